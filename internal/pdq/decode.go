@@ -1,0 +1,150 @@
+package pdq
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	"golang.org/x/image/webp"
+)
+
+// Default decoding limits.
+const (
+	DefaultMaxBytes  = 32 << 20   // 32 MiB of encoded input
+	DefaultMaxPixels = 50_000_000 // 50 megapixels
+)
+
+// Decoding errors, compared with errors.Is.
+var (
+	ErrTooLarge      = errors.New("pdq: input exceeds the byte limit")
+	ErrTooManyPixels = errors.New("pdq: image exceeds the pixel limit")
+	ErrUnknownFmt    = errors.New("pdq: unsupported image format (want JPEG, PNG, GIF or WebP)")
+	ErrDecode        = errors.New("pdq: cannot decode image")
+	ErrEmpty         = errors.New("pdq: empty input")
+)
+
+// Limits bounds the work done on untrusted input. Zero fields take the
+// defaults.
+type Limits struct {
+	MaxBytes  int64 // encoded size
+	MaxPixels int64 // width*height from the header, checked before decoding
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultMaxBytes
+	}
+	if l.MaxPixels <= 0 {
+		l.MaxPixels = DefaultMaxPixels
+	}
+	return l
+}
+
+type codec struct {
+	name   string
+	config func(io.Reader) (image.Config, error)
+	decode func(io.Reader) (image.Image, error)
+}
+
+var (
+	codecJPEG = codec{"jpeg", jpeg.DecodeConfig, jpeg.Decode}
+	codecPNG  = codec{"png", png.DecodeConfig, png.Decode}
+	codecGIF  = codec{"gif", gif.DecodeConfig, gif.Decode}
+	codecWebP = codec{"webp", webp.DecodeConfig, webp.Decode}
+)
+
+// sniff picks the decoder from the magic bytes. It does not use the global
+// image format registry, so formats other packages register (TIFF, BMP...)
+// are never reached through here.
+func sniff(b []byte) (codec, bool) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xff, 0xd8}):
+		return codecJPEG, true
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return codecPNG, true
+	case bytes.HasPrefix(b, []byte("GIF87a")), bytes.HasPrefix(b, []byte("GIF89a")):
+		return codecGIF, true
+	case len(b) >= 12 && bytes.Equal(b[:4], []byte("RIFF")) && bytes.Equal(b[8:12], []byte("WEBP")):
+		return codecWebP, true
+	}
+	return codec{}, false
+}
+
+// Decode reads at most lim.MaxBytes from r, checks the header's dimensions
+// against lim.MaxPixels before decoding, and decodes the image. It returns
+// the format name ("jpeg", "png", "gif", "webp"). Decoder panics on hostile
+// input are turned into ErrDecode.
+func Decode(r io.Reader, lim Limits) (image.Image, string, error) {
+	lim = lim.withDefaults()
+	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("pdq: read: %w", err)
+	}
+	return DecodeBytes(data, lim)
+}
+
+// DecodeBytes is Decode for input already in memory.
+func DecodeBytes(data []byte, lim Limits) (img image.Image, format string, err error) {
+	lim = lim.withDefaults()
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, "", fmt.Errorf("%w (%d bytes)", ErrTooLarge, lim.MaxBytes)
+	}
+	if len(data) == 0 {
+		return nil, "", ErrEmpty
+	}
+	c, ok := sniff(data)
+	if !ok {
+		return nil, "", ErrUnknownFmt
+	}
+	defer func() {
+		// Last resort: the stdlib and x/image decoders are not supposed to
+		// panic, but a panic on hostile input must not take the service down.
+		if p := recover(); p != nil {
+			img, err = nil, fmt.Errorf("%w: %s decoder panicked: %v", ErrDecode, c.name, p)
+		}
+	}()
+	cfg, err := c.config(bytes.NewReader(data))
+	if err != nil {
+		return nil, c.name, fmt.Errorf("%w: %s header: %v", ErrDecode, c.name, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, c.name, fmt.Errorf("%w: %s header gives %dx%d", ErrDecode, c.name, cfg.Width, cfg.Height)
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > lim.MaxPixels {
+		return nil, c.name, fmt.Errorf("%w: %dx%d is %d pixels, limit %d", ErrTooManyPixels, cfg.Width, cfg.Height, px, lim.MaxPixels)
+	}
+	img, err = c.decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, c.name, fmt.Errorf("%w: %s: %v", ErrDecode, c.name, err)
+	}
+	// The pixel check above trusted the header; make sure the decoder did
+	// not produce something bigger.
+	if b := img.Bounds(); int64(b.Dx())*int64(b.Dy()) > lim.MaxPixels {
+		return nil, c.name, fmt.Errorf("%w: decoded %dx%d", ErrTooManyPixels, b.Dx(), b.Dy())
+	}
+	return img, c.name, nil
+}
+
+// HashReader decodes an image from r within lim and returns its PDQ hash.
+func HashReader(r io.Reader, lim Limits) (Result, error) {
+	img, _, err := Decode(r, lim)
+	if err != nil {
+		return Result{}, err
+	}
+	return FromImage(img)
+}
+
+// DihedralReader decodes an image from r within lim and returns its eight
+// dihedral hashes and quality.
+func DihedralReader(r io.Reader, lim Limits) ([8]Hash, int, error) {
+	img, _, err := Decode(r, lim)
+	if err != nil {
+		return [8]Hash{}, 0, err
+	}
+	return Dihedral(img)
+}
