@@ -79,6 +79,7 @@ func TestParseTelegram(t *testing.T) {
 		{"invite joinchat upper", "https://telegram.me/JoinChat/AbC_dEf", "telegram:invite/AbC_dEf", KindTelegramInvite, true, "", "https://t.me/+AbC_dEf"},
 		{"invite tg", "tg://join?invite=AbC_dEf", "telegram:invite/AbC_dEf", KindTelegramInvite, true, "", "https://t.me/+AbC_dEf"},
 		{"invite case kept", "https://t.me/+abc_def", "telegram:invite/abc_def", KindTelegramInvite, true, "", "https://t.me/+abc_def"},
+		{"numeric invite", "https://t.me/joinchat/0042", "telegram:invite/0042", KindTelegramInvite, true, "", "https://t.me/joinchat/0042"},
 		{"folder", "https://t.me/addlist/AbCdEf", "telegram:addlist/AbCdEf", KindTelegramInvite, true, "", "https://t.me/addlist/AbCdEf"},
 		{"folder tg", "tg://addlist?slug=AbCdEf", "telegram:addlist/AbCdEf", KindTelegramInvite, true, "", "https://t.me/addlist/AbCdEf"},
 
@@ -235,6 +236,9 @@ func TestParseErrors(t *testing.T) {
 		{"unicode username", "https://t.me/кириллица", ErrInvalidUsername},
 		{"at short", "@abc", ErrInvalidUsername},
 		{"deep subdomain", "https://a.somechannel.t.me/", ErrInvalidUsername},
+		{"service path as username", "https://t.me/s/joinchat", ErrInvalidUsername},
+		{"service path as at", "@share", ErrInvalidUsername},
+		{"service path as subdomain", "https://proxy.t.me/", ErrInvalidUsername},
 		{"tg bad domain", "tg://resolve?domain=a-b", ErrInvalidUsername},
 	}
 	for _, tt := range tests {

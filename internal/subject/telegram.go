@@ -33,6 +33,10 @@ var reservedPaths = map[string]bool{
 	"invoice": true, "giftcode": true, "contact": true, "m": true, "nft": true, "dl": true,
 }
 
+// notUsernames are the other t.me paths with a meaning of their own; no
+// username can take them (or "t.me/NAME" would not name that user).
+var notUsernames = map[string]bool{"joinchat": true, "addlist": true, "boost": true}
+
 // parseTelegramWeb recognises t.me-style hosts; ok is false for other hosts.
 func parseTelegramWeb(w webLink) (sub Subject, ok bool, err error) {
 	segs, err := pathSegments(w.path)
@@ -55,7 +59,10 @@ func parseTelegramWeb(w webLink) (sub Subject, ok bool, err error) {
 			if strings.Contains(label, ".") {
 				return Subject{}, true, fmt.Errorf("subject: %w: %q is not a username.%s host", ErrInvalidUsername, clip(w.host), host)
 			}
-			sub, err = telegramPath(append([]string{label}, segs...), w.query)
+			if _, err := username(label); err != nil {
+				return Subject{}, true, err
+			}
+			sub, err = usernamePath(append([]string{label}, segs...), w.query)
 			return sub, true, err
 		}
 	}
@@ -292,6 +299,9 @@ func username(s string) (string, error) {
 			bad = true
 		}
 	}
+	if !bad && (reservedPaths[strings.ToLower(s)] || notUsernames[strings.ToLower(s)]) {
+		return "", fmt.Errorf("subject: %w: %q is a Telegram service path, not a username", ErrInvalidUsername, clip(s))
+	}
 	if bad {
 		return "", fmt.Errorf("subject: %w: %q must be 4 to 32 letters, digits or underscores, starting with a letter", ErrInvalidUsername, clip(s))
 	}
@@ -354,17 +364,23 @@ func inviteSubject(hash string) (Subject, error) {
 	if !validHash(hash) {
 		return Subject{}, fmt.Errorf("subject: %w: %q is not a Telegram invite hash", ErrNotALink, clip(hash))
 	}
-	return Subject{Canonical: invitePrefix + hash, Kind: KindTelegramInvite, Private: true, URL: tmeURL + "+" + hash}, nil
+	u := tmeURL + "+" + hash
+	if isPhone(hash) {
+		u = tmeURL + "joinchat/" + hash // t.me/+DIGITS would read as a phone number
+	}
+	return Subject{Canonical: invitePrefix + hash, Kind: KindTelegramInvite, Private: true, URL: u}, nil
 }
 
 // plusSubject handles t.me/+X: a phone number when X is all digits (as Telegram
 // reads it), an invite hash otherwise.
 func plusSubject(x string) (Subject, error) {
-	if len(x) >= 4 && len(x) <= 15 && allDigits([]string{x}) {
+	if isPhone(x) {
 		return Subject{Canonical: phonePrefix + x, Kind: KindTelegramPrivate, Private: true, URL: tmeURL + "+" + x}, nil
 	}
 	return inviteSubject(x)
 }
+
+func isPhone(x string) bool { return len(x) >= 4 && len(x) <= 15 && allDigits([]string{x}) }
 
 func folderSubject(slug string) (Subject, error) {
 	if !validHash(slug) {

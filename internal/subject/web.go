@@ -218,7 +218,9 @@ func isUnreserved(c byte) bool {
 
 func isSubDelim(c byte) bool { return strings.IndexByte("!$&'()*+,;=", c) >= 0 }
 
-func pathByte(c byte) bool { return isUnreserved(c) || isSubDelim(c) || c == ':' || c == '@' || c == '/' }
+func pathByte(c byte) bool {
+	return isUnreserved(c) || isSubDelim(c) || c == ':' || c == '@' || c == '/'
+}
 
 // queryKeyByte and queryValueByte keep "&" (and "=" in keys) encoded so that the
 // parameter boundaries survive; "+" stays as written.
