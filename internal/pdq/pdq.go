@@ -155,8 +155,10 @@ func (h *hasher) filterAndDecimate(luma func(y int, dst []float32), rows, cols i
 
 	h.full = grow(h.full, rows*cols)
 	h.narrow = grow(h.narrow, rows*outDim)
-	h.sums = grow(h.sums, cols)
-	h.rowB = grow(h.rowB, cols)
+	// The second vertical pass works on 64 columns, which can be more than
+	// the image has.
+	h.sums = grow(h.sums, max(cols, outDim))
+	h.rowB = grow(h.rowB, max(cols, outDim))
 
 	if numPasses != 2 {
 		panic("pdq: filter written for two passes")
@@ -168,7 +170,7 @@ func (h *hasher) filterAndDecimate(luma func(y int, dst []float32), rows, cols i
 	}
 	// Pass 1 vertical, streaming each output row into pass 2 horizontal,
 	// which keeps only the sampled columns.
-	boxCols(h.full, rows, cols, wy, h.sums, h.rowB, func(oi int, row []float32) {
+	boxCols(h.full, rows, cols, wy, h.sums[:cols], h.rowB[:cols], func(oi int, row []float32) {
 		boxRowSampled(row, wx, &sampleCols, h.narrow[oi*outDim:(oi+1)*outDim])
 	})
 	// Pass 2 vertical on the 64 sampled columns, keeping the sampled rows.

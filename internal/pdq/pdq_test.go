@@ -423,3 +423,23 @@ func TestDecodeFormats(t *testing.T) {
 		t.Errorf("DihedralReader = %v %d %v", dih[0], q, err)
 	}
 }
+
+// TestNarrowImagesFreshBuffers hashes images narrower and shorter than the
+// 64x64 grid with fresh scratch buffers (the pool can hide short buffers).
+func TestNarrowImagesFreshBuffers(t *testing.T) {
+	t.Parallel()
+	sizes := []image.Point{{5, 5}, {24, 16}, {63, 200}, {200, 63}, {64, 64}, {65, 5}}
+	for _, sz := range sizes {
+		t.Run(sz.String(), func(t *testing.T) {
+			t.Parallel()
+			img := image.NewGray(image.Rect(0, 0, sz.X, sz.Y))
+			for i := range img.Pix {
+				img.Pix[i] = uint8(i * 13)
+			}
+			h := new(hasher)
+			if _, ok := h.dct(img); !ok {
+				t.Fatal("not hashed")
+			}
+		})
+	}
+}
