@@ -1,0 +1,108 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/id"
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// Service manages orgs and keys.
+type Service struct {
+	DB    *store.DB
+	Clock clock.Clock
+	// KnownRegime reports whether a regime name exists, to check an org's default.
+	KnownRegime func(string) bool
+}
+
+// NewKey is a freshly made key: the secret is shown once and never stored.
+type NewKey struct {
+	ID     string   `json:"id"`
+	Key    string   `json:"key"`
+	OrgID  string   `json:"org_id"`
+	Role   org.Role `json:"role"`
+	Secret string   `json:"-"`
+}
+
+// CreateOrg validates and stores an organisation.
+func (s *Service) CreateOrg(ctx context.Context, name string, kind org.Kind, defaultRegime string) (org.Org, error) {
+	var errs []notice.FieldError
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 200 || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
+		errs = append(errs, notice.FieldError{Field: "name", Code: "invalid", Message: "name must be 1 to 200 characters without control characters"})
+	}
+	if !org.ValidKind(kind) {
+		errs = append(errs, notice.FieldError{Field: "kind", Code: "unknown_value", Message: `kind must be one of: authority, flagger, platform`})
+	}
+	if defaultRegime != "" && s.KnownRegime != nil && !s.KnownRegime(defaultRegime) {
+		errs = append(errs, notice.FieldError{Field: "default_regime", Code: "unknown_value", Message: fmt.Sprintf("unknown regime %q", defaultRegime)})
+	}
+	if len(errs) > 0 {
+		return org.Org{}, &notice.ValidationError{Fields: errs}
+	}
+	now := s.Clock.Now().Truncate(time.Millisecond)
+	o := org.Org{ID: id.New("org", now), Name: name, Kind: kind, DefaultRegime: defaultRegime, CreatedAt: now}
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.CreateOrg(ctx, o) }); err != nil {
+		return org.Org{}, err
+	}
+	return o, nil
+}
+
+// CreateKey makes a key with role for the org.
+func (s *Service) CreateKey(ctx context.Context, orgID string, role org.Role) (NewKey, error) {
+	o, err := s.DB.Org(ctx, orgID)
+	if err != nil {
+		return NewKey{}, err
+	}
+	if !org.ValidRole(role) {
+		return NewKey{}, &notice.ValidationError{Fields: []notice.FieldError{{Field: "role", Code: "unknown_value",
+			Message: "role must be one of: admin, reviewer, authority, flagger, auditor"}}}
+	}
+	if err := org.RoleFits(o.Kind, role); err != nil {
+		return NewKey{}, &notice.ValidationError{Fields: []notice.FieldError{{Field: "role", Code: "role_mismatch", Message: err.Error()}}}
+	}
+	return s.insertKey(ctx, nil, o.ID, role)
+}
+
+func (s *Service) insertKey(ctx context.Context, tx *store.Tx, orgID string, role org.Role) (NewKey, error) {
+	now := s.Clock.Now().Truncate(time.Millisecond)
+	secret, hash := org.NewSecret()
+	k := org.Key{ID: id.New("key", now), OrgID: orgID, Role: role, Hash: hash, CreatedAt: now}
+	var err error
+	if tx != nil {
+		err = tx.CreateKey(ctx, k)
+	} else {
+		err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.CreateKey(ctx, k) })
+	}
+	if err != nil {
+		return NewKey{}, err
+	}
+	return NewKey{ID: k.ID, Key: secret, OrgID: orgID, Role: role, Secret: secret}, nil
+}
+
+// Bootstrap creates the platform org and an admin key when the database is
+// empty. It returns the new key, or ok=false when the database was set up before.
+func (s *Service) Bootstrap(ctx context.Context, platformName string) (key NewKey, ok bool, err error) {
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		n, err := tx.CountOrgs(ctx)
+		if err != nil || n > 0 {
+			return err
+		}
+		now := s.Clock.Now().Truncate(time.Millisecond)
+		o := org.Org{ID: id.New("org", now), Name: platformName, Kind: org.KindPlatform, CreatedAt: now}
+		if err := tx.CreateOrg(ctx, o); err != nil {
+			return err
+		}
+		key, err = s.insertKey(ctx, tx, o.ID, org.RoleAdmin)
+		ok = err == nil
+		return err
+	})
+	return key, ok, err
+}

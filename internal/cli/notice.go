@@ -1,0 +1,314 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sigap/sigap/internal/client"
+)
+
+const maxSubjectsPerNotice = 100_000
+
+func runNotice(ctx context.Context, env *Env, args []string) error {
+	sub := ""
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "submit":
+		return noticeSubmit(ctx, env, args)
+	case "show":
+		return noticeShow(ctx, env, args)
+	case "list":
+		return noticeList(ctx, env, args)
+	}
+	fmt.Fprintln(env.Stderr, `usage: sigap notice submit|show|list [flags]
+
+  submit  send a notice: links as arguments, or --file with one link per line (CSV: the first column holding a link)
+  show    print one notice with its cases and timeline:   sigap notice show NOTICE_ID
+  list    list your notices:                                sigap notice list [--status received] [--limit 50]
+
+Every command takes --server URL (env SIGAP_SERVER, default http://127.0.0.1:8080) and
+--key KEY or --key-file FILE (env SIGAP_KEY).`)
+	return errUsage
+}
+
+type conn struct{ server, key, keyFile *string }
+
+func connFlags(fs *flag.FlagSet, env *Env) conn {
+	def := env.Getenv("SIGAP_SERVER")
+	if def == "" {
+		def = "http://127.0.0.1:8080"
+	}
+	return conn{
+		server:  fs.String("server", def, "sigap server URL (env SIGAP_SERVER)"),
+		key:     fs.String("key", env.Getenv("SIGAP_KEY"), "API key (env SIGAP_KEY)"),
+		keyFile: fs.String("key-file", "", "read the API key from this file"),
+	}
+}
+
+func (c conn) client() (*client.Client, error) {
+	key := *c.key
+	if *c.keyFile != "" {
+		b, err := os.ReadFile(*c.keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("read key file: %w", err)
+		}
+		key = strings.TrimSpace(string(b))
+	}
+	if key == "" {
+		return nil, errors.New("no API key: pass --key, --key-file or set SIGAP_KEY")
+	}
+	return client.New(*c.server, key), nil
+}
+
+func noticeSubmit(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("sigap notice submit", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	cn := connFlags(fs, env)
+	kind := fs.String("kind", "order", "order, referral, flag or report")
+	category := fs.String("category", "", "terrorism, violent_extremism, csam, public_order, gambling, ... (required)")
+	explanation := fs.String("explanation", "", "why the content is illegal or harmful (required)")
+	legal := fs.String("legal-basis", "", "statute and article (required for orders)")
+	reference := fs.String("reference", "", "your own reference number")
+	regime := fs.String("regime", "", "legal regime, e.g. ID-PSE, EU-TCO (default: your org's)")
+	urgent := fs.Bool("urgent", false, "ask for the regime's urgent class")
+	action := fs.String("requested-action", "", "remove, geo_restrict, suspend or review")
+	scope := fs.String("scope", "", "territorial scope, comma-separated ISO codes (e.g. ID)")
+	language := fs.String("language", "", "BCP 47 language of the content (e.g. id)")
+	goodFaith := fs.Bool("good-faith", false, "state that the notice is accurate and complete (flags and reports)")
+	file := fs.String("file", "", "read links from this file, one per line (- for standard input)")
+	idem := fs.String("idempotency-key", "", "retry-safe key; bulk files add -1, -2, ... per notice")
+	out := fs.String("out", "", "write each answer (with its signed receipt) to this file; bulk: FILE-1.json, FILE-2.json, ...")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	links := fs.Args()
+	if *file != "" {
+		fromFile, err := readLinks(env, *file)
+		if err != nil {
+			return err
+		}
+		links = append(links, fromFile...)
+	}
+	if len(links) == 0 {
+		return errors.New("no links: give them as arguments or with --file")
+	}
+	cl, err := cn.client()
+	if err != nil {
+		return err
+	}
+	base := map[string]any{"kind": *kind, "category": *category, "explanation": *explanation}
+	for k, v := range map[string]string{"legal_basis": *legal, "reference": *reference, "regime": *regime,
+		"requested_action": *action, "language": *language} {
+		if v != "" {
+			base[k] = v
+		}
+	}
+	if *urgent {
+		base["urgent"] = true
+	}
+	if *goodFaith {
+		base["good_faith"] = true
+	}
+	if *scope != "" {
+		base["territorial_scope"] = strings.Split(strings.ToUpper(*scope), ",")
+	}
+	chunks := (len(links) + maxSubjectsPerNotice - 1) / maxSubjectsPerNotice
+	bar := newProgress(env.Stderr, "links", len(links), chunks > 1 || len(links) >= 1000)
+	var failed error
+	for i := 0; i < chunks; i++ {
+		part := links[i*maxSubjectsPerNotice : min(len(links), (i+1)*maxSubjectsPerNotice)]
+		subjects := make([]map[string]string, len(part))
+		for j, l := range part {
+			subjects[j] = map[string]string{"url": l}
+		}
+		base["subjects"] = subjects
+		body, _ := json.Marshal(base)
+		h := http.Header{}
+		if *idem != "" {
+			k := *idem
+			if chunks > 1 {
+				k = fmt.Sprintf("%s-%d", k, i+1)
+			}
+			h.Set("Idempotency-Key", k)
+		}
+		var answer json.RawMessage
+		_, err := cl.Do(ctx, "POST", "/v1/notices", bytes.NewReader(body), h, &answer)
+		bar.add(len(part))
+		if err != nil {
+			failed = errors.Join(failed, fmt.Errorf("notice %d of %d (%d links): %w", i+1, chunks, len(part), err))
+			continue
+		}
+		if err := reportSubmitted(env, answer, *out, i+1, chunks); err != nil {
+			return err
+		}
+	}
+	bar.done()
+	return failed
+}
+
+func reportSubmitted(env *Env, answer json.RawMessage, out string, n, total int) error {
+	var s struct {
+		ID     string    `json:"id"`
+		Status string    `json:"status"`
+		DueAt  time.Time `json:"due_at"`
+		SLA    struct{ Regime, Class, Within string }
+		Subj   []struct {
+			NewCase bool `json:"new_case"`
+		} `json:"subjects"`
+	}
+	_ = json.Unmarshal(answer, &s)
+	newCases := 0
+	for _, x := range s.Subj {
+		if x.NewCase {
+			newCases++
+		}
+	}
+	fmt.Fprintf(env.Stderr, "notice %s received: %d subjects (%d new cases), %s %s within %s, due %s\n",
+		s.ID, len(s.Subj), newCases, s.SLA.Regime, s.SLA.Class, s.SLA.Within, whenBoth(s.DueAt))
+	if out == "" {
+		_, err := env.Stdout.Write(append(answer, '\n'))
+		return err
+	}
+	path := out
+	if total > 1 {
+		path = fmt.Sprintf("%s-%d.json", strings.TrimSuffix(out, ".json"), n)
+	}
+	if err := os.WriteFile(path, answer, 0o600); err != nil {
+		return fmt.Errorf("save answer: %w", err)
+	}
+	fmt.Fprintf(env.Stderr, "answer and signed receipt saved to %s (check it with: sigap receipt verify --server URL %s)\n", path, path)
+	return nil
+}
+
+// whenBoth shows a time in WIB with UTC beside it.
+func whenBoth(t time.Time) string {
+	wib := time.FixedZone("WIB", 7*3600)
+	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
+		wib = loc
+	}
+	return t.In(wib).Format("2006-01-02 15:04:05 WIB") + " (" + t.UTC().Format("15:04:05 UTC") + ")"
+}
+
+// readLinks reads one link per line; in CSV lines it takes the first field that looks like a link.
+func readLinks(env *Env, name string) ([]string, error) {
+	var rd io.Reader = env.Stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		rd = f
+	}
+	var out []string
+	sc := bufio.NewScanner(rd)
+	sc.Buffer(make([]byte, 64<<10), 64<<10)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.Contains(line, ",") {
+			for _, f := range strings.Split(line, ",") {
+				f = strings.Trim(strings.TrimSpace(f), `"`)
+				if strings.Contains(f, "://") || strings.HasPrefix(f, "t.me/") || strings.HasPrefix(f, "@") {
+					line = f
+					break
+				}
+			}
+		}
+		out = append(out, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return out, nil
+}
+
+func noticeShow(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("sigap notice show", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	cn := connFlags(fs, env)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: sigap notice show NOTICE_ID")
+	}
+	cl, err := cn.client()
+	if err != nil {
+		return err
+	}
+	var raw json.RawMessage
+	if _, err := cl.Do(ctx, "GET", "/v1/notices/"+fs.Arg(0), nil, nil, &raw); err != nil {
+		return err
+	}
+	var v struct {
+		ID, Kind, Status, Category string
+		DueAt                      time.Time `json:"due_at"`
+		ReceivedAt                 time.Time `json:"received_at"`
+		Cases                      []struct{ ID, Subject, State, Lane string }
+		Timeline                   []struct {
+			At   time.Time
+			Type string
+		}
+	}
+	_ = json.Unmarshal(raw, &v)
+	w := env.Stdout
+	fmt.Fprintf(w, "Notice   %s (%s, %s)\nStatus   %s\nReceived %s\nDue      %s\n", v.ID, v.Kind, v.Category, v.Status, whenBoth(v.ReceivedAt), whenBoth(v.DueAt))
+	fmt.Fprintf(w, "Cases    %d\n", len(v.Cases))
+	for _, c := range v.Cases {
+		fmt.Fprintf(w, "  %s  %-8s %-8s %s\n", c.ID, c.State, c.Lane, c.Subject)
+	}
+	fmt.Fprintln(w, "Timeline")
+	for _, e := range v.Timeline {
+		fmt.Fprintf(w, "  %s  %s\n", whenBoth(e.At), e.Type)
+	}
+	return nil
+}
+
+func noticeList(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("sigap notice list", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	cn := connFlags(fs, env)
+	status := fs.String("status", "", "only this status")
+	limit := fs.String("limit", "50", "how many")
+	cursor := fs.String("cursor", "", "continue from a previous page")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cl, err := cn.client()
+	if err != nil {
+		return err
+	}
+	var out struct {
+		Items []struct {
+			ID, Kind, Status, Category string
+			DueAt                      time.Time `json:"due_at"`
+			SubjectCount               int       `json:"subject_count"`
+		}
+		NextCursor string `json:"next_cursor"`
+	}
+	if _, err := cl.Do(ctx, "GET", client.Query("/v1/notices", "status", *status, "limit", *limit, "cursor", *cursor), nil, nil, &out); err != nil {
+		return err
+	}
+	for _, n := range out.Items {
+		fmt.Fprintf(env.Stdout, "%s  %-8s %-10s %-18s %6d subjects  due %s\n", n.ID, n.Kind, n.Status, n.Category, n.SubjectCount, whenBoth(n.DueAt))
+	}
+	if out.NextCursor != "" {
+		fmt.Fprintf(env.Stderr, "more: sigap notice list --cursor %s\n", out.NextCursor)
+	}
+	return nil
+}

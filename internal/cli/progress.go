@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// progress draws a one-line bar on a terminal-like writer for long jobs.
+type progress struct {
+	w       io.Writer
+	unit    string
+	total   int
+	done_   int
+	start   time.Time
+	enabled bool
+}
+
+func newProgress(w io.Writer, unit string, total int, enabled bool) *progress {
+	p := &progress{w: w, unit: unit, total: total, start: time.Now(), enabled: enabled}
+	p.draw()
+	return p
+}
+
+func (p *progress) add(n int) { p.done_ += n; p.draw() }
+
+func (p *progress) draw() {
+	if !p.enabled || p.total == 0 {
+		return
+	}
+	const width = 30
+	filled := p.done_ * width / p.total
+	rate := float64(p.done_) / max(time.Since(p.start).Seconds(), 0.001)
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %s  %.0f/s ", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), p.done_, p.total, p.unit, rate)
+}
+
+func (p *progress) done() {
+	if p.enabled {
+		fmt.Fprintf(p.w, "\n")
+	}
+}

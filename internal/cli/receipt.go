@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/sigap/sigap/internal/client"
+	"github.com/sigap/sigap/internal/receipt"
+)
+
+func runReceipt(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		fmt.Fprintln(env.Stderr, "usage: sigap receipt verify [--keys keys.json | --public-key BASE64 | --server URL] FILE\n\n"+
+			"FILE is a saved notice answer (the JSON of POST or GET /v1/notices) or its receipt object; '-' reads standard input.\n"+
+			"The public key comes from GET /v1/keys: save it once (curl URL/v1/keys > keys.json) to verify offline.")
+		return errUsage
+	}
+	fs := flag.NewFlagSet("sigap receipt verify", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	keysFile := fs.String("keys", "", "a saved GET /v1/keys answer")
+	pubKey := fs.String("public-key", "", "the Ed25519 public key, base64 (32 bytes)")
+	server := fs.String("server", "", "fetch the keys from this sigap server (online check)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("name one receipt file (or - for standard input)")
+	}
+	data, err := readInput(env, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	r, err := extractReceipt(data)
+	if err != nil {
+		return err
+	}
+	var keys []receipt.PublicKey
+	switch {
+	case *pubKey != "":
+		keys = []receipt.PublicKey{{KeyID: r.KeyID, Algorithm: receipt.Algorithm, PublicKey: *pubKey}}
+	case *keysFile != "":
+		b, err := os.ReadFile(*keysFile)
+		if err != nil {
+			return fmt.Errorf("read keys: %w", err)
+		}
+		if keys, err = parseKeys(b); err != nil {
+			return err
+		}
+	case *server != "":
+		var out struct {
+			Keys []receipt.PublicKey `json:"keys"`
+		}
+		if _, err := client.New(*server, "").Do(ctx, "GET", "/v1/keys", nil, nil, &out); err != nil {
+			return err
+		}
+		keys = out.Keys
+	default:
+		return errors.New("give the public key: --keys keys.json (saved from GET /v1/keys), --public-key BASE64, or --server URL")
+	}
+	payload, err := receipt.Verify(r, keys)
+	if err != nil {
+		fmt.Fprintln(env.Stdout, "INVALID: "+err.Error())
+		return errors.New("the receipt does not verify: it was not signed by this key, or it was altered")
+	}
+	fmt.Fprintf(env.Stdout, "OK: the receipt verifies with key %s\n", r.KeyID)
+	for _, k := range []string{"notice_id", "org_id", "kind", "reference", "regime", "category", "class", "received_at", "due_at", "body_sha256"} {
+		if v, ok := payload[k]; ok && v != "" {
+			fmt.Fprintf(env.Stdout, "  %-12s %v\n", k, v)
+		}
+	}
+	if subs, ok := payload["subjects"].([]any); ok {
+		fmt.Fprintf(env.Stdout, "  %-12s %d\n", "subjects", len(subs))
+		for i, s := range subs {
+			if i == 5 {
+				fmt.Fprintf(env.Stdout, "    ... and %d more\n", len(subs)-5)
+				break
+			}
+			fmt.Fprintf(env.Stdout, "    %v\n", s)
+		}
+	}
+	return nil
+}
+
+func readInput(env *Env, name string) ([]byte, error) {
+	var rd io.Reader = env.Stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		rd = f
+	}
+	return io.ReadAll(io.LimitReader(rd, 512<<20))
+}
+
+// extractReceipt accepts a whole notice answer or a bare receipt object.
+func extractReceipt(data []byte) (receipt.Receipt, error) {
+	var wrapper struct {
+		Receipt *receipt.Receipt `json:"receipt"`
+	}
+	if err := json.Unmarshal(data, &wrapper); err != nil {
+		return receipt.Receipt{}, fmt.Errorf("the file is not JSON: %w", err)
+	}
+	if wrapper.Receipt != nil {
+		return *wrapper.Receipt, nil
+	}
+	var r receipt.Receipt
+	_ = json.Unmarshal(data, &r)
+	if r.Payload == "" || r.Signature == "" {
+		return r, errors.New("the file holds no receipt: expected a notice answer with a \"receipt\" member, or {\"key_id\", \"algorithm\", \"payload\", \"signature\"}")
+	}
+	return r, nil
+}
+
+func parseKeys(b []byte) ([]receipt.PublicKey, error) {
+	var out struct {
+		Keys []receipt.PublicKey `json:"keys"`
+	}
+	if err := json.Unmarshal(b, &out); err != nil || len(out.Keys) == 0 {
+		return nil, errors.New("the keys file is not a GET /v1/keys answer ({\"keys\": [...]})")
+	}
+	return out.Keys, nil
+}

@@ -1,0 +1,72 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+)
+
+// Config is everything `sigap serve` needs.
+type Config struct {
+	Addr            string
+	DataDir         string
+	DB              string
+	PolicyFile      string
+	LogFormat       string
+	LogLevel        string
+	ShutdownTimeout time.Duration
+}
+
+// Parse reads flags over environment variables over defaults. A flag given on
+// the command line wins over its variable.
+func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	var c Config
+	fs := flag.NewFlagSet("sigap serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", env("SIGAP_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env SIGAP_ADDR)")
+	fs.StringVar(&c.DataDir, "data", env("SIGAP_DATA", "./sigap-data"), "data directory: SQLite file, keys, admin.key (env SIGAP_DATA)")
+	fs.StringVar(&c.DB, "db", env("SIGAP_DB", ""), "database URL: empty for SQLite in the data dir, or postgres://... (env SIGAP_DB)")
+	fs.StringVar(&c.PolicyFile, "policy", env("SIGAP_POLICY", ""), "YAML policy file overriding deadlines and escalation (env SIGAP_POLICY)")
+	fs.StringVar(&c.LogFormat, "log-format", env("SIGAP_LOG_FORMAT", "text"), "log format: text or json (env SIGAP_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", env("SIGAP_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env SIGAP_LOG_LEVEL)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on SIGTERM")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("serve: unexpected argument %q (flags are --addr, --data, --db, --policy)", fs.Arg(0))
+	}
+	return c, c.validate()
+}
+
+func (c Config) validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("--addr %q is not HOST:PORT (for example 127.0.0.1:8080)", c.Addr))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("--data must name a directory"))
+	}
+	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") && !strings.HasPrefix(c.DB, "sqlite:") {
+		errs = append(errs, errors.New("--db must be a postgres:// URL or sqlite:/path/to/file.db (leave it empty for SQLite in the data dir)"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format %q: use text or json", c.LogFormat))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.LogLevel))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,56 @@
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/sigap/sigap/internal/admin"
+	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/intake"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/policy"
+	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// MaxBody bounds a request body. The largest legitimate one, an order of
+// 100,000 subjects, is about 6 MB.
+const MaxBody = 8 << 20
+
+// API is the HTTP API and what it needs.
+type API struct {
+	DB      *store.DB
+	Intake  *intake.Service
+	Admin   *admin.Service
+	Policy  *policy.Policy
+	Signer  *receipt.Signer
+	Clock   clock.Clock
+	Log     *slog.Logger
+	Metrics *Metrics
+}
+
+// Handler returns the API's routes, wrapped in logging, metrics and recovery.
+func (a *API) Handler() http.Handler {
+	mux := http.NewServeMux()
+	admins := []org.Role{org.RoleAdmin}
+	notifiers := []org.Role{org.RoleAuthority, org.RoleFlagger, org.RoleAdmin, org.RoleReviewer}
+	readers := []org.Role{org.RoleAuthority, org.RoleFlagger, org.RoleAdmin, org.RoleReviewer, org.RoleAuditor}
+
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	mux.HandleFunc("GET /openapi.json", a.openapi)
+	mux.HandleFunc("GET /v1/keys", a.publicKeys)
+
+	mux.Handle("POST /v1/orgs", a.auth(a.createOrg, admins...))
+	mux.Handle("GET /v1/orgs", a.auth(a.listOrgs, admins...))
+	mux.Handle("GET /v1/orgs/{org_id}", a.auth(a.getOrg, readers...))
+	mux.Handle("POST /v1/orgs/{org_id}/keys", a.auth(a.createKey, admins...))
+	mux.Handle("GET /v1/me", a.auth(a.me, readers...))
+
+	mux.Handle("POST /v1/notices", a.auth(a.createNotice, notifiers...))
+	mux.Handle("GET /v1/notices", a.auth(a.listNotices, readers...))
+	mux.Handle("GET /v1/notices/{id}", a.auth(a.getNotice, readers...))
+
+	mux.HandleFunc("/v1/", a.notFound)
+	return a.observe(mux)
+}

@@ -1,0 +1,152 @@
+package httpapi
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/policy"
+	"github.com/sigap/sigap/internal/receipt"
+)
+
+// noticeView is a notice as the API shows it.
+type noticeView struct {
+	ID               string            `json:"id"`
+	OrgID            string            `json:"org_id"`
+	Kind             string            `json:"kind"`
+	Status           string            `json:"status"`
+	Regime           string            `json:"regime"`
+	Category         string            `json:"category"`
+	ReceivedAt       time.Time         `json:"received_at"`
+	DueAt            time.Time         `json:"due_at"`
+	SLA              slaView           `json:"sla"`
+	Reference        string            `json:"reference,omitempty"`
+	Explanation      string            `json:"explanation"`
+	LegalBasis       string            `json:"legal_basis,omitempty"`
+	Urgent           bool              `json:"urgent"`
+	RequestedAction  string            `json:"requested_action,omitempty"`
+	TerritorialScope []string          `json:"territorial_scope"`
+	Language         string            `json:"language,omitempty"`
+	Evidence         []notice.Evidence `json:"evidence,omitempty"`
+	Contact          *notice.Contact   `json:"contact,omitempty"`
+	GoodFaith        bool              `json:"good_faith"`
+	BodySHA256       string            `json:"body_sha256"`
+	SubjectCount     int               `json:"subject_count"`
+	Subjects         []notice.Subject  `json:"subjects,omitempty"`
+	Receipt          receipt.Receipt   `json:"receipt"`
+	Cases            []notice.Case     `json:"cases,omitempty"`
+	Timeline         []notice.Event    `json:"timeline,omitempty"`
+}
+
+type slaView struct {
+	Regime string `json:"regime"`
+	Class  string `json:"class"`
+	Within string `json:"within"`
+}
+
+func viewOf(n *notice.Notice) noticeView {
+	return noticeView{ID: n.ID, OrgID: n.OrgID, Kind: n.Kind, Status: n.Status, Regime: n.Regime, Category: n.Category,
+		ReceivedAt: n.ReceivedAt, DueAt: n.DueAt, SLA: slaView{n.Regime, n.Class, policy.FormatDuration(n.Within)},
+		Reference: n.Reference, Explanation: n.Explanation, LegalBasis: n.LegalBasis, Urgent: n.Urgent,
+		RequestedAction: n.RequestedAction, TerritorialScope: n.TerritorialScope, Language: n.Language,
+		Evidence: n.Evidence, Contact: n.Contact, GoodFaith: n.GoodFaith, BodySHA256: n.BodySHA256,
+		SubjectCount: n.SubjectCount, Subjects: n.Subjects, Receipt: n.Receipt}
+}
+
+func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	idem := r.Header.Get("Idempotency-Key")
+	if utf8.RuneCountInString(idem) > 255 || strings.ContainsFunc(idem, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		problem(w, http.StatusBadRequest, "invalid_idempotency_key", "Invalid Idempotency-Key", "the Idempotency-Key header must be at most 255 printable characters")
+		return
+	}
+	body, err := readBody(r)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	o, err := a.DB.Org(r.Context(), c.OrgID)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	res, err := a.Intake.Submit(r.Context(), c, o.DefaultRegime, body, idem)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/notices/"+res.Notice.ID)
+	if !res.Stored {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, http.StatusCreated, viewOf(res.Notice))
+}
+
+// scopeOrg is the org whose notices a caller may see: platform roles see all.
+func scopeOrg(r *http.Request) string {
+	c := callerFrom(r.Context())
+	if c.Platform() {
+		return ""
+	}
+	return c.OrgID
+}
+
+func (a *API) getNotice(w http.ResponseWriter, r *http.Request) {
+	n, err := a.DB.Notice(r.Context(), r.PathValue("id"), scopeOrg(r))
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	v := viewOf(n)
+	if v.Cases, err = a.DB.NoticeCases(r.Context(), n.ID); err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	if v.Timeline, err = a.DB.Timeline(r.Context(), n.ID, 1000); err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (a *API) listNotices(w http.ResponseWriter, r *http.Request) {
+	limit, cursor, err := page(r)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := storeFilter(scopeOrg(r), q.Get("status"), q.Get("kind"), q.Get("category"), cursor, limit+1)
+	var bad []notice.FieldError
+	if f.Status != "" && !slices.Contains([]string{notice.StatusReceived, notice.StatusInReview, notice.StatusDecided, notice.StatusActioned, notice.StatusRejected}, f.Status) {
+		bad = append(bad, notice.FieldError{Field: "status", Code: "unknown_value", Message: "status must be received, in_review, decided, actioned or rejected"})
+	}
+	if f.Kind != "" && !slices.Contains(notice.Kinds, f.Kind) {
+		bad = append(bad, notice.FieldError{Field: "kind", Code: "unknown_value", Message: "kind must be order, referral, flag or report"})
+	}
+	if f.Category != "" && !slices.Contains(policy.Categories, f.Category) {
+		bad = append(bad, notice.FieldError{Field: "category", Code: "unknown_value", Message: "unknown category"})
+	}
+	if len(bad) > 0 {
+		a.errorResponse(w, r, &notice.ValidationError{Fields: bad})
+		return
+	}
+	ns, err := a.DB.Notices(r.Context(), f)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	next := ""
+	if len(ns) > limit {
+		ns = ns[:limit]
+		next = ns[limit-1].ID
+	}
+	items := make([]noticeView, len(ns))
+	for i, n := range ns {
+		items[i] = viewOf(n)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}

@@ -1,0 +1,75 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/sigap/sigap/internal/intake"
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// Problem is an RFC 9457 problem document, with sigap's machine-readable code.
+type Problem struct {
+	Type   string              `json:"type"`
+	Title  string              `json:"title"`
+	Status int                 `json:"status"`
+	Detail string              `json:"detail"`
+	Code   string              `json:"code,omitempty"`
+	Errors []notice.FieldError `json:"errors,omitempty"`
+}
+
+func problem(w http.ResponseWriter, status int, code, title, detail string) {
+	writeProblem(w, Problem{Type: "https://sigap.dev/problems/" + code, Title: title, Status: status, Detail: detail, Code: code})
+}
+
+func writeProblem(w http.ResponseWriter, p Problem) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// errorResponse maps domain errors to problems; unknown errors become a 500
+// whose detail never leaks internals.
+func (a *API) errorResponse(w http.ResponseWriter, r *http.Request, err error) {
+	var ve *notice.ValidationError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &ve):
+		status, code, title := http.StatusUnprocessableEntity, "validation", "The request has invalid fields"
+		if len(ve.Fields) == 1 && ve.Fields[0].Field == "" {
+			status, code, title = http.StatusBadRequest, ve.Fields[0].Code, "The request body cannot be read"
+		}
+		detail := ve.Fields[0].Message
+		if len(ve.Fields) > 1 {
+			detail = "several fields are invalid; see errors for each one"
+		}
+		writeProblem(w, Problem{Type: "https://sigap.dev/problems/" + code, Title: title, Status: status, Detail: detail, Code: code, Errors: ve.Fields})
+	case errors.As(err, &mbe):
+		problem(w, http.StatusRequestEntityTooLarge, "body_too_large", "The request body is too large",
+			"the body is larger than 8 MiB; split a large order into several notices of at most 100000 subjects")
+	case errors.Is(err, store.ErrNotFound):
+		problem(w, http.StatusNotFound, "not_found", "Not found", "no such object, or it is not yours to see")
+	case errors.Is(err, intake.ErrIdempotencyMismatch):
+		problem(w, http.StatusConflict, "idempotency_mismatch", "Idempotency-Key reused",
+			"this Idempotency-Key was used before with a different body; use a new key for a new notice")
+	case errors.Is(err, store.ErrClosed):
+		problem(w, http.StatusServiceUnavailable, "shutting_down", "The service is shutting down", "retry in a moment")
+	default:
+		a.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		problem(w, http.StatusInternalServerError, "internal", "Internal error", "the request failed inside sigap; it has been logged. Retry, and if it persists tell the operator")
+	}
+}
+
+func (a *API) notFound(w http.ResponseWriter, r *http.Request) {
+	problem(w, http.StatusNotFound, "no_route", "Not found", r.Method+" "+r.URL.Path+" is not part of the API; see /openapi.json")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,113 @@
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/id"
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/policy"
+	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// ErrIdempotencyMismatch means an Idempotency-Key was reused with a different body.
+var ErrIdempotencyMismatch = errors.New("intake: idempotency key reused with a different request body")
+
+// Service receives notices.
+type Service struct {
+	DB     *store.DB
+	Policy *policy.Policy
+	Signer *receipt.Signer
+	Clock  clock.Clock
+	// OnReceived, when set, is told of each stored notice (metrics); it must not block.
+	OnReceived func(n *notice.Notice)
+}
+
+// Result is a stored notice and whether this call stored it (false for an idempotent replay).
+type Result struct {
+	Notice *notice.Notice
+	Stored bool
+}
+
+// Payload is what a receipt signs. Its field names are part of the contract.
+type Payload struct {
+	NoticeID   string    `json:"notice_id"`
+	OrgID      string    `json:"org_id"`
+	Kind       string    `json:"kind"`
+	Reference  string    `json:"reference"`
+	Regime     string    `json:"regime"`
+	Category   string    `json:"category"`
+	Class      string    `json:"class"`
+	ReceivedAt time.Time `json:"received_at"`
+	DueAt      time.Time `json:"due_at"`
+	BodySHA256 string    `json:"body_sha256"`
+	Subjects   []string  `json:"subjects"`
+	Issuer     string    `json:"issuer"`
+}
+
+// Submit validates body as a notice from caller, stores it and signs its receipt.
+func (s *Service) Submit(ctx context.Context, caller org.Caller, defaultRegime string, body []byte, idempotencyKey string) (Result, error) {
+	req, err := notice.Parse(body, caller, defaultRegime, s.Policy)
+	if err != nil {
+		return Result{}, err
+	}
+	sum := sha256.Sum256(body)
+	bodyHash := hex.EncodeToString(sum[:])
+	now := s.Clock.Now().UTC().Truncate(time.Millisecond)
+	n := &notice.Notice{
+		ID: id.New("ntc", now), OrgID: caller.OrgID, Kind: req.Kind, Regime: req.SLA.Regime, Category: req.Category,
+		Class: req.SLA.Class, Within: req.SLA.Within, Explanation: req.Explanation, LegalBasis: req.LegalBasis,
+		Reference: req.Reference, Urgent: req.Urgent, RequestedAction: req.RequestedAction,
+		TerritorialScope: req.TerritorialScope, Language: req.Language, Evidence: req.Evidence, Contact: req.Contact,
+		GoodFaith: req.GoodFaith, Status: notice.StatusReceived, ReceivedAt: now, DueAt: now.Add(req.SLA.Within),
+		BodySHA256: bodyHash, IdempotencyKey: idempotencyKey, Subjects: req.Subjects, SubjectCount: len(req.Subjects),
+	}
+	subjects := make([]string, len(n.Subjects))
+	for i, sub := range n.Subjects {
+		subjects[i] = sub.Canonical
+	}
+	n.Receipt, err = s.Signer.Sign(Payload{NoticeID: n.ID, OrgID: n.OrgID, Kind: n.Kind, Reference: n.Reference,
+		Regime: n.Regime, Category: n.Category, Class: n.Class, ReceivedAt: n.ReceivedAt, DueAt: n.DueAt,
+		BodySHA256: bodyHash, Subjects: subjects, Issuer: "sigap"})
+	if err != nil {
+		return Result{}, fmt.Errorf("intake: sign receipt: %w", err)
+	}
+	var replay *notice.Notice
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		if idempotencyKey != "" {
+			prev, err := tx.NoticeByIdempotencyKey(ctx, caller.OrgID, idempotencyKey)
+			switch {
+			case err == nil:
+				if prev.BodySHA256 != bodyHash {
+					return ErrIdempotencyMismatch
+				}
+				replay = prev
+				return nil
+			case !errors.Is(err, store.ErrNotFound):
+				return err
+			}
+		}
+		return tx.InsertNotice(ctx, n)
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if replay != nil {
+		full, err := s.DB.Notice(ctx, replay.ID, caller.OrgID)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{Notice: full}, nil
+	}
+	if s.OnReceived != nil {
+		s.OnReceived(n)
+	}
+	return Result{Notice: n, Stored: true}, nil
+}

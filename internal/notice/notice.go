@@ -1,0 +1,149 @@
+package notice
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/sigap/sigap/internal/receipt"
+)
+
+// The kinds of notice.
+const (
+	KindOrder    = "order"
+	KindReferral = "referral"
+	KindFlag     = "flag"
+	KindReport   = "report"
+)
+
+// Kinds lists the notice kinds of the contract.
+var Kinds = []string{KindOrder, KindReferral, KindFlag, KindReport}
+
+// The statuses a notice moves through.
+const (
+	StatusReceived = "received"
+	StatusInReview = "in_review"
+	StatusDecided  = "decided"
+	StatusActioned = "actioned"
+	StatusRejected = "rejected"
+)
+
+// The states of a case.
+const (
+	CaseOpen     = "open"
+	CaseDecided  = "decided"
+	CaseActioned = "actioned"
+	CaseClosed   = "closed"
+)
+
+// The review lanes, most urgent first.
+const (
+	LaneOrder    = "order"
+	LaneTrusted  = "trusted"
+	LaneStandard = "standard"
+)
+
+// LaneRank orders lanes for the queue: lower is more urgent.
+func LaneRank(lane string) int {
+	switch lane {
+	case LaneOrder:
+		return 0
+	case LaneTrusted:
+		return 1
+	}
+	return 2
+}
+
+// LaneFor is the lane a notice of this kind goes to.
+func LaneFor(kind string) string {
+	switch kind {
+	case KindOrder:
+		return LaneOrder
+	case KindReferral, KindFlag:
+		return LaneTrusted
+	}
+	return LaneStandard
+}
+
+// Evidence is a hash of material the notifier holds, never the material itself.
+type Evidence struct {
+	SHA256      string `json:"sha256"`
+	Description string `json:"description,omitempty"`
+}
+
+// Contact is who to ask about a notice.
+type Contact struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// Subject is one item a notice is about, as sent and as canonicalised.
+type Subject struct {
+	URL       string `json:"url"`
+	Canonical string `json:"subject"`
+	Kind      string `json:"-"`
+	Channel   string `json:"-"`
+	CaseID    string `json:"case_id"`
+	NewCase   bool   `json:"new_case"`
+}
+
+// Notice is a stored notice.
+type Notice struct {
+	ID               string          `json:"id"`
+	OrgID            string          `json:"org_id"`
+	Kind             string          `json:"kind"`
+	Regime           string          `json:"regime"`
+	Category         string          `json:"category"`
+	Class            string          `json:"class"`
+	Within           time.Duration   `json:"-"`
+	Explanation      string          `json:"explanation"`
+	LegalBasis       string          `json:"legal_basis,omitempty"`
+	Reference        string          `json:"reference,omitempty"`
+	Urgent           bool            `json:"urgent"`
+	RequestedAction  string          `json:"requested_action,omitempty"`
+	TerritorialScope []string        `json:"territorial_scope"`
+	Language         string          `json:"language,omitempty"`
+	Evidence         []Evidence      `json:"evidence,omitempty"`
+	Contact          *Contact        `json:"contact,omitempty"`
+	GoodFaith        bool            `json:"good_faith"`
+	Status           string          `json:"status"`
+	ReceivedAt       time.Time       `json:"received_at"`
+	DueAt            time.Time       `json:"due_at"`
+	BodySHA256       string          `json:"body_sha256"`
+	IdempotencyKey   string          `json:"-"`
+	Receipt          receipt.Receipt `json:"receipt"`
+	SubjectCount     int             `json:"subject_count"`
+	Subjects         []Subject       `json:"subjects,omitempty"`
+}
+
+// Case gathers every notice about one canonical subject while it is open.
+type Case struct {
+	ID        string    `json:"id"`
+	Subject   string    `json:"subject"`
+	Kind      string    `json:"subject_kind"`
+	Channel   string    `json:"channel,omitempty"`
+	State     string    `json:"state"`
+	Lane      string    `json:"lane"`
+	Category  string    `json:"category"`
+	Language  string    `json:"language,omitempty"`
+	DueAt     time.Time `json:"due_at"`
+	OpenedAt  time.Time `json:"opened_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Event is one entry of a notice's or case's append-only timeline.
+type Event struct {
+	Seq      int64           `json:"seq"`
+	At       time.Time       `json:"at"`
+	Type     string          `json:"type"`
+	NoticeID string          `json:"notice_id,omitempty"`
+	CaseID   string          `json:"case_id,omitempty"`
+	OrgID    string          `json:"org_id,omitempty"`
+	Data     json.RawMessage `json:"data,omitempty"`
+}
+
+// The event types of the timeline.
+const (
+	EventReceived   = "notice.received"
+	EventCaseOpened = "case.opened"
+	EventCaseJoined = "case.joined"
+)

@@ -1,0 +1,131 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sigap/sigap/internal/admin"
+	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/httpapi"
+	"github.com/sigap/sigap/internal/intake"
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/policy"
+	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// Server is a wired sigap service.
+type Server struct {
+	Config config.Config
+	DB     *store.DB
+	API    *httpapi.API
+	Log    *slog.Logger
+	// AdminKey is set on the first start only: the key written to admin.key.
+	AdminKey string
+	handler  http.Handler
+}
+
+// New opens the data dir and database, migrates, bootstraps a fresh install and builds the handlers.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock) (*Server, error) {
+	if clk == nil {
+		clk = clock.System{}
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("server: create data dir %s: %w", cfg.DataDir, err)
+	}
+	pol := policy.Default()
+	if cfg.PolicyFile != "" {
+		var err error
+		if pol, err = policy.LoadFile(cfg.PolicyFile); err != nil {
+			return nil, err
+		}
+		log.Info("policy loaded", "file", cfg.PolicyFile, "regimes", pol.RegimeNames())
+	}
+	signer, created, err := receipt.LoadOrCreate(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Info("generated the receipt-signing key", "key_id", signer.KeyID(), "file", filepath.Join(cfg.DataDir, "receipt-signing.key"))
+	}
+	db, err := store.Open(ctx, store.Options{URL: cfg.DB, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	adm := &admin.Service{DB: db, Clock: clk, KnownRegime: func(n string) bool { _, err := pol.Regime(n); return err == nil }}
+	metrics := httpapi.NewMetrics()
+	in := &intake.Service{DB: db, Policy: pol, Signer: signer, Clock: clk,
+		OnReceived: func(n *notice.Notice) { metrics.NoticeReceived(n.Kind, n.Category, len(n.Subjects)) }}
+	s := &Server{Config: cfg, DB: db, Log: log}
+	s.API = &httpapi.API{DB: db, Intake: in, Admin: adm, Policy: pol, Signer: signer, Clock: clk, Log: log, Metrics: metrics}
+	if err := s.bootstrap(ctx, adm); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.handler = s.API.Handler()
+	return s, nil
+}
+
+func (s *Server) bootstrap(ctx context.Context, adm *admin.Service) error {
+	key, fresh, err := adm.Bootstrap(ctx, "Platform")
+	if err != nil {
+		return fmt.Errorf("server: set up a fresh database: %w", err)
+	}
+	if !fresh {
+		return nil
+	}
+	path := filepath.Join(s.Config.DataDir, "admin.key")
+	if err := os.WriteFile(path, []byte(key.Secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("server: write %s: %w", path, err)
+	}
+	s.AdminKey = key.Secret
+	s.Log.Info("fresh database: created the platform org and an admin API key; the key is in the file (shown once, keep it safe)",
+		"file", path, "org_id", key.OrgID, "key_id", key.ID)
+	return nil
+}
+
+// Handler is the whole HTTP surface.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close releases the database.
+func (s *Server) Close() error { return s.DB.Close() }
+
+// Serve listens on the configured address until ctx ends, then shuts down
+// cleanly: it stops accepting, lets in-flight requests finish, and commits
+// queued writes before closing the database.
+func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", s.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("server: listen on %s: %w (is another sigap running? try --addr 127.0.0.1:8081)", s.Config.Addr, err)
+	}
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.Log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), s.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		s.Log.Warn("shutdown did not finish in time", "err", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,229 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect says which engine a DB speaks.
+type Dialect int
+
+// The engines sigap runs on.
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// ErrNotFound is returned when a row asked for does not exist (or is not the caller's to see).
+var ErrNotFound = errors.New("store: not found")
+
+// ErrConflict is returned when a write collides with a unique row.
+var ErrConflict = errors.New("store: conflict")
+
+// DB is the database: a read pool, a single writer that commits in groups, and the dialect.
+type DB struct {
+	read    *sql.DB
+	write   *sql.DB
+	dialect Dialect
+	writer  *writer
+	log     *slog.Logger
+}
+
+// Options configure Open.
+type Options struct {
+	// URL is a postgres:// URL, or empty (or sqlite:PATH) for SQLite.
+	URL string
+	// DataDir holds the SQLite file when URL is empty.
+	DataDir string
+	Logger  *slog.Logger
+}
+
+// Open connects, migrates the schema and starts the group-commit writer.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	var db *DB
+	var err error
+	switch {
+	case strings.HasPrefix(o.URL, "postgres://"), strings.HasPrefix(o.URL, "postgresql://"):
+		db, err = openPostgres(ctx, o.URL)
+	case o.URL == "", strings.HasPrefix(o.URL, "sqlite:"):
+		path := strings.TrimPrefix(o.URL, "sqlite:")
+		if path == "" {
+			path = filepath.Join(o.DataDir, "sigap.db")
+		}
+		db, err = openSQLite(path)
+	default:
+		return nil, fmt.Errorf("store: database URL %q: use postgres://user:pass@host/db or sqlite:/path/file.db", redact(o.URL))
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.log = o.Logger
+	if err := db.migrate(ctx); err != nil {
+		db.closePools()
+		return nil, err
+	}
+	db.writer = newWriter(db)
+	return db, nil
+}
+
+func openSQLite(path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("store: create %s: %w", filepath.Dir(path), err)
+	}
+	// Pragmas go in the DSN so every pooled connection gets them; busy_timeout
+	// first. synchronous(FULL) makes each commit durable; group commit pays for it.
+	dsn := func(extra string) string {
+		return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)" +
+			"&_pragma=synchronous(FULL)" + extra
+	}
+	write, err := sql.Open("sqlite", dsn("&_txlock=immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	read, err := sql.Open("sqlite", dsn("&_pragma=query_only(ON)"))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	if err := write.Ping(); err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("store: sqlite %s: %w", path, err)
+	}
+	return &DB{read: read, write: write, dialect: SQLite}, nil
+}
+
+func openPostgres(ctx context.Context, u string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(u)
+	if err != nil {
+		return nil, fmt.Errorf("store: postgres URL %s: %w", redact(u), err)
+	}
+	if cfg.MaxConns < 8 {
+		cfg.MaxConns = 8
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: connect to %s: %w", redact(u), err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w (is PostgreSQL running and the database created?)", redact(u), err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	return &DB{read: db, write: db, dialect: Postgres}, nil
+}
+
+// redact hides a password in a database URL before it is logged or shown.
+func redact(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return p.Redacted()
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+db.dialect.String())
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	gd := goose.DialectSQLite3
+	if db.dialect == Postgres {
+		gd = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(gd, db.write, sub)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migrate %s: %w", db.dialect, err)
+	}
+	for _, r := range res {
+		db.log.Info("migrated schema", "dialect", db.dialect.String(), "version", r.Source.Version, "file", r.Source.Path)
+	}
+	return nil
+}
+
+// Dialect tells which engine this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+// Close stops the writer (committing what it holds) and closes the pools.
+func (db *DB) Close() error {
+	if db.writer != nil {
+		db.writer.stop()
+	}
+	return db.closePools()
+}
+
+func (db *DB) closePools() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// rebind turns ? placeholders into $1, $2, ... for PostgreSQL.
+func rebind(d Dialect, q string) string {
+	if d != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, rebind(db.dialect, q), args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.read.QueryRowContext(ctx, rebind(db.dialect, q), args...)
+}

@@ -1,0 +1,362 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sigap/sigap/internal/id"
+	"github.com/sigap/sigap/internal/notice"
+)
+
+const noticeCols = `id, org_id, kind, regime, category, class, within_ms, explanation, legal_basis, reference, urgent,
+	requested_action, territorial_scope, language, evidence, contact, good_faith, status, received_at, due_at,
+	body_sha256, idempotency_key, receipt_key_id, receipt_payload, receipt_signature, subject_count`
+
+// InsertNotice stores a notice, opens or joins a case for each of its subjects
+// (filling in CaseID and NewCase), and appends the timeline events.
+func (t *Tx) InsertNotice(ctx context.Context, n *notice.Notice) error {
+	scope, _ := json.Marshal(n.TerritorialScope)
+	evidence, _ := json.Marshal(n.Evidence)
+	contact := ""
+	if n.Contact != nil {
+		b, _ := json.Marshal(n.Contact)
+		contact = string(b)
+	}
+	var idem any
+	if n.IdempotencyKey != "" {
+		idem = n.IdempotencyKey
+	}
+	_, err := t.exec(ctx, `INSERT INTO notices (`+noticeCols+`) VALUES (`+placeholders(26)+`)`,
+		n.ID, n.OrgID, n.Kind, n.Regime, n.Category, n.Class, n.Within.Milliseconds(), n.Explanation, n.LegalBasis,
+		n.Reference, n.Urgent, n.RequestedAction, string(scope), n.Language, string(evidence), contact, n.GoodFaith,
+		n.Status, ms(n.ReceivedAt), ms(n.DueAt), n.BodySHA256, idem, n.Receipt.KeyID, n.Receipt.Payload,
+		n.Receipt.Signature, len(n.Subjects))
+	if err != nil {
+		return fmt.Errorf("store: insert notice: %w", err)
+	}
+	if err := t.attachCases(ctx, n); err != nil {
+		return err
+	}
+	if err := t.insertRows(ctx, "notice_subjects", []string{"notice_id", "position", "url", "subject", "case_id", "new_case"},
+		len(n.Subjects), func(i int, a []any) []any {
+			s := n.Subjects[i]
+			return append(a, n.ID, i, s.URL, s.Canonical, s.CaseID, s.NewCase)
+		}); err != nil {
+		return err
+	}
+	events := make([]notice.Event, 0, len(n.Subjects)+1)
+	data, _ := json.Marshal(map[string]any{"kind": n.Kind, "category": n.Category, "regime": n.Regime, "class": n.Class,
+		"due_at": n.DueAt, "subjects": len(n.Subjects), "body_sha256": n.BodySHA256})
+	events = append(events, notice.Event{At: n.ReceivedAt, Type: notice.EventReceived, NoticeID: n.ID, OrgID: n.OrgID, Data: data})
+	for _, s := range n.Subjects {
+		typ := notice.EventCaseJoined
+		if s.NewCase {
+			typ = notice.EventCaseOpened
+		}
+		d, _ := json.Marshal(map[string]string{"subject": s.Canonical})
+		events = append(events, notice.Event{At: n.ReceivedAt, Type: typ, NoticeID: n.ID, CaseID: s.CaseID, OrgID: n.OrgID, Data: d})
+	}
+	return t.AppendEvents(ctx, events)
+}
+
+type openCase struct {
+	id       string
+	laneRank int
+	due      int64
+}
+
+// attachCases finds the open case of each subject, or opens one. A case's
+// deadline is the earliest of its notices' deadlines and its lane the most urgent.
+func (t *Tx) attachCases(ctx context.Context, n *notice.Notice) error {
+	unique := make([]string, 0, len(n.Subjects))
+	seen := make(map[string]bool, len(n.Subjects))
+	for _, s := range n.Subjects {
+		if !seen[s.Canonical] {
+			seen[s.Canonical] = true
+			unique = append(unique, s.Canonical)
+		}
+	}
+	existing := make(map[string]openCase, len(unique))
+	const chunk = 500
+	for start := 0; start < len(unique); start += chunk {
+		part := unique[start:min(len(unique), start+chunk)]
+		args := make([]any, len(part))
+		for i, s := range part {
+			args[i] = s
+		}
+		rows, err := t.query(ctx, `SELECT id, subject, lane_rank, due_at FROM cases WHERE state = 'open' AND subject IN (`+placeholders(len(part))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("store: find open cases: %w", err)
+		}
+		for rows.Next() {
+			var c openCase
+			var subj string
+			if err := rows.Scan(&c.id, &subj, &c.laneRank, &c.due); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: find open cases: %w", err)
+			}
+			existing[subj] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: find open cases: %w", err)
+		}
+	}
+	lane := notice.LaneFor(n.Kind)
+	rank := notice.LaneRank(lane)
+	due, now := ms(n.DueAt), ms(n.ReceivedAt)
+	type newCase struct{ id, subject, kind, channel string }
+	var created []newCase
+	var joined []any
+	assigned := make(map[string]string, len(unique))
+	for i := range n.Subjects {
+		s := &n.Subjects[i]
+		if cid, ok := assigned[s.Canonical]; ok {
+			s.CaseID, s.NewCase = cid, false
+			continue
+		}
+		if c, ok := existing[s.Canonical]; ok {
+			s.CaseID, s.NewCase = c.id, false
+			joined = append(joined, c.id)
+		} else {
+			s.CaseID, s.NewCase = id.New("case", n.ReceivedAt), true
+			created = append(created, newCase{s.CaseID, s.Canonical, s.Kind, s.Channel})
+		}
+		assigned[s.Canonical] = s.CaseID
+	}
+	if err := t.insertRows(ctx, "cases", []string{"id", "subject", "subject_kind", "channel", "state", "lane", "lane_rank",
+		"category", "language", "due_at", "opened_at", "updated_at"}, len(created), func(i int, a []any) []any {
+		c := created[i]
+		return append(a, c.id, c.subject, c.kind, c.channel, notice.CaseOpen, lane, rank, n.Category, n.Language, due, now, now)
+	}); err != nil {
+		return err
+	}
+	for start := 0; start < len(joined); start += chunk {
+		part := joined[start:min(len(joined), start+chunk)]
+		args := append([]any{due, due, rank, lane, rank, rank, now}, part...)
+		if _, err := t.exec(ctx, `UPDATE cases SET
+			due_at = CASE WHEN due_at > ? THEN ? ELSE due_at END,
+			lane = CASE WHEN lane_rank > ? THEN ? ELSE lane END,
+			lane_rank = CASE WHEN lane_rank > ? THEN ? ELSE lane_rank END,
+			updated_at = ?
+			WHERE id IN (`+placeholders(len(part))+`)`, args...); err != nil {
+			return fmt.Errorf("store: join cases: %w", err)
+		}
+	}
+	return nil
+}
+
+// AppendEvents adds entries to the timeline; the timeline is never updated in place.
+func (t *Tx) AppendEvents(ctx context.Context, evs []notice.Event) error {
+	return t.insertRows(ctx, "events", []string{"at", "type", "notice_id", "case_id", "org_id", "data"}, len(evs),
+		func(i int, a []any) []any {
+			e := evs[i]
+			data := string(e.Data)
+			if data == "" {
+				data = "{}"
+			}
+			return append(a, ms(e.At), e.Type, nullable(e.NoticeID), nullable(e.CaseID), nullable(e.OrgID), data)
+		})
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// NoticeByIdempotencyKey finds the notice an org already sent with this key.
+func (t *Tx) NoticeByIdempotencyKey(ctx context.Context, orgID, key string) (*notice.Notice, error) {
+	n, err := scanNotice(t.queryRow(ctx, `SELECT `+noticeCols+` FROM notices WHERE org_id = ? AND idempotency_key = ?`, orgID, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: idempotency key: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: idempotency key: %w", err)
+	}
+	return n, nil
+}
+
+func scanNotice(row interface{ Scan(...any) error }) (*notice.Notice, error) {
+	var n notice.Notice
+	var within, received, due int64
+	var scope, evidence, contact string
+	var idem sql.NullString
+	err := row.Scan(&n.ID, &n.OrgID, &n.Kind, &n.Regime, &n.Category, &n.Class, &within, &n.Explanation, &n.LegalBasis,
+		&n.Reference, &n.Urgent, &n.RequestedAction, &scope, &n.Language, &evidence, &contact, &n.GoodFaith, &n.Status,
+		&received, &due, &n.BodySHA256, &idem, &n.Receipt.KeyID, &n.Receipt.Payload, &n.Receipt.Signature, &n.SubjectCount)
+	if err != nil {
+		return nil, err
+	}
+	n.Within = time.Duration(within) * time.Millisecond
+	n.ReceivedAt, n.DueAt = fromMS(received), fromMS(due)
+	n.IdempotencyKey = idem.String
+	n.Receipt.Algorithm = "ed25519"
+	_ = json.Unmarshal([]byte(scope), &n.TerritorialScope)
+	_ = json.Unmarshal([]byte(evidence), &n.Evidence)
+	if contact != "" {
+		n.Contact = &notice.Contact{}
+		_ = json.Unmarshal([]byte(contact), n.Contact)
+	}
+	return &n, nil
+}
+
+// Notice returns one notice with its subjects. orgID, when not empty, limits
+// the lookup to that org's notices, so another tenant's notice is not found.
+func (db *DB) Notice(ctx context.Context, noticeID, orgID string) (*notice.Notice, error) {
+	q := `SELECT ` + noticeCols + ` FROM notices WHERE id = ?`
+	args := []any{noticeID}
+	if orgID != "" {
+		q += ` AND org_id = ?`
+		args = append(args, orgID)
+	}
+	n, err := scanNotice(db.queryRow(ctx, q, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: notice %s: %w", noticeID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: notice %s: %w", noticeID, err)
+	}
+	n.Subjects, err = db.noticeSubjects(ctx, n.ID)
+	return n, err
+}
+
+func (db *DB) noticeSubjects(ctx context.Context, noticeID string) ([]notice.Subject, error) {
+	rows, err := db.query(ctx, `SELECT url, subject, case_id, new_case FROM notice_subjects WHERE notice_id = ? ORDER BY position`, noticeID)
+	if err != nil {
+		return nil, fmt.Errorf("store: notice subjects: %w", err)
+	}
+	defer rows.Close()
+	var out []notice.Subject
+	for rows.Next() {
+		var s notice.Subject
+		if err := rows.Scan(&s.URL, &s.Canonical, &s.CaseID, &s.NewCase); err != nil {
+			return nil, fmt.Errorf("store: notice subjects: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// NoticeFilter narrows a notice list.
+type NoticeFilter struct {
+	OrgID    string // empty: every org (platform roles)
+	Status   string
+	Kind     string
+	Category string
+	Cursor   string // list notices with IDs before this one (newest first)
+	Limit    int
+}
+
+// Notices lists notices newest first, without their subjects.
+func (db *DB) Notices(ctx context.Context, f NoticeFilter) ([]*notice.Notice, error) {
+	q := `SELECT ` + noticeCols + ` FROM notices WHERE 1 = 1`
+	var args []any
+	for _, c := range []struct{ col, val string }{{"org_id", f.OrgID}, {"status", f.Status}, {"kind", f.Kind}, {"category", f.Category}} {
+		if c.val != "" {
+			q += ` AND ` + c.col + ` = ?`
+			args = append(args, c.val)
+		}
+	}
+	if f.Cursor != "" {
+		q += ` AND id < ?`
+		args = append(args, f.Cursor)
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, f.Limit)
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: notices: %w", err)
+	}
+	defer rows.Close()
+	var out []*notice.Notice
+	for rows.Next() {
+		n, err := scanNotice(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: notices: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// NoticeCases returns the cases a notice's subjects belong to.
+func (db *DB) NoticeCases(ctx context.Context, noticeID string) ([]notice.Case, error) {
+	rows, err := db.query(ctx, `SELECT `+caseCols+` FROM cases WHERE id IN (SELECT case_id FROM notice_subjects WHERE notice_id = ?) ORDER BY id`, noticeID)
+	if err != nil {
+		return nil, fmt.Errorf("store: notice cases: %w", err)
+	}
+	defer rows.Close()
+	var out []notice.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: notice cases: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+const caseCols = `id, subject, subject_kind, channel, state, lane, category, language, due_at, opened_at, updated_at`
+
+func scanCase(row interface{ Scan(...any) error }) (notice.Case, error) {
+	var c notice.Case
+	var due, opened, updated int64
+	err := row.Scan(&c.ID, &c.Subject, &c.Kind, &c.Channel, &c.State, &c.Lane, &c.Category, &c.Language, &due, &opened, &updated)
+	c.DueAt, c.OpenedAt, c.UpdatedAt = fromMS(due), fromMS(opened), fromMS(updated)
+	return c, err
+}
+
+// Case returns one case.
+func (db *DB) Case(ctx context.Context, caseID string) (notice.Case, error) {
+	c, err := scanCase(db.queryRow(ctx, `SELECT `+caseCols+` FROM cases WHERE id = ?`, caseID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return notice.Case{}, fmt.Errorf("store: case %s: %w", caseID, ErrNotFound)
+	}
+	if err != nil {
+		return notice.Case{}, fmt.Errorf("store: case %s: %w", caseID, err)
+	}
+	return c, nil
+}
+
+// Timeline returns the events of a notice (and of the cases it opened or joined) in order.
+func (db *DB) Timeline(ctx context.Context, noticeID string, limit int) ([]notice.Event, error) {
+	rows, err := db.query(ctx, `SELECT seq, at, type, notice_id, case_id, org_id, data FROM events
+		WHERE notice_id = ? ORDER BY seq LIMIT ?`, noticeID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: timeline: %w", err)
+	}
+	defer rows.Close()
+	var out []notice.Event
+	for rows.Next() {
+		var e notice.Event
+		var at int64
+		var nid, cid, oid sql.NullString
+		var data string
+		if err := rows.Scan(&e.Seq, &at, &e.Type, &nid, &cid, &oid, &data); err != nil {
+			return nil, fmt.Errorf("store: timeline: %w", err)
+		}
+		e.At, e.NoticeID, e.CaseID, e.OrgID, e.Data = fromMS(at), nid.String, cid.String, oid.String, json.RawMessage(data)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Counts of rows, for tests that check a rejected request stored nothing.
+func (db *DB) Counts(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	for _, table := range []string{"orgs", "api_keys", "notices", "notice_subjects", "cases", "events"} {
+		var n int
+		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: count %s: %w", table, err)
+		}
+		out[table] = n
+	}
+	return out, nil
+}

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sigap/sigap/internal/org"
+)
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// CreateOrg stores a new organisation.
+func (t *Tx) CreateOrg(ctx context.Context, o org.Org) error {
+	_, err := t.exec(ctx, `INSERT INTO orgs (id, name, kind, default_regime, created_at) VALUES (?, ?, ?, ?, ?)`,
+		o.ID, o.Name, string(o.Kind), o.DefaultRegime, ms(o.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("store: create org: %w", err)
+	}
+	return nil
+}
+
+// CreateKey stores a key's hash (never the key).
+func (t *Tx) CreateKey(ctx context.Context, k org.Key) error {
+	_, err := t.exec(ctx, `INSERT INTO api_keys (id, org_id, role, hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+		k.ID, k.OrgID, string(k.Role), k.Hash, ms(k.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("store: create key: %w", err)
+	}
+	return nil
+}
+
+// CountOrgs tells how many organisations exist (zero means a fresh database).
+func (t *Tx) CountOrgs(ctx context.Context) (int, error) {
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM orgs`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count orgs: %w", err)
+	}
+	return n, nil
+}
+
+const orgCols = `id, name, kind, default_regime, created_at`
+
+func scanOrg(row interface{ Scan(...any) error }) (org.Org, error) {
+	var o org.Org
+	var kind string
+	var created int64
+	err := row.Scan(&o.ID, &o.Name, &kind, &o.DefaultRegime, &created)
+	o.Kind, o.CreatedAt = org.Kind(kind), fromMS(created)
+	return o, err
+}
+
+// Org returns one organisation.
+func (db *DB) Org(ctx context.Context, id string) (org.Org, error) {
+	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgCols+` FROM orgs WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return org.Org{}, fmt.Errorf("store: org %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return org.Org{}, fmt.Errorf("store: org %s: %w", id, err)
+	}
+	return o, nil
+}
+
+// Orgs lists organisations in creation order.
+func (db *DB) Orgs(ctx context.Context) ([]org.Org, error) {
+	rows, err := db.query(ctx, `SELECT `+orgCols+` FROM orgs ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: orgs: %w", err)
+	}
+	defer rows.Close()
+	var out []org.Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: orgs: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// CallerByKeyHash finds who holds an API key, by the key's hash.
+func (db *DB) CallerByKeyHash(ctx context.Context, hash string) (org.Caller, error) {
+	var c org.Caller
+	var role, kind string
+	err := db.queryRow(ctx, `SELECT k.id, k.org_id, k.role, o.kind FROM api_keys k JOIN orgs o ON o.id = k.org_id
+		WHERE k.hash = ? AND k.revoked_at IS NULL`, hash).Scan(&c.KeyID, &c.OrgID, &role, &kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return org.Caller{}, fmt.Errorf("store: key: %w", ErrNotFound)
+	}
+	if err != nil {
+		return org.Caller{}, fmt.Errorf("store: key: %w", err)
+	}
+	c.Role, c.OrgKind = org.Role(role), org.Kind(kind)
+	return c, nil
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Tx is a write transaction; store methods that write take one.
+type Tx struct {
+	tx      *sql.Tx
+	dialect Dialect
+}
+
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, rebind(t.dialect, q), args...)
+}
+
+func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, rebind(t.dialect, q), args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, rebind(t.dialect, q), args...)
+}
+
+// maxBatch bounds how many callers share one commit.
+const maxBatch = 128
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(*Tx) error
+	done chan error
+}
+
+// writer owns the single write connection and commits waiting writes together:
+// each caller's work runs inside its own savepoint, so one failure rolls back
+// only that caller, and one fsync makes the whole group durable.
+type writer struct {
+	db   *DB
+	reqs chan writeReq
+	quit chan struct{}
+	wg   sync.WaitGroup
+	once sync.Once
+}
+
+func newWriter(db *DB) *writer {
+	w := &writer{db: db, reqs: make(chan writeReq, 4*maxBatch), quit: make(chan struct{})}
+	w.wg.Add(1)
+	go w.loop()
+	return w
+}
+
+// ErrClosed is returned for writes attempted after Close.
+var ErrClosed = errors.New("store: closed")
+
+// Write runs fn in a write transaction and returns once it is committed (or
+// rolled back). fn may be batched with other callers' work into one commit, so
+// it must not keep state outside the transaction until Write returns nil.
+func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.writer.reqs <- req:
+	case <-db.writer.quit:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, wait for the outcome even if ctx ends: the caller must never
+	// be told "failed" for a write that then commits.
+	return <-req.done
+}
+
+func (w *writer) stop() {
+	w.once.Do(func() { close(w.quit) })
+	w.wg.Wait()
+}
+
+func (w *writer) loop() {
+	defer w.wg.Done()
+	batch := make([]writeReq, 0, maxBatch)
+	for {
+		select {
+		case r := <-w.reqs:
+			batch = append(batch[:0], r)
+		case <-w.quit:
+			// Drain what was queued before the stop so nothing acknowledged is lost.
+			for {
+				select {
+				case r := <-w.reqs:
+					w.commit([]writeReq{r})
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-w.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		w.commit(batch)
+	}
+}
+
+func (w *writer) commit(batch []writeReq) {
+	ctx := context.Background()
+	sqlTx, err := w.db.write.BeginTx(ctx, nil)
+	if err != nil {
+		for _, r := range batch {
+			r.done <- fmt.Errorf("store: begin: %w", err)
+		}
+		return
+	}
+	tx := &Tx{tx: sqlTx, dialect: w.db.dialect}
+	results := make([]error, len(batch))
+	single := len(batch) == 1
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if single {
+			results[i] = r.fn(tx)
+			continue
+		}
+		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			results[i] = fmt.Errorf("store: savepoint: %w", err)
+			continue
+		}
+		if err := r.fn(tx); err != nil {
+			results[i] = err
+			if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); rerr != nil {
+				w.fail(sqlTx, batch, fmt.Errorf("store: rollback to savepoint: %w", rerr))
+				return
+			}
+		}
+		if _, err := sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
+			w.fail(sqlTx, batch, fmt.Errorf("store: release savepoint: %w", err))
+			return
+		}
+	}
+	if single && results[0] != nil {
+		_ = sqlTx.Rollback()
+		batch[0].done <- results[0]
+		return
+	}
+	if err := sqlTx.Commit(); err != nil {
+		for _, r := range batch {
+			r.done <- fmt.Errorf("store: commit: %w", err)
+		}
+		return
+	}
+	for i, r := range batch {
+		r.done <- results[i]
+	}
+}
+
+func (w *writer) fail(sqlTx *sql.Tx, batch []writeReq, err error) {
+	_ = sqlTx.Rollback()
+	for _, r := range batch {
+		r.done <- err
+	}
+}
