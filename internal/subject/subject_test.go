@@ -94,7 +94,7 @@ func TestParseTelegram(t *testing.T) {
 
 		{"stickers", "https://telegram.me/AddStickers/SomeSet", "url:https://t.me/addstickers/SomeSet", KindURL, false, "", "https://t.me/addstickers/SomeSet"},
 		{"stickers tg", "tg://addstickers?set=SomeSet", "url:https://t.me/addstickers/SomeSet", KindURL, false, "", "https://t.me/addstickers/SomeSet"},
-		{"share", "https://t.me/share/url?utm_source=x&url=https%3A%2F%2Fexample.com", "url:https://t.me/share/url?url=https%3A%2F%2Fexample.com", KindURL, false, "", "https://t.me/share/url?url=https%3A%2F%2Fexample.com"},
+		{"share", "https://t.me/share/url?utm_source=x&url=https%3A%2F%2Fexample.com", "url:https://t.me/share/url?url=https://example.com", KindURL, false, "", "https://t.me/share/url?url=https://example.com"},
 		{"proxy", "https://t.me/proxy?server=1.2.3.4&port=443&secret=ab", "url:https://t.me/proxy?port=443&secret=ab&server=1.2.3.4", KindURL, false, "", "https://t.me/proxy?port=443&secret=ab&server=1.2.3.4"},
 		{"mini app", "https://t.me/SomeBot/SomeApp?startapp=x", "url:https://t.me/somebot/SomeApp?startapp=x", KindURL, false, "", "https://t.me/somebot/SomeApp?startapp=x"},
 	}
@@ -147,7 +147,7 @@ func TestParseURL(t *testing.T) {
 		{"dot segments", "https://example.com/a/./b/../c", "url:https://example.com/a/c", "https://example.com/a/c"},
 		{"dot segments above root", "https://example.com/../../a", "url:https://example.com/a", "https://example.com/a"},
 		{"escaped dots", "https://example.com/a/%2e%2E/c", "url:https://example.com/c", "https://example.com/c"},
-		{"escapes", "https://example.com/%7euser/%41%2fb%3a", "url:https://example.com/~user/A%2Fb%3A", "https://example.com/~user/A%2Fb%3A"},
+		{"escapes", "https://example.com/%7euser/%41%2fb%3ac", "url:https://example.com/~user/A%2Fb:c", "https://example.com/~user/A%2Fb:c"},
 		{"stray percent", "https://example.com/100%", "url:https://example.com/100%25", "https://example.com/100%25"},
 		{"unicode path", "https://example.com/café", "url:https://example.com/caf%C3%A9", "https://example.com/caf%C3%A9"},
 		{"idn", "https://Bücher.example/x", "url:https://xn--bcher-kva.example/x", "https://xn--bcher-kva.example/x"},
@@ -160,6 +160,8 @@ func TestParseURL(t *testing.T) {
 		{"wikipedia parens", "https://en.wikipedia.org/wiki/Foo_(bar)", "url:https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_(bar)"},
 		{"wikipedia in prose", "(https://en.wikipedia.org/wiki/Foo_(bar)).", "url:https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_(bar)"},
 		{"dot kept by escape", "https://example.com/a.#frag", "url:https://example.com/a%2E", "https://example.com/a%2E"},
+		{"reserved escapes decoded", "https://example.com/a%28b%29?q=%3F%2F%26%3D%2B", "url:https://example.com/a(b)?q=?/%26%3D%2B", "https://example.com/a(b)?q=?/%26%3D%2B"},
+		{"question mark end", "https://example.com/a?q=%3F&utm_source=x", "url:https://example.com/a?q=%3F", "https://example.com/a?q=%3F"},
 		{"plus kept", "https://example.com/s?q=a+b", "url:https://example.com/s?q=a+b", "https://example.com/s?q=a+b"},
 		{"telegram.org is a url", "https://telegram.org/faq", "url:https://telegram.org/faq", "https://telegram.org/faq"},
 		{"t.me other port", "https://t.me:8443/x", "url:https://t.me:8443/x", "https://t.me:8443/x"},

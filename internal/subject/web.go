@@ -190,7 +190,7 @@ func (w webLink) subject() Subject {
 	if w.port != "" {
 		b.WriteString(":" + w.port)
 	}
-	p := removeDotSegments(normEscapes(w.path, pathByte))
+	p := removeDotSegments(normEscapes(w.path, pathByte, "/"))
 	p = strings.TrimRight(p, "/")
 	if p == "" {
 		p = "/"
@@ -202,7 +202,7 @@ func (w webLink) subject() Subject {
 	// Client-side routes (#/page, #!/page) name different pages; other fragments
 	// are positions within one.
 	if f := w.fragment; f != "" && (f[0] == '/' || f[0] == '!') {
-		b.WriteString("#" + normEscapes(f, fragmentByte))
+		b.WriteString("#" + normEscapes(f, fragmentByte, ""))
 	}
 	rest := protectEnd("https://" + b.String())[len("https://"):]
 	canon := "https://" + rest
@@ -232,17 +232,21 @@ func queryValueByte(c byte) bool { return c != '&' && (pathByte(c) || c == '?') 
 
 func fragmentByte(c byte) bool { return pathByte(c) || c == '?' }
 
-// normEscapes decodes percent-escapes of unreserved characters, upper-cases the
-// hex of the others, and encodes every byte that allowed rejects (a stray "%"
-// becomes "%25").
-func normEscapes(s string, allowed func(byte) bool) string {
+// normEscapes writes every byte in its one canonical form: a byte that allowed
+// accepts and that is not in keep is written raw (its escape decoded); any other
+// byte is escaped with upper-case hex (a stray "%" becomes "%25"). keep lists the
+// delimiters whose escaped and raw forms mean different things in that part of
+// the URL ("/" in a path, "&", "=" and "+" in a query). Decoding the other
+// reserved characters, which RFC 3986 leaves to the server, is what makes
+// protectEnd's escaping of the last character undo itself on a second parse.
+func normEscapes(s string, allowed func(byte) bool, keep string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
 			v := unhex(s[i+1])<<4 | unhex(s[i+2])
-			if isUnreserved(v) {
+			if isUnreserved(v) || allowed(v) && strings.IndexByte(keep, v) < 0 {
 				b.WriteByte(v)
 			} else {
 				b.WriteByte('%')
@@ -261,6 +265,14 @@ func normEscapes(s string, allowed func(byte) bool) string {
 		b.WriteByte(upperhex[c&15])
 	}
 	return b.String()
+}
+
+// unescape decodes the (well-formed) escapes normEscapes leaves.
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
 
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
@@ -306,9 +318,13 @@ var trackingParams = map[string]bool{
 	"_ga": true, "_gl": true,
 }
 
+// queryParam is one parameter, escaped (key, value) and unescaped (ukey,
+// uvalue). Sorting on the unescaped form keeps the order the same when
+// protectEnd escapes the last character of the query.
 type queryParam struct {
-	key, value string
-	hasEq      bool
+	key, value   string
+	ukey, uvalue string
+	hasEq        bool
 }
 
 // normQuery normalises the escapes of each parameter, drops empty and tracking
@@ -323,7 +339,8 @@ func normQuery(q string) string {
 			continue
 		}
 		k, v, eq := strings.Cut(piece, "=")
-		p := queryParam{key: normEscapes(k, queryKeyByte), value: normEscapes(v, queryValueByte), hasEq: eq}
+		p := queryParam{key: normEscapes(k, queryKeyByte, "+"), value: normEscapes(v, queryValueByte, "=+"), hasEq: eq}
+		p.ukey, p.uvalue = unescape(p.key), unescape(p.value)
 		lk := strings.ToLower(p.key)
 		if strings.HasPrefix(lk, "utm_") || trackingParams[lk] {
 			continue
@@ -331,11 +348,13 @@ func normQuery(q string) string {
 		params = append(params, p)
 	}
 	slices.SortFunc(params, func(a, b queryParam) int {
-		if c := strings.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.value, b.value); c != 0 {
-			return c
+		for _, c := range [...]int{
+			strings.Compare(a.ukey, b.ukey), strings.Compare(a.uvalue, b.uvalue),
+			strings.Compare(a.key, b.key), strings.Compare(a.value, b.value),
+		} {
+			if c != 0 {
+				return c
+			}
 		}
 		switch {
 		case a.hasEq == b.hasEq:
