@@ -199,6 +199,7 @@ func TestParseErrors(t *testing.T) {
 		{"prose", "hello", ErrNotALink},
 		{"no dot", "https://localhost/a", ErrNotALink},
 		{"no dot with port", "localhost:8080/a", ErrNotALink},
+		{"abbreviation", "e.g.", ErrNotALink},
 		{"numeric tld", "https://example.123/a", ErrNotALink},
 		{"empty label", "https://example..com/a", ErrNotALink},
 		{"bad host char", "https://exa!mple.com/a", ErrNotALink},

@@ -160,6 +160,9 @@ func normHost(h string) (string, error) {
 		}
 	}
 	tld := labels[len(labels)-1]
+	if len(tld) < 2 {
+		return "", fmt.Errorf("subject: %w: %q is not a top-level domain", ErrNotALink, clip(tld))
+	}
 	if !strings.HasPrefix(tld, "xn--") {
 		for j := 0; j < len(tld); j++ {
 			if tld[j] < 'a' || tld[j] > 'z' {
