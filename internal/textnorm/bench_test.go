@@ -16,10 +16,14 @@ func benchNormalize(b *testing.B, posts []string) {
 	b.SetBytes(int64(total))
 	b.ReportAllocs()
 	b.ResetTimer()
+	stop := testcorpus.StartCPU()
 	for b.Loop() {
 		for _, p := range posts {
 			buf = AppendString(buf[:0], p)
 		}
+	}
+	if cpu := stop(); cpu > 0 {
+		b.ReportMetric(float64(total)*float64(b.N)/cpu.Seconds()/1e6, "cpuMB/s")
 	}
 }
 
