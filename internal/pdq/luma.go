@@ -129,21 +129,36 @@ func rgba16Rows(pix []uint8, origin, stride int) func(y int, dst []float32) {
 // 8 bits), indexing the subsampled chroma planes directly.
 func ycbcrRows(m *image.YCbCr) func(y int, dst []float32) {
 	b := m.Rect
-	hdiv := 1
+	shift := uint(0) // horizontal chroma subsampling as a shift: 1, 2 or 4 pixels
 	switch m.SubsampleRatio {
 	case image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420:
-		hdiv = 2
+		shift = 1
 	case image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410:
-		hdiv = 4
+		shift = 2
+	}
+	if b.Min.X < 0 {
+		// Shifts and truncating division disagree on negative
+		// coordinates; such images are rare, so use COffset itself.
+		return func(y int, dst []float32) {
+			py := b.Min.Y + y
+			for x := range dst {
+				px := b.Min.X + x
+				ci := m.COffset(px, py)
+				r, g, bb := color.YCbCrToRGB(m.Y[m.YOffset(px, py)], m.Cb[ci], m.Cr[ci])
+				dst[x] = rgbLuma(r, g, bb)
+			}
+		}
 	}
 	return func(y int, dst []float32) {
 		py := b.Min.Y + y
 		yi := m.YOffset(b.Min.X, py)
-		ci0 := m.COffset(b.Min.X, py) - b.Min.X/hdiv
+		// COffset(px, py) = rowBase + px>>shift - Min.X>>shift.
+		ci0 := m.COffset(b.Min.X, py) - b.Min.X>>shift
 		ys := m.Y[yi : yi+len(dst)]
+		cb, cr := m.Cb[ci0:], m.Cr[ci0:]
 		for x, yy := range ys {
-			ci := ci0 + (b.Min.X+x)/hdiv
-			r, g, bb := color.YCbCrToRGB(yy, m.Cb[ci], m.Cr[ci])
+			ci := (b.Min.X + x) >> shift
+			r, g, bb := color.YCbCrToRGB(yy, cb[ci], cr[ci])
 			dst[x] = rgbLuma(r, g, bb)
 		}
 	}
