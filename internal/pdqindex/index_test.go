@@ -38,7 +38,9 @@ func TestSearchMatchesBruteForceRapid(t *testing.T) {
 			entries = append(entries, Entry{Hash: h, ID: uint64(i % 50)})
 		}
 		maxDist := rapid.IntRange(-1, 80).Draw(t, "maxDist")
-		got := Build(entries).Search(q, maxDist, nil)
+		// 11 and 12 chunks allocate 128-448 MB of tables; TestPlantedNeighbours covers them.
+		chunks := rapid.IntRange(13, 16).Draw(t, "chunks")
+		got := BuildWith(entries, Options{Chunks: chunks}).Search(q, maxDist, nil)
 		want := NewBruteForce(entries).Search(q, maxDist, nil)
 		if !slices.Equal(got, want) {
 			t.Fatalf("maxDist %d: index %v, brute force %v", maxDist, got, want)
@@ -52,12 +54,16 @@ func TestPlantedNeighbours(t *testing.T) {
 		name    string
 		n       int
 		maxDist int
+		chunks  int
 		planted []int // distances to plant around each query
 	}{
-		{"default threshold", 20000, DefaultMaxDistance, rangeInts(0, 40)},
-		{"exact only", 5000, 0, []int{0, 0, 1, 2}},
-		{"radius 2", 5000, 47, rangeInts(30, 50)},
-		{"scan fallback", 3000, 60, rangeInts(55, 65)},
+		{"default threshold", 20000, DefaultMaxDistance, 0, rangeInts(0, 40)},
+		{"11 chunks", 20000, DefaultMaxDistance, 11, rangeInts(0, 40)},
+		{"12 chunks", 20000, DefaultMaxDistance, 12, rangeInts(0, 40)},
+		{"14 chunks radius 3", 5000, 45, 14, rangeInts(40, 50)},
+		{"exact only", 5000, 0, 0, []int{0, 0, 1, 2}},
+		{"radius 2", 5000, 47, 16, rangeInts(30, 50)},
+		{"scan fallback", 3000, 70, 16, rangeInts(65, 75)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -83,7 +89,7 @@ func TestPlantedNeighbours(t *testing.T) {
 				}
 			}
 			r.Shuffle(len(entries), func(i, j int) { entries[i], entries[j] = entries[j], entries[i] })
-			ix, bf := Build(entries), NewBruteForce(entries)
+			ix, bf := BuildWith(entries, Options{Chunks: tc.chunks}), NewBruteForce(entries)
 			var got, want []Match
 			for qi, q := range queries {
 				got = ix.Search(q, tc.maxDist, got[:0])
@@ -99,6 +105,16 @@ func TestPlantedNeighbours(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestChooseChunks(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ n, want int }{{0, 16}, {1000, 16}, {100_000, 15}, {1_000_000, 13}, {10_000_000, 11}, {100_000_000, 11}}
+	for _, tc := range tests {
+		if got := chooseChunks(tc.n); got != tc.want {
+			t.Errorf("chooseChunks(%d) = %d, want %d", tc.n, got, tc.want)
+		}
 	}
 }
 
