@@ -30,6 +30,7 @@ var commands = map[string]command{
 	"receipt": {runReceipt, "verify a saved notice receipt offline (sigap receipt verify FILE)"},
 	"notice":  {runNotice, "submit, show and list notices on a sigap server"},
 	"bench":   {runBench, "measure intake throughput and latency (sigap bench --help)"},
+	"user":    {runUser, "create portal users and print their one-time set-password links"},
 }
 
 // errUsage marks errors that already printed usage.

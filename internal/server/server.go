@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sigap/sigap/internal/account"
 	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
@@ -20,6 +21,7 @@ import (
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/web"
 )
 
 // Server is a wired sigap service.
@@ -70,7 +72,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 		db.Close()
 		return nil, err
 	}
-	s.handler = s.API.Handler()
+	portal, err := web.New(web.Portal{DB: db, Intake: in, Admin: adm, Accounts: &account.Service{DB: db, Clock: clk},
+		Policy: pol, Signer: signer, Clock: clk, Log: log})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	// The API keeps its paths; everything else is the portal.
+	api, mux := s.API.Handler(), http.NewServeMux()
+	for _, p := range []string{"/v1/", "/healthz", "/metrics", "/openapi.json"} {
+		mux.Handle(p, api)
+	}
+	mux.Handle("/", portal.Handler())
+	s.handler = mux
 	return s, nil
 }
 

@@ -1,0 +1,3 @@
+// Package i18n holds the portal's message catalogues, Bahasa Indonesia and
+// English, and picks a language for a request.
+package i18n

@@ -1,0 +1,269 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sigap/sigap/internal/org"
+)
+
+// User is a person who signs in to the portal. They belong to one org and
+// hold one role, exactly as an API key does.
+type User struct {
+	ID           string
+	OrgID        string
+	OrgKind      org.Kind
+	OrgName      string
+	Email        string
+	Name         string
+	Role         org.Role
+	PasswordHash string
+	TOTPSecret   string
+	TOTPEnabled  bool
+	// TOTPLastStep is the last RFC 6238 time step accepted, so a code is never accepted twice.
+	TOTPLastStep int64
+	FailedLogins int
+	LockedUntil  time.Time
+	Language     string
+	CreatedAt    time.Time
+	Disabled     bool
+}
+
+// Caller is the user as the services see a request's author.
+func (u User) Caller() org.Caller {
+	return org.Caller{OrgID: u.OrgID, OrgKind: u.OrgKind, Role: u.Role, UserID: u.ID}
+}
+
+// ErrEmailTaken is returned when a user with the same e-mail address exists.
+var ErrEmailTaken = fmt.Errorf("%w: a user with this e-mail address exists", ErrConflict)
+
+const userCols = `u.id, u.org_id, o.kind, o.name, u.email, u.name, u.role, u.password_hash, u.totp_secret, u.totp_enabled,
+	u.totp_last_step, u.failed_logins, u.locked_until, u.language, u.created_at, u.disabled_at`
+
+const userFrom = ` FROM users u JOIN orgs o ON o.id = u.org_id`
+
+func scanUser(row interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var kind, role string
+	var locked, created int64
+	var disabled sql.NullInt64
+	err := row.Scan(&u.ID, &u.OrgID, &kind, &u.OrgName, &u.Email, &u.Name, &role, &u.PasswordHash, &u.TOTPSecret,
+		&u.TOTPEnabled, &u.TOTPLastStep, &u.FailedLogins, &locked, &u.Language, &created, &disabled)
+	u.OrgKind, u.Role, u.CreatedAt, u.Disabled = org.Kind(kind), org.Role(role), fromMS(created), disabled.Valid
+	if locked > 0 {
+		u.LockedUntil = fromMS(locked)
+	}
+	return u, err
+}
+
+func userErr(what string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: user %s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("store: user %s: %w", what, err)
+}
+
+// CreateUser stores a new user; e-mail addresses are unique, compared in lower case.
+func (t *Tx) CreateUser(ctx context.Context, u User) error {
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE email = ?`, strings.ToLower(u.Email)).Scan(&n); err != nil {
+		return fmt.Errorf("store: create user: %w", err)
+	}
+	if n > 0 {
+		return ErrEmailTaken
+	}
+	_, err := t.exec(ctx, `INSERT INTO users (id, org_id, email, name, role, password_hash, totp_secret, totp_enabled,
+		totp_last_step, failed_logins, locked_until, language, created_at) VALUES (?, ?, ?, ?, ?, '', '', ?, 0, 0, 0, ?, ?)`,
+		u.ID, u.OrgID, strings.ToLower(u.Email), u.Name, string(u.Role), false, u.Language, ms(u.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("store: create user: %w", err)
+	}
+	return nil
+}
+
+// User returns one user by ID, read inside the write transaction.
+func (t *Tx) User(ctx context.Context, id string) (User, error) {
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = ?`, id))
+	if err != nil {
+		return User{}, userErr(id, err)
+	}
+	return u, nil
+}
+
+// User returns one user by ID.
+func (db *DB) User(ctx context.Context, id string) (User, error) {
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = ?`, id))
+	if err != nil {
+		return User{}, userErr(id, err)
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with this e-mail address (any letter case).
+func (db *DB) UserByEmail(ctx context.Context, email string) (User, error) {
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userCols+userFrom+` WHERE u.email = ?`, strings.ToLower(strings.TrimSpace(email))))
+	if err != nil {
+		return User{}, userErr("by e-mail", err)
+	}
+	return u, nil
+}
+
+// Users lists an org's users, oldest first; orgID "" lists every user.
+func (db *DB) Users(ctx context.Context, orgID string) ([]User, error) {
+	q := `SELECT ` + userCols + userFrom
+	var args []any
+	if orgID != "" {
+		q += ` WHERE u.org_id = ?`
+		args = append(args, orgID)
+	}
+	rows, err := db.query(ctx, q+` ORDER BY u.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// CountUsers tells how many users exist.
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count users: %w", err)
+	}
+	return n, nil
+}
+
+// SetLoginState records failed sign-in attempts and a lockout (zero time: none).
+func (t *Tx) SetLoginState(ctx context.Context, userID string, failed int, lockedUntil time.Time) error {
+	var lock int64
+	if !lockedUntil.IsZero() {
+		lock = ms(lockedUntil)
+	}
+	_, err := t.exec(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failed, lock, userID)
+	if err != nil {
+		return fmt.Errorf("store: login state: %w", err)
+	}
+	return nil
+}
+
+// SetPassword stores a new password hash and clears failures and lockout.
+func (t *Tx) SetPassword(ctx context.Context, userID, hash string) error {
+	_, err := t.exec(ctx, `UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?`, hash, userID)
+	if err != nil {
+		return fmt.Errorf("store: set password: %w", err)
+	}
+	return nil
+}
+
+// SetTOTP stores the TOTP secret, whether it is confirmed, and the last accepted time step.
+func (t *Tx) SetTOTP(ctx context.Context, userID, secret string, enabled bool, lastStep int64) error {
+	_, err := t.exec(ctx, `UPDATE users SET totp_secret = ?, totp_enabled = ?, totp_last_step = ? WHERE id = ?`,
+		secret, enabled, lastStep, userID)
+	if err != nil {
+		return fmt.Errorf("store: set totp: %w", err)
+	}
+	return nil
+}
+
+// SetUserLanguage stores the user's language setting ("" follows the browser).
+func (t *Tx) SetUserLanguage(ctx context.Context, userID, lang string) error {
+	if _, err := t.exec(ctx, `UPDATE users SET language = ? WHERE id = ?`, lang, userID); err != nil {
+		return fmt.Errorf("store: set language: %w", err)
+	}
+	return nil
+}
+
+// CreatePasswordToken stores the hash of a one-time set-password link.
+func (t *Tx) CreatePasswordToken(ctx context.Context, hash, userID string, created, expires time.Time) error {
+	_, err := t.exec(ctx, `INSERT INTO password_tokens (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		hash, userID, ms(created), ms(expires))
+	if err != nil {
+		return fmt.Errorf("store: password token: %w", err)
+	}
+	return nil
+}
+
+// PasswordTokenUser returns the user a live (unused, unexpired) set-password token belongs to.
+func (db *DB) PasswordTokenUser(ctx context.Context, hash string, now time.Time) (string, error) {
+	var uid string
+	err := db.queryRow(ctx, `SELECT user_id FROM password_tokens WHERE hash = ? AND used_at IS NULL AND expires_at > ?`,
+		hash, ms(now)).Scan(&uid)
+	if err != nil {
+		return "", userErr("password token", err)
+	}
+	return uid, nil
+}
+
+// UsePasswordToken marks a live token used and returns its user; a used or
+// expired token is ErrNotFound. Every other live token of the user is spent too.
+func (t *Tx) UsePasswordToken(ctx context.Context, hash string, now time.Time) (string, error) {
+	var uid string
+	err := t.queryRow(ctx, `SELECT user_id FROM password_tokens WHERE hash = ? AND used_at IS NULL AND expires_at > ?`,
+		hash, ms(now)).Scan(&uid)
+	if err != nil {
+		return "", userErr("password token", err)
+	}
+	if _, err := t.exec(ctx, `UPDATE password_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, ms(now), uid); err != nil {
+		return "", fmt.Errorf("store: use password token: %w", err)
+	}
+	return uid, nil
+}
+
+// KeyInfo describes an API key without its secret.
+type KeyInfo struct {
+	ID        string
+	OrgID     string
+	Role      org.Role
+	CreatedAt time.Time
+	Revoked   bool
+}
+
+// Keys lists an org's API keys (never their secrets), oldest first.
+func (db *DB) Keys(ctx context.Context, orgID string) ([]KeyInfo, error) {
+	rows, err := db.query(ctx, `SELECT id, org_id, role, created_at, revoked_at FROM api_keys WHERE org_id = ? ORDER BY id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("store: keys: %w", err)
+	}
+	defer rows.Close()
+	var out []KeyInfo
+	for rows.Next() {
+		var k KeyInfo
+		var role string
+		var created int64
+		var revoked sql.NullInt64
+		if err := rows.Scan(&k.ID, &k.OrgID, &role, &created, &revoked); err != nil {
+			return nil, fmt.Errorf("store: keys: %w", err)
+		}
+		k.Role, k.CreatedAt, k.Revoked = org.Role(role), fromMS(created), revoked.Valid
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// PortalCounts counts the portal's rows, for tests that check a refused request stored nothing.
+func (db *DB) PortalCounts(ctx context.Context) (map[string]int, error) {
+	out, err := db.Counts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, table := range []string{"users", "password_tokens", "sessions"} {
+		var n int
+		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: count %s: %w", table, err)
+		}
+		out[table] = n
+	}
+	return out, nil
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/sigap/sigap/internal/i18n"
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store"
+)
+
+type orgsData struct {
+	Orgs   []org.Org
+	Kinds  []string
+	Name   string
+	Kind   string
+	Errors []string
+}
+
+// adminOrgs lists every org for the platform's admins; an org's own admin goes to their org.
+func (p *Portal) adminOrgs(w http.ResponseWriter, r *http.Request, q *req) {
+	if !q.IsPlatform() {
+		http.Redirect(w, r, "/admin/orgs/"+q.User.OrgID, http.StatusSeeOther)
+		return
+	}
+	p.renderOrgs(w, r, q, http.StatusOK, orgsData{Kind: string(org.KindAuthority)})
+}
+
+func (p *Portal) renderOrgs(w http.ResponseWriter, r *http.Request, q *req, status int, d orgsData) {
+	orgs, err := p.DB.Orgs(r.Context())
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	d.Orgs, d.Kinds = orgs, []string{string(org.KindAuthority), string(org.KindFlagger), string(org.KindPlatform)}
+	p.render(w, r, q, status, "admin_orgs", "admin.orgs", d)
+}
+
+func (p *Portal) adminCreateOrg(w http.ResponseWriter, r *http.Request, q *req) {
+	if !q.IsPlatform() {
+		p.errorPage(w, r, http.StatusForbidden, "error.forbidden")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	d := orgsData{Name: r.PostForm.Get("name"), Kind: r.PostForm.Get("kind")}
+	o, err := p.Admin.CreateOrg(r.Context(), d.Name, org.Kind(d.Kind), r.PostForm.Get("default_regime"))
+	var ve *notice.ValidationError
+	if errors.As(err, &ve) {
+		d.Errors = fieldMessages(q.Lang, ve)
+		p.renderOrgs(w, r, q, http.StatusUnprocessableEntity, d)
+		return
+	}
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/orgs/"+o.ID, http.StatusSeeOther)
+}
+
+func fieldMessages(lang string, ve *notice.ValidationError) []string {
+	out := make([]string, len(ve.Fields))
+	for i, fe := range ve.Fields {
+		out[i] = i18n.T(lang, "field."+formField(fe.Field)) + ": " + fieldMessage(lang, fe)
+	}
+	return out
+}
+
+type orgData struct {
+	Org    org.Org
+	Users  []store.User
+	Keys   []store.KeyInfo
+	Roles  []string
+	Errors []string
+	// Shown once: a new user's set-password link, or a new API key.
+	NewLink, LinkFor, NewKey string
+	Email, Name, Role        string
+}
+
+// orgFor loads an org the admin may manage: any for the platform's admins, their own otherwise.
+func (p *Portal) orgFor(r *http.Request, q *req, id string) (org.Org, error) {
+	if !q.IsPlatform() && id != q.User.OrgID {
+		return org.Org{}, store.ErrNotFound
+	}
+	return p.DB.Org(r.Context(), id)
+}
+
+func (p *Portal) adminOrg(w http.ResponseWriter, r *http.Request, q *req) {
+	o, err := p.orgFor(r, q, r.PathValue("id"))
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	p.renderOrg(w, r, q, http.StatusOK, orgData{Org: o})
+}
+
+func (p *Portal) renderOrg(w http.ResponseWriter, r *http.Request, q *req, status int, d orgData) {
+	var err error
+	if d.Users, err = p.DB.Users(r.Context(), d.Org.ID); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	if d.Keys, err = p.DB.Keys(r.Context(), d.Org.ID); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	for _, role := range []org.Role{org.RoleAdmin, org.RoleReviewer, org.RoleAuthority, org.RoleFlagger, org.RoleAuditor} {
+		if org.RoleFits(d.Org.Kind, role) == nil {
+			d.Roles = append(d.Roles, string(role))
+		}
+	}
+	if d.Role == "" && len(d.Roles) > 0 {
+		d.Role = d.Roles[len(d.Roles)-1]
+		for _, role := range d.Roles {
+			if role == string(org.RoleAuthority) || role == string(org.RoleFlagger) || role == string(org.RoleReviewer) {
+				d.Role = role
+			}
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	p.render(w, r, q, status, "admin_org", "admin.org", d)
+}
+
+func (p *Portal) adminCreateUser(w http.ResponseWriter, r *http.Request, q *req) {
+	o, err := p.orgFor(r, q, r.PathValue("id"))
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	d := orgData{Org: o, Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Role: r.PostForm.Get("role")}
+	u, link, err := p.Accounts.CreateUser(r.Context(), o.ID, d.Email, d.Name, org.Role(d.Role))
+	var ve *notice.ValidationError
+	if errors.As(err, &ve) {
+		d.Errors = fieldMessages(q.Lang, ve)
+		p.renderOrg(w, r, q, http.StatusUnprocessableEntity, d)
+		return
+	}
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	p.renderOrg(w, r, q, http.StatusCreated, orgData{Org: o, NewLink: link.URL(baseURL(r)), LinkFor: u.Email})
+}
+
+func (p *Portal) adminCreateKey(w http.ResponseWriter, r *http.Request, q *req) {
+	o, err := p.orgFor(r, q, r.PathValue("id"))
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	k, err := p.Admin.CreateKey(r.Context(), o.ID, org.Role(r.PostForm.Get("role")))
+	var ve *notice.ValidationError
+	if errors.As(err, &ve) {
+		p.renderOrg(w, r, q, http.StatusUnprocessableEntity, orgData{Org: o, Errors: fieldMessages(q.Lang, ve)})
+		return
+	}
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	p.renderOrg(w, r, q, http.StatusCreated, orgData{Org: o, NewKey: k.Key})
+}
+
+func (p *Portal) adminResetUser(w http.ResponseWriter, r *http.Request, q *req) {
+	u, err := p.DB.User(r.Context(), r.PathValue("id"))
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	o, err := p.orgFor(r, q, u.OrgID)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	link, err := p.Accounts.ResetLink(r.Context(), u.ID, r.PostForm.Get("totp") != "")
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	p.renderOrg(w, r, q, http.StatusOK, orgData{Org: o, NewLink: link.URL(baseURL(r)), LinkFor: u.Email})
+}

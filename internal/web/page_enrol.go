@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/sigap/sigap/internal/account"
+)
+
+type enrolData struct {
+	Secret, URI, QR, Error string
+}
+
+func (p *Portal) enrolData(r *http.Request, q *req) (enrolData, error) {
+	secret, err := p.Accounts.PendingTOTP(r.Context(), q.User.ID)
+	if err != nil {
+		return enrolData{}, err
+	}
+	uri := account.TOTPURI("sigap", q.User.Email, secret)
+	qr, err := account.TOTPQRCode(uri)
+	if err != nil {
+		p.Log.Warn("portal: qr code", "err", err)
+	}
+	return enrolData{Secret: secret, URI: uri, QR: qr}, nil
+}
+
+// enrolPage shows the authenticator set-up: the secret as text, the otpauth URI and a QR code.
+func (p *Portal) enrolPage(w http.ResponseWriter, r *http.Request) {
+	q := p.stageSession(w, r, account.StageEnrol, account.StageFull)
+	if q == nil {
+		return
+	}
+	if q.User.TOTPEnabled {
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+		return
+	}
+	d, err := p.enrolData(r, q)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	p.render(w, r, q, http.StatusOK, "enrol", "enrol.title", d)
+}
+
+func (p *Portal) enrolPost(w http.ResponseWriter, r *http.Request) {
+	q := p.stageSession(w, r, account.StageEnrol, account.StageFull)
+	if q == nil {
+		return
+	}
+	if q.User.TOTPEnabled {
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	if err := p.Accounts.ConfirmTOTP(r.Context(), q.User.ID, r.PostForm.Get("code"), clientIP(r)); err != nil {
+		status, msg := authError(q.Lang, err)
+		if status == 0 {
+			p.serverError(w, r, err)
+			return
+		}
+		d, derr := p.enrolData(r, q)
+		if derr != nil {
+			p.serverError(w, r, derr)
+			return
+		}
+		d.Error = msg
+		w.Header().Set("Cache-Control", "no-store")
+		p.render(w, r, q, status, "enrol", "enrol.title", d)
+		return
+	}
+	token, err := p.Accounts.NewSession(r.Context(), q.User.ID, account.StageFull, q.Token)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	setSessionCookie(w, r, token)
+	http.Redirect(w, r, "/dashboard?m=totp_on", http.StatusSeeOther)
+}

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sigap/sigap/internal/account"
+	"github.com/sigap/sigap/internal/admin"
+	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/i18n"
+	"github.com/sigap/sigap/internal/intake"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/policy"
+	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// Body limits: a form is small; an upload holds up to 100,000 links.
+const (
+	MaxFormBody   = 1 << 20
+	MaxUploadBody = 12 << 20
+)
+
+// Portal is the web portal and what it needs.
+type Portal struct {
+	DB       *store.DB
+	Intake   *intake.Service
+	Admin    *admin.Service
+	Accounts *account.Service
+	Policy   *policy.Policy
+	Signer   *receipt.Signer
+	Clock    clock.Clock
+	Log      *slog.Logger
+
+	pages pages
+}
+
+// New builds a portal; it parses the templates once.
+func New(p Portal) (*Portal, error) {
+	pg, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	p.pages = pg
+	if p.Log == nil {
+		p.Log = slog.New(slog.DiscardHandler)
+	}
+	if p.Clock == nil {
+		p.Clock = clock.System{}
+	}
+	return &p, nil
+}
+
+// Handler returns the portal's routes behind cross-origin protection,
+// security headers, body limits and panic recovery.
+func (p *Portal) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
+	mux.HandleFunc("GET /{$}", p.home)
+	mux.HandleFunc("GET /login", p.loginPage)
+	mux.HandleFunc("POST /login", p.loginPost)
+	mux.HandleFunc("GET /login/totp", p.totpPage)
+	mux.HandleFunc("POST /login/totp", p.totpPost)
+	mux.HandleFunc("POST /logout", p.logout)
+	mux.HandleFunc("POST /lang", p.setLang)
+	mux.HandleFunc("GET /set-password/{token}", p.setPasswordPage)
+	mux.HandleFunc("POST /set-password/{token}", p.setPasswordPost)
+	mux.HandleFunc("GET /account/totp", p.enrolPage)
+	mux.HandleFunc("POST /account/totp", p.enrolPost)
+
+	mux.Handle("GET /dashboard", p.signedIn(p.dashboard))
+	mux.Handle("GET /notices", p.signedIn(p.noticeList))
+	mux.Handle("GET /notices/new", p.signedIn(p.newNoticePage))
+	mux.Handle("POST /notices/new", p.signedIn(p.newNoticePost))
+	mux.Handle("GET /notices/{id}", p.signedIn(p.noticePage))
+	mux.Handle("GET /notices/{id}/receipt.json", p.signedIn(p.receiptDownload))
+
+	mux.Handle("GET /admin", p.signedIn(p.adminOrgs, org.RoleAdmin))
+	mux.Handle("POST /admin/orgs", p.signedIn(p.adminCreateOrg, org.RoleAdmin))
+	mux.Handle("GET /admin/orgs/{id}", p.signedIn(p.adminOrg, org.RoleAdmin))
+	mux.Handle("POST /admin/orgs/{id}/users", p.signedIn(p.adminCreateUser, org.RoleAdmin))
+	mux.Handle("POST /admin/orgs/{id}/keys", p.signedIn(p.adminCreateKey, org.RoleAdmin))
+	mux.Handle("POST /admin/users/{id}/reset", p.signedIn(p.adminResetUser, org.RoleAdmin))
+
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
+	})
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.errorPage(w, r, http.StatusForbidden, "error.cross_origin")
+	}))
+	return p.guard(cop.Handler(mux))
+}
+
+// guard sets the security headers, bounds bodies and turns panics into a 500 page.
+func (p *Portal) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "+
+			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		// Set-password links carry their secret in the path: never leak it in a Referer.
+		h.Set("Referrer-Policy", "no-referrer")
+		limit := int64(MaxFormBody)
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit = MaxUploadBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				p.Log.ErrorContext(r.Context(), "panic in portal handler", "path", r.URL.Path, "panic", v)
+				p.errorPage(w, r, http.StatusInternalServerError, "error.internal")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the address sign-in throttling counts against.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// baseURL is the portal's address as the browser reached it, for links it prints.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (p *Portal) now() time.Time { return p.Clock.Now().UTC() }
+
+// serverError logs err and shows the generic error page; its detail stays in the log.
+func (p *Portal) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
+		return
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		p.errorPage(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+		return
+	}
+	p.Log.ErrorContext(r.Context(), "portal request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	p.errorPage(w, r, http.StatusInternalServerError, "error.internal")
+}
+
+// errorPage renders a page saying what went wrong, in the viewer's language.
+func (p *Portal) errorPage(w http.ResponseWriter, r *http.Request, status int, key string) {
+	rq := p.anon(r)
+	p.render(w, r, rq, status, "error", "error.title", map[string]any{"Message": key, "Status": status})
+}
+
+// langFor picks the language: the user's setting, else the language cookie,
+// else the browser's Accept-Language.
+func langFor(r *http.Request, u *store.User) string {
+	if u != nil && i18n.Valid(u.Language) {
+		return u.Language
+	}
+	if c, err := r.Cookie(langCookie); err == nil && i18n.Valid(c.Value) {
+		return c.Value
+	}
+	return i18n.Match(r.Header.Get("Accept-Language"))
+}
