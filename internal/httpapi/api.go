@@ -45,6 +45,8 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET /v1/orgs", a.auth(a.listOrgs, admins...))
 	mux.Handle("GET /v1/orgs/{org_id}", a.auth(a.getOrg, readers...))
 	mux.Handle("POST /v1/orgs/{org_id}/keys", a.auth(a.createKey, admins...))
+	mux.Handle("POST /v1/orgs/{org_id}/users", a.auth(a.createUser, admins...))
+	mux.Handle("GET /v1/orgs/{org_id}/users", a.auth(a.listUsers, admins...))
 	mux.Handle("GET /v1/me", a.auth(a.me, readers...))
 
 	mux.Handle("POST /v1/notices", a.auth(a.createNotice, notifiers...))
