@@ -1,0 +1,146 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/store/storetest"
+)
+
+var p0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+func seedOrg(t *testing.T, db *store.DB, id string, kind org.Kind) {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.Write(ctx, func(tx *store.Tx) error {
+		return tx.CreateOrg(ctx, org.Org{ID: id, Name: "Org " + id, Kind: kind, CreatedAt: p0})
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUsers(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		seedOrg(t, db, "org_a", org.KindAuthority)
+		u := store.User{ID: "usr_1", OrgID: "org_a", Email: "Ana@Example.go.id", Name: "Ana", Role: org.RoleAuthority, CreatedAt: p0}
+		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
+			t.Fatal(err)
+		}
+		dup := u
+		dup.ID, dup.Email = "usr_2", "ana@example.GO.id"
+		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, dup) }); !errors.Is(err, store.ErrEmailTaken) {
+			t.Fatalf("second user with the same address (other case): %v, want ErrEmailTaken", err)
+		}
+		got, err := db.UserByEmail(ctx, "  ANA@example.go.id ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != "usr_1" || got.Email != "ana@example.go.id" || got.OrgKind != org.KindAuthority || got.OrgName != "Org org_a" ||
+			got.Role != org.RoleAuthority || got.TOTPEnabled || !got.LockedUntil.IsZero() || !got.CreatedAt.Equal(p0) {
+			t.Fatalf("user = %+v", got)
+		}
+		if _, err := db.UserByEmail(ctx, "nobody@example.go.id"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("unknown address: %v", err)
+		}
+		lock := p0.Add(15 * time.Minute)
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.SetTOTP(ctx, "usr_1", "SECRET", true, 12345); err != nil {
+				return err
+			}
+			if err := tx.SetLoginState(ctx, "usr_1", 3, lock); err != nil {
+				return err
+			}
+			return tx.SetUserLanguage(ctx, "usr_1", "en")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.User(ctx, "usr_1")
+		if !got.TOTPEnabled || got.TOTPSecret != "SECRET" || got.TOTPLastStep != 12345 || got.FailedLogins != 3 ||
+			!got.LockedUntil.Equal(lock) || got.Language != "en" {
+			t.Fatalf("after updates: %+v", got)
+		}
+		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.SetPassword(ctx, "usr_1", "$argon2id$x") }); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.User(ctx, "usr_1")
+		if got.PasswordHash != "$argon2id$x" || got.FailedLogins != 0 || !got.LockedUntil.IsZero() {
+			t.Fatalf("set password should clear the lockout: %+v", got)
+		}
+		list, err := db.Users(ctx, "org_a")
+		if err != nil || len(list) != 1 {
+			t.Fatalf("Users = %v, %v", list, err)
+		}
+		if n, _ := db.CountUsers(ctx); n != 1 {
+			t.Fatalf("CountUsers = %d", n)
+		}
+	})
+}
+
+func TestPasswordTokens(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		seedOrg(t, db, "org_p", org.KindPlatform)
+		u := store.User{ID: "usr_1", OrgID: "org_p", Email: "a@example.org", Role: org.RoleAdmin, CreatedAt: p0}
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			if err := tx.CreatePasswordToken(ctx, "h1", "usr_1", p0, p0.Add(time.Hour)); err != nil {
+				return err
+			}
+			return tx.CreatePasswordToken(ctx, "h2", "usr_1", p0, p0.Add(time.Hour))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PasswordTokenUser(ctx, "h1", p0.Add(2*time.Hour)); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("expired token: %v", err)
+		}
+		if uid, err := db.PasswordTokenUser(ctx, "h1", p0); err != nil || uid != "usr_1" {
+			t.Fatalf("live token: %q %v", uid, err)
+		}
+		use := func(h string) error {
+			return db.Write(ctx, func(tx *store.Tx) error { _, err := tx.UsePasswordToken(ctx, h, p0); return err })
+		}
+		if err := use("h1"); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range []string{"h1", "h2", "nope"} {
+			if err := use(h); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("token %s after one was used: %v, want ErrNotFound", h, err)
+			}
+		}
+	})
+}
+
+func TestKeysListing(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		seedOrg(t, db, "org_a", org.KindAuthority)
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			return tx.CreateKey(ctx, org.Key{ID: "key_1", OrgID: "org_a", Role: org.RoleAuthority, Hash: "abc", CreatedAt: p0})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		keys, err := db.Keys(ctx, "org_a")
+		if err != nil || len(keys) != 1 || keys[0].ID != "key_1" || keys[0].Role != org.RoleAuthority || keys[0].Revoked {
+			t.Fatalf("Keys = %+v, %v", keys, err)
+		}
+		counts, err := db.PortalCounts(ctx)
+		if err != nil || counts["api_keys"] != 1 || counts["users"] != 0 {
+			t.Fatalf("PortalCounts = %v, %v", counts, err)
+		}
+	})
+}
