@@ -52,6 +52,8 @@ type DB struct {
 	dialect Dialect
 	writer  *writer
 	log     *slog.Logger
+	// closePool releases the pgx pool, which closing its database/sql wrapper does not.
+	closePool func()
 }
 
 // Options configure Open.
@@ -143,7 +145,7 @@ func openPostgres(ctx context.Context, u string) (*DB, error) {
 		return nil, fmt.Errorf("store: connect to %s: %w (is PostgreSQL running and the database created?)", redact(u), err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	return &DB{read: db, write: db, dialect: Postgres}, nil
+	return &DB{read: db, write: db, dialect: Postgres, closePool: pool.Close}, nil
 }
 
 // redact hides a password in a database URL before it is logged or shown.
@@ -196,6 +198,9 @@ func (db *DB) closePools() error {
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
+	}
+	if db.closePool != nil {
+		db.closePool()
 	}
 	return err
 }

@@ -39,11 +39,12 @@ type writeReq struct {
 // each caller's work runs inside its own savepoint, so one failure rolls back
 // only that caller, and one fsync makes the whole group durable.
 type writer struct {
-	db   *DB
-	reqs chan writeReq
-	quit chan struct{}
-	wg   sync.WaitGroup
-	once sync.Once
+	db     *DB
+	reqs   chan writeReq
+	quit   chan struct{}
+	wg     sync.WaitGroup
+	mu     sync.RWMutex // held for reading while enqueuing, for writing while closing
+	closed bool
 }
 
 func newWriter(db *DB) *writer {
@@ -61,20 +62,31 @@ var ErrClosed = errors.New("store: closed")
 // it must not keep state outside the transaction until Write returns nil.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	select {
-	case db.writer.reqs <- req:
-	case <-db.writer.quit:
+	w := db.writer
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
 		return ErrClosed
+	}
+	select {
+	case w.reqs <- req:
 	case <-ctx.Done():
+		w.mu.RUnlock()
 		return ctx.Err()
 	}
+	w.mu.RUnlock()
 	// Once queued, wait for the outcome even if ctx ends: the caller must never
 	// be told "failed" for a write that then commits.
 	return <-req.done
 }
 
 func (w *writer) stop() {
-	w.once.Do(func() { close(w.quit) })
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.quit)
+	}
+	w.mu.Unlock()
 	w.wg.Wait()
 }
 
