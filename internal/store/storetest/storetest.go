@@ -137,4 +137,3 @@ func pgBinDir() (string, error) {
 	}
 	return filepath.Dir(matches[len(matches)-1]), nil
 }
-
