@@ -1,0 +1,218 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigap/sigap/internal/account"
+	"github.com/sigap/sigap/internal/admin"
+	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/server"
+	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/store/storetest"
+)
+
+const password = "a long enough pass"
+
+// env is a whole sigap service, composed as `sigap serve` composes it, on a test server.
+type env struct {
+	t         *testing.T
+	s         *server.Server
+	db        *store.DB
+	clk       *clock.Fixed
+	acc       *account.Service
+	srv       *httptest.Server
+	platform  string
+	authority string
+	adminKey  string
+}
+
+func newEnv(t *testing.T, e storetest.Engine) *env {
+	t.Helper()
+	clk := clock.NewFixed(time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))
+	cfg := config.Config{DataDir: e.Dir, DB: e.URL, Addr: "127.0.0.1:0", ShutdownTimeout: time.Second}
+	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	adm := &admin.Service{DB: s.DB, Clock: clk}
+	auth, err := adm.CreateOrg(context.Background(), "Kementerian Kominfo", org.KindAuthority, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var platform string
+	orgs, _ := s.DB.Orgs(context.Background())
+	for _, o := range orgs {
+		if o.Kind == org.KindPlatform {
+			platform = o.ID
+		}
+	}
+	return &env{t: t, s: s, db: s.DB, clk: clk, acc: &account.Service{DB: s.DB, Clock: clk, Params: account.Params{Time: 1, Memory: 64, Threads: 1}},
+		srv: srv, platform: platform, authority: auth.ID, adminKey: s.AdminKey}
+}
+
+// user creates a person with a password; with TOTP on it returns their secret.
+func (e *env) user(orgID, email string, role org.Role, withTOTP bool) (store.User, string) {
+	e.t.Helper()
+	ctx := context.Background()
+	u, link, err := e.acc.CreateUser(ctx, orgID, email, "Test", role)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.acc.SetPassword(ctx, link.Token, password, password); err != nil {
+		e.t.Fatal(err)
+	}
+	if !withTOTP {
+		return u, ""
+	}
+	secret, err := e.acc.PendingTOTP(ctx, u.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.acc.ConfirmTOTP(ctx, u.ID, e.code(secret), "192.0.2.1"); err != nil {
+		e.t.Fatal(err)
+	}
+	e.clk.Advance(30 * time.Second) // the enrolment code's step is spent
+	return u, secret
+}
+
+func (e *env) code(secret string) string {
+	c, err := account.TOTPCode(secret, account.TOTPStep(e.clk.Now()))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+func (e *env) counts() map[string]int {
+	e.t.Helper()
+	c, err := e.db.PortalCounts(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+type client struct {
+	e    *env
+	hc   *http.Client
+	lang string
+}
+
+type resp struct {
+	status int
+	body   string
+	h      http.Header
+}
+
+func (e *env) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{e: e, lang: "id", hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+func (c *client) do(req *http.Request) resp {
+	c.e.t.Helper()
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
+	r, err := c.hc.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer r.Body.Close()
+	b, _ := io.ReadAll(r.Body)
+	return resp{status: r.StatusCode, body: string(b), h: r.Header}
+}
+
+func (c *client) get(path string) resp {
+	c.e.t.Helper()
+	req, _ := http.NewRequest("GET", c.e.srv.URL+path, nil)
+	return c.do(req)
+}
+
+func (c *client) post(path string, form url.Values, hdr ...string) resp {
+	c.e.t.Helper()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	return c.do(req)
+}
+
+// upload posts a multipart form with one file.
+func (c *client) upload(path string, form url.Values, filename string, content []byte) resp {
+	c.e.t.Helper()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		for k, vs := range form {
+			for _, v := range vs {
+				_ = mw.WriteField(k, v)
+			}
+		}
+		fw, _ := mw.CreateFormFile("file", filename)
+		_, _ = fw.Write(content)
+		pw.CloseWithError(mw.Close())
+	}()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+path, pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	r := c.do(req)
+	_, _ = io.Copy(io.Discard, pr)
+	return r
+}
+
+func (r resp) location() string { return r.h.Get("Location") }
+
+// signIn signs in with password and, when secret is given, a TOTP code.
+func (c *client) signIn(email, secret string) {
+	c.e.t.Helper()
+	r := c.post("/login", url.Values{"email": {email}, "password": {password}})
+	if r.status != http.StatusSeeOther {
+		c.e.t.Fatalf("sign-in: %d %s", r.status, r.body)
+	}
+	if secret == "" {
+		return
+	}
+	if r.location() != "/login/totp" {
+		c.e.t.Fatalf("sign-in went to %q, want /login/totp", r.location())
+	}
+	r = c.post("/login/totp", url.Values{"code": {c.e.code(secret)}})
+	if r.status != http.StatusSeeOther || r.location() != "/dashboard" {
+		c.e.t.Fatalf("TOTP: %d %q %s", r.status, r.location(), r.body)
+	}
+}
+
+func mustContain(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}
+
+func sameCounts(t *testing.T, before, after map[string]int) {
+	t.Helper()
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s: %d rows before, %d after: a refused request changed something", k, v, after[k])
+		}
+	}
+}
