@@ -40,7 +40,12 @@ type env struct {
 
 func newEnv(t *testing.T, e storetest.Engine) *env {
 	t.Helper()
-	clk := clock.NewFixed(time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))
+	return newEnvAt(t, e, time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))
+}
+
+func newEnvAt(t *testing.T, e storetest.Engine, start time.Time) *env {
+	t.Helper()
+	clk := clock.NewFixed(start)
 	cfg := config.Config{DataDir: e.Dir, DB: e.URL, Addr: "127.0.0.1:0", ShutdownTimeout: time.Second}
 	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
 	if err != nil {
