@@ -5,11 +5,14 @@ import (
 	"net/http"
 
 	"github.com/sigap/sigap/internal/admin"
+	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/rulelist"
+	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -27,6 +30,9 @@ type API struct {
 	Clock   clock.Clock
 	Log     *slog.Logger
 	Metrics *Metrics
+	Banks   *bank.Service
+	Lists   *rulelist.Service
+	Scanner *scan.Scanner
 }
 
 // Handler returns the API's routes, wrapped in logging, metrics and recovery.
@@ -35,6 +41,8 @@ func (a *API) Handler() http.Handler {
 	admins := []org.Role{org.RoleAdmin}
 	notifiers := []org.Role{org.RoleAuthority, org.RoleFlagger, org.RoleAdmin, org.RoleReviewer}
 	readers := []org.Role{org.RoleAuthority, org.RoleFlagger, org.RoleAdmin, org.RoleReviewer, org.RoleAuditor}
+	filterAdmins := []org.Role{org.RoleAdmin, org.RoleReviewer}                   // platform keys only (checked again in handlers)
+	filterReaders := []org.Role{org.RoleAdmin, org.RoleReviewer, org.RoleAuditor} // platform keys only
 
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
@@ -52,6 +60,19 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST /v1/notices", a.auth(a.createNotice, notifiers...))
 	mux.Handle("GET /v1/notices", a.auth(a.listNotices, readers...))
 	mux.Handle("GET /v1/notices/{id}", a.auth(a.getNotice, readers...))
+
+	mux.Handle("POST /v1/banks", a.auth(a.createBank, filterAdmins...))
+	mux.Handle("GET /v1/banks", a.auth(a.listBanks, filterReaders...))
+	mux.Handle("GET /v1/banks/{id}", a.auth(a.getBank, filterReaders...))
+	mux.Handle("PATCH /v1/banks/{id}", a.auth(a.patchBank, filterAdmins...))
+	mux.Handle("POST /v1/banks/{id}/entries", a.auth(a.addBankEntry, filterAdmins...))
+	mux.Handle("GET /v1/banks/{id}/entries", a.auth(a.listBankEntries, filterReaders...))
+	mux.Handle("DELETE /v1/banks/{id}/entries/{entry_id}", a.auth(a.removeBankEntry, filterAdmins...))
+	mux.Handle("DELETE /v1/banks/{id}/entries/{entry_id}/quarantine", a.auth(a.releaseBankEntry, filterAdmins...))
+	mux.Handle("POST /v1/banks/{id}/import", a.auth(a.importBank, filterAdmins...))
+	mux.Handle("GET /v1/banks/{id}/export", a.auth(a.exportBank, filterReaders...))
+	mux.Handle("POST /v1/hash", a.auth(a.hashImage, filterAdmins...))
+	mux.Handle("POST /v1/match", a.auth(a.matchHashes, filterAdmins...))
 
 	mux.HandleFunc("/v1/", a.notFound)
 	return a.observe(mux)

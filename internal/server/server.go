@@ -13,6 +13,7 @@ import (
 
 	"github.com/sigap/sigap/internal/account"
 	"github.com/sigap/sigap/internal/admin"
+	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/httpapi"
@@ -20,6 +21,8 @@ import (
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/rulelist"
+	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/web"
 )
@@ -30,6 +33,8 @@ type Server struct {
 	DB     *store.DB
 	API    *httpapi.API
 	Log    *slog.Logger
+	// Scanner matches posts; Serve keeps its snapshot current.
+	Scanner *scan.Scanner
 	// AdminKey is set on the first start only: the key written to admin.key.
 	AdminKey string
 	handler  http.Handler
@@ -68,6 +73,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 		OnReceived: func(n *notice.Notice) { metrics.NoticeReceived(n.Kind, n.Category, len(n.Subjects)) }}
 	s := &Server{Config: cfg, DB: db, Log: log}
 	s.API = &httpapi.API{DB: db, Intake: in, Admin: adm, Policy: pol, Signer: signer, Clock: clk, Log: log, Metrics: metrics}
+	s.Scanner = scan.New(db, in, clk, log, scan.Config{})
+	s.API.Scanner = s.Scanner
+	s.API.Banks = &bank.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
+	s.API.Lists = &rulelist.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
+	if err := s.Scanner.Reload(ctx, true); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := s.bootstrap(ctx, adm); err != nil {
 		db.Close()
 		return nil, err
@@ -124,6 +137,10 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	scanCtx, stopScan := context.WithCancel(ctx)
+	scanDone := make(chan struct{})
+	go func() { defer close(scanDone); s.Scanner.Run(scanCtx) }()
+	defer func() { stopScan(); <-scanDone }()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

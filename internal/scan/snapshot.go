@@ -1,0 +1,251 @@
+package scan
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/sigap/sigap/internal/bank"
+	"github.com/sigap/sigap/internal/linkmatch"
+	"github.com/sigap/sigap/internal/neardup"
+	"github.com/sigap/sigap/internal/pdq"
+	"github.com/sigap/sigap/internal/pdqindex"
+	"github.com/sigap/sigap/internal/policy"
+	"github.com/sigap/sigap/internal/rulelist"
+	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/textmatch"
+	"github.com/sigap/sigap/internal/textnorm"
+)
+
+// setInfo is what a snapshot knows of a bank or list.
+type setInfo struct {
+	ID       string
+	Name     string
+	Family   string
+	Kind     string
+	Policy   string
+	Language string
+	Labels   []string
+	Rollout  float64
+	Category string // the notice category: the first label that is one, else "other"
+}
+
+// ref is one live entry in a snapshot.
+type ref struct {
+	entry       string
+	typ         string
+	value       string
+	set         *setInfo
+	quarantined bool
+}
+
+// snapshot is an immutable set of matchers built from every enabled bank
+// and list at one generation. Scans Load the current one without locks.
+type snapshot struct {
+	gen     int64
+	builtAt time.Time
+	refs    []ref
+	sets    map[string]*setInfo
+
+	pdq                *pdqindex.Index    // Entry.ID indexes refs
+	exact              map[string][]int32 // "md5:<hex>" / "sha256:<hex>" -> refs
+	text               *textmatch.Matcher // rule i -> textRefs[i]
+	link               *linkmatch.Matcher // rule i -> linkRefs[i]
+	near               *neardup.Index     // doc ID is the decimal ref index
+	textRefs, linkRefs []int32
+	skipped            int // stored rules that no longer compile (logged)
+}
+
+// emptySnapshot serves before the first build.
+func emptySnapshot(opts neardup.Options) *snapshot {
+	near, _ := neardup.New(opts)
+	return &snapshot{sets: map[string]*setInfo{}, exact: map[string][]int32{}, near: near}
+}
+
+// Stats describe a snapshot.
+type Stats struct {
+	Generation  int64     `json:"generation"`
+	BuiltAt     time.Time `json:"built_at"`
+	Entries     int       `json:"entries"`
+	PDQ         int       `json:"pdq"`
+	Exact       int       `json:"exact"`
+	TextRules   int       `json:"text_rules"`
+	LinkRules   int       `json:"link_rules"`
+	NearDup     int       `json:"near_duplicate_texts"`
+	SkippedBad  int       `json:"skipped_rules"`
+	BuildMillis int64     `json:"build_ms"`
+}
+
+func category(labels []string) string {
+	for _, l := range labels {
+		if slices.Contains(policy.Categories, l) {
+			return l
+		}
+	}
+	return "other"
+}
+
+// build reads every enabled bank and list and compiles the matchers. It runs
+// off the hot path; scans keep using the previous snapshot meanwhile.
+func build(ctx context.Context, db *store.DB, gen int64, opts neardup.Options, log *slog.Logger) (*snapshot, error) {
+	s := emptySnapshot(opts)
+	s.gen = gen
+	cursor := ""
+	for {
+		sets, err := db.FilterSets(ctx, "", cursor, 500)
+		if err != nil {
+			return nil, err
+		}
+		for _, fs := range sets {
+			if !fs.Enabled {
+				continue
+			}
+			s.sets[fs.ID] = &setInfo{ID: fs.ID, Name: fs.Name, Family: fs.Family, Kind: fs.Kind, Policy: fs.Policy,
+				Language: fs.Language, Labels: fs.Labels, Rollout: fs.RolloutFraction, Category: category(fs.Labels)}
+		}
+		if len(sets) < 500 {
+			break
+		}
+		cursor = sets[len(sets)-1].ID
+	}
+	var pdqs []pdqindex.Entry
+	var textRules []textmatch.Rule
+	var linkRules []linkmatch.Rule
+	var nearTexts []string
+	var nearRefs []int32
+	add := func(e store.LiveEntry) error {
+		set := s.sets[e.SetID]
+		if set == nil {
+			return nil
+		}
+		i := int32(len(s.refs))
+		r := ref{entry: e.ID, typ: e.Type, value: e.Value, set: set, quarantined: e.Quarantined}
+		switch e.Type {
+		case bank.TypePDQ:
+			h, err := pdq.ParseHex(e.Value)
+			if err != nil {
+				s.skipped++
+				return nil
+			}
+			pdqs = append(pdqs, pdqindex.Entry{Hash: h, ID: uint64(i)})
+			r.value = "" // the index holds the hash; keep the string out of memory at 10M entries
+		case bank.TypeMD5, bank.TypeSHA256:
+			k := e.Type + ":" + e.Value
+			s.exact[k] = append(s.exact[k], i)
+			r.value = ""
+		case rulelist.KindKeyword, rulelist.KindRegex:
+			k := textmatch.KindKeyword
+			if e.Type == rulelist.KindRegex {
+				k = textmatch.KindRegex
+			}
+			textRules = append(textRules, textmatch.Rule{ID: e.ID, Kind: k, Pattern: e.Value})
+			s.textRefs = append(s.textRefs, i)
+		case rulelist.TypeDomain, rulelist.TypeURL, rulelist.TypeChannel, rulelist.TypeMessage:
+			linkRules = append(linkRules, linkmatch.Rule{ID: e.ID, Kind: rulelist.LinkKind(e.Type), Values: []string{e.Value}})
+			s.linkRefs = append(s.linkRefs, i)
+		case rulelist.KindText:
+			nearTexts = append(nearTexts, e.Value)
+			nearRefs = append(nearRefs, i)
+			r.value = clip(e.Value, 120)
+		default:
+			s.skipped++
+			return nil
+		}
+		s.refs = append(s.refs, r)
+		return nil
+	}
+	if err := db.LiveFilterEntries(ctx, store.FamilyBank, add); err != nil {
+		return nil, err
+	}
+	if err := db.LiveFilterEntries(ctx, store.FamilyList, add); err != nil {
+		return nil, err
+	}
+	s.pdq = pdqindex.Build(pdqs)
+	var err error
+	if s.text, s.textRefs, err = compileText(textRules, s.textRefs, log); err != nil {
+		return nil, err
+	}
+	s.skipped += len(textRules) - s.text.Len()
+	if s.link, s.linkRefs, err = compileLinks(linkRules, s.linkRefs, log); err != nil {
+		return nil, err
+	}
+	s.skipped += len(linkRules) - s.link.Len()
+	// Near-duplicate texts are normalised and indexed now; the neardup.Index
+	// is never written after the snapshot is published.
+	for k, i := range nearRefs {
+		if err := s.near.Add(strconv.Itoa(int(i)), textnorm.Normalize(nearTexts[k])); err != nil && !errors.Is(err, neardup.ErrDuplicate) {
+			s.skipped++
+		}
+	}
+	s.builtAt = time.Now()
+	return s, nil
+}
+
+// compileText compiles the text rules; if any stored rule no longer
+// compiles (a normaliser change), it is left out and logged rather than
+// stopping every other rule.
+func compileText(rules []textmatch.Rule, refs []int32, log *slog.Logger) (*textmatch.Matcher, []int32, error) {
+	m, err := textmatch.Compile(rules)
+	if err == nil {
+		return m, refs, nil
+	}
+	var okRules []textmatch.Rule
+	var okRefs []int32
+	for i, r := range rules {
+		if _, err := textmatch.Compile([]textmatch.Rule{r}); err != nil {
+			log.Warn("scan: text rule left out of the snapshot", "entry", r.ID, "err", err)
+			continue
+		}
+		okRules, okRefs = append(okRules, r), append(okRefs, refs[i])
+	}
+	m, err = textmatch.Compile(okRules)
+	return m, okRefs, err
+}
+
+func compileLinks(rules []linkmatch.Rule, refs []int32, log *slog.Logger) (*linkmatch.Matcher, []int32, error) {
+	m, err := linkmatch.Compile(rules)
+	if err == nil {
+		return m, refs, nil
+	}
+	var okRules []linkmatch.Rule
+	var okRefs []int32
+	for i, r := range rules {
+		if _, _, err := rulelist.ClassifyLink(r.Values[0]); err != nil {
+			log.Warn("scan: link rule left out of the snapshot", "entry", r.ID, "err", err)
+			continue
+		}
+		okRules, okRefs = append(okRules, r), append(okRefs, refs[i])
+	}
+	m, err = linkmatch.Compile(okRules)
+	return m, okRefs, err
+}
+
+func (s *snapshot) stats() Stats {
+	st := Stats{Generation: s.gen, BuiltAt: s.builtAt, Entries: len(s.refs), PDQ: s.pdq.Len(), NearDup: s.near.Len(), SkippedBad: s.skipped}
+	for _, v := range s.exact {
+		st.Exact += len(v)
+	}
+	if s.text != nil {
+		st.TextRules = s.text.Len()
+	}
+	if s.link != nil {
+		st.LinkRules = s.link.Len()
+	}
+	return st
+}
+
+func hexKey(typ string, sum []byte) string { return typ + ":" + hex.EncodeToString(sum) }
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xc0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}
