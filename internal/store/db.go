@@ -54,6 +54,8 @@ type DB struct {
 	log     *slog.Logger
 	// closePool releases the pgx pool, which closing its database/sql wrapper does not.
 	closePool func()
+	// readStmts and writeStmts are SQLite's prepared-statement caches (nil on PostgreSQL).
+	readStmts, writeStmts *stmtCache
 }
 
 // Options configure Open.
@@ -125,7 +127,7 @@ func openSQLite(path string) (*DB, error) {
 		read.Close()
 		return nil, fmt.Errorf("store: sqlite %s: %w", path, err)
 	}
-	return &DB{read: read, write: write, dialect: SQLite}, nil
+	return &DB{read: read, write: write, dialect: SQLite, readStmts: newStmtCache(read, false), writeStmts: newStmtCache(write, true)}, nil
 }
 
 func openPostgres(ctx context.Context, u string) (*DB, error) {
@@ -195,6 +197,8 @@ func (db *DB) Close() error {
 }
 
 func (db *DB) closePools() error {
+	db.readStmts.close()
+	db.writeStmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -226,9 +230,15 @@ func rebind(d Dialect, q string) string {
 }
 
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s := db.readStmts.get(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
 	return db.read.QueryContext(ctx, rebind(db.dialect, q), args...)
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := db.readStmts.get(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
 	return db.read.QueryRowContext(ctx, rebind(db.dialect, q), args...)
 }

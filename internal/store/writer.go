@@ -12,17 +12,35 @@ import (
 type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
+	stmts   *stmtCache
+}
+
+// stmt returns the cached prepared statement for q bound to this transaction, or nil.
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if s := t.stmts.get(ctx, q); s != nil {
+		return t.tx.StmtContext(ctx, s)
+	}
+	return nil
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s := t.stmt(ctx, q); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, rebind(t.dialect, q), args...)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s := t.stmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, rebind(t.dialect, q), args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := t.stmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, rebind(t.dialect, q), args...)
 }
 
@@ -118,6 +136,7 @@ func (w *writer) loop() {
 			}
 		}
 		w.commit(batch)
+		w.db.writeStmts.prepareWanted(context.Background())
 	}
 }
 
@@ -130,7 +149,7 @@ func (w *writer) commit(batch []writeReq) {
 		}
 		return
 	}
-	tx := &Tx{tx: sqlTx, dialect: w.db.dialect}
+	tx := &Tx{tx: sqlTx, dialect: w.db.dialect, stmts: w.db.writeStmts}
 	results := make([]error, len(batch))
 	single := len(batch) == 1
 	for i, r := range batch {
