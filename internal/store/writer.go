@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Tx is a write transaction; store methods that write take one.
@@ -48,9 +50,10 @@ func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 const maxBatch = 128
 
 type writeReq struct {
-	ctx  context.Context
-	fn   func(*Tx) error
-	done chan error
+	ctx      context.Context
+	fn       func(*Tx) error
+	done     chan error
+	attempts int
 }
 
 // writer owns the single write connection and commits waiting writes together:
@@ -65,10 +68,20 @@ type writer struct {
 	closed bool
 }
 
+// pgWriters is how many transactions run at once on PostgreSQL, which (unlike
+// SQLite) takes concurrent writers; each still commits its callers in groups.
+const pgWriters = 6
+
 func newWriter(db *DB) *writer {
 	w := &writer{db: db, reqs: make(chan writeReq, 4*maxBatch), quit: make(chan struct{})}
-	w.wg.Add(1)
-	go w.loop()
+	n := 1
+	if db.dialect == Postgres {
+		n = pgWriters
+	}
+	for range n {
+		w.wg.Add(1)
+		go w.loop()
+	}
 	return w
 }
 
@@ -179,6 +192,11 @@ func (w *writer) commit(batch []writeReq) {
 	}
 	if single && results[0] != nil {
 		_ = sqlTx.Rollback()
+		if r := batch[0]; retryable(results[0]) && r.attempts < 3 {
+			r.attempts++
+			go func() { w.reqs <- r }()
+			return
+		}
 		batch[0].done <- results[0]
 		return
 	}
@@ -189,8 +207,22 @@ func (w *writer) commit(batch []writeReq) {
 		return
 	}
 	for i, r := range batch {
+		if retryable(results[i]) && r.attempts < 3 {
+			// Two concurrent PostgreSQL writers opened the same case: run it
+			// again, now that the other one has committed.
+			r.attempts++
+			go func() { w.reqs <- r }()
+			continue
+		}
 		r.done <- results[i]
 	}
+}
+
+// retryable reports a PostgreSQL unique violation or deadlock between two
+// concurrent writers, which succeeds when run again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "40P01")
 }
 
 func (w *writer) fail(sqlTx *sql.Tx, batch []writeReq, err error) {
