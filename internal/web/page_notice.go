@@ -3,6 +3,8 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/policy"
@@ -36,6 +38,8 @@ func (p *Portal) noticePage(w http.ResponseWriter, r *http.Request, q *req) {
 		p.serverError(w, r, err)
 		return
 	}
+	// By subject, so the order is stable and a person can scan it.
+	slices.SortFunc(d.Cases, func(a, b notice.Case) int { return strings.Compare(a.Subject, b.Subject) })
 	if d.Timeline, err = p.DB.Timeline(r.Context(), n.ID, 1000); err != nil {
 		p.serverError(w, r, err)
 		return
