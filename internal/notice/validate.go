@@ -242,6 +242,11 @@ func (v *validator) scope(w wire, r *Request, regime *policy.Regime) {
 	if len(r.TerritorialScope) == 0 && regime != nil {
 		r.TerritorialScope = slices.Clone(regime.DefaultScope)
 	}
+	// A regime from the policy file may have no default scope; the answer's
+	// territorial_scope is still a list, never null.
+	if r.TerritorialScope == nil {
+		r.TerritorialScope = []string{}
+	}
 }
 
 func (v *validator) evidence(w wire, r *Request) {
