@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"path"
 	"regexp"
 	"slices"
 	"sort"
@@ -27,7 +28,7 @@ const docURL = "https://sigap.dev/openapi.json"
 type apiDoc struct {
 	raw       map[string]any
 	responses map[string]map[string]*jsonschema.Schema // "GET /v1/x 200" -> media type -> schema
-	requests  map[string]*jsonschema.Schema           // "POST /v1/x" -> application/json body schema
+	requests  map[string]map[string]*jsonschema.Schema // "POST /v1/x" -> media type -> body schema (nil unless JSON)
 	templates []pathTemplate
 	problem   *jsonschema.Schema
 }
@@ -57,7 +58,7 @@ var loadDoc = sync.OnceValues(func() (*apiDoc, error) {
 	if err := c.AddResource(docURL, raw); err != nil {
 		return nil, err
 	}
-	d := &apiDoc{raw: raw, responses: map[string]map[string]*jsonschema.Schema{}, requests: map[string]*jsonschema.Schema{}}
+	d := &apiDoc{raw: raw, responses: map[string]map[string]*jsonschema.Schema{}, requests: map[string]map[string]*jsonschema.Schema{}}
 	if d.problem, err = c.Compile(docURL + "#/components/schemas/Problem"); err != nil {
 		return nil, fmt.Errorf("compile Problem: %w", err)
 	}
@@ -73,13 +74,25 @@ var loadDoc = sync.OnceValues(func() (*apiDoc, error) {
 			}
 			opPtr := "#/paths/" + escapePtr(p) + "/" + method
 			if rb, ok := op["requestBody"].(map[string]any); ok {
-				if content, ok := rb["content"].(map[string]any); ok && content["application/json"] != nil {
-					s, err := c.Compile(docURL + opPtr + "/requestBody/content/application~1json/schema")
-					if err != nil {
-						return nil, fmt.Errorf("compile %s %s request: %w", method, p, err)
+				rbPtr := opPtr + "/requestBody"
+				if ref, ok := rb["$ref"].(string); ok {
+					rbPtr = ref
+					if rb, err = lookup(raw, ref); err != nil {
+						return nil, fmt.Errorf("%s %s request: %w", method, p, err)
 					}
-					d.requests[strings.ToUpper(method)+" "+p] = s
 				}
+				content, _ := rb["content"].(map[string]any)
+				m := map[string]*jsonschema.Schema{}
+				for mt, mo := range content {
+					m[mt] = nil
+					if mo, _ := mo.(map[string]any); mo["schema"] == nil || !isJSON(mt) {
+						continue
+					}
+					if m[mt], err = c.Compile(docURL + rbPtr + "/content/" + escapePtr(mt) + "/schema"); err != nil {
+						return nil, fmt.Errorf("compile %s %s request %s: %w", method, p, mt, err)
+					}
+				}
+				d.requests[strings.ToUpper(method)+" "+p] = m
 			}
 			resps, _ := op["responses"].(map[string]any)
 			for status, r := range resps {
@@ -94,7 +107,11 @@ var loadDoc = sync.OnceValues(func() (*apiDoc, error) {
 				key := strings.ToUpper(method) + " " + p + " " + status
 				d.responses[key] = map[string]*jsonschema.Schema{}
 				content, _ := resp["content"].(map[string]any)
-				for mt := range content {
+				for mt, mo := range content {
+					d.responses[key][mt] = nil
+					if mo, _ := mo.(map[string]any); mo["schema"] == nil {
+						continue
+					}
 					s, err := c.Compile(docURL + ptr + "/content/" + escapePtr(mt) + "/schema")
 					if err != nil {
 						return nil, fmt.Errorf("compile %s %s: %w", key, mt, err)
@@ -184,7 +201,7 @@ func checkResponse(t *testing.T, method, pattern string, status int, contentType
 		t.Errorf("%s: Content-Type %s is not documented (documented: %v)", key, mt, keys(content))
 		return
 	}
-	if !strings.HasSuffix(mt, "json") {
+	if !isJSON(mt) || schema == nil {
 		return
 	}
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
@@ -197,14 +214,31 @@ func checkResponse(t *testing.T, method, pattern string, status int, contentType
 	}
 }
 
-// checkRequest fails t when a request body the server accepted does not
-// validate against the documented request schema: the document must not
-// refuse what the API takes.
-func checkRequest(t *testing.T, method, pattern string, body []byte) {
+// checkRequest fails t when a request body the server accepted does not fit
+// the document: its media type must be one the operation lists, and a JSON
+// body must validate against the documented schema, so the document never
+// refuses what the API takes.
+func checkRequest(t *testing.T, method, pattern, contentType string, body []byte) {
 	t.Helper()
-	s, ok := mustDoc(t).requests[method+" "+pattern]
+	content, ok := mustDoc(t).requests[method+" "+pattern]
 	if !ok {
-		t.Errorf("openapi.json documents no JSON request body for %s %s", method, pattern)
+		t.Errorf("openapi.json documents no request body for %s %s", method, pattern)
+		return
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	s, ok := content[mt]
+	if !ok {
+		for documented, ds := range content {
+			if m, _ := path.Match(documented, mt); m {
+				s, ok = ds, true
+			}
+		}
+	}
+	if !ok {
+		t.Errorf("%s %s: request Content-Type %q is not documented (documented: %v)", method, pattern, contentType, keys(content))
+		return
+	}
+	if !isJSON(mt) {
 		return
 	}
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
@@ -216,6 +250,9 @@ func checkRequest(t *testing.T, method, pattern string, body []byte) {
 		t.Errorf("%s %s: an accepted request does not match openapi.json: %v", method, pattern, err)
 	}
 }
+
+// isJSON reports whether a media type is JSON (application/json or a +json type).
+func isJSON(mt string) bool { return mt == "application/json" || strings.HasSuffix(mt, "+json") }
 
 // checkProblem validates an answer for a path outside the document (an
 // unknown route) against the Problem schema.
@@ -520,7 +557,7 @@ func (c *apiClient) do(t *testing.T, method, path, key string, body []byte, head
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body != nil {
+	if body != nil && json.Valid(body) {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if key != "" {
@@ -557,7 +594,7 @@ func (c *apiClient) do(t *testing.T, method, path, key string, body []byte, head
 		r.problem(t)
 	}
 	if r.Status < 300 && body != nil && len(body) < 1<<20 {
-		checkRequest(t, method, pattern, body)
+		checkRequest(t, method, pattern, req.Header.Get("Content-Type"), body)
 	}
 	return r
 }
