@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -112,6 +113,9 @@ func (a *API) getNotice(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, v)
 }
 
+// noticeCursorRe matches the notice IDs listNotices hands out as next_cursor.
+var noticeCursorRe = regexp.MustCompile(`^ntc_[0-9a-hjkmnp-tv-z]{24}$`)
+
 func (a *API) listNotices(w http.ResponseWriter, r *http.Request) {
 	limit, cursor, err := page(r)
 	if err != nil {
@@ -129,6 +133,11 @@ func (a *API) listNotices(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.Category != "" && !slices.Contains(policy.Categories, f.Category) {
 		bad = append(bad, notice.FieldError{Field: "category", Code: "unknown_value", Message: "unknown category"})
+	}
+	// The cursor is a notice ID; anything else would silently page from an
+	// arbitrary point instead of telling the client its cursor is wrong.
+	if f.Cursor != "" && !noticeCursorRe.MatchString(f.Cursor) {
+		bad = append(bad, notice.FieldError{Field: "cursor", Code: "invalid", Message: "cursor is not one this API gave out; pass the next_cursor of the previous page"})
 	}
 	if len(bad) > 0 {
 		a.errorResponse(w, r, &notice.ValidationError{Fields: bad})
