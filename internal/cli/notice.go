@@ -221,13 +221,18 @@ func readLinks(env *Env, name string) ([]string, error) {
 			continue
 		}
 		if strings.Contains(line, ",") {
+			link := ""
 			for _, f := range strings.Split(line, ",") {
 				f = strings.Trim(strings.TrimSpace(f), `"`)
-				if strings.Contains(f, "://") || strings.HasPrefix(f, "t.me/") || strings.HasPrefix(f, "@") {
-					line = f
+				if strings.Contains(f, "://") || strings.Contains(f, "t.me/") || strings.HasPrefix(f, "@") {
+					link = f
 					break
 				}
 			}
+			if link == "" {
+				continue // a CSV header or a row without a link
+			}
+			line = link
 		}
 		out = append(out, line)
 	}

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/server"
+)
+
+// testServer starts a real server on SQLite and returns its URL and an authority key.
+func testServer(t *testing.T) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := s.API.Admin.CreateOrg(ctx, "Komdigi", org.KindAuthority, "")
+	k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { ts.Close(); s.Close() })
+	return ts.URL, k.Secret
+}
+
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: time.Now}
+	code := Main(context.Background(), env, args)
+	return out.String(), errb.String(), code
+}
+
+func TestSubmitBulkAndVerifyReceipt(t *testing.T) {
+	t.Parallel()
+	url, key := testServer(t)
+	dir := t.TempDir()
+	var links strings.Builder
+	links.WriteString("# links from the patrol, one per line\nurl,note\n")
+	for i := range 1200 {
+		fmt.Fprintf(&links, "https://t.me/s/Channel%d/%d,seen today\n", i%50, i+1)
+	}
+	links.WriteString("t.me/channel0/1?single\n") // the same message as line 1: joins its case
+	file := filepath.Join(dir, "links.csv")
+	os.WriteFile(file, []byte(links.String()), 0o600)
+	out := filepath.Join(dir, "answer.json")
+	_, stderr, code := run(t, "notice", "submit", "--server", url, "--key", key, "--category", "terrorism",
+		"--explanation", "Propaganda ISIS", "--legal-basis", "UU ITE Pasal 40", "--file", file, "--out", out)
+	if code != 0 {
+		t.Fatalf("submit: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "1201 subjects (1200 new cases)") || !strings.Contains(stderr, "WIB") {
+		t.Errorf("summary: %s", stderr)
+	}
+	keys := filepath.Join(dir, "keys.json")
+	stdout, stderr, code := run(t, "receipt", "verify", "--server", url, out)
+	if code != 0 || !strings.HasPrefix(stdout, "OK") {
+		t.Fatalf("verify online: %d %s %s", code, stdout, stderr)
+	}
+	// Offline: save the keys once, then verify without the server.
+	body := fetch(t, url+"/v1/keys")
+	os.WriteFile(keys, body, 0o600)
+	if stdout, _, code := run(t, "receipt", "verify", "--keys", keys, out); code != 0 || !strings.Contains(stdout, "subjects     1201") {
+		t.Errorf("verify offline: %d %s", code, stdout)
+	}
+	// A tampered answer fails.
+	data, _ := os.ReadFile(out)
+	tampered := bytes.Replace(data, []byte(`"signature":"`), []byte(`"signature":"AAAA`), 1)
+	os.WriteFile(out, tampered, 0o600)
+	if stdout, _, code := run(t, "receipt", "verify", "--keys", keys, out); code == 0 || !strings.Contains(stdout, "INVALID") {
+		t.Errorf("tampered receipt verified: %d %s", code, stdout)
+	}
+}
+
+func fetch(t *testing.T, url string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	resp, err := httpGet(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Write(resp)
+	return out.Bytes()
+}
+
+func TestCommandErrors(t *testing.T) {
+	t.Parallel()
+	url, key := testServer(t)
+	dir := t.TempDir()
+	notJSON := filepath.Join(dir, "x.json")
+	os.WriteFile(notJSON, []byte("not json"), 0o600)
+	noReceipt := filepath.Join(dir, "y.json")
+	os.WriteFile(noReceipt, []byte(`{"id":"x"}`), 0o600)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown command", []string{"frobnicate"}, "unknown command"},
+		{"no key", []string{"notice", "list", "--server", url}, "no API key"},
+		{"bad key", []string{"notice", "list", "--server", url, "--key", "sgp_nope"}, "401"},
+		{"no links", []string{"notice", "submit", "--server", url, "--key", key}, "no links"},
+		{"refused notice", []string{"notice", "submit", "--server", url, "--key", key, "--category", "terrorism",
+			"--explanation", "x", "--legal-basis", "y", "https://t.me/+AbCdEf12345"}, "private_subject"},
+		{"server down", []string{"notice", "list", "--server", "http://127.0.0.1:1", "--key", key}, "is the server running"},
+		{"verify without key", []string{"receipt", "verify", noReceipt}, "holds no receipt"},
+		{"verify not json", []string{"receipt", "verify", "--keys", notJSON, notJSON}, "not JSON"},
+		{"serve bad addr", []string{"serve", "--addr", "nonsense", "--data", dir}, "HOST:PORT"},
+		{"show unknown", []string{"notice", "show", "--server", url, "--key", key, "ntc_nope"}, "404"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := run(t, tt.args...)
+			if code == 0 || !strings.Contains(stdout+stderr, tt.want) {
+				t.Errorf("exit %d, output %q %q; want failure mentioning %q", code, stdout, stderr, tt.want)
+			}
+		})
+	}
+}
+
+func httpGet(url string) ([]byte, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
