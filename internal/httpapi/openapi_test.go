@@ -29,6 +29,7 @@ type apiDoc struct {
 	raw       map[string]any
 	responses map[string]map[string]*jsonschema.Schema // "GET /v1/x 200" -> media type -> schema
 	requests  map[string]map[string]*jsonschema.Schema // "POST /v1/x" -> media type -> body schema (nil unless JSON)
+	ops       map[string]bool                          // "GET /v1/x"
 	templates []pathTemplate
 	problem   *jsonschema.Schema
 }
@@ -58,7 +59,7 @@ var loadDoc = sync.OnceValues(func() (*apiDoc, error) {
 	if err := c.AddResource(docURL, raw); err != nil {
 		return nil, err
 	}
-	d := &apiDoc{raw: raw, responses: map[string]map[string]*jsonschema.Schema{}, requests: map[string]map[string]*jsonschema.Schema{}}
+	d := &apiDoc{raw: raw, responses: map[string]map[string]*jsonschema.Schema{}, requests: map[string]map[string]*jsonschema.Schema{}, ops: map[string]bool{}}
 	if d.problem, err = c.Compile(docURL + "#/components/schemas/Problem"); err != nil {
 		return nil, fmt.Errorf("compile Problem: %w", err)
 	}
@@ -73,6 +74,7 @@ var loadDoc = sync.OnceValues(func() (*apiDoc, error) {
 				continue
 			}
 			opPtr := "#/paths/" + escapePtr(p) + "/" + method
+			d.ops[strings.ToUpper(method)+" "+p] = true
 			if rb, ok := op["requestBody"].(map[string]any); ok {
 				rbPtr := opPtr + "/requestBody"
 				if ref, ok := rb["$ref"].(string); ok {
@@ -578,6 +580,9 @@ func (c *apiClient) do(t *testing.T, method, path, key string, body []byte, head
 	r := reply{Status: resp.StatusCode, Header: resp.Header, Body: buf.Bytes()}
 	p := req.URL.Path
 	pattern, ok := mustDoc(t).pattern(p)
+	if ok && !mustDoc(t).ops[method+" "+pattern] {
+		ok = false // a documented path, but not with this method
+	}
 	if !ok {
 		// Outside the document: only an error answer is right.
 		if r.Status < 400 {
