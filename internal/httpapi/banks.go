@@ -160,7 +160,7 @@ func (a *API) removeBankEntry(w http.ResponseWriter, r *http.Request) {
 		a.filterError(w, r, err)
 		return
 	}
-	w.WriteHeader(http.StatusNoContent)
+	a.writeEntry(w, r)
 }
 
 func (a *API) releaseBankEntry(w http.ResponseWriter, r *http.Request) {
@@ -171,7 +171,7 @@ func (a *API) releaseBankEntry(w http.ResponseWriter, r *http.Request) {
 		a.filterError(w, r, err)
 		return
 	}
-	w.WriteHeader(http.StatusNoContent)
+	a.writeEntry(w, r)
 }
 
 // importFormat picks the format from ?format= or the Content-Type.
@@ -369,4 +369,14 @@ func (a *API) matchHashes(w http.ResponseWriter, r *http.Request) {
 		out["pdq_skipped"] = skipped
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// writeEntry answers with the entry named in the path, as it is now.
+func (a *API) writeEntry(w http.ResponseWriter, r *http.Request) {
+	e, err := a.DB.FilterEntry(r.Context(), r.PathValue("id"), r.PathValue("entry_id"))
+	if err != nil {
+		a.filterError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, bank.EntryView(e))
 }

@@ -38,6 +38,7 @@ type Server struct {
 	// AdminKey is set on the first start only: the key written to admin.key.
 	AdminKey string
 	handler  http.Handler
+	stopScan func()
 }
 
 // New opens the data dir and database, migrates, bootstraps a fresh install and builds the handlers.
@@ -91,6 +92,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 		db.Close()
 		return nil, err
 	}
+	// The scanner keeps its matcher snapshot current until Close.
+	scanCtx, stopScan := context.WithCancel(context.Background())
+	scanDone := make(chan struct{})
+	go func() { defer close(scanDone); s.Scanner.Run(scanCtx) }()
+	s.stopScan = func() { stopScan(); <-scanDone }
 	// The API keeps its paths; everything else is the portal.
 	api, mux := s.API.Handler(), http.NewServeMux()
 	for _, p := range []string{"/v1/", "/healthz", "/metrics", "/openapi.json"} {
@@ -122,8 +128,13 @@ func (s *Server) bootstrap(ctx context.Context, adm *admin.Service) error {
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Close releases the database.
-func (s *Server) Close() error { return s.DB.Close() }
+// Close stops the scanner's snapshot loop and releases the database.
+func (s *Server) Close() error {
+	if s.stopScan != nil {
+		s.stopScan()
+	}
+	return s.DB.Close()
+}
 
 // Serve listens on the configured address until ctx ends, then shuts down
 // cleanly: it stops accepting, lets in-flight requests finish, and commits
@@ -137,10 +148,7 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	scanCtx, stopScan := context.WithCancel(ctx)
-	scanDone := make(chan struct{})
-	go func() { defer close(scanDone); s.Scanner.Run(scanCtx) }()
-	defer func() { stopScan(); <-scanDone }()
+
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -1,0 +1,181 @@
+package httpapi
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/scan"
+	"github.com/sigap/sigap/internal/store"
+)
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+func (a *API) scanPost(w http.ResponseWriter, r *http.Request) {
+	if !platformOnly(w, r) {
+		return
+	}
+	var p scan.Post
+	if err := decodeStrict(r, &p); err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	res, err := a.Scanner.Scan(r.Context(), p)
+	if err != nil {
+		a.filterError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// batchLine is one answer line of POST /v1/scan/batch.
+type batchLine struct {
+	Line int `json:"line"`
+	*scan.Result
+	Error *Problem `json:"error,omitempty"`
+}
+
+// scanBatch scans NDJSON posts, one per line, answering one NDJSON line per
+// input line in order. A bad line gets an error line (the problem document
+// a single scan would have had) and never stops the others.
+func (a *API) scanBatch(w http.ResponseWriter, r *http.Request) {
+	if !platformOnly(w, r) {
+		return
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-ndjson" && mt != "application/jsonl" {
+		problem(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "Send NDJSON",
+			"the batch form takes Content-Type: application/x-ndjson, one JSON post per line")
+		return
+	}
+	br := bufio.NewReaderSize(r.Body, 64<<10)
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	enc := json.NewEncoder(w)
+	flusher, _ := w.(http.Flusher)
+	for n := 1; ; n++ {
+		line, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) == 0 {
+			if err != nil {
+				var mbe *http.MaxBytesError
+				if errors.As(err, &mbe) {
+					_ = enc.Encode(batchLine{Line: n, Error: &Problem{Type: "https://sigap.dev/problems/body_too_large", Title: "The request body is too large",
+						Status: http.StatusRequestEntityTooLarge, Detail: "the batch is larger than 8 MiB; the lines before this one were scanned", Code: "body_too_large"}})
+				}
+				return
+			}
+			n--
+			continue
+		}
+		out := batchLine{Line: n}
+		res, perr := a.scanLine(r, line)
+		if perr != nil {
+			out.Error = perr
+		} else {
+			out.Result = &res
+		}
+		_ = enc.Encode(out)
+		if flusher != nil {
+			flusher.Flush()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (a *API) scanLine(r *http.Request, line []byte) (scan.Result, *Problem) {
+	bad := func(field, code, msg string) *Problem {
+		return &Problem{Type: "https://sigap.dev/problems/validation", Title: "The line has invalid fields", Status: http.StatusUnprocessableEntity,
+			Detail: msg, Code: "validation", Errors: []notice.FieldError{{Field: field, Code: code, Message: msg}}}
+	}
+	if !utf8.Valid(line) {
+		return scan.Result{}, bad("", "invalid_utf8", "the line is not valid UTF-8")
+	}
+	var p scan.Post
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return scan.Result{}, bad("", "malformed_json", "the line is not a JSON post: "+err.Error())
+	}
+	res, err := a.Scanner.Scan(r.Context(), p)
+	if err == nil {
+		return res, nil
+	}
+	rec := &problemRecorder{header: http.Header{}}
+	a.filterError(rec, r, err)
+	var pr Problem
+	if json.Unmarshal(rec.body.Bytes(), &pr) != nil || pr.Status == 0 {
+		pr = Problem{Type: "https://sigap.dev/problems/internal", Title: "Internal error", Status: 500, Detail: fmt.Sprint("scan failed"), Code: "internal"}
+	}
+	if errors.Is(err, store.ErrClosed) {
+		pr.Detail = "the service is shutting down; retry this line"
+	}
+	return scan.Result{}, &pr
+}
+
+// problemRecorder captures a problem document written by the shared error mapping.
+type problemRecorder struct {
+	header http.Header
+	body   bytes.Buffer
+	status int
+}
+
+func (p *problemRecorder) Header() http.Header         { return p.header }
+func (p *problemRecorder) Write(b []byte) (int, error) { return p.body.Write(b) }
+func (p *problemRecorder) WriteHeader(s int)           { p.status = s }
+
+func (a *API) scanStats(w http.ResponseWriter, r *http.Request) {
+	if !platformOnly(w, r) {
+		return
+	}
+	writeJSON(w, http.StatusOK, a.Scanner.Stats())
+}
+
+// recentHits lists recorded hits, newest first (?list= a bank or list ID).
+func (a *API) recentHits(w http.ResponseWriter, r *http.Request) {
+	if !platformOnly(w, r) {
+		return
+	}
+	limit, cursor, err := page(r)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	hits, err := a.DB.RecentHits(r.Context(), r.URL.Query().Get("list"), cursor, limit+1)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	next := ""
+	if len(hits) > limit {
+		hits, next = hits[:limit], hits[limit-1].ID
+	}
+	type hitView struct {
+		ID       string `json:"id"`
+		At       string `json:"at"`
+		Post     string `json:"post"`
+		Matcher  string `json:"matcher"`
+		List     string `json:"list"`
+		Entry    string `json:"entry"`
+		Distance int    `json:"distance"`
+		Matched  string `json:"matched,omitempty"`
+		Policy   string `json:"policy"`
+		Outcome  string `json:"outcome"`
+		NoticeID string `json:"notice_id,omitempty"`
+		ActionID string `json:"action_id,omitempty"`
+	}
+	items := make([]hitView, len(hits))
+	for i, h := range hits {
+		items[i] = hitView{ID: h.ID, At: h.At.Format("2006-01-02T15:04:05Z"), Post: h.Post, Matcher: h.Matcher, List: h.SetID, Entry: h.EntryID,
+			Distance: h.Distance, Matched: h.Detail, Policy: h.Policy, Outcome: h.Outcome, NoticeID: h.NoticeID, ActionID: h.ActionID}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
