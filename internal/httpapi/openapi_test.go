@@ -30,6 +30,7 @@ type apiDoc struct {
 	responses map[string]map[string]*jsonschema.Schema // "GET /v1/x 200" -> media type -> schema
 	requests  map[string]map[string]*jsonschema.Schema // "POST /v1/x" -> media type -> body schema (nil unless JSON)
 	ops       map[string]bool                          // "GET /v1/x"
+	headers   map[string][]string                      // "GET /v1/x 200" -> headers the document marks required
 	templates []pathTemplate
 	problem   *jsonschema.Schema
 }
@@ -59,7 +60,7 @@ var loadDoc = sync.OnceValues(func() (*apiDoc, error) {
 	if err := c.AddResource(docURL, raw); err != nil {
 		return nil, err
 	}
-	d := &apiDoc{raw: raw, responses: map[string]map[string]*jsonschema.Schema{}, requests: map[string]map[string]*jsonschema.Schema{}, ops: map[string]bool{}}
+	d := &apiDoc{raw: raw, responses: map[string]map[string]*jsonschema.Schema{}, requests: map[string]map[string]*jsonschema.Schema{}, ops: map[string]bool{}, headers: map[string][]string{}}
 	if d.problem, err = c.Compile(docURL + "#/components/schemas/Problem"); err != nil {
 		return nil, fmt.Errorf("compile Problem: %w", err)
 	}
@@ -108,6 +109,12 @@ var loadDoc = sync.OnceValues(func() (*apiDoc, error) {
 				}
 				key := strings.ToUpper(method) + " " + p + " " + status
 				d.responses[key] = map[string]*jsonschema.Schema{}
+				hs, _ := resp["headers"].(map[string]any)
+				for name, h := range hs {
+					if h, _ := h.(map[string]any); h["required"] == true {
+						d.headers[key] = append(d.headers[key], name)
+					}
+				}
 				content, _ := resp["content"].(map[string]any)
 				for mt, mo := range content {
 					d.responses[key][mt] = nil
@@ -592,6 +599,11 @@ func (c *apiClient) do(t *testing.T, method, path, key string, body []byte, head
 		return r
 	}
 	checkResponse(t, method, pattern, r.Status, resp.Header.Get("Content-Type"), r.Body)
+	for _, h := range mustDoc(t).headers[method+" "+pattern+" "+strconv.Itoa(r.Status)] {
+		if resp.Header.Get(h) == "" {
+			t.Errorf("%s %s %d: openapi.json says header %s is always sent; it is missing", method, pattern, r.Status, h)
+		}
+	}
 	if r.Status >= 400 {
 		if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/problem+json" {
 			t.Errorf("%s %s: error answer has Content-Type %q", method, p, resp.Header.Get("Content-Type"))
