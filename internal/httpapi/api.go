@@ -11,6 +11,7 @@ import (
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store"
@@ -33,6 +34,7 @@ type API struct {
 	Banks   *bank.Service
 	Lists   *rulelist.Service
 	Scanner *scan.Scanner
+	Review  *review.Service
 }
 
 // Handler returns the API's routes, wrapped in logging, metrics and recovery.
@@ -86,6 +88,25 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST /v1/scan/batch", a.auth(a.scanBatch, filterAdmins...))
 	mux.Handle("GET /v1/scan/stats", a.auth(a.scanStats, filterReaders...))
 	mux.Handle("GET /v1/scan/hits", a.auth(a.recentHits, filterReaders...))
+
+	mux.Handle("POST /v1/queue/claim", a.auth(a.claimCase, org.RoleReviewer))
+	mux.Handle("GET /v1/cases/{id}", a.auth(a.getCase, filterReaders...))
+	mux.Handle("POST /v1/cases/{id}/release", a.auth(a.releaseCase, org.RoleReviewer))
+	mux.Handle("POST /v1/cases/{id}/decision", a.auth(a.decideCase, org.RoleReviewer))
+	mux.Handle("GET /v1/decisions", a.auth(a.listDecisions, filterReaders...))
+	mux.Handle("GET /v1/decisions/{id}", a.auth(a.getDecision, filterReaders...))
+	mux.Handle("POST /v1/decisions/{id}/approve", a.auth(a.approveDecision, org.RoleReviewer))
+	mux.Handle("POST /v1/decisions/{id}/reject", a.auth(a.rejectDecision, org.RoleReviewer))
+	mux.Handle("GET /v1/decisions/{id}/statement", a.auth(a.decisionStatement, filterReaders...))
+	mux.Handle("POST /v1/notices/{id}/messages", a.auth(a.postMessage, notifiers...))
+	mux.Handle("GET /v1/notices/{id}/messages", a.auth(a.listMessages, readers...))
+	mux.Handle("POST /v1/notices/{id}/objections", a.auth(a.postObjection, filterAdmins...))
+	mux.Handle("GET /v1/notices/{id}/objections", a.auth(a.listObjections, readers...))
+	mux.Handle("POST /v1/objections/{id}/answer", a.auth(a.answerObjection, org.RoleAuthority))
+	mux.Handle("POST /v1/cases/{id}/appeals", a.auth(a.fileAppeal, filterAdmins...))
+	mux.Handle("GET /v1/appeals", a.auth(a.listAppeals, filterReaders...))
+	mux.Handle("GET /v1/appeals/{id}", a.auth(a.getAppeal, filterReaders...))
+	mux.Handle("POST /v1/appeals/{id}/decision", a.auth(a.decideAppeal, org.RoleReviewer))
 
 	mux.HandleFunc("/v1/", a.notFound)
 	return a.observe(mux)

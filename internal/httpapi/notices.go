@@ -105,6 +105,9 @@ func (a *API) getNotice(w http.ResponseWriter, r *http.Request) {
 	if v.Cases, err = a.DB.NoticeCases(r.Context(), n.ID); err != nil {
 		a.errorResponse(w, r, err)
 		return
+	} else if err = a.attachDecisions(r.Context(), v.Cases); err != nil {
+		a.errorResponse(w, r, err)
+		return
 	}
 	if v.Timeline, err = a.DB.Timeline(r.Context(), n.ID, 1000); err != nil {
 		a.errorResponse(w, r, err)

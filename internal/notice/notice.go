@@ -128,6 +128,19 @@ type Case struct {
 	DueAt     time.Time `json:"due_at"`
 	OpenedAt  time.Time `json:"opened_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Decision is the case's live decision, when it has one (filled in by review).
+	Decision *CaseDecision `json:"decision,omitempty"`
+}
+
+// CaseDecision is what a notifier sees of a decision on one of its cases.
+type CaseDecision struct {
+	ID               string     `json:"id"`
+	Action           string     `json:"action"`
+	Status           string     `json:"status"`
+	DecidedAt        time.Time  `json:"decided_at"`
+	EffectiveAt      *time.Time `json:"effective_at,omitempty"`
+	TerritorialScope []string   `json:"territorial_scope,omitempty"`
+	Until            *time.Time `json:"until,omitempty"`
 }
 
 // Event is one entry of a notice's or case's append-only timeline.

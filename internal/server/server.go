@@ -21,6 +21,7 @@ import (
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store"
@@ -76,6 +77,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	s.API = &httpapi.API{DB: db, Intake: in, Admin: adm, Policy: pol, Signer: signer, Clock: clk, Log: log, Metrics: metrics}
 	s.Scanner = scan.New(db, in, clk, log, scan.Config{})
 	s.API.Scanner = s.Scanner
+	s.API.Review = &review.Service{DB: db, Policy: pol, Clock: clk}
 	s.API.Banks = &bank.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
 	s.API.Lists = &rulelist.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
 	if err := s.Scanner.Reload(ctx, true); err != nil {

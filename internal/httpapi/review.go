@@ -1,0 +1,460 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/sigap/sigap/internal/i18n"
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/review"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// reviewError answers review's refusals with problems that say what to do,
+// and hands everything else to errorResponse.
+func (a *API) reviewError(w http.ResponseWriter, r *http.Request, err error) {
+	var held *review.HeldError
+	switch {
+	case errors.As(err, &held):
+		problem(w, http.StatusConflict, "statement_held", "The statement is held back",
+			"the authority asked not to inform the uploader before "+held.Until.Format(time.RFC3339)+"; deliver it after that")
+	case errors.Is(err, review.ErrNotHolder):
+		problem(w, http.StatusConflict, "not_holder", "You do not hold this case",
+			"claim the case with POST /v1/queue/claim first; a lease lasts a limited time and then returns the case to the queue")
+	case errors.Is(err, review.ErrAlreadyDecided):
+		problem(w, http.StatusConflict, "already_decided", "The case is already decided",
+			"a case takes one decision; a decision waiting for approval is settled with approve or reject; challenge a final one by appeal")
+	case errors.Is(err, review.ErrSelfApproval):
+		problem(w, http.StatusForbidden, "self_approval", "You cannot approve your own decision", "another reviewer must approve or reject it")
+	case errors.Is(err, review.ErrNotPending):
+		problem(w, http.StatusConflict, "not_pending", "The decision is not waiting for approval", "it was already approved or rejected")
+	case errors.Is(err, review.ErrNoDecision):
+		problem(w, http.StatusConflict, "no_decision", "The case has no final decision", "an appeal is against a final decision")
+	case errors.Is(err, review.ErrAppealExists):
+		problem(w, http.StatusConflict, "already_appealed", "The decision was already appealed", "a decision can be appealed once")
+	case errors.Is(err, review.ErrAppealTooLate):
+		problem(w, http.StatusConflict, "appeal_window_closed", "The appeal window has closed",
+			"an appeal must be filed within six months of the decision")
+	case errors.Is(err, review.ErrSameReviewer):
+		problem(w, http.StatusForbidden, "same_reviewer", "A different reviewer must decide the appeal",
+			"the reviewer who decided (or approved) the case cannot decide its appeal")
+	case errors.Is(err, review.ErrAppealDecided):
+		problem(w, http.StatusConflict, "appeal_decided", "The appeal is already decided", "an appeal takes one outcome")
+	case errors.Is(err, review.ErrNoStatement):
+		problem(w, http.StatusNotFound, "no_statement", "No statement of reasons",
+			"only a final decision that restricts content (remove, geo_restrict, suspend, restrict) owes one")
+	case errors.Is(err, review.ErrNotOrder):
+		problem(w, http.StatusConflict, "not_an_order", "Only an order can be objected to", "this notice is not a binding order; answer it with a decision or a message")
+	case errors.Is(err, review.ErrObjectionOpen):
+		problem(w, http.StatusConflict, "objection_open", "An objection is already open", "wait for the authority's answer to the open objection")
+	case errors.Is(err, review.ErrObjectionClosed):
+		problem(w, http.StatusConflict, "objection_answered", "The objection is already answered", "an objection takes one answer")
+	case errors.Is(err, review.ErrPlatformOnly):
+		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
+	case errors.Is(err, review.ErrNotifierOnly):
+		problem(w, http.StatusForbidden, "notifier_only", "Only the notifier can do this", "use a key of the org that sent the notice")
+	default:
+		a.errorResponse(w, r, err)
+	}
+}
+
+type claimRequest struct {
+	Languages []string `json:"languages"`
+	Category  string   `json:"category"`
+	Regime    string   `json:"regime"`
+	Language  string   `json:"language"`
+	Lane      string   `json:"lane"`
+}
+
+func (a *API) claimCase(w http.ResponseWriter, r *http.Request) {
+	var in claimRequest
+	if r.ContentLength != 0 {
+		if err := decodeStrict(r, &in); err != nil {
+			a.errorResponse(w, r, err)
+			return
+		}
+	}
+	q := r.URL.Query()
+	for _, p := range []struct {
+		dst *string
+		key string
+	}{{&in.Category, "category"}, {&in.Regime, "regime"}, {&in.Language, "language"}, {&in.Lane, "lane"}} {
+		if v := q.Get(p.key); v != "" && *p.dst == "" {
+			*p.dst = v
+		}
+	}
+	c, err := a.Review.Claim(r.Context(), callerFrom(r.Context()), store.ClaimFilter{Languages: in.Languages,
+		Category: in.Category, Regime: in.Regime, Language: in.Language, Lane: in.Lane})
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	if c == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, http.StatusOK, claimView(c))
+}
+
+type caseNoticeView struct {
+	ID              string            `json:"id"`
+	OrgID           string            `json:"org_id"`
+	Kind            string            `json:"kind"`
+	Lane            string            `json:"lane"`
+	Status          string            `json:"status"`
+	Regime          string            `json:"regime"`
+	Category        string            `json:"category"`
+	Explanation     string            `json:"explanation"`
+	LegalBasis      string            `json:"legal_basis,omitempty"`
+	Reference       string            `json:"reference,omitempty"`
+	RequestedAction string            `json:"requested_action,omitempty"`
+	Territorial     []string          `json:"territorial_scope"`
+	Language        string            `json:"language,omitempty"`
+	Evidence        []notice.Evidence `json:"evidence,omitempty"`
+	ReceivedAt      time.Time         `json:"received_at"`
+	DueAt           time.Time         `json:"due_at"`
+}
+
+func caseNotices(ns []*notice.Notice) []caseNoticeView {
+	out := make([]caseNoticeView, len(ns))
+	for i, n := range ns {
+		out[i] = caseNoticeView{ID: n.ID, OrgID: n.OrgID, Kind: n.Kind, Lane: notice.LaneFor(n.Kind), Status: n.Status,
+			Regime: n.Regime, Category: n.Category, Explanation: n.Explanation, LegalBasis: n.LegalBasis, Reference: n.Reference,
+			RequestedAction: n.RequestedAction, Territorial: n.TerritorialScope, Language: n.Language, Evidence: n.Evidence,
+			ReceivedAt: n.ReceivedAt, DueAt: n.DueAt}
+		if out[i].Territorial == nil {
+			out[i].Territorial = []string{}
+		}
+	}
+	return out
+}
+
+func claimView(c *review.Claimed) map[string]any {
+	return map[string]any{"id": c.ID, "subject": c.Subject, "subject_kind": c.Kind, "channel": c.Channel, "state": c.State,
+		"lane": c.Lane, "category": c.Category, "language": c.Language, "due_at": c.DueAt, "opened_at": c.OpenedAt,
+		"lease_expires_at": c.LeaseExpiresAt, "notices": caseNotices(c.Notices)}
+}
+
+func (a *API) releaseCase(w http.ResponseWriter, r *http.Request) {
+	if err := a.Review.Release(r.Context(), callerFrom(r.Context()), r.PathValue("id")); err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (a *API) getCase(w http.ResponseWriter, r *http.Request) {
+	v, err := a.Review.Case(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	out := map[string]any{"id": v.ID, "subject": v.Subject, "subject_kind": v.Kind, "channel": v.Channel, "state": v.State,
+		"lane": v.Lane, "category": v.Category, "language": v.Language, "due_at": v.DueAt, "opened_at": v.OpenedAt,
+		"updated_at": v.UpdatedAt, "notices": caseNotices(v.Notices), "decisions": v.Decisions, "appeals": v.Appeals,
+		"actions": v.Actions, "channel_decisions": v.ChannelDecisions, "timeline": v.Timeline}
+	if v.State == notice.CaseOpen && v.LeaseHolder != "" && v.LeaseExpiresAt.After(a.Clock.Now()) {
+		out["lease_holder"] = v.LeaseHolder
+		if !v.LeaseExpiresAt.Equal(store.HeldForApproval) {
+			out["lease_expires_at"] = v.LeaseExpiresAt
+		}
+	}
+	if v.InformAfter != nil {
+		out["inform_uploader_after"] = *v.InformAfter
+	}
+	if out["timeline"] == nil {
+		out["timeline"] = []notice.Event{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) decideCase(w http.ResponseWriter, r *http.Request) {
+	var in review.DecisionInput
+	if err := decodeStrict(r, &in); err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	d, pending, err := a.Review.Decide(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in)
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/decisions/"+d.ID)
+	status := http.StatusOK
+	if pending {
+		status = http.StatusAccepted
+	}
+	writeJSON(w, status, d)
+}
+
+func (a *API) getDecision(w http.ResponseWriter, r *http.Request) {
+	if !callerFrom(r.Context()).Platform() {
+		a.errorResponse(w, r, store.ErrNotFound)
+		return
+	}
+	d, err := a.DB.Decision(r.Context(), r.PathValue("id"))
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+func (a *API) listDecisions(w http.ResponseWriter, r *http.Request) {
+	if !callerFrom(r.Context()).Platform() {
+		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
+		return
+	}
+	limit, _, err := page(r)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	status := r.URL.Query().Get("status")
+	if status == "" {
+		status = store.DecisionPending
+	}
+	if status != store.DecisionPending && status != store.DecisionFinal && status != store.DecisionRejected && status != store.DecisionReversed {
+		a.errorResponse(w, r, &notice.ValidationError{Fields: []notice.FieldError{{Field: "status", Code: "unknown_value",
+			Message: "status must be pending_approval, final, rejected or reversed"}}})
+		return
+	}
+	ds, err := a.DB.DecisionsByStatus(r.Context(), status, limit)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	if ds == nil {
+		ds = []*store.Decision{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": ds, "next_cursor": ""})
+}
+
+func (a *API) approveDecision(w http.ResponseWriter, r *http.Request) {
+	d, err := a.Review.Approve(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+type reasonsRequest struct {
+	Reasons string `json:"reasons"`
+}
+
+func (a *API) rejectDecision(w http.ResponseWriter, r *http.Request) {
+	var in reasonsRequest
+	if r.ContentLength != 0 {
+		if err := decodeStrict(r, &in); err != nil {
+			a.errorResponse(w, r, err)
+			return
+		}
+	}
+	d, err := a.Review.Reject(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+func (a *API) decisionStatement(w http.ResponseWriter, r *http.Request) {
+	if !callerFrom(r.Context()).Platform() {
+		a.errorResponse(w, r, store.ErrNotFound)
+		return
+	}
+	lang := r.URL.Query().Get("lang")
+	if lang == "" {
+		lang = i18n.ID
+	}
+	if !i18n.Valid(lang) {
+		a.errorResponse(w, r, &notice.ValidationError{Fields: []notice.FieldError{{Field: "lang", Code: "unknown_value", Message: "lang must be id or en"}}})
+		return
+	}
+	st, err := a.Review.Statement(r.Context(), r.PathValue("id"), lang)
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Language", lang)
+	writeJSON(w, http.StatusOK, st)
+}
+
+type messageRequest struct {
+	Body          string `json:"body"`
+	Clarification bool   `json:"clarification"`
+}
+
+func (a *API) postMessage(w http.ResponseWriter, r *http.Request) {
+	var in messageRequest
+	if err := decodeStrict(r, &in); err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	m, err := a.Review.PostMessage(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Body, in.Clarification)
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, m)
+}
+
+func (a *API) listMessages(w http.ResponseWriter, r *http.Request) {
+	limit, cursor, err := page(r)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	t, err := a.Review.Messages(r.Context(), callerFrom(r.Context()), r.PathValue("id"), cursor, limit)
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	pauses := t.Pauses
+	if pauses == nil {
+		pauses = []store.Pause{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": t.Messages, "next_cursor": t.Next, "pauses": pauses})
+}
+
+func (a *API) postObjection(w http.ResponseWriter, r *http.Request) {
+	var in reasonsRequest
+	if err := decodeStrict(r, &in); err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	o, err := a.Review.Object(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, o)
+}
+
+func (a *API) listObjections(w http.ResponseWriter, r *http.Request) {
+	os, err := a.Review.Objections(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	if os == nil {
+		os = []*store.Objection{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": os, "next_cursor": ""})
+}
+
+type outcomeRequest struct {
+	Outcome string `json:"outcome"`
+	Reasons string `json:"reasons"`
+}
+
+func (a *API) answerObjection(w http.ResponseWriter, r *http.Request) {
+	var in outcomeRequest
+	if err := decodeStrict(r, &in); err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	o, err := a.Review.AnswerObjection(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Outcome, in.Reasons)
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, o)
+}
+
+func (a *API) fileAppeal(w http.ResponseWriter, r *http.Request) {
+	var in reasonsRequest
+	if err := decodeStrict(r, &in); err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	ap, err := a.Review.Appeal(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/appeals/"+ap.ID)
+	writeJSON(w, http.StatusCreated, ap)
+}
+
+func (a *API) listAppeals(w http.ResponseWriter, r *http.Request) {
+	if !callerFrom(r.Context()).Platform() {
+		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
+		return
+	}
+	limit, _, err := page(r)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	status := r.URL.Query().Get("status")
+	if status == "" {
+		status = store.AppealOpen
+	}
+	if status != store.AppealOpen && status != store.AppealUpheld && status != store.AppealReversed {
+		a.errorResponse(w, r, &notice.ValidationError{Fields: []notice.FieldError{{Field: "status", Code: "unknown_value",
+			Message: "status must be open, upheld or reversed"}}})
+		return
+	}
+	as, err := a.DB.AppealsByStatus(r.Context(), status, limit)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	if as == nil {
+		as = []*store.Appeal{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": as, "next_cursor": ""})
+}
+
+func (a *API) getAppeal(w http.ResponseWriter, r *http.Request) {
+	if !callerFrom(r.Context()).Platform() {
+		a.errorResponse(w, r, store.ErrNotFound)
+		return
+	}
+	ap, err := a.DB.Appeal(r.Context(), r.PathValue("id"))
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ap)
+}
+
+func (a *API) decideAppeal(w http.ResponseWriter, r *http.Request) {
+	var in outcomeRequest
+	if err := decodeStrict(r, &in); err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	ap, err := a.Review.DecideAppeal(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Outcome, in.Reasons)
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ap)
+}
+
+// attachDecisions fills in each case's live decision, so a notice shows what was decided on each of its subjects.
+func (a *API) attachDecisions(ctx context.Context, cases []notice.Case) error {
+	if a.Review == nil || len(cases) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cases))
+	for i, c := range cases {
+		ids[i] = c.ID
+	}
+	ds, err := a.DB.LiveDecisions(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range cases {
+		if d, ok := ds[cases[i].ID]; ok {
+			cases[i].Decision = &notice.CaseDecision{ID: d.ID, Action: d.Action, Status: d.Status, DecidedAt: d.CreatedAt,
+				EffectiveAt: d.EffectiveAt, TerritorialScope: d.TerritorialScope, Until: d.Until}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,226 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sigap/sigap/internal/notice"
+)
+
+// Pause is a stretch of time a notice's clock stood still while the platform
+// waited for the notifier's answer to a clarification request.
+type Pause struct {
+	NoticeID  string     `json:"notice_id"`
+	MessageID string     `json:"message_id"`
+	StartedAt time.Time  `json:"started_at"`
+	EndedAt   *time.Time `json:"ended_at,omitempty"`
+	AnswerID  string     `json:"answer_id,omitempty"`
+}
+
+const messageCols = `id, notice_id, org_id, author, side, body, clarification, created_at`
+
+// InsertMessage adds a message to a notice's thread.
+func (t *Tx) InsertMessage(ctx context.Context, m *Message) error {
+	if _, err := t.exec(ctx, `INSERT INTO messages (`+messageCols+`) VALUES (`+placeholders(8)+`)`,
+		m.ID, m.NoticeID, m.OrgID, m.Author, m.Side, m.Body, m.Clarification, ms(m.CreatedAt)); err != nil {
+		return fmt.Errorf("store: insert message: %w", err)
+	}
+	return nil
+}
+
+// Messages returns a notice's thread, oldest first.
+func (db *DB) Messages(ctx context.Context, noticeID, cursor string, limit int) ([]*Message, error) {
+	rows, err := db.query(ctx, `SELECT `+messageCols+` FROM messages WHERE notice_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		noticeID, cursor, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages: %w", err)
+	}
+	defer rows.Close()
+	var out []*Message
+	for rows.Next() {
+		var m Message
+		var at int64
+		if err := rows.Scan(&m.ID, &m.NoticeID, &m.OrgID, &m.Author, &m.Side, &m.Body, &m.Clarification, &at); err != nil {
+			return nil, fmt.Errorf("store: messages: %w", err)
+		}
+		m.CreatedAt = fromMS(at)
+		out = append(out, &m)
+	}
+	return out, rows.Err()
+}
+
+// OpenPause returns the notice's running pause, or nil.
+func (t *Tx) OpenPause(ctx context.Context, noticeID string) (*Pause, error) {
+	var p Pause
+	var started int64
+	err := t.queryRow(ctx, `SELECT notice_id, message_id, started_at FROM clock_pauses WHERE notice_id = ? AND ended_at IS NULL`,
+		noticeID).Scan(&p.NoticeID, &p.MessageID, &started)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open pause: %w", err)
+	}
+	p.StartedAt = fromMS(started)
+	return &p, nil
+}
+
+// StartPause stops a notice's clock.
+func (t *Tx) StartPause(ctx context.Context, p *Pause) error {
+	if _, err := t.exec(ctx, `INSERT INTO clock_pauses (notice_id, message_id, started_at) VALUES (?, ?, ?)`,
+		p.NoticeID, p.MessageID, ms(p.StartedAt)); err != nil {
+		return fmt.Errorf("store: start pause: %w", err)
+	}
+	return nil
+}
+
+// EndPause restarts a notice's clock: it closes the pause, moves the notice's
+// due_at by the paused time and recomputes the due_at of its open cases (the
+// earliest deadline of their notices).
+func (t *Tx) EndPause(ctx context.Context, p *Pause, answerID string, at time.Time) (time.Duration, time.Time, error) {
+	paused := at.Sub(p.StartedAt).Truncate(time.Millisecond)
+	if paused < 0 {
+		paused = 0
+	}
+	if _, err := t.exec(ctx, `UPDATE clock_pauses SET ended_at = ?, answer_id = ? WHERE notice_id = ? AND message_id = ?`,
+		ms(at), answerID, p.NoticeID, p.MessageID); err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: end pause: %w", err)
+	}
+	var due int64
+	if err := t.queryRow(ctx, `UPDATE notices SET due_at = due_at + ? WHERE id = ? RETURNING due_at`,
+		paused.Milliseconds(), p.NoticeID).Scan(&due); err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: move deadline: %w", err)
+	}
+	if _, err := t.exec(ctx, `UPDATE cases SET due_at = (SELECT MIN(n.due_at) FROM notices n
+			JOIN notice_subjects ns ON ns.notice_id = n.id WHERE ns.case_id = cases.id), updated_at = ?
+		WHERE state = 'open' AND id IN (SELECT case_id FROM notice_subjects WHERE notice_id = ?)`, ms(at), p.NoticeID); err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: move case deadlines: %w", err)
+	}
+	return paused, fromMS(due), nil
+}
+
+// Pauses lists a notice's clock pauses, oldest first.
+func (db *DB) Pauses(ctx context.Context, noticeID string) ([]Pause, error) {
+	rows, err := db.query(ctx, `SELECT notice_id, message_id, started_at, ended_at, answer_id FROM clock_pauses
+		WHERE notice_id = ? ORDER BY started_at`, noticeID)
+	if err != nil {
+		return nil, fmt.Errorf("store: pauses: %w", err)
+	}
+	defer rows.Close()
+	var out []Pause
+	for rows.Next() {
+		var p Pause
+		var started int64
+		var ended sql.NullInt64
+		if err := rows.Scan(&p.NoticeID, &p.MessageID, &started, &ended, &p.AnswerID); err != nil {
+			return nil, fmt.Errorf("store: pauses: %w", err)
+		}
+		p.StartedAt, p.EndedAt = fromMS(started), timePtr(ended)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// NoticeCaseIDs lists the cases a notice's subjects belong to, inside a transaction.
+func (t *Tx) NoticeCaseIDs(ctx context.Context, noticeID string) ([]string, error) {
+	rows, err := t.query(ctx, `SELECT DISTINCT case_id FROM notice_subjects WHERE notice_id = ? ORDER BY case_id`, noticeID)
+	if err != nil {
+		return nil, fmt.Errorf("store: notice cases: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: notice cases: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// LockNotice reads a notice inside the transaction; orgID, when set, limits it to that org's notices.
+func (t *Tx) LockNotice(ctx context.Context, noticeID, orgID string) (*notice.Notice, error) {
+	q := `SELECT ` + noticeCols + ` FROM notices WHERE id = ?`
+	args := []any{noticeID}
+	if orgID != "" {
+		q += ` AND org_id = ?`
+		args = append(args, orgID)
+	}
+	n, err := scanNotice(t.queryRow(ctx, q+t.forUpdate(), args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: notice %s: %w", noticeID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: notice %s: %w", noticeID, err)
+	}
+	return n, nil
+}
+
+const objectionCols = `id, notice_id, org_id, author, reasons, status, answer, answered_by, created_at, answered_at`
+
+// InsertObjection stores an objection; a second open one on a notice is ErrConflict.
+func (t *Tx) InsertObjection(ctx context.Context, o *Objection) error {
+	_, err := t.exec(ctx, `INSERT INTO objections (`+objectionCols+`) VALUES (`+placeholders(10)+`)`,
+		o.ID, o.NoticeID, o.OrgID, o.Author, o.Reasons, o.Status, o.Answer, o.AnsweredBy, ms(o.CreatedAt), msPtr(o.AnsweredAt))
+	if isUnique(err) {
+		return fmt.Errorf("store: objection on %s: %w", o.NoticeID, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: insert objection: %w", err)
+	}
+	return nil
+}
+
+// UpdateObjection records the authority's answer.
+func (t *Tx) UpdateObjection(ctx context.Context, o *Objection) error {
+	if _, err := t.exec(ctx, `UPDATE objections SET status = ?, answer = ?, answered_by = ?, answered_at = ? WHERE id = ?`,
+		o.Status, o.Answer, o.AnsweredBy, msPtr(o.AnsweredAt), o.ID); err != nil {
+		return fmt.Errorf("store: update objection: %w", err)
+	}
+	return nil
+}
+
+func scanObjection(row interface{ Scan(...any) error }) (*Objection, error) {
+	var o Objection
+	var created int64
+	var answered sql.NullInt64
+	if err := row.Scan(&o.ID, &o.NoticeID, &o.OrgID, &o.Author, &o.Reasons, &o.Status, &o.Answer, &o.AnsweredBy, &created, &answered); err != nil {
+		return nil, err
+	}
+	o.CreatedAt, o.AnsweredAt = fromMS(created), timePtr(answered)
+	return &o, nil
+}
+
+// LockObjection reads an objection inside the transaction.
+func (t *Tx) LockObjection(ctx context.Context, id string) (*Objection, error) {
+	o, err := scanObjection(t.queryRow(ctx, `SELECT `+objectionCols+` FROM objections WHERE id = ?`+t.forUpdate(), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: objection %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: objection %s: %w", id, err)
+	}
+	return o, nil
+}
+
+// Objections lists a notice's objections, oldest first.
+func (db *DB) Objections(ctx context.Context, noticeID string) ([]*Objection, error) {
+	rows, err := db.query(ctx, `SELECT `+objectionCols+` FROM objections WHERE notice_id = ? ORDER BY created_at, id`, noticeID)
+	if err != nil {
+		return nil, fmt.Errorf("store: objections: %w", err)
+	}
+	defer rows.Close()
+	var out []*Objection
+	for rows.Next() {
+		o, err := scanObjection(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: objections: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

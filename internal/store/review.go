@@ -1,0 +1,777 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sigap/sigap/internal/notice"
+)
+
+// The statuses of a decision.
+const (
+	DecisionPending  = "pending_approval"
+	DecisionFinal    = "final"
+	DecisionRejected = "rejected"
+	DecisionReversed = "reversed"
+)
+
+// The statuses of an appeal and of an objection.
+const (
+	AppealOpen         = "open"
+	AppealUpheld       = "upheld"
+	AppealReversed     = "reversed"
+	ObjectionOpen      = "open"
+	ObjectionUpheld    = "upheld"
+	ObjectionWithdrawn = "withdrawn"
+)
+
+// HeldForApproval is the lease expiry of a case whose decision waits for a
+// second reviewer: it stays off the queue until the decision is settled.
+var HeldForApproval = time.UnixMilli(1 << 52).UTC()
+
+// Ground is what a decision rests on: a legal provision or a terms-of-service clause.
+type Ground struct {
+	Type      string `json:"type"`
+	Reference string `json:"reference"`
+}
+
+// Decision is a reviewer's decision on a case.
+type Decision struct {
+	ID               string     `json:"id"`
+	CaseID           string     `json:"case_id"`
+	Reviewer         string     `json:"reviewer"`
+	OrgID            string     `json:"org_id"`
+	Action           string     `json:"action"`
+	Ground           Ground     `json:"ground"`
+	Reasons          string     `json:"reasons"`
+	TerritorialScope []string   `json:"territorial_scope"`
+	Until            *time.Time `json:"until,omitempty"`
+	Automated        bool       `json:"automated"`
+	Status           string     `json:"status"`
+	Approver         string     `json:"approver,omitempty"`
+	ApprovedAt       *time.Time `json:"approved_at,omitempty"`
+	CreatedAt        time.Time  `json:"created_at"`
+	EffectiveAt      *time.Time `json:"effective_at,omitempty"`
+}
+
+// Appeal is the affected user's complaint against a decision.
+type Appeal struct {
+	ID             string     `json:"id"`
+	CaseID         string     `json:"case_id"`
+	DecisionID     string     `json:"decision_id"`
+	FiledBy        string     `json:"filed_by"`
+	Reasons        string     `json:"reasons"`
+	Status         string     `json:"status"`
+	Reviewer       string     `json:"reviewer,omitempty"`
+	OutcomeReasons string     `json:"outcome_reasons,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+	DecidedAt      *time.Time `json:"decided_at,omitempty"`
+}
+
+// Message is one entry of a notice's two-way thread.
+type Message struct {
+	ID            string    `json:"id"`
+	NoticeID      string    `json:"notice_id"`
+	OrgID         string    `json:"org_id"`
+	Author        string    `json:"author"`
+	Side          string    `json:"side"`
+	Body          string    `json:"body"`
+	Clarification bool      `json:"clarification"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// Objection is the platform's objection to an order (SAMAN "sanggah", TCO Art. 4).
+type Objection struct {
+	ID         string     `json:"id"`
+	NoticeID   string     `json:"notice_id"`
+	OrgID      string     `json:"org_id"`
+	Author     string     `json:"author"`
+	Reasons    string     `json:"reasons"`
+	Status     string     `json:"status"`
+	Answer     string     `json:"answer,omitempty"`
+	AnsweredBy string     `json:"answered_by,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+}
+
+// ActionRequest is an action a decision or a reversal asks enforcement to carry out.
+type ActionRequest struct {
+	ID               string     `json:"id"`
+	CaseID           string     `json:"case_id"`
+	DecisionID       string     `json:"decision_id"`
+	AppealID         string     `json:"appeal_id,omitempty"`
+	Subject          string     `json:"subject"`
+	Action           string     `json:"action"`
+	TerritorialScope []string   `json:"territorial_scope"`
+	Until            *time.Time `json:"until,omitempty"`
+	State            string     `json:"state"`
+	CreatedAt        time.Time  `json:"created_at"`
+}
+
+// LeasedCase is a case with its queue lease.
+type LeasedCase struct {
+	notice.Case
+	LeaseHolder    string    `json:"lease_holder,omitempty"`
+	LeaseExpiresAt time.Time `json:"lease_expires_at"`
+}
+
+// ClaimFilter narrows which open case a reviewer may claim.
+type ClaimFilter struct {
+	// Languages are the languages the reviewer reads; a case in another
+	// language is not offered (a case of unknown language is offered to all).
+	Languages []string
+	Category  string
+	Regime    string
+	Language  string
+	Lane      string
+}
+
+func (f ClaimFilter) where() (string, []any) {
+	var b strings.Builder
+	var args []any
+	if len(f.Languages) > 0 {
+		b.WriteString(` AND (language = ''`)
+		for _, l := range f.Languages {
+			b.WriteString(` OR language = ? OR language LIKE ?`)
+			args = append(args, l, l+"-%")
+		}
+		b.WriteString(`)`)
+	}
+	if f.Language != "" {
+		b.WriteString(` AND (language = ? OR language LIKE ?)`)
+		args = append(args, f.Language, f.Language+"-%")
+	}
+	if f.Category != "" {
+		b.WriteString(` AND category = ?`)
+		args = append(args, f.Category)
+	}
+	if f.Lane != "" {
+		b.WriteString(` AND lane_rank = ?`)
+		args = append(args, notice.LaneRank(f.Lane))
+	}
+	if f.Regime != "" {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM notice_subjects ns JOIN notices n ON n.id = ns.notice_id WHERE ns.case_id = cases.id AND n.regime = ?)`)
+		args = append(args, f.Regime)
+	}
+	return b.String(), args
+}
+
+// ClaimSQL is the claim statement for a dialect, exported for the benchmark's
+// query-plan check.
+func ClaimSQL(d Dialect, f ClaimFilter) (string, []any) {
+	where, args := f.where()
+	lock := ""
+	if d == Postgres {
+		// SKIP LOCKED lets concurrent writers each take a different case
+		// instead of queueing behind the first one's row lock.
+		lock = ` FOR UPDATE SKIP LOCKED`
+	}
+	return `UPDATE cases SET lease_holder = ?, lease_expires_at = ?, updated_at = ?
+		WHERE id = (SELECT id FROM cases WHERE state = 'open' AND lease_expires_at <= ?` + where +
+		` ORDER BY lane_rank, due_at LIMIT 1` + lock + `)
+		RETURNING ` + caseCols, args
+}
+
+// ClaimCase leases the most urgent open case that f allows to holder until
+// expires, and moves the notices on it to in_review. It returns ErrNotFound
+// when nothing is waiting. On SQLite the single writer serialises claims; on
+// PostgreSQL the row lock with SKIP LOCKED keeps two claims apart.
+func (t *Tx) ClaimCase(ctx context.Context, holder string, now, expires time.Time, f ClaimFilter) (*LeasedCase, error) {
+	q, fargs := ClaimSQL(t.dialect, f)
+	args := append([]any{holder, ms(expires), ms(now), ms(now)}, fargs...)
+	c, err := scanCase(t.queryRow(ctx, q, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: claim: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: claim: %w", err)
+	}
+	lc := &LeasedCase{Case: c, LeaseHolder: holder, LeaseExpiresAt: expires}
+	evs := []notice.Event{{At: now, Type: "case.claimed", CaseID: c.ID,
+		Data: mustJSON(map[string]any{"reviewer": holder, "lease_expires_at": expires})}}
+	rows, err := t.query(ctx, `UPDATE notices SET status = ? WHERE status = ?
+		AND id IN (SELECT notice_id FROM notice_subjects WHERE case_id = ?) RETURNING id, org_id`,
+		notice.StatusInReview, notice.StatusReceived, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: claim: notices in review: %w", err)
+	}
+	for rows.Next() {
+		var nid, oid string
+		if err := rows.Scan(&nid, &oid); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: claim: %w", err)
+		}
+		evs = append(evs, notice.Event{At: now, Type: "notice.status", NoticeID: nid, CaseID: c.ID, OrgID: oid,
+			Data: mustJSON(map[string]string{"status": notice.StatusInReview})})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: claim: %w", err)
+	}
+	return lc, t.AppendEvents(ctx, evs)
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+const leasedCols = caseCols + `, lease_holder, lease_expires_at`
+
+func scanLeased(row interface{ Scan(...any) error }) (*LeasedCase, error) {
+	var lc LeasedCase
+	var due, opened, updated, lease int64
+	c := &lc.Case
+	err := row.Scan(&c.ID, &c.Subject, &c.Kind, &c.Channel, &c.State, &c.Lane, &c.Category, &c.Language, &due, &opened,
+		&updated, &lc.LeaseHolder, &lease)
+	if err != nil {
+		return nil, err
+	}
+	c.DueAt, c.OpenedAt, c.UpdatedAt, lc.LeaseExpiresAt = fromMS(due), fromMS(opened), fromMS(updated), fromMS(lease)
+	return &lc, nil
+}
+
+func (t *Tx) forUpdate() string {
+	if t.dialect == Postgres {
+		return ` FOR UPDATE`
+	}
+	return ""
+}
+
+// LockCase reads a case and its lease inside the transaction, locking its row on PostgreSQL.
+func (t *Tx) LockCase(ctx context.Context, caseID string) (*LeasedCase, error) {
+	lc, err := scanLeased(t.queryRow(ctx, `SELECT `+leasedCols+` FROM cases WHERE id = ?`+t.forUpdate(), caseID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: case %s: %w", caseID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: case %s: %w", caseID, err)
+	}
+	return lc, nil
+}
+
+// SetLease sets or clears (holder "", expires zero) a case's lease.
+func (t *Tx) SetLease(ctx context.Context, caseID, holder string, expires, now time.Time) error {
+	var exp int64
+	if !expires.IsZero() {
+		exp = ms(expires)
+	}
+	if _, err := t.exec(ctx, `UPDATE cases SET lease_holder = ?, lease_expires_at = ?, updated_at = ? WHERE id = ?`,
+		holder, exp, ms(now), caseID); err != nil {
+		return fmt.Errorf("store: lease %s: %w", caseID, err)
+	}
+	return nil
+}
+
+// SetCaseState moves a case to state and drops its lease.
+func (t *Tx) SetCaseState(ctx context.Context, caseID, state string, now time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE cases SET state = ?, lease_holder = '', lease_expires_at = 0, updated_at = ? WHERE id = ?`,
+		state, ms(now), caseID); err != nil {
+		return fmt.Errorf("store: case state %s: %w", caseID, err)
+	}
+	return nil
+}
+
+const decisionCols = `id, case_id, reviewer, org_id, action, ground_type, ground_reference, reasons, territorial_scope,
+	until_at, automated, status, approver, approved_at, created_at, effective_at`
+
+func msPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return ms(*t)
+}
+
+func timePtr(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+// InsertDecision stores a decision; a second live decision on one case is ErrConflict.
+func (t *Tx) InsertDecision(ctx context.Context, d *Decision) error {
+	scope, _ := json.Marshal(d.TerritorialScope)
+	_, err := t.exec(ctx, `INSERT INTO decisions (`+decisionCols+`) VALUES (`+placeholders(16)+`)`,
+		d.ID, d.CaseID, d.Reviewer, d.OrgID, d.Action, d.Ground.Type, d.Ground.Reference, d.Reasons, string(scope),
+		msPtr(d.Until), d.Automated, d.Status, d.Approver, msPtr(d.ApprovedAt), ms(d.CreatedAt), msPtr(d.EffectiveAt))
+	if isUnique(err) {
+		return fmt.Errorf("store: decision on case %s: %w", d.CaseID, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: insert decision: %w", err)
+	}
+	return nil
+}
+
+// isUnique reports a unique-constraint violation on either engine.
+func isUnique(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// UpdateDecision records a decision's new status and approval.
+func (t *Tx) UpdateDecision(ctx context.Context, d *Decision) error {
+	if _, err := t.exec(ctx, `UPDATE decisions SET status = ?, approver = ?, approved_at = ?, effective_at = ? WHERE id = ?`,
+		d.Status, d.Approver, msPtr(d.ApprovedAt), msPtr(d.EffectiveAt), d.ID); err != nil {
+		return fmt.Errorf("store: update decision %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+func scanDecision(row interface{ Scan(...any) error }) (*Decision, error) {
+	var d Decision
+	var scope string
+	var until, approved, effective sql.NullInt64
+	var created int64
+	if err := row.Scan(&d.ID, &d.CaseID, &d.Reviewer, &d.OrgID, &d.Action, &d.Ground.Type, &d.Ground.Reference,
+		&d.Reasons, &scope, &until, &d.Automated, &d.Status, &d.Approver, &approved, &created, &effective); err != nil {
+		return nil, err
+	}
+	_ = json.Unmarshal([]byte(scope), &d.TerritorialScope)
+	d.Until, d.ApprovedAt, d.EffectiveAt, d.CreatedAt = timePtr(until), timePtr(approved), timePtr(effective), fromMS(created)
+	return &d, nil
+}
+
+// LockDecision reads a decision inside the transaction.
+func (t *Tx) LockDecision(ctx context.Context, id string) (*Decision, error) {
+	d, err := scanDecision(t.queryRow(ctx, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`+t.forUpdate(), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: decision %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: decision %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// Decision returns one decision.
+func (db *DB) Decision(ctx context.Context, id string) (*Decision, error) {
+	d, err := scanDecision(db.queryRow(ctx, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: decision %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: decision %s: %w", id, err)
+	}
+	return d, nil
+}
+
+func (db *DB) decisions(ctx context.Context, q string, args ...any) ([]*Decision, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: decisions: %w", err)
+	}
+	defer rows.Close()
+	var out []*Decision
+	for rows.Next() {
+		d, err := scanDecision(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: decisions: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// CaseDecisions lists a case's decisions, oldest first.
+func (db *DB) CaseDecisions(ctx context.Context, caseID string) ([]*Decision, error) {
+	return db.decisions(ctx, `SELECT `+decisionCols+` FROM decisions WHERE case_id = ? ORDER BY created_at, id`, caseID)
+}
+
+// ChannelDecisions lists up to limit decisions on other cases of the same channel, newest first.
+func (db *DB) ChannelDecisions(ctx context.Context, channel, exceptCase string, limit int) ([]*Decision, error) {
+	if channel == "" {
+		return nil, nil
+	}
+	return db.decisions(ctx, `SELECT `+prefixed("d.", decisionCols)+` FROM decisions d JOIN cases c ON c.id = d.case_id
+		WHERE c.channel = ? AND c.id <> ? ORDER BY d.created_at DESC LIMIT ?`, channel, exceptCase, limit)
+}
+
+// DecisionsByStatus lists decisions in a status, oldest first (the approvals queue).
+func (db *DB) DecisionsByStatus(ctx context.Context, status string, limit int) ([]*Decision, error) {
+	return db.decisions(ctx, `SELECT `+decisionCols+` FROM decisions WHERE status = ? ORDER BY created_at, id LIMIT ?`, status, limit)
+}
+
+// LiveDecisions returns the live (pending or final) decision of each of the given cases.
+func (db *DB) LiveDecisions(ctx context.Context, caseIDs []string) (map[string]*Decision, error) {
+	out := map[string]*Decision{}
+	for start := 0; start < len(caseIDs); start += 500 {
+		part := caseIDs[start:min(len(caseIDs), start+500)]
+		args := make([]any, len(part))
+		for i, c := range part {
+			args[i] = c
+		}
+		ds, err := db.decisions(ctx, `SELECT `+decisionCols+` FROM decisions WHERE status IN ('pending_approval', 'final', 'reversed')
+			AND case_id IN (`+placeholders(len(part))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			out[d.CaseID] = d
+		}
+	}
+	return out, nil
+}
+
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// RefreshNoticeStatuses recomputes the status of every notice on a case after
+// a decision: decided once none of its cases is open, rejected when every
+// case ended in no_action or cannot_execute. A status only moves forward.
+func (t *Tx) RefreshNoticeStatuses(ctx context.Context, caseID string, now time.Time) error {
+	rows, err := t.query(ctx, `SELECT n.id, n.org_id, n.status,
+		SUM(CASE WHEN c.state = 'open' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN d.action IN ('no_action', 'cannot_execute') THEN 1 ELSE 0 END),
+		COUNT(*)
+		FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id JOIN cases c ON c.id = ns.case_id
+		LEFT JOIN decisions d ON d.case_id = c.id AND d.status = 'final'
+		WHERE n.id IN (SELECT notice_id FROM notice_subjects WHERE case_id = ?)
+		GROUP BY n.id, n.org_id, n.status`, caseID)
+	if err != nil {
+		return fmt.Errorf("store: notice statuses: %w", err)
+	}
+	type change struct{ id, org, status string }
+	var changes []change
+	for rows.Next() {
+		var id, org, status string
+		var open, rejected, total int64
+		if err := rows.Scan(&id, &org, &status, &open, &rejected, &total); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: notice statuses: %w", err)
+		}
+		if open > 0 || status == notice.StatusActioned {
+			continue
+		}
+		next := notice.StatusDecided
+		if rejected == total {
+			next = notice.StatusRejected
+		}
+		if next != status {
+			changes = append(changes, change{id, org, next})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: notice statuses: %w", err)
+	}
+	evs := make([]notice.Event, 0, len(changes))
+	for _, c := range changes {
+		if _, err := t.exec(ctx, `UPDATE notices SET status = ? WHERE id = ?`, c.status, c.id); err != nil {
+			return fmt.Errorf("store: notice status: %w", err)
+		}
+		evs = append(evs, notice.Event{At: now, Type: "notice.status", NoticeID: c.id, CaseID: caseID, OrgID: c.org,
+			Data: mustJSON(map[string]string{"status": c.status})})
+	}
+	return t.AppendEvents(ctx, evs)
+}
+
+// CaseNoticeRef is a notice on a case, with who sent it.
+type CaseNoticeRef struct {
+	NoticeID string
+	OrgID    string
+}
+
+// CaseNoticeIDs lists the notices on a case (each once).
+func (t *Tx) CaseNoticeIDs(ctx context.Context, caseID string) ([]CaseNoticeRef, error) {
+	rows, err := t.query(ctx, `SELECT DISTINCT n.id, n.org_id FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id
+		WHERE ns.case_id = ? ORDER BY n.id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: case notices: %w", err)
+	}
+	defer rows.Close()
+	var out []CaseNoticeRef
+	for rows.Next() {
+		var r CaseNoticeRef
+		if err := rows.Scan(&r.NoticeID, &r.OrgID); err != nil {
+			return nil, fmt.Errorf("store: case notices: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// CaseNotices returns the notices on a case, oldest first, without their subjects.
+func (db *DB) CaseNotices(ctx context.Context, caseID string) ([]*notice.Notice, error) {
+	rows, err := db.query(ctx, `SELECT `+noticeCols+` FROM notices WHERE id IN
+		(SELECT notice_id FROM notice_subjects WHERE case_id = ?) ORDER BY id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: case notices: %w", err)
+	}
+	defer rows.Close()
+	var out []*notice.Notice
+	for rows.Next() {
+		n, err := scanNotice(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: case notices: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// LeasedCase returns a case with its lease.
+func (db *DB) LeasedCase(ctx context.Context, caseID string) (*LeasedCase, error) {
+	lc, err := scanLeased(db.queryRow(ctx, `SELECT `+leasedCols+` FROM cases WHERE id = ?`, caseID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: case %s: %w", caseID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: case %s: %w", caseID, err)
+	}
+	return lc, nil
+}
+
+// HeldCases lists the cases a reviewer holds an unexpired lease on.
+func (db *DB) HeldCases(ctx context.Context, holder string, now time.Time) ([]*LeasedCase, error) {
+	rows, err := db.query(ctx, `SELECT `+leasedCols+` FROM cases WHERE state = 'open' AND lease_holder = ? AND lease_expires_at > ?
+		ORDER BY lane_rank, due_at LIMIT 100`, holder, ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: held cases: %w", err)
+	}
+	defer rows.Close()
+	var out []*LeasedCase
+	for rows.Next() {
+		lc, err := scanLeased(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: held cases: %w", err)
+		}
+		out = append(out, lc)
+	}
+	return out, rows.Err()
+}
+
+// QueueCounts counts open cases waiting (not leased) per lane.
+func (db *DB) QueueCounts(ctx context.Context, now time.Time) (map[string]int, error) {
+	rows, err := db.query(ctx, `SELECT lane, COUNT(*) FROM cases WHERE state = 'open' AND lease_expires_at <= ? GROUP BY lane`, ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: queue counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var lane string
+		var n int
+		if err := rows.Scan(&lane, &n); err != nil {
+			return nil, fmt.Errorf("store: queue counts: %w", err)
+		}
+		out[lane] = n
+	}
+	return out, rows.Err()
+}
+
+// CaseTimeline returns a case's events in order.
+func (db *DB) CaseTimeline(ctx context.Context, caseID string, limit int) ([]notice.Event, error) {
+	rows, err := db.query(ctx, `SELECT seq, at, type, notice_id, case_id, org_id, data FROM events
+		WHERE case_id = ? ORDER BY seq LIMIT ?`, caseID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: case timeline: %w", err)
+	}
+	defer rows.Close()
+	var out []notice.Event
+	for rows.Next() {
+		var e notice.Event
+		var at int64
+		var nid, cid, oid sql.NullString
+		var data string
+		if err := rows.Scan(&e.Seq, &at, &e.Type, &nid, &cid, &oid, &data); err != nil {
+			return nil, fmt.Errorf("store: case timeline: %w", err)
+		}
+		e.At, e.NoticeID, e.CaseID, e.OrgID, e.Data = fromMS(at), nid.String, cid.String, oid.String, json.RawMessage(data)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// InsertAction records an action request for enforcement, pending until it reports back.
+func (t *Tx) InsertAction(ctx context.Context, a *ActionRequest) error {
+	scope, _ := json.Marshal(a.TerritorialScope)
+	if _, err := t.exec(ctx, `INSERT INTO review_actions (id, case_id, decision_id, appeal_id, subject, action,
+		territorial_scope, until_at, state, created_at) VALUES (`+placeholders(10)+`)`,
+		a.ID, a.CaseID, a.DecisionID, a.AppealID, a.Subject, a.Action, string(scope), msPtr(a.Until), a.State, ms(a.CreatedAt)); err != nil {
+		return fmt.Errorf("store: insert action: %w", err)
+	}
+	return nil
+}
+
+// CaseActions lists the action requests of a case, oldest first.
+func (db *DB) CaseActions(ctx context.Context, caseID string) ([]*ActionRequest, error) {
+	rows, err := db.query(ctx, `SELECT id, case_id, decision_id, appeal_id, subject, action, territorial_scope, until_at, state, created_at
+		FROM review_actions WHERE case_id = ? ORDER BY created_at, id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: case actions: %w", err)
+	}
+	defer rows.Close()
+	var out []*ActionRequest
+	for rows.Next() {
+		var a ActionRequest
+		var scope string
+		var until sql.NullInt64
+		var created int64
+		if err := rows.Scan(&a.ID, &a.CaseID, &a.DecisionID, &a.AppealID, &a.Subject, &a.Action, &scope, &until, &a.State, &created); err != nil {
+			return nil, fmt.Errorf("store: case actions: %w", err)
+		}
+		_ = json.Unmarshal([]byte(scope), &a.TerritorialScope)
+		a.Until, a.CreatedAt = timePtr(until), fromMS(created)
+		out = append(out, &a)
+	}
+	return out, rows.Err()
+}
+
+const appealCols = `id, case_id, decision_id, filed_by, reasons, status, reviewer, outcome_reasons, created_at, decided_at`
+
+// InsertAppeal stores an appeal; a second appeal on one decision is ErrConflict.
+func (t *Tx) InsertAppeal(ctx context.Context, a *Appeal) error {
+	_, err := t.exec(ctx, `INSERT INTO appeals (`+appealCols+`) VALUES (`+placeholders(10)+`)`,
+		a.ID, a.CaseID, a.DecisionID, a.FiledBy, a.Reasons, a.Status, a.Reviewer, a.OutcomeReasons, ms(a.CreatedAt), msPtr(a.DecidedAt))
+	if isUnique(err) {
+		return fmt.Errorf("store: appeal on decision %s: %w", a.DecisionID, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: insert appeal: %w", err)
+	}
+	return nil
+}
+
+// AppealExists reports whether a decision was already appealed.
+func (t *Tx) AppealExists(ctx context.Context, decisionID string) (bool, error) {
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM appeals WHERE decision_id = ?`, decisionID).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: appeal exists: %w", err)
+	}
+	return n > 0, nil
+}
+
+// UpdateAppeal records an appeal's outcome.
+func (t *Tx) UpdateAppeal(ctx context.Context, a *Appeal) error {
+	if _, err := t.exec(ctx, `UPDATE appeals SET status = ?, reviewer = ?, outcome_reasons = ?, decided_at = ? WHERE id = ?`,
+		a.Status, a.Reviewer, a.OutcomeReasons, msPtr(a.DecidedAt), a.ID); err != nil {
+		return fmt.Errorf("store: update appeal %s: %w", a.ID, err)
+	}
+	return nil
+}
+
+func scanAppeal(row interface{ Scan(...any) error }) (*Appeal, error) {
+	var a Appeal
+	var created int64
+	var decided sql.NullInt64
+	if err := row.Scan(&a.ID, &a.CaseID, &a.DecisionID, &a.FiledBy, &a.Reasons, &a.Status, &a.Reviewer, &a.OutcomeReasons,
+		&created, &decided); err != nil {
+		return nil, err
+	}
+	a.CreatedAt, a.DecidedAt = fromMS(created), timePtr(decided)
+	return &a, nil
+}
+
+// LockAppeal reads an appeal inside the transaction.
+func (t *Tx) LockAppeal(ctx context.Context, id string) (*Appeal, error) {
+	a, err := scanAppeal(t.queryRow(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`+t.forUpdate(), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: appeal %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: appeal %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// SetDecisionStatus changes only a decision's status (a reversal).
+func (t *Tx) SetDecisionStatus(ctx context.Context, id, status string) error {
+	if _, err := t.exec(ctx, `UPDATE decisions SET status = ? WHERE id = ?`, status, id); err != nil {
+		return fmt.Errorf("store: decision status %s: %w", id, err)
+	}
+	return nil
+}
+
+func (db *DB) appeals(ctx context.Context, q string, args ...any) ([]*Appeal, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: appeals: %w", err)
+	}
+	defer rows.Close()
+	var out []*Appeal
+	for rows.Next() {
+		a, err := scanAppeal(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: appeals: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Appeal returns one appeal.
+func (db *DB) Appeal(ctx context.Context, id string) (*Appeal, error) {
+	a, err := scanAppeal(db.queryRow(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: appeal %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: appeal %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// AppealsByStatus lists appeals in a status, oldest first.
+func (db *DB) AppealsByStatus(ctx context.Context, status string, limit int) ([]*Appeal, error) {
+	return db.appeals(ctx, `SELECT `+appealCols+` FROM appeals WHERE status = ? ORDER BY created_at, id LIMIT ?`, status, limit)
+}
+
+// CaseAppeals lists a case's appeals, oldest first.
+func (db *DB) CaseAppeals(ctx context.Context, caseID string) ([]*Appeal, error) {
+	return db.appeals(ctx, `SELECT `+appealCols+` FROM appeals WHERE case_id = ? ORDER BY created_at, id`, caseID)
+}
+
+// InsertNoticeHold records an authority's "do not inform the uploader until" date for a notice.
+func (t *Tx) InsertNoticeHold(ctx context.Context, noticeID string, until time.Time) error {
+	if _, err := t.exec(ctx, `INSERT INTO notice_holds (notice_id, inform_uploader_after) VALUES (?, ?)`, noticeID, ms(until)); err != nil {
+		return fmt.Errorf("store: notice hold: %w", err)
+	}
+	return nil
+}
+
+// CaseHold returns the latest "do not inform the uploader until" date of the notices on a case (zero when none).
+func (db *DB) CaseHold(ctx context.Context, caseID string) (time.Time, error) {
+	var v sql.NullInt64
+	if err := db.queryRow(ctx, `SELECT MAX(h.inform_uploader_after) FROM notice_holds h
+		WHERE h.notice_id IN (SELECT notice_id FROM notice_subjects WHERE case_id = ?)`, caseID).Scan(&v); err != nil {
+		return time.Time{}, fmt.Errorf("store: case hold: %w", err)
+	}
+	if !v.Valid {
+		return time.Time{}, nil
+	}
+	return fromMS(v.Int64), nil
+}
+
+// NoticeHold returns a notice's "do not inform the uploader until" date (zero when none).
+func (db *DB) NoticeHold(ctx context.Context, noticeID string) (time.Time, error) {
+	var v int64
+	err := db.queryRow(ctx, `SELECT inform_uploader_after FROM notice_holds WHERE notice_id = ?`, noticeID).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: notice hold: %w", err)
+	}
+	return fromMS(v), nil
+}
