@@ -151,6 +151,7 @@ func (s *Scanner) Reload(ctx context.Context, force bool) error {
 	if err != nil {
 		return fmt.Errorf("scan: build snapshot: %w", err)
 	}
+	snap.buildMS = time.Since(start).Milliseconds()
 	s.snap.Store(snap)
 	st := snap.stats()
 	s.log.Info("scan: matcher snapshot swapped in", "generation", gen, "entries", st.Entries, "pdq", st.PDQ, "text_rules", st.TextRules,
@@ -464,7 +465,15 @@ func applies(set *setInfo, post string) bool {
 	h.Write([]byte(set.ID))
 	h.Write([]byte{0})
 	h.Write([]byte(post))
-	return float64(h.Sum64()>>11)/float64(1<<53) < set.Rollout
+	// FNV's high bits barely move when only the last bytes differ (post
+	// numbers); a splitmix64 finaliser spreads them.
+	x := h.Sum64()
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return float64(x>>11)/float64(1<<53) < set.Rollout
 }
 
 // match runs every matcher; it touches no database.

@@ -48,6 +48,7 @@ type ref struct {
 type snapshot struct {
 	gen     int64
 	builtAt time.Time
+	buildMS int64
 	refs    []ref
 	sets    map[string]*setInfo
 
@@ -92,25 +93,37 @@ func category(labels []string) string {
 // build reads every enabled bank and list and compiles the matchers. It runs
 // off the hot path; scans keep using the previous snapshot meanwhile.
 func build(ctx context.Context, db *store.DB, gen int64, opts neardup.Options, log *slog.Logger) (*snapshot, error) {
-	s := emptySnapshot(opts)
-	s.gen = gen
+	var sets []store.FilterSet
 	cursor := ""
 	for {
-		sets, err := db.FilterSets(ctx, "", cursor, 500)
+		page, err := db.FilterSets(ctx, "", cursor, 500)
 		if err != nil {
 			return nil, err
 		}
-		for _, fs := range sets {
-			if !fs.Enabled {
-				continue
-			}
-			s.sets[fs.ID] = &setInfo{ID: fs.ID, Name: fs.Name, Family: fs.Family, Kind: fs.Kind, Policy: fs.Policy,
-				Language: fs.Language, Labels: fs.Labels, Rollout: fs.RolloutFraction, Category: category(fs.Labels)}
-		}
-		if len(sets) < 500 {
+		sets = append(sets, page...)
+		if len(page) < 500 {
 			break
 		}
-		cursor = sets[len(sets)-1].ID
+		cursor = page[len(page)-1].ID
+	}
+	return compile(gen, sets, func(fn func(store.LiveEntry) error) error {
+		if err := db.LiveFilterEntries(ctx, store.FamilyBank, fn); err != nil {
+			return err
+		}
+		return db.LiveFilterEntries(ctx, store.FamilyList, fn)
+	}, opts, log)
+}
+
+// compile builds a snapshot from sets and a stream of their live entries.
+func compile(gen int64, sets []store.FilterSet, each func(func(store.LiveEntry) error) error, opts neardup.Options, log *slog.Logger) (*snapshot, error) {
+	s := emptySnapshot(opts)
+	s.gen = gen
+	for _, fs := range sets {
+		if !fs.Enabled {
+			continue
+		}
+		s.sets[fs.ID] = &setInfo{ID: fs.ID, Name: fs.Name, Family: fs.Family, Kind: fs.Kind, Policy: fs.Policy,
+			Language: fs.Language, Labels: fs.Labels, Rollout: fs.RolloutFraction, Category: category(fs.Labels)}
 	}
 	var pdqs []pdqindex.Entry
 	var textRules []textmatch.Rule
@@ -158,10 +171,7 @@ func build(ctx context.Context, db *store.DB, gen int64, opts neardup.Options, l
 		s.refs = append(s.refs, r)
 		return nil
 	}
-	if err := db.LiveFilterEntries(ctx, store.FamilyBank, add); err != nil {
-		return nil, err
-	}
-	if err := db.LiveFilterEntries(ctx, store.FamilyList, add); err != nil {
+	if err := each(add); err != nil {
 		return nil, err
 	}
 	s.pdq = pdqindex.Build(pdqs)
@@ -225,7 +235,7 @@ func compileLinks(rules []linkmatch.Rule, refs []int32, log *slog.Logger) (*link
 }
 
 func (s *snapshot) stats() Stats {
-	st := Stats{Generation: s.gen, BuiltAt: s.builtAt, Entries: len(s.refs), PDQ: s.pdq.Len(), NearDup: s.near.Len(), SkippedBad: s.skipped}
+	st := Stats{Generation: s.gen, BuiltAt: s.builtAt, Entries: len(s.refs), PDQ: s.pdq.Len(), NearDup: s.near.Len(), SkippedBad: s.skipped, BuildMillis: s.buildMS}
 	for _, v := range s.exact {
 		st.Exact += len(v)
 	}
