@@ -113,6 +113,7 @@ type Notice struct {
 	Receipt          receipt.Receipt `json:"receipt"`
 	SubjectCount     int             `json:"subject_count"`
 	Subjects         []Subject       `json:"subjects,omitempty"`
+	LogIndex         *int64          `json:"log_index,omitempty"` // of the notice.received event, once stored
 }
 
 // Case gathers every notice about one canonical subject while it is open.

@@ -50,7 +50,7 @@ func (t *Tx) InsertNotice(ctx context.Context, n *notice.Notice) error {
 	}
 	events := make([]notice.Event, 0, len(n.Subjects)+1)
 	data, _ := json.Marshal(map[string]any{"kind": n.Kind, "category": n.Category, "regime": n.Regime, "class": n.Class,
-		"due_at": n.DueAt, "subjects": len(n.Subjects), "body_sha256": n.BodySHA256})
+		"due_at": n.DueAt, "subjects": len(n.Subjects), "body_sha256": n.BodySHA256, "receipt_sha256": receiptHash(n.Receipt)})
 	events = append(events, notice.Event{At: n.ReceivedAt, Type: notice.EventReceived, NoticeID: n.ID, OrgID: n.OrgID, Data: data})
 	for _, s := range n.Subjects {
 		typ := notice.EventCaseJoined
@@ -60,7 +60,9 @@ func (t *Tx) InsertNotice(ctx context.Context, n *notice.Notice) error {
 		d, _ := json.Marshal(map[string]string{"subject": s.Canonical})
 		events = append(events, notice.Event{At: n.ReceivedAt, Type: typ, NoticeID: n.ID, CaseID: s.CaseID, OrgID: n.OrgID, Data: d})
 	}
-	return t.AppendEvents(ctx, events)
+	first, err := t.appendLogged(ctx, events)
+	n.LogIndex = &first
+	return err
 }
 
 type openCase struct {
@@ -150,17 +152,11 @@ func (t *Tx) attachCases(ctx context.Context, n *notice.Notice) error {
 	return nil
 }
 
-// AppendEvents adds entries to the timeline; the timeline is never updated in place.
+// AppendEvents adds entries to the timeline; the timeline is never updated in
+// place. Each event gets its transparency-log entry in the same transaction.
 func (t *Tx) AppendEvents(ctx context.Context, evs []notice.Event) error {
-	return t.insertRows(ctx, "events", []string{"at", "type", "notice_id", "case_id", "org_id", "data"}, len(evs),
-		func(i int, a []any) []any {
-			e := evs[i]
-			data := string(e.Data)
-			if data == "" {
-				data = "{}"
-			}
-			return append(a, ms(e.At), e.Type, nullable(e.NoticeID), nullable(e.CaseID), nullable(e.OrgID), data)
-		})
+	_, err := t.appendLogged(ctx, evs)
+	return err
 }
 
 func nullable(s string) any {

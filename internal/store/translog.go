@@ -1,0 +1,328 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/translog/leaf"
+)
+
+// appendLogged stores events and gives each its transparency-log entry in the
+// same transaction, so no event exists without one. It returns the log index
+// of the first event. The log_state row it increments is locked until commit,
+// so indexes are dense and become visible in order (docs/transparency-log.md).
+func (t *Tx) appendLogged(ctx context.Context, evs []notice.Event) (int64, error) {
+	n := int64(len(evs))
+	if n == 0 {
+		return -1, nil
+	}
+	var end int64
+	if err := t.queryRow(ctx, `UPDATE log_state SET size = size + ? WHERE id = 1 RETURNING size`, n).Scan(&end); err != nil {
+		return 0, fmt.Errorf("store: reserve log indexes: %w", err)
+	}
+	first := end - n
+	salts := leaf.NewSalts(len(evs))
+	datas := make([]string, len(evs))
+	entries := make([][]byte, len(evs))
+	for i, e := range evs {
+		datas[i] = string(e.Data)
+		if datas[i] == "" {
+			datas[i] = "{}"
+		}
+		c, err := leaf.Commit(salts[i], leaf.Event{LogIndex: first + int64(i), At: ms(e.At), Type: e.Type,
+			NoticeID: e.NoticeID, CaseID: e.CaseID, OrgID: e.OrgID, Data: datas[i]})
+		if err != nil {
+			return 0, fmt.Errorf("store: event %s: %w", e.Type, err)
+		}
+		entries[i] = c
+	}
+	if err := t.insertRows(ctx, "events", []string{"at", "type", "notice_id", "case_id", "org_id", "data", "log_index", "log_salt"}, len(evs),
+		func(i int, a []any) []any {
+			e := evs[i]
+			return append(a, ms(e.At), e.Type, nullable(e.NoticeID), nullable(e.CaseID), nullable(e.OrgID), datas[i], first+int64(i), salts[i])
+		}); err != nil {
+		return 0, err
+	}
+	if err := t.insertRows(ctx, "log_entries", []string{"idx", "entry"}, len(evs), func(i int, a []any) []any {
+		return append(a, first+int64(i), entries[i])
+	}); err != nil {
+		return 0, err
+	}
+	return first, nil
+}
+
+// LogState returns how many entries the log holds and how many of them have
+// their tree hashes stored.
+func (db *DB) LogState(ctx context.Context) (size, hashed int64, err error) {
+	if err := db.queryRow(ctx, `SELECT size, hashed FROM log_state WHERE id = 1`).Scan(&size, &hashed); err != nil {
+		return 0, 0, fmt.Errorf("store: log state: %w", err)
+	}
+	return size, hashed, nil
+}
+
+// LogEntries returns the entries with indexes in [from, to), in order.
+func (db *DB) LogEntries(ctx context.Context, from, to int64) ([][]byte, error) {
+	rows, err := db.query(ctx, `SELECT idx, entry FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("store: log entries: %w", err)
+	}
+	defer rows.Close()
+	out := make([][]byte, 0, max(0, min(to-from, 1<<16)))
+	for rows.Next() {
+		var idx int64
+		var e []byte
+		if err := rows.Scan(&idx, &e); err != nil {
+			return nil, fmt.Errorf("store: log entries: %w", err)
+		}
+		if idx != from+int64(len(out)) {
+			return nil, fmt.Errorf("store: log entry %d is missing", from+int64(len(out)))
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: log entries: %w", err)
+	}
+	if int64(len(out)) != to-from {
+		return nil, fmt.Errorf("store: log entry %d is missing", from+int64(len(out)))
+	}
+	return out, nil
+}
+
+// LogHashes reads stored tree hashes by tlog stored-hash index, in the order asked.
+func (db *DB) LogHashes(ctx context.Context, ids []int64) ([]tlog.Hash, error) {
+	got := make(map[int64]tlog.Hash, len(ids))
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(len(ids), start+chunk)]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := db.query(ctx, `SELECT id, hash FROM log_hashes WHERE id IN (`+placeholders(len(part))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: log hashes: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var h []byte
+			if err := rows.Scan(&id, &h); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: log hashes: %w", err)
+			}
+			if len(h) != tlog.HashSize {
+				rows.Close()
+				return nil, fmt.Errorf("store: log hash %d has %d bytes", id, len(h))
+			}
+			got[id] = tlog.Hash(h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: log hashes: %w", err)
+		}
+	}
+	out := make([]tlog.Hash, len(ids))
+	for i, id := range ids {
+		h, ok := got[id]
+		if !ok {
+			return nil, fmt.Errorf("store: log hash %d is not stored", id)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// StoreLogHashes records the tree hashes of entries [from, to): hashes maps
+// stored-hash index to hash. It fails with ErrConflict when another process
+// stored them first.
+func (t *Tx) StoreLogHashes(ctx context.Context, from, to int64, hashes map[int64]tlog.Hash) error {
+	res, err := t.exec(ctx, `UPDATE log_state SET hashed = ? WHERE id = 1 AND hashed = ? AND size >= ?`, to, from, to)
+	if err != nil {
+		return fmt.Errorf("store: log state: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("store: log hashes from %d: %w", from, ErrConflict)
+	}
+	ids := make([]int64, 0, len(hashes))
+	for id := range hashes {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return t.insertRows(ctx, "log_hashes", []string{"id", "hash"}, len(ids), func(i int, a []any) []any {
+		h := hashes[ids[i]]
+		return append(a, ids[i], h[:])
+	})
+}
+
+// StoredCheckpoint is a signed checkpoint as kept in the database.
+type StoredCheckpoint struct {
+	Size     int64
+	Root     tlog.Hash
+	Note     string
+	SignedAt int64 // Unix ms
+}
+
+// SaveCheckpoint keeps a signed checkpoint; a second one of the same size is ignored.
+func (t *Tx) SaveCheckpoint(ctx context.Context, c StoredCheckpoint) error {
+	if _, err := t.exec(ctx, `INSERT INTO log_checkpoints (size, root, note, signed_at) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING`,
+		c.Size, c.Root[:], c.Note, c.SignedAt); err != nil {
+		return fmt.Errorf("store: save checkpoint: %w", err)
+	}
+	return nil
+}
+
+// LatestCheckpoint returns the largest signed checkpoint, or ErrNotFound.
+func (db *DB) LatestCheckpoint(ctx context.Context) (StoredCheckpoint, error) {
+	var c StoredCheckpoint
+	var root []byte
+	err := db.queryRow(ctx, `SELECT size, root, note, signed_at FROM log_checkpoints ORDER BY size DESC LIMIT 1`).Scan(&c.Size, &root, &c.Note, &c.SignedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("store: checkpoint: %w", ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("store: checkpoint: %w", err)
+	}
+	copy(c.Root[:], root)
+	return c, nil
+}
+
+// NoticeLogIndex returns the log index of a notice's notice.received event.
+func (db *DB) NoticeLogIndex(ctx context.Context, noticeID string) (int64, error) {
+	var idx sql.NullInt64
+	err := db.queryRow(ctx, `SELECT log_index FROM events WHERE notice_id = ? AND type = ? ORDER BY seq LIMIT 1`, noticeID, notice.EventReceived).Scan(&idx)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !idx.Valid) {
+		return 0, fmt.Errorf("store: log index of %s: %w", noticeID, ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: log index of %s: %w", noticeID, err)
+	}
+	return idx.Int64, nil
+}
+
+// LoggedEvent is a stored event with what its log entry was computed from.
+type LoggedEvent struct {
+	Seq      int64
+	LogIndex int64 // -1: the event has no log index
+	Salt     []byte
+	Leaf     leaf.Event
+}
+
+// EachLoggedEvent calls fn for every event, in log-index order (events without
+// one first), reading the rows as stored so an auditor can recompute entries.
+func (db *DB) EachLoggedEvent(ctx context.Context, fn func(LoggedEvent) error) error {
+	rows, err := db.query(ctx, `SELECT seq, at, type, notice_id, case_id, org_id, data, log_index, log_salt FROM events
+		ORDER BY CASE WHEN log_index IS NULL THEN 0 ELSE 1 END, log_index, seq`)
+	if err != nil {
+		return fmt.Errorf("store: events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e LoggedEvent
+		var nid, cid, oid sql.NullString
+		var idx sql.NullInt64
+		if err := rows.Scan(&e.Seq, &e.Leaf.At, &e.Leaf.Type, &nid, &cid, &oid, &e.Leaf.Data, &idx, &e.Salt); err != nil {
+			return fmt.Errorf("store: events: %w", err)
+		}
+		e.Leaf.NoticeID, e.Leaf.CaseID, e.Leaf.OrgID = nid.String, cid.String, oid.String
+		e.LogIndex = -1
+		if idx.Valid {
+			e.LogIndex, e.Leaf.LogIndex = idx.Int64, idx.Int64
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// EachLogEntry calls fn for every log entry in index order.
+func (db *DB) EachLogEntry(ctx context.Context, fn func(idx int64, entry []byte) error) error {
+	rows, err := db.query(ctx, `SELECT idx, entry FROM log_entries ORDER BY idx`)
+	if err != nil {
+		return fmt.Errorf("store: log entries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var idx int64
+		var e []byte
+		if err := rows.Scan(&idx, &e); err != nil {
+			return fmt.Errorf("store: log entries: %w", err)
+		}
+		if err := fn(idx, e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// BackfillLog gives a log entry to events stored before the log existed
+// (those older than every logged event), in seq order. It returns how many.
+func (t *Tx) BackfillLog(ctx context.Context) (int, error) {
+	rows, err := t.query(ctx, `SELECT seq, at, type, notice_id, case_id, org_id, data FROM events WHERE log_index IS NULL
+		AND seq < COALESCE((SELECT MIN(seq) FROM events WHERE log_index IS NOT NULL), 9223372036854775807) ORDER BY seq`)
+	if err != nil {
+		return 0, fmt.Errorf("store: backfill log: %w", err)
+	}
+	var seqs []int64
+	var evs []notice.Event
+	for rows.Next() {
+		var e notice.Event
+		var at int64
+		var nid, cid, oid sql.NullString
+		var data string
+		if err := rows.Scan(&e.Seq, &at, &e.Type, &nid, &cid, &oid, &data); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("store: backfill log: %w", err)
+		}
+		e.At, e.NoticeID, e.CaseID, e.OrgID, e.Data = fromMS(at), nid.String, cid.String, oid.String, json.RawMessage(data)
+		seqs = append(seqs, e.Seq)
+		evs = append(evs, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(evs) == 0 {
+		return 0, err
+	}
+	// Old rows are logged where they are: delete and re-append would change
+	// their seq, which the timeline API shows.
+	var end int64
+	if err := t.queryRow(ctx, `UPDATE log_state SET size = size + ? WHERE id = 1 RETURNING size`, len(evs)).Scan(&end); err != nil {
+		return 0, fmt.Errorf("store: backfill log: %w", err)
+	}
+	first := end - int64(len(evs))
+	salts := leaf.NewSalts(len(evs))
+	for i, e := range evs {
+		c, err := leaf.Commit(salts[i], leaf.Event{LogIndex: first + int64(i), At: ms(e.At), Type: e.Type, NoticeID: e.NoticeID,
+			CaseID: e.CaseID, OrgID: e.OrgID, Data: string(e.Data)})
+		if err != nil {
+			return 0, fmt.Errorf("store: backfill event %d: %w", seqs[i], err)
+		}
+		if _, err := t.exec(ctx, `UPDATE events SET log_index = ?, log_salt = ? WHERE seq = ?`, first+int64(i), salts[i], seqs[i]); err != nil {
+			return 0, fmt.Errorf("store: backfill event %d: %w", seqs[i], err)
+		}
+		if _, err := t.exec(ctx, `INSERT INTO log_entries (idx, entry) VALUES (?, ?)`, first+int64(i), c); err != nil {
+			return 0, fmt.Errorf("store: backfill event %d: %w", seqs[i], err)
+		}
+	}
+	return len(evs), nil
+}
+
+// receiptHash is the hex SHA-256 of a receipt's signed payload, which the
+// notice.received event (and so the log) commits to.
+func receiptHash(r receipt.Receipt) string {
+	b, err := base64.StdEncoding.DecodeString(r.Payload)
+	if err != nil || len(b) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
