@@ -108,6 +108,5 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET /v1/appeals/{id}", a.auth(a.getAppeal, filterReaders...))
 	mux.Handle("POST /v1/appeals/{id}/decision", a.auth(a.decideAppeal, org.RoleReviewer))
 
-	mux.HandleFunc("/v1/", a.notFound)
-	return a.observe(mux)
+	return a.observe(unmatched(mux))
 }

@@ -472,7 +472,7 @@ func TestDeadlines(t *testing.T) {
 		}{
 			{"EU-TCO removal order", notice("order", "terrorism", []string{"https://t.me/europol_case/1"}, "regime", "EU-TCO"), "EU-TCO", "removal_order", "1h", time.Hour, []string{"EU"}},
 			{"EU-TCO order for another category", notice("order", "hoax", []string{"https://t.me/europol_case/2"}, "regime", "EU-TCO"), "EU-TCO", "removal_order", "1h", time.Hour, []string{"EU"}},
-			{"ID-PSE standard", notice("order", "gambling", []string{"https://t.me/europol_case/3"}), "ID-PSE", "standard", "1d", 24 * time.Hour, []string{"ID"}},
+			{"ID-PSE standard", notice("order", "gambling", []string{"https://t.me/europol_case/3"}), "ID-PSE", "standard", "24h", 24 * time.Hour, []string{"ID"}},
 			{"ID-PSE urgent on request", notice("referral", "hoax", []string{"https://t.me/europol_case/4"}, "urgent", true), "ID-PSE", "urgent", "4h", 4 * time.Hour, []string{"ID"}},
 			{"DE-NETZDG standard", notice("referral", "fraud", []string{"https://t.me/europol_case/5"}, "regime", "DE-NETZDG", "territorial_scope", []string{"DE", "AT"}), "DE-NETZDG", "standard", "7d", 7 * 24 * time.Hour, []string{"DE", "AT"}},
 		}

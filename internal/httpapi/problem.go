@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/notice"
@@ -63,8 +64,30 @@ func (a *API) errorResponse(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-func (a *API) notFound(w http.ResponseWriter, r *http.Request) {
-	problem(w, http.StatusNotFound, "no_route", "Not found", r.Method+" "+r.URL.Path+" is not part of the API; see /openapi.json")
+// unmatched answers requests no route takes with a problem document: 405 with
+// Allow when the path exists for other methods, else 404.
+func unmatched(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, p := mux.Handler(probe); p != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			problem(w, http.StatusMethodNotAllowed, "method_not_allowed", "Method not allowed",
+				r.Method+" is not allowed on "+r.URL.Path+"; use "+strings.Join(allow, " or "))
+			return
+		}
+		problem(w, http.StatusNotFound, "no_route", "Not found", r.Method+" "+r.URL.Path+" is not part of the API; see /openapi.json")
+	})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -122,12 +122,13 @@ func (r *Regime) Classify(kind, category string, urgent bool) SLA {
 	return SLA{Regime: r.Name, Class: class, Within: r.Deadlines[class]}
 }
 
-// FormatDuration renders d in the largest whole unit (d, h, m, s) that fits.
+// FormatDuration renders d in the largest whole unit that fits, keeping
+// deadlines of a day or two in hours as the regulations word them ("24h").
 func FormatDuration(d time.Duration) string {
 	switch {
 	case d == 0:
 		return "0s"
-	case d%(24*time.Hour) == 0:
+	case d > 48*time.Hour && d%(24*time.Hour) == 0:
 		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
 	case d%time.Hour == 0:
 		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"

@@ -103,7 +103,8 @@ func TestLoadErrors(t *testing.T) {
 func TestFormatDuration(t *testing.T) {
 	t.Parallel()
 	for d, want := range map[time.Duration]string{4 * time.Hour: "4h", 168 * time.Hour: "7d", 20 * time.Second: "20s",
-		90 * time.Minute: "90m", time.Hour: "1h", 1500 * time.Millisecond: "1.5s"} {
+		90 * time.Minute: "90m", time.Hour: "1h", 24 * time.Hour: "24h", 48 * time.Hour: "48h", 72 * time.Hour: "3d",
+		1500 * time.Millisecond: "1.5s"} {
 		if got := FormatDuration(d); got != want {
 			t.Errorf("FormatDuration(%s) = %q, want %q", d, got, want)
 		}
