@@ -25,12 +25,13 @@ type command struct {
 
 // commands is the one table of subcommands; each lives in its own file.
 var commands = map[string]command{
-	"serve":   {runServe, "run the service (sigap serve --help)"},
-	"hash":    {runHash, "print the PDQ hash and quality of image files"},
-	"receipt": {runReceipt, "verify a saved notice receipt offline (sigap receipt verify FILE)"},
-	"notice":  {runNotice, "submit, show and list notices on a sigap server"},
-	"bench":   {runBench, "measure intake throughput and latency (sigap bench --help)"},
-	"user":    {runUser, "create portal users and print their one-time set-password links"},
+	"serve":       {runServe, "run the service (sigap serve --help)"},
+	"hash":        {runHash, "print the PDQ hash and quality of image files"},
+	"receipt":     {runReceipt, "verify a saved notice receipt offline (sigap receipt verify FILE)"},
+	"notice":      {runNotice, "submit, show and list notices on a sigap server"},
+	"bench":       {runBench, "measure intake throughput and latency (sigap bench --help)"},
+	"scan-worker": {runScanWorker, "scan the posts a platform publishes on NATS JetStream"},
+	"user":        {runUser, "create portal users and print their one-time set-password links"},
 }
 
 // errUsage marks errors that already printed usage.

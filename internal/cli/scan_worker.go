@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+
+	natsserver "github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/scanstream"
+	"github.com/sigap/sigap/internal/server"
+)
+
+// runScanWorker consumes the platform's posts stream and scans every post.
+func runScanWorker(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("sigap scan-worker", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	def := func(name, d string) string {
+		if v := env.Getenv(name); v != "" {
+			return v
+		}
+		return d
+	}
+	data := fs.String("data", def("SIGAP_DATA", "./sigap-data"), "data directory (env SIGAP_DATA)")
+	db := fs.String("db", def("SIGAP_DB", ""), "database URL, as for serve (env SIGAP_DB)")
+	natsURL := fs.String("nats", def("SIGAP_NATS", nats.DefaultURL), "NATS server URL (env SIGAP_NATS)")
+	workers := fs.Int("workers", 2, "scanning goroutines in this process")
+	consumer := fs.String("consumer", scanstream.DefaultConsumer, "durable consumer name shared by all workers")
+	embedded := fs.String("embedded-nats", "", "also run a NATS server with JetStream, storing its data in this directory (single-machine set-ups)")
+	listen := fs.String("nats-listen", "127.0.0.1:4222", "address of the embedded NATS server")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	if *embedded != "" {
+		host, portStr, err := net.SplitHostPort(*listen)
+		if err != nil {
+			return fmt.Errorf("--nats-listen %q is not HOST:PORT", *listen)
+		}
+		port, _ := strconv.Atoi(portStr)
+		ns, err := natsserver.NewServer(&natsserver.Options{Host: host, Port: port, JetStream: true, StoreDir: *embedded, NoSigs: true})
+		if err != nil {
+			return fmt.Errorf("embedded NATS: %w", err)
+		}
+		ns.Start()
+		defer func() { ns.Shutdown(); ns.WaitForShutdown() }()
+		if !ns.ReadyForConnections(10 * time.Second) {
+			return errors.New("embedded NATS did not start")
+		}
+		*natsURL = ns.ClientURL()
+		log.Info("embedded NATS server with JetStream is running", "url", *natsURL, "store", *embedded)
+	}
+	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: *data, DB: *db}, log, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	nc, err := nats.Connect(*natsURL, nats.Name("sigap scan-worker"), nats.MaxReconnects(-1))
+	if err != nil {
+		return fmt.Errorf("connect to NATS at %s: %w (start one, or pass --embedded-nats DIR)", *natsURL, err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err
+	}
+	go s.Scanner.Run(ctx) // keep the matcher snapshot current as lists change
+	w := scanstream.New(js, s.Scanner, scanstream.Config{Consumer: *consumer, Workers: *workers}, log)
+	log.Info("scan worker consuming", "stream", scanstream.StreamName, "subjects", scanstream.PostsSubject+".>", "workers", *workers,
+		"dead_letters", scanstream.DeadSubject)
+	go reportWorker(ctx, log, w)
+	return w.Run(ctx)
+}
+
+func reportWorker(ctx context.Context, log *slog.Logger, w *scanstream.Worker) {
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			log.Info("scan worker progress", "scanned", w.Stats.Scanned.Load(), "with_hits", w.Stats.WithHits.Load(),
+				"dead_lettered", w.Stats.DeadLettered.Load(), "retried", w.Stats.Retried.Load())
+		}
+	}
+}

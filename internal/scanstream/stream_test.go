@@ -1,0 +1,136 @@
+package scanstream_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	natsserver "github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/rulelist"
+	"github.com/sigap/sigap/internal/scanstream"
+	"github.com/sigap/sigap/internal/server"
+	"github.com/sigap/sigap/internal/store/storetest"
+)
+
+// startNATS runs a real NATS server with JetStream in this process.
+func startNATS(t testing.TB) *nats.Conn {
+	t.Helper()
+	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Start()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats-server did not start")
+	}
+	nc, err := nats.Connect(ns.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close(); ns.Shutdown(); ns.WaitForShutdown() })
+	return nc
+}
+
+// sigapWithList starts sigap with a shadow keyword list holding "jihad".
+func sigapWithList(t *testing.T, e storetest.Engine) *server.Server {
+	t.Helper()
+	ctx := context.Background()
+	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL}, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	admin, err := s.DB.CallerByKeyHash(ctx, org.HashSecret(s.AdminKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.API.Lists.Create(ctx, admin, rulelist.CreateInput{Name: "Seruan jihad", Kind: "keyword", Policy: "shadow", Labels: []string{"terrorism"}, Language: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.API.Lists.AddEntry(ctx, admin, l.ID, rulelist.EntryInput{Value: "jihad", Source: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Scanner.Reload(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestWorkersScanAckAndDeadLetter(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		s := sigapWithList(t, e)
+		nc := startNATS(t)
+		js, err := jetstream.New(nc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := scanstream.Config{Workers: 2, Batch: 8, MaxPostBytes: 64 << 10}
+		if _, err := scanstream.Ensure(ctx, js, cfg); err != nil {
+			t.Fatal(err)
+		}
+		const posts, withHits = 60, 24
+		for i := range posts {
+			text := "kabar cuaca hari ini cerah"
+			if i < withHits {
+				text = "ayo j1h4d sekarang juga"
+			}
+			body := fmt.Sprintf(`{"channel":"chan%d","message_id":"%d","text":%q}`, i%7, i+1, text)
+			if _, err := js.Publish(ctx, scanstream.PostsSubject+".chan", []byte(body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bad := []string{"not json", `{"channel":"","message_id":"1"}`, `{"channel":"x","message_id":"2","text":"` + strings.Repeat("a", 70<<10) + `"}`}
+		for _, b := range bad {
+			if _, err := js.Publish(ctx, scanstream.PostsSubject+".chan", []byte(b)); err != nil && !strings.Contains(err.Error(), "maximum") {
+				t.Fatal(err)
+			}
+		}
+		w := scanstream.New(js, s.Scanner, cfg, nil)
+		wctx, stop := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- w.Run(wctx) }()
+		deadline := time.Now().Add(60 * time.Second)
+		for w.Stats.Scanned.Load() < posts && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		for w.Stats.DeadLettered.Load() < 2 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		stop()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if got := w.Stats.Scanned.Load(); got != posts {
+			t.Errorf("scanned %d posts, want %d", got, posts)
+		}
+		if got := w.Stats.WithHits.Load(); got != withHits {
+			t.Errorf("%d posts with hits, want %d (leet evasions normalised)", got, withHits)
+		}
+		hits, err := s.DB.RecentHits(ctx, "", "", 500)
+		if err != nil || len(hits) != withHits {
+			t.Errorf("stored hits = %d (%v), want %d", len(hits), err, withHits)
+		}
+		// Every good post acknowledged (work-queue stream empties), the bad ones dead-lettered.
+		st, _ := js.Stream(ctx, scanstream.StreamName)
+		info, _ := st.Info(ctx)
+		if info.State.Msgs != 0 {
+			t.Errorf("%d posts left unacknowledged on the stream", info.State.Msgs)
+		}
+		dead, _ := js.Stream(ctx, scanstream.DeadStreamName)
+		dinfo, _ := dead.Info(ctx)
+		if dinfo.State.Msgs < 2 || int64(dinfo.State.Msgs) != w.Stats.DeadLettered.Load() {
+			t.Errorf("dead-lettered %d (stream holds %d), want the malformed posts", w.Stats.DeadLettered.Load(), dinfo.State.Msgs)
+		}
+	})
+}
