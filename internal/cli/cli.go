@@ -32,6 +32,8 @@ var commands = map[string]command{
 	"bench":       {runBench, "measure intake throughput and latency (sigap bench --help)"},
 	"scan-worker": {runScanWorker, "scan the posts a platform publishes on NATS JetStream"},
 	"user":        {runUser, "create portal users and print their one-time set-password links"},
+	"bank":        {runBank, "create, list, import and export hash banks (sigap bank --help)"},
+	"scan":        {runScan, "scan a file of posts (NDJSON) against every bank and list"},
 }
 
 // errUsage marks errors that already printed usage.
