@@ -15,6 +15,7 @@ import (
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/translog"
 )
 
 // MaxBody bounds a request body. The largest legitimate one, an order of
@@ -35,6 +36,9 @@ type API struct {
 	Lists   *rulelist.Service
 	Scanner *scan.Scanner
 	Review  *review.Service
+
+	// TransLog is the transparency log (GET /v1/log/...).
+	TransLog *translog.Log
 }
 
 // Handler returns the API's routes, wrapped in logging, metrics and recovery.
@@ -50,6 +54,13 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.HandleFunc("GET /openapi.json", a.openapi)
 	mux.HandleFunc("GET /v1/keys", a.publicKeys)
+	mux.HandleFunc("GET /v1/log/checkpoint", a.logCheckpoint)
+	mux.Handle("POST /v1/log/checkpoint", a.auth(a.logSign, readers...))
+	mux.HandleFunc("GET /v1/log/key", a.logKey)
+	mux.HandleFunc("GET /v1/log/tile/{L}/{N...}", a.logTile)
+	mux.HandleFunc("GET /v1/log/tile/entries/{N...}", a.logTile)
+	mux.HandleFunc("GET /v1/log/proof/inclusion", a.logInclusion)
+	mux.HandleFunc("GET /v1/log/proof/consistency", a.logConsistency)
 
 	mux.Handle("POST /v1/orgs", a.auth(a.createOrg, admins...))
 	mux.Handle("GET /v1/orgs", a.auth(a.listOrgs, admins...))

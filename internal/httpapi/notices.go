@@ -38,6 +38,7 @@ type noticeView struct {
 	SubjectCount     int               `json:"subject_count"`
 	Subjects         []notice.Subject  `json:"subjects,omitempty"`
 	Receipt          receipt.Receipt   `json:"receipt"`
+	LogIndex         *int64            `json:"log_index,omitempty"`
 	Cases            []notice.Case     `json:"cases,omitempty"`
 	Timeline         []notice.Event    `json:"timeline,omitempty"`
 }
@@ -54,7 +55,7 @@ func viewOf(n *notice.Notice) noticeView {
 		Reference: n.Reference, Explanation: n.Explanation, LegalBasis: n.LegalBasis, Urgent: n.Urgent,
 		RequestedAction: n.RequestedAction, TerritorialScope: n.TerritorialScope, Language: n.Language,
 		Evidence: n.Evidence, Contact: n.Contact, GoodFaith: n.GoodFaith, BodySHA256: n.BodySHA256,
-		SubjectCount: n.SubjectCount, Subjects: n.Subjects, Receipt: n.Receipt}
+		SubjectCount: n.SubjectCount, Subjects: n.Subjects, Receipt: n.Receipt, LogIndex: n.LogIndex}
 }
 
 func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
@@ -82,6 +83,7 @@ func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Location", "/v1/notices/"+res.Notice.ID)
 	if !res.Stored {
 		w.Header().Set("Idempotent-Replayed", "true")
+		a.withLogIndex(r, res.Notice)
 	}
 	writeJSON(w, http.StatusCreated, viewOf(res.Notice))
 }
@@ -101,6 +103,7 @@ func (a *API) getNotice(w http.ResponseWriter, r *http.Request) {
 		a.errorResponse(w, r, err)
 		return
 	}
+	a.withLogIndex(r, n)
 	v := viewOf(n)
 	if v.Cases, err = a.DB.NoticeCases(r.Context(), n.ID); err != nil {
 		a.errorResponse(w, r, err)

@@ -25,6 +25,7 @@ import (
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/translog"
 	"github.com/sigap/sigap/internal/web"
 )
 
@@ -40,6 +41,7 @@ type Server struct {
 	AdminKey string
 	handler  http.Handler
 	stopScan func()
+	stopLog  func()
 }
 
 // New opens the data dir and database, migrates, bootstraps a fresh install and builds the handlers.
@@ -94,6 +96,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 		db.Close()
 		return nil, err
 	}
+	if err := s.openLog(ctx, clk); err != nil {
+		db.Close()
+		return nil, err
+	}
 	// The scanner keeps its matcher snapshot current until Close.
 	scanCtx, stopScan := context.WithCancel(context.Background())
 	scanDone := make(chan struct{})
@@ -127,6 +133,28 @@ func (s *Server) bootstrap(ctx context.Context, adm *admin.Service) error {
 	return nil
 }
 
+// openLog loads (on first start, creates) the transparency log's key and
+// keeps the log's tree hashed and its checkpoint signed every second until Close.
+func (s *Server) openLog(ctx context.Context, clk clock.Clock) error {
+	key, created, err := translog.LoadOrCreateKey(s.Config.DataDir)
+	if err != nil {
+		return err
+	}
+	if created {
+		s.Log.Info("generated the transparency log key", "origin", key.Verifier.Name(), "file", filepath.Join(s.Config.DataDir, translog.KeyFile))
+	}
+	tl, err := translog.Open(ctx, s.DB, key, clk, s.Log)
+	if err != nil {
+		return err
+	}
+	s.API.TransLog = tl
+	logCtx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); tl.Run(logCtx, time.Second) }()
+	s.stopLog = func() { stop(); <-done }
+	return nil
+}
+
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -134,6 +162,9 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) Close() error {
 	if s.stopScan != nil {
 		s.stopScan()
+	}
+	if s.stopLog != nil {
+		s.stopLog()
 	}
 	return s.DB.Close()
 }

@@ -97,7 +97,7 @@ func ParseSignerKey(skey string) (Key, error) {
 // verifierKey derives the public verifier key string from a signer key.
 func verifierKey(skey string) (string, error) {
 	// PRIVATE+KEY+<name>+<hash>+<base64(0x01 || Ed25519 seed)>
-	parts := strings.Split(skey, "+")
+	parts := strings.SplitN(skey, "+", 5)
 	if len(parts) != 5 {
 		return "", errors.New("not a note signer key")
 	}

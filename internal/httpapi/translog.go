@@ -1,0 +1,144 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/translog"
+)
+
+// The transparency log's routes are public, like GET /v1/keys: the log holds
+// only salted commitments, so anyone may fetch and check it.
+
+func (a *API) logCheckpoint(w http.ResponseWriter, r *http.Request) {
+	s := a.TransLog.Latest()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(s.Note)
+}
+
+// logSign hashes what was appended and signs a checkpoint now instead of at
+// the next tick, for a caller that needs its event covered at once.
+func (a *API) logSign(w http.ResponseWriter, r *http.Request) {
+	s, err := a.TransLog.Sync(r.Context())
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(s.Note)
+}
+
+func (a *API) logKey(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write([]byte(a.TransLog.Key().VerifierKey + "\n"))
+}
+
+// logTile serves tile/<L>/<N>[.p/<W>] and tile/entries/<N>[.p/<W>] (C2SP tlog-tiles).
+func (a *API) logTile(w http.ResponseWriter, r *http.Request) {
+	p := strings.TrimPrefix(r.URL.Path, "/v1/log/")
+	t, err := translog.ParseTilePath(p)
+	if err != nil {
+		problem(w, http.StatusBadRequest, "bad_tile_path", "Malformed tile path", err.Error())
+		return
+	}
+	b, err := a.TransLog.Tile(r.Context(), t)
+	if errors.Is(err, translog.ErrRange) {
+		problem(w, http.StatusNotFound, "tile_not_found", "No such tile yet", err.Error())
+		return
+	}
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if t.W == 0 {
+		// A full tile never changes.
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	_, _ = w.Write(b)
+}
+
+// logInt reads an optional non-negative integer query parameter.
+func logInt(r *http.Request, name string, required bool, bad *[]notice.FieldError) int64 {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		if required {
+			*bad = append(*bad, notice.FieldError{Field: name, Code: "required", Message: name + " is required"})
+		}
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		*bad = append(*bad, notice.FieldError{Field: name, Code: "invalid", Message: name + " must be a non-negative integer"})
+	}
+	return n
+}
+
+func (a *API) logRange(w http.ResponseWriter, r *http.Request, field string, err error) {
+	if errors.Is(err, translog.ErrRange) {
+		a.errorResponse(w, r, &notice.ValidationError{Fields: []notice.FieldError{{Field: field, Code: "out_of_range", Message: err.Error()}}})
+		return
+	}
+	a.errorResponse(w, r, err)
+}
+
+func (a *API) logInclusion(w http.ResponseWriter, r *http.Request) {
+	var bad []notice.FieldError
+	index := logInt(r, "index", true, &bad)
+	size := logInt(r, "size", false, &bad)
+	if len(bad) > 0 {
+		a.errorResponse(w, r, &notice.ValidationError{Fields: bad})
+		return
+	}
+	p, err := a.TransLog.Inclusion(r.Context(), index, size)
+	if err != nil {
+		field := "index"
+		if strings.Contains(err.Error(), "size") && !strings.Contains(err.Error(), "index") {
+			field = "size"
+		}
+		a.logRange(w, r, field, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (a *API) logConsistency(w http.ResponseWriter, r *http.Request) {
+	var bad []notice.FieldError
+	old := logInt(r, "old", true, &bad)
+	newSize := logInt(r, "new", false, &bad)
+	if len(bad) > 0 {
+		a.errorResponse(w, r, &notice.ValidationError{Fields: bad})
+		return
+	}
+	p, err := a.TransLog.Consistency(r.Context(), old, newSize)
+	if err != nil {
+		field := "old"
+		if strings.Contains(err.Error(), "size "+strconv.FormatInt(newSize, 10)+":") && newSize != 0 {
+			field = "new"
+		}
+		a.logRange(w, r, field, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+// withLogIndex fills in the log index of a notice read back from the
+// database (an insert sets it; a read does not carry it).
+func (a *API) withLogIndex(r *http.Request, n *notice.Notice) {
+	if n.LogIndex != nil {
+		return
+	}
+	if idx, err := a.DB.NoticeLogIndex(r.Context(), n.ID); err == nil {
+		n.LogIndex = &idx
+	}
+}
