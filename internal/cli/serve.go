@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/sigap/sigap/internal/account"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/server"
 )
 
@@ -20,13 +23,42 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	var setup *account.Link
+	if s.AdminKey != "" {
+		if setup, err = firstAdminUser(ctx, s); err != nil {
+			return err
+		}
+	}
 	return s.Serve(ctx, func(addr string) {
-		log.Info("sigap is listening", "url", "http://"+addr, "data", cfg.DataDir, "database", s.DB.Dialect().String())
-		fmt.Fprintf(env.Stderr, "\nsigap is ready at http://%s  (API: /v1, OpenAPI: /openapi.json)\n", addr)
-		if s.AdminKey != "" {
-			fmt.Fprintf(env.Stderr, "First start: the admin API key is in %s/admin.key\n\n", cfg.DataDir)
+		base := "http://" + addr
+		log.Info("sigap is listening", "url", base, "data", cfg.DataDir, "database", s.DB.Dialect().String())
+		fmt.Fprintf(env.Stderr, "\nsigap is ready at %s  (portal: /, API: /v1, OpenAPI: /openapi.json)\n", base)
+		if setup != nil {
+			fmt.Fprintf(env.Stderr, "First start / Pertama kali:\n"+
+				"  admin API key / kunci API admin: %s/admin.key\n"+
+				"  portal: sign in as %s after setting a password here (one-time link, valid until %s UTC)\n"+
+				"          masuk sebagai %s setelah membuat kata sandi di tautan sekali pakai ini:\n  %s\n\n",
+				cfg.DataDir, firstAdminEmail, setup.ExpiresAt.UTC().Format("2006-01-02 15:04"), firstAdminEmail, setup.URL(base))
 		}
 	})
+}
+
+// firstAdminEmail is the portal sign-in of the administrator made on first start.
+const firstAdminEmail = "admin@sigap.local"
+
+// firstAdminUser makes the platform's first portal administrator, so the
+// person who started sigap can open the printed link and sign in.
+func firstAdminUser(ctx context.Context, s *server.Server) (*account.Link, error) {
+	c, err := s.DB.CallerByKeyHash(ctx, org.HashSecret(s.AdminKey))
+	if err != nil {
+		return nil, err
+	}
+	acc := &account.Service{DB: s.DB, Clock: clock.System{}}
+	_, link, err := acc.CreateUser(ctx, c.OrgID, firstAdminEmail, "Administrator", org.RoleAdmin)
+	if err != nil {
+		return nil, fmt.Errorf("create the first portal administrator: %w", err)
+	}
+	return &link, nil
 }
 
 func newLogger(env *Env, cfg config.Config) *slog.Logger {
