@@ -174,9 +174,20 @@ func ClaimSQL(d Dialect, f ClaimFilter) (string, []any) {
 		lock = ` FOR UPDATE SKIP LOCKED`
 	}
 	return `UPDATE cases SET lease_holder = ?, lease_expires_at = ?, updated_at = ?
-		WHERE id = (SELECT id FROM cases WHERE state = 'open' AND lease_expires_at <= ?` + where +
+		WHERE id = (SELECT id FROM cases WHERE state = 'open' AND lease_holder = ''` + where +
 		` ORDER BY lane_rank, due_at LIMIT 1` + lock + `)
 		RETURNING ` + caseCols, args
+}
+
+// sweepSQL returns cases whose lease ran out to the queue (a bounded batch per claim).
+func sweepSQL(d Dialect) string {
+	lock := ""
+	if d == Postgres {
+		lock = ` FOR UPDATE SKIP LOCKED`
+	}
+	return `UPDATE cases SET lease_holder = '', lease_expires_at = 0 WHERE id IN (SELECT id FROM cases
+		WHERE state = 'open' AND lease_holder <> '' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT 100` + lock + `)
+		RETURNING id`
 }
 
 // ClaimCase leases the most urgent open case that f allows to holder until
@@ -184,8 +195,25 @@ func ClaimSQL(d Dialect, f ClaimFilter) (string, []any) {
 // when nothing is waiting. On SQLite the single writer serialises claims; on
 // PostgreSQL the row lock with SKIP LOCKED keeps two claims apart.
 func (t *Tx) ClaimCase(ctx context.Context, holder string, now, expires time.Time, f ClaimFilter) (*LeasedCase, error) {
+	var evs []notice.Event
+	rows, err := t.query(ctx, sweepSQL(t.dialect), ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: claim: sweep leases: %w", err)
+	}
+	for rows.Next() {
+		var cid string
+		if err := rows.Scan(&cid); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: claim: sweep leases: %w", err)
+		}
+		evs = append(evs, notice.Event{At: now, Type: "case.lease_expired", CaseID: cid})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: claim: sweep leases: %w", err)
+	}
 	q, fargs := ClaimSQL(t.dialect, f)
-	args := append([]any{holder, ms(expires), ms(now), ms(now)}, fargs...)
+	args := append([]any{holder, ms(expires), ms(now)}, fargs...)
 	c, err := scanCase(t.queryRow(ctx, q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: claim: %w", ErrNotFound)
@@ -194,9 +222,9 @@ func (t *Tx) ClaimCase(ctx context.Context, holder string, now, expires time.Tim
 		return nil, fmt.Errorf("store: claim: %w", err)
 	}
 	lc := &LeasedCase{Case: c, LeaseHolder: holder, LeaseExpiresAt: expires}
-	evs := []notice.Event{{At: now, Type: "case.claimed", CaseID: c.ID,
-		Data: mustJSON(map[string]any{"reviewer": holder, "lease_expires_at": expires})}}
-	rows, err := t.query(ctx, `UPDATE notices SET status = ? WHERE status = ?
+	evs = append(evs, notice.Event{At: now, Type: "case.claimed", CaseID: c.ID,
+		Data: mustJSON(map[string]any{"reviewer": holder, "lease_expires_at": expires})})
+	rows, err = t.query(ctx, `UPDATE notices SET status = ? WHERE status = ?
 		AND id IN (SELECT notice_id FROM notice_subjects WHERE case_id = ?) RETURNING id, org_id`,
 		notice.StatusInReview, notice.StatusReceived, c.ID)
 	if err != nil {
@@ -563,7 +591,7 @@ func (db *DB) HeldCases(ctx context.Context, holder string, now time.Time) ([]*L
 
 // QueueCounts counts open cases waiting (not leased) per lane.
 func (db *DB) QueueCounts(ctx context.Context, now time.Time) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT lane, COUNT(*) FROM cases WHERE state = 'open' AND lease_expires_at <= ? GROUP BY lane`, ms(now))
+	rows, err := db.query(ctx, `SELECT lane, COUNT(*) FROM cases WHERE state = 'open' AND (lease_holder = '' OR lease_expires_at <= ?) GROUP BY lane`, ms(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: queue counts: %w", err)
 	}
@@ -774,4 +802,68 @@ func (db *DB) NoticeHold(ctx context.Context, noticeID string) (time.Time, error
 		return time.Time{}, fmt.Errorf("store: notice hold: %w", err)
 	}
 	return fromMS(v), nil
+}
+
+// InsertSyntheticCases adds n open cases with spread-out lanes and deadlines
+// and no notices, for load tests of the queue (sigap's claim benchmark). It
+// writes multi-row INSERTs; the caller picks the transaction size.
+func (t *Tx) InsertSyntheticCases(ctx context.Context, prefix string, n int, at time.Time, seed uint64) error {
+	lanes := []string{notice.LaneOrder, notice.LaneTrusted, notice.LaneStandard}
+	x := seed | 1
+	return t.insertRows(ctx, "cases", []string{"id", "subject", "subject_kind", "channel", "state", "lane", "lane_rank",
+		"category", "language", "due_at", "opened_at", "updated_at"}, n, func(i int, a []any) []any {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		// Most of the queue is reports; one case in twenty is an order.
+		lane := lanes[2]
+		switch r := x % 20; {
+		case r == 0:
+			lane = lanes[0]
+		case r < 5:
+			lane = lanes[1]
+		}
+		id := fmt.Sprintf("%s%08d", prefix, i)
+		due := ms(at) + int64(x>>20%(7*24*3600*1000))
+		return append(a, id, "telegram:message/bench/"+id, "telegram_message", "bench", notice.CaseOpen, lane,
+			notice.LaneRank(lane), "gambling", "id", due, ms(at), ms(at))
+	})
+}
+
+// ExplainClaim returns the engine's plan for the claim statement, to check that it walks the queue index.
+func (db *DB) ExplainClaim(ctx context.Context, f ClaimFilter, now time.Time) (string, error) {
+	q, fargs := ClaimSQL(db.dialect, f)
+	args := append([]any{"explain", ms(now), ms(now)}, fargs...)
+	prefix := "EXPLAIN QUERY PLAN "
+	if db.dialect == Postgres {
+		prefix = "EXPLAIN "
+	}
+	// EXPLAIN of an UPDATE needs the write connection on SQLite (the read pool is query_only).
+	rows, err := db.write.QueryContext(ctx, prefix+rebind(db.dialect, q), args...)
+	if err != nil {
+		return "", fmt.Errorf("store: explain claim: %w", err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", fmt.Errorf("store: explain claim: %w", err)
+		}
+		fmt.Fprintln(&b, vals[len(vals)-1])
+	}
+	return b.String(), rows.Err()
+}
+
+// Analyze refreshes the planner's statistics of a table (PostgreSQL; SQLite runs ANALYZE too).
+func (t *Tx) Analyze(ctx context.Context, table string) error {
+	if _, err := t.exec(ctx, `ANALYZE `+table); err != nil {
+		return fmt.Errorf("store: analyze %s: %w", table, err)
+	}
+	return nil
 }

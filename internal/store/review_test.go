@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -209,5 +212,55 @@ func TestPauseMovesDeadlines(t *testing.T) {
 		if err != nil || len(ps) != 1 || ps[0].EndedAt == nil || ps[0].AnswerID != "msg_3" {
 			t.Errorf("pauses = %+v, %v", ps, err)
 		}
+	})
+}
+
+// TestClaimAtScale fills the queue with SIGAP_CLAIM_BENCH open cases (e.g.
+// 1000000) and times claims one by one, each its own committed transaction,
+// as a reviewer's request runs. It logs p50/p99 and the query plan; it asserts
+// no timings. Figures are in docs/benchmarks/review.md.
+func TestClaimAtScale(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("SIGAP_CLAIM_BENCH"))
+	if n <= 0 {
+		t.Skip("set SIGAP_CLAIM_BENCH=1000000 to fill the queue and time claims")
+	}
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		start := time.Now()
+		const perTx = 50_000
+		for done := 0; done < n; done += perTx {
+			k := min(perTx, n-done)
+			if err := db.Write(ctx, func(tx *store.Tx) error {
+				return tx.InsertSyntheticCases(ctx, fmt.Sprintf("case_b%07d_", done/perTx), k, t0, uint64(done+1))
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Logf("%s: inserted %d open cases in %v", e.Name, n, time.Since(start).Round(time.Millisecond))
+		if db.Dialect() == store.Postgres {
+			// Fresh statistics, as autovacuum would have them on a live system.
+			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.Analyze(ctx, "cases") }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		plan, err := db.ExplainClaim(ctx, store.ClaimFilter{}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s plan:\n%s", e.Name, plan)
+		const claims = 2000
+		lat := make([]time.Duration, 0, claims)
+		now := t0.Add(time.Minute)
+		for i := range claims {
+			s := time.Now()
+			if lc := claim(t, db, fmt.Sprintf("r%d", i%50), now, store.ClaimFilter{}); lc == nil {
+				t.Fatal("queue ran dry")
+			}
+			lat = append(lat, time.Since(s))
+		}
+		slices.Sort(lat)
+		t.Logf("%s: %d claims over %d open cases: p50 %v, p90 %v, p99 %v, max %v", e.Name, claims, n,
+			lat[claims/2], lat[claims*9/10], lat[claims*99/100], lat[claims-1])
 	})
 }

@@ -4,6 +4,11 @@
 -- decision waiting for a second reviewer holds the lease until it is settled.
 ALTER TABLE cases ADD COLUMN lease_holder TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN lease_expires_at BIGINT NOT NULL DEFAULT 0;
+-- The queue proper: open cases nobody holds, in claim order. Leased cases
+-- leave it, so a claim never walks past the cases other reviewers hold; an
+-- expired lease is swept back (lease_holder = '') by the next claim.
+CREATE INDEX cases_waiting ON cases(lane_rank, due_at) WHERE state = 'open' AND lease_holder = '';
+CREATE INDEX cases_leased ON cases(lease_expires_at) WHERE state = 'open' AND lease_holder <> '';
 CREATE TABLE decisions (
     id TEXT PRIMARY KEY,
     case_id TEXT NOT NULL REFERENCES cases(id),
@@ -105,5 +110,7 @@ DROP TABLE clock_pauses;
 DROP TABLE messages;
 DROP TABLE decisions;
 DROP INDEX cases_channel;
+DROP INDEX cases_leased;
+DROP INDEX cases_waiting;
 ALTER TABLE cases DROP COLUMN lease_expires_at;
 ALTER TABLE cases DROP COLUMN lease_holder;
