@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Contact is one of the platform's points of contact in a jurisdiction.
+type Contact struct {
+	ID           string    `json:"id"`
+	Jurisdiction string    `json:"jurisdiction"`
+	Role         string    `json:"role"`
+	Name         string    `json:"name"`
+	Email        string    `json:"email,omitempty"`
+	Phone        string    `json:"phone,omitempty"`
+	Webhook      bool      `json:"webhook"`
+	Languages    []string  `json:"languages"`
+	TimeZone     string    `json:"time_zone"`
+	Position     int       `json:"position"`
+	Days         []int     `json:"days"`
+	ShiftStart   string    `json:"shift_start,omitempty"`
+	ShiftEnd     string    `json:"shift_end,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+const contactCols = `id, jurisdiction, role, name, email, phone, webhook, languages, time_zone, position, days, shift_start, shift_end, created_at`
+
+func scanContact(s interface{ Scan(...any) error }) (*Contact, error) {
+	var c Contact
+	var langs, days string
+	var created int64
+	if err := s.Scan(&c.ID, &c.Jurisdiction, &c.Role, &c.Name, &c.Email, &c.Phone, &c.Webhook, &langs, &c.TimeZone, &c.Position,
+		&days, &c.ShiftStart, &c.ShiftEnd, &created); err != nil {
+		return nil, err
+	}
+	_ = json.Unmarshal([]byte(langs), &c.Languages)
+	_ = json.Unmarshal([]byte(days), &c.Days)
+	if c.Languages == nil {
+		c.Languages = []string{}
+	}
+	if c.Days == nil {
+		c.Days = []int{}
+	}
+	c.CreatedAt = fromMS(created)
+	return &c, nil
+}
+
+// InsertContact adds a contact.
+func (t *Tx) InsertContact(ctx context.Context, c *Contact) error {
+	langs, _ := json.Marshal(c.Languages)
+	days, _ := json.Marshal(c.Days)
+	if _, err := t.exec(ctx, `INSERT INTO contacts (`+contactCols+`) VALUES (`+placeholders(14)+`)`,
+		c.ID, c.Jurisdiction, c.Role, c.Name, c.Email, c.Phone, c.Webhook, string(langs), c.TimeZone, c.Position, string(days),
+		c.ShiftStart, c.ShiftEnd, ms(c.CreatedAt)); err != nil {
+		return fmt.Errorf("store: contact: %w", err)
+	}
+	return nil
+}
+
+// RemoveContact retires a contact (kept for the record of past alerts).
+func (t *Tx) RemoveContact(ctx context.Context, id string, now time.Time) error {
+	res, err := t.exec(ctx, `UPDATE contacts SET removed_at = ? WHERE id = ? AND removed_at IS NULL`, ms(now), id)
+	if err != nil {
+		return fmt.Errorf("store: remove contact %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: contact %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// Contacts lists the current contacts of a jurisdiction ("" for all), by role and position.
+func (db *DB) Contacts(ctx context.Context, jurisdiction string) ([]*Contact, error) {
+	rows, err := db.query(ctx, `SELECT `+contactCols+` FROM contacts WHERE removed_at IS NULL AND (? = '' OR jurisdiction = ?)
+		ORDER BY jurisdiction, role, position, id`, jurisdiction, jurisdiction)
+	if err != nil {
+		return nil, fmt.Errorf("store: contacts: %w", err)
+	}
+	return collectContacts(rows)
+}
+
+// Contacts lists the current contacts of a jurisdiction inside the transaction.
+func (t *Tx) Contacts(ctx context.Context, jurisdiction string) ([]*Contact, error) {
+	rows, err := t.query(ctx, `SELECT `+contactCols+` FROM contacts WHERE removed_at IS NULL AND (? = '' OR jurisdiction = ?)
+		ORDER BY jurisdiction, role, position, id`, jurisdiction, jurisdiction)
+	if err != nil {
+		return nil, fmt.Errorf("store: contacts: %w", err)
+	}
+	return collectContacts(rows)
+}
+
+func collectContacts(rows *sql.Rows) ([]*Contact, error) {
+	defer rows.Close()
+	var out []*Contact
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: contacts: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Contact reads one contact (also a removed one, for past alerts).
+func (db *DB) Contact(ctx context.Context, id string) (*Contact, error) {
+	c, err := scanContact(db.queryRow(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: contact %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: contact %s: %w", id, err)
+	}
+	return c, nil
+}

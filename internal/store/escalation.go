@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Timer kinds.
+const (
+	TimerDeadline = "deadline" // alerts at fractions of a notice's clock
+	TimerUnopened = "unopened" // an urgent order nobody has opened yet
+)
+
+// Timer is one escalation timer: the next instant a notice's clock needs attention.
+type Timer struct {
+	NoticeID string
+	Kind     string
+	Step     int
+	Fraction float64
+	NextAt   time.Time
+}
+
+// SetEscalationConfig sets the first alert fraction and the unopened-order
+// delay that new notices' timers start from.
+func (t *Tx) SetEscalationConfig(ctx context.Context, firstFraction float64, unopened time.Duration) error {
+	if _, err := t.exec(ctx, `UPDATE escalation_config SET first_fraction = ?, unopened_ms = ? WHERE id = 1`,
+		firstFraction, unopened.Milliseconds()); err != nil {
+		return fmt.Errorf("store: escalation config: %w", err)
+	}
+	return nil
+}
+
+// NextTimerAt is the earliest timer (zero when none is set); it reads one
+// index entry however many clocks are open.
+func (db *DB) NextTimerAt(ctx context.Context) (time.Time, error) {
+	var v sql.NullInt64
+	if err := db.queryRow(ctx, `SELECT MIN(next_at) FROM escalation_timers WHERE next_at IS NOT NULL`).Scan(&v); err != nil {
+		return time.Time{}, fmt.Errorf("store: next timer: %w", err)
+	}
+	if !v.Valid {
+		return time.Time{}, nil
+	}
+	return fromMS(v.Int64), nil
+}
+
+// DueTimers lists up to n timers due at now, earliest first.
+func (t *Tx) DueTimers(ctx context.Context, now time.Time, n int) ([]Timer, error) {
+	rows, err := t.query(ctx, `SELECT notice_id, kind, step, fraction, next_at FROM escalation_timers
+		WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?`, ms(now), n)
+	if err != nil {
+		return nil, fmt.Errorf("store: due timers: %w", err)
+	}
+	defer rows.Close()
+	var out []Timer
+	for rows.Next() {
+		var tm Timer
+		var next int64
+		if err := rows.Scan(&tm.NoticeID, &tm.Kind, &tm.Step, &tm.Fraction, &next); err != nil {
+			return nil, fmt.Errorf("store: due timers: %w", err)
+		}
+		tm.NextAt = fromMS(next)
+		out = append(out, tm)
+	}
+	return out, rows.Err()
+}
+
+// SetTimer moves a timer on; a nil next parks it (a paused clock's due_at
+// change wakes a deadline timer again).
+func (t *Tx) SetTimer(ctx context.Context, noticeID, kind string, step int, fraction float64, next *time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE escalation_timers SET step = ?, fraction = ?, next_at = ? WHERE notice_id = ? AND kind = ?`,
+		step, fraction, msPtr(next), noticeID, kind); err != nil {
+		return fmt.Errorf("store: timer %s/%s: %w", noticeID, kind, err)
+	}
+	return nil
+}
+
+// DeleteTimer drops a timer whose clock is closed.
+func (t *Tx) DeleteTimer(ctx context.Context, noticeID, kind string) error {
+	if _, err := t.exec(ctx, `DELETE FROM escalation_timers WHERE notice_id = ? AND kind = ?`, noticeID, kind); err != nil {
+		return fmt.Errorf("store: timer %s/%s: %w", noticeID, kind, err)
+	}
+	return nil
+}
+
+// ClockPaused reports whether a notice's clock is paused for a clarification.
+func (t *Tx) ClockPaused(ctx context.Context, noticeID string) (bool, error) {
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM clock_pauses WHERE notice_id = ? AND ended_at IS NULL`, noticeID).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: clock pause %s: %w", noticeID, err)
+	}
+	return n > 0, nil
+}
+
+// NoticeOpened reports whether a reviewer has opened (claimed) any case of a
+// notice, or the notice has moved past received.
+func (t *Tx) NoticeOpened(ctx context.Context, noticeID string) (bool, error) {
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM notice_subjects ns JOIN cases c ON c.id = ns.case_id
+		WHERE ns.notice_id = ? AND (c.lease_holder <> '' OR c.state <> 'open'
+			OR EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.type = 'case.claimed'))`, noticeID).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: notice opened %s: %w", noticeID, err)
+	}
+	return n > 0, nil
+}
+
+// OpenCasesOfNotice lists the IDs of a notice's open cases.
+func (t *Tx) OpenCasesOfNotice(ctx context.Context, noticeID string) ([]string, error) {
+	rows, err := t.query(ctx, `SELECT DISTINCT c.id FROM notice_subjects ns JOIN cases c ON c.id = ns.case_id
+		WHERE ns.notice_id = ? AND c.state = 'open' ORDER BY c.id`, noticeID)
+	if err != nil {
+		return nil, fmt.Errorf("store: open cases of %s: %w", noticeID, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: open cases of %s: %w", noticeID, err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// RaiseCaseRank lowers an open case's lane_rank to at most rank (the queue
+// takes the lowest rank first), so an escalated case moves up its queue.
+func (t *Tx) RaiseCaseRank(ctx context.Context, caseID string, rank int) error {
+	if _, err := t.exec(ctx, `UPDATE cases SET lane_rank = ? WHERE id = ? AND state = 'open' AND lane_rank > ?`, rank, caseID, rank); err != nil {
+		return fmt.Errorf("store: case rank %s: %w", caseID, err)
+	}
+	return nil
+}
+
+// Alert kinds.
+const (
+	AlertDeadline   = "deadline"
+	AlertBreach     = "breach"
+	AlertUnopened   = "unopened"
+	AlertDeadLetter = "dead_letter"
+)
+
+// Alert is one alert to a person on call (or, with no contact, to the log).
+type Alert struct {
+	ID        string     `json:"id"`
+	At        time.Time  `json:"at"`
+	Kind      string     `json:"kind"`
+	NoticeID  string     `json:"notice_id,omitempty"`
+	CaseID    string     `json:"case_id,omitempty"`
+	Fraction  float64    `json:"fraction,omitempty"`
+	DueAt     *time.Time `json:"due_at,omitempty"`
+	ContactID string     `json:"contact_id,omitempty"`
+	Detail    string     `json:"detail,omitempty"`
+	State     string     `json:"state"`
+	SentAt    *time.Time `json:"sent_at,omitempty"`
+}
+
+const alertCols = `id, at, kind, notice_id, case_id, fraction, due_at, contact_id, detail, state, sent_at`
+
+func scanAlert(s interface{ Scan(...any) error }) (*Alert, error) {
+	var a Alert
+	var at int64
+	var due, sent sql.NullInt64
+	if err := s.Scan(&a.ID, &at, &a.Kind, &a.NoticeID, &a.CaseID, &a.Fraction, &due, &a.ContactID, &a.Detail, &a.State, &sent); err != nil {
+		return nil, err
+	}
+	a.At, a.DueAt, a.SentAt = fromMS(at), timePtr(due), timePtr(sent)
+	return &a, nil
+}
+
+// InsertAlert records an alert.
+func (t *Tx) InsertAlert(ctx context.Context, a *Alert) error {
+	if _, err := t.exec(ctx, `INSERT INTO alerts (`+alertCols+`) VALUES (`+placeholders(11)+`) ON CONFLICT DO NOTHING`,
+		a.ID, ms(a.At), a.Kind, a.NoticeID, a.CaseID, a.Fraction, msPtr(a.DueAt), a.ContactID, a.Detail, a.State, msPtr(a.SentAt)); err != nil {
+		return fmt.Errorf("store: alert: %w", err)
+	}
+	return nil
+}
+
+// SetAlertState records an alert's delivery outcome.
+func (t *Tx) SetAlertState(ctx context.Context, id, state string, at time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE alerts SET state = ?, sent_at = ? WHERE id = ?`, state, ms(at), id); err != nil {
+		return fmt.Errorf("store: alert %s: %w", id, err)
+	}
+	return nil
+}
+
+// Alert reads one alert.
+func (db *DB) Alert(ctx context.Context, id string) (*Alert, error) {
+	a, err := scanAlert(db.queryRow(ctx, `SELECT `+alertCols+` FROM alerts WHERE id = ?`, id))
+	if err == sql.ErrNoRows {
+		return nil, fmt.Errorf("store: alert %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: alert %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// Alerts lists alerts, newest first, of one notice or ("") all.
+func (db *DB) Alerts(ctx context.Context, noticeID, before string, limit int) ([]*Alert, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := db.query(ctx, `SELECT `+alertCols+` FROM alerts WHERE (? = '' OR notice_id = ?) AND (? = '' OR id < ?)
+		ORDER BY id DESC LIMIT `+fmt.Sprint(limit), noticeID, noticeID, before, before)
+	if err != nil {
+		return nil, fmt.Errorf("store: alerts: %w", err)
+	}
+	defer rows.Close()
+	var out []*Alert
+	for rows.Next() {
+		a, err := scanAlert(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: alerts: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Evidence is the platform's preserved copy of removed content: a reference
+// to its snapshot and the snapshot's hash, kept until KeepUntil (or a later
+// legal hold) and then purged.
+type Evidence struct {
+	ID          string     `json:"id"`
+	ActionID    string     `json:"action_id"`
+	CaseID      string     `json:"case_id,omitempty"`
+	SnapshotRef string     `json:"snapshot_ref,omitempty"`
+	SHA256      string     `json:"sha256,omitempty"`
+	PreservedAt time.Time  `json:"preserved_at"`
+	KeepUntil   time.Time  `json:"keep_until"`
+	HoldUntil   *time.Time `json:"hold_until,omitempty"`
+	HoldBy      string     `json:"hold_by,omitempty"`
+	HoldReason  string     `json:"hold_reason,omitempty"`
+	PurgedAt    *time.Time `json:"purged_at,omitempty"`
+}
+
+const evidenceCols = `id, action_id, case_id, snapshot_ref, sha256, preserved_at, keep_until, hold_until, hold_by, hold_reason, purged_at`
+
+func scanEvidence(s interface{ Scan(...any) error }) (*Evidence, error) {
+	var e Evidence
+	var pres, keep int64
+	var hold, purged sql.NullInt64
+	if err := s.Scan(&e.ID, &e.ActionID, &e.CaseID, &e.SnapshotRef, &e.SHA256, &pres, &keep, &hold, &e.HoldBy, &e.HoldReason, &purged); err != nil {
+		return nil, err
+	}
+	e.PreservedAt, e.KeepUntil, e.HoldUntil, e.PurgedAt = fromMS(pres), fromMS(keep), timePtr(hold), timePtr(purged)
+	return &e, nil
+}
+
+// InsertEvidence records preserved evidence once per action (false when it already was).
+func (t *Tx) InsertEvidence(ctx context.Context, e *Evidence) (bool, error) {
+	res, err := t.exec(ctx, `INSERT INTO evidence (`+evidenceCols+`) VALUES (`+placeholders(11)+`) ON CONFLICT DO NOTHING`,
+		e.ID, e.ActionID, e.CaseID, e.SnapshotRef, e.SHA256, ms(e.PreservedAt), ms(e.KeepUntil), msPtr(e.HoldUntil), e.HoldBy, e.HoldReason, msPtr(e.PurgedAt))
+	if err != nil {
+		return false, fmt.Errorf("store: evidence: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+func evidenceErr(id string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: evidence %s: %w", id, ErrNotFound)
+	}
+	return fmt.Errorf("store: evidence %s: %w", id, err)
+}
+
+// Evidence reads one evidence record.
+func (db *DB) Evidence(ctx context.Context, id string) (*Evidence, error) {
+	e, err := scanEvidence(db.queryRow(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id))
+	if err != nil {
+		return nil, evidenceErr(id, err)
+	}
+	return e, nil
+}
+
+// LockEvidence reads one evidence record inside the transaction.
+func (t *Tx) LockEvidence(ctx context.Context, id string) (*Evidence, error) {
+	e, err := scanEvidence(t.queryRow(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`+t.forUpdate(), id))
+	if err != nil {
+		return nil, evidenceErr(id, err)
+	}
+	return e, nil
+}
+
+// EvidenceList lists evidence, newest first, of one case or ("") all.
+func (db *DB) EvidenceList(ctx context.Context, caseID, before string, limit int) ([]*Evidence, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := db.query(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE (? = '' OR case_id = ?) AND (? = '' OR id < ?)
+		ORDER BY id DESC LIMIT `+fmt.Sprint(limit), caseID, caseID, before, before)
+	if err != nil {
+		return nil, fmt.Errorf("store: evidence list: %w", err)
+	}
+	defer rows.Close()
+	var out []*Evidence
+	for rows.Next() {
+		e, err := scanEvidence(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: evidence list: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// HoldEvidence sets a legal hold until a time.
+func (t *Tx) HoldEvidence(ctx context.Context, id string, until time.Time, by, reason string) error {
+	if _, err := t.exec(ctx, `UPDATE evidence SET hold_until = ?, hold_by = ?, hold_reason = ? WHERE id = ?`, ms(until), by, reason, id); err != nil {
+		return fmt.Errorf("store: hold evidence %s: %w", id, err)
+	}
+	return nil
+}
+
+// PurgeEvidence drops the snapshot reference and hash, keeping the record that they were kept and purged.
+func (t *Tx) PurgeEvidence(ctx context.Context, id string, now time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE evidence SET snapshot_ref = '', sha256 = '', purged_at = ? WHERE id = ? AND purged_at IS NULL`, ms(now), id); err != nil {
+		return fmt.Errorf("store: purge evidence %s: %w", id, err)
+	}
+	return nil
+}
+
+// NoticeOrgsOfCase lists the orgs that sent notices on a case (who may hold its evidence).
+func (db *DB) NoticeOrgsOfCase(ctx context.Context, caseID string) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT DISTINCT n.org_id FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id WHERE ns.case_id = ?`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: notice orgs: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			return nil, fmt.Errorf("store: notice orgs: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Job states.
+const (
+	JobAvailable = "available"
+	JobRunning   = "running"
+	JobDone      = "done"
+	JobDead      = "dead"
+)
+
+// JobRow is one row of the durable job queue.
+type JobRow struct {
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"`
+	Key       string    `json:"key"`
+	Payload   string    `json:"payload"`
+	State     string    `json:"state"`
+	Attempts  int       `json:"attempts"`
+	RunAt     time.Time `json:"run_at"`
+	CreatedAt time.Time `json:"created_at"`
+	// RetryFrom restarts the dead-letter clock after an operator's retry.
+	RetryFrom  *time.Time `json:"retry_from,omitempty"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	LastError  string     `json:"last_error,omitempty"`
+}
+
+const jobCols = `id, kind, key, payload, state, attempts, run_at, created_at, retry_from, finished_at, last_error`
+
+func scanJob(s interface{ Scan(...any) error }) (*JobRow, error) {
+	var j JobRow
+	var run, created int64
+	var retry, fin sql.NullInt64
+	if err := s.Scan(&j.ID, &j.Kind, &j.Key, &j.Payload, &j.State, &j.Attempts, &run, &created, &retry, &fin, &j.LastError); err != nil {
+		return nil, err
+	}
+	j.RunAt, j.CreatedAt, j.RetryFrom, j.FinishedAt = fromMS(run), fromMS(created), timePtr(retry), timePtr(fin)
+	return &j, nil
+}
+
+// EnqueueJob adds a job unless one with the same key exists (then it does
+// nothing and reports false): enqueueing is idempotent by key.
+func (t *Tx) EnqueueJob(ctx context.Context, j JobRow) (bool, error) {
+	res, err := t.exec(ctx, `INSERT INTO jobs (id, kind, key, payload, state, attempts, run_at, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+		ON CONFLICT DO NOTHING`, j.ID, j.Kind, j.Key, j.Payload, JobAvailable, ms(j.RunAt), ms(j.CreatedAt))
+	if err != nil {
+		return false, fmt.Errorf("store: enqueue job %s: %w", j.Key, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// LeaseJobs takes up to n jobs that are due (available, or running with an
+// expired lease), marks them running until leaseUntil and counts the attempt.
+// On PostgreSQL concurrent leasers skip each other's rows (SKIP LOCKED).
+func (t *Tx) LeaseJobs(ctx context.Context, now, leaseUntil time.Time, n int) ([]*JobRow, error) {
+	inner := `SELECT id FROM jobs WHERE state IN ('available', 'running') AND run_at <= ? ORDER BY run_at LIMIT ?`
+	if t.dialect == Postgres {
+		inner += ` FOR UPDATE SKIP LOCKED`
+	}
+	rows, err := t.query(ctx, `UPDATE jobs SET state = 'running', run_at = ?, attempts = attempts + 1
+		WHERE id IN (`+inner+`) RETURNING `+jobCols, ms(leaseUntil), ms(now), n)
+	if err != nil {
+		return nil, fmt.Errorf("store: lease jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []*JobRow
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: lease jobs: %w", err)
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// ErrLeaseLost is returned when a job was taken over (its lease expired and
+// another worker leased it) before this worker settled it.
+var ErrLeaseLost = errors.New("store: job lease lost")
+
+// FinishJob settles a leased job attempt: state done, dead, or available
+// again at runAt. attempt must be the attempt count the lease returned.
+func (t *Tx) FinishJob(ctx context.Context, jobID string, attempt int, state string, runAt, now time.Time, lastErr string) error {
+	var fin any
+	if state == JobDone || state == JobDead {
+		fin = ms(now)
+	}
+	res, err := t.exec(ctx, `UPDATE jobs SET state = ?, run_at = ?, finished_at = ?, last_error = ?
+		WHERE id = ? AND attempts = ? AND state = 'running'`, state, ms(runAt), fin, lastErr, jobID, attempt)
+	if err != nil {
+		return fmt.Errorf("store: finish job %s: %w", jobID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: finish job %s: %w", jobID, ErrLeaseLost)
+	}
+	return nil
+}
+
+// RetryJob makes a job (typically dead) run again now, restarting its
+// dead-letter clock.
+func (t *Tx) RetryJob(ctx context.Context, key string, now time.Time) error {
+	res, err := t.exec(ctx, `UPDATE jobs SET state = 'available', run_at = ?, retry_from = ?, finished_at = NULL WHERE key = ? AND state <> 'running'`,
+		ms(now), ms(now), key)
+	if err != nil {
+		return fmt.Errorf("store: retry job %s: %w", key, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: retry job %s: %w", key, ErrNotFound)
+	}
+	return nil
+}
+
+// NextJobAt is the earliest instant a job becomes due (zero when none waits).
+func (db *DB) NextJobAt(ctx context.Context) (time.Time, error) {
+	var v sql.NullInt64
+	if err := db.queryRow(ctx, `SELECT MIN(run_at) FROM jobs WHERE state IN ('available', 'running')`).Scan(&v); err != nil {
+		return time.Time{}, fmt.Errorf("store: next job: %w", err)
+	}
+	if !v.Valid {
+		return time.Time{}, nil
+	}
+	return fromMS(v.Int64), nil
+}
+
+// JobByKey reads one job.
+func (db *DB) JobByKey(ctx context.Context, key string) (*JobRow, error) {
+	j, err := scanJob(db.queryRow(ctx, `SELECT `+jobCols+` FROM jobs WHERE key = ?`, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: job %s: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: job %s: %w", key, err)
+	}
+	return j, nil
+}
+
+// JobCounts counts jobs by state.
+func (db *DB) JobCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := db.query(ctx, `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("store: job counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("store: job counts: %w", err)
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
+
+// PurgeDoneJobs deletes jobs finished (done) before cutoff, at most limit of them.
+func (t *Tx) PurgeDoneJobs(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
+	res, err := t.exec(ctx, `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'done' AND finished_at < ? LIMIT ?)`, ms(cutoff), limit)
+	if err != nil {
+		return 0, fmt.Errorf("store: purge jobs: %w", err)
+	}
+	return res.RowsAffected()
+}
