@@ -34,6 +34,7 @@ var commands = map[string]command{
 	"user":        {runUser, "create portal users and print their one-time set-password links"},
 	"bank":        {runBank, "create, list, import and export hash banks (sigap bank --help)"},
 	"scan":        {runScan, "scan a file of posts (NDJSON) against every bank and list"},
+	"log":         {runLog, "verify the transparency log: checkpoints, consistency, every event (sigap log verify --help)"},
 }
 
 // errUsage marks errors that already printed usage.

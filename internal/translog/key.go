@@ -35,6 +35,10 @@ func GenerateKey(dir, origin string) (Key, error) {
 	if err != nil {
 		return Key{}, fmt.Errorf("translog: generate key for origin %q: %w (an origin is like example.org/log: no spaces, no +)", origin, err)
 	}
+	k, err := ParseSignerKey(skey)
+	if err != nil {
+		return Key{}, fmt.Errorf("translog: origin %q cannot name a log (use one like example.org/log: no spaces, no +)", origin)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Key{}, fmt.Errorf("translog: %w", err)
 	}
@@ -50,7 +54,7 @@ func GenerateKey(dir, origin string) (Key, error) {
 	if err := f.Close(); err != nil {
 		return Key{}, fmt.Errorf("translog: write %s: %w", path, err)
 	}
-	return ParseSignerKey(skey)
+	return k, nil
 }
 
 // LoadOrCreateKey reads dir/log-signing.key, creating it for DefaultOrigin on first start.
