@@ -68,6 +68,7 @@ func (s *Service) Submit(ctx context.Context, caller org.Caller, defaultRegime s
 		TerritorialScope: req.TerritorialScope, Language: req.Language, Evidence: req.Evidence, Contact: req.Contact,
 		GoodFaith: req.GoodFaith, Status: notice.StatusReceived, ReceivedAt: now, DueAt: now.Add(req.SLA.Within),
 		BodySHA256: bodyHash, IdempotencyKey: idempotencyKey, Subjects: req.Subjects, SubjectCount: len(req.Subjects),
+		InformUploaderAfter: req.InformUploaderAfter,
 	}
 	subjects := make([]string, len(n.Subjects))
 	for i, sub := range n.Subjects {

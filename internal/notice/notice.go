@@ -114,6 +114,8 @@ type Notice struct {
 	SubjectCount     int             `json:"subject_count"`
 	Subjects         []Subject       `json:"subjects,omitempty"`
 	LogIndex         *int64          `json:"log_index,omitempty"` // of the notice.received event, once stored
+	// InformUploaderAfter holds back the statement of reasons to the uploader until then (set by authorities only).
+	InformUploaderAfter *time.Time `json:"inform_uploader_after,omitempty"`
 }
 
 // Case gathers every notice about one canonical subject while it is open.

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/org"
@@ -65,13 +66,15 @@ type Request struct {
 	Contact          *Contact
 	GoodFaith        bool
 	SLA              policy.SLA
+	// InformUploaderAfter is an authority's "do not inform the uploader until" date (TCO Art. 11).
+	InformUploaderAfter *time.Time
 }
 
 // wire is the request body with every field raw, so each can fail on its own.
 type wire map[string]json.RawMessage
 
 var knownFields = []string{"kind", "regime", "category", "subjects", "explanation", "legal_basis", "reference",
-	"urgent", "requested_action", "territorial_scope", "language", "evidence", "contact", "good_faith"}
+	"urgent", "requested_action", "territorial_scope", "language", "evidence", "contact", "good_faith", "inform_uploader_after"}
 
 var (
 	territoryRe = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -133,6 +136,7 @@ func Parse(body []byte, caller org.Caller, defaultRegime string, p *policy.Polic
 		v.add("regime", "unknown_value", fmt.Sprintf("unknown regime %q; known regimes: %s", r.Regime, strings.Join(p.RegimeNames(), ", ")))
 	}
 	v.kindFor(r, caller)
+	v.informAfter(w, r)
 	v.scope(w, r, regime)
 	v.evidence(w, r)
 	v.contact(w, r)
@@ -199,6 +203,25 @@ func (v *validator) boolean(w wire, field string, dst *bool) {
 	if err := json.Unmarshal(raw, dst); err != nil {
 		v.add(field, "wrong_type", field+" must be true or false")
 	}
+}
+
+// informAfter reads an authority's hold on informing the uploader; only authorities may set one.
+func (v *validator) informAfter(w wire, r *Request) {
+	raw, ok := w["inform_uploader_after"]
+	if !ok || string(raw) == "null" {
+		return
+	}
+	var t time.Time
+	if err := json.Unmarshal(raw, &t); err != nil {
+		v.add("inform_uploader_after", "wrong_type", "inform_uploader_after must be an RFC 3339 time such as 2026-12-31T00:00:00Z")
+		return
+	}
+	if r.Kind != KindOrder && r.Kind != KindReferral {
+		v.add("inform_uploader_after", "not_allowed", "only an authority's order or referral may hold back informing the uploader")
+		return
+	}
+	t = t.UTC().Truncate(time.Millisecond)
+	r.InformUploaderAfter = &t
 }
 
 // kindFor checks the notice kind against who sends it and the fields each kind requires.

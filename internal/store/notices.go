@@ -41,6 +41,11 @@ func (t *Tx) InsertNotice(ctx context.Context, n *notice.Notice) error {
 	if err := t.attachCases(ctx, n); err != nil {
 		return err
 	}
+	if n.InformUploaderAfter != nil {
+		if err := t.InsertNoticeHold(ctx, n.ID, *n.InformUploaderAfter); err != nil {
+			return err
+		}
+	}
 	if err := t.insertRows(ctx, "notice_subjects", []string{"notice_id", "position", "url", "subject", "case_id", "new_case"},
 		len(n.Subjects), func(i int, a []any) []any {
 			s := n.Subjects[i]
