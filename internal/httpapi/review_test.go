@@ -397,3 +397,34 @@ func TestAppealWindowAndObjections(t *testing.T) {
 		}
 	})
 }
+
+func TestStatementHeldForTheAuthority(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newReviewEnv(t, eng)
+		until := e.clk.Now().Add(14 * 24 * time.Hour)
+		r := e.json(t, "POST", "/v1/notices", e.authA, map[string]any{"kind": "order", "category": "terrorism",
+			"explanation": "recruitment video", "legal_basis": "UU 5/2018", "subjects": []map[string]string{{"url": "https://t.me/heldchan/3"}},
+			"inform_uploader_after": until.Format(time.RFC3339)})
+		if r.Status != 201 {
+			t.Fatalf("notice with a hold: %d %s", r.Status, r.Body)
+		}
+		// Only an authority's notice may carry a hold.
+		if r := e.json(t, "POST", "/v1/notices", e.rev1, map[string]any{"kind": "report", "category": "terrorism", "good_faith": true,
+			"explanation": "x", "subjects": []map[string]string{{"url": "https://t.me/heldchan/4"}},
+			"inform_uploader_after": until.Format(time.RFC3339)}); r.Status != 422 || !r.problem(t).hasError("inform_uploader_after", "not_allowed") {
+			t.Errorf("report with a hold: %d %s", r.Status, r.Body)
+		}
+		caseID, _ := e.claim(t, e.rev1)
+		r = e.json(t, "POST", "/v1/cases/"+caseID+"/decision", e.rev1, removal())
+		var dec struct{ ID string }
+		r.decode(t, &dec)
+		if r := e.do(t, "GET", "/v1/decisions/"+dec.ID+"/statement?lang=en", e.rev2, nil); r.Status != 409 || r.problem(t).Code != "statement_held" {
+			t.Errorf("statement during the hold: %d %s", r.Status, r.Body)
+		}
+		e.clk.Advance(15 * 24 * time.Hour)
+		if r := e.do(t, "GET", "/v1/decisions/"+dec.ID+"/statement?lang=en", e.rev2, nil); r.Status != 200 {
+			t.Errorf("statement after the hold: %d %s", r.Status, r.Body)
+		}
+	})
+}
