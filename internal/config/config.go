@@ -19,6 +19,17 @@ type Config struct {
 	LogFormat       string
 	LogLevel        string
 	ShutdownTimeout time.Duration
+
+	// AllowPrivateWebhooks lets webhook deliveries go to loopback, private and
+	// link-local addresses (tests, single-host set-ups); off by default so a
+	// registered URL cannot reach the service's own network.
+	AllowPrivateWebhooks bool
+	// SMTPAddr (HOST:PORT) and SMTPFrom send on-call alerts by e-mail.
+	SMTPAddr, SMTPFrom string
+	// JobLease is how long a job worker owns a job before another may take it over.
+	JobLease time.Duration
+	// UnopenedAfter is how long an urgent order may wait unopened before the on-call contact is alerted.
+	UnopenedAfter time.Duration
 }
 
 // Parse reads flags over environment variables over defaults. A flag given on
@@ -40,6 +51,14 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.LogFormat, "log-format", env("SIGAP_LOG_FORMAT", "text"), "log format: text or json (env SIGAP_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("SIGAP_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env SIGAP_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on SIGTERM")
+	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", env("SIGAP_ALLOW_PRIVATE_WEBHOOKS", "") == "1" || env("SIGAP_ALLOW_PRIVATE_WEBHOOKS", "") == "true",
+		"let webhooks go to loopback/private/link-local addresses (env SIGAP_ALLOW_PRIVATE_WEBHOOKS=1)")
+	fs.StringVar(&c.SMTPAddr, "smtp", env("SIGAP_SMTP", ""), "SMTP server HOST:PORT for e-mail alerts to on-call contacts (env SIGAP_SMTP)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SIGAP_SMTP_FROM", "sigap@localhost"), "sender address of e-mail alerts (env SIGAP_SMTP_FROM)")
+	jobLease, _ := time.ParseDuration(env("SIGAP_JOB_LEASE", "30s"))
+	fs.DurationVar(&c.JobLease, "job-lease", jobLease, "how long a background job worker owns a job before another may take it over (env SIGAP_JOB_LEASE)")
+	unopened, _ := time.ParseDuration(env("SIGAP_UNOPENED_AFTER", "15m"))
+	fs.DurationVar(&c.UnopenedAfter, "unopened-after", unopened, "alert on-call when an urgent order is unopened this long (env SIGAP_UNOPENED_AFTER)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}

@@ -7,7 +7,11 @@ import (
 	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/contact"
+	"github.com/sigap/sigap/internal/enforce"
+	"github.com/sigap/sigap/internal/escalate"
 	"github.com/sigap/sigap/internal/intake"
+	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
@@ -16,6 +20,7 @@ import (
 	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/translog"
+	"github.com/sigap/sigap/internal/webhook"
 )
 
 // MaxBody bounds a request body. The largest legitimate one, an order of
@@ -39,6 +44,13 @@ type API struct {
 
 	// TransLog is the transparency log (GET /v1/log/...).
 	TransLog *translog.Log
+
+	// Enforcement and escalation (webhooks, actions, alerts, contacts, evidence).
+	Jobs     *jobs.Queue
+	Webhooks *webhook.Service
+	Enforce  *enforce.Service
+	Escalate *escalate.Service
+	Contacts *contact.Registry
 }
 
 // Handler returns the API's routes, wrapped in logging, metrics and recovery.
@@ -118,6 +130,24 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET /v1/appeals", a.auth(a.listAppeals, filterReaders...))
 	mux.Handle("GET /v1/appeals/{id}", a.auth(a.getAppeal, filterReaders...))
 	mux.Handle("POST /v1/appeals/{id}/decision", a.auth(a.decideAppeal, org.RoleReviewer))
+
+	webhookOwners := []org.Role{org.RoleAdmin, org.RoleAuthority, org.RoleFlagger}
+	confirmers := []org.Role{org.RoleAdmin, org.RoleReviewer} // platform keys only (checked again in handlers)
+	holders := []org.Role{org.RoleAdmin, org.RoleAuthority}
+	mux.Handle("PUT /v1/webhook", a.auth(a.putWebhook, webhookOwners...))
+	mux.Handle("GET /v1/webhook", a.auth(a.getWebhook, webhookOwners...))
+	mux.Handle("GET /v1/webhook/deliveries", a.auth(a.listDeliveries, readers...))
+	mux.Handle("POST /v1/webhook/deliveries/{id}/retry", a.auth(a.retryDelivery, admins...))
+	mux.Handle("GET /v1/actions", a.auth(a.listActions, filterReaders...))
+	mux.Handle("GET /v1/actions/{id}", a.auth(a.getAction, filterReaders...))
+	mux.Handle("POST /v1/actions/{id}/confirm", a.auth(a.confirmAction, confirmers...))
+	mux.Handle("GET /v1/alerts", a.auth(a.listAlerts, filterReaders...))
+	mux.Handle("GET /v1/contacts", a.auth(a.getContacts, readers...))
+	mux.Handle("POST /v1/contacts", a.auth(a.addContact, admins...))
+	mux.Handle("DELETE /v1/contacts/{id}", a.auth(a.removeContact, admins...))
+	mux.Handle("GET /v1/evidence", a.auth(a.listEvidence, filterReaders...))
+	mux.Handle("GET /v1/evidence/{id}", a.auth(a.getEvidence, readers...))
+	mux.Handle("POST /v1/evidence/{id}/hold", a.auth(a.holdEvidence, holders...))
 
 	return a.observe(unmatched(mux))
 }

@@ -16,8 +16,12 @@ import (
 	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/contact"
+	"github.com/sigap/sigap/internal/enforce"
+	"github.com/sigap/sigap/internal/escalate"
 	"github.com/sigap/sigap/internal/httpapi"
 	"github.com/sigap/sigap/internal/intake"
+	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
@@ -27,6 +31,7 @@ import (
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/translog"
 	"github.com/sigap/sigap/internal/web"
+	"github.com/sigap/sigap/internal/webhook"
 )
 
 // Server is a wired sigap service.
@@ -39,6 +44,13 @@ type Server struct {
 	Scanner *scan.Scanner
 	// AdminKey is set on the first start only: the key written to admin.key.
 	AdminKey string
+	// Jobs is the durable job queue; Serve works it. Webhooks, Enforce and
+	// Escalate register their jobs on it; Escalate's timer loop also runs in Serve.
+	Jobs     *jobs.Queue
+	Webhooks *webhook.Service
+	Enforce  *enforce.Service
+	Escalate *escalate.Service
+	Contacts *contact.Registry
 	handler  http.Handler
 	stopScan func()
 	stopLog  func()
@@ -82,6 +94,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	s.API.Review = &review.Service{DB: db, Policy: pol, Clock: clk}
 	s.API.Banks = &bank.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
 	s.API.Lists = &rulelist.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
+	s.Jobs = jobs.New(db, clk, log, jobs.Config{Lease: cfg.JobLease})
+	s.Webhooks = webhook.New(db, clk, s.Jobs, log, webhook.Config{AllowPrivate: cfg.AllowPrivateWebhooks})
+	s.Escalate = escalate.New(db, clk, s.Jobs, log, &contact.Mailer{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom},
+		escalate.Config{Fractions: pol.EscalateAt, Unopened: cfg.UnopenedAfter})
+	s.Enforce = enforce.New(db, clk, s.Jobs, s.Webhooks, log, s.Escalate.AlertTx)
+	s.Contacts = &contact.Registry{DB: db, Clock: clk}
+	s.API.Jobs, s.API.Webhooks, s.API.Enforce, s.API.Escalate, s.API.Contacts = s.Jobs, s.Webhooks, s.Enforce, s.Escalate, s.Contacts
+	if err := s.Escalate.Init(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := s.Scanner.Reload(ctx, true); err != nil {
 		db.Close()
 		return nil, err
@@ -182,6 +205,13 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
+	// The job queue and the escalation timers run while the server serves;
+	// both pick up where the database says they were, after any restart.
+	bgCtx, stopBG := context.WithCancel(context.Background())
+	bgDone := make(chan struct{}, 2)
+	go func() { s.Jobs.Run(bgCtx); bgDone <- struct{}{} }()
+	go func() { s.Escalate.Run(bgCtx); bgDone <- struct{}{} }()
+	defer func() { stopBG(); <-bgDone; <-bgDone }()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
