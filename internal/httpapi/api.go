@@ -10,6 +10,7 @@ import (
 	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/escalate"
+	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/org"
@@ -41,6 +42,8 @@ type API struct {
 	Lists   *rulelist.Service
 	Scanner *scan.Scanner
 	Review  *review.Service
+	// Flaggers runs the trusted flagger programme.
+	Flaggers *flagger.Service
 
 	// TransLog is the transparency log (GET /v1/log/...).
 	TransLog *translog.Log
@@ -78,6 +81,9 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET /v1/orgs", a.auth(a.listOrgs, admins...))
 	mux.Handle("GET /v1/orgs/{org_id}", a.auth(a.getOrg, readers...))
 	mux.Handle("POST /v1/orgs/{org_id}/keys", a.auth(a.createKey, admins...))
+	mux.Handle("PUT /v1/orgs/{org_id}/trust", a.auth(a.putTrust, admins...))
+	mux.Handle("GET /v1/orgs/{org_id}/trust", a.auth(a.getTrust, readers...))
+	mux.Handle("GET /v1/orgs/{org_id}/trust/report", a.auth(a.trustReport, readers...))
 	mux.Handle("POST /v1/orgs/{org_id}/users", a.auth(a.createUser, admins...))
 	mux.Handle("GET /v1/orgs/{org_id}/users", a.auth(a.listUsers, admins...))
 	mux.Handle("GET /v1/me", a.auth(a.me, readers...))

@@ -71,6 +71,13 @@ func (e *env) org(t *testing.T, name, kind string) string {
 	if o.ID == "" || o.Name != name || o.Kind != kind {
 		t.Fatalf("create org answered %+v", o)
 	}
+	if kind == "flagger" {
+		// A new flagger is an applicant; these tests need one that may file notices.
+		r := e.json(t, "PUT", "/v1/orgs/"+o.ID+"/trust", e.admin, map[string]any{"status": "active", "reason": "accredited for the test"})
+		if r.Status != 200 {
+			t.Fatalf("accredit flagger: %d %s", r.Status, r.Body)
+		}
+	}
 	return o.ID
 }
 

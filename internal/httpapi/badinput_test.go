@@ -289,8 +289,8 @@ func badCases() []badCase {
 		// Routes that do not exist.
 		{name: "unknown route", method: "GET", path: "/v1/nope", key: "authority", status: 404, code: "no_route"},
 		{name: "unknown route without a key", method: "GET", path: "/v1/nope", status: 404, code: "no_route"},
-		{name: "unknown method", method: "DELETE", path: "/v1/notices/{N}", key: "admin", status: 404, code: "no_route"},
-		{name: "posting to the keys list", method: "POST", path: "/v1/keys", body: js(map[string]string{}), status: 404, code: "no_route"},
+		{name: "unknown method", method: "DELETE", path: "/v1/notices/{N}", key: "admin", status: 405, code: "method_not_allowed"},
+		{name: "posting to the keys list", method: "POST", path: "/v1/keys", body: js(map[string]string{}), status: 405, code: "method_not_allowed"},
 		{name: "trailing slash", method: "GET", path: "/v1/notices/", key: "authority", status: 404, code: "no_route"},
 	}
 	return cases

@@ -19,6 +19,8 @@ type noticeView struct {
 	OrgID            string            `json:"org_id"`
 	Kind             string            `json:"kind"`
 	Status           string            `json:"status"`
+	Lane             string            `json:"lane"`
+	LaneNote         string            `json:"lane_note,omitempty"`
 	Regime           string            `json:"regime"`
 	Category         string            `json:"category"`
 	ReceivedAt       time.Time         `json:"received_at"`
@@ -50,7 +52,7 @@ type slaView struct {
 }
 
 func viewOf(n *notice.Notice) noticeView {
-	return noticeView{ID: n.ID, OrgID: n.OrgID, Kind: n.Kind, Status: n.Status, Regime: n.Regime, Category: n.Category,
+	return noticeView{ID: n.ID, OrgID: n.OrgID, Kind: n.Kind, Status: n.Status, Lane: n.Lane, LaneNote: n.LaneNote, Regime: n.Regime, Category: n.Category,
 		ReceivedAt: n.ReceivedAt, DueAt: n.DueAt, SLA: slaView{n.Regime, n.Class, policy.FormatDuration(n.Within)},
 		Reference: n.Reference, Explanation: n.Explanation, LegalBasis: n.LegalBasis, Urgent: n.Urgent,
 		RequestedAction: n.RequestedAction, TerritorialScope: n.TerritorialScope, Language: n.Language,

@@ -9,6 +9,7 @@ import (
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/trust"
 )
 
 // Problem is an RFC 9457 problem document, with sigap's machine-readable code.
@@ -56,6 +57,14 @@ func (a *API) errorResponse(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, intake.ErrIdempotencyMismatch):
 		problem(w, http.StatusConflict, "idempotency_mismatch", "Idempotency-Key reused",
 			"this Idempotency-Key was used before with a different body; use a new key for a new notice")
+	case errors.Is(err, trust.ErrNotActive):
+		problem(w, http.StatusForbidden, "flagger_not_active", "Flagger not active",
+			"this organisation's trusted flagger accreditation is not active ("+err.Error()+"); notices are refused until the platform's admin reinstates it")
+	case errors.Is(err, trust.ErrQuota):
+		w.Header().Set("Retry-After", "3600")
+		problem(w, http.StatusTooManyRequests, "quota_exceeded", "Daily quota reached", err.Error()+"; it resets at 00:00 UTC (07:00 WIB)")
+	case errors.Is(err, trust.ErrTransition):
+		problem(w, http.StatusConflict, "invalid_transition", "Invalid status change", err.Error())
 	case errors.Is(err, store.ErrClosed):
 		problem(w, http.StatusServiceUnavailable, "shutting_down", "The service is shutting down", "retry in a moment")
 	default:

@@ -28,6 +28,9 @@ type Service struct {
 	Clock  clock.Clock
 	// OnReceived, when set, is told of each stored notice (metrics); it must not block.
 	OnReceived func(n *notice.Notice)
+	// Gate, when set, may refuse a notice or change its lane inside the
+	// storing transaction (the trusted flagger programme: status, scope, quota).
+	Gate func(ctx context.Context, tx *store.Tx, caller org.Caller, n *notice.Notice) error
 }
 
 // Result is a stored notice and whether this call stored it (false for an idempotent replay).
@@ -92,6 +95,11 @@ func (s *Service) Submit(ctx context.Context, caller org.Caller, defaultRegime s
 				replay = prev
 				return nil
 			case !errors.Is(err, store.ErrNotFound):
+				return err
+			}
+		}
+		if s.Gate != nil {
+			if err := s.Gate(ctx, tx, caller, n); err != nil {
 				return err
 			}
 		}

@@ -88,32 +88,36 @@ type Subject struct {
 
 // Notice is a stored notice.
 type Notice struct {
-	ID               string          `json:"id"`
-	OrgID            string          `json:"org_id"`
-	Kind             string          `json:"kind"`
-	Regime           string          `json:"regime"`
-	Category         string          `json:"category"`
-	Class            string          `json:"class"`
-	Within           time.Duration   `json:"-"`
-	Explanation      string          `json:"explanation"`
-	LegalBasis       string          `json:"legal_basis,omitempty"`
-	Reference        string          `json:"reference,omitempty"`
-	Urgent           bool            `json:"urgent"`
-	RequestedAction  string          `json:"requested_action,omitempty"`
-	TerritorialScope []string        `json:"territorial_scope"`
-	Language         string          `json:"language,omitempty"`
-	Evidence         []Evidence      `json:"evidence,omitempty"`
-	Contact          *Contact        `json:"contact,omitempty"`
-	GoodFaith        bool            `json:"good_faith"`
-	Status           string          `json:"status"`
-	ReceivedAt       time.Time       `json:"received_at"`
-	DueAt            time.Time       `json:"due_at"`
-	BodySHA256       string          `json:"body_sha256"`
-	IdempotencyKey   string          `json:"-"`
-	Receipt          receipt.Receipt `json:"receipt"`
-	SubjectCount     int             `json:"subject_count"`
-	Subjects         []Subject       `json:"subjects,omitempty"`
-	LogIndex         *int64          `json:"log_index,omitempty"` // of the notice.received event, once stored
+	ID               string        `json:"id"`
+	OrgID            string        `json:"org_id"`
+	Kind             string        `json:"kind"`
+	Regime           string        `json:"regime"`
+	Category         string        `json:"category"`
+	Class            string        `json:"class"`
+	Within           time.Duration `json:"-"`
+	Explanation      string        `json:"explanation"`
+	LegalBasis       string        `json:"legal_basis,omitempty"`
+	Reference        string        `json:"reference,omitempty"`
+	Urgent           bool          `json:"urgent"`
+	RequestedAction  string        `json:"requested_action,omitempty"`
+	TerritorialScope []string      `json:"territorial_scope"`
+	Language         string        `json:"language,omitempty"`
+	Evidence         []Evidence    `json:"evidence,omitempty"`
+	Contact          *Contact      `json:"contact,omitempty"`
+	GoodFaith        bool          `json:"good_faith"`
+	Status           string        `json:"status"`
+	// Lane is the review lane this notice asked for; LaneNote says why a
+	// flag went to the standard lane (outside the flagger's trusted scope).
+	Lane           string          `json:"lane"`
+	LaneNote       string          `json:"lane_note,omitempty"`
+	ReceivedAt     time.Time       `json:"received_at"`
+	DueAt          time.Time       `json:"due_at"`
+	BodySHA256     string          `json:"body_sha256"`
+	IdempotencyKey string          `json:"-"`
+	Receipt        receipt.Receipt `json:"receipt"`
+	SubjectCount   int             `json:"subject_count"`
+	Subjects       []Subject       `json:"subjects,omitempty"`
+	LogIndex       *int64          `json:"log_index,omitempty"` // of the notice.received event, once stored
 	// InformUploaderAfter holds back the statement of reasons to the uploader until then (set by authorities only).
 	InformUploaderAfter *time.Time `json:"inform_uploader_after,omitempty"`
 }

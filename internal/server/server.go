@@ -19,6 +19,7 @@ import (
 	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/escalate"
+	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/httpapi"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/jobs"
@@ -92,6 +93,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	s.Scanner = scan.New(db, in, clk, log, scan.Config{})
 	s.API.Scanner = s.Scanner
 	s.API.Review = &review.Service{DB: db, Policy: pol, Clock: clk}
+	s.API.Flaggers = &flagger.Service{DB: db, Clock: clk}
+	in.Gate = s.API.Flaggers.Gate
 	s.API.Banks = &bank.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
 	s.API.Lists = &rulelist.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
 	s.Jobs = jobs.New(db, clk, log, jobs.Config{Lease: cfg.JobLease})

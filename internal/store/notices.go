@@ -14,7 +14,7 @@ import (
 
 const noticeCols = `id, org_id, kind, regime, category, class, within_ms, explanation, legal_basis, reference, urgent,
 	requested_action, territorial_scope, language, evidence, contact, good_faith, status, received_at, due_at,
-	body_sha256, idempotency_key, receipt_key_id, receipt_payload, receipt_signature, subject_count`
+	body_sha256, idempotency_key, receipt_key_id, receipt_payload, receipt_signature, subject_count, lane, lane_note`
 
 // InsertNotice stores a notice, opens or joins a case for each of its subjects
 // (filling in CaseID and NewCase), and appends the timeline events.
@@ -30,11 +30,14 @@ func (t *Tx) InsertNotice(ctx context.Context, n *notice.Notice) error {
 	if n.IdempotencyKey != "" {
 		idem = n.IdempotencyKey
 	}
-	_, err := t.exec(ctx, `INSERT INTO notices (`+noticeCols+`) VALUES (`+placeholders(26)+`)`,
+	if n.Lane == "" {
+		n.Lane = notice.LaneFor(n.Kind)
+	}
+	_, err := t.exec(ctx, `INSERT INTO notices (`+noticeCols+`) VALUES (`+placeholders(28)+`)`,
 		n.ID, n.OrgID, n.Kind, n.Regime, n.Category, n.Class, n.Within.Milliseconds(), n.Explanation, n.LegalBasis,
 		n.Reference, n.Urgent, n.RequestedAction, string(scope), n.Language, string(evidence), contact, n.GoodFaith,
 		n.Status, ms(n.ReceivedAt), ms(n.DueAt), n.BodySHA256, idem, n.Receipt.KeyID, n.Receipt.Payload,
-		n.Receipt.Signature, len(n.Subjects))
+		n.Receipt.Signature, len(n.Subjects), n.Lane, n.LaneNote)
 	if err != nil {
 		return fmt.Errorf("store: insert notice: %w", err)
 	}
@@ -113,7 +116,7 @@ func (t *Tx) attachCases(ctx context.Context, n *notice.Notice) error {
 			return fmt.Errorf("store: find open cases: %w", err)
 		}
 	}
-	lane := notice.LaneFor(n.Kind)
+	lane := n.Lane
 	rank := notice.LaneRank(lane)
 	due, now := ms(n.DueAt), ms(n.ReceivedAt)
 	type newCase struct{ id, subject, kind, channel string }
@@ -190,7 +193,7 @@ func scanNotice(row interface{ Scan(...any) error }) (*notice.Notice, error) {
 	var idem sql.NullString
 	err := row.Scan(&n.ID, &n.OrgID, &n.Kind, &n.Regime, &n.Category, &n.Class, &within, &n.Explanation, &n.LegalBasis,
 		&n.Reference, &n.Urgent, &n.RequestedAction, &scope, &n.Language, &evidence, &contact, &n.GoodFaith, &n.Status,
-		&received, &due, &n.BodySHA256, &idem, &n.Receipt.KeyID, &n.Receipt.Payload, &n.Receipt.Signature, &n.SubjectCount)
+		&received, &due, &n.BodySHA256, &idem, &n.Receipt.KeyID, &n.Receipt.Payload, &n.Receipt.Signature, &n.SubjectCount, &n.Lane, &n.LaneNote)
 	if err != nil {
 		return nil, err
 	}
