@@ -19,7 +19,7 @@ type standing struct {
 	History    []struct{ Kind, Status, Reason string }
 	Accuracy   struct {
 		Notices, Decided, Actioned, Rejected, Reversed int
-		Precision                                       float64
+		Precision                                      float64
 	}
 }
 
