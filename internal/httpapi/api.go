@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"sync"
+
 	"log/slog"
 	"net/http"
 
@@ -44,6 +46,9 @@ type API struct {
 	Review  *review.Service
 	// Flaggers runs the trusted flagger programme.
 	Flaggers *flagger.Service
+
+	limitOnce sync.Once
+	limiter   *orgLimiter
 
 	// TransLog is the transparency log (GET /v1/log/...).
 	TransLog *translog.Log
@@ -156,4 +161,10 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST /v1/evidence/{id}/hold", a.auth(a.holdEvidence, holders...))
 
 	return a.observe(unmatched(mux))
+}
+
+// flaggerLimit is the per-org rate of notices for flagger orgs.
+func (a *API) flaggerLimit() *orgLimiter {
+	a.limitOnce.Do(func() { a.limiter = newOrgLimiter(flaggerRate, flaggerBurst) })
+	return a.limiter
 }

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"github.com/sigap/sigap/internal/org"
+
 	"net/http"
 	"regexp"
 	"slices"
@@ -65,6 +67,12 @@ func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
 	idem := r.Header.Get("Idempotency-Key")
 	if utf8.RuneCountInString(idem) > 255 || strings.ContainsFunc(idem, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		problem(w, http.StatusBadRequest, "invalid_idempotency_key", "Invalid Idempotency-Key", "the Idempotency-Key header must be at most 255 printable characters")
+		return
+	}
+	if c.OrgKind == org.KindFlagger && !a.flaggerLimit().allow(c.OrgID) {
+		w.Header().Set("Retry-After", "1")
+		problem(w, http.StatusTooManyRequests, "rate_limited", "Too many notices",
+			"this flagger is sending faster than 20 notices a second; wait a moment, or send many links in one notice")
 		return
 	}
 	body, err := readBody(r)
