@@ -250,17 +250,27 @@ func TestClaimAtScale(t *testing.T) {
 		}
 		t.Logf("%s plan:\n%s", e.Name, plan)
 		const claims = 2000
+		// lat is the whole request as a caller waits for it (queueing for the
+		// writer, the statements, the commit); inTx is the claim statements alone.
 		lat := make([]time.Duration, 0, claims)
+		inTx := make([]time.Duration, 0, claims)
 		now := t0.Add(time.Minute)
 		for i := range claims {
 			s := time.Now()
-			if lc := claim(t, db, fmt.Sprintf("r%d", i%50), now, store.ClaimFilter{}); lc == nil {
-				t.Fatal("queue ran dry")
+			err := db.Write(ctx, func(tx *store.Tx) error {
+				st := time.Now()
+				_, err := tx.ClaimCase(ctx, fmt.Sprintf("r%d", i%50), now, now.Add(15*time.Minute), store.ClaimFilter{})
+				inTx = append(inTx, time.Since(st))
+				return err
+			})
+			if err != nil {
+				t.Fatalf("claim %d: %v", i, err)
 			}
 			lat = append(lat, time.Since(s))
 		}
 		slices.Sort(lat)
-		t.Logf("%s: %d claims over %d open cases: p50 %v, p90 %v, p99 %v, max %v", e.Name, claims, n,
-			lat[claims/2], lat[claims*9/10], lat[claims*99/100], lat[claims-1])
+		slices.Sort(inTx)
+		t.Logf("%s: %d claims over %d open cases: request p50 %v, p90 %v, p99 %v, max %v; statements alone p50 %v, p99 %v",
+			e.Name, claims, n, lat[claims/2], lat[claims*9/10], lat[claims*99/100], lat[claims-1], inTx[claims/2], inTx[claims*99/100])
 	})
 }
