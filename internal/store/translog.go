@@ -18,6 +18,25 @@ import (
 	"github.com/sigap/sigap/internal/translog/leaf"
 )
 
+// reserveLog returns the first of n new log indexes. On SQLite the single
+// writer holds the database's write lock, so the next index is simply one past
+// the last entry (no extra row to write per commit). PostgreSQL runs several
+// writers: incrementing the log_state row locks it until commit, so indexes
+// are dense and become visible in order.
+func (t *Tx) reserveLog(ctx context.Context, n int64) (int64, error) {
+	var first int64
+	var err error
+	if t.dialect == Postgres {
+		err = t.queryRow(ctx, `UPDATE log_state SET size = size + ? WHERE id = 1 RETURNING size - ?`, n, n).Scan(&first)
+	} else {
+		err = t.queryRow(ctx, `SELECT COALESCE(MAX(log_index), -1) + 1 FROM events`).Scan(&first)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: reserve log indexes: %w", err)
+	}
+	return first, nil
+}
+
 // appendLogged stores events and gives each its transparency-log entry in the
 // same transaction, so no event exists without one. It returns the log index
 // of the first event. The log_state row it increments is locked until commit,
@@ -27,11 +46,10 @@ func (t *Tx) appendLogged(ctx context.Context, evs []notice.Event) (int64, error
 	if n == 0 {
 		return -1, nil
 	}
-	var end int64
-	if err := t.queryRow(ctx, `UPDATE log_state SET size = size + ? WHERE id = 1 RETURNING size`, n).Scan(&end); err != nil {
-		return 0, fmt.Errorf("store: reserve log indexes: %w", err)
+	first, err := t.reserveLog(ctx, n)
+	if err != nil {
+		return 0, err
 	}
-	first := end - n
 	salts := leaf.NewSalts(len(evs))
 	datas := make([]string, len(evs))
 	entries := make([][]byte, len(evs))
@@ -47,16 +65,11 @@ func (t *Tx) appendLogged(ctx context.Context, evs []notice.Event) (int64, error
 		}
 		entries[i] = c
 	}
-	if err := t.insertRows(ctx, "events", []string{"at", "type", "notice_id", "case_id", "org_id", "data", "log_index", "log_salt"}, len(evs),
+	if err := t.insertRows(ctx, "events", []string{"at", "type", "notice_id", "case_id", "org_id", "data", "log_index", "log_entry", "log_salt"}, len(evs),
 		func(i int, a []any) []any {
 			e := evs[i]
-			return append(a, ms(e.At), e.Type, nullable(e.NoticeID), nullable(e.CaseID), nullable(e.OrgID), datas[i], first+int64(i), salts[i])
+			return append(a, ms(e.At), e.Type, nullable(e.NoticeID), nullable(e.CaseID), nullable(e.OrgID), datas[i], first+int64(i), entries[i], salts[i])
 		}); err != nil {
-		return 0, err
-	}
-	if err := t.insertRows(ctx, "log_entries", []string{"idx", "entry"}, len(evs), func(i int, a []any) []any {
-		return append(a, first+int64(i), entries[i])
-	}); err != nil {
 		return 0, err
 	}
 	return first, nil
@@ -65,7 +78,7 @@ func (t *Tx) appendLogged(ctx context.Context, evs []notice.Event) (int64, error
 // LogState returns how many entries the log holds and how many of them have
 // their tree hashes stored.
 func (db *DB) LogState(ctx context.Context) (size, hashed int64, err error) {
-	if err := db.queryRow(ctx, `SELECT size, hashed FROM log_state WHERE id = 1`).Scan(&size, &hashed); err != nil {
+	if err := db.queryRow(ctx, `SELECT (SELECT COALESCE(MAX(log_index), -1) + 1 FROM events), hashed FROM log_state WHERE id = 1`).Scan(&size, &hashed); err != nil {
 		return 0, 0, fmt.Errorf("store: log state: %w", err)
 	}
 	return size, hashed, nil
@@ -73,7 +86,7 @@ func (db *DB) LogState(ctx context.Context) (size, hashed int64, err error) {
 
 // LogEntries returns the entries with indexes in [from, to), in order.
 func (db *DB) LogEntries(ctx context.Context, from, to int64) ([][]byte, error) {
-	rows, err := db.query(ctx, `SELECT idx, entry FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`, from, to)
+	rows, err := db.query(ctx, `SELECT log_index, log_entry FROM events WHERE log_index >= ? AND log_index < ? ORDER BY log_index`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: log entries: %w", err)
 	}
@@ -146,7 +159,7 @@ func (db *DB) LogHashes(ctx context.Context, ids []int64) ([]tlog.Hash, error) {
 // stored-hash index to hash. It fails with ErrConflict when another process
 // stored them first.
 func (t *Tx) StoreLogHashes(ctx context.Context, from, to int64, hashes map[int64]tlog.Hash) error {
-	res, err := t.exec(ctx, `UPDATE log_state SET hashed = ? WHERE id = 1 AND hashed = ? AND size >= ?`, to, from, to)
+	res, err := t.exec(ctx, `UPDATE log_state SET hashed = ? WHERE id = 1 AND hashed = ?`, to, from)
 	if err != nil {
 		return fmt.Errorf("store: log state: %w", err)
 	}
@@ -213,6 +226,7 @@ func (db *DB) NoticeLogIndex(ctx context.Context, noticeID string) (int64, error
 type LoggedEvent struct {
 	Seq      int64
 	LogIndex int64 // -1: the event has no log index
+	Entry    []byte
 	Salt     []byte
 	Leaf     leaf.Event
 }
@@ -220,7 +234,7 @@ type LoggedEvent struct {
 // EachLoggedEvent calls fn for every event, in log-index order (events without
 // one first), reading the rows as stored so an auditor can recompute entries.
 func (db *DB) EachLoggedEvent(ctx context.Context, fn func(LoggedEvent) error) error {
-	rows, err := db.query(ctx, `SELECT seq, at, type, notice_id, case_id, org_id, data, log_index, log_salt FROM events
+	rows, err := db.query(ctx, `SELECT seq, at, type, notice_id, case_id, org_id, data, log_index, log_entry, log_salt FROM events
 		ORDER BY CASE WHEN log_index IS NULL THEN 0 ELSE 1 END, log_index, seq`)
 	if err != nil {
 		return fmt.Errorf("store: events: %w", err)
@@ -230,7 +244,7 @@ func (db *DB) EachLoggedEvent(ctx context.Context, fn func(LoggedEvent) error) e
 		var e LoggedEvent
 		var nid, cid, oid sql.NullString
 		var idx sql.NullInt64
-		if err := rows.Scan(&e.Seq, &e.Leaf.At, &e.Leaf.Type, &nid, &cid, &oid, &e.Leaf.Data, &idx, &e.Salt); err != nil {
+		if err := rows.Scan(&e.Seq, &e.Leaf.At, &e.Leaf.Type, &nid, &cid, &oid, &e.Leaf.Data, &idx, &e.Entry, &e.Salt); err != nil {
 			return fmt.Errorf("store: events: %w", err)
 		}
 		e.Leaf.NoticeID, e.Leaf.CaseID, e.Leaf.OrgID = nid.String, cid.String, oid.String
@@ -239,26 +253,6 @@ func (db *DB) EachLoggedEvent(ctx context.Context, fn func(LoggedEvent) error) e
 			e.LogIndex, e.Leaf.LogIndex = idx.Int64, idx.Int64
 		}
 		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-// EachLogEntry calls fn for every log entry in index order.
-func (db *DB) EachLogEntry(ctx context.Context, fn func(idx int64, entry []byte) error) error {
-	rows, err := db.query(ctx, `SELECT idx, entry FROM log_entries ORDER BY idx`)
-	if err != nil {
-		return fmt.Errorf("store: log entries: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var idx int64
-		var e []byte
-		if err := rows.Scan(&idx, &e); err != nil {
-			return fmt.Errorf("store: log entries: %w", err)
-		}
-		if err := fn(idx, e); err != nil {
 			return err
 		}
 	}
@@ -294,11 +288,10 @@ func (t *Tx) BackfillLog(ctx context.Context) (int, error) {
 	}
 	// Old rows are logged where they are: delete and re-append would change
 	// their seq, which the timeline API shows.
-	var end int64
-	if err := t.queryRow(ctx, `UPDATE log_state SET size = size + ? WHERE id = 1 RETURNING size`, len(evs)).Scan(&end); err != nil {
-		return 0, fmt.Errorf("store: backfill log: %w", err)
+	first, err := t.reserveLog(ctx, int64(len(evs)))
+	if err != nil {
+		return 0, err
 	}
-	first := end - int64(len(evs))
 	salts := leaf.NewSalts(len(evs))
 	for i, e := range evs {
 		c, err := leaf.Commit(salts[i], leaf.Event{LogIndex: first + int64(i), At: ms(e.At), Type: e.Type, NoticeID: e.NoticeID,
@@ -306,10 +299,7 @@ func (t *Tx) BackfillLog(ctx context.Context) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("store: backfill event %d: %w", seqs[i], err)
 		}
-		if _, err := t.exec(ctx, `UPDATE events SET log_index = ?, log_salt = ? WHERE seq = ?`, first+int64(i), salts[i], seqs[i]); err != nil {
-			return 0, fmt.Errorf("store: backfill event %d: %w", seqs[i], err)
-		}
-		if _, err := t.exec(ctx, `INSERT INTO log_entries (idx, entry) VALUES (?, ?)`, first+int64(i), c); err != nil {
+		if _, err := t.exec(ctx, `UPDATE events SET log_index = ?, log_entry = ?, log_salt = ? WHERE seq = ?`, first+int64(i), c, salts[i], seqs[i]); err != nil {
 			return 0, fmt.Errorf("store: backfill event %d: %w", seqs[i], err)
 		}
 	}

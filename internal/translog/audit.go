@@ -61,64 +61,87 @@ func (r *Report) add(f Finding) {
 	r.Findings = append(r.Findings, f)
 }
 
-// auditWindow is how many entries the auditor holds at once.
-const auditWindow = 1 << 16
+// auditWindow is how many stored leaf hashes the auditor holds at once.
+const auditWindow = 1 << 14
 
 // Audit checks the database against a verified checkpoint cp (and, when
 // previous is not nil, an earlier verified checkpoint): every event row must
-// recompute to its log entry, every entry must have its event, the entries
-// must hash to cp's root (and to previous's root at its size, which proves
-// consistency), and the stored tree hashes the server serves must agree.
+// recompute to its log entry, the entry must match the leaf hash stored in the
+// tree, no log index may be missing or claimed twice, the entries must hash to
+// cp's root (and to previous's root at its size, which proves consistency),
+// and the stored tree hashes the server serves from must agree.
 func Audit(ctx context.Context, db *store.DB, cp Checkpoint, previous *Checkpoint) (*Report, error) {
 	r := &Report{Checkpoint: cp}
-	size, _, err := db.LogState(ctx)
+	size, hashed, err := db.LogState(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("translog: audit: %w", err)
 	}
+	// Deleting the last events shrinks MAX(log_index); the stored hashes remember.
+	size = max(size, hashed)
 	if previous != nil && previous.Size > cp.Size {
 		r.add(Finding{LogIndex: -1, Problem: fmt.Sprintf("stale checkpoint: it covers %d entries, fewer than the previous checkpoint's %d", cp.Size, previous.Size)})
 	}
 	if cp.Size > size {
 		r.add(Finding{LogIndex: -1, Problem: fmt.Sprintf("the checkpoint covers %d entries but the database holds %d: entries were deleted, or this is another log's checkpoint", cp.Size, size)})
 	}
+	hashReader := tlog.HashReaderFunc(func(ids []int64) ([]tlog.Hash, error) { return db.LogHashes(ctx, ids) })
 	var (
 		tree     Tree
-		win      [][]byte // entries [wa, wa+len(win))
-		wa       int64
-		next     int64 // the next log index an event should claim
+		broken   bool // a leaf could not be recovered: roots are unknown from here
+		stored   []tlog.Hash
+		sa       int64 = -1 // stored holds the leaf hashes of [sa, sa+len(stored))
+		next     int64      // the next log index to feed the tree
 		prevRoot *tlog.Hash
 		cpRoot   *tlog.Hash
 	)
-	root := func() {
-		h := tree.Root()
+	storedLeaf := func(i int64) (tlog.Hash, bool, error) {
+		if i >= hashed {
+			return tlog.Hash{}, false, nil
+		}
+		if sa < 0 || i < sa || i >= sa+int64(len(stored)) {
+			sa = i - i%auditWindow
+			ids := make([]int64, 0, auditWindow)
+			for j := sa; j < min(hashed, sa+auditWindow); j++ {
+				ids = append(ids, tlog.StoredHashIndex(0, j))
+			}
+			var err error
+			if stored, err = hashReader.ReadHashes(ids); err != nil {
+				return tlog.Hash{}, false, err
+			}
+		}
+		return stored[i-sa], true, nil
+	}
+	feed := func(h tlog.Hash, ok bool) {
+		if !ok {
+			broken = true
+		}
+		tree.Append(h)
+		if broken {
+			return
+		}
+		root := tree.Root()
 		if previous != nil && tree.Size() == previous.Size {
-			prevRoot = &h
+			prevRoot = &root
 		}
 		if tree.Size() == cp.Size {
-			cpRoot = &h
+			cpRoot = &root
 		}
 	}
-	root()
-	load := func() error { // the next window, fed to the tree
-		wa += int64(len(win))
-		var err error
-		if win, err = db.LogEntries(ctx, wa, min(size, wa+auditWindow)); err != nil {
-			return err
+	if cp.Size == 0 {
+		h := tree.Root()
+		cpRoot = &h
+	}
+	// skip feeds the stored leaf hashes of indexes [next, to), which have no event.
+	skip := func(to int64) error {
+		for ; next < to; next++ {
+			r.add(Finding{LogIndex: next, Problem: fmt.Sprintf("log entry %d has no event: its event row was deleted or its log_index changed", next)})
+			h, ok, err := storedLeaf(next)
+			if err != nil {
+				return err
+			}
+			feed(h, ok)
 		}
-		for _, e := range win {
-			tree.Append(LeafHash(e))
-			root()
-		}
-		r.Entries += int64(len(win))
 		return nil
-	}
-	if err := load(); err != nil {
-		return nil, fmt.Errorf("translog: audit: %w", err)
-	}
-	missing := func(from, to int64) {
-		for i := from; i < to; i++ {
-			r.add(Finding{LogIndex: i, Problem: fmt.Sprintf("log entry %d has no event: its event row was deleted or its log_index changed", i)})
-		}
 	}
 	err = db.EachLoggedEvent(ctx, func(e store.LoggedEvent) error {
 		r.Events++
@@ -135,45 +158,50 @@ func Audit(ctx context.Context, db *store.DB, cp Checkpoint, previous *Checkpoin
 			r.add(f)
 			return nil
 		}
-		missing(next, e.LogIndex)
-		next = e.LogIndex + 1
-		for e.LogIndex >= wa+int64(len(win)) {
-			if err := load(); err != nil {
-				return err
-			}
+		if err := skip(e.LogIndex); err != nil {
+			return err
 		}
-		c, err := leaf.Commit(e.Salt, e.Leaf)
+		next++
+		r.Entries++
+		lh := LeafHash(e.Entry)
+		sh, ok, err := storedLeaf(e.LogIndex)
+		if err != nil {
+			return err
+		}
+		c, cerr := leaf.Commit(e.Salt, e.Leaf)
 		switch {
-		case err != nil:
-			f.Problem = fmt.Sprintf("its stored fields cannot be committed to (%v): the row was edited", err)
-		case !bytes.Equal(c, win[e.LogIndex-wa]):
+		case cerr != nil:
+			f.Problem = fmt.Sprintf("its stored salt cannot be used (%v): the row was edited", cerr)
+		case !bytes.Equal(c, e.Entry):
 			f.Problem = "the event was altered after it was logged: it no longer hashes to its log entry"
-		default:
-			return nil
+		case ok && sh != lh:
+			f.Problem = "the event and its log entry were both rewritten: the entry no longer matches the log's tree"
 		}
-		r.add(f)
+		if f.Problem != "" {
+			r.add(f)
+		}
+		if ok {
+			lh = sh // the tree as stored; the finding above names any difference
+		}
+		feed(lh, true)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("translog: audit: %w", err)
 	}
-	missing(next, size)
-	for wa+int64(len(win)) < size {
-		if err := load(); err != nil {
-			return nil, fmt.Errorf("translog: audit: %w", err)
-		}
+	if err := skip(size); err != nil {
+		return nil, fmt.Errorf("translog: audit: %w", err)
 	}
 	if cp.Size <= size {
 		r.Unsigned = size - cp.Size
-		if cpRoot == nil || *cpRoot != cp.Root {
-			r.add(Finding{LogIndex: -1, Problem: fmt.Sprintf("the log's first %d entries do not hash to the checkpoint's root: log entries were altered", cp.Size)})
+		if !broken && (cpRoot == nil || *cpRoot != cp.Root) {
+			r.add(Finding{LogIndex: -1, Problem: fmt.Sprintf("the log's first %d entries do not hash to the checkpoint's root: the stored tree was altered", cp.Size)})
 		}
-		stored, err := tlog.TreeHash(cp.Size, tlog.HashReaderFunc(func(ids []int64) ([]tlog.Hash, error) { return db.LogHashes(ctx, ids) }))
-		if err != nil || stored != cp.Root {
+		if st, err := tlog.TreeHash(cp.Size, hashReader); err != nil || st != cp.Root {
 			r.add(Finding{LogIndex: -1, Problem: fmt.Sprintf("the stored tree hashes (which tiles and proofs are served from) do not give the checkpoint's root at size %d (%v)", cp.Size, err)})
 		}
 	}
-	if previous != nil && previous.Size <= min(cp.Size, size) && (prevRoot == nil || *prevRoot != previous.Root) {
+	if previous != nil && previous.Size > 0 && !broken && previous.Size <= min(cp.Size, size) && (prevRoot == nil || *prevRoot != previous.Root) {
 		r.add(Finding{LogIndex: -1, Problem: fmt.Sprintf("the previous checkpoint (size %d) is not consistent with the log: its root differs from the log's first %d entries, so history was rewritten", previous.Size, previous.Size)})
 	}
 	return r, nil

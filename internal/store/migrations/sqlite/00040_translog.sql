@@ -1,23 +1,22 @@
 -- +goose Up
 -- The transparency log (docs/transparency-log.md). Each event carries the log
--- index it was given and the random salt of its commitment, so an auditor can
--- recompute its entry; the log tables hold only commitments and hashes.
+-- index it was given, its log entry (the 32-byte commitment, public) and the
+-- random salt of that commitment (private), so an auditor can recompute it.
+-- The entry lives in the event's row so appending costs no extra statement.
 ALTER TABLE events ADD COLUMN log_index INTEGER;
+ALTER TABLE events ADD COLUMN log_entry BLOB;
 ALTER TABLE events ADD COLUMN log_salt BLOB;
--- size: entries appended (the next index); hashed: entries whose tree hashes
--- are stored. One row, locked by every appender, so indexes are dense and
--- commit in order.
+CREATE UNIQUE INDEX events_log_index ON events(log_index);
+-- size: entries appended, kept on PostgreSQL only, where incrementing it locks
+-- the row so concurrent writers get dense indexes that commit in order (SQLite
+-- has one writer and takes MAX(log_index) + 1). hashed: entries whose tree hashes
+-- are stored.
 CREATE TABLE log_state (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     size INTEGER NOT NULL,
     hashed INTEGER NOT NULL
 );
 INSERT INTO log_state (id, size, hashed) VALUES (1, 0, 0);
--- entry: the 32-byte commitment (the public log entry).
-CREATE TABLE log_entries (
-    idx INTEGER PRIMARY KEY,
-    entry BLOB NOT NULL
-);
 -- Stored tree hashes, keyed by tlog's stored hash index.
 CREATE TABLE log_hashes (
     id INTEGER PRIMARY KEY,
@@ -33,7 +32,8 @@ CREATE TABLE log_checkpoints (
 -- +goose Down
 DROP TABLE log_checkpoints;
 DROP TABLE log_hashes;
-DROP TABLE log_entries;
 DROP TABLE log_state;
+DROP INDEX events_log_index;
 ALTER TABLE events DROP COLUMN log_salt;
+ALTER TABLE events DROP COLUMN log_entry;
 ALTER TABLE events DROP COLUMN log_index;
