@@ -101,21 +101,32 @@ func (s *Service) Run(ctx context.Context) {
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for {
-		n, err := s.FireDue(ctx)
+		// One index read (the earliest next_at) decides whether to take the
+		// writer at all; an idle server does a read a second and no commits.
+		next, err := s.DB.NextTimerAt(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.Log.Error("escalation", "err", err)
 		}
-		if ctx.Err() != nil {
-			return
-		}
-		if n >= s.cfg.Batch {
-			continue
+		if !next.IsZero() && !next.After(s.Clock.Now()) {
+			n, err := s.FireDue(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.Log.Error("escalation", "err", err)
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			if n > 0 {
+				continue
+			}
 		}
 		wait := s.cfg.Poll
-		if next, err := s.DB.NextTimerAt(ctx); err == nil && !next.IsZero() {
+		if !next.IsZero() {
 			if d := next.Sub(s.Clock.Now()); d < wait {
 				wait = max(d, 0)
 			}
+		}
+		if wait == 0 {
+			wait = s.cfg.Poll // due but not firable (another process holds it): look again later
 		}
 		t.Reset(wait)
 		select {
@@ -343,6 +354,9 @@ func (s *Service) sendAlert(ctx context.Context, j *jobs.Job) error {
 	return s.DB.Write(ctx, func(tx *store.Tx) error {
 		if c == nil || c.Webhook {
 			platform, err := tx.PlatformOrgID(ctx)
+			if errors.Is(err, store.ErrNotFound) {
+				return tx.SetAlertState(ctx, a.ID, "sent", now) // nowhere to send it but the log
+			}
 			if err != nil {
 				return err
 			}

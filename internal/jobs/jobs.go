@@ -298,7 +298,15 @@ func (q *Queue) Run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
-		if free := q.cfg.Workers - len(slots); free > 0 {
+		// One index read says whether anything is due; only then does the loop
+		// take the (single, on SQLite) writer to lease, so an idle queue costs
+		// a read a second and no commits.
+		next, err := q.db.NextJobAt(ctx)
+		if err != nil && ctx.Err() == nil {
+			q.log.Error("job queue", "err", err)
+		}
+		due := !next.IsZero() && !next.After(q.clock.Now())
+		if free := q.cfg.Workers - len(slots); free > 0 && due {
 			leased, err := q.lease(ctx, free)
 			if err != nil && ctx.Err() == nil {
 				q.log.Error("job queue", "err", err)
@@ -313,7 +321,7 @@ func (q *Queue) Run(ctx context.Context) {
 					q.Wake()
 				}()
 			}
-			if len(leased) == free {
+			if len(leased) > 0 {
 				if ctx.Err() != nil {
 					return
 				}
@@ -321,13 +329,13 @@ func (q *Queue) Run(ctx context.Context) {
 			}
 		}
 		wait := q.cfg.Poll
-		if next, err := q.db.NextJobAt(ctx); err == nil && !next.IsZero() {
+		if !next.IsZero() {
 			if d := next.Sub(q.clock.Now()); d < wait {
 				wait = max(d, 0)
 			}
 		}
-		if len(slots) == q.cfg.Workers {
-			wait = q.cfg.Poll // all busy: a finishing worker wakes us
+		if len(slots) == q.cfg.Workers || (due && wait == 0) {
+			wait = q.cfg.Poll // all busy, or due jobs are held by other workers: a finishing worker wakes us
 		}
 		timer.Reset(wait)
 		select {

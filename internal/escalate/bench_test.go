@@ -1,0 +1,171 @@
+package escalate_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/escalate"
+	"github.com/sigap/sigap/internal/jobs"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// seed fills a fresh SQLite database with n open notices, each on its own
+// open case, due in 1 to 30 days (so no timer is near), plus `soon` notices
+// whose 50% timer falls due from 3 s after the seed on, one per 200 ms.
+func seed(b *testing.B, dir string, n, soon int) time.Time {
+	b.Helper()
+	db, err := store.Open(context.Background(), store.Options{DataDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "sigap.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	now := time.Now().UTC()
+	tx, err := raw.Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	must := func(_ sql.Result, err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	must(tx.Exec(`INSERT INTO orgs (id, name, kind, created_at) VALUES ('org_a', 'Kominfo', 'authority', ?)`, now.UnixMilli()))
+	ins, _ := tx.Prepare(`INSERT INTO notices (id, org_id, kind, regime, category, class, within_ms, explanation, urgent, territorial_scope,
+		good_faith, status, received_at, due_at, body_sha256, receipt_key_id, receipt_payload, receipt_signature, subject_count)
+		VALUES (?, 'org_a', 'referral', 'ID-PSE', 'terrorism', 'standard', ?, 'x', 0, '["ID"]', 0, 'received', ?, ?, '', '', '', '', 1)`)
+	cs, _ := tx.Prepare(`INSERT INTO cases (id, subject, subject_kind, state, lane, lane_rank, category, due_at, opened_at, updated_at)
+		VALUES (?, ?, 'message', 'open', 'trusted', 1, 'terrorism', ?, ?, ?)`)
+	ns, _ := tx.Prepare(`INSERT INTO notice_subjects (notice_id, position, url, subject, case_id, new_case) VALUES (?, 0, ?, ?, ?, 1)`)
+	for i := range n + soon {
+		within := time.Duration(24+i%(29*24)) * time.Hour
+		rec := now
+		if i == n {
+			// The bulk took a while: the clocks due soon start from the time now.
+			if err := tx.Commit(); err != nil {
+				b.Fatal(err)
+			}
+			if tx, err = raw.Begin(); err != nil {
+				b.Fatal(err)
+			}
+			ins, cs, ns = tx.Stmt(ins), tx.Stmt(cs), tx.Stmt(ns)
+			now = time.Now().UTC()
+		}
+		if i >= n {
+			// 50% of a 10 s clock falls due 3 s + 200 ms·k from now, 80% 3 s
+			// later, 100% 2 s after that.
+			within = 10 * time.Second
+			rec = now.Add(-2*time.Second + time.Duration(i-n)*200*time.Millisecond)
+		}
+		id := fmt.Sprintf("ntc_%09d", i)
+		cid := fmt.Sprintf("cas_%09d", i)
+		subj := "telegram:message/bench/" + strconv.Itoa(i+1)
+		due := rec.Add(within).UnixMilli()
+		must(ins.Exec(id, within.Milliseconds(), rec.UnixMilli(), due))
+		must(cs.Exec(cid, subj, due, rec.UnixMilli(), rec.UnixMilli()))
+		must(ns.Exec(id, "https://t.me/bench/"+strconv.Itoa(i+1), subj, cid))
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	return now
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkEscalation1M measures, with 1,000,000 open notices and cases on
+// SQLite, how late each escalation alert fires after its due instant, and the
+// CPU the job queue and the escalation loop use while nothing is due.
+// Run: SIGAP_BENCH_1M=1 go test ./internal/escalate/ -run '^$' -bench Escalation1M -benchtime 1x
+func BenchmarkEscalation1M(b *testing.B) {
+	n := 1_000_000
+	if os.Getenv("SIGAP_BENCH_1M") == "" {
+		n = 20_000 // the full size takes minutes to seed; opt in with SIGAP_BENCH_1M=1
+	}
+	const soon = 20
+	for range b.N {
+		dir := b.TempDir()
+		t0 := time.Now()
+		seed(b, dir, n, soon)
+		b.Logf("seeded %d open notices and cases (+%d due soon) in %s", n, soon, time.Since(t0).Round(time.Second))
+		db, err := store.Open(context.Background(), store.Options{DataDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		q := jobs.New(db, clock.System{}, nil, jobs.Config{})
+		esc := escalate.New(db, clock.System{}, q, slog.New(slog.DiscardHandler), nil, escalate.Config{})
+		var mu sync.Mutex
+		var late []time.Duration
+		esc.OnFire = func(tm store.Timer, at time.Time) {
+			mu.Lock()
+			late = append(late, time.Now().Sub(tm.NextAt))
+			mu.Unlock()
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); q.Run(ctx) }()
+		go func() { defer wg.Done(); esc.Run(ctx) }()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			mu.Lock()
+			got := len(late)
+			mu.Unlock()
+			if got >= 3*soon || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		// Let the alert jobs settle, then measure an idle stretch: no timer due for a day.
+		time.Sleep(2 * time.Second)
+		idle := 30 * time.Second
+		if os.Getenv("SIGAP_BENCH_1M") == "" {
+			idle = 5 * time.Second
+		}
+		// Hand the seeding's garbage back first, so the runtime's background
+		// scavenging is not counted as the loops' idle cost.
+		debug.FreeOSMemory()
+		if f := os.Getenv("SIGAP_BENCH_IDLE_PROFILE"); f != "" {
+			pf, _ := os.Create(f)
+			_ = pprof.StartCPUProfile(pf)
+			defer func() { pprof.StopCPUProfile(); pf.Close() }()
+		}
+		c0, w0 := cpuTime(), time.Now()
+		time.Sleep(idle)
+		cpu, wall := cpuTime()-c0, time.Since(w0)
+		cancel()
+		wg.Wait()
+		db.Close()
+		mu.Lock()
+		var worst time.Duration
+		for _, l := range late {
+			worst = max(worst, l)
+		}
+		b.ReportMetric(float64(len(late)), "alerts")
+		b.ReportMetric(float64(worst.Milliseconds()), "max-late-ms")
+		b.ReportMetric(100*cpu.Seconds()/wall.Seconds(), "idle-cpu-%")
+		b.Logf("%d alerts; latest fired %s after its due time; idle: %s CPU over %s (%.2f%% of a core)",
+			len(late), worst, cpu, wall.Round(time.Millisecond), 100*cpu.Seconds()/wall.Seconds())
+		mu.Unlock()
+	}
+}
