@@ -1,0 +1,141 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/store/storetest"
+)
+
+func TestJobsLeaseFinishRetry(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+		write := func(fn func(tx *store.Tx) error) {
+			t.Helper()
+			if err := db.Write(ctx, fn); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var added []bool
+		write(func(tx *store.Tx) error {
+			for _, k := range []string{"k1", "k1", "k2"} {
+				ok, err := tx.EnqueueJob(ctx, store.JobRow{ID: "job_" + k + fmt.Sprint(len(added)), Kind: "test", Key: k, Payload: "{}", RunAt: now, CreatedAt: now})
+				if err != nil {
+					return err
+				}
+				added = append(added, ok)
+			}
+			return nil
+		})
+		if fmt.Sprint(added) != "[true false true]" {
+			t.Fatalf("enqueue by key: %v", added)
+		}
+		if next, err := db.NextJobAt(ctx); err != nil || !next.Equal(now) {
+			t.Fatalf("next job at %v, %v", next, err)
+		}
+		var leased []*store.JobRow
+		write(func(tx *store.Tx) (err error) { leased, err = tx.LeaseJobs(ctx, now, now.Add(time.Minute), 10); return })
+		if len(leased) != 2 || leased[0].Attempts != 1 {
+			t.Fatalf("leased %+v", leased)
+		}
+		var again []*store.JobRow
+		write(func(tx *store.Tx) (err error) { again, err = tx.LeaseJobs(ctx, now.Add(30*time.Second), now.Add(2*time.Minute), 10); return })
+		if len(again) != 0 {
+			t.Fatalf("leased jobs still under lease: %+v", again)
+		}
+		// The lease of k2 expires; another worker takes it; the first cannot settle it.
+		write(func(tx *store.Tx) error {
+			return tx.FinishJob(ctx, leased[0].ID, 1, store.JobAvailable, now.Add(5*time.Second), now, "boom")
+		})
+		write(func(tx *store.Tx) (err error) { again, err = tx.LeaseJobs(ctx, now.Add(2*time.Minute), now.Add(3*time.Minute), 10); return })
+		if len(again) != 2 {
+			t.Fatalf("after retry time and lease expiry: %+v", again)
+		}
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			return tx.FinishJob(ctx, leased[1].ID, 1, store.JobDone, now, now, "")
+		})
+		if !errors.Is(err, store.ErrLeaseLost) {
+			t.Fatalf("stale settle: %v", err)
+		}
+		write(func(tx *store.Tx) error {
+			for _, j := range again {
+				if err := tx.FinishJob(ctx, j.ID, j.Attempts, store.JobDead, now, now, "gave up"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if next, _ := db.NextJobAt(ctx); !next.IsZero() {
+			t.Fatalf("dead jobs still due at %v", next)
+		}
+		write(func(tx *store.Tx) error { return tx.RetryJob(ctx, "k1", now.Add(time.Hour)) })
+		j, err := db.JobByKey(ctx, "k1")
+		if err != nil || j.State != store.JobAvailable || j.RetryFrom == nil {
+			t.Fatalf("retried job: %+v %v", j, err)
+		}
+	})
+}
+
+// TestJobsConcurrentLeasersTakeEachJobOnce: many workers leasing at once never
+// get the same job twice (SKIP LOCKED on PostgreSQL, the single writer on SQLite).
+func TestJobsConcurrentLeasersTakeEachJobOnce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+		const n = 200
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			for i := range n {
+				k := fmt.Sprintf("c%03d", i)
+				if _, err := tx.EnqueueJob(ctx, store.JobRow{ID: "job_" + k, Kind: "test", Key: k, Payload: "{}", RunAt: now, CreatedAt: now}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		seen := map[string]int{}
+		var wg sync.WaitGroup
+		for range 10 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					var got []*store.JobRow
+					if err := db.Write(ctx, func(tx *store.Tx) (err error) { got, err = tx.LeaseJobs(ctx, now, now.Add(time.Hour), 7); return }); err != nil {
+						t.Error(err)
+						return
+					}
+					if len(got) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, j := range got {
+						seen[j.ID]++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if len(seen) != n {
+			t.Errorf("leased %d distinct jobs, want %d", len(seen), n)
+		}
+		for id, c := range seen {
+			if c != 1 {
+				t.Errorf("job %s leased %d times", id, c)
+			}
+		}
+	})
+}
