@@ -131,6 +131,11 @@ func (s *Service) DecideAppeal(ctx context.Context, c org.Caller, appealID, outc
 			if err := tx.SetDecisionStatus(ctx, d.ID, store.DecisionReversed); err != nil {
 				return err
 			}
+			if s.OnReverse != nil {
+				if err := s.OnReverse(ctx, tx, lc.ID, d, me, now); err != nil {
+					return err
+				}
+			}
 			if Restricts(d.Action) {
 				act := &store.ActionRequest{ID: id.New("act", now), CaseID: lc.ID, DecisionID: d.ID, AppealID: a.ID,
 					Subject: lc.Subject, Action: ActionRestore, TerritorialScope: d.TerritorialScope, State: "pending", CreatedAt: now}

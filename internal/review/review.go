@@ -103,6 +103,13 @@ type Service struct {
 	FourEyes []Rule
 	// Platform names the service provider in statements of reasons.
 	Platform string
+	// OnRemove, when set, runs inside the transaction in which a remove
+	// decision becomes final (package removed feeds the removed-content
+	// banks from it); its error undoes the decision.
+	OnRemove func(ctx context.Context, tx *store.Tx, caseID string, d *store.Decision, now time.Time) error
+	// OnReverse, when set, runs inside the transaction in which an appeal
+	// reverses a decision; by is the appeal's reviewer.
+	OnReverse func(ctx context.Context, tx *store.Tx, caseID string, d *store.Decision, by string, now time.Time) error
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now().UTC().Truncate(time.Millisecond) }
@@ -395,6 +402,11 @@ func (s *Service) finalise(ctx context.Context, tx *store.Tx, lc *store.LeasedCa
 		if err := tx.InsertAction(ctx, &store.ActionRequest{ID: id.New("act", now), CaseID: lc.ID, DecisionID: d.ID,
 			Subject: lc.Subject, Action: d.Action, TerritorialScope: d.TerritorialScope, Until: d.Until,
 			State: "pending", CreatedAt: now}); err != nil {
+			return err
+		}
+	}
+	if d.Action == ActionRemove && s.OnRemove != nil {
+		if err := s.OnRemove(ctx, tx, lc.ID, d, now); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/id"
@@ -272,7 +273,11 @@ func (s *Scanner) file(ctx context.Context, g *group, vp validPost, media []Medi
 			}
 			actionID = act.ID
 		}
-		return tx.SetHitsFiled(ctx, vp.post, g.set.ID, n.ID, actionID)
+		if err := tx.SetHitsFiled(ctx, vp.post, g.set.ID, n.ID, actionID); err != nil {
+			return err
+		}
+		// What the post held, so a remove decision on its case can bank it (package removed).
+		return tx.InsertScanPost(ctx, scanPost(n.ID, vp, media, now))
 	})
 	if err != nil {
 		return fmt.Errorf("scan: record notice: %w", err)
@@ -282,4 +287,25 @@ func (s *Scanner) file(ctx context.Context, g *group, vp validPost, media []Medi
 			State: act.State, Note: "recorded for the enforcement side to deliver; not executed yet"})
 	}
 	return nil
+}
+
+// maxKeptText bounds the text kept with an automated notice: the size of a
+// near-duplicate list entry.
+const maxKeptText = 64 << 10
+
+// scanPost is what the post behind an automated notice held: its media
+// hashes and its text (cut at maxKeptText on a character boundary).
+func scanPost(noticeID string, vp validPost, media []MediaInfo, now time.Time) store.ScanPost {
+	text := vp.text
+	if len(text) > maxKeptText {
+		text = text[:maxKeptText]
+		for len(text) > 0 && !utf8.ValidString(text) {
+			text = text[:len(text)-1]
+		}
+	}
+	p := store.ScanPost{NoticeID: noticeID, Post: vp.post, Text: text, CreatedAt: now}
+	for _, m := range media {
+		p.Media = append(p.Media, store.ScanMedia{PDQ: m.PDQ, Quality: m.Quality, MD5: m.MD5, SHA256: m.SHA256})
+	}
+	return p
 }

@@ -308,6 +308,7 @@ type validPost struct {
 	url     string
 	channel string
 	msgID   string
+	text    string // kept with the automated notices it leads to (store.ScanPost)
 }
 
 // Validate checks a post and returns a *notice.ValidationError naming each
@@ -318,6 +319,7 @@ func (s *Scanner) validate(p *Post) (validPost, error) {
 	if len(p.Text) > s.cfg.MaxTextBytes {
 		return vp, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTextTooLarge, len(p.Text), s.cfg.MaxTextBytes)
 	}
+	vp.text = p.Text
 	ch := strings.TrimPrefix(strings.TrimSpace(p.Channel), "@")
 	mid := strings.TrimSpace(string(p.MessageID))
 	switch {

@@ -26,6 +26,7 @@ import (
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/removed"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
@@ -92,7 +93,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	s.API = &httpapi.API{DB: db, Intake: in, Admin: adm, Policy: pol, Signer: signer, Clock: clk, Log: log, Metrics: metrics}
 	s.Scanner = scan.New(db, in, clk, log, scan.Config{})
 	s.API.Scanner = s.Scanner
-	s.API.Review = &review.Service{DB: db, Policy: pol, Clock: clk}
+	s.API.Review = &review.Service{DB: db, Policy: pol, Clock: clk, OnRemove: removed.OnRemove, OnReverse: removed.OnReverse}
 	s.API.Flaggers = &flagger.Service{DB: db, Clock: clk}
 	in.Gate = s.API.Flaggers.Gate
 	s.API.Banks = &bank.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
