@@ -11,12 +11,14 @@ import (
 
 	"github.com/sigap/sigap/internal/account"
 	"github.com/sigap/sigap/internal/admin"
+	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -36,6 +38,10 @@ type Portal struct {
 	Signer   *receipt.Signer
 	Clock    clock.Clock
 	Log      *slog.Logger
+	// Banks and Lists are the services the API uses; when nil, New makes
+	// ones on DB (the scanner then sees changes at its next poll).
+	Banks *bank.Service
+	Lists *rulelist.Service
 
 	pages pages
 }
@@ -52,6 +58,12 @@ func New(p Portal) (*Portal, error) {
 	}
 	if p.Clock == nil {
 		p.Clock = clock.System{}
+	}
+	if p.Banks == nil {
+		p.Banks = &bank.Service{DB: p.DB, Clock: p.Clock}
+	}
+	if p.Lists == nil {
+		p.Lists = &rulelist.Service{DB: p.DB, Clock: p.Clock}
 	}
 	return &p, nil
 }
@@ -86,6 +98,26 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /admin/orgs/{id}/users", p.signedIn(p.adminCreateUser, org.RoleAdmin))
 	mux.Handle("POST /admin/orgs/{id}/keys", p.signedIn(p.adminCreateKey, org.RoleAdmin))
 	mux.Handle("POST /admin/users/{id}/reset", p.signedIn(p.adminResetUser, org.RoleAdmin))
+
+	mux.Handle("GET /banks", p.platformPage(p.bankIndex, filterReaders...))
+	mux.Handle("POST /banks", p.platformPage(p.bankCreate, filterWriters...))
+	mux.Handle("GET /banks/{id}", p.platformPage(p.bankPage, filterReaders...))
+	mux.Handle("GET /banks/{id}/export", p.platformPage(p.bankExport, filterReaders...))
+	mux.Handle("POST /banks/{id}/state", p.platformPage(p.bankState, filterWriters...))
+	mux.Handle("POST /banks/{id}/entries", p.platformPage(p.bankAddEntry, filterWriters...))
+	mux.Handle("POST /banks/{id}/entries/{entry}/remove", p.platformPage(p.bankRemoveEntry, filterWriters...))
+	mux.Handle("POST /banks/{id}/entries/{entry}/release", p.platformPage(p.bankReleaseEntry, filterWriters...))
+	mux.Handle("POST /banks/{id}/import", p.platformPage(p.bankImport, filterWriters...))
+	mux.Handle("GET /lists", p.platformPage(p.listIndex, filterReaders...))
+	mux.Handle("POST /lists", p.platformPage(p.listCreate, filterWriters...))
+	mux.Handle("GET /lists/{id}", p.platformPage(p.listPage, filterReaders...))
+	mux.Handle("GET /lists/{id}/export", p.platformPage(p.listExport, filterReaders...))
+	mux.Handle("POST /lists/{id}/state", p.platformPage(p.listState, filterWriters...))
+	mux.Handle("POST /lists/{id}/entries", p.platformPage(p.listAddEntry, filterWriters...))
+	mux.Handle("POST /lists/{id}/entries/{entry}/remove", p.platformPage(p.listRemoveEntry, filterWriters...))
+	mux.Handle("POST /lists/{id}/entries/{entry}/release", p.platformPage(p.listReleaseEntry, filterWriters...))
+	mux.Handle("POST /lists/{id}/import", p.platformPage(p.listImport, filterWriters...))
+	mux.Handle("GET /hits", p.platformPage(p.hitsIndex, filterReaders...))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p.errorPage(w, r, http.StatusNotFound, "error.not_found")

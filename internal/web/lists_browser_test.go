@@ -1,0 +1,68 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sigap/sigap/internal/i18n"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store/storetest"
+)
+
+func TestBrowserShadowKeywordList(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	e := newEnv(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
+	u, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
+	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.ID); err != nil {
+		t.Fatal(err)
+	}
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible(css(`#email`)),
+		chromedp.SendKeys(css(`#email`), "admin@platform.example"),
+		chromedp.SendKeys(css(`#password`), password),
+		chromedp.Submit(css(`#password`)),
+		chromedp.WaitVisible(css(`#code`)),
+		chromedp.SendKeys(css(`#code`), e.code(secret)),
+		chromedp.Submit(css(`#code`)),
+		chromedp.WaitVisible(css(`a[href="/lists"]`)),
+		chromedp.Click(css(`a[href="/lists"]`)),
+		chromedp.WaitVisible(css(`#name`)),
+		chromedp.SendKeys(css(`#name`), "Kata kunci uji"),
+		chromedp.SetValue(css(`#kind`), "keyword"),
+		chromedp.SetValue(css(`#policy`), "shadow"),
+		chromedp.SendKeys(css(`#labels`), "terrorism"),
+		chromedp.Click(css(`#create`)),
+		chromedp.WaitVisible(css(`#done`)),
+		chromedp.SendKeys(css(`#value`), "bom bunuh diri"),
+		chromedp.SendKeys(css(`#source`), "uji peramban"),
+		chromedp.Click(css(`#add`)),
+		chromedp.WaitVisible(css(`#entries`)),
+	)
+	if err != nil {
+		t.Fatalf("create a list and add an entry: %v", err)
+	}
+	read := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return v
+	}
+	if policy, entries, n := read("#policy-now"), read("#entries"), read("#n-entries"); !strings.Contains(policy, "bayangan") ||
+		!strings.Contains(entries, "bom bunuh diri") || !strings.Contains(entries, "uji peramban") || n != "1" {
+		t.Errorf("list page: policy %q, entries %q, count %q", policy, entries, n)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/lists"), chromedp.WaitVisible(css(`#sets`))); err != nil {
+		t.Fatal(err)
+	}
+	if sets := read("#sets"); !strings.Contains(sets, "Kata kunci uji") || !strings.Contains(sets, "bayangan") {
+		t.Errorf("lists page: %q", sets)
+	}
+}
