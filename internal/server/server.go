@@ -118,7 +118,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 		return nil, err
 	}
 	portal, err := web.New(web.Portal{DB: db, Intake: in, Admin: adm, Accounts: &account.Service{DB: db, Clock: clk},
-		Policy: pol, Signer: signer, Clock: clk, Log: log})
+		Policy: pol, Signer: signer, Clock: clk, Log: log, Review: s.API.Review})
 	if err != nil {
 		db.Close()
 		return nil, err

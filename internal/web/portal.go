@@ -18,6 +18,7 @@ import (
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/store"
 )
@@ -38,6 +39,8 @@ type Portal struct {
 	Signer   *receipt.Signer
 	Clock    clock.Clock
 	Log      *slog.Logger
+	// Review is the review service the API uses; when nil, one is made on DB.
+	Review *review.Service
 	// Banks and Lists are the services the API uses; when nil, New makes
 	// ones on DB (the scanner then sees changes at its next poll).
 	Banks *bank.Service
@@ -118,6 +121,13 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /lists/{id}/entries/{entry}/release", p.platformPage(p.listReleaseEntry, filterWriters...))
 	mux.Handle("POST /lists/{id}/import", p.platformPage(p.listImport, filterWriters...))
 	mux.Handle("GET /hits", p.platformPage(p.hitsIndex, filterReaders...))
+
+	mux.Handle("GET /review", p.reviewPage(p.reviewQueue, reviewReaders...))
+	mux.Handle("POST /review/claim", p.reviewPage(p.reviewClaim, reviewWriters...))
+	mux.Handle("GET /review/cases/{id}", p.reviewPage(p.reviewCase, reviewReaders...))
+	mux.Handle("POST /review/cases/{id}/decision", p.reviewPage(p.reviewDecide, reviewWriters...))
+	mux.Handle("POST /review/cases/{id}/release", p.reviewPage(p.reviewRelease, reviewWriters...))
+	mux.Handle("POST /review/cases/{id}/appeals", p.reviewPage(p.reviewFileAppeal, reviewWriters...))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p.errorPage(w, r, http.StatusNotFound, "error.not_found")

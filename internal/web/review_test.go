@@ -1,0 +1,226 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/store/storetest"
+)
+
+// fileOrder files the standard order for the given links through the portal and returns the notice ID.
+func fileOrder(t *testing.T, c *client, links ...string) string {
+	t.Helper()
+	f := noticeForm("send", links...)
+	f.Set("idem", "web-"+strings.NewReplacer("/", "", ".", "", ":", "").Replace(strings.Join(links, ""))+"xxxxxxxxxxxxxxxx")
+	r := c.post("/notices/new", f)
+	m := noticeIDRe.FindStringSubmatch(r.location())
+	if r.status != http.StatusSeeOther || m == nil {
+		t.Fatalf("send: %d %q\n%s", r.status, r.location(), r.body)
+	}
+	return m[1]
+}
+
+var caseLocRe = regexp.MustCompile(`^/review/cases/(case_[0-9a-z]+)$`)
+
+// claim presses "claim next" and returns the case it opened.
+func claim(t *testing.T, c *client) string {
+	t.Helper()
+	r := c.post("/review/claim", url.Values{})
+	m := caseLocRe.FindStringSubmatch(r.location())
+	if r.status != http.StatusSeeOther || m == nil {
+		t.Fatalf("claim: %d %q\n%s", r.status, r.location(), r.body)
+	}
+	return m[1]
+}
+
+func decisionForm(action string) url.Values {
+	return url.Values{"action": {action}, "ground_type": {"law"}, "ground_reference": {"UU ITE Pasal 40 ayat 2b"},
+		"reasons": {"Propaganda terorisme yang menyerukan serangan."}, "territorial_scope": {"ID"}}
+}
+
+// reviewEnv is an authority who filed one order for one channel and two reviewers.
+type reviewEnv struct {
+	*env
+	authority, rina, budi *client
+	notice                string
+}
+
+func newReviewEnv(t *testing.T, se storetest.Engine) *reviewEnv {
+	t.Helper()
+	e := newEnv(t, se)
+	_, as := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
+	_, rs := e.user(e.platform, "rina@platform.example", org.RoleReviewer, true)
+	_, bs := e.user(e.platform, "budi@platform.example", org.RoleReviewer, true)
+	re := &reviewEnv{env: e, authority: e.client(), rina: e.client(), budi: e.client()}
+	re.authority.signIn("ana@kominfo.go.id", as)
+	re.rina.signIn("rina@platform.example", rs)
+	re.budi.signIn("budi@platform.example", bs)
+	re.notice = fileOrder(t, re.authority, "t.me/kanaldua")
+	return re
+}
+
+func (e *env) decisions(caseID string) []*store.Decision {
+	e.t.Helper()
+	ds, err := e.db.CaseDecisions(context.Background(), caseID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ds
+}
+
+func TestReviewerClaimsAndDecides(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
+		e := newReviewEnv(t, se)
+		r := e.rina.get("/review")
+		if r.status != http.StatusOK {
+			t.Fatalf("queue: %d", r.status)
+		}
+		mustContain(t, r.body, `id="count-order">1<`, `id="claim"`, "telegram:channel/kanaldua", "Antrean berikutnya")
+		id := claim(t, e.rina)
+		r = e.rina.get("/review/cases/" + id)
+		mustContain(t, r.body, `id="decide-form"`, `href="https://t.me/kanaldua"`, "Kementerian Kominfo", `for="d-reasons"`,
+			`id="lease"`, "KOMINFO/2026/001")
+		// The other reviewer sees the case but may not decide it.
+		r = e.budi.get("/review/cases/" + id)
+		mustContain(t, r.body, `id="not-held"`)
+		if strings.Contains(r.body, `id="decide-form"`) {
+			t.Error("a reviewer who does not hold the case is offered the decision form")
+		}
+		if r := e.budi.post("/review/cases/"+id+"/decision", decisionForm("remove")); r.status != http.StatusConflict ||
+			!strings.Contains(r.body, "Anda tidak memegang kasus ini") {
+			t.Fatalf("deciding without the lease: %d", r.status)
+		}
+		// A refused decision (no reasons) keeps what was typed and stores nothing.
+		f := decisionForm("remove")
+		f.Set("reasons", " ")
+		r = e.rina.post("/review/cases/"+id+"/decision", f)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="refusal"`) || !strings.Contains(r.body, "UU ITE Pasal 40 ayat 2b") {
+			t.Fatalf("decision without reasons: %d\n%s", r.status, r.body)
+		}
+		if n := len(e.decisions(id)); n != 0 {
+			t.Fatalf("a refused decision stored %d rows", n)
+		}
+		r = e.rina.post("/review/cases/"+id+"/decision", decisionForm("remove"))
+		if r.status != http.StatusSeeOther || r.location() != "/review/cases/"+id+"?done=decided" {
+			t.Fatalf("decide: %d %q\n%s", r.status, r.location(), r.body)
+		}
+		r = e.rina.get(r.location())
+		mustContain(t, r.body, "Keputusan telah dicatat.", "final", "/statement?lang=en")
+		if r := e.rina.post("/review/cases/"+id+"/decision", decisionForm("remove")); r.status != http.StatusConflict {
+			t.Errorf("deciding twice: %d", r.status)
+		}
+		if n := len(e.decisions(id)); n != 1 {
+			t.Fatalf("%d decisions, want 1", n)
+		}
+		r = e.authority.get("/notices/" + e.notice)
+		mustContain(t, r.body, `id="status">diputuskan<`)
+		// Nothing is left to claim.
+		r = e.rina.post("/review/claim", url.Values{})
+		if r.status != http.StatusOK || !strings.Contains(r.body, `id="empty"`) {
+			t.Errorf("claim on an empty queue: %d", r.status)
+		}
+	})
+}
+
+func TestReviewFourEyesOnThePage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
+		e := newReviewEnv(t, se)
+		id := claim(t, e.rina)
+		r := e.rina.post("/review/cases/"+id+"/decision", decisionForm("suspend"))
+		if r.status != http.StatusSeeOther || r.location() != "/review/cases/"+id+"?done=pending" {
+			t.Fatalf("suspend: %d %q\n%s", r.status, r.location(), r.body)
+		}
+		mustContain(t, e.rina.get(r.location()).body, "Keputusan menunggu persetujuan peninjau kedua.")
+		ds := e.decisions(id)
+		if len(ds) != 1 || ds[0].Status != store.DecisionPending {
+			t.Fatalf("decisions %+v", ds)
+		}
+		mustContain(t, e.authority.get("/notices/"+e.notice).body, `id="status">sedang ditinjau<`)
+	})
+}
+
+func TestReviewPagesRefuseOthers(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
+		e := newReviewEnv(t, se)
+		for _, path := range []string{"/review", "/review/cases/x"} {
+			if r := e.authority.get(path); r.status != http.StatusForbidden {
+				t.Errorf("authority GET %s: %d, want 403", path, r.status)
+			}
+		}
+		if r := e.authority.post("/review/claim", url.Values{}); r.status != http.StatusForbidden {
+			t.Errorf("authority claim: %d", r.status)
+		}
+		if strings.Contains(e.authority.get("/dashboard").body, `href="/review"`) {
+			t.Error("the authority's menu links to the review queue")
+		}
+		// An auditor reads the queue but cannot claim.
+		_, s := e.user(e.platform, "audit@platform.example", org.RoleAuditor, false)
+		a := e.client()
+		a.signIn("audit@platform.example", s)
+		r := a.get("/review")
+		if r.status != http.StatusOK || strings.Contains(r.body, `id="claim"`) {
+			t.Errorf("auditor queue: %d, claim button shown: %v", r.status, strings.Contains(r.body, `id="claim"`))
+		}
+		if r := a.post("/review/claim", url.Values{}); r.status != http.StatusForbidden {
+			t.Errorf("auditor claim: %d", r.status)
+		}
+	})
+}
+
+func TestReviewCrossSitePostRefused(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
+		e := newReviewEnv(t, se)
+		id := claim(t, e.rina)
+		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
+			for _, path := range []string{"/review/cases/" + id + "/decision", "/review/claim", "/review/cases/" + id + "/release"} {
+				r := e.rina.post(path, decisionForm("remove"), hdr...)
+				if r.status != http.StatusForbidden || !strings.Contains(r.body, "situs web lain") {
+					t.Errorf("forged POST %s with %s: %d", path, hdr[0], r.status)
+				}
+			}
+		}
+		if n := len(e.decisions(id)); n != 0 {
+			t.Errorf("a forged post stored %d decisions", n)
+		}
+		lc, err := e.db.LeasedCase(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lc.State != "open" || !strings.HasPrefix(lc.LeaseHolder, "user:") {
+			t.Errorf("after forged posts the case is %s held by %q", lc.State, lc.LeaseHolder)
+		}
+	})
+}
+
+func TestReviewMarkupIsEscaped(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
+		e := newReviewEnv(t, se)
+		id := claim(t, e.rina)
+		x := `<script>alert(1)</script><img src=x onerror=alert(2)>`
+		f := decisionForm("remove")
+		f.Set("reasons", "reasons"+x)
+		f.Set("ground_reference", "ref"+x)
+		r := e.rina.post("/review/cases/"+id+"/decision", f)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("decide: %d %s", r.status, r.body)
+		}
+		for _, p := range []string{"/review/cases/" + id} {
+			body := e.rina.get(p).body
+			if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+				t.Errorf("%s renders markup from input unescaped", p)
+			}
+			mustContain(t, body, "reasons&lt;script&gt;alert(1)&lt;/script&gt;")
+		}
+	})
+}
