@@ -36,7 +36,7 @@ func ParseTilePath(path string) (tlog.Tile, error) {
 		rest = "data/" + r
 	}
 	t, err := tlog.ParseTilePath(fmt.Sprintf("tile/%d/", TileHeight) + rest)
-	if err != nil || TilePath(t) != path {
+	if err != nil || TilePath(t) != path || t.L > 63 {
 		return tlog.Tile{}, fmt.Errorf("%w %q: want tile/<level>/<index>[.p/<width>] or tile/entries/<index>[.p/<width>], the index in 3-digit groups (x001/234), width 1-255", ErrBadTilePath, clip(path))
 	}
 	return t, nil
