@@ -340,3 +340,88 @@ func TestContactsDirectory(t *testing.T) {
 		}
 	})
 }
+
+func (e *reviewEnv) fire(t *testing.T) {
+	t.Helper()
+	for {
+		n, err := e.srv.Escalate.FireDue(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	e.drain(t)
+}
+
+// TestEscalationOnTheInjectedClock walks a notice's clock through 50%, 80%
+// and 100%, and an urgent order left unopened down the on-call line.
+func TestEscalationOnTheInjectedClock(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnforceEnv(t, eng)
+		auth, ats := newReceiver(t, e.clk)
+		auth.secret = e.register(t, e.authA, ats.URL)
+		for i, name := range []string{"Siti", "Ahmad"} {
+			if r := e.json(t, "POST", "/v1/contacts", e.admin, map[string]any{"jurisdiction": "ID", "role": "on_call", "name": name,
+				"email": strings.ToLower(name) + "@example.id", "position": i}); r.Status != 201 {
+				t.Fatalf("contact: %d %s", r.Status, r.Body)
+			}
+		}
+		// A referral (standard class, 24h under ID-PSE) and an urgent order.
+		nid, _ := e.notice(t, e.authA, "referral", "ID-PSE", "https://t.me/esc_chan/1")
+		oid, _ := e.notice(t, e.authA, "order", "ID-PSE", "https://t.me/esc_chan/2")
+		e.fire(t)
+		alerts := func(notice string) []map[string]any {
+			var out struct {
+				Items []map[string]any `json:"items"`
+			}
+			e.do(t, "GET", "/v1/alerts?notice_id="+notice, e.admin, nil).decode(t, &out)
+			return out.Items
+		}
+		if a := alerts(nid); len(a) != 0 {
+			t.Fatalf("alerts before any fraction: %v", a)
+		}
+		// 15 minutes: the order is unopened; the first in line is alerted, 15 minutes later the next.
+		e.clk.Advance(15 * time.Minute)
+		e.fire(t)
+		e.clk.Advance(15 * time.Minute)
+		e.fire(t)
+		un := alerts(oid)
+		if len(un) != 2 || un[0]["kind"] != "unopened" || un[0]["contact_id"] == un[1]["contact_id"] {
+			t.Errorf("unopened alerts: %v", un)
+		}
+		// The order's 4h clock: 50% at 2h.
+		e.clk.Advance(90 * time.Minute)
+		e.fire(t)
+		got := map[float64]bool{}
+		for _, m := range auth.of("notice.deadline") {
+			if m.Data["notice_id"] == oid {
+				got[m.Data["fraction"].(float64)] = true
+			}
+		}
+		if !got[0.5] || got[0.8] {
+			t.Errorf("order's notice.deadline at 2h: %v", got)
+		}
+		// Past 24h every fraction of both clocks has fired, and both breaches are on the timelines.
+		e.clk.Advance(24 * time.Hour)
+		e.fire(t)
+		for _, n := range []string{nid, oid} {
+			kinds := map[string]int{}
+			for _, a := range alerts(n) {
+				kinds[a["kind"].(string)]++
+			}
+			if kinds["deadline"] != 2 || kinds["breach"] != 1 {
+				t.Errorf("notice %s alerts: %v", n, kinds)
+			}
+			r := e.do(t, "GET", "/v1/notices/"+n, e.authA, nil)
+			if !strings.Contains(string(r.Body), "notice.deadline_breached") {
+				t.Errorf("the authority does not see the breach of %s", n)
+			}
+		}
+		if n := len(auth.of("notice.deadline")); n != 6 {
+			t.Errorf("notice.deadline webhooks: %d, want 6", n)
+		}
+	})
+}
