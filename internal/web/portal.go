@@ -128,6 +128,12 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /review/cases/{id}/decision", p.reviewPage(p.reviewDecide, reviewWriters...))
 	mux.Handle("POST /review/cases/{id}/release", p.reviewPage(p.reviewRelease, reviewWriters...))
 	mux.Handle("POST /review/cases/{id}/appeals", p.reviewPage(p.reviewFileAppeal, reviewWriters...))
+	mux.Handle("GET /review/approvals", p.reviewPage(p.reviewApprovals, reviewReaders...))
+	mux.Handle("POST /review/decisions/{id}/approve", p.reviewPage(p.reviewApprove, reviewWriters...))
+	mux.Handle("POST /review/decisions/{id}/reject", p.reviewPage(p.reviewReject, reviewWriters...))
+	mux.Handle("GET /review/decisions/{id}/statement", p.reviewPage(p.reviewStatement, reviewReaders...))
+	mux.Handle("GET /review/appeals", p.reviewPage(p.reviewAppeals, reviewReaders...))
+	mux.Handle("POST /review/appeals/{id}/decision", p.reviewPage(p.reviewDecideAppeal, reviewWriters...))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p.errorPage(w, r, http.StatusNotFound, "error.not_found")

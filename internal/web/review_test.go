@@ -151,7 +151,7 @@ func TestReviewPagesRefuseOthers(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
 		e := newReviewEnv(t, se)
-		for _, path := range []string{"/review", "/review/cases/x"} {
+		for _, path := range []string{"/review", "/review/cases/x", "/review/approvals", "/review/appeals", "/review/decisions/x/statement"} {
 			if r := e.authority.get(path); r.status != http.StatusForbidden {
 				t.Errorf("authority GET %s: %d, want 403", path, r.status)
 			}
@@ -215,12 +215,93 @@ func TestReviewMarkupIsEscaped(t *testing.T) {
 		if r.status != http.StatusSeeOther {
 			t.Fatalf("decide: %d %s", r.status, r.body)
 		}
-		for _, p := range []string{"/review/cases/" + id} {
+		ds := e.decisions(id)
+		if len(ds) != 1 {
+			t.Fatalf("%d decisions", len(ds))
+		}
+		for _, p := range []string{"/review/cases/" + id, "/review/decisions/" + ds[0].ID + "/statement?lang=en"} {
 			body := e.rina.get(p).body
 			if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
 				t.Errorf("%s renders markup from input unescaped", p)
 			}
 			mustContain(t, body, "reasons&lt;script&gt;alert(1)&lt;/script&gt;")
+		}
+	})
+}
+
+func TestReviewApprovals(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
+		e := newReviewEnv(t, se)
+		id := claim(t, e.rina)
+		if r := e.rina.post("/review/cases/"+id+"/decision", decisionForm("suspend")); r.location() != "/review/cases/"+id+"?done=pending" {
+			t.Fatalf("suspend: %d %q", r.status, r.location())
+		}
+		dec := e.decisions(id)[0]
+		r := e.rina.get("/review/approvals")
+		mustContain(t, r.body, dec.CaseID, "Keputusan Anda sendiri", `id="approve-`+dec.ID+`"`)
+		// The decider's own approval and rejection are refused, clearly, and change nothing.
+		for _, path := range []string{"/review/decisions/" + dec.ID + "/approve", "/review/decisions/" + dec.ID + "/reject"} {
+			r = e.rina.post(path, url.Values{})
+			if r.status != http.StatusForbidden || !strings.Contains(r.body, "Anda tidak dapat menyetujui atau menolak keputusan Anda sendiri.") {
+				t.Errorf("own %s: %d", path, r.status)
+			}
+		}
+		if got := e.decisions(id)[0]; got.Status != store.DecisionPending || got.Approver != "" {
+			t.Fatalf("after refused self-approval: %s approver %q", got.Status, got.Approver)
+		}
+		mustContain(t, e.budi.get("/review/approvals").body, `id="approve-`+dec.ID+`"`)
+		r = e.budi.post("/review/decisions/"+dec.ID+"/approve", url.Values{})
+		if r.status != http.StatusSeeOther || r.location() != "/review/approvals?done=approved" {
+			t.Fatalf("approve: %d %q %s", r.status, r.location(), r.body)
+		}
+		mustContain(t, e.budi.get(r.location()).body, "Keputusan telah disetujui.", `id="none"`)
+		if got := e.decisions(id)[0]; got.Status != store.DecisionFinal || !strings.HasPrefix(got.Approver, "user:") {
+			t.Fatalf("after approval: %s approver %q", got.Status, got.Approver)
+		}
+		if r := e.budi.post("/review/decisions/"+dec.ID+"/approve", url.Values{}); r.status != http.StatusConflict {
+			t.Errorf("approving twice: %d", r.status)
+		}
+		mustContain(t, e.authority.get("/notices/"+e.notice).body, `id="status">diputuskan<`)
+	})
+}
+
+func TestReviewAppealsAndStatement(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
+		e := newReviewEnv(t, se)
+		id := claim(t, e.rina)
+		e.rina.post("/review/cases/"+id+"/decision", decisionForm("remove"))
+		dec := e.decisions(id)[0]
+		for lang, want := range map[string]string{"id": "Konten telah dihapus", "en": "The content was removed."} {
+			r := e.rina.get("/review/decisions/" + dec.ID + "/statement?lang=" + lang)
+			if r.status != http.StatusOK {
+				t.Fatalf("statement %s: %d", lang, r.status)
+			}
+			mustContain(t, r.body, `lang="`+lang+`" id="statement"`, "Kementerian Kominfo", "UU ITE Pasal 40 ayat 2b", "Propaganda terorisme", want)
+		}
+		r := e.budi.post("/review/cases/"+id+"/appeals", url.Values{"reasons": {"Kanal ini berita, bukan propaganda."}})
+		if r.location() != "/review/cases/"+id+"?done=appeal_filed" {
+			t.Fatalf("file appeal: %d %q %s", r.status, r.location(), r.body)
+		}
+		r = e.rina.get("/review/appeals")
+		mustContain(t, r.body, "Kanal ini berita, bukan propaganda.", "Propaganda terorisme yang menyerukan serangan.", "hapus")
+		as, err := e.db.CaseAppeals(context.Background(), id)
+		if err != nil || len(as) != 1 {
+			t.Fatalf("appeals %v %v", as, err)
+		}
+		form := url.Values{"outcome": {"reversed"}, "reasons": {"Konteks berita."}}
+		r = e.rina.post("/review/appeals/"+as[0].ID+"/decision", form)
+		if r.status != http.StatusForbidden || !strings.Contains(r.body, "Peninjau yang memutuskan kasus tidak dapat memutuskan bandingnya.") {
+			t.Fatalf("the decider decides the appeal: %d", r.status)
+		}
+		r = e.budi.post("/review/appeals/"+as[0].ID+"/decision", form)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("decide appeal: %d %s", r.status, r.body)
+		}
+		mustContain(t, e.budi.get(r.location()).body, "Banding telah diputuskan.", `id="none"`)
+		if got := e.decisions(id)[0]; got.Status != store.DecisionReversed {
+			t.Errorf("decision after a reversal: %s", got.Status)
 		}
 	})
 }

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/sigap/sigap/internal/review"
+	"github.com/sigap/sigap/internal/store"
+)
+
+type appealItem struct {
+	*store.Appeal
+	D *store.Decision
+}
+
+type appealsData struct {
+	Items    []appealItem
+	Me       string
+	CanWrite bool
+	Done     string
+	Refusal  *refusal
+	Failed   string
+}
+
+func (p *Portal) appealsData(r *http.Request, q *req) (*appealsData, error) {
+	as, err := p.DB.AppealsByStatus(r.Context(), store.AppealOpen, maxListed)
+	if err != nil {
+		return nil, err
+	}
+	d := &appealsData{Me: review.Actor(q.Caller()), CanWrite: q.canReview(), Done: doneKey(r)}
+	for _, a := range as {
+		dec, err := p.DB.Decision(r.Context(), a.DecisionID)
+		if err != nil {
+			return nil, err
+		}
+		d.Items = append(d.Items, appealItem{Appeal: a, D: dec})
+	}
+	return d, nil
+}
+
+// reviewAppeals lists the open appeals with the decision each is against.
+func (p *Portal) reviewAppeals(w http.ResponseWriter, r *http.Request, q *req) {
+	d, err := p.appealsData(r, q)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	p.render(w, r, q, http.StatusOK, "review_appeals", "rv.appeals.title", d)
+}
+
+// reviewDecideAppeal settles an appeal (upheld or reversed); the service
+// refuses the reviewer who decided or approved the decision.
+func (p *Portal) reviewDecideAppeal(w http.ResponseWriter, r *http.Request, q *req) {
+	_, err := p.reviewService().DecideAppeal(r.Context(), q.Caller(), r.PathValue("id"), r.PostFormValue("outcome"), r.PostFormValue("reasons"))
+	if err == nil {
+		http.Redirect(w, r, "/review/appeals?done=appeal_decided", http.StatusSeeOther)
+		return
+	}
+	rf, ok := reviewRefusal(q.Lang, err)
+	if !ok {
+		p.serverError(w, r, err)
+		return
+	}
+	d, derr := p.appealsData(r, q)
+	if derr != nil {
+		p.serverError(w, r, derr)
+		return
+	}
+	d.Refusal, d.Failed, d.Done = &rf, r.PathValue("id"), ""
+	p.render(w, r, q, rf.Status, "review_appeals", "rv.appeals.title", d)
+}

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/sigap/sigap/internal/review"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// maxListed bounds the approvals and appeals a page lists.
+const maxListed = 100
+
+type approvalsData struct {
+	Items    []*store.Decision
+	Me       string
+	CanWrite bool
+	Done     string
+	Refusal  *refusal
+	// Failed is the decision the refusal is about, so the page points at it.
+	Failed string
+}
+
+func (p *Portal) approvalsData(r *http.Request, q *req) (*approvalsData, error) {
+	ds, err := p.DB.DecisionsByStatus(r.Context(), store.DecisionPending, maxListed)
+	if err != nil {
+		return nil, err
+	}
+	return &approvalsData{Items: ds, Me: review.Actor(q.Caller()), CanWrite: q.canReview(), Done: doneKey(r)}, nil
+}
+
+// reviewApprovals lists the decisions waiting for a second reviewer.
+func (p *Portal) reviewApprovals(w http.ResponseWriter, r *http.Request, q *req) {
+	d, err := p.approvalsData(r, q)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	p.render(w, r, q, http.StatusOK, "review_approvals", "rv.approvals.title", d)
+}
+
+// reviewApprove approves a decision waiting for approval; the service
+// refuses the reviewer who made it, and the page says so.
+func (p *Portal) reviewApprove(w http.ResponseWriter, r *http.Request, q *req) {
+	_, err := p.reviewService().Approve(r.Context(), q.Caller(), r.PathValue("id"))
+	p.approvalDone(w, r, q, err, "approved")
+}
+
+// reviewReject rejects a decision waiting for approval; the case returns to the queue.
+func (p *Portal) reviewReject(w http.ResponseWriter, r *http.Request, q *req) {
+	_, err := p.reviewService().Reject(r.Context(), q.Caller(), r.PathValue("id"), r.PostFormValue("reasons"))
+	p.approvalDone(w, r, q, err, "rejected")
+}
+
+func (p *Portal) approvalDone(w http.ResponseWriter, r *http.Request, q *req, err error, done string) {
+	if err == nil {
+		http.Redirect(w, r, "/review/approvals?done="+done, http.StatusSeeOther)
+		return
+	}
+	rf, ok := reviewRefusal(q.Lang, err)
+	if !ok {
+		p.serverError(w, r, err)
+		return
+	}
+	d, derr := p.approvalsData(r, q)
+	if derr != nil {
+		p.serverError(w, r, derr)
+		return
+	}
+	d.Refusal, d.Failed, d.Done = &rf, r.PathValue("id"), ""
+	p.render(w, r, q, rf.Status, "review_approvals", "rv.approvals.title", d)
+}
