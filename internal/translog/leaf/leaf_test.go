@@ -112,3 +112,15 @@ func TestCommitIsDeterministic(t *testing.T) {
 		}
 	})
 }
+
+func BenchmarkCommit(b *testing.B) {
+	e := leaf.Event{LogIndex: 123456, At: 1795773600000, Type: "notice.received", NoticeID: "ntc_01jdq3v7k8m9n0p1q2r3s4t5v6",
+		OrgID: "org_01jdq3v7k8m9n0p1q2r3s4t5v6", Data: `{"body_sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","category":"terrorism","class":"urgent","due_at":"2026-11-27T14:00:00Z","kind":"order","receipt_sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","regime":"ID-PSE","subjects":1}`}
+	salts := leaf.NewSalts(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := leaf.Commit(salts[0], e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
