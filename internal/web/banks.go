@@ -119,11 +119,11 @@ func filterDoneKey(r *http.Request) string {
 // setView is a bank or list as its pages show it.
 type setView struct {
 	ID, Name, Kind, Policy, Language, Description string
-	Labels                                       []string
-	Enabled                                      bool
-	Rollout                                      float64
-	Stats                                        *bank.Stats
-	CreatedAt, UpdatedAt                         time.Time
+	Labels                                        []string
+	Enabled                                       bool
+	Rollout                                       float64
+	Stats                                         *bank.Stats
+	CreatedAt, UpdatedAt                          time.Time
 }
 
 // RolloutPct is the roll-out fraction as a percentage.

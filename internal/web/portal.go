@@ -13,6 +13,7 @@ import (
 	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/org"
@@ -45,6 +46,8 @@ type Portal struct {
 	// ones on DB (the scanner then sees changes at its next poll).
 	Banks *bank.Service
 	Lists *rulelist.Service
+	// Flaggers runs the trusted flagger programme; when nil, New makes one on DB.
+	Flaggers *flagger.Service
 
 	pages pages
 }
@@ -67,6 +70,9 @@ func New(p Portal) (*Portal, error) {
 	}
 	if p.Lists == nil {
 		p.Lists = &rulelist.Service{DB: p.DB, Clock: p.Clock}
+	}
+	if p.Flaggers == nil {
+		p.Flaggers = &flagger.Service{DB: p.DB, Clock: p.Clock}
 	}
 	return &p, nil
 }
@@ -121,6 +127,12 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /lists/{id}/entries/{entry}/release", p.platformPage(p.listReleaseEntry, filterWriters...))
 	mux.Handle("POST /lists/{id}/import", p.platformPage(p.listImport, filterWriters...))
 	mux.Handle("GET /hits", p.platformPage(p.hitsIndex, filterReaders...))
+	mux.Handle("GET /flaggers", p.platformPage(p.flaggerRegistry, trustReaders...))
+	mux.Handle("GET /flaggers/{id}", p.platformPage(p.flaggerOrg, trustReaders...))
+	mux.Handle("POST /flaggers/{id}", p.platformPage(p.flaggerChange, trustWriters...))
+	mux.Handle("GET /flaggers/{id}/report.csv", p.platformPage(p.flaggerOrgReport, trustReaders...))
+	mux.Handle("GET /trust", p.signedIn(p.ownStanding))
+	mux.Handle("GET /trust/report.csv", p.signedIn(p.ownReport))
 
 	mux.Handle("GET /review", p.reviewPage(p.reviewQueue, reviewReaders...))
 	mux.Handle("POST /review/claim", p.reviewPage(p.reviewClaim, reviewWriters...))
