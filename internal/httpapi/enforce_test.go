@@ -295,7 +295,8 @@ func TestEndpointDownForAnHour(t *testing.T) {
 		plat.mu.Lock()
 		plat.down = false
 		plat.mu.Unlock()
-		for range 30 {
+		// Backoff is capped at an hour: within the next hour every delivery is tried again.
+		for range 65 {
 			e.drain(t)
 			e.clk.Advance(time.Minute)
 		}
