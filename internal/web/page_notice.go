@@ -21,9 +21,15 @@ type noticeData struct {
 	Cases    []notice.Case
 	Timeline []notice.Event
 	Host     string
+	Thread   *noticeThread
 }
 
 func (p *Portal) noticePage(w http.ResponseWriter, r *http.Request, q *req) {
+	p.showNotice(w, r, q, http.StatusOK, nil)
+}
+
+// showNotice renders the notice page with status; rf is a refused thread form.
+func (p *Portal) showNotice(w http.ResponseWriter, r *http.Request, q *req, status int, rf *refusal) {
 	n, err := p.DB.Notice(r.Context(), r.PathValue("id"), q.scope())
 	if err != nil {
 		p.serverError(w, r, err)
@@ -44,7 +50,11 @@ func (p *Portal) noticePage(w http.ResponseWriter, r *http.Request, q *req) {
 		p.serverError(w, r, err)
 		return
 	}
-	p.render(w, r, q, http.StatusOK, "notice", "notice.title", d)
+	if d.Thread, err = p.noticeThread(r, q, n, rf); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	p.render(w, r, q, status, "notice", "notice.title", d)
 }
 
 // receiptDownload serves the signed receipt as a file `sigap receipt verify` reads.

@@ -146,6 +146,9 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("GET /review/decisions/{id}/statement", p.reviewPage(p.reviewStatement, reviewReaders...))
 	mux.Handle("GET /review/appeals", p.reviewPage(p.reviewAppeals, reviewReaders...))
 	mux.Handle("POST /review/appeals/{id}/decision", p.reviewPage(p.reviewDecideAppeal, reviewWriters...))
+	mux.Handle("POST /notices/{id}/messages", p.signedIn(p.noticeMessage, threadWriters...))
+	mux.Handle("POST /notices/{id}/objections", p.signedIn(p.noticeObject, objectionRaisers...))
+	mux.Handle("POST /notices/{id}/objections/{obj}/answer", p.signedIn(p.noticeAnswerObjection, objectionAnswers...))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p.errorPage(w, r, http.StatusNotFound, "error.not_found")

@@ -305,3 +305,75 @@ func TestReviewAppealsAndStatement(t *testing.T) {
 		}
 	})
 }
+
+func TestNoticeThreadAndObjections(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
+		e := newReviewEnv(t, se)
+		page := "/notices/" + e.notice
+		r := e.rina.get(page)
+		mustContain(t, r.body, `id="message-form"`, `id="msg-clar"`, `id="object-form"`, "Belum ada pesan.")
+		// The platform asks; the authority answers; both sides see the thread.
+		r = e.rina.post(page+"/messages", url.Values{"body": {"Mohon tautan <b>bukti</b> tambahan."}, "clarification": {"1"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("platform message: %d %s", r.status, r.body)
+		}
+		r = e.authority.get(page)
+		mustContain(t, r.body, "Mohon tautan &lt;b&gt;bukti&lt;/b&gt; tambahan.", "permintaan klarifikasi", `id="message-form"`)
+		if strings.Contains(r.body, `id="msg-clar"`) || strings.Contains(r.body, `id="object-form"`) {
+			t.Error("the authority is offered the platform's clarification or objection controls")
+		}
+		if r := e.authority.post(page+"/messages", url.Values{"body": {"  "}}); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, `id="thread-refusal"`) {
+			t.Errorf("empty message: %d", r.status)
+		}
+		r = e.authority.post(page+"/messages", url.Values{"body": {"Bukti terlampir di surat KOMINFO/2026/001."}})
+		if r.status != http.StatusSeeOther || r.location() != page+"?done=sent#thread-h" {
+			t.Fatalf("authority answer: %d %q", r.status, r.location())
+		}
+		mustContain(t, e.rina.get(page).body, "Bukti terlampir di surat KOMINFO/2026/001.", "Mohon tautan")
+		// The platform objects; the authority withdraws the order.
+		if r := e.rina.post(page+"/objections", url.Values{"reasons": {"Kanal ini liputan berita."}}); r.status != http.StatusSeeOther {
+			t.Fatalf("objection: %d %s", r.status, r.body)
+		}
+		if r := e.rina.post(page+"/objections", url.Values{"reasons": {"Lagi."}}); r.status != http.StatusConflict {
+			t.Errorf("second open objection: %d", r.status)
+		}
+		if r := e.authority.post(page+"/objections", url.Values{"reasons": {"x"}}); r.status != http.StatusForbidden {
+			t.Errorf("authority raising an objection: %d", r.status)
+		}
+		objs, err := e.db.Objections(context.Background(), e.notice)
+		if err != nil || len(objs) != 1 {
+			t.Fatalf("objections %v %v", objs, err)
+		}
+		r = e.authority.get(page)
+		mustContain(t, r.body, "Kanal ini liputan berita.", `id="answer-`+objs[0].ID+`"`)
+		if r := e.rina.post(page+"/objections/"+objs[0].ID+"/answer", url.Values{"outcome": {"withdrawn"}}); r.status != http.StatusForbidden {
+			t.Errorf("the platform answering its own objection: %d", r.status)
+		}
+		r = e.authority.post(page+"/objections/"+objs[0].ID+"/answer", url.Values{"outcome": {"withdrawn"}, "reasons": {"Perintah dicabut."}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("answer: %d %s", r.status, r.body)
+		}
+		mustContain(t, e.rina.get(page).body, "ditarik", "Perintah dicabut.")
+		// Forged cross-site posts change nothing.
+		before := len(e.thread(e.notice))
+		for _, path := range []string{page + "/messages", page + "/objections"} {
+			if r := e.authority.post(path, url.Values{"body": {"forged"}, "reasons": {"forged"}}, "Sec-Fetch-Site", "cross-site"); r.status != http.StatusForbidden {
+				t.Errorf("forged %s: %d", path, r.status)
+			}
+		}
+		if after := len(e.thread(e.notice)); after != before {
+			t.Errorf("a forged post added %d messages", after-before)
+		}
+	})
+}
+
+func (e *env) thread(noticeID string) []*store.Message {
+	e.t.Helper()
+	ms, err := e.db.Messages(context.Background(), noticeID, "", 1000)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ms
+}

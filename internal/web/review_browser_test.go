@@ -1,0 +1,89 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store/storetest"
+)
+
+// TestBrowserReviewerDecides: an authority files an order; a reviewer signs
+// in with TOTP, claims it from the queue, decides remove with the keyboard-
+// usable form, and the case page shows the notice as decided.
+func TestBrowserReviewerDecides(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	e := newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC().Truncate(time.Second))
+	_, as := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
+	_, rs := e.user(e.platform, "rina@platform.example", org.RoleReviewer, true)
+	a := e.client()
+	a.signIn("ana@kominfo.go.id", as)
+	ntc := fileOrder(t, a, "t.me/kanaldua")
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	text := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return v
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible(css(`#email`)),
+		chromedp.SendKeys(css(`#email`), "rina@platform.example"),
+		chromedp.SendKeys(css(`#password`), password),
+		chromedp.Submit(css(`#password`)),
+		chromedp.WaitVisible(css(`#code`)),
+	)
+	if err != nil {
+		t.Fatalf("password step: %v", err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(css(`#code`), e.code(rs)),
+		chromedp.Submit(css(`#code`)),
+		chromedp.WaitVisible(css(`a[href="/review"]`)),
+	)
+	if err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		t.Fatalf("TOTP step (at %s): %v", loc, err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/review"),
+		chromedp.WaitVisible(css(`#claim`)),
+	)
+	if err != nil {
+		t.Fatalf("queue: %v", err)
+	}
+	if n := text("#count-order"); n != "1" {
+		t.Fatalf("orders waiting: %q, want 1", n)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(css(`#claim`)),
+		chromedp.WaitVisible(css(`#decide-form`)),
+		chromedp.SetValue(css(`#d-action`), "remove"),
+		chromedp.SendKeys(css(`#d-ground-ref`), "UU ITE Pasal 40 ayat 2b"),
+		chromedp.SendKeys(css(`#d-reasons`), "Propaganda terorisme yang menyerukan serangan."),
+		chromedp.Click(css(`#decide`)),
+		chromedp.WaitVisible(css(`#done`)),
+	)
+	if err != nil {
+		t.Fatalf("claim and decide: %v", err)
+	}
+	if got := text("#n-" + ntc); !strings.Contains(got, "diputuskan") && !strings.Contains(got, "decided") {
+		t.Errorf("notice card after the decision: %q", got)
+	}
+	if got := text("#case-state"); got != "diputuskan" && got != "decided" {
+		t.Errorf("case state %q", got)
+	}
+	if got := text("#decision-status"); got != "final" {
+		t.Errorf("decision status %q", got)
+	}
+	if r := a.get("/notices/" + ntc); !strings.Contains(r.body, `id="status">diputuskan<`) {
+		t.Errorf("the authority's notice page does not show decided")
+	}
+}
