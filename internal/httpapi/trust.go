@@ -1,11 +1,8 @@
 package httpapi
 
 import (
-	"encoding/csv"
 	"net/http"
-	"sort"
 	"strconv"
-	"time"
 
 	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/notice"
@@ -70,61 +67,16 @@ func (a *API) trustReport(w http.ResponseWriter, r *http.Request) {
 		a.errorResponse(w, r, &notice.ValidationError{Fields: []notice.FieldError{{Field: "format", Code: "unknown_value", Message: "format must be json or csv"}}})
 		return
 	}
-	orgID := r.PathValue("org_id")
-	o, err := a.DB.Org(r.Context(), orgID)
+	rep, err := a.Flaggers.Report(r.Context(), r.PathValue("org_id"), year)
 	if err != nil {
 		a.errorResponse(w, r, err)
 		return
 	}
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
-	outcomes, err := a.DB.NotifierOutcomes(r.Context(), orgID, from)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	type row struct {
-		Provider string `json:"provider"`
-		Category string `json:"category"`
-		Action   string `json:"action"`
-		Count    int    `json:"count"`
-	}
-	counts := map[[2]string]int{}
-	notices := map[string]bool{}
-	for _, oc := range outcomes {
-		if oc.ReceivedAt.Year() != year {
-			continue
-		}
-		notices[oc.NoticeID] = true
-		action := oc.Action
-		switch {
-		case action == "":
-			action = "pending"
-		case oc.Reversed:
-			action = "reversed_on_appeal"
-		}
-		counts[[2]string{oc.Category, action}]++
-	}
-	rows := []row{}
-	for k, n := range counts {
-		rows = append(rows, row{Provider: "platform", Category: k[0], Action: k[1], Count: n})
-	}
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].Category != rows[j].Category {
-			return rows[i].Category < rows[j].Category
-		}
-		return rows[i].Action < rows[j].Action
-	})
 	if format == "csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="trusted-flagger-report-`+strconv.Itoa(year)+`.csv"`)
-		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"year", "notifier", "provider", "category", "action", "subjects"})
-		for _, x := range rows {
-			_ = cw.Write([]string{strconv.Itoa(year), o.Name, x.Provider, x.Category, x.Action, strconv.Itoa(x.Count)})
-		}
-		cw.Flush()
+		_ = rep.WriteCSV(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": year, "org_id": o.ID, "notifier": o.Name, "notices": len(notices),
-		"rows": rows, "note": "counts are of subjects (cases) named in the notices, by the decision taken on each"})
+	writeJSON(w, http.StatusOK, rep)
 }
