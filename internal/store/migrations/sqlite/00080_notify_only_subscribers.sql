@@ -1,0 +1,28 @@
+-- +goose Up
+-- Queue a notifier update only when the notice's org has a webhook endpoint:
+-- a job per event for orgs that never subscribed halved intake throughput.
+DROP TRIGGER events_notify;
+-- +goose StatementBegin
+CREATE TRIGGER events_notify AFTER INSERT ON events
+WHEN NEW.notice_id IS NOT NULL AND NEW.type IN ('notice.received', 'notice.status', 'notice.decision', 'clarification.requested',
+    'notice.appeal', 'notice.actioned', 'notice.deadline_breached')
+    AND EXISTS (SELECT 1 FROM notices n JOIN webhook_endpoints w ON w.org_id = n.org_id WHERE n.id = NEW.notice_id)
+BEGIN
+    INSERT INTO jobs (id, kind, key, payload, state, run_at, created_at)
+    VALUES ('job_ev' || NEW.seq, 'notify.event', 'notify.event:' || NEW.seq, '{"seq":' || NEW.seq || '}', 'available', NEW.at, NEW.at)
+    ON CONFLICT DO NOTHING;
+END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TRIGGER events_notify;
+-- +goose StatementBegin
+CREATE TRIGGER events_notify AFTER INSERT ON events
+WHEN NEW.notice_id IS NOT NULL AND NEW.type IN ('notice.received', 'notice.status', 'notice.decision', 'clarification.requested',
+    'notice.appeal', 'notice.actioned', 'notice.deadline_breached')
+BEGIN
+    INSERT INTO jobs (id, kind, key, payload, state, run_at, created_at)
+    VALUES ('job_ev' || NEW.seq, 'notify.event', 'notify.event:' || NEW.seq, '{"seq":' || NEW.seq || '}', 'available', NEW.at, NEW.at)
+    ON CONFLICT DO NOTHING;
+END;
+-- +goose StatementEnd
