@@ -13,6 +13,8 @@ import (
 	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/contact"
+	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/intake"
@@ -22,6 +24,7 @@ import (
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/webhook"
 )
 
 // Body limits: a form is small; an upload holds up to 100,000 links.
@@ -48,6 +51,11 @@ type Portal struct {
 	Lists *rulelist.Service
 	// Flaggers runs the trusted flagger programme; when nil, New makes one on DB.
 	Flaggers *flagger.Service
+	// Webhooks, Enforce and Contacts are the API's enforcement services;
+	// when nil, New makes ones on DB (see enforcementDefaults).
+	Webhooks *webhook.Service
+	Enforce  *enforce.Service
+	Contacts *contact.Registry
 
 	pages pages
 }
@@ -74,6 +82,7 @@ func New(p Portal) (*Portal, error) {
 	if p.Flaggers == nil {
 		p.Flaggers = &flagger.Service{DB: p.DB, Clock: p.Clock}
 	}
+	p.enforcementDefaults()
 	return &p, nil
 }
 
@@ -149,6 +158,15 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /notices/{id}/messages", p.signedIn(p.noticeMessage, threadWriters...))
 	mux.Handle("POST /notices/{id}/objections", p.signedIn(p.noticeObject, objectionRaisers...))
 	mux.Handle("POST /notices/{id}/objections/{obj}/answer", p.signedIn(p.noticeAnswerObjection, objectionAnswers...))
+
+	mux.Handle("GET /outbox", p.platformPage(p.outboxPage, outboxReaders...))
+	mux.Handle("POST /outbox/{id}/retry", p.platformPage(p.outboxRetry, outboxWriters...))
+	mux.Handle("GET /contacts", p.signedIn(p.contactsPage))
+	mux.Handle("POST /contacts", p.platformPage(p.contactAdd, contactWriters...))
+	mux.Handle("POST /contacts/{id}/remove", p.platformPage(p.contactRemove, contactWriters...))
+	mux.Handle("GET /evidence", p.signedIn(p.evidenceList, evidenceReaders...))
+	mux.Handle("GET /evidence/{id}", p.signedIn(p.evidencePage, evidenceReaders...))
+	mux.Handle("POST /evidence/{id}/hold", p.signedIn(p.evidenceHold, evidenceHolders...))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
