@@ -91,8 +91,14 @@ func (p *Portal) renderContacts(w http.ResponseWriter, r *http.Request, q *req, 
 		return
 	}
 	j := strings.ToUpper(r.URL.Query().Get("jurisdiction"))
-	if !jurisdictionQuery.MatchString(j) {
+	// The platform may also look at the fallback contacts ("*"), which serve
+	// a jurisdiction only when it has none of its own.
+	if !jurisdictionQuery.MatchString(j) && (j != "*" || !q.IsPlatform()) {
 		j = "ID"
+		// An authority starts at the jurisdiction its notices come from.
+		if o, err := p.DB.Org(r.Context(), q.User.OrgID); err == nil && o.DefaultRegime != "" && jurisdictionQuery.MatchString(contact.Jurisdiction(o.DefaultRegime)) {
+			j = contact.Jurisdiction(o.DefaultRegime)
+		}
 	}
 	dir, err := p.Contacts.Lookup(r.Context(), j)
 	if err != nil {

@@ -1,0 +1,108 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sigap/sigap/internal/admin"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store/storetest"
+)
+
+func TestContactsPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
+		e := newEnv(t, se)
+		ctx := context.Background()
+		count := func() int {
+			cs, err := e.db.Contacts(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(cs)
+		}
+		adm := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
+		r := adm.get("/contacts")
+		mustContain(t, r.body, `id="add"`, "Tidak ada yang siaga sekarang.", `href="/contacts"`)
+
+		for _, tc := range []struct {
+			form url.Values
+			want string
+		}{
+			{url.Values{"jurisdiction": {"Indonesia"}, "role": {"pic"}, "name": {"x"}}, "Yurisdiksi: tidak sah"},
+			{url.Values{"jurisdiction": {"ID"}, "role": {"boss"}, "name": {"x"}}, "Peran: tidak sah"},
+			{url.Values{"jurisdiction": {"ID"}, "role": {"on_call"}, "name": {"x"}}, "Alamat e-mail: wajib diisi"},
+			{url.Values{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"x"}, "time_zone": {"Mars/Olympus"}}, "Zona waktu: tidak sah"},
+			{url.Values{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"x"}, "position": {"first"}}, "Urutan dalam giliran: tidak sah"},
+		} {
+			r := adm.post("/contacts", tc.form)
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, tc.want) {
+				t.Errorf("%v: %d, want 422 with %q", tc.form, r.status, tc.want)
+			}
+		}
+		if n := count(); n != 0 {
+			t.Fatalf("refused forms stored %d contacts", n)
+		}
+
+		for _, f := range []url.Values{
+			{"jurisdiction": {"ID"}, "role": {"legal_representative"}, "name": {"Wakil " + xss}, "email": {"legal@platform.example"}, "time_zone": {"Asia/Jakarta"}},
+			{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"Pak PIC"}, "email": {"pic@platform.example"}, "time_zone": {"Asia/Jakarta"}},
+			{"jurisdiction": {"ID"}, "role": {"on_call"}, "name": {"Siaga Satu"}, "email": {"oncall@platform.example"}, "time_zone": {"Asia/Jakarta"},
+				"languages": {"id, en"}, "position": {"1"}},
+		} {
+			r := adm.post("/contacts", f)
+			if r.status != http.StatusSeeOther || !strings.Contains(r.location(), "done=saved") {
+				t.Fatalf("add %v: %d %q %s", f, r.status, r.location(), r.body)
+			}
+		}
+		r = adm.get("/contacts?jurisdiction=ID")
+		mustContain(t, r.body, "Wakil &lt;script&gt;", "Pak PIC", "Siaga Satu", `id="current"`, "Asia/Jakarta", `id="rotation"`, `id="pics"`)
+		if strings.Contains(r.body, "<script>alert") {
+			t.Error("the contacts page renders markup from a name")
+		}
+
+		if r := adm.post("/contacts", url.Values{"jurisdiction": {"*"}, "role": {"pic"}, "name": {"Cadangan"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("add a fallback contact: %d %s", r.status, r.body)
+		}
+		mustContain(t, adm.get("/contacts?jurisdiction=*").body, "Cadangan")
+
+		auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
+		auth.lang = "en"
+		r = auth.get("/contacts")
+		mustContain(t, r.body, "Contacts and on-call", "Wakil &lt;script&gt;", "Siaga Satu", `href="/contacts"`)
+		for _, no := range []string{"Pak PIC", `id="add"`, `id="rotation"`, "/remove"} {
+			if strings.Contains(r.body, no) {
+				t.Errorf("an authority's contacts page shows %q", no)
+			}
+		}
+		fo, err := (&admin.Service{DB: e.db, Clock: e.clk}).CreateOrg(ctx, "Mafindo", org.KindFlagger, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fl := signedIn(t, e, fo.ID, "fl@mafindo.example", org.RoleFlagger)
+		if r := fl.get("/contacts"); r.status != http.StatusNotFound {
+			t.Errorf("flagger GET /contacts: %d", r.status)
+		}
+		aud := signedIn(t, e, e.platform, "audit@platform.example", org.RoleAuditor)
+		if r := aud.get("/contacts"); r.status != http.StatusOK || strings.Contains(r.body, `id="add"`) {
+			t.Errorf("auditor: %d, or offered the form", r.status)
+		}
+		add := url.Values{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"Palsu"}, "email": {"x@example.org"}}
+		for name, c := range map[string]*client{"authority": auth, "flagger": fl, "auditor": aud} {
+			if r := c.post("/contacts", add); r.status != http.StatusForbidden && r.status != http.StatusNotFound {
+				t.Errorf("%s POST: %d", name, r.status)
+			}
+		}
+		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
+			if r := adm.post("/contacts", add, hdr...); r.status != http.StatusForbidden {
+				t.Errorf("forged POST with %s: %d", hdr[0], r.status)
+			}
+		}
+		if n := count(); n != 4 {
+			t.Errorf("refused posts left %d contacts, want 4", n)
+		}
+	})
+}
