@@ -426,4 +426,9 @@ var english = map[string]string{
 	"ct.field.phone": "Telephone", "ct.field.time_zone": "Time zone", "ct.field.languages": "Languages", "ct.field.days": "Days",
 	"ct.field.shift_start": "Shift starts", "ct.field.shift_end": "Shift ends", "ct.field.position": "Place in the rotation",
 	"ct.err.invalid": "not valid", "ct.err.required": "required (an on-call contact needs an e-mail address or the webhook)",
+	"es.title": "Escalations", "es.intro": "Deadline clocks that are running, nearest first, with the next alert to the on-call contact (at the fractions in the policy); breaches in red.",
+	"es.breaches": "Deadlines breached", "es.no_breaches": "No deadline has been breached.", "es.notice": "Notice", "es.due": "Deadline",
+	"es.recorded": "Breach recorded", "es.unopened": "Urgent orders nobody has opened", "es.no_unopened": "None.", "es.received": "received",
+	"es.clocks": "Open clocks", "es.no_clocks": "No clock is running.", "es.status": "Status", "es.next_alert": "Next alert",
+	"es.percent": "at %d%%", "es.all_alerted": "every alert has fired",
 }

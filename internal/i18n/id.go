@@ -426,4 +426,9 @@ var indonesian = map[string]string{
 	"ct.field.phone": "Telepon", "ct.field.time_zone": "Zona waktu", "ct.field.languages": "Bahasa", "ct.field.days": "Hari",
 	"ct.field.shift_start": "Giliran mulai", "ct.field.shift_end": "Giliran selesai", "ct.field.position": "Urutan dalam giliran",
 	"ct.err.invalid": "tidak sah", "ct.err.required": "wajib diisi (kontak siaga perlu alamat e-mail atau webhook)",
+	"es.title": "Eskalasi", "es.intro": "Tenggat yang sedang berjalan, yang terdekat lebih dulu, dengan peringatan berikutnya ke kontak siaga (pada fraksi dalam kebijakan); pelanggaran ditandai merah.",
+	"es.breaches": "Tenggat yang terlewati", "es.no_breaches": "Belum ada tenggat yang terlewati.", "es.notice": "Pemberitahuan", "es.due": "Tenggat",
+	"es.recorded": "Pelanggaran dicatat", "es.unopened": "Perintah mendesak yang belum dibuka siapa pun", "es.no_unopened": "Tidak ada.", "es.received": "diterima",
+	"es.clocks": "Tenggat berjalan", "es.no_clocks": "Tidak ada tenggat yang berjalan.", "es.status": "Status", "es.next_alert": "Peringatan berikutnya",
+	"es.percent": "pada %d%%", "es.all_alerted": "semua peringatan sudah dikirim",
 }

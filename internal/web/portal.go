@@ -167,6 +167,7 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("GET /evidence", p.signedIn(p.evidenceList, evidenceReaders...))
 	mux.Handle("GET /evidence/{id}", p.signedIn(p.evidencePage, evidenceReaders...))
 	mux.Handle("POST /evidence/{id}/hold", p.signedIn(p.evidenceHold, evidenceHolders...))
+	mux.Handle("GET /escalations", p.signedIn(p.escalationsPage))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
