@@ -87,4 +87,3 @@ func TestFilterSetsAndEntries(t *testing.T) {
 		}
 	})
 }
-

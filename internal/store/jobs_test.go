@@ -47,7 +47,10 @@ func TestJobsLeaseFinishRetry(t *testing.T) {
 			t.Fatalf("leased %+v", leased)
 		}
 		var again []*store.JobRow
-		write(func(tx *store.Tx) (err error) { again, err = tx.LeaseJobs(ctx, now.Add(30*time.Second), now.Add(2*time.Minute), 10); return })
+		write(func(tx *store.Tx) (err error) {
+			again, err = tx.LeaseJobs(ctx, now.Add(30*time.Second), now.Add(2*time.Minute), 10)
+			return
+		})
 		if len(again) != 0 {
 			t.Fatalf("leased jobs still under lease: %+v", again)
 		}
@@ -55,7 +58,10 @@ func TestJobsLeaseFinishRetry(t *testing.T) {
 		write(func(tx *store.Tx) error {
 			return tx.FinishJob(ctx, leased[0].ID, 1, store.JobAvailable, now.Add(5*time.Second), now, "boom")
 		})
-		write(func(tx *store.Tx) (err error) { again, err = tx.LeaseJobs(ctx, now.Add(2*time.Minute), now.Add(3*time.Minute), 10); return })
+		write(func(tx *store.Tx) (err error) {
+			again, err = tx.LeaseJobs(ctx, now.Add(2*time.Minute), now.Add(3*time.Minute), 10)
+			return
+		})
 		if len(again) != 2 {
 			t.Fatalf("after retry time and lease expiry: %+v", again)
 		}
