@@ -135,45 +135,6 @@ func (a *API) addBankEntry(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, e)
 }
 
-func (a *API) listBankEntries(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
-	limit, cursor, err := page(r)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	items, next, err := a.Banks.Entries(r.Context(), r.PathValue("id"), cursor, limit, r.URL.Query().Get("removed") == "true")
-	if err != nil {
-		a.filterError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
-}
-
-func (a *API) removeBankEntry(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
-	if err := a.Banks.RemoveEntry(r.Context(), callerFrom(r.Context()), r.PathValue("id"), r.PathValue("entry_id")); err != nil {
-		a.filterError(w, r, err)
-		return
-	}
-	a.writeEntry(w, r)
-}
-
-func (a *API) releaseBankEntry(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
-	if err := a.Banks.ReleaseEntry(r.Context(), r.PathValue("id"), r.PathValue("entry_id")); err != nil {
-		a.filterError(w, r, err)
-		return
-	}
-	a.writeEntry(w, r)
-}
-
 // importFormat picks the format from ?format= or the Content-Type.
 func importFormat(r *http.Request) string {
 	if f := r.URL.Query().Get("format"); f != "" {

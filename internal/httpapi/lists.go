@@ -89,45 +89,6 @@ func (a *API) addListEntry(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, e)
 }
 
-func (a *API) listListEntries(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
-	limit, cursor, err := page(r)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	items, next, err := a.Lists.Entries(r.Context(), r.PathValue("id"), cursor, limit, r.URL.Query().Get("removed") == "true")
-	if err != nil {
-		a.filterError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
-}
-
-func (a *API) removeListEntry(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
-	if err := a.Lists.RemoveEntry(r.Context(), callerFrom(r.Context()), r.PathValue("id"), r.PathValue("entry_id")); err != nil {
-		a.filterError(w, r, err)
-		return
-	}
-	a.writeEntry(w, r)
-}
-
-func (a *API) releaseListEntry(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
-	if err := a.Lists.ReleaseEntry(r.Context(), r.PathValue("id"), r.PathValue("entry_id")); err != nil {
-		a.filterError(w, r, err)
-		return
-	}
-	a.writeEntry(w, r)
-}
-
 // importList takes a plain-text file (one entry per line; for text lists,
 // entries separated by "---" lines) or JSON {"entries": [{"value": ...}]}.
 func (a *API) importList(w http.ResponseWriter, r *http.Request) {

@@ -13,6 +13,7 @@ import (
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/store"
 )
 
 // noticeView is a notice as the API shows it.
@@ -139,7 +140,7 @@ func (a *API) listNotices(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := storeFilter(scopeOrg(r), q.Get("status"), q.Get("kind"), q.Get("category"), cursor, limit+1)
+	f := store.NoticeFilter{OrgID: scopeOrg(r), Status: q.Get("status"), Kind: q.Get("kind"), Category: q.Get("category"), Cursor: cursor, Limit: limit + 1}
 	var bad []notice.FieldError
 	if f.Status != "" && !slices.Contains([]string{notice.StatusReceived, notice.StatusInReview, notice.StatusDecided, notice.StatusActioned, notice.StatusRejected}, f.Status) {
 		bad = append(bad, notice.FieldError{Field: "status", Code: "unknown_value", Message: "status must be received, in_review, decided, actioned or rejected"})
