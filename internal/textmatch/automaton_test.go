@@ -1,0 +1,90 @@
+package textmatch
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sigap/sigap/internal/textnorm"
+	"pgregory.net/rapid"
+)
+
+// refHits scans text with the byte-level DFA the word automaton replaced.
+func refHits(m *Matcher, patterns []acPattern, text []byte) []Hit {
+	return buildByteDFA(patterns).scan(text, nil, m.rules)
+}
+
+func keywordPatterns(m *Matcher) []acPattern {
+	var ps []acPattern
+	for i := range m.Len() {
+		if kw := m.Keyword(i); kw != "" {
+			ps = append(ps, acPattern{rule: int32(i), text: kw})
+		}
+	}
+	return ps
+}
+
+// TestWordAutomatonAgreesWithByteDFA checks that the word automaton reports
+// exactly the hits of the byte-level DFA, in the same order, for keywords
+// with shared words, phrases whose suffixes are keywords, words longer than
+// the eight-byte chunk, and for any input bytes: normalised text, double,
+// leading and trailing spaces, NUL and invalid UTF-8.
+func TestWordAutomatonAgreesWithByteDFA(t *testing.T) {
+	t.Parallel()
+	short := rapid.StringOfN(rapid.SampledFrom([]rune("abبي")), 1, 4, -1)
+	long := rapid.StringOfN(rapid.SampledFrom([]rune("ab")), 6, 18, -1)
+	// Words that share their first eight bytes and differ only after them.
+	sameHead := rapid.Map(rapid.StringOfN(rapid.SampledFrom([]rune("ab")), 0, 3, -1), func(s string) string { return "abababab" + s })
+	word := rapid.OneOf(short, short, long, sameHead)
+	rapid.Check(t, func(t *rapid.T) {
+		kws := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) string {
+			return strings.Join(rapid.SliceOfN(word, 1, 4).Draw(t, "words"), " ")
+		}), 1, 40).Draw(t, "keywords")
+		var rules []Rule
+		for i, k := range kws {
+			if checkKeyword(textnorm.Normalize(k)) == nil {
+				rules = append(rules, Rule{ID: fmt.Sprint(i), Kind: KindKeyword, Pattern: k})
+			}
+		}
+		m, err := Compile(rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text string
+		if rapid.Bool().Draw(t, "raw") {
+			// Arbitrary bytes, spaces frequent.
+			b := rapid.SliceOf(rapid.OneOf(rapid.Just(byte(' ')), rapid.SampledFrom([]byte("ab\x00\xff\xd8")), rapid.Byte())).Draw(t, "raw bytes")
+			text = string(b)
+		} else {
+			text = textnorm.Normalize(strings.Join(rapid.SliceOfN(word, 0, 40).Draw(t, "text"), " "))
+		}
+		got := m.MatchString(text, nil)
+		want := refHits(m, keywordPatterns(m), []byte(text))
+		if !slices.Equal(got, want) {
+			t.Fatalf("text %q keywords %q:\n got %v\nwant %v", text, kws, got, want)
+		}
+	})
+}
+
+// TestWordAutomatonOnCorpus compares the two automata on the benchmark's
+// 10,000 keywords and posts.
+func TestWordAutomatonOnCorpus(t *testing.T) {
+	t.Parallel()
+	m, posts := benchSetup(t, 10000, 300)
+	dfa := buildByteDFA(keywordPatterns(m))
+	var got, want []Hit
+	total := 0
+	for _, p := range posts {
+		norm := []byte(textnorm.Normalize(p))
+		got = m.Match(norm, got[:0])
+		want = dfa.scan(norm, want[:0], m.rules)
+		if !slices.Equal(got, want) {
+			t.Fatalf("post %q:\n got %v\nwant %v", norm, got, want)
+		}
+		total += len(got)
+	}
+	if total == 0 {
+		t.Fatal("no hits on the corpus")
+	}
+}
