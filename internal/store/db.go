@@ -108,7 +108,10 @@ func openSQLite(path string) (*DB, error) {
 		return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)" +
 			"&_pragma=synchronous(FULL)" + extra
 	}
-	write, err := sql.Open("sqlite", dsn("&_txlock=immediate"))
+	// temp_store(MEMORY): each caller in a group commit runs in a savepoint, and
+	// SQLite copies every page a savepoint touches to a sub-journal; in a temp
+	// file that cost a pwrite per page (22% of intake CPU, measured).
+	write, err := sql.Open("sqlite", dsn("&_txlock=immediate&_pragma=temp_store(MEMORY)"))
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
