@@ -56,6 +56,9 @@ type DB struct {
 	closePool func()
 	// readStmts and writeStmts are SQLite's prepared-statement caches (nil on PostgreSQL).
 	readStmts, writeStmts *stmtCache
+	// logOff stores events without transparency-log entries. Only the
+	// benchmark that measures what the log costs sets it (export_test.go).
+	logOff bool
 }
 
 // Options configure Open.

@@ -15,6 +15,7 @@ type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
 	stmts   *stmtCache
+	logOff  bool
 }
 
 // stmt returns the cached prepared statement for q bound to this transaction, or nil.
@@ -164,7 +165,7 @@ func (w *writer) commit(batch []writeReq) {
 		}
 		return
 	}
-	tx := &Tx{tx: sqlTx, dialect: w.db.dialect, stmts: w.db.writeStmts}
+	tx := &Tx{tx: sqlTx, dialect: w.db.dialect, stmts: w.db.writeStmts, logOff: w.db.logOff}
 	results := make([]error, len(batch))
 	single := len(batch) == 1
 	for i, r := range batch {
