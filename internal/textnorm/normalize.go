@@ -1,6 +1,8 @@
 package textnorm
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"sync"
 	"unicode/utf8"
 	"unsafe"
@@ -40,6 +42,12 @@ func AppendString(dst []byte, src string) []byte {
 		c := src[i]
 		var e entry
 		if c < utf8.RuneSelf {
+			if n.tokStart < 0 && tb.asciiLetter[c] != 0 && tb.swarLetters {
+				if j := n.asciiWord(src, i, tb); j > i {
+					i = j
+					continue
+				}
+			}
 			e = t[c]
 			i++
 			// ASCII letters dominate Indonesian and English posts: handle them
@@ -105,6 +113,74 @@ func AppendString(dst []byte, src string) []byte {
 		bufferPool.Put(n.pooled)
 	}
 	return n.dst
+}
+
+// SWAR constants for eight ASCII bytes in a uint64.
+const (
+	bytes7F = 0x7f7f7f7f7f7f7f7f
+	bytes80 = 0x8080808080808080
+	bytes20 = 0x2020202020202020
+	bytes1F = 0x1f1f1f1f1f1f1f1f // 0x80 - 'a'
+	bytes05 = 0x0505050505050505 // 0x80 - ('z' + 1)
+)
+
+// asciiWord emits at once the word of ASCII letters that starts at src[i],
+// when that is the whole token: it ends at an ASCII separator or at the end
+// of src, and it has no run of three equal letters, so that no context rule
+// applies to it. It returns the index after the word and its separator (a
+// separator after a finished token does nothing else), or i, having changed
+// nothing, when the general path must handle the word.
+//
+// It reads eight bytes at a time: which are letters, their lower case, and
+// whether two neighbours are equal are a few word-wide operations, so a word
+// costs no branch per byte. The tables guarantee (see swarLetters) that the
+// ASCII letters are exactly A-Z and a-z and fold to lower case.
+func (n *normalizer) asciiWord(src string, i int, tb *tables) int {
+	sepPos := len(n.dst)
+	dst := n.dst
+	if sepPos > n.base {
+		dst = append(dst, ' ')
+	}
+	j := i
+	var p1, p2 byte // the last two letters of the previous chunk (0: none)
+	for {
+		var x uint64
+		if len(src)-j >= 8 {
+			x = binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(src[j:]), 8))
+		} else {
+			for k := len(src) - 1; k >= j; k-- {
+				x = x<<8 | uint64(src[k])
+			}
+		}
+		v := (x | bytes20) & bytes7F // lower case of the letters
+		letters := (v + bytes1F) &^ (v + bytes05) &^ x & bytes80
+		k := bits.TrailingZeros64(^letters&bytes80) >> 3 // leading letters, 0-8
+		// Equal neighbours: byte p of eq has its high bit set when v[p] == v[p+1].
+		d := v ^ v>>8
+		eq := ^((d&bytes7F + bytes7F) | d | bytes7F)
+		if k >= 3 && eq&(eq>>8)&(1<<(8*(k-2))-1) != 0 {
+			return i // a run of three: the general path collapses it
+		}
+		if k >= 1 && p1 != 0 && byte(v) == p1 && (p2 == p1 || k >= 2 && byte(v>>8) == p1) {
+			return i // a run of three across chunks
+		}
+		dst = binary.LittleEndian.AppendUint64(dst, v)
+		dst = dst[:len(dst)-8+k]
+		j += k
+		if k < 8 {
+			break
+		}
+		p1, p2 = byte(v>>56), byte(v>>48)
+	}
+	if j < len(src) && !tb.asciiSep[src[j]] {
+		return i // glued to a digit, '@', '$', an apostrophe, a control or non-ASCII character
+	}
+	n.dst = dst
+	n.emitted(sepPos, j-i == 1, true)
+	if j < len(src) {
+		j++
+	}
+	return j
 }
 
 // buffers are the scratch space of the context rules, pooled so that a

@@ -3,6 +3,7 @@ package textnorm
 import (
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -35,6 +36,15 @@ func (e entry) val() rune     { return rune(e & 0xFFFFFF) }
 type tables struct {
 	t     []entry   // tableSize entries
 	multi [][]entry // outputs of more than one unit; never contain kMulti
+
+	// The ASCII fast path's view of t: asciiLetter[c] is the folded letter
+	// of ASCII byte c when t[c] is an ASCII letter, else 0; asciiSep[c] is
+	// true when t[c] is a separator. Bytes from 0x80 are neither.
+	asciiLetter [256]byte
+	asciiSep    [256]bool
+	// swarLetters records that the ASCII letters are exactly A-Z and a-z,
+	// folded to lower case, as the word-at-a-time path assumes.
+	swarLetters bool
 }
 
 var loadTables = sync.OnceValue(buildTables)
@@ -51,6 +61,21 @@ func buildTables() *tables {
 	for r := rune(0); r < tableSize; r++ {
 		units := b.units(r, 0)
 		b.tb.t[r] = b.pack(units)
+	}
+	for c := range utf8.RuneSelf {
+		switch e := b.tb.t[c]; {
+		case e.kind() == kLetter && e.val() < utf8.RuneSelf:
+			b.tb.asciiLetter[c] = byte(e.val())
+		case e.kind() == kSep:
+			b.tb.asciiSep[c] = true
+		}
+	}
+	b.tb.swarLetters = true
+	for c := range utf8.RuneSelf {
+		isLetter := c|0x20 >= 'a' && c|0x20 <= 'z'
+		if isLetter && b.tb.asciiLetter[c] != byte(c|0x20) || !isLetter && b.tb.asciiLetter[c] != 0 {
+			b.tb.swarLetters = false
+		}
 	}
 	return b.tb
 }
