@@ -76,24 +76,42 @@ func TestCorpusAgreesWithReference(t *testing.T) {
 	}
 }
 
-// TestRunsAtEveryOffset puts a run of one letter (mixed case) at every
-// offset of words around the eight-byte chunk, in every context, because a
-// random generator rarely places a run of three across a chunk boundary.
+// TestRunsAtEveryOffset puts a run of one letter (in spellings that fold
+// to it) at every offset of words around the eight-byte chunk, in every
+// context, because a random generator rarely places a run of three across
+// a chunk boundary. Scripts: ASCII, Arabic (with tashkeel inside the run),
+// Cyrillic confusables, Latin with diacritics, fullwidth.
 func TestRunsAtEveryOffset(t *testing.T) {
 	t.Parallel()
-	befores := []string{"", "x ", "1", "ab'"}
-	afters := []string{"", " ", ".", " y", "1", "'", "é", "\u200B", "@"}
+	scripts := []struct{ other, run []string }{
+		{[]string{"a", "b"}, []string{"c", "C"}},
+		{[]string{"ب", "ت"}, []string{"ا", "أ", "اَ"}},
+		{[]string{"б", "г"}, []string{"а", "a", "А"}},
+		{[]string{"é", "b"}, []string{"ü", "u", "Ü"}},
+		{[]string{"ｂ", "ｃ"}, []string{"ａ", "a"}},
+	}
+	befores := []string{"", "x ", "1", "ab'", "، "}
+	afters := []string{"", " ", ".", " y", "1", "'", "é", "\u200B", "@", "،", "ﻻ", "💣", "\xff"}
 	var got []byte
-	for p := range 19 {
-		for r := 1; r <= 5; r++ {
-			for q := range 11 {
-				word := strings.Repeat("ab", p)[:p] + strings.Repeat("cC", r)[:r] + strings.Repeat("BA", q)[:q]
-				for _, b := range befores {
-					for _, a := range afters {
-						s := b + word + a
-						got = AppendString(got[:0], s)
-						if want := refAppendString(nil, s); string(got) != string(want) {
-							t.Fatalf("AppendString(%q) = %q, reference %q", s, got, want)
+	for _, sc := range scripts {
+		seq := func(parts []string, n, from int) string {
+			var b strings.Builder
+			for k := range n {
+				b.WriteString(parts[(k+from)%len(parts)])
+			}
+			return b.String()
+		}
+		for p := range 19 {
+			for r := 1; r <= 5; r++ {
+				for q := range 11 {
+					word := seq(sc.other, p, 0) + seq(sc.run, r, 0) + seq(sc.other, q, 1)
+					for _, b := range befores {
+						for _, a := range afters {
+							s := b + word + a
+							got = AppendString(got[:0], s)
+							if want := refAppendString(nil, s); string(got) != string(want) {
+								t.Fatalf("AppendString(%q) = %q, reference %q", s, got, want)
+							}
 						}
 					}
 				}

@@ -41,13 +41,33 @@ func AppendString(dst []byte, src string) []byte {
 	for i := 0; i < len(src); {
 		c := src[i]
 		var e entry
-		if c < utf8.RuneSelf {
-			if n.tokStart < 0 && tb.asciiLetter[c] != 0 && tb.swarLetters {
-				if j := n.asciiWord(src, i, tb); j > i {
+		if n.tokStart < 0 {
+			// Between tokens: whole words go through the word paths, which
+			// fall back to the general path below when a context rule may
+			// apply; a separator does nothing.
+			switch {
+			case c >= utf8.RuneSelf:
+				if j := n.runeWord(src, i, tb); j > i {
 					i = j
 					continue
 				}
+			case tb.asciiLetter[c] != 0:
+				if tb.swarLetters {
+					if j := n.asciiWord(src, i, tb); j > i {
+						i = j
+						continue
+					}
+				}
+				if j := n.runeWord(src, i, tb); j > i {
+					i = j
+					continue
+				}
+			case tb.asciiSep[c]:
+				i++
+				continue
 			}
+		}
+		if c < utf8.RuneSelf {
 			e = t[c]
 			i++
 			// ASCII letters dominate Indonesian and English posts: handle them
@@ -179,6 +199,82 @@ func (n *normalizer) asciiWord(src string, i int, tb *tables) int {
 	n.emitted(sepPos, j-i == 1, true)
 	if j < len(src) {
 		j++
+	}
+	return j
+}
+
+// runeWord is asciiWord for any word: it emits at once the token that starts
+// at src[i] when it is made only of letters and ignorable characters, has no
+// run of three equal letters, and ends at a separator (which it consumes) or
+// at the end of src. Two-byte UTF-8 sequences (Arabic, Cyrillic, Greek,
+// Latin with diacritics) are decoded inline. A digit, '@', '$', a rune with
+// several output units or a run of three leaves everything unchanged and
+// returns i, for the general path. A separator or ignorable character at
+// src[i] is consumed: with no token open, the general path does nothing with
+// it either.
+func (n *normalizer) runeWord(src string, i int, tb *tables) int {
+	t := tb.t
+	sepPos := len(n.dst)
+	dst := n.dst
+	prev, runLen, count := rune(-1), 0, 0
+	j := i
+	for j < len(src) {
+		c := src[j]
+		var e entry
+		size := 1
+		switch {
+		case c < utf8.RuneSelf:
+			e = t[c]
+		case c >= 0xC2 && c < 0xE0 && j+1 < len(src) && src[j+1]&0xC0 == 0x80:
+			e = t[rune(c&0x1F)<<6|rune(src[j+1]&0x3F)]
+			size = 2
+		default:
+			var r rune
+			r, size = utf8.DecodeRuneInString(src[j:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				e = mk(kSep, 0)
+			case r < tableSize:
+				e = t[r]
+			default:
+				e = runtimeClass(r)
+			}
+		}
+		switch e.kind() {
+		case kLetter:
+			r := e.val()
+			if r == prev {
+				runLen++
+				if runLen == 3 {
+					return i
+				}
+			} else {
+				prev, runLen = r, 1
+			}
+			if count == 0 && sepPos > n.base {
+				dst = append(dst, ' ')
+			}
+			if r < utf8.RuneSelf {
+				dst = append(dst, byte(r))
+			} else {
+				dst = utf8.AppendRune(dst, r)
+			}
+			count++
+		case kDrop:
+		case kSep:
+			if count > 0 {
+				n.dst = dst
+				n.emitted(sepPos, count == 1, true)
+			}
+			return j + size
+		default:
+			return i
+		}
+		j += size
+	}
+	if count > 0 {
+		n.dst = dst
+		n.emitted(sepPos, count == 1, true)
 	}
 	return j
 }
