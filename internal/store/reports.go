@@ -1,0 +1,644 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ReportQuery selects what a transparency report counts: notices received in
+// [From, To), optionally only one org's, one regime's or one kind's, and
+// everything that happened in [From, To) to the cases of those notices.
+type ReportQuery struct {
+	From, To time.Time
+	// Now decides which open notices are past their deadline.
+	Now time.Time
+	// OrgID limits the report to one notifier's notices ("" for all).
+	OrgID string
+	// Regime and Kind limit the report to one regime's or one kind's notices (TCO: EU-TCO orders).
+	Regime, Kind string
+}
+
+// ReportNoticeRow counts notices received in the period that share a kind,
+// category, regime, territorial scope (as stored, a JSON array) and status.
+type ReportNoticeRow struct {
+	Kind      string
+	Automated bool // filed by the scan (a scan_posts row), whatever its kind
+	Category  string
+	Regime    string
+	Scope     string
+	Status    string
+	Notices   int64
+	Subjects  int64
+}
+
+// ReportOutcomeRow counts notices by notifier, source, regime, class, what
+// became of them and whether their deadline was met.
+//
+// Outcome follows trust.Compute: "pending" until every case of the notice has
+// a final (or reversed) decision, then "reversed" when any decision was
+// reversed on appeal, "actioned" when any case was restricted, else
+// "rejected". Compliance is "on_time" or "late" once the notice is settled
+// (every case decided, and every restricting decision carried out; an
+// automated action carried out before review settles its case too), by its
+// settled time against due_at (which clarification pauses moved); an
+// unsettled notice is "overdue" once due_at has passed, else "open".
+type ReportOutcomeRow struct {
+	OrgID, OrgName, OrgKind string
+	Source                  string // order, referral, flag, report or automated
+	Regime, Class           string
+	Outcome, Compliance     string
+	Notices                 int64
+}
+
+// ReportDist is a distribution of durations in milliseconds: its count,
+// median and 90th percentile (linear interpolation between the closest ranks,
+// as PostgreSQL's percentile_cont), minimum and maximum. Group "" is the
+// whole population of the measure.
+type ReportDist struct {
+	Measure, Group string
+	N              int64
+	P50, P90       float64
+	Min, Max       int64
+}
+
+// ReportDecisionRow counts final or reversed decisions that took effect in the period.
+type ReportDecisionRow struct {
+	Action, Ground, Status string
+	Automated              bool
+	Decisions              int64
+}
+
+// ReportActionRow counts enforcement actions by action, source (review or
+// scan) and state; Requested rows are by request time, Executed rows by
+// execution time in the period.
+type ReportActionRow struct {
+	Action, Source, State string
+	Actions               int64
+}
+
+// ReportCount is one count of a grouped figure.
+type ReportCount struct {
+	Key string
+	N   int64
+}
+
+// ReportMessages counts a period's messages on notices and clock pauses.
+type ReportMessages struct {
+	Platform, Notifier       int64
+	Clarifications           int64 // platform messages asking for clarification
+	NoticesWithClarification int64
+	PausesStarted            int64
+	PausesEnded              int64
+	PausedMS                 int64 // total time clocks stood still, over the pauses that ended
+}
+
+// ReportFigures are the aggregates a transparency report is built from.
+type ReportFigures struct {
+	Notices    []ReportNoticeRow
+	Outcomes   []ReportOutcomeRow
+	Times      []ReportDist // measures "ack", "decision", "action" by source
+	Decisions  []ReportDecisionRow
+	Requested  []ReportActionRow
+	Executed   []ReportActionRow
+	Messages   ReportMessages
+	Objections []ReportCount // raised in the period, by status
+	Appeals    []ReportCount // filed in the period, by status
+	// AppealTimes is measure "appeal": filing to decision, for appeals decided in the period, by outcome.
+	AppealTimes []ReportDist
+	// ScanHits counts hits recorded in the period by outcome; only when no org, regime or kind is set.
+	ScanHits []ReportCount
+}
+
+// restricting lists the decision actions that restrict content (trust.actionTaken).
+const restricting = `('remove', 'geo_restrict', 'suspend', 'restrict')`
+
+// ackEventTypes are the timeline events on a notice that show the platform
+// handling it: a reviewer claimed its case (notice.status in_review) or it
+// moved on, a decision, a clarification request or clock pause, an objection.
+const ackEventTypes = `('notice.status', 'notice.decision', 'clarification.requested', 'clock.paused', 'objection.raised')`
+
+// sqlText builds a statement and its arguments together, so each ? gets its value in order.
+type sqlText struct {
+	b    strings.Builder
+	args []any
+}
+
+func (s *sqlText) add(q string, args ...any) *sqlText {
+	s.b.WriteString(q)
+	s.args = append(s.args, args...)
+	return s
+}
+
+// noticeFilter is the WHERE condition on notices n that q selects.
+func (s *sqlText) noticeFilter(q ReportQuery) *sqlText {
+	s.add(`n.received_at >= ? AND n.received_at < ?`, ms(q.From), ms(q.To))
+	s.noticeOwner(q)
+	return s
+}
+
+// noticeOwner adds q's org, regime and kind conditions on notices n.
+func (s *sqlText) noticeOwner(q ReportQuery) *sqlText {
+	if q.OrgID != "" {
+		s.add(` AND n.org_id = ?`, q.OrgID)
+	}
+	if q.Regime != "" {
+		s.add(` AND n.regime = ?`, q.Regime)
+	}
+	if q.Kind != "" {
+		s.add(` AND n.kind = ?`, q.Kind)
+	}
+	return s
+}
+
+// caseFilter limits rows with a case_id column to cases that carry a notice q
+// selects by owner; it adds nothing for a platform-wide report.
+func (s *sqlText) caseFilter(q ReportQuery, col string) *sqlText {
+	if q.OrgID == "" && q.Regime == "" && q.Kind == "" {
+		return s
+	}
+	s.add(` AND EXISTS (SELECT 1 FROM notice_subjects ns JOIN notices n ON n.id = ns.notice_id WHERE ns.case_id = ` + col)
+	s.noticeOwner(q)
+	return s.add(`)`)
+}
+
+// scoped reports whether q narrows the report to some notices.
+func (q ReportQuery) scoped() bool { return q.OrgID != "" || q.Regime != "" || q.Kind != "" }
+
+// reportTx runs fn in one read transaction, so every figure of a report
+// comes from the same snapshot. On PostgreSQL it gives the aggregation more
+// memory than the default work_mem, so the hash joins over millions of
+// notices stay in memory.
+func (db *DB) reportTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	opts := &sql.TxOptions{}
+	if db.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: report: %w", err)
+	}
+	defer tx.Rollback()
+	if db.dialect == Postgres {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
+			return fmt.Errorf("store: report: %w", err)
+		}
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// each runs a query in tx and calls scan for every row.
+func (db *DB) each(ctx context.Context, tx *sql.Tx, what string, s *sqlText, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, rebind(db.dialect, s.b.String()), s.args...)
+	if err != nil {
+		return fmt.Errorf("store: report %s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return fmt.Errorf("store: report %s: %w", what, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: report %s: %w", what, err)
+	}
+	return nil
+}
+
+// ReportFigures computes the aggregates of a transparency report in one read
+// transaction. Every count is a GROUP BY in the database; the durations'
+// percentiles are percentile_cont on PostgreSQL and a window over the sorted
+// values on SQLite, so memory stays bounded whatever the period holds.
+func (db *DB) ReportFigures(ctx context.Context, q ReportQuery) (*ReportFigures, error) {
+	f := &ReportFigures{}
+	err := db.reportTx(ctx, func(tx *sql.Tx) error {
+		steps := []func(context.Context, *sql.Tx, ReportQuery, *ReportFigures) error{
+			db.reportNotices, db.reportOutcomes, db.reportDecisions, db.reportActions, db.reportDialogue, db.reportAppeals, db.reportScan,
+		}
+		for _, step := range steps {
+			if err := step(ctx, tx, q, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (db *DB) reportNotices(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
+	s := new(sqlText).add(`SELECT n.kind, CASE WHEN sp.notice_id IS NULL THEN 0 ELSE 1 END AS automated, n.category, n.regime,
+		n.territorial_scope, n.status, COUNT(*), COALESCE(SUM(n.subject_count), 0)
+		FROM notices n LEFT JOIN scan_posts sp ON sp.notice_id = n.id WHERE `).noticeFilter(q).
+		add(` GROUP BY n.kind, CASE WHEN sp.notice_id IS NULL THEN 0 ELSE 1 END, n.category, n.regime, n.territorial_scope, n.status`)
+	return db.each(ctx, tx, "notices", s, func(rows *sql.Rows) error {
+		var r ReportNoticeRow
+		var automated int64
+		if err := rows.Scan(&r.Kind, &automated, &r.Category, &r.Regime, &r.Scope, &r.Status, &r.Notices, &r.Subjects); err != nil {
+			return err
+		}
+		r.Automated = automated == 1
+		f.Notices = append(f.Notices, r)
+		return nil
+	})
+}
+
+// factsSQL opens a WITH clause whose last table, f, holds one row per notice
+// q selects: who sent it, its source, regime and class, its outcome and
+// deadline compliance (see ReportOutcomeRow), and its durations in
+// milliseconds from receipt: to first acknowledgement (t_ack), to the last
+// case decided (t_decision, once all are) and to the last action carried
+// out (t_action, once the notice is settled with at least one action).
+func factsSQL(q ReportQuery) *sqlText {
+	s := new(sqlText)
+	s.add(`WITH sel AS (
+		SELECT n.id, n.org_id, n.regime, n.class, n.received_at, n.due_at,
+			CASE WHEN sp.notice_id IS NULL THEN n.kind ELSE 'automated' END AS source
+		FROM notices n LEFT JOIN scan_posts sp ON sp.notice_id = n.id WHERE `).noticeFilter(q)
+	s.add(`),
+	pc AS (SELECT DISTINCT ns.notice_id, ns.case_id FROM notice_subjects ns JOIN sel ON sel.id = ns.notice_id),
+	ex AS (
+		SELECT ea.case_id, MIN(ea.executed_at) AS executed_at FROM enforcement_actions ea
+		WHERE ea.state = 'executed' AND ea.action <> 'restore' AND ea.case_id IN (SELECT case_id FROM pc)
+		GROUP BY ea.case_id
+	),
+	cf AS (
+		SELECT pc.notice_id, d.id AS decision_id, d.status,
+			CASE WHEN d.action IN `+restricting+` THEN 1 ELSE 0 END AS restricts,
+			COALESCE(d.effective_at, d.created_at) AS decided_at, ex.executed_at
+		FROM pc
+		LEFT JOIN decisions d ON d.case_id = pc.case_id AND d.status IN ('final', 'reversed')
+		LEFT JOIN ex ON ex.case_id = pc.case_id
+	),
+	per AS (
+		SELECT notice_id, COUNT(*) AS cases, COUNT(decision_id) AS decided, MAX(decided_at) AS decided_at,
+			MAX(CASE WHEN status = 'reversed' THEN 1 ELSE 0 END) AS reversed,
+			MAX(CASE WHEN status = 'final' AND restricts = 1 THEN 1 ELSE 0 END) AS acted,
+			MAX(executed_at) AS executed_at,
+			COUNT(CASE WHEN decision_id IS NOT NULL AND restricts = 0 THEN decided_at ELSE executed_at END) AS done,
+			MAX(CASE WHEN decision_id IS NOT NULL AND restricts = 0 THEN decided_at ELSE executed_at END) AS done_at
+		FROM cf GROUP BY notice_id
+	),
+	ack AS (
+		SELECT a.notice_id, MIN(a.at) AS at FROM (
+			SELECT e.notice_id, e.at FROM events e
+			WHERE e.type IN `+ackEventTypes+` AND e.notice_id IN (SELECT id FROM sel)
+			UNION ALL
+			SELECT m.notice_id, m.created_at FROM messages m
+			WHERE m.side = 'platform' AND m.notice_id IN (SELECT id FROM sel)
+		) a GROUP BY a.notice_id
+	),
+	f AS (
+		SELECT sel.org_id, sel.source, sel.regime, sel.class,
+			CASE WHEN per.decided < per.cases THEN 'pending' WHEN per.reversed = 1 THEN 'reversed'
+				WHEN per.acted = 1 THEN 'actioned' ELSE 'rejected' END AS outcome,
+			CASE WHEN per.done = per.cases THEN (CASE WHEN per.done_at <= sel.due_at THEN 'on_time' ELSE 'late' END)
+				WHEN sel.due_at <= ? THEN 'overdue' ELSE 'open' END AS compliance,
+			CASE WHEN per.decided = per.cases THEN per.decided_at - sel.received_at END AS t_decision,
+			CASE WHEN per.done = per.cases AND per.executed_at IS NOT NULL THEN
+				(CASE WHEN per.executed_at > sel.received_at THEN per.executed_at - sel.received_at ELSE 0 END) END AS t_action,
+			ack.at - sel.received_at AS t_ack
+		FROM sel JOIN per ON per.notice_id = sel.id LEFT JOIN ack ON ack.notice_id = sel.id
+	)`, ms(q.Now))
+	return s
+}
+
+func (db *DB) reportOutcomes(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
+	s := factsSQL(q).add(`
+	SELECT f.org_id, COALESCE(o.name, ''), COALESCE(o.kind, ''), f.source, f.regime, f.class, f.outcome, f.compliance, COUNT(*)
+	FROM f LEFT JOIN orgs o ON o.id = f.org_id
+	GROUP BY f.org_id, o.name, o.kind, f.source, f.regime, f.class, f.outcome, f.compliance`)
+	if err := db.each(ctx, tx, "outcomes", s, func(rows *sql.Rows) error {
+		var r ReportOutcomeRow
+		if err := rows.Scan(&r.OrgID, &r.OrgName, &r.OrgKind, &r.Source, &r.Regime, &r.Class, &r.Outcome, &r.Compliance, &r.Notices); err != nil {
+			return err
+		}
+		f.Outcomes = append(f.Outcomes, r)
+		return nil
+	}); err != nil {
+		return err
+	}
+	s = factsSQL(q).add(`,
+	m AS (
+		SELECT 'ack' AS measure, source AS grp, t_ack AS v FROM f
+		UNION ALL SELECT 'decision', source, t_decision FROM f
+		UNION ALL SELECT 'action', source, t_action FROM f
+	)`)
+	var err error
+	f.Times, err = db.dists(ctx, tx, "times", s)
+	return err
+}
+
+// dists completes s, a WITH clause whose table m holds (measure, grp, v)
+// rows, into the distribution of v per measure and group and per measure.
+func (db *DB) dists(ctx context.Context, tx *sql.Tx, what string, s *sqlText) ([]ReportDist, error) {
+	var out []ReportDist
+	if db.dialect == Postgres {
+		s.add(`
+		SELECT measure, grp, COUNT(v), percentile_cont(0.5) WITHIN GROUP (ORDER BY v), percentile_cont(0.9) WITHIN GROUP (ORDER BY v),
+			MIN(v), MAX(v)
+		FROM m WHERE v IS NOT NULL GROUP BY GROUPING SETS ((measure, grp), (measure))`)
+		err := db.each(ctx, tx, what, s, func(rows *sql.Rows) error {
+			var d ReportDist
+			var grp sql.NullString
+			if err := rows.Scan(&d.Measure, &grp, &d.N, &d.P50, &d.P90, &d.Min, &d.Max); err != nil {
+				return err
+			}
+			d.Group = grp.String
+			out = append(out, d)
+			return nil
+		})
+		return out, err
+	}
+	// SQLite has no percentile aggregate: number the sorted values of each
+	// group and keep only the ranks the figures need; the interpolation
+	// happens here, over at most six rows per group.
+	s.add(`,
+	u AS (SELECT measure, grp, v FROM m WHERE v IS NOT NULL UNION ALL SELECT measure, NULL, v FROM m WHERE v IS NOT NULL),
+	r AS (SELECT measure, grp, v, ROW_NUMBER() OVER (PARTITION BY measure, grp ORDER BY v) - 1 AS i,
+		COUNT(*) OVER (PARTITION BY measure, grp) AS n FROM u)
+	SELECT measure, grp, n, i, v FROM r
+	WHERE i = 0 OR i = n - 1 OR i = (n - 1) * 5 / 10 OR i = (n - 1) * 5 / 10 + 1 OR i = (n - 1) * 9 / 10 OR i = (n - 1) * 9 / 10 + 1
+	ORDER BY measure, grp, i`)
+	type key struct{ m, g string }
+	ranks := map[key]map[int64]int64{}
+	counts := map[key]int64{}
+	var order []key
+	err := db.each(ctx, tx, what, s, func(rows *sql.Rows) error {
+		var m string
+		var grp sql.NullString
+		var n, i, v int64
+		if err := rows.Scan(&m, &grp, &n, &i, &v); err != nil {
+			return err
+		}
+		k := key{m, grp.String}
+		if ranks[k] == nil {
+			ranks[k] = map[int64]int64{}
+			order = append(order, k)
+		}
+		ranks[k][i], counts[k] = v, n
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range order {
+		n, r := counts[k], ranks[k]
+		out = append(out, ReportDist{Measure: k.m, Group: k.g, N: n, Min: r[0], Max: r[n-1],
+			P50: interpolate(r, n, 5), P90: interpolate(r, n, 9)})
+	}
+	return out, nil
+}
+
+// interpolate is percentile_cont(tenths/10) over the ranks of n sorted values.
+func interpolate(r map[int64]int64, n, tenths int64) float64 {
+	lo := (n - 1) * tenths / 10
+	frac := float64((n-1)*tenths%10) / 10
+	if frac == 0 || lo+1 >= n {
+		return float64(r[lo])
+	}
+	return float64(r[lo]) + frac*float64(r[lo+1]-r[lo])
+}
+
+// decidedAt is when a decision took effect: its approval, or its making when none was needed.
+const decidedAt = `COALESCE(d.effective_at, d.created_at)`
+
+func (db *DB) reportDecisions(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
+	s := new(sqlText).add(`SELECT d.action, d.ground_type, d.status, d.automated, COUNT(*) FROM decisions d
+		WHERE d.status IN ('final', 'reversed') AND `+decidedAt+` >= ? AND `+decidedAt+` < ?`, ms(q.From), ms(q.To)).
+		caseFilter(q, "d.case_id").
+		add(` GROUP BY d.action, d.ground_type, d.status, d.automated`)
+	return db.each(ctx, tx, "decisions", s, func(rows *sql.Rows) error {
+		var r ReportDecisionRow
+		if err := rows.Scan(&r.Action, &r.Ground, &r.Status, &r.Automated, &r.Decisions); err != nil {
+			return err
+		}
+		f.Decisions = append(f.Decisions, r)
+		return nil
+	})
+}
+
+func (db *DB) reportActions(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
+	s := new(sqlText).add(`SELECT ea.action, ea.source, ea.state, COUNT(*) FROM enforcement_actions ea
+		WHERE ea.requested_at >= ? AND ea.requested_at < ?`, ms(q.From), ms(q.To)).
+		caseFilter(q, "ea.case_id").
+		add(` GROUP BY ea.action, ea.source, ea.state`)
+	if err := db.each(ctx, tx, "actions requested", s, func(rows *sql.Rows) error {
+		var r ReportActionRow
+		if err := rows.Scan(&r.Action, &r.Source, &r.State, &r.Actions); err != nil {
+			return err
+		}
+		f.Requested = append(f.Requested, r)
+		return nil
+	}); err != nil {
+		return err
+	}
+	s = new(sqlText).add(`SELECT ea.action, ea.source, COUNT(*) FROM enforcement_actions ea
+		WHERE ea.state = 'executed' AND ea.executed_at >= ? AND ea.executed_at < ?`, ms(q.From), ms(q.To)).
+		caseFilter(q, "ea.case_id").
+		add(` GROUP BY ea.action, ea.source`)
+	return db.each(ctx, tx, "actions executed", s, func(rows *sql.Rows) error {
+		r := ReportActionRow{State: ActionExecuted}
+		if err := rows.Scan(&r.Action, &r.Source, &r.Actions); err != nil {
+			return err
+		}
+		f.Executed = append(f.Executed, r)
+		return nil
+	})
+}
+
+func (db *DB) reportDialogue(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
+	s := new(sqlText).add(`SELECT m.side, m.clarification, COUNT(*), COUNT(DISTINCT m.notice_id)
+		FROM messages m JOIN notices n ON n.id = m.notice_id WHERE m.created_at >= ? AND m.created_at < ?`, ms(q.From), ms(q.To)).
+		noticeOwner(q).add(` GROUP BY m.side, m.clarification`)
+	if err := db.each(ctx, tx, "messages", s, func(rows *sql.Rows) error {
+		var side string
+		var clar bool
+		var n, notices int64
+		if err := rows.Scan(&side, &clar, &n, &notices); err != nil {
+			return err
+		}
+		switch {
+		case side == "platform" && clar:
+			f.Messages.Platform += n
+			f.Messages.Clarifications += n
+			f.Messages.NoticesWithClarification += notices
+		case side == "platform":
+			f.Messages.Platform += n
+		default:
+			f.Messages.Notifier += n
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	s = new(sqlText).add(`SELECT COUNT(*), COUNT(p.ended_at), COALESCE(SUM(p.ended_at - p.started_at), 0)
+		FROM clock_pauses p JOIN notices n ON n.id = p.notice_id WHERE p.started_at >= ? AND p.started_at < ?`, ms(q.From), ms(q.To)).
+		noticeOwner(q)
+	if err := db.each(ctx, tx, "pauses", s, func(rows *sql.Rows) error {
+		return rows.Scan(&f.Messages.PausesStarted, &f.Messages.PausesEnded, &f.Messages.PausedMS)
+	}); err != nil {
+		return err
+	}
+	s = new(sqlText).add(`SELECT o.status, COUNT(*) FROM objections o JOIN notices n ON n.id = o.notice_id
+		WHERE o.created_at >= ? AND o.created_at < ?`, ms(q.From), ms(q.To)).
+		noticeOwner(q).add(` GROUP BY o.status`)
+	return db.each(ctx, tx, "objections", s, func(rows *sql.Rows) error {
+		var c ReportCount
+		if err := rows.Scan(&c.Key, &c.N); err != nil {
+			return err
+		}
+		f.Objections = append(f.Objections, c)
+		return nil
+	})
+}
+
+func (db *DB) reportAppeals(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
+	s := new(sqlText).add(`SELECT a.status, COUNT(*) FROM appeals a WHERE a.created_at >= ? AND a.created_at < ?`, ms(q.From), ms(q.To)).
+		caseFilter(q, "a.case_id").add(` GROUP BY a.status`)
+	if err := db.each(ctx, tx, "appeals", s, func(rows *sql.Rows) error {
+		var c ReportCount
+		if err := rows.Scan(&c.Key, &c.N); err != nil {
+			return err
+		}
+		f.Appeals = append(f.Appeals, c)
+		return nil
+	}); err != nil {
+		return err
+	}
+	s = new(sqlText).add(`WITH m AS (SELECT 'appeal' AS measure, a.status AS grp, a.decided_at - a.created_at AS v FROM appeals a
+		WHERE a.decided_at >= ? AND a.decided_at < ?`, ms(q.From), ms(q.To)).
+		caseFilter(q, "a.case_id").add(`)`)
+	var err error
+	f.AppealTimes, err = db.dists(ctx, tx, "appeal times", s)
+	return err
+}
+
+func (db *DB) reportScan(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
+	if q.scoped() {
+		return nil // hits belong to the platform's own scanning, not to any notifier
+	}
+	s := new(sqlText).add(`SELECT outcome, COUNT(*) FROM scan_hits WHERE at >= ? AND at < ? GROUP BY outcome`, ms(q.From), ms(q.To))
+	return db.each(ctx, tx, "scan hits", s, func(rows *sql.Rows) error {
+		var c ReportCount
+		if err := rows.Scan(&c.Key, &c.N); err != nil {
+			return err
+		}
+		f.ScanHits = append(f.ScanHits, c)
+		return nil
+	})
+}
+
+// SpecificMeasures are the EU TCO Art. 7(3) figures of the platform's own
+// measures against terrorist content (Art. 5): the hash banks and rule lists
+// labelled terrorism, their hits, and the automated notices and actions they led to.
+type SpecificMeasures struct {
+	Banks, Lists     int64 // enabled sets labelled terrorism
+	Entries          int64 // their live entries
+	Hits             int64 // their hits in the period
+	AutomatedNotices int64 // notices of category terrorism the scan filed in the period
+	// Actions are the scan's enforcement actions on terrorism notices, requested in the period, by action and state.
+	Actions []ReportActionRow
+	// Executed counts those carried out in the period, by action.
+	Executed []ReportActionRow
+	// Appeals counts appeals filed in the period on cases of automated terrorism notices, by status.
+	Appeals []ReportCount
+	// Reinstated counts restore actions carried out in the period on those cases.
+	Reinstated int64
+}
+
+// terrorismLabel matches a set's labels (a JSON array of strings) holding terrorism.
+const terrorismLabel = `'%"terrorism"%'`
+
+// ReportSpecificMeasures computes the platform's specific-measure figures for [from, to).
+func (db *DB) ReportSpecificMeasures(ctx context.Context, from, to time.Time) (*SpecificMeasures, error) {
+	sm := &SpecificMeasures{}
+	// A case is an automated terrorism case when an automated notice of category terrorism is on it.
+	const autoCase = ` AND EXISTS (SELECT 1 FROM notice_subjects ns JOIN notices n ON n.id = ns.notice_id
+		JOIN scan_posts sp ON sp.notice_id = n.id WHERE ns.case_id = %s AND n.category = 'terrorism')`
+	err := db.reportTx(ctx, func(tx *sql.Tx) error {
+		s := new(sqlText).add(`SELECT family, COUNT(*) FROM filter_sets WHERE enabled AND labels LIKE ` + terrorismLabel + ` GROUP BY family`)
+		if err := db.each(ctx, tx, "measures", s, func(rows *sql.Rows) error {
+			var fam string
+			var n int64
+			if err := rows.Scan(&fam, &n); err != nil {
+				return err
+			}
+			if fam == "bank" {
+				sm.Banks += n
+			} else {
+				sm.Lists += n
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		s = new(sqlText).add(`SELECT COUNT(*) FROM filter_entries e JOIN filter_sets fs ON fs.id = e.set_id
+			WHERE fs.enabled AND fs.labels LIKE ` + terrorismLabel + ` AND e.removed_at IS NULL`)
+		if err := db.each(ctx, tx, "measure entries", s, func(rows *sql.Rows) error { return rows.Scan(&sm.Entries) }); err != nil {
+			return err
+		}
+		s = new(sqlText).add(`SELECT COUNT(*) FROM scan_hits h JOIN filter_sets fs ON fs.id = h.set_id
+			WHERE fs.labels LIKE `+terrorismLabel+` AND h.at >= ? AND h.at < ?`, ms(from), ms(to))
+		if err := db.each(ctx, tx, "measure hits", s, func(rows *sql.Rows) error { return rows.Scan(&sm.Hits) }); err != nil {
+			return err
+		}
+		s = new(sqlText).add(`SELECT COUNT(*) FROM notices n JOIN scan_posts sp ON sp.notice_id = n.id
+			WHERE n.category = 'terrorism' AND n.received_at >= ? AND n.received_at < ?`, ms(from), ms(to))
+		if err := db.each(ctx, tx, "automated notices", s, func(rows *sql.Rows) error { return rows.Scan(&sm.AutomatedNotices) }); err != nil {
+			return err
+		}
+		s = new(sqlText).add(`SELECT ea.action, ea.state, COUNT(*) FROM enforcement_actions ea JOIN notices n ON n.id = ea.notice_id
+			WHERE ea.source = 'scan' AND n.category = 'terrorism' AND ea.requested_at >= ? AND ea.requested_at < ?
+			GROUP BY ea.action, ea.state`, ms(from), ms(to))
+		if err := db.each(ctx, tx, "measure actions", s, func(rows *sql.Rows) error {
+			r := ReportActionRow{Source: "scan"}
+			if err := rows.Scan(&r.Action, &r.State, &r.Actions); err != nil {
+				return err
+			}
+			sm.Actions = append(sm.Actions, r)
+			return nil
+		}); err != nil {
+			return err
+		}
+		s = new(sqlText).add(`SELECT ea.action, COUNT(*) FROM enforcement_actions ea JOIN notices n ON n.id = ea.notice_id
+			WHERE ea.source = 'scan' AND n.category = 'terrorism' AND ea.state = 'executed' AND ea.executed_at >= ? AND ea.executed_at < ?
+			GROUP BY ea.action`, ms(from), ms(to))
+		if err := db.each(ctx, tx, "measure executed", s, func(rows *sql.Rows) error {
+			r := ReportActionRow{Source: "scan", State: ActionExecuted}
+			if err := rows.Scan(&r.Action, &r.Actions); err != nil {
+				return err
+			}
+			sm.Executed = append(sm.Executed, r)
+			return nil
+		}); err != nil {
+			return err
+		}
+		s = new(sqlText).add(`SELECT a.status, COUNT(*) FROM appeals a WHERE a.created_at >= ? AND a.created_at < ?`+
+			fmt.Sprintf(autoCase, "a.case_id")+` GROUP BY a.status`, ms(from), ms(to))
+		if err := db.each(ctx, tx, "measure appeals", s, func(rows *sql.Rows) error {
+			var c ReportCount
+			if err := rows.Scan(&c.Key, &c.N); err != nil {
+				return err
+			}
+			sm.Appeals = append(sm.Appeals, c)
+			return nil
+		}); err != nil {
+			return err
+		}
+		s = new(sqlText).add(`SELECT COUNT(*) FROM enforcement_actions ea WHERE ea.action = 'restore' AND ea.state = 'executed'
+			AND ea.executed_at >= ? AND ea.executed_at < ?`+fmt.Sprintf(autoCase, "ea.case_id"), ms(from), ms(to))
+		return db.each(ctx, tx, "measure reinstated", s, func(rows *sql.Rows) error { return rows.Scan(&sm.Reinstated) })
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sm, nil
+}
