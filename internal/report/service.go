@@ -1,0 +1,61 @@
+package report
+
+import (
+	"context"
+	"time"
+
+	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// Service computes reports from the store.
+type Service struct {
+	DB    *store.DB
+	Clock clock.Clock
+}
+
+func (s *Service) now() time.Time { return s.Clock.Now().UTC().Truncate(time.Millisecond) }
+
+// ScopeFor is whose notices a caller's report counts: the platform's roles
+// see the whole platform; an authority or a trusted flagger (or an auditor
+// of one) sees its own notices only, as it does everywhere else in the API.
+func (s *Service) ScopeFor(ctx context.Context, c org.Caller) (Scope, error) {
+	if c.Platform() {
+		return Scope{Platform: true}, nil
+	}
+	o, err := s.DB.Org(ctx, c.OrgID)
+	if err != nil {
+		return Scope{}, err
+	}
+	return Scope{OrgID: o.ID, OrgName: o.Name}, nil
+}
+
+// Transparency computes the transparency report of a period for a scope.
+func (s *Service) Transparency(ctx context.Context, scope Scope, p Period) (*Report, error) {
+	now := s.now()
+	f, err := s.DB.ReportFigures(ctx, store.ReportQuery{From: p.From, To: p.To, Now: now, OrgID: scope.OrgID})
+	if err != nil {
+		return nil, err
+	}
+	return Build(p, now, scope, f), nil
+}
+
+// TCO computes the EU TCO Art. 7(3) figures of a period for a scope. The
+// platform's specific measures are its own and appear only in the
+// platform's report.
+func (s *Service) TCO(ctx context.Context, scope Scope, p Period) (*TCO, error) {
+	now := s.now()
+	f, err := s.DB.ReportFigures(ctx, store.ReportQuery{From: p.From, To: p.To, Now: now, OrgID: scope.OrgID,
+		Regime: RegimeTCO, Kind: SourceOrder})
+	if err != nil {
+		return nil, err
+	}
+	var sm *store.SpecificMeasures
+	if scope.Platform {
+		if sm, err = s.DB.ReportSpecificMeasures(ctx, p.From, p.To); err != nil {
+			return nil, err
+		}
+	}
+	return BuildTCO(p, now, scope, f, sm), nil
+}
