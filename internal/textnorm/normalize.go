@@ -47,18 +47,18 @@ func AppendString(dst []byte, src string) []byte {
 			// apply; a separator does nothing.
 			switch {
 			case c >= utf8.RuneSelf:
-				if j := n.runeWord(src, i, tb); j > i {
+				if j := n.runeWords(src, i, tb); j > i {
 					i = j
 					continue
 				}
 			case tb.asciiLetter[c] != 0:
 				if tb.swarLetters {
-					if j := n.asciiWord(src, i, tb); j > i {
+					if j := n.asciiWords(src, i, tb); j > i {
 						i = j
 						continue
 					}
 				}
-				if j := n.runeWord(src, i, tb); j > i {
+				if j := n.runeWords(src, i, tb); j > i {
 					i = j
 					continue
 				}
@@ -144,75 +144,88 @@ const (
 	bytes05 = 0x0505050505050505 // 0x80 - ('z' + 1)
 )
 
-// asciiWord emits at once the word of ASCII letters that starts at src[i],
-// when that is the whole token: it ends at an ASCII separator or at the end
-// of src, and it has no run of three equal letters, so that no context rule
-// applies to it. It returns the index after the word and its separator (a
-// separator after a finished token does nothing else), or i, having changed
-// nothing, when the general path must handle the word.
+// asciiWords emits at once the words of ASCII letters that start at src[i],
+// one after the other, as long as each is a whole token: it ends at an ASCII
+// separator or at the end of src, and it has no run of three equal letters,
+// so that no context rule applies to it. It returns the index after the
+// last word and the separators after it (a separator between tokens does
+// nothing else), or the start of the first word that the general path must
+// handle, with everything before it emitted.
 //
 // It reads eight bytes at a time: which are letters, their lower case, and
 // whether two neighbours are equal are a few word-wide operations, so a word
 // costs no branch per byte. The tables guarantee (see swarLetters) that the
 // ASCII letters are exactly A-Z and a-z and fold to lower case.
-func (n *normalizer) asciiWord(src string, i int, tb *tables) int {
-	sepPos := len(n.dst)
-	dst := n.dst
-	if sepPos > n.base {
-		dst = append(dst, ' ')
-	}
-	j := i
-	var p1, p2 byte // the last two letters of the previous chunk (0: none)
+func (n *normalizer) asciiWords(src string, i int, tb *tables) int {
 	for {
+		// The word starting at src[i], an ASCII letter.
+		sepPos := len(n.dst)
+		dst := n.dst
+		if sepPos > n.base {
+			dst = append(dst, ' ')
+		}
+		j := i
+		var p1, p2 byte // the last two letters of the previous chunk (0: none)
 		var x uint64
-		if len(src)-j >= 8 {
-			x = binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(src[j:]), 8))
-		} else {
-			for k := len(src) - 1; k >= j; k-- {
-				x = x<<8 | uint64(src[k])
+		for {
+			if len(src)-j >= 8 {
+				x = binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(src[j:]), 8))
+			} else {
+				x = 0
+				for k := len(src) - 1; k >= j; k-- {
+					x = x<<8 | uint64(src[k])
+				}
 			}
+			v := (x | bytes20) & bytes7F // lower case of the letters
+			letters := (v + bytes1F) &^ (v + bytes05) &^ x & bytes80
+			k := bits.TrailingZeros64(^letters&bytes80) >> 3 // leading letters, 0-8
+			// Equal neighbours: byte p of eq has its high bit set when v[p] == v[p+1].
+			d := v ^ v>>8
+			eq := ^((d&bytes7F + bytes7F) | d | bytes7F)
+			if k >= 3 && eq&(eq>>8)&(1<<(8*(k-2))-1) != 0 {
+				return i // a run of three: the general path collapses it
+			}
+			if k >= 1 && p1 != 0 && byte(v) == p1 && (p2 == p1 || k >= 2 && byte(v>>8) == p1) {
+				return i // a run of three across chunks
+			}
+			dst = binary.LittleEndian.AppendUint64(dst, v)
+			dst = dst[:len(dst)-8+k]
+			j += k
+			if k < 8 {
+				x >>= 8 * k // the byte after the word, if any, is now the lowest
+				break
+			}
+			p1, p2 = byte(v>>56), byte(v>>48)
 		}
-		v := (x | bytes20) & bytes7F // lower case of the letters
-		letters := (v + bytes1F) &^ (v + bytes05) &^ x & bytes80
-		k := bits.TrailingZeros64(^letters&bytes80) >> 3 // leading letters, 0-8
-		// Equal neighbours: byte p of eq has its high bit set when v[p] == v[p+1].
-		d := v ^ v>>8
-		eq := ^((d&bytes7F + bytes7F) | d | bytes7F)
-		if k >= 3 && eq&(eq>>8)&(1<<(8*(k-2))-1) != 0 {
-			return i // a run of three: the general path collapses it
+		if j < len(src) && !tb.asciiSep[byte(x)] {
+			return i // glued to a digit, '@', '$', an apostrophe, a control or non-ASCII character
 		}
-		if k >= 1 && p1 != 0 && byte(v) == p1 && (p2 == p1 || k >= 2 && byte(v>>8) == p1) {
-			return i // a run of three across chunks
+		n.dst = dst
+		if j-i == 1 || n.grpCount > 0 {
+			n.emitted(sepPos, j-i == 1, true)
 		}
-		dst = binary.LittleEndian.AppendUint64(dst, v)
-		dst = dst[:len(dst)-8+k]
-		j += k
-		if k < 8 {
-			break
+		// Separators, then the next word if it is ASCII too.
+		for j < len(src) && tb.asciiSep[src[j]] {
+			j++
 		}
-		p1, p2 = byte(v>>56), byte(v>>48)
+		if j >= len(src) || tb.asciiLetter[src[j]] == 0 {
+			return j
+		}
+		i = j
 	}
-	if j < len(src) && !tb.asciiSep[src[j]] {
-		return i // glued to a digit, '@', '$', an apostrophe, a control or non-ASCII character
-	}
-	n.dst = dst
-	n.emitted(sepPos, j-i == 1, true)
-	if j < len(src) {
-		j++
-	}
-	return j
 }
 
-// runeWord is asciiWord for any word: it emits at once the token that starts
-// at src[i] when it is made only of letters and ignorable characters, has no
-// run of three equal letters, and ends at a separator (which it consumes) or
-// at the end of src. Two-byte UTF-8 sequences (Arabic, Cyrillic, Greek,
-// Latin with diacritics) are decoded inline. A digit, '@', '$', a rune with
-// several output units or a run of three leaves everything unchanged and
-// returns i, for the general path. A separator or ignorable character at
-// src[i] is consumed: with no token open, the general path does nothing with
-// it either.
-func (n *normalizer) runeWord(src string, i int, tb *tables) int {
+// runeWords is asciiWords for words in any script: it emits at once the
+// tokens that start at src[i] when each is made only of letters and
+// ignorable characters, has no run of three equal letters, and ends at a
+// separator (which it consumes) or at the end of src; it goes on to the next
+// word while the text stays outside ASCII. Two-byte UTF-8 sequences (Arabic,
+// Cyrillic, Greek, Latin with diacritics) are decoded inline. At a digit,
+// '@', '$', a rune with several output units or a run of three it returns
+// the start of that word, for the general path, with everything before it
+// emitted. Separators and ignorable characters between tokens are consumed:
+// with no token open, the general path does nothing with them either.
+func (n *normalizer) runeWords(src string, i int, tb *tables) int {
 	t := tb.t
 	sepPos := len(n.dst)
 	dst := n.dst
@@ -262,11 +275,21 @@ func (n *normalizer) runeWord(src string, i int, tb *tables) int {
 			count++
 		case kDrop:
 		case kSep:
+			j += size
 			if count > 0 {
 				n.dst = dst
-				n.emitted(sepPos, count == 1, true)
+				if count == 1 || n.grpCount > 0 {
+					n.emitted(sepPos, count == 1, true)
+					dst = n.dst
+				}
 			}
-			return j + size
+			if j < len(src) && src[j] < utf8.RuneSelf {
+				return j // ASCII goes back to the main loop and its word path
+			}
+			// The next word.
+			i, sepPos = j, len(dst)
+			prev, runLen, count = -1, 0, 0
+			continue
 		default:
 			return i
 		}
@@ -274,7 +297,9 @@ func (n *normalizer) runeWord(src string, i int, tb *tables) int {
 	}
 	if count > 0 {
 		n.dst = dst
-		n.emitted(sepPos, count == 1, true)
+		if count == 1 || n.grpCount > 0 {
+			n.emitted(sepPos, count == 1, true)
+		}
 	}
 	return j
 }
