@@ -38,9 +38,9 @@ type automaton struct {
 	// Word dictionary: open addressing, linear probing, indexed by the top
 	// bits of the word's hash.
 	slots   []wordSlot
-	shift   uint8 // 64 - log2(len(slots))
-	words   []string
-	maxWord int // longest keyword word in bytes: longer words cannot match
+	shift   uint8    // 64 - log2(len(slots))
+	words   []string // by slot; a word's slot is its number in the automaton
+	maxWord int      // longest keyword word in bytes: longer words cannot match
 
 	// Word-level Aho-Corasick. State 0 is the root; states that report a
 	// match are numbered last, from firstMatch on. The state after a word
@@ -59,8 +59,7 @@ type automaton struct {
 // comparing one register with one field, with no second load.
 type wordSlot struct {
 	head   uint64
-	length uint32
-	id     uint32 // word index + 1; 0 marks an empty slot, whose length is emptyLength
+	length uint32 // emptyLength in an empty slot
 	root   uint32 // state after this word read at the root
 }
 
@@ -130,8 +129,37 @@ func hashWord(w string) (head, h uint64) {
 func buildAutomaton(patterns []acPattern) *automaton {
 	a := &automaton{}
 
-	// Words and the trie over word indices.
+	// The dictionary, at most half full. A word's number is its slot.
+	var words []string // distinct, in pattern order, so that builds are repeatable
 	wordID := make(map[string]uint32)
+	for _, p := range patterns {
+		for w := range strings.SplitSeq(p.text, " ") {
+			if _, ok := wordID[w]; !ok {
+				wordID[w] = 0
+				words = append(words, w)
+				a.maxWord = max(a.maxWord, len(w))
+			}
+		}
+	}
+	a.shift = uint8(64 - tableBits(len(words)))
+	a.slots = make([]wordSlot, 1<<(64-a.shift))
+	a.words = make([]string, len(a.slots))
+	for i := range a.slots {
+		a.slots[i].length = emptyLength // no word matches an empty slot
+	}
+	mask := uint64(len(a.slots) - 1)
+	for _, w := range words {
+		head, h := hashWord(w)
+		i := h >> a.shift
+		for a.slots[i].length != emptyLength {
+			i = (i + 1) & mask
+		}
+		a.slots[i] = wordSlot{head: head, length: uint32(len(w))}
+		a.words[i] = w
+		wordID[w] = uint32(i)
+	}
+
+	// The trie over word numbers.
 	type edgeKey struct{ s, w uint32 }
 	child := make(map[edgeKey]uint32)
 	nStates := uint32(1)
@@ -140,13 +168,7 @@ func buildAutomaton(patterns []acPattern) *automaton {
 	for _, p := range patterns {
 		s := uint32(0)
 		for w := range strings.SplitSeq(p.text, " ") {
-			id, ok := wordID[w]
-			if !ok {
-				id = uint32(len(a.words))
-				wordID[w] = id
-				a.words = append(a.words, w)
-				a.maxWord = max(a.maxWord, len(w))
-			}
+			id := wordID[w]
 			next, ok := child[edgeKey{s, id}]
 			if !ok {
 				next = nStates
@@ -213,11 +235,10 @@ func buildAutomaton(patterns []acPattern) *automaton {
 		}
 		a.state[newID[s]] = info
 	}
-	rootNext := make([]uint32, len(a.words))
 	nEdges := 0
 	for k, t := range child {
 		if k.s == 0 {
-			rootNext[k.w] = newID[t]
+			a.slots[k.w].root = newID[t]
 		} else {
 			nEdges++
 		}
@@ -242,21 +263,6 @@ func buildAutomaton(patterns []acPattern) *automaton {
 	}
 	a.outStart[len(byNew)] = uint32(len(a.outs))
 
-	// The dictionary, at most half full.
-	a.shift = uint8(64 - tableBits(len(a.words)))
-	a.slots = make([]wordSlot, 1<<(64-a.shift))
-	for i := range a.slots {
-		a.slots[i].length = emptyLength // no word matches an empty slot
-	}
-	mask := uint64(len(a.slots) - 1)
-	for id, w := range a.words {
-		head, h := hashWord(w)
-		i := h >> a.shift
-		for a.slots[i].id != 0 {
-			i = (i + 1) & mask
-		}
-		a.slots[i] = wordSlot{head: head, length: uint32(len(w)), id: uint32(id) + 1, root: rootNext[id]}
-	}
 	return a
 }
 
@@ -316,7 +322,7 @@ func loadTail(b []byte) uint64 {
 
 // scan finds the keywords in text and appends hits.
 func (a *automaton) scan(text []byte, out []Hit, rules []Rule) []Hit {
-	if len(a.words) == 0 {
+	if a.maxWord == 0 {
 		return out
 	}
 	slots, shift, maxWord := a.slots, a.shift, a.maxWord
@@ -376,25 +382,26 @@ func (a *automaton) scan(text []byte, out []Hit, rules []Rule) []Hit {
 		length := j - i
 		if known && length <= maxWord {
 			h = finish(h, length)
-			var sl *wordSlot
-			for p := h >> shift; ; p = (p + 1) & mask {
-				sl = &slots[p]
+			p := h >> shift
+			found := false
+			for ; ; p = (p + 1) & mask {
+				sl := &slots[p]
 				if sl.head == head && int(sl.length) == length &&
-					(length <= 8 || string(text[i+8:j]) == a.words[sl.id-1][8:]) {
+					(length <= 8 || string(text[i+8:j]) == a.words[p][8:]) {
+					found = true
 					break
 				}
-				if sl.id == 0 {
-					sl = nil
+				if sl.length == emptyLength {
 					break
 				}
 			}
 			switch {
-			case sl == nil:
+			case !found:
 				s = 0
 			case s == 0:
-				s = sl.root
+				s = slots[p].root
 			default:
-				s = a.step(s, sl.id-1, sl.root)
+				s = a.step(s, uint32(p), slots[p].root)
 			}
 			if s >= a.firstMatch {
 				out = a.report(s, j, out, rules)
@@ -420,7 +427,7 @@ func (a *automaton) report(s uint32, end int, out []Hit, rules []Rule) []Hit {
 
 // memoryBytes is the size of the automaton's tables (word strings excluded).
 func (a *automaton) memoryBytes() int {
-	return len(a.slots)*24 + len(a.edges)*16 + len(a.state)*16 + len(a.outStart)*4 + len(a.outs)*8
+	return len(a.slots)*16 + len(a.edges)*16 + len(a.state)*16 + len(a.outStart)*4 + len(a.outs)*8
 }
 
 // states is the number of automaton states (for diagnostics).

@@ -54,7 +54,7 @@ func totalBytes(posts []string) int64 {
 // hits out, 10,000 keyword patterns, per core.
 func BenchmarkNormalizeAndMatch(b *testing.B) {
 	m, posts := benchSetup(b, 10000, 2000)
-	b.Logf("rules %d, words %d, automaton states %d, tables %.2f MB", m.Len(), len(m.ac.words), m.ac.states(), float64(m.ac.memoryBytes())/1e6)
+	b.Logf("rules %d, dictionary slots %d, automaton states %d, tables %.2f MB", m.Len(), len(m.ac.slots), m.ac.states(), float64(m.ac.memoryBytes())/1e6)
 	var buf []byte
 	var hits []Hit
 	b.SetBytes(totalBytes(posts))
