@@ -69,7 +69,9 @@ func TestSoRExportQueries(t *testing.T) {
 		}
 		da := decide(t, db, ca, "remove", t0.Add(time.Hour), at(time.Hour), store.DecisionFinal)
 		db2 := decide(t, db, cb, "geo_restrict", t0.Add(90*time.Minute), at(2*time.Hour), store.DecisionFinal)
-		write(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.SetDecisionStatus(ctx, db2.ID, store.DecisionReversed) })
+		write(t, db, func(ctx context.Context, tx *store.Tx) error {
+			return tx.SetDecisionStatus(ctx, db2.ID, store.DecisionReversed)
+		})
 		decide(t, db, caseOf(t, db, noAction), "no_action", t0, at(0), store.DecisionFinal)
 		decide(t, db, caseOf(t, db, pending), "remove", t0, nil, store.DecisionPending)
 		decide(t, db, caseOf(t, db, later), "remove", t0.Add(30*24*time.Hour), at(30*24*time.Hour), store.DecisionFinal)
