@@ -129,6 +129,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 		db.Close()
 		return nil, err
 	}
+	portal.TransLog = s.API.TransLog
 	// The scanner keeps its matcher snapshot current until Close.
 	scanCtx, stopScan := context.WithCancel(context.Background())
 	scanDone := make(chan struct{})

@@ -24,6 +24,7 @@ import (
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/translog"
 	"github.com/sigap/sigap/internal/webhook"
 )
 
@@ -56,6 +57,9 @@ type Portal struct {
 	Webhooks *webhook.Service
 	Enforce  *enforce.Service
 	Contacts *contact.Registry
+	// TransLog is the running transparency log whose checkpoint the
+	// transparency page shows; nil shows that none is signed yet.
+	TransLog *translog.Log
 
 	pages pages
 }
@@ -168,6 +172,7 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("GET /evidence/{id}", p.signedIn(p.evidencePage, evidenceReaders...))
 	mux.Handle("POST /evidence/{id}/hold", p.signedIn(p.evidenceHold, evidenceHolders...))
 	mux.Handle("GET /escalations", p.signedIn(p.escalationsPage))
+	mux.Handle("GET /transparency", p.signedIn(p.transparencyPage))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p.errorPage(w, r, http.StatusNotFound, "error.not_found")

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strings"
+)
+
+// transparencyData is the log's latest signed checkpoint and what a reader
+// needs to check it without trusting this page.
+type transparencyData struct {
+	Ready     bool
+	Origin    string
+	Size      int64
+	Root      string
+	Note      string
+	VerifyKey string
+	// The commands the page suggests, filled with this server's address and key.
+	CmdFirst, CmdNext, CmdAudit, CmdGeneric string
+}
+
+// transparencyPage shows the transparency log's latest checkpoint, how to
+// verify it, and where the reports and exports are. Every signed-in user may
+// read it: the log publishes commitments only, never a notice's content.
+func (p *Portal) transparencyPage(w http.ResponseWriter, r *http.Request, q *req) {
+	var d transparencyData
+	if p.TransLog != nil {
+		s := p.TransLog.Latest()
+		d.Ready = len(s.Note) > 0
+		d.Origin, d.Size, d.Note = s.Origin, s.Size, string(s.Note)
+		d.Root = base64.StdEncoding.EncodeToString(s.Root[:])
+		d.VerifyKey = p.TransLog.Key().VerifierKey
+		base := requestBase(r)
+		verify := "sigap log verify --server " + base + " --key '" + d.VerifyKey + "'"
+		d.CmdFirst = verify + " --save checkpoint.txt"
+		d.CmdNext = verify + " --previous checkpoint.txt --save checkpoint.txt"
+		d.CmdAudit = "sigap log verify --data /var/lib/sigap --previous checkpoint.txt"
+		d.CmdGeneric = "curl -s " + base + "/v1/log/checkpoint\ncurl -s " + base + "/v1/log/tile/0/000 | xxd | head"
+	}
+	p.render(w, r, q, http.StatusOK, "transparency", "tr.title", d)
+}
+
+// requestBase is the scheme and host the reader used, for copyable commands.
+func requestBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" || strings.ContainsAny(host, " \"'<>\\`$") {
+		host = "localhost:8080"
+	}
+	return scheme + "://" + host
+}
