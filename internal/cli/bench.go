@@ -26,12 +26,16 @@ import (
 
 // runBench is the load generator for the intake figures in docs/benchmarks.md.
 func runBench(ctx context.Context, env *Env, args []string) error {
+	if len(args) > 0 && args[0] == "report" {
+		return runBenchReport(ctx, env, args[1:]) // its own flags: sigap bench report --help
+	}
 	fs := flag.NewFlagSet("sigap bench", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: sigap bench [flags] intake|bigorder\n\n"+
 			"  intake    many single-subject notices from concurrent clients: notices/s and latency percentiles\n"+
-			"  bigorder  one order with --subjects subjects: time to the signed receipt, and memory\n\n"+
+			"  bigorder  one order with --subjects subjects: time to the signed receipt, and memory\n"+
+			"  report    a year's transparency report over 10,000,000 seeded events on PostgreSQL (sigap bench report --help)\n\n"+
 			"By default it starts its own server in a temporary data dir (SQLite, or --db postgres://...).")
 		fs.PrintDefaults()
 	}
@@ -108,7 +112,12 @@ func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d
 	lat := make([][]time.Duration, clients)
 	deadline := time.Now().Add(d)
 	start := time.Now()
+	var stored atomic.Int64
 	bar := newProgress(env.Stderr, "s", int(d.Seconds()), true)
+	bar.status = func() string {
+		n := stored.Load()
+		return fmt.Sprintf("%d notices  %.0f/s", n, float64(n)/max(time.Since(start).Seconds(), 0.001))
+	}
 	done := make(chan struct{})
 	go func() {
 		t := time.NewTicker(time.Second)
@@ -146,6 +155,7 @@ func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d
 					continue
 				}
 				lat[c] = append(lat[c], time.Since(t0))
+				stored.Add(1)
 			}
 		}()
 	}

@@ -15,6 +15,9 @@ type progress struct {
 	done_   int
 	start   time.Time
 	enabled bool
+	// status, when set, replaces the rate at the line's end: a clock-driven
+	// bar (seconds of a timed run) shows what the run has done instead.
+	status func() string
 }
 
 func newProgress(w io.Writer, unit string, total int, enabled bool) *progress {
@@ -31,8 +34,11 @@ func (p *progress) draw() {
 	}
 	const width = 30
 	filled := p.done_ * width / p.total
-	rate := float64(p.done_) / max(time.Since(p.start).Seconds(), 0.001)
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %s  %.0f/s ", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), p.done_, p.total, p.unit, rate)
+	tail := fmt.Sprintf("%.0f/s", float64(p.done_)/max(time.Since(p.start).Seconds(), 0.001))
+	if p.status != nil {
+		tail = p.status()
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %s  %s ", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), p.done_, p.total, p.unit, tail)
 }
 
 func (p *progress) done() {
