@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // acPattern is one normalised keyword; several rules may share a text.
@@ -310,6 +311,18 @@ func (a *automaton) step(s, w, root uint32) uint32 {
 	return root
 }
 
+// load8 reads text[i:i+8], which must be in range, as a little-endian word
+// with one load and no bounds check.
+func load8(text []byte, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(text)), i)), 8))
+}
+
+// slotAt is &slots[p] without the bounds check: p is a hash's top bits or
+// masked, always below the power-of-two length.
+func slotAt(slots []wordSlot, p uint64) *wordSlot {
+	return (*wordSlot)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(slots)), p*uint64(unsafe.Sizeof(wordSlot{}))))
+}
+
 // loadTail reads the last len(b) < 8 bytes of the text as a little-endian
 // word, with a space just after them: the end of the text ends a word.
 func loadTail(b []byte) uint64 {
@@ -333,7 +346,7 @@ func (a *automaton) scan(text []byte, out []Hit, rules []Rule) []Hit {
 		// The word text[i:j]: j is the next space or the end of the text.
 		var c uint64
 		if n-i >= 8 {
-			c = binary.LittleEndian.Uint64(text[i:])
+			c = load8(text, i)
 		} else {
 			c = loadTail(text[i:])
 		}
@@ -364,7 +377,7 @@ func (a *automaton) scan(text []byte, out []Hit, rules []Rule) []Hit {
 					break
 				}
 				if n-j >= 8 {
-					c = binary.LittleEndian.Uint64(text[j:])
+					c = load8(text, j)
 				} else {
 					c = loadTail(text[j:])
 				}
@@ -385,7 +398,7 @@ func (a *automaton) scan(text []byte, out []Hit, rules []Rule) []Hit {
 			p := h >> shift
 			found := false
 			for ; ; p = (p + 1) & mask {
-				sl := &slots[p]
+				sl := slotAt(slots, p)
 				if sl.head == head && int(sl.length) == length &&
 					(length <= 8 || string(text[i+8:j]) == a.words[p][8:]) {
 					found = true
@@ -399,9 +412,9 @@ func (a *automaton) scan(text []byte, out []Hit, rules []Rule) []Hit {
 			case !found:
 				s = 0
 			case s == 0:
-				s = slots[p].root
+				s = slotAt(slots, p).root
 			default:
-				s = a.step(s, uint32(p), slots[p].root)
+				s = a.step(s, uint32(p), slotAt(slots, p).root)
 			}
 			if s >= a.firstMatch {
 				out = a.report(s, j, out, rules)
