@@ -88,3 +88,68 @@ func TestWordAutomatonOnCorpus(t *testing.T) {
 		t.Fatal("no hits on the corpus")
 	}
 }
+
+// TestNormaliseThenMatchAgreesWithByteDFA runs the whole path the scanner
+// uses on raw posts (textnorm, then the word automaton) against the byte DFA
+// on the same normalised text. The posts are built from the keywords' own
+// words disguised as evaders write them: capitals, homoglyphs and
+// fullwidth letters, leetspeak, diacritics and tashkeel, zero-width
+// characters, letter runs, spaced-out letters, and any separator; hits must
+// be the same, in the same order, with offsets into the normalised text.
+func TestNormaliseThenMatchAgreesWithByteDFA(t *testing.T) {
+	t.Parallel()
+	vocab := []string{"bom", "bunuh", "diri", "jihad", "daulah", "isis", "teror", "caliphate", "join",
+		"بيعة", "الدولة", "الإسلامية", "مجاهد", "khilafah", "thaghut", "mujahidin"}
+	disguise := map[rune][]string{
+		'a': {"a", "A", "а", "ａ", "4", "@", "á"}, 'i': {"i", "I", "і", "1", "ı", "ï"},
+		'o': {"o", "O", "о", "0", "ö"}, 's': {"s", "S", "ѕ", "5", "$"}, 'e': {"e", "E", "е", "3", "é"},
+		'b': {"b", "B", "ｂ"}, 'j': {"j", "J", "ј"}, 'h': {"h", "H", "һ"}, 't': {"t", "T", "7"},
+		'ا': {"ا", "أ", "إ", "آ", "ٱ"}, 'ي': {"ي", "ى"}, 'ة': {"ة", "ه"},
+	}
+	seps := []string{" ", " ", "  ", ", ", ". ", "\n", " - ", "!! ", " #", " 💣 ", "، ", "\t"}
+	rapid.Check(t, func(t *rapid.T) {
+		kws := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) string {
+			return strings.Join(rapid.SliceOfN(rapid.SampledFrom(vocab), 1, 3).Draw(t, "words"), " ")
+		}), 1, 12).Draw(t, "keywords")
+		var rules []Rule
+		for i, k := range kws {
+			if checkKeyword(textnorm.Normalize(k)) == nil {
+				rules = append(rules, Rule{ID: fmt.Sprint(i), Kind: KindKeyword, Pattern: k})
+			}
+		}
+		m, err := Compile(rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var post strings.Builder
+		for range rapid.IntRange(0, 30).Draw(t, "words") {
+			w := rapid.SampledFrom(append(vocab, "ayo", "sekarang", "the", "krisis", "2024", "ب")).Draw(t, "word")
+			for k, r := range []rune(w) {
+				out := string(r)
+				if d := disguise[r]; len(d) > 0 {
+					out = rapid.SampledFrom(d).Draw(t, "letter")
+				}
+				post.WriteString(out)
+				switch rapid.IntRange(0, 12).Draw(t, "trick") {
+				case 0:
+					post.WriteString("\u200B")
+				case 1:
+					post.WriteString("\u064E") // fatha
+				case 2:
+					post.WriteString(strings.Repeat(string(r), 3))
+				case 3:
+					if k < len([]rune(w))-1 {
+						post.WriteString(" ")
+					}
+				}
+			}
+			post.WriteString(rapid.SampledFrom(seps).Draw(t, "sep"))
+		}
+		norm := []byte(textnorm.Normalize(post.String()))
+		got := m.Match(norm, nil)
+		want := refHits(m, keywordPatterns(m), norm)
+		if !slices.Equal(got, want) {
+			t.Fatalf("post %q normalised %q keywords %q:\n got %v\nwant %v", post.String(), norm, kws, got, want)
+		}
+	})
+}

@@ -214,11 +214,21 @@ func FuzzMatch(f *testing.F) {
 	for _, s := range []string{"bom bunuh diri", "j i h a d", "بَيْعَة", "", "krisis"} {
 		f.Add(s)
 	}
+	dfa := buildByteDFA(keywordPatterns(m))
 	f.Fuzz(func(t *testing.T, s string) {
 		norm := textnorm.Normalize(s)
-		for _, h := range m.MatchString(norm, nil) {
+		hits := m.MatchString(norm, nil)
+		for _, h := range hits {
 			if h.Start < 0 || h.End > len(norm) || h.Start > h.End {
 				t.Fatalf("hit %+v out of range for %q", h, norm)
+			}
+		}
+		// The keyword hits, before the regular expression ones, are the
+		// byte DFA's, on normalised and on raw input alike.
+		for _, text := range []string{norm, s} {
+			got := m.ac.scan([]byte(text), nil, m.rules)
+			if want := dfa.scan([]byte(text), nil, m.rules); !slices.Equal(got, want) {
+				t.Fatalf("text %q: got %v, byte DFA %v", text, got, want)
 			}
 		}
 	})

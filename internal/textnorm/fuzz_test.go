@@ -12,6 +12,9 @@ func FuzzNormalize(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		out := Normalize(s)
+		if ref := string(refAppendString(nil, s)); out != ref {
+			t.Fatalf("Normalize(%q) = %q, the v1 reference gives %q", s, out, ref)
+		}
 		if !utf8.ValidString(out) {
 			t.Fatalf("invalid UTF-8 output %q", out)
 		}
