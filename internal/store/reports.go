@@ -174,7 +174,8 @@ func (q ReportQuery) scoped() bool { return q.OrgID != "" || q.Regime != "" || q
 func (db *DB) reportTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	opts := &sql.TxOptions{}
 	if db.dialect == Postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+		// Not read-only: the facts go into a temporary table.
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead}
 	}
 	tx, err := db.read.BeginTx(ctx, opts)
 	if err != nil {
@@ -217,13 +218,19 @@ func (db *DB) each(ctx context.Context, tx *sql.Tx, what string, s *sqlText, sca
 func (db *DB) ReportFigures(ctx context.Context, q ReportQuery) (*ReportFigures, error) {
 	f := &ReportFigures{}
 	err := db.reportTx(ctx, func(tx *sql.Tx) error {
-		steps := []func(context.Context, *sql.Tx, ReportQuery, *ReportFigures) error{
-			db.reportNotices, db.reportOutcomes, db.reportDecisions, db.reportActions, db.reportDialogue, db.reportAppeals, db.reportScan,
+		steps := []struct {
+			name string
+			run  func(context.Context, *sql.Tx, ReportQuery, *ReportFigures) error
+		}{
+			{"facts", db.reportFacts}, {"decisions", db.reportDecisions}, {"actions", db.reportActions},
+			{"dialogue", db.reportDialogue}, {"appeals", db.reportAppeals}, {"scan", db.reportScan},
 		}
 		for _, step := range steps {
-			if err := step(ctx, tx, q, f); err != nil {
+			start := time.Now()
+			if err := step.run(ctx, tx, q, f); err != nil {
 				return err
 			}
+			db.log.DebugContext(ctx, "report step", "step", step.name, "took", time.Since(start))
 		}
 		return nil
 	})
@@ -233,12 +240,94 @@ func (db *DB) ReportFigures(ctx context.Context, q ReportQuery) (*ReportFigures,
 	return f, nil
 }
 
-func (db *DB) reportNotices(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
-	s := new(sqlText).add(`SELECT n.kind, CASE WHEN sp.notice_id IS NULL THEN 0 ELSE 1 END AS automated, n.category, n.regime,
-		n.territorial_scope, n.status, COUNT(*), COALESCE(SUM(n.subject_count), 0)
-		FROM notices n LEFT JOIN scan_posts sp ON sp.notice_id = n.id WHERE `).noticeFilter(q).
-		add(` GROUP BY n.kind, CASE WHEN sp.notice_id IS NULL THEN 0 ELSE 1 END, n.category, n.regime, n.territorial_scope, n.status`)
-	return db.each(ctx, tx, "notices", s, func(rows *sql.Rows) error {
+// factsSelect is a SELECT of one row per notice q selects: who sent it, its
+// kind and source, category, regime, class, territorial scope, status and
+// subject count, its outcome and deadline compliance (see ReportOutcomeRow),
+// and its durations in milliseconds from receipt: to first acknowledgement
+// (t_ack), to the last case decided (t_decision, once all are) and to the
+// last action carried out (t_action, once the notice is settled with at
+// least one action). Every subquery repeats the period filter on notices so
+// the planner can read a short period through the received_at index and a
+// long one with hash joins over whole tables.
+func factsSelect(q ReportQuery) *sqlText {
+	s := new(sqlText)
+	s.add(`SELECT n.org_id, n.kind, CASE WHEN sp.notice_id IS NULL THEN n.kind ELSE 'automated' END AS source, n.category,
+		n.regime, n.class, n.territorial_scope AS scope, n.status, n.subject_count AS subjects,
+		CASE WHEN per.decided < per.cases THEN 'pending' WHEN per.reversed = 1 THEN 'reversed'
+			WHEN per.acted = 1 THEN 'actioned' ELSE 'rejected' END AS outcome,
+		CASE WHEN per.done = per.cases THEN (CASE WHEN per.done_at <= n.due_at THEN 'on_time' ELSE 'late' END)
+			WHEN n.due_at <= ? THEN 'overdue' ELSE 'open' END AS compliance,
+		CASE WHEN per.decided = per.cases THEN per.decided_at - n.received_at END AS t_decision,
+		CASE WHEN per.done = per.cases AND per.executed_at IS NOT NULL THEN
+			(CASE WHEN per.executed_at > n.received_at THEN per.executed_at - n.received_at ELSE 0 END) END AS t_action,
+		CASE WHEN am.at IS NULL OR (ae.at IS NOT NULL AND ae.at < am.at) THEN ae.at ELSE am.at END - n.received_at AS t_ack
+	FROM notices n
+	LEFT JOIN scan_posts sp ON sp.notice_id = n.id
+	JOIN (
+		SELECT c.notice_id, COUNT(*) AS cases, COUNT(c.decision_id) AS decided, MAX(c.decided_at) AS decided_at,
+			MAX(CASE WHEN c.status = 'reversed' THEN 1 ELSE 0 END) AS reversed,
+			MAX(CASE WHEN c.status = 'final' AND c.restricts = 1 THEN 1 ELSE 0 END) AS acted,
+			MAX(c.executed_at) AS executed_at,
+			COUNT(CASE WHEN c.decision_id IS NOT NULL AND c.restricts = 0 THEN c.decided_at ELSE c.executed_at END) AS done,
+			MAX(CASE WHEN c.decision_id IS NOT NULL AND c.restricts = 0 THEN c.decided_at ELSE c.executed_at END) AS done_at
+		FROM (
+			SELECT ns.notice_id, ns.case_id, MAX(d.id) AS decision_id, MAX(d.status) AS status,
+				MAX(CASE WHEN d.action IN `, ms(q.Now))
+	s.add(restricting + ` THEN 1 ELSE 0 END) AS restricts, MAX(COALESCE(d.effective_at, d.created_at)) AS decided_at,
+				MIN(ea.executed_at) AS executed_at
+			FROM notice_subjects ns
+			JOIN notices n ON n.id = ns.notice_id
+			LEFT JOIN decisions d ON d.case_id = ns.case_id AND d.status IN ('final', 'reversed')
+			LEFT JOIN enforcement_actions ea ON ea.case_id = ns.case_id AND ea.state = 'executed' AND ea.action <> 'restore'
+			WHERE `).noticeFilter(q)
+	s.add(`
+			GROUP BY ns.notice_id, ns.case_id
+		) c GROUP BY c.notice_id
+	) per ON per.notice_id = n.id
+	LEFT JOIN (
+		SELECT e.notice_id, MIN(e.at) AS at FROM events e JOIN notices n ON n.id = e.notice_id
+		WHERE e.type IN ` + ackEventTypes + ` AND `).noticeFilter(q)
+	s.add(` GROUP BY e.notice_id
+	) ae ON ae.notice_id = n.id
+	LEFT JOIN (
+		SELECT m.notice_id, MIN(m.created_at) AS at FROM messages m JOIN notices n ON n.id = m.notice_id
+		WHERE m.side = 'platform' AND `).noticeFilter(q)
+	s.add(` GROUP BY m.notice_id
+	) am ON am.notice_id = n.id
+	WHERE `).noticeFilter(q)
+	return s
+}
+
+// reportFacts computes the per-notice facts once and runs the notice,
+// outcome and duration aggregates over them. On PostgreSQL the facts go into
+// a temporary table dropped at commit, so the joins over millions of rows
+// run once; SQLite, whose read connections may not write, repeats them as a
+// common table expression in each aggregate.
+func (db *DB) reportFacts(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
+	// with opens each aggregate: nothing on PostgreSQL, the facts as f on SQLite.
+	with := func() *sqlText { return new(sqlText) }
+	facts := "report_facts f"
+	if db.dialect == Postgres {
+		fs := factsSelect(q)
+		s := new(sqlText).add(`CREATE TEMPORARY TABLE report_facts ON COMMIT DROP AS `+fs.b.String(), fs.args...)
+		start := time.Now()
+		if _, err := tx.ExecContext(ctx, rebind(db.dialect, s.b.String()), s.args...); err != nil {
+			return fmt.Errorf("store: report facts: %w", err)
+		}
+		db.log.DebugContext(ctx, "report step", "step", "facts", "took", time.Since(start))
+	} else {
+		facts = "f"
+		with = func() *sqlText {
+			fs := factsSelect(q)
+			return new(sqlText).add(`WITH f AS (`+fs.b.String()+`)`, fs.args...)
+		}
+	}
+	s := with().add(`
+	SELECT f.kind, CASE WHEN f.source = 'automated' THEN 1 ELSE 0 END, f.category, f.regime, f.scope, f.status, COUNT(*),
+		COALESCE(SUM(f.subjects), 0)
+	FROM ` + facts + `
+	GROUP BY f.kind, CASE WHEN f.source = 'automated' THEN 1 ELSE 0 END, f.category, f.regime, f.scope, f.status`)
+	if err := db.each(ctx, tx, "notices", s, func(rows *sql.Rows) error {
 		var r ReportNoticeRow
 		var automated int64
 		if err := rows.Scan(&r.Kind, &automated, &r.Category, &r.Regime, &r.Scope, &r.Status, &r.Notices, &r.Subjects); err != nil {
@@ -247,73 +336,12 @@ func (db *DB) reportNotices(ctx context.Context, tx *sql.Tx, q ReportQuery, f *R
 		r.Automated = automated == 1
 		f.Notices = append(f.Notices, r)
 		return nil
-	})
-}
-
-// factsSQL opens a WITH clause whose last table, f, holds one row per notice
-// q selects: who sent it, its source, regime and class, its outcome and
-// deadline compliance (see ReportOutcomeRow), and its durations in
-// milliseconds from receipt: to first acknowledgement (t_ack), to the last
-// case decided (t_decision, once all are) and to the last action carried
-// out (t_action, once the notice is settled with at least one action).
-func factsSQL(q ReportQuery) *sqlText {
-	s := new(sqlText)
-	s.add(`WITH sel AS (
-		SELECT n.id, n.org_id, n.regime, n.class, n.received_at, n.due_at,
-			CASE WHEN sp.notice_id IS NULL THEN n.kind ELSE 'automated' END AS source
-		FROM notices n LEFT JOIN scan_posts sp ON sp.notice_id = n.id WHERE `).noticeFilter(q)
-	s.add(`),
-	pc AS (SELECT DISTINCT ns.notice_id, ns.case_id FROM notice_subjects ns JOIN sel ON sel.id = ns.notice_id),
-	ex AS (
-		SELECT ea.case_id, MIN(ea.executed_at) AS executed_at FROM enforcement_actions ea
-		WHERE ea.state = 'executed' AND ea.action <> 'restore' AND ea.case_id IN (SELECT case_id FROM pc)
-		GROUP BY ea.case_id
-	),
-	cf AS (
-		SELECT pc.notice_id, d.id AS decision_id, d.status,
-			CASE WHEN d.action IN `+restricting+` THEN 1 ELSE 0 END AS restricts,
-			COALESCE(d.effective_at, d.created_at) AS decided_at, ex.executed_at
-		FROM pc
-		LEFT JOIN decisions d ON d.case_id = pc.case_id AND d.status IN ('final', 'reversed')
-		LEFT JOIN ex ON ex.case_id = pc.case_id
-	),
-	per AS (
-		SELECT notice_id, COUNT(*) AS cases, COUNT(decision_id) AS decided, MAX(decided_at) AS decided_at,
-			MAX(CASE WHEN status = 'reversed' THEN 1 ELSE 0 END) AS reversed,
-			MAX(CASE WHEN status = 'final' AND restricts = 1 THEN 1 ELSE 0 END) AS acted,
-			MAX(executed_at) AS executed_at,
-			COUNT(CASE WHEN decision_id IS NOT NULL AND restricts = 0 THEN decided_at ELSE executed_at END) AS done,
-			MAX(CASE WHEN decision_id IS NOT NULL AND restricts = 0 THEN decided_at ELSE executed_at END) AS done_at
-		FROM cf GROUP BY notice_id
-	),
-	ack AS (
-		SELECT a.notice_id, MIN(a.at) AS at FROM (
-			SELECT e.notice_id, e.at FROM events e
-			WHERE e.type IN `+ackEventTypes+` AND e.notice_id IN (SELECT id FROM sel)
-			UNION ALL
-			SELECT m.notice_id, m.created_at FROM messages m
-			WHERE m.side = 'platform' AND m.notice_id IN (SELECT id FROM sel)
-		) a GROUP BY a.notice_id
-	),
-	f AS (
-		SELECT sel.org_id, sel.source, sel.regime, sel.class,
-			CASE WHEN per.decided < per.cases THEN 'pending' WHEN per.reversed = 1 THEN 'reversed'
-				WHEN per.acted = 1 THEN 'actioned' ELSE 'rejected' END AS outcome,
-			CASE WHEN per.done = per.cases THEN (CASE WHEN per.done_at <= sel.due_at THEN 'on_time' ELSE 'late' END)
-				WHEN sel.due_at <= ? THEN 'overdue' ELSE 'open' END AS compliance,
-			CASE WHEN per.decided = per.cases THEN per.decided_at - sel.received_at END AS t_decision,
-			CASE WHEN per.done = per.cases AND per.executed_at IS NOT NULL THEN
-				(CASE WHEN per.executed_at > sel.received_at THEN per.executed_at - sel.received_at ELSE 0 END) END AS t_action,
-			ack.at - sel.received_at AS t_ack
-		FROM sel JOIN per ON per.notice_id = sel.id LEFT JOIN ack ON ack.notice_id = sel.id
-	)`, ms(q.Now))
-	return s
-}
-
-func (db *DB) reportOutcomes(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
-	s := factsSQL(q).add(`
+	}); err != nil {
+		return err
+	}
+	s = with().add(`
 	SELECT f.org_id, COALESCE(o.name, ''), COALESCE(o.kind, ''), f.source, f.regime, f.class, f.outcome, f.compliance, COUNT(*)
-	FROM f LEFT JOIN orgs o ON o.id = f.org_id
+	FROM ` + facts + ` LEFT JOIN orgs o ON o.id = f.org_id
 	GROUP BY f.org_id, o.name, o.kind, f.source, f.regime, f.class, f.outcome, f.compliance`)
 	if err := db.each(ctx, tx, "outcomes", s, func(rows *sql.Rows) error {
 		var r ReportOutcomeRow
@@ -325,11 +353,16 @@ func (db *DB) reportOutcomes(ctx context.Context, tx *sql.Tx, q ReportQuery, f *
 	}); err != nil {
 		return err
 	}
-	s = factsSQL(q).add(`,
-	m AS (
-		SELECT 'ack' AS measure, source AS grp, t_ack AS v FROM f
-		UNION ALL SELECT 'decision', source, t_decision FROM f
-		UNION ALL SELECT 'action', source, t_action FROM f
+	s = with()
+	if s.b.Len() == 0 {
+		s.add(`WITH `)
+	} else {
+		s.add(`, `)
+	}
+	s.add(`m AS (
+		SELECT 'ack' AS measure, source AS grp, t_ack AS v FROM ` + facts + `
+		UNION ALL SELECT 'decision', source, t_decision FROM ` + facts + `
+		UNION ALL SELECT 'action', source, t_action FROM ` + facts + `
 	)`)
 	var err error
 	f.Times, err = db.dists(ctx, tx, "times", s)
