@@ -8,7 +8,13 @@
 // its folded output (zero or more runes) and a class (letter, digit, leet
 // character, separator, ignorable). A small token finaliser then applies the
 // rules that need context: leetspeak only in tokens that contain letters,
-// collapse of letter runs, and the joining of letter-spaced words.
+// collapse of letter runs, and the joining of letter-spaced words. Most
+// words need none of them: a word of letters ending at a separator is
+// emitted by a word path (eight ASCII bytes at a time, or rune by rune with
+// two-byte UTF-8 decoded inline), which hands the word to the general path
+// as soon as it sees a digit, a leet character or a run of three. The tests
+// keep the first implementation and check the output is byte for byte the
+// same.
 //
 // The rules, in order (see DESIGN in normalize.go for the why):
 //

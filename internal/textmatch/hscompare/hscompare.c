@@ -3,8 +3,9 @@
  * BenchmarkMatch, using Intel Hyperscan, and print the throughput.
  *
  * Patterns are compiled as literals " kw " (hs_compile_lit_multi) and each
- * post is scanned as " post ", exactly as the Go automaton does, so both
- * report whole-word matches and the hit counts must agree.
+ * post is scanned as " post ": whole-word matches, the hits the Go word
+ * automaton reports (its tests check it against exactly this byte-level
+ * formulation), so the hit counts must agree.
  *
  *   gcc -O2 -o hscompare hscompare.c $(pkg-config --cflags --libs libhs)
  *   ./hscompare patterns.txt posts.txt [rounds]
