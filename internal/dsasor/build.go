@@ -317,6 +317,10 @@ var scrubPatterns = []*regexp.Regexp{
 // whatever their case. What remains passes the P1 personal-data check; if
 // it would not, Scrub returns "" and the builder writes a generic text.
 func Scrub(s string, literals ...string) string {
+	// Patterns first, so "@channel" and a link go whole; then what is left of the literals.
+	for _, re := range scrubPatterns {
+		s = re.ReplaceAllString(s, Redacted)
+	}
 	lits := slices.Clone(literals)
 	sort.Slice(lits, func(i, j int) bool { return len(lits[i]) > len(lits[j]) })
 	for _, l := range lits {
@@ -325,9 +329,7 @@ func Scrub(s string, literals ...string) string {
 		}
 		s = replaceFold(s, l)
 	}
-	for _, re := range scrubPatterns {
-		s = re.ReplaceAllString(s, Redacted)
-	}
+	s = strings.ReplaceAll(s, "@"+Redacted, Redacted)
 	for i := 0; PersonalData(s) != ""; i++ {
 		if i == 3 {
 			return ""

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -103,6 +104,9 @@ type Service struct {
 	FourEyes []Rule
 	// Platform names the service provider in statements of reasons.
 	Platform string
+	// SoR builds the DSA Transparency Database statements (transparency_db
+	// and the export); its key makes the puids. Nil means an unkeyed builder.
+	SoR *dsasor.Builder
 	// OnRemove, when set, runs inside the transaction in which a remove
 	// decision becomes final (package removed feeds the removed-content
 	// banks from it); its error undoes the decision.

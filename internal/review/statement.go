@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/store"
@@ -33,7 +34,7 @@ type Statement struct {
 	// Redress is Art. 17(3)(f).
 	Redress StatementRedress `json:"redress"`
 	// TransparencyDB maps the decision onto the DSA Transparency Database's fields (Art. 24(5)); no personal data.
-	TransparencyDB map[string]any `json:"transparency_db"`
+	TransparencyDB *dsasor.Statement `json:"transparency_db"`
 }
 
 // StatementRestriction is what was restricted, where and until when.
@@ -130,43 +131,14 @@ func (s *Service) buildStatement(ctx context.Context, lang string, d *store.Deci
 	if d.Until != nil {
 		st.Restriction.Duration = T("sor.duration.until", d.Until.Format("2006-01-02 15:04 MST"))
 	}
-	// Source: the most authoritative notice on the case decides how it is described.
-	source, kinds := "own_initiative", []string{}
-	var first time.Time
-	automatedDetection := false
-	for _, n := range ns {
-		if !slices.Contains(kinds, n.Kind) {
-			kinds = append(kinds, n.Kind)
-		}
-		if first.IsZero() || n.ReceivedAt.Before(first) {
-			first = n.ReceivedAt
-		}
-		if strings.HasPrefix(n.Reference, "sigap-scan/") {
-			automatedDetection = true
-		}
-	}
-	slices.Sort(kinds)
-	switch {
-	case slices.Contains(kinds, notice.KindOrder):
-		source = "order"
-	case slices.Contains(kinds, notice.KindFlag):
-		source = "trusted_flagger"
-	case slices.Contains(kinds, notice.KindReferral):
-		source = "referral"
-	case slices.Contains(kinds, notice.KindReport) && !automatedDetection:
-		source = "notice"
-	}
-	st.Facts = StatementFacts{Source: source, SourceDescription: T("sor.source." + source), Reasons: d.Reasons,
-		NoticeKinds: kinds, FirstNoticed: first}
-	if source == "order" {
+	f := factsOfNotices(ns)
+	automatedDetection := f.autoDetect
+	st.Facts = StatementFacts{Source: f.source, SourceDescription: T("sor.source." + f.source), Reasons: d.Reasons,
+		NoticeKinds: f.kinds, FirstNoticed: f.first}
+	if f.source == dsasor.SourceOrder {
 		// An authority's identity is public and the user needs it to challenge the order.
-		for _, n := range ns {
-			if n.Kind == notice.KindOrder {
-				if o, err := s.DB.Org(ctx, n.OrgID); err == nil {
-					st.Facts.Notifier = o.Name
-				}
-				break
-			}
+		if o, err := s.DB.Org(ctx, f.orderOrg); err == nil {
+			st.Facts.Notifier = o.Name
 		}
 	}
 	autoKey := "sor.automation.none"
@@ -184,63 +156,76 @@ func (s *Service) buildStatement(ctx context.Context, lang string, d *store.Deci
 	until := issued.AddDate(0, AppealMonths, 0)
 	st.Redress = StatementRedress{AppealUntil: until, InternalComplaint: T("sor.redress.internal", until.Format("2006-01-02")),
 		OutOfCourt: T("sor.redress.out_of_court"), Courts: T("sor.redress.courts")}
-	st.TransparencyDB = transparencyFields(d, source, automatedDetection, lc, first)
+	st.TransparencyDB = s.sor().Build(s.sorDecision(d, &lc.Case, f, st.Facts.Notifier))
 	return st, nil
 }
 
-// transparencyFields maps a decision onto the DSA Transparency Database's
-// statement fields (shared/spec/dsa-sor-fields.json).
-func transparencyFields(d *store.Decision, source string, autoDetect bool, lc *store.LeasedCase, first time.Time) map[string]any {
-	out := map[string]any{"puid": d.ID, "content_type": []string{"CONTENT_TYPE_TEXT"},
-		"decision_facts": d.Reasons, "application_date": d.CreatedAt.Format("2006-01-02"),
-		"content_date": first.Format("2006-01-02")}
-	switch d.Action {
-	case ActionRemove:
-		out["decision_visibility"] = []string{"DECISION_VISIBILITY_CONTENT_REMOVED"}
-	case ActionGeoRestrict:
-		out["decision_visibility"] = []string{"DECISION_VISIBILITY_CONTENT_DISABLED"}
-	case ActionRestrict:
-		out["decision_visibility"] = []string{"DECISION_VISIBILITY_CONTENT_DEMOTED"}
-	case ActionSuspend:
-		out["decision_provision"] = "DECISION_PROVISION_TOTAL_SUSPENSION"
-		if lc.Kind == "telegram_channel" {
-			out["decision_account"] = "DECISION_ACCOUNT_SUSPENDED"
-		}
-	}
-	if d.Ground.Type == "law" {
-		out["decision_ground"] = "DECISION_GROUND_ILLEGAL_CONTENT"
-		out["illegal_content_legal_ground"] = clip(d.Ground.Reference, 500)
-		out["illegal_content_explanation"] = clip(d.Reasons, 2000)
-	} else {
-		out["decision_ground"] = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
-		out["incompatible_content_ground"] = clip(d.Ground.Reference, 500)
-		out["incompatible_content_explanation"] = clip(d.Reasons, 2000)
-	}
-	switch source {
-	case "trusted_flagger":
-		out["source_type"] = "SOURCE_TRUSTED_FLAGGER"
-	case "notice":
-		out["source_type"] = "SOURCE_ARTICLE_16"
-	case "order", "referral":
-		out["source_type"] = "SOURCE_TYPE_OTHER_NOTIFICATION"
-	default:
-		out["source_type"] = "SOURCE_VOLUNTARY"
-	}
-	out["automated_detection"] = map[bool]string{true: "Yes", false: "No"}[autoDetect]
-	out["automated_decision"] = map[bool]string{true: "AUTOMATED_DECISION_FULLY", false: "AUTOMATED_DECISION_NOT_AUTOMATED"}[d.Automated]
-	if d.Until != nil {
-		out["end_date_visibility_restriction"] = d.Until.Format("2006-01-02")
-	}
-	if len(d.TerritorialScope) > 0 {
-		out["territorial_scope"] = d.TerritorialScope
-	}
-	return out
+// caseFacts is what the notices on a case say about how its decision came about.
+type caseFacts struct {
+	source     string
+	kinds      []string
+	first      time.Time
+	autoDetect bool
+	// orderOrg is the org of the earliest order on the case.
+	orderOrg string
 }
 
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+// factsOfNotices reads the facts from the notices themselves.
+func factsOfNotices(ns []*notice.Notice) caseFacts {
+	f := caseFacts{kinds: []string{}}
+	var orderAt time.Time
+	for _, n := range ns {
+		if !slices.Contains(f.kinds, n.Kind) {
+			f.kinds = append(f.kinds, n.Kind)
+		}
+		if f.first.IsZero() || n.ReceivedAt.Before(f.first) {
+			f.first = n.ReceivedAt
+		}
+		if strings.HasPrefix(n.Reference, "sigap-scan/") {
+			f.autoDetect = true
+		}
+		if n.Kind == notice.KindOrder && (f.orderOrg == "" || n.ReceivedAt.Before(orderAt)) {
+			f.orderOrg, orderAt = n.OrgID, n.ReceivedAt
+		}
 	}
-	return string(r[:n])
+	slices.Sort(f.kinds)
+	f.source = sourceOf(f.kinds, f.autoDetect)
+	return f
+}
+
+// sourceOf says what started a decision: the most authoritative notice on
+// the case decides, and a case only sigap's own scan reported is the
+// platform's own initiative.
+func sourceOf(kinds []string, autoDetect bool) string {
+	switch {
+	case slices.Contains(kinds, notice.KindOrder):
+		return dsasor.SourceOrder
+	case slices.Contains(kinds, notice.KindFlag):
+		return dsasor.SourceTrustedFlagger
+	case slices.Contains(kinds, notice.KindReferral):
+		return dsasor.SourceReferral
+	case slices.Contains(kinds, notice.KindReport) && !autoDetect:
+		return dsasor.SourceNotice
+	}
+	return dsasor.SourceOwnInitiative
+}
+
+func (s *Service) sor() *dsasor.Builder {
+	if s.SoR == nil {
+		return dsasor.NewBuilder(nil, s.Platform)
+	}
+	return s.SoR
+}
+
+// sorDecision is the decision as the DSA statement builder takes it.
+func (s *Service) sorDecision(d *store.Decision, c *notice.Case, f caseFacts, notifier string) dsasor.Decision {
+	applied := d.CreatedAt
+	if d.EffectiveAt != nil {
+		applied = *d.EffectiveAt
+	}
+	return dsasor.Decision{ID: d.ID, Action: d.Action, GroundType: d.Ground.Type, GroundReference: d.Ground.Reference,
+		Reasons: d.Reasons, TerritorialScope: d.TerritorialScope, Until: d.Until, Automated: d.Automated,
+		AutomatedDetection: f.autoDetect, Source: f.source, Notifier: notifier, Category: c.Category,
+		SubjectKind: c.Kind, Subject: c.Subject, Channel: c.Channel, Language: c.Language,
+		FirstNoticed: f.first, AppliedAt: applied}
 }

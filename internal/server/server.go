@@ -17,6 +17,7 @@ import (
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/contact"
+	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/escalate"
 	"github.com/sigap/sigap/internal/flagger"
@@ -81,6 +82,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	if created {
 		log.Info("generated the receipt-signing key", "key_id", signer.KeyID(), "file", filepath.Join(cfg.DataDir, "receipt-signing.key"))
 	}
+	sorKey, created, err := dsasor.LoadOrCreateKey(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Info("generated the key of the DSA statement puids", "file", filepath.Join(cfg.DataDir, dsasor.KeyFile))
+	}
 	db, err := store.Open(ctx, store.Options{URL: cfg.DB, DataDir: cfg.DataDir, Logger: log})
 	if err != nil {
 		return nil, err
@@ -93,7 +101,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	s.API = &httpapi.API{DB: db, Intake: in, Admin: adm, Policy: pol, Signer: signer, Clock: clk, Log: log, Metrics: metrics}
 	s.Scanner = scan.New(db, in, clk, log, scan.Config{})
 	s.API.Scanner = s.Scanner
-	s.API.Review = &review.Service{DB: db, Policy: pol, Clock: clk, OnRemove: removed.OnRemove, OnReverse: removed.OnReverse}
+	s.API.Review = &review.Service{DB: db, Policy: pol, Clock: clk, OnRemove: removed.OnRemove, OnReverse: removed.OnReverse,
+		SoR: dsasor.NewBuilder(sorKey, "")}
 	s.API.Flaggers = &flagger.Service{DB: db, Clock: clk}
 	in.Gate = s.API.Flaggers.Gate
 	s.API.Banks = &bank.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
