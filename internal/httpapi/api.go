@@ -160,6 +160,10 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET /v1/evidence/{id}", a.auth(a.getEvidence, readers...))
 	mux.Handle("POST /v1/evidence/{id}/hold", a.auth(a.holdEvidence, holders...))
 
+	exporters := []org.Role{org.RoleAdmin, org.RoleAuditor} // platform keys only (checked again in review)
+	mux.Handle("GET /v1/exports/dsa-sor", a.auth(a.exportDSA, exporters...))
+	mux.Handle("GET /v1/exports/saman-ledger", a.auth(a.exportLedger, org.RoleAdmin, org.RoleAuditor, org.RoleAuthority))
+
 	return a.observe(unmatched(mux))
 }
 

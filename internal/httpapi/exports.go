@@ -1,0 +1,329 @@
+package httpapi
+
+import (
+	"encoding/csv"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sigap/sigap/internal/dsasor"
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/report"
+	"github.com/sigap/sigap/internal/review"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// wib is Western Indonesia Time, the zone SAMAN and Komdigi work in.
+var wib = time.FixedZone("WIB", 7*60*60)
+
+// exportPeriod reads from and to as the reports do ([from, to), dates at
+// midnight UTC); a bad period is a 400 that says what is wrong.
+func (a *API) exportPeriod(w http.ResponseWriter, r *http.Request) (report.Period, bool) {
+	q := r.URL.Query()
+	p, err := report.ParsePeriod(q.Get("from"), q.Get("to"), a.Clock.Now())
+	var pe *report.PeriodError
+	switch {
+	case errors.As(err, &pe):
+		writeProblem(w, Problem{Type: "https://sigap.dev/problems/" + pe.Code, Title: "The period is not valid", Status: http.StatusBadRequest,
+			Detail: pe.Message, Code: pe.Code, Errors: []notice.FieldError{{Field: pe.Field, Code: pe.Code, Message: pe.Message}}})
+		return p, false
+	case err != nil:
+		a.errorResponse(w, r, err)
+		return p, false
+	}
+	return p, true
+}
+
+// dsaExportAnswer is GET /v1/exports/dsa-sor: the contract's {"statements": [...]},
+// with what the operator needs beside it.
+type dsaExportAnswer struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	*review.DSAExport
+	// Next is the link to the next page, when there is one.
+	Next string `json:"next,omitempty"`
+}
+
+func (a *API) exportDSA(w http.ResponseWriter, r *http.Request) {
+	p, ok := a.exportPeriod(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	req := review.DSAExportRequest{From: p.From, To: p.To, Cursor: q.Get("cursor")}
+	var bad []notice.FieldError
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > dsasor.Default().Spec().MaxBatch {
+			bad = append(bad, notice.FieldError{Field: "limit", Code: "invalid", Message: "limit must be a whole number from 1 to 100 (the DSA database's batch size)"})
+		}
+		req.Limit = n
+	}
+	switch s := q.Get("skip_invalid"); s {
+	case "", "false":
+	case "true":
+		req.SkipInvalid = true
+	default:
+		bad = append(bad, notice.FieldError{Field: "skip_invalid", Code: "invalid", Message: "skip_invalid must be true or false"})
+	}
+	if len(req.Cursor) > 200 {
+		bad = append(bad, notice.FieldError{Field: "cursor", Code: "invalid", Message: "cursor is not one this API gave out"})
+	}
+	if len(bad) > 0 {
+		a.errorResponse(w, r, &notice.ValidationError{Fields: bad})
+		return
+	}
+	out, err := a.Review.DSAExport(r.Context(), callerFrom(r.Context()), req)
+	var inv *review.InvalidStatementsError
+	if errors.As(err, &inv) {
+		var fes []notice.FieldError
+		var names []string
+		for _, d := range inv.Decisions {
+			names = append(names, d.DecisionID+" ("+strings.Join(fieldNames(d.Errors), ", ")+")")
+			for _, fe := range d.Errors {
+				fes = append(fes, notice.FieldError{Field: "decisions[" + d.DecisionID + "]." + fe.Field, Code: fe.Code,
+					Message: "decision " + d.DecisionID + ": " + fe.Message})
+			}
+		}
+		writeProblem(w, Problem{Type: "https://sigap.dev/problems/invalid_statement", Title: "The DSA database would refuse statements of this period",
+			Status: http.StatusUnprocessableEntity, Code: "invalid_statement", Errors: fes,
+			Detail: "the statements of these decisions break the DSA Transparency Database's rules: " + strings.Join(names, "; ") +
+				"; nothing was exported. Ask again with skip_invalid=true to export the others and list these under skipped"})
+		return
+	}
+	if err != nil {
+		a.reviewError(w, r, err)
+		return
+	}
+	ans := dsaExportAnswer{From: p.From, To: p.To, DSAExport: out}
+	if out.NextCursor != "" {
+		next := url.Values{"from": {p.From.Format(time.RFC3339Nano)}, "to": {p.To.Format(time.RFC3339Nano)}, "cursor": {out.NextCursor}}
+		if req.Limit != 0 {
+			next.Set("limit", strconv.Itoa(req.Limit))
+		}
+		if req.SkipInvalid {
+			next.Set("skip_invalid", "true")
+		}
+		ans.Next = "/v1/exports/dsa-sor?" + next.Encode()
+	}
+	writeJSON(w, http.StatusOK, ans)
+}
+
+func fieldNames(errs []dsasor.FieldError) []string {
+	var out []string
+	for _, fe := range errs {
+		if len(out) == 0 || out[len(out)-1] != fe.Field {
+			out = append(out, fe.Field)
+		}
+	}
+	return out
+}
+
+// ledgerRow is one order of the SAMAN compliance ledger, every time in UTC and in WIB.
+type ledgerRow struct {
+	NoticeID          string     `json:"notice_id"`
+	Reference         string     `json:"reference"`
+	OrgID             string     `json:"org_id"`
+	Authority         string     `json:"authority"`
+	Regime            string     `json:"regime"`
+	Category          string     `json:"category"`
+	Class             string     `json:"class"`
+	Status            string     `json:"status"`
+	Subjects          int        `json:"subjects"`
+	SubjectsActioned  int        `json:"subjects_actioned"`
+	ReceivedAt        time.Time  `json:"received_at"`
+	ReceivedAtWIB     time.Time  `json:"received_at_wib"`
+	DueAt             time.Time  `json:"due_at"`
+	DueAtWIB          time.Time  `json:"due_at_wib"`
+	AcknowledgedAt    *time.Time `json:"acknowledged_at"`
+	AcknowledgedAtWIB *time.Time `json:"acknowledged_at_wib"`
+	AcknowledgedBy    string     `json:"acknowledged_by"`
+	ActionedAt        *time.Time `json:"actioned_at"`
+	ActionedAtWIB     *time.Time `json:"actioned_at_wib"`
+	PendingActions    int        `json:"pending_actions"`
+	Compliance        string     `json:"compliance"`
+	LateSeconds       *int64     `json:"late_seconds"`
+	Late              string     `json:"late"`
+}
+
+func inWIB(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.In(wib)
+	return &v
+}
+
+func newLedgerRow(r *store.LedgerRow, now time.Time) ledgerRow {
+	out := ledgerRow{NoticeID: r.NoticeID, Reference: r.Reference, OrgID: r.OrgID, Authority: r.Authority, Regime: r.Regime,
+		Category: r.Category, Class: r.Class, Status: r.Status, Subjects: r.Subjects, SubjectsActioned: r.SubjectsActioned,
+		ReceivedAt: r.ReceivedAt.UTC(), ReceivedAtWIB: r.ReceivedAt.In(wib), DueAt: r.DueAt.UTC(), DueAtWIB: r.DueAt.In(wib),
+		AcknowledgedAt: r.AcknowledgedAt, AcknowledgedAtWIB: inWIB(r.AcknowledgedAt), AcknowledgedBy: r.AcknowledgedBy,
+		ActionedAt: r.ActionedAt, ActionedAtWIB: inWIB(r.ActionedAt), PendingActions: r.PendingActions}
+	var late *time.Duration
+	out.Compliance, late = r.Assess(now)
+	if late != nil {
+		s := int64(late.Round(time.Second) / time.Second)
+		out.LateSeconds, out.Late = &s, late.Round(time.Second).String()
+	}
+	return out
+}
+
+// ledgerAnswer is GET /v1/exports/saman-ledger as JSON.
+type ledgerAnswer struct {
+	From        time.Time   `json:"from"`
+	To          time.Time   `json:"to"`
+	Regime      string      `json:"regime"`
+	GeneratedAt time.Time   `json:"generated_at"`
+	Items       []ledgerRow `json:"items"`
+	NextCursor  string      `json:"next_cursor,omitempty"`
+}
+
+// ledgerPage is the CSV export's page size: it streams the whole period.
+const ledgerPage = 1000
+
+func (a *API) exportLedger(w http.ResponseWriter, r *http.Request) {
+	p, ok := a.exportPeriod(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	var bad []notice.FieldError
+	regime := q.Get("regime")
+	switch regime {
+	case "":
+		regime = "ID-PSE"
+	case "all", "*":
+		regime = ""
+	default:
+		if _, err := a.Policy.Regime(regime); err != nil {
+			bad = append(bad, notice.FieldError{Field: "regime", Code: "unknown_value",
+				Message: "regime must be all or one of " + strings.Join(a.Policy.RegimeNames(), ", ")})
+		}
+	}
+	format := q.Get("format")
+	if format != "" && format != "json" && format != "csv" {
+		bad = append(bad, notice.FieldError{Field: "format", Code: "unknown_value", Message: "format must be json or csv"})
+	}
+	limit := 500
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > ledgerPage {
+			bad = append(bad, notice.FieldError{Field: "limit", Code: "invalid", Message: "limit must be a whole number from 1 to 1000"})
+		}
+		limit = n
+	}
+	f := store.LedgerFilter{From: p.From, To: p.To, Regime: regime, Limit: limit}
+	if c := q.Get("cursor"); c != "" {
+		var err error
+		if f.AfterAt, f.AfterID, err = decodeLedgerCursor(c); err != nil {
+			bad = append(bad, notice.FieldError{Field: "cursor", Code: "invalid", Message: "cursor must be the next_cursor of the previous page, unchanged"})
+		}
+	}
+	if len(bad) > 0 {
+		a.errorResponse(w, r, &notice.ValidationError{Fields: bad})
+		return
+	}
+	// An authority sees its own orders; the platform sees every authority's.
+	if c := callerFrom(r.Context()); !c.Platform() {
+		f.OrgID = c.OrgID
+	}
+	now := a.Clock.Now().UTC().Truncate(time.Second)
+	if format == "csv" {
+		a.ledgerCSV(w, r, f, now)
+		return
+	}
+	rows, err := a.DB.Ledger(r.Context(), f)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	ans := ledgerAnswer{From: p.From, To: p.To, Regime: regime, GeneratedAt: now, Items: make([]ledgerRow, 0, len(rows))}
+	if ans.Regime == "" {
+		ans.Regime = "all"
+	}
+	for _, row := range rows {
+		ans.Items = append(ans.Items, newLedgerRow(row, now))
+	}
+	if len(rows) == limit {
+		last := rows[len(rows)-1]
+		ans.NextCursor = encodeLedgerCursor(last.ReceivedAt, last.NoticeID)
+	}
+	writeJSON(w, http.StatusOK, ans)
+}
+
+// ledgerColumns are the CSV's columns; times come twice, in UTC and WIB.
+var ledgerColumns = []string{"notice_id", "reference", "authority", "regime", "category", "class", "status", "subjects",
+	"subjects_actioned", "received_at_utc", "received_at_wib", "due_at_utc", "due_at_wib", "acknowledged_at_utc",
+	"acknowledged_at_wib", "acknowledged_by", "actioned_at_utc", "actioned_at_wib", "pending_actions", "compliance",
+	"late_seconds", "late"}
+
+func (a *API) ledgerCSV(w http.ResponseWriter, r *http.Request, f store.LedgerFilter, now time.Time) {
+	f.Limit = ledgerPage
+	rows, err := a.DB.Ledger(r.Context(), f)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="saman-ledger-`+f.From.Format("20060102")+"-"+f.To.Format("20060102")+`.csv"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	cw := csv.NewWriter(w)
+	_ = cw.Write(ledgerColumns)
+	ts := func(t *time.Time, z *time.Location) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(z).Format(time.RFC3339)
+	}
+	for {
+		for _, row := range rows {
+			lr := newLedgerRow(row, now)
+			late := ""
+			if lr.LateSeconds != nil {
+				late = strconv.FormatInt(*lr.LateSeconds, 10)
+			}
+			_ = cw.Write([]string{lr.NoticeID, cell(lr.Reference), cell(lr.Authority), lr.Regime, lr.Category, lr.Class, lr.Status,
+				strconv.Itoa(lr.Subjects), strconv.Itoa(lr.SubjectsActioned), ts(&row.ReceivedAt, time.UTC), ts(&row.ReceivedAt, wib),
+				ts(&row.DueAt, time.UTC), ts(&row.DueAt, wib), ts(row.AcknowledgedAt, time.UTC), ts(row.AcknowledgedAt, wib),
+				lr.AcknowledgedBy, ts(row.ActionedAt, time.UTC), ts(row.ActionedAt, wib), strconv.Itoa(lr.PendingActions),
+				lr.Compliance, late, lr.Late})
+		}
+		if len(rows) < f.Limit {
+			break
+		}
+		last := rows[len(rows)-1]
+		f.AfterAt, f.AfterID = last.ReceivedAt, last.NoticeID
+		if rows, err = a.DB.Ledger(r.Context(), f); err != nil {
+			// The header is out: all that is left is to cut the file short and say so in the log.
+			a.Log.ErrorContext(r.Context(), "ledger CSV cut short", "err", err)
+			break
+		}
+	}
+	cw.Flush()
+}
+
+// cell keeps a free-text value (an authority's reference or name) from
+// being read as a formula by a spreadsheet.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func encodeLedgerCursor(at time.Time, id string) string {
+	return strconv.FormatInt(at.UnixMilli(), 10) + "." + id
+}
+
+func decodeLedgerCursor(s string) (time.Time, string, error) {
+	msStr, id, ok := strings.Cut(s, ".")
+	n, err := strconv.ParseInt(msStr, 10, 64)
+	if !ok || err != nil || id == "" || n < 0 || len(s) > 100 {
+		return time.Time{}, "", errors.New("bad cursor")
+	}
+	return time.UnixMilli(n).UTC(), id, nil
+}
