@@ -35,6 +35,7 @@ var commands = map[string]command{
 	"bank":        {runBank, "create, list, import and export hash banks (sigap bank --help)"},
 	"scan":        {runScan, "scan a file of posts (NDJSON) against every bank and list"},
 	"log":         {runLog, "verify the transparency log: checkpoints, consistency, every event (sigap log verify --help)"},
+	"export":      {runExport, "export DSA statements of reasons or the SAMAN compliance ledger (sigap export --help)"},
 }
 
 // errUsage marks errors that already printed usage.
