@@ -18,6 +18,7 @@ import (
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/report"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
@@ -59,6 +60,9 @@ type API struct {
 	Enforce  *enforce.Service
 	Escalate *escalate.Service
 	Contacts *contact.Registry
+
+	// Reports computes transparency reports (GET /v1/reports/...).
+	Reports *report.Service
 }
 
 // Handler returns the API's routes, wrapped in logging, metrics and recovery.
@@ -163,6 +167,9 @@ func (a *API) Handler() http.Handler {
 	exporters := []org.Role{org.RoleAdmin, org.RoleAuditor} // platform keys only (checked again in review)
 	mux.Handle("GET /v1/exports/dsa-sor", a.auth(a.exportDSA, exporters...))
 	mux.Handle("GET /v1/exports/saman-ledger", a.auth(a.exportLedger, org.RoleAdmin, org.RoleAuditor, org.RoleAuthority))
+
+	mux.Handle("GET /v1/reports/transparency", a.auth(a.transparencyReport, readers...)) // notifiers: their own notices only
+	mux.Handle("GET /v1/reports/tco", a.auth(a.tcoReport, readers...))
 
 	return a.observe(unmatched(mux))
 }

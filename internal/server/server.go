@@ -28,6 +28,7 @@ import (
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/removed"
+	"github.com/sigap/sigap/internal/report"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
@@ -104,6 +105,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	s.API.Review = &review.Service{DB: db, Policy: pol, Clock: clk, OnRemove: removed.OnRemove, OnReverse: removed.OnReverse,
 		SoR: dsasor.NewBuilder(sorKey, "")}
 	s.API.Flaggers = &flagger.Service{DB: db, Clock: clk}
+	s.API.Reports = &report.Service{DB: db, Clock: clk}
 	in.Gate = s.API.Flaggers.Gate
 	s.API.Banks = &bank.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
 	s.API.Lists = &rulelist.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
