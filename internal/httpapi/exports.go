@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/csv"
 	"errors"
 	"net/http"
 	"net/url"
@@ -10,14 +9,12 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/dsasor"
+	"github.com/sigap/sigap/internal/ledger"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/report"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
 )
-
-// wib is Western Indonesia Time, the zone SAMAN and Komdigi work in.
-var wib = time.FixedZone("WIB", 7*60*60)
 
 // exportPeriod reads from and to as the reports do ([from, to), dates at
 // midnight UTC); a bad period is a 400 that says what is wrong.
@@ -123,67 +120,16 @@ func fieldNames(errs []dsasor.FieldError) []string {
 }
 
 // ledgerRow is one order of the SAMAN compliance ledger, every time in UTC and in WIB.
-type ledgerRow struct {
-	NoticeID          string     `json:"notice_id"`
-	Reference         string     `json:"reference"`
-	OrgID             string     `json:"org_id"`
-	Authority         string     `json:"authority"`
-	Regime            string     `json:"regime"`
-	Category          string     `json:"category"`
-	Class             string     `json:"class"`
-	Status            string     `json:"status"`
-	Subjects          int        `json:"subjects"`
-	SubjectsActioned  int        `json:"subjects_actioned"`
-	ReceivedAt        time.Time  `json:"received_at"`
-	ReceivedAtWIB     time.Time  `json:"received_at_wib"`
-	DueAt             time.Time  `json:"due_at"`
-	DueAtWIB          time.Time  `json:"due_at_wib"`
-	AcknowledgedAt    *time.Time `json:"acknowledged_at"`
-	AcknowledgedAtWIB *time.Time `json:"acknowledged_at_wib"`
-	AcknowledgedBy    string     `json:"acknowledged_by"`
-	ActionedAt        *time.Time `json:"actioned_at"`
-	ActionedAtWIB     *time.Time `json:"actioned_at_wib"`
-	PendingActions    int        `json:"pending_actions"`
-	Compliance        string     `json:"compliance"`
-	LateSeconds       *int64     `json:"late_seconds"`
-	Late              string     `json:"late"`
-}
-
-func inWIB(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	v := t.In(wib)
-	return &v
-}
-
-func newLedgerRow(r *store.LedgerRow, now time.Time) ledgerRow {
-	out := ledgerRow{NoticeID: r.NoticeID, Reference: r.Reference, OrgID: r.OrgID, Authority: r.Authority, Regime: r.Regime,
-		Category: r.Category, Class: r.Class, Status: r.Status, Subjects: r.Subjects, SubjectsActioned: r.SubjectsActioned,
-		ReceivedAt: r.ReceivedAt.UTC(), ReceivedAtWIB: r.ReceivedAt.In(wib), DueAt: r.DueAt.UTC(), DueAtWIB: r.DueAt.In(wib),
-		AcknowledgedAt: r.AcknowledgedAt, AcknowledgedAtWIB: inWIB(r.AcknowledgedAt), AcknowledgedBy: r.AcknowledgedBy,
-		ActionedAt: r.ActionedAt, ActionedAtWIB: inWIB(r.ActionedAt), PendingActions: r.PendingActions}
-	var late *time.Duration
-	out.Compliance, late = r.Assess(now)
-	if late != nil {
-		s := int64(late.Round(time.Second) / time.Second)
-		out.LateSeconds, out.Late = &s, late.Round(time.Second).String()
-	}
-	return out
-}
 
 // ledgerAnswer is GET /v1/exports/saman-ledger as JSON.
 type ledgerAnswer struct {
-	From        time.Time   `json:"from"`
-	To          time.Time   `json:"to"`
-	Regime      string      `json:"regime"`
-	GeneratedAt time.Time   `json:"generated_at"`
-	Items       []ledgerRow `json:"items"`
-	NextCursor  string      `json:"next_cursor,omitempty"`
+	From        time.Time    `json:"from"`
+	To          time.Time    `json:"to"`
+	Regime      string       `json:"regime"`
+	GeneratedAt time.Time    `json:"generated_at"`
+	Items       []ledger.Row `json:"items"`
+	NextCursor  string       `json:"next_cursor,omitempty"`
 }
-
-// ledgerPage is the CSV export's page size: it streams the whole period.
-const ledgerPage = 1000
 
 func (a *API) exportLedger(w http.ResponseWriter, r *http.Request) {
 	p, ok := a.exportPeriod(w, r)
@@ -211,7 +157,7 @@ func (a *API) exportLedger(w http.ResponseWriter, r *http.Request) {
 	limit := 500
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > ledgerPage {
+		if err != nil || n < 1 || n > ledger.Page {
 			bad = append(bad, notice.FieldError{Field: "limit", Code: "invalid", Message: "limit must be a whole number from 1 to 1000"})
 		}
 		limit = n
@@ -233,7 +179,12 @@ func (a *API) exportLedger(w http.ResponseWriter, r *http.Request) {
 	}
 	now := a.Clock.Now().UTC().Truncate(time.Second)
 	if format == "csv" {
-		a.ledgerCSV(w, r, f, now)
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+ledger.Filename(f.From, f.To)+`"`)
+		if err := ledger.WriteCSV(r.Context(), w, a.DB, f, now); err != nil {
+			// The header may be out: all that is left is to cut the file short and say so in the log.
+			a.Log.ErrorContext(r.Context(), "ledger CSV cut short", "err", err)
+		}
 		return
 	}
 	rows, err := a.DB.Ledger(r.Context(), f)
@@ -241,78 +192,18 @@ func (a *API) exportLedger(w http.ResponseWriter, r *http.Request) {
 		a.errorResponse(w, r, err)
 		return
 	}
-	ans := ledgerAnswer{From: p.From, To: p.To, Regime: regime, GeneratedAt: now, Items: make([]ledgerRow, 0, len(rows))}
+	ans := ledgerAnswer{From: p.From, To: p.To, Regime: regime, GeneratedAt: now, Items: make([]ledger.Row, 0, len(rows))}
 	if ans.Regime == "" {
 		ans.Regime = "all"
 	}
 	for _, row := range rows {
-		ans.Items = append(ans.Items, newLedgerRow(row, now))
+		ans.Items = append(ans.Items, ledger.NewRow(row, now))
 	}
 	if len(rows) == limit {
 		last := rows[len(rows)-1]
 		ans.NextCursor = encodeLedgerCursor(last.ReceivedAt, last.NoticeID)
 	}
 	writeJSON(w, http.StatusOK, ans)
-}
-
-// ledgerColumns are the CSV's columns; times come twice, in UTC and WIB.
-var ledgerColumns = []string{"notice_id", "reference", "authority", "regime", "category", "class", "status", "subjects",
-	"subjects_actioned", "received_at_utc", "received_at_wib", "due_at_utc", "due_at_wib", "acknowledged_at_utc",
-	"acknowledged_at_wib", "acknowledged_by", "actioned_at_utc", "actioned_at_wib", "pending_actions", "compliance",
-	"late_seconds", "late"}
-
-func (a *API) ledgerCSV(w http.ResponseWriter, r *http.Request, f store.LedgerFilter, now time.Time) {
-	f.Limit = ledgerPage
-	rows, err := a.DB.Ledger(r.Context(), f)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="saman-ledger-`+f.From.Format("20060102")+"-"+f.To.Format("20060102")+`.csv"`)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	cw := csv.NewWriter(w)
-	_ = cw.Write(ledgerColumns)
-	ts := func(t *time.Time, z *time.Location) string {
-		if t == nil {
-			return ""
-		}
-		return t.In(z).Format(time.RFC3339)
-	}
-	for {
-		for _, row := range rows {
-			lr := newLedgerRow(row, now)
-			late := ""
-			if lr.LateSeconds != nil {
-				late = strconv.FormatInt(*lr.LateSeconds, 10)
-			}
-			_ = cw.Write([]string{lr.NoticeID, cell(lr.Reference), cell(lr.Authority), lr.Regime, lr.Category, lr.Class, lr.Status,
-				strconv.Itoa(lr.Subjects), strconv.Itoa(lr.SubjectsActioned), ts(&row.ReceivedAt, time.UTC), ts(&row.ReceivedAt, wib),
-				ts(&row.DueAt, time.UTC), ts(&row.DueAt, wib), ts(row.AcknowledgedAt, time.UTC), ts(row.AcknowledgedAt, wib),
-				lr.AcknowledgedBy, ts(row.ActionedAt, time.UTC), ts(row.ActionedAt, wib), strconv.Itoa(lr.PendingActions),
-				lr.Compliance, late, lr.Late})
-		}
-		if len(rows) < f.Limit {
-			break
-		}
-		last := rows[len(rows)-1]
-		f.AfterAt, f.AfterID = last.ReceivedAt, last.NoticeID
-		if rows, err = a.DB.Ledger(r.Context(), f); err != nil {
-			// The header is out: all that is left is to cut the file short and say so in the log.
-			a.Log.ErrorContext(r.Context(), "ledger CSV cut short", "err", err)
-			break
-		}
-	}
-	cw.Flush()
-}
-
-// cell keeps a free-text value (an authority's reference or name) from
-// being read as a formula by a spreadsheet.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 func encodeLedgerCursor(at time.Time, id string) string {
