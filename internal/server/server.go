@@ -131,7 +131,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	portal, err := web.New(web.Portal{DB: db, Intake: in, Admin: adm, Accounts: &account.Service{DB: db, Clock: clk},
 		Policy: pol, Signer: signer, Clock: clk, Log: log, Review: s.API.Review,
 		Banks: s.API.Banks, Lists: s.API.Lists, Flaggers: s.API.Flaggers,
-		Webhooks: s.Webhooks, Enforce: s.Enforce, Contacts: s.Contacts})
+		Webhooks: s.Webhooks, Enforce: s.Enforce, Contacts: s.Contacts, Reports: s.API.Reports})
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -21,6 +21,7 @@ import (
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/report"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/store"
@@ -60,6 +61,8 @@ type Portal struct {
 	// TransLog is the running transparency log whose checkpoint the
 	// transparency page shows; nil shows that none is signed yet.
 	TransLog *translog.Log
+	// Reports computes transparency reports; when nil, New makes one on DB.
+	Reports *report.Service
 
 	pages pages
 }
@@ -85,6 +88,9 @@ func New(p Portal) (*Portal, error) {
 	}
 	if p.Flaggers == nil {
 		p.Flaggers = &flagger.Service{DB: p.DB, Clock: p.Clock}
+	}
+	if p.Reports == nil {
+		p.Reports = &report.Service{DB: p.DB, Clock: p.Clock}
 	}
 	p.enforcementDefaults()
 	return &p, nil
@@ -173,6 +179,12 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /evidence/{id}/hold", p.signedIn(p.evidenceHold, evidenceHolders...))
 	mux.Handle("GET /escalations", p.signedIn(p.escalationsPage))
 	mux.Handle("GET /transparency", p.signedIn(p.transparencyPage))
+	mux.Handle("GET /transparency/report", p.signedIn(p.reportPage))
+	mux.Handle("GET /transparency/report.csv", p.signedIn(p.reportDownload("transparency-report")))
+	mux.Handle("GET /transparency/tco.csv", p.signedIn(p.reportDownload("tco")))
+	mux.Handle("GET /transparency/ledger", p.signedIn(p.ledgerPage))
+	mux.Handle("GET /transparency/ledger.csv", p.signedIn(p.ledgerCSV))
+	mux.Handle("GET /transparency/dsa-sor.jsonl", p.signedIn(p.dsaDownload))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p.errorPage(w, r, http.StatusNotFound, "error.not_found")

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // transparencyData is the log's latest signed checkpoint and what a reader
@@ -17,13 +18,22 @@ type transparencyData struct {
 	VerifyKey string
 	// The commands the page suggests, filled with this server's address and key.
 	CmdFirst, CmdNext, CmdAudit, CmdGeneric string
+	// From and To fill the period form: the start of this year to today,
+	// or what the reader asked for when it was refused (PeriodError says why).
+	From, To    string
+	PeriodError string
 }
 
 // transparencyPage shows the transparency log's latest checkpoint, how to
 // verify it, and where the reports and exports are. Every signed-in user may
 // read it: the log publishes commitments only, never a notice's content.
 func (p *Portal) transparencyPage(w http.ResponseWriter, r *http.Request, q *req) {
-	var d transparencyData
+	p.render(w, r, q, http.StatusOK, "transparency", "tr.title", p.transparencyData(r))
+}
+
+func (p *Portal) transparencyData(r *http.Request) transparencyData {
+	now := p.now().UTC()
+	d := transparencyData{From: now.Format("2006") + "-01-01", To: now.AddDate(0, 0, 1).Format(time.DateOnly)}
 	if p.TransLog != nil {
 		s := p.TransLog.Latest()
 		d.Ready = len(s.Note) > 0
@@ -37,7 +47,7 @@ func (p *Portal) transparencyPage(w http.ResponseWriter, r *http.Request, q *req
 		d.CmdAudit = "sigap log verify --data /var/lib/sigap --previous checkpoint.txt"
 		d.CmdGeneric = "curl -s " + base + "/v1/log/checkpoint\ncurl -s " + base + "/v1/log/tile/0/000 | xxd | head"
 	}
-	p.render(w, r, q, http.StatusOK, "transparency", "tr.title", d)
+	return d
 }
 
 // requestBase is the scheme and host the reader used, for copyable commands.

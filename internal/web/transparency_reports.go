@@ -1,0 +1,242 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/sigap/sigap/internal/ledger"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/report"
+	"github.com/sigap/sigap/internal/review"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// ledgerReaders may read the SAMAN ledger: the platform's admins and
+// auditors see every order, an authority its own (as in the API).
+var ledgerReaders = []org.Role{org.RoleAdmin, org.RoleAuditor, org.RoleAuthority}
+
+// dsaExporters are the platform roles that may download the DSA statements.
+var dsaExporters = []org.Role{org.RoleAdmin, org.RoleAuditor}
+
+// ledgerPageRows bounds the ledger shown on the page; the CSV has them all.
+const ledgerPageRows = 500
+
+// CanReadLedger reports whether the user may read the SAMAN ledger.
+func (q *req) CanReadLedger() bool {
+	if q.User == nil {
+		return false
+	}
+	if q.User.OrgKind == org.KindAuthority {
+		return q.User.Role == org.RoleAuthority || q.User.Role == org.RoleAdmin || q.User.Role == org.RoleAuditor
+	}
+	return q.IsPlatform() && slices.Contains(ledgerReaders, q.User.Role)
+}
+
+// CanExportDSA reports whether the user may download the DSA statements.
+func (q *req) CanExportDSA() bool {
+	return q.IsPlatform() && slices.Contains(dsaExporters, q.User.Role)
+}
+
+// period reads from and to as the API does. A bad one renders the
+// transparency page again with the reason, in the reader's language.
+func (p *Portal) period(w http.ResponseWriter, r *http.Request, q *req) (report.Period, bool) {
+	v := r.URL.Query()
+	per, err := report.ParsePeriod(v.Get("from"), v.Get("to"), p.now())
+	var pe *report.PeriodError
+	if errors.As(err, &pe) {
+		d := p.transparencyData(r)
+		d.PeriodError = "tr.err." + pe.Code
+		d.From, d.To = v.Get("from"), v.Get("to")
+		p.render(w, r, q, http.StatusBadRequest, "transparency", "tr.title", d)
+		return per, false
+	}
+	if err != nil {
+		p.serverError(w, r, err)
+		return per, false
+	}
+	return per, true
+}
+
+// reportScope is whose notices the user's report counts.
+func (p *Portal) reportScope(r *http.Request, q *req) (report.Scope, error) {
+	return p.Reports.ScopeFor(r.Context(), q.Caller())
+}
+
+// reportPage serves the transparency report as its own page, charts and
+// all. Its style sheet is inline, so the page's policy allows exactly it.
+func (p *Portal) reportPage(w http.ResponseWriter, r *http.Request, q *req) {
+	per, ok := p.period(w, r, q)
+	if !ok {
+		return
+	}
+	scope, err := p.reportScope(r, q)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	rep, err := p.Reports.Transparency(r.Context(), scope, per)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src "+report.StyleSource()+
+		"; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := rep.WriteHTML(w, q.Lang); err != nil {
+		p.Log.ErrorContext(r.Context(), "report page cut short", "err", err)
+	}
+}
+
+// reportDownload downloads the transparency report (or, for kind "tco", the EU
+// TCO Art. 7(3) figures) as CSV.
+func (p *Portal) reportDownload(kind string) func(http.ResponseWriter, *http.Request, *req) {
+	return func(w http.ResponseWriter, r *http.Request, q *req) {
+		per, ok := p.period(w, r, q)
+		if !ok {
+			return
+		}
+		scope, err := p.reportScope(r, q)
+		if err != nil {
+			p.serverError(w, r, err)
+			return
+		}
+		name := kind + "-" + per.From.Format("20060102") + "-" + per.To.Format("20060102") + ".csv"
+		var write func() error
+		switch kind {
+		case "tco": // the EU TCO Art. 7(3) figures
+			t, err := p.Reports.TCO(r.Context(), scope, per)
+			if err != nil {
+				p.serverError(w, r, err)
+				return
+			}
+			write = func() error { return t.WriteCSV(w) }
+		default:
+			rep, err := p.Reports.Transparency(r.Context(), scope, per)
+			if err != nil {
+				p.serverError(w, r, err)
+				return
+			}
+			write = func() error { return rep.WriteCSV(w) }
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		if err := write(); err != nil {
+			p.Log.ErrorContext(r.Context(), "report CSV cut short", "err", err)
+		}
+	}
+}
+
+type ledgerData struct {
+	From, To   string
+	Rows       []ledger.Row
+	More       bool
+	CSV        string
+	Platform   bool
+	Generated  time.Time
+	Compliance map[string]int
+}
+
+// ledgerFilter is the user's ledger: an authority's own orders, or every
+// authority's for the platform.
+func ledgerFilter(q *req, per report.Period) store.LedgerFilter {
+	f := store.LedgerFilter{From: per.From, To: per.To, Regime: "ID-PSE"}
+	if !q.IsPlatform() {
+		f.OrgID = q.User.OrgID
+	}
+	return f
+}
+
+// ledgerPage shows the SAMAN ledger of a period as a table, with its CSV.
+func (p *Portal) ledgerPage(w http.ResponseWriter, r *http.Request, q *req) {
+	if !q.CanReadLedger() {
+		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
+		return
+	}
+	per, ok := p.period(w, r, q)
+	if !ok {
+		return
+	}
+	f := ledgerFilter(q, per)
+	f.Limit = ledgerPageRows + 1
+	rows, err := p.DB.Ledger(r.Context(), f)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	now := p.now().UTC().Truncate(time.Second)
+	d := ledgerData{From: per.From.Format(time.RFC3339), To: per.To.Format(time.RFC3339), Platform: q.IsPlatform(),
+		Generated: now, Compliance: map[string]int{}}
+	if len(rows) > ledgerPageRows {
+		rows, d.More = rows[:ledgerPageRows], true
+	}
+	for _, row := range rows {
+		lr := ledger.NewRow(row, now)
+		d.Compliance[lr.Compliance]++
+		d.Rows = append(d.Rows, lr)
+	}
+	d.CSV = "/transparency/ledger.csv?" + r.URL.Query().Encode()
+	p.render(w, r, q, http.StatusOK, "ledger", "lg.title", d)
+}
+
+// ledgerCSV downloads the whole ledger of a period.
+func (p *Portal) ledgerCSV(w http.ResponseWriter, r *http.Request, q *req) {
+	if !q.CanReadLedger() {
+		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
+		return
+	}
+	per, ok := p.period(w, r, q)
+	if !ok {
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+ledger.Filename(per.From, per.To)+`"`)
+	if err := ledger.WriteCSV(r.Context(), w, p.DB, ledgerFilter(q, per), p.now().UTC().Truncate(time.Second)); err != nil {
+		p.Log.ErrorContext(r.Context(), "ledger CSV cut short", "err", err)
+	}
+}
+
+// dsaDownload streams the period's statements of reasons as JSON Lines,
+// one batch of up to 100 per line (what the DSA database's API takes), each
+// with the decisions it covers and those left out with their reason.
+func (p *Portal) dsaDownload(w http.ResponseWriter, r *http.Request, q *req) {
+	if !q.CanExportDSA() {
+		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
+		return
+	}
+	per, ok := p.period(w, r, q)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	req := review.DSAExportRequest{From: per.From, To: per.To, SkipInvalid: true}
+	first := true
+	enc := json.NewEncoder(w)
+	for {
+		page, err := p.Review.DSAExport(ctx, q.Caller(), req)
+		if err != nil {
+			if first {
+				p.serverError(w, r, err)
+				return
+			}
+			p.Log.ErrorContext(ctx, "DSA export cut short", "err", err)
+			return
+		}
+		if first {
+			w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
+			w.Header().Set("Content-Disposition", `attachment; filename="dsa-sor-`+per.From.Format("20060102")+"-"+per.To.Format("20060102")+`.jsonl"`)
+			first = false
+		}
+		if len(page.Statements) > 0 || len(page.Skipped) > 0 {
+			if err := enc.Encode(page); err != nil {
+				return
+			}
+		}
+		if page.NextCursor == "" {
+			return
+		}
+		req.Cursor = page.NextCursor
+	}
+}
