@@ -2,7 +2,6 @@ package scanstream
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -196,19 +195,6 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
 	}
 	w.log.Warn("scan stream: scan failed; the post will be retried", "err", err, "delay", delay)
 	_ = msg.NakWithDelay(delay)
-}
-
-// errMalformed marks a message that is not a post at all.
-var errMalformed = errors.New("scanstream: malformed post")
-
-func decode(data []byte, max int, p *scan.Post) error {
-	if len(data) > max {
-		return fmt.Errorf("%w: %d bytes, the limit is %d", errMalformed, len(data), max)
-	}
-	if err := json.Unmarshal(data, p); err != nil {
-		return fmt.Errorf("%w: %v", errMalformed, err)
-	}
-	return nil
 }
 
 // permanent reports errors that no retry can fix: the post itself is wrong.
