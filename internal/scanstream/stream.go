@@ -1,10 +1,13 @@
 package scanstream
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,13 +20,21 @@ import (
 )
 
 // The stream's names. Platforms publish each public post as JSON (the body of
-// POST /v1/scan) on PostsSubject + "." + anything, e.g. "sigap.posts.channel".
+// POST /v1/scan) on PostsSubject + "." + anything, e.g. "sigap.posts.channel",
+// or many posts in one message as NDJSON with the header
+// "Content-Type: application/x-ndjson".
 const (
 	StreamName      = "SIGAP_POSTS"
 	PostsSubject    = "sigap.posts"
 	DeadSubject     = "sigap.dead.posts"
 	DeadStreamName  = "SIGAP_DEAD"
 	DefaultConsumer = "sigap-scan"
+	// BatchContentType, as a message's Content-Type header, says the message
+	// holds many posts, one JSON object a line (the body of POST
+	// /v1/scan/batch). Every NATS message costs the server a write, a
+	// delivery and an acknowledgement, so a platform publishing many posts
+	// a second should batch them.
+	BatchContentType = "application/x-ndjson"
 )
 
 // Scanner is what the worker needs of the scan service.
@@ -41,7 +52,8 @@ type Config struct {
 	MaxDeliver int
 	// AckWait is how long a post may take before the server redelivers it (default 30s).
 	AckWait time.Duration
-	// Batch is how many posts one fetch asks for (default 64).
+	// Batch is how many messages the worker keeps pulled ahead of its
+	// scanners (default 64); it asks for more when half are used.
 	Batch int
 	// MaxPostBytes bounds a message (default 2 MiB).
 	MaxPostBytes int
@@ -83,17 +95,20 @@ type Worker struct {
 	Stats   Stats
 }
 
-// Ensure creates (or updates) the posts stream, the dead-letter stream and the
-// durable consumer, so a fresh NATS server needs no manual set-up.
+// Ensure creates the posts stream and the dead-letter stream if they are
+// missing, and creates or updates the durable consumer, so a fresh NATS
+// server needs no manual set-up. Streams that exist are left as their
+// operator set them up (replicas, storage, limits).
 func Ensure(ctx context.Context, js jetstream.JetStream, cfg Config) (jetstream.Consumer, error) {
 	cfg = cfg.withDefaults()
-	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: StreamName, Subjects: []string{PostsSubject + ".>"},
-		Storage: jetstream.FileStorage, Retention: jetstream.WorkQueuePolicy, MaxMsgSize: int32(cfg.MaxPostBytes)}); err != nil {
-		return nil, fmt.Errorf("scanstream: create stream %s: %w", StreamName, err)
-	}
-	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: DeadStreamName, Subjects: []string{DeadSubject},
-		Storage: jetstream.FileStorage}); err != nil {
-		return nil, fmt.Errorf("scanstream: create stream %s: %w", DeadStreamName, err)
+	for _, sc := range []jetstream.StreamConfig{
+		{Name: StreamName, Subjects: []string{PostsSubject + ".>"}, Storage: jetstream.FileStorage,
+			Retention: jetstream.WorkQueuePolicy, MaxMsgSize: int32(cfg.MaxPostBytes)},
+		{Name: DeadStreamName, Subjects: []string{DeadSubject}, Storage: jetstream.FileStorage},
+	} {
+		if _, err := js.CreateStream(ctx, sc); err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			return nil, fmt.Errorf("scanstream: create stream %s: %w", sc.Name, err)
+		}
 	}
 	c, err := js.CreateOrUpdateConsumer(ctx, StreamName, jetstream.ConsumerConfig{Durable: cfg.Consumer,
 		AckPolicy: jetstream.AckExplicitPolicy, AckWait: cfg.AckWait, MaxDeliver: cfg.MaxDeliver + 1,
@@ -114,72 +129,113 @@ func New(js jetstream.JetStream, s Scanner, cfg Config, log *slog.Logger) *Worke
 
 // Run scans posts until ctx ends. Posts in flight when ctx ends are finished
 // and acknowledged, or left unacknowledged for redelivery; none is lost.
+//
+// The worker keeps a window of up to Config.Batch posts pulled ahead of the
+// scanners (the client asks for more when half of it is used), so scanning
+// never waits for a fetch round trip, and Config.Workers goroutines scan and
+// acknowledge posts independently of each other.
 func (w *Worker) Run(ctx context.Context) error {
 	cons, err := Ensure(ctx, w.js, w.cfg)
 	if err != nil {
 		return err
 	}
-	var wg sync.WaitGroup
-	errc := make(chan error, w.cfg.Workers)
+	for {
+		err := w.consume(ctx, cons)
+		if ctx.Err() != nil {
+			return nil
+		}
+		w.log.Warn("scan stream: consuming stopped; restarting", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+		if c, err := Ensure(ctx, w.js, w.cfg); err != nil {
+			w.log.Warn("scan stream: cannot set up the stream; retrying", "err", err)
+		} else {
+			cons = c
+		}
+	}
+}
+
+// consume runs the scanning goroutines on one pull subscription until ctx
+// ends (they finish the posts already pulled, then return nil) or the
+// subscription fails (the error says why).
+func (w *Worker) consume(ctx context.Context, cons jetstream.Consumer) error {
+	// At most Batch messages are buffered, so at most Batch × MaxPostBytes
+	// bytes. (PullMaxMessagesWithBytesLimit overflowed the client's buffer
+	// here: "slow consumer, messages dropped".)
+	it, err := cons.Messages(jetstream.PullMaxMessages(w.cfg.Batch))
+	if err != nil {
+		return fmt.Errorf("scanstream: subscribe: %w", err)
+	}
+	defer it.Stop()
+	// Drain, not Stop: the posts already pulled are still handed out and
+	// scanned, rather than waiting AckWait for redelivery.
+	defer context.AfterFunc(ctx, it.Drain)()
+	var (
+		wg      sync.WaitGroup
+		errOnce sync.Once
+		failed  error
+	)
 	for range w.cfg.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := w.loop(ctx, cons); err != nil && ctx.Err() == nil {
-				errc <- err
+		wg.Go(func() {
+			for {
+				msg, err := it.Next()
+				if err != nil {
+					if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+						return
+					}
+					if fatalPull(err) {
+						errOnce.Do(func() { failed = err })
+						it.Stop()
+						return
+					}
+					// A missed heartbeat or a reconnect: the iterator goes on by itself.
+					w.log.Debug("scan stream: pull", "err", err)
+					select {
+					case <-ctx.Done():
+					case <-time.After(100 * time.Millisecond):
+					}
+					continue
+				}
+				// Work on a post even if ctx ends meanwhile: its ack must follow its stored hits.
+				w.handle(context.WithoutCancel(ctx), msg)
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	close(errc)
-	return <-errc
+	return failed
 }
 
-func (w *Worker) loop(ctx context.Context, cons jetstream.Consumer) error {
-	for ctx.Err() == nil {
-		batch, err := cons.Fetch(w.cfg.Batch, jetstream.FetchMaxWait(time.Second))
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			w.log.Warn("scan stream: fetch failed; retrying", "err", err)
-			time.Sleep(time.Second)
-			continue
-		}
-		for msg := range batch.Messages() {
-			// Work on a post even if ctx ends mid-batch: its ack must follow its stored hits.
-			w.handle(context.WithoutCancel(ctx), msg)
-		}
-		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && ctx.Err() == nil {
-			w.log.Debug("scan stream: batch ended", "err", err)
-		}
-	}
-	return nil
+// fatalPull reports pull errors after which the subscription must be set up
+// again; others (a missed heartbeat) pass.
+func fatalPull(err error) bool {
+	return errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrConsumerNotFound) ||
+		errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, jetstream.ErrConsumerLeadershipChanged)
 }
 
-// handle scans one message and settles it: ack after the hits are stored,
-// dead-letter when the post itself is bad, nak with back-off when sigap is.
+// handle scans one message and settles it: ack after the hits of its posts
+// are stored, dead-letter a post that is itself bad, nak with back-off when
+// sigap is.
 func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
-	var p scan.Post
-	err := decode(msg.Data(), w.cfg.MaxPostBytes, &p)
-	if err == nil {
-		var res scan.Result
-		res, err = w.scanner.Scan(ctx, p)
-		if err == nil {
-			w.Stats.Scanned.Add(1)
-			if len(res.Hits) > 0 {
-				w.Stats.WithHits.Add(1)
-			}
-			// The hits are committed before this ack. A plain ack is one message
-			// with no round trip; if it is lost the post is redelivered after
-			// AckWait and scanned again (at-least-once), never dropped.
-			if aerr := msg.Ack(); aerr != nil {
-				w.log.Warn("scan stream: ack failed; the post will be redelivered", "err", aerr)
-			}
-			return
-		}
+	batch := isBatch(msg.Headers())
+	var err error
+	if batch {
+		err = w.scanBatch(ctx, msg)
+	} else {
+		err = w.scanOne(ctx, msg.Data())
 	}
-	if permanent(err) {
+	if err == nil {
+		// The hits are committed before this ack. A plain ack is one message
+		// with no round trip; if it is lost the post is redelivered after
+		// AckWait and scanned again (at-least-once), never dropped.
+		if aerr := msg.Ack(); aerr != nil {
+			w.log.Warn("scan stream: ack failed; the post will be redelivered", "err", aerr)
+		}
+		return
+	}
+	if !batch && permanent(err) {
 		w.deadLetter(ctx, msg, err)
 		return
 	}
@@ -197,6 +253,70 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
 	_ = msg.NakWithDelay(delay)
 }
 
+// scanOne decodes and scans one post.
+func (w *Worker) scanOne(ctx context.Context, data []byte) error {
+	var p scan.Post
+	if err := decode(data, w.cfg.MaxPostBytes, &p); err != nil {
+		return err
+	}
+	res, err := w.scanner.Scan(ctx, p)
+	if err != nil {
+		return err
+	}
+	w.Stats.Scanned.Add(1)
+	if len(res.Hits) > 0 {
+		w.Stats.WithHits.Add(1)
+	}
+	return nil
+}
+
+// scanBatch scans the posts of a batch message in order. A bad post is
+// dead-lettered on its own and the others go on; the first transient error
+// stops the batch, which is then retried whole: posts scanned again store no
+// second hit and file no second notice, and their dead letters carry a
+// Nats-Msg-Id so the dead-letter stream drops the repeats.
+func (w *Worker) scanBatch(ctx context.Context, msg jetstream.Msg) error {
+	data := msg.Data()
+	meta, _ := msg.Metadata()
+	progress := time.Now()
+	for n := 1; len(data) > 0; n++ {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		err := w.scanOne(ctx, line)
+		if err != nil && permanent(err) {
+			err = w.deadLetterLine(ctx, msg, meta, n, line, err)
+		}
+		if err != nil {
+			return fmt.Errorf("line %d: %w", n, err)
+		}
+		// A big batch must not outlive AckWait and be handed to another worker meanwhile.
+		if time.Since(progress) > w.cfg.AckWait/3 {
+			_ = msg.InProgress()
+			progress = time.Now()
+		}
+	}
+	return nil
+}
+
+// isBatch reports whether a message holds many posts.
+func isBatch(h nats.Header) bool {
+	for k, v := range h {
+		if strings.EqualFold(k, "Content-Type") && len(v) > 0 {
+			ct, _, _ := strings.Cut(v[0], ";")
+			return strings.EqualFold(strings.TrimSpace(ct), BatchContentType)
+		}
+	}
+	return false
+}
+
 // permanent reports errors that no retry can fix: the post itself is wrong.
 func permanent(err error) bool {
 	var ve *notice.ValidationError
@@ -208,6 +328,10 @@ func (w *Worker) deadLetter(ctx context.Context, msg jetstream.Msg, reason error
 	dead.Data = msg.Data()
 	dead.Header.Set("Sigap-Error", reason.Error())
 	dead.Header.Set("Sigap-Subject", msg.Subject())
+	if meta, _ := msg.Metadata(); meta != nil {
+		// A redelivery after a lost Term publishes the same dead letter once more; the stream drops it.
+		dead.Header.Set(jetstream.MsgIDHeader, fmt.Sprintf("sigap-dead/%s/%d", meta.Stream, meta.Sequence.Stream))
+	}
 	if _, err := w.js.PublishMsg(ctx, dead); err != nil {
 		// Keep the post rather than lose it: it is redelivered after AckWait.
 		w.log.Error("scan stream: dead-letter publish failed; leaving the post for redelivery", "err", err)
@@ -216,4 +340,22 @@ func (w *Worker) deadLetter(ctx context.Context, msg jetstream.Msg, reason error
 	w.Stats.DeadLettered.Add(1)
 	w.log.Warn("scan stream: post dead-lettered", "subject", msg.Subject(), "reason", reason)
 	_ = msg.Term()
+}
+
+// deadLetterLine sends one bad post of a batch to the dead-letter subject.
+func (w *Worker) deadLetterLine(ctx context.Context, msg jetstream.Msg, meta *jetstream.MsgMetadata, n int, line []byte, reason error) error {
+	dead := nats.NewMsg(DeadSubject)
+	dead.Data = line
+	dead.Header.Set("Sigap-Error", reason.Error())
+	dead.Header.Set("Sigap-Subject", msg.Subject())
+	dead.Header.Set("Sigap-Line", strconv.Itoa(n))
+	if meta != nil {
+		dead.Header.Set(jetstream.MsgIDHeader, fmt.Sprintf("sigap-dead/%s/%d/%d", meta.Stream, meta.Sequence.Stream, n))
+	}
+	if _, err := w.js.PublishMsg(ctx, dead); err != nil {
+		return fmt.Errorf("scanstream: dead-letter publish: %w", err)
+	}
+	w.Stats.DeadLettered.Add(1)
+	w.log.Warn("scan stream: post of a batch dead-lettered", "subject", msg.Subject(), "line", n, "reason", reason)
+	return nil
 }

@@ -20,8 +20,21 @@ import (
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
-// startNATS runs a real NATS server with JetStream in this process.
+// startNATS runs a real NATS server with JetStream in this process and
+// connects to it.
 func startNATS(t testing.TB) *nats.Conn {
+	t.Helper()
+	ns := startNATSServer(t)
+	nc, err := nats.Connect(ns.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	return nc
+}
+
+// startNATSServer runs a real NATS server with JetStream in this process.
+func startNATSServer(t testing.TB) *natsserver.Server {
 	t.Helper()
 	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
 	if err != nil {
@@ -31,12 +44,8 @@ func startNATS(t testing.TB) *nats.Conn {
 	if !ns.ReadyForConnections(10 * time.Second) {
 		t.Fatal("nats-server did not start")
 	}
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { nc.Close(); ns.Shutdown(); ns.WaitForShutdown() })
-	return nc
+	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
+	return ns
 }
 
 // sigapWithList starts sigap with a shadow keyword list holding "jihad".
