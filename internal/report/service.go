@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/sigap/sigap/internal/clock"
@@ -13,6 +14,25 @@ import (
 type Service struct {
 	DB    *store.DB
 	Clock clock.Clock
+
+	// slots bounds the reports computed at once: over a long period each one
+	// joins millions of rows with up to 512 MB of sort memory on PostgreSQL.
+	slotsOnce sync.Once
+	slots     chan struct{}
+}
+
+// MaxConcurrent is how many reports a Service computes at once; more wait their turn.
+const MaxConcurrent = 2
+
+// acquire waits for a free slot or for ctx to end.
+func (s *Service) acquire(ctx context.Context) (func(), error) {
+	s.slotsOnce.Do(func() { s.slots = make(chan struct{}, MaxConcurrent) })
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now().UTC().Truncate(time.Millisecond) }
@@ -33,6 +53,11 @@ func (s *Service) ScopeFor(ctx context.Context, c org.Caller) (Scope, error) {
 
 // Transparency computes the transparency report of a period for a scope.
 func (s *Service) Transparency(ctx context.Context, scope Scope, p Period) (*Report, error) {
+	release, err := s.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	now := s.now()
 	f, err := s.DB.ReportFigures(ctx, store.ReportQuery{From: p.From, To: p.To, Now: now, OrgID: scope.OrgID})
 	if err != nil {
@@ -45,6 +70,11 @@ func (s *Service) Transparency(ctx context.Context, scope Scope, p Period) (*Rep
 // platform's specific measures are its own and appear only in the
 // platform's report.
 func (s *Service) TCO(ctx context.Context, scope Scope, p Period) (*TCO, error) {
+	release, err := s.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	now := s.now()
 	f, err := s.DB.ReportFigures(ctx, store.ReportQuery{From: p.From, To: p.To, Now: now, OrgID: scope.OrgID,
 		Regime: RegimeTCO, Kind: SourceOrder})

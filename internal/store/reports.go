@@ -159,7 +159,7 @@ func (s *sqlText) caseFilter(q ReportQuery, col string) *sqlText {
 	if q.OrgID == "" && q.Regime == "" && q.Kind == "" {
 		return s
 	}
-	s.add(` AND EXISTS (SELECT 1 FROM notice_subjects ns JOIN notices n ON n.id = ns.notice_id WHERE ns.case_id = ` + col)
+	s.add(` AND ` + col + ` IN (SELECT ns.case_id FROM notice_subjects ns JOIN notices n ON n.id = ns.notice_id WHERE 1 = 1`)
 	s.noticeOwner(q)
 	return s.add(`)`)
 }
@@ -240,79 +240,104 @@ func (db *DB) ReportFigures(ctx context.Context, q ReportQuery) (*ReportFigures,
 	return f, nil
 }
 
+// sourceNames are a notice's sources by their code in the database (integers sort
+// and group faster than text).
+var sourceNames = []string{"order", "referral", "flag", "report", "automated"}
+
+// measureNames are the durations a report measures, by their code in the database.
+var measureNames = []string{"ack", "decision", "action", "appeal"}
+
 // factsSelect is a SELECT of one row per notice q selects: who sent it, its
-// kind and source, category, regime, class, territorial scope, status and
-// subject count, its outcome and deadline compliance (see ReportOutcomeRow),
-// and its durations in milliseconds from receipt: to first acknowledgement
-// (t_ack), to the last case decided (t_decision, once all are) and to the
-// last action carried out (t_action, once the notice is settled with at
-// least one action). Every subquery repeats the period filter on notices so
-// the planner can read a short period through the received_at index and a
-// long one with hash joins over whole tables.
+// kind and source (src: a code of sourceNames), category, regime, class,
+// territorial scope, status and subject count, its outcome and deadline
+// compliance (see ReportOutcomeRow), and its durations in milliseconds from
+// receipt: to first acknowledgement (t_ack), to the last case decided
+// (t_decision, once all are) and to the last action carried out (t_action,
+// once the notice is settled with at least one action).
+//
+// It is one pass over the notices joined to their cases' decisions and
+// executed actions and grouped by notice, so every per-case figure is a MIN
+// or MAX (a case named twice in a notice, or carried out twice, counts once).
+// The first platform-side event and message are grouped per notice first.
 func factsSelect(q ReportQuery) *sqlText {
 	s := new(sqlText)
-	s.add(`SELECT n.org_id, n.kind, CASE WHEN sp.notice_id IS NULL THEN n.kind ELSE 'automated' END AS source, n.category,
-		n.regime, n.class, n.territorial_scope AS scope, n.status, n.subject_count AS subjects,
-		CASE WHEN per.decided < per.cases THEN 'pending' WHEN per.reversed = 1 THEN 'reversed'
-			WHEN per.acted = 1 THEN 'actioned' ELSE 'rejected' END AS outcome,
-		CASE WHEN per.done = per.cases THEN (CASE WHEN per.done_at <= n.due_at THEN 'on_time' ELSE 'late' END)
-			WHEN n.due_at <= ? THEN 'overdue' ELSE 'open' END AS compliance,
-		CASE WHEN per.decided = per.cases THEN per.decided_at - n.received_at END AS t_decision,
-		CASE WHEN per.done = per.cases AND per.executed_at IS NOT NULL THEN
-			(CASE WHEN per.executed_at > n.received_at THEN per.executed_at - n.received_at ELSE 0 END) END AS t_action,
-		CASE WHEN am.at IS NULL OR (ae.at IS NOT NULL AND ae.at < am.at) THEN ae.at ELSE am.at END - n.received_at AS t_ack
-	FROM notices n
-	LEFT JOIN scan_posts sp ON sp.notice_id = n.id
-	JOIN (
-		SELECT c.notice_id, COUNT(*) AS cases, COUNT(c.decision_id) AS decided, MAX(c.decided_at) AS decided_at,
-			MAX(CASE WHEN c.status = 'reversed' THEN 1 ELSE 0 END) AS reversed,
-			MAX(CASE WHEN c.status = 'final' AND c.restricts = 1 THEN 1 ELSE 0 END) AS acted,
-			MAX(c.executed_at) AS executed_at,
-			COUNT(CASE WHEN c.decision_id IS NOT NULL AND c.restricts = 0 THEN c.decided_at ELSE c.executed_at END) AS done,
-			MAX(CASE WHEN c.decision_id IS NOT NULL AND c.restricts = 0 THEN c.decided_at ELSE c.executed_at END) AS done_at
-		FROM (
-			SELECT ns.notice_id, ns.case_id, MAX(d.id) AS decision_id, MAX(d.status) AS status,
-				MAX(CASE WHEN d.action IN `, ms(q.Now))
-	s.add(restricting + ` THEN 1 ELSE 0 END) AS restricts, MAX(COALESCE(d.effective_at, d.created_at)) AS decided_at,
-				MIN(ea.executed_at) AS executed_at
-			FROM notice_subjects ns
-			JOIN notices n ON n.id = ns.notice_id
-			LEFT JOIN decisions d ON d.case_id = ns.case_id AND d.status IN ('final', 'reversed')
-			LEFT JOIN enforcement_actions ea ON ea.case_id = ns.case_id AND ea.state = 'executed' AND ea.action <> 'restore'
-			WHERE `).noticeFilter(q)
+	s.add(`SELECT g.org_id, g.kind, g.src, g.category, g.regime, g.class, g.scope, g.status, g.subjects,
+		CASE WHEN g.all_decided = 0 THEN 'pending' WHEN g.reversed = 1 THEN 'reversed'
+			WHEN g.acted = 1 THEN 'actioned' ELSE 'rejected' END AS outcome,
+		CASE WHEN g.all_done = 1 THEN (CASE WHEN g.done_at <= g.due_at THEN 'on_time' ELSE 'late' END)
+			WHEN g.due_at <= ? THEN 'overdue' ELSE 'open' END AS compliance,
+		CASE WHEN g.all_decided = 1 THEN g.decided_at - g.received_at END AS t_decision,
+		CASE WHEN g.all_done = 1 AND g.executed_at IS NOT NULL THEN
+			(CASE WHEN g.executed_at > g.received_at THEN g.executed_at - g.received_at ELSE 0 END) END AS t_action,
+		CASE WHEN g.ack_message IS NULL OR (g.ack_event IS NOT NULL AND g.ack_event < g.ack_message) THEN g.ack_event
+			ELSE g.ack_message END - g.received_at AS t_ack
+	FROM (
+		SELECT n.org_id, n.kind,
+			CASE WHEN MAX(sp.notice_id) IS NOT NULL THEN 4 WHEN n.kind = 'order' THEN 0 WHEN n.kind = 'referral' THEN 1
+				WHEN n.kind = 'flag' THEN 2 ELSE 3 END AS src,
+			n.category, n.regime, n.class, n.territorial_scope AS scope, n.status, n.subject_count AS subjects,
+			n.received_at, n.due_at,
+			MIN(CASE WHEN d.case_id IS NULL THEN 0 ELSE 1 END) AS all_decided,
+			MAX(CASE WHEN d.status = 'reversed' THEN 1 ELSE 0 END) AS reversed,
+			MAX(CASE WHEN d.status = 'final' AND d.action IN `+restricting+` THEN 1 ELSE 0 END) AS acted,
+			MAX(COALESCE(d.effective_at, d.created_at)) AS decided_at,
+			MAX(ea.executed_at) AS executed_at,
+			MIN(CASE WHEN (d.case_id IS NOT NULL AND d.action NOT IN `+restricting+`) OR ea.executed_at IS NOT NULL
+				THEN 1 ELSE 0 END) AS all_done,
+			MAX(CASE WHEN d.case_id IS NOT NULL AND d.action NOT IN `+restricting+` THEN COALESCE(d.effective_at, d.created_at)
+				ELSE ea.executed_at END) AS done_at,
+			MIN(ae.at) AS ack_event, MIN(am.at) AS ack_message
+		FROM notices n
+		JOIN notice_subjects ns ON ns.notice_id = n.id
+		LEFT JOIN decisions d ON d.case_id = ns.case_id AND d.status IN ('final', 'reversed')
+		LEFT JOIN enforcement_actions ea ON ea.case_id = ns.case_id AND ea.state = 'executed' AND ea.action <> 'restore'
+		LEFT JOIN (SELECT e.notice_id, MIN(e.at) AS at FROM events e
+			WHERE e.type IN `+ackEventTypes+` AND e.notice_id IS NOT NULL GROUP BY e.notice_id) ae ON ae.notice_id = n.id
+		LEFT JOIN (SELECT m.notice_id, MIN(m.created_at) AS at FROM messages m
+			WHERE m.side = 'platform' GROUP BY m.notice_id) am ON am.notice_id = n.id
+		LEFT JOIN scan_posts sp ON sp.notice_id = n.id
+		WHERE `, ms(q.Now)).noticeFilter(q)
 	s.add(`
-			GROUP BY ns.notice_id, ns.case_id
-		) c GROUP BY c.notice_id
-	) per ON per.notice_id = n.id
-	LEFT JOIN (
-		SELECT e.notice_id, MIN(e.at) AS at FROM events e JOIN notices n ON n.id = e.notice_id
-		WHERE e.type IN ` + ackEventTypes + ` AND `).noticeFilter(q)
-	s.add(` GROUP BY e.notice_id
-	) ae ON ae.notice_id = n.id
-	LEFT JOIN (
-		SELECT m.notice_id, MIN(m.created_at) AS at FROM messages m JOIN notices n ON n.id = m.notice_id
-		WHERE m.side = 'platform' AND `).noticeFilter(q)
-	s.add(` GROUP BY m.notice_id
-	) am ON am.notice_id = n.id
-	WHERE `).noticeFilter(q)
+		GROUP BY n.id, n.org_id, n.kind, n.category, n.regime, n.class, n.territorial_scope, n.status, n.subject_count,
+			n.received_at, n.due_at
+	) g`)
 	return s
 }
 
-// reportFacts computes the per-notice facts once and runs the notice,
-// outcome and duration aggregates over them. On PostgreSQL the facts go into
-// a temporary table dropped at commit, so the joins over millions of rows
-// run once; SQLite, whose read connections may not write, repeats them as a
-// common table expression in each aggregate.
+// reportFacts computes the per-notice facts once and aggregates them: one
+// breakdown of the notices by every dimension the report shows (folded in Go
+// into the notice and outcome figures), and the durations' percentiles.
+//
+// On PostgreSQL the facts go into a temporary table dropped at commit, so
+// the joins over millions of rows run once. They are planned as merge joins
+// over the indexes of migration 00090, which read every input in key order
+// (each notice's cases through notice_subjects_report, decisions_report and
+// enforcement_actions_report; its first acknowledgement through events_ack);
+// the planner, costing those index scans as random reads, otherwise picks
+// hash joins that were measured two to four times slower, for a month of
+// notices as for a year (docs/benchmarks/report.md). SQLite, whose read
+// connections may not write, repeats the facts as a common table expression
+// in each aggregate.
 func (db *DB) reportFacts(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
 	// with opens each aggregate: nothing on PostgreSQL, the facts as f on SQLite.
 	with := func() *sqlText { return new(sqlText) }
 	facts := "report_facts f"
 	if db.dialect == Postgres {
 		fs := factsSelect(q)
-		s := new(sqlText).add(`CREATE TEMPORARY TABLE report_facts ON COMMIT DROP AS `+fs.b.String(), fs.args...)
 		start := time.Now()
-		if _, err := tx.ExecContext(ctx, rebind(db.dialect, s.b.String()), s.args...); err != nil {
-			return fmt.Errorf("store: report facts: %w", err)
+		// The per-case rows are sorted into notice order in memory (about 150
+		// bytes a notice); a larger period spills to disk, slower but bounded.
+		for _, stmt := range []string{`SET LOCAL enable_hashjoin = off`, `SET LOCAL max_parallel_workers_per_gather = 0`,
+			`SET LOCAL work_mem = '512MB'`,
+			rebind(db.dialect, `CREATE TEMPORARY TABLE report_facts ON COMMIT DROP AS `+fs.b.String()),
+			`SET LOCAL enable_hashjoin = on`, `RESET max_parallel_workers_per_gather`, `SET LOCAL work_mem = '256MB'`} {
+			var args []any
+			if strings.HasPrefix(stmt, "CREATE") {
+				args = fs.args
+			}
+			if _, err := tx.ExecContext(ctx, stmt, args...); err != nil {
+				return fmt.Errorf("store: report facts: %w", err)
+			}
 		}
 		db.log.DebugContext(ctx, "report step", "step", "facts", "took", time.Since(start))
 	} else {
@@ -322,36 +347,81 @@ func (db *DB) reportFacts(ctx context.Context, tx *sql.Tx, q ReportQuery, f *Rep
 			return new(sqlText).add(`WITH f AS (`+fs.b.String()+`)`, fs.args...)
 		}
 	}
-	s := with().add(`
-	SELECT f.kind, CASE WHEN f.source = 'automated' THEN 1 ELSE 0 END, f.category, f.regime, f.scope, f.status, COUNT(*),
-		COALESCE(SUM(f.subjects), 0)
-	FROM ` + facts + `
-	GROUP BY f.kind, CASE WHEN f.source = 'automated' THEN 1 ELSE 0 END, f.category, f.regime, f.scope, f.status`)
-	if err := db.each(ctx, tx, "notices", s, func(rows *sql.Rows) error {
-		var r ReportNoticeRow
-		var automated int64
-		if err := rows.Scan(&r.Kind, &automated, &r.Category, &r.Regime, &r.Scope, &r.Status, &r.Notices, &r.Subjects); err != nil {
+	orgs := map[string][2]string{}
+	if err := db.each(ctx, tx, "orgs", new(sqlText).add(`SELECT id, name, kind FROM orgs`), func(rows *sql.Rows) error {
+		var id, name, kind string
+		if err := rows.Scan(&id, &name, &kind); err != nil {
 			return err
 		}
-		r.Automated = automated == 1
-		f.Notices = append(f.Notices, r)
+		orgs[id] = [2]string{name, kind}
 		return nil
 	}); err != nil {
 		return err
 	}
-	s = with().add(`
-	SELECT f.org_id, COALESCE(o.name, ''), COALESCE(o.kind, ''), f.source, f.regime, f.class, f.outcome, f.compliance, COUNT(*)
-	FROM ` + facts + ` LEFT JOIN orgs o ON o.id = f.org_id
-	GROUP BY f.org_id, o.name, o.kind, f.source, f.regime, f.class, f.outcome, f.compliance`)
-	if err := db.each(ctx, tx, "outcomes", s, func(rows *sql.Rows) error {
-		var r ReportOutcomeRow
-		if err := rows.Scan(&r.OrgID, &r.OrgName, &r.OrgKind, &r.Source, &r.Regime, &r.Class, &r.Outcome, &r.Compliance, &r.Notices); err != nil {
+	s := with().add(`
+	SELECT f.org_id, f.kind, f.src, f.category, f.regime, f.class, f.scope, f.status, f.outcome, f.compliance, COUNT(*),
+		COALESCE(SUM(f.subjects), 0)
+	FROM ` + facts + `
+	GROUP BY f.org_id, f.kind, f.src, f.category, f.regime, f.class, f.scope, f.status, f.outcome, f.compliance`)
+	type okey struct{ org, src, regime, class, outcome, compliance string }
+	outcomes := map[okey]int64{}
+	var order []okey
+	if err := db.each(ctx, tx, "notices", s, func(rows *sql.Rows) error {
+		var r ReportNoticeRow
+		var k okey
+		var src int
+		if err := rows.Scan(&k.org, &r.Kind, &src, &r.Category, &r.Regime, &k.class, &r.Scope, &r.Status,
+			&k.outcome, &k.compliance, &r.Notices, &r.Subjects); err != nil {
 			return err
 		}
-		f.Outcomes = append(f.Outcomes, r)
+		if src < 0 || src >= len(sourceNames) {
+			return fmt.Errorf("unknown source code %d", src)
+		}
+		r.Automated = src == 4
+		k.src, k.regime = sourceNames[src], r.Regime
+		f.Notices = append(f.Notices, r)
+		if _, ok := outcomes[k]; !ok {
+			order = append(order, k)
+		}
+		outcomes[k] += r.Notices
 		return nil
 	}); err != nil {
 		return err
+	}
+	for _, k := range order {
+		o := orgs[k.org]
+		f.Outcomes = append(f.Outcomes, ReportOutcomeRow{OrgID: k.org, OrgName: o[0], OrgKind: o[1], Source: k.src, Regime: k.regime,
+			Class: k.class, Outcome: k.outcome, Compliance: k.compliance, Notices: outcomes[k]})
+	}
+	if db.dialect == Postgres {
+		// One pass: each duration sorted once per source and once for all
+		// (ROLLUP), with no outer sort of a union of the three.
+		s := new(sqlText).add(`SELECT src`)
+		for _, c := range []string{"t_ack", "t_decision", "t_action"} {
+			s.add(`, COUNT(` + c + `), percentile_cont(0.5) WITHIN GROUP (ORDER BY ` + c + `), percentile_cont(0.9) WITHIN GROUP (ORDER BY ` + c + `),
+				COALESCE(MIN(` + c + `), 0), COALESCE(MAX(` + c + `), 0)`)
+		}
+		s.add(` FROM report_facts GROUP BY ROLLUP (src)`)
+		return db.each(ctx, tx, "times", s, func(rows *sql.Rows) error {
+			var src sql.NullInt64
+			var ds [3]ReportDist
+			var p50, p90 [3]sql.NullFloat64
+			if err := rows.Scan(&src, &ds[0].N, &p50[0], &p90[0], &ds[0].Min, &ds[0].Max, &ds[1].N, &p50[1], &p90[1], &ds[1].Min, &ds[1].Max,
+				&ds[2].N, &p50[2], &p90[2], &ds[2].Min, &ds[2].Max); err != nil {
+				return err
+			}
+			for i := range ds {
+				if ds[i].N == 0 {
+					continue
+				}
+				ds[i].Measure, ds[i].P50, ds[i].P90 = measureNames[i], p50[i].Float64, p90[i].Float64
+				if src.Valid {
+					ds[i].Group = sourceNames[src.Int64]
+				}
+				f.Times = append(f.Times, ds[i])
+			}
+			return nil
+		})
 	}
 	s = with()
 	if s.b.Len() == 0 {
@@ -360,19 +430,26 @@ func (db *DB) reportFacts(ctx context.Context, tx *sql.Tx, q ReportQuery, f *Rep
 		s.add(`, `)
 	}
 	s.add(`m AS (
-		SELECT 'ack' AS measure, source AS grp, t_ack AS v FROM ` + facts + `
-		UNION ALL SELECT 'decision', source, t_decision FROM ` + facts + `
-		UNION ALL SELECT 'action', source, t_action FROM ` + facts + `
+		SELECT 0 AS measure, src AS grp, t_ack AS v FROM ` + facts + `
+		UNION ALL SELECT 1, src, t_decision FROM ` + facts + `
+		UNION ALL SELECT 2, src, t_action FROM ` + facts + `
 	)`)
 	var err error
-	f.Times, err = db.dists(ctx, tx, "times", s)
+	f.Times, err = db.dists(ctx, tx, "times", s, sourceNames)
 	return err
 }
 
 // dists completes s, a WITH clause whose table m holds (measure, grp, v)
-// rows, into the distribution of v per measure and group and per measure.
-func (db *DB) dists(ctx context.Context, tx *sql.Tx, what string, s *sqlText) ([]ReportDist, error) {
+// rows, measure a code of measureNames and grp one of groups, into the
+// distribution of v per measure and group and per measure.
+func (db *DB) dists(ctx context.Context, tx *sql.Tx, what string, s *sqlText, groups []string) ([]ReportDist, error) {
 	var out []ReportDist
+	name := func(list []string, i sql.NullInt64) string {
+		if !i.Valid || i.Int64 < 0 || int(i.Int64) >= len(list) {
+			return ""
+		}
+		return list[i.Int64]
+	}
 	if db.dialect == Postgres {
 		s.add(`
 		SELECT measure, grp, COUNT(v), percentile_cont(0.5) WITHIN GROUP (ORDER BY v), percentile_cont(0.9) WITHIN GROUP (ORDER BY v),
@@ -380,11 +457,11 @@ func (db *DB) dists(ctx context.Context, tx *sql.Tx, what string, s *sqlText) ([
 		FROM m WHERE v IS NOT NULL GROUP BY GROUPING SETS ((measure, grp), (measure))`)
 		err := db.each(ctx, tx, what, s, func(rows *sql.Rows) error {
 			var d ReportDist
-			var grp sql.NullString
-			if err := rows.Scan(&d.Measure, &grp, &d.N, &d.P50, &d.P90, &d.Min, &d.Max); err != nil {
+			var m, grp sql.NullInt64
+			if err := rows.Scan(&m, &grp, &d.N, &d.P50, &d.P90, &d.Min, &d.Max); err != nil {
 				return err
 			}
-			d.Group = grp.String
+			d.Measure, d.Group = name(measureNames, m), name(groups, grp)
 			out = append(out, d)
 			return nil
 		})
@@ -405,13 +482,12 @@ func (db *DB) dists(ctx context.Context, tx *sql.Tx, what string, s *sqlText) ([
 	counts := map[key]int64{}
 	var order []key
 	err := db.each(ctx, tx, what, s, func(rows *sql.Rows) error {
-		var m string
-		var grp sql.NullString
+		var m, grp sql.NullInt64
 		var n, i, v int64
 		if err := rows.Scan(&m, &grp, &n, &i, &v); err != nil {
 			return err
 		}
-		k := key{m, grp.String}
+		k := key{name(measureNames, m), name(groups, grp)}
 		if ranks[k] == nil {
 			ranks[k] = map[int64]int64{}
 			order = append(order, k)
@@ -546,11 +622,12 @@ func (db *DB) reportAppeals(ctx context.Context, tx *sql.Tx, q ReportQuery, f *R
 	}); err != nil {
 		return err
 	}
-	s = new(sqlText).add(`WITH m AS (SELECT 'appeal' AS measure, a.status AS grp, a.decided_at - a.created_at AS v FROM appeals a
+	s = new(sqlText).add(`WITH m AS (SELECT 3 AS measure, CASE a.status WHEN 'upheld' THEN 0 WHEN 'reversed' THEN 1 ELSE 2 END AS grp,
+			a.decided_at - a.created_at AS v FROM appeals a
 		WHERE a.decided_at >= ? AND a.decided_at < ?`, ms(q.From), ms(q.To)).
 		caseFilter(q, "a.case_id").add(`)`)
 	var err error
-	f.AppealTimes, err = db.dists(ctx, tx, "appeal times", s)
+	f.AppealTimes, err = db.dists(ctx, tx, "appeal times", s, []string{AppealUpheld, AppealReversed, "other"})
 	return err
 }
 
