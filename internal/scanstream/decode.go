@@ -1,6 +1,7 @@
 package scanstream
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -221,9 +222,21 @@ var special = func() (t [256]bool) {
 	return t
 }()
 
-// plain advances over bytes that need no attention.
+// plain advances over string bytes that need no attention: it stops at a
+// quote, a backslash, a control character or the end. Eight bytes are
+// checked at a time.
 func (d *lexer) plain() {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	b, i := d.b, d.i
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, bs := x^'"'*ones, x^'\\'*ones // a zero byte where x has a quote, a backslash
+		// The high bit of a byte is set in one of these where the byte is
+		// below 0x20, a quote or a backslash (and perhaps in bytes after it).
+		if ((x-0x20*ones)&^x|(q-ones)&^q|(bs-ones)&^bs)&highs != 0 {
+			break
+		}
+	}
 	for i < len(b) && !special[b[i]] {
 		i++
 	}

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
@@ -59,6 +61,26 @@ func TestDecodeMatchesEncodingJSON(t *testing.T) {
 			checkAgainstJSON(t, []byte(tt.in))
 		})
 	}
+}
+
+// TestPlainStopsAtTheFirstSpecialByte checks the eight-bytes-at-a-time scan
+// against a byte-by-byte one.
+func TestPlainStopsAtTheFirstSpecialByte(t *testing.T) {
+	t.Parallel()
+	alphabet := []byte{'a', 'Z', ' ', '~', 0x7f, 0x80, 0xd8, 0xa7, 0xff, '"', '\\', 0x00, 0x1f, 0x20, '!', '#', '[', ']', '\n'}
+	rapid.Check(t, func(t *rapid.T) {
+		b := rapid.SliceOfN(rapid.SampledFrom(alphabet), 0, 40).Draw(t, "bytes")
+		start := rapid.IntRange(0, len(b)).Draw(t, "start")
+		want := start
+		for want < len(b) && b[want] >= 0x20 && b[want] != '"' && b[want] != '\\' {
+			want++
+		}
+		d := lexer{b: b, i: start}
+		d.plain()
+		if d.i != want {
+			t.Fatalf("plain(%q from %d) stopped at %d, want %d", b, start, d.i, want)
+		}
+	})
 }
 
 func TestDecodeRefusesLargeMessages(t *testing.T) {
