@@ -3,11 +3,18 @@ package scanstream_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sigap/sigap/internal/config"
@@ -53,6 +60,7 @@ func benchSigap(b *testing.B) *server.Server {
 	if err := s.Scanner.Reload(ctx, true); err != nil {
 		b.Fatal(err)
 	}
+	runtime.GC() // the set-up's garbage is not the benchmark's
 	return s
 }
 
@@ -66,49 +74,220 @@ func benchPosts(n int) []scan.Post {
 	return posts
 }
 
-// BenchmarkScanPath compares scanning a post directly with the same post
-// going through NATS JetStream and one worker (publish, fetch, scan, ack).
+// BenchmarkScanPath compares scanning posts directly in this process with the
+// same posts going through NATS JetStream and the worker.
+//
+//   - direct: one goroutine calls Scanner.Scan, the cost of a post on one core.
+//   - direct-parallel: GOMAXPROCS goroutines call Scanner.Scan, what the
+//     machine scans with every core busy and no NATS at all.
+//   - nats/...: end to end. A publisher goroutine publishes the posts
+//     asynchronously (at most 1,024 publishes awaiting the server's
+//     acknowledgement) while the worker consumes them; the clock stops once
+//     every post is scanned and acknowledged (the work-queue stream is
+//     empty). The NATS server runs in this process and shares the cores.
+//     "post" publishes one post a message, "batch25" 25 posts a message
+//     (NDJSON). "file" is the stream Ensure creates; "file-async" the same
+//     with persist_mode async (the server acknowledges a publish before
+//     writing it, so a crash of the NATS server can lose the last
+//     milliseconds of posts), "memory" in memory storage (every post lost
+//     if the server restarts). Only "file" is what sigap sets up.
+//   - nats-consume: the stream is filled first and only consumption is timed
+//     (the figure the first version of this benchmark reported).
+//
+// Each reports cpu-ns/post, the process's user+system CPU time per post
+// (NATS server, publisher and worker together for the NATS lines).
 func BenchmarkScanPath(b *testing.B) {
 	s := benchSigap(b)
 	posts := benchPosts(2000)
 	ctx := context.Background()
+	bodies := make([][]byte, len(posts))
+	for i, p := range posts {
+		bodies[i], _ = json.Marshal(p)
+	}
 	b.Run("direct", func(b *testing.B) {
 		b.SetBytes(1000)
+		cpu := startCPU()
 		for i := 0; b.Loop(); i++ {
 			if _, err := s.Scanner.Scan(ctx, posts[i%len(posts)]); err != nil {
 				b.Fatal(err)
 			}
 		}
+		cpu.report(b)
 	})
-	b.Run("nats-worker", func(b *testing.B) {
-		nc := startNATS(b)
-		js, _ := jetstream.New(nc)
-		cfg := scanstream.Config{Workers: 1, Batch: 64}
-		if _, err := scanstream.Ensure(ctx, js, cfg); err != nil {
+	b.Run("direct-parallel", func(b *testing.B) {
+		b.SetBytes(1000)
+		var next atomic.Int64
+		cpu := startCPU()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				i := next.Add(1)
+				if _, err := s.Scanner.Scan(ctx, posts[int(i)%len(posts)]); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		cpu.report(b)
+	})
+	type variant struct {
+		name   string
+		stream jetstream.StreamConfig
+		perMsg int
+	}
+	file := postsStream(jetstream.FileStorage)
+	async := postsStream(jetstream.FileStorage)
+	async.PersistMode = jetstream.AsyncPersistMode
+	for _, v := range []variant{
+		{"post/file", file, 1},
+		{"post/file-async", async, 1},
+		{"post/memory", postsStream(jetstream.MemoryStorage), 1},
+		{"batch25/file", file, 25},
+		{"batch100/file", file, 100},
+	} {
+		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+			b.Run(fmt.Sprintf("nats/%s/workers=%d", v.name, workers), func(b *testing.B) {
+				js := benchJetStream(b, v.stream)
+				msgs := benchMessages(bodies, b.N, v.perMsg)
+				w := scanstream.New(js, s.Scanner, benchConfig(workers), nil)
+				wctx, stop := context.WithCancel(ctx)
+				done := make(chan error, 1)
+				b.SetBytes(1000)
+				b.ResetTimer()
+				cpu := startCPU()
+				go func() { done <- w.Run(wctx) }()
+				pubErr := make(chan error, 1)
+				go func() { pubErr <- publishAll(js, msgs) }()
+				waitDrained(ctx, b, js, w, b.N)
+				cpu.report(b)
+				b.StopTimer()
+				stop()
+				if err := errors.Join(<-done, <-pubErr); err != nil {
+					b.Fatal(err)
+				}
+			})
+		}
+	}
+	b.Run("nats-consume", func(b *testing.B) {
+		js := benchJetStream(b, file)
+		if err := publishAll(js, benchMessages(bodies, b.N, 1)); err != nil {
 			b.Fatal(err)
 		}
-		bodies := make([][]byte, len(posts))
-		for i, p := range posts {
-			bodies[i], _ = json.Marshal(p)
-		}
-		// The platform publishes elsewhere: fill the stream first, then time consumption alone.
-		for i := range b.N {
-			if _, err := js.PublishAsync(scanstream.PostsSubject+".bench", bodies[i%len(bodies)]); err != nil {
-				b.Fatal(err)
-			}
-		}
-		<-js.PublishAsyncComplete()
-		w := scanstream.New(js, s.Scanner, cfg, nil)
+		w := scanstream.New(js, s.Scanner, benchConfig(1), nil)
 		wctx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		b.SetBytes(1000)
 		b.ResetTimer()
+		cpu := startCPU()
 		go func() { done <- w.Run(wctx) }()
-		for w.Stats.Scanned.Load() < int64(b.N) {
-			time.Sleep(time.Millisecond)
-		}
+		waitDrained(ctx, b, js, w, b.N)
+		cpu.report(b)
 		b.StopTimer()
 		stop()
-		<-done
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
 	})
+}
+
+// benchConfig is the worker configuration the benchmark measures.
+func benchConfig(workers int) scanstream.Config {
+	c := scanstream.Config{Workers: workers}
+	if v, err := strconv.Atoi(os.Getenv("SIGAP_BENCH_BATCH")); err == nil {
+		c.Batch = v
+	}
+	return c
+}
+
+// postsStream is the posts stream as Ensure creates it, in the given storage.
+func postsStream(storage jetstream.StorageType) jetstream.StreamConfig {
+	return jetstream.StreamConfig{Name: scanstream.StreamName, Subjects: []string{scanstream.PostsSubject + ".>"},
+		Storage: storage, Retention: jetstream.WorkQueuePolicy, MaxMsgSize: 2 << 20}
+}
+
+// benchJetStream starts a NATS server and creates the streams (the posts
+// stream as given), so stream creation is not timed.
+func benchJetStream(b *testing.B, posts jetstream.StreamConfig) jetstream.JetStream {
+	b.Helper()
+	nc := startNATS(b)
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(1024))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := js.CreateStream(ctx, posts); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := scanstream.Ensure(ctx, js, scanstream.Config{}); err != nil {
+		b.Fatal(err)
+	}
+	return js
+}
+
+// benchMessages makes the messages for n posts, perMsg posts a message
+// (NDJSON with the batch Content-Type when more than one).
+func benchMessages(bodies [][]byte, n, perMsg int) []*nats.Msg {
+	var msgs []*nats.Msg
+	for i := 0; i < n; i += perMsg {
+		m := nats.NewMsg(scanstream.PostsSubject + ".bench")
+		if perMsg == 1 {
+			m.Data = bodies[i%len(bodies)]
+		} else {
+			m.Header.Set("Content-Type", scanstream.BatchContentType)
+			for j := i; j < min(i+perMsg, n); j++ {
+				m.Data = append(append(m.Data, bodies[j%len(bodies)]...), '\n')
+			}
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs
+}
+
+// publishAll publishes the messages the way a platform would: asynchronously,
+// with at most 1,024 publishes awaiting the server's acknowledgement.
+func publishAll(js jetstream.JetStream, msgs []*nats.Msg) error {
+	for _, m := range msgs {
+		if _, err := js.PublishMsgAsync(m); err != nil {
+			return err
+		}
+	}
+	<-js.PublishAsyncComplete()
+	return nil
+}
+
+// waitDrained returns once the worker has scanned n posts and every one of
+// them is acknowledged (the work-queue stream holds no message).
+func waitDrained(ctx context.Context, b *testing.B, js jetstream.JetStream, w *scanstream.Worker, n int) {
+	b.Helper()
+	for w.Stats.Scanned.Load() < int64(n) {
+		time.Sleep(200 * time.Microsecond)
+	}
+	st, err := js.Stream(ctx, scanstream.StreamName)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for {
+		info, err := st.Info(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if info.State.Msgs == 0 {
+			return
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// cpuClock measures the process's CPU time (user and system) over a benchmark.
+type cpuClock struct{ start time.Duration }
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func startCPU() cpuClock { return cpuClock{processCPU()} }
+
+func (c cpuClock) report(b *testing.B) {
+	b.ReportMetric(float64(processCPU()-c.start)/float64(b.N), "cpu-ns/post")
 }

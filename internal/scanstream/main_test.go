@@ -10,6 +10,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if dir := os.Getenv(envChild); dir != "" {
+		os.Exit(runNATSChild(dir)) // the other process of BenchmarkScanPathSplit
+	}
 	code := storetest.Main(m)
 	if code == 0 {
 		if err := goleak.Find(goleak.IgnoreAnyFunction("database/sql.(*DB).connectionOpener"),
