@@ -168,10 +168,23 @@ func (s *sqlText) caseFilter(q ReportQuery, col string) *sqlText {
 func (q ReportQuery) scoped() bool { return q.OrgID != "" || q.Regime != "" || q.Kind != "" }
 
 // reportTx runs fn in one read transaction, so every figure of a report
-// comes from the same snapshot. On PostgreSQL it gives the aggregation more
-// memory than the default work_mem, so the hash joins over millions of
-// notices stay in memory.
+// comes from the same snapshot, with more sort and hash memory than the
+// default work_mem on PostgreSQL.
 func (db *DB) reportTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.beginReport(ctx, "")
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// beginReport opens a report's read transaction; on PostgreSQL snapshot, when
+// set, makes it see exactly what the transaction that exported it sees.
+func (db *DB) beginReport(ctx context.Context, snapshot string) (*sql.Tx, error) {
 	opts := &sql.TxOptions{}
 	if db.dialect == Postgres {
 		// Not read-only: the facts go into a temporary table.
@@ -179,18 +192,22 @@ func (db *DB) reportTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	tx, err := db.read.BeginTx(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("store: report: %w", err)
+		return nil, fmt.Errorf("store: report: %w", err)
 	}
-	defer tx.Rollback()
 	if db.dialect == Postgres {
-		if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
-			return fmt.Errorf("store: report: %w", err)
+		stmts := []string{`SET LOCAL work_mem = '256MB'`}
+		if snapshot != "" {
+			// SET TRANSACTION SNAPSHOT must come before any query.
+			stmts = append([]string{`SET TRANSACTION SNAPSHOT '` + strings.ReplaceAll(snapshot, "'", "") + `'`}, stmts...)
+		}
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				tx.Rollback()
+				return nil, fmt.Errorf("store: report: %w", err)
+			}
 		}
 	}
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return tx, nil
 }
 
 // each runs a query in tx and calls scan for every row.
@@ -216,27 +233,76 @@ func (db *DB) each(ctx context.Context, tx *sql.Tx, what string, s *sqlText, sca
 // percentiles are percentile_cont on PostgreSQL and a window over the sorted
 // values on SQLite, so memory stays bounded whatever the period holds.
 func (db *DB) ReportFigures(ctx context.Context, q ReportQuery) (*ReportFigures, error) {
-	f := &ReportFigures{}
-	err := db.reportTx(ctx, func(tx *sql.Tx) error {
-		steps := []struct {
-			name string
-			run  func(context.Context, *sql.Tx, ReportQuery, *ReportFigures) error
-		}{
-			{"facts", db.reportFacts}, {"decisions", db.reportDecisions}, {"actions", db.reportActions},
-			{"dialogue", db.reportDialogue}, {"appeals", db.reportAppeals}, {"scan", db.reportScan},
-		}
-		for _, step := range steps {
+	type step struct {
+		name string
+		run  func(context.Context, *sql.Tx, ReportQuery, *ReportFigures) error
+	}
+	run := func(tx *sql.Tx, f *ReportFigures, steps ...step) error {
+		for _, st := range steps {
 			start := time.Now()
-			if err := step.run(ctx, tx, q, f); err != nil {
+			if err := st.run(ctx, tx, q, f); err != nil {
 				return err
 			}
-			db.log.DebugContext(ctx, "report step", "step", step.name, "took", time.Since(start))
+			db.log.DebugContext(ctx, "report step", "step", st.name, "took", time.Since(start))
 		}
 		return nil
-	})
+	}
+	facts := step{"facts", db.reportFacts}
+	rest := []step{{"decisions", db.reportDecisions}, {"actions", db.reportActions}, {"dialogue", db.reportDialogue},
+		{"appeals", db.reportAppeals}, {"scan", db.reportScan}}
+	f := &ReportFigures{}
+	if db.dialect != Postgres {
+		err := db.reportTx(ctx, func(tx *sql.Tx) error { return run(tx, f, append([]step{facts}, rest...)...) })
+		if err != nil {
+			return nil, err
+		}
+		return f, nil
+	}
+	// On PostgreSQL the per-notice facts take most of the time; the other
+	// aggregates run meanwhile on a second connection that imports the first
+	// one's snapshot, so the report still reads one consistent state.
+	tx, err := db.beginReport(ctx, "")
 	if err != nil {
 		return nil, err
 	}
+	defer tx.Rollback()
+	var snapshot string
+	if err := tx.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
+		return nil, fmt.Errorf("store: report: export snapshot: %w", err)
+	}
+	other := &ReportFigures{}
+	imported, done := make(chan error, 1), make(chan error, 1)
+	go func() {
+		tx2, err := db.beginReport(ctx, snapshot)
+		imported <- err
+		if err != nil {
+			done <- err
+			return
+		}
+		defer tx2.Rollback()
+		if err := run(tx2, other, rest...); err != nil {
+			done <- err
+			return
+		}
+		done <- tx2.Commit()
+	}()
+	// The snapshot can be imported only while its exporter is open.
+	if err := <-imported; err != nil {
+		<-done
+		return nil, err
+	}
+	err = run(tx, f, facts)
+	if err2 := <-done; err == nil {
+		err = err2
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: report: %w", err)
+	}
+	f.Decisions, f.Requested, f.Executed, f.Messages = other.Decisions, other.Requested, other.Executed, other.Messages
+	f.Objections, f.Appeals, f.AppealTimes, f.ScanHits = other.Objections, other.Appeals, other.AppealTimes, other.ScanHits
 	return f, nil
 }
 
