@@ -32,7 +32,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("sigap bench", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: sigap bench [flags] intake|bigorder\n\n"+
+		fmt.Fprintln(env.Stderr, "usage: sigap bench [flags] intake|bigorder|report\n\n"+
 			"  intake    many single-subject notices from concurrent clients: notices/s and latency percentiles\n"+
 			"  bigorder  one order with --subjects subjects: time to the signed receipt, and memory\n"+
 			"  report    a year's transparency report over 10,000,000 seeded events on PostgreSQL (sigap bench report --help)\n\n"+
