@@ -81,12 +81,7 @@ func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
 		a.errorResponse(w, r, err)
 		return
 	}
-	o, err := a.DB.Org(r.Context(), c.OrgID)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	res, err := a.Intake.Submit(r.Context(), c, o.DefaultRegime, body, idem)
+	res, err := a.Intake.Submit(r.Context(), c, c.DefaultRegime, body, idem)
 	if err != nil {
 		a.errorResponse(w, r, err)
 		return

@@ -61,6 +61,9 @@ type Caller struct {
 	Role    Role
 	KeyID   string
 	UserID  string
+	// DefaultRegime is the org's regime for notices that name none, read
+	// with the key so that intake needs no second lookup ("" when unknown).
+	DefaultRegime string
 }
 
 // Platform reports whether the caller acts for the platform (sees every notice).

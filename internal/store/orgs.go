@@ -88,8 +88,8 @@ func (db *DB) Orgs(ctx context.Context) ([]org.Org, error) {
 func (db *DB) CallerByKeyHash(ctx context.Context, hash string) (org.Caller, error) {
 	var c org.Caller
 	var role, kind string
-	err := db.queryRow(ctx, `SELECT k.id, k.org_id, k.role, o.kind FROM api_keys k JOIN orgs o ON o.id = k.org_id
-		WHERE k.hash = ? AND k.revoked_at IS NULL`, hash).Scan(&c.KeyID, &c.OrgID, &role, &kind)
+	err := db.queryRow(ctx, `SELECT k.id, k.org_id, k.role, o.kind, o.default_regime FROM api_keys k JOIN orgs o ON o.id = k.org_id
+		WHERE k.hash = ? AND k.revoked_at IS NULL`, hash).Scan(&c.KeyID, &c.OrgID, &role, &kind, &c.DefaultRegime)
 	if errors.Is(err, sql.ErrNoRows) {
 		return org.Caller{}, fmt.Errorf("store: key: %w", ErrNotFound)
 	}
