@@ -177,7 +177,7 @@ func (w *writer) commit(batch []writeReq) {
 			results[i] = r.fn(tx)
 			continue
 		}
-		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		if _, err := tx.exec(ctx, "SAVEPOINT w"); err != nil {
 			results[i] = fmt.Errorf("store: savepoint: %w", err)
 			continue
 		}
@@ -188,7 +188,7 @@ func (w *writer) commit(batch []writeReq) {
 				return
 			}
 		}
-		if _, err := sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
+		if _, err := tx.exec(ctx, "RELEASE SAVEPOINT w"); err != nil {
 			w.fail(sqlTx, batch, fmt.Errorf("store: release savepoint: %w", err))
 			return
 		}
