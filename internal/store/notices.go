@@ -68,9 +68,8 @@ func (t *Tx) InsertNotice(ctx context.Context, n *notice.Notice) error {
 		d, _ := json.Marshal(map[string]string{"subject": s.Canonical})
 		events = append(events, notice.Event{At: n.ReceivedAt, Type: typ, NoticeID: n.ID, CaseID: s.CaseID, OrgID: n.OrgID, Data: d})
 	}
-	first, err := t.appendLogged(ctx, events)
-	n.LogIndex = &first
-	return err
+	n.LogIndex = t.deferLogged(events)
+	return nil
 }
 
 type openCase struct {

@@ -16,6 +16,8 @@ type Tx struct {
 	dialect Dialect
 	stmts   *stmtCache
 	logOff  bool
+	// deferred are notice events waiting to be stored with the group (deferred_events.go).
+	deferred deferredEvents
 }
 
 // stmt returns the cached prepared statement for q bound to this transaction, or nil.
@@ -27,6 +29,11 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
+		if err := t.flushEvents(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if s := t.stmt(ctx, q); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -34,6 +41,11 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
+		if err := t.flushEvents(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if s := t.stmt(ctx, q); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -41,6 +53,10 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
+		// A failed store fails the caller's write at its next statement or at the commit.
+		_ = t.flushEvents(ctx)
+	}
 	if s := t.stmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
@@ -174,19 +190,23 @@ func (w *writer) commit(batch []writeReq) {
 			continue
 		}
 		if single {
-			results[i] = r.fn(tx)
+			if results[i] = r.fn(tx); results[i] == nil {
+				results[i] = tx.flushEvents(ctx)
+			}
 			continue
 		}
 		if _, err := tx.exec(ctx, "SAVEPOINT w"); err != nil {
 			results[i] = fmt.Errorf("store: savepoint: %w", err)
 			continue
 		}
+		mark := tx.markDeferred()
 		if err := r.fn(tx); err != nil {
 			results[i] = err
 			if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); rerr != nil {
 				w.fail(sqlTx, batch, fmt.Errorf("store: rollback to savepoint: %w", rerr))
 				return
 			}
+			tx.rollbackDeferred(mark)
 		}
 		if _, err := tx.exec(ctx, "RELEASE SAVEPOINT w"); err != nil {
 			w.fail(sqlTx, batch, fmt.Errorf("store: release savepoint: %w", err))
@@ -202,6 +222,12 @@ func (w *writer) commit(batch []writeReq) {
 		}
 		batch[0].done <- results[0]
 		return
+	}
+	if !single {
+		if err := tx.flushEvents(ctx); err != nil {
+			w.fail(sqlTx, batch, err)
+			return
+		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		for _, r := range batch {
