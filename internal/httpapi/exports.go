@@ -21,14 +21,8 @@ import (
 func (a *API) exportPeriod(w http.ResponseWriter, r *http.Request) (report.Period, bool) {
 	q := r.URL.Query()
 	p, err := report.ParsePeriod(q.Get("from"), q.Get("to"), a.Clock.Now())
-	var pe *report.PeriodError
-	switch {
-	case errors.As(err, &pe):
-		writeProblem(w, Problem{Type: "https://sigap.dev/problems/" + pe.Code, Title: "The period is not valid", Status: http.StatusBadRequest,
-			Detail: pe.Message, Code: pe.Code, Errors: []notice.FieldError{{Field: pe.Field, Code: pe.Code, Message: pe.Message}}})
-		return p, false
-	case err != nil:
-		a.errorResponse(w, r, err)
+	if err != nil {
+		reportProblem(w, err)
 		return p, false
 	}
 	return p, true

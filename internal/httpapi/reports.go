@@ -53,13 +53,14 @@ func (a *API) reportRequest(w http.ResponseWriter, r *http.Request, formats ...s
 	return p, true
 }
 
-// reportProblem answers a bad report parameter with a 400 naming it.
+// reportProblem answers a bad report or export parameter (the period, the
+// format, the language) with a 400 naming it.
 func reportProblem(w http.ResponseWriter, err error) {
 	var pe *report.PeriodError
 	if !errors.As(err, &pe) {
 		pe = &report.PeriodError{Code: "bad_request", Message: err.Error()}
 	}
-	writeProblem(w, Problem{Type: "https://sigap.dev/problems/" + pe.Code, Title: "Invalid report parameters", Status: http.StatusBadRequest,
+	writeProblem(w, Problem{Type: "https://sigap.dev/problems/" + pe.Code, Title: "Invalid period or report parameters", Status: http.StatusBadRequest,
 		Detail: pe.Message, Code: pe.Code, Errors: []notice.FieldError{{Field: pe.Field, Code: pe.Code, Message: pe.Message}}})
 }
 
