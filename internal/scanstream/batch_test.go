@@ -110,8 +110,10 @@ func TestBatchMessages(t *testing.T) {
 			t.Fatal(err)
 		}
 		// 3 batches of 10 posts; the second also has a blank line, a line that
-		// is not JSON and a post without a channel, which go to the dead
-		// letters on their own.
+		// is not JSON, a post without a channel and two with invalid UTF-8
+		// (one the hand-written decoder reads, one it leaves to
+		// encoding/json, which would have replaced the bytes), which go to
+		// the dead letters on their own, as POST /v1/scan refuses them.
 		var lines [][]string
 		for b := range 3 {
 			var l []string
@@ -120,7 +122,9 @@ func TestBatchMessages(t *testing.T) {
 			}
 			lines = append(lines, l)
 		}
-		lines[1] = append(lines[1][:5], append([]string{"", "  not json", `{"channel":"","message_id":"1"}`}, lines[1][5:]...)...)
+		lines[1] = append(lines[1][:5], append([]string{"", "  not json", `{"channel":"","message_id":"1"}`,
+			"{\"channel\":\"somechannel\",\"message_id\":\"99\",\"text\":\"ayo \xff\"}",
+			"{\"channel\":\"somechannel\",\"message_id\":\"98\",\"Text\":\"ayo \xff\"}"}, lines[1][5:]...)...)
 		for _, l := range lines {
 			if _, err := js.PublishMsg(ctx, batchMsg(l...)); err != nil {
 				t.Fatal(err)
@@ -132,33 +136,39 @@ func TestBatchMessages(t *testing.T) {
 		}
 		w := scanstream.New(js, s.Scanner, cfg, nil)
 		stop := runWorker(t, w)
-		waitFor(t, "the posts", func() bool { return w.Stats.Scanned.Load() >= 31 && w.Stats.DeadLettered.Load() >= 2 })
+		waitFor(t, "the posts", func() bool { return w.Stats.Scanned.Load() >= 31 && w.Stats.DeadLettered.Load() >= 4 })
 		waitFor(t, "the acknowledgements", func() bool { return streamMsgs(t, js, scanstream.StreamName) == 0 })
 		stop()
 		if got := w.Stats.Scanned.Load(); got != 31 {
 			t.Errorf("scanned %d posts, want 31", got)
 		}
-		if got := w.Stats.DeadLettered.Load(); got != 2 {
-			t.Errorf("dead-lettered %d, want 2", got)
+		if got := w.Stats.DeadLettered.Load(); got != 4 {
+			t.Errorf("dead-lettered %d, want 4", got)
 		}
 		checkHitsOnce(t, s, 31)
 		dead, err := js.OrderedConsumer(ctx, scanstream.DeadStreamName, jetstream.OrderedConsumerConfig{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := map[string]string{}
-		for range 2 {
+		got, reasons := map[string]string{}, map[string]string{}
+		for range 4 {
 			m, err := dead.Next(jetstream.FetchMaxWait(5 * time.Second))
 			if err != nil {
 				t.Fatal(err)
 			}
 			got[m.Headers().Get("Sigap-Line")] = string(m.Data())
+			reasons[m.Headers().Get("Sigap-Line")] = m.Headers().Get("Sigap-Error")
 			if m.Headers().Get("Sigap-Error") == "" {
 				t.Error("dead letter without Sigap-Error")
 			}
 		}
-		if got["7"] != "not json" || got["8"] != `{"channel":"","message_id":"1"}` {
+		if got["7"] != "not json" || got["8"] != `{"channel":"","message_id":"1"}` || !strings.Contains(got["9"], "\xff") || !strings.Contains(got["10"], "\xff") {
 			t.Errorf("dead letters by line = %q", got)
+		}
+		for _, line := range []string{"9", "10"} {
+			if !strings.Contains(reasons[line], "UTF-8") {
+				t.Errorf("line %s dead-lettered for %q, want a reason naming UTF-8", line, reasons[line])
+			}
 		}
 	})
 }

@@ -35,7 +35,7 @@ const (
 // publisher).
 func BenchmarkScanPathSplit(b *testing.B) {
 	s := benchSigap(b)
-	for _, perMsg := range []int{1, 25} {
+	for _, perMsg := range []int{1, 25, 100} {
 		name := "post"
 		if perMsg > 1 {
 			name = fmt.Sprintf("batch%d", perMsg)
