@@ -164,8 +164,10 @@ type LedgerRow struct {
 	Class     string
 	Urgent    bool
 	Status    string
-	// Subjects is how many items the order names; SubjectsActioned how many
-	// of their cases are actioned.
+	// Subjects is how many items (URLs) the order names, as SAMAN counts
+	// them: three links to one message are three items in one case.
+	// SubjectsActioned is how many of those items have their case actioned,
+	// so the two compare item for item.
 	Subjects         int
 	SubjectsActioned int
 	ReceivedAt       time.Time
@@ -182,7 +184,8 @@ type LedgerRow struct {
 	// execution time enforcement confirmed for its cases, once the notice is
 	// actioned (nil before).
 	ActionedAt *time.Time
-	// PendingActions counts enforcement actions on its cases not yet confirmed executed.
+	// PendingActions counts enforcement actions on its cases not yet confirmed
+	// executed, each action once however many of the order's items lead to its case.
 	PendingActions int
 }
 
@@ -237,8 +240,9 @@ func (db *DB) Ledger(ctx context.Context, f LedgerFilter) ([]*LedgerRow, error) 
 		CASE WHEN n.status = 'actioned' THEN (SELECT MAX(ea.executed_at) FROM notice_subjects ns
 			JOIN enforcement_actions ea ON ea.case_id = ns.case_id
 			WHERE ns.notice_id = n.id AND ea.state = 'executed' AND ea.action <> 'restore') END,
-		(SELECT COUNT(*) FROM notice_subjects ns JOIN enforcement_actions ea ON ea.case_id = ns.case_id
-			WHERE ns.notice_id = n.id AND ea.state <> 'executed' AND ea.action <> 'restore'),
+		(SELECT COUNT(*) FROM enforcement_actions ea
+			WHERE ea.case_id IN (SELECT ns.case_id FROM notice_subjects ns WHERE ns.notice_id = n.id)
+			AND ea.state <> 'executed' AND ea.action <> 'restore'),
 		(SELECT COUNT(*) FROM notice_subjects ns JOIN cases c ON c.id = ns.case_id
 			WHERE ns.notice_id = n.id AND c.state = 'actioned')
 		FROM notices n JOIN orgs o ON o.id = n.org_id

@@ -270,3 +270,64 @@ func TestLedgerAssess(t *testing.T) {
 		}
 	}
 }
+
+// TestLedgerCountsEachActionOnce checks that an order naming one message
+// three ways (one case, one decision, one action) has one pending action, not
+// one per link, while its items are still counted per link as SAMAN does.
+func TestLedgerCountsEachActionOnce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		ctx := context.Background()
+		auth := mkOrg(t, db, org.KindAuthority)
+		n := mkNotice(auth, notice.KindOrder, t0, 4*time.Hour)
+		for _, u := range []string{"https://t.me/s/SomeChannel/123", "telegram.me/somechannel/123?single", "tg://resolve?domain=SomeChannel&post=123"} {
+			n.Subjects = append(n.Subjects, notice.Subject{URL: u, Canonical: "telegram:message/somechannel/123", Kind: "telegram_message"})
+		}
+		insert(t, db, n)
+		c := caseOf(t, db, n)
+		d := decide(t, db, c, "remove", t0.Add(30*time.Minute), at(30*time.Minute), store.DecisionFinal)
+		write(t, db, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.InsertAction(ctx, &store.ActionRequest{ID: "act_1", CaseID: c, DecisionID: d.ID, Subject: "telegram:message/somechannel/123",
+				Action: "remove", State: "pending", CreatedAt: t0.Add(30 * time.Minute)}); err != nil {
+				return err
+			}
+			if err := tx.SetCaseState(ctx, c, notice.CaseDecided, t0.Add(30*time.Minute)); err != nil {
+				return err
+			}
+			return tx.SetNoticeStatus(ctx, n.ID, notice.StatusDecided)
+		})
+		for _, step := range []struct {
+			name                            string
+			do                              func(ctx context.Context, tx *store.Tx) error
+			pending, subjects, subjActioned int
+		}{
+			{"decided, action pending", nil, 1, 3, 0},
+			{"action confirmed", func(ctx context.Context, tx *store.Tx) error {
+				if err := tx.ConfirmAction(ctx, "act_1", t0.Add(time.Hour), "", "key:p"); err != nil {
+					return err
+				}
+				if _, err := tx.MarkCaseActioned(ctx, c, t0.Add(time.Hour)); err != nil {
+					return err
+				}
+				return tx.SetNoticeStatus(ctx, n.ID, notice.StatusActioned)
+			}, 0, 3, 3},
+		} {
+			if step.do != nil {
+				write(t, db, step.do)
+			}
+			rows, err := db.Ledger(ctx, store.LedgerFilter{From: t0, To: t0.Add(24 * time.Hour), Regime: "ID-PSE", Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 1 {
+				t.Fatalf("%s: %d rows, want 1", step.name, len(rows))
+			}
+			r := rows[0]
+			if r.PendingActions != step.pending || r.Subjects != step.subjects || r.SubjectsActioned != step.subjActioned {
+				t.Errorf("%s: pending_actions %d, subjects %d, subjects_actioned %d; want %d, %d, %d", step.name,
+					r.PendingActions, r.Subjects, r.SubjectsActioned, step.pending, step.subjects, step.subjActioned)
+			}
+		}
+	})
+}
