@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 
 	"github.com/sigap/sigap/internal/account"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/ledger"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/server"
 )
@@ -30,17 +32,36 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	return s.Serve(ctx, func(addr string) {
-		base := "http://" + addr
+		base := "http://" + browsable(addr)
+		login := base + "/login"
 		log.Info("sigap is listening", "url", base, "data", cfg.DataDir, "database", s.DB.Dialect().String())
-		fmt.Fprintf(env.Stderr, "\nsigap is ready at %s  (portal: /, API: /v1, OpenAPI: /openapi.json)\n", base)
+		fmt.Fprintf(env.Stderr, "\nsigap is ready at %s  (API: /v1, OpenAPI: /openapi.json)\n"+
+			"  portal sign-in / masuk portal: %s\n", base, login)
 		if setup != nil {
 			fmt.Fprintf(env.Stderr, "First start / Pertama kali:\n"+
 				"  admin API key / kunci API admin: %s/admin.key\n"+
-				"  portal: sign in as %s after setting a password here (one-time link, valid until %s UTC)\n"+
-				"          masuk sebagai %s setelah membuat kata sandi di tautan sekali pakai ini:\n  %s\n\n",
-				cfg.DataDir, firstAdminEmail, setup.ExpiresAt.UTC().Format("2006-01-02 15:04"), firstAdminEmail, setup.URL(base))
+				"  1. set a password at this one-time link (valid until %s UTC)\n"+
+				"     buat kata sandi di tautan sekali pakai ini (berlaku sampai %s WIB):\n     %s\n"+
+				"  2. sign in as %s at %s with an authenticator app\n"+
+				"     masuk sebagai %s di %s dengan aplikasi autentikator\n\n",
+				cfg.DataDir, setup.ExpiresAt.UTC().Format("2006-01-02 15:04"), setup.ExpiresAt.In(ledger.WIB).Format("2006-01-02 15:04"),
+				setup.URL(base), firstAdminEmail, login, firstAdminEmail, login)
 		}
 	})
+}
+
+// browsable turns the listen address into one a browser on the same machine
+// can open: a server listening on every interface (0.0.0.0, [::] or an empty
+// host) is reached at 127.0.0.1.
+func browsable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }
 
 // firstAdminEmail is the portal sign-in of the administrator made on first start.
