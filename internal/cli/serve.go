@@ -24,14 +24,14 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close()
 	var setup *account.Link
 	if s.AdminKey != "" {
 		if setup, err = firstAdminUser(ctx, s); err != nil {
+			s.Close()
 			return err
 		}
 	}
-	return s.Serve(ctx, func(addr string) {
+	err = s.Serve(ctx, func(addr string) {
 		base := "http://" + browsable(addr)
 		login := base + "/login"
 		log.Info("sigap is listening", "url", base, "data", cfg.DataDir, "database", s.DB.Dialect().String())
@@ -48,6 +48,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 				setup.URL(base), firstAdminEmail, login, firstAdminEmail, login)
 		}
 	})
+	// Close commits the writes still queued; only then is nothing acknowledged
+	// left to lose, and the log says so last.
+	if cerr := s.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close the database: %w", cerr)
+	}
+	if err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
 }
 
 // browsable turns the listen address into one a browser on the same machine

@@ -14,9 +14,9 @@ import (
 )
 
 // TestServePrintsWhereToSignIn starts `sigap serve` on a free port and
-// checks that what it prints on first start is enough to sign in: the
+// checks that what it prints on first start is enough to sign in (the
 // portal's sign-in address with the real port, and the set-password link
-// on the same address.
+// on the same address), and that its last word after stopping is "stopped".
 func TestServePrintsWhereToSignIn(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
@@ -31,6 +31,9 @@ func TestServePrintsWhereToSignIn(t *testing.T) {
 			t.Fatalf("no portal sign-in address with the real port in:\n%s", out)
 		}
 		base := login[1]
+		if last := lines[len(lines)-1]; !strings.Contains(last, `msg=stopped`) {
+			t.Errorf("last line %q, want the log's \"stopped\"", last)
+		}
 		for _, want := range []string{
 			base + "/set-password/",
 			"sign in as admin@sigap.local at " + base + "/login",
