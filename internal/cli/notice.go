@@ -150,7 +150,7 @@ func noticeSubmit(ctx context.Context, env *Env, args []string) error {
 			failed = errors.Join(failed, fmt.Errorf("notice %d of %d (%d links): %w", i+1, chunks, len(part), err))
 			continue
 		}
-		if err := reportSubmitted(env, answer, *out, i+1, chunks); err != nil {
+		if err := reportSubmitted(env, answer, *cn.server, *out, i+1, chunks); err != nil {
 			return err
 		}
 	}
@@ -158,7 +158,7 @@ func noticeSubmit(ctx context.Context, env *Env, args []string) error {
 	return failed
 }
 
-func reportSubmitted(env *Env, answer json.RawMessage, out string, n, total int) error {
+func reportSubmitted(env *Env, answer json.RawMessage, server, out string, n, total int) error {
 	var s struct {
 		ID     string    `json:"id"`
 		Status string    `json:"status"`
@@ -188,7 +188,7 @@ func reportSubmitted(env *Env, answer json.RawMessage, out string, n, total int)
 	if err := os.WriteFile(path, answer, 0o600); err != nil {
 		return fmt.Errorf("save answer: %w", err)
 	}
-	fmt.Fprintf(env.Stderr, "answer and signed receipt saved to %s (check it with: sigap receipt verify --server URL %s)\n", path, path)
+	fmt.Fprintf(env.Stderr, "answer and signed receipt saved to %s (check it with: sigap receipt verify --server %s %s)\n", path, server, path)
 	return nil
 }
 

@@ -138,3 +138,41 @@ func httpGet(url string) ([]byte, error) {
 	defer resp.Body.Close()
 	return io.ReadAll(resp.Body)
 }
+
+// TestSubmitPrintsAWorkingVerifyCommand runs the verify command that
+// `notice submit` prints, word for word: it names the server the notice went
+// to, whether that came from --server or SIGAP_SERVER.
+func TestSubmitPrintsAWorkingVerifyCommand(t *testing.T) {
+	t.Parallel()
+	url, key := testServer(t)
+	tests := []struct {
+		name   string
+		flags  []string
+		getenv map[string]string
+	}{
+		{"--server", []string{"--server", url, "--key", key}, nil},
+		{"SIGAP_SERVER", nil, map[string]string{"SIGAP_SERVER": url, "SIGAP_KEY": key}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(t.TempDir(), "receipt.json")
+			args := append([]string{"notice", "submit"}, tt.flags...)
+			args = append(args, "--category", "terrorism", "--explanation", "Propaganda ISIS", "--legal-basis", "UU ITE Pasal 40",
+				"--out", out, "https://t.me/Channel/1", "https://t.me/Channel/2")
+			var errb bytes.Buffer
+			env := &Env{Stdout: io.Discard, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(k string) string { return tt.getenv[k] }, Now: time.Now}
+			if code := Main(context.Background(), env, args); code != 0 {
+				t.Fatalf("submit: exit %d: %s", code, errb.String())
+			}
+			_, after, ok := strings.Cut(errb.String(), "check it with: sigap ")
+			cmd, _, _ := strings.Cut(after, ")")
+			if want := "receipt verify --server " + url + " " + out; !ok || cmd != want {
+				t.Fatalf("printed %q, want %q in:\n%s", cmd, want, errb.String())
+			}
+			if stdout, stderr, code := run(t, strings.Fields(cmd)...); code != 0 || !strings.HasPrefix(stdout, "OK") {
+				t.Errorf("the printed command: exit %d: %s %s", code, stdout, stderr)
+			}
+		})
+	}
+}
