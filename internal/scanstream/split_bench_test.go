@@ -18,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sigap/sigap/internal/scanstream"
+	"github.com/sigap/sigap/internal/server"
 )
 
 // The split benchmark runs the NATS server and the publishing platform in a
@@ -33,45 +34,65 @@ const (
 // NATS and the publisher in another process. It reports cpu-ns/post for the
 // worker's process and nats-cpu-ns/post for the other one (NATS server and
 // publisher).
+//
+// The prefilled lines publish every post first and time only the worker
+// draining the stream: the worker is then never waiting for the server, as
+// when the NATS servers run on machines of their own, and cpu-ns/post is
+// what a busy worker spends per post.
 func BenchmarkScanPathSplit(b *testing.B) {
 	s := benchSigap(b)
-	for _, perMsg := range []int{1, 25, 100} {
-		name := "post"
-		if perMsg > 1 {
-			name = fmt.Sprintf("batch%d", perMsg)
+	for _, prefilled := range []bool{false, true} {
+		for _, perMsg := range []int{1, 25, 100} {
+			name := "post"
+			if perMsg > 1 {
+				name = fmt.Sprintf("batch%d", perMsg)
+			}
+			if prefilled {
+				name = "prefilled/" + name
+			}
+			b.Run(name+"/file/workers=1", func(b *testing.B) { benchSplit(b, s, perMsg, prefilled) })
 		}
-		b.Run(name+"/file/workers=1", func(b *testing.B) {
-			ctx := context.Background()
-			child := startNATSChild(b, b.N, perMsg)
-			nc, err := nats.Connect(child.url)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer nc.Close()
-			js, err := jetstream.New(nc)
-			if err != nil {
-				b.Fatal(err)
-			}
-			w := scanstream.New(js, s.Scanner, benchConfig(1), nil)
-			wctx, stop := context.WithCancel(ctx)
-			done := make(chan error, 1)
-			go func() { done <- w.Run(wctx) }()
-			b.SetBytes(1000)
-			b.ResetTimer()
-			cpu, childCPU := startCPU(), child.cpu(b)
-			child.goPublish(b)
-			waitDrained(ctx, b, js, w, b.N)
-			cpu.report(b)
-			b.ReportMetric(float64(child.cpu(b)-childCPU)/float64(b.N), "nats-cpu-ns/post")
-			b.StopTimer()
-			stop()
-			if err := <-done; err != nil {
-				b.Fatal(err)
-			}
-			nc.Close()
-			child.stop(b)
-		})
 	}
+}
+
+func benchSplit(b *testing.B, s *server.Server, perMsg int, prefilled bool) {
+	ctx := context.Background()
+	child := startNATSChild(b, b.N, perMsg)
+	nc, err := nats.Connect(child.url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if prefilled {
+		child.goPublish(b)
+		if l := child.line(b); l != "published" {
+			b.Fatalf("NATS child said %q, want published", l)
+		}
+	}
+	w := scanstream.New(js, s.Scanner, benchConfig(1), nil)
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	b.SetBytes(1000)
+	b.ResetTimer()
+	cpu, childCPU := startCPU(), child.cpu(b)
+	go func() { done <- w.Run(wctx) }()
+	if !prefilled {
+		child.goPublish(b)
+	}
+	waitDrained(ctx, b, js, w, b.N)
+	cpu.report(b)
+	b.ReportMetric(float64(child.cpu(b)-childCPU)/float64(b.N), "nats-cpu-ns/post")
+	b.StopTimer()
+	stop()
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+	nc.Close()
+	child.stop(b)
 }
 
 type natsChild struct {
@@ -86,6 +107,12 @@ type natsChild struct {
 func startNATSChild(b *testing.B, n, perMsg int) *natsChild {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if cpus := os.Getenv("SIGAP_BENCH_NATS_CPUS"); cpus != "" {
+		// Run the NATS side on the given CPUs only (start the benchmark itself
+		// under taskset on the others): the worker then keeps its core and its
+		// caches, as when NATS runs on machines of its own.
+		cmd = exec.Command("taskset", "-c", cpus, os.Args[0], "-test.run=^$")
+	}
 	cmd.Env = append(os.Environ(), envChild+"="+b.TempDir(), envChildPosts+"="+strconv.Itoa(n), envChildPerMsg+"="+strconv.Itoa(perMsg))
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
@@ -188,6 +215,7 @@ func runNATSChild(dir string) int {
 	if err := publishAll(js, msgs); err != nil {
 		return fail(err)
 	}
+	fmt.Println("published")
 	_, _ = io.Copy(io.Discard, in)
 	return 0
 }
