@@ -150,7 +150,7 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "INVALID: "+err.Error())
 		return errors.New("the checkpoint does not verify")
 	}
-	fmt.Fprintf(env.Stdout, "OK: checkpoint of %s signed by %s+%08x: %d entries, root %s\n", cp.Origin, v.Name(), v.KeyHash(), cp.Size, base64.StdEncoding.EncodeToString(cp.Root[:]))
+	fmt.Fprintf(env.Stdout, "OK: checkpoint of %s signed by %s+%08x: %s, root %s\n", cp.Origin, v.Name(), v.KeyHash(), count(cp.Size, "entry", "entries"), base64.StdEncoding.EncodeToString(cp.Root[:]))
 	failed := 0
 	var prev *translog.Checkpoint
 	if *prevFile != "" {
@@ -178,7 +178,7 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 				fmt.Fprintln(env.Stdout, "INCONSISTENT: "+err.Error())
 				return errors.New("the checkpoint does not extend the previous one")
 			}
-			fmt.Fprintf(env.Stdout, "OK: consistent with the previous checkpoint of %d entries (server's proof)\n", p.Size)
+			fmt.Fprintf(env.Stdout, "OK: consistent with the previous checkpoint of %s (server's proof)\n", count(p.Size, "entry", "entries"))
 		}
 	}
 	if db != nil {
@@ -190,22 +190,22 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintln(env.Stdout, "TAMPERED: "+f.String())
 		}
 		if rep.Truncated > 0 {
-			fmt.Fprintf(env.Stdout, "TAMPERED: ... and %d more findings\n", rep.Truncated)
+			fmt.Fprintf(env.Stdout, "TAMPERED: ... and %s more\n", count(rep.Truncated, "finding", "findings"))
 		}
 		failed = len(rep.Findings) + rep.Truncated
 		if failed == 0 {
 			if prev != nil && prev.Size < cp.Size {
-				fmt.Fprintf(env.Stdout, "OK: consistent with the previous checkpoint of %d entries (recomputed from the database)\n", prev.Size)
+				fmt.Fprintf(env.Stdout, "OK: consistent with the previous checkpoint of %s (recomputed from the database)\n", count(prev.Size, "entry", "entries"))
 			}
-			fmt.Fprintf(env.Stdout, "OK: %d events, each recomputes to its log entry; the entries hash to the checkpoint's root", rep.Events)
+			fmt.Fprintf(env.Stdout, "OK: %s, each recomputes to its log entry; the entries hash to the checkpoint's root", count(rep.Events, "event", "events"))
 			if rep.Unsigned > 0 {
-				fmt.Fprintf(env.Stdout, "; %d newer entries await the next checkpoint", rep.Unsigned)
+				fmt.Fprintf(env.Stdout, "; %s the next checkpoint", count(rep.Unsigned, "newer entry awaits", "newer entries await"))
 			}
 			fmt.Fprintln(env.Stdout)
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("the log does not verify: %d findings", failed)
+		return fmt.Errorf("the log does not verify: %s", count(failed, "finding", "findings"))
 	}
 	if *save != "" {
 		if err := os.WriteFile(*save, msg, 0o644); err != nil {

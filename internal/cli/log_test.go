@@ -127,6 +127,9 @@ func TestLogVerify(t *testing.T) {
 		if code == 0 || !strings.Contains(out, want) || strings.Count(out, "TAMPERED") != 1 {
 			t.Errorf("tampered event: %d, want one %q\n%s", code, want, out)
 		}
+		if !strings.Contains(out, "the log does not verify: 1 finding\n") {
+			t.Errorf("tampered event: want \"1 finding\" in the verdict\n%s", out)
+		}
 		// Deleting an event is named by its log index.
 		if _, err := raw.Exec(`DELETE FROM events WHERE seq = ` + fmt.Sprint(seq+1)); err != nil {
 			t.Fatal(err)
