@@ -71,7 +71,7 @@ func TestSubmitBulkAndVerifyReceipt(t *testing.T) {
 	// Offline: save the keys once, then verify without the server.
 	body := fetch(t, url+"/v1/keys")
 	os.WriteFile(keys, body, 0o600)
-	if stdout, _, code := run(t, "receipt", "verify", "--keys", keys, out); code != 0 || !strings.Contains(stdout, "subjects     1201") {
+	if stdout, _, code := run(t, "receipt", "verify", "--keys", keys, out); code != 0 || !strings.Contains(stdout, "subjects     1200 (from 1201 links)") {
 		t.Errorf("verify offline: %d %s", code, stdout)
 	}
 	// A tampered answer fails.
@@ -172,6 +172,55 @@ func TestSubmitPrintsAWorkingVerifyCommand(t *testing.T) {
 			}
 			if stdout, stderr, code := run(t, strings.Fields(cmd)...); code != 0 || !strings.HasPrefix(stdout, "OK") {
 				t.Errorf("the printed command: exit %d: %s %s", code, stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestReceiptVerifyListsEachSubjectOnce checks that verify prints each
+// distinct canonical subject once, with how many of the notice's links led
+// to it, as the receipt signs one canonical subject per link.
+func TestReceiptVerifyListsEachSubjectOnce(t *testing.T) {
+	t.Parallel()
+	url, key := testServer(t)
+	tests := []struct {
+		name  string
+		links []string
+		want  []string
+		not   []string
+	}{
+		{"one message three ways", []string{"https://t.me/s/SomeChannel/123", "telegram.me/somechannel/123?single", "tg://resolve?domain=SomeChannel&post=123"},
+			[]string{"  subjects     1 (from 3 links)\n", "    telegram:message/somechannel/123 (3 links)\n"}, nil},
+		{"two subjects, one twice", []string{"https://t.me/a_channel/1", "https://t.me/b_channel/2", "https://t.me/A_Channel/1/"},
+			[]string{"  subjects     2 (from 3 links)\n", "    telegram:message/a_channel/1 (2 links)\n", "    telegram:message/b_channel/2\n"}, []string{"(1 link"}},
+		{"all distinct", []string{"https://t.me/a_channel/1", "https://t.me/b_channel/2"},
+			[]string{"  subjects     2\n", "    telegram:message/a_channel/1\n", "    telegram:message/b_channel/2\n"}, []string{"from", "(1 link"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(t.TempDir(), "receipt.json")
+			args := append([]string{"notice", "submit", "--server", url, "--key", key, "--category", "terrorism",
+				"--explanation", "Propaganda ISIS", "--legal-basis", "UU ITE Pasal 40", "--out", out}, tt.links...)
+			if _, stderr, code := run(t, args...); code != 0 {
+				t.Fatalf("submit: exit %d: %s", code, stderr)
+			}
+			stdout, stderr, code := run(t, "receipt", "verify", "--server", url, out)
+			if code != 0 {
+				t.Fatalf("verify: exit %d: %s %s", code, stdout, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("output lacks %q:\n%s", w, stdout)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(stdout, n) {
+					t.Errorf("output has %q:\n%s", n, stdout)
+				}
+			}
+			if c := strings.Count(stdout, "telegram:"); c != strings.Count(strings.Join(tt.want, ""), "telegram:") {
+				t.Errorf("%d subject lines:\n%s", c, stdout)
 			}
 		})
 	}

@@ -74,16 +74,41 @@ func runReceipt(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	if subs, ok := payload["subjects"].([]any); ok {
-		fmt.Fprintf(env.Stdout, "  %-12s %d\n", "subjects", len(subs))
-		for i, s := range subs {
-			if i == 5 {
-				fmt.Fprintf(env.Stdout, "    ... and %d more\n", len(subs)-5)
-				break
-			}
-			fmt.Fprintf(env.Stdout, "    %v\n", s)
-		}
+		printSubjects(env, subs)
 	}
 	return nil
+}
+
+// printSubjects lists the receipt's canonical subjects, one per link, as each
+// distinct subject once with how many links led to it: three ways of writing
+// one message's link are one subject, and one case.
+func printSubjects(env *Env, subs []any) {
+	var order []string
+	links := make(map[string]int, len(subs))
+	for _, s := range subs {
+		k := fmt.Sprint(s)
+		if links[k] == 0 {
+			order = append(order, k)
+		}
+		links[k]++
+	}
+	if len(order) == len(subs) {
+		fmt.Fprintf(env.Stdout, "  %-12s %d\n", "subjects", len(order))
+	} else {
+		fmt.Fprintf(env.Stdout, "  %-12s %d (from %s)\n", "subjects", len(order), count(len(subs), "link", "links"))
+	}
+	const shown = 5
+	for i, k := range order {
+		if i == shown {
+			fmt.Fprintf(env.Stdout, "    ... and %d more\n", len(order)-shown)
+			break
+		}
+		if n := links[k]; n > 1 {
+			fmt.Fprintf(env.Stdout, "    %s (%s)\n", k, count(n, "link", "links"))
+		} else {
+			fmt.Fprintf(env.Stdout, "    %s\n", k)
+		}
+	}
 }
 
 func readInput(env *Env, name string) ([]byte, error) {
