@@ -250,6 +250,10 @@ func badCases() []badCase {
 
 		// Idempotency.
 		{name: "Idempotency-Key reused with another body", method: "POST", path: "/v1/notices", key: "authority", body: order(), headers: []string{"Idempotency-Key", "setup-0001"}, status: 409, code: "idempotency_mismatch"},
+		// A different body is a 409 whatever is wrong with it besides.
+		{name: "Idempotency-Key reused with an invalid body", method: "POST", path: "/v1/notices", key: "authority", body: order("category", "nonsense"), headers: []string{"Idempotency-Key", "setup-0001"}, status: 409, code: "idempotency_mismatch"},
+		{name: "Idempotency-Key reused with a private link", method: "POST", path: "/v1/notices", key: "authority", body: order("subjects", urls("https://t.me/+AbCdEfGh1234")), headers: []string{"Idempotency-Key", "setup-0001"}, status: 409, code: "idempotency_mismatch"},
+		{name: "Idempotency-Key reused with malformed JSON", method: "POST", path: "/v1/notices", key: "authority", body: []byte(`{"kind": `), headers: []string{"Idempotency-Key", "setup-0001"}, status: 409, code: "idempotency_mismatch"},
 		{name: "Idempotency-Key too long", method: "POST", path: "/v1/notices", key: "authority", body: order(), headers: []string{"Idempotency-Key", strings.Repeat("k", 256)}, status: 400, code: "invalid_idempotency_key"},
 
 		// Orgs, keys and users.

@@ -56,13 +56,29 @@ type Payload struct {
 }
 
 // Submit validates body as a notice from caller, stores it and signs its receipt.
+//
+// A reused Idempotency-Key is settled before the body is validated, as the
+// contract fixes it: the same body answers the first answer again, and any
+// other body, valid or not, is ErrIdempotencyMismatch (409), storing nothing.
 func (s *Service) Submit(ctx context.Context, caller org.Caller, defaultRegime string, body []byte, idempotencyKey string) (Result, error) {
+	sum := sha256.Sum256(body)
+	bodyHash := hex.EncodeToString(sum[:])
+	if idempotencyKey != "" {
+		prev, err := s.DB.NoticeByIdempotencyKey(ctx, caller.OrgID, idempotencyKey)
+		switch {
+		case err == nil:
+			if prev.BodySHA256 != bodyHash {
+				return Result{}, ErrIdempotencyMismatch
+			}
+			return Result{Notice: prev}, nil
+		case !errors.Is(err, store.ErrNotFound):
+			return Result{}, fmt.Errorf("intake: %w", err)
+		}
+	}
 	req, err := notice.Parse(body, caller, defaultRegime, s.Policy)
 	if err != nil {
 		return Result{}, err
 	}
-	sum := sha256.Sum256(body)
-	bodyHash := hex.EncodeToString(sum[:])
 	now := s.Clock.Now().UTC().Truncate(time.Millisecond)
 	n := &notice.Notice{
 		ID: id.New("ntc", now), OrgID: caller.OrgID, Kind: req.Kind, Regime: req.SLA.Regime, Category: req.Category,
@@ -85,6 +101,8 @@ func (s *Service) Submit(ctx context.Context, caller org.Caller, defaultRegime s
 	}
 	var replay *notice.Notice
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		// Checked again here: a request with the same key may have been
+		// stored since the look-up above.
 		if idempotencyKey != "" {
 			prev, err := tx.NoticeByIdempotencyKey(ctx, caller.OrgID, idempotencyKey)
 			switch {
