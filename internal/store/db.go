@@ -105,6 +105,15 @@ func openSQLite(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create %s: %w", filepath.Dir(path), err)
 	}
+	// The database holds API key hashes and sessions: a new one is readable by
+	// its owner only (an empty file is an empty SQLite database). SQLite gives
+	// the -wal and -shm files it creates the database file's mode. An existing
+	// file keeps the mode its operator chose.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("store: create %s: %w", path, err)
+	}
 	// Pragmas go in the DSN so every pooled connection gets them; busy_timeout
 	// first. synchronous(FULL) makes each commit durable; group commit pays for it.
 	dsn := func(extra string) string {
