@@ -131,7 +131,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	portal, err := web.New(web.Portal{DB: db, Intake: in, Admin: adm, Accounts: &account.Service{DB: db, Clock: clk},
 		Policy: pol, Signer: signer, Clock: clk, Log: log, Review: s.API.Review,
 		Banks: s.API.Banks, Lists: s.API.Lists, Flaggers: s.API.Flaggers,
-		Webhooks: s.Webhooks, Enforce: s.Enforce, Contacts: s.Contacts, Reports: s.API.Reports})
+		Webhooks: s.Webhooks, Enforce: s.Enforce, Contacts: s.Contacts, Reports: s.API.Reports,
+		DataDir: absPath(cfg.DataDir), DBURL: cfg.DB})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -248,4 +249,13 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	return nil
+}
+
+// absPath is p made absolute where it can be, so a command printed with it
+// works from any directory.
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }

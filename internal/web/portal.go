@@ -63,6 +63,10 @@ type Portal struct {
 	TransLog *translog.Log
 	// Reports computes transparency reports; when nil, New makes one on DB.
 	Reports *report.Service
+	// DataDir and DBURL are where this server keeps its data (the --data
+	// and --db it was started with), so the transparency page can give the
+	// auditor a `sigap log verify` command that works on this installation.
+	DataDir, DBURL string
 
 	pages pages
 }

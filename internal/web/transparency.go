@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -44,7 +45,7 @@ func (p *Portal) transparencyData(r *http.Request) transparencyData {
 		verify := "sigap log verify --server " + base + " --key '" + d.VerifyKey + "'"
 		d.CmdFirst = verify + " --save checkpoint.txt"
 		d.CmdNext = verify + " --previous checkpoint.txt --save checkpoint.txt"
-		d.CmdAudit = "sigap log verify --data /var/lib/sigap --previous checkpoint.txt"
+		d.CmdAudit = auditCommand(p.DataDir, p.DBURL)
 		d.CmdGeneric = "curl -s " + base + "/v1/log/checkpoint\ncurl -s " + base + "/v1/log/tile/0/000 | xxd | head"
 	}
 	return d
@@ -61,4 +62,36 @@ func requestBase(r *http.Request) string {
 		host = "localhost:8080"
 	}
 	return scheme + "://" + host
+}
+
+// auditCommand is the `sigap log verify` an auditor runs beside this server:
+// its data dir holds the log key (and the SQLite database), and a PostgreSQL
+// database is named with its password left for the auditor to fill in.
+func auditCommand(dataDir, dbURL string) string {
+	if dataDir == "" {
+		dataDir = "DATA_DIR"
+	}
+	cmd := "sigap log verify --data " + shellWord(dataDir)
+	if dbURL != "" {
+		if u, err := url.Parse(dbURL); err == nil && u.User != nil {
+			if _, ok := u.User.Password(); ok {
+				u.User = url.UserPassword(u.User.Username(), "PASSWORD")
+			}
+			dbURL = u.String()
+		}
+		cmd += " --db " + shellWord(dbURL)
+	}
+	return cmd + " --previous checkpoint.txt"
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but plain
+// path and URL characters.
+func shellWord(s string) string {
+	plain := func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_./:@%+=,-", r)
+	}
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !plain(r) }) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

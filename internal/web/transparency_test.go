@@ -3,6 +3,7 @@ package web_test
 import (
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -32,6 +33,21 @@ func TestTransparencyPageShowsAVerifiableCheckpoint(t *testing.T) {
 			t.Fatalf("status %d", r.status)
 		}
 		mustContain(t, r.body, "Log transparansi", "sigap log verify --server", "--previous checkpoint.txt")
+		// The auditor's command names this server's own data dir, and its
+		// PostgreSQL database without the password.
+		audit := html.UnescapeString(regexp.MustCompile(`sigap log verify --data [^<]*`).FindString(r.body))
+		want := "sigap log verify --data " + se.Dir
+		if se.URL != "" {
+			want += " --db '"
+			if u, err := url.Parse(se.URL); err == nil {
+				if pw, ok := u.User.Password(); ok && strings.Contains(audit, pw) {
+					t.Errorf("the audit command shows the database password: %q", audit)
+				}
+			}
+		}
+		if !strings.HasPrefix(audit, want) || !strings.HasSuffix(audit, " --previous checkpoint.txt") {
+			t.Errorf("audit command %q, want it to start %q", audit, want)
+		}
 		key := html.UnescapeString(regexp.MustCompile(`<code id="log-key">([^<]+)</code>`).FindStringSubmatch(r.body)[1])
 		noteText := html.UnescapeString(regexp.MustCompile(`(?s)<pre id="log-note">(.*?)</pre>`).FindStringSubmatch(r.body)[1])
 		v, err := note.NewVerifier(key)
