@@ -319,3 +319,57 @@ func TestCrashMidBatchRedelivers(t *testing.T) {
 		checkHitsOnce(t, s, total)
 	})
 }
+
+// slowScanner takes delay over every post and counts the scans of each.
+type slowScanner struct {
+	scanstream.Scanner
+	delay time.Duration
+	mu    sync.Mutex
+	seen  map[string]int
+}
+
+func (s *slowScanner) Scan(ctx context.Context, p scan.Post) (scan.Result, error) {
+	time.Sleep(s.delay)
+	s.mu.Lock()
+	s.seen[string(p.MessageID)]++
+	s.mu.Unlock()
+	return s.Scanner.Scan(ctx, p)
+}
+
+// TestSlowBatchKeepsItsClaim: a batch that takes longer than AckWait to scan
+// tells the server it is still in progress, so it is not handed to another
+// worker meanwhile: every post is scanned once.
+func TestSlowBatchKeepsItsClaim(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := sigapWithList(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
+	js, err := jetstream.New(startNATS(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := scanstream.Config{Workers: 2, Batch: 4, AckWait: time.Second}
+	if _, err := scanstream.Ensure(ctx, js, cfg); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8 // 8 × 300 ms: more than twice AckWait
+	var lines []string
+	for i := range n {
+		lines = append(lines, hitPost(i))
+	}
+	if _, err := js.PublishMsg(ctx, batchMsg(lines...)); err != nil {
+		t.Fatal(err)
+	}
+	sc := &slowScanner{Scanner: s.Scanner, delay: 300 * time.Millisecond, seen: map[string]int{}}
+	w := scanstream.New(js, sc, cfg, nil)
+	stop := runWorker(t, w)
+	waitFor(t, "the slow batch", func() bool { return streamMsgs(t, js, scanstream.StreamName) == 0 })
+	stop()
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for i := range n {
+		if got := sc.seen[fmt.Sprint(i+1)]; got != 1 {
+			t.Errorf("post %d scanned %d times, want once", i+1, got)
+		}
+	}
+	checkHitsOnce(t, s, n)
+}

@@ -44,9 +44,12 @@ func decode(data []byte, max int, p *scan.Post) error {
 	if !utf8.Valid(data) {
 		return fmt.Errorf("%w: the message is not valid UTF-8", errMalformed)
 	}
-	if err := json.Unmarshal(data, p); err != nil {
+	// Into a post of its own, so that only this rare path puts one on the heap.
+	var q scan.Post
+	if err := json.Unmarshal(data, &q); err != nil {
 		return fmt.Errorf("%w: %v", errMalformed, err)
 	}
+	*p = q
 	return nil
 }
 

@@ -39,8 +39,14 @@ const (
 // draining the stream: the worker is then never waiting for the server, as
 // when the NATS servers run on machines of their own, and cpu-ns/post is
 // what a busy worker spends per post.
+//
+// Each run starts with the direct line, so every NATS line has a direct
+// scan measured minutes before it in the same process to be compared with
+// (this host's speed drifts by up to 30% over an hour).
 func BenchmarkScanPathSplit(b *testing.B) {
 	s := benchSigap(b)
+	posts := benchPosts(2000)
+	b.Run("direct", func(b *testing.B) { benchDirect(b, s, posts) })
 	for _, prefilled := range []bool{false, true} {
 		for _, perMsg := range []int{1, 25, 100} {
 			name := "post"
