@@ -5,8 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
+	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/ledger"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/report"
@@ -198,9 +200,41 @@ func (p *Portal) ledgerCSV(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 }
 
-// dsaDownload streams the period's statements of reasons as JSON Lines,
-// one batch of up to 100 per line (what the DSA database's API takes), each
-// with the decisions it covers and those left out with their reason.
+// dsaSkipHeaders name the response headers that count, per reason, the
+// decisions of the period the download leaves out because they owe the
+// database no statement (yet): the file itself holds statements only.
+var dsaSkipHeaders = []struct{ reason, header string }{
+	{review.SkipHeld, "Sigap-Skipped-Held"},
+	{review.SkipOutsideEEA, "Sigap-Skipped-Outside-EEA"},
+	{review.SkipEUOrder, "Sigap-Skipped-EU-Order"},
+}
+
+// dsaBatch is one line of the download: exactly the body the DSA
+// Transparency Database's POST /api/v1/statements takes.
+type dsaBatch struct {
+	Statements []*dsasor.Statement `json:"statements"`
+}
+
+// dsaInvalidData is the refusal page of a period holding statements the
+// database would refuse, with the ways to export the rest.
+type dsaInvalidData struct {
+	From, To  string
+	Decisions []review.DSASkip
+	CmdAPI    string
+	CmdCLI    string
+}
+
+// dsaDownload streams the period's statements of reasons as JSON Lines, one
+// batch of up to 100 per line, each line exactly a batch body for the DSA
+// database's API, so the file can be uploaded line by line as it is.
+//
+// It reads the period twice. The first pass (skipping invalid statements)
+// finds every statement the database would refuse: if there is one, the
+// answer is a 422 page naming them and nothing is exported, as the API
+// refuses such a period unless skip_invalid=true is asked for; leaving them
+// out silently would make a file that looks complete and is not. It also
+// counts the decisions left out for other reasons, which go in the
+// headers. The second pass streams, refusing rather than skipping.
 func (p *Portal) dsaDownload(w http.ResponseWriter, r *http.Request, q *req) {
 	if !q.CanExportDSA() {
 		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
@@ -211,32 +245,87 @@ func (p *Portal) dsaDownload(w http.ResponseWriter, r *http.Request, q *req) {
 		return
 	}
 	ctx := r.Context()
+	var invalid []review.DSASkip
+	skipped := map[string]int{}
+	statements := 0
 	req := review.DSAExportRequest{From: per.From, To: per.To, SkipInvalid: true}
-	first := true
-	enc := json.NewEncoder(w)
 	for {
 		page, err := p.Review.DSAExport(ctx, q.Caller(), req)
 		if err != nil {
-			if first {
+			p.serverError(w, r, err)
+			return
+		}
+		statements += len(page.Statements)
+		for _, s := range page.Skipped {
+			if s.Reason == review.SkipInvalid {
+				invalid = append(invalid, s)
+			} else {
+				skipped[s.Reason]++
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		req.Cursor = page.NextCursor
+	}
+	if len(invalid) > 0 {
+		p.dsaRefuse(w, r, q, per, invalid)
+		return
+	}
+
+	h := w.Header()
+	h.Set("Content-Type", "application/jsonl; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="dsa-sor-`+per.From.Format("20060102")+"-"+per.To.Format("20060102")+`.jsonl"`)
+	h.Set("Sigap-Statements", strconv.Itoa(statements))
+	for _, s := range dsaSkipHeaders {
+		h.Set(s.header, strconv.Itoa(skipped[s.reason]))
+	}
+	req = review.DSAExportRequest{From: per.From, To: per.To}
+	enc := json.NewEncoder(w)
+	wrote := false
+	for {
+		page, err := p.Review.DSAExport(ctx, q.Caller(), req)
+		if err != nil {
+			if !wrote {
+				// Nothing is out yet: answer as if the first pass had seen it
+				// (a decision of the period recorded in between).
+				h.Del("Content-Disposition")
+				h.Del("Sigap-Statements")
+				for _, s := range dsaSkipHeaders {
+					h.Del(s.header)
+				}
+				var ie *review.InvalidStatementsError
+				if errors.As(err, &ie) {
+					p.dsaRefuse(w, r, q, per, ie.Decisions)
+					return
+				}
 				p.serverError(w, r, err)
 				return
 			}
+			// Lines are out already: break the connection, so the file is
+			// seen as incomplete rather than taken for the whole period.
 			p.Log.ErrorContext(ctx, "DSA export cut short", "err", err)
-			return
+			panic(http.ErrAbortHandler)
 		}
-		if first {
-			w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
-			w.Header().Set("Content-Disposition", `attachment; filename="dsa-sor-`+per.From.Format("20060102")+"-"+per.To.Format("20060102")+`.jsonl"`)
-			first = false
-		}
-		if len(page.Statements) > 0 || len(page.Skipped) > 0 {
-			if err := enc.Encode(page); err != nil {
-				return
+		if len(page.Statements) > 0 {
+			if err := enc.Encode(dsaBatch{Statements: page.Statements}); err != nil {
+				return // the reader went away
 			}
+			wrote = true
 		}
 		if page.NextCursor == "" {
 			return
 		}
 		req.Cursor = page.NextCursor
 	}
+}
+
+// dsaRefuse answers a download whose period holds statements the database
+// would refuse: which decisions, which fields, and how to go on.
+func (p *Portal) dsaRefuse(w http.ResponseWriter, r *http.Request, q *req, per report.Period, invalid []review.DSASkip) {
+	from, to := per.From.Format(time.RFC3339), per.To.Format(time.RFC3339)
+	d := dsaInvalidData{From: from, To: to, Decisions: invalid,
+		CmdAPI: "curl -s -H \"Authorization: Bearer $SIGAP_KEY\" '" + requestBase(r) + "/v1/exports/dsa-sor?from=" + from + "&to=" + to + "&skip_invalid=true'",
+		CmdCLI: "sigap export dsa-sor --from " + from + " --to " + to + " --skip-invalid --out batches.jsonl --index index.csv"}
+	p.render(w, r, q, http.StatusUnprocessableEntity, "transparency_dsa_invalid", "tr.dsa.invalid.title", d)
 }
