@@ -4,8 +4,11 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/sigap/sigap/internal/org"
 )
 
 // transparencyData is the log's latest signed checkpoint and what a reader
@@ -18,6 +21,8 @@ type transparencyData struct {
 	Note      string
 	VerifyKey string
 	// The commands the page suggests, filled with this server's address and key.
+	// CmdAudit names the data dir and database, so it is filled only for
+	// the platform's admins and auditors (CanAuditLog).
 	CmdFirst, CmdNext, CmdAudit, CmdGeneric string
 	// From and To fill the period form: the start of this year to today,
 	// or what the reader asked for when it was refused (PeriodError says why).
@@ -29,10 +34,21 @@ type transparencyData struct {
 // verify it, and where the reports and exports are. Every signed-in user may
 // read it: the log publishes commitments only, never a notice's content.
 func (p *Portal) transparencyPage(w http.ResponseWriter, r *http.Request, q *req) {
-	p.render(w, r, q, http.StatusOK, "transparency", "tr.title", p.transparencyData(r))
+	p.render(w, r, q, http.StatusOK, "transparency", "tr.title", p.transparencyData(r, q))
 }
 
-func (p *Portal) transparencyData(r *http.Request) transparencyData {
+// logAuditors are the platform roles shown the auditor's `sigap log verify
+// --data ... --db ...` command: it names where this server keeps its data
+// and its database's host, user and name, which are the platform's own
+// business. Everyone else verifies with --server, which needs no database.
+var logAuditors = []org.Role{org.RoleAdmin, org.RoleAuditor}
+
+// CanAuditLog reports whether the user is shown the auditor's command.
+func (q *req) CanAuditLog() bool {
+	return q.IsPlatform() && slices.Contains(logAuditors, q.User.Role)
+}
+
+func (p *Portal) transparencyData(r *http.Request, q *req) transparencyData {
 	now := p.now().UTC()
 	d := transparencyData{From: now.Format("2006") + "-01-01", To: now.AddDate(0, 0, 1).Format(time.DateOnly)}
 	if p.TransLog != nil {
@@ -45,7 +61,9 @@ func (p *Portal) transparencyData(r *http.Request) transparencyData {
 		verify := "sigap log verify --server " + base + " --key '" + d.VerifyKey + "'"
 		d.CmdFirst = verify + " --save checkpoint.txt"
 		d.CmdNext = verify + " --previous checkpoint.txt --save checkpoint.txt"
-		d.CmdAudit = auditCommand(p.DataDir, p.DBURL)
+		if q.CanAuditLog() {
+			d.CmdAudit = auditCommand(p.DataDir, p.DBURL)
+		}
 		d.CmdGeneric = "curl -s " + base + "/v1/log/checkpoint\ncurl -s " + base + "/v1/log/tile/0/000 | xxd | head"
 	}
 	return d

@@ -49,7 +49,7 @@ func (p *Portal) period(w http.ResponseWriter, r *http.Request, q *req) (report.
 	per, err := report.ParsePeriod(v.Get("from"), v.Get("to"), p.now())
 	var pe *report.PeriodError
 	if errors.As(err, &pe) {
-		d := p.transparencyData(r)
+		d := p.transparencyData(r, q)
 		d.PeriodError = "tr.err." + pe.Code
 		d.From, d.To = v.Get("from"), v.Get("to")
 		p.render(w, r, q, http.StatusBadRequest, "transparency", "tr.title", d)

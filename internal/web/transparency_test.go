@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/translog"
@@ -33,20 +34,50 @@ func TestTransparencyPageShowsAVerifiableCheckpoint(t *testing.T) {
 			t.Fatalf("status %d", r.status)
 		}
 		mustContain(t, r.body, "Log transparansi", "sigap log verify --server", "--previous checkpoint.txt")
-		// The auditor's command names this server's own data dir, and its
-		// PostgreSQL database without the password.
-		audit := html.UnescapeString(regexp.MustCompile(`sigap log verify --data [^<]*`).FindString(r.body))
-		want := "sigap log verify --data " + se.Dir
-		if se.URL != "" {
-			want += " --db '"
-			if u, err := url.Parse(se.URL); err == nil {
-				if pw, ok := u.User.Password(); ok && strings.Contains(audit, pw) {
-					t.Errorf("the audit command shows the database password: %q", audit)
+		// The database's host, user and name, and the data dir, are the
+		// platform's: an authority or a flagger gets only the commands that
+		// need no database.
+		if strings.Contains(r.body, "sigap log verify --data") || strings.Contains(r.body, "--db") || strings.Contains(r.body, se.Dir) {
+			t.Errorf("an authority is shown the auditor's command with the data dir or database")
+		}
+		secrets := []string{se.Dir}
+		if u, err := url.Parse(se.URL); se.URL != "" && err == nil {
+			secrets = append(secrets, u.Host, u.User.Username()+"@", "postgres://")
+			if name := strings.TrimPrefix(u.Path, "/"); name != "" {
+				secrets = append(secrets, "/"+name)
+			}
+		}
+		fl, err := (&admin.Service{DB: e.db, Clock: e.clk}).CreateOrg(t.Context(), "Pelapor Tepercaya", org.KindFlagger, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*client{auth, signedIn(t, e, fl.ID, "flag@pelapor.example", org.RoleFlagger),
+			signedIn(t, e, e.platform, "rev@platform.example", org.RoleReviewer)} {
+			body := c.get("/transparency").body
+			mustContain(t, body, "sigap log verify --server", "--previous checkpoint.txt")
+			for _, s := range secrets {
+				if strings.Contains(body, s) {
+					t.Errorf("a user who is not the platform's admin or auditor is shown %q", s)
 				}
 			}
 		}
-		if !strings.HasPrefix(audit, want) || !strings.HasSuffix(audit, " --previous checkpoint.txt") {
-			t.Errorf("audit command %q, want it to start %q", audit, want)
+		// The platform's admin and auditor get the command for this server's
+		// own data dir and its PostgreSQL database, without the password.
+		for _, role := range []org.Role{org.RoleAuditor, org.RoleAdmin} {
+			body := signedIn(t, e, e.platform, string(role)+"@platform.example", role).get("/transparency").body
+			audit := html.UnescapeString(regexp.MustCompile(`sigap log verify --data [^<]*`).FindString(body))
+			want := "sigap log verify --data " + se.Dir
+			if se.URL != "" {
+				want += " --db '"
+				if u, err := url.Parse(se.URL); err == nil {
+					if pw, ok := u.User.Password(); ok && strings.Contains(audit, pw) {
+						t.Errorf("the audit command shows the database password: %q", audit)
+					}
+				}
+			}
+			if !strings.HasPrefix(audit, want) || !strings.HasSuffix(audit, " --previous checkpoint.txt") {
+				t.Errorf("%s: audit command %q, want it to start %q", role, audit, want)
+			}
 		}
 		key := html.UnescapeString(regexp.MustCompile(`<code id="log-key">([^<]+)</code>`).FindStringSubmatch(r.body)[1])
 		noteText := html.UnescapeString(regexp.MustCompile(`(?s)<pre id="log-note">(.*?)</pre>`).FindStringSubmatch(r.body)[1])
