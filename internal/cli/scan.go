@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/sigap/sigap/internal/client"
@@ -55,7 +56,8 @@ func runScan(ctx context.Context, env *Env, args []string) error {
 	bar := newProgress(env.Stderr, "posts", total, total >= scanBatch)
 	defer bar.done()
 	var batch bytes.Buffer
-	n, errLines := 0, 0
+	// n lines in the batch, posts of them not blank, from line first of the file.
+	n, posts, first, errLines := 0, 0, 1, 0
 	flush := func() error {
 		if n == 0 {
 			return nil
@@ -64,19 +66,28 @@ func runScan(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		// The server numbers the lines of its batch; make them the file's.
+		out, answered := renumber(out, first-1)
+		if answered != posts {
+			return fmt.Errorf("the server answered %d of the %d posts on lines %d-%d; nothing after them was sent", answered, posts, first, first+n-1)
+		}
 		errLines += strings.Count(string(out), `"error":`)
 		if _, err := env.Stdout.Write(out); err != nil {
 			return err
 		}
 		bar.add(n)
 		batch.Reset()
-		n = 0
+		first += n
+		n, posts = 0, 0
 		return nil
 	}
 	for sc.Scan() {
 		batch.Write(sc.Bytes())
 		batch.WriteByte('\n')
 		n++
+		if len(bytes.TrimSpace(sc.Bytes())) > 0 {
+			posts++
+		}
 		if n == scanBatch || batch.Len() > 4<<20 {
 			if err := flush(); err != nil {
 				return err
@@ -93,6 +104,35 @@ func runScan(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("%d posts were refused; see their error lines", errLines)
 	}
 	return nil
+}
+
+// renumber adds offset to the "line" of each answer line (they begin with
+// {"line":N) and counts the lines.
+func renumber(out []byte, offset int) ([]byte, int) {
+	const prefix = `{"line":`
+	var b bytes.Buffer
+	count := 0
+	for line := range bytes.Lines(out) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		count++
+		rest, ok := bytes.CutPrefix(line, []byte(prefix))
+		end := bytes.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+		if !ok || end <= 0 {
+			b.Write(line)
+			continue
+		}
+		num, err := strconv.Atoi(string(rest[:end]))
+		if err != nil {
+			b.Write(line)
+			continue
+		}
+		b.WriteString(prefix)
+		b.WriteString(strconv.Itoa(num + offset))
+		b.Write(rest[end:])
+	}
+	return b.Bytes(), count
 }
 
 func postNDJSON(ctx context.Context, c *client.Client, body []byte) ([]byte, error) {

@@ -50,8 +50,11 @@ func (a *API) errorResponse(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		writeProblem(w, Problem{Type: "https://sigap.dev/problems/" + code, Title: title, Status: status, Detail: detail, Code: code, Errors: ve.Fields})
 	case errors.As(err, &mbe):
-		problem(w, http.StatusRequestEntityTooLarge, "body_too_large", "The request body is too large",
-			"the body is larger than 8 MiB; split a large order into several notices of at most 100000 subjects")
+		detail := "the body is larger than 8 MiB; split a large order into several notices of at most 100000 subjects"
+		if strings.HasPrefix(r.URL.Path, "/v1/scan") {
+			detail = "the body is larger than 8 MiB and nothing was scanned; a post's text is at most 1 MiB by default, and a batch of many posts can be split over several requests (sigap scan sends 500 posts a request)"
+		}
+		problem(w, http.StatusRequestEntityTooLarge, "body_too_large", "The request body is too large", detail)
 	case errors.Is(err, store.ErrNotFound):
 		problem(w, http.StatusNotFound, "not_found", "Not found", "no such object, or it is not yours to see")
 	case errors.Is(err, intake.ErrIdempotencyMismatch):

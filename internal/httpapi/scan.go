@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -43,8 +42,15 @@ type batchLine struct {
 }
 
 // scanBatch scans NDJSON posts, one per line, answering one NDJSON line per
-// input line in order. A bad line gets an error line (the problem document
-// a single scan would have had) and never stops the others.
+// post in order, each with the post's line number in the body. A bad line
+// gets an error line (the problem document a single scan would have had) and
+// never stops the others.
+//
+// The whole body is read before the first answer line is written: Go's
+// HTTP/1.1 server stops reading a request body once the response has begun
+// (the answers came back for the first 4 KB of a batch only), and answering
+// while the client is still sending can deadlock a client that reads only
+// after sending. The body is at most MaxBody bytes.
 func (a *API) scanBatch(w http.ResponseWriter, r *http.Request) {
 	if !platformOnly(w, r) {
 		return
@@ -54,24 +60,24 @@ func (a *API) scanBatch(w http.ResponseWriter, r *http.Request) {
 			"the batch form takes Content-Type: application/x-ndjson, one JSON post per line")
 		return
 	}
-	br := bufio.NewReaderSize(r.Body, 64<<10)
+	body, err := readBody(r)
+	if err != nil {
+		a.errorResponse(w, r, err) // too large: nothing was scanned
+		return
+	}
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
 	enc := json.NewEncoder(w)
 	flusher, _ := w.(http.Flusher)
-	for n := 1; ; n++ {
-		line, err := br.ReadBytes('\n')
+	for n := 1; len(body) > 0; n++ {
+		line := body
+		if i := bytes.IndexByte(body, '\n'); i >= 0 {
+			line, body = body[:i], body[i+1:]
+		} else {
+			body = nil
+		}
 		if len(bytes.TrimSpace(line)) == 0 {
-			if err != nil {
-				var mbe *http.MaxBytesError
-				if errors.As(err, &mbe) {
-					_ = enc.Encode(batchLine{Line: n, Error: &Problem{Type: "https://sigap.dev/problems/body_too_large", Title: "The request body is too large",
-						Status: http.StatusRequestEntityTooLarge, Detail: "the batch is larger than 8 MiB; the lines before this one were scanned", Code: "body_too_large"}})
-				}
-				return
-			}
-			n--
 			continue
 		}
 		out := batchLine{Line: n}
@@ -81,12 +87,11 @@ func (a *API) scanBatch(w http.ResponseWriter, r *http.Request) {
 		} else {
 			out.Result = &res
 		}
-		_ = enc.Encode(out)
+		if err := enc.Encode(out); err != nil {
+			return // the client went away
+		}
 		if flusher != nil {
 			flusher.Flush()
-		}
-		if err != nil {
-			return
 		}
 	}
 }

@@ -489,7 +489,7 @@ func TestScanBatch(t *testing.T) {
 			line int
 			err  string
 			hits int
-		}{{1, "", 1}, {2, "malformed_json", 0}, {3, "invalid_utf8", 0}, {4, "bad_hex", 0}, {5, "", 0}}
+		}{{1, "", 1}, {2, "malformed_json", 0}, {3, "invalid_utf8", 0}, {5, "bad_hex", 0}, {6, "", 0}} // line numbers in the body; line 4 is blank
 		if len(lines) != len(want) {
 			t.Fatalf("want %d answer lines, got %d:\n%s", len(want), len(lines), r.Body)
 		}
@@ -511,6 +511,83 @@ func TestScanBatch(t *testing.T) {
 		}
 		if r := e.do(t, "POST", "/v1/scan/batch", e.admin, []byte(body)); r.Status != 415 {
 			t.Errorf("batch without NDJSON content type: %d", r.Status)
+		}
+	})
+}
+
+// TestScanBatchLarge sends batches far over the HTTP server's first read
+// (it once answered only the first 4 KB of a batch and dropped the rest
+// without a word) and over the body limit (refused whole, nothing scanned).
+func TestScanBatchLarge(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
+		kw := e.mkSet(t, "/v1/lists", map[string]any{"name": "kw", "kind": "keyword", "policy": "shadow"})
+		e.addEntry(t, "/v1/lists/"+kw.ID+"/entries", map[string]any{"value": "granat"})
+		e.sync(t)
+		const n = 2000
+		var b strings.Builder
+		for i := range n {
+			text := "kabar cuaca hari ini cerah dan berawan di sebagian wilayah " + strings.Repeat("lorem ipsum ", 40)
+			if i%100 == 0 {
+				text += " ada granat"
+			}
+			fmt.Fprintf(&b, `{"channel":"chan_one","message_id":%d,"text":%q}`+"\n", i+1, text)
+		}
+		r := e.do(t, "POST", "/v1/scan/batch", e.admin, []byte(b.String()), "Content-Type", "application/x-ndjson")
+		if r.Status != 200 {
+			t.Fatalf("batch of %d posts (%d bytes): %d %s", n, b.Len(), r.Status, r.Body)
+		}
+		lines := strings.Split(strings.TrimSpace(string(r.Body)), "\n")
+		if len(lines) != n {
+			t.Fatalf("batch of %d posts (%d bytes) answered %d lines; last: %s", n, b.Len(), len(lines), lines[len(lines)-1])
+		}
+		withHits := 0
+		for i, l := range lines {
+			var got struct {
+				Line  int        `json:"line"`
+				Hits  []scan.Hit `json:"hits"`
+				Error *problemDoc
+			}
+			if err := json.Unmarshal([]byte(l), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Line != i+1 || got.Error != nil {
+				t.Fatalf("answer %d: %s", i+1, l)
+			}
+			if len(got.Hits) > 0 {
+				withHits++
+			}
+		}
+		if withHits != n/100 {
+			t.Errorf("%d posts with hits, want %d", withHits, n/100)
+		}
+
+		// Over the 8 MiB limit: one 413, and not one post scanned.
+		hits := func() int {
+			h, err := e.srv.DB.RecentHits(context.Background(), kw.ID, "", 100_000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(h)
+		}
+		before := hits()
+		var hb strings.Builder
+		for i := range 9000 { // every post would hit
+			fmt.Fprintf(&hb, `{"channel":"chan_two","message_id":%d,"text":"ada granat %s"}`+"\n", i+1, strings.Repeat("x", 1000))
+		}
+		huge := hb.String()
+		r = e.do(t, "POST", "/v1/scan/batch", e.admin, []byte(huge), "Content-Type", "application/x-ndjson")
+		if r.Status != 413 || r.problem(t).Code != "body_too_large" || !strings.Contains(r.problem(t).Detail, "nothing was scanned") {
+			t.Errorf("a batch over 8 MiB: %d %s", r.Status, r.Body)
+		}
+		if after := hits(); after != before {
+			t.Errorf("a refused batch scanned %d posts", after-before)
+		}
+		// A single post over the body limit says so in terms of posts.
+		r = e.do(t, "POST", "/v1/scan", e.admin, []byte(`{"channel":"chan_one","message_id":8,"text":"`+strings.Repeat("x", 10<<20)+`"}`))
+		if r.Status != 413 || !strings.Contains(r.problem(t).Detail, "a post's text") {
+			t.Errorf("a 10 MB post: %d %s", r.Status, r.Body)
 		}
 	})
 }
