@@ -199,6 +199,9 @@ func (s *Service) Check(kind, value string) (typ, stored string, err error) {
 		if _, err := textmatch.Compile([]textmatch.Rule{{ID: "entry", Kind: k, Pattern: value}}); err != nil {
 			return "", "", fmt.Errorf("%w: %w", ErrRule, err)
 		}
+		if err := checkBenign(kind, value); err != nil {
+			return "", "", err
+		}
 		return kind, value, nil
 	case KindLink:
 		typ, lk, err := ClassifyLink(value)

@@ -1,0 +1,96 @@
+package rulelist
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
+)
+
+// benchKeywords returns n distinct keywords and phrases made of real
+// Indonesian, English and Arabic words (one, two or three of them), as a
+// large imported list would hold.
+func benchKeywords(n int) []EntryInput {
+	g := testcorpus.New(7)
+	seen := make(map[string]bool, n)
+	out := make([]EntryInput, 0, n)
+	for len(out) < n {
+		kw := g.Word()
+		for range len(out) % 3 {
+			kw += " " + g.Word()
+		}
+		if len([]rune(kw)) < 4 || seen[kw] {
+			continue
+		}
+		seen[kw] = true
+		out = append(out, EntryInput{Value: kw})
+	}
+	return out
+}
+
+// BenchmarkCheckKeywords10k checks 10,000 keywords as an import does
+// (textmatch's compile of each, the benign corpus check) without the store.
+func BenchmarkCheckKeywords10k(b *testing.B) {
+	in := benchKeywords(10_000)
+	var s Service
+	benign() // built once per process, as in the server
+	b.ResetTimer()
+	for b.Loop() {
+		refused := 0
+		for _, e := range in {
+			if _, _, err := s.Check(KindKeyword, e.Value); err != nil {
+				refused++
+			}
+		}
+		b.ReportMetric(float64(refused), "refused")
+	}
+}
+
+// BenchmarkImportKeywords10k imports 10,000 keywords into a fresh SQLite
+// list, end to end (check, rows, insert).
+func BenchmarkImportKeywords10k(b *testing.B) {
+	in := benchKeywords(10_000)
+	var valid []EntryInput
+	var s Service
+	for _, e := range in {
+		if _, _, err := s.Check(KindKeyword, e.Value); err == nil {
+			valid = append(valid, e)
+		}
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{DataDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	svc := &Service{DB: db, Clock: clock.NewFixed(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))}
+	c := org.Caller{OrgID: "org_platform", KeyID: "key_1"}
+	i := 0
+	for b.Loop() {
+		l, err := svc.Create(ctx, c, CreateInput{Name: fmt.Sprintf("bench %d", i), Kind: KindKeyword, Policy: "shadow", Labels: []string{"terrorism"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		i++
+		res, err := svc.Import(ctx, c, l.ID, valid)
+		if err != nil || res.Added != len(valid) {
+			b.Fatalf("import: %+v %v", res, err)
+		}
+	}
+}
+
+// BenchmarkCheckRegex checks one regex rule (compile + benign corpus run).
+func BenchmarkCheckRegex(b *testing.B) {
+	var s Service
+	benign()
+	for b.Loop() {
+		if _, _, err := s.Check(KindRegex, `daulah\s+islamiy+ah`); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
