@@ -1,6 +1,11 @@
 package rulelist
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/net/publicsuffix"
+)
 
 // ErrCommonText is the cause of a refusal of a keyword or regex rule that
 // matches too much of the benign corpus.
@@ -21,3 +26,18 @@ func (e *RuleError) Error() string { return e.Message }
 func (e *RuleError) Unwrap() []error { return []error{ErrRule, e.Err} }
 
 func refuse(cause error, msg string) error { return &RuleError{Message: msg, Err: cause} }
+
+// ErrPublicSuffix is the cause of a refusal of a domain that is a public
+// suffix: a name under which unrelated people register their own sites.
+var ErrPublicSuffix = errors.New("rulelist: domain is a public suffix")
+
+// checkPublicSuffix refuses a normalised domain that is itself on the Public
+// Suffix List, ICANN section (co.id, go.id, co.uk) or private section
+// (blogspot.com, github.io): as a domain rule it would cover every site
+// registered under it (a go.id rule files notices for every government site).
+func checkPublicSuffix(d string) error {
+	if ps, _ := publicsuffix.PublicSuffix(d); ps != d {
+		return nil
+	}
+	return refuse(ErrPublicSuffix, fmt.Sprintf("%q is a public suffix: many unrelated sites are registered under it (such as example.%s); a domain rule must name one site's own domain", d, d))
+}

@@ -210,6 +210,9 @@ func (s *Service) Check(kind, value string) (typ, stored string, err error) {
 		}
 		if lk == linkmatch.KindDomain {
 			d, _ := linkmatch.NormalizeDomain(value)
+			if err := checkPublicSuffix(d); err != nil {
+				return "", "", err
+			}
 			return typ, d, nil
 		}
 		return typ, value, nil
