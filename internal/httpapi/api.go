@@ -122,6 +122,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("DELETE /v1/lists/{id}/entries/{entry_id}", a.auth(a.removeEntry(a.Lists), filterAdmins...))
 	mux.Handle("DELETE /v1/lists/{id}/entries/{entry_id}/quarantine", a.auth(a.releaseEntry(a.Lists), filterAdmins...))
 	mux.Handle("POST /v1/lists/{id}/import", a.auth(a.importList, filterAdmins...))
+	mux.Handle("GET /v1/lists/{id}/export", a.auth(a.exportList, filterReaders...))
 	mux.Handle("POST /v1/scan", a.auth(a.scanPost, filterAdmins...))
 	mux.Handle("POST /v1/scan/batch", a.auth(a.scanBatch, filterAdmins...))
 	mux.Handle("GET /v1/scan/stats", a.auth(a.scanStats, filterReaders...))

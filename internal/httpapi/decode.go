@@ -30,6 +30,11 @@ func decodeStrict(r *http.Request, dst any) error {
 	if err != nil {
 		return err
 	}
+	return decodeStrictBytes(body, dst)
+}
+
+// decodeStrictBytes is decodeStrict on a body already read.
+func decodeStrictBytes(body []byte, dst any) error {
 	if !utf8.Valid(body) {
 		return &notice.ValidationError{Fields: []notice.FieldError{{Code: "invalid_utf8", Message: "the body is not valid UTF-8"}}}
 	}

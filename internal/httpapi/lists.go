@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"mime"
 	"net/http"
 
 	"github.com/sigap/sigap/internal/bank"
@@ -101,21 +100,19 @@ func (a *API) importList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var entries []rulelist.EntryInput
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
-		var in struct {
-			Entries []rulelist.EntryInput `json:"entries"`
-		}
-		if err := decodeStrict(r, &in); err != nil {
+	body, err := readBody(r)
+	if err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
+	if looksLikeJSON(r, body) {
+		var in importDoc
+		if err := decodeStrictBytes(body, &in); err != nil {
 			a.errorResponse(w, r, err)
 			return
 		}
-		entries = in.Entries
+		entries = in.inputs()
 	} else {
-		body, err := readBody(r)
-		if err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
 		if entries, err = rulelist.ParseText(bytesReader(body), l.Kind); err != nil {
 			a.errorResponse(w, r, &notice.ValidationError{Fields: []notice.FieldError{{Field: "body", Code: "invalid", Message: err.Error()}}})
 			return

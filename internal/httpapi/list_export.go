@@ -1,0 +1,138 @@
+package httpapi
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sigap/sigap/internal/bank"
+	"github.com/sigap/sigap/internal/rulelist"
+)
+
+// listExport is GET /v1/lists/{id}/export's JSON document. Its entries keep
+// their provenance, and POST /v1/lists/{id}/import takes the document back
+// as it is (list, exported_at, added_by and added_at are ignored there).
+type listExport struct {
+	List       rulelist.List `json:"list"`
+	ExportedAt time.Time     `json:"exported_at"`
+	Entries    []exportEntry `json:"entries"`
+}
+
+// exportEntry is one live rule with where it came from.
+type exportEntry struct {
+	rulelist.EntryInput
+	AddedBy *bank.AddedBy `json:"added_by,omitempty"`
+	AddedAt *time.Time    `json:"added_at,omitempty"`
+}
+
+// importDoc is what the JSON form of an import may hold: {"entries": [...]}
+// or a whole export.
+type importDoc struct {
+	List       json.RawMessage `json:"list,omitempty"`
+	ExportedAt json.RawMessage `json:"exported_at,omitempty"`
+	Entries    []exportEntry   `json:"entries"`
+}
+
+func (d importDoc) inputs() []rulelist.EntryInput {
+	out := make([]rulelist.EntryInput, len(d.Entries))
+	for i, e := range d.Entries {
+		out[i] = e.EntryInput
+	}
+	return out
+}
+
+// looksLikeJSON reports whether an import without a JSON content type is
+// JSON all the same (curl -d sends application/x-www-form-urlencoded); a
+// text list would not start with a brace.
+func looksLikeJSON(r *http.Request, body []byte) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch mt {
+	case "application/json":
+		return true
+	case "text/plain":
+		return false
+	}
+	return bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))
+}
+
+// exportList streams a list's live rules: JSON with provenance by default,
+// or ?format=text, the plain text the import reads back.
+func (a *API) exportList(w http.ResponseWriter, r *http.Request) {
+	if !platformOnly(w, r) {
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "json" && format != "text" {
+		problem(w, http.StatusBadRequest, "unknown_format", "Unknown format", "format is json (the default) or text")
+		return
+	}
+	l, err := a.Lists.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		a.filterError(w, r, err)
+		return
+	}
+	// The first page is read before anything is written, so a failure there
+	// is still a proper error answer.
+	items, next, err := a.Lists.Entries(r.Context(), l.ID, "", 500, false)
+	if err != nil {
+		a.filterError(w, r, err)
+		return
+	}
+	ext := "json"
+	if format == "text" {
+		ext = "txt"
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	} else {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", l.ID+"."+ext))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	bw := bufio.NewWriter(w)
+	if format == "text" {
+		if l.Kind != rulelist.KindText { // text imports have no comment lines
+			fmt.Fprintf(bw, "# %s (%s, %s)\n", strings.ReplaceAll(l.Name, "\n", " "), l.Kind, l.ID)
+		}
+	} else {
+		head, _ := json.Marshal(struct {
+			List       rulelist.List `json:"list"`
+			ExportedAt time.Time     `json:"exported_at"`
+		}{l, time.Now().UTC()})
+		bw.Write(head[:len(head)-1])
+		bw.WriteString(`,"entries":[`)
+	}
+	first := true
+	for {
+		for _, e := range items {
+			switch {
+			case format == "text" && l.Kind == rulelist.KindText:
+				fmt.Fprintf(bw, "%s\n---\n", e.Value)
+			case format == "text":
+				fmt.Fprintf(bw, "%s\n", e.Value)
+			default:
+				if !first {
+					bw.WriteByte(',')
+				}
+				first = false
+				at := e.AddedAt
+				b, _ := json.Marshal(exportEntry{EntryInput: rulelist.EntryInput{Value: e.Value, Source: e.Source, CaseID: e.CaseID}, AddedBy: &e.AddedBy, AddedAt: &at})
+				bw.Write(b)
+			}
+		}
+		if next == "" {
+			break
+		}
+		if items, next, err = a.Lists.Entries(r.Context(), l.ID, next, 500, false); err != nil {
+			a.Log.ErrorContext(r.Context(), "export: failed midway; the connection is cut so half a list is not taken for all of it", "list", l.ID, "err", err)
+			panic(http.ErrAbortHandler)
+		}
+	}
+	if format != "text" {
+		bw.WriteString("]}\n")
+	}
+	_ = bw.Flush()
+}
