@@ -170,6 +170,12 @@ func TestBatchMessages(t *testing.T) {
 				t.Errorf("line %s dead-lettered for %q, want a reason naming UTF-8", line, reasons[line])
 			}
 		}
+		// Reasons in plain words, naming the field, without package prefixes.
+		for line, want := range map[string]string{"7": "not a post", "8": "the post was refused: channel: ", "9": "the post was refused: text: "} {
+			if !strings.HasPrefix(reasons[line], want) || strings.Contains(reasons[line], "notice:") || strings.Contains(reasons[line], "scanstream:") {
+				t.Errorf("line %s dead-lettered for %q, want it to start %q", line, reasons[line], want)
+			}
+		}
 	})
 }
 

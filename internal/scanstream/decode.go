@@ -14,7 +14,8 @@ import (
 )
 
 // errMalformed marks a message that is not a post at all.
-var errMalformed = errors.New("scanstream: malformed post")
+// Its text is what a dead letter's Sigap-Error header says.
+var errMalformed = errors.New("not a post (one JSON object, as POST /v1/scan takes)")
 
 // decode reads one post. The common shape of a post (the fields of
 // scan.Post as strings and string arrays, any other field skipped) is parsed
@@ -47,7 +48,7 @@ func decode(data []byte, max int, p *scan.Post) error {
 	// Into a post of its own, so that only this rare path puts one on the heap.
 	var q scan.Post
 	if err := json.Unmarshal(data, &q); err != nil {
-		return fmt.Errorf("%w: %v", errMalformed, err)
+		return fmt.Errorf("%w: %v", errMalformed, strings.TrimPrefix(err.Error(), "json: "))
 	}
 	*p = q
 	return nil

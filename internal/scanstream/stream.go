@@ -328,10 +328,28 @@ func permanent(err error) bool {
 	return errors.Is(err, errMalformed) || errors.As(err, &ve) || errors.Is(err, scan.ErrTextTooLarge)
 }
 
+// reasonText is why a post was dead-lettered, for the person who reads the
+// dead letters: a refused post lists its fields as POST /v1/scan does.
+func reasonText(err error) string {
+	var ve *notice.ValidationError
+	if !errors.As(err, &ve) || len(ve.Fields) == 0 {
+		return err.Error()
+	}
+	parts := make([]string, 0, len(ve.Fields))
+	for _, f := range ve.Fields {
+		if f.Field == "" {
+			parts = append(parts, f.Message)
+		} else {
+			parts = append(parts, f.Field+": "+f.Message)
+		}
+	}
+	return "the post was refused: " + strings.Join(parts, "; ")
+}
+
 func (w *Worker) deadLetter(ctx context.Context, msg jetstream.Msg, reason error) {
 	dead := nats.NewMsg(DeadSubject)
 	dead.Data = msg.Data()
-	dead.Header.Set("Sigap-Error", reason.Error())
+	dead.Header.Set("Sigap-Error", reasonText(reason))
 	dead.Header.Set("Sigap-Subject", msg.Subject())
 	if meta, _ := msg.Metadata(); meta != nil {
 		// A redelivery after a lost Term publishes the same dead letter once more; the stream drops it.
@@ -351,7 +369,7 @@ func (w *Worker) deadLetter(ctx context.Context, msg jetstream.Msg, reason error
 func (w *Worker) deadLetterLine(ctx context.Context, msg jetstream.Msg, meta *jetstream.MsgMetadata, n int, line []byte, reason error) error {
 	dead := nats.NewMsg(DeadSubject)
 	dead.Data = line
-	dead.Header.Set("Sigap-Error", reason.Error())
+	dead.Header.Set("Sigap-Error", reasonText(reason))
 	dead.Header.Set("Sigap-Subject", msg.Subject())
 	dead.Header.Set("Sigap-Line", strconv.Itoa(n))
 	if meta != nil {
