@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/bank"
@@ -184,11 +185,11 @@ var ErrRule = errors.New("rulelist: rule refused")
 // passes here compiles in the scanner's snapshot.
 func (s *Service) Check(kind, value string) (typ, stored string, err error) {
 	if !utf8.ValidString(value) {
-		return "", "", fmt.Errorf("%w: not valid UTF-8", ErrRule)
+		return "", "", refuse(ErrInvalidUTF8, "the rule is not valid UTF-8 text")
 	}
 	value = strings.TrimSpace(value)
 	if value == "" {
-		return "", "", fmt.Errorf("%w: empty", ErrRule)
+		return "", "", refuse(ErrEmpty, "the rule is empty")
 	}
 	switch kind {
 	case KindKeyword, KindRegex:
@@ -197,7 +198,7 @@ func (s *Service) Check(kind, value string) (typ, stored string, err error) {
 			k = textmatch.KindRegex
 		}
 		if _, err := textmatch.Compile([]textmatch.Rule{{ID: "entry", Kind: k, Pattern: value}}); err != nil {
-			return "", "", fmt.Errorf("%w: %w", ErrRule, err)
+			return "", "", textRefusal(kind, value, err)
 		}
 		if err := checkBenign(kind, value); err != nil {
 			return "", "", err
@@ -206,7 +207,7 @@ func (s *Service) Check(kind, value string) (typ, stored string, err error) {
 	case KindLink:
 		typ, lk, err := ClassifyLink(value)
 		if err != nil {
-			return "", "", fmt.Errorf("%w: %w", ErrRule, err)
+			return "", "", linkRefusal(value, err)
 		}
 		if lk == linkmatch.KindDomain {
 			d, _ := linkmatch.NormalizeDomain(value)
@@ -218,15 +219,15 @@ func (s *Service) Check(kind, value string) (typ, stored string, err error) {
 		return typ, value, nil
 	case KindText:
 		if len(value) > MaxTextEntry {
-			return "", "", fmt.Errorf("%w: a text entry is at most %d bytes", ErrRule, MaxTextEntry)
+			return "", "", refuse(ErrTextLength, fmt.Sprintf("a text entry is at most %d bytes", MaxTextEntry))
 		}
 		norm := textnorm.Normalize(value)
 		if n := strings.Count(norm, " ") + 1; norm == "" || n < MinTextWords {
-			return "", "", fmt.Errorf("%w: a near-duplicate text needs at least %d words after normalisation; shorter texts would match too much (use a keyword list)", ErrRule, MinTextWords)
+			return "", "", refuse(ErrTextLength, fmt.Sprintf("a near-duplicate text needs at least %d words after normalisation; shorter texts would match too much (use a keyword list)", MinTextWords))
 		}
 		return KindText, value, nil
 	}
-	return "", "", fmt.Errorf("%w: unknown list kind %q", ErrRule, kind)
+	return "", "", refuse(ErrUnknownKind, fmt.Sprintf("unknown list kind %q", kind))
 }
 
 // ClassifyLink says what a link list entry is: a Telegram channel or
@@ -234,6 +235,10 @@ func (s *Service) Check(kind, value string) (typ, stored string, err error) {
 // subdomains). It refuses what linkmatch would refuse.
 func ClassifyLink(v string) (string, linkmatch.Kind, error) {
 	if !strings.Contains(v, "/") && !strings.Contains(v, ":") {
+		if strings.ContainsFunc(v, unicode.IsSpace) {
+			// A domain has no spaces: "not a url at all" is prose, not a top-level domain.
+			return "", 0, ErrNotALink
+		}
 		if _, err := linkmatch.NormalizeDomain(v); err != nil {
 			return "", 0, err
 		}
@@ -291,7 +296,7 @@ func (s *Service) entries(v *bank.Validator, set store.FilterSet, c org.Caller, 
 		}
 		typ, val, err := s.Check(set.Kind, e.Value)
 		if err != nil {
-			v.Add(field(i), "rule_refused", fmt.Sprintf("entry %q: %v", clip(e.Value), err))
+			v.Add(field(i), "rule_refused", err.Error())
 			continue
 		}
 		src, cs := e.Source, e.CaseID
