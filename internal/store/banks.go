@@ -42,6 +42,7 @@ type FilterEntry struct {
 	SetID            string
 	Type             string
 	Value            string
+	MatchKey         string // what the rule matches, hashed: a second live entry of the set with the same key is a duplicate ("" for none)
 	Source           string
 	CaseID           string
 	AddedByOrg       string
@@ -222,25 +223,25 @@ func entryErr(what string, err error) error {
 	return fmt.Errorf("store: filter entry %s: %w", what, err)
 }
 
-// AddFilterEntries stores entries, skipping any whose (set, type, value) is
-// already live, and returns how many were new. Rows go in multi-row INSERTs
+// AddFilterEntries stores entries, skipping any whose (set, type, value) or
+// (set, match key) is already live, and returns how many were new. Rows go in multi-row INSERTs
 // so an import of a million hashes is a few hundred statements.
 func (t *Tx) AddFilterEntries(ctx context.Context, entries []FilterEntry) (int, error) {
-	const cols = 10
+	const cols = 11
 	per := maxParams / cols
 	added := 0
 	args := make([]any, 0, min(len(entries), per)*cols)
 	for start := 0; start < len(entries); start += per {
 		end := min(len(entries), start+per)
 		var b strings.Builder
-		b.WriteString(`INSERT INTO filter_entries (id, set_id, type, value, source, case_id, added_by_org, added_by_key, added_at, hits) VALUES `)
+		b.WriteString(`INSERT INTO filter_entries (id, set_id, type, value, source, case_id, added_by_org, added_by_key, added_at, hits, match_key) VALUES `)
 		args = args[:0]
 		for i, e := range entries[start:end] {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, e.ID, e.SetID, e.Type, e.Value, e.Source, e.CaseID, e.AddedByOrg, e.AddedByKey, ms(e.AddedAt), 0)
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, e.ID, e.SetID, e.Type, e.Value, e.Source, e.CaseID, e.AddedByOrg, e.AddedByKey, ms(e.AddedAt), 0, e.MatchKey)
 		}
 		b.WriteString(` ON CONFLICT DO NOTHING`)
 		res, err := t.exec(ctx, b.String(), args...)
