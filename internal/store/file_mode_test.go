@@ -24,7 +24,9 @@ func TestSQLiteFilesOwnerOnly(t *testing.T) {
 			func(dir string) store.Options { return store.Options{DataDir: dir} },
 			func(dir string) string { return filepath.Join(dir, "sigap.db") }},
 		{"sqlite: URL in a new directory",
-			func(dir string) store.Options { return store.Options{URL: "sqlite:" + filepath.Join(dir, "nested", "x.db")} },
+			func(dir string) store.Options {
+				return store.Options{URL: "sqlite:" + filepath.Join(dir, "nested", "x.db")}
+			},
 			func(dir string) string { return filepath.Join(dir, "nested", "x.db") }},
 	}
 	for _, tt := range tests {
