@@ -101,7 +101,11 @@ func runScan(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if errLines > 0 {
-		return fmt.Errorf("%d posts were refused; see their error lines", errLines)
+		verb := "were"
+		if errLines == 1 {
+			verb = "was"
+		}
+		return fmt.Errorf("%s %s refused; see the error lines", count(errLines, "post", "posts"), verb)
 	}
 	return nil
 }
