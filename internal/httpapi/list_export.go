@@ -3,11 +3,12 @@ package httpapi
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/sigap/sigap/internal/bank"
@@ -76,13 +77,6 @@ func (a *API) exportList(w http.ResponseWriter, r *http.Request) {
 		a.filterError(w, r, err)
 		return
 	}
-	// The first page is read before anything is written, so a failure there
-	// is still a proper error answer.
-	items, next, err := a.Lists.Entries(r.Context(), l.ID, "", 500, false)
-	if err != nil {
-		a.filterError(w, r, err)
-		return
-	}
 	ext := "json"
 	if format == "text" {
 		ext = "txt"
@@ -92,47 +86,45 @@ func (a *API) exportList(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", l.ID+"."+ext))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	bw := bufio.NewWriter(w)
 	if format == "text" {
-		if l.Kind != rulelist.KindText { // text imports have no comment lines
-			fmt.Fprintf(bw, "# %s (%s, %s)\n", strings.ReplaceAll(l.Name, "\n", " "), l.Kind, l.ID)
-		}
+		err = a.Lists.WriteText(r.Context(), w, l)
 	} else {
-		head, _ := json.Marshal(struct {
-			List       rulelist.List `json:"list"`
-			ExportedAt time.Time     `json:"exported_at"`
-		}{l, time.Now().UTC()})
-		bw.Write(head[:len(head)-1])
-		bw.WriteString(`,"entries":[`)
+		err = writeJSONExport(r.Context(), a.Lists, w, l)
 	}
+	if err != nil {
+		a.Log.ErrorContext(r.Context(), "export: failed midway; the connection is cut so half a list is not taken for all of it", "list", l.ID, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// writeJSONExport writes l's listExport document, one entry at a time.
+func writeJSONExport(ctx context.Context, lists *rulelist.Service, w io.Writer, l rulelist.List) error {
+	bw := bufio.NewWriter(w)
+	head, err := json.Marshal(struct {
+		List       rulelist.List `json:"list"`
+		ExportedAt time.Time     `json:"exported_at"`
+	}{l, time.Now().UTC()})
+	if err != nil {
+		return err
+	}
+	bw.Write(head[:len(head)-1]) // the object stays open for its entries
+	bw.WriteString(`,"entries":[`)
 	first := true
-	for {
-		for _, e := range items {
-			switch {
-			case format == "text" && l.Kind == rulelist.KindText:
-				fmt.Fprintf(bw, "%s\n---\n", e.Value)
-			case format == "text":
-				fmt.Fprintf(bw, "%s\n", e.Value)
-			default:
-				if !first {
-					bw.WriteByte(',')
-				}
-				first = false
-				at := e.AddedAt
-				b, _ := json.Marshal(exportEntry{EntryInput: rulelist.EntryInput{Value: e.Value, Source: e.Source, CaseID: e.CaseID}, AddedBy: &e.AddedBy, AddedAt: &at})
-				bw.Write(b)
-			}
+	err = lists.EachLive(ctx, l, func(e bank.Entry) error {
+		if !first {
+			bw.WriteByte(',')
 		}
-		if next == "" {
-			break
+		first = false
+		b, err := json.Marshal(exportEntry{EntryInput: rulelist.EntryInput{Value: e.Value, Source: e.Source, CaseID: e.CaseID}, AddedBy: &e.AddedBy, AddedAt: &e.AddedAt})
+		if err != nil {
+			return err
 		}
-		if items, next, err = a.Lists.Entries(r.Context(), l.ID, next, 500, false); err != nil {
-			a.Log.ErrorContext(r.Context(), "export: failed midway; the connection is cut so half a list is not taken for all of it", "list", l.ID, "err", err)
-			panic(http.ErrAbortHandler)
-		}
+		_, err = bw.Write(b)
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	if format != "text" {
-		bw.WriteString("]}\n")
-	}
-	_ = bw.Flush()
+	bw.WriteString("]}\n")
+	return bw.Flush()
 }

@@ -1,13 +1,11 @@
 package web
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/rulelist"
@@ -127,28 +125,7 @@ func (p *Portal) listExport(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	w.Header().Set("Content-Type", mime.FormatMediaType("text/plain", map[string]string{"charset": "utf-8"}))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", l.ID+".txt"))
-	bw := bufio.NewWriter(w)
-	if l.Kind != rulelist.KindText { // text imports have no comment lines
-		fmt.Fprintf(bw, "# %s (%s, %s)\n", strings.ReplaceAll(l.Name, "\n", " "), l.Kind, l.ID)
+	if err := p.Lists.WriteText(r.Context(), w, l); err != nil {
+		p.Log.ErrorContext(r.Context(), "portal: export failed midway", "list", l.ID, "err", err)
 	}
-	cursor := ""
-	for {
-		items, next, err := p.Lists.Entries(r.Context(), l.ID, cursor, 500, false)
-		if err != nil {
-			p.Log.ErrorContext(r.Context(), "portal: export failed midway", "list", l.ID, "err", err)
-			return
-		}
-		for _, e := range items {
-			if l.Kind == rulelist.KindText {
-				fmt.Fprintf(bw, "%s\n---\n", e.Value)
-			} else {
-				fmt.Fprintf(bw, "%s\n", e.Value)
-			}
-		}
-		if next == "" {
-			break
-		}
-		cursor = next
-	}
-	_ = bw.Flush()
 }
