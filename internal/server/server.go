@@ -109,6 +109,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	in.Gate = s.API.Flaggers.Gate
 	s.API.Banks = &bank.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
 	s.API.Lists = &rulelist.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
+	// Once, after an upgrade: rules stored before duplicate detection get their match keys.
+	if n, err := s.API.Lists.BackfillMatchKeys(ctx); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("rule lists: rules stored before duplicate detection now have match keys", "rules", n)
+	}
 	s.Jobs = jobs.New(db, clk, log, jobs.Config{Lease: cfg.JobLease})
 	s.Webhooks = webhook.New(db, clk, s.Jobs, log, webhook.Config{AllowPrivate: cfg.AllowPrivateWebhooks})
 	s.Escalate = escalate.New(db, clk, s.Jobs, log, &contact.Mailer{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom},

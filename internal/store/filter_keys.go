@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// KeylessEntry is a live rule stored before rules had match keys (migration
+// 00110), with what its key is computed from.
+type KeylessEntry struct {
+	ID, SetID, SetKind, Type, Value string
+}
+
+// KeylessListEntries returns up to limit live rules of rule lists without a
+// match key, with IDs after after, in ID order.
+func (db *DB) KeylessListEntries(ctx context.Context, after string, limit int) ([]KeylessEntry, error) {
+	rows, err := db.query(ctx, `SELECT e.id, e.set_id, s.kind, e.type, e.value FROM filter_entries e JOIN filter_sets s ON s.id = e.set_id
+		WHERE s.family = 'list' AND e.removed_at IS NULL AND e.match_key = '' AND e.id > ? ORDER BY e.id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: keyless rules: %w", err)
+	}
+	defer rows.Close()
+	var out []KeylessEntry
+	for rows.Next() {
+		var e KeylessEntry
+		if err := rows.Scan(&e.ID, &e.SetID, &e.SetKind, &e.Type, &e.Value); err != nil {
+			return nil, fmt.Errorf("store: keyless rules: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: keyless rules: %w", err)
+	}
+	return out, nil
+}
+
+// SetMatchKey gives live rule id its match key unless a live rule of the same
+// set already has that key, and reports whether it did. A rule whose key is
+// taken (the two are one rule written twice, both stored before keys
+// existed) gets a key of its own, "dup:" and its ID, so that it is not
+// looked at again and still conflicts with nothing.
+func (t *Tx) SetMatchKey(ctx context.Context, id, setID, key string) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE filter_entries SET match_key = ? WHERE id = ? AND match_key = '' AND removed_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM filter_entries o WHERE o.set_id = ? AND o.match_key = ? AND o.removed_at IS NULL)`, key, id, setID, key)
+	if err != nil {
+		return false, fmt.Errorf("store: set match key: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: set match key: %w", err)
+	}
+	if n == 1 {
+		return true, nil
+	}
+	if _, err := t.exec(ctx, `UPDATE filter_entries SET match_key = ? WHERE id = ? AND match_key = ''`, "dup:"+id, id); err != nil {
+		return false, fmt.Errorf("store: set match key: %w", err)
+	}
+	return false, nil
+}
