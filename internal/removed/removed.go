@@ -131,7 +131,9 @@ func OnRemove(ctx context.Context, tx *store.Tx, caseID string, d *store.Decisio
 		hashes = append(hashes, entry(s.set, s.typ, s.value))
 	}
 	for _, t := range texts {
-		textEntries = append(textEntries, entry(ListTextsID, rulelist.KindText, t))
+		e := entry(ListTextsID, rulelist.KindText, t)
+		e.MatchKey = rulelist.MatchKey(rulelist.KindText, rulelist.KindText, t)
+		textEntries = append(textEntries, e)
 	}
 	if _, err := tx.AddFilterEntries(ctx, append(hashes, textEntries...)); err != nil {
 		return fmt.Errorf("removed: add entries: %w", err)

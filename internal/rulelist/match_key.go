@@ -12,7 +12,7 @@ import (
 	"github.com/sigap/sigap/internal/textnorm"
 )
 
-// matchKey is what a checked rule matches, hashed to a fixed size so the
+// MatchKey is what a checked rule matches, hashed to a fixed size so the
 // store can index it (a text entry may be 64 KiB): the normalised text of a
 // keyword or near-duplicate text, the simplified syntax of a regex, the
 // normalised domain, or the canonical subject of a URL, channel or message
@@ -20,7 +20,8 @@ import (
 // store keeps one ("JIHAD" and "j1h4d" beside "jihad"; "t.me/SomeChannel"
 // beside "https://t.me/s/somechannel"; "tg://resolve?domain=OtherChan&post=77"
 // beside "https://t.me/OtherChan/77"). typ and stored are what Check returned.
-func matchKey(kind, typ, stored string) string {
+// Every writer of list rules sets it, the removed-content feed too.
+func MatchKey(kind, typ, stored string) string {
 	k := stored
 	switch kind {
 	case KindKeyword, KindText:
@@ -45,8 +46,11 @@ func matchKey(kind, typ, stored string) string {
 // duplicate too. Of two such rules that match the same posts, the first in ID
 // order gets the key and the other one of its own (see store.SetMatchKey). It
 // returns how many rules it gave their key; when there are none left it costs
-// one query.
+// one query, and nothing once it has completed.
 func (s *Service) BackfillMatchKeys(ctx context.Context) (int, error) {
+	if done, err := s.DB.MatchKeysDone(ctx); err != nil || done {
+		return 0, err
+	}
 	keyed, after := 0, ""
 	for {
 		page, err := s.DB.KeylessListEntries(ctx, after, 1000)
@@ -54,11 +58,12 @@ func (s *Service) BackfillMatchKeys(ctx context.Context) (int, error) {
 			return keyed, err
 		}
 		if len(page) == 0 {
-			return keyed, nil
+			// Every writer of list rules gives them keys since 00110, so this runs once.
+			return keyed, s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetMatchKeysDone(ctx) })
 		}
 		err = s.DB.Write(ctx, func(tx *store.Tx) error {
 			for _, e := range page {
-				ok, err := tx.SetMatchKey(ctx, e.ID, e.SetID, matchKey(e.SetKind, e.Type, e.Value))
+				ok, err := tx.SetMatchKey(ctx, e.ID, e.SetID, MatchKey(e.SetKind, e.Type, e.Value))
 				if err != nil {
 					return err
 				}

@@ -302,7 +302,7 @@ func (s *Service) entries(v *bank.Validator, set store.FilterSet, c org.Caller, 
 		src, cs := e.Source, e.CaseID
 		v.Text("source", &src, bank.MaxSource, false)
 		v.Text("case_id", &cs, 64, false)
-		out = append(out, store.FilterEntry{ID: id.New("ent", now), SetID: set.ID, Type: typ, Value: val, MatchKey: matchKey(set.Kind, typ, val), Source: src, CaseID: cs,
+		out = append(out, store.FilterEntry{ID: id.New("ent", now), SetID: set.ID, Type: typ, Value: val, MatchKey: MatchKey(set.Kind, typ, val), Source: src, CaseID: cs,
 			AddedByOrg: c.OrgID, AddedByKey: c.KeyID, AddedAt: now})
 	}
 	return out
@@ -320,7 +320,7 @@ func clip(s string) string {
 }
 
 // AddEntry adds one rule; a refused rule is a 422 naming it, a live duplicate
-// (the same value, or another way of writing the same rule: see matchKey)
+// (the same value, or another way of writing the same rule: see MatchKey)
 // store.ErrConflict.
 func (s *Service) AddEntry(ctx context.Context, c org.Caller, listID string, in EntryInput) (bank.Entry, error) {
 	set, err := s.set(ctx, listID)
@@ -341,7 +341,7 @@ func (s *Service) AddEntry(ctx context.Context, c org.Caller, listID string, in 
 
 // Import adds many rules at once; any refused rule refuses the import, naming
 // up to 50. Duplicates (of live rules or of each other, compared on what they
-// match: see matchKey) are skipped and counted.
+// match: see MatchKey) are skipped and counted.
 func (s *Service) Import(ctx context.Context, c org.Caller, listID string, in []EntryInput) (bank.ImportResult, error) {
 	set, err := s.set(ctx, listID)
 	if err != nil {

@@ -57,3 +57,21 @@ func (t *Tx) SetMatchKey(ctx context.Context, id, setID, key string) (bool, erro
 	}
 	return false, nil
 }
+
+// MatchKeysDone reports whether every rule stored before match keys existed
+// has been given one (see rulelist.Service.BackfillMatchKeys).
+func (db *DB) MatchKeysDone(ctx context.Context) (bool, error) {
+	var done int
+	if err := db.queryRow(ctx, `SELECT match_keys_done FROM filter_state WHERE id = 1`).Scan(&done); err != nil {
+		return false, fmt.Errorf("store: match keys done: %w", err)
+	}
+	return done == 1, nil
+}
+
+// SetMatchKeysDone records that the backfill of match keys is complete.
+func (t *Tx) SetMatchKeysDone(ctx context.Context) error {
+	if _, err := t.exec(ctx, `UPDATE filter_state SET match_keys_done = 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("store: set match keys done: %w", err)
+	}
+	return nil
+}
