@@ -353,11 +353,13 @@ func TestSlowBatchKeepsItsClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := scanstream.Config{Workers: 2, Batch: 4, AckWait: time.Second}
+	// Pings come every AckWait/3 at the end of a post: at most about 1 s apart
+	// here, so a busy machine still has a second to spare.
+	cfg := scanstream.Config{Workers: 2, Batch: 4, AckWait: 2 * time.Second}
 	if _, err := scanstream.Ensure(ctx, js, cfg); err != nil {
 		t.Fatal(err)
 	}
-	const n = 8 // 8 × 300 ms: more than twice AckWait
+	const n = 12 // 12 × 300 ms: nearly twice AckWait
 	var lines []string
 	for i := range n {
 		lines = append(lines, hitPost(i))
