@@ -15,15 +15,6 @@ import (
 	"github.com/sigap/sigap/internal/rulelist"
 )
 
-// listExport is GET /v1/lists/{id}/export's JSON document. Its entries keep
-// their provenance, and POST /v1/lists/{id}/import takes the document back
-// as it is (list, exported_at, added_by and added_at are ignored there).
-type listExport struct {
-	List       rulelist.List `json:"list"`
-	ExportedAt time.Time     `json:"exported_at"`
-	Entries    []exportEntry `json:"entries"`
-}
-
 // exportEntry is one live rule with where it came from.
 type exportEntry struct {
 	rulelist.EntryInput
@@ -97,7 +88,9 @@ func (a *API) exportList(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// writeJSONExport writes l's listExport document, one entry at a time.
+// writeJSONExport writes GET /v1/lists/{id}/export's JSON document,
+// {"list", "exported_at", "entries": [exportEntry...]}, one entry at a time.
+// POST /v1/lists/{id}/import takes it back as it is (see importDoc).
 func writeJSONExport(ctx context.Context, lists *rulelist.Service, w io.Writer, l rulelist.List) error {
 	bw := bufio.NewWriter(w)
 	head, err := json.Marshal(struct {
