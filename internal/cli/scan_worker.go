@@ -60,7 +60,7 @@ func runScanWorker(ctx context.Context, env *Env, args []string) error {
 	}
 	// The worker needs the services, not the HTTP adapters; the App keeps
 	// the scanner's snapshot current as lists change until Close.
-	s, err := app.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: *data, DB: *db}, log, nil)
+	s, err := app.New(ctx, config.Config{DataDir: *data, DB: *db}, log, nil)
 	if err != nil {
 		return err
 	}
