@@ -14,9 +14,9 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/scanstream"
-	"github.com/sigap/sigap/internal/server"
 )
 
 // runScanWorker consumes the platform's posts stream and scans every post.
@@ -58,7 +58,9 @@ func runScanWorker(ctx context.Context, env *Env, args []string) error {
 		*natsURL = ns.ClientURL()
 		log.Info("embedded NATS server with JetStream is running", "url", *natsURL, "store", *embedded)
 	}
-	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: *data, DB: *db}, log, nil)
+	// The worker needs the services, not the HTTP adapters; the App keeps
+	// the scanner's snapshot current as lists change until Close.
+	s, err := app.New(ctx, config.Config{DataDir: *data, DB: *db}, log, nil)
 	if err != nil {
 		return err
 	}
@@ -72,7 +74,6 @@ func runScanWorker(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	go s.Scanner.Run(ctx) // keep the matcher snapshot current as lists change
 	w := scanstream.New(js, s.Scanner, scanstream.Config{Consumer: *consumer, Workers: *workers}, log)
 	log.Info("scan worker consuming", "stream", scanstream.StreamName, "subjects", scanstream.PostsSubject+".>", "workers", *workers,
 		"dead_letters", scanstream.DeadSubject)

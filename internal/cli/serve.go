@@ -7,7 +7,7 @@ import (
 	"net"
 
 	"github.com/sigap/sigap/internal/account"
-	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/ledger"
 	"github.com/sigap/sigap/internal/org"
@@ -26,7 +26,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	var setup *account.Link
 	if s.AdminKey != "" {
-		if setup, err = firstAdminUser(ctx, s); err != nil {
+		if setup, err = firstAdminUser(ctx, s.App); err != nil {
 			s.Close()
 			return err
 		}
@@ -79,13 +79,12 @@ const firstAdminEmail = "admin@sigap.local"
 
 // firstAdminUser makes the platform's first portal administrator, so the
 // person who started sigap can open the printed link and sign in.
-func firstAdminUser(ctx context.Context, s *server.Server) (*account.Link, error) {
-	c, err := s.DB.CallerByKeyHash(ctx, org.HashSecret(s.AdminKey))
+func firstAdminUser(ctx context.Context, a *app.App) (*account.Link, error) {
+	c, err := a.DB.CallerByKeyHash(ctx, org.HashSecret(a.AdminKey))
 	if err != nil {
 		return nil, err
 	}
-	acc := &account.Service{DB: s.DB, Clock: clock.System{}}
-	_, link, err := acc.CreateUser(ctx, c.OrgID, firstAdminEmail, "Administrator", org.RoleAdmin)
+	_, link, err := a.Accounts.CreateUser(ctx, c.OrgID, firstAdminEmail, "Administrator", org.RoleAdmin)
 	if err != nil {
 		return nil, fmt.Errorf("create the first portal administrator: %w", err)
 	}

@@ -1,68 +1,32 @@
 package httpapi
 
 import (
+	"fmt"
+	"net/http"
 	"sync"
 
-	"log/slog"
-	"net/http"
-
-	"github.com/sigap/sigap/internal/admin"
-	"github.com/sigap/sigap/internal/bank"
-	"github.com/sigap/sigap/internal/clock"
-	"github.com/sigap/sigap/internal/contact"
-	"github.com/sigap/sigap/internal/enforce"
-	"github.com/sigap/sigap/internal/escalate"
-	"github.com/sigap/sigap/internal/flagger"
-	"github.com/sigap/sigap/internal/intake"
-	"github.com/sigap/sigap/internal/jobs"
+	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/policy"
-	"github.com/sigap/sigap/internal/receipt"
-	"github.com/sigap/sigap/internal/report"
-	"github.com/sigap/sigap/internal/review"
-	"github.com/sigap/sigap/internal/rulelist"
-	"github.com/sigap/sigap/internal/scan"
-	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/translog"
-	"github.com/sigap/sigap/internal/webhook"
 )
 
 // MaxBody bounds a request body. The largest legitimate one, an order of
 // 100,000 subjects, is about 6 MB.
 const MaxBody = 8 << 20
 
-// API is the HTTP API and what it needs.
+// API is the HTTP API over the services of one sigap process.
 type API struct {
-	DB      *store.DB
-	Intake  *intake.Service
-	Admin   *admin.Service
-	Policy  *policy.Policy
-	Signer  *receipt.Signer
-	Clock   clock.Clock
-	Log     *slog.Logger
-	Metrics *Metrics
-	Banks   *bank.Service
-	Lists   *rulelist.Service
-	Scanner *scan.Scanner
-	Review  *review.Service
-	// Flaggers runs the trusted flagger programme.
-	Flaggers *flagger.Service
+	*app.App
 
 	limitOnce sync.Once
 	limiter   *orgLimiter
+}
 
-	// TransLog is the transparency log (GET /v1/log/...).
-	TransLog *translog.Log
-
-	// Enforcement and escalation (webhooks, actions, alerts, contacts, evidence).
-	Jobs     *jobs.Queue
-	Webhooks *webhook.Service
-	Enforce  *enforce.Service
-	Escalate *escalate.Service
-	Contacts *contact.Registry
-
-	// Reports computes transparency reports (GET /v1/reports/...).
-	Reports *report.Service
+// New builds the API on a's services; an App missing one is refused.
+func New(a *app.App) (*API, error) {
+	if err := a.Check(); err != nil {
+		return nil, fmt.Errorf("httpapi: %w", err)
+	}
+	return &API{App: a}, nil
 }
 
 // Handler returns the API's routes, wrapped in logging, metrics and recovery.

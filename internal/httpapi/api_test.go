@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -16,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/httpapi"
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -691,6 +694,33 @@ func TestMetaEndpoints(t *testing.T) {
 			if !bytes.Contains(r.Body, []byte(want)) {
 				t.Errorf("/metrics lacks %s", want)
 			}
+		}
+	})
+}
+
+// TestNewRefusesAnIncompleteApp checks the API names a missing service at
+// construction instead of failing on the first request that needs it.
+func TestNewRefusesAnIncompleteApp(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		env := newEnv(t, e, "")
+		for _, tt := range []struct {
+			name string
+			drop func(*app.App)
+		}{
+			{"Scanner", func(a *app.App) { a.Scanner = nil }},
+			{"Metrics", func(a *app.App) { a.Metrics = nil }},
+			{"Contacts", func(a *app.App) { a.Contacts = nil }},
+		} {
+			partial := *env.srv.App
+			tt.drop(&partial)
+			api, err := httpapi.New(&partial)
+			if api != nil || !errors.Is(err, app.ErrIncomplete) || !strings.Contains(err.Error(), tt.name) {
+				t.Errorf("httpapi.New without %s = %v, %v; want an error naming it", tt.name, api, err)
+			}
+		}
+		if api, err := httpapi.New(env.srv.App); api == nil || err != nil {
+			t.Errorf("httpapi.New on the whole App = %v, %v", api, err)
 		}
 	})
 }

@@ -89,7 +89,7 @@ func (a *API) observe(next http.Handler) http.Handler {
 			if route == "" {
 				route = "unmatched"
 			}
-			a.Metrics.observe(route, r.Method, sw.status, time.Since(start))
+			a.Metrics.ObserveRequest(route, r.Method, sw.status, time.Since(start))
 			if sw.status >= 500 {
 				a.Log.WarnContext(r.Context(), "request", "method", r.Method, "route", route, "status", sw.status, "duration", time.Since(start))
 			}

@@ -1,3 +1,3 @@
-// Package server wires sigap's parts (store, policy, signer, services, HTTP
-// adapters) into one running service from a config.Config.
+// Package server serves one sigap process over HTTP: the services app.New
+// builds, behind the JSON API and the web portal, until a clean shutdown.
 package server

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -78,7 +77,7 @@ func TestContactsPage(t *testing.T) {
 				t.Errorf("an authority's contacts page shows %q", no)
 			}
 		}
-		fo, err := (&admin.Service{DB: e.db, Clock: e.clk}).CreateOrg(ctx, "Mafindo", org.KindFlagger, "")
+		fo, err := e.s.Admin.CreateOrg(ctx, "Mafindo", org.KindFlagger, "")
 		if err != nil {
 			t.Fatal(err)
 		}

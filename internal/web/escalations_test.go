@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -19,7 +18,7 @@ func TestEscalationsPage(t *testing.T) {
 		ctx := context.Background()
 		auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		mine := fileNotice(t, auth)
-		other, err := (&admin.Service{DB: e.db, Clock: e.clk}).CreateOrg(ctx, "Kementerian Lain", org.KindAuthority, "")
+		other, err := e.s.Admin.CreateOrg(ctx, "Kementerian Lain", org.KindAuthority, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +50,7 @@ func TestEscalationsPage(t *testing.T) {
 		if strings.Contains(r.body, theirs) || strings.Contains(r.body, `id="clocks"`) {
 			t.Error("an authority sees another's breach or the platform's clocks")
 		}
-		fo, err := (&admin.Service{DB: e.db, Clock: e.clk}).CreateOrg(ctx, "Mafindo", org.KindFlagger, "")
+		fo, err := e.s.Admin.CreateOrg(ctx, "Mafindo", org.KindFlagger, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -52,7 +51,7 @@ func TestEvidencePages(t *testing.T) {
 		}
 
 		// Another authority sees neither the record nor it in the list.
-		other, err := (&admin.Service{DB: e.db, Clock: e.clk}).CreateOrg(ctx, "Kementerian Lain", org.KindAuthority, "")
+		other, err := e.s.Admin.CreateOrg(ctx, "Kementerian Lain", org.KindAuthority, "")
 		if err != nil {
 			t.Fatal(err)
 		}

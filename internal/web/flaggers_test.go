@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -18,7 +17,7 @@ func TestFlaggerPages(t *testing.T) {
 		e := newEnv(t, se)
 		ctx := context.Background()
 		adm := fltAdmin(t, e)
-		fo, err := (&admin.Service{DB: e.db, Clock: e.clk}).CreateOrg(ctx, "Mafindo "+xss, org.KindFlagger, "")
+		fo, err := e.s.Admin.CreateOrg(ctx, "Mafindo "+xss, org.KindFlagger, "")
 		if err != nil {
 			t.Fatal(err)
 		}

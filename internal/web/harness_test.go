@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/account"
-	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/org"
@@ -54,8 +53,7 @@ func newEnvAt(t *testing.T, e storetest.Engine, start time.Time) *env {
 	t.Cleanup(func() { s.Close() })
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	adm := &admin.Service{DB: s.DB, Clock: clk}
-	auth, err := adm.CreateOrg(context.Background(), "Kementerian Kominfo", org.KindAuthority, "")
+	auth, err := s.Admin.CreateOrg(context.Background(), "Kementerian Kominfo", org.KindAuthority, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +64,11 @@ func newEnvAt(t *testing.T, e storetest.Engine, start time.Time) *env {
 			platform = o.ID
 		}
 	}
-	return &env{t: t, s: s, db: s.DB, clk: clk, acc: &account.Service{DB: s.DB, Clock: clk, Params: account.Params{Time: 1, Memory: 64, Threads: 1}},
+	// acc makes the test users on the App's store and clock, hashing their
+	// passwords cheaply: the hash records its parameters, so the portal's
+	// own account service (s.Accounts) checks them all the same.
+	acc := &account.Service{DB: s.DB, Clock: s.Clock, Params: account.Params{Time: 1, Memory: 64, Threads: 1}}
+	return &env{t: t, s: s, db: s.DB, clk: clk, acc: acc,
 		srv: srv, platform: platform, authority: auth.ID, adminKey: s.AdminKey}
 }
 

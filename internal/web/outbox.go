@@ -6,9 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/sigap/sigap/internal/contact"
-	"github.com/sigap/sigap/internal/enforce"
-	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/webhook"
@@ -23,22 +20,6 @@ var (
 
 // outboxPageSize is how many deliveries one outbox page shows.
 const outboxPageSize = 50
-
-// enforcementDefaults makes the enforcement services on DB when the caller
-// gave none. The webhook service then gets a queue of its own that never
-// runs: the page only needs Retry, whose job the serving queue picks up at
-// its next poll.
-func (p *Portal) enforcementDefaults() {
-	if p.Webhooks == nil {
-		p.Webhooks = webhook.New(p.DB, p.Clock, jobs.New(p.DB, p.Clock, p.Log, jobs.Config{}), p.Log, webhook.Config{})
-	}
-	if p.Enforce == nil {
-		p.Enforce = &enforce.Service{DB: p.DB, Clock: p.Clock, Log: p.Log}
-	}
-	if p.Contacts == nil {
-		p.Contacts = &contact.Registry{DB: p.DB, Clock: p.Clock}
-	}
-}
 
 // CanReadOutbox reports whether the user may see the webhook outbox.
 func (q *req) CanReadOutbox() bool {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -28,7 +27,7 @@ func TestOutboxPage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
 		e := newEnv(t, se)
 		ctx := context.Background()
-		evil, err := (&admin.Service{DB: e.db, Clock: e.clk}).CreateOrg(ctx, "Penerima "+xss, org.KindFlagger, "")
+		evil, err := e.s.Admin.CreateOrg(ctx, "Penerima "+xss, org.KindFlagger, "")
 		if err != nil {
 			t.Fatal(err)
 		}

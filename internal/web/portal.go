@@ -3,30 +3,16 @@ package web
 import (
 	"context"
 	"errors"
-	"log/slog"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/sigap/sigap/internal/account"
-	"github.com/sigap/sigap/internal/admin"
-	"github.com/sigap/sigap/internal/bank"
-	"github.com/sigap/sigap/internal/clock"
-	"github.com/sigap/sigap/internal/contact"
-	"github.com/sigap/sigap/internal/enforce"
-	"github.com/sigap/sigap/internal/flagger"
+	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/i18n"
-	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/policy"
-	"github.com/sigap/sigap/internal/receipt"
-	"github.com/sigap/sigap/internal/report"
-	"github.com/sigap/sigap/internal/review"
-	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/translog"
-	"github.com/sigap/sigap/internal/webhook"
 )
 
 // Body limits: a form is small; an upload holds up to 100,000 links.
@@ -35,69 +21,24 @@ const (
 	MaxUploadBody = 12 << 20
 )
 
-// Portal is the web portal and what it needs.
+// Portal is the web portal over the services of one sigap process.
 type Portal struct {
-	DB       *store.DB
-	Intake   *intake.Service
-	Admin    *admin.Service
-	Accounts *account.Service
-	Policy   *policy.Policy
-	Signer   *receipt.Signer
-	Clock    clock.Clock
-	Log      *slog.Logger
-	// Review is the review service the API uses; when nil, one is made on DB.
-	Review *review.Service
-	// Banks and Lists are the services the API uses; when nil, New makes
-	// ones on DB (the scanner then sees changes at its next poll).
-	Banks *bank.Service
-	Lists *rulelist.Service
-	// Flaggers runs the trusted flagger programme; when nil, New makes one on DB.
-	Flaggers *flagger.Service
-	// Webhooks, Enforce and Contacts are the API's enforcement services;
-	// when nil, New makes ones on DB (see enforcementDefaults).
-	Webhooks *webhook.Service
-	Enforce  *enforce.Service
-	Contacts *contact.Registry
-	// TransLog is the running transparency log whose checkpoint the
-	// transparency page shows; nil shows that none is signed yet.
-	TransLog *translog.Log
-	// Reports computes transparency reports; when nil, New makes one on DB.
-	Reports *report.Service
-	// DataDir and DBURL are where this server keeps its data (the --data
-	// and --db it was started with), so the transparency page can give the
-	// auditor a `sigap log verify` command that works on this installation.
-	DataDir, DBURL string
+	*app.App
 
 	pages pages
 }
 
-// New builds a portal; it parses the templates once.
-func New(p Portal) (*Portal, error) {
+// New builds the portal on a's services and parses the templates once; an
+// App missing a service is refused.
+func New(a *app.App) (*Portal, error) {
+	if err := a.Check(); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	pg, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	p.pages = pg
-	if p.Log == nil {
-		p.Log = slog.New(slog.DiscardHandler)
-	}
-	if p.Clock == nil {
-		p.Clock = clock.System{}
-	}
-	if p.Banks == nil {
-		p.Banks = &bank.Service{DB: p.DB, Clock: p.Clock}
-	}
-	if p.Lists == nil {
-		p.Lists = &rulelist.Service{DB: p.DB, Clock: p.Clock}
-	}
-	if p.Flaggers == nil {
-		p.Flaggers = &flagger.Service{DB: p.DB, Clock: p.Clock}
-	}
-	if p.Reports == nil {
-		p.Reports = &report.Service{DB: p.DB, Clock: p.Clock}
-	}
-	p.enforcementDefaults()
-	return &p, nil
+	return &Portal{App: a, pages: pg}, nil
 }
 
 // Handler returns the portal's routes behind cross-origin protection,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/store/storetest"
+	"github.com/sigap/sigap/internal/web"
 )
 
 // noticeForm is a complete urgent terrorism order for three channels.
@@ -507,6 +510,33 @@ func TestAPIUsers(t *testing.T) {
 		}
 		if r := call("GET", "/v1/orgs/"+e.authority+"/users", "sgp_wrong", ""); r.status != 401 {
 			t.Errorf("unknown key: %d", r.status)
+		}
+	})
+}
+
+// TestNewRefusesAnIncompleteApp checks the portal makes no stand-in for a
+// missing service (one that would skip the API's hooks) but names it.
+func TestNewRefusesAnIncompleteApp(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		env := newEnv(t, e)
+		for _, tt := range []struct {
+			name string
+			drop func(*app.App)
+		}{
+			{"Review", func(a *app.App) { a.Review = nil }},
+			{"Webhooks", func(a *app.App) { a.Webhooks = nil }},
+			{"Flaggers", func(a *app.App) { a.Flaggers = nil }},
+		} {
+			partial := *env.s.App
+			tt.drop(&partial)
+			p, err := web.New(&partial)
+			if p != nil || !errors.Is(err, app.ErrIncomplete) || !strings.Contains(err.Error(), tt.name) {
+				t.Errorf("web.New without %s = %v, %v; want an error naming it", tt.name, p, err)
+			}
+		}
+		if p, err := web.New(env.s.App); p == nil || err != nil {
+			t.Errorf("web.New on the whole App = %v, %v", p, err)
 		}
 	})
 }

@@ -50,7 +50,7 @@ func (p *Portal) reviewAppeals(w http.ResponseWriter, r *http.Request, q *req) {
 // reviewDecideAppeal settles an appeal (upheld or reversed); the service
 // refuses the reviewer who decided or approved the decision.
 func (p *Portal) reviewDecideAppeal(w http.ResponseWriter, r *http.Request, q *req) {
-	_, err := p.reviewService().DecideAppeal(r.Context(), q.Caller(), r.PathValue("id"), r.PostFormValue("outcome"), r.PostFormValue("reasons"))
+	_, err := p.Review.DecideAppeal(r.Context(), q.Caller(), r.PathValue("id"), r.PostFormValue("outcome"), r.PostFormValue("reasons"))
 	if err == nil {
 		http.Redirect(w, r, "/review/appeals?done=appeal_decided", http.StatusSeeOther)
 		return

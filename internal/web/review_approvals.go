@@ -41,13 +41,13 @@ func (p *Portal) reviewApprovals(w http.ResponseWriter, r *http.Request, q *req)
 // reviewApprove approves a decision waiting for approval; the service
 // refuses the reviewer who made it, and the page says so.
 func (p *Portal) reviewApprove(w http.ResponseWriter, r *http.Request, q *req) {
-	_, err := p.reviewService().Approve(r.Context(), q.Caller(), r.PathValue("id"))
+	_, err := p.Review.Approve(r.Context(), q.Caller(), r.PathValue("id"))
 	p.approvalDone(w, r, q, err, "approved")
 }
 
 // reviewReject rejects a decision waiting for approval; the case returns to the queue.
 func (p *Portal) reviewReject(w http.ResponseWriter, r *http.Request, q *req) {
-	_, err := p.reviewService().Reject(r.Context(), q.Caller(), r.PathValue("id"), r.PostFormValue("reasons"))
+	_, err := p.Review.Reject(r.Context(), q.Caller(), r.PathValue("id"), r.PostFormValue("reasons"))
 	p.approvalDone(w, r, q, err, "rejected")
 }
 

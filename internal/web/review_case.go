@@ -41,7 +41,7 @@ type caseData struct {
 }
 
 func (p *Portal) caseData(r *http.Request, q *req, id string) (*caseData, error) {
-	svc := p.reviewService()
+	svc := p.Review
 	v, err := svc.Case(r.Context(), q.Caller(), id)
 	if err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ func (p *Portal) reviewDecide(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	var pending bool
 	if err == nil {
-		_, pending, err = p.reviewService().Decide(r.Context(), q.Caller(), id, in)
+		_, pending, err = p.Review.Decide(r.Context(), q.Caller(), id, in)
 	}
 	if err == nil {
 		done := "decided"
@@ -150,7 +150,7 @@ func parseUntil(s string) (time.Time, error) {
 // reviewRelease gives a held case back to the queue.
 func (p *Portal) reviewRelease(w http.ResponseWriter, r *http.Request, q *req) {
 	id := r.PathValue("id")
-	if err := p.reviewService().Release(r.Context(), q.Caller(), id); err != nil {
+	if err := p.Review.Release(r.Context(), q.Caller(), id); err != nil {
 		p.caseRefused(w, r, q, id, err)
 		return
 	}
@@ -160,7 +160,7 @@ func (p *Portal) reviewRelease(w http.ResponseWriter, r *http.Request, q *req) {
 // reviewFileAppeal files the affected user's appeal against the case's final decision.
 func (p *Portal) reviewFileAppeal(w http.ResponseWriter, r *http.Request, q *req) {
 	id := r.PathValue("id")
-	if _, err := p.reviewService().Appeal(r.Context(), q.Caller(), id, r.PostFormValue("reasons")); err != nil {
+	if _, err := p.Review.Appeal(r.Context(), q.Caller(), id, r.PostFormValue("reasons")); err != nil {
 		p.caseRefused(w, r, q, id, err)
 		return
 	}

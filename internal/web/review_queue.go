@@ -79,7 +79,7 @@ func (p *Portal) reviewClaim(w http.ResponseWriter, r *http.Request, q *req) {
 		return
 	}
 	f := readQueueFilter(r.PostForm.Get)
-	c, err := p.reviewService().Claim(r.Context(), q.Caller(), f.claim())
+	c, err := p.Review.Claim(r.Context(), q.Caller(), f.claim())
 	if err == nil && c != nil {
 		http.Redirect(w, r, "/review/cases/"+c.ID, http.StatusSeeOther)
 		return

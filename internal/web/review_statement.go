@@ -27,7 +27,7 @@ func (p *Portal) reviewStatement(w http.ResponseWriter, r *http.Request, q *req)
 	if !i18n.Valid(lang) {
 		lang = q.Lang
 	}
-	st, err := p.reviewService().Statement(r.Context(), r.PathValue("id"), lang)
+	st, err := p.Review.Statement(r.Context(), r.PathValue("id"), lang)
 	if err != nil {
 		rf, ok := reviewRefusal(q.Lang, err)
 		if !ok {

@@ -32,7 +32,7 @@ type noticeThread struct {
 }
 
 func (p *Portal) noticeThread(r *http.Request, q *req, n *notice.Notice, rf *refusal) (*noticeThread, error) {
-	svc := p.reviewService()
+	svc := p.Review
 	th, err := svc.Messages(r.Context(), q.Caller(), n.ID, "", maxThread)
 	if err != nil {
 		return nil, err
@@ -91,13 +91,13 @@ func (p *Portal) threadResult(w http.ResponseWriter, r *http.Request, q *req, er
 // request for clarification (which pauses the clock where the regime says so).
 func (p *Portal) noticeMessage(w http.ResponseWriter, r *http.Request, q *req) {
 	clar := q.IsPlatform() && r.PostFormValue("clarification") != ""
-	_, err := p.reviewService().PostMessage(r.Context(), q.Caller(), r.PathValue("id"), r.PostFormValue("body"), clar)
+	_, err := p.Review.PostMessage(r.Context(), q.Caller(), r.PathValue("id"), r.PostFormValue("body"), clar)
 	p.threadResult(w, r, q, err, "sent")
 }
 
 // noticeObject raises the platform's objection to an order.
 func (p *Portal) noticeObject(w http.ResponseWriter, r *http.Request, q *req) {
-	_, err := p.reviewService().Object(r.Context(), q.Caller(), r.PathValue("id"), r.PostFormValue("reasons"))
+	_, err := p.Review.Object(r.Context(), q.Caller(), r.PathValue("id"), r.PostFormValue("reasons"))
 	p.threadResult(w, r, q, err, "objected")
 }
 
@@ -108,7 +108,7 @@ func (p *Portal) noticeAnswerObjection(w http.ResponseWriter, r *http.Request, q
 		err = store.ErrNotFound
 		for _, x := range o {
 			if x.ID == r.PathValue("obj") {
-				_, err = p.reviewService().AnswerObjection(r.Context(), q.Caller(), x.ID, r.PostFormValue("outcome"), r.PostFormValue("reasons"))
+				_, err = p.Review.AnswerObjection(r.Context(), q.Caller(), x.ID, r.PostFormValue("outcome"), r.PostFormValue("reasons"))
 			}
 		}
 	}

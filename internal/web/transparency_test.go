@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
-	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/translog"
@@ -47,7 +46,7 @@ func TestTransparencyPageShowsAVerifiableCheckpoint(t *testing.T) {
 				secrets = append(secrets, "/"+name)
 			}
 		}
-		fl, err := (&admin.Service{DB: e.db, Clock: e.clk}).CreateOrg(t.Context(), "Pelapor Tepercaya", org.KindFlagger, "")
+		fl, err := e.s.Admin.CreateOrg(t.Context(), "Pelapor Tepercaya", org.KindFlagger, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package httpapi
+package metrics
 
 import (
 	"net/http"
@@ -19,8 +19,8 @@ type Metrics struct {
 	subjects prometheus.Counter
 }
 
-// NewMetrics registers the collectors.
-func NewMetrics() *Metrics {
+// New registers the collectors.
+func New() *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sigap_http_requests_total",
@@ -46,7 +46,8 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
-func (m *Metrics) observe(route, method string, code int, d time.Duration) {
+// ObserveRequest counts one answered HTTP request and its latency.
+func (m *Metrics) ObserveRequest(route, method string, code int, d time.Duration) {
 	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
 	m.latency.WithLabelValues(route).Observe(d.Seconds())
 }

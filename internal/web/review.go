@@ -33,15 +33,6 @@ func (p *Portal) reviewPage(h func(http.ResponseWriter, *http.Request, *req), ro
 	}, roles...)
 }
 
-// reviewService is the review service the API uses (with its hooks), or a
-// plain one on the portal's store when none was given.
-func (p *Portal) reviewService() *review.Service {
-	if p.Review != nil {
-		return p.Review
-	}
-	return &review.Service{DB: p.DB, Policy: p.Policy, Clock: p.Clock}
-}
-
 // canReview reports whether the user may act on review pages (not just read them).
 func (q *req) canReview() bool { return q.IsPlatform() && q.User.Role == org.RoleReviewer }
 

@@ -1,0 +1,251 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sigap/sigap/internal/account"
+	"github.com/sigap/sigap/internal/admin"
+	"github.com/sigap/sigap/internal/bank"
+	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/contact"
+	"github.com/sigap/sigap/internal/dsasor"
+	"github.com/sigap/sigap/internal/enforce"
+	"github.com/sigap/sigap/internal/escalate"
+	"github.com/sigap/sigap/internal/flagger"
+	"github.com/sigap/sigap/internal/intake"
+	"github.com/sigap/sigap/internal/jobs"
+	"github.com/sigap/sigap/internal/metrics"
+	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/policy"
+	"github.com/sigap/sigap/internal/receipt"
+	"github.com/sigap/sigap/internal/removed"
+	"github.com/sigap/sigap/internal/report"
+	"github.com/sigap/sigap/internal/review"
+	"github.com/sigap/sigap/internal/rulelist"
+	"github.com/sigap/sigap/internal/scan"
+	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/translog"
+	"github.com/sigap/sigap/internal/webhook"
+)
+
+// App is every service of one sigap process, each built once by New and
+// wired to the others (the scanner hears of bank and list changes, intake
+// asks the flagger gate, enforcement raises escalation alerts).
+type App struct {
+	Config config.Config
+	DB     *store.DB
+	Log    *slog.Logger
+	Clock  clock.Clock
+	Policy *policy.Policy
+	Signer *receipt.Signer
+	// Metrics counts requests (the HTTP adapters) and stored notices (Intake).
+	Metrics *metrics.Metrics
+
+	Intake   *intake.Service
+	Admin    *admin.Service
+	Accounts *account.Service
+	Review   *review.Service
+	Flaggers *flagger.Service
+	Reports  *report.Service
+
+	// Scanner matches posts; Banks and Lists invalidate its snapshot when
+	// they change, and its snapshot loop keeps it current until Close.
+	Scanner *scan.Scanner
+	Banks   *bank.Service
+	Lists   *rulelist.Service
+
+	// Jobs is the durable job queue. Webhooks, Enforce and Escalate
+	// register their jobs on it; the queue and Escalate's timers run only
+	// where a caller runs them (server.Serve), see startLoops.
+	Jobs     *jobs.Queue
+	Webhooks *webhook.Service
+	Enforce  *enforce.Service
+	Escalate *escalate.Service
+	Contacts *contact.Registry
+
+	// TransLog is the transparency log; its tree is hashed and its
+	// checkpoint signed every second until Close.
+	TransLog *translog.Log
+
+	// DataDir (absolute where it can be) and DBURL are where this process
+	// keeps its data, so a page can print a command that works on it.
+	DataDir, DBURL string
+	// AdminKey is set on the first start only: the key written to admin.key.
+	AdminKey string
+
+	stops []func()
+}
+
+// New opens the data dir and database, migrates, bootstraps a fresh install
+// and builds every service; a nil clk is the system clock. The caller closes
+// the App.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock) (*App, error) {
+	if log == nil {
+		return nil, errors.New("app: no logger")
+	}
+	if clk == nil {
+		clk = clock.System{}
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("app: create data dir %s: %w", cfg.DataDir, err)
+	}
+	pol := policy.Default()
+	if cfg.PolicyFile != "" {
+		var err error
+		if pol, err = policy.LoadFile(cfg.PolicyFile); err != nil {
+			return nil, err
+		}
+		log.Info("policy loaded", "file", cfg.PolicyFile, "regimes", pol.RegimeNames())
+	}
+	signer, created, err := receipt.LoadOrCreate(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Info("generated the receipt-signing key", "key_id", signer.KeyID(), "file", filepath.Join(cfg.DataDir, "receipt-signing.key"))
+	}
+	sorKey, created, err := dsasor.LoadOrCreateKey(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Info("generated the key of the DSA statement puids", "file", filepath.Join(cfg.DataDir, dsasor.KeyFile))
+	}
+	db, err := store.Open(ctx, store.Options{URL: cfg.DB, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: db, Log: log, Clock: clk, Policy: pol, Signer: signer, Metrics: metrics.New(),
+		DataDir: absPath(cfg.DataDir), DBURL: cfg.DB}
+	if err := a.build(ctx, sorKey); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// build makes the services on a.DB and brings their stored state up to date.
+func (a *App) build(ctx context.Context, sorKey []byte) error {
+	db, clk, log, pol := a.DB, a.Clock, a.Log, a.Policy
+	a.Admin = &admin.Service{DB: db, Clock: clk, KnownRegime: func(n string) bool { _, err := pol.Regime(n); return err == nil }}
+	a.Accounts = &account.Service{DB: db, Clock: clk}
+	a.Flaggers = &flagger.Service{DB: db, Clock: clk}
+	a.Intake = &intake.Service{DB: db, Policy: pol, Signer: a.Signer, Clock: clk, Gate: a.Flaggers.Gate,
+		OnReceived: func(n *notice.Notice) { a.Metrics.NoticeReceived(n.Kind, n.Category, len(n.Subjects)) }}
+	a.Scanner = scan.New(db, a.Intake, clk, log, scan.Config{})
+	a.Review = &review.Service{DB: db, Policy: pol, Clock: clk, OnRemove: removed.OnRemove, OnReverse: removed.OnReverse,
+		SoR: dsasor.NewBuilder(sorKey, "")}
+	a.Reports = &report.Service{DB: db, Clock: clk}
+	a.Banks = &bank.Service{DB: db, Clock: clk, DailyCap: a.Scanner.Config().DailyCap, OnChange: a.Scanner.Invalidate}
+	a.Lists = &rulelist.Service{DB: db, Clock: clk, DailyCap: a.Scanner.Config().DailyCap, OnChange: a.Scanner.Invalidate}
+	a.Jobs = jobs.New(db, clk, log, jobs.Config{Lease: a.Config.JobLease})
+	a.Webhooks = webhook.New(db, clk, a.Jobs, log, webhook.Config{AllowPrivate: a.Config.AllowPrivateWebhooks})
+	a.Escalate = escalate.New(db, clk, a.Jobs, log, &contact.Mailer{Addr: a.Config.SMTPAddr, From: a.Config.SMTPFrom},
+		escalate.Config{Fractions: pol.EscalateAt, Unopened: a.Config.UnopenedAfter})
+	a.Enforce = enforce.New(db, clk, a.Jobs, a.Webhooks, log, a.Escalate.AlertTx)
+	a.Contacts = &contact.Registry{DB: db, Clock: clk}
+
+	// Once, after an upgrade: rules stored before duplicate detection get their match keys.
+	if n, err := a.Lists.BackfillMatchKeys(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("rule lists: rules stored before duplicate detection now have match keys", "rules", n)
+	}
+	if err := a.Escalate.Init(ctx); err != nil {
+		return err
+	}
+	if err := a.Scanner.Reload(ctx, true); err != nil {
+		return err
+	}
+	if err := a.bootstrap(ctx); err != nil {
+		return err
+	}
+	if err := a.openLog(ctx); err != nil {
+		return err
+	}
+	a.startLoops()
+	return nil
+}
+
+// bootstrap makes the platform org and an admin API key on a fresh database
+// and writes the key to admin.key.
+func (a *App) bootstrap(ctx context.Context) error {
+	key, fresh, err := a.Admin.Bootstrap(ctx, "Platform")
+	if err != nil {
+		return fmt.Errorf("app: set up a fresh database: %w", err)
+	}
+	if !fresh {
+		return nil
+	}
+	path := filepath.Join(a.Config.DataDir, "admin.key")
+	if err := os.WriteFile(path, []byte(key.Secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("app: write %s: %w", path, err)
+	}
+	a.AdminKey = key.Secret
+	a.Log.Info("fresh database: created the platform org and an admin API key; the key is in the file (shown once, keep it safe)",
+		"file", path, "org_id", key.OrgID, "key_id", key.ID)
+	return nil
+}
+
+// openLog loads (on first start, creates) the transparency log's key and opens the log.
+func (a *App) openLog(ctx context.Context) error {
+	key, created, err := translog.LoadOrCreateKey(a.Config.DataDir)
+	if err != nil {
+		return err
+	}
+	if created {
+		a.Log.Info("generated the transparency log key", "origin", key.Verifier.Name(), "file", filepath.Join(a.Config.DataDir, translog.KeyFile))
+	}
+	if a.TransLog, err = translog.Open(ctx, a.DB, key, a.Clock, a.Log); err != nil {
+		return err
+	}
+	return nil
+}
+
+// startLoops starts the loops that keep in-memory state true to the
+// database: the scanner's matcher snapshot and the transparency log's tree.
+// They start here, not in server.Serve, because every user of an App (the
+// API and portal, the scan worker, a CLI command, a test) reads that state
+// and would see a stale snapshot or an unsigned log without them; they touch
+// nothing outside the process. The job queue and the escalation timers do
+// reach outside (webhooks, mail, alerts), so they run only where a process
+// serves (server.Serve): building an App to read, export or test sends
+// nothing. Close stops these loops.
+func (a *App) startLoops() {
+	a.goUntilClose(a.Scanner.Run)
+	a.goUntilClose(func(ctx context.Context) { a.TransLog.Run(ctx, time.Second) })
+}
+
+// goUntilClose runs loop in a goroutine until Close.
+func (a *App) goUntilClose(loop func(context.Context)) {
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); loop(ctx) }()
+	a.stops = append(a.stops, func() { stop(); <-done })
+}
+
+// Close stops the loops New started and releases the database, committing
+// the writes still queued.
+func (a *App) Close() error {
+	for _, stop := range a.stops {
+		stop()
+	}
+	a.stops = nil
+	return a.DB.Close()
+}
+
+// absPath is p made absolute where it can be, so a command printed with it
+// works from any directory.
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
