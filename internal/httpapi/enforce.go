@@ -1,22 +1,16 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/sigap/sigap/internal/enforce"
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
 
 var actionStates = []string{store.ActionPending, store.ActionSent, store.ActionExecuted, store.ActionFailed}
 
 func (a *API) listActions(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
 	limit, cursor, err := page(r)
 	if err != nil {
 		a.errorResponse(w, r, err)
@@ -43,10 +37,6 @@ func (a *API) listActions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) getAction(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
 	act, err := a.DB.Action(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.errorResponse(w, r, err)
@@ -63,10 +53,6 @@ type confirmBody struct {
 
 func (a *API) confirmAction(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	if !c.Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
 	var in confirmBody
 	if err := decodeStrict(r, &in); err != nil {
 		a.errorResponse(w, r, err)
@@ -95,10 +81,6 @@ func (a *API) confirmAction(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) listAlerts(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
 	limit, cursor, err := page(r)
 	if err != nil {
 		a.errorResponse(w, r, err)
@@ -132,10 +114,6 @@ type evidenceSummary struct {
 }
 
 func (a *API) listEvidence(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
 	limit, cursor, err := page(r)
 	if err != nil {
 		a.errorResponse(w, r, err)
@@ -158,25 +136,10 @@ func (a *API) listEvidence(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
 }
 
-func (a *API) evidenceError(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, enforce.ErrEvidenceNotYours):
-		problem(w, http.StatusNotFound, "not_found", "Not found", "no such object, or it is not yours to see")
-	case errors.Is(err, enforce.ErrHoldRole):
-		problem(w, http.StatusForbidden, "hold_not_allowed", "You may not hold this evidence", err.Error())
-	case errors.Is(err, enforce.ErrHoldPast):
-		a.errorResponse(w, r, invalid("until", "in_past", "until must be in the future"))
-	case errors.Is(err, enforce.ErrPurged):
-		problem(w, http.StatusConflict, "purged", "The evidence was already purged", "its retention ended before the hold was asked for")
-	default:
-		a.errorResponse(w, r, err)
-	}
-}
-
 func (a *API) getEvidence(w http.ResponseWriter, r *http.Request) {
 	e, err := a.Enforce.Evidence(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
 	if err != nil {
-		a.evidenceError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, e)
@@ -189,10 +152,6 @@ type holdBody struct {
 
 func (a *API) holdEvidence(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	if c.Role == org.RoleAdmin && !c.Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
 	var in holdBody
 	if err := decodeStrict(r, &in); err != nil {
 		a.errorResponse(w, r, err)
@@ -209,7 +168,7 @@ func (a *API) holdEvidence(w http.ResponseWriter, r *http.Request) {
 	}
 	e, err := a.Enforce.Hold(r.Context(), c, r.PathValue("id"), until, in.Reason)
 	if err != nil {
-		a.evidenceError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, e)

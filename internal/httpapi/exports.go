@@ -86,7 +86,7 @@ func (a *API) exportDSA(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	ans := dsaExportAnswer{From: p.From, To: p.To, DSAExport: out}

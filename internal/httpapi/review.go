@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -11,54 +10,6 @@ import (
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
 )
-
-// reviewError answers review's refusals with problems that say what to do,
-// and hands everything else to errorResponse.
-func (a *API) reviewError(w http.ResponseWriter, r *http.Request, err error) {
-	var held *review.HeldError
-	switch {
-	case errors.As(err, &held):
-		problem(w, http.StatusConflict, "statement_held", "The statement is held back",
-			"the authority asked not to inform the uploader before "+held.Until.Format(time.RFC3339)+"; deliver it after that")
-	case errors.Is(err, review.ErrNotHolder):
-		problem(w, http.StatusConflict, "not_holder", "You do not hold this case",
-			"claim the case with POST /v1/queue/claim first; a lease lasts a limited time and then returns the case to the queue")
-	case errors.Is(err, review.ErrAlreadyDecided):
-		problem(w, http.StatusConflict, "already_decided", "The case is already decided",
-			"a case takes one decision; a decision waiting for approval is settled with approve or reject; challenge a final one by appeal")
-	case errors.Is(err, review.ErrSelfApproval):
-		problem(w, http.StatusForbidden, "self_approval", "You cannot approve your own decision", "another reviewer must approve or reject it")
-	case errors.Is(err, review.ErrNotPending):
-		problem(w, http.StatusConflict, "not_pending", "The decision is not waiting for approval", "it was already approved or rejected")
-	case errors.Is(err, review.ErrNoDecision):
-		problem(w, http.StatusConflict, "no_decision", "The case has no final decision", "an appeal is against a final decision")
-	case errors.Is(err, review.ErrAppealExists):
-		problem(w, http.StatusConflict, "already_appealed", "The decision was already appealed", "a decision can be appealed once")
-	case errors.Is(err, review.ErrAppealTooLate):
-		problem(w, http.StatusConflict, "appeal_window_closed", "The appeal window has closed",
-			"an appeal must be filed within six months of the decision")
-	case errors.Is(err, review.ErrSameReviewer):
-		problem(w, http.StatusForbidden, "same_reviewer", "A different reviewer must decide the appeal",
-			"the reviewer who decided (or approved) the case cannot decide its appeal")
-	case errors.Is(err, review.ErrAppealDecided):
-		problem(w, http.StatusConflict, "appeal_decided", "The appeal is already decided", "an appeal takes one outcome")
-	case errors.Is(err, review.ErrNoStatement):
-		problem(w, http.StatusNotFound, "no_statement", "No statement of reasons",
-			"only a final decision that restricts content (remove, geo_restrict, suspend, restrict) owes one")
-	case errors.Is(err, review.ErrNotOrder):
-		problem(w, http.StatusConflict, "not_an_order", "Only an order can be objected to", "this notice is not a binding order; answer it with a decision or a message")
-	case errors.Is(err, review.ErrObjectionOpen):
-		problem(w, http.StatusConflict, "objection_open", "An objection is already open", "wait for the authority's answer to the open objection")
-	case errors.Is(err, review.ErrObjectionClosed):
-		problem(w, http.StatusConflict, "objection_answered", "The objection is already answered", "an objection takes one answer")
-	case errors.Is(err, review.ErrPlatformOnly):
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-	case errors.Is(err, review.ErrNotifierOnly):
-		problem(w, http.StatusForbidden, "notifier_only", "Only the notifier can do this", "use a key of the org that sent the notice")
-	default:
-		a.errorResponse(w, r, err)
-	}
-}
 
 type claimRequest struct {
 	Languages []string `json:"languages"`
@@ -88,7 +39,7 @@ func (a *API) claimCase(w http.ResponseWriter, r *http.Request) {
 	c, err := a.Review.Claim(r.Context(), callerFrom(r.Context()), store.ClaimFilter{Languages: in.Languages,
 		Category: in.Category, Regime: in.Regime, Language: in.Language, Lane: in.Lane})
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	if c == nil {
@@ -139,7 +90,7 @@ func claimView(c *review.Claimed) map[string]any {
 
 func (a *API) releaseCase(w http.ResponseWriter, r *http.Request) {
 	if err := a.Review.Release(r.Context(), callerFrom(r.Context()), r.PathValue("id")); err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -148,7 +99,7 @@ func (a *API) releaseCase(w http.ResponseWriter, r *http.Request) {
 func (a *API) getCase(w http.ResponseWriter, r *http.Request) {
 	v, err := a.Review.Case(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	out := map[string]any{"id": v.ID, "subject": v.Subject, "subject_kind": v.Kind, "channel": v.Channel, "state": v.State,
@@ -178,7 +129,7 @@ func (a *API) decideCase(w http.ResponseWriter, r *http.Request) {
 	}
 	d, pending, err := a.Review.Decide(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/v1/decisions/"+d.ID)
@@ -190,10 +141,6 @@ func (a *API) decideCase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) getDecision(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		a.errorResponse(w, r, store.ErrNotFound)
-		return
-	}
 	d, err := a.DB.Decision(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.errorResponse(w, r, err)
@@ -203,10 +150,6 @@ func (a *API) getDecision(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) listDecisions(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
 	limit, _, err := page(r)
 	if err != nil {
 		a.errorResponse(w, r, err)
@@ -235,7 +178,7 @@ func (a *API) listDecisions(w http.ResponseWriter, r *http.Request) {
 func (a *API) approveDecision(w http.ResponseWriter, r *http.Request) {
 	d, err := a.Review.Approve(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
@@ -255,17 +198,13 @@ func (a *API) rejectDecision(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := a.Review.Reject(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
 }
 
 func (a *API) decisionStatement(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		a.errorResponse(w, r, store.ErrNotFound)
-		return
-	}
 	lang := r.URL.Query().Get("lang")
 	if lang == "" {
 		lang = i18n.ID
@@ -276,7 +215,7 @@ func (a *API) decisionStatement(w http.ResponseWriter, r *http.Request) {
 	}
 	st, err := a.Review.Statement(r.Context(), r.PathValue("id"), lang)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Language", lang)
@@ -296,7 +235,7 @@ func (a *API) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := a.Review.PostMessage(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Body, in.Clarification)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, m)
@@ -310,7 +249,7 @@ func (a *API) listMessages(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := a.Review.Messages(r.Context(), callerFrom(r.Context()), r.PathValue("id"), cursor, limit)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	pauses := t.Pauses
@@ -328,7 +267,7 @@ func (a *API) postObjection(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := a.Review.Object(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, o)
@@ -337,7 +276,7 @@ func (a *API) postObjection(w http.ResponseWriter, r *http.Request) {
 func (a *API) listObjections(w http.ResponseWriter, r *http.Request) {
 	os, err := a.Review.Objections(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	if os == nil {
@@ -359,7 +298,7 @@ func (a *API) answerObjection(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := a.Review.AnswerObjection(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Outcome, in.Reasons)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, o)
@@ -373,7 +312,7 @@ func (a *API) fileAppeal(w http.ResponseWriter, r *http.Request) {
 	}
 	ap, err := a.Review.Appeal(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/v1/appeals/"+ap.ID)
@@ -381,10 +320,6 @@ func (a *API) fileAppeal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) listAppeals(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
 	limit, _, err := page(r)
 	if err != nil {
 		a.errorResponse(w, r, err)
@@ -411,10 +346,6 @@ func (a *API) listAppeals(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) getAppeal(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		a.errorResponse(w, r, store.ErrNotFound)
-		return
-	}
 	ap, err := a.DB.Appeal(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.errorResponse(w, r, err)
@@ -431,7 +362,7 @@ func (a *API) decideAppeal(w http.ResponseWriter, r *http.Request) {
 	}
 	ap, err := a.Review.DecideAppeal(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Outcome, in.Reasons)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, ap)

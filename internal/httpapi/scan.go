@@ -18,9 +18,6 @@ import (
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 func (a *API) scanPost(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
 	var p scan.Post
 	if err := decodeStrict(r, &p); err != nil {
 		a.errorResponse(w, r, err)
@@ -28,7 +25,7 @@ func (a *API) scanPost(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := a.Scanner.Scan(r.Context(), p)
 	if err != nil {
-		a.filterError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
@@ -52,9 +49,6 @@ type batchLine struct {
 // while the client is still sending can deadlock a client that reads only
 // after sending. The body is at most MaxBody bytes.
 func (a *API) scanBatch(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-ndjson" && mt != "application/jsonl" {
 		problem(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "Send NDJSON",
 			"the batch form takes Content-Type: application/x-ndjson, one JSON post per line")
@@ -115,7 +109,7 @@ func (a *API) scanLine(r *http.Request, line []byte) (scan.Result, *Problem) {
 		return res, nil
 	}
 	rec := &problemRecorder{header: http.Header{}}
-	a.filterError(rec, r, err)
+	a.errorResponse(rec, r, err)
 	var pr Problem
 	if json.Unmarshal(rec.body.Bytes(), &pr) != nil || pr.Status == 0 {
 		pr = Problem{Type: "https://sigap.dev/problems/internal", Title: "Internal error", Status: 500, Detail: fmt.Sprint("scan failed"), Code: "internal"}
@@ -138,17 +132,11 @@ func (p *problemRecorder) Write(b []byte) (int, error) { return p.body.Write(b) 
 func (p *problemRecorder) WriteHeader(s int)           { p.status = s }
 
 func (a *API) scanStats(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
 	writeJSON(w, http.StatusOK, a.Scanner.Stats())
 }
 
 // recentHits lists recorded hits, newest first (?list= a bank or list ID).
 func (a *API) recentHits(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
 	limit, cursor, err := page(r)
 	if err != nil {
 		a.errorResponse(w, r, err)

@@ -11,10 +11,6 @@ import (
 
 func (a *API) putTrust(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	if !c.Platform() {
-		problem(w, http.StatusForbidden, "forbidden_role", "Not allowed", "only the platform's admins accredit, suspend or revoke flaggers")
-		return
-	}
 	var in flagger.Change
 	if err := decodeStrict(r, &in); err != nil {
 		a.errorResponse(w, r, err)
