@@ -7,6 +7,7 @@ import (
 
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
 )
@@ -96,11 +97,10 @@ func (a *API) releaseCase(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (a *API) getCase(w http.ResponseWriter, r *http.Request) {
-	v, err := a.Review.Case(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
+func (a *API) getCase(r *http.Request, c org.Caller, _ noBody) (map[string]any, error) {
+	v, err := a.Review.Case(r.Context(), c, r.PathValue("id"))
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return nil, err
 	}
 	out := map[string]any{"id": v.ID, "subject": v.Subject, "subject_kind": v.Kind, "channel": v.Channel, "state": v.State,
 		"lane": v.Lane, "category": v.Category, "language": v.Language, "due_at": v.DueAt, "opened_at": v.OpenedAt,
@@ -118,7 +118,7 @@ func (a *API) getCase(w http.ResponseWriter, r *http.Request) {
 	if out["timeline"] == nil {
 		out["timeline"] = []notice.Event{}
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
 func (a *API) decideCase(w http.ResponseWriter, r *http.Request) {
@@ -140,48 +140,28 @@ func (a *API) decideCase(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, d)
 }
 
-func (a *API) getDecision(w http.ResponseWriter, r *http.Request) {
-	d, err := a.DB.Decision(r.Context(), r.PathValue("id"))
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+func (a *API) getDecision(r *http.Request, _ org.Caller, _ noBody) (*store.Decision, error) {
+	return a.DB.Decision(r.Context(), r.PathValue("id"))
 }
 
-func (a *API) listDecisions(w http.ResponseWriter, r *http.Request) {
+func (a *API) listDecisions(r *http.Request, _ org.Caller, _ noBody) (list[*store.Decision], error) {
 	limit, _, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[*store.Decision]{}, err
 	}
 	status := r.URL.Query().Get("status")
 	if status == "" {
 		status = store.DecisionPending
 	}
 	if status != store.DecisionPending && status != store.DecisionFinal && status != store.DecisionRejected && status != store.DecisionReversed {
-		a.errorResponse(w, r, &notice.ValidationError{Fields: []notice.FieldError{{Field: "status", Code: "unknown_value",
-			Message: "status must be pending_approval, final, rejected or reversed"}}})
-		return
+		return list[*store.Decision]{}, invalid("status", "unknown_value", "status must be pending_approval, final, rejected or reversed")
 	}
 	ds, err := a.DB.DecisionsByStatus(r.Context(), status, limit)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	if ds == nil {
-		ds = []*store.Decision{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": ds, "next_cursor": ""})
+	return listOf(ds, ""), err
 }
 
-func (a *API) approveDecision(w http.ResponseWriter, r *http.Request) {
-	d, err := a.Review.Approve(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+func (a *API) approveDecision(r *http.Request, c org.Caller, _ noBody) (*store.Decision, error) {
+	return a.Review.Approve(r.Context(), c, r.PathValue("id"))
 }
 
 type reasonsRequest struct {
@@ -227,62 +207,33 @@ type messageRequest struct {
 	Clarification bool   `json:"clarification"`
 }
 
-func (a *API) postMessage(w http.ResponseWriter, r *http.Request) {
-	var in messageRequest
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	m, err := a.Review.PostMessage(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Body, in.Clarification)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, m)
+func (a *API) postMessage(r *http.Request, c org.Caller, in messageRequest) (*store.Message, error) {
+	return a.Review.PostMessage(r.Context(), c, r.PathValue("id"), in.Body, in.Clarification)
 }
 
-func (a *API) listMessages(w http.ResponseWriter, r *http.Request) {
+func (a *API) listMessages(r *http.Request, c org.Caller, _ noBody) (map[string]any, error) {
 	limit, cursor, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return nil, err
 	}
-	t, err := a.Review.Messages(r.Context(), callerFrom(r.Context()), r.PathValue("id"), cursor, limit)
+	t, err := a.Review.Messages(r.Context(), c, r.PathValue("id"), cursor, limit)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return nil, err
 	}
 	pauses := t.Pauses
 	if pauses == nil {
 		pauses = []store.Pause{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": t.Messages, "next_cursor": t.Next, "pauses": pauses})
+	return map[string]any{"items": t.Messages, "next_cursor": t.Next, "pauses": pauses}, nil
 }
 
-func (a *API) postObjection(w http.ResponseWriter, r *http.Request) {
-	var in reasonsRequest
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	o, err := a.Review.Object(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, o)
+func (a *API) postObjection(r *http.Request, c org.Caller, in reasonsRequest) (*store.Objection, error) {
+	return a.Review.Object(r.Context(), c, r.PathValue("id"), in.Reasons)
 }
 
-func (a *API) listObjections(w http.ResponseWriter, r *http.Request) {
-	os, err := a.Review.Objections(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	if os == nil {
-		os = []*store.Objection{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": os, "next_cursor": ""})
+func (a *API) listObjections(r *http.Request, c org.Caller, _ noBody) (list[*store.Objection], error) {
+	os, err := a.Review.Objections(r.Context(), c, r.PathValue("id"))
+	return listOf(os, ""), err
 }
 
 type outcomeRequest struct {
@@ -290,18 +241,8 @@ type outcomeRequest struct {
 	Reasons string `json:"reasons"`
 }
 
-func (a *API) answerObjection(w http.ResponseWriter, r *http.Request) {
-	var in outcomeRequest
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	o, err := a.Review.AnswerObjection(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Outcome, in.Reasons)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, o)
+func (a *API) answerObjection(r *http.Request, c org.Caller, in outcomeRequest) (*store.Objection, error) {
+	return a.Review.AnswerObjection(r.Context(), c, r.PathValue("id"), in.Outcome, in.Reasons)
 }
 
 func (a *API) fileAppeal(w http.ResponseWriter, r *http.Request) {
@@ -319,53 +260,28 @@ func (a *API) fileAppeal(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, ap)
 }
 
-func (a *API) listAppeals(w http.ResponseWriter, r *http.Request) {
+func (a *API) listAppeals(r *http.Request, _ org.Caller, _ noBody) (list[*store.Appeal], error) {
 	limit, _, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[*store.Appeal]{}, err
 	}
 	status := r.URL.Query().Get("status")
 	if status == "" {
 		status = store.AppealOpen
 	}
 	if status != store.AppealOpen && status != store.AppealUpheld && status != store.AppealReversed {
-		a.errorResponse(w, r, &notice.ValidationError{Fields: []notice.FieldError{{Field: "status", Code: "unknown_value",
-			Message: "status must be open, upheld or reversed"}}})
-		return
+		return list[*store.Appeal]{}, invalid("status", "unknown_value", "status must be open, upheld or reversed")
 	}
 	as, err := a.DB.AppealsByStatus(r.Context(), status, limit)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	if as == nil {
-		as = []*store.Appeal{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": as, "next_cursor": ""})
+	return listOf(as, ""), err
 }
 
-func (a *API) getAppeal(w http.ResponseWriter, r *http.Request) {
-	ap, err := a.DB.Appeal(r.Context(), r.PathValue("id"))
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ap)
+func (a *API) getAppeal(r *http.Request, _ org.Caller, _ noBody) (*store.Appeal, error) {
+	return a.DB.Appeal(r.Context(), r.PathValue("id"))
 }
 
-func (a *API) decideAppeal(w http.ResponseWriter, r *http.Request) {
-	var in outcomeRequest
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	ap, err := a.Review.DecideAppeal(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Outcome, in.Reasons)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ap)
+func (a *API) decideAppeal(r *http.Request, c org.Caller, in outcomeRequest) (*store.Appeal, error) {
+	return a.Review.DecideAppeal(r.Context(), c, r.PathValue("id"), in.Outcome, in.Reasons)
 }
 
 // attachDecisions fills in each case's live decision, so a notice shows what was decided on each of its subjects.
