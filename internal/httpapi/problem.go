@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/bank"
+	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/notice"
@@ -108,6 +109,13 @@ func errorTable() []errorRule {
 				detail = "the body is larger than 8 MiB and nothing was scanned; a post's text is at most 1 MiB by default, and a batch of many posts can be split over several requests (sigap scan sends 500 posts a request)"
 			}
 			return newProblem(http.StatusRequestEntityTooLarge, "body_too_large", "The request body is too large", detail)
+		})},
+		{as: typed(func(_ *http.Request, ie *contact.ErrInvalid) Problem {
+			fields := make([]notice.FieldError, 0, len(ie.Fields))
+			for _, f := range ie.Fields {
+				fields = append(fields, notice.FieldError{Field: f.Field, Code: f.Code, Message: f.Message})
+			}
+			return validationProblem(&notice.ValidationError{Fields: fields})
 		})},
 		{as: typed(func(_ *http.Request, held *review.HeldError) Problem {
 			return newProblem(http.StatusConflict, "statement_held", "The statement is held back",
