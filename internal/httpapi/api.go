@@ -144,8 +144,8 @@ func (a *API) routes() *routeTable {
 	mux.Handle("GET /v1/me", jsonHandler(a, http.StatusOK, a.me), readers)
 
 	mux.Handle("POST /v1/notices", a.createNotice, notifiers)
-	mux.Handle("GET /v1/notices", a.listNotices, readers)
-	mux.Handle("GET /v1/notices/{id}", a.getNotice, readers)
+	mux.Handle("GET /v1/notices", jsonHandler(a, http.StatusOK, a.listNotices), readers)
+	mux.Handle("GET /v1/notices/{id}", jsonHandler(a, http.StatusOK, a.getNotice), readers)
 
 	mux.Handle("POST /v1/banks", a.createBank, filterAdmins)
 	mux.Handle("GET /v1/banks", a.listBanks, filterReaders)
@@ -169,10 +169,10 @@ func (a *API) routes() *routeTable {
 	mux.Handle("DELETE /v1/lists/{id}/entries/{entry_id}/quarantine", a.releaseEntry(a.Lists), filterAdmins)
 	mux.Handle("POST /v1/lists/{id}/import", a.importList, filterAdmins)
 	mux.Handle("GET /v1/lists/{id}/export", a.exportList, filterReaders)
-	mux.Handle("POST /v1/scan", a.scanPost, filterAdmins)
+	mux.Handle("POST /v1/scan", jsonHandler(a, http.StatusOK, a.scanPost), filterAdmins)
 	mux.Handle("POST /v1/scan/batch", a.scanBatch, filterAdmins)
-	mux.Handle("GET /v1/scan/stats", a.scanStats, filterReaders)
-	mux.Handle("GET /v1/scan/hits", a.recentHits, filterReaders)
+	mux.Handle("GET /v1/scan/stats", jsonHandler(a, http.StatusOK, a.scanStats), filterReaders)
+	mux.Handle("GET /v1/scan/hits", jsonHandler(a, http.StatusOK, a.recentHits), filterReaders)
 
 	mux.Handle("POST /v1/queue/claim", a.claimCase, reviewers)
 	mux.Handle("GET /v1/cases/{id}", jsonHandler(a, http.StatusOK, a.getCase), hiddenReaders)

@@ -14,6 +14,7 @@ import (
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/pdq"
+	"github.com/sigap/sigap/internal/report"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
@@ -116,6 +117,13 @@ func errorTable() []errorRule {
 				fields = append(fields, notice.FieldError{Field: f.Field, Code: f.Code, Message: f.Message})
 			}
 			return validationProblem(&notice.ValidationError{Fields: fields})
+		})},
+		{as: typed(func(_ *http.Request, pe *report.PeriodError) Problem {
+			return Problem{Type: "https://sigap.dev/problems/" + pe.Code, Title: "Invalid period or report parameters", Status: http.StatusBadRequest,
+				Detail: pe.Message, Code: pe.Code, Errors: []notice.FieldError{{Field: pe.Field, Code: pe.Code, Message: pe.Message}}}
+		})},
+		{as: typed(func(_ *http.Request, inv *review.InvalidStatementsError) Problem {
+			return invalidStatementsProblem(inv)
 		})},
 		{as: typed(func(_ *http.Request, held *review.HeldError) Problem {
 			return newProblem(http.StatusConflict, "statement_held", "The statement is held back",
