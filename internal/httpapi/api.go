@@ -129,8 +129,8 @@ func (a *API) routes() *routeTable {
 	mux.Handle("GET /v1/log/key", a.logKey, public)
 	mux.Handle("GET /v1/log/tile/{L}/{N...}", a.logTile, public)
 	mux.Handle("GET /v1/log/tile/entries/{N...}", a.logTile, public)
-	mux.Handle("GET /v1/log/proof/inclusion", a.logInclusion, public)
-	mux.Handle("GET /v1/log/proof/consistency", a.logConsistency, public)
+	mux.Handle("GET /v1/log/proof/inclusion", jsonHandler(a, http.StatusOK, a.logInclusion), public)
+	mux.Handle("GET /v1/log/proof/consistency", jsonHandler(a, http.StatusOK, a.logConsistency), public)
 
 	mux.Handle("POST /v1/orgs", jsonHandler(a, http.StatusCreated, a.createOrg), platformAdmins.refusing(notAllowed("only the platform's admins create organisations")))
 	mux.Handle("GET /v1/orgs", jsonHandler(a, http.StatusOK, a.listOrgs), admins)
