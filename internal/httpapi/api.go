@@ -117,6 +117,10 @@ func (a *API) routes() *routeTable {
 	filterReaders := platformReaders.refusing(filterTenant())
 	// Decisions, appeals and cases are not admitted to exist outside the platform.
 	hiddenReaders := platformReaders.refusing(notFound())
+	// Only the platform's admins make orgs and accredit flaggers; an org's own
+	// admin is told so in those words.
+	orgMakers := platformAdmins.refusing(notAllowed("only the platform's admins create organisations"))
+	accreditors := platformAdmins.refusing(notAllowed("only the platform's admins accredit, suspend or revoke flaggers"))
 	// An authority holds evidence on its own cases; of the admins only the platform's.
 	holders := anyOrg(authority).and(platformAdmins)
 
@@ -132,11 +136,11 @@ func (a *API) routes() *routeTable {
 	mux.Handle("GET /v1/log/proof/inclusion", jsonHandler(a, http.StatusOK, a.logInclusion), public)
 	mux.Handle("GET /v1/log/proof/consistency", jsonHandler(a, http.StatusOK, a.logConsistency), public)
 
-	mux.Handle("POST /v1/orgs", jsonHandler(a, http.StatusCreated, a.createOrg), platformAdmins.refusing(notAllowed("only the platform's admins create organisations")))
+	mux.Handle("POST /v1/orgs", jsonHandler(a, http.StatusCreated, a.createOrg), orgMakers)
 	mux.Handle("GET /v1/orgs", jsonHandler(a, http.StatusOK, a.listOrgs), admins)
 	mux.Handle("GET /v1/orgs/{org_id}", jsonHandler(a, http.StatusOK, a.getOrg), readers)
 	mux.Handle("POST /v1/orgs/{org_id}/keys", a.createKey, admins)
-	mux.Handle("PUT /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.putTrust), platformAdmins.refusing(notAllowed("only the platform's admins accredit, suspend or revoke flaggers")))
+	mux.Handle("PUT /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.putTrust), accreditors)
 	mux.Handle("GET /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.getTrust), readers)
 	mux.Handle("GET /v1/orgs/{org_id}/trust/report", a.trustReport, readers)
 	mux.Handle("POST /v1/orgs/{org_id}/users", a.createUser, admins)

@@ -21,7 +21,7 @@ func (a *API) listActions(r *http.Request, _ org.Caller, _ noBody) (list[*store.
 		return list[*store.Action]{}, invalid("state", "unknown_value", "state must be pending, sent, executed or failed")
 	}
 	as, err := a.DB.Actions(r.Context(), store.ActionFilter{State: q.Get("state"), CaseID: q.Get("case_id"), Before: cursor, Limit: limit + 1})
-	return pageOf(as, limit, func(a *store.Action) string { return a.ID }), err
+	return pageOf(as, limit, func(x *store.Action) string { return x.ID }), err
 }
 
 func (a *API) getAction(r *http.Request, _ org.Caller, _ noBody) (*store.Action, error) {
@@ -56,7 +56,7 @@ func (a *API) listAlerts(r *http.Request, _ org.Caller, _ noBody) (list[*store.A
 		return list[*store.Alert]{}, err
 	}
 	as, err := a.DB.Alerts(r.Context(), r.URL.Query().Get("notice_id"), cursor, limit+1)
-	return pageOf(as, limit, func(a *store.Alert) string { return a.ID }), err
+	return pageOf(as, limit, func(x *store.Alert) string { return x.ID }), err
 }
 
 // evidenceSummary is a list entry: the hash and snapshot reference are only
