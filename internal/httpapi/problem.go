@@ -202,24 +202,32 @@ func errorTable() []errorRule {
 // errorResponse answers err with the problem errorTable gives it; unknown
 // errors become a 500 whose detail never leaks internals.
 func (a *API) errorResponse(w http.ResponseWriter, r *http.Request, err error) {
+	p, retryAfter, ok := problemFor(r, err)
+	if !ok {
+		a.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		p = newProblem(http.StatusInternalServerError, "internal", "Internal error", "the request failed inside sigap; it has been logged. Retry, and if it persists tell the operator")
+	}
+	if retryAfter != "" {
+		w.Header().Set("Retry-After", retryAfter)
+	}
+	writeProblem(w, p)
+}
+
+// problemFor is err's problem from errorTable and the Retry-After to send
+// with it; ok is false for an error the table does not know.
+func problemFor(r *http.Request, err error) (p Problem, retryAfter string, ok bool) {
 	for _, rule := range errorTable() {
 		if rule.as != nil {
 			if p, ok := rule.as(r, err); ok {
-				writeProblem(w, p)
-				return
+				return p, "", true
 			}
 			continue
 		}
 		if errors.Is(err, rule.is) {
-			if rule.retryAfter != "" {
-				w.Header().Set("Retry-After", rule.retryAfter)
-			}
-			problem(w, rule.status, rule.code, rule.title, rule.detail(err))
-			return
+			return newProblem(rule.status, rule.code, rule.title, rule.detail(err)), rule.retryAfter, true
 		}
 	}
-	a.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	problem(w, http.StatusInternalServerError, "internal", "Internal error", "the request failed inside sigap; it has been logged. Retry, and if it persists tell the operator")
+	return Problem{}, "", false
 }
 
 // validationProblem is a 422 listing each bad field, or a 400 when the body
