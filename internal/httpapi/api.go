@@ -31,112 +31,157 @@ func New(a *app.App) (*API, error) {
 
 // Handler returns the API's routes, wrapped in logging, metrics and recovery.
 func (a *API) Handler() http.Handler {
-	mux := http.NewServeMux()
-	admins := []org.Role{org.RoleAdmin}
-	notifiers := []org.Role{org.RoleAuthority, org.RoleFlagger, org.RoleAdmin, org.RoleReviewer}
-	readers := []org.Role{org.RoleAuthority, org.RoleFlagger, org.RoleAdmin, org.RoleReviewer, org.RoleAuditor}
-	filterAdmins := []org.Role{org.RoleAdmin, org.RoleReviewer}                   // platform keys only (checked again in handlers)
-	filterReaders := []org.Role{org.RoleAdmin, org.RoleReviewer, org.RoleAuditor} // platform keys only
+	return a.observe(unmatched(a.routes().mux))
+}
 
-	mux.HandleFunc("GET /healthz", a.healthz)
-	mux.Handle("GET /metrics", a.Metrics.Handler())
-	mux.HandleFunc("GET /openapi.json", a.openapi)
-	mux.HandleFunc("GET /v1/keys", a.publicKeys)
-	mux.HandleFunc("GET /v1/log/checkpoint", a.logCheckpoint)
-	mux.Handle("POST /v1/log/checkpoint", a.auth(a.logSign, readers...))
-	mux.HandleFunc("GET /v1/log/key", a.logKey)
-	mux.HandleFunc("GET /v1/log/tile/{L}/{N...}", a.logTile)
-	mux.HandleFunc("GET /v1/log/tile/entries/{N...}", a.logTile)
-	mux.HandleFunc("GET /v1/log/proof/inclusion", a.logInclusion)
-	mux.HandleFunc("GET /v1/log/proof/consistency", a.logConsistency)
+// routeTable is the API's routes and who may call each.
+type routeTable struct {
+	a      *API
+	mux    *http.ServeMux
+	access map[string]access
+}
 
-	mux.Handle("POST /v1/orgs", a.auth(a.createOrg, admins...))
-	mux.Handle("GET /v1/orgs", a.auth(a.listOrgs, admins...))
-	mux.Handle("GET /v1/orgs/{org_id}", a.auth(a.getOrg, readers...))
-	mux.Handle("POST /v1/orgs/{org_id}/keys", a.auth(a.createKey, admins...))
-	mux.Handle("PUT /v1/orgs/{org_id}/trust", a.auth(a.putTrust, admins...))
-	mux.Handle("GET /v1/orgs/{org_id}/trust", a.auth(a.getTrust, readers...))
-	mux.Handle("GET /v1/orgs/{org_id}/trust/report", a.auth(a.trustReport, readers...))
-	mux.Handle("POST /v1/orgs/{org_id}/users", a.auth(a.createUser, admins...))
-	mux.Handle("GET /v1/orgs/{org_id}/users", a.auth(a.listUsers, admins...))
-	mux.Handle("GET /v1/me", a.auth(a.me, readers...))
+// Handle routes pattern to h for the callers who admits; the auth middleware
+// enforces who, so h checks nothing about its caller's role or org.
+func (t *routeTable) Handle(pattern string, h http.HandlerFunc, who access) {
+	t.access[pattern] = who
+	if who.public {
+		t.mux.HandleFunc(pattern, h)
+		return
+	}
+	t.mux.Handle(pattern, t.a.auth(h, who))
+}
 
-	mux.Handle("POST /v1/notices", a.auth(a.createNotice, notifiers...))
-	mux.Handle("GET /v1/notices", a.auth(a.listNotices, readers...))
-	mux.Handle("GET /v1/notices/{id}", a.auth(a.getNotice, readers...))
+// routes is the whole statement of who may do what in the API: handlers check
+// only what depends on the object asked for (an org's own notices, users and
+// standing).
+func (a *API) routes() *routeTable {
+	mux := &routeTable{a: a, mux: http.NewServeMux(), access: map[string]access{}}
+	const (
+		admin     = org.RoleAdmin
+		reviewer  = org.RoleReviewer
+		authority = org.RoleAuthority
+		flagger   = org.RoleFlagger
+		auditor   = org.RoleAuditor
+	)
+	public := access{public: true}
+	admins := anyOrg(admin)
+	notifiers := anyOrg(authority, flagger, admin, reviewer)
+	readers := anyOrg(authority, flagger, admin, reviewer, auditor)
+	webhookOwners := anyOrg(admin, authority, flagger)
+	platformAdmins := platformKeys(admin)
+	reviewers := platformKeys(reviewer)
+	// The platform's own workers: deciding, objecting, appealing, confirming.
+	workers := platformKeys(admin, reviewer)
+	// The platform's readers: what the platform knows but no other org may see.
+	platformReaders := platformKeys(admin, reviewer, auditor)
+	// Banks, lists and scanning are the platform's own, so an authority's or
+	// flagger's key gets a 403 even with a role (admin, auditor) admitted here.
+	filterAdmins := workers.refusing(filterTenant())
+	filterReaders := platformReaders.refusing(filterTenant())
+	// Decisions, appeals and cases are not admitted to exist outside the platform.
+	hiddenReaders := platformReaders.refusing(notFound())
+	// Only the platform's admins make orgs and accredit flaggers; an org's own
+	// admin is told so in those words.
+	orgMakers := platformAdmins.refusing(notAllowed("only the platform's admins create organisations"))
+	accreditors := platformAdmins.refusing(notAllowed("only the platform's admins accredit, suspend or revoke flaggers"))
+	// An authority holds evidence on its own cases; of the admins only the platform's.
+	holders := anyOrg(authority).and(platformAdmins)
 
-	mux.Handle("POST /v1/banks", a.auth(a.createBank, filterAdmins...))
-	mux.Handle("GET /v1/banks", a.auth(a.listBanks, filterReaders...))
-	mux.Handle("GET /v1/banks/{id}", a.auth(a.getBank, filterReaders...))
-	mux.Handle("PATCH /v1/banks/{id}", a.auth(a.patchBank, filterAdmins...))
-	mux.Handle("POST /v1/banks/{id}/entries", a.auth(a.addBankEntry, filterAdmins...))
-	mux.Handle("GET /v1/banks/{id}/entries", a.auth(a.listEntries(a.Banks), filterReaders...))
-	mux.Handle("DELETE /v1/banks/{id}/entries/{entry_id}", a.auth(a.removeEntry(a.Banks), filterAdmins...))
-	mux.Handle("DELETE /v1/banks/{id}/entries/{entry_id}/quarantine", a.auth(a.releaseEntry(a.Banks), filterAdmins...))
-	mux.Handle("POST /v1/banks/{id}/import", a.auth(a.importBank, filterAdmins...))
-	mux.Handle("GET /v1/banks/{id}/export", a.auth(a.exportBank, filterReaders...))
-	mux.Handle("POST /v1/hash", a.auth(a.hashImage, filterAdmins...))
-	mux.Handle("POST /v1/match", a.auth(a.matchHashes, filterAdmins...))
-	mux.Handle("POST /v1/lists", a.auth(a.createList, filterAdmins...))
-	mux.Handle("GET /v1/lists", a.auth(a.listLists, filterReaders...))
-	mux.Handle("GET /v1/lists/{id}", a.auth(a.getList, filterReaders...))
-	mux.Handle("PATCH /v1/lists/{id}", a.auth(a.patchList, filterAdmins...))
-	mux.Handle("POST /v1/lists/{id}/entries", a.auth(a.addListEntry, filterAdmins...))
-	mux.Handle("GET /v1/lists/{id}/entries", a.auth(a.listEntries(a.Lists), filterReaders...))
-	mux.Handle("DELETE /v1/lists/{id}/entries/{entry_id}", a.auth(a.removeEntry(a.Lists), filterAdmins...))
-	mux.Handle("DELETE /v1/lists/{id}/entries/{entry_id}/quarantine", a.auth(a.releaseEntry(a.Lists), filterAdmins...))
-	mux.Handle("POST /v1/lists/{id}/import", a.auth(a.importList, filterAdmins...))
-	mux.Handle("GET /v1/lists/{id}/export", a.auth(a.exportList, filterReaders...))
-	mux.Handle("POST /v1/scan", a.auth(a.scanPost, filterAdmins...))
-	mux.Handle("POST /v1/scan/batch", a.auth(a.scanBatch, filterAdmins...))
-	mux.Handle("GET /v1/scan/stats", a.auth(a.scanStats, filterReaders...))
-	mux.Handle("GET /v1/scan/hits", a.auth(a.recentHits, filterReaders...))
+	mux.Handle("GET /healthz", a.healthz, public)
+	mux.Handle("GET /metrics", a.Metrics.Handler().ServeHTTP, public)
+	mux.Handle("GET /openapi.json", a.openapi, public)
+	mux.Handle("GET /v1/keys", a.publicKeys, public)
+	mux.Handle("GET /v1/log/checkpoint", a.logCheckpoint, public)
+	mux.Handle("POST /v1/log/checkpoint", a.logSign, readers)
+	mux.Handle("GET /v1/log/key", a.logKey, public)
+	mux.Handle("GET /v1/log/tile/{L}/{N...}", a.logTile, public)
+	mux.Handle("GET /v1/log/tile/entries/{N...}", a.logTile, public)
+	mux.Handle("GET /v1/log/proof/inclusion", jsonHandler(a, http.StatusOK, a.logInclusion), public)
+	mux.Handle("GET /v1/log/proof/consistency", jsonHandler(a, http.StatusOK, a.logConsistency), public)
 
-	mux.Handle("POST /v1/queue/claim", a.auth(a.claimCase, org.RoleReviewer))
-	mux.Handle("GET /v1/cases/{id}", a.auth(a.getCase, filterReaders...))
-	mux.Handle("POST /v1/cases/{id}/release", a.auth(a.releaseCase, org.RoleReviewer))
-	mux.Handle("POST /v1/cases/{id}/decision", a.auth(a.decideCase, org.RoleReviewer))
-	mux.Handle("GET /v1/decisions", a.auth(a.listDecisions, filterReaders...))
-	mux.Handle("GET /v1/decisions/{id}", a.auth(a.getDecision, filterReaders...))
-	mux.Handle("POST /v1/decisions/{id}/approve", a.auth(a.approveDecision, org.RoleReviewer))
-	mux.Handle("POST /v1/decisions/{id}/reject", a.auth(a.rejectDecision, org.RoleReviewer))
-	mux.Handle("GET /v1/decisions/{id}/statement", a.auth(a.decisionStatement, filterReaders...))
-	mux.Handle("POST /v1/notices/{id}/messages", a.auth(a.postMessage, notifiers...))
-	mux.Handle("GET /v1/notices/{id}/messages", a.auth(a.listMessages, readers...))
-	mux.Handle("POST /v1/notices/{id}/objections", a.auth(a.postObjection, filterAdmins...))
-	mux.Handle("GET /v1/notices/{id}/objections", a.auth(a.listObjections, readers...))
-	mux.Handle("POST /v1/objections/{id}/answer", a.auth(a.answerObjection, org.RoleAuthority))
-	mux.Handle("POST /v1/cases/{id}/appeals", a.auth(a.fileAppeal, filterAdmins...))
-	mux.Handle("GET /v1/appeals", a.auth(a.listAppeals, filterReaders...))
-	mux.Handle("GET /v1/appeals/{id}", a.auth(a.getAppeal, filterReaders...))
-	mux.Handle("POST /v1/appeals/{id}/decision", a.auth(a.decideAppeal, org.RoleReviewer))
+	mux.Handle("POST /v1/orgs", jsonHandler(a, http.StatusCreated, a.createOrg), orgMakers)
+	mux.Handle("GET /v1/orgs", jsonHandler(a, http.StatusOK, a.listOrgs), admins)
+	mux.Handle("GET /v1/orgs/{org_id}", jsonHandler(a, http.StatusOK, a.getOrg), readers)
+	mux.Handle("POST /v1/orgs/{org_id}/keys", a.createKey, admins)
+	mux.Handle("PUT /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.putTrust), accreditors)
+	mux.Handle("GET /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.getTrust), readers)
+	mux.Handle("GET /v1/orgs/{org_id}/trust/report", a.trustReport, readers)
+	mux.Handle("POST /v1/orgs/{org_id}/users", a.createUser, admins)
+	mux.Handle("GET /v1/orgs/{org_id}/users", jsonHandler(a, http.StatusOK, a.listUsers), admins)
+	mux.Handle("GET /v1/me", jsonHandler(a, http.StatusOK, a.me), readers)
 
-	webhookOwners := []org.Role{org.RoleAdmin, org.RoleAuthority, org.RoleFlagger}
-	confirmers := []org.Role{org.RoleAdmin, org.RoleReviewer} // platform keys only (checked again in handlers)
-	holders := []org.Role{org.RoleAdmin, org.RoleAuthority}
-	mux.Handle("PUT /v1/webhook", a.auth(a.putWebhook, webhookOwners...))
-	mux.Handle("GET /v1/webhook", a.auth(a.getWebhook, webhookOwners...))
-	mux.Handle("GET /v1/webhook/deliveries", a.auth(a.listDeliveries, readers...))
-	mux.Handle("POST /v1/webhook/deliveries/{id}/retry", a.auth(a.retryDelivery, admins...))
-	mux.Handle("GET /v1/actions", a.auth(a.listActions, filterReaders...))
-	mux.Handle("GET /v1/actions/{id}", a.auth(a.getAction, filterReaders...))
-	mux.Handle("POST /v1/actions/{id}/confirm", a.auth(a.confirmAction, confirmers...))
-	mux.Handle("GET /v1/alerts", a.auth(a.listAlerts, filterReaders...))
-	mux.Handle("GET /v1/contacts", a.auth(a.getContacts, readers...))
-	mux.Handle("POST /v1/contacts", a.auth(a.addContact, admins...))
-	mux.Handle("DELETE /v1/contacts/{id}", a.auth(a.removeContact, admins...))
-	mux.Handle("GET /v1/evidence", a.auth(a.listEvidence, filterReaders...))
-	mux.Handle("GET /v1/evidence/{id}", a.auth(a.getEvidence, readers...))
-	mux.Handle("POST /v1/evidence/{id}/hold", a.auth(a.holdEvidence, holders...))
+	mux.Handle("POST /v1/notices", a.createNotice, notifiers)
+	mux.Handle("GET /v1/notices", jsonHandler(a, http.StatusOK, a.listNotices), readers)
+	mux.Handle("GET /v1/notices/{id}", jsonHandler(a, http.StatusOK, a.getNotice), readers)
 
-	exporters := []org.Role{org.RoleAdmin, org.RoleAuditor} // platform keys only (checked again in review)
-	mux.Handle("GET /v1/exports/dsa-sor", a.auth(a.exportDSA, exporters...))
-	mux.Handle("GET /v1/exports/saman-ledger", a.auth(a.exportLedger, org.RoleAdmin, org.RoleAuditor, org.RoleAuthority))
+	mux.Handle("POST /v1/banks", a.createBank, filterAdmins)
+	mux.Handle("GET /v1/banks", a.listBanks, filterReaders)
+	mux.Handle("GET /v1/banks/{id}", a.getBank, filterReaders)
+	mux.Handle("PATCH /v1/banks/{id}", a.patchBank, filterAdmins)
+	mux.Handle("POST /v1/banks/{id}/entries", a.addBankEntry, filterAdmins)
+	mux.Handle("GET /v1/banks/{id}/entries", a.listEntries(a.Banks), filterReaders)
+	mux.Handle("DELETE /v1/banks/{id}/entries/{entry_id}", a.removeEntry(a.Banks), filterAdmins)
+	mux.Handle("DELETE /v1/banks/{id}/entries/{entry_id}/quarantine", a.releaseEntry(a.Banks), filterAdmins)
+	mux.Handle("POST /v1/banks/{id}/import", a.importBank, filterAdmins)
+	mux.Handle("GET /v1/banks/{id}/export", a.exportBank, filterReaders)
+	mux.Handle("POST /v1/hash", a.hashImage, filterAdmins)
+	mux.Handle("POST /v1/match", a.matchHashes, filterAdmins)
+	mux.Handle("POST /v1/lists", a.createList, filterAdmins)
+	mux.Handle("GET /v1/lists", a.listLists, filterReaders)
+	mux.Handle("GET /v1/lists/{id}", a.getList, filterReaders)
+	mux.Handle("PATCH /v1/lists/{id}", a.patchList, filterAdmins)
+	mux.Handle("POST /v1/lists/{id}/entries", a.addListEntry, filterAdmins)
+	mux.Handle("GET /v1/lists/{id}/entries", a.listEntries(a.Lists), filterReaders)
+	mux.Handle("DELETE /v1/lists/{id}/entries/{entry_id}", a.removeEntry(a.Lists), filterAdmins)
+	mux.Handle("DELETE /v1/lists/{id}/entries/{entry_id}/quarantine", a.releaseEntry(a.Lists), filterAdmins)
+	mux.Handle("POST /v1/lists/{id}/import", a.importList, filterAdmins)
+	mux.Handle("GET /v1/lists/{id}/export", a.exportList, filterReaders)
+	mux.Handle("POST /v1/scan", jsonHandler(a, http.StatusOK, a.scanPost), filterAdmins)
+	mux.Handle("POST /v1/scan/batch", a.scanBatch, filterAdmins)
+	mux.Handle("GET /v1/scan/stats", jsonHandler(a, http.StatusOK, a.scanStats), filterReaders)
+	mux.Handle("GET /v1/scan/hits", jsonHandler(a, http.StatusOK, a.recentHits), filterReaders)
 
-	mux.Handle("GET /v1/reports/transparency", a.auth(a.transparencyReport, readers...)) // notifiers: their own notices only
-	mux.Handle("GET /v1/reports/tco", a.auth(a.tcoReport, readers...))
+	mux.Handle("POST /v1/queue/claim", a.claimCase, reviewers)
+	mux.Handle("GET /v1/cases/{id}", jsonHandler(a, http.StatusOK, a.getCase), hiddenReaders)
+	mux.Handle("POST /v1/cases/{id}/release", a.releaseCase, reviewers)
+	mux.Handle("POST /v1/cases/{id}/decision", a.decideCase, reviewers)
+	mux.Handle("GET /v1/decisions", jsonHandler(a, http.StatusOK, a.listDecisions), platformReaders)
+	mux.Handle("GET /v1/decisions/{id}", jsonHandler(a, http.StatusOK, a.getDecision), hiddenReaders)
+	mux.Handle("POST /v1/decisions/{id}/approve", jsonHandler(a, http.StatusOK, a.approveDecision), reviewers)
+	mux.Handle("POST /v1/decisions/{id}/reject", a.rejectDecision, reviewers)
+	mux.Handle("GET /v1/decisions/{id}/statement", a.decisionStatement, hiddenReaders)
+	mux.Handle("POST /v1/notices/{id}/messages", jsonHandler(a, http.StatusCreated, a.postMessage), notifiers)
+	mux.Handle("GET /v1/notices/{id}/messages", jsonHandler(a, http.StatusOK, a.listMessages), readers)
+	mux.Handle("POST /v1/notices/{id}/objections", jsonHandler(a, http.StatusCreated, a.postObjection), workers)
+	mux.Handle("GET /v1/notices/{id}/objections", jsonHandler(a, http.StatusOK, a.listObjections), readers)
+	mux.Handle("POST /v1/objections/{id}/answer", jsonHandler(a, http.StatusOK, a.answerObjection), anyOrg(authority))
+	mux.Handle("POST /v1/cases/{id}/appeals", a.fileAppeal, workers)
+	mux.Handle("GET /v1/appeals", jsonHandler(a, http.StatusOK, a.listAppeals), platformReaders)
+	mux.Handle("GET /v1/appeals/{id}", jsonHandler(a, http.StatusOK, a.getAppeal), hiddenReaders)
+	mux.Handle("POST /v1/appeals/{id}/decision", jsonHandler(a, http.StatusOK, a.decideAppeal), reviewers)
 
-	return a.observe(unmatched(mux))
+	mux.Handle("PUT /v1/webhook", jsonHandler(a, http.StatusOK, a.putWebhook), webhookOwners)
+	mux.Handle("GET /v1/webhook", jsonHandler(a, http.StatusOK, a.getWebhook), webhookOwners)
+	mux.Handle("GET /v1/webhook/deliveries", jsonHandler(a, http.StatusOK, a.listDeliveries), readers)
+	mux.Handle("POST /v1/webhook/deliveries/{id}/retry", a.retryDelivery, platformAdmins)
+	mux.Handle("GET /v1/actions", jsonHandler(a, http.StatusOK, a.listActions), platformReaders)
+	mux.Handle("GET /v1/actions/{id}", jsonHandler(a, http.StatusOK, a.getAction), platformReaders)
+	mux.Handle("POST /v1/actions/{id}/confirm", jsonHandler(a, http.StatusOK, a.confirmAction), workers)
+	mux.Handle("GET /v1/alerts", jsonHandler(a, http.StatusOK, a.listAlerts), platformReaders)
+	mux.Handle("GET /v1/contacts", jsonHandler(a, http.StatusOK, a.getContacts), readers)
+	mux.Handle("POST /v1/contacts", jsonHandler(a, http.StatusCreated, a.addContact), platformAdmins)
+	mux.Handle("DELETE /v1/contacts/{id}", a.removeContact, platformAdmins)
+	mux.Handle("GET /v1/evidence", jsonHandler(a, http.StatusOK, a.listEvidence), platformReaders)
+	mux.Handle("GET /v1/evidence/{id}", jsonHandler(a, http.StatusOK, a.getEvidence), readers)
+	mux.Handle("POST /v1/evidence/{id}/hold", jsonHandler(a, http.StatusOK, a.holdEvidence), holders)
+
+	mux.Handle("GET /v1/exports/dsa-sor", a.exportDSA, platformKeys(admin, auditor))
+	mux.Handle("GET /v1/exports/saman-ledger", a.exportLedger, anyOrg(admin, auditor, authority))
+
+	mux.Handle("GET /v1/reports/transparency", a.transparencyReport, readers) // notifiers: their own notices only
+	mux.Handle("GET /v1/reports/tco", a.tcoReport, readers)
+	return mux
 }
 
 // flaggerLimit is the per-org rate of notices for flagger orgs.

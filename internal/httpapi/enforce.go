@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -12,47 +11,21 @@ import (
 
 var actionStates = []string{store.ActionPending, store.ActionSent, store.ActionExecuted, store.ActionFailed}
 
-func (a *API) listActions(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
+func (a *API) listActions(r *http.Request, _ org.Caller, _ noBody) (list[*store.Action], error) {
 	limit, cursor, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[*store.Action]{}, err
 	}
 	q := r.URL.Query()
 	if s := q.Get("state"); s != "" && !contains(actionStates, s) {
-		a.errorResponse(w, r, invalid("state", "unknown_value", "state must be pending, sent, executed or failed"))
-		return
+		return list[*store.Action]{}, invalid("state", "unknown_value", "state must be pending, sent, executed or failed")
 	}
 	as, err := a.DB.Actions(r.Context(), store.ActionFilter{State: q.Get("state"), CaseID: q.Get("case_id"), Before: cursor, Limit: limit + 1})
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	next := ""
-	if len(as) > limit {
-		as, next = as[:limit], as[limit-1].ID
-	}
-	if as == nil {
-		as = []*store.Action{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": as, "next_cursor": next})
+	return pageOf(as, limit, func(x *store.Action) string { return x.ID }), err
 }
 
-func (a *API) getAction(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
-	act, err := a.DB.Action(r.Context(), r.PathValue("id"))
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, act)
+func (a *API) getAction(r *http.Request, _ org.Caller, _ noBody) (*store.Action, error) {
+	return a.DB.Action(r.Context(), r.PathValue("id"))
 }
 
 type confirmBody struct {
@@ -61,62 +34,29 @@ type confirmBody struct {
 	SnapshotRef    string `json:"snapshot_ref"`
 }
 
-func (a *API) confirmAction(w http.ResponseWriter, r *http.Request) {
-	c := callerFrom(r.Context())
-	if !c.Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
-	var in confirmBody
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
+func (a *API) confirmAction(r *http.Request, c org.Caller, in confirmBody) (*store.Action, error) {
 	at, err := time.Parse(time.RFC3339, in.ExecutedAt)
 	if err != nil {
-		a.errorResponse(w, r, invalid("executed_at", "invalid_time", "executed_at must be an RFC 3339 time, such as 2026-11-27T10:00:00Z"))
-		return
+		return nil, invalid("executed_at", "invalid_time", "executed_at must be an RFC 3339 time, such as 2026-11-27T10:00:00Z")
 	}
 	conf := enforce.Confirmation{ExecutedAt: at, EvidenceSHA256: in.EvidenceSHA256, SnapshotRef: in.SnapshotRef}
 	if field, err := conf.Check(a.Clock.Now()); err != nil {
-		a.errorResponse(w, r, invalid(field, "invalid", err.Error()))
-		return
+		return nil, invalid(field, "invalid", err.Error())
 	}
 	by := c.KeyID
 	if c.UserID != "" {
 		by = c.UserID
 	}
-	act, err := a.Enforce.Confirm(r.Context(), r.PathValue("id"), conf, by)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, act)
+	return a.Enforce.Confirm(r.Context(), r.PathValue("id"), conf, by)
 }
 
-func (a *API) listAlerts(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
+func (a *API) listAlerts(r *http.Request, _ org.Caller, _ noBody) (list[*store.Alert], error) {
 	limit, cursor, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[*store.Alert]{}, err
 	}
 	as, err := a.DB.Alerts(r.Context(), r.URL.Query().Get("notice_id"), cursor, limit+1)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	next := ""
-	if len(as) > limit {
-		as, next = as[:limit], as[limit-1].ID
-	}
-	if as == nil {
-		as = []*store.Alert{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": as, "next_cursor": next})
+	return pageOf(as, limit, func(x *store.Alert) string { return x.ID }), err
 }
 
 // evidenceSummary is a list entry: the hash and snapshot reference are only
@@ -131,55 +71,25 @@ type evidenceSummary struct {
 	PurgedAt    *time.Time `json:"purged_at,omitempty"`
 }
 
-func (a *API) listEvidence(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
+func (a *API) listEvidence(r *http.Request, _ org.Caller, _ noBody) (list[evidenceSummary], error) {
 	limit, cursor, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[evidenceSummary]{}, err
 	}
 	es, err := a.DB.EvidenceList(r.Context(), r.URL.Query().Get("case_id"), cursor, limit+1)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	next := ""
-	if len(es) > limit {
-		es, next = es[:limit], es[limit-1].ID
+		return list[evidenceSummary]{}, err
 	}
 	items := make([]evidenceSummary, 0, len(es))
 	for _, e := range es {
 		items = append(items, evidenceSummary{ID: e.ID, ActionID: e.ActionID, CaseID: e.CaseID, PreservedAt: e.PreservedAt,
 			KeepUntil: e.KeepUntil, HoldUntil: e.HoldUntil, PurgedAt: e.PurgedAt})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	return pageOf(items, limit, func(e evidenceSummary) string { return e.ID }), nil
 }
 
-func (a *API) evidenceError(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, enforce.ErrEvidenceNotYours):
-		problem(w, http.StatusNotFound, "not_found", "Not found", "no such object, or it is not yours to see")
-	case errors.Is(err, enforce.ErrHoldRole):
-		problem(w, http.StatusForbidden, "hold_not_allowed", "You may not hold this evidence", err.Error())
-	case errors.Is(err, enforce.ErrHoldPast):
-		a.errorResponse(w, r, invalid("until", "in_past", "until must be in the future"))
-	case errors.Is(err, enforce.ErrPurged):
-		problem(w, http.StatusConflict, "purged", "The evidence was already purged", "its retention ended before the hold was asked for")
-	default:
-		a.errorResponse(w, r, err)
-	}
-}
-
-func (a *API) getEvidence(w http.ResponseWriter, r *http.Request) {
-	e, err := a.Enforce.Evidence(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.evidenceError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, e)
+func (a *API) getEvidence(r *http.Request, c org.Caller, _ noBody) (*store.Evidence, error) {
+	return a.Enforce.Evidence(r.Context(), c, r.PathValue("id"))
 }
 
 type holdBody struct {
@@ -187,30 +97,13 @@ type holdBody struct {
 	Reason string `json:"reason"`
 }
 
-func (a *API) holdEvidence(w http.ResponseWriter, r *http.Request) {
-	c := callerFrom(r.Context())
-	if c.Role == org.RoleAdmin && !c.Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
-	var in holdBody
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
+func (a *API) holdEvidence(r *http.Request, c org.Caller, in holdBody) (*store.Evidence, error) {
 	until, err := time.Parse(time.RFC3339, in.Until)
 	if err != nil {
-		a.errorResponse(w, r, invalid("until", "invalid_time", "until must be an RFC 3339 time"))
-		return
+		return nil, invalid("until", "invalid_time", "until must be an RFC 3339 time")
 	}
 	if len(in.Reason) == 0 || len(in.Reason) > 2000 {
-		a.errorResponse(w, r, invalid("reason", "required", "say why the evidence is held, in at most 2000 characters"))
-		return
+		return nil, invalid("reason", "required", "say why the evidence is held, in at most 2000 characters")
 	}
-	e, err := a.Enforce.Hold(r.Context(), c, r.PathValue("id"), until, in.Reason)
-	if err != nil {
-		a.evidenceError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, e)
+	return a.Enforce.Hold(r.Context(), c, r.PathValue("id"), until, in.Reason)
 }

@@ -22,7 +22,7 @@ func (a *API) exportPeriod(w http.ResponseWriter, r *http.Request) (report.Perio
 	q := r.URL.Query()
 	p, err := report.ParsePeriod(q.Get("from"), q.Get("to"), a.Clock.Now())
 	if err != nil {
-		reportProblem(w, err)
+		a.errorResponse(w, r, periodError(err))
 		return p, false
 	}
 	return p, true
@@ -68,25 +68,8 @@ func (a *API) exportDSA(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := a.Review.DSAExport(r.Context(), callerFrom(r.Context()), req)
-	var inv *review.InvalidStatementsError
-	if errors.As(err, &inv) {
-		var fes []notice.FieldError
-		var names []string
-		for _, d := range inv.Decisions {
-			names = append(names, d.DecisionID+" ("+strings.Join(fieldNames(d.Errors), ", ")+")")
-			for _, fe := range d.Errors {
-				fes = append(fes, notice.FieldError{Field: "decisions[" + d.DecisionID + "]." + fe.Field, Code: fe.Code,
-					Message: "decision " + d.DecisionID + ": " + fe.Message})
-			}
-		}
-		writeProblem(w, Problem{Type: "https://sigap.dev/problems/invalid_statement", Title: "The DSA database would refuse statements of this period",
-			Status: http.StatusUnprocessableEntity, Code: "invalid_statement", Errors: fes,
-			Detail: "the statements of these decisions break the DSA Transparency Database's rules: " + strings.Join(names, "; ") +
-				"; nothing was exported. Ask again with skip_invalid=true to export the others and list these under skipped"})
-		return
-	}
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	ans := dsaExportAnswer{From: p.From, To: p.To, DSAExport: out}
@@ -101,6 +84,24 @@ func (a *API) exportDSA(w http.ResponseWriter, r *http.Request) {
 		ans.Next = "/v1/exports/dsa-sor?" + next.Encode()
 	}
 	writeJSON(w, http.StatusOK, ans)
+}
+
+// invalidStatementsProblem is a 422 listing, field by field, why the DSA
+// database would refuse each statement of the period.
+func invalidStatementsProblem(inv *review.InvalidStatementsError) Problem {
+	var fes []notice.FieldError
+	var names []string
+	for _, d := range inv.Decisions {
+		names = append(names, d.DecisionID+" ("+strings.Join(fieldNames(d.Errors), ", ")+")")
+		for _, fe := range d.Errors {
+			fes = append(fes, notice.FieldError{Field: "decisions[" + d.DecisionID + "]." + fe.Field, Code: fe.Code,
+				Message: "decision " + d.DecisionID + ": " + fe.Message})
+		}
+	}
+	return Problem{Type: "https://sigap.dev/problems/invalid_statement", Title: "The DSA database would refuse statements of this period",
+		Status: http.StatusUnprocessableEntity, Code: "invalid_statement", Errors: fes,
+		Detail: "the statements of these decisions break the DSA Transparency Database's rules: " + strings.Join(names, "; ") +
+			"; nothing was exported. Ask again with skip_invalid=true to export the others and list these under skipped"}
 }
 
 func fieldNames(errs []dsasor.FieldError) []string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -20,8 +19,9 @@ func callerFrom(ctx context.Context) org.Caller {
 	return c
 }
 
-// auth checks the bearer key and the caller's role before h runs.
-func (a *API) auth(h http.HandlerFunc, roles ...org.Role) http.Handler {
+// auth checks the bearer key, and that the route admits its caller, before h
+// runs.
+func (a *API) auth(h http.HandlerFunc, who access) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		raw := r.Header.Get("Authorization")
 		scheme, key, ok := strings.Cut(raw, " ")
@@ -41,9 +41,8 @@ func (a *API) auth(h http.HandlerFunc, roles ...org.Role) http.Handler {
 			a.errorResponse(w, r, err)
 			return
 		}
-		if !slices.Contains(roles, c.Role) {
-			problem(w, http.StatusForbidden, "forbidden_role", "Not allowed for this role",
-				"a key with role "+string(c.Role)+" cannot do this")
+		if p, ok := who.admits(c); !ok {
+			writeProblem(w, p)
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"github.com/sigap/sigap/internal/org"
-
 	"net/http"
 	"regexp"
 	"slices"
@@ -11,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/store"
@@ -95,47 +94,42 @@ func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
 }
 
 // scopeOrg is the org whose notices a caller may see: platform roles see all.
-func scopeOrg(r *http.Request) string {
-	c := callerFrom(r.Context())
+func scopeOrg(c org.Caller) string {
 	if c.Platform() {
 		return ""
 	}
 	return c.OrgID
 }
 
-func (a *API) getNotice(w http.ResponseWriter, r *http.Request) {
-	n, err := a.DB.Notice(r.Context(), r.PathValue("id"), scopeOrg(r))
+func (a *API) getNotice(r *http.Request, c org.Caller, _ noBody) (noticeView, error) {
+	n, err := a.DB.Notice(r.Context(), r.PathValue("id"), scopeOrg(c))
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return noticeView{}, err
 	}
 	a.withLogIndex(r, n)
 	v := viewOf(n)
 	if v.Cases, err = a.DB.NoticeCases(r.Context(), n.ID); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	} else if err = a.attachDecisions(r.Context(), v.Cases); err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return noticeView{}, err
+	}
+	if err = a.attachDecisions(r.Context(), v.Cases); err != nil {
+		return noticeView{}, err
 	}
 	if v.Timeline, err = a.DB.Timeline(r.Context(), n.ID, 1000); err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return noticeView{}, err
 	}
-	writeJSON(w, http.StatusOK, v)
+	return v, nil
 }
 
 // noticeCursorRe matches the notice IDs listNotices hands out as next_cursor.
 var noticeCursorRe = regexp.MustCompile(`^ntc_[0-9a-hjkmnp-tv-z]{24}$`)
 
-func (a *API) listNotices(w http.ResponseWriter, r *http.Request) {
+func (a *API) listNotices(r *http.Request, c org.Caller, _ noBody) (list[noticeView], error) {
 	limit, cursor, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[noticeView]{}, err
 	}
 	q := r.URL.Query()
-	f := store.NoticeFilter{OrgID: scopeOrg(r), Status: q.Get("status"), Kind: q.Get("kind"), Category: q.Get("category"), Cursor: cursor, Limit: limit + 1}
+	f := store.NoticeFilter{OrgID: scopeOrg(c), Status: q.Get("status"), Kind: q.Get("kind"), Category: q.Get("category"), Cursor: cursor, Limit: limit + 1}
 	var bad []notice.FieldError
 	if f.Status != "" && !slices.Contains([]string{notice.StatusReceived, notice.StatusInReview, notice.StatusDecided, notice.StatusActioned, notice.StatusRejected}, f.Status) {
 		bad = append(bad, notice.FieldError{Field: "status", Code: "unknown_value", Message: "status must be received, in_review, decided, actioned or rejected"})
@@ -152,22 +146,15 @@ func (a *API) listNotices(w http.ResponseWriter, r *http.Request) {
 		bad = append(bad, notice.FieldError{Field: "cursor", Code: "invalid", Message: "cursor is not one this API gave out; pass the next_cursor of the previous page"})
 	}
 	if len(bad) > 0 {
-		a.errorResponse(w, r, &notice.ValidationError{Fields: bad})
-		return
+		return list[noticeView]{}, &notice.ValidationError{Fields: bad}
 	}
 	ns, err := a.DB.Notices(r.Context(), f)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	next := ""
-	if len(ns) > limit {
-		ns = ns[:limit]
-		next = ns[limit-1].ID
+		return list[noticeView]{}, err
 	}
 	items := make([]noticeView, len(ns))
 	for i, n := range ns {
 		items[i] = viewOf(n)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	return pageOf(items, limit, func(v noticeView) string { return v.ID }), nil
 }

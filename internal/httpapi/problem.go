@@ -3,11 +3,21 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/sigap/sigap/internal/bank"
+	"github.com/sigap/sigap/internal/contact"
+	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/pdq"
+	"github.com/sigap/sigap/internal/report"
+	"github.com/sigap/sigap/internal/review"
+	"github.com/sigap/sigap/internal/rulelist"
+	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/trust"
 )
@@ -22,8 +32,13 @@ type Problem struct {
 	Errors []notice.FieldError `json:"errors,omitempty"`
 }
 
+// newProblem is a problem whose type is named by its code.
+func newProblem(status int, code, title, detail string) Problem {
+	return Problem{Type: "https://sigap.dev/problems/" + code, Title: title, Status: status, Detail: detail, Code: code}
+}
+
 func problem(w http.ResponseWriter, status int, code, title, detail string) {
-	writeProblem(w, Problem{Type: "https://sigap.dev/problems/" + code, Title: title, Status: status, Detail: detail, Code: code})
+	writeProblem(w, newProblem(status, code, title, detail))
 }
 
 func writeProblem(w http.ResponseWriter, p Problem) {
@@ -33,47 +48,200 @@ func writeProblem(w http.ResponseWriter, p Problem) {
 	_ = json.NewEncoder(w).Encode(p)
 }
 
-// errorResponse maps domain errors to problems; unknown errors become a 500
-// whose detail never leaks internals.
-func (a *API) errorResponse(w http.ResponseWriter, r *http.Request, err error) {
-	var ve *notice.ValidationError
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &ve):
-		status, code, title := http.StatusUnprocessableEntity, "validation", "The request has invalid fields"
-		if len(ve.Fields) == 1 && ve.Fields[0].Field == "" {
-			status, code, title = http.StatusBadRequest, ve.Fields[0].Code, "The request body cannot be read"
+// errorRule maps one domain error to its problem: a sentinel (is, compared
+// with errors.Is) answered with status, code, title and detail, or a typed
+// error (as, found with errors.As) that builds its own problem.
+type errorRule struct {
+	is     error
+	as     func(r *http.Request, err error) (Problem, bool)
+	status int
+	code   string
+	title  string
+	// detail says what to do; it may quote the error, which never holds internals here.
+	detail func(err error) string
+	// retryAfter, when set, is sent as the Retry-After header (seconds).
+	retryAfter string
+}
+
+// says is a detail that is always the same.
+func says(detail string) func(error) string { return func(error) string { return detail } }
+
+// quoting is a detail that is the error's own message.
+func quoting(err error) string { return err.Error() }
+
+// typed builds an errorRule.as for the error type E.
+func typed[E error](build func(r *http.Request, e E) Problem) func(*http.Request, error) (Problem, bool) {
+	return func(r *http.Request, err error) (Problem, bool) {
+		var e E
+		if !errors.As(err, &e) {
+			return Problem{}, false
 		}
-		detail := ve.Fields[0].Message
-		if len(ve.Fields) > 1 {
-			detail = "several fields are invalid; see errors for each one"
-		}
-		writeProblem(w, Problem{Type: "https://sigap.dev/problems/" + code, Title: title, Status: status, Detail: detail, Code: code, Errors: ve.Fields})
-	case errors.As(err, &mbe):
-		detail := "the body is larger than 8 MiB; split a large order into several notices of at most 100000 subjects"
-		if strings.HasPrefix(r.URL.Path, "/v1/scan") {
-			detail = "the body is larger than 8 MiB and nothing was scanned; a post's text is at most 1 MiB by default, and a batch of many posts can be split over several requests (sigap scan sends 500 posts a request)"
-		}
-		problem(w, http.StatusRequestEntityTooLarge, "body_too_large", "The request body is too large", detail)
-	case errors.Is(err, store.ErrNotFound):
-		problem(w, http.StatusNotFound, "not_found", "Not found", "no such object, or it is not yours to see")
-	case errors.Is(err, intake.ErrIdempotencyMismatch):
-		problem(w, http.StatusConflict, "idempotency_mismatch", "Idempotency-Key reused",
-			"this Idempotency-Key was used before with a different body; use a new key for a new notice")
-	case errors.Is(err, trust.ErrNotActive):
-		problem(w, http.StatusForbidden, "flagger_not_active", "Flagger not active",
-			"this organisation's trusted flagger accreditation is not active ("+err.Error()+"); notices are refused until the platform's admin reinstates it")
-	case errors.Is(err, trust.ErrQuota):
-		w.Header().Set("Retry-After", "3600")
-		problem(w, http.StatusTooManyRequests, "quota_exceeded", "Daily quota reached", err.Error()+"; it resets at 00:00 UTC (07:00 WIB)")
-	case errors.Is(err, trust.ErrTransition):
-		problem(w, http.StatusConflict, "invalid_transition", "Invalid status change", err.Error())
-	case errors.Is(err, store.ErrClosed):
-		problem(w, http.StatusServiceUnavailable, "shutting_down", "The service is shutting down", "retry in a moment")
-	default:
-		a.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		problem(w, http.StatusInternalServerError, "internal", "Internal error", "the request failed inside sigap; it has been logged. Retry, and if it persists tell the operator")
+		return build(r, e), true
 	}
+}
+
+// imageFieldProblem is a 422 on an image that cannot be hashed.
+func imageFieldProblem(field string, err error) Problem {
+	code := "bad_image"
+	if errors.Is(err, pdq.ErrTooLarge) || errors.Is(err, pdq.ErrTooManyPixels) {
+		code = "image_too_large"
+	}
+	return validationProblem(&notice.ValidationError{Fields: []notice.FieldError{{Field: field, Code: code, Message: err.Error()}}})
+}
+
+// fieldRule answers a sentinel as a 422 on one field.
+func fieldRule(sentinel error, field, code string, message func(error) string) errorRule {
+	return errorRule{as: func(_ *http.Request, err error) (Problem, bool) {
+		if !errors.Is(err, sentinel) {
+			return Problem{}, false
+		}
+		return validationProblem(&notice.ValidationError{Fields: []notice.FieldError{{Field: field, Code: code, Message: message(err)}}}), true
+	}}
+}
+
+// errorTable is every domain error the API answers with a problem of its own,
+// the more specific first; what none of them matches is a 500.
+func errorTable() []errorRule {
+	return []errorRule{
+		{as: typed(func(_ *http.Request, ve *notice.ValidationError) Problem { return validationProblem(ve) })},
+		{as: typed(func(r *http.Request, _ *http.MaxBytesError) Problem {
+			detail := "the body is larger than 8 MiB; split a large order into several notices of at most 100000 subjects"
+			if strings.HasPrefix(r.URL.Path, "/v1/scan") {
+				detail = "the body is larger than 8 MiB and nothing was scanned; a post's text is at most 1 MiB by default, and a batch of many posts can be split over several requests (sigap scan sends 500 posts a request)"
+			}
+			return newProblem(http.StatusRequestEntityTooLarge, "body_too_large", "The request body is too large", detail)
+		})},
+		{as: typed(func(_ *http.Request, ie *contact.ErrInvalid) Problem {
+			fields := make([]notice.FieldError, 0, len(ie.Fields))
+			for _, f := range ie.Fields {
+				fields = append(fields, notice.FieldError{Field: f.Field, Code: f.Code, Message: f.Message})
+			}
+			return validationProblem(&notice.ValidationError{Fields: fields})
+		})},
+		{as: typed(func(_ *http.Request, pe *report.PeriodError) Problem {
+			return Problem{Type: "https://sigap.dev/problems/" + pe.Code, Title: "Invalid period or report parameters", Status: http.StatusBadRequest,
+				Detail: pe.Message, Code: pe.Code, Errors: []notice.FieldError{{Field: pe.Field, Code: pe.Code, Message: pe.Message}}}
+		})},
+		{as: typed(func(_ *http.Request, inv *review.InvalidStatementsError) Problem {
+			return invalidStatementsProblem(inv)
+		})},
+		{as: typed(func(_ *http.Request, held *review.HeldError) Problem {
+			return newProblem(http.StatusConflict, "statement_held", "The statement is held back",
+				"the authority asked not to inform the uploader before "+held.Until.Format(time.RFC3339)+"; deliver it after that")
+		})},
+		{as: typed(func(_ *http.Request, ie *scan.ImageError) Problem {
+			return imageFieldProblem(fmt.Sprintf("media[%d].data", ie.Index), ie.Err)
+		})},
+
+		// The review workflow.
+		{is: review.ErrNotHolder, status: http.StatusConflict, code: "not_holder", title: "You do not hold this case",
+			detail: says("claim the case with POST /v1/queue/claim first; a lease lasts a limited time and then returns the case to the queue")},
+		{is: review.ErrAlreadyDecided, status: http.StatusConflict, code: "already_decided", title: "The case is already decided",
+			detail: says("a case takes one decision; a decision waiting for approval is settled with approve or reject; challenge a final one by appeal")},
+		{is: review.ErrSelfApproval, status: http.StatusForbidden, code: "self_approval", title: "You cannot approve your own decision",
+			detail: says("another reviewer must approve or reject it")},
+		{is: review.ErrNotPending, status: http.StatusConflict, code: "not_pending", title: "The decision is not waiting for approval",
+			detail: says("it was already approved or rejected")},
+		{is: review.ErrNoDecision, status: http.StatusConflict, code: "no_decision", title: "The case has no final decision",
+			detail: says("an appeal is against a final decision")},
+		{is: review.ErrAppealExists, status: http.StatusConflict, code: "already_appealed", title: "The decision was already appealed",
+			detail: says("a decision can be appealed once")},
+		{is: review.ErrAppealTooLate, status: http.StatusConflict, code: "appeal_window_closed", title: "The appeal window has closed",
+			detail: says("an appeal must be filed within six months of the decision")},
+		{is: review.ErrSameReviewer, status: http.StatusForbidden, code: "same_reviewer", title: "A different reviewer must decide the appeal",
+			detail: says("the reviewer who decided (or approved) the case cannot decide its appeal")},
+		{is: review.ErrAppealDecided, status: http.StatusConflict, code: "appeal_decided", title: "The appeal is already decided",
+			detail: says("an appeal takes one outcome")},
+		{is: review.ErrNoStatement, status: http.StatusNotFound, code: "no_statement", title: "No statement of reasons",
+			detail: says("only a final decision that restricts content (remove, geo_restrict, suspend, restrict) owes one")},
+		{is: review.ErrNotOrder, status: http.StatusConflict, code: "not_an_order", title: "Only an order can be objected to",
+			detail: says("this notice is not a binding order; answer it with a decision or a message")},
+		{is: review.ErrObjectionOpen, status: http.StatusConflict, code: "objection_open", title: "An objection is already open",
+			detail: says("wait for the authority's answer to the open objection")},
+		{is: review.ErrObjectionClosed, status: http.StatusConflict, code: "objection_answered", title: "The objection is already answered",
+			detail: says("an objection takes one answer")},
+		{is: review.ErrPlatformOnly, status: http.StatusForbidden, code: "platform_only", title: "Only the platform can do this",
+			detail: says("use a key of the platform's org")},
+		{is: review.ErrNotifierOnly, status: http.StatusForbidden, code: "notifier_only", title: "Only the notifier can do this",
+			detail: says("use a key of the org that sent the notice")},
+
+		// Evidence.
+		{is: enforce.ErrEvidenceNotYours, status: http.StatusNotFound, code: "not_found", title: "Not found",
+			detail: says("no such object, or it is not yours to see")},
+		{is: enforce.ErrHoldRole, status: http.StatusForbidden, code: "hold_not_allowed", title: "You may not hold this evidence", detail: quoting},
+		fieldRule(enforce.ErrHoldPast, "until", "in_past", says("until must be in the future")),
+		{is: enforce.ErrPurged, status: http.StatusConflict, code: "purged", title: "The evidence was already purged",
+			detail: says("its retention ended before the hold was asked for")},
+
+		// Banks, lists and scanning.
+		{is: store.ErrConflict, status: http.StatusConflict, code: "conflict", title: "Already exists",
+			detail: func(err error) string { return strings.TrimPrefix(err.Error(), "store: ") }},
+		{is: scan.ErrTextTooLarge, status: http.StatusRequestEntityTooLarge, code: "text_too_large", title: "The post's text is too large", detail: quoting},
+		fieldRule(bank.ErrFormat, "body", "invalid", quoting),
+		fieldRule(rulelist.ErrRule, "body", "invalid", quoting),
+
+		// Notices and flaggers.
+		{is: intake.ErrIdempotencyMismatch, status: http.StatusConflict, code: "idempotency_mismatch", title: "Idempotency-Key reused",
+			detail: says("this Idempotency-Key was used before with a different body; use a new key for a new notice")},
+		{is: trust.ErrNotActive, status: http.StatusForbidden, code: "flagger_not_active", title: "Flagger not active",
+			detail: func(err error) string {
+				return "this organisation's trusted flagger accreditation is not active (" + err.Error() + "); notices are refused until the platform's admin reinstates it"
+			}},
+		{is: trust.ErrQuota, status: http.StatusTooManyRequests, code: "quota_exceeded", title: "Daily quota reached", retryAfter: "3600",
+			detail: func(err error) string { return err.Error() + "; it resets at 00:00 UTC (07:00 WIB)" }},
+		{is: trust.ErrTransition, status: http.StatusConflict, code: "invalid_transition", title: "Invalid status change", detail: quoting},
+
+		// Everywhere.
+		{is: store.ErrNotFound, status: http.StatusNotFound, code: "not_found", title: "Not found",
+			detail: says("no such object, or it is not yours to see")},
+		{is: store.ErrClosed, status: http.StatusServiceUnavailable, code: "shutting_down", title: "The service is shutting down",
+			detail: says("retry in a moment")},
+	}
+}
+
+// errorResponse answers err with the problem errorTable gives it; unknown
+// errors become a 500 whose detail never leaks internals.
+func (a *API) errorResponse(w http.ResponseWriter, r *http.Request, err error) {
+	p, retryAfter, ok := problemFor(r, err)
+	if !ok {
+		a.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		p = newProblem(http.StatusInternalServerError, "internal", "Internal error", "the request failed inside sigap; it has been logged. Retry, and if it persists tell the operator")
+	}
+	if retryAfter != "" {
+		w.Header().Set("Retry-After", retryAfter)
+	}
+	writeProblem(w, p)
+}
+
+// problemFor is err's problem from errorTable and the Retry-After to send
+// with it; ok is false for an error the table does not know.
+func problemFor(r *http.Request, err error) (p Problem, retryAfter string, ok bool) {
+	for _, rule := range errorTable() {
+		if rule.as != nil {
+			if p, ok := rule.as(r, err); ok {
+				return p, "", true
+			}
+			continue
+		}
+		if errors.Is(err, rule.is) {
+			return newProblem(rule.status, rule.code, rule.title, rule.detail(err)), rule.retryAfter, true
+		}
+	}
+	return Problem{}, "", false
+}
+
+// validationProblem is a 422 listing each bad field, or a 400 when the body
+// as a whole cannot be read.
+func validationProblem(ve *notice.ValidationError) Problem {
+	status, code, title := http.StatusUnprocessableEntity, "validation", "The request has invalid fields"
+	if len(ve.Fields) == 1 && ve.Fields[0].Field == "" {
+		status, code, title = http.StatusBadRequest, ve.Fields[0].Code, "The request body cannot be read"
+	}
+	detail := ve.Fields[0].Message
+	if len(ve.Fields) > 1 {
+		detail = "several fields are invalid; see errors for each one"
+	}
+	return Problem{Type: "https://sigap.dev/problems/" + code, Title: title, Status: status, Detail: detail, Code: code, Errors: ve.Fields}
 }
 
 // unmatched answers requests no route takes with a problem document: 405 with

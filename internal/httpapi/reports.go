@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/sigap/sigap/internal/i18n"
-	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/report"
 )
 
@@ -30,7 +29,7 @@ func (a *API) reportRequest(w http.ResponseWriter, r *http.Request, formats ...s
 		p.format = "json"
 	}
 	if !slices.Contains(formats, p.format) {
-		reportProblem(w, &report.PeriodError{Field: "format", Code: report.CodeUnknownFormat,
+		a.errorResponse(w, r, &report.PeriodError{Field: "format", Code: report.CodeUnknownFormat,
 			Message: "format must be " + strings.Join(formats, ", ")})
 		return p, false
 	}
@@ -38,12 +37,12 @@ func (a *API) reportRequest(w http.ResponseWriter, r *http.Request, formats ...s
 	if p.lang == "" {
 		p.lang = i18n.Match(r.Header.Get("Accept-Language"))
 	} else if !i18n.Valid(p.lang) {
-		reportProblem(w, &report.PeriodError{Field: "lang", Code: report.CodeUnknownLang, Message: "lang must be id or en"})
+		a.errorResponse(w, r, &report.PeriodError{Field: "lang", Code: report.CodeUnknownLang, Message: "lang must be id or en"})
 		return p, false
 	}
 	var err error
 	if p.period, err = report.ParsePeriod(q.Get("from"), q.Get("to"), a.Clock.Now()); err != nil {
-		reportProblem(w, err)
+		a.errorResponse(w, r, periodError(err))
 		return p, false
 	}
 	if p.scope, err = a.Reports.ScopeFor(r.Context(), callerFrom(r.Context())); err != nil {
@@ -53,15 +52,14 @@ func (a *API) reportRequest(w http.ResponseWriter, r *http.Request, formats ...s
 	return p, true
 }
 
-// reportProblem answers a bad report or export parameter (the period, the
-// format, the language) with a 400 naming it.
-func reportProblem(w http.ResponseWriter, err error) {
+// periodError makes any error from reading a period a *report.PeriodError,
+// so the error table answers it as a 400.
+func periodError(err error) error {
 	var pe *report.PeriodError
-	if !errors.As(err, &pe) {
-		pe = &report.PeriodError{Code: "bad_request", Message: err.Error()}
+	if errors.As(err, &pe) {
+		return err
 	}
-	writeProblem(w, Problem{Type: "https://sigap.dev/problems/" + pe.Code, Title: "Invalid period or report parameters", Status: http.StatusBadRequest,
-		Detail: pe.Message, Code: pe.Code, Errors: []notice.FieldError{{Field: pe.Field, Code: pe.Code, Message: pe.Message}}})
+	return &report.PeriodError{Code: "bad_request", Message: err.Error()}
 }
 
 // reportFilename names a downloaded report after its kind and period.

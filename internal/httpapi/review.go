@@ -2,63 +2,15 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
 )
-
-// reviewError answers review's refusals with problems that say what to do,
-// and hands everything else to errorResponse.
-func (a *API) reviewError(w http.ResponseWriter, r *http.Request, err error) {
-	var held *review.HeldError
-	switch {
-	case errors.As(err, &held):
-		problem(w, http.StatusConflict, "statement_held", "The statement is held back",
-			"the authority asked not to inform the uploader before "+held.Until.Format(time.RFC3339)+"; deliver it after that")
-	case errors.Is(err, review.ErrNotHolder):
-		problem(w, http.StatusConflict, "not_holder", "You do not hold this case",
-			"claim the case with POST /v1/queue/claim first; a lease lasts a limited time and then returns the case to the queue")
-	case errors.Is(err, review.ErrAlreadyDecided):
-		problem(w, http.StatusConflict, "already_decided", "The case is already decided",
-			"a case takes one decision; a decision waiting for approval is settled with approve or reject; challenge a final one by appeal")
-	case errors.Is(err, review.ErrSelfApproval):
-		problem(w, http.StatusForbidden, "self_approval", "You cannot approve your own decision", "another reviewer must approve or reject it")
-	case errors.Is(err, review.ErrNotPending):
-		problem(w, http.StatusConflict, "not_pending", "The decision is not waiting for approval", "it was already approved or rejected")
-	case errors.Is(err, review.ErrNoDecision):
-		problem(w, http.StatusConflict, "no_decision", "The case has no final decision", "an appeal is against a final decision")
-	case errors.Is(err, review.ErrAppealExists):
-		problem(w, http.StatusConflict, "already_appealed", "The decision was already appealed", "a decision can be appealed once")
-	case errors.Is(err, review.ErrAppealTooLate):
-		problem(w, http.StatusConflict, "appeal_window_closed", "The appeal window has closed",
-			"an appeal must be filed within six months of the decision")
-	case errors.Is(err, review.ErrSameReviewer):
-		problem(w, http.StatusForbidden, "same_reviewer", "A different reviewer must decide the appeal",
-			"the reviewer who decided (or approved) the case cannot decide its appeal")
-	case errors.Is(err, review.ErrAppealDecided):
-		problem(w, http.StatusConflict, "appeal_decided", "The appeal is already decided", "an appeal takes one outcome")
-	case errors.Is(err, review.ErrNoStatement):
-		problem(w, http.StatusNotFound, "no_statement", "No statement of reasons",
-			"only a final decision that restricts content (remove, geo_restrict, suspend, restrict) owes one")
-	case errors.Is(err, review.ErrNotOrder):
-		problem(w, http.StatusConflict, "not_an_order", "Only an order can be objected to", "this notice is not a binding order; answer it with a decision or a message")
-	case errors.Is(err, review.ErrObjectionOpen):
-		problem(w, http.StatusConflict, "objection_open", "An objection is already open", "wait for the authority's answer to the open objection")
-	case errors.Is(err, review.ErrObjectionClosed):
-		problem(w, http.StatusConflict, "objection_answered", "The objection is already answered", "an objection takes one answer")
-	case errors.Is(err, review.ErrPlatformOnly):
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-	case errors.Is(err, review.ErrNotifierOnly):
-		problem(w, http.StatusForbidden, "notifier_only", "Only the notifier can do this", "use a key of the org that sent the notice")
-	default:
-		a.errorResponse(w, r, err)
-	}
-}
 
 type claimRequest struct {
 	Languages []string `json:"languages"`
@@ -88,7 +40,7 @@ func (a *API) claimCase(w http.ResponseWriter, r *http.Request) {
 	c, err := a.Review.Claim(r.Context(), callerFrom(r.Context()), store.ClaimFilter{Languages: in.Languages,
 		Category: in.Category, Regime: in.Regime, Language: in.Language, Lane: in.Lane})
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	if c == nil {
@@ -139,17 +91,16 @@ func claimView(c *review.Claimed) map[string]any {
 
 func (a *API) releaseCase(w http.ResponseWriter, r *http.Request) {
 	if err := a.Review.Release(r.Context(), callerFrom(r.Context()), r.PathValue("id")); err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (a *API) getCase(w http.ResponseWriter, r *http.Request) {
-	v, err := a.Review.Case(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
+func (a *API) getCase(r *http.Request, c org.Caller, _ noBody) (map[string]any, error) {
+	v, err := a.Review.Case(r.Context(), c, r.PathValue("id"))
 	if err != nil {
-		a.reviewError(w, r, err)
-		return
+		return nil, err
 	}
 	out := map[string]any{"id": v.ID, "subject": v.Subject, "subject_kind": v.Kind, "channel": v.Channel, "state": v.State,
 		"lane": v.Lane, "category": v.Category, "language": v.Language, "due_at": v.DueAt, "opened_at": v.OpenedAt,
@@ -167,7 +118,7 @@ func (a *API) getCase(w http.ResponseWriter, r *http.Request) {
 	if out["timeline"] == nil {
 		out["timeline"] = []notice.Event{}
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
 func (a *API) decideCase(w http.ResponseWriter, r *http.Request) {
@@ -178,7 +129,7 @@ func (a *API) decideCase(w http.ResponseWriter, r *http.Request) {
 	}
 	d, pending, err := a.Review.Decide(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/v1/decisions/"+d.ID)
@@ -189,56 +140,28 @@ func (a *API) decideCase(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, d)
 }
 
-func (a *API) getDecision(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		a.errorResponse(w, r, store.ErrNotFound)
-		return
-	}
-	d, err := a.DB.Decision(r.Context(), r.PathValue("id"))
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+func (a *API) getDecision(r *http.Request, _ org.Caller, _ noBody) (*store.Decision, error) {
+	return a.DB.Decision(r.Context(), r.PathValue("id"))
 }
 
-func (a *API) listDecisions(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
+func (a *API) listDecisions(r *http.Request, _ org.Caller, _ noBody) (list[*store.Decision], error) {
 	limit, _, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[*store.Decision]{}, err
 	}
 	status := r.URL.Query().Get("status")
 	if status == "" {
 		status = store.DecisionPending
 	}
 	if status != store.DecisionPending && status != store.DecisionFinal && status != store.DecisionRejected && status != store.DecisionReversed {
-		a.errorResponse(w, r, &notice.ValidationError{Fields: []notice.FieldError{{Field: "status", Code: "unknown_value",
-			Message: "status must be pending_approval, final, rejected or reversed"}}})
-		return
+		return list[*store.Decision]{}, invalid("status", "unknown_value", "status must be pending_approval, final, rejected or reversed")
 	}
 	ds, err := a.DB.DecisionsByStatus(r.Context(), status, limit)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	if ds == nil {
-		ds = []*store.Decision{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": ds, "next_cursor": ""})
+	return listOf(ds, ""), err
 }
 
-func (a *API) approveDecision(w http.ResponseWriter, r *http.Request) {
-	d, err := a.Review.Approve(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.reviewError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+func (a *API) approveDecision(r *http.Request, c org.Caller, _ noBody) (*store.Decision, error) {
+	return a.Review.Approve(r.Context(), c, r.PathValue("id"))
 }
 
 type reasonsRequest struct {
@@ -255,17 +178,13 @@ func (a *API) rejectDecision(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := a.Review.Reject(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
 }
 
 func (a *API) decisionStatement(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		a.errorResponse(w, r, store.ErrNotFound)
-		return
-	}
 	lang := r.URL.Query().Get("lang")
 	if lang == "" {
 		lang = i18n.ID
@@ -276,7 +195,7 @@ func (a *API) decisionStatement(w http.ResponseWriter, r *http.Request) {
 	}
 	st, err := a.Review.Statement(r.Context(), r.PathValue("id"), lang)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Language", lang)
@@ -288,62 +207,33 @@ type messageRequest struct {
 	Clarification bool   `json:"clarification"`
 }
 
-func (a *API) postMessage(w http.ResponseWriter, r *http.Request) {
-	var in messageRequest
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	m, err := a.Review.PostMessage(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Body, in.Clarification)
-	if err != nil {
-		a.reviewError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, m)
+func (a *API) postMessage(r *http.Request, c org.Caller, in messageRequest) (*store.Message, error) {
+	return a.Review.PostMessage(r.Context(), c, r.PathValue("id"), in.Body, in.Clarification)
 }
 
-func (a *API) listMessages(w http.ResponseWriter, r *http.Request) {
+func (a *API) listMessages(r *http.Request, c org.Caller, _ noBody) (map[string]any, error) {
 	limit, cursor, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return nil, err
 	}
-	t, err := a.Review.Messages(r.Context(), callerFrom(r.Context()), r.PathValue("id"), cursor, limit)
+	t, err := a.Review.Messages(r.Context(), c, r.PathValue("id"), cursor, limit)
 	if err != nil {
-		a.reviewError(w, r, err)
-		return
+		return nil, err
 	}
 	pauses := t.Pauses
 	if pauses == nil {
 		pauses = []store.Pause{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": t.Messages, "next_cursor": t.Next, "pauses": pauses})
+	return map[string]any{"items": t.Messages, "next_cursor": t.Next, "pauses": pauses}, nil
 }
 
-func (a *API) postObjection(w http.ResponseWriter, r *http.Request) {
-	var in reasonsRequest
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	o, err := a.Review.Object(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
-	if err != nil {
-		a.reviewError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, o)
+func (a *API) postObjection(r *http.Request, c org.Caller, in reasonsRequest) (*store.Objection, error) {
+	return a.Review.Object(r.Context(), c, r.PathValue("id"), in.Reasons)
 }
 
-func (a *API) listObjections(w http.ResponseWriter, r *http.Request) {
-	os, err := a.Review.Objections(r.Context(), callerFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.reviewError(w, r, err)
-		return
-	}
-	if os == nil {
-		os = []*store.Objection{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": os, "next_cursor": ""})
+func (a *API) listObjections(r *http.Request, c org.Caller, _ noBody) (list[*store.Objection], error) {
+	os, err := a.Review.Objections(r.Context(), c, r.PathValue("id"))
+	return listOf(os, ""), err
 }
 
 type outcomeRequest struct {
@@ -351,18 +241,8 @@ type outcomeRequest struct {
 	Reasons string `json:"reasons"`
 }
 
-func (a *API) answerObjection(w http.ResponseWriter, r *http.Request) {
-	var in outcomeRequest
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	o, err := a.Review.AnswerObjection(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Outcome, in.Reasons)
-	if err != nil {
-		a.reviewError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, o)
+func (a *API) answerObjection(r *http.Request, c org.Caller, in outcomeRequest) (*store.Objection, error) {
+	return a.Review.AnswerObjection(r.Context(), c, r.PathValue("id"), in.Outcome, in.Reasons)
 }
 
 func (a *API) fileAppeal(w http.ResponseWriter, r *http.Request) {
@@ -373,68 +253,35 @@ func (a *API) fileAppeal(w http.ResponseWriter, r *http.Request) {
 	}
 	ap, err := a.Review.Appeal(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
 	if err != nil {
-		a.reviewError(w, r, err)
+		a.errorResponse(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/v1/appeals/"+ap.ID)
 	writeJSON(w, http.StatusCreated, ap)
 }
 
-func (a *API) listAppeals(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
+func (a *API) listAppeals(r *http.Request, _ org.Caller, _ noBody) (list[*store.Appeal], error) {
 	limit, _, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[*store.Appeal]{}, err
 	}
 	status := r.URL.Query().Get("status")
 	if status == "" {
 		status = store.AppealOpen
 	}
 	if status != store.AppealOpen && status != store.AppealUpheld && status != store.AppealReversed {
-		a.errorResponse(w, r, &notice.ValidationError{Fields: []notice.FieldError{{Field: "status", Code: "unknown_value",
-			Message: "status must be open, upheld or reversed"}}})
-		return
+		return list[*store.Appeal]{}, invalid("status", "unknown_value", "status must be open, upheld or reversed")
 	}
 	as, err := a.DB.AppealsByStatus(r.Context(), status, limit)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	if as == nil {
-		as = []*store.Appeal{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": as, "next_cursor": ""})
+	return listOf(as, ""), err
 }
 
-func (a *API) getAppeal(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		a.errorResponse(w, r, store.ErrNotFound)
-		return
-	}
-	ap, err := a.DB.Appeal(r.Context(), r.PathValue("id"))
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ap)
+func (a *API) getAppeal(r *http.Request, _ org.Caller, _ noBody) (*store.Appeal, error) {
+	return a.DB.Appeal(r.Context(), r.PathValue("id"))
 }
 
-func (a *API) decideAppeal(w http.ResponseWriter, r *http.Request) {
-	var in outcomeRequest
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	ap, err := a.Review.DecideAppeal(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Outcome, in.Reasons)
-	if err != nil {
-		a.reviewError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ap)
+func (a *API) decideAppeal(r *http.Request, c org.Caller, in outcomeRequest) (*store.Appeal, error) {
+	return a.Review.DecideAppeal(r.Context(), c, r.PathValue("id"), in.Outcome, in.Reasons)
 }
 
 // attachDecisions fills in each case's live decision, so a notice shows what was decided on each of its subjects.

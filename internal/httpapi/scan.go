@@ -11,27 +11,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store"
 )
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
-func (a *API) scanPost(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
-	var p scan.Post
-	if err := decodeStrict(r, &p); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	res, err := a.Scanner.Scan(r.Context(), p)
-	if err != nil {
-		a.filterError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+func (a *API) scanPost(r *http.Request, _ org.Caller, p scan.Post) (scan.Result, error) {
+	return a.Scanner.Scan(r.Context(), p)
 }
 
 // batchLine is one answer line of POST /v1/scan/batch.
@@ -52,9 +40,6 @@ type batchLine struct {
 // while the client is still sending can deadlock a client that reads only
 // after sending. The body is at most MaxBody bytes.
 func (a *API) scanBatch(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-ndjson" && mt != "application/jsonl" {
 		problem(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "Send NDJSON",
 			"the batch form takes Content-Type: application/x-ndjson, one JSON post per line")
@@ -115,7 +100,7 @@ func (a *API) scanLine(r *http.Request, line []byte) (scan.Result, *Problem) {
 		return res, nil
 	}
 	rec := &problemRecorder{header: http.Header{}}
-	a.filterError(rec, r, err)
+	a.errorResponse(rec, r, err)
 	var pr Problem
 	if json.Unmarshal(rec.body.Bytes(), &pr) != nil || pr.Status == 0 {
 		pr = Problem{Type: "https://sigap.dev/problems/internal", Title: "Internal error", Status: 500, Detail: fmt.Sprint("scan failed"), Code: "internal"}
@@ -137,50 +122,40 @@ func (p *problemRecorder) Header() http.Header         { return p.header }
 func (p *problemRecorder) Write(b []byte) (int, error) { return p.body.Write(b) }
 func (p *problemRecorder) WriteHeader(s int)           { p.status = s }
 
-func (a *API) scanStats(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
-	writeJSON(w, http.StatusOK, a.Scanner.Stats())
+func (a *API) scanStats(_ *http.Request, _ org.Caller, _ noBody) (scan.Stats, error) {
+	return a.Scanner.Stats(), nil
 }
 
 // recentHits lists recorded hits, newest first (?list= a bank or list ID).
-func (a *API) recentHits(w http.ResponseWriter, r *http.Request) {
-	if !platformOnly(w, r) {
-		return
-	}
+func (a *API) recentHits(r *http.Request, _ org.Caller, _ noBody) (list[hitView], error) {
 	limit, cursor, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[hitView]{}, err
 	}
 	hits, err := a.DB.RecentHits(r.Context(), r.URL.Query().Get("list"), cursor, limit+1)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	next := ""
-	if len(hits) > limit {
-		hits, next = hits[:limit], hits[limit-1].ID
-	}
-	type hitView struct {
-		ID       string `json:"id"`
-		At       string `json:"at"`
-		Post     string `json:"post"`
-		Matcher  string `json:"matcher"`
-		List     string `json:"list"`
-		Entry    string `json:"entry"`
-		Distance int    `json:"distance"`
-		Matched  string `json:"matched,omitempty"`
-		Policy   string `json:"policy"`
-		Outcome  string `json:"outcome"`
-		NoticeID string `json:"notice_id,omitempty"`
-		ActionID string `json:"action_id,omitempty"`
+		return list[hitView]{}, err
 	}
 	items := make([]hitView, len(hits))
 	for i, h := range hits {
 		items[i] = hitView{ID: h.ID, At: h.At.Format("2006-01-02T15:04:05Z"), Post: h.Post, Matcher: h.Matcher, List: h.SetID, Entry: h.EntryID,
 			Distance: h.Distance, Matched: h.Detail, Policy: h.Policy, Outcome: h.Outcome, NoticeID: h.NoticeID, ActionID: h.ActionID}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	return pageOf(items, limit, func(h hitView) string { return h.ID }), nil
+}
+
+// hitView is a recorded hit as GET /v1/scan/hits shows it.
+type hitView struct {
+	ID       string `json:"id"`
+	At       string `json:"at"`
+	Post     string `json:"post"`
+	Matcher  string `json:"matcher"`
+	List     string `json:"list"`
+	Entry    string `json:"entry"`
+	Distance int    `json:"distance"`
+	Matched  string `json:"matched,omitempty"`
+	Policy   string `json:"policy"`
+	Outcome  string `json:"outcome"`
+	NoticeID string `json:"notice_id,omitempty"`
+	ActionID string `json:"action_id,omitempty"`
 }

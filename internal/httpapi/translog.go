@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/translog"
 )
 
@@ -84,21 +85,20 @@ func logInt(r *http.Request, name string, required bool, bad *[]notice.FieldErro
 	return n
 }
 
-func (a *API) logRange(w http.ResponseWriter, r *http.Request, field string, err error) {
+// rangeError names the field a translog.ErrRange is about.
+func rangeError(field string, err error) error {
 	if errors.Is(err, translog.ErrRange) {
-		a.errorResponse(w, r, &notice.ValidationError{Fields: []notice.FieldError{{Field: field, Code: "out_of_range", Message: err.Error()}}})
-		return
+		return invalid(field, "out_of_range", err.Error())
 	}
-	a.errorResponse(w, r, err)
+	return err
 }
 
-func (a *API) logInclusion(w http.ResponseWriter, r *http.Request) {
+func (a *API) logInclusion(r *http.Request, _ org.Caller, _ noBody) (translog.InclusionProof, error) {
 	var bad []notice.FieldError
 	index := logInt(r, "index", true, &bad)
 	size := logInt(r, "size", false, &bad)
 	if len(bad) > 0 {
-		a.errorResponse(w, r, &notice.ValidationError{Fields: bad})
-		return
+		return translog.InclusionProof{}, &notice.ValidationError{Fields: bad}
 	}
 	p, err := a.TransLog.Inclusion(r.Context(), index, size)
 	if err != nil {
@@ -106,19 +106,17 @@ func (a *API) logInclusion(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(err.Error(), "size") && !strings.Contains(err.Error(), "index") {
 			field = "size"
 		}
-		a.logRange(w, r, field, err)
-		return
+		return translog.InclusionProof{}, rangeError(field, err)
 	}
-	writeJSON(w, http.StatusOK, p)
+	return p, nil
 }
 
-func (a *API) logConsistency(w http.ResponseWriter, r *http.Request) {
+func (a *API) logConsistency(r *http.Request, _ org.Caller, _ noBody) (translog.ConsistencyProof, error) {
 	var bad []notice.FieldError
 	old := logInt(r, "old", true, &bad)
 	newSize := logInt(r, "new", false, &bad)
 	if len(bad) > 0 {
-		a.errorResponse(w, r, &notice.ValidationError{Fields: bad})
-		return
+		return translog.ConsistencyProof{}, &notice.ValidationError{Fields: bad}
 	}
 	p, err := a.TransLog.Consistency(r.Context(), old, newSize)
 	if err != nil {
@@ -126,10 +124,9 @@ func (a *API) logConsistency(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(err.Error(), "size "+strconv.FormatInt(newSize, 10)+":") && newSize != 0 {
 			field = "new"
 		}
-		a.logRange(w, r, field, err)
-		return
+		return translog.ConsistencyProof{}, rangeError(field, err)
 	}
-	writeJSON(w, http.StatusOK, p)
+	return p, nil
 }
 
 // withLogIndex fills in the log index of a notice read back from the

@@ -6,51 +6,28 @@ import (
 
 	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/notice"
-	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/org"
 )
 
-func (a *API) putTrust(w http.ResponseWriter, r *http.Request) {
-	c := callerFrom(r.Context())
-	if !c.Platform() {
-		problem(w, http.StatusForbidden, "forbidden_role", "Not allowed", "only the platform's admins accredit, suspend or revoke flaggers")
-		return
-	}
-	var in flagger.Change
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
+func (a *API) putTrust(r *http.Request, c org.Caller, in flagger.Change) (flagger.Standing, error) {
 	if _, err := a.Flaggers.Put(r.Context(), c, r.PathValue("org_id"), in); err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return flagger.Standing{}, err
 	}
-	a.getTrust(w, r)
+	return a.getTrust(r, c, noBody{})
 }
 
-// trustVisible lets platform roles see any org's standing and an org see its own.
-func trustVisible(r *http.Request) bool {
-	c := callerFrom(r.Context())
-	return c.Platform() || c.OrgID == r.PathValue("org_id")
-}
-
-func (a *API) getTrust(w http.ResponseWriter, r *http.Request) {
-	if !trustVisible(r) {
-		a.errorResponse(w, r, store.ErrNotFound)
-		return
+func (a *API) getTrust(r *http.Request, c org.Caller, _ noBody) (flagger.Standing, error) {
+	if err := ownOrg(c, r.PathValue("org_id")); err != nil {
+		return flagger.Standing{}, err
 	}
-	st, err := a.Flaggers.Standing(r.Context(), r.PathValue("org_id"))
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
+	return a.Flaggers.Standing(r.Context(), r.PathValue("org_id"))
 }
 
 // trustReport is the yearly report DSA Art. 22(3) asks a trusted flagger to
 // publish: notices by provider, type of content and action taken.
 func (a *API) trustReport(w http.ResponseWriter, r *http.Request) {
-	if !trustVisible(r) {
-		a.errorResponse(w, r, store.ErrNotFound)
+	if err := ownOrg(callerFrom(r.Context()), r.PathValue("org_id")); err != nil {
+		a.errorResponse(w, r, err)
 		return
 	}
 	year := a.Clock.Now().UTC().Year()

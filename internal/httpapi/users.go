@@ -29,58 +29,53 @@ func userViewOf(u store.User) userView {
 // accounts is the user service; it holds no state the API needs to share.
 func (a *API) accounts() *account.Service { return &account.Service{DB: a.DB, Clock: a.Clock} }
 
-// createUser adds a portal user and answers with their one-time set-password link.
-func (a *API) createUser(w http.ResponseWriter, r *http.Request) {
-	c := callerFrom(r.Context())
-	id := r.PathValue("org_id")
-	if !c.Platform() && id != c.OrgID {
-		a.errorResponse(w, r, store.ErrNotFound)
-		return
-	}
-	var in struct {
-		Email string `json:"email"`
-		Name  string `json:"name"`
-		Role  string `json:"role"`
-	}
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	u, link, err := a.accounts().CreateUser(r.Context(), id, in.Email, in.Name, org.Role(in.Role))
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	writeJSON(w, http.StatusCreated, struct {
-		userView
-		SetPasswordURL       string    `json:"set_password_url"`
-		SetPasswordExpiresAt time.Time `json:"set_password_expires_at"`
-	}{userViewOf(u), link.URL(scheme + "://" + r.Host), link.ExpiresAt})
+type userRequest struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
 }
 
-func (a *API) listUsers(w http.ResponseWriter, r *http.Request) {
-	c := callerFrom(r.Context())
-	id := r.PathValue("org_id")
-	if !c.Platform() && id != c.OrgID {
-		a.errorResponse(w, r, store.ErrNotFound)
+// newUserView is a new user and their one-time set-password link.
+type newUserView struct {
+	userView
+	SetPasswordURL       string    `json:"set_password_url"`
+	SetPasswordExpiresAt time.Time `json:"set_password_expires_at"`
+}
+
+// createUser adds a portal user and answers with their one-time set-password link.
+func (a *API) createUser(w http.ResponseWriter, r *http.Request) {
+	if err := ownOrg(callerFrom(r.Context()), r.PathValue("org_id")); err != nil {
+		a.errorResponse(w, r, err) // before the body, so a stranger learns nothing from its errors
 		return
 	}
+	jsonHandler(a, http.StatusCreated, func(r *http.Request, _ org.Caller, in userRequest) (newUserView, error) {
+		u, link, err := a.accounts().CreateUser(r.Context(), r.PathValue("org_id"), in.Email, in.Name, org.Role(in.Role))
+		if err != nil {
+			return newUserView{}, err
+		}
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		return newUserView{userViewOf(u), link.URL(scheme + "://" + r.Host), link.ExpiresAt}, nil
+	})(w, r)
+}
+
+func (a *API) listUsers(r *http.Request, c org.Caller, _ noBody) (list[userView], error) {
+	id := r.PathValue("org_id")
+	if err := ownOrg(c, id); err != nil {
+		return list[userView]{}, err
+	}
 	if _, err := a.DB.Org(r.Context(), id); err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[userView]{}, err
 	}
 	users, err := a.DB.Users(r.Context(), id)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[userView]{}, err
 	}
 	items := make([]userView, len(users))
 	for i, u := range users {
 		items[i] = userViewOf(u)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": ""})
+	return listOf(items, ""), nil
 }

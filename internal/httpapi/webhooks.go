@@ -19,68 +19,45 @@ type webhookBody struct {
 	Secret string `json:"secret,omitempty"`
 }
 
-func (a *API) putWebhook(w http.ResponseWriter, r *http.Request) {
-	var in webhookBody
-	if err := decodeStrict(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
+func (a *API) putWebhook(r *http.Request, c org.Caller, in webhookBody) (webhookBody, error) {
 	if in.Secret != "" {
-		a.errorResponse(w, r, invalid("secret", "read_only", "the secret is made by sigap and returned; do not send one"))
-		return
+		return webhookBody{}, invalid("secret", "read_only", "the secret is made by sigap and returned; do not send one")
 	}
 	if err := webhook.CheckURL(in.URL); err != nil {
-		a.errorResponse(w, r, invalid("url", "invalid_url", "url must be an absolute http:// or https:// URL without credentials"))
-		return
+		return webhookBody{}, invalid("url", "invalid_url", "url must be an absolute http:// or https:// URL without credentials")
 	}
-	ep, err := a.Webhooks.SetEndpoint(r.Context(), callerFrom(r.Context()).OrgID, in.URL)
+	ep, err := a.Webhooks.SetEndpoint(r.Context(), c.OrgID, in.URL)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return webhookBody{}, err
 	}
-	writeJSON(w, http.StatusOK, webhookBody{URL: ep.URL, Secret: ep.Secret})
+	return webhookBody{URL: ep.URL, Secret: ep.Secret}, nil
 }
 
-func (a *API) getWebhook(w http.ResponseWriter, r *http.Request) {
-	ep, err := a.DB.WebhookEndpoint(r.Context(), callerFrom(r.Context()).OrgID)
+func (a *API) getWebhook(r *http.Request, c org.Caller, _ noBody) (webhookBody, error) {
+	ep, err := a.DB.WebhookEndpoint(r.Context(), c.OrgID)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return webhookBody{}, err
 	}
-	writeJSON(w, http.StatusOK, webhookBody{URL: ep.URL, Secret: ep.Secret})
+	return webhookBody{URL: ep.URL, Secret: ep.Secret}, nil
 }
 
 var deliveryStates = []string{store.DeliveryPending, store.DeliveryFailing, store.DeliveryDelivered, store.DeliveryDead}
 
-func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
-	c := callerFrom(r.Context())
+func (a *API) listDeliveries(r *http.Request, c org.Caller, _ noBody) (list[*store.Delivery], error) {
 	limit, cursor, err := page(r)
 	if err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return list[*store.Delivery]{}, err
 	}
 	f := store.DeliveryFilter{OrgID: c.OrgID, State: r.URL.Query().Get("state"), Before: cursor, Limit: limit + 1}
-	if c.Platform() && (c.Role == org.RoleAdmin || c.Role == org.RoleAuditor || c.Role == org.RoleReviewer) {
+	if c.Platform() {
 		// The platform's outbox holds every org's deliveries.
 		f.OrgID = r.URL.Query().Get("org_id")
 	}
 	if f.State != "" && !contains(deliveryStates, f.State) {
-		a.errorResponse(w, r, invalid("state", "unknown_value", "state must be pending, failing, delivered or dead"))
-		return
+		return list[*store.Delivery]{}, invalid("state", "unknown_value", "state must be pending, failing, delivered or dead")
 	}
 	ds, err := a.DB.Deliveries(r.Context(), f)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	next := ""
-	if len(ds) > limit {
-		ds, next = ds[:limit], ds[limit-1].ID
-	}
-	if ds == nil {
-		ds = []*store.Delivery{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": ds, "next_cursor": next})
+	return pageOf(ds, limit, func(d *store.Delivery) string { return d.ID }), err
 }
 
 func contains(list []string, s string) bool {
@@ -93,10 +70,6 @@ func contains(list []string, s string) bool {
 }
 
 func (a *API) retryDelivery(w http.ResponseWriter, r *http.Request) {
-	if !callerFrom(r.Context()).Platform() {
-		problem(w, http.StatusForbidden, "platform_only", "Only the platform can do this", "use a key of the platform's org")
-		return
-	}
 	d, err := a.Webhooks.Retry(r.Context(), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		problem(w, http.StatusNotFound, "not_found", "Not found", "no such delivery, or it is being attempted right now; try again in a moment")
