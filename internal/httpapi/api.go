@@ -7,11 +7,11 @@ import (
 	"net/http"
 
 	"github.com/sigap/sigap/internal/admin"
-	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/escalate"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/jobs"
@@ -20,7 +20,6 @@ import (
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/report"
 	"github.com/sigap/sigap/internal/review"
-	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/translog"
@@ -41,8 +40,8 @@ type API struct {
 	Clock   clock.Clock
 	Log     *slog.Logger
 	Metrics *Metrics
-	Banks   *bank.Service
-	Lists   *rulelist.Service
+	Banks   *filterset.Service
+	Lists   *filterset.Service
 	Scanner *scan.Scanner
 	Review  *review.Service
 	// Flaggers runs the trusted flagger programme.
@@ -101,28 +100,28 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET /v1/notices", a.auth(a.listNotices, readers...))
 	mux.Handle("GET /v1/notices/{id}", a.auth(a.getNotice, readers...))
 
-	mux.Handle("POST /v1/banks", a.auth(a.createBank, filterAdmins...))
-	mux.Handle("GET /v1/banks", a.auth(a.listBanks, filterReaders...))
-	mux.Handle("GET /v1/banks/{id}", a.auth(a.getBank, filterReaders...))
-	mux.Handle("PATCH /v1/banks/{id}", a.auth(a.patchBank, filterAdmins...))
-	mux.Handle("POST /v1/banks/{id}/entries", a.auth(a.addBankEntry, filterAdmins...))
+	mux.Handle("POST /v1/banks", a.auth(a.createSet(a.Banks), filterAdmins...))
+	mux.Handle("GET /v1/banks", a.auth(a.listSets(a.Banks), filterReaders...))
+	mux.Handle("GET /v1/banks/{id}", a.auth(a.getSet(a.Banks), filterReaders...))
+	mux.Handle("PATCH /v1/banks/{id}", a.auth(a.patchSet(a.Banks), filterAdmins...))
+	mux.Handle("POST /v1/banks/{id}/entries", a.auth(a.addEntry(a.Banks), filterAdmins...))
 	mux.Handle("GET /v1/banks/{id}/entries", a.auth(a.listEntries(a.Banks), filterReaders...))
 	mux.Handle("DELETE /v1/banks/{id}/entries/{entry_id}", a.auth(a.removeEntry(a.Banks), filterAdmins...))
 	mux.Handle("DELETE /v1/banks/{id}/entries/{entry_id}/quarantine", a.auth(a.releaseEntry(a.Banks), filterAdmins...))
-	mux.Handle("POST /v1/banks/{id}/import", a.auth(a.importBank, filterAdmins...))
-	mux.Handle("GET /v1/banks/{id}/export", a.auth(a.exportBank, filterReaders...))
+	mux.Handle("POST /v1/banks/{id}/import", a.auth(a.importSet(a.Banks), filterAdmins...))
+	mux.Handle("GET /v1/banks/{id}/export", a.auth(a.exportSet(a.Banks), filterReaders...))
 	mux.Handle("POST /v1/hash", a.auth(a.hashImage, filterAdmins...))
 	mux.Handle("POST /v1/match", a.auth(a.matchHashes, filterAdmins...))
-	mux.Handle("POST /v1/lists", a.auth(a.createList, filterAdmins...))
-	mux.Handle("GET /v1/lists", a.auth(a.listLists, filterReaders...))
-	mux.Handle("GET /v1/lists/{id}", a.auth(a.getList, filterReaders...))
-	mux.Handle("PATCH /v1/lists/{id}", a.auth(a.patchList, filterAdmins...))
-	mux.Handle("POST /v1/lists/{id}/entries", a.auth(a.addListEntry, filterAdmins...))
+	mux.Handle("POST /v1/lists", a.auth(a.createSet(a.Lists), filterAdmins...))
+	mux.Handle("GET /v1/lists", a.auth(a.listSets(a.Lists), filterReaders...))
+	mux.Handle("GET /v1/lists/{id}", a.auth(a.getSet(a.Lists), filterReaders...))
+	mux.Handle("PATCH /v1/lists/{id}", a.auth(a.patchSet(a.Lists), filterAdmins...))
+	mux.Handle("POST /v1/lists/{id}/entries", a.auth(a.addEntry(a.Lists), filterAdmins...))
 	mux.Handle("GET /v1/lists/{id}/entries", a.auth(a.listEntries(a.Lists), filterReaders...))
 	mux.Handle("DELETE /v1/lists/{id}/entries/{entry_id}", a.auth(a.removeEntry(a.Lists), filterAdmins...))
 	mux.Handle("DELETE /v1/lists/{id}/entries/{entry_id}/quarantine", a.auth(a.releaseEntry(a.Lists), filterAdmins...))
-	mux.Handle("POST /v1/lists/{id}/import", a.auth(a.importList, filterAdmins...))
-	mux.Handle("GET /v1/lists/{id}/export", a.auth(a.exportList, filterReaders...))
+	mux.Handle("POST /v1/lists/{id}/import", a.auth(a.importSet(a.Lists), filterAdmins...))
+	mux.Handle("GET /v1/lists/{id}/export", a.auth(a.exportSet(a.Lists), filterReaders...))
 	mux.Handle("POST /v1/scan", a.auth(a.scanPost, filterAdmins...))
 	mux.Handle("POST /v1/scan/batch", a.auth(a.scanBatch, filterAdmins...))
 	mux.Handle("GET /v1/scan/stats", a.auth(a.scanStats, filterReaders...))

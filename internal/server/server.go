@@ -20,6 +20,7 @@ import (
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/escalate"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/httpapi"
 	"github.com/sigap/sigap/internal/intake"
@@ -107,8 +108,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	s.API.Flaggers = &flagger.Service{DB: db, Clock: clk}
 	s.API.Reports = &report.Service{DB: db, Clock: clk}
 	in.Gate = s.API.Flaggers.Gate
-	s.API.Banks = &bank.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
-	s.API.Lists = &rulelist.Service{DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
+	s.API.Banks = &filterset.Service{Kind: bank.Kind{}, DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
+	s.API.Lists = &filterset.Service{Kind: rulelist.Kind{}, DB: db, Clock: clk, DailyCap: s.Scanner.Config().DailyCap, OnChange: s.Scanner.Invalidate}
 	// Once, after an upgrade: rules stored before duplicate detection get their match keys.
 	if n, err := s.API.Lists.BackfillMatchKeys(ctx); err != nil {
 		db.Close()

@@ -15,6 +15,7 @@ import (
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/enforce"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/intake"
@@ -49,8 +50,8 @@ type Portal struct {
 	Review *review.Service
 	// Banks and Lists are the services the API uses; when nil, New makes
 	// ones on DB (the scanner then sees changes at its next poll).
-	Banks *bank.Service
-	Lists *rulelist.Service
+	Banks *filterset.Service
+	Lists *filterset.Service
 	// Flaggers runs the trusted flagger programme; when nil, New makes one on DB.
 	Flaggers *flagger.Service
 	// Webhooks, Enforce and Contacts are the API's enforcement services;
@@ -85,10 +86,10 @@ func New(p Portal) (*Portal, error) {
 		p.Clock = clock.System{}
 	}
 	if p.Banks == nil {
-		p.Banks = &bank.Service{DB: p.DB, Clock: p.Clock}
+		p.Banks = &filterset.Service{Kind: bank.Kind{}, DB: p.DB, Clock: p.Clock}
 	}
 	if p.Lists == nil {
-		p.Lists = &rulelist.Service{DB: p.DB, Clock: p.Clock}
+		p.Lists = &filterset.Service{Kind: rulelist.Kind{}, DB: p.DB, Clock: p.Clock}
 	}
 	if p.Flaggers == nil {
 		p.Flaggers = &flagger.Service{DB: p.DB, Clock: p.Clock}
@@ -131,24 +132,24 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /admin/orgs/{id}/keys", p.signedIn(p.adminCreateKey, org.RoleAdmin))
 	mux.Handle("POST /admin/users/{id}/reset", p.signedIn(p.adminResetUser, org.RoleAdmin))
 
-	mux.Handle("GET /banks", p.platformPage(p.bankIndex, filterReaders...))
-	mux.Handle("POST /banks", p.platformPage(p.bankCreate, filterWriters...))
-	mux.Handle("GET /banks/{id}", p.platformPage(p.bankPage, filterReaders...))
-	mux.Handle("GET /banks/{id}/export", p.platformPage(p.bankExport, filterReaders...))
-	mux.Handle("POST /banks/{id}/state", p.platformPage(p.bankState, filterWriters...))
-	mux.Handle("POST /banks/{id}/entries", p.platformPage(p.bankAddEntry, filterWriters...))
-	mux.Handle("POST /banks/{id}/entries/{entry}/remove", p.platformPage(p.bankRemoveEntry, filterWriters...))
-	mux.Handle("POST /banks/{id}/entries/{entry}/release", p.platformPage(p.bankReleaseEntry, filterWriters...))
-	mux.Handle("POST /banks/{id}/import", p.platformPage(p.bankImport, filterWriters...))
-	mux.Handle("GET /lists", p.platformPage(p.listIndex, filterReaders...))
-	mux.Handle("POST /lists", p.platformPage(p.listCreate, filterWriters...))
-	mux.Handle("GET /lists/{id}", p.platformPage(p.listPage, filterReaders...))
-	mux.Handle("GET /lists/{id}/export", p.platformPage(p.listExport, filterReaders...))
-	mux.Handle("POST /lists/{id}/state", p.platformPage(p.listState, filterWriters...))
-	mux.Handle("POST /lists/{id}/entries", p.platformPage(p.listAddEntry, filterWriters...))
-	mux.Handle("POST /lists/{id}/entries/{entry}/remove", p.platformPage(p.listRemoveEntry, filterWriters...))
-	mux.Handle("POST /lists/{id}/entries/{entry}/release", p.platformPage(p.listReleaseEntry, filterWriters...))
-	mux.Handle("POST /lists/{id}/import", p.platformPage(p.listImport, filterWriters...))
+	mux.Handle("GET /banks", p.platformPage(p.setIndex(p.Banks), filterReaders...))
+	mux.Handle("POST /banks", p.platformPage(p.setCreate(p.Banks), filterWriters...))
+	mux.Handle("GET /banks/{id}", p.platformPage(p.setPage(p.Banks), filterReaders...))
+	mux.Handle("GET /banks/{id}/export", p.platformPage(p.setExport(p.Banks), filterReaders...))
+	mux.Handle("POST /banks/{id}/state", p.platformPage(p.setState(p.Banks), filterWriters...))
+	mux.Handle("POST /banks/{id}/entries", p.platformPage(p.setAddEntry(p.Banks), filterWriters...))
+	mux.Handle("POST /banks/{id}/entries/{entry}/remove", p.platformPage(p.setRemoveEntry(p.Banks), filterWriters...))
+	mux.Handle("POST /banks/{id}/entries/{entry}/release", p.platformPage(p.setReleaseEntry(p.Banks), filterWriters...))
+	mux.Handle("POST /banks/{id}/import", p.platformPage(p.setImport(p.Banks), filterWriters...))
+	mux.Handle("GET /lists", p.platformPage(p.setIndex(p.Lists), filterReaders...))
+	mux.Handle("POST /lists", p.platformPage(p.setCreate(p.Lists), filterWriters...))
+	mux.Handle("GET /lists/{id}", p.platformPage(p.setPage(p.Lists), filterReaders...))
+	mux.Handle("GET /lists/{id}/export", p.platformPage(p.setExport(p.Lists), filterReaders...))
+	mux.Handle("POST /lists/{id}/state", p.platformPage(p.setState(p.Lists), filterWriters...))
+	mux.Handle("POST /lists/{id}/entries", p.platformPage(p.setAddEntry(p.Lists), filterWriters...))
+	mux.Handle("POST /lists/{id}/entries/{entry}/remove", p.platformPage(p.setRemoveEntry(p.Lists), filterWriters...))
+	mux.Handle("POST /lists/{id}/entries/{entry}/release", p.platformPage(p.setReleaseEntry(p.Lists), filterWriters...))
+	mux.Handle("POST /lists/{id}/import", p.platformPage(p.setImport(p.Lists), filterWriters...))
 	mux.Handle("GET /hits", p.platformPage(p.hitsIndex, filterReaders...))
 	mux.Handle("GET /flaggers", p.platformPage(p.flaggerRegistry, trustReaders...))
 	mux.Handle("GET /flaggers/{id}", p.platformPage(p.flaggerOrg, trustReaders...))
