@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/notice"
@@ -64,7 +65,7 @@ type Kind struct{}
 
 // Names implements filterset.Kind.
 func (Kind) Names() filterset.Names {
-	return filterset.Names{Plural: "banks", Singular: "bank", Family: store.FamilyBank, IDPrefix: "bnk", DefaultSetKind: "hash"}
+	return filterset.Names{Plural: "banks", Singular: "bank", Family: store.FamilyBank, IDPrefix: "bnk"}
 }
 
 // SetKinds implements filterset.Kind: every bank is of one kind, "hash".
@@ -129,7 +130,7 @@ func (Kind) UnknownExport(string) error {
 }
 
 // Export implements filterset.Kind.
-func (Kind) Export(w io.Writer, _ filterset.Set, format string, each func(fn func(filterset.Entry) error) error) error {
+func (Kind) Export(w io.Writer, _ filterset.Set, format string, _ time.Time, each func(fn func(filterset.Entry) error) error) error {
 	ew, err := NewWriter(w, format)
 	if err != nil {
 		return err

@@ -49,7 +49,7 @@ func (s *Service) ExportFormat(name string) (Format, error) {
 // Export writes set's live entries to w as format f; a failure midway leaves
 // w with part of the set, which the caller must not pass off as all of it.
 func (s *Service) Export(ctx context.Context, w io.Writer, set Set, f Format) error {
-	err := s.Kind.Export(w, set, f.Name, func(fn func(Entry) error) error { return s.EachLive(ctx, set.ID, fn) })
+	err := s.Kind.Export(w, set, f.Name, s.now(), func(fn func(Entry) error) error { return s.EachLive(ctx, set.ID, fn) })
 	if err != nil {
 		return fmt.Errorf("filterset: export %s: %w", set.ID, err)
 	}

@@ -3,6 +3,7 @@ package filterset
 import (
 	"errors"
 	"io"
+	"time"
 
 	"github.com/sigap/sigap/internal/store"
 )
@@ -13,7 +14,7 @@ type Kind interface {
 	// Names says how the family is called in paths, IDs and page titles.
 	Names() Names
 	// SetKinds are the kinds a new set may be created as; nil when the
-	// family has only one (DefaultSetKind), which callers then do not name.
+	// family has only one, which callers then do not name (CheckSet says it).
 	SetKinds() []string
 	// CheckSet checks the fields of a new set that only this family has and
 	// returns the kind to store.
@@ -42,8 +43,9 @@ type Kind interface {
 	PortalExports() []string
 	// UnknownExport is the error for an export format the family does not write.
 	UnknownExport(format string) error
-	// Export writes set's live entries, read in turn by each, as format.
-	Export(w io.Writer, set Set, format string, each func(fn func(Entry) error) error) error
+	// Export writes set's live entries, read in turn by each, as format;
+	// now is the time of the export, for formats that say it.
+	Export(w io.Writer, set Set, format string, now time.Time, each func(fn func(Entry) error) error) error
 }
 
 // Names is how a family is called: its plural names the API and portal paths
@@ -53,8 +55,6 @@ type Names struct {
 	Plural, Singular string
 	// Family is the store's family of the sets; IDPrefix begins their IDs.
 	Family, IDPrefix string
-	// DefaultSetKind is the kind stored when SetKinds is nil.
-	DefaultSetKind string
 }
 
 // Format is one export format.

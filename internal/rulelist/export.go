@@ -52,12 +52,12 @@ func writeText(w io.Writer, l filterset.Set, each func(fn func(filterset.Entry) 
 // writeJSON writes the JSON export, {"list", "exported_at", "entries":
 // [exportEntry...]}, one entry at a time; the import takes it back as it is
 // (see importDoc).
-func writeJSON(w io.Writer, l filterset.Set, each func(fn func(filterset.Entry) error) error) error {
+func writeJSON(w io.Writer, l filterset.Set, now time.Time, each func(fn func(filterset.Entry) error) error) error {
 	bw := bufio.NewWriter(w)
 	head, err := json.Marshal(struct {
 		List       filterset.Set `json:"list"`
 		ExportedAt time.Time     `json:"exported_at"`
-	}{l, time.Now().UTC()})
+	}{l, now})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/store"
@@ -117,9 +118,9 @@ func (Kind) UnknownExport(string) error {
 }
 
 // Export implements filterset.Kind.
-func (Kind) Export(w io.Writer, set filterset.Set, format string, each func(fn func(filterset.Entry) error) error) error {
+func (Kind) Export(w io.Writer, set filterset.Set, format string, now time.Time, each func(fn func(filterset.Entry) error) error) error {
 	if format == FormatText {
 		return writeText(w, set, each)
 	}
-	return writeJSON(w, set, each)
+	return writeJSON(w, set, now, each)
 }
