@@ -65,6 +65,15 @@ func TestRefusals(t *testing.T) {
 			t.Errorf("bad regex: %v", fieldsOf(err))
 		}
 
+		for _, body := range []string{`{"entries": [{"value": "bom \xff"}]}`, `{"entries": [{"value": "x", "type": "regex"}]}`, `{"entries": [`} {
+			if _, err := lists.Kind.ParseImport([]byte(body), "", "application/json", l.Kind); !errors.Is(err, filterset.ErrFormat) {
+				t.Errorf("list import %q: %v, want ErrFormat", body, err)
+			}
+		}
+		if _, err := banks.Kind.ParseImport([]byte("md5\n"), "", "text/csv", ""); !errors.Is(err, filterset.ErrFormat) {
+			t.Errorf("a CSV line without a value: %v, want ErrFormat", err)
+		}
+
 		// Each family's service sees only its own sets.
 		for _, tc := range []struct {
 			svc *filterset.Service

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/store"
@@ -82,6 +83,10 @@ func (Kind) ParseImport(body []byte, _, mediaType, setKind string) ([]filterset.
 			return nil, fmt.Errorf("%w: %w", filterset.ErrFormat, err)
 		}
 		return items, nil
+	}
+	if !utf8.Valid(body) {
+		// encoding/json would put U+FFFD in place of the bad bytes and store rules nobody wrote.
+		return nil, fmt.Errorf("%w: the JSON is not valid UTF-8", filterset.ErrFormat)
 	}
 	var doc importDoc
 	dec := json.NewDecoder(bytes.NewReader(body))
