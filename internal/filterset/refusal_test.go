@@ -65,7 +65,7 @@ func TestRefusals(t *testing.T) {
 			t.Errorf("bad regex: %v", fieldsOf(err))
 		}
 
-		for _, body := range []string{`{"entries": [{"value": "bom \xff"}]}`, `{"entries": [{"value": "x", "type": "regex"}]}`, `{"entries": [`} {
+		for _, body := range []string{"{\"entries\": [{\"value\": \"bom \xff\"}]}", `{"entries": [{"value": "x", "type": "regex"}]}`, `{"entries": [`} {
 			if _, err := lists.Kind.ParseImport([]byte(body), "", "application/json", l.Kind); !errors.Is(err, filterset.ErrFormat) {
 				t.Errorf("list import %q: %v, want ErrFormat", body, err)
 			}
