@@ -18,6 +18,7 @@ import (
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/escalate"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/jobs"
@@ -58,8 +59,8 @@ type App struct {
 	// Scanner matches posts; Banks and Lists invalidate its snapshot when
 	// they change, and its snapshot loop keeps it current until Close.
 	Scanner *scan.Scanner
-	Banks   *bank.Service
-	Lists   *rulelist.Service
+	Banks   *filterset.Service
+	Lists   *filterset.Service
 
 	// Jobs is the durable job queue. Webhooks, Enforce and Escalate
 	// register their jobs on it; the queue and Escalate's timers run only
@@ -143,8 +144,8 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	a.Review = &review.Service{DB: db, Policy: pol, Clock: clk, OnRemove: removed.OnRemove, OnReverse: removed.OnReverse,
 		SoR: dsasor.NewBuilder(sorKey, "")}
 	a.Reports = &report.Service{DB: db, Clock: clk}
-	a.Banks = &bank.Service{DB: db, Clock: clk, DailyCap: a.Scanner.Config().DailyCap, OnChange: a.Scanner.Invalidate}
-	a.Lists = &rulelist.Service{DB: db, Clock: clk, DailyCap: a.Scanner.Config().DailyCap, OnChange: a.Scanner.Invalidate}
+	a.Banks = &filterset.Service{Kind: bank.Kind{}, DB: db, Clock: clk, DailyCap: a.Scanner.Config().DailyCap, OnChange: a.Scanner.Invalidate}
+	a.Lists = &filterset.Service{Kind: rulelist.Kind{}, DB: db, Clock: clk, DailyCap: a.Scanner.Config().DailyCap, OnChange: a.Scanner.Invalidate}
 	a.Jobs = jobs.New(db, clk, log, jobs.Config{Lease: a.Config.JobLease})
 	a.Webhooks = webhook.New(db, clk, a.Jobs, log, webhook.Config{AllowPrivate: a.Config.AllowPrivateWebhooks})
 	a.Escalate = escalate.New(db, clk, a.Jobs, log, &contact.Mailer{Addr: a.Config.SMTPAddr, From: a.Config.SMTPFrom},

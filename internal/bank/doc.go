@@ -1,7 +1,9 @@
-// Package bank manages hash banks: named sets of PDQ, MD5 and SHA-256
-// signals of known content, each with a policy (auto_action, review or
-// shadow), labels, a roll-out fraction, and provenance per entry; and it
-// reads and writes the CSV and JSON shapes banks are exchanged in.
+// Package bank holds what is particular to hash banks, the filterset.Kind
+// whose sets hold PDQ, MD5 and SHA-256 signals of known content: which
+// signal types there are and how each value is checked, and the CSV and
+// JSON shapes banks are exchanged in. The service they share with rule
+// lists is internal/filterset; a new signal type (video hashes) is a change
+// here alone.
 //
 // Import formats (see docs/filtering.md): CSV "type,value,source" with an
 // optional header; HMA 2.0 style JSON, an array of {"signal_type", "signal"}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/sigap/sigap/internal/filterset"
 )
 
 // Import and export formats.
@@ -17,9 +19,6 @@ const (
 	FormatJSON           = "json" // HMA 2.0 style signal records
 	FormatThreatExchange = "threatexchange"
 )
-
-// ErrFormat wraps a file that cannot be read in the format given.
-var ErrFormat = errors.New("bank: unreadable import file")
 
 // typeAliases maps the signal type names of HMA, python-threatexchange and
 // ThreatExchange to ours.
@@ -36,7 +35,7 @@ func CanonicalType(t string) string { return typeAliases[strings.ToLower(strings
 // to guess from the first byte ('[' or '{' is JSON, of either shape).
 // Values are not validated here (Import does that, naming the bad items),
 // but unknown types are kept as given so the error can name them.
-func Parse(r io.Reader, format string) ([]Item, error) {
+func Parse(r io.Reader, format string) ([]filterset.Item, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if format == "" {
 		format = FormatCSV
@@ -61,23 +60,23 @@ func Parse(r io.Reader, format string) ([]Item, error) {
 	case FormatJSON, FormatThreatExchange:
 		return parseJSON(br)
 	}
-	return nil, fmt.Errorf("%w: format must be csv, json or threatexchange", ErrFormat)
+	return nil, fmt.Errorf("%w: format must be csv, json or threatexchange", filterset.ErrFormat)
 }
 
-func parseCSV(r io.Reader) ([]Item, error) {
+func parseCSV(r io.Reader) ([]filterset.Item, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.Comment = '#'
 	cr.TrimLeadingSpace = true
 	cr.ReuseRecord = true
-	var out []Item
+	var out []filterset.Item
 	for line := 1; ; line++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+			return nil, fmt.Errorf("%w: %w", filterset.ErrFormat, err)
 		}
 		if len(rec) == 0 || len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
@@ -87,9 +86,9 @@ func parseCSV(r io.Reader) ([]Item, error) {
 		}
 		if len(rec) < 2 {
 			row, _ := cr.FieldPos(0)
-			return nil, fmt.Errorf("%w: line %d: want type,value[,source]", ErrFormat, row)
+			return nil, fmt.Errorf("%w: line %d: want type,value[,source]", filterset.ErrFormat, row)
 		}
-		it := Item{Type: strings.TrimPrefix(strings.TrimSpace(rec[0]), "\ufeff"), Value: rec[1]}
+		it := filterset.Item{Type: strings.TrimPrefix(strings.TrimSpace(rec[0]), "\ufeff"), Value: rec[1]}
 		if t := CanonicalType(it.Type); t != "" {
 			it.Type = t
 		}
@@ -101,7 +100,7 @@ func parseCSV(r io.Reader) ([]Item, error) {
 		}
 		out = append(out, it)
 		if len(out) > MaxImportRows {
-			return nil, fmt.Errorf("%w: more than %d rows; split the file", ErrFormat, MaxImportRows)
+			return nil, fmt.Errorf("%w: more than %d rows; split the file", filterset.ErrFormat, MaxImportRows)
 		}
 	}
 }
@@ -125,8 +124,8 @@ type jsonRecord struct {
 	ID     any    `json:"id"`
 }
 
-func (j jsonRecord) item() Item {
-	it := Item{Type: j.SignalType, Value: j.Signal, Source: j.Source, CaseID: j.CaseID}
+func (j jsonRecord) item() filterset.Item {
+	it := filterset.Item{Type: j.SignalType, Value: j.Signal, Source: j.Source, CaseID: j.CaseID}
 	if it.Value == "" {
 		it.Value = j.SignalValue
 	}
@@ -159,10 +158,10 @@ func (j jsonRecord) item() Item {
 	return it
 }
 
-func parseJSON(r io.Reader) ([]Item, error) {
+func parseJSON(r io.Reader) ([]filterset.Item, error) {
 	data, err := io.ReadAll(io.LimitReader(r, 256<<20))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+		return nil, fmt.Errorf("%w: %w", filterset.ErrFormat, err)
 	}
 	data = bytes.TrimPrefix(bytes.TrimSpace(data), []byte("\ufeff"))
 	var recs []jsonRecord
@@ -171,22 +170,22 @@ func parseJSON(r io.Reader) ([]Item, error) {
 		return nil, nil
 	case data[0] == '[':
 		if err := json.Unmarshal(data, &recs); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+			return nil, fmt.Errorf("%w: %w", filterset.ErrFormat, err)
 		}
 	case data[0] == '{':
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(data, &obj); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+			return nil, fmt.Errorf("%w: %w", filterset.ErrFormat, err)
 		}
 		if raw, ok := obj["data"]; ok { // ThreatExchange Graph API page
 			if err := json.Unmarshal(raw, &recs); err != nil {
-				return nil, fmt.Errorf("%w: data: %w", ErrFormat, err)
+				return nil, fmt.Errorf("%w: data: %w", filterset.ErrFormat, err)
 			}
 			break
 		}
 		if raw, ok := obj["entries"]; ok { // our own request shape
 			if err := json.Unmarshal(raw, &recs); err != nil {
-				return nil, fmt.Errorf("%w: entries: %w", ErrFormat, err)
+				return nil, fmt.Errorf("%w: entries: %w", filterset.ErrFormat, err)
 			}
 			break
 		}
@@ -194,13 +193,13 @@ func parseJSON(r io.Reader) ([]Item, error) {
 		for k, raw := range obj {
 			t := CanonicalType(k)
 			if t == "" {
-				return nil, fmt.Errorf("%w: unknown key %q (want data, entries, or signal types pdq, md5, sha256)", ErrFormat, k)
+				return nil, fmt.Errorf("%w: unknown key %q (want data, entries, or signal types pdq, md5, sha256)", filterset.ErrFormat, k)
 			}
 			var vals []string
 			if err := json.Unmarshal(raw, &vals); err != nil {
 				var one string
 				if err2 := json.Unmarshal(raw, &one); err2 != nil {
-					return nil, fmt.Errorf("%w: %s: want a string or a list of strings", ErrFormat, k)
+					return nil, fmt.Errorf("%w: %s: want a string or a list of strings", filterset.ErrFormat, k)
 				}
 				vals = []string{one}
 			}
@@ -209,12 +208,12 @@ func parseJSON(r io.Reader) ([]Item, error) {
 			}
 		}
 	default:
-		return nil, fmt.Errorf("%w: JSON must be an array or an object", ErrFormat)
+		return nil, fmt.Errorf("%w: JSON must be an array or an object", filterset.ErrFormat)
 	}
 	if len(recs) > MaxImportRows {
-		return nil, fmt.Errorf("%w: more than %d records; split the file", ErrFormat, MaxImportRows)
+		return nil, fmt.Errorf("%w: more than %d records; split the file", filterset.ErrFormat, MaxImportRows)
 	}
-	out := make([]Item, len(recs))
+	out := make([]filterset.Item, len(recs))
 	for i, rec := range recs {
 		out[i] = rec.item()
 	}
@@ -246,11 +245,11 @@ func NewWriter(w io.Writer, format string) (*Writer, error) {
 		_, err := ew.w.WriteString(`{"data":[`)
 		return ew, err
 	}
-	return nil, fmt.Errorf("%w: format must be csv, json or threatexchange", ErrFormat)
+	return nil, fmt.Errorf("%w: format must be csv, json or threatexchange", filterset.ErrFormat)
 }
 
 // Write adds one entry.
-func (ew *Writer) Write(e Entry) error {
+func (ew *Writer) Write(e filterset.Entry) error {
 	var rec any
 	switch ew.format {
 	case FormatCSV:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/client"
+	"github.com/sigap/sigap/internal/filterset"
 )
 
 // importChunk is how many signals go in one import request: well under the
@@ -103,8 +104,8 @@ func bankList(ctx context.Context, env *Env, args []string) error {
 	cursor := ""
 	for {
 		var page struct {
-			Items []bank.Bank `json:"items"`
-			Next  string      `json:"next_cursor"`
+			Items []filterset.Set `json:"items"`
+			Next  string          `json:"next_cursor"`
 		}
 		if _, err := c.Do(ctx, "GET", client.Query("/v1/banks", "limit", "500", "cursor", cursor), nil, nil, &page); err != nil {
 			return err
@@ -154,10 +155,10 @@ func bankImport(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	bar := newProgress(env.Stderr, "signals", len(items), len(items) >= importChunk)
-	var total bank.ImportResult
+	var total filterset.ImportResult
 	for start := 0; start < len(items); start += importChunk {
 		part := items[start:min(len(items), start+importChunk)]
-		var res bank.ImportResult
+		var res filterset.ImportResult
 		if _, err := c.Do(ctx, "POST", "/v1/banks/"+*bankID+"/import", map[string]any{"entries": part}, nil, &res); err != nil {
 			bar.done()
 			var ae *client.Error

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/enforce"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/pdq"
@@ -177,7 +177,11 @@ func errorTable() []errorRule {
 		{is: store.ErrConflict, status: http.StatusConflict, code: "conflict", title: "Already exists",
 			detail: func(err error) string { return strings.TrimPrefix(err.Error(), "store: ") }},
 		{is: scan.ErrTextTooLarge, status: http.StatusRequestEntityTooLarge, code: "text_too_large", title: "The post's text is too large", detail: quoting},
-		fieldRule(bank.ErrFormat, "body", "invalid", quoting),
+		{is: filterset.ErrUnknownFormat, status: http.StatusBadRequest, code: "unknown_format", title: "Unknown format",
+			detail: func(err error) string {
+				return strings.TrimPrefix(err.Error(), filterset.ErrUnknownFormat.Error()+": ")
+			}},
+		fieldRule(filterset.ErrFormat, "body", "invalid", quoting),
 		fieldRule(rulelist.ErrRule, "body", "invalid", quoting),
 
 		// Notices and flaggers.

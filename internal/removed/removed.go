@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/bank"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/pdq"
 	"github.com/sigap/sigap/internal/rulelist"
@@ -51,13 +52,13 @@ func builtins(now time.Time, orgID string) []struct {
 		set store.FilterSet
 		alt string
 	}{
-		{mk(BankExactID, store.FamilyBank, "hash", "Removed by the platform / Dihapus oleh platform", bank.PolicyAutoAction,
+		{mk(BankExactID, store.FamilyBank, "hash", "Removed by the platform / Dihapus oleh platform", filterset.PolicyAutoAction,
 			"Built in: MD5 and SHA-256 of content removed by a final decision, added automatically. / Bawaan: MD5 dan SHA-256 konten yang dihapus oleh keputusan final, ditambahkan otomatis."),
 			"Removed by the platform / Dihapus oleh platform (sigap)"},
-		{mk(BankSimilarID, store.FamilyBank, "hash", "Removed by the platform, similar images / Dihapus oleh platform, gambar mirip", bank.PolicyReview,
+		{mk(BankSimilarID, store.FamilyBank, "hash", "Removed by the platform, similar images / Dihapus oleh platform, gambar mirip", filterset.PolicyReview,
 			"Built in: PDQ hashes of images removed by a final decision; near matches go to review. / Bawaan: hash PDQ gambar yang dihapus oleh keputusan final; kecocokan mirip masuk peninjauan."),
 			"Removed by the platform, similar images / Dihapus oleh platform, gambar mirip (sigap)"},
-		{mk(ListTextsID, store.FamilyList, rulelist.KindText, "Removed texts / Teks yang dihapus", bank.PolicyReview,
+		{mk(ListTextsID, store.FamilyList, rulelist.KindText, "Removed texts / Teks yang dihapus", filterset.PolicyReview,
 			"Built in: texts of posts removed by a final decision, matched as near-duplicates. / Bawaan: teks unggahan yang dihapus oleh keputusan final, dicocokkan sebagai hampir-duplikat."),
 			"Removed texts / Teks yang dihapus (sigap)"},
 	}
@@ -159,7 +160,7 @@ func textEntry(s string) string {
 			s = s[:len(s)-1]
 		}
 	}
-	_, v, err := (&rulelist.Service{}).Check(rulelist.KindText, s)
+	_, v, err := rulelist.Check(rulelist.KindText, s)
 	if err != nil {
 		return ""
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -22,13 +23,13 @@ func TestBackfillMatchKeys(t *testing.T) {
 		ctx := context.Background()
 		db := storetest.Open(t, eng)
 		now := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-		svc := &Service{DB: db, Clock: clock.NewFixed(now)}
+		svc := &filterset.Service{Kind: Kind{}, DB: db, Clock: clock.NewFixed(now)}
 		c := org.Caller{OrgID: "org_platform", KeyID: "key_admin"}
-		kw, err := svc.Create(ctx, c, CreateInput{Name: "kw", Kind: KindKeyword, Policy: "shadow", Labels: []string{"terrorism"}})
+		kw, err := svc.Create(ctx, c, filterset.CreateInput{Name: "kw", Kind: KindKeyword, Policy: "shadow", Labels: []string{"terrorism"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ln, err := svc.Create(ctx, c, CreateInput{Name: "links", Kind: KindLink, Policy: "shadow", Labels: []string{"terrorism"}})
+		ln, err := svc.Create(ctx, c, filterset.CreateInput{Name: "links", Kind: KindLink, Policy: "shadow", Labels: []string{"terrorism"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +39,7 @@ func TestBackfillMatchKeys(t *testing.T) {
 			{kw.ID, KindKeyword, "jihad"}, {kw.ID, KindKeyword, "JIHAD"}, {kw.ID, KindKeyword, "granat rakitan"},
 			{ln.ID, KindLink, "https://t.me/somechannel"},
 		} {
-			typ, stored, err := svc.Check(r.kind, r.value)
+			typ, stored, err := Check(r.kind, r.value)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,7 +48,7 @@ func TestBackfillMatchKeys(t *testing.T) {
 		if err := db.Write(ctx, func(tx *store.Tx) error { _, err := tx.AddFilterEntries(ctx, old); return err }); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.AddEntry(ctx, c, kw.ID, EntryInput{Value: "j1h4d"}); err != nil {
+		if _, err := svc.AddEntry(ctx, c, kw.ID, filterset.Item{Value: "j1h4d"}); err != nil {
 			t.Fatalf("before the backfill a rewritten old rule is not seen: %v", err)
 		}
 		n, err := svc.BackfillMatchKeys(ctx)
@@ -58,7 +59,7 @@ func TestBackfillMatchKeys(t *testing.T) {
 		for _, tc := range []struct {
 			list, value string
 		}{{kw.ID, "Granat Rakitan"}, {ln.ID, "t.me/s/SomeChannel"}} {
-			if _, err := svc.AddEntry(ctx, c, tc.list, EntryInput{Value: tc.value}); !errors.Is(err, store.ErrConflict) {
+			if _, err := svc.AddEntry(ctx, c, tc.list, filterset.Item{Value: tc.value}); !errors.Is(err, store.ErrConflict) {
 				t.Errorf("%q after the backfill: %v, want ErrConflict", tc.value, err)
 			}
 		}

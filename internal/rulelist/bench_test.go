@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/textnorm/testcorpus"
@@ -15,10 +16,10 @@ import (
 // benchKeywords returns n distinct keywords and phrases made of real
 // Indonesian, English and Arabic words (one, two or three of them), as a
 // large imported list would hold.
-func benchKeywords(n int) []EntryInput {
+func benchKeywords(n int) []filterset.Item {
 	g := testcorpus.New(7)
 	seen := make(map[string]bool, n)
-	out := make([]EntryInput, 0, n)
+	out := make([]filterset.Item, 0, n)
 	for len(out) < n {
 		kw := g.Word()
 		for range len(out) % 3 {
@@ -28,7 +29,7 @@ func benchKeywords(n int) []EntryInput {
 			continue
 		}
 		seen[kw] = true
-		out = append(out, EntryInput{Value: kw})
+		out = append(out, filterset.Item{Value: kw})
 	}
 	return out
 }
@@ -37,13 +38,12 @@ func benchKeywords(n int) []EntryInput {
 // (textmatch's compile of each, the benign corpus check) without the store.
 func BenchmarkCheckKeywords10k(b *testing.B) {
 	in := benchKeywords(10_000)
-	var s Service
 	benign() // built once per process, as in the server
 	b.ResetTimer()
 	for b.Loop() {
 		refused := 0
 		for _, e := range in {
-			if _, _, err := s.Check(KindKeyword, e.Value); err != nil {
+			if _, _, err := Check(KindKeyword, e.Value); err != nil {
 				refused++
 			}
 		}
@@ -55,10 +55,9 @@ func BenchmarkCheckKeywords10k(b *testing.B) {
 // list, end to end (check, rows, insert).
 func BenchmarkImportKeywords10k(b *testing.B) {
 	in := benchKeywords(10_000)
-	var valid []EntryInput
-	var s Service
+	var valid []filterset.Item
 	for _, e := range in {
-		if _, _, err := s.Check(KindKeyword, e.Value); err == nil {
+		if _, _, err := Check(KindKeyword, e.Value); err == nil {
 			valid = append(valid, e)
 		}
 	}
@@ -68,11 +67,11 @@ func BenchmarkImportKeywords10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	svc := &Service{DB: db, Clock: clock.NewFixed(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))}
+	svc := &filterset.Service{Kind: Kind{}, DB: db, Clock: clock.NewFixed(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))}
 	c := org.Caller{OrgID: "org_platform", KeyID: "key_1"}
 	i := 0
 	for b.Loop() {
-		l, err := svc.Create(ctx, c, CreateInput{Name: fmt.Sprintf("bench %d", i), Kind: KindKeyword, Policy: "shadow", Labels: []string{"terrorism"}})
+		l, err := svc.Create(ctx, c, filterset.CreateInput{Name: fmt.Sprintf("bench %d", i), Kind: KindKeyword, Policy: "shadow", Labels: []string{"terrorism"}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -86,10 +85,9 @@ func BenchmarkImportKeywords10k(b *testing.B) {
 
 // BenchmarkCheckRegex checks one regex rule (compile + benign corpus run).
 func BenchmarkCheckRegex(b *testing.B) {
-	var s Service
 	benign()
 	for b.Loop() {
-		if _, _, err := s.Check(KindRegex, `daulah\s+islamiy+ah`); err != nil {
+		if _, _, err := Check(KindRegex, `daulah\s+islamiy+ah`); err != nil {
 			b.Fatal(err)
 		}
 	}

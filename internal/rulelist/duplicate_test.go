@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -20,7 +21,7 @@ func TestDuplicatesOnMatchKey(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		ctx := context.Background()
-		svc := &Service{DB: storetest.Open(t, eng), Clock: clock.NewFixed(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC))}
+		svc := &filterset.Service{Kind: Kind{}, DB: storetest.Open(t, eng), Clock: clock.NewFixed(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC))}
 		c := org.Caller{OrgID: "org_platform", KeyID: "key_admin"}
 		tests := []struct {
 			kind          string
@@ -37,17 +38,17 @@ func TestDuplicatesOnMatchKey(t *testing.T) {
 			{KindLink, "https://example.org/a?x=1", "https://EXAMPLE.org/a?x=1", "https://example.org/b"},
 		}
 		for i, tc := range tests {
-			l, err := svc.Create(ctx, c, CreateInput{Name: "dup " + string(rune('a'+i)), Kind: tc.kind, Policy: "shadow", Labels: []string{"terrorism"}})
+			l, err := svc.Create(ctx, c, filterset.CreateInput{Name: "dup " + string(rune('a'+i)), Kind: tc.kind, Policy: "shadow", Labels: []string{"terrorism"}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.AddEntry(ctx, c, l.ID, EntryInput{Value: tc.first}); err != nil {
+			if _, err := svc.AddEntry(ctx, c, l.ID, filterset.Item{Value: tc.first}); err != nil {
 				t.Fatalf("%s %q: %v", tc.kind, tc.first, err)
 			}
-			if _, err := svc.AddEntry(ctx, c, l.ID, EntryInput{Value: tc.second}); !errors.Is(err, store.ErrConflict) {
+			if _, err := svc.AddEntry(ctx, c, l.ID, filterset.Item{Value: tc.second}); !errors.Is(err, store.ErrConflict) {
 				t.Errorf("%s: %q beside %q: want ErrConflict, got %v", tc.kind, tc.second, tc.first, err)
 			}
-			res, err := svc.Import(ctx, c, l.ID, []EntryInput{{Value: tc.second}, {Value: tc.distinct}, {Value: tc.distinct}, {Value: tc.first}})
+			res, err := svc.Import(ctx, c, l.ID, []filterset.Item{{Value: tc.second}, {Value: tc.distinct}, {Value: tc.distinct}, {Value: tc.first}})
 			if err != nil || res.Received != 4 || res.Added != 1 || res.Skipped != 3 {
 				t.Errorf("%s: import of %q, %q twice, %q: %+v %v; want 1 added, 3 skipped", tc.kind, tc.second, tc.distinct, tc.first, res, err)
 			}
@@ -64,7 +65,7 @@ func TestDuplicatesOnMatchKey(t *testing.T) {
 			if err := svc.RemoveEntry(ctx, c, l.ID, firstID); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.AddEntry(ctx, c, l.ID, EntryInput{Value: tc.second}); err != nil {
+			if _, err := svc.AddEntry(ctx, c, l.ID, filterset.Item{Value: tc.second}); err != nil {
 				t.Errorf("%s: %q after the tombstone of %q: %v", tc.kind, tc.second, tc.first, err)
 			}
 		}

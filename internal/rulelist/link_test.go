@@ -34,11 +34,10 @@ func TestCheckPublicSuffix(t *testing.T) {
 		{"someblog.blogspot.com", false, "someblog.blogspot.com"},
 		{"example.co.uk", false, "example.co.uk"},
 	}
-	var s Service
 	for _, tc := range tests {
 		t.Run(tc.value, func(t *testing.T) {
 			t.Parallel()
-			typ, stored, err := s.Check(KindLink, tc.value)
+			typ, stored, err := Check(KindLink, tc.value)
 			if !tc.refused {
 				if err != nil || typ != TypeDomain || stored != tc.stored {
 					t.Fatalf("Check = %q, %q, %v; want domain %q", typ, stored, err, tc.stored)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp/syntax"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/publicsuffix"
 
@@ -130,3 +131,15 @@ var (
 	ErrTextLength  = errors.New("rulelist: text entry too short or too long")
 	ErrUnknownKind = errors.New("rulelist: unknown list kind")
 )
+
+// clip shortens a rule for a refusal message to 80 bytes, on a rune boundary.
+func clip(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	cut := 80
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

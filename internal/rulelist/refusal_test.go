@@ -40,11 +40,10 @@ func TestRefusalMessages(t *testing.T) {
 		{KindKeyword, "   ", ErrEmpty, "the rule is empty"},
 		{"colour", "x", ErrUnknownKind, `unknown list kind "colour"`},
 	}
-	var s Service
 	for _, tc := range tests {
 		t.Run(tc.kind+"/"+tc.value, func(t *testing.T) {
 			t.Parallel()
-			_, _, err := s.Check(tc.kind, tc.value)
+			_, _, err := Check(tc.kind, tc.value)
 			if !errors.Is(err, ErrRule) || !errors.Is(err, tc.cause) {
 				t.Fatalf("want ErrRule and %v, got %v", tc.cause, err)
 			}

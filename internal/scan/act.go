@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/sigap/sigap/internal/bank"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -63,7 +63,7 @@ func (s *Scanner) act(ctx context.Context, snap *snapshot, vp validPost, media [
 					}
 					if q {
 						outcome, reason, quarantinedNow = store.OutcomeQuarantined, why, true
-					} else if g.set.Policy == bank.PolicyAutoAction {
+					} else if g.set.Policy == filterset.PolicyAutoAction {
 						outcome = store.OutcomeAction
 					} else {
 						outcome = store.OutcomeNotice
@@ -140,7 +140,7 @@ func (s *Scanner) act(ctx context.Context, snap *snapshot, vp validPost, media [
 // set's policy asks for a notice.
 func (s *Scanner) outcomeFor(r *ref) (string, string) {
 	switch {
-	case r.set.Policy == bank.PolicyShadow:
+	case r.set.Policy == filterset.PolicyShadow:
 		return store.OutcomeShadow, "shadow mode: recorded only"
 	case r.quarantined:
 		return store.OutcomeQuarantined, "entry quarantined by the flood guard: recorded only until released"
@@ -195,7 +195,7 @@ func (s *Scanner) file(ctx context.Context, g *group, vp validPost, media []Medi
 		return fmt.Errorf("scan: file notice: %w", err)
 	}
 	action := "review"
-	if g.set.Policy == bank.PolicyAutoAction {
+	if g.set.Policy == filterset.PolicyAutoAction {
 		action = "remove"
 	}
 	var lines []string
@@ -264,7 +264,7 @@ func (s *Scanner) file(ctx context.Context, g *group, vp validPost, media []Medi
 	var act store.AutomatedAction
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		actionID := ""
-		if g.set.Policy == bank.PolicyAutoAction {
+		if g.set.Policy == filterset.PolicyAutoAction {
 			var err error
 			act, err = tx.InsertAutomatedAction(ctx, store.AutomatedAction{ID: id.New("act", now), CreatedAt: now, SetID: g.set.ID,
 				Post: vp.post, URL: vp.url, Action: "remove", State: "pending", NoticeID: n.ID, CaseID: ref.CaseID})

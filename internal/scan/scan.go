@@ -20,6 +20,7 @@ import (
 
 	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/linkmatch"
 	"github.com/sigap/sigap/internal/neardup"
@@ -314,7 +315,7 @@ type validPost struct {
 // Validate checks a post and returns a *notice.ValidationError naming each
 // bad field, or ErrTextTooLarge.
 func (s *Scanner) validate(p *Post) (validPost, error) {
-	var v bank.Validator
+	var v filterset.Validator
 	var vp validPost
 	if len(p.Text) > s.cfg.MaxTextBytes {
 		return vp, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTextTooLarge, len(p.Text), s.cfg.MaxTextBytes)

@@ -18,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
@@ -36,23 +37,23 @@ func benchSigap(b *testing.B) *server.Server {
 	}
 	b.Cleanup(func() { s.Close() })
 	admin, _ := s.DB.CallerByKeyHash(ctx, org.HashSecret(s.AdminKey))
-	kw, _ := s.API.Lists.Create(ctx, admin, rulelist.CreateInput{Name: "kw", Kind: "keyword", Policy: "shadow"})
-	var entries []rulelist.EntryInput
+	kw, _ := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "kw", Kind: "keyword", Policy: "shadow"})
+	var entries []filterset.Item
 	// Keywords the posts never contain, so the benchmark measures the scan
 	// path itself and not the storing of hits.
 	for _, k := range testcorpus.New(7).Keywords(12_000) {
 		k = "zq" + k
-		if _, _, err := s.API.Lists.Check("keyword", k); err == nil && len(entries) < 10_000 {
-			entries = append(entries, rulelist.EntryInput{Value: k})
+		if _, _, err := rulelist.Check("keyword", k); err == nil && len(entries) < 10_000 {
+			entries = append(entries, filterset.Item{Value: k})
 		}
 	}
 	if _, err := s.API.Lists.Import(ctx, admin, kw.ID, entries); err != nil {
 		b.Fatal(err)
 	}
-	ln, _ := s.API.Lists.Create(ctx, admin, rulelist.CreateInput{Name: "links", Kind: "link", Policy: "shadow"})
+	ln, _ := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "links", Kind: "link", Policy: "shadow"})
 	entries = entries[:0]
 	for i := range 10_000 {
-		entries = append(entries, rulelist.EntryInput{Value: fmt.Sprintf("blocked-%d.example", i)})
+		entries = append(entries, filterset.Item{Value: fmt.Sprintf("blocked-%d.example", i)})
 	}
 	if _, err := s.API.Lists.Import(ctx, admin, ln.ID, entries); err != nil {
 		b.Fatal(err)

@@ -13,8 +13,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scanstream"
 	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -61,11 +61,11 @@ func sigapWithList(t *testing.T, e storetest.Engine) *server.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := s.API.Lists.Create(ctx, admin, rulelist.CreateInput{Name: "Seruan jihad", Kind: "keyword", Policy: "shadow", Labels: []string{"terrorism"}, Language: "id"})
+	l, err := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "Seruan jihad", Kind: "keyword", Policy: "shadow", Labels: []string{"terrorism"}, Language: "id"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.API.Lists.AddEntry(ctx, admin, l.ID, rulelist.EntryInput{Value: "jihad", Source: "test"}); err != nil {
+	if _, err := s.API.Lists.AddEntry(ctx, admin, l.ID, filterset.Item{Value: "jihad", Source: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Scanner.Reload(ctx, true); err != nil {

@@ -59,7 +59,7 @@ func (t *Tx) SetMatchKey(ctx context.Context, id, setID, key string) (bool, erro
 }
 
 // MatchKeysDone reports whether every rule stored before match keys existed
-// has been given one (see rulelist.Service.BackfillMatchKeys).
+// has been given one (see filterset.Service.BackfillMatchKeys).
 func (db *DB) MatchKeysDone(ctx context.Context) (bool, error) {
 	var done int
 	if err := db.queryRow(ctx, `SELECT match_keys_done FROM filter_state WHERE id = 1`).Scan(&done); err != nil {

@@ -8,9 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/sigap/sigap/internal/bank"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -78,7 +77,7 @@ func filterErrors(lang string, err error) (msgs []string, ok bool) {
 		return msgs, true
 	case errors.Is(err, store.ErrConflict):
 		return []string{i18n.T(lang, "flt.err.duplicate")}, true
-	case errors.Is(err, bank.ErrFormat), errors.Is(err, rulelist.ErrRule):
+	case errors.Is(err, filterset.ErrFormat), errors.Is(err, rulelist.ErrRule):
 		return []string{i18n.T(lang, "flt.err.format", err.Error())}, true
 	}
 	return nil, false
@@ -117,35 +116,20 @@ func filterDoneKey(r *http.Request) string {
 }
 
 // setView is a bank or list as its pages show it.
-type setView struct {
-	ID, Name, Kind, Policy, Language, Description string
-	Labels                                        []string
-	Enabled                                       bool
-	Rollout                                       float64
-	Stats                                         *bank.Stats
-	CreatedAt, UpdatedAt                          time.Time
-}
+type setView struct{ filterset.Set }
 
 // RolloutPct is the roll-out fraction as a percentage.
-func (s setView) RolloutPct() string { return strconv.FormatFloat(s.Rollout*100, 'f', -1, 64) }
+func (s setView) RolloutPct() string { return strconv.FormatFloat(s.RolloutFraction*100, 'f', -1, 64) }
 
 // BreakerOpen reports whether today's automated filings reached the cap.
 func (s setView) BreakerOpen() bool {
 	return s.Stats != nil && s.Stats.DailyCap > 0 && s.Stats.FiledToday >= int64(s.Stats.DailyCap)
 }
 
-func bankSetView(b bank.Bank) setView {
-	return setView{ID: b.ID, Name: b.Name, Kind: "hash", Policy: b.Policy, Labels: b.Labels, Description: b.Description,
-		Enabled: b.Enabled, Rollout: b.RolloutFraction, Stats: b.Stats, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt}
-}
-
-func listSetView(l rulelist.List) setView {
-	return setView{ID: l.ID, Name: l.Name, Kind: l.Kind, Policy: l.Policy, Labels: l.Labels, Language: l.Language,
-		Description: l.Description, Enabled: l.Enabled, Rollout: l.RolloutFraction, Stats: l.Stats, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
-}
-
 // setsData is the banks or lists index.
 type setsData struct {
+	// Plural names the family in paths and texts (see filterset.Names).
+	Plural   string
 	Sets     []setView
 	Next     string
 	Policies []string
@@ -169,59 +153,68 @@ func splitLabels(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
 }
 
-func (p *Portal) bankIndex(w http.ResponseWriter, r *http.Request, q *req) {
-	p.renderBanks(w, r, q, http.StatusOK, setsData{Policy: bank.PolicyShadow})
+func (p *Portal) setIndex(fs *filterset.Service) func(http.ResponseWriter, *http.Request, *req) {
+	return func(w http.ResponseWriter, r *http.Request, q *req) {
+		d := setsData{Policy: filterset.PolicyShadow}
+		if kinds := fs.Kind.SetKinds(); len(kinds) > 0 {
+			d.Kind = kinds[0]
+		}
+		p.renderSets(w, r, q, fs, http.StatusOK, d)
+	}
 }
 
-func (p *Portal) renderBanks(w http.ResponseWriter, r *http.Request, q *req, status int, d setsData) {
-	items, next, err := p.Banks.List(r.Context(), filterCursor(r), entryPage)
+func (p *Portal) renderSets(w http.ResponseWriter, r *http.Request, q *req, fs *filterset.Service, status int, d setsData) {
+	n := fs.Kind.Names()
+	items, next, err := fs.List(r.Context(), filterCursor(r), entryPage)
 	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
-	for _, b := range items {
-		full, err := p.Banks.Get(r.Context(), b.ID)
+	for _, s := range items {
+		full, err := fs.Get(r.Context(), s.ID)
 		if err != nil {
 			p.serverError(w, r, err)
 			return
 		}
-		d.Sets = append(d.Sets, bankSetView(full))
+		d.Sets = append(d.Sets, setView{full})
 	}
 	if next != "" {
-		d.Next = "/banks?" + url.Values{"cursor": {next}}.Encode()
+		d.Next = "/" + n.Plural + "?" + url.Values{"cursor": {next}}.Encode()
 	}
-	d.Policies, d.CanEdit = bank.Policies, q.CanEditFilters()
-	p.render(w, r, q, status, "banks", "flt.banks.title", d)
+	d.Plural, d.Policies, d.Kinds, d.CanEdit = n.Plural, filterset.Policies, fs.Kind.SetKinds(), q.CanEditFilters()
+	p.render(w, r, q, status, "sets", "flt."+n.Plural+".title", d)
 }
 
-func (p *Portal) bankCreate(w http.ResponseWriter, r *http.Request, q *req) {
-	if err := r.ParseForm(); err != nil {
-		p.serverError(w, r, err)
-		return
+func (p *Portal) setCreate(fs *filterset.Service) func(http.ResponseWriter, *http.Request, *req) {
+	return func(w http.ResponseWriter, r *http.Request, q *req) {
+		if err := r.ParseForm(); err != nil {
+			p.serverError(w, r, err)
+			return
+		}
+		f := r.PostForm.Get
+		d := setsData{Name: f("name"), Kind: f("kind"), Policy: f("policy"), Labels: f("labels"), Language: f("language"), Description: f("description")}
+		s, err := fs.Create(r.Context(), filterCaller(q), filterset.CreateInput{Name: d.Name, Kind: d.Kind, Policy: d.Policy,
+			Labels: splitLabels(d.Labels), Language: d.Language, Description: d.Description})
+		if msgs, ok := filterErrors(q.Lang, err); ok {
+			d.Errors = msgs
+			p.renderSets(w, r, q, fs, http.StatusUnprocessableEntity, d)
+			return
+		}
+		if err != nil {
+			p.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/"+fs.Kind.Names().Plural+"/"+s.ID+"?done=created", http.StatusSeeOther)
 	}
-	f := r.PostForm.Get
-	d := setsData{Name: f("name"), Policy: f("policy"), Labels: f("labels"), Description: f("description")}
-	b, err := p.Banks.Create(r.Context(), filterCaller(q), bank.CreateInput{Name: d.Name, Policy: d.Policy,
-		Labels: splitLabels(d.Labels), Description: d.Description})
-	if msgs, ok := filterErrors(q.Lang, err); ok {
-		d.Errors = msgs
-		p.renderBanks(w, r, q, http.StatusUnprocessableEntity, d)
-		return
-	}
-	if err != nil {
-		p.serverError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/banks/"+b.ID+"?done=created", http.StatusSeeOther)
 }
 
 // parseState reads the enable, roll-out and policy form of a bank or list.
 // The roll-out is typed as a percentage; the service checks its range.
-func parseState(r *http.Request) (bank.PatchInput, error) {
+func parseState(r *http.Request) (filterset.PatchInput, error) {
 	if err := r.ParseForm(); err != nil {
-		return bank.PatchInput{}, err
+		return filterset.PatchInput{}, err
 	}
-	var in bank.PatchInput
+	var in filterset.PatchInput
 	enabled := r.PostForm.Get("enabled") != ""
 	in.Enabled = &enabled
 	if v := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(r.PostForm.Get("rollout")), "%")); v != "" {

@@ -1,0 +1,304 @@
+package filterset
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/id"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store"
+)
+
+// Service manages the sets of one family on the store.
+type Service struct {
+	Kind  Kind
+	DB    *store.DB
+	Clock clock.Clock
+	// DailyCap is the circuit breaker's cap, shown with each set's stats.
+	DailyCap int
+	// OnChange, when set, is told that sets changed (the scanner rebuilds); it must not block.
+	OnChange func()
+}
+
+func (s *Service) changed() {
+	if s.OnChange != nil {
+		s.OnChange()
+	}
+}
+
+func (s *Service) now() time.Time { return s.Clock.Now().UTC().Truncate(time.Millisecond) }
+
+// CreateInput is a new set. Kind and Language are for families whose sets
+// have kinds (rule lists).
+type CreateInput struct {
+	Name        string   `json:"name"`
+	Kind        string   `json:"kind"`
+	Policy      string   `json:"policy"`
+	Labels      []string `json:"labels"`
+	Language    string   `json:"language"`
+	Description string   `json:"description"`
+}
+
+// Create stores a new set, enabled for every lookup.
+func (s *Service) Create(ctx context.Context, c org.Caller, in CreateInput) (Set, error) {
+	var v Validator
+	v.Text("name", &in.Name, MaxName, true)
+	v.Text("description", &in.Description, MaxDescription, false)
+	kind := s.Kind.CheckSet(&v, &in)
+	v.Policy("policy", in.Policy)
+	labels := v.Labels("labels", in.Labels)
+	if err := v.Err(); err != nil {
+		return Set{}, err
+	}
+	n, now := s.Kind.Names(), s.now()
+	set := store.FilterSet{ID: id.New(n.IDPrefix, now), Family: n.Family, Name: in.Name, Kind: kind, Policy: in.Policy,
+		Labels: labels, Language: in.Language, Description: in.Description, Enabled: true, RolloutFraction: 1,
+		CreatedByOrg: c.OrgID, CreatedByKey: c.KeyID, CreatedAt: now, UpdatedAt: now}
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.CreateFilterSet(ctx, set) }); err != nil {
+		return Set{}, err
+	}
+	s.changed()
+	return s.view(set), nil
+}
+
+// set reads a set of this family; one of another family is not found.
+func (s *Service) set(ctx context.Context, setID string) (store.FilterSet, error) {
+	set, err := s.DB.FilterSet(ctx, setID)
+	if err != nil {
+		return set, err
+	}
+	if n := s.Kind.Names(); set.Family != n.Family {
+		return set, fmt.Errorf("%s %s: %w", n.Singular, setID, store.ErrNotFound)
+	}
+	return set, nil
+}
+
+// Get returns a set with its stats and its most-hit entries.
+func (s *Service) Get(ctx context.Context, setID string) (Set, error) {
+	set, err := s.set(ctx, setID)
+	if err != nil {
+		return Set{}, err
+	}
+	st, err := s.DB.FilterSetStats(ctx, set.ID, s.now().Format(time.DateOnly))
+	if err != nil {
+		return Set{}, err
+	}
+	top, err := s.DB.TopFilterEntries(ctx, set.ID, 50)
+	if err != nil {
+		return Set{}, err
+	}
+	out := s.view(set)
+	out.Stats = &Stats{Entries: st.Entries, Hits: st.Hits, Quarantined: st.Quarantined, FiledToday: st.FiledToday,
+		RefusedToday: st.RefusedToday, DailyCap: s.DailyCap}
+	out.RuleHits = make([]Entry, len(top))
+	for i, e := range top {
+		out.RuleHits[i] = EntryView(e)
+	}
+	return out, nil
+}
+
+// List pages through the family's sets.
+func (s *Service) List(ctx context.Context, cursor string, limit int) ([]Set, string, error) {
+	sets, err := s.DB.FilterSets(ctx, s.Kind.Names().Family, cursor, limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(sets) > limit {
+		sets, next = sets[:limit], sets[limit-1].ID
+	}
+	out := make([]Set, len(sets))
+	for i, set := range sets {
+		out[i] = s.view(set)
+	}
+	return out, next, nil
+}
+
+// PatchInput changes a set's state; nil fields are kept.
+type PatchInput struct {
+	Enabled         *bool    `json:"enabled"`
+	RolloutFraction *float64 `json:"rollout_fraction"`
+	Policy          *string  `json:"policy"`
+}
+
+// Patch enables, disables, re-rolls-out or re-policies a set.
+func (s *Service) Patch(ctx context.Context, setID string, in PatchInput) (Set, error) {
+	set, err := s.set(ctx, setID)
+	if err != nil {
+		return Set{}, err
+	}
+	var v Validator
+	if in.Enabled != nil {
+		set.Enabled = *in.Enabled
+	}
+	if in.RolloutFraction != nil {
+		v.Rollout("rollout_fraction", *in.RolloutFraction)
+		set.RolloutFraction = *in.RolloutFraction
+	}
+	if in.Policy != nil {
+		v.Policy("policy", *in.Policy)
+		set.Policy = *in.Policy
+	}
+	if err := v.Err(); err != nil {
+		return Set{}, err
+	}
+	now := s.now()
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		return tx.SetFilterSetState(ctx, setID, set.Enabled, set.RolloutFraction, set.Policy, now)
+	}); err != nil {
+		return Set{}, err
+	}
+	set.UpdatedAt = now
+	s.changed()
+	return s.view(set), nil
+}
+
+// Item is one entry to add. Type is for families whose callers pick it (hash
+// banks); for the others the value decides it.
+type Item struct {
+	Type   string `json:"type"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
+	CaseID string `json:"case_id,omitempty"`
+}
+
+// rows checks items as entries of set and makes their rows, naming at most
+// maxRefusals refusals; single names the fields of a lone entry without an
+// entries[i] prefix.
+func (s *Service) rows(v *Validator, set store.FilterSet, c org.Caller, items []Item, single bool) []store.FilterEntry {
+	now := s.now()
+	out := make([]store.FilterEntry, 0, len(items))
+	for i := range items {
+		if len(v.Fields) >= maxRefusals {
+			break
+		}
+		it, prefix := &items[i], ""
+		if !single {
+			prefix = fmt.Sprintf("entries[%d].", i)
+		}
+		key := s.Kind.CheckEntry(v, set, prefix, it)
+		v.Text(prefix+"source", &it.Source, MaxSource, false)
+		v.Text(prefix+"case_id", &it.CaseID, MaxCaseID, false)
+		out = append(out, store.FilterEntry{ID: id.New("ent", now), SetID: set.ID, Type: it.Type, Value: it.Value, MatchKey: key,
+			Source: it.Source, CaseID: it.CaseID, AddedByOrg: c.OrgID, AddedByKey: c.KeyID, AddedAt: now})
+	}
+	return out
+}
+
+// AddEntry adds one entry; a refused one is a validation error naming it, a
+// live duplicate (the same value, or for rule lists another way of writing
+// the same rule: see the Kind's MatchKey) store.ErrConflict.
+func (s *Service) AddEntry(ctx context.Context, c org.Caller, setID string, it Item) (Entry, error) {
+	set, err := s.set(ctx, setID)
+	if err != nil {
+		return Entry{}, err
+	}
+	var v Validator
+	rows := s.rows(&v, set, c, []Item{it}, true)
+	if err := v.Err(); err != nil {
+		return Entry{}, err
+	}
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.AddFilterEntry(ctx, rows[0]) }); err != nil {
+		return Entry{}, err
+	}
+	s.changed()
+	return EntryView(rows[0]), nil
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Received int `json:"received"`
+	Added    int `json:"added"`
+	Skipped  int `json:"skipped_duplicates"`
+}
+
+// Import adds many entries in one transaction; any refused item refuses the
+// whole import (a rejected request stores nothing), naming up to 50 items.
+// Duplicates, of live entries or of each other, are skipped and counted.
+func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items []Item) (ImportResult, error) {
+	set, err := s.set(ctx, setID)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	var v Validator
+	if max := s.Kind.MaxImport(); len(items) > max {
+		v.Add("entries", "too_many", fmt.Sprintf("at most %d entries per import; split the file", max))
+		return ImportResult{}, v.Err()
+	}
+	rows := s.rows(&v, set, c, items, false)
+	if err := v.Err(); err != nil {
+		return ImportResult{}, err
+	}
+	var added int
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		added, err = tx.AddFilterEntries(ctx, rows)
+		return err
+	}); err != nil {
+		return ImportResult{}, err
+	}
+	if added > 0 {
+		s.changed()
+	}
+	return ImportResult{Received: len(items), Added: added, Skipped: len(items) - added}, nil
+}
+
+// RemoveEntry tombstones an entry: it stops matching and stays for the record.
+func (s *Service) RemoveEntry(ctx context.Context, c org.Caller, setID, entryID string) error {
+	if _, err := s.set(ctx, setID); err != nil {
+		return err
+	}
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		return tx.RemoveFilterEntry(ctx, setID, entryID, c.OrgID+"/"+c.KeyID, s.now())
+	}); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
+
+// ReleaseEntry lifts a flood-guard quarantine.
+func (s *Service) ReleaseEntry(ctx context.Context, setID, entryID string) error {
+	if _, err := s.set(ctx, setID); err != nil {
+		return err
+	}
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.ReleaseFilterEntry(ctx, setID, entryID) }); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
+
+// Entry returns one entry of a set as it is now.
+func (s *Service) Entry(ctx context.Context, setID, entryID string) (Entry, error) {
+	if _, err := s.set(ctx, setID); err != nil {
+		return Entry{}, err
+	}
+	e, err := s.DB.FilterEntry(ctx, setID, entryID)
+	if err != nil {
+		return Entry{}, err
+	}
+	return EntryView(e), nil
+}
+
+// Entries pages through a set's entries.
+func (s *Service) Entries(ctx context.Context, setID, cursor string, limit int, withRemoved bool) ([]Entry, string, error) {
+	if _, err := s.set(ctx, setID); err != nil {
+		return nil, "", err
+	}
+	rows, err := s.DB.FilterEntries(ctx, setID, cursor, limit+1, withRemoved)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(rows) > limit {
+		rows, next = rows[:limit], rows[limit-1].ID
+	}
+	out := make([]Entry, len(rows))
+	for i, e := range rows {
+		out[i] = EntryView(e)
+	}
+	return out, next, nil
+}
