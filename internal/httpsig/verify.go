@@ -2,6 +2,7 @@ package httpsig
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -138,7 +139,12 @@ func verify(m Message, body []byte, lookup KeyLookup, opts Options, recorded boo
 		}
 	}
 	pub, err := lookup(keyid)
-	if err != nil {
+	switch {
+	case err == ErrUnknownKey:
+		return Result{}, fmt.Errorf("%w %q", ErrUnknownKey, keyid)
+	case errors.Is(err, ErrUnknownKey):
+		return Result{}, err // the lookup's own words say which key
+	case err != nil:
 		return Result{}, fmt.Errorf("httpsig: key %q: %w", keyid, err)
 	}
 	if len(pub) != ed25519.PublicKeySize {

@@ -88,7 +88,9 @@ func TestVerify(t *testing.T) {
 		{"lookup fails", func() httpsig.Message { return signed(t, priv, "komdigi-2026", t0, nil) }, noticeBody,
 			func(string) (ed25519.PublicKey, error) { return nil, errDatabase }, errDatabase},
 		{"not covering the digest", func() httpsig.Message { return signed(t, priv, "komdigi-2026", t0, []string{"@method", "@target-uri"}) }, noticeBody, nil, httpsig.ErrInvalid},
-		{"not covering the target", func() httpsig.Message { return signed(t, priv, "komdigi-2026", t0, []string{"@method", "@path", "content-digest"}) }, noticeBody, nil, httpsig.ErrInvalid},
+		{"not covering the target", func() httpsig.Message {
+			return signed(t, priv, "komdigi-2026", t0, []string{"@method", "@path", "content-digest"})
+		}, noticeBody, nil, httpsig.ErrInvalid},
 		{"truncated Signature-Input", func() httpsig.Message {
 			m := signed(t, priv, "komdigi-2026", t0, nil)
 			v := m.Header.Get("Signature-Input")
