@@ -211,7 +211,9 @@ func TestReceiptVerifySigningKeys(t *testing.T) {
 	os.WriteFile(keysFile, keys, 0o600)
 	_, authority, _ := ed25519.GenerateKey(nil)
 	_, other, _ := ed25519.GenerateKey(nil)
-	pubOf := func(k ed25519.PrivateKey) string { return base64.StdEncoding.EncodeToString(k.Public().(ed25519.PublicKey)) }
+	pubOf := func(k ed25519.PrivateKey) string {
+		return base64.StdEncoding.EncodeToString(k.Public().(ed25519.PublicKey))
+	}
 	signingKeys := func(entries string) string {
 		f, _ := os.CreateTemp(dir, "signing-*.json")
 		f.WriteString(entries)
