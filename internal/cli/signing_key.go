@@ -60,6 +60,11 @@ func signingKeyGen(env *Env, args []string) error {
 	if *out == "" || fs.NArg() > 0 {
 		return errors.New("usage: sigap signing-key gen --out FILE [--keyid ID]")
 	}
+	if *keyid != "" {
+		if err := httpsig.CheckKeyID(*keyid); err != nil {
+			return err
+		}
+	}
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return fmt.Errorf("generate key: %w", err)
@@ -105,6 +110,9 @@ func signingKeyPublic(env *Env, args []string) error {
 	id := *keyid
 	if id == "" {
 		id = defaultKeyID(pub)
+	}
+	if err := httpsig.CheckKeyID(id); err != nil {
+		return err
 	}
 	return printKeyBody(env, id, pub)
 }

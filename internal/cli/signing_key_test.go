@@ -89,6 +89,13 @@ func TestSignedRequests(t *testing.T) {
 	if _, stderr, code := run(t, "signing-key", "gen", "--out", keyFile); code == 0 || !strings.Contains(stderr, "exists") {
 		t.Errorf("gen over an existing key: exit %d: %s", code, stderr)
 	}
+	badID := filepath.Join(dir, "bad.key")
+	if _, stderr, code := run(t, "signing-key", "gen", "--out", badID, "--keyid", "kunci\tbaru"); code == 0 || !strings.Contains(stderr, "printable ASCII") {
+		t.Errorf("gen with a keyid no signature can carry: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(badID); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("gen refused the keyid but wrote a key: %v", err)
+	}
 
 	// A second key, stored as a base64 seed, registered under the keyid derived from it.
 	seed := make([]byte, ed25519.SeedSize)

@@ -27,7 +27,13 @@ func RequestMessage(r *http.Request, origin string) Message {
 		}
 		origin = scheme + "://" + r.Host
 	}
-	return Message{Method: r.Method, TargetURI: strings.TrimRight(origin, "/") + r.URL.RequestURI(), Header: r.Header}
+	// The request target as it came on the wire: re-encoding r.URL could
+	// write an escaped path differently from the client that signed it.
+	target := r.RequestURI
+	if !strings.HasPrefix(target, "/") {
+		target = r.URL.RequestURI()
+	}
+	return Message{Method: r.Method, TargetURI: strings.TrimRight(origin, "/") + target, Header: r.Header}
 }
 
 // clientMessage returns the message of a request a client is about to send,

@@ -33,8 +33,8 @@ func Sign(m Message, body []byte, k Key, created time.Time) error {
 	if len(k.Private) != ed25519.PrivateKeySize {
 		return errors.New("httpsig: sign: not an Ed25519 private key")
 	}
-	if k.KeyID == "" {
-		return errors.New("httpsig: sign: no key id")
+	if err := CheckKeyID(k.KeyID); err != nil {
+		return fmt.Errorf("httpsig: sign: %w", err)
 	}
 	label, names := k.Label, k.Components
 	if label == "" {

@@ -210,7 +210,7 @@ func TestOverHTTP(t *testing.T) {
 		results <- err
 	}))
 	defer srv.Close()
-	for _, path := range []string{"/v1/notices", "/v1/notices?limit=5&status=received", "/v1/orgs/org_1/keys/a%20b"} {
+	for _, path := range []string{"/v1/notices", "/v1/notices?limit=5&status=received", "/v1/orgs/org_1/keys/a%20b", "/v1/banks/b%2Fc/entries?q=%7e&q=~"} {
 		req, _ := http.NewRequest("POST", srv.URL+path, strings.NewReader(noticeBody))
 		if err := httpsig.SignRequest(req, []byte(noticeBody), httpsig.Key{KeyID: "komdigi-2026", Private: priv}, time.Now()); err != nil {
 			t.Fatal(err)
@@ -265,5 +265,30 @@ func BenchmarkVerify(b *testing.B) {
 		if _, err := httpsig.Verify(m, data, lookup, httpsig.Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestRequestMessage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, target, origin, want string
+		tls                        bool
+	}{
+		{"plain", "http://127.0.0.1:8080/v1/notices?status=received", "", "http://127.0.0.1:8080/v1/notices?status=received", false},
+		{"TLS", "https://sigap.example.go.id/v1/notices", "", "https://sigap.example.go.id/v1/notices", true},
+		{"behind a proxy", "http://10.0.0.5:8080/v1/notices?limit=5", "https://sigap.example.go.id/", "https://sigap.example.go.id/v1/notices?limit=5", false},
+		{"escaped path kept", "http://h/v1/banks/b%2Fc/entries", "", "http://h/v1/banks/b%2Fc/entries", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := httptest.NewRequest("GET", tt.target, nil)
+			if !tt.tls {
+				r.TLS = nil
+			}
+			if got := httpsig.RequestMessage(r, tt.origin); got.TargetURI != tt.want || got.Method != "GET" {
+				t.Errorf("RequestMessage = %+v, want target %s", got, tt.want)
+			}
+		})
 	}
 }
