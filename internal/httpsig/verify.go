@@ -54,9 +54,10 @@ func VerifyRequest(r *http.Request, body []byte, origin string, lookup KeyLookup
 }
 
 // VerifyRecord checks a recorded Result again, offline: the signature over
-// what the record holds, with the key lookup finds. Neither the age of the
-// signature nor the body is checked: a receipt holds the body's SHA-256, which
-// the caller compares with the recorded Content-Digest (see DigestSHA256).
+// what the record holds, with the key lookup finds, covering at least
+// DefaultComponents. Neither the age of the signature nor the body is
+// checked: a receipt holds the body's SHA-256, which the caller compares with
+// the recorded Content-Digest (see DigestSHA256).
 func VerifyRecord(rec Result, lookup KeyLookup) error {
 	h := http.Header{}
 	for k, v := range rec.Fields {
