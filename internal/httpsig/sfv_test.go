@@ -1,9 +1,12 @@
 package httpsig_test
 
 import (
+	"crypto/ed25519"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sigap/sigap/internal/httpsig"
 )
@@ -142,5 +145,35 @@ func FuzzParseSignature(f *testing.F) {
 			}
 			return d.String(), nil
 		})
+	})
+}
+
+// FuzzVerify feeds Verify arbitrary signature and digest fields: it must
+// never panic, and must fail with one of its sentinels.
+func FuzzVerify(f *testing.F) {
+	priv := testKey(6)
+	m := httpsig.Message{Method: "POST", TargetURI: "https://sigap.example:8443/v1/notices?dry=1", Header: http.Header{}}
+	if err := httpsig.Sign(m, []byte(noticeBody), httpsig.Key{KeyID: "komdigi-2026", Private: priv}, t0); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(m.Header.Get("Signature-Input"), m.Header.Get("Signature"), m.Header.Get("Content-Digest"))
+	f.Add(`sig1=("@method" "@query-param";name="a" "x-h");created=1;keyid="k"`, `sig1=:AQID:`, `sha-512=:AQID:`)
+	lookup := lookupOf(priv.Public().(ed25519.PublicKey))
+	f.Fuzz(func(t *testing.T, input, sig, digest string) {
+		h := http.Header{}
+		h.Set("Signature-Input", input)
+		h.Set("Signature", sig)
+		h.Set("Content-Digest", digest)
+		msg := httpsig.Message{Method: "POST", TargetURI: "https://sigap.example:8443/v1/notices?dry=1", Header: h}
+		res, err := httpsig.Verify(msg, []byte(noticeBody), lookup, httpsig.Options{Now: func() time.Time { return t0 }})
+		if err == nil {
+			if res.KeyID != "komdigi-2026" {
+				t.Fatalf("verified with key %q", res.KeyID)
+			}
+			return
+		}
+		if httpsig.Code(err) == "" {
+			t.Fatalf("error %v is none of the sentinels", err)
+		}
 	})
 }
