@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,7 +100,13 @@ func (c *Client) Do(ctx context.Context, method, path string, body any, header h
 		if c.Now != nil {
 			now = c.Now
 		}
-		if err := httpsig.SignRequest(req, signed, *c.Sign, now()); err != nil {
+		key := *c.Sign
+		// Covering the Idempotency-Key means a signed notice replayed within
+		// the signature's lifetime is the same notice, not a second one.
+		if key.Components == nil && req.Header.Get("Idempotency-Key") != "" {
+			key.Components = append(slices.Clone(httpsig.DefaultComponents), "idempotency-key")
+		}
+		if err := httpsig.SignRequest(req, signed, key, now()); err != nil {
 			return nil, fmt.Errorf("client: %w", err)
 		}
 	}

@@ -40,7 +40,7 @@ func TestSigning(t *testing.T) {
 		if len(body) == 0 {
 			body = []byte("null")
 		}
-		io.WriteString(w, `{"keyid": "`+res.KeyID+`", "body": `+string(body)+`}`)
+		io.WriteString(w, `{"keyid": "`+res.KeyID+`", "idempotency_key": "`+res.Fields["idempotency-key"]+`", "body": `+string(body)+`}`)
 	}))
 	t.Cleanup(srv.Close)
 	signed := client.New(srv.URL, "sgp_test")
@@ -51,24 +51,27 @@ func TestSigning(t *testing.T) {
 		cl       *client.Client
 		method   string
 		body     any
+		header   http.Header
 		wantBody string
 		wantErr  string
 	}{
-		{"bytes", signed, "POST", []byte(`{"a":1}`), `{"a":1}`, ""},
-		{"reader", signed, "POST", strings.NewReader(`{"b":2}`), `{"b":2}`, ""},
-		{"value", signed, "PATCH", map[string]bool{"require_signatures": true}, `{"require_signatures":true}`, ""},
-		{"no body", signed, "GET", nil, `null`, ""},
-		{"unsigned", client.New(srv.URL, "sgp_test"), "POST", []byte(`{}`), "", "request not signed"},
-		{"bad key", &client.Client{BaseURL: srv.URL, HTTP: srv.Client(), Sign: &httpsig.Key{KeyID: "k", Private: priv[:10]}}, "POST", []byte(`{}`), "", "not an Ed25519 private key"},
+		{"bytes", signed, "POST", []byte(`{"a":1}`), nil, `{"a":1}`, ""},
+		{"reader", signed, "POST", strings.NewReader(`{"b":2}`), nil, `{"b":2}`, ""},
+		{"value", signed, "PATCH", map[string]bool{"require_signatures": true}, nil, `{"require_signatures":true}`, ""},
+		{"no body", signed, "GET", nil, nil, `null`, ""},
+		{"idempotency key", signed, "POST", []byte(`{"c":3}`), http.Header{"Idempotency-Key": {"SP-1"}}, `{"c":3}`, ""},
+		{"unsigned", client.New(srv.URL, "sgp_test"), "POST", []byte(`{}`), nil, "", "request not signed"},
+		{"bad key", &client.Client{BaseURL: srv.URL, HTTP: srv.Client(), Sign: &httpsig.Key{KeyID: "k", Private: priv[:10]}}, "POST", []byte(`{}`), nil, "", "not an Ed25519 private key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var out struct {
 				KeyID string          `json:"keyid"`
+				Idem  string          `json:"idempotency_key"`
 				Body  json.RawMessage `json:"body"`
 			}
-			_, err := tt.cl.Do(context.Background(), tt.method, "/v1/things?x=1", tt.body, nil, &out)
+			_, err := tt.cl.Do(context.Background(), tt.method, "/v1/things?x=1", tt.body, tt.header, &out)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("Do: %v, want an error saying %q", err, tt.wantErr)
@@ -79,8 +82,8 @@ func TestSigning(t *testing.T) {
 			if errors.As(err, &ce) || err != nil {
 				t.Fatalf("Do: %v", err)
 			}
-			if out.KeyID != "komdigi-2026" || string(out.Body) != tt.wantBody {
-				t.Errorf("server saw key %q, body %s", out.KeyID, out.Body)
+			if out.KeyID != "komdigi-2026" || string(out.Body) != tt.wantBody || out.Idem != tt.header.Get("Idempotency-Key") {
+				t.Errorf("server saw key %q, signed idempotency key %q, body %s", out.KeyID, out.Idem, out.Body)
 			}
 		})
 	}
