@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/client"
+	"github.com/sigap/sigap/internal/httpsig"
 )
 
 const maxSubjectsPerNotice = 100_000
@@ -39,11 +41,16 @@ func runNotice(ctx context.Context, env *Env, args []string) error {
   list    list your notices:                                sigap notice list [--status received] [--limit 50]
 
 Every command takes --server URL (env SIGAP_SERVER, default http://127.0.0.1:8080) and
---key KEY or --key-file FILE (env SIGAP_KEY).`)
+--key KEY or --key-file FILE (env SIGAP_KEY), and signs its requests (RFC 9421) with
+--sign-key FILE --sign-keyid ID (env SIGAP_SIGN_KEY, SIGAP_SIGN_KEYID): see sigap signing-key.`)
 	return errUsage
 }
 
-type conn struct{ server, key, keyFile *string }
+type conn struct {
+	server, key, keyFile *string
+	signKey, signKeyID   *string
+	now                  func() time.Time
+}
 
 func connFlags(fs *flag.FlagSet, env *Env) conn {
 	def := env.Getenv("SIGAP_SERVER")
@@ -54,6 +61,11 @@ func connFlags(fs *flag.FlagSet, env *Env) conn {
 		server:  fs.String("server", def, "sigap server URL (env SIGAP_SERVER)"),
 		key:     fs.String("key", env.Getenv("SIGAP_KEY"), "API key (env SIGAP_KEY)"),
 		keyFile: fs.String("key-file", "", "read the API key from this file"),
+		signKey: fs.String("sign-key", env.Getenv("SIGAP_SIGN_KEY"),
+			"sign each request (RFC 9421) with this Ed25519 private key: PEM PKCS #8 or base64 seed (env SIGAP_SIGN_KEY)"),
+		signKeyID: fs.String("sign-keyid", env.Getenv("SIGAP_SIGN_KEYID"),
+			"the keyid the signing key is registered under (env SIGAP_SIGN_KEYID; default: derived from the key, as sigap signing-key gen prints it)"),
+		now: env.Now,
 	}
 }
 
@@ -69,7 +81,21 @@ func (c conn) client() (*client.Client, error) {
 	if key == "" {
 		return nil, errors.New("no API key: pass --key, --key-file or set SIGAP_KEY")
 	}
-	return client.New(*c.server, key), nil
+	cl := client.New(*c.server, key)
+	if *c.signKey != "" {
+		priv, err := loadSigningKey(*c.signKey)
+		if err != nil {
+			return nil, err
+		}
+		keyid := *c.signKeyID
+		if keyid == "" {
+			keyid = defaultKeyID(priv.Public().(ed25519.PublicKey))
+		}
+		cl.Sign, cl.Now = &httpsig.Key{KeyID: keyid, Private: priv}, c.now
+	} else if *c.signKeyID != "" {
+		return nil, errors.New("--sign-keyid without --sign-key: name the private key file too")
+	}
+	return cl, nil
 }
 
 func noticeSubmit(ctx context.Context, env *Env, args []string) error {

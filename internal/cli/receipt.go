@@ -15,9 +15,11 @@ import (
 
 func runReceipt(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(env.Stderr, "usage: sigap receipt verify [--keys keys.json | --public-key BASE64 | --server URL] FILE\n\n"+
+		fmt.Fprintln(env.Stderr, "usage: sigap receipt verify [--keys keys.json | --public-key BASE64 | --server URL] [--signing-keys FILE] FILE\n\n"+
 			"FILE is a saved notice answer (the JSON of POST or GET /v1/notices) or its receipt object; '-' reads standard input.\n"+
-			"The public key comes from GET /v1/keys: save it once (curl URL/v1/keys > keys.json) to verify offline.")
+			"The public key comes from GET /v1/keys: save it once (curl URL/v1/keys > keys.json) to verify offline.\n"+
+			"--signing-keys also checks the request signature the receipt records against authorities' registered keys:\n"+
+			"a JSON list of {\"org_id\" (optional), \"keyid\", \"public_key\"} (see docs/signed-requests.md).")
 		return errUsage
 	}
 	fs := flag.NewFlagSet("sigap receipt verify", flag.ContinueOnError)
@@ -25,6 +27,7 @@ func runReceipt(ctx context.Context, env *Env, args []string) error {
 	keysFile := fs.String("keys", "", "a saved GET /v1/keys answer")
 	pubKey := fs.String("public-key", "", "the Ed25519 public key, base64 (32 bytes)")
 	server := fs.String("server", "", "fetch the keys from this sigap server (online check)")
+	signingKeys := fs.String("signing-keys", "", "check the recorded request signature against these authorities' keys (JSON list of {org_id, keyid, public_key})")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -76,7 +79,7 @@ func runReceipt(ctx context.Context, env *Env, args []string) error {
 	if subs, ok := payload["subjects"].([]any); ok {
 		printSubjects(env, subs)
 	}
-	return nil
+	return checkRequestSignature(env, payload, *signingKeys)
 }
 
 // printSubjects lists the receipt's canonical subjects, one per link, as each

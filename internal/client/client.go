@@ -8,8 +8,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/sigap/sigap/internal/httpsig"
 )
 
 // Client talks to one sigap server with one API key.
@@ -17,6 +20,11 @@ type Client struct {
 	BaseURL string
 	Key     string
 	HTTP    *http.Client
+	// Sign, when set, signs every request (RFC 9421, with an RFC 9530
+	// Content-Digest of its body) with the organisation's registered key.
+	Sign *httpsig.Key
+	// Now gives the signatures' created time; nil is time.Now.
+	Now func() time.Time
 }
 
 // New returns a client for the server at base.
@@ -65,6 +73,15 @@ func (c *Client) Do(ctx context.Context, method, path string, body any, header h
 		}
 		rd = bytes.NewReader(data)
 	}
+	// A signature covers the body's digest, so a streamed body is read first.
+	var signed []byte
+	if c.Sign != nil && rd != nil {
+		data, err := io.ReadAll(rd)
+		if err != nil {
+			return nil, fmt.Errorf("client: read body: %w", err)
+		}
+		signed, rd = data, bytes.NewReader(data)
+	}
 	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, rd)
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
@@ -77,6 +94,21 @@ func (c *Client) Do(ctx context.Context, method, path string, body any, header h
 	}
 	if c.Key != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Key)
+	}
+	if c.Sign != nil {
+		now := time.Now
+		if c.Now != nil {
+			now = c.Now
+		}
+		key := *c.Sign
+		// Covering the Idempotency-Key means a signed notice replayed within
+		// the signature's lifetime is the same notice, not a second one.
+		if key.Components == nil && req.Header.Get("Idempotency-Key") != "" {
+			key.Components = append(slices.Clone(httpsig.DefaultComponents), "idempotency-key")
+		}
+		if err := httpsig.SignRequest(req, signed, key, now()); err != nil {
+			return nil, fmt.Errorf("client: %w", err)
+		}
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {

@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// SigningKey is a public key an organisation signs its requests with
+// (RFC 9421 HTTP Message Signatures), named by the keyid it chose.
+type SigningKey struct {
+	OrgID     string
+	KeyID     string
+	Algorithm string // "ed25519"
+	PublicKey string // base64 of the 32 raw bytes, as the contract takes it
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// Active tells whether requests signed with the key are still taken.
+func (k SigningKey) Active() bool { return k.RevokedAt == nil }
+
+// ErrSigningKeyTaken is returned when an organisation already has a signing
+// key of the same keyid, revoked or not: a keyid names one key for good, so
+// receipts that name it stay unambiguous.
+var ErrSigningKeyTaken = fmt.Errorf("%w: the organisation has a signing key with this keyid", ErrConflict)
+
+const signingKeyCols = `org_id, keyid, alg, public_key, created_at, revoked_at`
+
+func scanSigningKey(row interface{ Scan(...any) error }) (SigningKey, error) {
+	var k SigningKey
+	var created int64
+	var revoked sql.NullInt64
+	err := row.Scan(&k.OrgID, &k.KeyID, &k.Algorithm, &k.PublicKey, &created, &revoked)
+	k.CreatedAt, k.RevokedAt = fromMS(created), timePtr(revoked)
+	return k, err
+}
+
+// AddSigningKey stores an organisation's new signing key.
+func (t *Tx) AddSigningKey(ctx context.Context, k SigningKey) error {
+	_, err := t.exec(ctx, `INSERT INTO signing_keys (`+signingKeyCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.OrgID, k.KeyID, k.Algorithm, k.PublicKey, ms(k.CreatedAt), msPtr(k.RevokedAt))
+	if isUnique(err) {
+		return fmt.Errorf("store: signing key %q of %s: %w", k.KeyID, k.OrgID, ErrSigningKeyTaken)
+	}
+	if err != nil {
+		return fmt.Errorf("store: add signing key: %w", err)
+	}
+	return nil
+}
+
+// SigningKeys lists an organisation's signing keys, revoked ones too, oldest first.
+func (db *DB) SigningKeys(ctx context.Context, orgID string) ([]SigningKey, error) {
+	rows, err := db.query(ctx, `SELECT `+signingKeyCols+` FROM signing_keys WHERE org_id = ? ORDER BY created_at, keyid`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("store: signing keys of %s: %w", orgID, err)
+	}
+	defer rows.Close()
+	var out []SigningKey
+	for rows.Next() {
+		k, err := scanSigningKey(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: signing keys of %s: %w", orgID, err)
+		}
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: signing keys of %s: %w", orgID, err)
+	}
+	return out, nil
+}
+
+// SigningKey returns an organisation's signing key by its keyid, a revoked
+// one too (a verifier refuses it: see Active), or ErrNotFound.
+func (db *DB) SigningKey(ctx context.Context, orgID, keyID string) (SigningKey, error) {
+	k, err := scanSigningKey(db.queryRow(ctx, `SELECT `+signingKeyCols+` FROM signing_keys WHERE org_id = ? AND keyid = ?`, orgID, keyID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return SigningKey{}, fmt.Errorf("store: signing key %q of %s: %w", keyID, orgID, ErrNotFound)
+	}
+	if err != nil {
+		return SigningKey{}, fmt.Errorf("store: signing key %q of %s: %w", keyID, orgID, err)
+	}
+	return k, nil
+}
+
+// RevokeSigningKey stops an organisation's signing key from being taken from
+// at on; ErrNotFound if it has no such key that is still active.
+func (t *Tx) RevokeSigningKey(ctx context.Context, orgID, keyID string, at time.Time) error {
+	res, err := t.exec(ctx, `UPDATE signing_keys SET revoked_at = ? WHERE org_id = ? AND keyid = ? AND revoked_at IS NULL`, ms(at), orgID, keyID)
+	if err != nil {
+		return fmt.Errorf("store: revoke signing key %q of %s: %w", keyID, orgID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: revoke signing key %q of %s: %w", keyID, orgID, ErrNotFound)
+	}
+	return nil
+}
+
+// SetRequireSignatures sets whether every request from the organisation's
+// API keys must be signed; ErrNotFound if there is no such organisation.
+func (t *Tx) SetRequireSignatures(ctx context.Context, orgID string, require bool) error {
+	res, err := t.exec(ctx, `UPDATE orgs SET require_signatures = ? WHERE id = ?`, require, orgID)
+	if err != nil {
+		return fmt.Errorf("store: require signatures of %s: %w", orgID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: require signatures of %s: %w", orgID, ErrNotFound)
+	}
+	return nil
+}
+
+// RequireSignatures tells whether the organisation requires signed requests;
+// ErrNotFound if there is no such organisation.
+func (db *DB) RequireSignatures(ctx context.Context, orgID string) (bool, error) {
+	var require bool
+	err := db.queryRow(ctx, `SELECT require_signatures FROM orgs WHERE id = ?`, orgID).Scan(&require)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("store: require signatures of %s: %w", orgID, ErrNotFound)
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: require signatures of %s: %w", orgID, err)
+	}
+	return require, nil
+}
