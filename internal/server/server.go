@@ -123,10 +123,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	s.Enforce = enforce.New(db, clk, s.Jobs, s.Webhooks, log, s.Escalate.AlertTx)
 	s.Contacts = &contact.Registry{DB: db, Clock: clk}
 	s.API.Jobs, s.API.Webhooks, s.API.Enforce, s.API.Escalate, s.API.Contacts = s.Jobs, s.Webhooks, s.Enforce, s.Escalate, s.Contacts
-	if err := s.Escalate.Init(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
+	in.Escalation = s.Escalate.Rule()
 	if err := s.Scanner.Reload(ctx, true); err != nil {
 		db.Close()
 		return nil, err
