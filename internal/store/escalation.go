@@ -35,12 +35,11 @@ func FractionAt(due time.Time, within time.Duration, f float64) time.Time {
 
 // InsertTimers files a notice's first escalation timers; called inside the
 // transaction that stores the notice, so a notice never exists without them.
+// They are stored with the group's other timers at the commit, or before any
+// statement on escalation_timers (deferred_timers.go).
 func (t *Tx) InsertTimers(ctx context.Context, timers []Timer) error {
-	return t.insertRows(ctx, "escalation_timers", []string{"notice_id", "kind", "step", "fraction", "next_at"}, len(timers),
-		func(i int, a []any) []any {
-			tm := timers[i]
-			return append(a, tm.NoticeID, tm.Kind, tm.Step, tm.Fraction, ms(tm.NextAt))
-		})
+	t.timers.tms = append(t.timers.tms, timers...)
+	return nil
 }
 
 // moveDeadlineTimer sets a notice's deadline timer, parked or not, to its
