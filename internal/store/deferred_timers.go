@@ -50,7 +50,9 @@ func (t *Tx) flushPending(ctx context.Context) error {
 	return t.flushTimers(ctx)
 }
 
-func (t *Tx) markTimers() timerMark { return timerMark{n: len(t.timers.tms), flushed: t.timers.flushed} }
+func (t *Tx) markTimers() timerMark {
+	return timerMark{n: len(t.timers.tms), flushed: t.timers.flushed}
+}
 
 // rollbackTimers undoes a caller's part after ROLLBACK TO SAVEPOINT: its own
 // timers are dropped, and earlier callers' timers stored inside its savepoint
