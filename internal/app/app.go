@@ -150,6 +150,8 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	a.Webhooks = webhook.New(db, clk, a.Jobs, log, webhook.Config{AllowPrivate: a.Config.AllowPrivateWebhooks})
 	a.Escalate = escalate.New(db, clk, a.Jobs, log, &contact.Mailer{Addr: a.Config.SMTPAddr, From: a.Config.SMTPFrom},
 		escalate.Config{Fractions: pol.EscalateAt, Unopened: a.Config.UnopenedAfter})
+	// Intake files each new notice's first timers in its own transaction, by the policy's rule.
+	a.Intake.Escalation = a.Escalate.Rule()
 	a.Enforce = enforce.New(db, clk, a.Jobs, a.Webhooks, log, a.Escalate.AlertTx)
 	a.Contacts = &contact.Registry{DB: db, Clock: clk}
 
@@ -158,9 +160,6 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 		return err
 	} else if n > 0 {
 		log.Info("rule lists: rules stored before duplicate detection now have match keys", "rules", n)
-	}
-	if err := a.Escalate.Init(ctx); err != nil {
-		return err
 	}
 	if err := a.Scanner.Reload(ctx, true); err != nil {
 		return err

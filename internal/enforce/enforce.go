@@ -19,12 +19,12 @@ import (
 
 // Job kinds this package handles.
 const (
-	// JobSend turns an action into its webhook; the database enqueues it (a
-	// trigger on review_actions and automated_actions) in the transaction that
-	// records the pending action.
+	// JobSend turns an action into its webhook; the store enqueues it in the
+	// transaction that records the pending action (Tx.InsertAction,
+	// Tx.InsertAutomatedAction).
 	JobSend = "enforce.send"
 	// JobNotify turns a timeline event on a notice into a notice.updated
-	// webhook; a trigger on events enqueues it.
+	// webhook; the store enqueues it with the event.
 	JobNotify = "notify.event"
 	// JobPurge purges preserved evidence once its retention (and any hold) ends.
 	JobPurge = "evidence.purge"

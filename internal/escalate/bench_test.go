@@ -54,12 +54,14 @@ func seed(b *testing.B, dir string, n, soon int, seeded chan<- struct{}, start <
 	cs, _ := tx.Prepare(`INSERT INTO cases (id, subject, subject_kind, state, lane, lane_rank, category, due_at, opened_at, updated_at)
 		VALUES (?, ?, 'message', 'open', 'trusted', 1, 'terrorism', ?, ?, ?)`)
 	ns, _ := tx.Prepare(`INSERT INTO notice_subjects (notice_id, position, url, subject, case_id, new_case) VALUES (?, 0, ?, ?, ?, 1)`)
+	// Each notice's first timer, as intake files it with the notice.
+	tm, _ := tx.Prepare(`INSERT INTO escalation_timers (notice_id, kind, step, fraction, next_at) VALUES (?, 'deadline', 0, 0.5, ?)`)
 	for i := range n + soon {
 		within := time.Duration(24+i%(29*24)) * time.Hour
 		rec := now
 		if i == n {
 			// The clocks due soon are filed once the loops run (seeding the
-			// bulk and reopening take minutes), through the same triggers.
+			// bulk and reopening take minutes), with their timers the same way.
 			if err := tx.Commit(); err != nil {
 				b.Fatal(err)
 			}
@@ -71,7 +73,7 @@ func seed(b *testing.B, dir string, n, soon int, seeded chan<- struct{}, start <
 			if tx, err = raw.Begin(); err != nil {
 				b.Fatal(err)
 			}
-			ins, cs, ns = tx.Stmt(ins), tx.Stmt(cs), tx.Stmt(ns)
+			ins, cs, ns, tm = tx.Stmt(ins), tx.Stmt(cs), tx.Stmt(ns), tx.Stmt(tm)
 			now = time.Now().UTC()
 		}
 		if i >= n {
@@ -87,6 +89,7 @@ func seed(b *testing.B, dir string, n, soon int, seeded chan<- struct{}, start <
 		must(ins.Exec(id, within.Milliseconds(), rec.UnixMilli(), due))
 		must(cs.Exec(cid, subj, due, rec.UnixMilli(), rec.UnixMilli()))
 		must(ns.Exec(id, "https://t.me/bench/"+strconv.Itoa(i+1), subj, cid))
+		must(tm.Exec(id, store.FractionAt(time.UnixMilli(due), within, 0.5).UnixMilli()))
 	}
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)

@@ -35,8 +35,8 @@ type Config struct {
 	Fractions []float64
 	// Unopened is how long an urgent order may wait unopened (default 15 minutes).
 	Unopened time.Duration
-	// Poll bounds the sleep so that timers added by other writers (a trigger
-	// on notices) are seen (default 1s).
+	// Poll bounds the sleep so that timers filed by other writers (intake,
+	// with each notice) are seen (default 1s).
 	Poll time.Duration
 	// Batch is how many due timers one transaction handles (default 256).
 	Batch int
@@ -50,6 +50,7 @@ type Service struct {
 	Log    *slog.Logger
 	Mailer *contact.Mailer
 	cfg    Config
+	rule   Rule
 	wake   chan struct{}
 	// fired counts alerts made, for tests and the benchmark.
 	OnFire func(t store.Timer, at time.Time)
@@ -57,14 +58,8 @@ type Service struct {
 
 // New returns the service and registers the alert job.
 func New(db *store.DB, clk clock.Clock, q *jobs.Queue, log *slog.Logger, mailer *contact.Mailer, cfg Config) *Service {
-	if len(cfg.Fractions) == 0 {
-		cfg.Fractions = []float64{0.5, 0.8, 1.0}
-	}
-	cfg.Fractions = slices.Clone(cfg.Fractions)
-	slices.Sort(cfg.Fractions)
-	if cfg.Unopened <= 0 {
-		cfg.Unopened = 15 * time.Minute
-	}
+	rule := NewRule(cfg.Fractions, cfg.Unopened)
+	cfg.Fractions, cfg.Unopened = rule.Fractions, rule.Unopened
 	if cfg.Poll <= 0 {
 		cfg.Poll = time.Second
 	}
@@ -74,18 +69,14 @@ func New(db *store.DB, clk clock.Clock, q *jobs.Queue, log *slog.Logger, mailer 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{DB: db, Clock: clk, Jobs: q, Log: log, Mailer: mailer, cfg: cfg, wake: make(chan struct{}, 1)}
+	s := &Service{DB: db, Clock: clk, Jobs: q, Log: log, Mailer: mailer, cfg: cfg, rule: rule, wake: make(chan struct{}, 1)}
 	q.Handle(JobAlert, s.sendAlert, nil)
 	return s
 }
 
-// Init stores the first fraction and the unopened delay, which the database
-// uses to set the first timer of every new notice in its own transaction.
-func (s *Service) Init(ctx context.Context) error {
-	return s.DB.Write(ctx, func(tx *store.Tx) error {
-		return tx.SetEscalationConfig(ctx, s.cfg.Fractions[0], s.cfg.Unopened)
-	})
-}
+// Rule is the escalation rule the service moves timers by; intake files each
+// new notice's first timers by the same rule, in the notice's transaction.
+func (s *Service) Rule() Rule { return s.rule }
 
 // Wake makes the loop look at the timers now.
 func (s *Service) Wake() {
@@ -196,7 +187,7 @@ func (s *Service) fire(ctx context.Context, tx *store.Tx, tm store.Timer, now ti
 	if paused, err := tx.ClockPaused(ctx, n.ID); err != nil {
 		return false, err
 	} else if paused {
-		// Parked: the answer that ends the pause moves due_at, and a trigger sets next_at again.
+		// Parked: the answer that ends the pause moves due_at and sets next_at again (store.Tx.EndPause).
 		return false, tx.SetTimer(ctx, tm.NoticeID, tm.Kind, tm.Step, tm.Fraction, nil)
 	}
 	f := tm.Fraction
@@ -240,11 +231,9 @@ func (s *Service) fire(ctx context.Context, tx *store.Tx, tm store.Timer, now ti
 		Ref: n.ID, Data: map[string]any{"notice_id": n.ID, "fraction": f, "due_at": due}, OnlyIfEndpoint: true}); err != nil {
 		return false, err
 	}
-	for _, next := range s.cfg.Fractions {
-		if next > f+1e-9 {
-			at := n.DueAt.Add(-time.Duration((1 - next) * float64(n.Within)))
-			return true, tx.SetTimer(ctx, n.ID, tm.Kind, tm.Step+1, next, &at)
-		}
+	if next, ok := s.rule.Next(f); ok {
+		at := store.FractionAt(n.DueAt, n.Within, next)
+		return true, tx.SetTimer(ctx, n.ID, tm.Kind, tm.Step+1, next, &at)
 	}
 	return true, tx.DeleteTimer(ctx, n.ID, tm.Kind)
 }
@@ -279,7 +268,7 @@ func (s *Service) fireUnopened(ctx context.Context, tx *store.Tx, tm store.Timer
 		return false, err
 	}
 	if tm.Step+1 < len(line) {
-		next := now.Add(s.cfg.Unopened)
+		next := now.Add(s.rule.Unopened)
 		return true, tx.SetTimer(ctx, n.ID, tm.Kind, tm.Step+1, 0, &next)
 	}
 	return true, tx.DeleteTimer(ctx, n.ID, tm.Kind)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/escalate"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -31,6 +32,9 @@ type Service struct {
 	// Gate, when set, may refuse a notice or change its lane inside the
 	// storing transaction (the trusted flagger programme: status, scope, quota).
 	Gate func(ctx context.Context, tx *store.Tx, caller org.Caller, n *notice.Notice) error
+	// Escalation gives each new notice its first escalation timers, filed in
+	// the transaction that stores it; the zero Rule is the default policy.
+	Escalation escalate.Rule
 }
 
 // Result is a stored notice and whether this call stored it (false for an idempotent replay).
@@ -121,7 +125,10 @@ func (s *Service) Submit(ctx context.Context, caller org.Caller, defaultRegime s
 				return err
 			}
 		}
-		return tx.InsertNotice(ctx, n)
+		if err := tx.InsertNotice(ctx, n); err != nil {
+			return err
+		}
+		return tx.InsertTimers(ctx, s.Escalation.Start(n))
 	})
 	if err != nil {
 		return Result{}, err

@@ -75,7 +75,7 @@ type Config struct {
 	// BaseBackoff is the first retry delay (default 5s); it doubles per attempt up to MaxBackoff (default 1h).
 	BaseBackoff, MaxBackoff time.Duration
 	// Poll bounds how long the loop sleeps without looking at the table, to see
-	// jobs other processes or database triggers enqueued (default 1s).
+	// jobs other writers or processes enqueued (default 1s).
 	Poll time.Duration
 }
 

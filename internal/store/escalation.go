@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -22,12 +24,41 @@ type Timer struct {
 	NextAt   time.Time
 }
 
-// SetEscalationConfig sets the first alert fraction and the unopened-order
-// delay that new notices' timers start from.
-func (t *Tx) SetEscalationConfig(ctx context.Context, firstFraction float64, unopened time.Duration) error {
-	if _, err := t.exec(ctx, `UPDATE escalation_config SET first_fraction = ?, unopened_ms = ? WHERE id = 1`,
-		firstFraction, unopened.Milliseconds()); err != nil {
-		return fmt.Errorf("store: escalation config: %w", err)
+// FractionAt is the instant at which fraction f of a clock lasting within and
+// due at due is used up: where a deadline timer at f stands. It counts in
+// whole milliseconds, as instants are stored, rounding to the nearest, so
+// intake, the escalation loop and a clock moved by a pause agree to the
+// millisecond (and 80% of 4 hours is not 1 ms late for 1 - 0.8 < 0.2).
+func FractionAt(due time.Time, within time.Duration, f float64) time.Time {
+	return fromMS(ms(due) - int64(math.Round((1.0-f)*float64(within.Milliseconds()))))
+}
+
+// InsertTimers files a notice's first escalation timers; called inside the
+// transaction that stores the notice, so a notice never exists without them.
+// They are stored with the group's other timers at the commit, or before any
+// statement on escalation_timers (deferred_timers.go).
+func (t *Tx) InsertTimers(ctx context.Context, timers []Timer) error {
+	t.timers.tms = append(t.timers.tms, timers...)
+	return nil
+}
+
+// moveDeadlineTimer sets a notice's deadline timer, parked or not, to its
+// fraction of the clock as it now stands (due at due).
+func (t *Tx) moveDeadlineTimer(ctx context.Context, noticeID string, due time.Time) error {
+	var f float64
+	var within int64
+	err := t.queryRow(ctx, `SELECT t.fraction, n.within_ms FROM escalation_timers t JOIN notices n ON n.id = t.notice_id
+		WHERE t.notice_id = ? AND t.kind = ?`, noticeID, TimerDeadline).Scan(&f, &within)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // the clock has no timer left: every fraction has fired
+	}
+	if err != nil {
+		return fmt.Errorf("store: deadline timer %s: %w", noticeID, err)
+	}
+	next := FractionAt(due, time.Duration(within)*time.Millisecond, f)
+	if _, err := t.exec(ctx, `UPDATE escalation_timers SET next_at = ? WHERE notice_id = ? AND kind = ?`,
+		ms(next), noticeID, TimerDeadline); err != nil {
+		return fmt.Errorf("store: deadline timer %s: %w", noticeID, err)
 	}
 	return nil
 }

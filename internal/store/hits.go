@@ -149,16 +149,27 @@ type AutomatedAction struct {
 	CaseID    string
 }
 
-// InsertAutomatedAction stores a pending action once per (post, set) and
-// returns the stored one (the earlier one on a repeat).
+// InsertAutomatedAction stores a pending action once per (post, set), with its
+// enforcement action and the job that sends it, and returns the stored one
+// (the earlier one on a repeat).
 func (t *Tx) InsertAutomatedAction(ctx context.Context, a AutomatedAction) (AutomatedAction, error) {
-	if _, err := t.exec(ctx, `INSERT INTO automated_actions (id, created_at, set_id, post, url, action, state, notice_id, case_id)
+	res, err := t.exec(ctx, `INSERT INTO automated_actions (id, created_at, set_id, post, url, action, state, notice_id, case_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		a.ID, ms(a.CreatedAt), a.SetID, a.Post, a.URL, a.Action, a.State, a.NoticeID, a.CaseID); err != nil {
+		a.ID, ms(a.CreatedAt), a.SetID, a.Post, a.URL, a.Action, a.State, a.NoticeID, a.CaseID)
+	if err != nil {
 		return a, fmt.Errorf("store: automated action: %w", err)
 	}
+	if stored, err := res.RowsAffected(); err != nil {
+		return a, fmt.Errorf("store: automated action: %w", err)
+	} else if stored > 0 {
+		// Only a new action is enforced: a repeat keeps the earlier one's.
+		if err := t.enqueueEnforcement(ctx, enforcement{id: a.ID, source: "scan", caseID: a.CaseID, noticeID: a.NoticeID,
+			subject: a.Post, action: a.Action, scope: "[]", requested: a.CreatedAt}); err != nil {
+			return a, err
+		}
+	}
 	var created int64
-	err := t.queryRow(ctx, `SELECT id, created_at, set_id, post, url, action, state, notice_id, case_id FROM automated_actions
+	err = t.queryRow(ctx, `SELECT id, created_at, set_id, post, url, action, state, notice_id, case_id FROM automated_actions
 		WHERE post = ? AND set_id = ?`, a.Post, a.SetID).Scan(&a.ID, &created, &a.SetID, &a.Post, &a.URL, &a.Action, &a.State, &a.NoticeID, &a.CaseID)
 	if err != nil {
 		return a, fmt.Errorf("store: automated action: %w", err)

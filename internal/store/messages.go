@@ -78,8 +78,8 @@ func (t *Tx) StartPause(ctx context.Context, p *Pause) error {
 }
 
 // EndPause restarts a notice's clock: it closes the pause, moves the notice's
-// due_at by the paused time and recomputes the due_at of its open cases (the
-// earliest deadline of their notices).
+// due_at by the paused time, recomputes the due_at of its open cases (the
+// earliest deadline of their notices) and moves the notice's deadline timer.
 func (t *Tx) EndPause(ctx context.Context, p *Pause, answerID string, at time.Time) (time.Duration, time.Time, error) {
 	paused := at.Sub(p.StartedAt).Truncate(time.Millisecond)
 	if paused < 0 {
@@ -98,6 +98,10 @@ func (t *Tx) EndPause(ctx context.Context, p *Pause, answerID string, at time.Ti
 			JOIN notice_subjects ns ON ns.notice_id = n.id WHERE ns.case_id = cases.id), updated_at = ?
 		WHERE state = 'open' AND id IN (SELECT case_id FROM notice_subjects WHERE notice_id = ?)`, ms(at), p.NoticeID); err != nil {
 		return 0, time.Time{}, fmt.Errorf("store: move case deadlines: %w", err)
+	}
+	// The deadline timer moves with the clock (and one parked while it was paused wakes).
+	if err := t.moveDeadlineTimer(ctx, p.NoticeID, fromMS(due)); err != nil {
+		return 0, time.Time{}, err
 	}
 	return paused, fromMS(due), nil
 }

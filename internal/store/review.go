@@ -631,7 +631,8 @@ func (db *DB) CaseTimeline(ctx context.Context, caseID string, limit int) ([]not
 	return out, rows.Err()
 }
 
-// InsertAction records an action request for enforcement, pending until it reports back.
+// InsertAction records an action request for enforcement, pending until it
+// reports back, and files its enforcement action and the job that sends it.
 func (t *Tx) InsertAction(ctx context.Context, a *ActionRequest) error {
 	scope, _ := json.Marshal(a.TerritorialScope)
 	if _, err := t.exec(ctx, `INSERT INTO review_actions (id, case_id, decision_id, appeal_id, subject, action,
@@ -639,7 +640,8 @@ func (t *Tx) InsertAction(ctx context.Context, a *ActionRequest) error {
 		a.ID, a.CaseID, a.DecisionID, a.AppealID, a.Subject, a.Action, string(scope), msPtr(a.Until), a.State, ms(a.CreatedAt)); err != nil {
 		return fmt.Errorf("store: insert action: %w", err)
 	}
-	return nil
+	return t.enqueueEnforcement(ctx, enforcement{id: a.ID, source: "review", caseID: a.CaseID, subject: a.Subject, action: a.Action,
+		scope: string(scope), until: a.Until, requested: a.CreatedAt})
 }
 
 // CaseActions lists the action requests of a case, oldest first.

@@ -47,14 +47,7 @@ func (t *Tx) appendLogged(ctx context.Context, evs []notice.Event) (int64, error
 		return -1, nil
 	}
 	if t.logOff {
-		return -1, t.insertRows(ctx, "events", []string{"at", "type", "notice_id", "case_id", "org_id", "data"}, len(evs),
-			func(i int, a []any) []any {
-				e, data := evs[i], string(evs[i].Data)
-				if data == "" {
-					data = "{}"
-				}
-				return append(a, ms(e.At), e.Type, nullable(e.NoticeID), nullable(e.CaseID), nullable(e.OrgID), data)
-			})
+		return -1, t.appendUnlogged(ctx, evs)
 	}
 	first, err := t.reserveLog(ctx, n)
 	if err != nil {
@@ -82,7 +75,39 @@ func (t *Tx) appendLogged(ctx context.Context, evs []notice.Event) (int64, error
 		}); err != nil {
 		return 0, err
 	}
+	if anyNotifies(evs) {
+		if _, err := t.exec(ctx, notifyByLogIndex, first, first+n); err != nil {
+			return 0, fmt.Errorf("store: notify jobs: %w", err)
+		}
+	}
 	return first, nil
+}
+
+// appendUnlogged stores events without log entries (the log-cost benchmark),
+// with their notify jobs all the same.
+func (t *Tx) appendUnlogged(ctx context.Context, evs []notice.Event) error {
+	var last int64
+	if anyNotifies(evs) {
+		if err := t.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&last); err != nil {
+			return fmt.Errorf("store: events: %w", err)
+		}
+	}
+	if err := t.insertRows(ctx, "events", []string{"at", "type", "notice_id", "case_id", "org_id", "data"}, len(evs),
+		func(i int, a []any) []any {
+			e, data := evs[i], string(evs[i].Data)
+			if data == "" {
+				data = "{}"
+			}
+			return append(a, ms(e.At), e.Type, nullable(e.NoticeID), nullable(e.CaseID), nullable(e.OrgID), data)
+		}); err != nil {
+		return err
+	}
+	if anyNotifies(evs) {
+		if _, err := t.exec(ctx, notifyBySeq, last); err != nil {
+			return fmt.Errorf("store: notify jobs: %w", err)
+		}
+	}
+	return nil
 }
 
 // LogState returns how many entries the log holds and how many of them have

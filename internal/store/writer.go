@@ -18,6 +18,8 @@ type Tx struct {
 	logOff  bool
 	// deferred are notice events waiting to be stored with the group (deferred_events.go).
 	deferred deferredEvents
+	// timers are escalation timers waiting the same way (deferred_timers.go).
+	timers deferredTimers
 }
 
 // stmt returns the cached prepared statement for q bound to this transaction, or nil.
@@ -34,6 +36,11 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 			return nil, err
 		}
 	}
+	if t.timers.flushed < len(t.timers.tms) && touchesTimers(q) {
+		if err := t.flushTimers(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if s := t.stmt(ctx, q); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -43,6 +50,11 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
 		if err := t.flushEvents(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if t.timers.flushed < len(t.timers.tms) && touchesTimers(q) {
+		if err := t.flushTimers(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -56,6 +68,9 @@ func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
 		// A failed store fails the caller's write at its next statement or at the commit.
 		_ = t.flushEvents(ctx)
+	}
+	if t.timers.flushed < len(t.timers.tms) && touchesTimers(q) {
+		_ = t.flushTimers(ctx)
 	}
 	if s := t.stmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
@@ -191,7 +206,7 @@ func (w *writer) commit(batch []writeReq) {
 		}
 		if single {
 			if results[i] = r.fn(tx); results[i] == nil {
-				results[i] = tx.flushEvents(ctx)
+				results[i] = tx.flushPending(ctx)
 			}
 			continue
 		}
@@ -199,7 +214,7 @@ func (w *writer) commit(batch []writeReq) {
 			results[i] = fmt.Errorf("store: savepoint: %w", err)
 			continue
 		}
-		mark := tx.markDeferred()
+		mark, tmark := tx.markDeferred(), tx.markTimers()
 		if err := r.fn(tx); err != nil {
 			results[i] = err
 			if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); rerr != nil {
@@ -207,6 +222,7 @@ func (w *writer) commit(batch []writeReq) {
 				return
 			}
 			tx.rollbackDeferred(mark)
+			tx.rollbackTimers(tmark)
 		}
 		if _, err := tx.exec(ctx, "RELEASE SAVEPOINT w"); err != nil {
 			w.fail(sqlTx, batch, fmt.Errorf("store: release savepoint: %w", err))
@@ -224,7 +240,7 @@ func (w *writer) commit(batch []writeReq) {
 		return
 	}
 	if !single {
-		if err := tx.flushEvents(ctx); err != nil {
+		if err := tx.flushPending(ctx); err != nil {
 			w.fail(sqlTx, batch, err)
 			return
 		}
