@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/client"
+	"github.com/sigap/sigap/internal/clock"
 )
 
 const maxSubjectsPerNotice = 100_000
@@ -194,11 +195,7 @@ func reportSubmitted(env *Env, answer json.RawMessage, server, out string, n, to
 
 // whenBoth shows a time in WIB with UTC beside it.
 func whenBoth(t time.Time) string {
-	wib := time.FixedZone("WIB", 7*3600)
-	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
-		wib = loc
-	}
-	return t.In(wib).Format("2006-01-02 15:04:05 WIB") + " (" + t.UTC().Format("15:04:05 UTC") + ")"
+	return t.In(clock.WIB()).Format("2006-01-02 15:04:05 WIB") + " (" + t.UTC().Format("15:04:05 UTC") + ")"
 }
 
 // readLinks reads one link per line; in CSV lines it takes the first field that looks like a link.
