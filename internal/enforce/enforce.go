@@ -188,7 +188,7 @@ func (s *Service) confirmTx(ctx context.Context, tx *store.Tx, actionID string, 
 	if a.State == store.ActionExecuted {
 		return false, nil
 	}
-	exec := c.ExecutedAt.UTC().Truncate(time.Millisecond)
+	exec := clock.Milli(c.ExecutedAt)
 	if err := tx.ConfirmAction(ctx, a.ID, exec, c.EvidenceSHA256, by); err != nil {
 		return false, err
 	}

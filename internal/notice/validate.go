@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/subject"
@@ -220,7 +221,7 @@ func (v *validator) informAfter(w wire, r *Request) {
 		v.add("inform_uploader_after", "not_allowed", "only an authority's order or referral may hold back informing the uploader")
 		return
 	}
-	t = t.UTC().Truncate(time.Millisecond)
+	t = clock.Milli(t)
 	r.InformUploaderAfter = &t
 }
 

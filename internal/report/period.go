@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"time"
+
+	"github.com/sigap/sigap/internal/clock"
 )
 
 // MaxYears bounds a report's period: five years of figures is already more
@@ -52,7 +54,7 @@ func parseTime(field, s string) (time.Time, error) {
 // Without to the period ends now; without from it starts on 1 January (UTC)
 // of the year it ends in.
 func ParsePeriod(from, to string, now time.Time) (Period, error) {
-	p := Period{To: now.UTC().Truncate(time.Millisecond)}
+	p := Period{To: clock.Milli(now)}
 	var err error
 	if to != "" {
 		if p.To, err = parseTime("to", to); err != nil {

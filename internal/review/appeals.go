@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -39,7 +40,7 @@ func (s *Service) Appeal(ctx context.Context, c org.Caller, caseID, reasons stri
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	var a *store.Appeal
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.LockCase(ctx, caseID); err != nil {
@@ -100,7 +101,7 @@ func (s *Service) DecideAppeal(ctx context.Context, c org.Caller, appealID, outc
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	me := Actor(c)
 	var a *store.Appeal
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -126,7 +127,7 @@ func (s *Service) DSAExport(ctx context.Context, c org.Caller, q DSAExportReques
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	out := &DSAExport{Statements: []*dsasor.Statement{}, DecisionIDs: []string{}, Skipped: []DSASkip{}}
 	var invalid []DSASkip
 	v := dsasor.Default()

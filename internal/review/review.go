@@ -116,8 +116,6 @@ type Service struct {
 	OnReverse func(ctx context.Context, tx *store.Tx, caseID string, d *store.Decision, by string, now time.Time) error
 }
 
-func (s *Service) now() time.Time { return s.Clock.Now().UTC().Truncate(time.Millisecond) }
-
 func (s *Service) lease() time.Duration {
 	if s.Lease > 0 {
 		return s.Lease
@@ -164,7 +162,7 @@ func (s *Service) Claim(ctx context.Context, c org.Caller, f store.ClaimFilter) 
 	if err := validateFilter(f); err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	var lc *store.LeasedCase
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
@@ -216,7 +214,7 @@ func validateFilter(f store.ClaimFilter) error {
 
 // Release gives a held case back to the queue before its lease runs out.
 func (s *Service) Release(ctx context.Context, c org.Caller, caseID string) error {
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	return s.DB.Write(ctx, func(tx *store.Tx) error {
 		lc, err := tx.LockCase(ctx, caseID)
 		if err != nil {
@@ -317,7 +315,7 @@ func (s *Service) Decide(ctx context.Context, c org.Caller, caseID string, in De
 	if !c.Platform() {
 		return nil, false, ErrPlatformOnly
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	if err := in.validate(now); err != nil {
 		return nil, false, err
 	}
@@ -329,7 +327,7 @@ func (s *Service) Decide(ctx context.Context, c org.Caller, caseID string, in De
 		in.TerritorialScope = unionScope(ns)
 	}
 	if in.Until != nil {
-		u := in.Until.UTC().Truncate(time.Millisecond)
+		u := clock.Milli(*in.Until)
 		in.Until = &u
 	}
 	me := Actor(c)
@@ -439,7 +437,7 @@ func (s *Service) Approve(ctx context.Context, c org.Caller, decisionID string) 
 	if !c.Platform() {
 		return nil, ErrPlatformOnly
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	me := Actor(c)
 	var d *store.Decision
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
@@ -479,7 +477,7 @@ func (s *Service) Reject(ctx context.Context, c org.Caller, decisionID, reasons 
 	if !c.Platform() {
 		return nil, ErrPlatformOnly
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	me := Actor(c)
 	var d *store.Decision
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
@@ -100,7 +101,7 @@ func (s *Service) Statement(ctx context.Context, decisionID, lang string) (*Stat
 	if err != nil {
 		return nil, err
 	}
-	if hold.After(s.now()) {
+	if hold.After(clock.NowMilli(s.Clock)) {
 		return nil, &HeldError{Until: hold}
 	}
 	lc, err := s.DB.LeasedCase(ctx, d.CaseID)

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/bank"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -29,7 +30,7 @@ type group struct {
 
 // act records the hits and files what the policies ask for.
 func (s *Scanner) act(ctx context.Context, snap *snapshot, vp validPost, media []MediaInfo, res *Result) error {
-	now := s.clock.Now().UTC().Truncate(time.Millisecond)
+	now := clock.NowMilli(s.clock)
 	day := now.Format(time.DateOnly)
 	var groups []*group
 	bySet := map[string]*group{}
