@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
@@ -27,8 +28,12 @@ const (
 	MaxTerritoryCodes = 60
 )
 
-// Actions a notifier may ask for.
-var RequestedActions = []string{"remove", "geo_restrict", "suspend", "review"}
+// RequestReview asks the platform to review the content and choose the action itself.
+const RequestReview = "review"
+
+// RequestedActions lists the actions a notifier may ask for: a restricting
+// decision action, or a review.
+var RequestedActions = []string{action.Remove, action.GeoRestrict, action.Suspend, RequestReview}
 
 // FieldError is one bad field of a request, as the contract's 422 lists them.
 type FieldError struct {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -315,11 +316,9 @@ func buildNotices(f *store.ReportFigures) Notices {
 	return n
 }
 
-// decisionActions lists a decision's actions in the order reports show them.
-var decisionActions = []string{"remove", "geo_restrict", "suspend", "restrict", "no_action", "cannot_execute"}
-
 func buildActions(f *store.ReportFigures) Actions {
 	var a Actions
+	decisionActions := action.Decisions()
 	act, ground := counter{}, counter{}
 	ag := map[[2]string]int64{}
 	for _, d := range f.Decisions {
@@ -354,7 +353,7 @@ func buildActions(f *store.ReportFigures) Actions {
 		exAct[r.Action] += r.Actions
 		exSrc[r.Source] += r.Actions
 	}
-	a.ExecutedByAction = exAct.fixed([]string{"remove", "geo_restrict", "suspend", "restrict", "restore"})
+	a.ExecutedByAction = exAct.fixed(action.Executable())
 	a.ExecutedBySource = exSrc.fixed([]string{"review", "scan"})
 	return a
 }
@@ -468,7 +467,7 @@ func buildAppeals(f *store.ReportFigures) Appeals {
 	a.Upheld, a.Reversed = by[store.AppealUpheld].N, by[store.AppealReversed].N
 	a.ByOutcome = []Distribution{dist(store.AppealUpheld, by[store.AppealUpheld]), dist(store.AppealReversed, by[store.AppealReversed])}
 	for _, r := range f.Executed {
-		if r.Action == "restore" {
+		if r.Action == action.Restore {
 			a.Reinstatements += r.Actions
 		}
 	}

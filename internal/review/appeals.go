@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
@@ -137,7 +138,7 @@ func (s *Service) DecideAppeal(ctx context.Context, c org.Caller, appealID, outc
 					return err
 				}
 			}
-			if Restricts(d.Action) {
+			if action.Restricts(d.Action) {
 				act := &store.ActionRequest{ID: id.New("act", now), CaseID: lc.ID, DecisionID: d.ID, AppealID: a.ID,
 					Subject: lc.Subject, Action: ActionRestore, TerritorialScope: d.TerritorialScope, State: "pending", CreatedAt: now}
 				if err := tx.InsertAction(ctx, act); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/notice"
@@ -108,7 +109,7 @@ func (s *Service) DSAExport(ctx context.Context, c org.Caller, q DSAExportReques
 			Message: fmt.Sprintf("limit is from 1 to %d, the DSA database's batch size", dsasor.Default().Spec().MaxBatch)}}}
 	}
 	f := store.SoRFilter{From: q.From, To: q.To, Limit: q.Limit,
-		Actions: []string{ActionRemove, ActionGeoRestrict, ActionSuspend, ActionRestrict}}
+		Actions: action.Restricting()}
 	if q.Cursor != "" {
 		var err error
 		if f.AfterAt, f.AfterID, err = decodeExportCursor(q.Cursor); err != nil {

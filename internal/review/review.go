@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/id"
@@ -20,29 +21,20 @@ import (
 	"github.com/sigap/sigap/internal/store"
 )
 
-// The actions a decision may take.
+// The actions a decision may take, under the names review's callers know;
+// package action defines them.
 const (
-	ActionRemove        = "remove"
-	ActionGeoRestrict   = "geo_restrict"
-	ActionSuspend       = "suspend"
-	ActionRestrict      = "restrict"
-	ActionNoAction      = "no_action"
-	ActionCannotExecute = "cannot_execute"
-	ActionRestore       = "restore"
+	ActionRemove        = action.Remove
+	ActionGeoRestrict   = action.GeoRestrict
+	ActionSuspend       = action.Suspend
+	ActionRestrict      = action.Restrict
+	ActionNoAction      = action.NoAction
+	ActionCannotExecute = action.CannotExecute
+	ActionRestore       = action.Restore
 )
 
 // Actions lists the decision actions of the contract.
-var Actions = []string{ActionRemove, ActionGeoRestrict, ActionSuspend, ActionRestrict, ActionNoAction, ActionCannotExecute}
-
-// Restricts reports whether an action restricts the content (and so owes the
-// affected user a statement of reasons and asks enforcement to act).
-func Restricts(action string) bool {
-	switch action {
-	case ActionRemove, ActionGeoRestrict, ActionSuspend, ActionRestrict:
-		return true
-	}
-	return false
-}
+var Actions = action.Decisions()
 
 // Errors a reviewer's request can meet; each changes nothing.
 var (
@@ -289,7 +281,7 @@ func (in *DecisionInput) validate(now time.Time) error {
 	}
 	if in.Until != nil {
 		switch {
-		case !Restricts(in.Action):
+		case !action.Restricts(in.Action):
 			add("until", "not_allowed", "until is an end date for a restriction; "+in.Action+" restricts nothing")
 		case !in.Until.After(now):
 			add("until", "in_past", "until must be in the future")
@@ -319,7 +311,7 @@ func (s *Service) Decide(ctx context.Context, c org.Caller, caseID string, in De
 	if err := in.validate(now); err != nil {
 		return nil, false, err
 	}
-	if len(in.TerritorialScope) == 0 && Restricts(in.Action) {
+	if len(in.TerritorialScope) == 0 && action.Restricts(in.Action) {
 		ns, err := s.DB.CaseNotices(ctx, caseID)
 		if err != nil {
 			return nil, false, err
@@ -400,7 +392,7 @@ func (s *Service) finalise(ctx context.Context, tx *store.Tx, lc *store.LeasedCa
 	if err := tx.SetCaseState(ctx, lc.ID, notice.CaseDecided, now); err != nil {
 		return err
 	}
-	if Restricts(d.Action) {
+	if action.Restricts(d.Action) {
 		if err := tx.InsertAction(ctx, &store.ActionRequest{ID: id.New("act", now), CaseID: lc.ID, DecisionID: d.ID,
 			Subject: lc.Subject, Action: d.Action, TerritorialScope: d.TerritorialScope, Until: d.Until,
 			State: "pending", CreatedAt: now}); err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/i18n"
@@ -94,7 +95,7 @@ func (s *Service) Statement(ctx context.Context, decisionID, lang string) (*Stat
 	if err != nil {
 		return nil, err
 	}
-	if d.Status == store.DecisionPending || d.Status == store.DecisionRejected || !Restricts(d.Action) {
+	if d.Status == store.DecisionPending || d.Status == store.DecisionRejected || !action.Restricts(d.Action) {
 		return nil, ErrNoStatement
 	}
 	hold, err := s.DB.CaseHold(ctx, d.CaseID)

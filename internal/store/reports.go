@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sigap/sigap/internal/action"
 )
 
 // ReportQuery selects what a transparency report counts: notices received in
@@ -112,8 +114,11 @@ type ReportFigures struct {
 	ScanHits []ReportCount
 }
 
-// restricting lists the decision actions that restrict content (trust.actionTaken).
-const restricting = `('remove', 'geo_restrict', 'suspend', 'restrict')`
+// restricting is action.Restricting as an SQL list, for IN and NOT IN.
+var restricting = sqlList(action.Restricting())
+
+// sqlList quotes fixed vocabulary (never user input) as an SQL list: ('a', 'b').
+func sqlList(words []string) string { return "('" + strings.Join(words, "', '") + "')" }
 
 // ackEventTypes are the timeline events on a notice that show the platform
 // handling it: a reviewer claimed its case (notice.status in_review) or it

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/notice"
 )
 
@@ -470,7 +471,7 @@ func prefixed(p, cols string) string {
 func (t *Tx) RefreshNoticeStatuses(ctx context.Context, caseID string, now time.Time) error {
 	rows, err := t.query(ctx, `SELECT n.id, n.org_id, n.status,
 		SUM(CASE WHEN c.state = 'open' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN d.action IN ('no_action', 'cannot_execute') THEN 1 ELSE 0 END),
+		SUM(CASE WHEN d.action IN `+sqlList(action.NotActioned())+` THEN 1 ELSE 0 END),
 		COUNT(*)
 		FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id JOIN cases c ON c.id = ns.case_id
 		LEFT JOIN decisions d ON d.case_id = c.id AND d.status = 'final'
