@@ -200,7 +200,7 @@ func factsOfSummary(ns []store.SoRNotice) (f caseFacts, hold time.Time, euOrder 
 		if n.HoldUntil.After(hold) {
 			hold = n.HoldUntil
 		}
-		if n.Kind == notice.KindOrder {
+		if notice.Binding(n.Kind) {
 			euOrder = euOrder || isEUOrderRegime(n.Regime)
 			if f.orderOrg == "" {
 				// ns is in order of first receipt.

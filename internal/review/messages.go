@@ -159,7 +159,7 @@ func (s *Service) Object(ctx context.Context, c org.Caller, noticeID, reasons st
 		if err != nil {
 			return err
 		}
-		if n.Kind != notice.KindOrder {
+		if !notice.Binding(n.Kind) {
 			return ErrNotOrder
 		}
 		o = &store.Objection{ID: id.New("obj", now), NoticeID: n.ID, OrgID: c.OrgID, Author: Actor(c), Reasons: reasons,

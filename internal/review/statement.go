@@ -11,6 +11,7 @@ import (
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -186,7 +187,7 @@ func factsOfNotices(ns []*notice.Notice) caseFacts {
 		if strings.HasPrefix(n.Reference, "sigap-scan/") {
 			f.autoDetect = true
 		}
-		if n.Kind == notice.KindOrder && (f.orderOrg == "" || n.ReceivedAt.Before(orderAt)) {
+		if notice.Binding(n.Kind) && (f.orderOrg == "" || n.ReceivedAt.Before(orderAt)) {
 			f.orderOrg, orderAt = n.OrgID, n.ReceivedAt
 		}
 	}
@@ -199,17 +200,18 @@ func factsOfNotices(ns []*notice.Notice) caseFacts {
 // the case decides, and a case only sigap's own scan reported is the
 // platform's own initiative.
 func sourceOf(kinds []string, autoDetect bool) string {
-	switch {
-	case slices.Contains(kinds, notice.KindOrder):
-		return dsasor.SourceOrder
-	case slices.Contains(kinds, notice.KindFlag):
-		return dsasor.SourceTrustedFlagger
-	case slices.Contains(kinds, notice.KindReferral):
-		return dsasor.SourceReferral
-	case slices.Contains(kinds, notice.KindReport) && !autoDetect:
-		return dsasor.SourceNotice
+	source, rank := dsasor.SourceOwnInitiative, -1
+	for _, k := range kinds {
+		spec, ok := notice.Spec(k)
+		// A notice the platform files itself is its own initiative when its scan found the content.
+		if !ok || autoDetect && spec.SentBy(org.KindPlatform) {
+			continue
+		}
+		if rank < 0 || spec.DSARank < rank {
+			source, rank = spec.DSASource, spec.DSARank
+		}
 	}
-	return dsasor.SourceOwnInitiative
+	return source
 }
 
 func (s *Service) sor() *dsasor.Builder {
