@@ -31,6 +31,9 @@ const (
 	LaneStandard = "standard"
 )
 
+// Lanes lists the review lanes, most urgent first, as a new slice.
+func Lanes() []string { return []string{LaneOrder, LaneTrusted, LaneStandard} }
+
 // LaneRank orders lanes for the queue: lower is more urgent.
 func LaneRank(lane string) int {
 	switch lane {

@@ -8,22 +8,18 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/store"
 )
 
-// The sources of a notice: its kind, except that a notice the platform's own
-// scan filed (kind report, with the post it matched kept in scan_posts) is
-// automated.
-const (
-	SourceOrder     = "order"
-	SourceReferral  = "referral"
-	SourceFlag      = "flag"
-	SourceReport    = "report"
-	SourceAutomated = "automated"
-)
+// SourceAutomated is a notice's source when the platform's own scan filed it
+// (kind report, with the post it matched kept in scan_posts); any other
+// notice's source is its kind.
+const SourceAutomated = "automated"
 
-// Sources lists the sources in the order reports show them.
-var Sources = []string{SourceOrder, SourceReferral, SourceFlag, SourceReport, SourceAutomated}
+// Sources lists the sources in the order reports show them: the notice kinds
+// in the kind table's order, then automated.
+var Sources = append(notice.KindNames(), SourceAutomated)
 
 // The outcomes of a notice (store.ReportOutcomeRow; the definitions of trust.Compute).
 var Outcomes = []string{"actioned", "rejected", "reversed", "pending"}

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
@@ -74,7 +75,7 @@ func (s *Service) TCO(ctx context.Context, scope Scope, p Period) (*TCO, error) 
 	defer release()
 	now := clock.NowMilli(s.Clock)
 	f, err := s.DB.ReportFigures(ctx, store.ReportQuery{From: p.From, To: p.To, Now: now, OrgID: scope.OrgID,
-		Regime: RegimeTCO, Kind: SourceOrder})
+		Regime: RegimeTCO, Kind: notice.KindOrder})
 	if err != nil {
 		return nil, err
 	}

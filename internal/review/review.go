@@ -192,7 +192,7 @@ func validateFilter(f store.ClaimFilter) error {
 	if f.Category != "" && !slices.Contains(policy.Categories, f.Category) {
 		bad = append(bad, notice.FieldError{Field: "category", Code: "unknown_value", Message: "unknown category; one of " + strings.Join(policy.Categories, ", ")})
 	}
-	if f.Lane != "" && !slices.Contains([]string{notice.LaneOrder, notice.LaneTrusted, notice.LaneStandard}, f.Lane) {
+	if f.Lane != "" && !slices.Contains(notice.Lanes(), f.Lane) {
 		bad = append(bad, notice.FieldError{Field: "lane", Code: "unknown_value", Message: "lane must be order, trusted or standard"})
 	}
 	if f.Regime != "" && len(f.Regime) > 32 {
