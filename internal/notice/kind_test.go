@@ -58,7 +58,7 @@ func TestKindTable(t *testing.T) {
 				t.Errorf("Binding/BindingKinds disagree with the table (%v)", s.Binding)
 			}
 			for _, lang := range i18n.Langs {
-				for _, key := range []string{"kind." + s.Name, "lane." + s.Lane, "sor.source." + s.DSASource} {
+				for _, key := range []string{"kind." + s.Name, "source." + s.Name, "lane." + s.Lane, "sor.source." + s.DSASource} {
 					if !i18n.Has(lang, key) {
 						t.Errorf("i18n %s has no %q", lang, key)
 					}
