@@ -95,7 +95,6 @@ func (s *Service) maxAge() time.Duration { return or(s.MaxAge, 12*time.Hour) }
 func (s *Service) lockFor() time.Duration {
 	return or(s.LockFor, 15*time.Minute)
 }
-func (s *Service) now() time.Time { return s.Clock.Now().UTC().Truncate(time.Millisecond) }
 
 // IdleTimeoutOrDefault is the idle timeout in force.
 func (s *Service) IdleTimeoutOrDefault() time.Duration { return s.idle() }
@@ -161,7 +160,7 @@ func (s *Service) CreateUser(ctx context.Context, orgID, email, name string, rol
 	if len(errs) > 0 {
 		return store.User{}, Link{}, &notice.ValidationError{Fields: errs}
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	u := store.User{ID: id.New("usr", now), OrgID: o.ID, OrgKind: o.Kind, OrgName: o.Name, Email: email, Name: name, Role: role, CreatedAt: now}
 	token, hash := newToken()
 	link := Link{Token: token, ExpiresAt: now.Add(or(s.LinkTTL, 72*time.Hour))}
@@ -183,7 +182,7 @@ func (s *Service) CreateUser(ctx context.Context, orgID, email, name string, rol
 // ResetLink gives a user a new set-password link, ends their sessions and,
 // with resetTOTP, makes them enrol a new authenticator (a lost phone).
 func (s *Service) ResetLink(ctx context.Context, userID string, resetTOTP bool) (Link, error) {
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	token, hash := newToken()
 	link := Link{Token: token, ExpiresAt: now.Add(or(s.LinkTTL, 72*time.Hour))}
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
@@ -205,7 +204,7 @@ func (s *Service) ResetLink(ctx context.Context, userID string, resetTOTP bool) 
 
 // LinkUser returns whose live set-password link token is.
 func (s *Service) LinkUser(ctx context.Context, token string) (store.User, error) {
-	uid, err := s.DB.PasswordTokenUser(ctx, HashToken(token), s.now())
+	uid, err := s.DB.PasswordTokenUser(ctx, HashToken(token), clock.NowMilli(s.Clock))
 	if errors.Is(err, store.ErrNotFound) {
 		return store.User{}, ErrBadLink
 	}
@@ -240,7 +239,7 @@ func (s *Service) SetPassword(ctx context.Context, token, password, again string
 		return store.User{}, err
 	}
 	hash := HashPassword(password, s.params())
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		uid, err := tx.UsePasswordToken(ctx, HashToken(token), now)
 		if err != nil {
@@ -336,7 +335,7 @@ func (e *LockedError) Unwrap() error { return ErrLocked }
 // or ErrBadCredentials, a *LockedError, or ErrThrottled; nothing but the
 // failure count changes on a failure.
 func (s *Service) Login(ctx context.Context, email, password, ip string) (store.User, error) {
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	if s.ipBlocked(ip, now) {
 		return store.User{}, ErrThrottled
 	}
@@ -373,7 +372,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (store.
 // so the same code (or an older one) is refused afterwards. A wrong code
 // counts as a failed sign-in.
 func (s *Service) CheckTOTP(ctx context.Context, userID, code, ip string) error {
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	if s.ipBlocked(ip, now) {
 		return ErrThrottled
 	}
@@ -435,7 +434,7 @@ func (s *Service) PendingTOTP(ctx context.Context, userID string) (string, error
 
 // ConfirmTOTP turns on the second factor once the person shows a code from their app.
 func (s *Service) ConfirmTOTP(ctx context.Context, userID, code, ip string) error {
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	if s.ipBlocked(ip, now) {
 		return ErrThrottled
 	}
@@ -481,7 +480,7 @@ func StageAfterPassword(u store.User) string {
 // stage change gets a new session (and token), so a token seen before sign-in
 // is worth nothing after it.
 func (s *Service) NewSession(ctx context.Context, userID, stage, previousToken string) (string, error) {
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	token, hash := newToken()
 	sess := store.Session{Hash: hash, UserID: userID, Stage: stage, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(s.maxAge())}
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
@@ -516,7 +515,7 @@ func (s *Service) Session(ctx context.Context, token string) (store.Session, sto
 	if err != nil {
 		return store.Session{}, store.User{}, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeen) >= s.idle() {
 		_ = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, hash) })
 		return store.Session{}, store.User{}, ErrSessionExpired

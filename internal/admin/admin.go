@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/clock"
@@ -47,7 +46,7 @@ func (s *Service) CreateOrg(ctx context.Context, name string, kind org.Kind, def
 	if len(errs) > 0 {
 		return org.Org{}, &notice.ValidationError{Fields: errs}
 	}
-	now := s.Clock.Now().Truncate(time.Millisecond)
+	now := clock.NowMilli(s.Clock)
 	o := org.Org{ID: id.New("org", now), Name: name, Kind: kind, DefaultRegime: defaultRegime, CreatedAt: now}
 	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.CreateOrg(ctx, o) }); err != nil {
 		return org.Org{}, err
@@ -72,7 +71,7 @@ func (s *Service) CreateKey(ctx context.Context, orgID string, role org.Role) (N
 }
 
 func (s *Service) insertKey(ctx context.Context, tx *store.Tx, orgID string, role org.Role) (NewKey, error) {
-	now := s.Clock.Now().Truncate(time.Millisecond)
+	now := clock.NowMilli(s.Clock)
 	secret, hash := org.NewSecret()
 	k := org.Key{ID: id.New("key", now), OrgID: orgID, Role: role, Hash: hash, CreatedAt: now}
 	var err error
@@ -95,7 +94,7 @@ func (s *Service) Bootstrap(ctx context.Context, platformName string) (key NewKe
 		if err != nil || n > 0 {
 			return err
 		}
-		now := s.Clock.Now().Truncate(time.Millisecond)
+		now := clock.NowMilli(s.Clock)
 		o := org.Org{ID: id.New("org", now), Name: platformName, Kind: org.KindPlatform, CreatedAt: now}
 		if err := tx.CreateOrg(ctx, o); err != nil {
 			return err

@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/client"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/httpsig"
+	"github.com/sigap/sigap/internal/notice"
 )
 
 const maxSubjectsPerNotice = 100_000
@@ -102,14 +104,14 @@ func noticeSubmit(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("sigap notice submit", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	cn := connFlags(fs, env)
-	kind := fs.String("kind", "order", "order, referral, flag or report")
+	kind := fs.String("kind", notice.KindOrder, oneOf(notice.KindNames()))
 	category := fs.String("category", "", "terrorism, violent_extremism, csam, public_order, gambling, ... (required)")
 	explanation := fs.String("explanation", "", "why the content is illegal or harmful (required)")
 	legal := fs.String("legal-basis", "", "statute and article (required for orders)")
 	reference := fs.String("reference", "", "your own reference number")
 	regime := fs.String("regime", "", "legal regime, e.g. ID-PSE, EU-TCO (default: your org's)")
 	urgent := fs.Bool("urgent", false, "ask for the regime's urgent class")
-	action := fs.String("requested-action", "", "remove, geo_restrict, suspend or review")
+	action := fs.String("requested-action", "", oneOf(notice.RequestedActions))
 	scope := fs.String("scope", "", "territorial scope, comma-separated ISO codes (e.g. ID)")
 	language := fs.String("language", "", "BCP 47 language of the content (e.g. id)")
 	goodFaith := fs.Bool("good-faith", false, "state that the notice is accurate and complete (flags and reports)")
@@ -220,11 +222,7 @@ func reportSubmitted(env *Env, answer json.RawMessage, server, out string, n, to
 
 // whenBoth shows a time in WIB with UTC beside it.
 func whenBoth(t time.Time) string {
-	wib := time.FixedZone("WIB", 7*3600)
-	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
-		wib = loc
-	}
-	return t.In(wib).Format("2006-01-02 15:04:05 WIB") + " (" + t.UTC().Format("15:04:05 UTC") + ")"
+	return t.In(clock.WIB()).Format("2006-01-02 15:04:05 WIB") + " (" + t.UTC().Format("15:04:05 UTC") + ")"
 }
 
 // readLinks reads one link per line; in CSV lines it takes the first field that looks like a link.
@@ -342,4 +340,12 @@ func noticeList(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "more: sigap notice list --cursor %s\n", out.NextCursor)
 	}
 	return nil
+}
+
+// oneOf lists choices for a flag's help: "a, b or c".
+func oneOf(choices []string) string {
+	if len(choices) < 2 {
+		return strings.Join(choices, "")
+	}
+	return strings.Join(choices[:len(choices)-1], ", ") + " or " + choices[len(choices)-1]
 }

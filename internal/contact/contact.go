@@ -127,7 +127,7 @@ func (r *Registry) Add(ctx context.Context, in Input) (*store.Contact, error) {
 	now := r.Clock.Now()
 	c := &store.Contact{ID: id.New("cnt", now), Jurisdiction: in.Jurisdiction, Role: in.Role, Name: strings.TrimSpace(in.Name),
 		Email: in.Email, Phone: in.Phone, Webhook: in.Webhook, Languages: in.Languages, TimeZone: in.TimeZone, Position: in.Position,
-		Days: in.Days, ShiftStart: in.ShiftStart, ShiftEnd: in.ShiftEnd, CreatedAt: now.Truncate(time.Millisecond)}
+		Days: in.Days, ShiftStart: in.ShiftStart, ShiftEnd: in.ShiftEnd, CreatedAt: clock.Milli(now)}
 	if c.Languages == nil {
 		c.Languages = []string{}
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sigap/sigap/internal/action"
 )
 
 // The sources of a decision, as package review names them.
@@ -186,15 +188,15 @@ func (b *Builder) Build(d Decision) *Statement {
 		until = day(*d.Until)
 	}
 	switch d.Action {
-	case "remove":
+	case action.Remove:
 		st.DecisionVisibility, st.EndDateVisibilityRestriction = []string{"DECISION_VISIBILITY_CONTENT_REMOVED"}, until
-	case "geo_restrict":
+	case action.GeoRestrict:
 		st.DecisionVisibility, st.EndDateVisibilityRestriction = []string{"DECISION_VISIBILITY_CONTENT_DISABLED"}, until
-	case "restrict":
+	case action.Restrict:
 		// sigap does not record which of label, age gate or demotion was used.
 		st.DecisionVisibility, st.EndDateVisibilityRestriction = []string{"DECISION_VISIBILITY_OTHER"}, until
 		st.DecisionVisibilityOther = "Visibility of the content restricted (label, age gate or demotion)"
-	case "suspend":
+	case action.Suspend:
 		st.DecisionAccount, st.EndDateAccountRestriction = "DECISION_ACCOUNT_SUSPENDED", until
 	}
 

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/jobs"
@@ -37,7 +38,7 @@ const (
 )
 
 // ActionRestore is the action a reversal asks for.
-const ActionRestore = "restore"
+const ActionRestore = action.Restore
 
 // Retention is how long preserved evidence is kept without a hold (EU TCO Art. 6: six months).
 const Retention = 6 // months
@@ -188,7 +189,7 @@ func (s *Service) confirmTx(ctx context.Context, tx *store.Tx, actionID string, 
 	if a.State == store.ActionExecuted {
 		return false, nil
 	}
-	exec := c.ExecutedAt.UTC().Truncate(time.Millisecond)
+	exec := clock.Milli(c.ExecutedAt)
 	if err := tx.ConfirmAction(ctx, a.ID, exec, c.EvidenceSHA256, by); err != nil {
 		return false, err
 	}

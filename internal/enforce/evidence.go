@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -88,7 +89,7 @@ func (s *Service) Hold(ctx context.Context, c org.Caller, evidenceID string, unt
 	if e.PurgedAt != nil {
 		return nil, ErrPurged
 	}
-	until = until.UTC().Truncate(time.Millisecond)
+	until = clock.Milli(until)
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.HoldEvidence(ctx, e.ID, until, c.OrgID+"/"+who(c), reason); err != nil {
 			return err

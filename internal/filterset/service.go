@@ -28,7 +28,7 @@ func (s *Service) changed() {
 	}
 }
 
-func (s *Service) now() time.Time { return s.Clock.Now().UTC().Truncate(time.Millisecond) }
+func (s *Service) now() time.Time { return clock.NowMilli(s.Clock) }
 
 // CreateInput is a new set. Kind and Language are for families whose sets
 // have kinds (rule lists).

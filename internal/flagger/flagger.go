@@ -25,8 +25,6 @@ type Service struct {
 	Misuse trust.Misuse
 }
 
-func (s *Service) now() time.Time { return s.Clock.Now().UTC().Truncate(time.Millisecond) }
-
 // Change is an admin's change of status or scope.
 type Change struct {
 	Status        string   `json:"status"`
@@ -98,7 +96,7 @@ func (s *Service) Put(ctx context.Context, admin org.Caller, orgID string, c Cha
 		if c.DailyQuota != nil {
 			rec.DailyQuota = *c.DailyQuota
 		}
-		rec.UpdatedAt = s.now()
+		rec.UpdatedAt = clock.NowMilli(s.Clock)
 		return tx.PutTrust(ctx, rec, trust.HistoryEntry{ID: id.New("trh", rec.UpdatedAt), Kind: kind, Status: rec.Status,
 			Categories: rec.Categories, Reason: c.Reason, Actor: admin.OrgID + "/" + admin.KeyID + admin.UserID, At: rec.UpdatedAt})
 	})
@@ -168,7 +166,7 @@ func (s *Service) Standing(ctx context.Context, orgID string) (Standing, error) 
 	if err != nil {
 		return Standing{}, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	cut := now.AddDate(0, 0, -WindowDays)
 	var recent []trust.Outcome
 	byCat := map[string][]trust.Outcome{}

@@ -125,6 +125,8 @@ var english = map[string]string{
 	"org_kind.authority": "authority", "org_kind.flagger": "trusted flagger", "org_kind.platform": "platform",
 	"status.received": "received", "status.in_review": "in review", "status.decided": "decided", "status.actioned": "actioned", "status.rejected": "rejected",
 	"kind.order": "order (binding)", "kind.referral": "referral (non-binding)", "kind.flag": "trusted flag", "kind.report": "user report",
+	// source.<kind> names a notice kind in transparency reports.
+	"source.order": "order", "source.referral": "referral", "source.flag": "trusted flag", "source.report": "user report",
 	"class.urgent": "urgent", "class.standard": "standard", "class.removal_order": "removal order",
 	"action.remove": "remove", "action.geo_restrict": "restrict in the country", "action.suspend": "suspend the account", "action.review": "review",
 	"case_state.open": "open", "case_state.decided": "decided", "case_state.actioned": "actioned", "case_state.closed": "closed",

@@ -125,6 +125,8 @@ var indonesian = map[string]string{
 	"org_kind.authority": "otoritas", "org_kind.flagger": "penanda tepercaya", "org_kind.platform": "platform",
 	"status.received": "diterima", "status.in_review": "sedang ditinjau", "status.decided": "diputuskan", "status.actioned": "ditindaklanjuti", "status.rejected": "ditolak",
 	"kind.order": "perintah (mengikat)", "kind.referral": "rujukan (tidak mengikat)", "kind.flag": "penandaan tepercaya", "kind.report": "laporan pengguna",
+	// source.<kind> names a notice kind in transparency reports.
+	"source.order": "perintah", "source.referral": "rujukan", "source.flag": "penandaan tepercaya", "source.report": "laporan pengguna",
 	"class.urgent": "mendesak", "class.standard": "standar", "class.removal_order": "perintah penghapusan",
 	"action.remove": "hapus", "action.geo_restrict": "batasi di negara ini", "action.suspend": "tangguhkan akun", "action.review": "tinjau",
 	"case_state.open": "terbuka", "case_state.decided": "diputuskan", "case_state.actioned": "ditindaklanjuti", "case_state.closed": "ditutup",

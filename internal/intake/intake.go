@@ -83,7 +83,7 @@ func (s *Service) Submit(ctx context.Context, caller org.Caller, defaultRegime s
 	if err != nil {
 		return Result{}, err
 	}
-	now := s.Clock.Now().UTC().Truncate(time.Millisecond)
+	now := clock.NowMilli(s.Clock)
 	n := &notice.Notice{
 		ID: id.New("ntc", now), OrgID: caller.OrgID, Kind: req.Kind, Regime: req.SLA.Regime, Category: req.Category,
 		Class: req.SLA.Class, Within: req.SLA.Within, Explanation: req.Explanation, LegalBasis: req.LegalBasis,

@@ -8,11 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/store"
 )
 
 // WIB is Western Indonesia Time, the zone SAMAN and the ministry work in.
-var WIB = time.FixedZone("WIB", 7*60*60)
+var WIB = clock.WIB()
 
 // Row is one order in the ledger, every time in UTC and again in WIB.
 type Row struct {

@@ -7,17 +7,6 @@ import (
 	"github.com/sigap/sigap/internal/receipt"
 )
 
-// The kinds of notice.
-const (
-	KindOrder    = "order"
-	KindReferral = "referral"
-	KindFlag     = "flag"
-	KindReport   = "report"
-)
-
-// Kinds lists the notice kinds of the contract.
-var Kinds = []string{KindOrder, KindReferral, KindFlag, KindReport}
-
 // The statuses a notice moves through.
 const (
 	StatusReceived = "received"
@@ -42,6 +31,9 @@ const (
 	LaneStandard = "standard"
 )
 
+// Lanes lists the review lanes, most urgent first, as a new slice.
+func Lanes() []string { return []string{LaneOrder, LaneTrusted, LaneStandard} }
+
 // LaneRank orders lanes for the queue: lower is more urgent.
 func LaneRank(lane string) int {
 	switch lane {
@@ -51,17 +43,6 @@ func LaneRank(lane string) int {
 		return 1
 	}
 	return 2
-}
-
-// LaneFor is the lane a notice of this kind goes to.
-func LaneFor(kind string) string {
-	switch kind {
-	case KindOrder:
-		return LaneOrder
-	case KindReferral, KindFlag:
-		return LaneTrusted
-	}
-	return LaneStandard
 }
 
 // Evidence is a hash of material the notifier holds, never the material itself.

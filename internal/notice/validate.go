@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/subject"
@@ -26,8 +28,12 @@ const (
 	MaxTerritoryCodes = 60
 )
 
-// Actions a notifier may ask for.
-var RequestedActions = []string{"remove", "geo_restrict", "suspend", "review"}
+// RequestReview asks the platform to review the content and choose the action itself.
+const RequestReview = "review"
+
+// RequestedActions lists the actions a notifier may ask for: a restricting
+// decision action, or a review.
+var RequestedActions = []string{action.Remove, action.GeoRestrict, action.Suspend, RequestReview}
 
 // FieldError is one bad field of a request, as the contract's 422 lists them.
 type FieldError struct {
@@ -149,7 +155,7 @@ func Parse(body []byte, caller org.Caller, defaultRegime string, p *policy.Polic
 	if len(v.errs) > 0 {
 		return nil, &ValidationError{Fields: v.errs}
 	}
-	r.SLA = regime.Classify(r.Kind, r.Category, r.Urgent)
+	r.SLA = regime.Classify(Binding(r.Kind), r.Category, r.Urgent)
 	return r, nil
 }
 
@@ -216,32 +222,35 @@ func (v *validator) informAfter(w wire, r *Request) {
 		v.add("inform_uploader_after", "wrong_type", "inform_uploader_after must be an RFC 3339 time such as 2026-12-31T00:00:00Z")
 		return
 	}
-	if r.Kind != KindOrder && r.Kind != KindReferral {
+	if s, _ := Spec(r.Kind); !s.SentBy(org.KindAuthority) {
 		v.add("inform_uploader_after", "not_allowed", "only an authority's order or referral may hold back informing the uploader")
 		return
 	}
-	t = t.UTC().Truncate(time.Millisecond)
+	t = clock.Milli(t)
 	r.InformUploaderAfter = &t
 }
 
 // kindFor checks the notice kind against who sends it and the fields each kind requires.
 func (v *validator) kindFor(r *Request, c org.Caller) {
-	if r.Kind == "" || !slices.Contains(Kinds, r.Kind) {
+	s, ok := Spec(r.Kind)
+	if !ok {
 		return
 	}
-	allowed := map[org.Kind][]string{
-		org.KindAuthority: {KindOrder, KindReferral},
-		org.KindFlagger:   {KindFlag},
-		org.KindPlatform:  {KindReport},
-	}[c.OrgKind]
-	if !slices.Contains(allowed, r.Kind) {
+	if !s.SentBy(c.OrgKind) {
+		allowed := KindsFor(c.OrgKind)
 		v.add("kind", "kind_not_allowed", fmt.Sprintf("a %s org may send %s notices, not %q", c.OrgKind, strings.Join(allowed, " or "), r.Kind))
 	}
-	if r.Kind == KindOrder && r.LegalBasis == "" {
-		v.add("legal_basis", "required", "an order must name its legal basis (the statute and article relied on)")
+	if s.NeedsLegalBasis && r.LegalBasis == "" {
+		v.add("legal_basis", "required", article(r.Kind)+" must name its legal basis (the statute and article relied on)")
 	}
-	if (r.Kind == KindFlag || r.Kind == KindReport) && !r.GoodFaith {
-		v.add("good_faith", "required", "a flag or report must carry good_faith: true, the notifier's statement that it is accurate and complete")
+	if s.NeedsGoodFaith && !r.GoodFaith {
+		var need []string
+		for _, k := range kinds {
+			if k.NeedsGoodFaith {
+				need = append(need, k.Name)
+			}
+		}
+		v.add("good_faith", "required", article(strings.Join(need, " or "))+" must carry good_faith: true, the notifier's statement that it is accurate and complete")
 	}
 }
 
@@ -381,4 +390,12 @@ func (v *validator) subjects(raw json.RawMessage, allowPrivate bool) []Subject {
 		out = append(out, Subject{URL: *it.URL, Canonical: s.Canonical, Kind: string(s.Kind), Channel: s.Channel})
 	}
 	return out
+}
+
+// article puts "a" or "an" before a kind's name, for messages a person reads.
+func article(name string) string {
+	if name != "" && strings.ContainsRune("aeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
 }

@@ -105,13 +105,14 @@ func (p *Policy) RegimeNames() []string {
 	return names
 }
 
-// Classify picks the deadline class for a notice: a binding order under a regime
-// with an order class gets it; an urgent request or an urgent category gets the
-// urgent class; everything else the standard class.
-func (r *Regime) Classify(kind, category string, urgent bool) SLA {
+// Classify picks the deadline class for a notice: a binding order (a kind
+// notice.KindSpec marks Binding) under a regime with an order class gets it;
+// an urgent request or an urgent category gets the urgent class; everything
+// else the standard class.
+func (r *Regime) Classify(binding bool, category string, urgent bool) SLA {
 	class := ClassStandard
 	switch {
-	case kind == "order" && r.OrderClass != "":
+	case binding && r.OrderClass != "":
 		class = r.OrderClass
 	case urgent, slices.Contains(r.UrgentCategories, category):
 		class = ClassUrgent

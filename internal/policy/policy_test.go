@@ -38,7 +38,7 @@ func TestClassify(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sla := r.Classify(tt.kind, tt.category, tt.urgent)
+			sla := r.Classify(tt.kind == "order", tt.category, tt.urgent)
 			if sla.Class != tt.class || sla.Within != tt.within || sla.Regime != tt.regime {
 				t.Errorf("got %+v, want class %s within %s", sla, tt.class, tt.within)
 			}
@@ -66,11 +66,11 @@ escalation:
 		t.Fatal(err)
 	}
 	r, _ := p.Regime("ID-PSE")
-	if got := r.Classify("order", "terrorism", false).Within; got != 20*time.Second {
+	if got := r.Classify(true, "terrorism", false).Within; got != 20*time.Second {
 		t.Errorf("ID-PSE urgent = %s, want 20s from the file", got)
 	}
 	x, err := p.Regime("X-LOCAL")
-	if err != nil || x.Classify("flag", "ip", false).Within != 7*24*time.Hour || !x.PauseOnClarification {
+	if err != nil || x.Classify(false, "ip", false).Within != 7*24*time.Hour || !x.PauseOnClarification {
 		t.Errorf("X-LOCAL = %+v, %v", x, err)
 	}
 	if len(p.EscalateAt) != 3 || p.EscalateAt[0] != 0.5 {
@@ -126,7 +126,7 @@ func FuzzLoad(f *testing.F) {
 		}
 		for _, name := range p.RegimeNames() {
 			r, _ := p.Regime(name)
-			if sla := r.Classify("order", "terrorism", true); sla.Within <= 0 {
+			if sla := r.Classify(true, "terrorism", true); sla.Within <= 0 {
 				t.Fatalf("regime %s gives a non-positive deadline %s", name, sla.Within)
 			}
 		}

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Asia/Jakarta on every machine, whatever its zone files
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/i18n"
 )
 
@@ -27,13 +27,7 @@ var css = func() template.CSS {
 }()
 
 // wib is Western Indonesia Time, the zone the ministry works in.
-var wib = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Jakarta")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var wib = clock.WIB()
 
 // pages holds the report page parsed once per language, the catalogue bound
 // into its t function.

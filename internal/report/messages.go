@@ -108,8 +108,7 @@ var messages = map[string]map[string]string{
 		"def.deadlines": "Tenggat: pemberitahuan selesai bila semua kasusnya diputuskan dan setiap pembatasan dilaksanakan; dibandingkan dengan tenggatnya, yang digeser oleh jeda klarifikasi.",
 		"def.periods":   "Pemberitahuan, waktu, tenggat dan akurasi: pemberitahuan yang diterima dalam periode, sebagaimana keadaannya saat laporan dibuat. Keputusan, tindakan, pesan, banding dan temuan: yang terjadi dalam periode.",
 
-		"source.order": "perintah", "source.referral": "rujukan", "source.flag": "penandaan tepercaya", "source.report": "laporan pengguna",
-		"source.automated": "otomatis",
+		"source.automated": "otomatis", // the kinds' sources are in internal/i18n, beside the kinds
 		"outcome.actioned": "ditindak", "outcome.rejected": "ditolak", "outcome.reversed": "dibatalkan lewat banding", "outcome.pending": "belum selesai",
 		"action.remove": "hapus", "action.geo_restrict": "batasi di negara tertentu", "action.suspend": "tangguhkan akun", "action.restrict": "batasi",
 		"action.no_action": "tanpa tindakan", "action.cannot_execute": "tidak dapat dilaksanakan", "action.restore": "pulihkan",
@@ -223,8 +222,7 @@ var messages = map[string]map[string]string{
 		"def.deadlines": "Deadlines: a notice is settled when every case is decided and every restriction carried out; that moment is compared with its deadline, which clarification pauses move.",
 		"def.periods":   "Notices, times, deadlines and accuracy: the notices received in the period, as they stand when the report is made. Decisions, actions, messages, appeals and hits: what happened in the period.",
 
-		"source.order": "order", "source.referral": "referral", "source.flag": "trusted flag", "source.report": "user report",
-		"source.automated": "automated",
+		"source.automated": "automated", // the kinds' sources are in internal/i18n, beside the kinds
 		"outcome.actioned": "actioned", "outcome.rejected": "rejected", "outcome.reversed": "reversed on appeal", "outcome.pending": "not settled",
 		"action.remove": "remove", "action.geo_restrict": "restrict in some countries", "action.suspend": "suspend the account", "action.restrict": "restrict",
 		"action.no_action": "no action", "action.cannot_execute": "cannot be carried out", "action.restore": "restore",

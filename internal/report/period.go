@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"time"
+
+	"github.com/sigap/sigap/internal/clock"
 )
 
 // MaxYears bounds a report's period: five years of figures is already more
@@ -52,7 +54,7 @@ func parseTime(field, s string) (time.Time, error) {
 // Without to the period ends now; without from it starts on 1 January (UTC)
 // of the year it ends in.
 func ParsePeriod(from, to string, now time.Time) (Period, error) {
-	p := Period{To: now.UTC().Truncate(time.Millisecond)}
+	p := Period{To: clock.Milli(now)}
 	var err error
 	if to != "" {
 		if p.To, err = parseTime("to", to); err != nil {
@@ -68,7 +70,7 @@ func ParsePeriod(from, to string, now time.Time) (Period, error) {
 		p.From = time.Date(last.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	// The store keeps milliseconds; a finer bound would not select anything more.
-	p.From, p.To = p.From.Truncate(time.Millisecond), p.To.Truncate(time.Millisecond)
+	p.From, p.To = clock.Milli(p.From), clock.Milli(p.To)
 	if !p.From.Before(p.To) {
 		return Period{}, &PeriodError{Field: "from", Code: CodeInvalidPeriod,
 			Message: fmt.Sprintf("from (%s) must be before to (%s); the period is [from, to)", p.From.Format(time.RFC3339), p.To.Format(time.RFC3339))}

@@ -7,22 +7,19 @@ import (
 	"slices"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/store"
 )
 
-// The sources of a notice: its kind, except that a notice the platform's own
-// scan filed (kind report, with the post it matched kept in scan_posts) is
-// automated.
-const (
-	SourceOrder     = "order"
-	SourceReferral  = "referral"
-	SourceFlag      = "flag"
-	SourceReport    = "report"
-	SourceAutomated = "automated"
-)
+// SourceAutomated is a notice's source when the platform's own scan filed it
+// (kind report, with the post it matched kept in scan_posts); any other
+// notice's source is its kind.
+const SourceAutomated = "automated"
 
-// Sources lists the sources in the order reports show them.
-var Sources = []string{SourceOrder, SourceReferral, SourceFlag, SourceReport, SourceAutomated}
+// Sources lists the sources in the order reports show them: the notice kinds
+// in the kind table's order, then automated.
+var Sources = append(notice.KindNames(), SourceAutomated)
 
 // The outcomes of a notice (store.ReportOutcomeRow; the definitions of trust.Compute).
 var Outcomes = []string{"actioned", "rejected", "reversed", "pending"}
@@ -315,11 +312,9 @@ func buildNotices(f *store.ReportFigures) Notices {
 	return n
 }
 
-// decisionActions lists a decision's actions in the order reports show them.
-var decisionActions = []string{"remove", "geo_restrict", "suspend", "restrict", "no_action", "cannot_execute"}
-
 func buildActions(f *store.ReportFigures) Actions {
 	var a Actions
+	decisionActions := action.Decisions()
 	act, ground := counter{}, counter{}
 	ag := map[[2]string]int64{}
 	for _, d := range f.Decisions {
@@ -354,7 +349,7 @@ func buildActions(f *store.ReportFigures) Actions {
 		exAct[r.Action] += r.Actions
 		exSrc[r.Source] += r.Actions
 	}
-	a.ExecutedByAction = exAct.fixed([]string{"remove", "geo_restrict", "suspend", "restrict", "restore"})
+	a.ExecutedByAction = exAct.fixed(action.Executable())
 	a.ExecutedBySource = exSrc.fixed([]string{"review", "scan"})
 	return a
 }
@@ -468,7 +463,7 @@ func buildAppeals(f *store.ReportFigures) Appeals {
 	a.Upheld, a.Reversed = by[store.AppealUpheld].N, by[store.AppealReversed].N
 	a.ByOutcome = []Distribution{dist(store.AppealUpheld, by[store.AppealUpheld]), dist(store.AppealReversed, by[store.AppealReversed])}
 	for _, r := range f.Executed {
-		if r.Action == "restore" {
+		if r.Action == action.Restore {
 			a.Reinstatements += r.Actions
 		}
 	}

@@ -3,9 +3,9 @@ package report
 import (
 	"context"
 	"sync"
-	"time"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
@@ -35,8 +35,6 @@ func (s *Service) acquire(ctx context.Context) (func(), error) {
 	}
 }
 
-func (s *Service) now() time.Time { return s.Clock.Now().UTC().Truncate(time.Millisecond) }
-
 // ScopeFor is whose notices a caller's report counts: the platform's roles
 // see the whole platform; an authority or a trusted flagger (or an auditor
 // of one) sees its own notices only, as it does everywhere else in the API.
@@ -58,7 +56,7 @@ func (s *Service) Transparency(ctx context.Context, scope Scope, p Period) (*Rep
 		return nil, err
 	}
 	defer release()
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	f, err := s.DB.ReportFigures(ctx, store.ReportQuery{From: p.From, To: p.To, Now: now, OrgID: scope.OrgID})
 	if err != nil {
 		return nil, err
@@ -75,9 +73,9 @@ func (s *Service) TCO(ctx context.Context, scope Scope, p Period) (*TCO, error) 
 		return nil, err
 	}
 	defer release()
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	f, err := s.DB.ReportFigures(ctx, store.ReportQuery{From: p.From, To: p.To, Now: now, OrgID: scope.OrgID,
-		Regime: RegimeTCO, Kind: SourceOrder})
+		Regime: RegimeTCO, Kind: notice.KindOrder})
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,10 @@ package report
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -88,19 +90,19 @@ func BuildTCO(p Period, now time.Time, scope Scope, f *store.ReportFigures, sm *
 	}
 	for _, c := range r.Actions.ExecutedByAction {
 		switch c.Key {
-		case "remove":
+		case action.Remove:
 			t.ItemsRemoved += c.Count
-		case "geo_restrict", "restrict", "suspend":
+		case action.GeoRestrict, action.Restrict, action.Suspend:
 			t.ItemsDisabled += c.Count
 		}
 	}
 	reasons := counter{}
 	for _, c := range r.Actions.ByAction {
-		if c.Key == "no_action" || c.Key == "cannot_execute" {
+		if slices.Contains(action.NotActioned(), c.Key) {
 			reasons[c.Key] += c.Count
 		}
 	}
-	t.NotActionedReasons = reasons.fixed([]string{"no_action", "cannot_execute"})
+	t.NotActionedReasons = reasons.fixed(action.NotActioned())
 	t.Deadline = Deadline{Regime: RegimeTCO, Class: "all"}
 	for _, d := range r.Deadlines {
 		t.Deadline.Notices += d.Notices
@@ -117,7 +119,7 @@ func BuildTCO(p Period, now time.Time, scope Scope, f *store.ReportFigures, sm *
 			m.ActionsRequested += a.Actions
 		}
 		for _, a := range sm.Executed {
-			if a.Action == "remove" {
+			if a.Action == action.Remove {
 				m.ItemsRemoved += a.Actions
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -39,7 +41,7 @@ func (s *Service) Appeal(ctx context.Context, c org.Caller, caseID, reasons stri
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	var a *store.Appeal
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.LockCase(ctx, caseID); err != nil {
@@ -100,7 +102,7 @@ func (s *Service) DecideAppeal(ctx context.Context, c org.Caller, appealID, outc
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	me := Actor(c)
 	var a *store.Appeal
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
@@ -136,7 +138,7 @@ func (s *Service) DecideAppeal(ctx context.Context, c org.Caller, appealID, outc
 					return err
 				}
 			}
-			if Restricts(d.Action) {
+			if action.Restricts(d.Action) {
 				act := &store.ActionRequest{ID: id.New("act", now), CaseID: lc.ID, DecisionID: d.ID, AppealID: a.ID,
 					Subject: lc.Subject, Action: ActionRestore, TerritorialScope: d.TerritorialScope, State: "pending", CreatedAt: now}
 				if err := tx.InsertAction(ctx, act); err != nil {

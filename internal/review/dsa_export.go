@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -107,7 +109,7 @@ func (s *Service) DSAExport(ctx context.Context, c org.Caller, q DSAExportReques
 			Message: fmt.Sprintf("limit is from 1 to %d, the DSA database's batch size", dsasor.Default().Spec().MaxBatch)}}}
 	}
 	f := store.SoRFilter{From: q.From, To: q.To, Limit: q.Limit,
-		Actions: []string{ActionRemove, ActionGeoRestrict, ActionSuspend, ActionRestrict}}
+		Actions: action.Restricting()}
 	if q.Cursor != "" {
 		var err error
 		if f.AfterAt, f.AfterID, err = decodeExportCursor(q.Cursor); err != nil {
@@ -126,7 +128,7 @@ func (s *Service) DSAExport(ctx context.Context, c org.Caller, q DSAExportReques
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	out := &DSAExport{Statements: []*dsasor.Statement{}, DecisionIDs: []string{}, Skipped: []DSASkip{}}
 	var invalid []DSASkip
 	v := dsasor.Default()
@@ -198,7 +200,7 @@ func factsOfSummary(ns []store.SoRNotice) (f caseFacts, hold time.Time, euOrder 
 		if n.HoldUntil.After(hold) {
 			hold = n.HoldUntil
 		}
-		if n.Kind == notice.KindOrder {
+		if notice.Binding(n.Kind) {
 			euOrder = euOrder || isEUOrderRegime(n.Regime)
 			if f.orderOrg == "" {
 				// ns is in order of first receipt.

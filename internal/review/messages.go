@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -35,7 +36,7 @@ func (s *Service) PostMessage(ctx context.Context, c org.Caller, noticeID, body 
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	side := SideNotifier
 	if c.Platform() {
 		side = SidePlatform
@@ -151,14 +152,14 @@ func (s *Service) Object(ctx context.Context, c org.Caller, noticeID, reasons st
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	var o *store.Objection
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		n, err := tx.LockNotice(ctx, noticeID, "")
 		if err != nil {
 			return err
 		}
-		if n.Kind != notice.KindOrder {
+		if !notice.Binding(n.Kind) {
 			return ErrNotOrder
 		}
 		o = &store.Objection{ID: id.New("obj", now), NoticeID: n.ID, OrgID: c.OrgID, Author: Actor(c), Reasons: reasons,
@@ -190,7 +191,7 @@ func (s *Service) AnswerObjection(ctx context.Context, c org.Caller, objectionID
 	if len(answer) > MaxReasons {
 		return nil, &notice.ValidationError{Fields: []notice.FieldError{{Field: "reasons", Code: "too_long", Message: "reasons is too long"}}}
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	var o *store.Objection
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/id"
@@ -20,29 +21,20 @@ import (
 	"github.com/sigap/sigap/internal/store"
 )
 
-// The actions a decision may take.
+// The actions a decision may take, under the names review's callers know;
+// package action defines them.
 const (
-	ActionRemove        = "remove"
-	ActionGeoRestrict   = "geo_restrict"
-	ActionSuspend       = "suspend"
-	ActionRestrict      = "restrict"
-	ActionNoAction      = "no_action"
-	ActionCannotExecute = "cannot_execute"
-	ActionRestore       = "restore"
+	ActionRemove        = action.Remove
+	ActionGeoRestrict   = action.GeoRestrict
+	ActionSuspend       = action.Suspend
+	ActionRestrict      = action.Restrict
+	ActionNoAction      = action.NoAction
+	ActionCannotExecute = action.CannotExecute
+	ActionRestore       = action.Restore
 )
 
 // Actions lists the decision actions of the contract.
-var Actions = []string{ActionRemove, ActionGeoRestrict, ActionSuspend, ActionRestrict, ActionNoAction, ActionCannotExecute}
-
-// Restricts reports whether an action restricts the content (and so owes the
-// affected user a statement of reasons and asks enforcement to act).
-func Restricts(action string) bool {
-	switch action {
-	case ActionRemove, ActionGeoRestrict, ActionSuspend, ActionRestrict:
-		return true
-	}
-	return false
-}
+var Actions = action.Decisions()
 
 // Errors a reviewer's request can meet; each changes nothing.
 var (
@@ -116,8 +108,6 @@ type Service struct {
 	OnReverse func(ctx context.Context, tx *store.Tx, caseID string, d *store.Decision, by string, now time.Time) error
 }
 
-func (s *Service) now() time.Time { return s.Clock.Now().UTC().Truncate(time.Millisecond) }
-
 func (s *Service) lease() time.Duration {
 	if s.Lease > 0 {
 		return s.Lease
@@ -164,7 +154,7 @@ func (s *Service) Claim(ctx context.Context, c org.Caller, f store.ClaimFilter) 
 	if err := validateFilter(f); err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	var lc *store.LeasedCase
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
@@ -202,7 +192,7 @@ func validateFilter(f store.ClaimFilter) error {
 	if f.Category != "" && !slices.Contains(policy.Categories, f.Category) {
 		bad = append(bad, notice.FieldError{Field: "category", Code: "unknown_value", Message: "unknown category; one of " + strings.Join(policy.Categories, ", ")})
 	}
-	if f.Lane != "" && !slices.Contains([]string{notice.LaneOrder, notice.LaneTrusted, notice.LaneStandard}, f.Lane) {
+	if f.Lane != "" && !slices.Contains(notice.Lanes(), f.Lane) {
 		bad = append(bad, notice.FieldError{Field: "lane", Code: "unknown_value", Message: "lane must be order, trusted or standard"})
 	}
 	if f.Regime != "" && len(f.Regime) > 32 {
@@ -216,7 +206,7 @@ func validateFilter(f store.ClaimFilter) error {
 
 // Release gives a held case back to the queue before its lease runs out.
 func (s *Service) Release(ctx context.Context, c org.Caller, caseID string) error {
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	return s.DB.Write(ctx, func(tx *store.Tx) error {
 		lc, err := tx.LockCase(ctx, caseID)
 		if err != nil {
@@ -291,7 +281,7 @@ func (in *DecisionInput) validate(now time.Time) error {
 	}
 	if in.Until != nil {
 		switch {
-		case !Restricts(in.Action):
+		case !action.Restricts(in.Action):
 			add("until", "not_allowed", "until is an end date for a restriction; "+in.Action+" restricts nothing")
 		case !in.Until.After(now):
 			add("until", "in_past", "until must be in the future")
@@ -317,11 +307,11 @@ func (s *Service) Decide(ctx context.Context, c org.Caller, caseID string, in De
 	if !c.Platform() {
 		return nil, false, ErrPlatformOnly
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	if err := in.validate(now); err != nil {
 		return nil, false, err
 	}
-	if len(in.TerritorialScope) == 0 && Restricts(in.Action) {
+	if len(in.TerritorialScope) == 0 && action.Restricts(in.Action) {
 		ns, err := s.DB.CaseNotices(ctx, caseID)
 		if err != nil {
 			return nil, false, err
@@ -329,7 +319,7 @@ func (s *Service) Decide(ctx context.Context, c org.Caller, caseID string, in De
 		in.TerritorialScope = unionScope(ns)
 	}
 	if in.Until != nil {
-		u := in.Until.UTC().Truncate(time.Millisecond)
+		u := clock.Milli(*in.Until)
 		in.Until = &u
 	}
 	me := Actor(c)
@@ -402,7 +392,7 @@ func (s *Service) finalise(ctx context.Context, tx *store.Tx, lc *store.LeasedCa
 	if err := tx.SetCaseState(ctx, lc.ID, notice.CaseDecided, now); err != nil {
 		return err
 	}
-	if Restricts(d.Action) {
+	if action.Restricts(d.Action) {
 		if err := tx.InsertAction(ctx, &store.ActionRequest{ID: id.New("act", now), CaseID: lc.ID, DecisionID: d.ID,
 			Subject: lc.Subject, Action: d.Action, TerritorialScope: d.TerritorialScope, Until: d.Until,
 			State: "pending", CreatedAt: now}); err != nil {
@@ -439,7 +429,7 @@ func (s *Service) Approve(ctx context.Context, c org.Caller, decisionID string) 
 	if !c.Platform() {
 		return nil, ErrPlatformOnly
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	me := Actor(c)
 	var d *store.Decision
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
@@ -479,7 +469,7 @@ func (s *Service) Reject(ctx context.Context, c org.Caller, decisionID, reasons 
 	if !c.Platform() {
 		return nil, ErrPlatformOnly
 	}
-	now := s.now()
+	now := clock.NowMilli(s.Clock)
 	me := Actor(c)
 	var d *store.Decision
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {

@@ -6,9 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -93,14 +96,14 @@ func (s *Service) Statement(ctx context.Context, decisionID, lang string) (*Stat
 	if err != nil {
 		return nil, err
 	}
-	if d.Status == store.DecisionPending || d.Status == store.DecisionRejected || !Restricts(d.Action) {
+	if d.Status == store.DecisionPending || d.Status == store.DecisionRejected || !action.Restricts(d.Action) {
 		return nil, ErrNoStatement
 	}
 	hold, err := s.DB.CaseHold(ctx, d.CaseID)
 	if err != nil {
 		return nil, err
 	}
-	if hold.After(s.now()) {
+	if hold.After(clock.NowMilli(s.Clock)) {
 		return nil, &HeldError{Until: hold}
 	}
 	lc, err := s.DB.LeasedCase(ctx, d.CaseID)
@@ -184,7 +187,7 @@ func factsOfNotices(ns []*notice.Notice) caseFacts {
 		if strings.HasPrefix(n.Reference, "sigap-scan/") {
 			f.autoDetect = true
 		}
-		if n.Kind == notice.KindOrder && (f.orderOrg == "" || n.ReceivedAt.Before(orderAt)) {
+		if notice.Binding(n.Kind) && (f.orderOrg == "" || n.ReceivedAt.Before(orderAt)) {
 			f.orderOrg, orderAt = n.OrgID, n.ReceivedAt
 		}
 	}
@@ -197,17 +200,18 @@ func factsOfNotices(ns []*notice.Notice) caseFacts {
 // the case decides, and a case only sigap's own scan reported is the
 // platform's own initiative.
 func sourceOf(kinds []string, autoDetect bool) string {
-	switch {
-	case slices.Contains(kinds, notice.KindOrder):
-		return dsasor.SourceOrder
-	case slices.Contains(kinds, notice.KindFlag):
-		return dsasor.SourceTrustedFlagger
-	case slices.Contains(kinds, notice.KindReferral):
-		return dsasor.SourceReferral
-	case slices.Contains(kinds, notice.KindReport) && !autoDetect:
-		return dsasor.SourceNotice
+	source, rank := dsasor.SourceOwnInitiative, -1
+	for _, k := range kinds {
+		spec, ok := notice.Spec(k)
+		// A notice the platform files itself is its own initiative when its scan found the content.
+		if !ok || autoDetect && spec.SentBy(org.KindPlatform) {
+			continue
+		}
+		if rank < 0 || spec.DSARank < rank {
+			source, rank = spec.DSASource, spec.DSARank
+		}
 	}
-	return dsasor.SourceOwnInitiative
+	return source
 }
 
 func (s *Service) sor() *dsasor.Builder {

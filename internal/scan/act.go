@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
@@ -29,7 +31,7 @@ type group struct {
 
 // act records the hits and files what the policies ask for.
 func (s *Scanner) act(ctx context.Context, snap *snapshot, vp validPost, media []MediaInfo, res *Result) error {
-	now := s.clock.Now().UTC().Truncate(time.Millisecond)
+	now := clock.NowMilli(s.clock)
 	day := now.Format(time.DateOnly)
 	var groups []*group
 	bySet := map[string]*group{}
@@ -194,9 +196,9 @@ func (s *Scanner) file(ctx context.Context, g *group, vp validPost, media []Medi
 	if err != nil {
 		return fmt.Errorf("scan: file notice: %w", err)
 	}
-	action := "review"
+	requested := notice.RequestReview
 	if g.set.Policy == filterset.PolicyAutoAction {
-		action = "remove"
+		requested = action.Remove
 	}
 	var lines []string
 	evidence := []notice.Evidence{}
@@ -229,7 +231,7 @@ func (s *Scanner) file(ctx context.Context, g *group, vp validPost, media []Medi
 		vp.url, g.set.Family, g.set.Name, g.set.ID, g.set.Policy, strings.Join(g.set.Labels, ", "), strings.Join(lines, "\n"))
 	body := map[string]any{
 		"kind": notice.KindReport, "category": g.set.Category, "explanation": clip(expl, 19_000),
-		"subjects": []map[string]string{{"url": vp.url}}, "good_faith": true, "requested_action": action,
+		"subjects": []map[string]string{{"url": vp.url}}, "good_faith": true, "requested_action": requested,
 		"reference": "sigap-scan/" + g.set.ID,
 	}
 	if len(evidence) > 0 {
@@ -256,7 +258,7 @@ func (s *Scanner) file(ctx context.Context, g *group, vp validPost, media []Medi
 		r.Notice, r.Stored = prev, false
 	}
 	n := r.Notice
-	ref := NoticeRef{ID: n.ID, List: g.set.ID, RequestedAction: action, Status: n.Status, DueAt: n.DueAt.Format(time.RFC3339), Repeat: !r.Stored}
+	ref := NoticeRef{ID: n.ID, List: g.set.ID, RequestedAction: requested, Status: n.Status, DueAt: n.DueAt.Format(time.RFC3339), Repeat: !r.Stored}
 	if len(n.Subjects) > 0 {
 		ref.CaseID, ref.NewCase = n.Subjects[0].CaseID, n.Subjects[0].NewCase
 	}
@@ -267,7 +269,7 @@ func (s *Scanner) file(ctx context.Context, g *group, vp validPost, media []Medi
 		if g.set.Policy == filterset.PolicyAutoAction {
 			var err error
 			act, err = tx.InsertAutomatedAction(ctx, store.AutomatedAction{ID: id.New("act", now), CreatedAt: now, SetID: g.set.ID,
-				Post: vp.post, URL: vp.url, Action: "remove", State: "pending", NoticeID: n.ID, CaseID: ref.CaseID})
+				Post: vp.post, URL: vp.url, Action: action.Remove, State: "pending", NoticeID: n.ID, CaseID: ref.CaseID})
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/sigap/sigap/internal/notice"
 )
 
 // SoRRow is a decision the DSA statement-of-reasons export considers, with
@@ -246,7 +248,7 @@ func (db *DB) Ledger(ctx context.Context, f LedgerFilter) ([]*LedgerRow, error) 
 		(SELECT COUNT(*) FROM notice_subjects ns JOIN cases c ON c.id = ns.case_id
 			WHERE ns.notice_id = n.id AND c.state = 'actioned')
 		FROM notices n JOIN orgs o ON o.id = n.org_id
-		WHERE n.kind = 'order' AND (? = '' OR n.regime = ?) AND (? = '' OR n.org_id = ?)
+		WHERE n.kind IN `+sqlList(notice.BindingKinds())+` AND (? = '' OR n.regime = ?) AND (? = '' OR n.org_id = ?)
 		AND n.received_at >= ? AND n.received_at < ?
 		AND (n.received_at > ? OR (n.received_at = ? AND n.id > ?))
 		ORDER BY n.received_at, n.id LIMIT ?`,

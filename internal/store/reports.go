@@ -4,8 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/notice"
 )
 
 // ReportQuery selects what a transparency report counts: notices received in
@@ -112,8 +116,11 @@ type ReportFigures struct {
 	ScanHits []ReportCount
 }
 
-// restricting lists the decision actions that restrict content (trust.actionTaken).
-const restricting = `('remove', 'geo_restrict', 'suspend', 'restrict')`
+// restricting is action.Restricting as an SQL list, for IN and NOT IN.
+var restricting = sqlList(action.Restricting())
+
+// sqlList quotes fixed vocabulary (never user input) as an SQL list: ('a', 'b').
+func sqlList(words []string) string { return "('" + strings.Join(words, "', '") + "')" }
 
 // ackEventTypes are the timeline events on a notice that show the platform
 // handling it: a reviewer claimed its case (notice.status in_review) or it
@@ -307,8 +314,24 @@ func (db *DB) ReportFigures(ctx context.Context, q ReportQuery) (*ReportFigures,
 }
 
 // sourceNames are a notice's sources by their code in the database (integers sort
-// and group faster than text).
-var sourceNames = []string{"order", "referral", "flag", "report", "automated"}
+// and group faster than text): its kind, in notice's kind table order, or
+// automated (the last code) when the scan filed it.
+var sourceNames = append(notice.KindNames(), "automated")
+
+// sourceAutomated is the code of a notice the scan filed.
+var sourceAutomated = len(sourceNames) - 1
+
+// sourceCase is the SQL expression of a notice's source code, as sourceNames lists them.
+var sourceCase = func() string {
+	b := strings.Builder{}
+	b.WriteString("CASE WHEN MAX(sp.notice_id) IS NOT NULL THEN " + strconv.Itoa(sourceAutomated))
+	kinds := notice.KindNames()
+	for i, k := range kinds[:len(kinds)-1] {
+		b.WriteString(" WHEN n.kind = '" + k + "' THEN " + strconv.Itoa(i))
+	}
+	b.WriteString(" ELSE " + strconv.Itoa(len(kinds)-1) + " END")
+	return b.String()
+}()
 
 // measureNames are the durations a report measures, by their code in the database.
 var measureNames = []string{"ack", "decision", "action", "appeal"}
@@ -339,8 +362,7 @@ func factsSelect(q ReportQuery) *sqlText {
 			ELSE g.ack_message END - g.received_at AS t_ack
 	FROM (
 		SELECT n.org_id, n.kind,
-			CASE WHEN MAX(sp.notice_id) IS NOT NULL THEN 4 WHEN n.kind = 'order' THEN 0 WHEN n.kind = 'referral' THEN 1
-				WHEN n.kind = 'flag' THEN 2 ELSE 3 END AS src,
+			`+sourceCase+` AS src,
 			n.category, n.regime, n.class, n.territorial_scope AS scope, n.status, n.subject_count AS subjects,
 			n.received_at, n.due_at,
 			MIN(CASE WHEN d.case_id IS NULL THEN 0 ELSE 1 END) AS all_decided,
@@ -443,7 +465,7 @@ func (db *DB) reportFacts(ctx context.Context, tx *sql.Tx, q ReportQuery, f *Rep
 		if src < 0 || src >= len(sourceNames) {
 			return fmt.Errorf("unknown source code %d", src)
 		}
-		r.Automated = src == 4
+		r.Automated = src == sourceAutomated
 		k.src, k.regime = sourceNames[src], r.Regime
 		f.Notices = append(f.Notices, r)
 		if _, ok := outcomes[k]; !ok {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/notice"
 )
 
@@ -470,7 +471,7 @@ func prefixed(p, cols string) string {
 func (t *Tx) RefreshNoticeStatuses(ctx context.Context, caseID string, now time.Time) error {
 	rows, err := t.query(ctx, `SELECT n.id, n.org_id, n.status,
 		SUM(CASE WHEN c.state = 'open' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN d.action IN ('no_action', 'cannot_execute') THEN 1 ELSE 0 END),
+		SUM(CASE WHEN d.action IN `+sqlList(action.NotActioned())+` THEN 1 ELSE 0 END),
 		COUNT(*)
 		FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id JOIN cases c ON c.id = ns.case_id
 		LEFT JOIN decisions d ON d.case_id = c.id AND d.status = 'final'
@@ -810,7 +811,7 @@ func (db *DB) NoticeHold(ctx context.Context, noticeID string) (time.Time, error
 // and no notices, for load tests of the queue (sigap's claim benchmark). It
 // writes multi-row INSERTs; the caller picks the transaction size.
 func (t *Tx) InsertSyntheticCases(ctx context.Context, prefix string, n int, at time.Time, seed uint64) error {
-	lanes := []string{notice.LaneOrder, notice.LaneTrusted, notice.LaneStandard}
+	lanes := notice.Lanes()
 	x := seed | 1
 	return t.insertRows(ctx, "cases", []string{"id", "subject", "subject_kind", "channel", "state", "lane", "lane_rank",
 		"category", "language", "due_at", "opened_at", "updated_at"}, n, func(i int, a []any) []any {

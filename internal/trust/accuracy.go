@@ -3,6 +3,8 @@ package trust
 import (
 	"slices"
 	"time"
+
+	"github.com/sigap/sigap/internal/action"
 )
 
 // Outcome is what became of one notice's case, for accuracy figures.
@@ -33,9 +35,7 @@ type Figures struct {
 }
 
 // actionTaken reports decisions that restrict the content.
-func actionTaken(a string) bool {
-	return a == "remove" || a == "geo_restrict" || a == "suspend" || a == "restrict"
-}
+func actionTaken(a string) bool { return action.Restricts(a) }
 
 // Compute folds case outcomes into per-notice figures: a notice is decided
 // when all its cases are; actioned when any case was acted on (and not

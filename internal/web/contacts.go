@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
@@ -81,7 +82,7 @@ func (p *Portal) contactView(c *store.Contact, now time.Time) contactView {
 // contactsPage shows a jurisdiction's directory: all of it to the platform,
 // the legal representative and who is on call now to an authority.
 func (p *Portal) contactsPage(w http.ResponseWriter, r *http.Request, q *req) {
-	d := contactsData{Done: r.URL.Query().Get("done") == "saved", Form: contactForm{Jurisdiction: "ID", TimeZone: "Asia/Jakarta"}}
+	d := contactsData{Done: r.URL.Query().Get("done") == "saved", Form: contactForm{Jurisdiction: "ID", TimeZone: clock.WIB().String()}}
 	p.renderContacts(w, r, q, http.StatusOK, d)
 }
 

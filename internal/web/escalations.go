@@ -88,7 +88,7 @@ func (p *Portal) escalationsPage(w http.ResponseWriter, r *http.Request, q *req)
 				row := clockRow{N: n, Breached: !now.Before(n.DueAt)}
 				row.Percent, row.NextAt = p.nextAlert(n, now)
 				d.Clocks = append(d.Clocks, row)
-				if n.Kind == notice.KindOrder && n.Urgent && st == notice.StatusReceived {
+				if notice.Binding(n.Kind) && n.Urgent && st == notice.StatusReceived {
 					d.Unopened = append(d.Unopened, n)
 				}
 			}

@@ -22,15 +22,7 @@ func kindsFor(k org.Kind, r org.Role) []string {
 	if !slices.Contains([]org.Role{org.RoleAuthority, org.RoleFlagger, org.RoleAdmin, org.RoleReviewer}, r) {
 		return nil
 	}
-	switch k {
-	case org.KindAuthority:
-		return []string{notice.KindOrder, notice.KindReferral}
-	case org.KindFlagger:
-		return []string{notice.KindFlag}
-	case org.KindPlatform:
-		return []string{notice.KindReport}
-	}
-	return nil
+	return notice.KindsFor(k)
 }
 
 // noticeForm is the new-notice form's values, as typed.

@@ -10,8 +10,8 @@ import (
 	"path"
 	"strings"
 	"time"
-	_ "time/tzdata" // Asia/Jakarta on every machine, whatever its zone files
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/i18n"
 )
 
@@ -22,15 +22,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // wib is Western Indonesia Time, the zone the ministry works in.
-var wib = mustZone("Asia/Jakarta")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var wib = clock.WIB()
 
 // pages holds each page's template, per language: the catalogue is bound
 // into the template functions so templates just call {{t "key"}}.

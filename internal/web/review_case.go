@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
@@ -67,7 +68,7 @@ func (p *Portal) caseData(r *http.Request, q *req, id string) (*caseData, error)
 		}
 	}
 	for _, x := range v.Decisions {
-		d.Restricts[x.ID] = review.Restricts(x.Action) && (x.Status == store.DecisionFinal || x.Status == store.DecisionReversed)
+		d.Restricts[x.ID] = action.Restricts(x.Action) && (x.Status == store.DecisionFinal || x.Status == store.DecisionReversed)
 		if x.Status == store.DecisionFinal || x.Status == store.DecisionReversed {
 			d.Final = x
 		}

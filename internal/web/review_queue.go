@@ -43,7 +43,7 @@ type queueData struct {
 
 func (p *Portal) queueData(r *http.Request, q *req, f queueFilter) (*queueData, error) {
 	ctx := r.Context()
-	d := &queueData{F: f, Lanes: []string{notice.LaneOrder, notice.LaneTrusted, notice.LaneStandard},
+	d := &queueData{F: f, Lanes: notice.Lanes(),
 		Categories: policy.Categories, Regimes: p.Policy.RegimeNames(), CanClaim: q.canReview(), Done: doneKey(r)}
 	var err error
 	if d.Counts, err = p.DB.QueueCounts(ctx, p.now()); err != nil {

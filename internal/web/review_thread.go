@@ -51,7 +51,7 @@ func (p *Portal) noticeThread(r *http.Request, q *req, n *notice.Notice, rf *ref
 	}
 	if q.IsPlatform() {
 		t.CanClarify = t.CanPost
-		t.CanObject = n.Kind == notice.KindOrder && hasRole(role, objectionRaisers)
+		t.CanObject = notice.Binding(n.Kind) && hasRole(role, objectionRaisers)
 		for _, o := range objs {
 			if o.Status == store.ObjectionOpen {
 				t.CanObject = false

@@ -1,0 +1,3 @@
+// Package action names what a decision may do to content and which of those
+// actions restrict it, once for every package that records, counts or reports them.
+package action
