@@ -118,8 +118,13 @@ type Thread struct {
 	Next     string
 }
 
-// Messages returns a notice's thread for a caller who may see the notice.
+// Messages returns a notice's thread for a caller who may see the notice,
+// at most limit messages (at least 1) after cursor.
 func (s *Service) Messages(ctx context.Context, c org.Caller, noticeID, cursor string, limit int) (*Thread, error) {
+	if limit < 1 {
+		// A page of none would have no last message to continue after.
+		return nil, &notice.ValidationError{Fields: []notice.FieldError{{Field: "limit", Code: "invalid", Message: "limit must be at least 1"}}}
+	}
 	n, err := s.DB.Notice(ctx, noticeID, scope(c))
 	if err != nil {
 		return nil, err

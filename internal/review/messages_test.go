@@ -191,6 +191,14 @@ func TestMessageRefusalsAndPaging(t *testing.T) {
 		if !slices.Equal(got, ids) {
 			t.Errorf("paged thread %v, want %v", got, ids)
 		}
+		if th, err := w.svc.Messages(ctx, w.auth, n.ID, "", len(ids)); err != nil || len(th.Messages) != len(ids) || th.Next != "" {
+			t.Errorf("a page that holds the whole thread: %+v, %v; want no next cursor", th, err)
+		}
+		for _, limit := range []int{0, -1} {
+			if _, err := w.svc.Messages(ctx, w.auth, n.ID, "", limit); fieldErr(err) != "limit:invalid" {
+				t.Errorf("limit %d: %v, want limit:invalid", limit, err)
+			}
+		}
 		if _, err := w.svc.Messages(ctx, w.otherAuth, n.ID, "", 10); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("another authority reads the thread: %v", err)
 		}
