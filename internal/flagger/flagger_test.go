@@ -3,6 +3,7 @@ package flagger_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,8 +14,11 @@ import (
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/id"
+	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/policy"
+	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/trust"
@@ -478,6 +482,62 @@ func TestReport(t *testing.T) {
 		}
 		if got := flagger.ReportFilename(2026); got != "trusted-flagger-report-2026.csv" {
 			t.Errorf("file name %q", got)
+		}
+	})
+}
+
+// TestGateThroughIntake: the gate as intake runs it, inside the transaction
+// that stores the notice: a refused notice stores nothing, and an
+// out-of-scope flag is stored, and queued, in the standard lane.
+func TestGateThroughIntake(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		w := newWorld(t, e)
+		ctx := context.Background()
+		in := &intake.Service{DB: w.db, Policy: policy.Default(), Clock: w.clk, Gate: w.svc.Gate,
+			Signer: receipt.NewSigner(ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)))}
+		f := w.mkOrg(org.KindFlagger, "Flagger")
+		w.put(f.ID, flagger.Change{Status: trust.StatusActive, Categories: []string{"terrorism"}})
+		c := org.Caller{OrgID: f.ID, OrgKind: org.KindFlagger, Role: org.RoleFlagger, KeyID: "k"}
+		body := func(category, channel string) []byte {
+			return fmt.Appendf(nil, `{"kind": "flag", "category": %q, "explanation": "x", "legal_basis": "y", "good_faith": true,
+				"subjects": [{"url": "https://t.me/s/%s/1"}]}`, category, channel)
+		}
+		cases := []struct {
+			category, lane string
+		}{
+			{"terrorism", notice.LaneTrusted},
+			{"hate_speech", notice.LaneStandard},
+		}
+		for i, tc := range cases {
+			res, err := in.Submit(ctx, c, "", body(tc.category, fmt.Sprintf("Chan%d", i)), "")
+			if err != nil {
+				t.Fatalf("%s: %v", tc.category, err)
+			}
+			stored, err := w.db.Notice(ctx, res.Notice.ID, f.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lc, err := w.db.LeasedCase(ctx, stored.Subjects[0].CaseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stored.Lane != tc.lane || lc.Lane != tc.lane || (tc.lane == notice.LaneStandard) != (stored.LaneNote != "") {
+				t.Errorf("%s: notice lane %q (%q), case lane %q; want %q", tc.category, stored.Lane, stored.LaneNote, lc.Lane, tc.lane)
+			}
+		}
+		w.put(f.ID, flagger.Change{Status: trust.StatusSuspended})
+		if _, err := in.Submit(ctx, c, "", body("terrorism", "Chan9"), ""); !errors.Is(err, trust.ErrNotActive) {
+			t.Errorf("suspended flagger: %v, want ErrNotActive", err)
+		}
+		if err := w.db.Write(ctx, func(tx *store.Tx) error {
+			n, err := tx.CountNoticesSince(ctx, f.ID, time.Time{})
+			if err == nil && n != 2 {
+				err = fmt.Errorf("%d notices stored, want 2", n)
+			}
+			return err
+		}); err != nil {
+			t.Error(err)
 		}
 	})
 }
