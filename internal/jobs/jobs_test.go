@@ -220,6 +220,7 @@ func TestDeadLetter(t *testing.T) {
 		{name: "one attempt", cfg: jobs.Config{MaxAttempts: 1}, fail: errors.New("boom"), step: time.Hour, deadAt: 1},
 		{name: "dead after a day", cfg: jobs.Config{BaseBackoff: 10 * time.Hour, MaxBackoff: 10 * time.Hour}, fail: errors.New("boom"), step: 10 * time.Hour, deadAt: 4},
 		{name: "permanent", cfg: jobs.Config{MaxAttempts: 10}, fail: jobs.Permanent(permanent), step: time.Hour, deadAt: 1},
+		{name: "wrapped permanent", cfg: jobs.Config{MaxAttempts: 10}, fail: fmt.Errorf("send: %w", jobs.Permanent(permanent)), step: time.Hour, deadAt: 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -462,6 +463,29 @@ func TestRunWorksTheQueueAndStops(t *testing.T) {
 		counts, err := r.db.JobCounts(context.Background())
 		if err != nil || counts[store.JobDone] != 3 {
 			t.Errorf("job counts %v (%v), want 3 done", counts, err)
+		}
+	})
+}
+
+// TestSettledAfterCancel: a job whose context ends while it runs is still
+// settled with its outcome, not left to run again after its lease.
+func TestSettledAfterCancel(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		r := newRig(t, e, jobs.Config{})
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		r.q.Handle("work", func(ctx context.Context, _ *jobs.Job) error {
+			cancel() // the service shuts down while the job runs
+			<-ctx.Done()
+			return nil
+		}, nil)
+		r.enqueue(t, jobs.Spec{Kind: "work", Key: "w"})
+		if n, err := r.q.RunDue(ctx, 1); n != 1 || err != nil {
+			t.Fatalf("ran %d, %v", n, err)
+		}
+		if j := r.job(t, "w"); j.State != store.JobDone {
+			t.Errorf("job %+v, want done although its context ended", j)
 		}
 	})
 }
