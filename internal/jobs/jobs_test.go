@@ -489,3 +489,32 @@ func TestSettledAfterCancel(t *testing.T) {
 		}
 	})
 }
+
+func TestConfigDefaults(t *testing.T) {
+	t.Parallel()
+	got := jobs.New(nil, nil, nil, jobs.Config{Workers: -1, MaxAttempts: 7}).Config()
+	want := jobs.Config{Workers: 4, Lease: 30 * time.Second, DeadAfter: 24 * time.Hour, MaxAttempts: 7,
+		BaseBackoff: 5 * time.Second, MaxBackoff: time.Hour, Poll: time.Second}
+	if got != want {
+		t.Errorf("defaults %+v, want %+v", got, want)
+	}
+	set := jobs.Config{Workers: 2, Lease: time.Minute, DeadAfter: time.Hour, BaseBackoff: time.Second, MaxBackoff: time.Minute, Poll: time.Millisecond}
+	if got := jobs.New(nil, nil, nil, set).Config(); got != set {
+		t.Errorf("a full configuration became %+v", got)
+	}
+}
+
+// TestLongErrorIsTruncated: the stored error is bounded, whatever a handler returns.
+func TestLongErrorIsTruncated(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		r := newRig(t, e, jobs.Config{})
+		long := strings.Repeat("x", 5000)
+		r.q.Handle("work", func(context.Context, *jobs.Job) error { return errors.New(long) }, nil)
+		r.enqueue(t, jobs.Spec{Kind: "work", Key: "w"})
+		runDue(t, r.q, 1)
+		if j := r.job(t, "w"); j.LastError != long[:1000] {
+			t.Errorf("stored error of %d bytes, want the first 1000", len(j.LastError))
+		}
+	})
+}
