@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -258,6 +259,32 @@ func TestDSAExport(t *testing.T) {
 		later, err := w.svc.DSAExport(ctx, w.alice, review.DSAExportRequest{From: t0, To: t0.Add(time.Hour)})
 		if err != nil || !slices.Contains(later.DecisionIDs, held.ID) {
 			t.Errorf("after the hold: %+v, %v", later, err)
+		}
+		// A statement the database would refuse (a restriction past its last
+		// date) refuses the page, or is listed as skipped when asked.
+		from := w.clk.Now()
+		bad := w.file(w.flagger, notice.KindReport, eu)
+		w.claim(w.alice, bad)
+		in := input(review.ActionRestrict)
+		far := time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)
+		in.Until = &far
+		badD, _, err := w.svc.Decide(ctx, w.alice, caseOf(bad), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		good := step(notice.KindReport, review.ActionRemove, eu)
+		q := review.DSAExportRequest{From: from, To: w.clk.Now()}
+		_, err = w.svc.DSAExport(ctx, w.alice, q)
+		var inv *review.InvalidStatementsError
+		if !errors.As(err, &inv) || len(inv.Decisions) != 1 || inv.Decisions[0].DecisionID != badD.ID ||
+			!strings.Contains(err.Error(), "end_date_visibility_restriction") {
+			t.Fatalf("a page with an invalid statement: %v", err)
+		}
+		q.SkipInvalid = true
+		p, err := w.svc.DSAExport(ctx, w.alice, q)
+		if err != nil || !slices.Equal(p.DecisionIDs, []string{good.ID}) || len(p.Skipped) != 1 ||
+			p.Skipped[0].Reason != review.SkipInvalid || len(p.Skipped[0].Errors) != 1 {
+			t.Errorf("skipping the invalid statement: %+v, %v", p, err)
 		}
 	})
 }
