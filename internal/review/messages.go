@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
@@ -192,7 +193,7 @@ func (s *Service) AnswerObjection(ctx context.Context, c org.Caller, objectionID
 	if outcome != store.ObjectionUpheld && outcome != store.ObjectionWithdrawn {
 		return nil, &notice.ValidationError{Fields: []notice.FieldError{{Field: "outcome", Code: "unknown_value", Message: `outcome must be "upheld" or "withdrawn"`}}}
 	}
-	if len(answer) > MaxReasons {
+	if utf8.RuneCountInString(answer) > MaxReasons {
 		return nil, &notice.ValidationError{Fields: []notice.FieldError{{Field: "reasons", Code: "too_long", Message: "reasons is too long"}}}
 	}
 	now := s.now()

@@ -265,7 +265,23 @@ func TestObjections(t *testing.T) {
 		if _, err := w.svc.AnswerObjection(ctx, w.auth, "obj_missing", store.ObjectionUpheld, ""); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown objection: %v", err)
 		}
+		// The bound is in characters, as everywhere else: Arabic or accented text is not cut at half.
+		if _, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, store.ObjectionUpheld, strings.Repeat("é", review.MaxReasons+1)); fieldErr(err) != "reasons:too_long" {
+			t.Errorf("answer of %d characters: %v", review.MaxReasons+1, err)
+		}
 		w.clk.Advance(time.Hour)
+		long, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, store.ObjectionUpheld, strings.Repeat("é", review.MaxReasons))
+		if err != nil || long.Status != store.ObjectionUpheld {
+			t.Fatalf("answer of %d two-byte characters: %+v, %v", review.MaxReasons, long, err)
+		}
+		if _, err := w.svc.Object(ctx, w.bob, order.ID, "a second objection"); err != nil {
+			t.Fatal(err)
+		}
+		list0, err := w.svc.Objections(ctx, w.auth, order.ID)
+		if err != nil || len(list0) != 2 {
+			t.Fatalf("objections %+v, %v", list0, err)
+		}
+		o = list0[1]
 		got, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, store.ObjectionWithdrawn, "We withdraw the order")
 		if err != nil {
 			t.Fatal(err)
@@ -281,7 +297,7 @@ func TestObjections(t *testing.T) {
 			t.Errorf("objection after the answer: %v", err)
 		}
 		list, err := w.svc.Objections(ctx, w.auth, order.ID)
-		if err != nil || len(list) != 2 {
+		if err != nil || len(list) != 3 {
 			t.Errorf("objections %+v, %v", list, err)
 		}
 		if _, err := w.svc.Objections(ctx, w.otherAuth, order.ID); !errors.Is(err, store.ErrNotFound) {
