@@ -399,6 +399,9 @@ func TestLeaseAndCrashedWorker(t *testing.T) {
 		// Worker A takes "stuck" and hangs in its handler.
 		r.enqueue(t, jobs.Spec{Kind: "work", Key: "stuck"})
 		started, release := make(chan struct{}), make(chan struct{})
+		var once sync.Once
+		unblock := func() { once.Do(func() { close(release) }) }
+		t.Cleanup(unblock) // a failed check below must not leave worker A hanging
 		a := r.queue(cfg)
 		a.Handle("work", func(context.Context, *jobs.Job) error { close(started); <-release; return errors.New("late failure") }, nil)
 		aDone := make(chan error, 1)
@@ -421,7 +424,7 @@ func TestLeaseAndCrashedWorker(t *testing.T) {
 		if n := runDue(t, b, 10); n != 2 {
 			t.Fatalf("after the leases ended worker B ran %d jobs (%v), want both", n, bSaw)
 		}
-		close(release)
+		unblock()
 		if err := <-aDone; err != nil {
 			t.Fatal(err)
 		}
