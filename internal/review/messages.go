@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
@@ -119,8 +120,13 @@ type Thread struct {
 	Next     string
 }
 
-// Messages returns a notice's thread for a caller who may see the notice.
+// Messages returns a notice's thread for a caller who may see the notice,
+// at most limit messages (at least 1) after cursor.
 func (s *Service) Messages(ctx context.Context, c org.Caller, noticeID, cursor string, limit int) (*Thread, error) {
+	if limit < 1 {
+		// A page of none would have no last message to continue after.
+		return nil, &notice.ValidationError{Fields: []notice.FieldError{{Field: "limit", Code: "invalid", Message: "limit must be at least 1"}}}
+	}
 	n, err := s.DB.Notice(ctx, noticeID, scope(c))
 	if err != nil {
 		return nil, err
@@ -188,7 +194,7 @@ func (s *Service) AnswerObjection(ctx context.Context, c org.Caller, objectionID
 	if outcome != store.ObjectionUpheld && outcome != store.ObjectionWithdrawn {
 		return nil, &notice.ValidationError{Fields: []notice.FieldError{{Field: "outcome", Code: "unknown_value", Message: `outcome must be "upheld" or "withdrawn"`}}}
 	}
-	if len(answer) > MaxReasons {
+	if utf8.RuneCountInString(answer) > MaxReasons {
 		return nil, &notice.ValidationError{Fields: []notice.FieldError{{Field: "reasons", Code: "too_long", Message: "reasons is too long"}}}
 	}
 	now := clock.NowMilli(s.Clock)
