@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
@@ -383,7 +384,7 @@ func TestDecideOutcomes(t *testing.T) {
 			if !slices.Contains(w.eventTypes(caseOf(n)), "case.decided") {
 				t.Errorf("%s: no case.decided on the timeline", name)
 			}
-			if !review.Restricts(tc.action) {
+			if !action.Restricts(tc.action) {
 				if len(acts) != 0 {
 					t.Errorf("%s: a decision that restricts nothing asked enforcement for %+v", name, acts[0])
 				}
