@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	noticepkg "github.com/sigap/sigap/internal/notice"
 	"mime"
 	"net/http"
 	"os"
@@ -624,4 +625,22 @@ func (c *apiClient) json(t *testing.T, method, path, key string, v any, headers 
 		t.Fatal(err)
 	}
 	return c.do(t, method, path, key, b, headers...)
+}
+
+// TestNoticeKindEnum keeps the document's notice kinds those of the kind table,
+// so a new kind cannot be added to one and forgotten in the other.
+func TestNoticeKindEnum(t *testing.T) {
+	t.Parallel()
+	d := mustDoc(t)
+	schemas, _ := d.raw["components"].(map[string]any)["schemas"].(map[string]any)
+	kind, _ := schemas["NoticeKind"].(map[string]any)
+	raw, _ := kind["enum"].([]any)
+	var got []string
+	for _, v := range raw {
+		s, _ := v.(string)
+		got = append(got, s)
+	}
+	if want := noticepkg.KindNames(); !slices.Equal(got, want) {
+		t.Errorf("openapi.json NoticeKind enum = %v; the kind table in internal/notice/kind.go has %v", got, want)
+	}
 }
