@@ -11,6 +11,7 @@ import (
 
 	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/evidence"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/notice"
@@ -208,7 +209,7 @@ func (s *Service) confirmTx(ctx context.Context, tx *store.Tx, actionID string, 
 		}
 		evs = append(evs, notice.Event{At: now, Type: typ, CaseID: a.CaseID, Data: jsonOf(data)})
 		if a.Action != ActionRestore && (c.EvidenceSHA256 != "" || c.SnapshotRef != "") {
-			ev := &store.Evidence{ID: id.New("evd", now), ActionID: a.ID, CaseID: a.CaseID, SnapshotRef: c.SnapshotRef, SHA256: c.EvidenceSHA256,
+			ev := &evidence.Evidence{ID: id.New("evd", now), ActionID: a.ID, CaseID: a.CaseID, SnapshotRef: c.SnapshotRef, SHA256: c.EvidenceSHA256,
 				PreservedAt: now, KeepUntil: exec.AddDate(0, Retention, 0)}
 			added, err := tx.InsertEvidence(ctx, ev)
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/enforce"
+	"github.com/sigap/sigap/internal/evidence"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
@@ -88,7 +89,7 @@ func (a *API) listEvidence(r *http.Request, _ org.Caller, _ noBody) (list[eviden
 	return pageOf(items, limit, func(e evidenceSummary) string { return e.ID }), nil
 }
 
-func (a *API) getEvidence(r *http.Request, c org.Caller, _ noBody) (*store.Evidence, error) {
+func (a *API) getEvidence(r *http.Request, c org.Caller, _ noBody) (*evidence.Evidence, error) {
 	return a.Enforce.Evidence(r.Context(), c, r.PathValue("id"))
 }
 
@@ -97,7 +98,7 @@ type holdBody struct {
 	Reason string `json:"reason"`
 }
 
-func (a *API) holdEvidence(r *http.Request, c org.Caller, in holdBody) (*store.Evidence, error) {
+func (a *API) holdEvidence(r *http.Request, c org.Caller, in holdBody) (*evidence.Evidence, error) {
 	until, err := time.Parse(time.RFC3339, in.Until)
 	if err != nil {
 		return nil, invalid("until", "invalid_time", "until must be an RFC 3339 time")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 )
 
@@ -715,7 +716,7 @@ func (db *DB) reportAppeals(ctx context.Context, tx *sql.Tx, q ReportQuery, f *R
 		WHERE a.decided_at >= ? AND a.decided_at < ?`, ms(q.From), ms(q.To)).
 		caseFilter(q, "a.case_id").add(`)`)
 	var err error
-	f.AppealTimes, err = db.dists(ctx, tx, "appeal times", s, []string{AppealUpheld, AppealReversed, "other"})
+	f.AppealTimes, err = db.dists(ctx, tx, "appeal times", s, []string{decision.AppealUpheld, decision.AppealReversed, "other"})
 	return err
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/jobs"
@@ -142,7 +143,7 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 	}
 	decide := func(caseID, action, ground string) {
 		t.Helper()
-		_, _, err := rv.Decide(ctx, w.reviewer, caseID, review.DecisionInput{Action: action, Ground: store.Ground{Type: ground, Reference: "ref"},
+		_, _, err := rv.Decide(ctx, w.reviewer, caseID, review.DecisionInput{Action: action, Ground: decision.Ground{Type: ground, Reference: "ref"},
 			Reasons: "reasons", TerritorialScope: []string{"ID"}})
 		must(err)
 	}
@@ -157,7 +158,7 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 	obj, err := rv.Object(ctx, w.reviewer, w.n8, "The post is news reporting.") // n8 acknowledged after 1 min
 	must(err)
 	w.at(t, 7*time.Minute)
-	_, err = rv.AnswerObjection(ctx, authB, obj.ID, store.ObjectionWithdrawn, "Agreed.")
+	_, err = rv.AnswerObjection(ctx, authB, obj.ID, decision.ObjectionWithdrawn, "Agreed.")
 	must(err)
 	w.at(t, 10*time.Minute)
 	c8 := claim(notice.LaneOrder, "") // n8: earliest deadline in the order lane
@@ -192,7 +193,7 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 	w.at(t, 4*time.Hour+55*time.Minute)
 	c2 := claim(notice.LaneOrder, "")
 	w.at(t, 5*time.Hour)
-	d2, pending, err := rv.Decide(ctx, w.reviewer, c2, review.DecisionInput{Action: "no_action", Ground: store.Ground{Type: "terms", Reference: "ref"}, Reasons: "Not illegal."})
+	d2, pending, err := rv.Decide(ctx, w.reviewer, c2, review.DecisionInput{Action: "no_action", Ground: decision.Ground{Type: "terms", Reference: "ref"}, Reasons: "Not illegal."})
 	must(err)
 	if !pending {
 		t.Fatal("no_action on an order should wait for a second reviewer")
