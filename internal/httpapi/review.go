@@ -107,9 +107,9 @@ func (a *API) getCase(r *http.Request, c org.Caller, _ noBody) (map[string]any, 
 		"lane": v.Lane, "category": v.Category, "language": v.Language, "due_at": v.DueAt, "opened_at": v.OpenedAt,
 		"updated_at": v.UpdatedAt, "notices": caseNotices(v.Notices), "decisions": v.Decisions, "appeals": v.Appeals,
 		"actions": v.Actions, "channel_decisions": v.ChannelDecisions, "timeline": v.Timeline}
-	if v.State == notice.CaseOpen && v.LeaseHolder != "" && v.LeaseExpiresAt.After(a.Clock.Now()) {
+	if v.State == notice.CaseOpen && v.LeaseHolder != "" && (v.Held || v.LeaseExpiresAt.After(a.Clock.Now())) {
 		out["lease_holder"] = v.LeaseHolder
-		if !v.LeaseExpiresAt.Equal(store.HeldForApproval) {
+		if !v.Held {
 			out["lease_expires_at"] = v.LeaseExpiresAt
 		}
 	}

@@ -213,7 +213,7 @@ func (s *Service) Release(ctx context.Context, c org.Caller, caseID string) erro
 		if err != nil {
 			return err
 		}
-		if lc.State != notice.CaseOpen || lc.LeaseHolder != Actor(c) || !lc.LeaseExpiresAt.After(now) || lc.LeaseExpiresAt.Equal(store.HeldForApproval) {
+		if lc.State != notice.CaseOpen || lc.LeaseHolder != Actor(c) || lc.Held || !lc.LeaseExpiresAt.After(now) {
 			return ErrNotHolder
 		}
 		if err := tx.SetLease(ctx, caseID, "", time.Time{}, now); err != nil {
@@ -331,7 +331,7 @@ func (s *Service) Decide(ctx context.Context, c org.Caller, caseID string, in De
 		if err != nil {
 			return err
 		}
-		if lc.State != notice.CaseOpen || lc.LeaseExpiresAt.Equal(store.HeldForApproval) {
+		if lc.State != notice.CaseOpen || lc.Held {
 			return ErrAlreadyDecided
 		}
 		if lc.LeaseHolder != me || !lc.LeaseExpiresAt.After(now) {
@@ -349,7 +349,7 @@ func (s *Service) Decide(ctx context.Context, c org.Caller, caseID string, in De
 			if err := tx.InsertDecision(ctx, d); err != nil {
 				return err
 			}
-			if err := tx.SetLease(ctx, caseID, me, store.HeldForApproval, now); err != nil {
+			if err := tx.HoldCase(ctx, caseID, me, now); err != nil {
 				return err
 			}
 			return tx.AppendEvents(ctx, []notice.Event{{At: now, Type: "decision.proposed", CaseID: caseID,

@@ -16,15 +16,15 @@ import (
 	"github.com/sigap/sigap/internal/notice"
 )
 
-// HeldForApproval is the lease expiry of a case whose decision waits for a
-// second reviewer: it stays off the queue until the decision is settled.
-var HeldForApproval = time.UnixMilli(1 << 52).UTC()
-
 // LeasedCase is a case with its queue lease.
 type LeasedCase struct {
 	notice.Case
 	LeaseHolder    string    `json:"lease_holder,omitempty"`
 	LeaseExpiresAt time.Time `json:"lease_expires_at"`
+	// Held marks an open case whose decision waits for a second reviewer: it
+	// keeps its holder, has no lease expiry and stays off the queue until the
+	// decision is approved or rejected.
+	Held bool `json:"-"`
 }
 
 // ClaimFilter narrows which open case a reviewer may claim.
@@ -91,7 +91,7 @@ func sweepSQL(d Dialect) string {
 		lock = ` FOR UPDATE SKIP LOCKED`
 	}
 	return `UPDATE cases SET lease_holder = '', lease_expires_at = 0 WHERE id IN (SELECT id FROM cases
-		WHERE state = 'open' AND lease_holder <> '' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT 100` + lock + `)
+		WHERE state = 'open' AND lease_holder <> '' AND NOT held AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT 100` + lock + `)
 		RETURNING id`
 }
 
@@ -156,14 +156,14 @@ func mustJSON(v any) json.RawMessage {
 	return b
 }
 
-const leasedCols = caseCols + `, lease_holder, lease_expires_at`
+const leasedCols = caseCols + `, lease_holder, lease_expires_at, held`
 
 func scanLeased(row interface{ Scan(...any) error }) (*LeasedCase, error) {
 	var lc LeasedCase
 	var due, opened, updated, lease int64
 	c := &lc.Case
 	err := row.Scan(&c.ID, &c.Subject, &c.Kind, &c.Channel, &c.State, &c.Lane, &c.Category, &c.Language, &due, &opened,
-		&updated, &lc.LeaseHolder, &lease)
+		&updated, &lc.LeaseHolder, &lease, &lc.Held)
 	if err != nil {
 		return nil, err
 	}
@@ -190,23 +190,35 @@ func (t *Tx) LockCase(ctx context.Context, caseID string) (*LeasedCase, error) {
 	return lc, nil
 }
 
-// SetLease sets or clears (holder "", expires zero) a case's lease.
+// SetLease sets or clears (holder "", expires zero) a case's lease; either
+// way the case is no longer held.
 func (t *Tx) SetLease(ctx context.Context, caseID, holder string, expires, now time.Time) error {
 	var exp int64
 	if !expires.IsZero() {
 		exp = ms(expires)
 	}
-	if _, err := t.exec(ctx, `UPDATE cases SET lease_holder = ?, lease_expires_at = ?, updated_at = ? WHERE id = ?`,
-		holder, exp, ms(now), caseID); err != nil {
+	if _, err := t.exec(ctx, `UPDATE cases SET lease_holder = ?, lease_expires_at = ?, held = ?, updated_at = ? WHERE id = ?`,
+		holder, exp, false, ms(now), caseID); err != nil {
 		return fmt.Errorf("store: lease %s: %w", caseID, err)
+	}
+	return nil
+}
+
+// HoldCase holds an open case for holder while their decision waits for a
+// second reviewer: no lease expiry, so neither a claim nor the sweep takes it
+// back; SetLease or SetCaseState settles it.
+func (t *Tx) HoldCase(ctx context.Context, caseID, holder string, now time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE cases SET lease_holder = ?, lease_expires_at = 0, held = ?, updated_at = ? WHERE id = ?`,
+		holder, true, ms(now), caseID); err != nil {
+		return fmt.Errorf("store: hold %s: %w", caseID, err)
 	}
 	return nil
 }
 
 // SetCaseState moves a case to state and drops its lease.
 func (t *Tx) SetCaseState(ctx context.Context, caseID, state string, now time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE cases SET state = ?, lease_holder = '', lease_expires_at = 0, updated_at = ? WHERE id = ?`,
-		state, ms(now), caseID); err != nil {
+	if _, err := t.exec(ctx, `UPDATE cases SET state = ?, lease_holder = '', lease_expires_at = 0, held = ?, updated_at = ? WHERE id = ?`,
+		state, false, ms(now), caseID); err != nil {
 		return fmt.Errorf("store: case state %s: %w", caseID, err)
 	}
 	return nil
@@ -475,9 +487,10 @@ func (db *DB) LeasedCase(ctx context.Context, caseID string) (*LeasedCase, error
 	return lc, nil
 }
 
-// HeldCases lists the cases a reviewer holds an unexpired lease on.
+// HeldCases lists the cases a reviewer holds: an unexpired lease, or held
+// while their decision waits for approval.
 func (db *DB) HeldCases(ctx context.Context, holder string, now time.Time) ([]*LeasedCase, error) {
-	rows, err := db.query(ctx, `SELECT `+leasedCols+` FROM cases WHERE state = 'open' AND lease_holder = ? AND lease_expires_at > ?
+	rows, err := db.query(ctx, `SELECT `+leasedCols+` FROM cases WHERE state = 'open' AND lease_holder = ? AND (held OR lease_expires_at > ?)
 		ORDER BY lane_rank, due_at LIMIT 100`, holder, ms(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: held cases: %w", err)
@@ -496,7 +509,7 @@ func (db *DB) HeldCases(ctx context.Context, holder string, now time.Time) ([]*L
 
 // QueueCounts counts open cases waiting (not leased) per lane.
 func (db *DB) QueueCounts(ctx context.Context, now time.Time) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT lane, COUNT(*) FROM cases WHERE state = 'open' AND (lease_holder = '' OR lease_expires_at <= ?) GROUP BY lane`, ms(now))
+	rows, err := db.query(ctx, `SELECT lane, COUNT(*) FROM cases WHERE state = 'open' AND (lease_holder = '' OR (NOT held AND lease_expires_at <= ?)) GROUP BY lane`, ms(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: queue counts: %w", err)
 	}

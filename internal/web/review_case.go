@@ -51,7 +51,7 @@ func (p *Portal) caseData(r *http.Request, q *req, id string) (*caseData, error)
 	me := review.Actor(q.Caller())
 	d := &caseData{V: v, Link: subjectLink(v.Subject), CanWrite: q.canReview(), Actions: review.Actions, Done: doneKey(r),
 		F: decisionForm{GroundType: "law"}, Restricts: map[string]bool{}}
-	d.Held = v.State == notice.CaseOpen && isHeld(v.LeasedCase)
+	d.Held = v.State == notice.CaseOpen && v.Held
 	d.Leased = v.State == notice.CaseOpen && v.LeaseHolder != "" && v.LeaseExpiresAt.After(now) && !d.Held
 	d.Mine = d.Leased && v.LeaseHolder == me && d.CanWrite
 	ids := make([]string, 0, len(v.Notices))
