@@ -343,7 +343,7 @@ func buildActions(f *store.ReportFigures) Actions {
 		a.Requested += r.Actions
 		state[r.State] += r.Actions
 	}
-	a.RequestedByState = state.fixed([]string{store.ActionPending, store.ActionSent, store.ActionExecuted, store.ActionFailed})
+	a.RequestedByState = state.fixed([]string{action.StatePending, action.StateSent, action.StateExecuted, action.StateFailed})
 	exAct, exSrc := counter{}, counter{}
 	for _, r := range f.Executed {
 		a.Executed += r.Actions

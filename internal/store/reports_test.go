@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/enforce"
@@ -119,18 +120,18 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 			t.Fatal(err)
 		}
 	}
-	confirm := func(caseID string, action string) {
+	confirm := func(caseID string, act string) {
 		t.Helper()
 		as, err := db.Actions(ctx, store.ActionFilter{CaseID: caseID})
 		must(err)
 		for _, a := range as {
-			if a.Action == action && a.State != store.ActionExecuted {
+			if a.Action == act && a.State != action.StateExecuted {
 				_, err := en.Confirm(ctx, a.ID, enforce.Confirmation{ExecutedAt: w.clk.Now()}, "platform")
 				must(err)
 				return
 			}
 		}
-		t.Fatalf("no pending %s action on case %s in %+v", action, caseID, as)
+		t.Fatalf("no pending %s action on case %s in %+v", act, caseID, as)
 	}
 	claim := func(lane, category string) string {
 		t.Helper()
