@@ -135,7 +135,7 @@ func fieldErr(field, code, msg string) error {
 }
 
 // CreateUser adds a person to an org with a role and returns their one-time set-password link.
-func (s *Service) CreateUser(ctx context.Context, orgID, email, name string, role org.Role) (store.User, Link, error) {
+func (s *Service) CreateUser(ctx context.Context, orgID, email, name string, role org.Role) (org.User, Link, error) {
 	var errs []notice.FieldError
 	email = strings.ToLower(strings.TrimSpace(email))
 	name = strings.TrimSpace(name)
@@ -150,7 +150,7 @@ func (s *Service) CreateUser(ctx context.Context, orgID, email, name string, rol
 	}
 	o, err := s.DB.Org(ctx, orgID)
 	if err != nil {
-		return store.User{}, Link{}, err
+		return org.User{}, Link{}, err
 	}
 	if org.ValidRole(role) {
 		if err := org.RoleFits(o.Kind, role); err != nil {
@@ -158,10 +158,10 @@ func (s *Service) CreateUser(ctx context.Context, orgID, email, name string, rol
 		}
 	}
 	if len(errs) > 0 {
-		return store.User{}, Link{}, &notice.ValidationError{Fields: errs}
+		return org.User{}, Link{}, &notice.ValidationError{Fields: errs}
 	}
 	now := clock.NowMilli(s.Clock)
-	u := store.User{ID: id.New("usr", now), OrgID: o.ID, OrgKind: o.Kind, OrgName: o.Name, Email: email, Name: name, Role: role, CreatedAt: now}
+	u := org.User{ID: id.New("usr", now), OrgID: o.ID, OrgKind: o.Kind, OrgName: o.Name, Email: email, Name: name, Role: role, CreatedAt: now}
 	token, hash := newToken()
 	link := Link{Token: token, ExpiresAt: now.Add(or(s.LinkTTL, 72*time.Hour))}
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
@@ -171,10 +171,10 @@ func (s *Service) CreateUser(ctx context.Context, orgID, email, name string, rol
 		return tx.CreatePasswordToken(ctx, hash, u.ID, now, link.ExpiresAt)
 	})
 	if errors.Is(err, store.ErrEmailTaken) {
-		return store.User{}, Link{}, fieldErr("email", "taken", "a user with this e-mail address exists; use `sigap user reset` to give them a new link")
+		return org.User{}, Link{}, fieldErr("email", "taken", "a user with this e-mail address exists; use `sigap user reset` to give them a new link")
 	}
 	if err != nil {
-		return store.User{}, Link{}, err
+		return org.User{}, Link{}, err
 	}
 	return u, link, nil
 }
@@ -203,13 +203,13 @@ func (s *Service) ResetLink(ctx context.Context, userID string, resetTOTP bool) 
 }
 
 // LinkUser returns whose live set-password link token is.
-func (s *Service) LinkUser(ctx context.Context, token string) (store.User, error) {
+func (s *Service) LinkUser(ctx context.Context, token string) (org.User, error) {
 	uid, err := s.DB.PasswordTokenUser(ctx, HashToken(token), clock.NowMilli(s.Clock))
 	if errors.Is(err, store.ErrNotFound) {
-		return store.User{}, ErrBadLink
+		return org.User{}, ErrBadLink
 	}
 	if err != nil {
-		return store.User{}, err
+		return org.User{}, err
 	}
 	return s.DB.User(ctx, uid)
 }
@@ -230,13 +230,13 @@ func CheckPasswordRules(password, again, email string) error {
 
 // SetPassword spends a set-password link and sets the user's password; the
 // user's sessions end and any lockout is lifted.
-func (s *Service) SetPassword(ctx context.Context, token, password, again string) (store.User, error) {
+func (s *Service) SetPassword(ctx context.Context, token, password, again string) (org.User, error) {
 	u, err := s.LinkUser(ctx, token)
 	if err != nil {
-		return store.User{}, err
+		return org.User{}, err
 	}
 	if err := CheckPasswordRules(password, again, u.Email); err != nil {
-		return store.User{}, err
+		return org.User{}, err
 	}
 	hash := HashPassword(password, s.params())
 	now := clock.NowMilli(s.Clock)
@@ -254,7 +254,7 @@ func (s *Service) SetPassword(ctx context.Context, token, password, again string
 		return tx.DeleteUserSessions(ctx, uid)
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return store.User{}, ErrBadLink
+		return org.User{}, ErrBadLink
 	}
 	return u, err
 }
@@ -334,36 +334,36 @@ func (e *LockedError) Unwrap() error { return ErrLocked }
 // Login checks an e-mail address and password from ip. It returns the user,
 // or ErrBadCredentials, a *LockedError, or ErrThrottled; nothing but the
 // failure count changes on a failure.
-func (s *Service) Login(ctx context.Context, email, password, ip string) (store.User, error) {
+func (s *Service) Login(ctx context.Context, email, password, ip string) (org.User, error) {
 	now := clock.NowMilli(s.Clock)
 	if s.ipBlocked(ip, now) {
-		return store.User{}, ErrThrottled
+		return org.User{}, ErrThrottled
 	}
 	u, err := s.DB.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (u.PasswordHash == "" || u.Disabled)) {
 		// Spend the same work as a real check, so timing does not tell which addresses exist.
 		_, _ = CheckPassword(s.dummyHash(), password)
 		s.ipFailed(ip, now)
-		return store.User{}, ErrBadCredentials
+		return org.User{}, ErrBadCredentials
 	}
 	if err != nil {
-		return store.User{}, err
+		return org.User{}, err
 	}
 	if now.Before(u.LockedUntil) {
-		return store.User{}, &LockedError{Until: u.LockedUntil}
+		return org.User{}, &LockedError{Until: u.LockedUntil}
 	}
 	if len(password) > 4*MaxPassword {
 		password = password[:4*MaxPassword]
 	}
 	ok, err := CheckPassword(u.PasswordHash, password)
 	if err != nil {
-		return store.User{}, err
+		return org.User{}, err
 	}
 	if !ok {
 		if err := s.recordFailure(ctx, u.ID, ip, now); err != nil {
-			return store.User{}, err
+			return org.User{}, err
 		}
-		return store.User{}, ErrBadCredentials
+		return org.User{}, ErrBadCredentials
 	}
 	return u, nil
 }
@@ -466,7 +466,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID, code, ip string) erro
 }
 
 // StageAfterPassword is where a session goes once the password is right.
-func StageAfterPassword(u store.User) string {
+func StageAfterPassword(u org.User) string {
 	switch {
 	case u.TOTPEnabled:
 		return StageTOTP
@@ -503,34 +503,34 @@ func (s *Service) NewSession(ctx context.Context, userID, stage, previousToken s
 
 // Session returns the live session of a cookie token and its user, refreshing
 // its idle timer. An unknown token is ErrNoSession; an idle or old one ErrSessionExpired.
-func (s *Service) Session(ctx context.Context, token string) (store.Session, store.User, error) {
+func (s *Service) Session(ctx context.Context, token string) (store.Session, org.User, error) {
 	if token == "" || len(token) > 100 {
-		return store.Session{}, store.User{}, ErrNoSession
+		return store.Session{}, org.User{}, ErrNoSession
 	}
 	hash := HashToken(token)
 	sess, err := s.DB.Session(ctx, hash)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Session{}, store.User{}, ErrNoSession
+		return store.Session{}, org.User{}, ErrNoSession
 	}
 	if err != nil {
-		return store.Session{}, store.User{}, err
+		return store.Session{}, org.User{}, err
 	}
 	now := clock.NowMilli(s.Clock)
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeen) >= s.idle() {
 		_ = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, hash) })
-		return store.Session{}, store.User{}, ErrSessionExpired
+		return store.Session{}, org.User{}, ErrSessionExpired
 	}
 	u, err := s.DB.User(ctx, sess.UserID)
 	if err != nil {
-		return store.Session{}, store.User{}, err
+		return store.Session{}, org.User{}, err
 	}
 	if u.Disabled {
-		return store.Session{}, store.User{}, ErrDisabled
+		return store.Session{}, org.User{}, ErrDisabled
 	}
 	// Touch at most once a minute: a page view should not always cost a write.
 	if now.Sub(sess.LastSeen) >= time.Minute {
 		if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, hash, now) }); err != nil {
-			return store.Session{}, store.User{}, err
+			return store.Session{}, org.User{}, err
 		}
 		sess.LastSeen = now
 	}

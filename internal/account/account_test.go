@@ -105,7 +105,7 @@ func setup(t *testing.T, e storetest.Engine) *fixture {
 }
 
 // user makes a user with a password and, when secret is wanted, TOTP on.
-func (f *fixture) user(t *testing.T, email string, role org.Role, withTOTP bool) (store.User, string) {
+func (f *fixture) user(t *testing.T, email string, role org.Role, withTOTP bool) (org.User, string) {
 	t.Helper()
 	ctx := context.Background()
 	u, link, err := f.acc.CreateUser(ctx, f.org.ID, email, "Ana", role)
@@ -337,7 +337,7 @@ func TestStageAfterPassword(t *testing.T) {
 		{org.RoleFlagger, false, account.StageFull}, {org.RoleAuditor, false, account.StageFull}, {org.RoleFlagger, true, account.StageTOTP},
 		{org.RoleAdmin, true, account.StageTOTP},
 	} {
-		if got := account.StageAfterPassword(store.User{Role: tc.role, TOTPEnabled: tc.totp}); got != tc.want {
+		if got := account.StageAfterPassword(org.User{Role: tc.role, TOTPEnabled: tc.totp}); got != tc.want {
 			t.Errorf("%s totp=%v: %s, want %s", tc.role, tc.totp, got, tc.want)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -120,12 +121,12 @@ type Registry struct {
 }
 
 // Add stores a new contact.
-func (r *Registry) Add(ctx context.Context, in Input) (*store.Contact, error) {
+func (r *Registry) Add(ctx context.Context, in Input) (*org.Contact, error) {
 	if errs := in.Validate(); len(errs) > 0 {
 		return nil, &ErrInvalid{errs}
 	}
 	now := r.Clock.Now()
-	c := &store.Contact{ID: id.New("cnt", now), Jurisdiction: in.Jurisdiction, Role: in.Role, Name: strings.TrimSpace(in.Name),
+	c := &org.Contact{ID: id.New("cnt", now), Jurisdiction: in.Jurisdiction, Role: in.Role, Name: strings.TrimSpace(in.Name),
 		Email: in.Email, Phone: in.Phone, Webhook: in.Webhook, Languages: in.Languages, TimeZone: in.TimeZone, Position: in.Position,
 		Days: in.Days, ShiftStart: in.ShiftStart, ShiftEnd: in.ShiftEnd, CreatedAt: clock.Milli(now)}
 	if c.Languages == nil {
@@ -148,14 +149,14 @@ func (r *Registry) Remove(ctx context.Context, contactID string) error {
 
 // Directory is what an authority sees for its jurisdiction.
 type Directory struct {
-	Jurisdiction string           `json:"jurisdiction"`
-	LegalReps    []*store.Contact `json:"legal_representatives"`
-	PICs         []*store.Contact `json:"pics"`
+	Jurisdiction string         `json:"jurisdiction"`
+	LegalReps    []*org.Contact `json:"legal_representatives"`
+	PICs         []*org.Contact `json:"pics"`
 	// OnCall is the rotation in escalation order: the one on shift now first,
 	// then the next in line.
-	OnCall []*store.Contact `json:"on_call"`
+	OnCall []*org.Contact `json:"on_call"`
 	// Current is who is on call now (nil when nobody is).
-	Current *store.Contact `json:"current_on_call"`
+	Current *org.Contact `json:"current_on_call"`
 }
 
 // Lookup returns a jurisdiction's directory; contacts registered for "*" serve every jurisdiction.
@@ -168,9 +169,9 @@ func (r *Registry) Lookup(ctx context.Context, jurisdiction string) (*Directory,
 }
 
 // Build makes a directory from contacts at now.
-func Build(all []*store.Contact, jurisdiction string, now time.Time) *Directory {
-	d := &Directory{Jurisdiction: jurisdiction, LegalReps: []*store.Contact{}, PICs: []*store.Contact{}, OnCall: []*store.Contact{}}
-	var mine []*store.Contact
+func Build(all []*org.Contact, jurisdiction string, now time.Time) *Directory {
+	d := &Directory{Jurisdiction: jurisdiction, LegalReps: []*org.Contact{}, PICs: []*org.Contact{}, OnCall: []*org.Contact{}}
+	var mine []*org.Contact
 	for _, c := range all {
 		if c.Jurisdiction == jurisdiction {
 			mine = append(mine, c)
@@ -183,7 +184,7 @@ func Build(all []*store.Contact, jurisdiction string, now time.Time) *Directory 
 			}
 		}
 	}
-	var rota []*store.Contact
+	var rota []*org.Contact
 	for _, c := range mine {
 		switch c.Role {
 		case RoleLegalRep:
@@ -203,9 +204,9 @@ func Build(all []*store.Contact, jurisdiction string, now time.Time) *Directory 
 
 // Rotation orders on-call contacts for escalation at now: by position, rotated
 // so that the first one on shift now leads; those after it are next in line.
-func Rotation(rota []*store.Contact, now time.Time) []*store.Contact {
+func Rotation(rota []*org.Contact, now time.Time) []*org.Contact {
 	rota = slices.Clone(rota)
-	slices.SortStableFunc(rota, func(a, b *store.Contact) int {
+	slices.SortStableFunc(rota, func(a, b *org.Contact) int {
 		if a.Position != b.Position {
 			return a.Position - b.Position
 		}
@@ -220,7 +221,7 @@ func Rotation(rota []*store.Contact, now time.Time) []*store.Contact {
 }
 
 // OnShift reports whether a contact's shift covers now, in its own time zone.
-func OnShift(c *store.Contact, now time.Time) bool {
+func OnShift(c *org.Contact, now time.Time) bool {
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
 		loc = time.UTC

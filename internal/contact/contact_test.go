@@ -9,16 +9,15 @@ import (
 	"time"
 	_ "time/tzdata" // zone rules even where the machine has none
 
+	"github.com/sigap/sigap/internal/org"
 	"go.uber.org/goleak"
-
-	"github.com/sigap/sigap/internal/store"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestOnShiftAcrossMidnightAndZones(t *testing.T) {
 	t.Parallel()
-	night := &store.Contact{ID: "n", TimeZone: "Asia/Jakarta", ShiftStart: "22:00", ShiftEnd: "06:00", Days: []int{1}} // Monday nights, WIB
+	night := &org.Contact{ID: "n", TimeZone: "Asia/Jakarta", ShiftStart: "22:00", ShiftEnd: "06:00", Days: []int{1}} // Monday nights, WIB
 	tests := []struct {
 		name string
 		at   time.Time // UTC
@@ -35,7 +34,7 @@ func TestOnShiftAcrossMidnightAndZones(t *testing.T) {
 			t.Errorf("%s: OnShift = %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	day := &store.Contact{ID: "d", TimeZone: "Europe/Brussels", ShiftStart: "09:00", ShiftEnd: "17:00"}
+	day := &org.Contact{ID: "d", TimeZone: "Europe/Brussels", ShiftStart: "09:00", ShiftEnd: "17:00"}
 	if !OnShift(day, time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)) || OnShift(day, time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)) {
 		t.Error("Brussels day shift judged in UTC instead of CET")
 	}
@@ -43,10 +42,10 @@ func TestOnShiftAcrossMidnightAndZones(t *testing.T) {
 
 func TestRotationLeadsWithWhoIsOnShift(t *testing.T) {
 	t.Parallel()
-	a := &store.Contact{ID: "a", Position: 1, TimeZone: "UTC", ShiftStart: "00:00", ShiftEnd: "08:00"}
-	b := &store.Contact{ID: "b", Position: 2, TimeZone: "UTC", ShiftStart: "08:00", ShiftEnd: "16:00"}
-	c := &store.Contact{ID: "c", Position: 3, TimeZone: "UTC", ShiftStart: "16:00", ShiftEnd: "00:00"}
-	got := Rotation([]*store.Contact{c, a, b}, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
+	a := &org.Contact{ID: "a", Position: 1, TimeZone: "UTC", ShiftStart: "00:00", ShiftEnd: "08:00"}
+	b := &org.Contact{ID: "b", Position: 2, TimeZone: "UTC", ShiftStart: "08:00", ShiftEnd: "16:00"}
+	c := &org.Contact{ID: "c", Position: 3, TimeZone: "UTC", ShiftStart: "16:00", ShiftEnd: "00:00"}
+	got := Rotation([]*org.Contact{c, a, b}, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
 	var ids []string
 	for _, x := range got {
 		ids = append(ids, x.ID)

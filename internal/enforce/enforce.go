@@ -11,6 +11,7 @@ import (
 
 	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/evidence"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/notice"
@@ -97,7 +98,7 @@ func (s *Service) send(ctx context.Context, j *jobs.Job) error {
 		if err != nil {
 			return err
 		}
-		if a.State != store.ActionPending {
+		if a.State != action.StatePending {
 			return nil
 		}
 		platform, err := tx.PlatformOrgID(ctx)
@@ -156,7 +157,7 @@ func (c Confirmation) Check(now time.Time) (field string, err error) {
 
 // Confirm records the platform's confirmation of an action. Confirming again
 // answers the action as it stands (the first confirmation holds).
-func (s *Service) Confirm(ctx context.Context, actionID string, c Confirmation, by string) (*store.Action, error) {
+func (s *Service) Confirm(ctx context.Context, actionID string, c Confirmation, by string) (*action.Enforcement, error) {
 	now := s.Clock.Now()
 	if _, err := c.Check(now); err != nil {
 		return nil, err
@@ -186,7 +187,7 @@ func (s *Service) confirmTx(ctx context.Context, tx *store.Tx, actionID string, 
 	if err != nil {
 		return false, err
 	}
-	if a.State == store.ActionExecuted {
+	if a.State == action.StateExecuted {
 		return false, nil
 	}
 	exec := clock.Milli(c.ExecutedAt)
@@ -208,7 +209,7 @@ func (s *Service) confirmTx(ctx context.Context, tx *store.Tx, actionID string, 
 		}
 		evs = append(evs, notice.Event{At: now, Type: typ, CaseID: a.CaseID, Data: jsonOf(data)})
 		if a.Action != ActionRestore && (c.EvidenceSHA256 != "" || c.SnapshotRef != "") {
-			ev := &store.Evidence{ID: id.New("evd", now), ActionID: a.ID, CaseID: a.CaseID, SnapshotRef: c.SnapshotRef, SHA256: c.EvidenceSHA256,
+			ev := &evidence.Evidence{ID: id.New("evd", now), ActionID: a.ID, CaseID: a.CaseID, SnapshotRef: c.SnapshotRef, SHA256: c.EvidenceSHA256,
 				PreservedAt: now, KeepUntil: exec.AddDate(0, Retention, 0)}
 			added, err := tx.InsertEvidence(ctx, ev)
 			if err != nil {
@@ -253,7 +254,7 @@ func purgeKey(evidenceID string, at time.Time) string {
 // answered reads a confirmation from a 2xx answer to action.requested, if it holds one.
 func (s *Service) answered(ctx context.Context, tx *store.Tx, d *store.Delivery, body []byte) error {
 	now := s.Clock.Now()
-	if err := tx.SetActionState(ctx, d.Ref, store.ActionSent, now); err != nil {
+	if err := tx.SetActionState(ctx, d.Ref, action.StateSent, now); err != nil {
 		return err
 	}
 	var c Confirmation
@@ -272,7 +273,7 @@ func (s *Service) deliveryDead(ctx context.Context, tx *store.Tx, d *store.Deliv
 	now := s.Clock.Now()
 	caseID := ""
 	if d.Type == TypeActionRequested {
-		if err := tx.SetActionState(ctx, d.Ref, store.ActionFailed, now); err != nil {
+		if err := tx.SetActionState(ctx, d.Ref, action.StateFailed, now); err != nil {
 			return err
 		}
 		if a, err := tx.LockAction(ctx, d.Ref); err == nil {

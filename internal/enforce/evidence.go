@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/evidence"
 	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -24,7 +25,7 @@ var (
 
 // mayRead says whether c may see evidence on a case: platform roles, and the
 // orgs that sent a notice on it.
-func (s *Service) mayRead(ctx context.Context, c org.Caller, e *store.Evidence) (bool, error) {
+func (s *Service) mayRead(ctx context.Context, c org.Caller, e *evidence.Evidence) (bool, error) {
 	if c.Platform() {
 		return true, nil
 	}
@@ -43,7 +44,7 @@ func who(c org.Caller) string {
 }
 
 // Evidence reads preserved evidence and puts the access on the case's timeline.
-func (s *Service) Evidence(ctx context.Context, c org.Caller, evidenceID string) (*store.Evidence, error) {
+func (s *Service) Evidence(ctx context.Context, c org.Caller, evidenceID string) (*evidence.Evidence, error) {
 	e, err := s.DB.Evidence(ctx, evidenceID)
 	if err != nil {
 		return nil, err
@@ -67,7 +68,7 @@ func (s *Service) Evidence(ctx context.Context, c org.Caller, evidenceID string)
 }
 
 // Hold puts evidence under a legal hold until a time; it is purged only after both that and its retention end.
-func (s *Service) Hold(ctx context.Context, c org.Caller, evidenceID string, until time.Time, reason string) (*store.Evidence, error) {
+func (s *Service) Hold(ctx context.Context, c org.Caller, evidenceID string, until time.Time, reason string) (*evidence.Evidence, error) {
 	e, err := s.DB.Evidence(ctx, evidenceID)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/webhook"
 )
@@ -327,7 +328,7 @@ func (s *Service) sendAlert(ctx context.Context, j *jobs.Job) error {
 	if a.State == "sent" {
 		return nil
 	}
-	var c *store.Contact
+	var c *org.Contact
 	if a.ContactID != "" {
 		if c, err = s.DB.Contact(ctx, a.ContactID); err != nil {
 			return err

@@ -7,7 +7,6 @@ import (
 
 	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store"
 )
 
 var jurisdictionParam = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -23,7 +22,7 @@ func (a *API) getContacts(r *http.Request, _ org.Caller, _ noBody) (*contact.Dir
 	return a.Contacts.Lookup(r.Context(), j)
 }
 
-func (a *API) addContact(r *http.Request, _ org.Caller, in contact.Input) (*store.Contact, error) {
+func (a *API) addContact(r *http.Request, _ org.Caller, in contact.Input) (*org.Contact, error) {
 	return a.Contacts.Add(r.Context(), in)
 }
 

@@ -4,27 +4,29 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/enforce"
+	"github.com/sigap/sigap/internal/evidence"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
 
-var actionStates = []string{store.ActionPending, store.ActionSent, store.ActionExecuted, store.ActionFailed}
+var actionStates = []string{action.StatePending, action.StateSent, action.StateExecuted, action.StateFailed}
 
-func (a *API) listActions(r *http.Request, _ org.Caller, _ noBody) (list[*store.Action], error) {
+func (a *API) listActions(r *http.Request, _ org.Caller, _ noBody) (list[*action.Enforcement], error) {
 	limit, cursor, err := page(r)
 	if err != nil {
-		return list[*store.Action]{}, err
+		return list[*action.Enforcement]{}, err
 	}
 	q := r.URL.Query()
 	if s := q.Get("state"); s != "" && !contains(actionStates, s) {
-		return list[*store.Action]{}, invalid("state", "unknown_value", "state must be pending, sent, executed or failed")
+		return list[*action.Enforcement]{}, invalid("state", "unknown_value", "state must be pending, sent, executed or failed")
 	}
 	as, err := a.DB.Actions(r.Context(), store.ActionFilter{State: q.Get("state"), CaseID: q.Get("case_id"), Before: cursor, Limit: limit + 1})
-	return pageOf(as, limit, func(x *store.Action) string { return x.ID }), err
+	return pageOf(as, limit, func(x *action.Enforcement) string { return x.ID }), err
 }
 
-func (a *API) getAction(r *http.Request, _ org.Caller, _ noBody) (*store.Action, error) {
+func (a *API) getAction(r *http.Request, _ org.Caller, _ noBody) (*action.Enforcement, error) {
 	return a.DB.Action(r.Context(), r.PathValue("id"))
 }
 
@@ -34,7 +36,7 @@ type confirmBody struct {
 	SnapshotRef    string `json:"snapshot_ref"`
 }
 
-func (a *API) confirmAction(r *http.Request, c org.Caller, in confirmBody) (*store.Action, error) {
+func (a *API) confirmAction(r *http.Request, c org.Caller, in confirmBody) (*action.Enforcement, error) {
 	at, err := time.Parse(time.RFC3339, in.ExecutedAt)
 	if err != nil {
 		return nil, invalid("executed_at", "invalid_time", "executed_at must be an RFC 3339 time, such as 2026-11-27T10:00:00Z")
@@ -88,7 +90,7 @@ func (a *API) listEvidence(r *http.Request, _ org.Caller, _ noBody) (list[eviden
 	return pageOf(items, limit, func(e evidenceSummary) string { return e.ID }), nil
 }
 
-func (a *API) getEvidence(r *http.Request, c org.Caller, _ noBody) (*store.Evidence, error) {
+func (a *API) getEvidence(r *http.Request, c org.Caller, _ noBody) (*evidence.Evidence, error) {
 	return a.Enforce.Evidence(r.Context(), c, r.PathValue("id"))
 }
 
@@ -97,7 +99,7 @@ type holdBody struct {
 	Reason string `json:"reason"`
 }
 
-func (a *API) holdEvidence(r *http.Request, c org.Caller, in holdBody) (*store.Evidence, error) {
+func (a *API) holdEvidence(r *http.Request, c org.Caller, in holdBody) (*evidence.Evidence, error) {
 	until, err := time.Parse(time.RFC3339, in.Until)
 	if err != nil {
 		return nil, invalid("until", "invalid_time", "until must be an RFC 3339 time")

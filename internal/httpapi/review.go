@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -106,9 +107,9 @@ func (a *API) getCase(r *http.Request, c org.Caller, _ noBody) (map[string]any, 
 		"lane": v.Lane, "category": v.Category, "language": v.Language, "due_at": v.DueAt, "opened_at": v.OpenedAt,
 		"updated_at": v.UpdatedAt, "notices": caseNotices(v.Notices), "decisions": v.Decisions, "appeals": v.Appeals,
 		"actions": v.Actions, "channel_decisions": v.ChannelDecisions, "timeline": v.Timeline}
-	if v.State == notice.CaseOpen && v.LeaseHolder != "" && v.LeaseExpiresAt.After(a.Clock.Now()) {
+	if v.State == notice.CaseOpen && v.LeaseHolder != "" && (v.Held || v.LeaseExpiresAt.After(a.Clock.Now())) {
 		out["lease_holder"] = v.LeaseHolder
-		if !v.LeaseExpiresAt.Equal(store.HeldForApproval) {
+		if !v.Held {
 			out["lease_expires_at"] = v.LeaseExpiresAt
 		}
 	}
@@ -140,27 +141,27 @@ func (a *API) decideCase(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, d)
 }
 
-func (a *API) getDecision(r *http.Request, _ org.Caller, _ noBody) (*store.Decision, error) {
+func (a *API) getDecision(r *http.Request, _ org.Caller, _ noBody) (*decision.Decision, error) {
 	return a.DB.Decision(r.Context(), r.PathValue("id"))
 }
 
-func (a *API) listDecisions(r *http.Request, _ org.Caller, _ noBody) (list[*store.Decision], error) {
+func (a *API) listDecisions(r *http.Request, _ org.Caller, _ noBody) (list[*decision.Decision], error) {
 	limit, _, err := page(r)
 	if err != nil {
-		return list[*store.Decision]{}, err
+		return list[*decision.Decision]{}, err
 	}
 	status := r.URL.Query().Get("status")
 	if status == "" {
-		status = store.DecisionPending
+		status = decision.Pending
 	}
-	if status != store.DecisionPending && status != store.DecisionFinal && status != store.DecisionRejected && status != store.DecisionReversed {
-		return list[*store.Decision]{}, invalid("status", "unknown_value", "status must be pending_approval, final, rejected or reversed")
+	if status != decision.Pending && status != decision.Final && status != decision.Rejected && status != decision.Reversed {
+		return list[*decision.Decision]{}, invalid("status", "unknown_value", "status must be pending_approval, final, rejected or reversed")
 	}
 	ds, err := a.DB.DecisionsByStatus(r.Context(), status, limit)
 	return listOf(ds, ""), err
 }
 
-func (a *API) approveDecision(r *http.Request, c org.Caller, _ noBody) (*store.Decision, error) {
+func (a *API) approveDecision(r *http.Request, c org.Caller, _ noBody) (*decision.Decision, error) {
 	return a.Review.Approve(r.Context(), c, r.PathValue("id"))
 }
 
@@ -207,7 +208,7 @@ type messageRequest struct {
 	Clarification bool   `json:"clarification"`
 }
 
-func (a *API) postMessage(r *http.Request, c org.Caller, in messageRequest) (*store.Message, error) {
+func (a *API) postMessage(r *http.Request, c org.Caller, in messageRequest) (*notice.Message, error) {
 	return a.Review.PostMessage(r.Context(), c, r.PathValue("id"), in.Body, in.Clarification)
 }
 
@@ -222,16 +223,16 @@ func (a *API) listMessages(r *http.Request, c org.Caller, _ noBody) (map[string]
 	}
 	pauses := t.Pauses
 	if pauses == nil {
-		pauses = []store.Pause{}
+		pauses = []notice.Pause{}
 	}
 	return map[string]any{"items": t.Messages, "next_cursor": t.Next, "pauses": pauses}, nil
 }
 
-func (a *API) postObjection(r *http.Request, c org.Caller, in reasonsRequest) (*store.Objection, error) {
+func (a *API) postObjection(r *http.Request, c org.Caller, in reasonsRequest) (*decision.Objection, error) {
 	return a.Review.Object(r.Context(), c, r.PathValue("id"), in.Reasons)
 }
 
-func (a *API) listObjections(r *http.Request, c org.Caller, _ noBody) (list[*store.Objection], error) {
+func (a *API) listObjections(r *http.Request, c org.Caller, _ noBody) (list[*decision.Objection], error) {
 	os, err := a.Review.Objections(r.Context(), c, r.PathValue("id"))
 	return listOf(os, ""), err
 }
@@ -241,7 +242,7 @@ type outcomeRequest struct {
 	Reasons string `json:"reasons"`
 }
 
-func (a *API) answerObjection(r *http.Request, c org.Caller, in outcomeRequest) (*store.Objection, error) {
+func (a *API) answerObjection(r *http.Request, c org.Caller, in outcomeRequest) (*decision.Objection, error) {
 	return a.Review.AnswerObjection(r.Context(), c, r.PathValue("id"), in.Outcome, in.Reasons)
 }
 
@@ -260,27 +261,27 @@ func (a *API) fileAppeal(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, ap)
 }
 
-func (a *API) listAppeals(r *http.Request, _ org.Caller, _ noBody) (list[*store.Appeal], error) {
+func (a *API) listAppeals(r *http.Request, _ org.Caller, _ noBody) (list[*decision.Appeal], error) {
 	limit, _, err := page(r)
 	if err != nil {
-		return list[*store.Appeal]{}, err
+		return list[*decision.Appeal]{}, err
 	}
 	status := r.URL.Query().Get("status")
 	if status == "" {
-		status = store.AppealOpen
+		status = decision.AppealOpen
 	}
-	if status != store.AppealOpen && status != store.AppealUpheld && status != store.AppealReversed {
-		return list[*store.Appeal]{}, invalid("status", "unknown_value", "status must be open, upheld or reversed")
+	if status != decision.AppealOpen && status != decision.AppealUpheld && status != decision.AppealReversed {
+		return list[*decision.Appeal]{}, invalid("status", "unknown_value", "status must be open, upheld or reversed")
 	}
 	as, err := a.DB.AppealsByStatus(r.Context(), status, limit)
 	return listOf(as, ""), err
 }
 
-func (a *API) getAppeal(r *http.Request, _ org.Caller, _ noBody) (*store.Appeal, error) {
+func (a *API) getAppeal(r *http.Request, _ org.Caller, _ noBody) (*decision.Appeal, error) {
 	return a.DB.Appeal(r.Context(), r.PathValue("id"))
 }
 
-func (a *API) decideAppeal(r *http.Request, c org.Caller, in outcomeRequest) (*store.Appeal, error) {
+func (a *API) decideAppeal(r *http.Request, c org.Caller, in outcomeRequest) (*decision.Appeal, error) {
 	return a.Review.DecideAppeal(r.Context(), c, r.PathValue("id"), in.Outcome, in.Reasons)
 }
 

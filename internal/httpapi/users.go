@@ -6,7 +6,6 @@ import (
 
 	"github.com/sigap/sigap/internal/account"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store"
 )
 
 // userView is a portal user as the API shows them; never their password or TOTP secret.
@@ -21,7 +20,7 @@ type userView struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
-func userViewOf(u store.User) userView {
+func userViewOf(u org.User) userView {
 	return userView{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role,
 		PasswordSet: u.PasswordHash != "", TOTPEnabled: u.TOTPEnabled, CreatedAt: u.CreatedAt}
 }

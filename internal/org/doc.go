@@ -1,4 +1,4 @@
 // Package org defines the organisations that use sigap (the platform,
-// authorities, trusted flaggers), the roles their API keys hold, and how keys
-// are made and checked.
+// authorities, trusted flaggers), the roles their API keys and portal users
+// hold, how keys are made and checked, and the platform's points of contact.
 package org

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/bank"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/pdq"
@@ -71,7 +72,7 @@ func builtins(now time.Time, orgID string) []struct {
 // with source decision:<id>, the case and the reviewer. Hashes already live
 // in a bank are skipped, never an error. Any change bumps the filter
 // generation, so scanners rebuild within their poll interval.
-func OnRemove(ctx context.Context, tx *store.Tx, caseID string, d *store.Decision, now time.Time) error {
+func OnRemove(ctx context.Context, tx *store.Tx, caseID string, d *decision.Decision, now time.Time) error {
 	evidence, err := tx.CaseEvidence(ctx, caseID)
 	if err != nil {
 		return err
@@ -145,7 +146,7 @@ func OnRemove(ctx context.Context, tx *store.Tx, caseID string, d *store.Decisio
 // OnReverse runs inside the transaction in which an appeal reverses a
 // remove decision: the entries that decision added stop matching
 // (tombstoned, kept on record with who removed them).
-func OnReverse(ctx context.Context, tx *store.Tx, caseID string, d *store.Decision, by string, now time.Time) error {
+func OnReverse(ctx context.Context, tx *store.Tx, caseID string, d *decision.Decision, by string, now time.Time) error {
 	_, err := tx.TombstoneCaseEntries(ctx, caseID, Source(d.ID), by, now)
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/store"
 )
@@ -325,7 +326,7 @@ func buildActions(f *store.ReportFigures) Actions {
 		if d.Automated {
 			a.AutomatedDecisions += d.Decisions
 		}
-		if d.Status == store.DecisionReversed {
+		if d.Status == decision.Reversed {
 			a.ReversedDecisions += d.Decisions
 		}
 	}
@@ -342,7 +343,7 @@ func buildActions(f *store.ReportFigures) Actions {
 		a.Requested += r.Actions
 		state[r.State] += r.Actions
 	}
-	a.RequestedByState = state.fixed([]string{store.ActionPending, store.ActionSent, store.ActionExecuted, store.ActionFailed})
+	a.RequestedByState = state.fixed([]string{action.StatePending, action.StateSent, action.StateExecuted, action.StateFailed})
 	exAct, exSrc := counter{}, counter{}
 	for _, r := range f.Executed {
 		a.Executed += r.Actions
@@ -439,7 +440,7 @@ func buildDialogue(f *store.ReportFigures) Dialogue {
 		d.Objections += c.N
 		st[c.Key] += c.N
 	}
-	d.ObjectionsByStatus = st.fixed([]string{store.ObjectionOpen, store.ObjectionUpheld, store.ObjectionWithdrawn})
+	d.ObjectionsByStatus = st.fixed([]string{decision.ObjectionOpen, decision.ObjectionUpheld, decision.ObjectionWithdrawn})
 	return d
 }
 
@@ -450,7 +451,7 @@ func buildAppeals(f *store.ReportFigures) Appeals {
 		a.Filed += c.N
 		st[c.Key] += c.N
 	}
-	a.FiledByStatus = st.fixed([]string{store.AppealOpen, store.AppealUpheld, store.AppealReversed})
+	a.FiledByStatus = st.fixed([]string{decision.AppealOpen, decision.AppealUpheld, decision.AppealReversed})
 	by := map[string]store.ReportDist{}
 	for _, d := range f.AppealTimes {
 		if d.Group == "" {
@@ -460,8 +461,8 @@ func buildAppeals(f *store.ReportFigures) Appeals {
 			by[d.Group] = d
 		}
 	}
-	a.Upheld, a.Reversed = by[store.AppealUpheld].N, by[store.AppealReversed].N
-	a.ByOutcome = []Distribution{dist(store.AppealUpheld, by[store.AppealUpheld]), dist(store.AppealReversed, by[store.AppealReversed])}
+	a.Upheld, a.Reversed = by[decision.AppealUpheld].N, by[decision.AppealReversed].N
+	a.ByOutcome = []Distribution{dist(decision.AppealUpheld, by[decision.AppealUpheld]), dist(decision.AppealReversed, by[decision.AppealReversed])}
 	for _, r := range f.Executed {
 		if r.Action == action.Restore {
 			a.Reinstatements += r.Actions

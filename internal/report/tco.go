@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -128,7 +129,7 @@ func BuildTCO(p Period, now time.Time, scope Scope, f *store.ReportFigures, sm *
 			m.Complaints += c.N
 			st[c.Key] += c.N
 		}
-		m.ComplaintsByStatus = st.fixed([]string{store.AppealOpen, store.AppealUpheld, store.AppealReversed})
+		m.ComplaintsByStatus = st.fixed([]string{decision.AppealOpen, decision.AppealUpheld, decision.AppealReversed})
 		t.SpecificMeasures = m
 	}
 	return t

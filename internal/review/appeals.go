@@ -8,6 +8,7 @@ import (
 
 	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -33,7 +34,7 @@ func textField(field, s string, max int) (string, error) {
 
 // Appeal files the affected user's complaint against a case's final decision
 // (DSA Art. 20): once per decision, within six months of it.
-func (s *Service) Appeal(ctx context.Context, c org.Caller, caseID, reasons string) (*store.Appeal, error) {
+func (s *Service) Appeal(ctx context.Context, c org.Caller, caseID, reasons string) (*decision.Appeal, error) {
 	if !c.Platform() {
 		return nil, ErrPlatformOnly
 	}
@@ -42,7 +43,7 @@ func (s *Service) Appeal(ctx context.Context, c org.Caller, caseID, reasons stri
 		return nil, err
 	}
 	now := clock.NowMilli(s.Clock)
-	var a *store.Appeal
+	var a *decision.Appeal
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.LockCase(ctx, caseID); err != nil {
 			return err
@@ -51,9 +52,9 @@ func (s *Service) Appeal(ctx context.Context, c org.Caller, caseID, reasons stri
 		if err != nil {
 			return err
 		}
-		var d *store.Decision
+		var d *decision.Decision
 		for _, x := range ds {
-			if x.Status == store.DecisionFinal || x.Status == store.DecisionReversed {
+			if x.Status == decision.Final || x.Status == decision.Reversed {
 				d = x
 			}
 		}
@@ -70,8 +71,8 @@ func (s *Service) Appeal(ctx context.Context, c org.Caller, caseID, reasons stri
 		if d.EffectiveAt != nil && now.After(d.EffectiveAt.AddDate(0, AppealMonths, 0)) {
 			return ErrAppealTooLate
 		}
-		a = &store.Appeal{ID: id.New("apl", now), CaseID: caseID, DecisionID: d.ID, FiledBy: Actor(c), Reasons: reasons,
-			Status: store.AppealOpen, CreatedAt: now}
+		a = &decision.Appeal{ID: id.New("apl", now), CaseID: caseID, DecisionID: d.ID, FiledBy: Actor(c), Reasons: reasons,
+			Status: decision.AppealOpen, CreatedAt: now}
 		if err := tx.InsertAppeal(ctx, a); err != nil {
 			return err
 		}
@@ -91,7 +92,7 @@ func (s *Service) Appeal(ctx context.Context, c org.Caller, caseID, reasons stri
 // the case (and other than its approver) takes it. A reversal of a
 // restriction records a restore request for enforcement, pending until
 // enforcement reports it done, and tells the notifiers on their timelines.
-func (s *Service) DecideAppeal(ctx context.Context, c org.Caller, appealID, outcome, reasons string) (*store.Appeal, error) {
+func (s *Service) DecideAppeal(ctx context.Context, c org.Caller, appealID, outcome, reasons string) (*decision.Appeal, error) {
 	if !c.Platform() {
 		return nil, ErrPlatformOnly
 	}
@@ -104,13 +105,13 @@ func (s *Service) DecideAppeal(ctx context.Context, c org.Caller, appealID, outc
 	}
 	now := clock.NowMilli(s.Clock)
 	me := Actor(c)
-	var a *store.Appeal
+	var a *decision.Appeal
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if a, err = tx.LockAppeal(ctx, appealID); err != nil {
 			return err
 		}
-		if a.Status != store.AppealOpen {
+		if a.Status != decision.AppealOpen {
 			return ErrAppealDecided
 		}
 		d, err := tx.LockDecision(ctx, a.DecisionID)
@@ -130,7 +131,7 @@ func (s *Service) DecideAppeal(ctx context.Context, c org.Caller, appealID, outc
 		}
 		data := map[string]any{"appeal_id": a.ID, "decision_id": d.ID, "outcome": outcome, "decided_at": now}
 		if outcome == OutcomeReversed {
-			if err := tx.SetDecisionStatus(ctx, d.ID, store.DecisionReversed); err != nil {
+			if err := tx.SetDecisionStatus(ctx, d.ID, decision.Reversed); err != nil {
 				return err
 			}
 			if s.OnReverse != nil {
@@ -139,7 +140,7 @@ func (s *Service) DecideAppeal(ctx context.Context, c org.Caller, appealID, outc
 				}
 			}
 			if action.Restricts(d.Action) {
-				act := &store.ActionRequest{ID: id.New("act", now), CaseID: lc.ID, DecisionID: d.ID, AppealID: a.ID,
+				act := &action.Request{ID: id.New("act", now), CaseID: lc.ID, DecisionID: d.ID, AppealID: a.ID,
 					Subject: lc.Subject, Action: ActionRestore, TerritorialScope: d.TerritorialScope, State: "pending", CreatedAt: now}
 				if err := tx.InsertAction(ctx, act); err != nil {
 					return err

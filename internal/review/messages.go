@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -32,7 +33,7 @@ func scope(c org.Caller) string {
 // from the platform pauses the notice's clock where its regime says so; the
 // notifier's next message answers it, restarts the clock and moves the
 // deadlines by the time it stood still. Another tenant's notice is not found.
-func (s *Service) PostMessage(ctx context.Context, c org.Caller, noticeID, body string, clarification bool) (*store.Message, error) {
+func (s *Service) PostMessage(ctx context.Context, c org.Caller, noticeID, body string, clarification bool) (*notice.Message, error) {
 	body, err := textField("body", body, MaxMessage)
 	if err != nil {
 		return nil, err
@@ -42,13 +43,13 @@ func (s *Service) PostMessage(ctx context.Context, c org.Caller, noticeID, body 
 	if c.Platform() {
 		side = SidePlatform
 	}
-	var m *store.Message
+	var m *notice.Message
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		n, err := tx.LockNotice(ctx, noticeID, scope(c))
 		if err != nil {
 			return err
 		}
-		m = &store.Message{ID: id.New("msg", now), NoticeID: n.ID, OrgID: c.OrgID, Author: Actor(c), Side: side, Body: body,
+		m = &notice.Message{ID: id.New("msg", now), NoticeID: n.ID, OrgID: c.OrgID, Author: Actor(c), Side: side, Body: body,
 			Clarification: clarification && side == SidePlatform, CreatedAt: now}
 		if err := tx.InsertMessage(ctx, m); err != nil {
 			return err
@@ -61,7 +62,7 @@ func (s *Service) PostMessage(ctx context.Context, c org.Caller, noticeID, body 
 		}
 		switch {
 		case side == SidePlatform && m.Clarification && open == nil && s.pauses(n) && !settled(n.Status):
-			if err := tx.StartPause(ctx, &store.Pause{NoticeID: n.ID, MessageID: m.ID, StartedAt: now}); err != nil {
+			if err := tx.StartPause(ctx, &notice.Pause{NoticeID: n.ID, MessageID: m.ID, StartedAt: now}); err != nil {
 				return err
 			}
 			evs = append(evs, notice.Event{At: now, Type: "clock.paused", NoticeID: n.ID, OrgID: n.OrgID,
@@ -115,8 +116,8 @@ func settled(status string) bool {
 
 // Thread is a notice's messages and clock pauses.
 type Thread struct {
-	Messages []*store.Message
-	Pauses   []store.Pause
+	Messages []*notice.Message
+	Pauses   []notice.Pause
 	Next     string
 }
 
@@ -141,7 +142,7 @@ func (s *Service) Messages(ctx context.Context, c org.Caller, noticeID, cursor s
 		t.Next = ms[limit-1].ID
 	}
 	if t.Messages == nil {
-		t.Messages = []*store.Message{}
+		t.Messages = []*notice.Message{}
 	}
 	if t.Pauses, err = s.DB.Pauses(ctx, n.ID); err != nil {
 		return nil, err
@@ -150,7 +151,7 @@ func (s *Service) Messages(ctx context.Context, c org.Caller, noticeID, cursor s
 }
 
 // Object raises the platform's objection to an order (SAMAN "sanggah", TCO Art. 4 scrutiny).
-func (s *Service) Object(ctx context.Context, c org.Caller, noticeID, reasons string) (*store.Objection, error) {
+func (s *Service) Object(ctx context.Context, c org.Caller, noticeID, reasons string) (*decision.Objection, error) {
 	if !c.Platform() {
 		return nil, ErrPlatformOnly
 	}
@@ -159,7 +160,7 @@ func (s *Service) Object(ctx context.Context, c org.Caller, noticeID, reasons st
 		return nil, err
 	}
 	now := clock.NowMilli(s.Clock)
-	var o *store.Objection
+	var o *decision.Objection
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		n, err := tx.LockNotice(ctx, noticeID, "")
 		if err != nil {
@@ -168,8 +169,8 @@ func (s *Service) Object(ctx context.Context, c org.Caller, noticeID, reasons st
 		if !notice.Binding(n.Kind) {
 			return ErrNotOrder
 		}
-		o = &store.Objection{ID: id.New("obj", now), NoticeID: n.ID, OrgID: c.OrgID, Author: Actor(c), Reasons: reasons,
-			Status: store.ObjectionOpen, CreatedAt: now}
+		o = &decision.Objection{ID: id.New("obj", now), NoticeID: n.ID, OrgID: c.OrgID, Author: Actor(c), Reasons: reasons,
+			Status: decision.ObjectionOpen, CreatedAt: now}
 		if err := tx.InsertObjection(ctx, o); err != nil {
 			return err
 		}
@@ -187,18 +188,18 @@ func (s *Service) Object(ctx context.Context, c org.Caller, noticeID, reasons st
 
 // AnswerObjection is the issuing authority's answer: upheld (the order
 // stands) or withdrawn (the authority takes it back).
-func (s *Service) AnswerObjection(ctx context.Context, c org.Caller, objectionID, outcome, answer string) (*store.Objection, error) {
+func (s *Service) AnswerObjection(ctx context.Context, c org.Caller, objectionID, outcome, answer string) (*decision.Objection, error) {
 	if c.Platform() {
 		return nil, ErrNotifierOnly
 	}
-	if outcome != store.ObjectionUpheld && outcome != store.ObjectionWithdrawn {
+	if outcome != decision.ObjectionUpheld && outcome != decision.ObjectionWithdrawn {
 		return nil, &notice.ValidationError{Fields: []notice.FieldError{{Field: "outcome", Code: "unknown_value", Message: `outcome must be "upheld" or "withdrawn"`}}}
 	}
 	if utf8.RuneCountInString(answer) > MaxReasons {
 		return nil, &notice.ValidationError{Fields: []notice.FieldError{{Field: "reasons", Code: "too_long", Message: "reasons is too long"}}}
 	}
 	now := clock.NowMilli(s.Clock)
-	var o *store.Objection
+	var o *decision.Objection
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if o, err = tx.LockObjection(ctx, objectionID); err != nil {
@@ -208,7 +209,7 @@ func (s *Service) AnswerObjection(ctx context.Context, c org.Caller, objectionID
 		if err != nil {
 			return err
 		}
-		if o.Status != store.ObjectionOpen {
+		if o.Status != decision.ObjectionOpen {
 			return ErrObjectionClosed
 		}
 		o.Status, o.Answer, o.AnsweredBy, o.AnsweredAt = outcome, answer, Actor(c), &now
@@ -225,7 +226,7 @@ func (s *Service) AnswerObjection(ctx context.Context, c org.Caller, objectionID
 }
 
 // Objections lists a notice's objections for a caller who may see it.
-func (s *Service) Objections(ctx context.Context, c org.Caller, noticeID string) ([]*store.Objection, error) {
+func (s *Service) Objections(ctx context.Context, c org.Caller, noticeID string) ([]*decision.Objection, error) {
 	if _, err := s.DB.Notice(ctx, noticeID, scope(c)); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
@@ -102,10 +103,10 @@ type Service struct {
 	// OnRemove, when set, runs inside the transaction in which a remove
 	// decision becomes final (package removed feeds the removed-content
 	// banks from it); its error undoes the decision.
-	OnRemove func(ctx context.Context, tx *store.Tx, caseID string, d *store.Decision, now time.Time) error
+	OnRemove func(ctx context.Context, tx *store.Tx, caseID string, d *decision.Decision, now time.Time) error
 	// OnReverse, when set, runs inside the transaction in which an appeal
 	// reverses a decision; by is the appeal's reviewer.
-	OnReverse func(ctx context.Context, tx *store.Tx, caseID string, d *store.Decision, by string, now time.Time) error
+	OnReverse func(ctx context.Context, tx *store.Tx, caseID string, d *decision.Decision, by string, now time.Time) error
 }
 
 func (s *Service) lease() time.Duration {
@@ -212,7 +213,7 @@ func (s *Service) Release(ctx context.Context, c org.Caller, caseID string) erro
 		if err != nil {
 			return err
 		}
-		if lc.State != notice.CaseOpen || lc.LeaseHolder != Actor(c) || !lc.LeaseExpiresAt.After(now) || lc.LeaseExpiresAt.Equal(store.HeldForApproval) {
+		if lc.State != notice.CaseOpen || lc.LeaseHolder != Actor(c) || lc.Held || !lc.LeaseExpiresAt.After(now) {
 			return ErrNotHolder
 		}
 		if err := tx.SetLease(ctx, caseID, "", time.Time{}, now); err != nil {
@@ -225,12 +226,12 @@ func (s *Service) Release(ctx context.Context, c org.Caller, caseID string) erro
 
 // DecisionInput is what a reviewer sends to decide a case.
 type DecisionInput struct {
-	Action           string       `json:"action"`
-	Ground           store.Ground `json:"ground"`
-	Reasons          string       `json:"reasons"`
-	TerritorialScope []string     `json:"territorial_scope"`
-	Until            *time.Time   `json:"until"`
-	Automated        bool         `json:"automated"`
+	Action           string          `json:"action"`
+	Ground           decision.Ground `json:"ground"`
+	Reasons          string          `json:"reasons"`
+	TerritorialScope []string        `json:"territorial_scope"`
+	Until            *time.Time      `json:"until"`
+	Automated        bool            `json:"automated"`
 }
 
 // Limits of a decision's text fields.
@@ -303,7 +304,7 @@ func jsonOf(v any) []byte {
 
 // Decide records the holder's decision on a case. It returns the decision and
 // whether it waits for a second reviewer's approval.
-func (s *Service) Decide(ctx context.Context, c org.Caller, caseID string, in DecisionInput) (*store.Decision, bool, error) {
+func (s *Service) Decide(ctx context.Context, c org.Caller, caseID string, in DecisionInput) (*decision.Decision, bool, error) {
 	if !c.Platform() {
 		return nil, false, ErrPlatformOnly
 	}
@@ -323,20 +324,20 @@ func (s *Service) Decide(ctx context.Context, c org.Caller, caseID string, in De
 		in.Until = &u
 	}
 	me := Actor(c)
-	var d *store.Decision
+	var d *decision.Decision
 	var pending bool
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		lc, err := tx.LockCase(ctx, caseID)
 		if err != nil {
 			return err
 		}
-		if lc.State != notice.CaseOpen || lc.LeaseExpiresAt.Equal(store.HeldForApproval) {
+		if lc.State != notice.CaseOpen || lc.Held {
 			return ErrAlreadyDecided
 		}
 		if lc.LeaseHolder != me || !lc.LeaseExpiresAt.After(now) {
 			return ErrNotHolder
 		}
-		d = &store.Decision{ID: id.New("dec", now), CaseID: caseID, Reviewer: me, OrgID: c.OrgID, Action: in.Action,
+		d = &decision.Decision{ID: id.New("dec", now), CaseID: caseID, Reviewer: me, OrgID: c.OrgID, Action: in.Action,
 			Ground: in.Ground, Reasons: in.Reasons, TerritorialScope: in.TerritorialScope, Until: in.Until,
 			Automated: in.Automated, CreatedAt: now}
 		if d.TerritorialScope == nil {
@@ -344,17 +345,17 @@ func (s *Service) Decide(ctx context.Context, c org.Caller, caseID string, in De
 		}
 		pending = s.NeedsApproval(in.Action, lc.Lane)
 		if pending {
-			d.Status = store.DecisionPending
+			d.Status = decision.Pending
 			if err := tx.InsertDecision(ctx, d); err != nil {
 				return err
 			}
-			if err := tx.SetLease(ctx, caseID, me, store.HeldForApproval, now); err != nil {
+			if err := tx.HoldCase(ctx, caseID, me, now); err != nil {
 				return err
 			}
 			return tx.AppendEvents(ctx, []notice.Event{{At: now, Type: "decision.proposed", CaseID: caseID,
 				Data: jsonOf(map[string]string{"decision_id": d.ID, "action": d.Action, "reviewer": me})}})
 		}
-		d.Status, d.EffectiveAt = store.DecisionFinal, &now
+		d.Status, d.EffectiveAt = decision.Final, &now
 		if err := tx.InsertDecision(ctx, d); err != nil {
 			return err
 		}
@@ -388,12 +389,12 @@ func unionScope(ns []*notice.Notice) []string {
 // finalise makes a final decision take effect: the case is decided, the
 // notices on it move on, and a restricting action is requested from
 // enforcement (pending until enforcement reports it done).
-func (s *Service) finalise(ctx context.Context, tx *store.Tx, lc *store.LeasedCase, d *store.Decision, now time.Time) error {
+func (s *Service) finalise(ctx context.Context, tx *store.Tx, lc *store.LeasedCase, d *decision.Decision, now time.Time) error {
 	if err := tx.SetCaseState(ctx, lc.ID, notice.CaseDecided, now); err != nil {
 		return err
 	}
 	if action.Restricts(d.Action) {
-		if err := tx.InsertAction(ctx, &store.ActionRequest{ID: id.New("act", now), CaseID: lc.ID, DecisionID: d.ID,
+		if err := tx.InsertAction(ctx, &action.Request{ID: id.New("act", now), CaseID: lc.ID, DecisionID: d.ID,
 			Subject: lc.Subject, Action: d.Action, TerritorialScope: d.TerritorialScope, Until: d.Until,
 			State: "pending", CreatedAt: now}); err != nil {
 			return err
@@ -425,19 +426,19 @@ func (s *Service) finalise(ctx context.Context, tx *store.Tx, lc *store.LeasedCa
 }
 
 // Approve is a second reviewer's approval of a decision that waits for it.
-func (s *Service) Approve(ctx context.Context, c org.Caller, decisionID string) (*store.Decision, error) {
+func (s *Service) Approve(ctx context.Context, c org.Caller, decisionID string) (*decision.Decision, error) {
 	if !c.Platform() {
 		return nil, ErrPlatformOnly
 	}
 	now := clock.NowMilli(s.Clock)
 	me := Actor(c)
-	var d *store.Decision
+	var d *decision.Decision
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if d, err = tx.LockDecision(ctx, decisionID); err != nil {
 			return err
 		}
-		if d.Status != store.DecisionPending {
+		if d.Status != decision.Pending {
 			return ErrNotPending
 		}
 		if d.Reviewer == me {
@@ -447,7 +448,7 @@ func (s *Service) Approve(ctx context.Context, c org.Caller, decisionID string) 
 		if err != nil {
 			return err
 		}
-		d.Status, d.Approver, d.ApprovedAt, d.EffectiveAt = store.DecisionFinal, me, &now, &now
+		d.Status, d.Approver, d.ApprovedAt, d.EffectiveAt = decision.Final, me, &now, &now
 		if err := tx.UpdateDecision(ctx, d); err != nil {
 			return err
 		}
@@ -465,25 +466,25 @@ func (s *Service) Approve(ctx context.Context, c org.Caller, decisionID string) 
 
 // Reject is a second reviewer's refusal of a decision that waits for approval:
 // the decision lapses and the case goes back to the queue.
-func (s *Service) Reject(ctx context.Context, c org.Caller, decisionID, reasons string) (*store.Decision, error) {
+func (s *Service) Reject(ctx context.Context, c org.Caller, decisionID, reasons string) (*decision.Decision, error) {
 	if !c.Platform() {
 		return nil, ErrPlatformOnly
 	}
 	now := clock.NowMilli(s.Clock)
 	me := Actor(c)
-	var d *store.Decision
+	var d *decision.Decision
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if d, err = tx.LockDecision(ctx, decisionID); err != nil {
 			return err
 		}
-		if d.Status != store.DecisionPending {
+		if d.Status != decision.Pending {
 			return ErrNotPending
 		}
 		if d.Reviewer == me {
 			return ErrSelfApproval
 		}
-		d.Status, d.Approver = store.DecisionRejected, me
+		d.Status, d.Approver = decision.Rejected, me
 		if err := tx.UpdateDecision(ctx, d); err != nil {
 			return err
 		}
@@ -502,13 +503,13 @@ func (s *Service) Reject(ctx context.Context, c org.Caller, decisionID, reasons 
 // CaseView is everything a reviewer sees about a case.
 type CaseView struct {
 	*store.LeasedCase
-	Notices          []*notice.Notice       `json:"notices"`
-	Decisions        []*store.Decision      `json:"decisions"`
-	Appeals          []*store.Appeal        `json:"appeals"`
-	Actions          []*store.ActionRequest `json:"actions"`
-	ChannelDecisions []*store.Decision      `json:"channel_decisions"`
-	Timeline         []notice.Event         `json:"timeline"`
-	InformAfter      *time.Time             `json:"inform_uploader_after,omitempty"`
+	Notices          []*notice.Notice     `json:"notices"`
+	Decisions        []*decision.Decision `json:"decisions"`
+	Appeals          []*decision.Appeal   `json:"appeals"`
+	Actions          []*action.Request    `json:"actions"`
+	ChannelDecisions []*decision.Decision `json:"channel_decisions"`
+	Timeline         []notice.Event       `json:"timeline"`
+	InformAfter      *time.Time           `json:"inform_uploader_after,omitempty"`
 }
 
 // Case gathers a case for a platform reader.
@@ -546,16 +547,16 @@ func (s *Service) Case(ctx context.Context, c org.Caller, caseID string) (*CaseV
 	if !hold.IsZero() {
 		v.InformAfter = &hold
 	}
-	for _, sl := range []*[]*store.Decision{&v.Decisions, &v.ChannelDecisions} {
+	for _, sl := range []*[]*decision.Decision{&v.Decisions, &v.ChannelDecisions} {
 		if *sl == nil {
-			*sl = []*store.Decision{}
+			*sl = []*decision.Decision{}
 		}
 	}
 	if v.Appeals == nil {
-		v.Appeals = []*store.Appeal{}
+		v.Appeals = []*decision.Appeal{}
 	}
 	if v.Actions == nil {
-		v.Actions = []*store.ActionRequest{}
+		v.Actions = []*action.Request{}
 	}
 	return v, nil
 }

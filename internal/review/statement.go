@@ -8,6 +8,7 @@ import (
 
 	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
@@ -96,7 +97,7 @@ func (s *Service) Statement(ctx context.Context, decisionID, lang string) (*Stat
 	if err != nil {
 		return nil, err
 	}
-	if d.Status == store.DecisionPending || d.Status == store.DecisionRejected || !action.Restricts(d.Action) {
+	if d.Status == decision.Pending || d.Status == decision.Rejected || !action.Restricts(d.Action) {
 		return nil, ErrNoStatement
 	}
 	hold, err := s.DB.CaseHold(ctx, d.CaseID)
@@ -117,7 +118,7 @@ func (s *Service) Statement(ctx context.Context, decisionID, lang string) (*Stat
 	return s.buildStatement(ctx, lang, d, lc, ns)
 }
 
-func (s *Service) buildStatement(ctx context.Context, lang string, d *store.Decision, lc *store.LeasedCase, ns []*notice.Notice) (*Statement, error) {
+func (s *Service) buildStatement(ctx context.Context, lang string, d *decision.Decision, lc *store.LeasedCase, ns []*notice.Notice) (*Statement, error) {
 	T := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	issued := d.CreatedAt
 	if d.EffectiveAt != nil {
@@ -222,7 +223,7 @@ func (s *Service) sor() *dsasor.Builder {
 }
 
 // sorDecision is the decision as the DSA statement builder takes it.
-func (s *Service) sorDecision(d *store.Decision, c *notice.Case, f caseFacts, notifier string) dsasor.Decision {
+func (s *Service) sorDecision(d *decision.Decision, c *notice.Case, f caseFacts, notifier string) dsasor.Decision {
 	applied := d.CreatedAt
 	if d.EffectiveAt != nil {
 		applied = *d.EffectiveAt

@@ -7,39 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// Enforcement action states.
-const (
-	ActionPending  = "pending"  // recorded, not yet handed to the platform's endpoint
-	ActionSent     = "sent"     // delivered (2xx), waiting for the platform's confirmation
-	ActionExecuted = "executed" // confirmed carried out
-	ActionFailed   = "failed"   // the delivery was dead-lettered
+	"github.com/sigap/sigap/internal/action"
 )
-
-// Action is one action asked of the platform (enforcement_actions).
-type Action struct {
-	ID               string     `json:"id"`
-	Source           string     `json:"source"`
-	CaseID           string     `json:"case_id,omitempty"`
-	NoticeID         string     `json:"notice_id,omitempty"`
-	Subject          string     `json:"subject"`
-	Action           string     `json:"action"`
-	TerritorialScope []string   `json:"territorial_scope"`
-	Until            *time.Time `json:"until,omitempty"`
-	State            string     `json:"state"`
-	RequestedAt      time.Time  `json:"requested_at"`
-	SentAt           *time.Time `json:"sent_at,omitempty"`
-	ExecutedAt       *time.Time `json:"executed_at,omitempty"`
-	EvidenceSHA256   string     `json:"evidence_sha256,omitempty"`
-	ConfirmedBy      string     `json:"confirmed_by,omitempty"`
-}
 
 const actionCols = `id, source, case_id, notice_id, subject, action, territorial_scope, until_at, state, requested_at, sent_at,
 	executed_at, evidence_sha256, confirmed_by`
 
-func scanAction(s interface{ Scan(...any) error }) (*Action, error) {
-	var a Action
+func scanAction(s interface{ Scan(...any) error }) (*action.Enforcement, error) {
+	var a action.Enforcement
 	var scope string
 	var until, sent, exec sql.NullInt64
 	var req int64
@@ -62,7 +38,7 @@ func actionErr(id string, err error) error {
 }
 
 // Action reads one enforcement action.
-func (db *DB) Action(ctx context.Context, id string) (*Action, error) {
+func (db *DB) Action(ctx context.Context, id string) (*action.Enforcement, error) {
 	a, err := scanAction(db.queryRow(ctx, `SELECT `+actionCols+` FROM enforcement_actions WHERE id = ?`, id))
 	if err != nil {
 		return nil, actionErr(id, err)
@@ -71,7 +47,7 @@ func (db *DB) Action(ctx context.Context, id string) (*Action, error) {
 }
 
 // LockAction reads one enforcement action inside the transaction (locking it on PostgreSQL).
-func (t *Tx) LockAction(ctx context.Context, id string) (*Action, error) {
+func (t *Tx) LockAction(ctx context.Context, id string) (*action.Enforcement, error) {
 	a, err := scanAction(t.queryRow(ctx, `SELECT `+actionCols+` FROM enforcement_actions WHERE id = ?`+t.forUpdate(), id))
 	if err != nil {
 		return nil, actionErr(id, err)
@@ -88,7 +64,7 @@ type ActionFilter struct {
 }
 
 // Actions lists enforcement actions, newest first.
-func (db *DB) Actions(ctx context.Context, f ActionFilter) ([]*Action, error) {
+func (db *DB) Actions(ctx context.Context, f ActionFilter) ([]*action.Enforcement, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
@@ -99,7 +75,7 @@ func (db *DB) Actions(ctx context.Context, f ActionFilter) ([]*Action, error) {
 		return nil, fmt.Errorf("store: actions: %w", err)
 	}
 	defer rows.Close()
-	var out []*Action
+	var out []*action.Enforcement
 	for rows.Next() {
 		a, err := scanAction(rows)
 		if err != nil {
@@ -113,7 +89,7 @@ func (db *DB) Actions(ctx context.Context, f ActionFilter) ([]*Action, error) {
 // SetActionState moves an action on; sent_at is stamped on the first move to sent.
 func (t *Tx) SetActionState(ctx context.Context, id, state string, at time.Time) error {
 	var sent any
-	if state == ActionSent {
+	if state == action.StateSent {
 		sent = ms(at)
 	}
 	if _, err := t.exec(ctx, `UPDATE enforcement_actions SET state = ?, sent_at = COALESCE(sent_at, ?) WHERE id = ? AND state <> 'executed'`,

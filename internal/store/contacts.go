@@ -7,30 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// Contact is one of the platform's points of contact in a jurisdiction.
-type Contact struct {
-	ID           string    `json:"id"`
-	Jurisdiction string    `json:"jurisdiction"`
-	Role         string    `json:"role"`
-	Name         string    `json:"name"`
-	Email        string    `json:"email,omitempty"`
-	Phone        string    `json:"phone,omitempty"`
-	Webhook      bool      `json:"webhook"`
-	Languages    []string  `json:"languages"`
-	TimeZone     string    `json:"time_zone"`
-	Position     int       `json:"position"`
-	Days         []int     `json:"days"`
-	ShiftStart   string    `json:"shift_start,omitempty"`
-	ShiftEnd     string    `json:"shift_end,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-}
+	"github.com/sigap/sigap/internal/org"
+)
 
 const contactCols = `id, jurisdiction, role, name, email, phone, webhook, languages, time_zone, position, days, shift_start, shift_end, created_at`
 
-func scanContact(s interface{ Scan(...any) error }) (*Contact, error) {
-	var c Contact
+func scanContact(s interface{ Scan(...any) error }) (*org.Contact, error) {
+	var c org.Contact
 	var langs, days string
 	var created int64
 	if err := s.Scan(&c.ID, &c.Jurisdiction, &c.Role, &c.Name, &c.Email, &c.Phone, &c.Webhook, &langs, &c.TimeZone, &c.Position,
@@ -50,7 +34,7 @@ func scanContact(s interface{ Scan(...any) error }) (*Contact, error) {
 }
 
 // InsertContact adds a contact.
-func (t *Tx) InsertContact(ctx context.Context, c *Contact) error {
+func (t *Tx) InsertContact(ctx context.Context, c *org.Contact) error {
 	langs, _ := json.Marshal(c.Languages)
 	days, _ := json.Marshal(c.Days)
 	if _, err := t.exec(ctx, `INSERT INTO contacts (`+contactCols+`) VALUES (`+placeholders(14)+`)`,
@@ -74,7 +58,7 @@ func (t *Tx) RemoveContact(ctx context.Context, id string, now time.Time) error 
 }
 
 // Contacts lists the current contacts of a jurisdiction ("" for all), by role and position.
-func (db *DB) Contacts(ctx context.Context, jurisdiction string) ([]*Contact, error) {
+func (db *DB) Contacts(ctx context.Context, jurisdiction string) ([]*org.Contact, error) {
 	rows, err := db.query(ctx, `SELECT `+contactCols+` FROM contacts WHERE removed_at IS NULL AND (? = '' OR jurisdiction = ?)
 		ORDER BY jurisdiction, role, position, id`, jurisdiction, jurisdiction)
 	if err != nil {
@@ -84,7 +68,7 @@ func (db *DB) Contacts(ctx context.Context, jurisdiction string) ([]*Contact, er
 }
 
 // Contacts lists the current contacts of a jurisdiction inside the transaction.
-func (t *Tx) Contacts(ctx context.Context, jurisdiction string) ([]*Contact, error) {
+func (t *Tx) Contacts(ctx context.Context, jurisdiction string) ([]*org.Contact, error) {
 	rows, err := t.query(ctx, `SELECT `+contactCols+` FROM contacts WHERE removed_at IS NULL AND (? = '' OR jurisdiction = ?)
 		ORDER BY jurisdiction, role, position, id`, jurisdiction, jurisdiction)
 	if err != nil {
@@ -93,9 +77,9 @@ func (t *Tx) Contacts(ctx context.Context, jurisdiction string) ([]*Contact, err
 	return collectContacts(rows)
 }
 
-func collectContacts(rows *sql.Rows) ([]*Contact, error) {
+func collectContacts(rows *sql.Rows) ([]*org.Contact, error) {
 	defer rows.Close()
-	var out []*Contact
+	var out []*org.Contact
 	for rows.Next() {
 		c, err := scanContact(rows)
 		if err != nil {
@@ -107,7 +91,7 @@ func collectContacts(rows *sql.Rows) ([]*Contact, error) {
 }
 
 // Contact reads one contact (also a removed one, for past alerts).
-func (db *DB) Contact(ctx context.Context, id string) (*Contact, error) {
+func (db *DB) Contact(ctx context.Context, id string) (*org.Contact, error) {
 	c, err := scanContact(db.queryRow(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: contact %s: %w", id, ErrNotFound)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
@@ -27,8 +28,8 @@ func TestEnforcementQueuedWithTheAction(t *testing.T) {
 		insert(t, db, n)
 		caseID := n.Subjects[0].CaseID
 		until := t0.Add(48 * time.Hour)
-		review := func(id string) *store.ActionRequest {
-			return &store.ActionRequest{ID: id, CaseID: caseID, DecisionID: "dec_1", Subject: "telegram:channel/enforced", Action: "remove",
+		review := func(id string) *action.Request {
+			return &action.Request{ID: id, CaseID: caseID, DecisionID: "dec_1", Subject: "telegram:channel/enforced", Action: "remove",
 				TerritorialScope: []string{"ID"}, Until: &until, State: "pending", CreatedAt: t0.Add(time.Minute)}
 		}
 		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.InsertAction(ctx, review("act_review")) }); err != nil {

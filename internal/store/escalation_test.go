@@ -122,7 +122,7 @@ func TestPauseMovesTheDeadlineTimer(t *testing.T) {
 				if err := tx.InsertTimers(ctx, rule.Start(n)); err != nil {
 					return err
 				}
-				return tx.StartPause(ctx, &store.Pause{NoticeID: n.ID, MessageID: "msg_q_" + n.ID, StartedAt: t0.Add(time.Hour)})
+				return tx.StartPause(ctx, &notice.Pause{NoticeID: n.ID, MessageID: "msg_q_" + n.ID, StartedAt: t0.Add(time.Hour)})
 			}); err != nil {
 				t.Fatal(err)
 			}

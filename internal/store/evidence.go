@@ -6,29 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// Evidence is the platform's preserved copy of removed content: a reference
-// to its snapshot and the snapshot's hash, kept until KeepUntil (or a later
-// legal hold) and then purged.
-type Evidence struct {
-	ID          string     `json:"id"`
-	ActionID    string     `json:"action_id"`
-	CaseID      string     `json:"case_id,omitempty"`
-	SnapshotRef string     `json:"snapshot_ref,omitempty"`
-	SHA256      string     `json:"sha256,omitempty"`
-	PreservedAt time.Time  `json:"preserved_at"`
-	KeepUntil   time.Time  `json:"keep_until"`
-	HoldUntil   *time.Time `json:"hold_until,omitempty"`
-	HoldBy      string     `json:"hold_by,omitempty"`
-	HoldReason  string     `json:"hold_reason,omitempty"`
-	PurgedAt    *time.Time `json:"purged_at,omitempty"`
-}
+	"github.com/sigap/sigap/internal/evidence"
+)
 
 const evidenceCols = `id, action_id, case_id, snapshot_ref, sha256, preserved_at, keep_until, hold_until, hold_by, hold_reason, purged_at`
 
-func scanEvidence(s interface{ Scan(...any) error }) (*Evidence, error) {
-	var e Evidence
+func scanEvidence(s interface{ Scan(...any) error }) (*evidence.Evidence, error) {
+	var e evidence.Evidence
 	var pres, keep int64
 	var hold, purged sql.NullInt64
 	if err := s.Scan(&e.ID, &e.ActionID, &e.CaseID, &e.SnapshotRef, &e.SHA256, &pres, &keep, &hold, &e.HoldBy, &e.HoldReason, &purged); err != nil {
@@ -39,7 +24,7 @@ func scanEvidence(s interface{ Scan(...any) error }) (*Evidence, error) {
 }
 
 // InsertEvidence records preserved evidence once per action (false when it already was).
-func (t *Tx) InsertEvidence(ctx context.Context, e *Evidence) (bool, error) {
+func (t *Tx) InsertEvidence(ctx context.Context, e *evidence.Evidence) (bool, error) {
 	res, err := t.exec(ctx, `INSERT INTO evidence (`+evidenceCols+`) VALUES (`+placeholders(11)+`) ON CONFLICT DO NOTHING`,
 		e.ID, e.ActionID, e.CaseID, e.SnapshotRef, e.SHA256, ms(e.PreservedAt), ms(e.KeepUntil), msPtr(e.HoldUntil), e.HoldBy, e.HoldReason, msPtr(e.PurgedAt))
 	if err != nil {
@@ -57,7 +42,7 @@ func evidenceErr(id string, err error) error {
 }
 
 // Evidence reads one evidence record.
-func (db *DB) Evidence(ctx context.Context, id string) (*Evidence, error) {
+func (db *DB) Evidence(ctx context.Context, id string) (*evidence.Evidence, error) {
 	e, err := scanEvidence(db.queryRow(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id))
 	if err != nil {
 		return nil, evidenceErr(id, err)
@@ -66,7 +51,7 @@ func (db *DB) Evidence(ctx context.Context, id string) (*Evidence, error) {
 }
 
 // LockEvidence reads one evidence record inside the transaction.
-func (t *Tx) LockEvidence(ctx context.Context, id string) (*Evidence, error) {
+func (t *Tx) LockEvidence(ctx context.Context, id string) (*evidence.Evidence, error) {
 	e, err := scanEvidence(t.queryRow(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`+t.forUpdate(), id))
 	if err != nil {
 		return nil, evidenceErr(id, err)
@@ -75,7 +60,7 @@ func (t *Tx) LockEvidence(ctx context.Context, id string) (*Evidence, error) {
 }
 
 // EvidenceList lists evidence, newest first, of one case or ("") all.
-func (db *DB) EvidenceList(ctx context.Context, caseID, before string, limit int) ([]*Evidence, error) {
+func (db *DB) EvidenceList(ctx context.Context, caseID, before string, limit int) ([]*evidence.Evidence, error) {
 	if limit <= 0 {
 		limit = 50
 	}
@@ -85,7 +70,7 @@ func (db *DB) EvidenceList(ctx context.Context, caseID, before string, limit int
 		return nil, fmt.Errorf("store: evidence list: %w", err)
 	}
 	defer rows.Close()
-	var out []*Evidence
+	var out []*evidence.Evidence
 	for rows.Next() {
 		e, err := scanEvidence(rows)
 		if err != nil {

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 )
 
 // SoRRow is a decision the DSA statement-of-reasons export considers, with
 // the case it was taken on.
 type SoRRow struct {
-	Decision    *Decision
+	Decision    *decision.Decision
 	Subject     string
 	SubjectKind string
 	Channel     string

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -31,10 +33,10 @@ func caseOf(t *testing.T, db *store.DB, n *notice.Notice) string {
 }
 
 // decide stores a decision on a case that takes effect at eff (nil: pending).
-func decide(t *testing.T, db *store.DB, caseID, action string, created time.Time, eff *time.Time, status string) *store.Decision {
+func decide(t *testing.T, db *store.DB, caseID, action string, created time.Time, eff *time.Time, status string) *decision.Decision {
 	t.Helper()
-	d := &store.Decision{ID: id.New("dec", created), CaseID: caseID, Reviewer: "key:r", OrgID: "platform", Action: action,
-		Ground: store.Ground{Type: "law", Reference: "UU ITE"}, Reasons: "r", TerritorialScope: []string{"ID"},
+	d := &decision.Decision{ID: id.New("dec", created), CaseID: caseID, Reviewer: "key:r", OrgID: "platform", Action: action,
+		Ground: decision.Ground{Type: "law", Reference: "UU ITE"}, Reasons: "r", TerritorialScope: []string{"ID"},
 		Status: status, CreatedAt: created, EffectiveAt: eff}
 	write(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.InsertDecision(ctx, d) })
 	return d
@@ -67,14 +69,14 @@ func TestSoRExportQueries(t *testing.T) {
 		if caseOf(t, db, scan) != ca {
 			t.Fatal("the flag on the same channel opened another case")
 		}
-		da := decide(t, db, ca, "remove", t0.Add(time.Hour), at(time.Hour), store.DecisionFinal)
-		db2 := decide(t, db, cb, "geo_restrict", t0.Add(90*time.Minute), at(2*time.Hour), store.DecisionFinal)
+		da := decide(t, db, ca, "remove", t0.Add(time.Hour), at(time.Hour), decision.Final)
+		db2 := decide(t, db, cb, "geo_restrict", t0.Add(90*time.Minute), at(2*time.Hour), decision.Final)
 		write(t, db, func(ctx context.Context, tx *store.Tx) error {
-			return tx.SetDecisionStatus(ctx, db2.ID, store.DecisionReversed)
+			return tx.SetDecisionStatus(ctx, db2.ID, decision.Reversed)
 		})
-		decide(t, db, caseOf(t, db, noAction), "no_action", t0, at(0), store.DecisionFinal)
-		decide(t, db, caseOf(t, db, pending), "remove", t0, nil, store.DecisionPending)
-		decide(t, db, caseOf(t, db, later), "remove", t0.Add(30*24*time.Hour), at(30*24*time.Hour), store.DecisionFinal)
+		decide(t, db, caseOf(t, db, noAction), "no_action", t0, at(0), decision.Final)
+		decide(t, db, caseOf(t, db, pending), "remove", t0, nil, decision.Pending)
+		decide(t, db, caseOf(t, db, later), "remove", t0.Add(30*24*time.Hour), at(30*24*time.Hour), decision.Final)
 
 		restricting := []string{"remove", "geo_restrict", "suspend", "restrict"}
 		f := store.SoRFilter{From: t0, To: t0.Add(24 * time.Hour), Actions: restricting, Limit: 10}
@@ -94,7 +96,7 @@ func TestSoRExportQueries(t *testing.T) {
 			r.Decision.Action != "remove" || !slices.Equal(r.Decision.TerritorialScope, []string{"ID"}) || !r.Decision.EffectiveAt.Equal(t0.Add(time.Hour)) {
 			t.Errorf("first row = %+v %+v", r, r.Decision)
 		}
-		if rows[1].Decision.Status != store.DecisionReversed {
+		if rows[1].Decision.Status != decision.Reversed {
 			t.Errorf("second row status %s", rows[1].Decision.Status)
 		}
 		// Paging by keyset.
@@ -146,9 +148,9 @@ func TestLedgerQuery(t *testing.T) {
 		insert(t, db, o1)
 		claim(t, db, "key:r", t0.Add(10*time.Minute), store.ClaimFilter{})
 		c1 := caseOf(t, db, o1)
-		d1 := decide(t, db, c1, "remove", t0.Add(30*time.Minute), at(30*time.Minute), store.DecisionFinal)
+		d1 := decide(t, db, c1, "remove", t0.Add(30*time.Minute), at(30*time.Minute), decision.Final)
 		write(t, db, func(ctx context.Context, tx *store.Tx) error {
-			for _, a := range []*store.ActionRequest{
+			for _, a := range []*action.Request{
 				{ID: "act_o1", CaseID: c1, DecisionID: d1.ID, Subject: "telegram:channel/o1", Action: "remove", State: "pending", CreatedAt: t0.Add(30 * time.Minute)},
 				// A later restore waiting for enforcement is not the order's business.
 				{ID: "act_o1r", CaseID: c1, DecisionID: d1.ID, Subject: "telegram:channel/o1", Action: "restore", State: "pending", CreatedAt: t0.Add(9 * time.Hour)},
@@ -172,20 +174,20 @@ func TestLedgerQuery(t *testing.T) {
 		o2 := mkNotice(auth1, notice.KindOrder, t0.Add(time.Minute), 4*time.Hour, "o2")
 		insert(t, db, o2)
 		write(t, db, func(ctx context.Context, tx *store.Tx) error {
-			return tx.InsertMessage(ctx, &store.Message{ID: "msg_1", NoticeID: o2.ID, OrgID: "platform", Author: "key:r", Side: "platform",
+			return tx.InsertMessage(ctx, &notice.Message{ID: "msg_1", NoticeID: o2.ID, OrgID: "platform", Author: "key:r", Side: "platform",
 				Body: "Looking", CreatedAt: t0.Add(5 * time.Minute)})
 		})
 		// o5: objected to after 3 minutes, then closed without action.
 		o5 := mkNotice(auth1, notice.KindOrder, t0.Add(2*time.Minute), 24*time.Hour, "o5")
 		insert(t, db, o5)
 		write(t, db, func(ctx context.Context, tx *store.Tx) error {
-			if err := tx.InsertObjection(ctx, &store.Objection{ID: "obj_1", NoticeID: o5.ID, OrgID: "platform", Author: "key:r",
-				Reasons: "Not illegal", Status: store.ObjectionOpen, CreatedAt: t0.Add(3 * time.Minute)}); err != nil {
+			if err := tx.InsertObjection(ctx, &decision.Objection{ID: "obj_1", NoticeID: o5.ID, OrgID: "platform", Author: "key:r",
+				Reasons: "Not illegal", Status: decision.ObjectionOpen, CreatedAt: t0.Add(3 * time.Minute)}); err != nil {
 				return err
 			}
 			return tx.SetNoticeStatus(ctx, o5.ID, notice.StatusRejected)
 		})
-		decide(t, db, caseOf(t, db, o5), "no_action", t0.Add(time.Hour), at(time.Hour), store.DecisionFinal)
+		decide(t, db, caseOf(t, db, o5), "no_action", t0.Add(time.Hour), at(time.Hour), decision.Final)
 		// Not in auth1's ID-PSE ledger: another authority, another regime, a referral, another period.
 		insert(t, db, mkNotice(auth2, notice.KindOrder, t0, 4*time.Hour, "x1"))
 		tco := mkNotice(auth1, notice.KindOrder, t0, time.Hour, "x2")
@@ -286,9 +288,9 @@ func TestLedgerCountsEachActionOnce(t *testing.T) {
 		}
 		insert(t, db, n)
 		c := caseOf(t, db, n)
-		d := decide(t, db, c, "remove", t0.Add(30*time.Minute), at(30*time.Minute), store.DecisionFinal)
+		d := decide(t, db, c, "remove", t0.Add(30*time.Minute), at(30*time.Minute), decision.Final)
 		write(t, db, func(ctx context.Context, tx *store.Tx) error {
-			if err := tx.InsertAction(ctx, &store.ActionRequest{ID: "act_1", CaseID: c, DecisionID: d.ID, Subject: "telegram:message/somechannel/123",
+			if err := tx.InsertAction(ctx, &action.Request{ID: "act_1", CaseID: c, DecisionID: d.ID, Subject: "telegram:message/somechannel/123",
 				Action: "remove", State: "pending", CreatedAt: t0.Add(30 * time.Minute)}); err != nil {
 				return err
 			}

@@ -7,23 +7,14 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 )
-
-// Pause is a stretch of time a notice's clock stood still while the platform
-// waited for the notifier's answer to a clarification request.
-type Pause struct {
-	NoticeID  string     `json:"notice_id"`
-	MessageID string     `json:"message_id"`
-	StartedAt time.Time  `json:"started_at"`
-	EndedAt   *time.Time `json:"ended_at,omitempty"`
-	AnswerID  string     `json:"answer_id,omitempty"`
-}
 
 const messageCols = `id, notice_id, org_id, author, side, body, clarification, created_at`
 
 // InsertMessage adds a message to a notice's thread.
-func (t *Tx) InsertMessage(ctx context.Context, m *Message) error {
+func (t *Tx) InsertMessage(ctx context.Context, m *notice.Message) error {
 	if _, err := t.exec(ctx, `INSERT INTO messages (`+messageCols+`) VALUES (`+placeholders(8)+`)`,
 		m.ID, m.NoticeID, m.OrgID, m.Author, m.Side, m.Body, m.Clarification, ms(m.CreatedAt)); err != nil {
 		return fmt.Errorf("store: insert message: %w", err)
@@ -32,16 +23,16 @@ func (t *Tx) InsertMessage(ctx context.Context, m *Message) error {
 }
 
 // Messages returns a notice's thread, oldest first.
-func (db *DB) Messages(ctx context.Context, noticeID, cursor string, limit int) ([]*Message, error) {
+func (db *DB) Messages(ctx context.Context, noticeID, cursor string, limit int) ([]*notice.Message, error) {
 	rows, err := db.query(ctx, `SELECT `+messageCols+` FROM messages WHERE notice_id = ? AND id > ? ORDER BY id LIMIT ?`,
 		noticeID, cursor, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
 	defer rows.Close()
-	var out []*Message
+	var out []*notice.Message
 	for rows.Next() {
-		var m Message
+		var m notice.Message
 		var at int64
 		if err := rows.Scan(&m.ID, &m.NoticeID, &m.OrgID, &m.Author, &m.Side, &m.Body, &m.Clarification, &at); err != nil {
 			return nil, fmt.Errorf("store: messages: %w", err)
@@ -53,8 +44,8 @@ func (db *DB) Messages(ctx context.Context, noticeID, cursor string, limit int) 
 }
 
 // OpenPause returns the notice's running pause, or nil.
-func (t *Tx) OpenPause(ctx context.Context, noticeID string) (*Pause, error) {
-	var p Pause
+func (t *Tx) OpenPause(ctx context.Context, noticeID string) (*notice.Pause, error) {
+	var p notice.Pause
 	var started int64
 	err := t.queryRow(ctx, `SELECT notice_id, message_id, started_at FROM clock_pauses WHERE notice_id = ? AND ended_at IS NULL`,
 		noticeID).Scan(&p.NoticeID, &p.MessageID, &started)
@@ -69,7 +60,7 @@ func (t *Tx) OpenPause(ctx context.Context, noticeID string) (*Pause, error) {
 }
 
 // StartPause stops a notice's clock.
-func (t *Tx) StartPause(ctx context.Context, p *Pause) error {
+func (t *Tx) StartPause(ctx context.Context, p *notice.Pause) error {
 	if _, err := t.exec(ctx, `INSERT INTO clock_pauses (notice_id, message_id, started_at) VALUES (?, ?, ?)`,
 		p.NoticeID, p.MessageID, ms(p.StartedAt)); err != nil {
 		return fmt.Errorf("store: start pause: %w", err)
@@ -80,7 +71,7 @@ func (t *Tx) StartPause(ctx context.Context, p *Pause) error {
 // EndPause restarts a notice's clock: it closes the pause, moves the notice's
 // due_at by the paused time, recomputes the due_at of its open cases (the
 // earliest deadline of their notices) and moves the notice's deadline timer.
-func (t *Tx) EndPause(ctx context.Context, p *Pause, answerID string, at time.Time) (time.Duration, time.Time, error) {
+func (t *Tx) EndPause(ctx context.Context, p *notice.Pause, answerID string, at time.Time) (time.Duration, time.Time, error) {
 	paused := at.Sub(p.StartedAt).Truncate(time.Millisecond)
 	if paused < 0 {
 		paused = 0
@@ -107,16 +98,16 @@ func (t *Tx) EndPause(ctx context.Context, p *Pause, answerID string, at time.Ti
 }
 
 // Pauses lists a notice's clock pauses, oldest first.
-func (db *DB) Pauses(ctx context.Context, noticeID string) ([]Pause, error) {
+func (db *DB) Pauses(ctx context.Context, noticeID string) ([]notice.Pause, error) {
 	rows, err := db.query(ctx, `SELECT notice_id, message_id, started_at, ended_at, answer_id FROM clock_pauses
 		WHERE notice_id = ? ORDER BY started_at`, noticeID)
 	if err != nil {
 		return nil, fmt.Errorf("store: pauses: %w", err)
 	}
 	defer rows.Close()
-	var out []Pause
+	var out []notice.Pause
 	for rows.Next() {
-		var p Pause
+		var p notice.Pause
 		var started int64
 		var ended sql.NullInt64
 		if err := rows.Scan(&p.NoticeID, &p.MessageID, &started, &ended, &p.AnswerID); err != nil {
@@ -167,7 +158,7 @@ func (t *Tx) LockNotice(ctx context.Context, noticeID, orgID string) (*notice.No
 const objectionCols = `id, notice_id, org_id, author, reasons, status, answer, answered_by, created_at, answered_at`
 
 // InsertObjection stores an objection; a second open one on a notice is ErrConflict.
-func (t *Tx) InsertObjection(ctx context.Context, o *Objection) error {
+func (t *Tx) InsertObjection(ctx context.Context, o *decision.Objection) error {
 	_, err := t.exec(ctx, `INSERT INTO objections (`+objectionCols+`) VALUES (`+placeholders(10)+`)`,
 		o.ID, o.NoticeID, o.OrgID, o.Author, o.Reasons, o.Status, o.Answer, o.AnsweredBy, ms(o.CreatedAt), msPtr(o.AnsweredAt))
 	if isUnique(err) {
@@ -180,7 +171,7 @@ func (t *Tx) InsertObjection(ctx context.Context, o *Objection) error {
 }
 
 // UpdateObjection records the authority's answer.
-func (t *Tx) UpdateObjection(ctx context.Context, o *Objection) error {
+func (t *Tx) UpdateObjection(ctx context.Context, o *decision.Objection) error {
 	if _, err := t.exec(ctx, `UPDATE objections SET status = ?, answer = ?, answered_by = ?, answered_at = ? WHERE id = ?`,
 		o.Status, o.Answer, o.AnsweredBy, msPtr(o.AnsweredAt), o.ID); err != nil {
 		return fmt.Errorf("store: update objection: %w", err)
@@ -188,8 +179,8 @@ func (t *Tx) UpdateObjection(ctx context.Context, o *Objection) error {
 	return nil
 }
 
-func scanObjection(row interface{ Scan(...any) error }) (*Objection, error) {
-	var o Objection
+func scanObjection(row interface{ Scan(...any) error }) (*decision.Objection, error) {
+	var o decision.Objection
 	var created int64
 	var answered sql.NullInt64
 	if err := row.Scan(&o.ID, &o.NoticeID, &o.OrgID, &o.Author, &o.Reasons, &o.Status, &o.Answer, &o.AnsweredBy, &created, &answered); err != nil {
@@ -200,7 +191,7 @@ func scanObjection(row interface{ Scan(...any) error }) (*Objection, error) {
 }
 
 // LockObjection reads an objection inside the transaction.
-func (t *Tx) LockObjection(ctx context.Context, id string) (*Objection, error) {
+func (t *Tx) LockObjection(ctx context.Context, id string) (*decision.Objection, error) {
 	o, err := scanObjection(t.queryRow(ctx, `SELECT `+objectionCols+` FROM objections WHERE id = ?`+t.forUpdate(), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: objection %s: %w", id, ErrNotFound)
@@ -212,13 +203,13 @@ func (t *Tx) LockObjection(ctx context.Context, id string) (*Objection, error) {
 }
 
 // Objections lists a notice's objections, oldest first.
-func (db *DB) Objections(ctx context.Context, noticeID string) ([]*Objection, error) {
+func (db *DB) Objections(ctx context.Context, noticeID string) ([]*decision.Objection, error) {
 	rows, err := db.query(ctx, `SELECT `+objectionCols+` FROM objections WHERE notice_id = ? ORDER BY created_at, id`, noticeID)
 	if err != nil {
 		return nil, fmt.Errorf("store: objections: %w", err)
 	}
 	defer rows.Close()
-	var out []*Objection
+	var out []*decision.Objection
 	for rows.Next() {
 		o, err := scanObjection(rows)
 		if err != nil {

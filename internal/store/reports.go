@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 )
 
@@ -642,7 +643,7 @@ func (db *DB) reportActions(ctx context.Context, tx *sql.Tx, q ReportQuery, f *R
 		caseFilter(q, "ea.case_id").
 		add(` GROUP BY ea.action, ea.source`)
 	return db.each(ctx, tx, "actions executed", s, func(rows *sql.Rows) error {
-		r := ReportActionRow{State: ActionExecuted}
+		r := ReportActionRow{State: action.StateExecuted}
 		if err := rows.Scan(&r.Action, &r.Source, &r.Actions); err != nil {
 			return err
 		}
@@ -715,7 +716,7 @@ func (db *DB) reportAppeals(ctx context.Context, tx *sql.Tx, q ReportQuery, f *R
 		WHERE a.decided_at >= ? AND a.decided_at < ?`, ms(q.From), ms(q.To)).
 		caseFilter(q, "a.case_id").add(`)`)
 	var err error
-	f.AppealTimes, err = db.dists(ctx, tx, "appeal times", s, []string{AppealUpheld, AppealReversed, "other"})
+	f.AppealTimes, err = db.dists(ctx, tx, "appeal times", s, []string{decision.AppealUpheld, decision.AppealReversed, "other"})
 	return err
 }
 
@@ -810,7 +811,7 @@ func (db *DB) ReportSpecificMeasures(ctx context.Context, from, to time.Time) (*
 			WHERE ea.source = 'scan' AND n.category = 'terrorism' AND ea.state = 'executed' AND ea.executed_at >= ? AND ea.executed_at < ?
 			GROUP BY ea.action`, ms(from), ms(to))
 		if err := db.each(ctx, tx, "measure executed", s, func(rows *sql.Rows) error {
-			r := ReportActionRow{Source: "scan", State: ActionExecuted}
+			r := ReportActionRow{Source: "scan", State: action.StateExecuted}
 			if err := rows.Scan(&r.Action, &r.Actions); err != nil {
 				return err
 			}

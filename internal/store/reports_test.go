@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/jobs"
@@ -118,18 +120,18 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 			t.Fatal(err)
 		}
 	}
-	confirm := func(caseID string, action string) {
+	confirm := func(caseID string, act string) {
 		t.Helper()
 		as, err := db.Actions(ctx, store.ActionFilter{CaseID: caseID})
 		must(err)
 		for _, a := range as {
-			if a.Action == action && a.State != store.ActionExecuted {
+			if a.Action == act && a.State != action.StateExecuted {
 				_, err := en.Confirm(ctx, a.ID, enforce.Confirmation{ExecutedAt: w.clk.Now()}, "platform")
 				must(err)
 				return
 			}
 		}
-		t.Fatalf("no pending %s action on case %s in %+v", action, caseID, as)
+		t.Fatalf("no pending %s action on case %s in %+v", act, caseID, as)
 	}
 	claim := func(lane, category string) string {
 		t.Helper()
@@ -142,7 +144,7 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 	}
 	decide := func(caseID, action, ground string) {
 		t.Helper()
-		_, _, err := rv.Decide(ctx, w.reviewer, caseID, review.DecisionInput{Action: action, Ground: store.Ground{Type: ground, Reference: "ref"},
+		_, _, err := rv.Decide(ctx, w.reviewer, caseID, review.DecisionInput{Action: action, Ground: decision.Ground{Type: ground, Reference: "ref"},
 			Reasons: "reasons", TerritorialScope: []string{"ID"}})
 		must(err)
 	}
@@ -157,7 +159,7 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 	obj, err := rv.Object(ctx, w.reviewer, w.n8, "The post is news reporting.") // n8 acknowledged after 1 min
 	must(err)
 	w.at(t, 7*time.Minute)
-	_, err = rv.AnswerObjection(ctx, authB, obj.ID, store.ObjectionWithdrawn, "Agreed.")
+	_, err = rv.AnswerObjection(ctx, authB, obj.ID, decision.ObjectionWithdrawn, "Agreed.")
 	must(err)
 	w.at(t, 10*time.Minute)
 	c8 := claim(notice.LaneOrder, "") // n8: earliest deadline in the order lane
@@ -192,7 +194,7 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 	w.at(t, 4*time.Hour+55*time.Minute)
 	c2 := claim(notice.LaneOrder, "")
 	w.at(t, 5*time.Hour)
-	d2, pending, err := rv.Decide(ctx, w.reviewer, c2, review.DecisionInput{Action: "no_action", Ground: store.Ground{Type: "terms", Reference: "ref"}, Reasons: "Not illegal."})
+	d2, pending, err := rv.Decide(ctx, w.reviewer, c2, review.DecisionInput{Action: "no_action", Ground: decision.Ground{Type: "terms", Reference: "ref"}, Reasons: "Not illegal."})
 	must(err)
 	if !pending {
 		t.Fatal("no_action on an order should wait for a second reviewer")

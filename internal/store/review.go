@@ -12,115 +12,19 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 )
-
-// The statuses of a decision.
-const (
-	DecisionPending  = "pending_approval"
-	DecisionFinal    = "final"
-	DecisionRejected = "rejected"
-	DecisionReversed = "reversed"
-)
-
-// The statuses of an appeal and of an objection.
-const (
-	AppealOpen         = "open"
-	AppealUpheld       = "upheld"
-	AppealReversed     = "reversed"
-	ObjectionOpen      = "open"
-	ObjectionUpheld    = "upheld"
-	ObjectionWithdrawn = "withdrawn"
-)
-
-// HeldForApproval is the lease expiry of a case whose decision waits for a
-// second reviewer: it stays off the queue until the decision is settled.
-var HeldForApproval = time.UnixMilli(1 << 52).UTC()
-
-// Ground is what a decision rests on: a legal provision or a terms-of-service clause.
-type Ground struct {
-	Type      string `json:"type"`
-	Reference string `json:"reference"`
-}
-
-// Decision is a reviewer's decision on a case.
-type Decision struct {
-	ID               string     `json:"id"`
-	CaseID           string     `json:"case_id"`
-	Reviewer         string     `json:"reviewer"`
-	OrgID            string     `json:"org_id"`
-	Action           string     `json:"action"`
-	Ground           Ground     `json:"ground"`
-	Reasons          string     `json:"reasons"`
-	TerritorialScope []string   `json:"territorial_scope"`
-	Until            *time.Time `json:"until,omitempty"`
-	Automated        bool       `json:"automated"`
-	Status           string     `json:"status"`
-	Approver         string     `json:"approver,omitempty"`
-	ApprovedAt       *time.Time `json:"approved_at,omitempty"`
-	CreatedAt        time.Time  `json:"created_at"`
-	EffectiveAt      *time.Time `json:"effective_at,omitempty"`
-}
-
-// Appeal is the affected user's complaint against a decision.
-type Appeal struct {
-	ID             string     `json:"id"`
-	CaseID         string     `json:"case_id"`
-	DecisionID     string     `json:"decision_id"`
-	FiledBy        string     `json:"filed_by"`
-	Reasons        string     `json:"reasons"`
-	Status         string     `json:"status"`
-	Reviewer       string     `json:"reviewer,omitempty"`
-	OutcomeReasons string     `json:"outcome_reasons,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
-	DecidedAt      *time.Time `json:"decided_at,omitempty"`
-}
-
-// Message is one entry of a notice's two-way thread.
-type Message struct {
-	ID            string    `json:"id"`
-	NoticeID      string    `json:"notice_id"`
-	OrgID         string    `json:"org_id"`
-	Author        string    `json:"author"`
-	Side          string    `json:"side"`
-	Body          string    `json:"body"`
-	Clarification bool      `json:"clarification"`
-	CreatedAt     time.Time `json:"created_at"`
-}
-
-// Objection is the platform's objection to an order (SAMAN "sanggah", TCO Art. 4).
-type Objection struct {
-	ID         string     `json:"id"`
-	NoticeID   string     `json:"notice_id"`
-	OrgID      string     `json:"org_id"`
-	Author     string     `json:"author"`
-	Reasons    string     `json:"reasons"`
-	Status     string     `json:"status"`
-	Answer     string     `json:"answer,omitempty"`
-	AnsweredBy string     `json:"answered_by,omitempty"`
-	CreatedAt  time.Time  `json:"created_at"`
-	AnsweredAt *time.Time `json:"answered_at,omitempty"`
-}
-
-// ActionRequest is an action a decision or a reversal asks enforcement to carry out.
-type ActionRequest struct {
-	ID               string     `json:"id"`
-	CaseID           string     `json:"case_id"`
-	DecisionID       string     `json:"decision_id"`
-	AppealID         string     `json:"appeal_id,omitempty"`
-	Subject          string     `json:"subject"`
-	Action           string     `json:"action"`
-	TerritorialScope []string   `json:"territorial_scope"`
-	Until            *time.Time `json:"until,omitempty"`
-	State            string     `json:"state"`
-	CreatedAt        time.Time  `json:"created_at"`
-}
 
 // LeasedCase is a case with its queue lease.
 type LeasedCase struct {
 	notice.Case
 	LeaseHolder    string    `json:"lease_holder,omitempty"`
 	LeaseExpiresAt time.Time `json:"lease_expires_at"`
+	// Held marks an open case whose decision waits for a second reviewer: it
+	// keeps its holder, has no lease expiry and stays off the queue until the
+	// decision is approved or rejected.
+	Held bool `json:"-"`
 }
 
 // ClaimFilter narrows which open case a reviewer may claim.
@@ -187,7 +91,7 @@ func sweepSQL(d Dialect) string {
 		lock = ` FOR UPDATE SKIP LOCKED`
 	}
 	return `UPDATE cases SET lease_holder = '', lease_expires_at = 0 WHERE id IN (SELECT id FROM cases
-		WHERE state = 'open' AND lease_holder <> '' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT 100` + lock + `)
+		WHERE state = 'open' AND lease_holder <> '' AND NOT held AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT 100` + lock + `)
 		RETURNING id`
 }
 
@@ -252,14 +156,14 @@ func mustJSON(v any) json.RawMessage {
 	return b
 }
 
-const leasedCols = caseCols + `, lease_holder, lease_expires_at`
+const leasedCols = caseCols + `, lease_holder, lease_expires_at, held`
 
 func scanLeased(row interface{ Scan(...any) error }) (*LeasedCase, error) {
 	var lc LeasedCase
 	var due, opened, updated, lease int64
 	c := &lc.Case
 	err := row.Scan(&c.ID, &c.Subject, &c.Kind, &c.Channel, &c.State, &c.Lane, &c.Category, &c.Language, &due, &opened,
-		&updated, &lc.LeaseHolder, &lease)
+		&updated, &lc.LeaseHolder, &lease, &lc.Held)
 	if err != nil {
 		return nil, err
 	}
@@ -286,23 +190,35 @@ func (t *Tx) LockCase(ctx context.Context, caseID string) (*LeasedCase, error) {
 	return lc, nil
 }
 
-// SetLease sets or clears (holder "", expires zero) a case's lease.
+// SetLease sets or clears (holder "", expires zero) a case's lease; either
+// way the case is no longer held.
 func (t *Tx) SetLease(ctx context.Context, caseID, holder string, expires, now time.Time) error {
 	var exp int64
 	if !expires.IsZero() {
 		exp = ms(expires)
 	}
-	if _, err := t.exec(ctx, `UPDATE cases SET lease_holder = ?, lease_expires_at = ?, updated_at = ? WHERE id = ?`,
-		holder, exp, ms(now), caseID); err != nil {
+	if _, err := t.exec(ctx, `UPDATE cases SET lease_holder = ?, lease_expires_at = ?, held = ?, updated_at = ? WHERE id = ?`,
+		holder, exp, false, ms(now), caseID); err != nil {
 		return fmt.Errorf("store: lease %s: %w", caseID, err)
+	}
+	return nil
+}
+
+// HoldCase holds an open case for holder while their decision waits for a
+// second reviewer: no lease expiry, so neither a claim nor the sweep takes it
+// back; SetLease or SetCaseState settles it.
+func (t *Tx) HoldCase(ctx context.Context, caseID, holder string, now time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE cases SET lease_holder = ?, lease_expires_at = 0, held = ?, updated_at = ? WHERE id = ?`,
+		holder, true, ms(now), caseID); err != nil {
+		return fmt.Errorf("store: hold %s: %w", caseID, err)
 	}
 	return nil
 }
 
 // SetCaseState moves a case to state and drops its lease.
 func (t *Tx) SetCaseState(ctx context.Context, caseID, state string, now time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE cases SET state = ?, lease_holder = '', lease_expires_at = 0, updated_at = ? WHERE id = ?`,
-		state, ms(now), caseID); err != nil {
+	if _, err := t.exec(ctx, `UPDATE cases SET state = ?, lease_holder = '', lease_expires_at = 0, held = ?, updated_at = ? WHERE id = ?`,
+		state, false, ms(now), caseID); err != nil {
 		return fmt.Errorf("store: case state %s: %w", caseID, err)
 	}
 	return nil
@@ -327,7 +243,7 @@ func timePtr(v sql.NullInt64) *time.Time {
 }
 
 // InsertDecision stores a decision; a second live decision on one case is ErrConflict.
-func (t *Tx) InsertDecision(ctx context.Context, d *Decision) error {
+func (t *Tx) InsertDecision(ctx context.Context, d *decision.Decision) error {
 	scope, _ := json.Marshal(d.TerritorialScope)
 	_, err := t.exec(ctx, `INSERT INTO decisions (`+decisionCols+`) VALUES (`+placeholders(16)+`)`,
 		d.ID, d.CaseID, d.Reviewer, d.OrgID, d.Action, d.Ground.Type, d.Ground.Reference, d.Reasons, string(scope),
@@ -354,7 +270,7 @@ func isUnique(err error) bool {
 }
 
 // UpdateDecision records a decision's new status and approval.
-func (t *Tx) UpdateDecision(ctx context.Context, d *Decision) error {
+func (t *Tx) UpdateDecision(ctx context.Context, d *decision.Decision) error {
 	if _, err := t.exec(ctx, `UPDATE decisions SET status = ?, approver = ?, approved_at = ?, effective_at = ? WHERE id = ?`,
 		d.Status, d.Approver, msPtr(d.ApprovedAt), msPtr(d.EffectiveAt), d.ID); err != nil {
 		return fmt.Errorf("store: update decision %s: %w", d.ID, err)
@@ -362,8 +278,8 @@ func (t *Tx) UpdateDecision(ctx context.Context, d *Decision) error {
 	return nil
 }
 
-func scanDecision(row interface{ Scan(...any) error }) (*Decision, error) {
-	var d Decision
+func scanDecision(row interface{ Scan(...any) error }) (*decision.Decision, error) {
+	var d decision.Decision
 	var scope string
 	var until, approved, effective sql.NullInt64
 	var created int64
@@ -377,7 +293,7 @@ func scanDecision(row interface{ Scan(...any) error }) (*Decision, error) {
 }
 
 // LockDecision reads a decision inside the transaction.
-func (t *Tx) LockDecision(ctx context.Context, id string) (*Decision, error) {
+func (t *Tx) LockDecision(ctx context.Context, id string) (*decision.Decision, error) {
 	d, err := scanDecision(t.queryRow(ctx, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`+t.forUpdate(), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: decision %s: %w", id, ErrNotFound)
@@ -389,7 +305,7 @@ func (t *Tx) LockDecision(ctx context.Context, id string) (*Decision, error) {
 }
 
 // Decision returns one decision.
-func (db *DB) Decision(ctx context.Context, id string) (*Decision, error) {
+func (db *DB) Decision(ctx context.Context, id string) (*decision.Decision, error) {
 	d, err := scanDecision(db.queryRow(ctx, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: decision %s: %w", id, ErrNotFound)
@@ -400,13 +316,13 @@ func (db *DB) Decision(ctx context.Context, id string) (*Decision, error) {
 	return d, nil
 }
 
-func (db *DB) decisions(ctx context.Context, q string, args ...any) ([]*Decision, error) {
+func (db *DB) decisions(ctx context.Context, q string, args ...any) ([]*decision.Decision, error) {
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: decisions: %w", err)
 	}
 	defer rows.Close()
-	var out []*Decision
+	var out []*decision.Decision
 	for rows.Next() {
 		d, err := scanDecision(rows)
 		if err != nil {
@@ -418,12 +334,12 @@ func (db *DB) decisions(ctx context.Context, q string, args ...any) ([]*Decision
 }
 
 // CaseDecisions lists a case's decisions, oldest first.
-func (db *DB) CaseDecisions(ctx context.Context, caseID string) ([]*Decision, error) {
+func (db *DB) CaseDecisions(ctx context.Context, caseID string) ([]*decision.Decision, error) {
 	return db.decisions(ctx, `SELECT `+decisionCols+` FROM decisions WHERE case_id = ? ORDER BY created_at, id`, caseID)
 }
 
 // ChannelDecisions lists up to limit decisions on other cases of the same channel, newest first.
-func (db *DB) ChannelDecisions(ctx context.Context, channel, exceptCase string, limit int) ([]*Decision, error) {
+func (db *DB) ChannelDecisions(ctx context.Context, channel, exceptCase string, limit int) ([]*decision.Decision, error) {
 	if channel == "" {
 		return nil, nil
 	}
@@ -432,13 +348,13 @@ func (db *DB) ChannelDecisions(ctx context.Context, channel, exceptCase string, 
 }
 
 // DecisionsByStatus lists decisions in a status, oldest first (the approvals queue).
-func (db *DB) DecisionsByStatus(ctx context.Context, status string, limit int) ([]*Decision, error) {
+func (db *DB) DecisionsByStatus(ctx context.Context, status string, limit int) ([]*decision.Decision, error) {
 	return db.decisions(ctx, `SELECT `+decisionCols+` FROM decisions WHERE status = ? ORDER BY created_at, id LIMIT ?`, status, limit)
 }
 
 // LiveDecisions returns the live (pending or final) decision of each of the given cases.
-func (db *DB) LiveDecisions(ctx context.Context, caseIDs []string) (map[string]*Decision, error) {
-	out := map[string]*Decision{}
+func (db *DB) LiveDecisions(ctx context.Context, caseIDs []string) (map[string]*decision.Decision, error) {
+	out := map[string]*decision.Decision{}
 	for start := 0; start < len(caseIDs); start += 500 {
 		part := caseIDs[start:min(len(caseIDs), start+500)]
 		args := make([]any, len(part))
@@ -571,9 +487,10 @@ func (db *DB) LeasedCase(ctx context.Context, caseID string) (*LeasedCase, error
 	return lc, nil
 }
 
-// HeldCases lists the cases a reviewer holds an unexpired lease on.
+// HeldCases lists the cases a reviewer holds: an unexpired lease, or held
+// while their decision waits for approval.
 func (db *DB) HeldCases(ctx context.Context, holder string, now time.Time) ([]*LeasedCase, error) {
-	rows, err := db.query(ctx, `SELECT `+leasedCols+` FROM cases WHERE state = 'open' AND lease_holder = ? AND lease_expires_at > ?
+	rows, err := db.query(ctx, `SELECT `+leasedCols+` FROM cases WHERE state = 'open' AND lease_holder = ? AND (held OR lease_expires_at > ?)
 		ORDER BY lane_rank, due_at LIMIT 100`, holder, ms(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: held cases: %w", err)
@@ -592,7 +509,7 @@ func (db *DB) HeldCases(ctx context.Context, holder string, now time.Time) ([]*L
 
 // QueueCounts counts open cases waiting (not leased) per lane.
 func (db *DB) QueueCounts(ctx context.Context, now time.Time) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT lane, COUNT(*) FROM cases WHERE state = 'open' AND (lease_holder = '' OR lease_expires_at <= ?) GROUP BY lane`, ms(now))
+	rows, err := db.query(ctx, `SELECT lane, COUNT(*) FROM cases WHERE state = 'open' AND (lease_holder = '' OR (NOT held AND lease_expires_at <= ?)) GROUP BY lane`, ms(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: queue counts: %w", err)
 	}
@@ -634,7 +551,7 @@ func (db *DB) CaseTimeline(ctx context.Context, caseID string, limit int) ([]not
 
 // InsertAction records an action request for enforcement, pending until it
 // reports back, and files its enforcement action and the job that sends it.
-func (t *Tx) InsertAction(ctx context.Context, a *ActionRequest) error {
+func (t *Tx) InsertAction(ctx context.Context, a *action.Request) error {
 	scope, _ := json.Marshal(a.TerritorialScope)
 	if _, err := t.exec(ctx, `INSERT INTO review_actions (id, case_id, decision_id, appeal_id, subject, action,
 		territorial_scope, until_at, state, created_at) VALUES (`+placeholders(10)+`)`,
@@ -646,16 +563,16 @@ func (t *Tx) InsertAction(ctx context.Context, a *ActionRequest) error {
 }
 
 // CaseActions lists the action requests of a case, oldest first.
-func (db *DB) CaseActions(ctx context.Context, caseID string) ([]*ActionRequest, error) {
+func (db *DB) CaseActions(ctx context.Context, caseID string) ([]*action.Request, error) {
 	rows, err := db.query(ctx, `SELECT id, case_id, decision_id, appeal_id, subject, action, territorial_scope, until_at, state, created_at
 		FROM review_actions WHERE case_id = ? ORDER BY created_at, id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("store: case actions: %w", err)
 	}
 	defer rows.Close()
-	var out []*ActionRequest
+	var out []*action.Request
 	for rows.Next() {
-		var a ActionRequest
+		var a action.Request
 		var scope string
 		var until sql.NullInt64
 		var created int64
@@ -672,7 +589,7 @@ func (db *DB) CaseActions(ctx context.Context, caseID string) ([]*ActionRequest,
 const appealCols = `id, case_id, decision_id, filed_by, reasons, status, reviewer, outcome_reasons, created_at, decided_at`
 
 // InsertAppeal stores an appeal; a second appeal on one decision is ErrConflict.
-func (t *Tx) InsertAppeal(ctx context.Context, a *Appeal) error {
+func (t *Tx) InsertAppeal(ctx context.Context, a *decision.Appeal) error {
 	_, err := t.exec(ctx, `INSERT INTO appeals (`+appealCols+`) VALUES (`+placeholders(10)+`)`,
 		a.ID, a.CaseID, a.DecisionID, a.FiledBy, a.Reasons, a.Status, a.Reviewer, a.OutcomeReasons, ms(a.CreatedAt), msPtr(a.DecidedAt))
 	if isUnique(err) {
@@ -694,7 +611,7 @@ func (t *Tx) AppealExists(ctx context.Context, decisionID string) (bool, error) 
 }
 
 // UpdateAppeal records an appeal's outcome.
-func (t *Tx) UpdateAppeal(ctx context.Context, a *Appeal) error {
+func (t *Tx) UpdateAppeal(ctx context.Context, a *decision.Appeal) error {
 	if _, err := t.exec(ctx, `UPDATE appeals SET status = ?, reviewer = ?, outcome_reasons = ?, decided_at = ? WHERE id = ?`,
 		a.Status, a.Reviewer, a.OutcomeReasons, msPtr(a.DecidedAt), a.ID); err != nil {
 		return fmt.Errorf("store: update appeal %s: %w", a.ID, err)
@@ -702,8 +619,8 @@ func (t *Tx) UpdateAppeal(ctx context.Context, a *Appeal) error {
 	return nil
 }
 
-func scanAppeal(row interface{ Scan(...any) error }) (*Appeal, error) {
-	var a Appeal
+func scanAppeal(row interface{ Scan(...any) error }) (*decision.Appeal, error) {
+	var a decision.Appeal
 	var created int64
 	var decided sql.NullInt64
 	if err := row.Scan(&a.ID, &a.CaseID, &a.DecisionID, &a.FiledBy, &a.Reasons, &a.Status, &a.Reviewer, &a.OutcomeReasons,
@@ -715,7 +632,7 @@ func scanAppeal(row interface{ Scan(...any) error }) (*Appeal, error) {
 }
 
 // LockAppeal reads an appeal inside the transaction.
-func (t *Tx) LockAppeal(ctx context.Context, id string) (*Appeal, error) {
+func (t *Tx) LockAppeal(ctx context.Context, id string) (*decision.Appeal, error) {
 	a, err := scanAppeal(t.queryRow(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`+t.forUpdate(), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: appeal %s: %w", id, ErrNotFound)
@@ -734,13 +651,13 @@ func (t *Tx) SetDecisionStatus(ctx context.Context, id, status string) error {
 	return nil
 }
 
-func (db *DB) appeals(ctx context.Context, q string, args ...any) ([]*Appeal, error) {
+func (db *DB) appeals(ctx context.Context, q string, args ...any) ([]*decision.Appeal, error) {
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: appeals: %w", err)
 	}
 	defer rows.Close()
-	var out []*Appeal
+	var out []*decision.Appeal
 	for rows.Next() {
 		a, err := scanAppeal(rows)
 		if err != nil {
@@ -752,7 +669,7 @@ func (db *DB) appeals(ctx context.Context, q string, args ...any) ([]*Appeal, er
 }
 
 // Appeal returns one appeal.
-func (db *DB) Appeal(ctx context.Context, id string) (*Appeal, error) {
+func (db *DB) Appeal(ctx context.Context, id string) (*decision.Appeal, error) {
 	a, err := scanAppeal(db.queryRow(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: appeal %s: %w", id, ErrNotFound)
@@ -764,12 +681,12 @@ func (db *DB) Appeal(ctx context.Context, id string) (*Appeal, error) {
 }
 
 // AppealsByStatus lists appeals in a status, oldest first.
-func (db *DB) AppealsByStatus(ctx context.Context, status string, limit int) ([]*Appeal, error) {
+func (db *DB) AppealsByStatus(ctx context.Context, status string, limit int) ([]*decision.Appeal, error) {
 	return db.appeals(ctx, `SELECT `+appealCols+` FROM appeals WHERE status = ? ORDER BY created_at, id LIMIT ?`, status, limit)
 }
 
 // CaseAppeals lists a case's appeals, oldest first.
-func (db *DB) CaseAppeals(ctx context.Context, caseID string) ([]*Appeal, error) {
+func (db *DB) CaseAppeals(ctx context.Context, caseID string) ([]*decision.Appeal, error) {
 	return db.appeals(ctx, `SELECT `+appealCols+` FROM appeals WHERE case_id = ? ORDER BY created_at, id`, caseID)
 }
 

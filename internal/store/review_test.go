@@ -179,13 +179,13 @@ func TestPauseMovesDeadlines(t *testing.T) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		n := mkNotice(auth, notice.KindOrder, t0, time.Hour, "paused")
 		insert(t, db, n)
-		p := &store.Pause{NoticeID: n.ID, MessageID: "msg_1", StartedAt: t0.Add(10 * time.Minute)}
+		p := &notice.Pause{NoticeID: n.ID, MessageID: "msg_1", StartedAt: t0.Add(10 * time.Minute)}
 		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.StartPause(ctx, p) }); err != nil {
 			t.Fatal(err)
 		}
 		// A second open pause on one notice is refused by the schema.
 		if err := db.Write(ctx, func(tx *store.Tx) error {
-			return tx.StartPause(ctx, &store.Pause{NoticeID: n.ID, MessageID: "msg_2", StartedAt: t0.Add(11 * time.Minute)})
+			return tx.StartPause(ctx, &notice.Pause{NoticeID: n.ID, MessageID: "msg_2", StartedAt: t0.Add(11 * time.Minute)})
 		}); err == nil {
 			t.Error("two open pauses on one notice were accepted")
 		}

@@ -21,7 +21,7 @@ func TestSessions(t *testing.T) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		s := store.Session{Hash: "s1", UserID: "usr_1", Stage: "full", CreatedAt: p0, LastSeen: p0, ExpiresAt: p0.Add(12 * time.Hour)}
 		err := db.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateUser(ctx, store.User{ID: "usr_1", OrgID: "org_p", Email: "a@example.org", Role: org.RoleAdmin, CreatedAt: p0}); err != nil {
+			if err := tx.CreateUser(ctx, org.User{ID: "usr_1", OrgID: "org_p", Email: "a@example.org", Role: org.RoleAdmin, CreatedAt: p0}); err != nil {
 				return err
 			}
 			if err := tx.CreateSession(ctx, s); err != nil {

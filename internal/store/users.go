@@ -11,33 +11,6 @@ import (
 	"github.com/sigap/sigap/internal/org"
 )
 
-// User is a person who signs in to the portal. They belong to one org and
-// hold one role, exactly as an API key does.
-type User struct {
-	ID           string
-	OrgID        string
-	OrgKind      org.Kind
-	OrgName      string
-	Email        string
-	Name         string
-	Role         org.Role
-	PasswordHash string
-	TOTPSecret   string
-	TOTPEnabled  bool
-	// TOTPLastStep is the last RFC 6238 time step accepted, so a code is never accepted twice.
-	TOTPLastStep int64
-	FailedLogins int
-	LockedUntil  time.Time
-	Language     string
-	CreatedAt    time.Time
-	Disabled     bool
-}
-
-// Caller is the user as the services see a request's author.
-func (u User) Caller() org.Caller {
-	return org.Caller{OrgID: u.OrgID, OrgKind: u.OrgKind, Role: u.Role, UserID: u.ID}
-}
-
 // ErrEmailTaken is returned when a user with the same e-mail address exists.
 var ErrEmailTaken = fmt.Errorf("%w: a user with this e-mail address exists", ErrConflict)
 
@@ -46,8 +19,8 @@ const userCols = `u.id, u.org_id, o.kind, o.name, u.email, u.name, u.role, u.pas
 
 const userFrom = ` FROM users u JOIN orgs o ON o.id = u.org_id`
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
-	var u User
+func scanUser(row interface{ Scan(...any) error }) (org.User, error) {
+	var u org.User
 	var kind, role string
 	var locked, created int64
 	var disabled sql.NullInt64
@@ -68,7 +41,7 @@ func userErr(what string, err error) error {
 }
 
 // CreateUser stores a new user; e-mail addresses are unique, compared in lower case.
-func (t *Tx) CreateUser(ctx context.Context, u User) error {
+func (t *Tx) CreateUser(ctx context.Context, u org.User) error {
 	var n int
 	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE email = ?`, strings.ToLower(u.Email)).Scan(&n); err != nil {
 		return fmt.Errorf("store: create user: %w", err)
@@ -86,34 +59,34 @@ func (t *Tx) CreateUser(ctx context.Context, u User) error {
 }
 
 // User returns one user by ID, read inside the write transaction.
-func (t *Tx) User(ctx context.Context, id string) (User, error) {
+func (t *Tx) User(ctx context.Context, id string) (org.User, error) {
 	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = ?`, id))
 	if err != nil {
-		return User{}, userErr(id, err)
+		return org.User{}, userErr(id, err)
 	}
 	return u, nil
 }
 
 // User returns one user by ID.
-func (db *DB) User(ctx context.Context, id string) (User, error) {
+func (db *DB) User(ctx context.Context, id string) (org.User, error) {
 	u, err := scanUser(db.queryRow(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = ?`, id))
 	if err != nil {
-		return User{}, userErr(id, err)
+		return org.User{}, userErr(id, err)
 	}
 	return u, nil
 }
 
 // UserByEmail returns the user with this e-mail address (any letter case).
-func (db *DB) UserByEmail(ctx context.Context, email string) (User, error) {
+func (db *DB) UserByEmail(ctx context.Context, email string) (org.User, error) {
 	u, err := scanUser(db.queryRow(ctx, `SELECT `+userCols+userFrom+` WHERE u.email = ?`, strings.ToLower(strings.TrimSpace(email))))
 	if err != nil {
-		return User{}, userErr("by e-mail", err)
+		return org.User{}, userErr("by e-mail", err)
 	}
 	return u, nil
 }
 
 // Users lists an org's users, oldest first; orgID "" lists every user.
-func (db *DB) Users(ctx context.Context, orgID string) ([]User, error) {
+func (db *DB) Users(ctx context.Context, orgID string) ([]org.User, error) {
 	q := `SELECT ` + userCols + userFrom
 	var args []any
 	if orgID != "" {
@@ -125,7 +98,7 @@ func (db *DB) Users(ctx context.Context, orgID string) ([]User, error) {
 		return nil, fmt.Errorf("store: users: %w", err)
 	}
 	defer rows.Close()
-	var out []User
+	var out []org.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {

@@ -29,7 +29,7 @@ func TestUsers(t *testing.T) {
 		db := storetest.Open(t, e)
 		ctx := context.Background()
 		seedOrg(t, db, "org_a", org.KindAuthority)
-		u := store.User{ID: "usr_1", OrgID: "org_a", Email: "Ana@Example.go.id", Name: "Ana", Role: org.RoleAuthority, CreatedAt: p0}
+		u := org.User{ID: "usr_1", OrgID: "org_a", Email: "Ana@Example.go.id", Name: "Ana", Role: org.RoleAuthority, CreatedAt: p0}
 		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +90,7 @@ func TestPasswordTokens(t *testing.T) {
 		db := storetest.Open(t, e)
 		ctx := context.Background()
 		seedOrg(t, db, "org_p", org.KindPlatform)
-		u := store.User{ID: "usr_1", OrgID: "org_p", Email: "a@example.org", Role: org.RoleAdmin, CreatedAt: p0}
+		u := org.User{ID: "usr_1", OrgID: "org_p", Email: "a@example.org", Role: org.RoleAdmin, CreatedAt: p0}
 		err := db.Write(ctx, func(tx *store.Tx) error {
 			if err := tx.CreateUser(ctx, u); err != nil {
 				return err

@@ -71,7 +71,7 @@ func fieldMessages(lang string, ve *notice.ValidationError) []string {
 
 type orgData struct {
 	Org    org.Org
-	Users  []store.User
+	Users  []org.User
 	Keys   []store.KeyInfo
 	Roles  []string
 	Errors []string

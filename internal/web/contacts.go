@@ -12,7 +12,6 @@ import (
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store"
 )
 
 // The contact registry is the platform's to change; authorities read their
@@ -32,7 +31,7 @@ func (q *req) CanReadContacts() bool {
 
 // contactView is a contact with its local time now, for "who is on call in which zone".
 type contactView struct {
-	*store.Contact
+	*org.Contact
 	LocalNow string
 	OnShift  bool
 	Days     string
@@ -66,7 +65,7 @@ type contactForm struct {
 	Days                                                                                        []int
 }
 
-func (p *Portal) contactView(c *store.Contact, now time.Time) contactView {
+func (p *Portal) contactView(c *org.Contact, now time.Time) contactView {
 	v := contactView{Contact: c, OnShift: contact.OnShift(c, now)}
 	if loc, err := time.LoadLocation(c.TimeZone); err == nil {
 		v.LocalNow = now.In(loc).Format("Mon 15:04") + " " + c.TimeZone

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/enforce"
+	"github.com/sigap/sigap/internal/evidence"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store"
 )
 
 // Preserved evidence is read by the platform's people and by authorities on
@@ -44,7 +44,7 @@ func (q *req) mayHold() bool {
 }
 
 type evidenceListData struct {
-	Rows []*store.Evidence
+	Rows []*evidence.Evidence
 	Next string
 }
 
@@ -86,7 +86,7 @@ func (p *Portal) evidenceList(w http.ResponseWriter, r *http.Request, q *req) {
 }
 
 type evidencePageData struct {
-	E       *store.Evidence
+	E       *evidence.Evidence
 	CanHold bool
 	Done    bool
 	Error   string

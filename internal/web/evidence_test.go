@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/evidence"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -26,7 +27,7 @@ func TestEvidencePages(t *testing.T) {
 		}
 		const hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 		now := e.clk.Now()
-		ev := &store.Evidence{ID: "evd_test1", ActionID: "act_test1", CaseID: cases[0].ID, SHA256: hash, SnapshotRef: "snap/" + xss,
+		ev := &evidence.Evidence{ID: "evd_test1", ActionID: "act_test1", CaseID: cases[0].ID, SHA256: hash, SnapshotRef: "snap/" + xss,
 			PreservedAt: now, KeepUntil: now.AddDate(0, 6, 0)}
 		if err := e.db.Write(ctx, func(tx *store.Tx) error { _, err := tx.InsertEvidence(ctx, ev); return err }); err != nil {
 			t.Fatal(err)

@@ -73,7 +73,7 @@ func newEnvAt(t *testing.T, e storetest.Engine, start time.Time) *env {
 }
 
 // user creates a person with a password; with TOTP on it returns their secret.
-func (e *env) user(orgID, email string, role org.Role, withTOTP bool) (store.User, string) {
+func (e *env) user(orgID, email string, role org.Role, withTOTP bool) (org.User, string) {
 	e.t.Helper()
 	ctx := context.Background()
 	u, link, err := e.acc.CreateUser(ctx, orgID, email, "Test", role)

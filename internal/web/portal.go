@@ -216,7 +216,7 @@ func (p *Portal) errorPage(w http.ResponseWriter, r *http.Request, status int, k
 
 // langFor picks the language: the user's setting, else the language cookie,
 // else the browser's Accept-Language.
-func langFor(r *http.Request, u *store.User) string {
+func langFor(r *http.Request, u *org.User) string {
 	if u != nil && i18n.Valid(u.Language) {
 		return u.Language
 	}

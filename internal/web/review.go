@@ -12,7 +12,6 @@ import (
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/review"
-	"github.com/sigap/sigap/internal/store"
 )
 
 // The roles of the review pages: reviewers act; admins and auditors read.
@@ -164,9 +163,6 @@ func subjectLink(subject string) string {
 	}
 	return ""
 }
-
-// isHeld reports whether a case's lease is the marker of a decision waiting for approval.
-func isHeld(lc *store.LeasedCase) bool { return lc.LeaseExpiresAt.Equal(store.HeldForApproval) }
 
 // CanReadReview reports whether the review pages are the user's (the layout's menu asks).
 func (q *req) CanReadReview() bool {

@@ -3,13 +3,13 @@ package web
 import (
 	"net/http"
 
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/review"
-	"github.com/sigap/sigap/internal/store"
 )
 
 type appealItem struct {
-	*store.Appeal
-	D *store.Decision
+	*decision.Appeal
+	D *decision.Decision
 }
 
 type appealsData struct {
@@ -22,7 +22,7 @@ type appealsData struct {
 }
 
 func (p *Portal) appealsData(r *http.Request, q *req) (*appealsData, error) {
-	as, err := p.DB.AppealsByStatus(r.Context(), store.AppealOpen, maxListed)
+	as, err := p.DB.AppealsByStatus(r.Context(), decision.AppealOpen, maxListed)
 	if err != nil {
 		return nil, err
 	}

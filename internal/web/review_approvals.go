@@ -3,15 +3,15 @@ package web
 import (
 	"net/http"
 
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/review"
-	"github.com/sigap/sigap/internal/store"
 )
 
 // maxListed bounds the approvals and appeals a page lists.
 const maxListed = 100
 
 type approvalsData struct {
-	Items    []*store.Decision
+	Items    []*decision.Decision
 	Me       string
 	CanWrite bool
 	Done     string
@@ -21,7 +21,7 @@ type approvalsData struct {
 }
 
 func (p *Portal) approvalsData(r *http.Request, q *req) (*approvalsData, error) {
-	ds, err := p.DB.DecisionsByStatus(r.Context(), store.DecisionPending, maxListed)
+	ds, err := p.DB.DecisionsByStatus(r.Context(), decision.Pending, maxListed)
 	if err != nil {
 		return nil, err
 	}

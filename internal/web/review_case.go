@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/review"
-	"github.com/sigap/sigap/internal/store"
 )
 
 // decisionForm is the decision form's values, as typed.
@@ -31,7 +31,7 @@ type caseData struct {
 	Held     bool // a decision waits for approval
 	Leased   bool // someone holds an unexpired lease
 	CanWrite bool
-	Final    *store.Decision
+	Final    *decision.Decision
 	Actions  []string
 	FourEyes []string
 	F        decisionForm
@@ -51,7 +51,7 @@ func (p *Portal) caseData(r *http.Request, q *req, id string) (*caseData, error)
 	me := review.Actor(q.Caller())
 	d := &caseData{V: v, Link: subjectLink(v.Subject), CanWrite: q.canReview(), Actions: review.Actions, Done: doneKey(r),
 		F: decisionForm{GroundType: "law"}, Restricts: map[string]bool{}}
-	d.Held = v.State == notice.CaseOpen && isHeld(v.LeasedCase)
+	d.Held = v.State == notice.CaseOpen && v.Held
 	d.Leased = v.State == notice.CaseOpen && v.LeaseHolder != "" && v.LeaseExpiresAt.After(now) && !d.Held
 	d.Mine = d.Leased && v.LeaseHolder == me && d.CanWrite
 	ids := make([]string, 0, len(v.Notices))
@@ -68,8 +68,8 @@ func (p *Portal) caseData(r *http.Request, q *req, id string) (*caseData, error)
 		}
 	}
 	for _, x := range v.Decisions {
-		d.Restricts[x.ID] = action.Restricts(x.Action) && (x.Status == store.DecisionFinal || x.Status == store.DecisionReversed)
-		if x.Status == store.DecisionFinal || x.Status == store.DecisionReversed {
+		d.Restricts[x.ID] = action.Restricts(x.Action) && (x.Status == decision.Final || x.Status == decision.Reversed)
+		if x.Status == decision.Final || x.Status == decision.Reversed {
 			d.Final = x
 		}
 	}
@@ -100,7 +100,7 @@ func (p *Portal) reviewDecide(w http.ResponseWriter, r *http.Request, q *req) {
 		GroundRef: r.PostForm.Get("ground_reference"), Reasons: r.PostForm.Get("reasons"),
 		Scope: r.PostForm.Get("territorial_scope"), Until: strings.TrimSpace(r.PostForm.Get("until")),
 		Automated: r.PostForm.Get("automated") != ""}
-	in := review.DecisionInput{Action: f.Action, Ground: store.Ground{Type: f.GroundType, Reference: f.GroundRef},
+	in := review.DecisionInput{Action: f.Action, Ground: decision.Ground{Type: f.GroundType, Reference: f.GroundRef},
 		Reasons: f.Reasons, Automated: f.Automated}
 	in.TerritorialScope = strings.FieldsFunc(f.Scope, func(r rune) bool { return r == ',' || r == ' ' })
 	var err error

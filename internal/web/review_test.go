@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sigap/sigap/internal/decision"
+	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -65,7 +66,7 @@ func newReviewEnv(t *testing.T, se storetest.Engine) *reviewEnv {
 	return re
 }
 
-func (e *env) decisions(caseID string) []*store.Decision {
+func (e *env) decisions(caseID string) []*decision.Decision {
 	e.t.Helper()
 	ds, err := e.db.CaseDecisions(context.Background(), caseID)
 	if err != nil {
@@ -140,7 +141,7 @@ func TestReviewFourEyesOnThePage(t *testing.T) {
 		}
 		mustContain(t, e.rina.get(r.location()).body, "Keputusan menunggu persetujuan peninjau kedua.")
 		ds := e.decisions(id)
-		if len(ds) != 1 || ds[0].Status != store.DecisionPending {
+		if len(ds) != 1 || ds[0].Status != decision.Pending {
 			t.Fatalf("decisions %+v", ds)
 		}
 		mustContain(t, e.authority.get("/notices/"+e.notice).body, `id="status">sedang ditinjau<`)
@@ -247,7 +248,7 @@ func TestReviewApprovals(t *testing.T) {
 				t.Errorf("own %s: %d", path, r.status)
 			}
 		}
-		if got := e.decisions(id)[0]; got.Status != store.DecisionPending || got.Approver != "" {
+		if got := e.decisions(id)[0]; got.Status != decision.Pending || got.Approver != "" {
 			t.Fatalf("after refused self-approval: %s approver %q", got.Status, got.Approver)
 		}
 		mustContain(t, e.budi.get("/review/approvals").body, `id="approve-`+dec.ID+`"`)
@@ -256,7 +257,7 @@ func TestReviewApprovals(t *testing.T) {
 			t.Fatalf("approve: %d %q %s", r.status, r.location(), r.body)
 		}
 		mustContain(t, e.budi.get(r.location()).body, "Keputusan telah disetujui.", `id="none"`)
-		if got := e.decisions(id)[0]; got.Status != store.DecisionFinal || !strings.HasPrefix(got.Approver, "user:") {
+		if got := e.decisions(id)[0]; got.Status != decision.Final || !strings.HasPrefix(got.Approver, "user:") {
 			t.Fatalf("after approval: %s approver %q", got.Status, got.Approver)
 		}
 		if r := e.budi.post("/review/decisions/"+dec.ID+"/approve", url.Values{}); r.status != http.StatusConflict {
@@ -300,7 +301,7 @@ func TestReviewAppealsAndStatement(t *testing.T) {
 			t.Fatalf("decide appeal: %d %s", r.status, r.body)
 		}
 		mustContain(t, e.budi.get(r.location()).body, "Banding telah diputuskan.", `id="none"`)
-		if got := e.decisions(id)[0]; got.Status != store.DecisionReversed {
+		if got := e.decisions(id)[0]; got.Status != decision.Reversed {
 			t.Errorf("decision after a reversal: %s", got.Status)
 		}
 	})
@@ -369,7 +370,7 @@ func TestNoticeThreadAndObjections(t *testing.T) {
 	})
 }
 
-func (e *env) thread(noticeID string) []*store.Message {
+func (e *env) thread(noticeID string) []*notice.Message {
 	e.t.Helper()
 	ms, err := e.db.Messages(context.Background(), noticeID, "", 1000)
 	if err != nil {

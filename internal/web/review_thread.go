@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
@@ -20,9 +21,9 @@ var (
 
 // noticeThread is the message thread and the objections on a notice page.
 type noticeThread struct {
-	Messages   []*store.Message
+	Messages   []*notice.Message
 	Paused     bool
-	Objections []*store.Objection
+	Objections []*decision.Objection
 	CanPost    bool
 	CanClarify bool
 	CanObject  bool
@@ -53,7 +54,7 @@ func (p *Portal) noticeThread(r *http.Request, q *req, n *notice.Notice, rf *ref
 		t.CanClarify = t.CanPost
 		t.CanObject = notice.Binding(n.Kind) && hasRole(role, objectionRaisers)
 		for _, o := range objs {
-			if o.Status == store.ObjectionOpen {
+			if o.Status == decision.ObjectionOpen {
 				t.CanObject = false
 			}
 		}

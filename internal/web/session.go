@@ -18,7 +18,7 @@ const (
 // req is what a page handler knows about its request.
 type req struct {
 	Lang  string
-	User  *store.User
+	User  *org.User
 	Token string
 	Sess  store.Session
 }

@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+)
+
+// MigrateDownTo rolls db's schema back to version, and MigrateUp brings it
+// forward again, so a test can check a migration converts existing rows.
+func MigrateDownTo(ctx context.Context, db *DB, version int64) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
+}
+
+// MigrateUp applies every migration db's schema lacks.
+func MigrateUp(ctx context.Context, db *DB) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}
+
+func (db *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+db.dialect.String())
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	gd := goose.DialectSQLite3
+	if db.dialect == Postgres {
+		gd = goose.DialectPostgres
+	}
+	return goose.NewProvider(gd, db.write, sub)
+}
