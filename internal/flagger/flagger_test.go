@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/intake"
@@ -86,8 +87,8 @@ func (w *world) notice(o org.Org, kind, category string, at time.Time) *notice.N
 func (w *world) decide(n *notice.Notice, action, status string, at time.Time) {
 	w.t.Helper()
 	ctx := context.Background()
-	d := &store.Decision{ID: id.New("dec", at), CaseID: n.Subjects[0].CaseID, Reviewer: "key:r", Action: action,
-		Ground: store.Ground{Type: "law", Reference: "x"}, Reasons: "x", TerritorialScope: []string{}, Status: status,
+	d := &decision.Decision{ID: id.New("dec", at), CaseID: n.Subjects[0].CaseID, Reviewer: "key:r", Action: action,
+		Ground: decision.Ground{Type: "law", Reference: "x"}, Reasons: "x", TerritorialScope: []string{}, Status: status,
 		CreatedAt: at, EffectiveAt: &at}
 	if err := w.db.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertDecision(ctx, d); err != nil {
@@ -323,14 +324,14 @@ func TestStandingFigures(t *testing.T) {
 		w.put(f.ID, flagger.Change{Status: trust.StatusActive, Categories: []string{"terrorism"}})
 		day := 24 * time.Hour
 		old := w.notice(f, notice.KindFlag, "terrorism", t0.Add(-100*day)) // outside the 90-day window
-		w.decide(old, "remove", store.DecisionFinal, t0.Add(-99*day))
+		w.decide(old, "remove", decision.Final, t0.Add(-99*day))
 		unfounded := w.notice(f, notice.KindFlag, "terrorism", t0.Add(-10*day))
-		w.decide(unfounded, "no_action", store.DecisionFinal, t0.Add(-9*day))
+		w.decide(unfounded, "no_action", decision.Final, t0.Add(-9*day))
 		reversed := w.notice(f, notice.KindFlag, "hate_speech", t0.Add(-5*day))
-		w.decide(reversed, "remove", store.DecisionReversed, t0.Add(-4*day))
+		w.decide(reversed, "remove", decision.Reversed, t0.Add(-4*day))
 		w.notice(f, notice.KindFlag, "terrorism", t0.Add(-day)) // not decided
 		other := w.mkOrg(org.KindFlagger, "Other")
-		w.decide(w.notice(other, notice.KindFlag, "terrorism", t0.Add(-day)), "no_action", store.DecisionFinal, t0)
+		w.decide(w.notice(other, notice.KindFlag, "terrorism", t0.Add(-day)), "no_action", decision.Final, t0)
 
 		st, err := w.svc.Standing(ctx, f.ID)
 		if err != nil {
@@ -378,11 +379,11 @@ func TestMisuseLadder(t *testing.T) {
 		w.put(fine.ID, flagger.Change{Status: trust.StatusActive})
 		for i, action := range []string{"remove", "no_action", "remove", "no_action"} {
 			at := t0.Add(-time.Duration(10-i) * time.Hour)
-			w.decide(w.notice(f, notice.KindFlag, "terrorism", at), action, store.DecisionFinal, at.Add(time.Minute))
+			w.decide(w.notice(f, notice.KindFlag, "terrorism", at), action, decision.Final, at.Add(time.Minute))
 		}
 		for i, action := range []string{"remove", "remove", "remove", "no_action"} { // 25%: under the threshold
 			at := t0.Add(-time.Duration(10-i) * time.Hour)
-			w.decide(w.notice(fine, notice.KindFlag, "terrorism", at), action, store.DecisionFinal, at.Add(time.Minute))
+			w.decide(w.notice(fine, notice.KindFlag, "terrorism", at), action, decision.Final, at.Add(time.Minute))
 		}
 		ladder := func(orgID string) []string {
 			t.Helper()
@@ -442,11 +443,11 @@ func TestReport(t *testing.T) {
 		ctx := context.Background()
 		f := w.mkOrg(org.KindFlagger, "Yayasan Aman")
 		y := func(year int, month time.Month) time.Time { return time.Date(year, month, 1, 12, 0, 0, 0, time.UTC) }
-		w.decide(w.notice(f, notice.KindFlag, "terrorism", y(2025, 12)), "remove", store.DecisionFinal, y(2026, 1)) // last year's notice
-		w.decide(w.notice(f, notice.KindFlag, "terrorism", y(2026, 2)), "remove", store.DecisionFinal, y(2026, 2))
-		w.decide(w.notice(f, notice.KindFlag, "terrorism", y(2026, 3)), "remove", store.DecisionFinal, y(2026, 3))
-		w.decide(w.notice(f, notice.KindFlag, "terrorism", y(2026, 4)), "remove", store.DecisionReversed, y(2026, 4))
-		w.decide(w.notice(f, notice.KindFlag, "hate_speech", y(2026, 5)), "no_action", store.DecisionFinal, y(2026, 5))
+		w.decide(w.notice(f, notice.KindFlag, "terrorism", y(2025, 12)), "remove", decision.Final, y(2026, 1)) // last year's notice
+		w.decide(w.notice(f, notice.KindFlag, "terrorism", y(2026, 2)), "remove", decision.Final, y(2026, 2))
+		w.decide(w.notice(f, notice.KindFlag, "terrorism", y(2026, 3)), "remove", decision.Final, y(2026, 3))
+		w.decide(w.notice(f, notice.KindFlag, "terrorism", y(2026, 4)), "remove", decision.Reversed, y(2026, 4))
+		w.decide(w.notice(f, notice.KindFlag, "hate_speech", y(2026, 5)), "no_action", decision.Final, y(2026, 5))
 		w.notice(f, notice.KindFlag, "csam", y(2026, 6))
 		w.notice(f, notice.KindFlag, "csam", time.Date(2026, 12, 31, 23, 59, 59, 0, time.UTC))
 		w.notice(f, notice.KindFlag, "csam", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) // next year

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
@@ -52,7 +53,7 @@ func TestAppealFilingRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a.DecisionID != final.ID || a.Status != store.AppealOpen || a.FiledBy != "key:carol" || a.Reasons != "my post was news reporting" || a.CaseID != caseOf(finalN) {
+		if a.DecisionID != final.ID || a.Status != decision.AppealOpen || a.FiledBy != "key:carol" || a.Reasons != "my post was news reporting" || a.CaseID != caseOf(finalN) {
 			t.Errorf("appeal %+v", a)
 		}
 		if _, err := w.svc.Appeal(ctx, w.carol, caseOf(finalN), "again"); !errors.Is(err, review.ErrAppealExists) {
@@ -91,11 +92,11 @@ func TestDecideAppeal(t *testing.T) {
 		ctx := context.Background()
 		type reversal struct{ caseID, decision, by string }
 		var reversals []reversal
-		w.svc.OnReverse = func(_ context.Context, _ *store.Tx, caseID string, d *store.Decision, by string, _ time.Time) error {
+		w.svc.OnReverse = func(_ context.Context, _ *store.Tx, caseID string, d *decision.Decision, by string, _ time.Time) error {
 			reversals = append(reversals, reversal{caseID, d.ID, by})
 			return nil
 		}
-		appeal := func(n *notice.Notice) *store.Appeal {
+		appeal := func(n *notice.Notice) *decision.Appeal {
 			t.Helper()
 			a, err := w.svc.Appeal(ctx, w.alice, caseOf(n), "please look again")
 			if err != nil {
@@ -147,7 +148,7 @@ func TestDecideAppeal(t *testing.T) {
 				t.Errorf("%s: %v, want %v", r.name, err, r.want)
 			}
 		}
-		if a, _ := w.db.Appeal(ctx, susA.ID); a.Status != store.AppealOpen {
+		if a, _ := w.db.Appeal(ctx, susA.ID); a.Status != decision.AppealOpen {
 			t.Fatalf("refusals settled the appeal: %+v", a)
 		}
 
@@ -157,10 +158,10 @@ func TestDecideAppeal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != store.AppealReversed || got.Reviewer != "key:carol" || got.OutcomeReasons != "satire, not propaganda" || !got.DecidedAt.Equal(w.clk.Now()) {
+		if got.Status != decision.AppealReversed || got.Reviewer != "key:carol" || got.OutcomeReasons != "satire, not propaganda" || !got.DecidedAt.Equal(w.clk.Now()) {
 			t.Errorf("reversed appeal %+v", got)
 		}
-		if d, _ := w.db.Decision(ctx, sus.ID); d.Status != store.DecisionReversed {
+		if d, _ := w.db.Decision(ctx, sus.ID); d.Status != decision.Reversed {
 			t.Errorf("decision after reversal: %s", d.Status)
 		}
 		acts, _ := w.db.CaseActions(ctx, caseOf(susN))
@@ -184,10 +185,10 @@ func TestDecideAppeal(t *testing.T) {
 		// Upheld: the decision stands, nothing for enforcement.
 		remN, rem := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)
 		remA := appeal(remN)
-		if a, err := w.svc.DecideAppeal(ctx, w.bob, remA.ID, review.OutcomeUpheld, "it is propaganda"); err != nil || a.Status != store.AppealUpheld {
+		if a, err := w.svc.DecideAppeal(ctx, w.bob, remA.ID, review.OutcomeUpheld, "it is propaganda"); err != nil || a.Status != decision.AppealUpheld {
 			t.Fatalf("uphold: %+v, %v", a, err)
 		}
-		if d, _ := w.db.Decision(ctx, rem.ID); d.Status != store.DecisionFinal {
+		if d, _ := w.db.Decision(ctx, rem.ID); d.Status != decision.Final {
 			t.Errorf("upheld decision is %s", d.Status)
 		}
 		if acts, _ := w.db.CaseActions(ctx, caseOf(remN)); len(acts) != 1 {
@@ -219,7 +220,7 @@ func TestOnReverseErrorUndoesTheReversal(t *testing.T) {
 		w := newWorld(t, e)
 		ctx := context.Background()
 		boom := errors.New("bank down")
-		w.svc.OnReverse = func(context.Context, *store.Tx, string, *store.Decision, string, time.Time) error { return boom }
+		w.svc.OnReverse = func(context.Context, *store.Tx, string, *decision.Decision, string, time.Time) error { return boom }
 		n, d := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)
 		a, err := w.svc.Appeal(ctx, w.alice, caseOf(n), "x")
 		if err != nil {
@@ -228,10 +229,10 @@ func TestOnReverseErrorUndoesTheReversal(t *testing.T) {
 		if _, err := w.svc.DecideAppeal(ctx, w.bob, a.ID, review.OutcomeReversed, "x"); !errors.Is(err, boom) {
 			t.Fatalf("reversal with a failing hook: %v", err)
 		}
-		if got, _ := w.db.Appeal(ctx, a.ID); got.Status != store.AppealOpen {
+		if got, _ := w.db.Appeal(ctx, a.ID); got.Status != decision.AppealOpen {
 			t.Errorf("appeal %s after the hook failed", got.Status)
 		}
-		if got, _ := w.db.Decision(ctx, d.ID); got.Status != store.DecisionFinal {
+		if got, _ := w.db.Decision(ctx, d.ID); got.Status != decision.Final {
 			t.Errorf("decision %s after the hook failed", got.Status)
 		}
 	})

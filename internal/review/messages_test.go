@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/review"
@@ -239,7 +240,7 @@ func TestObjections(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o.Status != store.ObjectionOpen || o.Author != "key:alice" || o.NoticeID != order.ID {
+		if o.Status != decision.ObjectionOpen || o.Author != "key:alice" || o.NoticeID != order.ID {
 			t.Errorf("objection %+v", o)
 		}
 		if _, err := w.svc.Object(ctx, w.bob, order.ID, "again"); !errors.Is(err, review.ErrObjectionOpen) {
@@ -251,10 +252,10 @@ func TestObjections(t *testing.T) {
 			want                error
 			wantField           string
 		}{
-			{"the platform", store.ObjectionUpheld, "", w.alice, review.ErrNotifierOnly, ""},
+			{"the platform", decision.ObjectionUpheld, "", w.alice, review.ErrNotifierOnly, ""},
 			{"unknown outcome", "accepted", "", w.auth, nil, "outcome:unknown_value"},
-			{"long answer", store.ObjectionUpheld, strings.Repeat("x", review.MaxReasons+1), w.auth, nil, "reasons:too_long"},
-			{"another authority", store.ObjectionWithdrawn, "", w.otherAuth, store.ErrNotFound, ""},
+			{"long answer", decision.ObjectionUpheld, strings.Repeat("x", review.MaxReasons+1), w.auth, nil, "reasons:too_long"},
+			{"another authority", decision.ObjectionWithdrawn, "", w.otherAuth, store.ErrNotFound, ""},
 		}
 		for _, tc := range answer {
 			_, err := w.svc.AnswerObjection(ctx, tc.by, o.ID, tc.outcome, tc.text)
@@ -262,16 +263,16 @@ func TestObjections(t *testing.T) {
 				t.Errorf("answer, %s: %v", tc.name, err)
 			}
 		}
-		if _, err := w.svc.AnswerObjection(ctx, w.auth, "obj_missing", store.ObjectionUpheld, ""); !errors.Is(err, store.ErrNotFound) {
+		if _, err := w.svc.AnswerObjection(ctx, w.auth, "obj_missing", decision.ObjectionUpheld, ""); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown objection: %v", err)
 		}
 		// The bound is in characters, as everywhere else: Arabic or accented text is not cut at half.
-		if _, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, store.ObjectionUpheld, strings.Repeat("é", review.MaxReasons+1)); fieldErr(err) != "reasons:too_long" {
+		if _, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, decision.ObjectionUpheld, strings.Repeat("é", review.MaxReasons+1)); fieldErr(err) != "reasons:too_long" {
 			t.Errorf("answer of %d characters: %v", review.MaxReasons+1, err)
 		}
 		w.clk.Advance(time.Hour)
-		long, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, store.ObjectionUpheld, strings.Repeat("é", review.MaxReasons))
-		if err != nil || long.Status != store.ObjectionUpheld {
+		long, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, decision.ObjectionUpheld, strings.Repeat("é", review.MaxReasons))
+		if err != nil || long.Status != decision.ObjectionUpheld {
 			t.Fatalf("answer of %d two-byte characters: %+v, %v", review.MaxReasons, long, err)
 		}
 		if _, err := w.svc.Object(ctx, w.bob, order.ID, "a second objection"); err != nil {
@@ -282,14 +283,14 @@ func TestObjections(t *testing.T) {
 			t.Fatalf("objections %+v, %v", list0, err)
 		}
 		o = list0[1]
-		got, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, store.ObjectionWithdrawn, "We withdraw the order")
+		got, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, decision.ObjectionWithdrawn, "We withdraw the order")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != store.ObjectionWithdrawn || got.AnsweredBy != "key:auth" || got.Answer != "We withdraw the order" || !got.AnsweredAt.Equal(w.clk.Now()) {
+		if got.Status != decision.ObjectionWithdrawn || got.AnsweredBy != "key:auth" || got.Answer != "We withdraw the order" || !got.AnsweredAt.Equal(w.clk.Now()) {
 			t.Errorf("answered objection %+v", got)
 		}
-		if _, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, store.ObjectionUpheld, ""); !errors.Is(err, review.ErrObjectionClosed) {
+		if _, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, decision.ObjectionUpheld, ""); !errors.Is(err, review.ErrObjectionClosed) {
 			t.Errorf("second answer: %v, want ErrObjectionClosed", err)
 		}
 		// Once answered, the platform may object again.

@@ -8,6 +8,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/review"
@@ -154,20 +155,20 @@ func TestReviewStateMachine(t *testing.T) {
 							rt.Fatalf("decision %s approved by its own reviewer", d.ID)
 						}
 					}
-					if count[store.DecisionFinal]+count[store.DecisionPending] > 1 {
+					if count[decision.Final]+count[decision.Pending] > 1 {
 						rt.Fatalf("more than one live decision: %v", count)
 					}
-					if (lc.State == notice.CaseDecided) != (count[store.DecisionFinal] == 1) {
+					if (lc.State == notice.CaseDecided) != (count[decision.Final] == 1) {
 						rt.Fatalf("case %s with decisions %v", lc.State, count)
 					}
-					if (count[store.DecisionPending] == 1) != lc.LeaseExpiresAt.Equal(store.HeldForApproval) {
-						rt.Fatalf("pending decisions %d, lease until %v", count[store.DecisionPending], lc.LeaseExpiresAt)
+					if (count[decision.Pending] == 1) != lc.Held {
+						rt.Fatalf("pending decisions %d, lease until %v", count[decision.Pending], lc.LeaseExpiresAt)
 					}
 					wantState := notice.CaseOpen
 					if m.state == "decided" {
 						wantState = notice.CaseDecided
 					}
-					if lc.State != wantState || (m.state == "pending") != (count[store.DecisionPending] == 1) {
+					if lc.State != wantState || (m.state == "pending") != (count[decision.Pending] == 1) {
 						rt.Fatalf("case %s with %v; model %+v", lc.State, count, m)
 					}
 				},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -99,12 +100,12 @@ func (w *world) claim(c org.Caller, n *notice.Notice) *review.Claimed {
 }
 
 func input(action string) review.DecisionInput {
-	return review.DecisionInput{Action: action, Ground: store.Ground{Type: "law", Reference: "UU ITE Pasal 40 ayat (2b)"},
+	return review.DecisionInput{Action: action, Ground: decision.Ground{Type: "law", Reference: "UU ITE Pasal 40 ayat (2b)"},
 		Reasons: "Propaganda and a call to attack"}
 }
 
 // decided files a notice, has c claim it and decide action, and returns the decision.
-func (w *world) decided(c org.Caller, o org.Org, kind, action string, edit ...func(*notice.Notice)) (*notice.Notice, *store.Decision) {
+func (w *world) decided(c org.Caller, o org.Org, kind, action string, edit ...func(*notice.Notice)) (*notice.Notice, *decision.Decision) {
 	w.t.Helper()
 	n := w.file(o, kind, edit...)
 	w.claim(c, n)
@@ -371,13 +372,13 @@ func TestDecideOutcomes(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.pending {
-				if d.Status != store.DecisionPending || d.EffectiveAt != nil || lc.State != notice.CaseOpen ||
-					!lc.LeaseExpiresAt.Equal(store.HeldForApproval) || len(acts) != 0 || ns[0].Status != notice.StatusInReview {
+				if d.Status != decision.Pending || d.EffectiveAt != nil || lc.State != notice.CaseOpen ||
+					!lc.Held || len(acts) != 0 || ns[0].Status != notice.StatusInReview {
 					t.Errorf("%s: pending decision %+v, case %+v, %d actions, notice %s", name, d, lc, len(acts), ns[0].Status)
 				}
 				continue
 			}
-			if d.Status != store.DecisionFinal || d.EffectiveAt == nil || !d.EffectiveAt.Equal(t0) || lc.State != notice.CaseDecided ||
+			if d.Status != decision.Final || d.EffectiveAt == nil || !d.EffectiveAt.Equal(t0) || lc.State != notice.CaseDecided ||
 				ns[0].Status != tc.status {
 				t.Errorf("%s: final decision %+v, case %s, notice %s", name, d, lc.State, ns[0].Status)
 			}
@@ -491,7 +492,7 @@ func TestOnRemoveErrorUndoesTheDecision(t *testing.T) {
 		boom := errors.New("bank down")
 		var calls []string
 		sv := *w.svc
-		sv.OnRemove = func(_ context.Context, _ *store.Tx, caseID string, d *store.Decision, _ time.Time) error {
+		sv.OnRemove = func(_ context.Context, _ *store.Tx, caseID string, d *decision.Decision, _ time.Time) error {
 			calls = append(calls, caseID+"/"+d.Action)
 			return boom
 		}
@@ -527,7 +528,7 @@ func TestFourEyes(t *testing.T) {
 		w := newWorld(t, e)
 		ctx := context.Background()
 		n, d := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionSuspend)
-		if d.Status != store.DecisionPending {
+		if d.Status != decision.Pending {
 			t.Fatalf("suspend is %s, want pending", d.Status)
 		}
 		refusals := []struct {
@@ -547,7 +548,7 @@ func TestFourEyes(t *testing.T) {
 				t.Errorf("%s: %v, want %v", r.name, err, r.want)
 			}
 		}
-		if got, _ := w.db.Decision(ctx, d.ID); got.Status != store.DecisionPending {
+		if got, _ := w.db.Decision(ctx, d.ID); got.Status != decision.Pending {
 			t.Fatalf("refusals changed the decision: %+v", got)
 		}
 		w.clk.Advance(time.Hour)
@@ -556,7 +557,7 @@ func TestFourEyes(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := w.clk.Now()
-		if ok.Status != store.DecisionFinal || ok.Approver != "key:bob" || !ok.ApprovedAt.Equal(now) || !ok.EffectiveAt.Equal(now) || !ok.CreatedAt.Equal(t0) {
+		if ok.Status != decision.Final || ok.Approver != "key:bob" || !ok.ApprovedAt.Equal(now) || !ok.EffectiveAt.Equal(now) || !ok.CreatedAt.Equal(t0) {
 			t.Errorf("approved decision %+v", ok)
 		}
 		if lc := w.leased(caseOf(n)); lc.State != notice.CaseDecided {
@@ -588,7 +589,7 @@ func TestRejectReturnsTheCaseToTheQueue(t *testing.T) {
 		w := newWorld(t, e)
 		ctx := context.Background()
 		n, d := w.decided(w.alice, w.authority, notice.KindOrder, review.ActionNoAction)
-		if d.Status != store.DecisionPending {
+		if d.Status != decision.Pending {
 			t.Fatalf("no_action on an order is %s, want pending", d.Status)
 		}
 		// While it waits, no one can claim the case.
@@ -599,7 +600,7 @@ func TestRejectReturnsTheCaseToTheQueue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rej.Status != store.DecisionRejected || rej.Approver != "key:bob" || rej.EffectiveAt != nil {
+		if rej.Status != decision.Rejected || rej.Approver != "key:bob" || rej.EffectiveAt != nil {
 			t.Errorf("rejected decision %+v", rej)
 		}
 		if lc := w.leased(caseOf(n)); lc.State != notice.CaseOpen || lc.LeaseHolder != "" {
@@ -617,7 +618,7 @@ func TestRejectReturnsTheCaseToTheQueue(t *testing.T) {
 		// Another reviewer takes it up and decides anew; the rejected decision does not block it.
 		w.claim(w.carol, n)
 		d2, pending, err := w.svc.Decide(ctx, w.carol, caseOf(n), input(review.ActionRemove))
-		if err != nil || pending || d2.Status != store.DecisionFinal {
+		if err != nil || pending || d2.Status != decision.Final {
 			t.Fatalf("new decision after rejection: %+v %v %v", d2, pending, err)
 		}
 		ds, _ := w.db.CaseDecisions(ctx, caseOf(n))

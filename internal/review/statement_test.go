@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
@@ -27,7 +28,7 @@ func TestStatement(t *testing.T) {
 			t.Fatal(err)
 		}
 		if st.DecisionID != d.ID || st.CaseID != caseOf(n) || st.Language != i18n.EN || st.Provider != "Telegram" ||
-			!st.IssuedAt.Equal(t0) || st.Subject != n.Subjects[0].Canonical || st.Status != store.DecisionFinal {
+			!st.IssuedAt.Equal(t0) || st.Subject != n.Subjects[0].Canonical || st.Status != decision.Final {
 			t.Errorf("statement head %+v", st)
 		}
 		if st.Restriction.Action != review.ActionRemove || !slices.Equal(st.Restriction.TerritorialScope, []string{"ID"}) || st.Restriction.Until != nil {
@@ -181,7 +182,7 @@ func TestDSAExport(t *testing.T) {
 		eu := func(n *notice.Notice) { n.TerritorialScope = []string{"DE"}; n.Language = "de-c" + n.Language[4:] }
 		// Decided one minute apart, in this order.
 		var ids []string
-		step := func(kind, action string, edit ...func(*notice.Notice)) *store.Decision {
+		step := func(kind, action string, edit ...func(*notice.Notice)) *decision.Decision {
 			o := w.flagger
 			if kind == notice.KindOrder {
 				o = w.authority
