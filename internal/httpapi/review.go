@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -40,12 +41,12 @@ func (a *API) claimCase(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := a.Review.Claim(r.Context(), callerFrom(r.Context()), store.ClaimFilter{Languages: in.Languages,
 		Category: in.Category, Regime: in.Regime, Language: in.Language, Lane: in.Lane})
-	if err != nil {
-		a.errorResponse(w, r, err)
+	if errors.Is(err, review.ErrNothingWaiting) {
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if c == nil {
-		w.WriteHeader(http.StatusNoContent)
+	if err != nil {
+		a.errorResponse(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, claimView(c))

@@ -54,6 +54,8 @@ var (
 	ErrObjectionOpen   = errors.New("review: an objection to this notice is already open")
 	ErrObjectionClosed = errors.New("review: the objection is already answered")
 	ErrPlatformOnly    = errors.New("review: only the platform can do this")
+	// ErrNothingWaiting is Claim's answer when no case waits for the caller.
+	ErrNothingWaiting = errors.New("review: no case waits to be claimed")
 	ErrNotifierOnly    = errors.New("review: only the notifier can do this")
 )
 
@@ -147,7 +149,7 @@ type Claimed struct {
 	Notices []*notice.Notice
 }
 
-// Claim leases the next case to the caller, or returns nil when nothing waits.
+// Claim leases the next case to the caller, or returns ErrNothingWaiting.
 func (s *Service) Claim(ctx context.Context, c org.Caller, f store.ClaimFilter) (*Claimed, error) {
 	if !c.Platform() {
 		return nil, ErrPlatformOnly
@@ -163,7 +165,7 @@ func (s *Service) Claim(ctx context.Context, c org.Caller, f store.ClaimFilter) 
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+		return nil, ErrNothingWaiting
 	}
 	if err != nil {
 		return nil, err

@@ -175,8 +175,8 @@ func TestClaim(t *testing.T) {
 				t.Errorf("filter %+v: %v, want %s", tc.f, err, tc.want)
 			}
 		}
-		if cl, err := w.svc.Claim(ctx, w.alice, store.ClaimFilter{}); cl != nil || err != nil {
-			t.Fatalf("empty queue: %+v, %v; want nothing and no error", cl, err)
+		if cl, err := w.svc.Claim(ctx, w.alice, store.ClaimFilter{}); cl != nil || !errors.Is(err, review.ErrNothingWaiting) {
+			t.Fatalf("empty queue: %+v, %v; want ErrNothingWaiting", cl, err)
 		}
 		n := w.file(w.authority, notice.KindOrder)
 		cl := w.claim(w.alice, n)
@@ -188,7 +188,7 @@ func TestClaim(t *testing.T) {
 		}
 		// Leased: no one else gets it until the lease runs out.
 		w.clk.Advance(review.DefaultLease - time.Millisecond)
-		if cl, err := w.svc.Claim(ctx, w.bob, store.ClaimFilter{}); cl != nil || err != nil {
+		if cl, err := w.svc.Claim(ctx, w.bob, store.ClaimFilter{}); cl != nil || !errors.Is(err, review.ErrNothingWaiting) {
 			t.Fatalf("bob claimed a leased case: %+v, %v", cl, err)
 		}
 		w.clk.Advance(time.Millisecond)
@@ -593,7 +593,7 @@ func TestRejectReturnsTheCaseToTheQueue(t *testing.T) {
 			t.Fatalf("no_action on an order is %s, want pending", d.Status)
 		}
 		// While it waits, no one can claim the case.
-		if cl, err := w.svc.Claim(ctx, w.carol, store.ClaimFilter{Language: n.Language}); cl != nil || err != nil {
+		if cl, err := w.svc.Claim(ctx, w.carol, store.ClaimFilter{Language: n.Language}); cl != nil || !errors.Is(err, review.ErrNothingWaiting) {
 			t.Fatalf("claimed a case waiting for approval: %+v, %v", cl, err)
 		}
 		rej, err := w.svc.Reject(ctx, w.bob, d.ID, "the order is lawful")

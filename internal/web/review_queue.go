@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -80,7 +81,9 @@ func (p *Portal) reviewClaim(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	f := readQueueFilter(r.PostForm.Get)
 	c, err := p.Review.Claim(r.Context(), q.Caller(), f.claim())
-	if err == nil && c != nil {
+	if errors.Is(err, review.ErrNothingWaiting) {
+		err = nil // the queue page says nothing waits
+	} else if err == nil {
 		http.Redirect(w, r, "/review/cases/"+c.ID, http.StatusSeeOther)
 		return
 	}
