@@ -1,0 +1,79 @@
+package vpdq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/sigap/sigap/internal/pdq"
+	"github.com/sigap/sigap/internal/video"
+)
+
+// HashOptions are vpdq-hash-video's options.
+type HashOptions struct {
+	// SecondsPerHash hashes one frame per this many seconds (frames whose
+	// number is a multiple of int(SecondsPerHash*frame rate)); 0 hashes
+	// every frame.
+	SecondsPerHash float64
+	// Downsample scales frames to Downsample x Downsample before hashing;
+	// 0 hashes them at the video's own size.
+	Downsample int
+}
+
+// ErrOptions is returned for negative or non-finite options.
+var ErrOptions = errors.New("vpdq: invalid options")
+
+// HashFile decodes the video at path with ffmpeg (bounded by cfg) and
+// returns the PDQ hash of each selected frame, as vpdq-hash-video does:
+// frames are converted to RGB24 with swscale's area filter, at the video's
+// own size unless opt.Downsample is set, and stamped frame/frame-rate
+// seconds.
+func HashFile(ctx context.Context, cfg video.Config, path string, opt HashOptions) (Hash, error) {
+	if opt.SecondsPerHash < 0 || math.IsNaN(opt.SecondsPerHash) || math.IsInf(opt.SecondsPerHash, 0) || opt.Downsample < 0 {
+		return nil, fmt.Errorf("%w: seconds per hash %v, downsample %d", ErrOptions, opt.SecondsPerHash, opt.Downsample)
+	}
+	info, err := cfg.Probe(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	w, hgt := info.Width, info.Height
+	if opt.Downsample > 0 {
+		w, hgt = opt.Downsample, opt.Downsample
+	}
+	every := frameMod(opt.SecondsPerHash, info.FrameRate)
+	rate := float32(info.FrameRate)
+	var out Hash
+	_, err = cfg.Frames(ctx, path, video.Spec{Width: w, Height: hgt, Every: every}, func(f video.Frame) error {
+		if w < pdq.MinHashableDim || hgt < pdq.MinHashableDim {
+			return fmt.Errorf("vpdq: frame %d: %dx%d is below the minimum hashable size", f.Number, w, hgt)
+		}
+		res, err := pdq.FromImage(f.Image)
+		if err != nil {
+			return fmt.Errorf("vpdq: frame %d: %w", f.Number, err)
+		}
+		out = append(out, Feature{
+			Frame:     f.Number,
+			Quality:   res.Quality,
+			Hash:      res.Hash,
+			Timestamp: float64(float32(f.Number) / rate),
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// frameMod is the reference's frame step: int(seconds*rate), at least 1.
+func frameMod(secondsPerHash, rate float64) int {
+	m := secondsPerHash * rate
+	if m < 1 {
+		return 1
+	}
+	if m > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	return int(m)
+}
