@@ -17,7 +17,11 @@ const (
 	maxCoefficients = 256
 	maxDim          = 4096
 	maxFloats       = 1 << 22
-	headerSize      = 32
+	maxPeriod       = 1 << 16
+	// maxLevel2Work bounds sum(periods)*coefficients, the inner-loop count
+	// of Level2 (the reference's files: about a million), so a hostile
+	// file cannot make a comparison take minutes.
+	maxLevel2Work = 1 << 24
 )
 
 // ErrFormat is returned (wrapped) for input that is not a .tmk feature file.
@@ -127,10 +131,15 @@ func (f *Features) check() error {
 		return fmt.Errorf("%w: shape %d periods x %d coefficients x %d, %d cos and %d sin values",
 			ErrFormat, p, c, d, len(f.Cos), len(f.Sin))
 	}
+	work := 0
 	for _, t := range f.Periods {
-		if t < 1 || t > 1<<20 {
+		if t < 1 || t > maxPeriod {
 			return fmt.Errorf("%w: period %d", ErrFormat, t)
 		}
+		work += int(t) * c
+	}
+	if work > maxLevel2Work {
+		return fmt.Errorf("%w: periods and coefficients too many to compare", ErrFormat)
 	}
 	for _, s := range [][]float32{f.Coefficients, f.Average, f.Cos, f.Sin} {
 		for _, v := range s {

@@ -13,8 +13,8 @@ import (
 // buffer before indexing them as a segment.
 const defaultPendingMax = 4096
 
-// IndexMatch is a banked video sharing at least one frame with the query,
-// with the reference's two percentages.
+// IndexMatch is a banked video sharing frames with the query, with the
+// reference's two percentages.
 type IndexMatch struct {
 	ID              uint64
 	QueryPercent    float64 // share of the query's frames found in the video
@@ -27,41 +27,45 @@ type Video struct {
 	Hash Hash
 }
 
-// Index finds the banked videos that share frames with a query without
-// comparing every query frame with every banked frame: each banked frame
-// (prepared as Prepare does) goes into multi-index-hashing segments
-// (pdqindex), and a query costs one index search per distinct query frame.
-// Its percentages are exactly Match's. Added videos sit in a small linear
-// buffer, then in segments merged like a binary counter, so adding is
-// amortised O(log n) rebuilding per frame. Safe for concurrent use.
+// Index finds the banked videos whose frames cover a query, without
+// comparing every query frame with every banked frame. Every banked frame
+// (prepared as Prepare does) is in multi-index-hashing segments
+// (pdqindex). A query with a minimum query percentage p needs to search
+// only n-ceil(p*n/100)+1 of its n frames: a video matching at least that
+// share of the query must match one of them (about a fifth of the frames
+// at the reference's 80%). The videos found are then compared frame by
+// frame, so the percentages are exactly Match's. Added videos sit in a
+// small linearly scanned buffer, then in segments merged like the carries
+// of a binary counter, so adding costs amortised O(log n) re-indexing per
+// frame. Safe for concurrent use.
 type Index struct {
 	opt        MatchOptions
 	pendingMax int
 
 	mu       sync.RWMutex
 	ids      []uint64   // per video
-	counts   []int32    // prepared frames per video
-	owner    []uint32   // global frame position -> video
-	segments []segment  // oldest and largest first
-	pending  []pdq.Hash // frames at positions pendingAt...
+	first    []uint32   // per video: its frames are frames[first:first+count]
+	count    []uint32   // per video
+	owner    []uint32   // frame position -> video
+	frames   []pdq.Hash // every prepared frame, video after video
+	segments []segment  // covering frames[:indexed], oldest and largest first
+	indexed  int        // frames[indexed:] are scanned linearly
 }
 
 type segment struct {
-	ix     *pdqindex.Index // entry IDs are global frame positions
-	hashes []pdq.Hash
-	start  int
+	ix         *pdqindex.Index // entry IDs are frame positions
+	start, len int
 }
 
 // NewIndex returns an empty index matching with opt.
 func NewIndex(opt MatchOptions) *Index { return &Index{opt: opt, pendingMax: defaultPendingMax} }
 
 // BuildIndex indexes many videos at once in one segment, faster than Add
-// one by one. Videos with no frame of enough quality are skipped and
-// their IDs returned.
+// one by one. Videos with no frame of enough quality are skipped and their
+// IDs returned.
 func BuildIndex(videos []Video, opt MatchOptions) (*Index, []uint64) {
 	ix := NewIndex(opt)
 	var skipped []uint64
-	var all []pdq.Hash
 	for _, v := range videos {
 		hs := Prepare(v.Hash, opt.MinQuality)
 		if len(hs) == 0 {
@@ -69,26 +73,28 @@ func BuildIndex(videos []Video, opt MatchOptions) (*Index, []uint64) {
 			continue
 		}
 		ix.appendVideo(v.ID, hs)
-		all = append(all, hs...)
 	}
-	if len(all) > 0 {
-		ix.segments = append(ix.segments, newSegment(all, 0))
+	if len(ix.frames) > 0 {
+		ix.segments = append(ix.segments, ix.newSegment(0, len(ix.frames)))
+		ix.indexed = len(ix.frames)
 	}
 	return ix, skipped
 }
 
-func newSegment(hashes []pdq.Hash, start int) segment {
-	entries := make([]pdqindex.Entry, len(hashes))
-	for i, h := range hashes {
-		entries[i] = pdqindex.Entry{Hash: h, ID: uint64(start + i)}
+func (ix *Index) newSegment(start, end int) segment {
+	entries := make([]pdqindex.Entry, end-start)
+	for i := range entries {
+		entries[i] = pdqindex.Entry{Hash: ix.frames[start+i], ID: uint64(start + i)}
 	}
-	return segment{ix: pdqindex.Build(entries), hashes: hashes, start: start}
+	return segment{ix: pdqindex.Build(entries), start: start, len: end - start}
 }
 
 func (ix *Index) appendVideo(id uint64, hs []pdq.Hash) {
 	v := uint32(len(ix.ids))
 	ix.ids = append(ix.ids, id)
-	ix.counts = append(ix.counts, int32(len(hs)))
+	ix.first = append(ix.first, uint32(len(ix.frames)))
+	ix.count = append(ix.count, uint32(len(hs)))
+	ix.frames = append(ix.frames, hs...)
 	for range hs {
 		ix.owner = append(ix.owner, v)
 	}
@@ -112,81 +118,92 @@ func (ix *Index) Add(id uint64, h Hash) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.appendVideo(id, hs)
-	ix.pending = append(ix.pending, hs...)
-	if len(ix.pending) < ix.pendingMax {
+	if len(ix.frames)-ix.indexed < ix.pendingMax {
 		return nil
 	}
-	start := len(ix.owner) - len(ix.pending)
-	seg := newSegment(slices.Clip(ix.pending), start)
-	ix.pending = nil
-	// Merge while the newest segment is at least as large as the one
-	// before it, like carries in a binary counter, so there are about
-	// log2(frames/pendingMax) segments and each frame is re-indexed about
-	// as many times.
-	for n := len(ix.segments); n > 0 && len(seg.hashes) >= len(ix.segments[n-1].hashes); n-- {
-		prev := ix.segments[n-1]
-		seg = newSegment(append(slices.Clip(prev.hashes), seg.hashes...), prev.start)
+	start := ix.indexed
+	// Merge while the new segment is at least as large as the one before
+	// it, so there are about log2(frames/pendingMax) segments.
+	for n := len(ix.segments); n > 0 && len(ix.frames)-start >= ix.segments[n-1].len; n-- {
+		start = ix.segments[n-1].start
 		ix.segments = ix.segments[:n-1]
 	}
-	ix.segments = append(ix.segments, seg)
+	ix.segments = append(ix.segments, ix.newSegment(start, len(ix.frames)))
+	ix.indexed = len(ix.frames)
 	return nil
 }
 
-// Query returns every indexed video sharing at least one frame with q
-// (frames within MaxDistance, both of at least MinQuality), with Match's
-// percentages, best query percentage first, then best compared
-// percentage, then ID.
-func (ix *Index) Query(q Hash) []IndexMatch {
+// Query returns the indexed videos matching at least minQueryPercent of
+// q's frames (frames within MaxDistance, both of at least MinQuality), and
+// at least one frame when minQueryPercent <= 0, with Match's percentages;
+// best query percentage first, then best compared percentage, then ID.
+// The reference's index uses DefaultQueryMatchPercent.
+func (ix *Index) Query(q Hash, minQueryPercent float64) []IndexMatch {
 	qh := Prepare(q, ix.opt.MinQuality)
-	if len(qh) == 0 {
+	n := len(qh)
+	if n == 0 {
 		return nil
 	}
+	// The fewest matched query frames that reach the percentage, computed
+	// with Match's own expression.
+	need := 0
+	for need <= n && float64(need)*100/float64(n) < minQueryPercent {
+		need++
+	}
+	if need > n {
+		return nil
+	}
+	need = max(need, 1)
+	searched := n - need + 1
+
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	type acc struct {
-		lastQuery int // last query frame counted, so each counts once
-		queries   int
-		frames    int
-	}
-	byVideo := make(map[uint32]*acc)
-	seenFrame := make(map[uint32]struct{})
-	pendingStart := len(ix.owner) - len(ix.pending)
+	candidates := make(map[uint32]struct{})
 	var buf []pdqindex.Match
-	hit := func(qi int, pos uint32) {
-		v := ix.owner[pos]
-		a := byVideo[v]
-		if a == nil {
-			a = &acc{lastQuery: -1}
-			byVideo[v] = a
-		}
-		if a.lastQuery != qi {
-			a.lastQuery = qi
-			a.queries++
-		}
-		if _, ok := seenFrame[pos]; !ok {
-			seenFrame[pos] = struct{}{}
-			a.frames++
-		}
-	}
-	for qi, h := range qh {
+	for i := range searched {
+		h := qh[i*n/searched] // spread over the video; any subset would do
 		for _, s := range ix.segments {
 			buf = s.ix.Search(h, ix.opt.MaxDistance, buf[:0])
 			for _, m := range buf {
-				hit(qi, uint32(m.ID))
+				candidates[ix.owner[m.ID]] = struct{}{}
 			}
 		}
-		for i := range ix.pending {
-			if pdq.Distance(h, ix.pending[i]) <= ix.opt.MaxDistance {
-				hit(qi, uint32(pendingStart+i))
+		for p := ix.indexed; p < len(ix.frames); p++ {
+			if pdq.Distance(h, ix.frames[p]) <= ix.opt.MaxDistance {
+				candidates[ix.owner[p]] = struct{}{}
 			}
 		}
 	}
-	out := make([]IndexMatch, 0, len(byVideo))
-	for v, a := range byVideo {
+	out := make([]IndexMatch, 0, len(candidates))
+	queryHit := make([]bool, n)
+	for v := range candidates {
+		frames := ix.frames[ix.first[v] : ix.first[v]+ix.count[v]]
+		clear(queryHit)
+		framesHit := 0
+		for _, f := range frames {
+			hit := false
+			for i := range qh {
+				if pdq.Distance(qh[i], f) <= ix.opt.MaxDistance {
+					queryHit[i], hit = true, true
+				}
+			}
+			if hit {
+				framesHit++
+			}
+		}
+		queries := 0
+		for _, b := range queryHit {
+			if b {
+				queries++
+			}
+		}
+		if queries < need {
+			continue
+		}
 		out = append(out, IndexMatch{
 			ID:              ix.ids[v],
-			QueryPercent:    float64(a.queries) * 100 / float64(len(qh)),
-			ComparedPercent: float64(a.frames) * 100 / float64(ix.counts[v]),
+			QueryPercent:    float64(queries) * 100 / float64(n),
+			ComparedPercent: float64(framesHit) * 100 / float64(len(frames)),
 		})
 	}
 	slices.SortFunc(out, func(a, b IndexMatch) int {

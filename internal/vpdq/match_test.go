@@ -25,8 +25,13 @@ func randHash(r *rand.Rand) pdq.Hash {
 
 // flip returns h with k distinct bits flipped.
 func flip(r *rand.Rand, h pdq.Hash, k int) pdq.Hash {
-	for _, b := range r.Perm(256)[:k] {
-		h[b/64] ^= 1 << (b % 64)
+	var done pdq.Hash
+	for done.OnesCount() < k {
+		b := r.IntN(256)
+		done[b/64] |= 1 << (b % 64)
+	}
+	for i := range h {
+		h[i] ^= done[i]
 	}
 	return h
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
@@ -125,8 +124,8 @@ func parseLine(line string, ordinal int) (Feature, error) {
 		return f, fmt.Errorf("quality %q, want 0..100", fs[1])
 	}
 	ts, err := strconv.ParseFloat(strings.TrimSpace(fs[2]), 64)
-	if err != nil || ts < 0 || math.IsInf(ts, 0) || math.IsNaN(ts) {
-		return f, fmt.Errorf("timestamp %q", fs[2])
+	if err != nil || !(ts >= 0 && ts <= maxTimestamp) {
+		return f, fmt.Errorf("timestamp %q, want 0..%g seconds", fs[2], float64(maxTimestamp))
 	}
 	f.Timestamp = ts
 	return f, nil

@@ -76,6 +76,7 @@ func TestParseErrors(t *testing.T) {
 		{"negative time", "0,100," + hexA + ",-1", ErrSyntax},
 		{"NaN time", "0,100," + hexA + ",NaN", ErrSyntax},
 		{"infinite time", "0,100," + hexA + ",+Inf", ErrSyntax},
+		{"absurd time", "0,100," + hexA + ",1e308", ErrSyntax},
 		{"bad JSON", `["` + hexA, ErrSyntax},
 		{"JSON numbers", `[1, 2]`, ErrSyntax},
 		{"long line", strings.Repeat("0", 300) + ",100," + hexA + ",0.0", ErrSyntax},

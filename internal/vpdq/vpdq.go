@@ -12,6 +12,7 @@ const (
 	DefaultIndexMatchPercent = 0.0                  // and any share of the banked video's
 	timestampDecimals        = 3
 	maxLineLength            = 256
+	maxTimestamp             = 1e9 // seconds, about 31 years: keeps formatted lines short
 	defaultMaxParsedFeatures = 1_000_000
 )
 
