@@ -55,8 +55,8 @@ func (c Config) run(ctx context.Context, tool string, args []string, maxOut int6
 
 // stream runs a tool under the configured bounds and hands its standard
 // output to consume. When consume returns early the process is killed.
-func (c Config) stream(ctx context.Context, tool string, args []string, consume func(io.Reader) error) error {
-	ctx, cancel := context.WithTimeoutCause(ctx, c.Timeout, ErrTimeout)
+func (c Config) stream(parent context.Context, tool string, args []string, consume func(io.Reader) error) error {
+	ctx, cancel := context.WithTimeoutCause(parent, c.Timeout, ErrTimeout)
 	defer cancel()
 	name, argv := c.command(tool, args)
 	cmd := exec.CommandContext(ctx, name, argv...)
@@ -82,11 +82,13 @@ func (c Config) stream(ctx context.Context, tool string, args []string, consume 
 		_, _ = io.Copy(io.Discard, stdout)
 	}
 	werr := cmd.Wait()
+	// A killed ffmpeg shows up as a truncated frame or a failed exit;
+	// report why it was killed instead.
+	if err := parent.Err(); err != nil {
+		return fmt.Errorf("video: %w", err)
+	}
 	if errors.Is(context.Cause(ctx), ErrTimeout) {
 		return fmt.Errorf("%w (%s)", ErrTimeout, c.Timeout)
-	}
-	if err := ctx.Err(); err != nil && cerr == nil {
-		return err
 	}
 	if cerr != nil {
 		return cerr
