@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -197,11 +196,11 @@ func runHashVideo(ctx context.Context, env *Env, vf *videoFlags, args []string) 
 	cfg := video.Config{FFmpeg: vf.ffmpeg, FFprobe: vf.ffprobe, Timeout: vf.timeout}
 	path := args[0]
 	if path == "-" {
-		tmp, err := spoolStdin(env.Stdin)
+		tmp, remove, err := video.Spool(env.Stdin, maxStdinVideo)
 		if err != nil {
 			return fmt.Errorf("hash: %w", err)
 		}
-		defer os.RemoveAll(filepath.Dir(tmp))
+		defer remove()
 		path = tmp
 	}
 	if vf.tmk {
@@ -223,29 +222,4 @@ func runHashVideo(ctx context.Context, env *Env, vf *videoFlags, args []string) 
 		return fmt.Errorf("hash: %s: %w", args[0], err)
 	}
 	return vpdq.Format(env.Stdout, h)
-}
-
-func spoolStdin(r io.Reader) (string, error) {
-	dir, err := os.MkdirTemp("", "sigap-video-")
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, "stdin")
-	f, err := os.Create(path)
-	if err != nil {
-		os.RemoveAll(dir)
-		return "", err
-	}
-	n, err := io.Copy(f, io.LimitReader(r, maxStdinVideo+1))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && n > maxStdinVideo {
-		err = errors.New("standard input is larger than 4 GiB")
-	}
-	if err != nil {
-		os.RemoveAll(dir)
-		return "", err
-	}
-	return path, nil
 }
