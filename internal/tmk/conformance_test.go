@@ -63,8 +63,11 @@ func TestConformance(t *testing.T) {
 				if got.FrameCount != want.FrameCount {
 					t.Errorf("%d frames, reference %d", got.FrameCount, want.FrameCount)
 				}
-				if cs < 0.999 {
-					t.Errorf("cosine similarity %.6f to the reference, want >= 0.999", cs)
+				// Same ffmpeg and the reference's float order give about
+				// 1 - 1e-14; another ffmpeg build may decode a little
+				// differently.
+				if cs < 0.999999 {
+					t.Errorf("cosine similarity 1 - %.1e to the reference, want within 1e-6", 1-cs)
 				}
 			})
 		}

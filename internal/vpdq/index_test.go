@@ -162,3 +162,39 @@ func TestIndexConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexThresholdEdge banks, for each query size and percentage, a
+// video matching exactly the fewest query frames that reach the
+// percentage, and those at the end of the query, farthest from the frames
+// Query searches first: it must still be found, and one frame fewer must
+// not be.
+func TestIndexThresholdEdge(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{1, 2, 5, 13, 60} {
+		for _, p := range []float64{1, 50, 79.9, DefaultQueryMatchPercent, 99, 100} {
+			q := make(Hash, n)
+			for i := range q {
+				q[i] = Feature{Frame: i, Quality: 100, Hash: randHash(r)}
+			}
+			need := 0
+			for float64(need)*100/float64(n) < p {
+				need++
+			}
+			ix := NewIndex(DefaultMatchOptions())
+			exact := slices.Clone(q[n-need:])
+			if err := ix.Add(1, exact); err != nil {
+				t.Fatal(err)
+			}
+			if need > 1 {
+				if err := ix.Add(2, slices.Clone(q[n-need+1:])); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := ix.Query(q, p)
+			if len(got) != 1 || got[0].ID != 1 || got[0].ComparedPercent != 100 {
+				t.Errorf("n %d, %v%%: Query = %+v, want only video 1 (%d of %d frames)", n, p, got, need, n)
+			}
+		}
+	}
+}
