@@ -217,7 +217,10 @@ func runHashVideo(ctx context.Context, env *Env, vf *videoFlags, args []string) 
 		}
 		return nil
 	}
-	h, err := vpdq.HashFile(ctx, cfg, path, vpdq.HashOptions{SecondsPerHash: vf.secondsPerHash, Downsample: vf.downsample})
+	// vpdq-hash-video reads --seconds-per-hash with std::stof: the float
+	// decides which frames int(S*rate) selects (0.7 s at 30 fps: every 20th).
+	opt := vpdq.HashOptions{SecondsPerHash: float64(float32(vf.secondsPerHash)), Downsample: vf.downsample}
+	h, err := vpdq.HashFile(ctx, cfg, path, opt)
 	if err != nil {
 		return fmt.Errorf("hash: %s: %w", args[0], err)
 	}

@@ -176,6 +176,19 @@ func TestRunHashVideo(t *testing.T) {
 			t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
 		}
 	})
+	t.Run("vpdq seconds read as a float", func(t *testing.T) {
+		t.Parallel()
+		// int(0.7f * 30) is 20 where int(0.7 * 30) would be 21.
+		got := strings.Split(strings.TrimSpace(run(t, nil, "--vpdq", clip, "--seconds-per-hash", "0.7")), "\n")
+		lines := strings.Split(strings.TrimSpace(string(want)), "\n")
+		var wantLines []string
+		for i := 0; i < len(lines); i += 20 {
+			wantLines = append(wantLines, lines[i])
+		}
+		if strings.Join(got, "\n") != strings.Join(wantLines, "\n") {
+			t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
+		}
+	})
 	t.Run("tmk", func(t *testing.T) {
 		t.Parallel()
 		out := filepath.Join(t.TempDir(), "clip.tmk")

@@ -41,13 +41,14 @@ func HashFile(ctx context.Context, cfg video.Config, path string, opt HashOption
 	if opt.Downsample > 0 {
 		w, hgt = opt.Downsample, opt.Downsample
 	}
+	if w < pdq.MinHashableDim || hgt < pdq.MinHashableDim {
+		// The reference fails on such frames rather than hash them as zero.
+		return nil, fmt.Errorf("vpdq: %dx%d frames are below the minimum hashable size %d", w, hgt, pdq.MinHashableDim)
+	}
 	every := frameMod(opt.SecondsPerHash, info.FrameRate)
 	rate := float32(info.FrameRate)
 	var out Hash
 	_, err = cfg.Frames(ctx, path, video.Spec{Width: w, Height: hgt, Every: every}, func(f video.Frame) error {
-		if w < pdq.MinHashableDim || hgt < pdq.MinHashableDim {
-			return fmt.Errorf("vpdq: frame %d: %dx%d is below the minimum hashable size", f.Number, w, hgt)
-		}
 		res, err := pdq.FromImage(f.Image)
 		if err != nil {
 			return fmt.Errorf("vpdq: frame %d: %w", f.Number, err)
