@@ -152,3 +152,22 @@ func TestFrameMod(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkersAgree hashes one clip with one and with several hashing
+// goroutines: the same frames, in order, with the same hashes.
+func TestWorkersAgree(t *testing.T) {
+	t.Parallel()
+	requireFFmpeg(t)
+	path := filepath.Join(sharedDir(t), "videos", "test-padded-dimensions.mp4")
+	var got [2]Hash
+	for i, workers := range []int{1, 3} {
+		h, err := HashFile(context.Background(), video.Config{}, path, HashOptions{Downsample: 64, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[i] = h
+	}
+	if len(got[0]) != 150 || got[0].String() != got[1].String() {
+		t.Errorf("1 worker: %d frames; 3 workers: %d frames; equal %v", len(got[0]), len(got[1]), got[0].String() == got[1].String())
+	}
+}

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/sigap/sigap/internal/pdq"
 	"github.com/sigap/sigap/internal/video"
@@ -19,6 +22,10 @@ type HashOptions struct {
 	// Downsample scales frames to Downsample x Downsample before hashing;
 	// 0 hashes them at the video's own size.
 	Downsample int
+	// Workers is how many goroutines hash frames while ffmpeg decodes the
+	// next ones (the reference hashes on every core by default); 0 means
+	// GOMAXPROCS. The result does not depend on it.
+	Workers int
 }
 
 // ErrOptions is returned for negative or non-finite options.
@@ -47,23 +54,66 @@ func HashFile(ctx context.Context, cfg video.Config, path string, opt HashOption
 	}
 	every := frameMod(opt.SecondsPerHash, info.FrameRate)
 	rate := float32(info.FrameRate)
-	var out Hash
-	_, err = cfg.Frames(ctx, path, video.Spec{Width: w, Height: hgt, Every: every}, func(f video.Frame) error {
-		res, err := pdq.FromImage(f.Image)
-		if err != nil {
-			return fmt.Errorf("vpdq: frame %d: %w", f.Number, err)
-		}
-		out = append(out, Feature{
-			Frame:     f.Number,
-			Quality:   res.Quality,
-			Hash:      res.Hash,
-			Timestamp: float64(float32(f.Number) / rate),
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type job struct {
+		frame int
+		pix   []byte
+	}
+	jobs := make(chan job, workers)
+	spare := make(chan []byte, 2*workers) // frame buffers to reuse
+	var (
+		mu  sync.Mutex
+		out Hash
+		wg  sync.WaitGroup
+	)
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				img, err := pdq.NewRGB24(j.pix, w, hgt)
+				var res pdq.Result
+				if err == nil {
+					res, err = pdq.FromImage(img)
+				}
+				if err != nil {
+					// Cannot happen for a full frame; keep the frame out
+					// rather than invent a hash.
+					continue
+				}
+				mu.Lock()
+				out = append(out, Feature{
+					Frame:     j.frame,
+					Quality:   res.Quality,
+					Hash:      res.Hash,
+					Timestamp: float64(float32(j.frame) / rate),
+				})
+				mu.Unlock()
+				select {
+				case spare <- j.pix:
+				default:
+				}
+			}
 		})
+	}
+	_, err = cfg.Frames(ctx, path, video.Spec{Width: w, Height: hgt, Every: every}, func(f video.Frame) error {
+		var buf []byte
+		select {
+		case buf = <-spare:
+		default:
+			buf = make([]byte, len(f.Image.Pix))
+		}
+		copy(buf, f.Image.Pix)
+		jobs <- job{frame: f.Number, pix: buf} // waits while every worker is busy
 		return nil
 	})
+	close(jobs)
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(out, func(a, b Feature) int { return a.Frame - b.Frame })
 	return out, nil
 }
 
