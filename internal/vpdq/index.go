@@ -44,6 +44,8 @@ type Index struct {
 
 	mu       sync.RWMutex
 	ids      []uint64   // per video
+	removed  []bool     // per video: left out of answers
+	live     int        // videos not removed
 	first    []uint32   // per video: its frames are frames[first:first+count]
 	count    []uint32   // per video
 	owner    []uint32   // frame position -> video
@@ -92,6 +94,8 @@ func (ix *Index) newSegment(start, end int) segment {
 func (ix *Index) appendVideo(id uint64, hs []pdq.Hash) {
 	v := uint32(len(ix.ids))
 	ix.ids = append(ix.ids, id)
+	ix.removed = append(ix.removed, false)
+	ix.live++
 	ix.first = append(ix.first, uint32(len(ix.frames)))
 	ix.count = append(ix.count, uint32(len(hs)))
 	ix.frames = append(ix.frames, hs...)
@@ -100,11 +104,28 @@ func (ix *Index) appendVideo(id uint64, hs []pdq.Hash) {
 	}
 }
 
-// Len returns the number of indexed videos.
+// Len returns the number of indexed videos not removed.
 func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.ids)
+	return ix.live
+}
+
+// Remove leaves every video added under id out of later answers and
+// returns how many there were. Their frames stay in the index until it is
+// rebuilt (BuildIndex), so a bank that removes much should rebuild.
+func (ix *Index) Remove(id uint64) int {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	n := 0
+	for v, vid := range ix.ids {
+		if vid == id && !ix.removed[v] {
+			ix.removed[v] = true
+			n++
+		}
+	}
+	ix.live -= n
+	return n
 }
 
 // Add indexes one video under id (IDs need not be unique; each Add is its
@@ -179,6 +200,9 @@ func (ix *Index) Query(q Hash, minQueryPercent float64) []IndexMatch {
 	out := make([]IndexMatch, 0, len(candidates))
 	queryHit := make([]bool, n)
 	for v := range candidates {
+		if ix.removed[v] {
+			continue
+		}
 		frames := ix.frames[ix.first[v] : ix.first[v]+ix.count[v]]
 		clear(queryHit)
 		framesHit := 0

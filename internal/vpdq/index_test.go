@@ -198,3 +198,42 @@ func TestIndexThresholdEdge(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexRemove(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(15, 16))
+	a, b := randomVideo(r, 30, nil), randomVideo(r, 30, nil)
+	a[0].Quality, b[0].Quality = 100, 100
+	ix := NewIndex(DefaultMatchOptions())
+	for _, v := range []struct {
+		id uint64
+		h  Hash
+	}{{1, a}, {2, b}, {1, b}} {
+		if err := ix.Add(v.id, v.h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(q Hash) []uint64 {
+		var out []uint64
+		for _, m := range ix.Query(q, 0) {
+			out = append(out, m.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := ids(b); !slices.Equal(got, []uint64{1, 2}) {
+		t.Fatalf("before removal: %v", got)
+	}
+	if n := ix.Remove(1); n != 2 {
+		t.Errorf("Remove(1) = %d, want 2 videos", n)
+	}
+	if got := ids(b); !slices.Equal(got, []uint64{2}) {
+		t.Errorf("after removal, b found in %v, want [2]", got)
+	}
+	if got := ids(a); len(got) != 0 {
+		t.Errorf("after removal, a found in %v", got)
+	}
+	if ix.Len() != 1 || ix.Remove(1) != 0 || ix.Remove(99) != 0 {
+		t.Errorf("Len %d after removal, or a second Remove removed more", ix.Len())
+	}
+}
