@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sigap/sigap/internal/tmk"
+	"github.com/sigap/sigap/internal/video"
 )
 
 func TestRunHash(t *testing.T) {
@@ -24,6 +29,8 @@ func TestRunHash(t *testing.T) {
 		{name: "plain", args: []string{img}, wantOut: []string{want + " 100 " + img}},
 		{name: "md5 sha256", args: []string{"--md5", "--sha256", img},
 			wantOut: []string{want + " 100 b0b3ce0e9803e7de65a6b385a15ad96a b936420c10685ef6b41ff8f0f82575b8323a7e91401fa8579ee1b440829b0f10 " + img}},
+		{name: "flag after the file", args: []string{img, "--md5"}, wantOut: []string{want + " 100 b0b3ce0e9803e7de65a6b385a15ad96a " + img}},
+		{name: "double dash ends flags", args: []string{"--", img}, wantOut: []string{want + " 100 " + img}},
 		{name: "dihedral", args: []string{"--dihedral", img}, wantOut: []string{
 			"orig " + want + " 100 " + img,
 			"rot90 f9c2503bb61d1f85e3e2776a2ef7ae95160ccd6acd704f0d8a3588a1238c716a 100 " + img,
@@ -65,4 +72,138 @@ func TestRunHash(t *testing.T) {
 			}
 		})
 	}
+}
+
+// videoDir is the shared video test vectors beside the repository (CI
+// checks shared/ out next to the clone), or under SIGAP_SHARED_TESTDATA.
+func videoDir(t *testing.T) string {
+	t.Helper()
+	dir := "../../../shared/testdata/video"
+	if d := os.Getenv("SIGAP_SHARED_TESTDATA"); d != "" {
+		dir = filepath.Join(d, "video")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
+		t.Skipf("shared video test vectors not present at %s (%v)", dir, err)
+	}
+	if err := (video.Config{}).Available(); err != nil {
+		if os.Getenv("SIGAP_REQUIRE_FFMPEG") == "1" {
+			t.Fatalf("SIGAP_REQUIRE_FFMPEG=1 but %v", err)
+		}
+		t.Skip(err)
+	}
+	return dir
+}
+
+func TestRunHashVideoUsage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		args       []string
+		wantStderr string
+	}{
+		{"both", []string{"--vpdq", "--tmk", "--out", "x.tmk", "v.mp4"}, "one of --vpdq and --tmk"},
+		{"two videos", []string{"--vpdq", "a.mp4", "b.mp4"}, "one video FILE"},
+		{"tmk without out", []string{"--tmk", "v.mp4"}, "--tmk needs --out"},
+		{"tmk with vpdq options", []string{"--tmk", "--out", "x.tmk", "--downsample", "64", "v.mp4"}, "vPDQ options"},
+		{"image flags", []string{"--vpdq", "--md5", "v.mp4"}, "for images"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out, errOut bytes.Buffer
+			env := &Env{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader(""),
+				Getenv: func(string) string { return "" }, Now: time.Now}
+			if err := runHash(context.Background(), env, tc.args); !errors.Is(err, errUsage) {
+				t.Fatalf("err = %v, want errUsage", err)
+			}
+			if !strings.Contains(errOut.String(), tc.wantStderr) {
+				t.Errorf("stderr %q does not contain %q", errOut.String(), tc.wantStderr)
+			}
+		})
+	}
+}
+
+func TestRunHashVideoNoFFmpeg(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	env := &Env{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader(""),
+		Getenv: func(string) string { return "" }, Now: time.Now}
+	missing := filepath.Join(t.TempDir(), "ffmpeg")
+	err := runHash(context.Background(), env, []string{"--vpdq", "--ffmpeg", missing, "--ffprobe", missing, "v.mp4"})
+	if !errors.Is(err, video.ErrNoFFmpeg) {
+		t.Fatalf("err = %v, want video.ErrNoFFmpeg", err)
+	}
+}
+
+// TestRunHashVideo hashes the padded sample (our hashes equal the
+// reference's on every frame of it) and checks the printed lines against
+// the reference's file, from a path and from standard input, and the .tmk
+// file against the feature vectors the reference's file has.
+func TestRunHashVideo(t *testing.T) {
+	t.Parallel()
+	dir := videoDir(t)
+	clip := filepath.Join(dir, "videos", "test-padded-dimensions.mp4")
+	want, err := os.ReadFile(filepath.Join(dir, "vpdq", "test-padded-dimensions.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(clip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(t *testing.T, stdin []byte, args ...string) string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		env := &Env{Stdout: &out, Stderr: &errOut, Stdin: bytes.NewReader(stdin),
+			Getenv: func(string) string { return "" }, Now: time.Now}
+		if err := runHash(context.Background(), env, args); err != nil {
+			t.Fatalf("%v: %v (stderr %q)", args, err, errOut.String())
+		}
+		return out.String()
+	}
+	t.Run("vpdq file", func(t *testing.T) {
+		t.Parallel()
+		if got := run(t, nil, "--vpdq", clip); got != string(want) {
+			t.Errorf("output differs from the reference's hashes:\n%.300s", got)
+		}
+	})
+	t.Run("vpdq stdin one per second", func(t *testing.T) {
+		t.Parallel()
+		got := strings.Split(strings.TrimSpace(run(t, data, "--vpdq", "--seconds-per-hash", "1", "-")), "\n")
+		lines := strings.Split(strings.TrimSpace(string(want)), "\n")
+		wantLines := []string{lines[0], lines[30], lines[60], lines[90], lines[120]}
+		if strings.Join(got, "\n") != strings.Join(wantLines, "\n") {
+			t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
+		}
+	})
+	t.Run("vpdq seconds read as a float", func(t *testing.T) {
+		t.Parallel()
+		// int(0.7f * 30) is 20 where int(0.7 * 30) would be 21.
+		got := strings.Split(strings.TrimSpace(run(t, nil, "--vpdq", clip, "--seconds-per-hash", "0.7")), "\n")
+		lines := strings.Split(strings.TrimSpace(string(want)), "\n")
+		var wantLines []string
+		for i := 0; i < len(lines); i += 20 {
+			wantLines = append(wantLines, lines[i])
+		}
+		if strings.Join(got, "\n") != strings.Join(wantLines, "\n") {
+			t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
+		}
+	})
+	t.Run("tmk", func(t *testing.T) {
+		t.Parallel()
+		out := filepath.Join(t.TempDir(), "clip.tmk")
+		run(t, nil, "--tmk", clip, "--out", out)
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := tmk.Unmarshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := tmk.Compare(f, f, tmk.DefaultThresholds())
+		if err != nil || !s.Match || f.FrameCount < 75 {
+			t.Errorf("self-compare %+v, %v; %d frames", s, err, f.FrameCount)
+		}
+	})
 }

@@ -40,6 +40,8 @@ func scale16(v uint16) uint8 { return uint8((uint32(v) + 128) / 257) }
 func lumaRows(img image.Image) func(y int, dst []float32) {
 	b := img.Bounds()
 	switch m := img.(type) {
+	case *RGB24:
+		return rgb24Rows(m)
 	case *image.YCbCr:
 		return ycbcrRows(m)
 	case *image.NYCbCrA:

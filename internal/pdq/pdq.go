@@ -40,9 +40,10 @@ const (
 )
 
 // dctMatrix is DCT-II rows 1..16 (DC skipped) of size 64, computed in double
-// and stored as float32 like the reference's dct_matrix_64.
+// and stored as float32 like the reference's dct_matrix_64, whose scale
+// factor is a float: it is rounded to float32 before the product.
 var dctMatrix = func() (d [dctDim][outDim]float32) {
-	scale := math.Sqrt(2.0 / 64.0)
+	scale := float64(float32(math.Sqrt(2.0 / 64.0)))
 	for i := range dctDim {
 		for j := range outDim {
 			d[i][j] = float32(scale * math.Cos((math.Pi/2/64.0)*float64(i+1)*float64(2*j+1)))
