@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 
 	"github.com/sigap/sigap/internal/backup"
 )
@@ -37,11 +38,12 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "backup %s: %s, %d files, transparency log of %d entries (checkpoint of %d)\n",
 		*out, m.Engine, len(m.Files)+1, m.LogSize, m.CheckpointSize)
 	if m.Engine == "sqlite" {
-		fmt.Fprintf(env.Stdout, "start from it:  sigap serve --data %s\n", *out)
+		fmt.Fprintf(env.Stdout, "start from it:  sigap serve --data %s\ncheck it:       sigap log verify --data %s\n", *out, *out)
 	} else {
-		fmt.Fprintf(env.Stdout, "restore it:     sigap restore --from %s --data NEWDIR --db postgres://.../EMPTY_DATABASE\n", *out)
+		fmt.Fprintf(env.Stdout, "restore it into a new, empty database, then check it:\n"+
+			"  sigap restore --from %s --data NEWDIR --db postgres://.../NEWDB\n"+
+			"  sigap log verify --data NEWDIR --db postgres://.../NEWDB\n", *out)
 	}
-	fmt.Fprintf(env.Stdout, "check it:       sigap log verify --data %s\n", *out)
 	return nil
 }
 
@@ -70,15 +72,20 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	serve := "sigap serve --data " + *data
+	at := "--data " + *data
 	if *db != "" {
-		serve += " --db URL"
+		at += " --db " + redactURL(*db)
 	}
-	fmt.Fprintf(env.Stdout, "restored the backup of %s (%s, transparency log of %d entries) into %s\nstart it:  %s\ncheck it:  sigap log verify --data %s",
-		m.CreatedAt.Format("2006-01-02 15:04:05 UTC"), m.Engine, m.LogSize, *data, serve, *data)
-	if *db != "" {
-		fmt.Fprint(env.Stdout, " --db URL")
-	}
-	fmt.Fprintln(env.Stdout)
+	fmt.Fprintf(env.Stdout, "restored the backup of %s (%s, transparency log of %d entries)\nstart it:  sigap serve %s\ncheck it:  sigap log verify %s\n",
+		m.CreatedAt.Format("2006-01-02 15:04:05 UTC"), m.Engine, m.LogSize, at, at)
 	return nil
+}
+
+// redactURL hides a password in a database URL before it is printed.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "URL"
+	}
+	return p.Redacted()
 }
