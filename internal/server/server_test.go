@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/server"
+	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -172,6 +174,98 @@ func TestShutdownLosesNothingAcknowledged(t *testing.T) {
 			if _, err := again.DB.Notice(ctx, id, ""); err != nil {
 				t.Errorf("acknowledged notice %s lost: %v", id, err)
 			}
+		}
+	})
+}
+
+// TestDrainServesDuringGrace checks that after SIGTERM /readyz answers 503
+// over the wire while the server still takes requests, for the drain grace.
+func TestDrainServesDuringGrace(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		cfg := cfgFor(e)
+		cfg.DrainGrace = 3 * time.Second // ample for the few requests below; the test does not measure it
+		s, err := server.New(ctx, cfg, slog.New(slog.DiscardHandler), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		o, _ := s.API.Admin.CreateOrg(ctx, "Authority", org.KindAuthority, "")
+		k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)
+		sctx, stop := context.WithCancel(ctx)
+		addr := make(chan string, 1)
+		served := make(chan error, 1)
+		go func() { served <- s.Serve(sctx, func(a string) { addr <- a }) }()
+		base := "http://" + <-addr
+		hc := &http.Client{Timeout: 10 * time.Second}
+		stop()
+		for {
+			resp, err := hc.Get(base + "/readyz")
+			if err != nil {
+				t.Fatalf("/readyz during the drain: %v; want 503 while still serving", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusServiceUnavailable {
+				if !resp.Close {
+					t.Errorf("draining answer without Connection: close")
+				}
+				break
+			}
+		}
+		req, _ := http.NewRequest("POST", base+"/v1/notices", strings.NewReader(
+			`{"kind":"order","category":"terrorism","explanation":"x","legal_basis":"y","subjects":[{"url":"https://t.me/drain/1"}]}`))
+		req.Header.Set("Authorization", "Bearer "+k.Secret)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatalf("a notice during the drain grace: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Errorf("a notice during the drain grace: %d, want 201", resp.StatusCode)
+		}
+		if err := <-served; err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestShutdownHandsJobsBack checks a job cut short by the stop is due again
+// at once, for another replica, not after its lease or a back-off.
+func TestShutdownHandsJobsBack(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		s, err := server.New(ctx, cfgFor(e), slog.New(slog.DiscardHandler), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		started := make(chan struct{})
+		s.Jobs.Handle("test.slow", func(ctx context.Context, j *jobs.Job) error {
+			close(started)
+			<-ctx.Done() // a delivery still waiting on its receiver
+			return ctx.Err()
+		}, nil)
+		if err := s.DB.Write(ctx, func(tx *store.Tx) error {
+			return s.Jobs.Enqueue(ctx, tx, jobs.Spec{Kind: "test.slow", Key: "slow-1"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sctx, stop := context.WithCancel(ctx)
+		served := make(chan error, 1)
+		go func() { served <- s.Serve(sctx, nil) }()
+		<-started
+		stop()
+		if err := <-served; err != nil {
+			t.Fatal(err)
+		}
+		j, err := s.DB.JobByKey(ctx, "slow-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.State != store.JobAvailable || j.RunAt.After(time.Now()) || !strings.Contains(j.LastError, "interrupted by shutdown") {
+			t.Errorf("job after the stop: %s, due %v (now %v), %q; want available and due now", j.State, j.RunAt, time.Now(), j.LastError)
 		}
 	})
 }
