@@ -32,7 +32,11 @@ func libpqTarget(raw string) (conn, password, schema string, err error) {
 	}
 	if u.User != nil {
 		password, _ = u.User.Password()
-		u.User = url.User(u.User.Username())
+		name := u.User.Username()
+		u.User = nil
+		if name != "" {
+			u.User = url.User(name)
+		}
 	}
 	q := u.Query()
 	schema = q.Get("search_path")
