@@ -36,6 +36,8 @@ var commands = map[string]command{
 	"scan":        {runScan, "scan a file of posts (NDJSON) against every bank and list"},
 	"log":         {runLog, "verify the transparency log: checkpoints, consistency, every event (sigap log verify --help)"},
 	"export":      {runExport, "export DSA statements of reasons or the SAMAN compliance ledger (sigap export --help)"},
+	"backup":      {runBackup, "copy the running service's database and keys, consistently (sigap backup --help)"},
+	"restore":     {runRestore, "put a backup back: keys, SQLite file or PostgreSQL dump (sigap restore --help)"},
 	"signing-key": {runSigningKey, "make a key to sign your requests with, and print it for registering (sigap signing-key gen --help)"},
 }
 

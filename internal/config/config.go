@@ -19,6 +19,9 @@ type Config struct {
 	LogFormat       string
 	LogLevel        string
 	ShutdownTimeout time.Duration
+	// DrainGrace is how long a stopping server answers 503 at /readyz, still
+	// serving, before it stops accepting, so a load balancer can notice.
+	DrainGrace time.Duration
 
 	// AllowPrivateWebhooks lets webhook deliveries go to loopback, private and
 	// link-local addresses (tests, single-host set-ups); off by default so a
@@ -51,6 +54,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.LogFormat, "log-format", env("SIGAP_LOG_FORMAT", "text"), "log format: text or json (env SIGAP_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("SIGAP_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env SIGAP_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on SIGTERM")
+	drainGrace, _ := time.ParseDuration(env("SIGAP_DRAIN_GRACE", "2s"))
+	fs.DurationVar(&c.DrainGrace, "drain-grace", drainGrace, "on SIGTERM, how long /readyz says 503 while requests are still served, before new connections are refused (env SIGAP_DRAIN_GRACE)")
 	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", env("SIGAP_ALLOW_PRIVATE_WEBHOOKS", "") == "1" || env("SIGAP_ALLOW_PRIVATE_WEBHOOKS", "") == "true",
 		"let webhooks go to loopback/private/link-local addresses (env SIGAP_ALLOW_PRIVATE_WEBHOOKS=1)")
 	fs.StringVar(&c.SMTPAddr, "smtp", env("SIGAP_SMTP", ""), "SMTP server HOST:PORT for e-mail alerts to on-call contacts (env SIGAP_SMTP)")

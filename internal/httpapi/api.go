@@ -16,6 +16,8 @@ const MaxBody = 8 << 20
 // API is the HTTP API over the services of one sigap process.
 type API struct {
 	*app.App
+	// Readiness answers GET /readyz; the server marks it (readyz.go).
+	Readiness Readiness
 
 	limitOnce sync.Once
 	limiter   *orgLimiter
@@ -89,6 +91,7 @@ func (a *API) routes() *routeTable {
 	holders := anyOrg(authority).and(platformAdmins)
 
 	mux.Handle("GET /healthz", a.healthz, public)
+	mux.Handle("GET /readyz", a.readyz, public)
 	mux.Handle("GET /metrics", a.Metrics.Handler().ServeHTTP, public)
 	mux.Handle("GET /openapi.json", a.openapi, public)
 	mux.Handle("GET /v1/keys", a.publicKeys, public)

@@ -248,6 +248,11 @@ func (q *Queue) run(ctx context.Context, row *store.JobRow) {
 		if herr == nil {
 			return tx.FinishJob(sctx, row.ID, row.Attempts, store.JobDone, now, now, "")
 		}
+		if ctx.Err() != nil {
+			// Shutdown cut it short: due again now, for another replica to take
+			// at once rather than after its lease or a backoff.
+			return tx.FinishJob(sctx, row.ID, row.Attempts, store.JobAvailable, now, now, truncate("interrupted by shutdown: "+herr.Error()))
+		}
 		var p permanent
 		dead := errors.As(herr, &p) || now.Sub(j.FirstTry) >= q.cfg.DeadAfter ||
 			(q.cfg.MaxAttempts > 0 && row.Attempts >= q.cfg.MaxAttempts)

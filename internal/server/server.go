@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -45,7 +46,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	}
 	// The API keeps its paths; everything else is the portal.
 	api, mux := s.API.Handler(), http.NewServeMux()
-	for _, p := range []string{"/v1/", "/healthz", "/metrics", "/openapi.json"} {
+	for _, p := range []string{"/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json"} {
 		mux.Handle(p, api)
 	}
 	mux.Handle("/", s.Portal.Handler())
@@ -56,9 +57,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Serve listens on the configured address until ctx ends, then shuts down
-// cleanly: it stops accepting, lets in-flight requests finish, and commits
-// queued writes before closing the database.
+// Serve listens on the configured address until ctx ends, then drains: it
+// answers 503 at /readyz for the drain grace while still serving (a load
+// balancer stops sending), stops accepting, lets in-flight requests finish,
+// stops the job and escalation loops (a job cut short goes back to the queue
+// for another replica at once), and signs a checkpoint of the transparency
+// log that covers every event it acknowledged. Queued writes are committed
+// before any request is answered, so nothing acknowledged is left to lose.
 func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	ln, err := net.Listen("tcp", s.Config.Addr)
 	if err != nil {
@@ -76,23 +81,59 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	bgDone := make(chan struct{}, 2)
 	go func() { s.Jobs.Run(bgCtx); bgDone <- struct{}{} }()
 	go func() { s.Escalate.Run(bgCtx); bgDone <- struct{}{} }()
-	defer func() { stopBG(); <-bgDone; <-bgDone }()
+	bgStopped := false
+	stopLoops := func() {
+		if !bgStopped {
+			bgStopped = true
+			stopBG()
+			<-bgDone
+			<-bgDone
+		}
+	}
+	defer stopLoops()
+	s.API.Readiness.Ready()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
 	select {
 	case err := <-errc:
+		s.API.Readiness.Drain()
 		return err
 	case <-ctx.Done():
 	}
+	s.API.Readiness.Drain()
+	// Answers from now on close their connections, so clients reconnect
+	// through the load balancer to a replica that stays.
+	srv.SetKeepAlivesEnabled(false)
+	if g := s.Config.DrainGrace; g > 0 {
+		s.Log.Info("draining: /readyz answers 503; still serving for the grace period", "grace", g)
+		t := time.NewTimer(g)
+		select {
+		case <-t.C:
+		case err := <-errc:
+			t.Stop()
+			return err
+		}
+	}
 	s.Log.Info("shutting down: finishing in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), s.Config.ShutdownTimeout)
+	timeout := cmp.Or(s.Config.ShutdownTimeout, 30*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		s.Log.Warn("shutdown did not finish in time", "err", err)
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	serveErr := <-errc
+	stopLoops()
+	// Every request is answered and every job settled: sign what they logged.
+	fctx, fcancel := context.WithTimeout(context.Background(), timeout)
+	defer fcancel()
+	if cp, err := s.TransLog.Sync(fctx); err != nil {
+		s.Log.Error("final checkpoint not signed; the next start signs it", "err", err)
+	} else {
+		s.Log.Info("signed the final checkpoint", "size", cp.Size)
+	}
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
 	}
 	return nil
 }
