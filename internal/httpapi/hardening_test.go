@@ -1,0 +1,84 @@
+package httpapi_test
+
+import (
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/sigap/sigap/internal/store/storetest"
+)
+
+// TestDuplicateNamesAndNUL sends bodies with a member name twice (400
+// malformed_json naming the member) and text holding U+0000 (422, the field
+// named, code nul_character) to each kind of route, on both engines, and
+// checks nothing was stored.
+func TestDuplicateNamesAndNUL(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		f := newBadFixture(t, eng)
+		const subj = `"subjects": [{"url": "https://t.me/dup_chan/1"}]`
+		const order = `"kind": "order", "category": "terrorism", "legal_basis": "UU ITE Pasal 40"`
+		for _, tc := range []struct {
+			name, method, path, key, body string
+			status                        int
+			// code is the problem's code; field and fieldCode, when set, the error listed.
+			code, field, fieldCode, inDetail string
+		}{
+			{name: "notice with explanation twice", method: "POST", path: "/v1/notices", key: "authority",
+				body:   `{` + order + `, "explanation": "benign", ` + subj + `, "explanation": "something else"}`,
+				status: 400, code: "malformed_json", inDetail: `"explanation" appears twice`},
+			{name: "notice with a subject's url twice", method: "POST", path: "/v1/notices", key: "authority",
+				body:   `{` + order + `, "explanation": "x", "subjects": [{"url": "https://t.me/dup_chan/1", "url": "https://t.me/dup_chan/2"}]}`,
+				status: 400, code: "malformed_json", inDetail: "subjects[0].url"},
+			{name: "notice with a NUL in its explanation", method: "POST", path: "/v1/notices", key: "authority",
+				body:   `{` + order + `, "explanation": "a\u0000b", ` + subj + `}`,
+				status: 422, code: "validation", field: "explanation", fieldCode: "nul_character"},
+			{name: "notice with a NUL in a link", method: "POST", path: "/v1/notices", key: "authority",
+				body:   `{` + order + `, "explanation": "x", "subjects": [{"url": "https://t.me/dup_chan/1\u0000"}]}`,
+				status: 422, code: "validation", field: "subjects[0].url", fieldCode: "nul_character"},
+			{name: "notice with a NUL in its contact", method: "POST", path: "/v1/notices", key: "flagger",
+				body:   `{"kind": "flag", "category": "terrorism", "good_faith": true, "explanation": "x", ` + subj + `, "contact": {"name": "A\u0000", "email": "a@example.org"}}`,
+				status: 422, code: "validation", field: "contact.name", fieldCode: "nul_character"},
+			{name: "message with a NUL", method: "POST", path: "/v1/notices/{N}/messages", key: "authority",
+				body: `{"body": "hello\u0000world"}`, status: 422, code: "validation", field: "body", fieldCode: "nul_character"},
+			{name: "message with body twice", method: "POST", path: "/v1/notices/{N}/messages", key: "authority",
+				body: `{"body": "a", "body": "b"}`, status: 400, code: "malformed_json", inDetail: `"body" appears twice`},
+			{name: "org with a NUL in its name", method: "POST", path: "/v1/orgs", key: "admin",
+				body: `{"name": "Kominfo\u0000", "kind": "authority"}`, status: 422, code: "validation", field: "name", fieldCode: "nul_character"},
+			{name: "org with kind twice", method: "POST", path: "/v1/orgs", key: "admin",
+				body: `{"name": "Dup", "kind": "authority", "kind": "platform"}`, status: 400, code: "malformed_json", inDetail: `"kind"`},
+			{name: "webhook with a NUL in its url", method: "PUT", path: "/v1/webhook", key: "authority",
+				body: `{"url": "https://hooks.example.org/\u0000"}`, status: 422, code: "validation", field: "url", fieldCode: "nul_character"},
+			{name: "user with a NUL in the e-mail", method: "POST", path: "/v1/orgs/{A}/users", key: "admin",
+				body: `{"email": "x\u0000@kominfo.example", "role": "authority"}`, status: 422, code: "validation", field: "email", fieldCode: "nul_character"},
+			{name: "cursor with a NUL", method: "GET", path: "/v1/notices?cursor=%00", key: "authority",
+				status: 422, code: "validation", field: "cursor", fieldCode: "invalid"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				path := tc.path
+				for k, v := range f.ids {
+					path = strings.ReplaceAll(path, k, v)
+				}
+				var body []byte
+				if tc.body != "" {
+					body = []byte(tc.body)
+				}
+				before := f.snapshot(t)
+				r := f.do(t, tc.method, path, f.keys[tc.key], body)
+				if r.Status != tc.status {
+					t.Fatalf("%s %s: %d %s, want %d", tc.method, path, r.Status, r.Body, tc.status)
+				}
+				p := r.problem(t)
+				if p.Code != tc.code || !strings.Contains(p.Detail, tc.inDetail) {
+					t.Errorf("problem %s, want code %s and a detail with %q", r.Body, tc.code, tc.inDetail)
+				}
+				if tc.field != "" && !p.hasError(tc.field, tc.fieldCode) {
+					t.Errorf("problem %s does not list %s %s", r.Body, tc.field, tc.fieldCode)
+				}
+				if after := f.snapshot(t); !maps.Equal(before, after) {
+					t.Errorf("a refused request stored something: %v, then %v", before, after)
+				}
+			})
+		}
+	})
+}
