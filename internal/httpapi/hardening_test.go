@@ -82,3 +82,34 @@ func TestDuplicateNamesAndNUL(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookPrivateDestination sets endpoints on loopback, private and
+// link-local hosts: refused with a 422 that says how to allow them, and
+// nothing stored. (The enforcement tests run a server that allows them and
+// register loopback receivers.)
+func TestWebhookPrivateDestination(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		f := newBadFixture(t, eng)
+		for _, url := range []string{
+			"http://127.0.0.1:9/hook", "http://[::1]/hook", "http://10.0.0.8/hook", "http://192.168.1.1/hook",
+			"http://169.254.169.254/latest/meta-data", "http://localhost:8080/hook", "http://hooks.localhost/hook",
+			"http://100.64.0.1/hook", "http://0.0.0.0/hook",
+		} {
+			before := f.snapshot(t)
+			r := f.json(t, "PUT", "/v1/webhook", f.keys["authority"], map[string]string{"url": url})
+			if r.Status != 422 {
+				t.Fatalf("PUT /v1/webhook %s: %d %s, want 422", url, r.Status, r.Body)
+			}
+			if p := r.problem(t); !p.hasError("url", "private_destination") || !strings.Contains(p.Detail, "--allow-private-webhooks") {
+				t.Errorf("PUT /v1/webhook %s: %s; want url private_destination saying how to allow it", url, r.Body)
+			}
+			if after := f.snapshot(t); !maps.Equal(before, after) {
+				t.Errorf("a refused endpoint stored something: %v, then %v", before, after)
+			}
+		}
+		if r := f.do(t, "GET", "/v1/webhook", f.keys["authority"], nil); r.Status != 404 {
+			t.Errorf("GET /v1/webhook after refusals: %d %s, want 404", r.Status, r.Body)
+		}
+	})
+}
