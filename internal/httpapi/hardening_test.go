@@ -1,10 +1,16 @@
 package httpapi_test
 
 import (
+	"context"
+	"log/slog"
 	"maps"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -112,4 +118,86 @@ func TestWebhookPrivateDestination(t *testing.T) {
 			t.Errorf("GET /v1/webhook after refusals: %d %s, want 404", r.Status, r.Body)
 		}
 	})
+}
+
+// newEnvWith is newEnv with the server's configuration changed by set.
+func newEnvWith(t *testing.T, e storetest.Engine, set func(*config.Config)) *env {
+	t.Helper()
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
+	set(&cfg)
+	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		t.Fatalf("server.New on %s: %v", e.Name, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	return &env{apiClient: &apiClient{base: ts.URL, hc: ts.Client()}, srv: s, admin: s.AdminKey}
+}
+
+// TestMetricsAndCheckpointAccess: /metrics is for the platform's admin and
+// auditor keys, or the metrics token, or anyone when the server says it is
+// public; signing a checkpoint is for the platform's admin and auditor keys.
+func TestMetricsAndCheckpointAccess(t *testing.T) {
+	t.Parallel()
+	const token = "metrics-token-0123456789"
+	for _, setup := range []struct {
+		name string
+		set  func(*config.Config)
+	}{
+		{"default", func(*config.Config) {}},
+		{"token", func(c *config.Config) { c.MetricsToken = token }},
+		{"public", func(c *config.Config) { c.MetricsPublic = true }},
+	} {
+		t.Run(setup.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+				e := newEnvWith(t, eng, setup.set)
+				var me struct {
+					Org orgView `json:"org"`
+				}
+				e.do(t, "GET", "/v1/me", e.admin, nil).decode(t, &me)
+				authority := e.org(t, "Kominfo", "authority")
+				keys := map[string]string{
+					"none":           "",
+					"token":          token,
+					"wrong token":    "metrics-token-0123456780",
+					"platform admin": e.admin,
+					"auditor":        e.key(t, me.Org.ID, "auditor"),
+					"reviewer":       e.key(t, me.Org.ID, "reviewer"),
+					"authority":      e.key(t, authority, "authority"),
+					"org admin":      e.key(t, authority, "admin"),
+				}
+				// Answers by who asks; the token is a stranger's key except on its server.
+				metrics := map[string]int{"none": 401, "token": 401, "wrong token": 401, "platform admin": 200, "auditor": 200,
+					"reviewer": 403, "authority": 403, "org admin": 403}
+				switch setup.name {
+				case "token":
+					metrics["token"] = 200
+				case "public":
+					for k := range metrics {
+						metrics[k] = 200
+					}
+				}
+				checkpoint := map[string]int{"none": 401, "token": 401, "wrong token": 401, "platform admin": 200, "auditor": 200,
+					"reviewer": 403, "authority": 403, "org admin": 403}
+				for who, key := range keys {
+					r := e.do(t, "GET", "/metrics", key, nil)
+					if r.Status != metrics[who] {
+						t.Errorf("GET /metrics by %s: %d, want %d", who, r.Status, metrics[who])
+					}
+					if r.Status == 200 && !strings.Contains(string(r.Body), "sigap_http_requests_total") {
+						t.Errorf("GET /metrics by %s answered no metrics: %.200s", who, r.Body)
+					}
+					if r := e.do(t, "POST", "/v1/log/checkpoint", key, nil); r.Status != checkpoint[who] {
+						t.Errorf("POST /v1/log/checkpoint by %s: %d, want %d", who, r.Status, checkpoint[who])
+					}
+				}
+				if setup.name == "default" {
+					if p := e.do(t, "GET", "/metrics", keys["org admin"], nil).problem(t); p.Code != "platform_only" {
+						t.Errorf("/metrics by another org's admin: code %s, want platform_only", p.Code)
+					}
+				}
+			})
+		})
+	}
 }
