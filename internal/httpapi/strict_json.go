@@ -13,6 +13,11 @@ import (
 	"github.com/sigap/sigap/internal/notice"
 )
 
+// nulCode is the field error of a NUL: "invalid", as the notice validator
+// already answered a NUL in a short field (reference, legal_basis), so that
+// every NUL gets the same answer; the message says what is wrong.
+const nulCode = "invalid"
+
 // nulEscape is how a NUL character can appear in valid JSON: a raw one is a
 // control character JSON refuses anyway.
 var nulEscape = []byte(`\u0000`)
@@ -21,7 +26,7 @@ var nulEscape = []byte(`\u0000`)
 // a member name twice in one object, where the last one wins and an issuer's
 // parser and the signed record could read different notices (400
 // malformed_json), and a NUL character in a string, which PostgreSQL cannot
-// store in text and SQLite would (422 nul_character, the field named). body
+// store in text and SQLite would (422 on the field, code nulCode). body
 // may hold several values (a stream); any other syntax error is left to the
 // decoder that follows, so its answers stay as they were.
 //
@@ -68,7 +73,7 @@ func findNUL(body []byte) error {
 			kinds = append(kinds, k)
 		}
 		field := strings.ReplaceAll(pointerField(dec.StackPointer(), kinds), "\x00", `\u0000`)
-		return &notice.ValidationError{Fields: []notice.FieldError{{Field: field, Code: "nul_character",
+		return &notice.ValidationError{Fields: []notice.FieldError{{Field: field, Code: nulCode,
 			Message: field + " holds a NUL character (U+0000), which no text field may hold; remove it"}}}
 	}
 }

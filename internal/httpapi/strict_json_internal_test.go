@@ -34,11 +34,11 @@ func TestCheckJSON(t *testing.T) {
 		{name: "duplicate through an escape", body: `{"kind": "order", "\u006bind": "flag"}`, code: "malformed_json", inDetail: `"kind"`},
 		{name: "duplicate after a syntax error elsewhere", body: `{"a": 1, "a": 2} x`, code: "malformed_json"},
 		{name: "duplicate in the second line of a stream", body: "{\"a\": 1}\n{\"b\": 1, \"b\": 2}", code: "malformed_json"},
-		{name: "NUL at the top", body: `{"explanation": "a\u0000b"}`, code: "nul_character", field: "explanation"},
-		{name: "NUL in an array", body: `{"subjects": [{"url": "a"}, {"url": "\u0000"}]}`, code: "nul_character", field: "subjects[1].url"},
-		{name: "NUL under a digit name", body: `{"labels": {"0": ["x\u0000"]}}`, code: "nul_character", field: "labels.0[0]"},
-		{name: "NUL in a name", body: `{"a\u0000": 1}`, code: "nul_character", field: `a\u0000`},
-		{name: "NUL alone", body: `"\u0000"`, code: "nul_character", field: "body"},
+		{name: "NUL at the top", body: `{"explanation": "a\u0000b"}`, code: nulCode, field: "explanation"},
+		{name: "NUL in an array", body: `{"subjects": [{"url": "a"}, {"url": "\u0000"}]}`, code: nulCode, field: "subjects[1].url"},
+		{name: "NUL under a digit name", body: `{"labels": {"0": ["x\u0000"]}}`, code: nulCode, field: "labels.0[0]"},
+		{name: "NUL in a name", body: `{"a\u0000": 1}`, code: nulCode, field: `a\u0000`},
+		{name: "NUL alone", body: `"\u0000"`, code: nulCode, field: "body"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -58,7 +58,7 @@ func TestCheckJSON(t *testing.T) {
 				t.Errorf("checkJSON(%s) = %+v, want code %s, field %q, message with %q", tc.body, f, tc.code, tc.field, tc.inDetail)
 			}
 			p := validationProblem(ve)
-			if want := map[string]int{"malformed_json": 400, "nul_character": 422}[tc.code]; p.Status != want {
+			if want := map[string]int{"malformed_json": 400, nulCode: 422}[tc.code]; p.Status != want {
 				t.Errorf("answered %d, want %d", p.Status, want)
 			}
 		})
@@ -84,7 +84,7 @@ func FuzzStrictJSON(f *testing.F) {
 		switch {
 		case dup && (!errors.As(err, &ve) || ve.Fields[0].Code != "malformed_json"):
 			t.Fatalf("checkJSON(%q) = %v; encoding/json sees a duplicate name", b, err)
-		case !dup && nul && (!errors.As(err, &ve) || ve.Fields[0].Code != "nul_character"):
+		case !dup && nul && (!errors.As(err, &ve) || ve.Fields[0].Code != nulCode):
 			t.Fatalf("checkJSON(%q) = %v; encoding/json sees a NUL", b, err)
 		case !dup && !nul && err != nil:
 			t.Fatalf("checkJSON(%q) = %v; encoding/json sees neither a duplicate nor a NUL", b, err)
