@@ -2,11 +2,10 @@ package httpapi
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -23,78 +22,173 @@ const nulCode = "invalid"
 var nulEscape = []byte(`\u0000`)
 
 // checkJSON refuses what encoding/json would otherwise let through quietly:
-// a member name twice in one object, where the last one wins and an issuer's
-// parser and the signed record could read different notices (400
-// malformed_json), and a NUL character in a string, which PostgreSQL cannot
-// store in text and SQLite would (422 on the field, code nulCode). body
-// may hold several values (a stream); any other syntax error is left to the
-// decoder that follows, so its answers stay as they were.
 //
-// Only the first pass runs on every body: jsontext checks names at little
-// cost, and the NUL walk runs only when the bytes hold the escape.
+//   - a member name twice in one object (400 malformed_json, the member
+//     named): the last one wins, so an issuer's parser and the signed record
+//     could read different notices. Names are compared as encoding/json
+//     matches them to struct fields, without regard to case, so "url" and
+//     "URL" are the same member too;
+//   - a NUL character in a string (422 on the field, code nulCode), which
+//     PostgreSQL cannot store in text and SQLite would.
+//
+// body may hold several values (an NDJSON stream). Any other syntax error is
+// left to the decoder that follows, so its answers stay as they were. Value
+// strings are only unquoted when the bytes hold a NUL escape at all.
 func checkJSON(body []byte) error {
-	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowInvalidUTF8(true))
-	for {
-		err := dec.SkipValue()
-		if err == io.EOF {
-			break
-		}
-		var se *jsontext.SyntacticError
-		if errors.As(err, &se) && errors.Is(se.Err, jsontext.ErrDuplicateName) {
-			name := se.JSONPointer.LastToken()
-			return &notice.ValidationError{Fields: []notice.FieldError{{Code: "malformed_json",
-				Message: fmt.Sprintf("the member %q appears twice in one object (at %s); send each member once", name, pointerField(se.JSONPointer, nil))}}}
-		}
-		if err != nil {
-			return nil
-		}
-	}
-	if !bytes.Contains(body, nulEscape) {
-		return nil
-	}
-	return findNUL(body)
-}
-
-// findNUL walks body's tokens for a string holding U+0000 and names where it
-// is; a \\u0000 (an escaped backslash) is not one.
-func findNUL(body []byte) error {
+	hasNUL := bytes.Contains(body, nulEscape)
 	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+	// levels are the open objects and arrays, innermost last; spare keeps
+	// closed ones for reuse, so a long array of objects allocates nothing.
+	var levels, spare []*memberNames
+	var unquoted []byte
 	for {
+		if kind, length := dec.StackIndex(dec.StackDepth()); kind == '{' && length%2 == 0 && dec.PeekKind() == '"' {
+			raw, err := dec.ReadValue()
+			if err != nil {
+				return nil
+			}
+			name := []byte(raw[1 : len(raw)-1])
+			if bytes.IndexByte(raw, '\\') >= 0 {
+				unquoted, _ = jsontext.AppendUnquote(unquoted[:0], raw) // invalid UTF-8 becomes U+FFFD, as encoding/json reads it
+				name = unquoted
+			}
+			if hasNUL && bytes.IndexByte(name, 0) >= 0 {
+				return nulError(dec)
+			}
+			if prev, dup := levels[len(levels)-1].add(name); dup {
+				msg := fmt.Sprintf("the member %q appears twice in one object (at %s); send each member once", name, fieldOf(dec))
+				if prev != string(name) {
+					msg = fmt.Sprintf("the members %q and %q differ only in case, and sigap reads them as one member (at %s); send it once", prev, name, fieldOf(dec))
+				}
+				return &notice.ValidationError{Fields: []notice.FieldError{{Code: "malformed_json", Message: msg}}}
+			}
+			continue
+		}
 		tok, err := dec.ReadToken()
 		if err != nil {
 			return nil // io.EOF, or a syntax error the decoder that follows reports
 		}
-		if tok.Kind() != '"' || !strings.Contains(tok.String(), "\x00") {
-			continue
+		switch tok.Kind() {
+		case '{', '[':
+			var m *memberNames
+			if n := len(spare); n > 0 {
+				m, spare = spare[n-1], spare[:n-1]
+				m.reset()
+			} else {
+				m = &memberNames{}
+			}
+			levels = append(levels, m)
+		case '}', ']':
+			spare = append(spare, levels[len(levels)-1])
+			levels = levels[:len(levels)-1]
+		case '"':
+			if hasNUL && strings.ContainsRune(tok.String(), 0) {
+				return nulError(dec)
+			}
 		}
-		kinds := make([]jsontext.Kind, 0, dec.StackDepth())
-		for i := 1; i <= dec.StackDepth(); i++ {
-			k, _ := dec.StackIndex(i)
-			kinds = append(kinds, k)
-		}
-		field := strings.ReplaceAll(pointerField(dec.StackPointer(), kinds), "\x00", `\u0000`)
-		return &notice.ValidationError{Fields: []notice.FieldError{{Field: field, Code: nulCode,
-			Message: field + " holds a NUL character (U+0000), which no text field may hold; remove it"}}}
 	}
 }
 
-// pointerField writes a JSON pointer the way the API names fields
-// ("subjects[3].url"). kinds, when known, is the kind of each level ('[' or
-// '{'); without it a token of digits is taken for an array index.
-func pointerField(p jsontext.Pointer, kinds []jsontext.Kind) string {
-	var b strings.Builder
-	i := 0
-	for tok := range p.Tokens() {
-		index := false
-		if i < len(kinds) {
-			index = kinds[i] == '['
-		} else if _, err := strconv.ParseUint(tok, 10, 64); err == nil {
-			index = true
+// nulError is the refusal of a NUL at the decoder's position.
+func nulError(dec *jsontext.Decoder) error {
+	field := strings.ReplaceAll(fieldOf(dec), "\x00", `\u0000`)
+	return &notice.ValidationError{Fields: []notice.FieldError{{Field: field, Code: nulCode,
+		Message: field + " holds a NUL character (U+0000), which no text field may hold; remove it"}}}
+}
+
+// memberNames is the names seen in one object: pairs of the folded name and
+// the name as sent in buf while the object is small, a map once it grows, so
+// an object of many members costs a lookup each.
+type memberNames struct {
+	buf  []byte
+	ends []int             // where each folded name and each name as sent ends in buf
+	set  map[string]string // folded name → name as sent
+}
+
+func (m *memberNames) reset() {
+	m.buf, m.ends, m.set = m.buf[:0], m.ends[:0], nil
+}
+
+// add records name and, when a name that folds the same was seen, says so
+// and returns that one as it was sent.
+func (m *memberNames) add(name []byte) (prev string, dup bool) {
+	start := len(m.buf)
+	m.buf = appendFolded(m.buf, name)
+	folded := m.buf[start:]
+	if m.set != nil {
+		prev, dup = m.set[string(folded)]
+		if !dup {
+			m.set[string(folded)] = string(name)
 		}
+		m.buf = m.buf[:start]
+		return prev, dup
+	}
+	for i := 0; i+1 < len(m.ends); i += 2 {
+		from := 0
+		if i > 0 {
+			from = m.ends[i-1]
+		}
+		if bytes.Equal(m.buf[from:m.ends[i]], folded) {
+			m.buf = m.buf[:start]
+			return string(m.buf[m.ends[i]:m.ends[i+1]]), true
+		}
+	}
+	m.ends = append(m.ends, len(m.buf))
+	m.buf = append(m.buf, name...)
+	m.ends = append(m.ends, len(m.buf))
+	if len(m.ends) > 32 {
+		m.set = make(map[string]string, len(m.ends))
+		for i := 0; i+1 < len(m.ends); i += 2 {
+			from := 0
+			if i > 0 {
+				from = m.ends[i-1]
+			}
+			m.set[string(m.buf[from:m.ends[i]])] = string(m.buf[m.ends[i]:m.ends[i+1]])
+		}
+		m.buf, m.ends = m.buf[:0], m.ends[:0]
+	}
+	return "", false
+}
+
+// appendFolded appends name folded the way encoding/json matches names to
+// struct fields (its foldName): each letter becomes the smallest rune of its
+// simple case folding set, so "K", "k" and the Kelvin sign are one.
+func appendFolded(dst, name []byte) []byte {
+	for i := 0; i < len(name); {
+		if c := name[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(name[i:])
+		for {
+			r2 := unicode.SimpleFold(r)
+			if r2 <= r {
+				r = r2
+				break
+			}
+			r = r2
+		}
+		dst = utf8.AppendRune(dst, r)
+		i += n
+	}
+	return dst
+}
+
+// fieldOf names the decoder's position the way the API names fields
+// ("subjects[3].url"; "body" for the top level).
+func fieldOf(dec *jsontext.Decoder) string {
+	var b strings.Builder
+	i := 1
+	for tok := range dec.StackPointer().Tokens() {
+		kind, _ := dec.StackIndex(i)
 		switch {
-		case index:
+		case kind == '[':
 			b.WriteString("[" + tok + "]")
-		case i == 0:
+		case b.Len() == 0:
 			b.WriteString(tok)
 		default:
 			b.WriteString("." + tok)

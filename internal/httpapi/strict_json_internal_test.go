@@ -31,6 +31,10 @@ func TestCheckJSON(t *testing.T) {
 		{name: "NDJSON stream", body: "{\"a\": 1}\n{\"a\": 2}\n"},
 		{name: "top-level duplicate", body: `{"explanation": "a", "explanation": "b"}`, code: "malformed_json", inDetail: `"explanation" appears twice`},
 		{name: "nested duplicate", body: `{"subjects": [{"url": "a"}, {"url": "b", "url": "c"}]}`, code: "malformed_json", inDetail: "subjects[1].url"},
+		{name: "names differing in case", body: `{"subjects": [{"url": "a", "URL": "b"}]}`, code: "malformed_json", inDetail: `"url" and "URL" differ only in case`},
+		{name: "Kelvin sign folds to k", body: `{"kind": "order", "\u212aind": "flag"}`, code: "malformed_json", inDetail: "differ only in case"},
+		{name: "duplicate in a large object", body: manyNames(100) + `, "n7": 0}`, code: "malformed_json", inDetail: `"n7" appears twice`},
+		{name: "large object without duplicates", body: manyNames(100) + `}`},
 		{name: "duplicate through an escape", body: `{"kind": "order", "\u006bind": "flag"}`, code: "malformed_json", inDetail: `"kind"`},
 		{name: "duplicate after a syntax error elsewhere", body: `{"a": 1, "a": 2} x`, code: "malformed_json"},
 		{name: "duplicate in the second line of a stream", body: "{\"a\": 1}\n{\"b\": 1, \"b\": 2}", code: "malformed_json"},
@@ -65,13 +69,27 @@ func TestCheckJSON(t *testing.T) {
 	}
 }
 
+// manyNames is an open object of n members n0 ... n(n-1).
+func manyNames(n int) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `"n%d": %d`, i, i)
+	}
+	return b.String()
+}
+
 // FuzzStrictJSON checks that checkJSON never panics and, on any input
-// encoding/json takes as one valid value, refuses exactly the duplicate
-// names and NUL characters a plain token walk finds.
+// encoding/json takes as valid, refuses exactly the duplicate names (equal
+// without regard to case, as encoding/json matches struct fields) and NUL
+// characters a plain token walk finds.
 func FuzzStrictJSON(f *testing.F) {
 	for _, s := range []string{`{}`, `{"a":1,"a":2}`, `{"a":{"b":1},"b":{"a":1,"a":2}}`, `[{"x":"\u0000"}]`,
 		`{"a":"\\u0000"}`, `{"\u0061":1,"a":2}`, `{"a":[1,2,{"c":true,"d":null}]}`, `"x"`, `{"a":"\ud800","b":"\udc00"}`,
-		`{"\ud800":1,"\udc00":2}`, `{"é":1,"e\u0301":2}`, `{"a":1}{"a":1}`} {
+		`{"\ud800":1,"\udc00":2}`, `{"é":1,"e\u0301":2}`, `{"a":1}{"a":1}`, `{"url":1,"URL":2}`, `{"k":1,"\u212a":2}`, `{"ſ":1,"S":2}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -92,13 +110,13 @@ func FuzzStrictJSON(f *testing.F) {
 	})
 }
 
-// walkTokens is the plain way: encoding/json's tokens, a set of names per
-// object.
+// walkTokens is the plain way: encoding/json's tokens, the names of each
+// object compared with strings.EqualFold.
 func walkTokens(t *testing.T, b []byte) (dup, nul bool) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	type level struct {
-		names  map[string]bool
+		names  []string
 		object bool
 		isName bool // the next string in this object is a name
 	}
@@ -121,7 +139,7 @@ func walkTokens(t *testing.T, b []byte) (dup, nul bool) {
 				if top != nil && top.object {
 					top.isName = true
 				}
-				stack = append(stack, &level{names: map[string]bool{}, object: v == '{', isName: v == '{'})
+				stack = append(stack, &level{object: v == '{', isName: v == '{'})
 				continue
 			}
 			stack = stack[:len(stack)-1]
@@ -129,8 +147,10 @@ func walkTokens(t *testing.T, b []byte) (dup, nul bool) {
 		case string:
 			nul = nul || strings.ContainsRune(v, 0)
 			if top != nil && top.object && top.isName {
-				dup = dup || top.names[v]
-				top.names[v] = true
+				for _, prev := range top.names {
+					dup = dup || strings.EqualFold(prev, v)
+				}
+				top.names = append(top.names, v)
 				top.isName = false
 				continue
 			}
