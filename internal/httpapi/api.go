@@ -31,7 +31,7 @@ func New(a *app.App) (*API, error) {
 
 // Handler returns the API's routes, wrapped in logging, metrics and recovery.
 func (a *API) Handler() http.Handler {
-	return a.observe(unmatched(a.routes().mux))
+	return a.observe(a.refuseNULInURL(unmatched(a.routes().mux)))
 }
 
 // routeTable is the API's routes and who may call each.

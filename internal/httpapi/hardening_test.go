@@ -64,6 +64,12 @@ func TestDuplicateNamesAndNUL(t *testing.T) {
 				body: `{"email": "x\u0000@kominfo.example", "role": "authority"}`, status: 422, code: "validation", field: "email", fieldCode: "invalid"},
 			{name: "cursor with a NUL", method: "GET", path: "/v1/notices?cursor=%00", key: "authority",
 				status: 422, code: "validation", field: "cursor", fieldCode: "invalid", inDetail: "cursor"},
+			{name: "an id with a NUL", method: "GET", path: "/v1/orgs/%00", key: "admin", status: 404, code: "not_found"},
+			{name: "a notice id with a NUL", method: "GET", path: "/v1/notices/{N}%00", key: "authority", status: 404, code: "not_found"},
+			{name: "a filter with a NUL", method: "GET", path: "/v1/webhook/deliveries?org_id=%00", key: "admin",
+				status: 422, code: "validation", field: "org_id", fieldCode: "invalid", inDetail: "NUL"},
+			{name: "a NUL in a parameter's name", method: "GET", path: "/v1/notices?a%00=1", key: "authority",
+				status: 422, code: "validation", field: `a\u0000`, fieldCode: "invalid"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				path := tc.path
