@@ -72,7 +72,7 @@ func page(r *http.Request) (limit int, cursor string, err error) {
 		}
 	}
 	cursor = r.URL.Query().Get("cursor")
-	if len(cursor) > 100 || strings.ContainsRune(cursor, 0) {
+	if len(cursor) > 100 {
 		return 0, "", &notice.ValidationError{Fields: []notice.FieldError{{Field: "cursor", Code: "invalid", Message: "cursor is not one this API gave out"}}}
 	}
 	return limit, cursor, nil

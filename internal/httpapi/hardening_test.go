@@ -212,3 +212,27 @@ func TestMetricsAndCheckpointAccess(t *testing.T) {
 		})
 	}
 }
+
+// TestListTextImportNUL imports a text list with a NUL in a line: a 422 on
+// the body, the same on both engines, and nothing stored.
+func TestListTextImportNUL(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
+		l := e.mkSet(t, "/v1/lists", map[string]any{"name": "kw", "kind": "keyword", "policy": "review", "labels": []string{"terrorism"}})
+		r := e.do(t, "POST", "/v1/lists/"+l.ID+"/import", e.admin, []byte("good phrase\nabc\x00def\n"), "Content-Type", "text/plain")
+		if r.Status != 422 {
+			t.Fatalf("import with a NUL: %d %s, want 422", r.Status, r.Body)
+		}
+		if p := r.problem(t); !p.hasError("body", "invalid") || !strings.Contains(p.Detail, "line 2") {
+			t.Errorf("import with a NUL: %s; want body invalid naming line 2", r.Body)
+		}
+		var entries struct {
+			Items []any `json:"items"`
+		}
+		e.do(t, "GET", "/v1/lists/"+l.ID+"/entries", e.admin, nil).decode(t, &entries)
+		if len(entries.Items) != 0 {
+			t.Errorf("a refused import stored %d entries", len(entries.Items))
+		}
+	})
+}
