@@ -27,6 +27,13 @@ type Config struct {
 	// link-local addresses (tests, single-host set-ups); off by default so a
 	// registered URL cannot reach the service's own network.
 	AllowPrivateWebhooks bool
+	// MetricsToken, when set, is a bearer token that may read /metrics
+	// besides the platform's admin and auditor API keys (a Prometheus
+	// scraper holds it rather than an API key).
+	MetricsToken string
+	// MetricsPublic serves /metrics to anyone, as before it was guarded; for
+	// a listener only the monitoring network reaches.
+	MetricsPublic bool
 	// SMTPAddr (HOST:PORT) and SMTPFrom send on-call alerts by e-mail.
 	SMTPAddr, SMTPFrom string
 	// JobLease is how long a job worker owns a job before another may take it over.
@@ -58,6 +65,10 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.DurationVar(&c.DrainGrace, "drain-grace", drainGrace, "on SIGTERM, how long /readyz says 503 while requests are still served, before new connections are refused (env SIGAP_DRAIN_GRACE)")
 	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", env("SIGAP_ALLOW_PRIVATE_WEBHOOKS", "") == "1" || env("SIGAP_ALLOW_PRIVATE_WEBHOOKS", "") == "true",
 		"let webhooks go to loopback/private/link-local addresses (env SIGAP_ALLOW_PRIVATE_WEBHOOKS=1)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", env("SIGAP_METRICS_TOKEN", ""),
+		"bearer token that may read /metrics, besides the platform's admin and auditor API keys (env SIGAP_METRICS_TOKEN)")
+	fs.BoolVar(&c.MetricsPublic, "metrics-public", env("SIGAP_METRICS_PUBLIC", "") == "1" || env("SIGAP_METRICS_PUBLIC", "") == "true",
+		"serve /metrics without any key, for a listener only the monitoring network reaches (env SIGAP_METRICS_PUBLIC=1)")
 	fs.StringVar(&c.SMTPAddr, "smtp", env("SIGAP_SMTP", ""), "SMTP server HOST:PORT for e-mail alerts to on-call contacts (env SIGAP_SMTP)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SIGAP_SMTP_FROM", "sigap@localhost"), "sender address of e-mail alerts (env SIGAP_SMTP_FROM)")
 	jobLease, _ := time.ParseDuration(env("SIGAP_JOB_LEASE", "30s"))
@@ -86,6 +97,12 @@ func (c Config) validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format %q: use text or json", c.LogFormat))
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		errs = append(errs, errors.New("--metrics-token must be at least 16 characters (for example: openssl rand -hex 32)"))
+	}
+	if c.MetricsToken != "" && c.MetricsPublic {
+		errs = append(errs, errors.New("--metrics-token and --metrics-public together: a public /metrics needs no token; choose one"))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

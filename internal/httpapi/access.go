@@ -18,6 +18,9 @@ type access struct {
 	// refusal answers a key whose role is admitted only from the platform
 	// when it belongs to another org.
 	refusal Problem
+	// token, when set, is a bearer token admitted besides the keys, with no
+	// caller (the metrics scraper's); the route must not need one.
+	token string
 }
 
 // anyOrg admits keys of these roles from any org.
@@ -31,6 +34,12 @@ func platformKeys(roles ...org.Role) access {
 // refusing answers other orgs' keys with p instead of platform_only.
 func (x access) refusing(p Problem) access {
 	x.refusal = p
+	return x
+}
+
+// orToken also admits a request bearing token, when token is set.
+func (x access) orToken(token string) access {
+	x.token = token
 	return x
 }
 

@@ -33,7 +33,7 @@ func New(a *app.App) (*API, error) {
 
 // Handler returns the API's routes, wrapped in logging, metrics and recovery.
 func (a *API) Handler() http.Handler {
-	return a.observe(unmatched(a.routes().mux))
+	return a.observe(a.refuseNULInURL(unmatched(a.routes().mux)))
 }
 
 // routeTable is the API's routes and who may call each.
@@ -49,6 +49,10 @@ func (t *routeTable) Handle(pattern string, h http.HandlerFunc, who access) {
 	t.access[pattern] = who
 	if who.public {
 		t.mux.HandleFunc(pattern, h)
+		return
+	}
+	if who.token != "" {
+		t.mux.Handle(pattern, tokenOr(who.token, h, t.a.auth(h, who)))
 		return
 	}
 	t.mux.Handle(pattern, t.a.auth(h, who))
@@ -87,16 +91,19 @@ func (a *API) routes() *routeTable {
 	// admin is told so in those words.
 	orgMakers := platformAdmins.refusing(notAllowed("only the platform's admins create organisations"))
 	accreditors := platformAdmins.refusing(notAllowed("only the platform's admins accredit, suspend or revoke flaggers"))
+	// The platform's oversight: reading the service's own figures, signing
+	// its log's checkpoints.
+	overseers := platformKeys(admin, auditor)
 	// An authority holds evidence on its own cases; of the admins only the platform's.
 	holders := anyOrg(authority).and(platformAdmins)
 
 	mux.Handle("GET /healthz", a.healthz, public)
 	mux.Handle("GET /readyz", a.readyz, public)
-	mux.Handle("GET /metrics", a.Metrics.Handler().ServeHTTP, public)
+	mux.Handle("GET /metrics", a.Metrics.Handler().ServeHTTP, a.metricsReaders(overseers))
 	mux.Handle("GET /openapi.json", a.openapi, public)
 	mux.Handle("GET /v1/keys", a.publicKeys, public)
 	mux.Handle("GET /v1/log/checkpoint", a.logCheckpoint, public)
-	mux.Handle("POST /v1/log/checkpoint", a.logSign, readers)
+	mux.Handle("POST /v1/log/checkpoint", a.logSign, overseers)
 	mux.Handle("GET /v1/log/key", a.logKey, public)
 	mux.Handle("GET /v1/log/tile/{L}/{N...}", a.logTile, public)
 	mux.Handle("GET /v1/log/tile/entries/{N...}", a.logTile, public)

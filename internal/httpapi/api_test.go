@@ -684,7 +684,7 @@ func TestMetaEndpoints(t *testing.T) {
 		}
 		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
 		e.submit(t, key, mustJSON(t, notice("order", "terrorism", []string{"https://t.me/metric_chan/1", "https://t.me/metric_chan/2"})))
-		r = e.do(t, "GET", "/metrics", "", nil)
+		r = e.do(t, "GET", "/metrics", e.admin, nil)
 		for _, want := range []string{
 			`sigap_http_requests_total{code="201",method="POST",route="POST /v1/notices"} 1`,
 			`sigap_notices_received_total{category="terrorism",kind="order"} 1`,

@@ -24,7 +24,8 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 // decodeStrict decodes a small JSON object into dst, refusing unknown fields,
-// and turns decoder errors into the contract's field errors.
+// duplicate members and NUL characters (checkJSON), and turns decoder errors
+// into the contract's field errors.
 func decodeStrict(r *http.Request, dst any) error {
 	body, err := readBody(r)
 	if err != nil {
@@ -37,6 +38,9 @@ func decodeStrict(r *http.Request, dst any) error {
 func decodeStrictBytes(body []byte, dst any) error {
 	if !utf8.Valid(body) {
 		return &notice.ValidationError{Fields: []notice.FieldError{{Code: "invalid_utf8", Message: "the body is not valid UTF-8"}}}
+	}
+	if err := checkJSON(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -80,6 +80,10 @@ func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
 		a.errorResponse(w, r, err)
 		return
 	}
+	if err := checkJSON(body); err != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
 	res, err := a.Intake.Submit(r.Context(), c, c.DefaultRegime, body, idem)
 	if err != nil {
 		a.errorResponse(w, r, err)

@@ -89,6 +89,10 @@ func (a *API) scanLine(r *http.Request, line []byte) (scan.Result, *Problem) {
 	if !utf8.Valid(line) {
 		return scan.Result{}, bad("", "invalid_utf8", "the line is not valid UTF-8")
 	}
+	var ve *notice.ValidationError
+	if err := checkJSON(line); errors.As(err, &ve) {
+		return scan.Result{}, bad(ve.Fields[0].Field, ve.Fields[0].Code, ve.Fields[0].Message)
+	}
 	var p scan.Post
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()

@@ -73,7 +73,10 @@ func TestTransparencyLog(t *testing.T) {
 		if r := env.do(t, "POST", "/v1/log/checkpoint", "", nil); r.Status != 401 {
 			t.Errorf("signing without a key: %d", r.Status)
 		}
-		sr := env.do(t, "POST", "/v1/log/checkpoint", auth, nil)
+		if r := env.do(t, "POST", "/v1/log/checkpoint", auth, nil); r.Status != 403 {
+			t.Errorf("signing with an authority's key: %d, want 403", r.Status)
+		}
+		sr := env.do(t, "POST", "/v1/log/checkpoint", env.admin, nil)
 		cr := env.do(t, "GET", "/v1/log/checkpoint", "", nil)
 		if sr.Status != 200 || cr.Status != 200 || !bytes.Equal(sr.Body, cr.Body) {
 			t.Fatalf("sign %d, get %d: %q vs %q", sr.Status, cr.Status, sr.Body, cr.Body)

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -27,6 +28,11 @@ func (a *API) putWebhook(r *http.Request, c org.Caller, in webhookBody) (webhook
 		return webhookBody{}, invalid("url", "invalid_url", "url must be an absolute http:// or https:// URL without credentials")
 	}
 	ep, err := a.Webhooks.SetEndpoint(r.Context(), c.OrgID, in.URL)
+	if errors.Is(err, webhook.ErrPrivateDestination) {
+		return webhookBody{}, invalid("url", "private_destination", strings.TrimPrefix(err.Error(), "webhook: ")+
+			"; sigap delivers only to public addresses. Use a public URL, or, for a test or single-host set-up, "+
+			"have the operator run sigap serve with --allow-private-webhooks (SIGAP_ALLOW_PRIVATE_WEBHOOKS=1)")
+	}
 	if err != nil {
 		return webhookBody{}, err
 	}

@@ -164,8 +164,12 @@ func ParseText(r io.Reader, kind string) ([]filterset.Item, error) {
 		}
 		para.Reset()
 	}
-	for sc.Scan() {
+	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSuffix(sc.Text(), "\r")
+		if strings.ContainsRune(line, 0) {
+			// PostgreSQL cannot store it in text and SQLite would: refused the same on both.
+			return nil, fmt.Errorf("rulelist: line %d holds a NUL character (U+0000), which no entry may hold; remove it", n)
+		}
 		if kind == KindText {
 			if strings.TrimSpace(line) == "---" {
 				flush()

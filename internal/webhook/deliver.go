@@ -35,6 +35,10 @@ type Config struct {
 	Timeout time.Duration
 	// MaxResponse bounds how much of an answer is read (default 64 KiB).
 	MaxResponse int64
+	// Resolver looks endpoint host names up when they are set (default
+	// net.DefaultResolver), ResolveTimeout bounding the wait (default 2s).
+	Resolver       Resolver
+	ResolveTimeout time.Duration
 }
 
 // AnswerHook runs inside the transaction that records a 2xx answer, with the
@@ -130,9 +134,13 @@ func CheckURL(raw string) error {
 }
 
 // SetEndpoint sets an org's endpoint URL. The signing secret is made on the
-// first call and kept when the URL changes, so receivers need not re-key.
+// first call and kept when the URL changes, so receivers need not re-key. A
+// destination CheckDestination refuses is ErrPrivateDestination.
 func (s *Service) SetEndpoint(ctx context.Context, orgID, rawURL string) (*store.WebhookEndpoint, error) {
 	if err := CheckURL(rawURL); err != nil {
+		return nil, err
+	}
+	if err := s.CheckDestination(ctx, rawURL); err != nil {
 		return nil, err
 	}
 	now := s.Clock.Now()
