@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"errors"
+	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/sigap/sigap/internal/admin"
@@ -108,6 +110,7 @@ func (a *API) rotateKey(w http.ResponseWriter, r *http.Request) {
 		a.errorResponse(w, r, err) // before the body, so a stranger learns nothing from its errors
 		return
 	}
+	emptyIsObject(r)
 	jsonHandler(a, http.StatusCreated, func(r *http.Request, _ org.Caller, in rotateRequest) (admin.Rotation, error) {
 		overlap, err := admin.ParseOverlap(in.Overlap)
 		if err != nil {
@@ -115,6 +118,14 @@ func (a *API) rotateKey(w http.ResponseWriter, r *http.Request) {
 		}
 		return a.Admin.RotateKey(r.Context(), r.PathValue("org_id"), r.PathValue("key_id"), overlap)
 	})(w, r)
+}
+
+// emptyIsObject reads a request sent without a body as one with an empty
+// JSON object, for the routes whose every field is optional.
+func emptyIsObject(r *http.Request) {
+	if r.ContentLength == 0 {
+		r.Body = io.NopCloser(strings.NewReader("{}"))
+	}
 }
 
 // parseTimeField reads an optional RFC 3339 time field ("" is the zero time).

@@ -153,6 +153,7 @@ func (a *API) resetUser(w http.ResponseWriter, r *http.Request) {
 		a.errorResponse(w, r, err)
 		return
 	}
+	emptyIsObject(r)
 	jsonHandler(a, http.StatusOK, func(r *http.Request, _ org.Caller, in resetRequest) (resetLinkView, error) {
 		link, err := a.accounts().ResetUser(r.Context(), id, r.PathValue("user_id"), in.TOTP)
 		if err != nil {
