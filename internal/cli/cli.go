@@ -36,6 +36,7 @@ var commands = map[string]command{
 	"scan":        {runScan, "scan a file of posts (NDJSON) against every bank and list"},
 	"log":         {runLog, "verify the transparency log: checkpoints, consistency, every event (sigap log verify --help)"},
 	"export":      {runExport, "export DSA statements of reasons or the SAMAN compliance ledger (sigap export --help)"},
+	"key":         {runKey, "list, revoke and rotate an org's API keys on a sigap server (sigap key --help)"},
 }
 
 // errUsage marks errors that already printed usage.
