@@ -167,6 +167,9 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	if err := a.bootstrap(ctx); err != nil {
 		return err
 	}
+	if err := a.auditPolicy(ctx); err != nil {
+		return err
+	}
 	if err := a.openLog(ctx); err != nil {
 		return err
 	}

@@ -95,3 +95,28 @@ func (db *DB) AuditItems(ctx context.Context, q AuditQuery) ([]audit.Item, error
 	}
 	return out, rows.Err()
 }
+
+// LastAuditObject returns the object of the newest audit entry of action, or
+// ErrNotFound when there is none. It scans audit entries only, newest first,
+// and is meant for rare questions such as the start's "is this policy new?".
+func (db *DB) LastAuditObject(ctx context.Context, action string) (string, error) {
+	rows, err := db.query(ctx, `SELECT data FROM events WHERE type = ? AND log_index IS NOT NULL ORDER BY log_index DESC`, auditType)
+	if err != nil {
+		return "", fmt.Errorf("store: last %s: %w", action, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return "", fmt.Errorf("store: last %s: %w", action, err)
+		}
+		var d auditData
+		if json.Unmarshal([]byte(data), &d) == nil && d.Action == action {
+			return d.Object, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("store: last %s: %w", action, err)
+	}
+	return "", fmt.Errorf("store: last %s: %w", action, ErrNotFound)
+}
