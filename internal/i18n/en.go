@@ -490,7 +490,7 @@ var english = map[string]string{
 	"admin.never_used": "not used yet", "admin.revoke": "Revoke", "admin.access": "Access", "admin.enabled": "can sign in",
 	"admin.disabled_since": "disabled since", "admin.disable": "Disable", "admin.enable": "Enable",
 	"admin.disable_self": "You cannot disable yourself; ask another administrator.",
-	"audit.title":        "Audit record", "audit.intro": "Every change to organisations, keys, people, trust, webhooks and contacts, newest first. Each is an entry of the transparency log at the index shown.",
+	"audit.title":        "Audit record", "audit.intro": "Every change to organisations, keys, people, trust, webhooks, contacts, hash banks, rule lists and the policy, newest first. Each is an entry of the transparency log at the index shown.",
 	"audit.period": "Period", "audit.from": "From", "audit.to": "To", "audit.show": "Show", "audit.bad_date": "A date must be written YYYY-MM-DD:",
 	"audit.at": "When", "audit.actor": "Who", "audit.action": "What", "audit.object": "Object", "audit.log_index": "Log index",
 	"audit.empty": "No change in this period.", "audit.older": "Older changes",
@@ -500,4 +500,8 @@ var english = map[string]string{
 	"audit.act.user.password_set": "password set", "audit.act.user.totp_reset": "two-step verification reset",
 	"audit.act.trust.changed": "flagger standing changed", "audit.act.webhook.set": "webhook set", "audit.act.contact.added": "contact added",
 	"audit.act.contact.removed": "contact removed", "audit.act.policy.loaded": "policy file loaded",
+	"audit.act.bank.created": "hash bank created", "audit.act.bank.changed": "hash bank changed", "audit.act.bank.imported": "hash bank imported",
+	"audit.act.bank.entry_added": "hash added", "audit.act.bank.entry_removed": "hash removed", "audit.act.bank.entry_released": "hash released from quarantine",
+	"audit.act.list.created": "rule list created", "audit.act.list.changed": "rule list changed", "audit.act.list.imported": "rule list imported",
+	"audit.act.list.entry_added": "rule added", "audit.act.list.entry_removed": "rule removed", "audit.act.list.entry_released": "rule released from quarantine",
 }

@@ -490,7 +490,7 @@ var indonesian = map[string]string{
 	"admin.never_used": "belum dipakai", "admin.revoke": "Cabut", "admin.access": "Akses", "admin.enabled": "dapat masuk",
 	"admin.disabled_since": "dinonaktifkan sejak", "admin.disable": "Nonaktifkan", "admin.enable": "Aktifkan",
 	"admin.disable_self": "Anda tidak dapat menonaktifkan diri sendiri; mintalah administrator lain.",
-	"audit.title":        "Catatan audit", "audit.intro": "Setiap perubahan pada organisasi, kunci, orang, status kepercayaan, webhook dan kontak, terbaru lebih dulu. Masing-masing adalah entri log transparansi pada indeks yang ditampilkan.",
+	"audit.title":        "Catatan audit", "audit.intro": "Setiap perubahan pada organisasi, kunci, orang, status kepercayaan, webhook, kontak, bank hash, daftar aturan dan kebijakan, terbaru lebih dulu. Masing-masing adalah entri log transparansi pada indeks yang ditampilkan.",
 	"audit.period": "Periode", "audit.from": "Dari", "audit.to": "Sampai", "audit.show": "Tampilkan", "audit.bad_date": "Tanggal harus ditulis TTTT-BB-HH:",
 	"audit.at": "Waktu", "audit.actor": "Siapa", "audit.action": "Apa", "audit.object": "Objek", "audit.log_index": "Indeks log",
 	"audit.empty": "Tidak ada perubahan dalam periode ini.", "audit.older": "Perubahan lebih lama",
@@ -500,4 +500,8 @@ var indonesian = map[string]string{
 	"audit.act.user.password_set": "kata sandi ditetapkan", "audit.act.user.totp_reset": "verifikasi dua langkah direset",
 	"audit.act.trust.changed": "status penanda diubah", "audit.act.webhook.set": "webhook ditetapkan", "audit.act.contact.added": "kontak ditambahkan",
 	"audit.act.contact.removed": "kontak dihapus", "audit.act.policy.loaded": "berkas kebijakan dimuat",
+	"audit.act.bank.created": "bank hash dibuat", "audit.act.bank.changed": "bank hash diubah", "audit.act.bank.imported": "bank hash diimpor",
+	"audit.act.list.created": "daftar aturan dibuat", "audit.act.list.changed": "daftar aturan diubah", "audit.act.list.imported": "daftar aturan diimpor",
+	"audit.act.bank.entry_added": "hash ditambahkan", "audit.act.bank.entry_removed": "hash dihapus", "audit.act.bank.entry_released": "hash dilepas dari karantina",
+	"audit.act.list.entry_added": "aturan ditambahkan", "audit.act.list.entry_removed": "aturan dihapus", "audit.act.list.entry_released": "aturan dilepas dari karantina",
 }
