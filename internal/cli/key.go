@@ -97,15 +97,16 @@ func runKey(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// wibZone is Western Indonesia Time, shown beside UTC as the portal does.
-var wibZone = time.FixedZone("WIB", 7*60*60)
+// wibZone is Western Indonesia Time, shown beside UTC as the portal does;
+// Indonesia keeps no summer time, so a fixed offset needs no zone database.
+func wibZone() *time.Location { return time.FixedZone("WIB", 7*60*60) }
 
 // bothZones shows a time in UTC and WIB, or "-" when unset.
 func bothZones(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.UTC().Format("2006-01-02 15:04 UTC") + " (" + t.In(wibZone).Format("15:04 WIB") + ")"
+	return t.UTC().Format("2006-01-02 15:04 UTC") + " (" + t.In(wibZone()).Format("15:04 WIB") + ")"
 }
 
 func keyList(ctx context.Context, env *Env, cl *client.Client, path string) error {

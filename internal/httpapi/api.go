@@ -45,7 +45,7 @@ type routeTable struct {
 // enforces who, so h checks nothing about its caller's role or org.
 func (t *routeTable) Handle(pattern string, h http.HandlerFunc, who access) {
 	t.access[pattern] = who
-	if action, ok := auditedRoutes[pattern]; ok { // audit_routes.go
+	if action, ok := auditedRoutes()[pattern]; ok { // audit_routes.go
 		h = t.a.audited(action, h)
 	}
 	if who.public {

@@ -14,19 +14,21 @@ import (
 // write the entry in the change's own transaction: the hash banks and rule
 // lists, which are being merged into one filter-set core. Once that core
 // writes tx.Audit itself, its routes leave this table.
-var auditedRoutes = map[string]string{
-	"POST /v1/banks":                                      "bank." + audit.SetCreated,
-	"PATCH /v1/banks/{id}":                                "bank." + audit.SetChanged,
-	"POST /v1/banks/{id}/entries":                         "bank." + audit.SetEntryAdded,
-	"DELETE /v1/banks/{id}/entries/{entry_id}":            "bank." + audit.SetEntryRemoved,
-	"DELETE /v1/banks/{id}/entries/{entry_id}/quarantine": "bank." + audit.SetEntryRelease,
-	"POST /v1/banks/{id}/import":                          "bank." + audit.SetImported,
-	"POST /v1/lists":                                      "list." + audit.SetCreated,
-	"PATCH /v1/lists/{id}":                                "list." + audit.SetChanged,
-	"POST /v1/lists/{id}/entries":                         "list." + audit.SetEntryAdded,
-	"DELETE /v1/lists/{id}/entries/{entry_id}":            "list." + audit.SetEntryRemoved,
-	"DELETE /v1/lists/{id}/entries/{entry_id}/quarantine": "list." + audit.SetEntryRelease,
-	"POST /v1/lists/{id}/import":                          "list." + audit.SetImported,
+func auditedRoutes() map[string]string {
+	return map[string]string{
+		"POST /v1/banks":                                      "bank." + audit.SetCreated,
+		"PATCH /v1/banks/{id}":                                "bank." + audit.SetChanged,
+		"POST /v1/banks/{id}/entries":                         "bank." + audit.SetEntryAdded,
+		"DELETE /v1/banks/{id}/entries/{entry_id}":            "bank." + audit.SetEntryRemoved,
+		"DELETE /v1/banks/{id}/entries/{entry_id}/quarantine": "bank." + audit.SetEntryRelease,
+		"POST /v1/banks/{id}/import":                          "bank." + audit.SetImported,
+		"POST /v1/lists":                                      "list." + audit.SetCreated,
+		"PATCH /v1/lists/{id}":                                "list." + audit.SetChanged,
+		"POST /v1/lists/{id}/entries":                         "list." + audit.SetEntryAdded,
+		"DELETE /v1/lists/{id}/entries/{entry_id}":            "list." + audit.SetEntryRemoved,
+		"DELETE /v1/lists/{id}/entries/{entry_id}/quarantine": "list." + audit.SetEntryRelease,
+		"POST /v1/lists/{id}/import":                          "list." + audit.SetImported,
+	}
 }
 
 // auditWriter keeps an answer's status and the start of its body, to tell
