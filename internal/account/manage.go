@@ -27,7 +27,7 @@ func userIn(ctx context.Context, tx *store.Tx, orgID, userID string) (store.User
 // with the answer a wrong password gets. Disabling a disabled user (or
 // enabling an enabled one) changes nothing.
 func (s *Service) SetDisabled(ctx context.Context, orgID, userID string, disabled bool) (store.User, error) {
-	now := s.Clock.Now().UTC().Truncate(time.Millisecond) // clock.NowMilli once the vocabulary merge is in
+	now := s.Clock.Now().UTC().Truncate(time.Millisecond)
 	var u store.User
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
@@ -56,7 +56,7 @@ func (s *Service) SetDisabled(ctx context.Context, orgID, userID string, disable
 // SetRole gives a user of orgID ("": any org) a role that fits their org's
 // kind. It holds from the user's next request: each one reads the user anew.
 func (s *Service) SetRole(ctx context.Context, orgID, userID string, role org.Role) (store.User, error) {
-	now := s.Clock.Now().UTC().Truncate(time.Millisecond) // clock.NowMilli once the vocabulary merge is in
+	now := s.Clock.Now().UTC().Truncate(time.Millisecond)
 	var u store.User
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
@@ -84,7 +84,7 @@ func (s *Service) SetRole(ctx context.Context, orgID, userID string, role org.Ro
 // ResetTOTP turns off a user's second factor (a lost phone) and ends their
 // sessions; their next sign-in enrols a new authenticator.
 func (s *Service) ResetTOTP(ctx context.Context, orgID, userID string) (store.User, error) {
-	now := s.Clock.Now().UTC().Truncate(time.Millisecond) // clock.NowMilli once the vocabulary merge is in
+	now := s.Clock.Now().UTC().Truncate(time.Millisecond)
 	var u store.User
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
