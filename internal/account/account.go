@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/audit"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
@@ -168,6 +169,9 @@ func (s *Service) CreateUser(ctx context.Context, orgID, email, name string, rol
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}
+		if err := tx.Audit(ctx, audit.Entry{At: now, Action: audit.UserCreated, Object: u.ID, OrgID: u.OrgID}); err != nil {
+			return err
+		}
 		return tx.CreatePasswordToken(ctx, hash, u.ID, now, link.ExpiresAt)
 	})
 	if errors.Is(err, store.ErrEmailTaken) {
@@ -180,21 +184,39 @@ func (s *Service) CreateUser(ctx context.Context, orgID, email, name string, rol
 }
 
 // ResetLink gives a user a new set-password link, ends their sessions and,
-// with resetTOTP, makes them enrol a new authenticator (a lost phone).
+// with resetTOTP, makes them enrol a new authenticator (a lost phone). The
+// old password stops working at once: a reset is what an admin does when it
+// may be known to someone else, so it must not wait for the link's use.
 func (s *Service) ResetLink(ctx context.Context, userID string, resetTOTP bool) (Link, error) {
+	return s.ResetUser(ctx, "", userID, resetTOTP)
+}
+
+// ResetUser is ResetLink for a user of orgID ("": any org); a user of
+// another org is ErrNotFound.
+func (s *Service) ResetUser(ctx context.Context, orgID, userID string, resetTOTP bool) (Link, error) {
 	now := clock.NowMilli(s.Clock)
 	token, hash := newToken()
 	link := Link{Token: token, ExpiresAt: now.Add(or(s.LinkTTL, 72*time.Hour))}
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.User(ctx, userID); err != nil {
+		u, err := userIn(ctx, tx, orgID, userID)
+		if err != nil {
 			return err
 		}
 		if resetTOTP {
 			if err := tx.SetTOTP(ctx, userID, "", false, 0); err != nil {
 				return err
 			}
+			if err := tx.Audit(ctx, audit.Entry{At: now, Action: audit.UserTOTPReset, Object: userID, OrgID: u.OrgID}); err != nil {
+				return err
+			}
+		}
+		if err := tx.SetPassword(ctx, userID, ""); err != nil {
+			return err
 		}
 		if err := tx.DeleteUserSessions(ctx, userID); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, audit.Entry{At: now, Action: audit.UserPasswordReset, Object: userID, OrgID: u.OrgID}); err != nil {
 			return err
 		}
 		return tx.CreatePasswordToken(ctx, hash, userID, now, link.ExpiresAt)
@@ -249,6 +271,10 @@ func (s *Service) SetPassword(ctx context.Context, token, password, again string
 			return ErrBadLink
 		}
 		if err := tx.SetPassword(ctx, uid, hash); err != nil {
+			return err
+		}
+		// The person sets their own password: they are the actor, whoever's request carried the link.
+		if err := tx.Audit(ctx, audit.Entry{At: now, Actor: uid, Action: audit.UserPasswordSet, Object: uid, OrgID: u.OrgID}); err != nil {
 			return err
 		}
 		return tx.DeleteUserSessions(ctx, uid)

@@ -136,7 +136,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 func (a *App) build(ctx context.Context, sorKey []byte) error {
 	db, clk, log, pol := a.DB, a.Clock, a.Log, a.Policy
 	a.Admin = &admin.Service{DB: db, Clock: clk, KnownRegime: func(n string) bool { _, err := pol.Regime(n); return err == nil }}
-	a.Accounts = &account.Service{DB: db, Clock: clk}
+	a.Accounts = &account.Service{DB: db, Clock: clk, IdleTimeout: pol.Sessions.Idle, MaxAge: pol.Sessions.Absolute}
 	a.Flaggers = &flagger.Service{DB: db, Clock: clk}
 	a.Intake = &intake.Service{DB: db, Policy: pol, Signer: a.Signer, Clock: clk, Gate: a.Flaggers.Gate,
 		OnReceived: func(n *notice.Notice) { a.Metrics.NoticeReceived(n.Kind, n.Category, len(n.Subjects)) }}
@@ -165,6 +165,9 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 		return err
 	}
 	if err := a.bootstrap(ctx); err != nil {
+		return err
+	}
+	if err := a.auditPolicy(ctx); err != nil {
 		return err
 	}
 	if err := a.openLog(ctx); err != nil {

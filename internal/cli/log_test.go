@@ -78,14 +78,16 @@ func TestLogVerify(t *testing.T) {
 			submit(i)
 		}
 		sign()
-		if out, code := verify(append(dbArgs, "--save", prev)...); code != 0 || !strings.Contains(out, "OK: 6 events") {
+		// Four audit entries come first: the platform org and its admin key
+		// made on the first start, then the authority org and its key.
+		if out, code := verify(append(dbArgs, "--save", prev)...); code != 0 || !strings.Contains(out, "OK: 10 events") {
 			t.Fatalf("first audit: %d\n%s", code, out)
 		}
 		for i := 3; i < 5; i++ {
 			submit(i)
 		}
 		sign()
-		if out, code := verify(append(dbArgs, "--previous", prev, "--save", cur)...); code != 0 || !strings.Contains(out, "consistent with the previous checkpoint of 6 entries") {
+		if out, code := verify(append(dbArgs, "--previous", prev, "--save", cur)...); code != 0 || !strings.Contains(out, "consistent with the previous checkpoint of 10 entries") {
 			t.Fatalf("second audit: %d\n%s", code, out)
 		}
 		// Online, with the key pinned: the server's consistency proof.
@@ -97,7 +99,7 @@ func TestLogVerify(t *testing.T) {
 		// A forged checkpoint: its size line changed, the signature kept.
 		b, _ := os.ReadFile(cur)
 		forged := filepath.Join(dir, "forged.checkpoint")
-		os.WriteFile(forged, bytes.Replace(b, []byte("\n10\n"), []byte("\n11\n"), 1), 0o600)
+		os.WriteFile(forged, bytes.Replace(b, []byte("\n14\n"), []byte("\n15\n"), 1), 0o600)
 		if out, code := verify(append(dbArgs, "--checkpoint", forged)...); code == 0 || !strings.Contains(out, "does not verify") {
 			t.Errorf("forged checkpoint: %d\n%s", code, out)
 		}

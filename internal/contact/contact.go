@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/audit"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/org"
@@ -135,7 +136,12 @@ func (r *Registry) Add(ctx context.Context, in Input) (*org.Contact, error) {
 	if c.Days == nil {
 		c.Days = []int{}
 	}
-	if err := r.DB.Write(ctx, func(tx *store.Tx) error { return tx.InsertContact(ctx, c) }); err != nil {
+	if err := r.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertContact(ctx, c); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Entry{At: now, Action: audit.ContactAdded, Object: c.ID})
+	}); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -144,7 +150,12 @@ func (r *Registry) Add(ctx context.Context, in Input) (*org.Contact, error) {
 // Remove retires a contact.
 func (r *Registry) Remove(ctx context.Context, contactID string) error {
 	now := r.Clock.Now()
-	return r.DB.Write(ctx, func(tx *store.Tx) error { return tx.RemoveContact(ctx, contactID, now) })
+	return r.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.RemoveContact(ctx, contactID, now); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Entry{At: now, Action: audit.ContactRemoved, Object: contactID})
+	})
 }
 
 // Directory is what an authority sees for its jurisdiction.

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/audit"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
@@ -97,8 +98,11 @@ func (s *Service) Put(ctx context.Context, admin org.Caller, orgID string, c Cha
 			rec.DailyQuota = *c.DailyQuota
 		}
 		rec.UpdatedAt = clock.NowMilli(s.Clock)
-		return tx.PutTrust(ctx, rec, trust.HistoryEntry{ID: id.New("trh", rec.UpdatedAt), Kind: kind, Status: rec.Status,
-			Categories: rec.Categories, Reason: c.Reason, Actor: admin.OrgID + "/" + admin.KeyID + admin.UserID, At: rec.UpdatedAt})
+		if err := tx.PutTrust(ctx, rec, trust.HistoryEntry{ID: id.New("trh", rec.UpdatedAt), Kind: kind, Status: rec.Status,
+			Categories: rec.Categories, Reason: c.Reason, Actor: admin.OrgID + "/" + admin.KeyID + admin.UserID, At: rec.UpdatedAt}); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Entry{At: rec.UpdatedAt, Action: audit.TrustChanged, Object: orgID, OrgID: orgID})
 	})
 	return rec, err
 }

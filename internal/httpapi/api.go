@@ -47,6 +47,9 @@ type routeTable struct {
 // enforces who, so h checks nothing about its caller's role or org.
 func (t *routeTable) Handle(pattern string, h http.HandlerFunc, who access) {
 	t.access[pattern] = who
+	if action, ok := auditedRoutes()[pattern]; ok { // audit_routes.go
+		h = t.a.audited(action, h)
+	}
 	if who.public {
 		t.mux.HandleFunc(pattern, h)
 		return
@@ -114,11 +117,20 @@ func (a *API) routes() *routeTable {
 	mux.Handle("GET /v1/orgs", jsonHandler(a, http.StatusOK, a.listOrgs), admins)
 	mux.Handle("GET /v1/orgs/{org_id}", jsonHandler(a, http.StatusOK, a.getOrg), readers)
 	mux.Handle("POST /v1/orgs/{org_id}/keys", a.createKey, admins)
+	mux.Handle("GET /v1/orgs/{org_id}/keys", jsonHandler(a, http.StatusOK, a.listKeys), admins)
+	mux.Handle("DELETE /v1/orgs/{org_id}/keys/{key_id}", a.revokeKey, admins)
+	mux.Handle("POST /v1/orgs/{org_id}/keys/{key_id}/rotate", a.rotateKey, admins)
 	mux.Handle("PUT /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.putTrust), accreditors)
 	mux.Handle("GET /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.getTrust), readers)
 	mux.Handle("GET /v1/orgs/{org_id}/trust/report", a.trustReport, readers)
 	mux.Handle("POST /v1/orgs/{org_id}/users", a.createUser, admins)
 	mux.Handle("GET /v1/orgs/{org_id}/users", jsonHandler(a, http.StatusOK, a.listUsers), admins)
+	mux.Handle("PATCH /v1/orgs/{org_id}/users/{user_id}", a.patchUser, admins)
+	mux.Handle("POST /v1/orgs/{org_id}/users/{user_id}/disable", jsonHandler(a, http.StatusOK, a.userAct(a.disableUser)), admins)
+	mux.Handle("POST /v1/orgs/{org_id}/users/{user_id}/enable", jsonHandler(a, http.StatusOK, a.userAct(a.enableUser)), admins)
+	mux.Handle("POST /v1/orgs/{org_id}/users/{user_id}/reset", a.resetUser, admins)
+	mux.Handle("POST /v1/orgs/{org_id}/users/{user_id}/totp/reset", jsonHandler(a, http.StatusOK, a.userAct(a.resetUserTOTP)), admins)
+	mux.Handle("GET /v1/audit", jsonHandler(a, http.StatusOK, a.listAudit), anyOrg(admin, auditor))
 	mux.Handle("GET /v1/me", jsonHandler(a, http.StatusOK, a.me), readers)
 
 	mux.Handle("POST /v1/notices", a.createNotice, notifiers)

@@ -41,8 +41,8 @@ func newBadFixture(t *testing.T, eng storetest.Engine) *badFixture {
 	f.keys["orgAdmin"] = e.key(t, f.ids["{A}"], "admin")
 	f.keys["reviewer"] = e.key(t, f.ids["{P}"], "reviewer")
 
-	// A key that is revoked: the API has no revoke call yet, so the test
-	// marks it revoked in the database directly.
+	// A key that is revoked, marked so in the database directly: its
+	// refusal must not depend on how it was revoked.
 	r := e.json(t, "POST", "/v1/orgs/"+f.ids["{A}"]+"/keys", e.admin, map[string]string{"role": "authority"})
 	var k struct{ ID, Key string }
 	r.decode(t, &k)
@@ -218,8 +218,8 @@ func badCases() []badCase {
 		{name: "bearer without key", method: "GET", path: "/v1/me", auth: "Bearer ", status: 401, code: "unauthenticated"},
 		{name: "unknown key", method: "POST", path: "/v1/notices", auth: "Bearer sgp_" + strings.Repeat("x", 43), body: order(), status: 401, code: "unknown_key"},
 		{name: "unknown key, create org", method: "POST", path: "/v1/orgs", auth: "Bearer nonsense", body: js(map[string]string{"name": "X", "kind": "authority"}), status: 401, code: "unknown_key"},
-		{name: "revoked key", method: "POST", path: "/v1/notices", key: "revoked", body: order(), status: 401, code: "unknown_key"},
-		{name: "revoked key, read", method: "GET", path: "/v1/notices/{N}", key: "revoked", status: 401, code: "unknown_key"},
+		{name: "revoked key", method: "POST", path: "/v1/notices", key: "revoked", body: order(), status: 401, code: "key_revoked"},
+		{name: "revoked key, read", method: "GET", path: "/v1/notices/{N}", key: "revoked", status: 401, code: "key_revoked"},
 
 		// Roles.
 		{name: "auditor posting a notice", method: "POST", path: "/v1/notices", key: "auditor", body: order(), status: 403, code: "forbidden_role"},

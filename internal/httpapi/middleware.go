@@ -2,13 +2,12 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/audit"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store"
 )
 
 type callerKey struct{}
@@ -31,21 +30,16 @@ func (a *API) auth(h http.HandlerFunc, who access) http.Handler {
 				"send your API key as 'Authorization: Bearer <key>'")
 			return
 		}
-		c, err := a.DB.CallerByKeyHash(r.Context(), org.HashSecret(key))
-		if errors.Is(err, store.ErrNotFound) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="sigap", error="invalid_token"`)
-			problem(w, http.StatusUnauthorized, "unknown_key", "Unknown API key", "this API key is unknown or revoked; ask your administrator for a new one")
-			return
-		}
-		if err != nil {
-			a.errorResponse(w, r, err)
+		c, ok := a.checkKey(w, r, key) // keys.go: unknown, revoked and expired keys
+		if !ok {
 			return
 		}
 		if p, ok := who.admits(c); !ok {
 			writeProblem(w, p)
 			return
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
+		ctx := audit.WithActor(context.WithValue(r.Context(), callerKey{}, c), c.KeyID)
+		h(w, r.WithContext(ctx))
 	})
 }
 

@@ -47,7 +47,8 @@ func (a *API) getOrg(r *http.Request, c org.Caller, _ noBody) (org.Org, error) {
 }
 
 type keyRequest struct {
-	Role string `json:"role"`
+	Role      string `json:"role"`
+	ExpiresAt string `json:"expires_at"`
 }
 
 // createKey makes a key: the platform's admins for any org, an org's own admin for its org.
@@ -57,7 +58,11 @@ func (a *API) createKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	jsonHandler(a, http.StatusCreated, func(r *http.Request, _ org.Caller, in keyRequest) (admin.NewKey, error) {
-		return a.Admin.CreateKey(r.Context(), r.PathValue("org_id"), org.Role(in.Role))
+		until, err := parseTimeField("expires_at", in.ExpiresAt)
+		if err != nil {
+			return admin.NewKey{}, err
+		}
+		return a.Admin.CreateKeyUntil(r.Context(), r.PathValue("org_id"), org.Role(in.Role), until)
 	})(w, r)
 }
 

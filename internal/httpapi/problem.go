@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/filterset"
@@ -194,6 +195,10 @@ func errorTable() []errorRule {
 		{is: trust.ErrQuota, status: http.StatusTooManyRequests, code: "quota_exceeded", title: "Daily quota reached", retryAfter: "3600",
 			detail: func(err error) string { return err.Error() + "; it resets at 00:00 UTC (07:00 WIB)" }},
 		{is: trust.ErrTransition, status: http.StatusConflict, code: "invalid_transition", title: "Invalid status change", detail: quoting},
+
+		// Keys and users.
+		{is: admin.ErrKeyNotLive, status: http.StatusConflict, code: "key_not_live", title: "The key is revoked or expired",
+			detail: says("only a live key can be rotated; create a new key instead")},
 
 		// Everywhere.
 		{is: store.ErrNotFound, status: http.StatusNotFound, code: "not_found", title: "Not found",

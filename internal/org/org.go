@@ -52,6 +52,8 @@ type Key struct {
 	Role      Role
 	Hash      string
 	CreatedAt time.Time
+	// ExpiresAt ends the key (zero: it never expires).
+	ExpiresAt time.Time
 }
 
 // Caller is who a request comes from, once its key is checked.

@@ -22,6 +22,8 @@ type User struct {
 	Language     string
 	CreatedAt    time.Time
 	Disabled     bool
+	// DisabledAt is when an admin disabled the user (zero: enabled).
+	DisabledAt time.Time
 }
 
 // Caller is the user as the services see a request's author.

@@ -33,6 +33,37 @@ type file struct {
 	Escalation struct {
 		At []float64 `yaml:"at"`
 	} `yaml:"escalation"`
+	Sessions struct {
+		Idle     string `yaml:"idle"`
+		Absolute string `yaml:"absolute"`
+	} `yaml:"sessions"`
+}
+
+// SessionLimits ends the portal's sessions: one nobody used for Idle, and any
+// one Absolute after its sign-in. A zero field takes the account package's
+// default (30 minutes idle, 12 hours absolute: one shift and a margin).
+type SessionLimits struct {
+	Idle     time.Duration
+	Absolute time.Duration
+}
+
+// maxSession bounds both session limits: a session that outlives a week is
+// no longer a sign-in anyone remembers making.
+const maxSession = 7 * 24 * time.Hour
+
+// sessionLimit reads one session limit ("" keeps the default).
+func sessionLimit(field, s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("policy: sessions.%s: %w", field, err)
+	}
+	if d < time.Minute || d > maxSession {
+		return 0, fmt.Errorf("policy: sessions.%s: %s must be from 1m to 168h", field, s)
+	}
+	return d, nil
 }
 
 // LoadFile reads a YAML policy file over the built-in defaults.
@@ -85,6 +116,15 @@ func Load(r io.Reader) (*Policy, error) {
 			}
 		}
 		p.EscalateAt = slices.Compact(at)
+	}
+	if p.Sessions.Idle, err = sessionLimit("idle", f.Sessions.Idle); err != nil {
+		return nil, err
+	}
+	if p.Sessions.Absolute, err = sessionLimit("absolute", f.Sessions.Absolute); err != nil {
+		return nil, err
+	}
+	if p.Sessions.Idle > 0 && p.Sessions.Absolute > 0 && p.Sessions.Idle > p.Sessions.Absolute {
+		return nil, errors.New("policy: sessions.idle is longer than sessions.absolute")
 	}
 	return p, nil
 }

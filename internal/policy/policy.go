@@ -48,6 +48,8 @@ type Policy struct {
 	Regimes map[string]*Regime
 	// EscalateAt are fractions of a deadline at which on-call contacts are alerted.
 	EscalateAt []float64
+	// Sessions bounds the portal's sessions (file.go).
+	Sessions SessionLimits
 }
 
 // SLA is the clock a notice gets.

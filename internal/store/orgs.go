@@ -26,8 +26,8 @@ func (t *Tx) CreateOrg(ctx context.Context, o org.Org) error {
 
 // CreateKey stores a key's hash (never the key).
 func (t *Tx) CreateKey(ctx context.Context, k org.Key) error {
-	_, err := t.exec(ctx, `INSERT INTO api_keys (id, org_id, role, hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-		k.ID, k.OrgID, string(k.Role), k.Hash, ms(k.CreatedAt))
+	_, err := t.exec(ctx, `INSERT INTO api_keys (id, org_id, role, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.ID, k.OrgID, string(k.Role), k.Hash, ms(k.CreatedAt), nullMS(k.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("store: create key: %w", err)
 	}

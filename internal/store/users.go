@@ -27,6 +27,9 @@ func scanUser(row interface{ Scan(...any) error }) (org.User, error) {
 	err := row.Scan(&u.ID, &u.OrgID, &kind, &u.OrgName, &u.Email, &u.Name, &role, &u.PasswordHash, &u.TOTPSecret,
 		&u.TOTPEnabled, &u.TOTPLastStep, &u.FailedLogins, &locked, &u.Language, &created, &disabled)
 	u.OrgKind, u.Role, u.CreatedAt, u.Disabled = org.Kind(kind), org.Role(role), fromMS(created), disabled.Valid
+	if disabled.Valid {
+		u.DisabledAt = fromMS(disabled.Int64)
+	}
 	if locked > 0 {
 		u.LockedUntil = fromMS(locked)
 	}
@@ -140,6 +143,22 @@ func (t *Tx) SetPassword(ctx context.Context, userID, hash string) error {
 	return nil
 }
 
+// SetDisabled disables a user from at, or enables them again (zero at).
+func (t *Tx) SetDisabled(ctx context.Context, userID string, at time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE users SET disabled_at = ? WHERE id = ?`, nullMS(at), userID); err != nil {
+		return fmt.Errorf("store: disable user: %w", err)
+	}
+	return nil
+}
+
+// SetUserRole changes a user's role.
+func (t *Tx) SetUserRole(ctx context.Context, userID string, role org.Role) error {
+	if _, err := t.exec(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), userID); err != nil {
+		return fmt.Errorf("store: user role: %w", err)
+	}
+	return nil
+}
+
 // SetTOTP stores the TOTP secret, whether it is confirmed, and the last accepted time step.
 func (t *Tx) SetTOTP(ctx context.Context, userID, secret string, enabled bool, lastStep int64) error {
 	_, err := t.exec(ctx, `UPDATE users SET totp_secret = ?, totp_enabled = ?, totp_last_step = ? WHERE id = ?`,
@@ -192,37 +211,6 @@ func (t *Tx) UsePasswordToken(ctx context.Context, hash string, now time.Time) (
 		return "", fmt.Errorf("store: use password token: %w", err)
 	}
 	return uid, nil
-}
-
-// KeyInfo describes an API key without its secret.
-type KeyInfo struct {
-	ID        string
-	OrgID     string
-	Role      org.Role
-	CreatedAt time.Time
-	Revoked   bool
-}
-
-// Keys lists an org's API keys (never their secrets), oldest first.
-func (db *DB) Keys(ctx context.Context, orgID string) ([]KeyInfo, error) {
-	rows, err := db.query(ctx, `SELECT id, org_id, role, created_at, revoked_at FROM api_keys WHERE org_id = ? ORDER BY id`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("store: keys: %w", err)
-	}
-	defer rows.Close()
-	var out []KeyInfo
-	for rows.Next() {
-		var k KeyInfo
-		var role string
-		var created int64
-		var revoked sql.NullInt64
-		if err := rows.Scan(&k.ID, &k.OrgID, &role, &created, &revoked); err != nil {
-			return nil, fmt.Errorf("store: keys: %w", err)
-		}
-		k.Role, k.CreatedAt, k.Revoked = org.Role(role), fromMS(created), revoked.Valid
-		out = append(out, k)
-	}
-	return out, rows.Err()
 }
 
 // PortalCounts counts the portal's rows, for tests that check a refused request stored nothing.

@@ -172,6 +172,47 @@ func (p *Portal) adminCreateKey(w http.ResponseWriter, r *http.Request, q *req) 
 	p.renderOrg(w, r, q, http.StatusCreated, orgData{Org: o, NewKey: k.Key})
 }
 
+// adminRevokeKey revokes one of the org's keys; it is refused from the
+// moment this commits, on every replica.
+func (p *Portal) adminRevokeKey(w http.ResponseWriter, r *http.Request, q *req) {
+	o, err := p.orgFor(r, q, r.PathValue("id"))
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	if err := p.Admin.RevokeKey(r.Context(), o.ID, r.PathValue("key")); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/orgs/"+o.ID+"#keys-h", http.StatusSeeOther)
+}
+
+// adminUserState disables a user (their sessions end at once) or enables them again.
+func (p *Portal) adminUserState(disable bool) func(http.ResponseWriter, *http.Request, *req) {
+	return func(w http.ResponseWriter, r *http.Request, q *req) {
+		u, err := p.DB.User(r.Context(), r.PathValue("id"))
+		if err != nil {
+			p.serverError(w, r, err)
+			return
+		}
+		o, err := p.orgFor(r, q, u.OrgID)
+		if err != nil {
+			p.serverError(w, r, err)
+			return
+		}
+		if disable && u.ID == q.User.ID {
+			// Locking oneself out needs no button; another admin can do it.
+			p.renderOrg(w, r, q, http.StatusUnprocessableEntity, orgData{Org: o, Errors: []string{i18n.T(q.Lang, "admin.disable_self")}})
+			return
+		}
+		if _, err := p.Accounts.SetDisabled(r.Context(), o.ID, u.ID, disable); err != nil {
+			p.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/admin/orgs/"+o.ID+"#users-h", http.StatusSeeOther)
+	}
+}
+
 func (p *Portal) adminResetUser(w http.ResponseWriter, r *http.Request, q *req) {
 	u, err := p.DB.User(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -187,7 +228,7 @@ func (p *Portal) adminResetUser(w http.ResponseWriter, r *http.Request, q *req) 
 		p.serverError(w, r, err)
 		return
 	}
-	link, err := p.Accounts.ResetLink(r.Context(), u.ID, r.PostForm.Get("totp") != "")
+	link, err := p.Accounts.ResetUser(r.Context(), o.ID, u.ID, r.PostForm.Get("totp") != "")
 	if err != nil {
 		p.serverError(w, r, err)
 		return

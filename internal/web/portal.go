@@ -71,6 +71,10 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /admin/orgs/{id}/users", p.signedIn(p.adminCreateUser, org.RoleAdmin))
 	mux.Handle("POST /admin/orgs/{id}/keys", p.signedIn(p.adminCreateKey, org.RoleAdmin))
 	mux.Handle("POST /admin/users/{id}/reset", p.signedIn(p.adminResetUser, org.RoleAdmin))
+	mux.Handle("POST /admin/orgs/{id}/keys/{key}/revoke", p.signedIn(p.adminRevokeKey, org.RoleAdmin))
+	mux.Handle("POST /admin/users/{id}/disable", p.signedIn(p.adminUserState(true), org.RoleAdmin))
+	mux.Handle("POST /admin/users/{id}/enable", p.signedIn(p.adminUserState(false), org.RoleAdmin))
+	mux.Handle("GET /audit", p.signedIn(p.auditPage, org.RoleAdmin, org.RoleAuditor))
 
 	mux.Handle("GET /banks", p.platformPage(p.setIndex(p.Banks), filterReaders...))
 	mux.Handle("POST /banks", p.platformPage(p.setCreate(p.Banks), filterWriters...))

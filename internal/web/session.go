@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/sigap/sigap/internal/account"
+	"github.com/sigap/sigap/internal/audit"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
@@ -108,6 +109,7 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, *req), role
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		h(w, r, q)
+		// What the person changes is audited in their name.
+		h(w, r.WithContext(audit.WithActor(r.Context(), q.User.ID)), q)
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sigap/sigap/internal/audit"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/store"
@@ -156,7 +157,10 @@ func (s *Service) SetEndpoint(ctx context.Context, orgID, rawURL string) (*store
 			ep = *old
 			ep.URL, ep.UpdatedAt = rawURL, now
 		}
-		return tx.PutWebhookEndpoint(ctx, ep)
+		if err := tx.PutWebhookEndpoint(ctx, ep); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Entry{At: now, Action: audit.WebhookSet, Object: orgID, OrgID: orgID})
 	})
 	if err != nil {
 		return nil, err

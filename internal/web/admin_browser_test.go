@@ -1,0 +1,72 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store/storetest"
+)
+
+// TestBrowserRevokeKey revokes a key with the org page's button in a real
+// browser (so the cross-origin check sees what a browser sends) and finds
+// the revocation on the audit page.
+func TestBrowserRevokeKey(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	e := newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC().Truncate(time.Second))
+	_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
+	k, err := e.s.Admin.CreateKey(context.Background(), e.authority, org.RoleAuthority)
+	if err != nil {
+		t.Fatal(err)
+	}
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible(css(`#email`)),
+		chromedp.SendKeys(css(`#email`), "admin@platform.example"),
+		chromedp.SendKeys(css(`#password`), password),
+		chromedp.Submit(css(`#password`)),
+		chromedp.WaitVisible(css(`#code`)),
+		chromedp.SendKeys(css(`#code`), e.code(secret)),
+		chromedp.Submit(css(`#code`)),
+		chromedp.WaitVisible(css(`nav a[href="/audit"]`)),
+	)
+	if err != nil {
+		t.Fatalf("sign-in: %v", err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/admin/orgs/"+e.authority),
+		chromedp.WaitVisible(css(`#revoke-`+k.ID)),
+		chromedp.Click(css(`#revoke-`+k.ID)),
+		chromedp.WaitVisible(css(`#revoked-`+k.ID+` time`)),
+	)
+	if err != nil {
+		t.Fatalf("revoke: %v", err)
+	}
+	revoked, err := chromedp.Run(ctx, chromedp.Text(css(`#revoked-`+k.ID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(revoked, "WIB") || !strings.Contains(revoked, "UTC") {
+		t.Errorf("revoked cell %q, want the time in WIB beside UTC", revoked)
+	}
+	if st, body := e.apiStatus("GET", "/v1/notices", k.Secret); st != http.StatusUnauthorized || !strings.Contains(body, "key_revoked") {
+		t.Errorf("the revoked key: %d %s", st, body)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/audit"), chromedp.WaitVisible(css(`#audit`))); err != nil {
+		t.Fatalf("audit page: %v", err)
+	}
+	first, err := chromedp.Run(ctx, chromedp.Text(css(`#audit tbody tr`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(first, "API key revoked") || !strings.Contains(first, k.ID) { // the browser asks for English
+		t.Errorf("the newest audit row is %q, want the revocation of %s", first, k.ID)
+	}
+}
