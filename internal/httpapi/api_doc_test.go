@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/httpapi"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -26,7 +27,8 @@ const (
 // callers the route table admits.
 func TestAPIDocRoutes(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, "")
+	// A server on a public address: on loopback alone /metrics needs no key.
+	e := newEnvWith(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, func(c *config.Config) { c.Addr = "0.0.0.0:8080" })
 	var b strings.Builder
 	b.WriteString("| route | who may call it |\n| --- | --- |\n")
 	for _, r := range e.srv.API.Routes() {

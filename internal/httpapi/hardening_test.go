@@ -156,9 +156,10 @@ func TestMetricsAndCheckpointAccess(t *testing.T) {
 		name string
 		set  func(*config.Config)
 	}{
-		{"default", func(*config.Config) {}},
+		{"default", func(c *config.Config) { c.Addr = "0.0.0.0:8080" }},
 		{"token", func(c *config.Config) { c.MetricsToken = token }},
-		{"public", func(c *config.Config) { c.MetricsPublic = true }},
+		{"public", func(c *config.Config) { c.Addr = "0.0.0.0:8080"; c.MetricsPublic = true }},
+		{"loopback", func(c *config.Config) { c.Addr = "127.0.0.1:8080" }},
 	} {
 		t.Run(setup.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
@@ -184,7 +185,7 @@ func TestMetricsAndCheckpointAccess(t *testing.T) {
 				switch setup.name {
 				case "token":
 					metrics["token"] = 200
-				case "public":
+				case "public", "loopback":
 					for k := range metrics {
 						metrics[k] = 200
 					}

@@ -3,16 +3,19 @@ package httpapi
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"net"
 	"net/http"
 	"strings"
 )
 
-// metricsReaders is who may read /metrics: anyone with --metrics-public,
-// else keys (the platform's admins and auditors) and the --metrics-token.
-// The figures name routes, volumes and the process, which only the operator
-// should see.
+// metricsReaders is who may read /metrics: anyone with --metrics-public, or
+// when the server listens on loopback only and no token is set (only this
+// machine reaches it, and the contract serves /metrics to a local scraper
+// without a key); else keys (the platform's admins and auditors) and the
+// --metrics-token. The figures name routes, volumes and the process, which
+// only the operator should see.
 func (a *API) metricsReaders(keys access) access {
-	if a.Config.MetricsPublic {
+	if a.Config.MetricsPublic || (a.Config.MetricsToken == "" && loopbackOnly(a.Config.Addr)) {
 		return access{public: true}
 	}
 	return keys.orToken(a.Config.MetricsToken)
@@ -34,4 +37,18 @@ func tokenOr(token string, h http.HandlerFunc, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// loopbackOnly says whether addr (HOST:PORT) listens on a loopback address
+// only: "localhost", 127.0.0.0/8 or ::1; an empty or wildcard host is not.
+func loopbackOnly(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -56,7 +56,7 @@ var (
 	ErrPlatformOnly    = errors.New("review: only the platform can do this")
 	// ErrNothingWaiting is Claim's answer when no case waits for the caller.
 	ErrNothingWaiting = errors.New("review: no case waits to be claimed")
-	ErrNotifierOnly    = errors.New("review: only the notifier can do this")
+	ErrNotifierOnly   = errors.New("review: only the notifier can do this")
 )
 
 // HeldError carries the date a held statement may be delivered.
