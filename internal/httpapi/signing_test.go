@@ -242,7 +242,9 @@ func TestSignedRequests(t *testing.T) {
 		sign := func(b []byte, priv ed25519.PrivateKey, keyid string, at time.Time) []string {
 			return e.signed(t, "POST", "/v1/notices", b, priv, keyid, at)
 		}
-		listA := func() int { return e.noticeCount(t, e.authA, e.signed(t, "GET", "/v1/notices", nil, e.privA, "komdigi-2026", e.clk.Now())...) }
+		listA := func() int {
+			return e.noticeCount(t, e.authA, e.signed(t, "GET", "/v1/notices", nil, e.privA, "komdigi-2026", e.clk.Now())...)
+		}
 
 		// Unsigned: refused, nothing stored; reads too.
 		wantSignatureProblem(t, "unsigned order", e.do(t, "POST", "/v1/notices", e.authA, body), "signature_required")
