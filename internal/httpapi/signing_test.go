@@ -344,6 +344,24 @@ func TestSignedRequests(t *testing.T) {
 		if r := e.do(t, "POST", mpath, e.authA, msg, e.signed(t, "POST", mpath, msg, e.privA, "komdigi-2026", e.clk.Now())...); r.Status != 201 {
 			t.Errorf("signed message: %d %s", r.Status, r.Body)
 		}
+		// Its message.posted event, which the log commits to, names the key.
+		g = e.do(t, "GET", "/v1/notices/"+n.ID, e.authA, nil, e.signed(t, "GET", "/v1/notices/"+n.ID, nil, e.privA, "komdigi-2026", e.clk.Now())...)
+		g.decode(t, &gv)
+		posted := 0
+		for _, ev := range gv.Timeline {
+			var d struct {
+				RequestSignature *httpsig.Result `json:"request_signature"`
+			}
+			if ev.Type == "message.posted" && json.Unmarshal(ev.Data, &d) == nil {
+				posted++
+				if d.RequestSignature == nil || d.RequestSignature.KeyID != "komdigi-2026" || d.RequestSignature.TargetURI != e.base+mpath {
+					t.Errorf("the message.posted event's request_signature: %s", ev.Data)
+				}
+			}
+		}
+		if posted != 1 {
+			t.Errorf("%d message.posted events, want 1: %s", posted, g.Body)
+		}
 
 		// sigap receipt verify --signing-keys accepts the receipt, and refuses it with another key.
 		dir := t.TempDir()
