@@ -68,7 +68,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if fs.NArg() != 1 || (fs.Arg(0) != "intake" && fs.Arg(0) != "bigorder") {
+	if fs.NArg() != 1 || (fs.Arg(0) != "intake" && fs.Arg(0) != "bigorder") || (*signed && fs.Arg(0) != "intake") {
 		fs.Usage()
 		return errUsage
 	}
