@@ -106,12 +106,10 @@ func (s *Service) SubmitSigned(ctx context.Context, caller org.Caller, defaultRe
 	for i, sub := range n.Subjects {
 		subjects[i] = sub.Canonical
 	}
-	n.Receipt, err = s.Signer.Sign(Payload{NoticeID: n.ID, OrgID: n.OrgID, Kind: n.Kind, Reference: n.Reference,
+	payload := Payload{NoticeID: n.ID, OrgID: n.OrgID, Kind: n.Kind, Reference: n.Reference,
 		Regime: n.Regime, Category: n.Category, Class: n.Class, ReceivedAt: n.ReceivedAt, DueAt: n.DueAt,
-		BodySHA256: bodyHash, Subjects: subjects, Issuer: "sigap", RequestSignature: sig})
-	if err != nil {
-		return Result{}, fmt.Errorf("intake: sign receipt: %w", err)
-	}
+		BodySHA256: bodyHash, Subjects: subjects, Issuer: "sigap", RequestSignature: sig}
+	n.Receipt = s.Signer.SignCanonical(payload.canonical())
 	var replay *notice.Notice
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		// Checked again here: a request with the same key may have been
