@@ -133,7 +133,7 @@ func (a *API) signatures(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		res, err := httpsig.VerifyRequest(r, body, "", st.lookup, httpsig.Options{Now: a.Clock.Now})
+		res, err := httpsig.VerifyRequest(r, body, a.Config.PublicOrigin, st.lookup, httpsig.Options{Now: a.Clock.Now})
 		if err != nil {
 			a.signatureProblem(w, r, err)
 			return

@@ -38,10 +38,14 @@ type signEnv struct {
 	privA, privB   ed25519.PrivateKey
 }
 
-func newSignEnv(t *testing.T, e storetest.Engine) *signEnv {
+func newSignEnv(t *testing.T, e storetest.Engine) *signEnv { return newSignEnvAt(t, e, "") }
+
+// newSignEnvAt is newSignEnv behind a proxy whose clients address it as origin ("": none).
+func newSignEnvAt(t *testing.T, e storetest.Engine, origin string) *signEnv {
 	t.Helper()
 	clk := clock.NewFixed(time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC))
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second,
+		PublicOrigin: origin}
 	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
 	if err != nil {
 		t.Fatalf("server.New on %s: %v", e.Name, err)
@@ -428,6 +432,33 @@ func TestSignedReplayIsTheSameNotice(t *testing.T) {
 		wantSignatureProblem(t, "replay with another key", e.do(t, "POST", "/v1/notices", e.authA, body, h...), "signature_invalid")
 		if c := e.noticeCount(t, e.authA); c != 1 {
 			t.Errorf("%d notices after a replay, want 1", c)
+		}
+	})
+}
+
+// TestSignedBehindProxy: behind a proxy that terminates TLS, clients sign the
+// public https:// address, which --public-origin tells the server.
+func TestSignedBehindProxy(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		const origin = "https://sigap.example.go.id"
+		e := newSignEnvAt(t, eng, origin)
+		body := mustJSON(t, notice("order", "terrorism", []string{"https://t.me/s/Proxied/1"}))
+		signAs := func(target string) []string {
+			m := httpsig.Message{Method: "POST", TargetURI: target, Header: http.Header{}}
+			if err := httpsig.Sign(m, body, httpsig.Key{KeyID: "komdigi-2026", Private: e.privA}, e.clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"Content-Digest", m.Header.Get("Content-Digest"), "Signature-Input", m.Header.Get("Signature-Input"), "Signature", m.Header.Get("Signature")}
+		}
+		wantSignatureProblem(t, "signed for the inside address", e.do(t, "POST", "/v1/notices", e.authA, body, signAs(e.base+"/v1/notices")...), "signature_invalid")
+		_, r := e.submit(t, e.authA, body, signAs(origin+"/v1/notices")...)
+		var ans struct {
+			RequestSignature *httpsig.Result `json:"request_signature"`
+		}
+		r.decode(t, &ans)
+		if ans.RequestSignature == nil || ans.RequestSignature.TargetURI != origin+"/v1/notices" {
+			t.Errorf("request_signature: %s", r.Body)
 		}
 	})
 }

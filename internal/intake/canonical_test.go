@@ -79,7 +79,7 @@ func BenchmarkCanonical(b *testing.B) {
 	p := Payload{NoticeID: "ntc_06h4w0y6g2gcqmfvwtbsgphr", OrgID: "org_06h4w0y6g2gcqmfvwtbsgphr", Kind: "order", Regime: "id-pse",
 		Category: "terrorism", Class: "urgent", ReceivedAt: at, DueAt: at, BodySHA256: "ab", Subjects: []string{"t.me/benchchan1/1"}, Issuer: "sigap",
 		RequestSignature: &httpsig.Result{KeyID: "bench", SignatureInput: `sig1=("@method" "@target-uri" "content-digest");created=1796605200;keyid="bench";alg="ed25519"`,
-			Signature: "sig1=:O1zbZKHWbXVsPxtvymb2yLZfqo1lwdnk1p1q6RDyDBtrA/y07IHNlEMtPBifpES9W0WO+j35cL39E+gPR7BzBA==:",
+			Signature:     "sig1=:O1zbZKHWbXVsPxtvymb2yLZfqo1lwdnk1p1q6RDyDBtrA/y07IHNlEMtPBifpES9W0WO+j35cL39E+gPR7BzBA==:",
 			ContentDigest: "sha-256=:ls7auh5IpXsAg3khhemEpOdSVe3owTaJsTFyjEeqCOM=:", Created: 1796605200, Method: "POST", TargetURI: "http://127.0.0.1:8080/v1/notices"}}
 	b.Run("direct", func(b *testing.B) {
 		for b.Loop() {
