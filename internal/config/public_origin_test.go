@@ -1,9 +1,11 @@
-package config
+package config_test
 
 import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/sigap/sigap/internal/config"
 )
 
 func TestPublicOrigin(t *testing.T) {
@@ -22,7 +24,7 @@ func TestPublicOrigin(t *testing.T) {
 		{"https://sigap.example.go.id?x=1", false},
 	}
 	for _, tt := range tests {
-		c, err := Parse([]string{"--public-origin", tt.origin}, func(string) string { return "" }, io.Discard)
+		c, err := config.Parse([]string{"--public-origin", tt.origin}, func(string) string { return "" }, io.Discard)
 		if (err == nil) != tt.ok {
 			t.Errorf("--public-origin %q: err %v, want ok %v", tt.origin, err, tt.ok)
 		}
@@ -33,7 +35,7 @@ func TestPublicOrigin(t *testing.T) {
 			t.Errorf("PublicOrigin = %q, want %q", c.PublicOrigin, tt.origin)
 		}
 	}
-	c, err := Parse(nil, func(k string) string {
+	c, err := config.Parse(nil, func(k string) string {
 		if k == "SIGAP_PUBLIC_ORIGIN" {
 			return "https://from.env"
 		}
