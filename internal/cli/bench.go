@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -17,11 +20,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/httpsig"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/server"
+	"github.com/sigap/sigap/internal/store"
 )
 
 // runBench is the load generator for the intake figures in docs/benchmarks.md.
@@ -33,7 +39,8 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: sigap bench [flags] intake|bigorder|report\n\n"+
-			"  intake    many single-subject notices from concurrent clients: notices/s and latency percentiles\n"+
+			"  intake    many single-subject notices from concurrent clients: notices/s, latency percentiles and CPU per notice\n"+
+			"            (--signed: rounds of unsigned and RFC 9421-signed runs, side by side)\n"+
 			"  bigorder  one order with --subjects subjects: time to the signed receipt, and memory\n"+
 			"  report    a year's transparency report over 10,000,000 seeded events on PostgreSQL (sigap bench report --help)\n\n"+
 			"By default it starts its own server in a temporary data dir (SQLite, or --db postgres://...).")
@@ -44,6 +51,9 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	duration := fs.Duration("duration", 10*time.Second, "how long to send (intake)")
 	subjects := fs.Int("subjects", 100_000, "subjects in the order (bigorder)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	signed := fs.Bool("signed", false, "intake: also run with every request signed (RFC 9421, Ed25519; signed before the timed loop), in rounds interleaved with unsigned ones, and report the two side by side")
+	rounds := fs.Int("rounds", 3, "intake --signed: rounds of an unsigned and a signed run")
+	pool := fs.Int("pool", 0, "intake: requests prepared before each timed loop (0: 8,000 a second of --duration); a run that uses them all stops early")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,7 +68,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if fs.NArg() != 1 || (fs.Arg(0) != "intake" && fs.Arg(0) != "bigorder") {
+	if fs.NArg() != 1 || (fs.Arg(0) != "intake" && fs.Arg(0) != "bigorder") || (*signed && fs.Arg(0) != "intake") {
 		fs.Usage()
 		return errUsage
 	}
@@ -81,6 +91,12 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var sk *httpsig.Key
+	if *signed {
+		if sk, err = benchSigningKey(ctx, s.DB, o.ID); err != nil {
+			return err
+		}
+	}
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	addrc := make(chan string, 1)
@@ -94,16 +110,179 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "sigap bench %s: %s, %s, GOMAXPROCS=%d, database %s\n", fs.Arg(0), runtime.Version(), cpuModel(), runtime.GOMAXPROCS(0), s.DB.Dialect())
-	if fs.Arg(0) == "intake" {
-		err = benchIntake(ctx, env, base, k.Secret, *clients, *duration)
-	} else {
+	poolSize := *pool
+	if poolSize <= 0 {
+		poolSize = max(1000, int(8000*duration.Seconds()))
+	}
+	switch {
+	case fs.Arg(0) == "intake" && sk != nil:
+		err = benchSigned(ctx, env, base, k.Secret, *clients, *duration, poolSize, *rounds, sk)
+	case fs.Arg(0) == "intake":
+		var reqs []benchRequest
+		var res benchResult
+		if reqs, err = benchRequests(base, 0, poolSize, nil); err == nil {
+			if res, err = benchIntake(ctx, env, base, k.Secret, *clients, *duration, reqs); err == nil {
+				res.print(env.Stdout, *clients)
+			}
+		}
+	default:
 		err = benchBigOrder(ctx, env, base, k.Secret, *subjects)
 	}
 	stop()
 	return errors.Join(err, <-errc)
 }
 
-func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d time.Duration) error {
+// benchRequest is one notice prepared before the timed loop: its body and,
+// when signed, its Content-Digest, Signature-Input and Signature.
+type benchRequest struct {
+	body []byte
+	sig  [3]string
+}
+
+// benchRequests prepares n single-subject notices numbered from first,
+// signed with k (now) unless k is nil, so that the timed loop only sends.
+func benchRequests(base string, first, n int, k *httpsig.Key) ([]benchRequest, error) {
+	reqs := make([]benchRequest, n)
+	now := time.Now()
+	for i := range reqs {
+		seq := first + i + 1
+		body := []byte(fmt.Sprintf(`{"kind":"order","category":"terrorism","explanation":"bench","legal_basis":"UU ITE Pasal 40","subjects":[{"url":"https://t.me/benchchan%d/%d"}]}`, seq%5000, seq))
+		reqs[i].body = body
+		if k == nil {
+			continue
+		}
+		m := httpsig.Message{Method: "POST", TargetURI: base + "/v1/notices", Header: http.Header{}}
+		if err := httpsig.Sign(m, body, *k, now); err != nil {
+			return nil, err
+		}
+		reqs[i].sig = [3]string{m.Header.Get("Content-Digest"), m.Header.Get("Signature-Input"), m.Header.Get("Signature")}
+	}
+	return reqs, nil
+}
+
+// benchResult is one timed intake run.
+type benchResult struct {
+	stored, failed int64
+	elapsed        time.Duration
+	lat            []time.Duration // sorted
+	cpu            time.Duration   // of this whole process (server and clients)
+	exhausted      bool            // every prepared request was sent before the deadline
+}
+
+func (r benchResult) rate() float64 { return float64(r.stored) / r.elapsed.Seconds() }
+
+// cpuPerNotice is the process's CPU time per stored notice.
+func (r benchResult) cpuPerNotice() time.Duration { return r.cpu / time.Duration(max(r.stored, 1)) }
+
+func (r benchResult) pct(p float64) time.Duration {
+	return r.lat[min(len(r.lat)-1, int(p*float64(len(r.lat))))].Round(10 * time.Microsecond)
+}
+
+func (r benchResult) print(w io.Writer, clients int) {
+	note := ""
+	if r.exhausted {
+		note = " (every prepared request sent: raise --pool)"
+	}
+	fmt.Fprintf(w, "clients %d, %s: %d notices stored (201), %d failed%s\n", clients, r.elapsed.Round(time.Millisecond), r.stored, r.failed, note)
+	fmt.Fprintf(w, "throughput %.0f notices/s   latency p50 %s  p90 %s  p99 %s  max %s   CPU %s/notice\n",
+		r.rate(), r.pct(0.50), r.pct(0.90), r.pct(0.99), r.lat[len(r.lat)-1].Round(10*time.Microsecond), r.cpuPerNotice().Round(time.Microsecond))
+}
+
+// benchSigningKey registers a fresh Ed25519 key for the bench authority.
+func benchSigningKey(ctx context.Context, db *store.DB, orgID string) (*httpsig.Key, error) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	k := store.SigningKey{OrgID: orgID, KeyID: "bench", Algorithm: httpsig.Algorithm,
+		PublicKey: base64.StdEncoding.EncodeToString(pub), CreatedAt: time.Now()}
+	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.AddSigningKey(ctx, k) }); err != nil {
+		return nil, err
+	}
+	return &httpsig.Key{KeyID: k.KeyID, Private: priv}, nil
+}
+
+// benchSigned runs rounds of an unsigned and a signed intake run, each on
+// requests prepared (and signed) before its timed loop, and reports what
+// signing adds: throughput, latency and the process's CPU per notice.
+func benchSigned(ctx context.Context, env *Env, base, key string, clients int, d time.Duration, poolSize, rounds int, k *httpsig.Key) error {
+	var unsigned, signed []benchResult
+	next := 0
+	for round := range max(rounds, 1) {
+		for _, sign := range []bool{false, true} {
+			var sk *httpsig.Key
+			name := "unsigned"
+			if sign {
+				sk, name = k, "signed"
+			}
+			reqs, err := benchRequests(base, next, poolSize, sk)
+			if err != nil {
+				return err
+			}
+			next += poolSize
+			fmt.Fprintf(env.Stdout, "round %d, %s (load %s):\n", round+1, name, loadAverage())
+			res, err := benchIntake(ctx, env, base, key, clients, d, reqs)
+			if err != nil {
+				return err
+			}
+			res.print(env.Stdout, clients)
+			if sign {
+				signed = append(signed, res)
+			} else {
+				unsigned = append(unsigned, res)
+			}
+		}
+	}
+	med := func(rs []benchResult, f func(benchResult) float64) float64 {
+		v := make([]float64, len(rs))
+		for i, r := range rs {
+			v[i] = f(r)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	rate := func(r benchResult) float64 { return r.rate() }
+	cpu := func(r benchResult) float64 { return float64(r.cpuPerNotice().Microseconds()) }
+	p50 := func(r benchResult) float64 { return float64(r.pct(0.5).Microseconds()) / 1000 }
+	p99 := func(r benchResult) float64 { return float64(r.pct(0.99).Microseconds()) / 1000 }
+	fmt.Fprintf(env.Stdout, "medians of %d rounds   unsigned / signed\n", len(signed))
+	fmt.Fprintf(env.Stdout, "  throughput        %6.0f / %6.0f notices/s   (signed %+.1f%%)\n", med(unsigned, rate), med(signed, rate), 100*(med(signed, rate)/med(unsigned, rate)-1))
+	fmt.Fprintf(env.Stdout, "  CPU per notice    %6.0f / %6.0f µs          (signed %+.1f%%)\n", med(unsigned, cpu), med(signed, cpu), 100*(med(signed, cpu)/med(unsigned, cpu)-1))
+	fmt.Fprintf(env.Stdout, "  latency p50       %6.2f / %6.2f ms\n", med(unsigned, p50), med(signed, p50))
+	fmt.Fprintf(env.Stdout, "  latency p99       %6.2f / %6.2f ms\n", med(unsigned, p99), med(signed, p99))
+	fmt.Fprintf(env.Stdout, "per round, signed/unsigned CPU per notice:")
+	for i := range signed {
+		fmt.Fprintf(env.Stdout, " %.3f", float64(signed[i].cpuPerNotice())/float64(unsigned[i].cpuPerNotice()))
+	}
+	fmt.Fprintln(env.Stdout)
+	return nil
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadAverage is the 1-minute load average, or "?".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
+}
+
+// benchIntake sends the prepared requests from concurrent clients until d
+// has passed or none is left.
+func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d time.Duration, reqs []benchRequest) (benchResult, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -112,6 +291,7 @@ func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d
 	lat := make([][]time.Duration, clients)
 	deadline := time.Now().Add(d)
 	start := time.Now()
+	cpu0 := processCPU()
 	var stored atomic.Int64
 	bar := newProgress(env.Stderr, "s", int(d.Seconds()), true)
 	bar.status = func() string {
@@ -138,10 +318,18 @@ func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d
 			defer wg.Done()
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				n := seq.Add(1)
-				body := fmt.Sprintf(`{"kind":"order","category":"terrorism","explanation":"bench","legal_basis":"UU ITE Pasal 40","subjects":[{"url":"https://t.me/benchchan%d/%d"}]}`, n%5000, n)
-				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/v1/notices", strings.NewReader(body))
+				if n > int64(len(reqs)) {
+					return
+				}
+				br := &reqs[n-1]
+				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/v1/notices", bytes.NewReader(br.body))
 				req.Header.Set("Authorization", "Bearer "+key)
 				req.Header.Set("Content-Type", "application/json")
+				if br.sig[0] != "" {
+					req.Header.Set("Content-Digest", br.sig[0])
+					req.Header.Set("Signature-Input", br.sig[1])
+					req.Header.Set("Signature", br.sig[2])
+				}
 				t0 := time.Now()
 				resp, err := hc.Do(req)
 				if err != nil {
@@ -162,18 +350,14 @@ func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d
 	wg.Wait()
 	close(done)
 	bar.done()
-	elapsed := time.Since(start)
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	if len(all) == 0 {
-		return errors.New("no notice succeeded")
+	res := benchResult{elapsed: time.Since(start), cpu: processCPU() - cpu0, failed: failures.Load(), exhausted: seq.Load() >= int64(len(reqs))}
+	res.lat = slices.Concat(lat...)
+	slices.Sort(res.lat)
+	res.stored = int64(len(res.lat))
+	if len(res.lat) == 0 {
+		return res, errors.New("no notice succeeded")
 	}
-	pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
-	fmt.Fprintf(env.Stdout, "clients %d, %s: %d notices stored (201), %d failed\n", clients, elapsed.Round(time.Millisecond), len(all), failures.Load())
-	fmt.Fprintf(env.Stdout, "throughput %.0f notices/s   latency p50 %s  p90 %s  p99 %s  max %s\n",
-		float64(len(all))/elapsed.Seconds(), pct(0.50).Round(10*time.Microsecond), pct(0.90).Round(10*time.Microsecond),
-		pct(0.99).Round(10*time.Microsecond), all[len(all)-1].Round(10*time.Microsecond))
-	return nil
+	return res, nil
 }
 
 func benchBigOrder(ctx context.Context, env *Env, base, key string, n int) error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -40,6 +41,10 @@ type Config struct {
 	JobLease time.Duration
 	// UnopenedAfter is how long an urgent order may wait unopened before the on-call contact is alerted.
 	UnopenedAfter time.Duration
+	// PublicOrigin (scheme://host[:port]) is the address clients use, where
+	// a proxy in front terminates TLS: a signed request's @target-uri is
+	// rebuilt from it ("" rebuilds it from the connection and Host).
+	PublicOrigin string
 }
 
 // Parse reads flags over environment variables over defaults. A flag given on
@@ -75,6 +80,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.DurationVar(&c.JobLease, "job-lease", jobLease, "how long a background job worker owns a job before another may take it over (env SIGAP_JOB_LEASE)")
 	unopened, _ := time.ParseDuration(env("SIGAP_UNOPENED_AFTER", "15m"))
 	fs.DurationVar(&c.UnopenedAfter, "unopened-after", unopened, "alert on-call when an urgent order is unopened this long (env SIGAP_UNOPENED_AFTER)")
+	fs.StringVar(&c.PublicOrigin, "public-origin", env("SIGAP_PUBLIC_ORIGIN", ""),
+		"scheme://host[:port] clients address the service by, behind a proxy that terminates TLS; signed requests are checked against it (env SIGAP_PUBLIC_ORIGIN)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -108,6 +115,12 @@ func (c Config) validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.LogLevel))
+	}
+	if c.PublicOrigin != "" {
+		u, err := url.Parse(c.PublicOrigin)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSuffix(u.Path, "/") != "" || u.RawQuery != "" || u.User != nil {
+			errs = append(errs, fmt.Errorf("--public-origin %q: use scheme://host[:port], for example https://sigap.example.go.id", c.PublicOrigin))
+		}
 	}
 	return errors.Join(errs...)
 }

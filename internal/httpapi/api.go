@@ -21,6 +21,7 @@ type API struct {
 
 	limitOnce sync.Once
 	limiter   *orgLimiter
+	signing   signingCache
 }
 
 // New builds the API on a's services; an App missing one is refused.
@@ -44,7 +45,8 @@ type routeTable struct {
 }
 
 // Handle routes pattern to h for the callers who admits; the auth middleware
-// enforces who, so h checks nothing about its caller's role or org.
+// enforces who, and the signature check (signing.go) the caller's RFC 9421
+// signature, so h checks nothing about its caller's role, org or signature.
 func (t *routeTable) Handle(pattern string, h http.HandlerFunc, who access) {
 	t.access[pattern] = who
 	if action, ok := auditedRoutes()[pattern]; ok { // audit_routes.go
@@ -55,10 +57,10 @@ func (t *routeTable) Handle(pattern string, h http.HandlerFunc, who access) {
 		return
 	}
 	if who.token != "" {
-		t.mux.Handle(pattern, tokenOr(who.token, h, t.a.auth(h, who)))
+		t.mux.Handle(pattern, tokenOr(who.token, h, t.a.auth(t.a.signatures(h), who)))
 		return
 	}
-	t.mux.Handle(pattern, t.a.auth(h, who))
+	t.mux.Handle(pattern, t.a.auth(t.a.signatures(h), who))
 }
 
 // routes is the whole statement of who may do what in the API: handlers check
@@ -116,10 +118,14 @@ func (a *API) routes() *routeTable {
 	mux.Handle("POST /v1/orgs", jsonHandler(a, http.StatusCreated, a.createOrg), orgMakers)
 	mux.Handle("GET /v1/orgs", jsonHandler(a, http.StatusOK, a.listOrgs), admins)
 	mux.Handle("GET /v1/orgs/{org_id}", jsonHandler(a, http.StatusOK, a.getOrg), readers)
+	mux.Handle("PATCH /v1/orgs/{org_id}", jsonHandler(a, http.StatusOK, a.patchOrg), platformAdmins.refusing(notAllowed("only the platform's admins decide whether an organisation must sign its requests")))
 	mux.Handle("POST /v1/orgs/{org_id}/keys", a.createKey, admins)
 	mux.Handle("GET /v1/orgs/{org_id}/keys", jsonHandler(a, http.StatusOK, a.listKeys), admins)
 	mux.Handle("DELETE /v1/orgs/{org_id}/keys/{key_id}", a.revokeKey, admins)
 	mux.Handle("POST /v1/orgs/{org_id}/keys/{key_id}/rotate", a.rotateKey, admins)
+	mux.Handle("POST /v1/orgs/{org_id}/signing-keys", a.ownOrgFirst(jsonHandler(a, http.StatusCreated, a.addSigningKey)), admins)
+	mux.Handle("GET /v1/orgs/{org_id}/signing-keys", a.ownOrgFirst(jsonHandler(a, http.StatusOK, a.listSigningKeys)), admins)
+	mux.Handle("DELETE /v1/orgs/{org_id}/signing-keys/{keyid}", a.ownOrgFirst(jsonHandler(a, http.StatusOK, a.revokeSigningKey)), admins)
 	mux.Handle("PUT /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.putTrust), accreditors)
 	mux.Handle("GET /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.getTrust), readers)
 	mux.Handle("GET /v1/orgs/{org_id}/trust/report", a.trustReport, readers)

@@ -28,6 +28,9 @@ func auditedRoutes() map[string]string {
 		"DELETE /v1/lists/{id}/entries/{entry_id}":            "list." + audit.SetEntryRemoved,
 		"DELETE /v1/lists/{id}/entries/{entry_id}/quarantine": "list." + audit.SetEntryRelease,
 		"POST /v1/lists/{id}/import":                          "list." + audit.SetImported,
+		"POST /v1/orgs/{org_id}/signing-keys":                 "org.signing_key_added",
+		"DELETE /v1/orgs/{org_id}/signing-keys/{keyid}":       "org.signing_key_revoked",
+		"PATCH /v1/orgs/{org_id}":                             "org.changed",
 	}
 }
 
@@ -79,8 +82,10 @@ func (a *API) audited(action string, h http.HandlerFunc) http.HandlerFunc {
 			_ = json.Unmarshal(aw.head.Bytes(), &made)
 			object = made.ID
 		}
-		if object == "" {
-			object = r.PathValue("id")
+		for _, name := range []string{"keyid", "id", "org_id"} {
+			if object == "" {
+				object = r.PathValue(name)
+			}
 		}
 		c := callerFrom(r.Context())
 		e := audit.Entry{At: a.Clock.Now(), Action: action, Object: object, OrgID: c.OrgID}

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sigap/sigap/internal/httpsig"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
@@ -42,6 +43,7 @@ type noticeView struct {
 	SubjectCount     int               `json:"subject_count"`
 	Subjects         []notice.Subject  `json:"subjects,omitempty"`
 	Receipt          receipt.Receipt   `json:"receipt"`
+	RequestSignature *httpsig.Result   `json:"request_signature,omitempty"`
 	LogIndex         *int64            `json:"log_index,omitempty"`
 	Cases            []notice.Case     `json:"cases,omitempty"`
 	Timeline         []notice.Event    `json:"timeline,omitempty"`
@@ -84,17 +86,22 @@ func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
 		a.errorResponse(w, r, err)
 		return
 	}
-	res, err := a.Intake.Submit(r.Context(), c, c.DefaultRegime, body, idem)
+	res, err := a.Intake.SubmitSigned(r.Context(), c, c.DefaultRegime, body, idem, signatureFrom(r.Context()))
 	if err != nil {
 		a.errorResponse(w, r, err)
 		return
+	}
+	v := viewOf(res.Notice)
+	if v.RequestSignature = signatureFrom(r.Context()); !res.Stored {
+		v.RequestSignature = requestSignatureOf(res.Notice.Receipt) // the first notice's, signed or not
 	}
 	w.Header().Set("Location", "/v1/notices/"+res.Notice.ID)
 	if !res.Stored {
 		w.Header().Set("Idempotent-Replayed", "true")
 		a.withLogIndex(r, res.Notice)
+		v.LogIndex = res.Notice.LogIndex
 	}
-	writeJSON(w, http.StatusCreated, viewOf(res.Notice))
+	writeJSON(w, http.StatusCreated, v)
 }
 
 // scopeOrg is the org whose notices a caller may see: platform roles see all.
@@ -112,6 +119,7 @@ func (a *API) getNotice(r *http.Request, c org.Caller, _ noBody) (noticeView, er
 	}
 	a.withLogIndex(r, n)
 	v := viewOf(n)
+	v.RequestSignature = requestSignatureOf(n.Receipt)
 	if v.Cases, err = a.DB.NoticeCases(r.Context(), n.ID); err != nil {
 		return noticeView{}, err
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	noticepkg "github.com/sigap/sigap/internal/notice"
 	"mime"
 	"net/http"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	noticepkg "github.com/sigap/sigap/internal/notice"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )

@@ -12,6 +12,7 @@ import (
 	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/filterset"
+	"github.com/sigap/sigap/internal/httpsig"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/pdq"
@@ -199,6 +200,15 @@ func errorTable() []errorRule {
 		// Keys and users.
 		{is: admin.ErrKeyNotLive, status: http.StatusConflict, code: "key_not_live", title: "The key is revoked or expired",
 			detail: says("only a live key can be rotated; create a new key instead")},
+		// Signed requests (RFC 9421); signatureProblem adds the 401's challenge.
+		{is: httpsig.ErrUnsigned, status: http.StatusUnauthorized, code: "signature_required", title: "Signature required",
+			detail: says("this organisation requires every request to be signed (RFC 9421 with its registered Ed25519 key): see docs/signed-requests.md, or give sigap --sign-key and --sign-keyid")},
+		{is: httpsig.ErrExpired, status: http.StatusUnauthorized, code: "signature_expired", title: "Signature expired",
+			detail: func(err error) string {
+				return strings.TrimPrefix(err.Error(), "httpsig: ") + "; sign each request as it is sent, with the clock in sync (NTP)"
+			}},
+		{is: httpsig.ErrInvalid, status: http.StatusUnauthorized, code: "signature_invalid", title: "Invalid signature",
+			detail: func(err error) string { return strings.TrimPrefix(err.Error(), "httpsig: ") }},
 
 		// Everywhere.
 		{is: store.ErrNotFound, status: http.StatusNotFound, code: "not_found", title: "Not found",

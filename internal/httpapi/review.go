@@ -210,7 +210,7 @@ type messageRequest struct {
 }
 
 func (a *API) postMessage(r *http.Request, c org.Caller, in messageRequest) (*notice.Message, error) {
-	return a.Review.PostMessage(r.Context(), c, r.PathValue("id"), in.Body, in.Clarification)
+	return a.Review.PostMessageSigned(r.Context(), c, r.PathValue("id"), in.Body, in.Clarification, signatureFrom(r.Context()))
 }
 
 func (a *API) listMessages(r *http.Request, c org.Caller, _ noBody) (map[string]any, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/escalate"
+	"github.com/sigap/sigap/internal/httpsig"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -57,6 +58,10 @@ type Payload struct {
 	BodySHA256 string    `json:"body_sha256"`
 	Subjects   []string  `json:"subjects"`
 	Issuer     string    `json:"issuer"`
+	// RequestSignature is the authority's verified RFC 9421 signature of
+	// the request that filed the notice, with what checking it again
+	// offline needs; absent for an unsigned request.
+	RequestSignature *httpsig.Result `json:"request_signature,omitempty"`
 }
 
 // Submit validates body as a notice from caller, stores it and signs its receipt.
@@ -65,6 +70,14 @@ type Payload struct {
 // contract fixes it: the same body answers the first answer again, and any
 // other body, valid or not, is ErrIdempotencyMismatch (409), storing nothing.
 func (s *Service) Submit(ctx context.Context, caller org.Caller, defaultRegime string, body []byte, idempotencyKey string) (Result, error) {
+	return s.SubmitSigned(ctx, caller, defaultRegime, body, idempotencyKey, nil)
+}
+
+// SubmitSigned is Submit for a request whose signature the caller verified
+// (nil: unsigned): the receipt payload records sig, so the platform's receipt
+// signature, and the log entry that commits to the receipt, cover it too. A
+// replay answers the first notice as it was filed, signed or not.
+func (s *Service) SubmitSigned(ctx context.Context, caller org.Caller, defaultRegime string, body []byte, idempotencyKey string, sig *httpsig.Result) (Result, error) {
 	sum := sha256.Sum256(body)
 	bodyHash := hex.EncodeToString(sum[:])
 	if idempotencyKey != "" {
@@ -97,12 +110,10 @@ func (s *Service) Submit(ctx context.Context, caller org.Caller, defaultRegime s
 	for i, sub := range n.Subjects {
 		subjects[i] = sub.Canonical
 	}
-	n.Receipt, err = s.Signer.Sign(Payload{NoticeID: n.ID, OrgID: n.OrgID, Kind: n.Kind, Reference: n.Reference,
+	payload := Payload{NoticeID: n.ID, OrgID: n.OrgID, Kind: n.Kind, Reference: n.Reference,
 		Regime: n.Regime, Category: n.Category, Class: n.Class, ReceivedAt: n.ReceivedAt, DueAt: n.DueAt,
-		BodySHA256: bodyHash, Subjects: subjects, Issuer: "sigap"})
-	if err != nil {
-		return Result{}, fmt.Errorf("intake: sign receipt: %w", err)
-	}
+		BodySHA256: bodyHash, Subjects: subjects, Issuer: "sigap", RequestSignature: sig}
+	n.Receipt = s.Signer.SignCanonical(payload.canonical())
 	var replay *notice.Notice
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		// Checked again here: a request with the same key may have been

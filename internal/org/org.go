@@ -43,6 +43,8 @@ type Org struct {
 	Kind          Kind      `json:"kind"`
 	DefaultRegime string    `json:"default_regime,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
+	// RequireSignatures refuses the org's unsigned requests (RFC 9421).
+	RequireSignatures bool `json:"require_signatures"`
 }
 
 // Key is a stored API key; the secret itself is never stored.

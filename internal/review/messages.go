@@ -6,6 +6,7 @@ import (
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/decision"
+	"github.com/sigap/sigap/internal/httpsig"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -34,6 +35,13 @@ func scope(c org.Caller) string {
 // notifier's next message answers it, restarts the clock and moves the
 // deadlines by the time it stood still. Another tenant's notice is not found.
 func (s *Service) PostMessage(ctx context.Context, c org.Caller, noticeID, body string, clarification bool) (*notice.Message, error) {
+	return s.PostMessageSigned(ctx, c, noticeID, body, clarification, nil)
+}
+
+// PostMessageSigned is PostMessage for a request whose RFC 9421 signature
+// the caller verified (nil: unsigned). The message.posted event records it,
+// so the transparency log commits to who signed the message.
+func (s *Service) PostMessageSigned(ctx context.Context, c org.Caller, noticeID, body string, clarification bool, sig *httpsig.Result) (*notice.Message, error) {
 	body, err := textField("body", body, MaxMessage)
 	if err != nil {
 		return nil, err
@@ -55,7 +63,7 @@ func (s *Service) PostMessage(ctx context.Context, c org.Caller, noticeID, body 
 			return err
 		}
 		evs := []notice.Event{{At: now, Type: "message.posted", NoticeID: n.ID, OrgID: n.OrgID,
-			Data: jsonOf(map[string]any{"message_id": m.ID, "side": side, "clarification": m.Clarification})}}
+			Data: messageData(m, side, sig)}}
 		open, err := tx.OpenPause(ctx, n.ID)
 		if err != nil {
 			return err
@@ -231,4 +239,14 @@ func (s *Service) Objections(ctx context.Context, c org.Caller, noticeID string)
 		return nil, err
 	}
 	return s.DB.Objections(ctx, noticeID)
+}
+
+// messageData is a message.posted event's data: the request signature, when
+// there is one, beside the message's id, side and kind.
+func messageData(m *notice.Message, side string, sig *httpsig.Result) []byte {
+	d := map[string]any{"message_id": m.ID, "side": side, "clarification": m.Clarification}
+	if sig != nil {
+		d["request_signature"] = sig
+	}
+	return jsonOf(d)
 }

@@ -43,13 +43,13 @@ func (t *Tx) CountOrgs(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-const orgCols = `id, name, kind, default_regime, created_at`
+const orgCols = `id, name, kind, default_regime, created_at, require_signatures`
 
 func scanOrg(row interface{ Scan(...any) error }) (org.Org, error) {
 	var o org.Org
 	var kind string
 	var created int64
-	err := row.Scan(&o.ID, &o.Name, &kind, &o.DefaultRegime, &created)
+	err := row.Scan(&o.ID, &o.Name, &kind, &o.DefaultRegime, &created, &o.RequireSignatures)
 	o.Kind, o.CreatedAt = org.Kind(kind), fromMS(created)
 	return o, err
 }
