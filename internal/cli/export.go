@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,17 +16,8 @@ import (
 )
 
 func runExport(ctx context.Context, env *Env, args []string) error {
-	sub := ""
-	if len(args) > 0 {
-		sub, args = args[0], args[1:]
-	}
-	switch sub {
-	case "dsa-sor":
-		return exportDSA(ctx, env, args)
-	case "saman-ledger":
-		return exportLedger(ctx, env, args)
-	}
-	fmt.Fprintln(env.Stderr, `usage: sigap export dsa-sor|saman-ledger --from DATE --to DATE [--out FILE] [flags]
+	subs := map[string]subcommand{"dsa-sor": exportDSA, "saman-ledger": exportLedger}
+	return runSubcommand(ctx, env, args, subs, `usage: sigap export dsa-sor|saman-ledger --from DATE --to DATE [--out FILE] [flags]
 
   dsa-sor       statements of reasons for the EU DSA Transparency Database, one batch of at most
                 100 per line ({"statements": [...]}: the body of POST /api/v1/statements);
@@ -37,7 +27,6 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 Dates are YYYY-MM-DD (midnight UTC) or RFC 3339 times; the period is [from, to).
 Every command takes --server URL (env SIGAP_SERVER) and --key KEY or --key-file FILE (env SIGAP_KEY).
 See docs/exports.md.`)
-	return errUsage
 }
 
 // output opens --out, or stdout for "" and "-".
@@ -53,9 +42,7 @@ func output(env *Env, path string) (io.Writer, func() error, error) {
 }
 
 func exportDSA(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap export dsa-sor", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	cn := connFlags(fs, env)
+	fs, cn := connFlagSet("export dsa-sor", env)
 	from := fs.String("from", "", "start of the period (inclusive)")
 	to := fs.String("to", "", "end of the period (exclusive)")
 	out := fs.String("out", "-", "write the batches here, one JSON object per line (- for stdout)")
@@ -140,9 +127,7 @@ func exportDSA(ctx context.Context, env *Env, args []string) error {
 }
 
 func exportLedger(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap export saman-ledger", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	cn := connFlags(fs, env)
+	fs, cn := connFlagSet("export saman-ledger", env)
 	from := fs.String("from", "", "start of the period (inclusive)")
 	to := fs.String("to", "", "end of the period (exclusive)")
 	out := fs.String("out", "-", "write the ledger here (- for stdout)")
