@@ -8,17 +8,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestAppealFilingRefusals(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
 		open := w.file(w.flagger, notice.KindReport)
 		pendingN, _ := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionSuspend)
 		finalN, final := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)
@@ -41,7 +39,7 @@ func TestAppealFilingRefusals(t *testing.T) {
 			}
 			_, err := w.svc.Appeal(ctx, by, tc.caseID, tc.reasons)
 			if tc.wantField != "" {
-				if fieldErr(err) != tc.wantField {
+				if casetest.FieldErr(err) != tc.wantField {
 					t.Errorf("%s: %v, want %s", tc.name, err, tc.wantField)
 				}
 			} else if !errors.Is(err, tc.want) {
@@ -68,9 +66,7 @@ func TestAppealFilingRefusals(t *testing.T) {
 // decision took effect, and not a millisecond later.
 func TestAppealWindow(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
 		inTime, _ := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)
 		late, _ := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)
 		w.clk.Advance(t0.AddDate(0, review.AppealMonths, 0).Sub(t0))
@@ -86,9 +82,7 @@ func TestAppealWindow(t *testing.T) {
 
 func TestDecideAppeal(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
 		type reversal struct{ caseID, decision, by string }
 		var reversals []reversal
 		w.svc.OnReverse = func(_ context.Context, _ *store.Tx, caseID string, d *store.Decision, by string, _ time.Time) error {
@@ -140,7 +134,7 @@ func TestDecideAppeal(t *testing.T) {
 		for _, r := range refusals {
 			err := r.by()
 			if r.wantField != "" {
-				if fieldErr(err) != r.wantField {
+				if casetest.FieldErr(err) != r.wantField {
 					t.Errorf("%s: %v, want %s", r.name, err, r.wantField)
 				}
 			} else if !errors.Is(err, r.want) {
@@ -215,9 +209,7 @@ func TestDecideAppeal(t *testing.T) {
 // TestOnReverseErrorUndoesTheReversal: the hook runs in the appeal's transaction.
 func TestOnReverseErrorUndoesTheReversal(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
 		boom := errors.New("bank down")
 		w.svc.OnReverse = func(context.Context, *store.Tx, string, *store.Decision, string, time.Time) error { return boom }
 		n, d := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)

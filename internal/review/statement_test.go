@@ -8,19 +8,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestStatement(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
 		n, d := w.decided(w.alice, w.authority, notice.KindOrder, review.ActionRemove)
 		st, err := w.svc.Statement(ctx, d.ID, i18n.EN)
 		if err != nil {
@@ -77,9 +75,7 @@ func TestStatement(t *testing.T) {
 // holds the statement back until that instant.
 func TestStatementHeld(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
 		hold := t0.Add(48 * time.Hour)
 		_, d := w.decided(w.alice, w.authority, notice.KindOrder, review.ActionRemove, func(n *notice.Notice) { n.InformUploaderAfter = &hold })
 		w.clk.Advance(48*time.Hour - time.Millisecond)
@@ -99,9 +95,7 @@ func TestStatementHeld(t *testing.T) {
 // started the decision; a case only sigap's scan reported is own initiative.
 func TestStatementSource(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
 		scan := func(n *notice.Notice) { n.Reference = "sigap-scan/hit_1" }
 		cases := []struct {
 			name      string
@@ -174,9 +168,7 @@ func TestStatementSource(t *testing.T) {
 
 func TestDSAExport(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
 		hold := t0.Add(30 * 24 * time.Hour)
 		eu := func(n *notice.Notice) { n.TerritorialScope = []string{"DE"}; n.Language = "de-c" + n.Language[4:] }
 		// Decided one minute apart, in this order.
@@ -202,12 +194,12 @@ func TestDSAExport(t *testing.T) {
 			t.Errorf("authority exports: %v", err)
 		}
 		for _, bad := range []review.DSAExportRequest{{Limit: -1}, {Limit: 101}} {
-			if _, err := w.svc.DSAExport(ctx, w.alice, bad); fieldErr(err) != "limit:invalid" {
+			if _, err := w.svc.DSAExport(ctx, w.alice, bad); casetest.FieldErr(err) != "limit:invalid" {
 				t.Errorf("limit %d: %v", bad.Limit, err)
 			}
 		}
 		for _, c := range []string{"!!", "bm90LWEtY3Vyc29y", "LTEuZGVj"} {
-			if _, err := w.svc.DSAExport(ctx, w.alice, review.DSAExportRequest{From: t0, To: w.clk.Now(), Cursor: c}); fieldErr(err) != "cursor:invalid" {
+			if _, err := w.svc.DSAExport(ctx, w.alice, review.DSAExportRequest{From: t0, To: w.clk.Now(), Cursor: c}); casetest.FieldErr(err) != "cursor:invalid" {
 				t.Errorf("cursor %q: %v", c, err)
 			}
 		}
