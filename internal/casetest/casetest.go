@@ -11,6 +11,7 @@ import (
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // Org stores an organisation of kind, called name and created at at, and returns it.
@@ -50,4 +51,11 @@ func FieldErr(err error) string {
 		parts = append(parts, f.Field+":"+f.Code)
 	}
 	return strings.Join(parts, ",")
+}
+
+// Each runs fn once per database engine, each time on a fresh world that
+// newWorld builds on that engine's empty database.
+func Each[W any](t *testing.T, newWorld func(*testing.T, storetest.Engine) W, fn func(ctx context.Context, t *testing.T, w W)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) { fn(context.Background(), t, newWorld(t, e)) })
 }

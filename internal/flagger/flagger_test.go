@@ -45,12 +45,6 @@ func newWorld(t *testing.T, e storetest.Engine) *world {
 	return w
 }
 
-// eachWorld runs fn once per engine, each time on a fresh world.
-func eachWorld(t *testing.T, fn func(ctx context.Context, t *testing.T, w *world)) {
-	t.Helper()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) { fn(context.Background(), t, newWorld(t, e)) })
-}
-
 func (w *world) mkOrg(kind org.Kind, name string) org.Org {
 	w.t.Helper()
 	return casetest.Org(w.t, w.db, kind, name, t0)
@@ -101,7 +95,7 @@ func quota(n int) *int { return &n }
 
 func TestPutRefusals(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		f := w.mkOrg(org.KindFlagger, "Flagger")
 		ok := flagger.Change{Status: trust.StatusActive, Reason: "accredited"}
 		cases := []struct {
@@ -150,7 +144,7 @@ func TestPutRefusals(t *testing.T) {
 // programme refuses on the way.
 func TestAccreditation(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		f := w.mkOrg(org.KindFlagger, "Flagger")
 		steps := []struct {
 			status  string
@@ -225,7 +219,7 @@ func TestAccreditation(t *testing.T) {
 // standard lane with the reason.
 func TestGate(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		caller := func(o org.Org) org.Caller {
 			role := org.RoleFlagger
 			if o.Kind == org.KindAuthority {
@@ -296,7 +290,7 @@ func TestGate(t *testing.T) {
 
 func TestStandingFigures(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		f := w.mkOrg(org.KindFlagger, "Flagger")
 		w.put(f.ID, flagger.Change{Status: trust.StatusActive, Categories: []string{"terrorism"}})
 		day := 24 * time.Hour
@@ -346,7 +340,7 @@ func TestStandingFigures(t *testing.T) {
 // new accreditation decision starts it again.
 func TestMisuseLadder(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		w.svc.Misuse = trust.Misuse{Window: 4, Share: 0.3}
 		f := w.mkOrg(org.KindFlagger, "Flagger")
 		w.put(f.ID, flagger.Change{Status: trust.StatusActive})
@@ -413,7 +407,7 @@ func TestMisuseLadder(t *testing.T) {
 
 func TestReport(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		f := w.mkOrg(org.KindFlagger, "Yayasan Aman")
 		y := func(year int, month time.Month) time.Time { return time.Date(year, month, 1, 12, 0, 0, 0, time.UTC) }
 		w.decide(w.notice(f, notice.KindFlag, "terrorism", y(2025, 12)), "remove", store.DecisionFinal, y(2026, 1)) // last year's notice
@@ -465,7 +459,7 @@ func TestReport(t *testing.T) {
 // out-of-scope flag is stored, and queued, in the standard lane.
 func TestGateThroughIntake(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		in := &intake.Service{DB: w.db, Policy: policy.Default(), Clock: w.clk, Gate: w.svc.Gate,
 			Signer: receipt.NewSigner(ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)))}
 		f := w.mkOrg(org.KindFlagger, "Flagger")
