@@ -16,7 +16,7 @@ import (
 
 func TestAppealFilingRefusals(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		open := w.file(w.flagger, notice.KindReport)
 		pendingN, _ := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionSuspend)
 		finalN, final := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)
@@ -66,7 +66,7 @@ func TestAppealFilingRefusals(t *testing.T) {
 // decision took effect, and not a millisecond later.
 func TestAppealWindow(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		inTime, _ := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)
 		late, _ := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)
 		w.clk.Advance(t0.AddDate(0, review.AppealMonths, 0).Sub(t0))
@@ -82,7 +82,7 @@ func TestAppealWindow(t *testing.T) {
 
 func TestDecideAppeal(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		type reversal struct{ caseID, decision, by string }
 		var reversals []reversal
 		w.svc.OnReverse = func(_ context.Context, _ *store.Tx, caseID string, d *store.Decision, by string, _ time.Time) error {
@@ -209,7 +209,7 @@ func TestDecideAppeal(t *testing.T) {
 // TestOnReverseErrorUndoesTheReversal: the hook runs in the appeal's transaction.
 func TestOnReverseErrorUndoesTheReversal(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		boom := errors.New("bank down")
 		w.svc.OnReverse = func(context.Context, *store.Tx, string, *store.Decision, string, time.Time) error { return boom }
 		n, d := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)

@@ -24,7 +24,7 @@ func tco(n *notice.Notice) {
 // moving the deadline by the time it stood still.
 func TestClarificationPausesTheClock(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		n := w.file(w.authority, notice.KindOrder, tco)
 		m, err := w.svc.PostMessage(ctx, w.alice, n.ID, "Which post do you mean?", true)
 		if err != nil {
@@ -92,7 +92,7 @@ func TestClarificationPausesTheClock(t *testing.T) {
 // notice is settled, or no policy is configured, a request stops nothing.
 func TestClarificationWithoutPause(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		noPolicy := *w.svc
 		noPolicy.Policy = nil
 		settled, _ := w.decided(w.alice, w.authority, notice.KindOrder, review.ActionRemove, tco)
@@ -128,7 +128,7 @@ func TestClarificationWithoutPause(t *testing.T) {
 
 func TestMessageRefusalsAndPaging(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		n := w.file(w.authority, notice.KindOrder)
 		cases := []struct {
 			name, body string
@@ -204,7 +204,7 @@ func TestMessageRefusalsAndPaging(t *testing.T) {
 
 func TestObjections(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		order := w.file(w.authority, notice.KindOrder)
 		report := w.file(w.flagger, notice.KindReport)
 		raise := []struct {

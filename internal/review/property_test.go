@@ -8,6 +8,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/review"
@@ -33,7 +34,7 @@ type caseModel struct {
 // holds the case, no one approves their own decision.
 func TestReviewStateMachine(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		reviewers := []org.Caller{w.alice, w.bob, w.carol}
 		rapid.Check(t, func(rt *rapid.T) {
 			kind := rapid.SampledFrom([]string{notice.KindOrder, notice.KindReport, notice.KindFlag}).Draw(rt, "kind")

@@ -55,12 +55,6 @@ func newWorld(t *testing.T, e storetest.Engine) *world {
 	return w
 }
 
-// eachWorld runs fn once per engine, each time on a fresh world.
-func eachWorld(t *testing.T, fn func(ctx context.Context, t *testing.T, w *world)) {
-	t.Helper()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) { fn(context.Background(), t, newWorld(t, e)) })
-}
-
 func (w *world) mkOrg(kind org.Kind, name string) org.Org {
 	w.t.Helper()
 	return casetest.Org(w.t, w.db, kind, name, t0)
@@ -140,7 +134,7 @@ func (w *world) eventTypes(caseID string) []string {
 
 func TestClaim(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		if _, err := w.svc.Claim(ctx, w.auth, store.ClaimFilter{}); !errors.Is(err, review.ErrPlatformOnly) {
 			t.Errorf("authority claims: %v, want ErrPlatformOnly", err)
 		}
@@ -194,7 +188,7 @@ func TestClaim(t *testing.T) {
 
 func TestRelease(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		cases := []struct {
 			name string
 			// setup runs after alice claims the case; by releases it.
@@ -247,7 +241,7 @@ func TestRelease(t *testing.T) {
 
 func TestDecideValidation(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		past, future := t0.Add(-time.Hour), t0.Add(time.Hour)
 		cases := []struct {
 			name string
@@ -295,7 +289,7 @@ func TestDecideValidation(t *testing.T) {
 // second reviewer under the default four-eyes rules.
 func TestDecideOutcomes(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		until := t0.Add(7 * 24 * time.Hour)
 		cases := []struct {
 			kind    string
@@ -409,7 +403,7 @@ func TestNeedsApproval(t *testing.T) {
 
 func TestDecideRefusals(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		cases := []struct {
 			name string
 			// setup prepares a fresh report's case and says who decides it.
@@ -463,7 +457,7 @@ func TestDecideRefusals(t *testing.T) {
 // decision's transaction, so its failure leaves the case as it was.
 func TestOnRemoveErrorUndoesTheDecision(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		boom := errors.New("bank down")
 		var calls []string
 		sv := *w.svc
@@ -499,7 +493,7 @@ func TestOnRemoveErrorUndoesTheDecision(t *testing.T) {
 
 func TestFourEyes(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		n, d := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionSuspend)
 		if d.Status != store.DecisionPending {
 			t.Fatalf("suspend is %s, want pending", d.Status)
@@ -558,7 +552,7 @@ func TestFourEyes(t *testing.T) {
 
 func TestRejectReturnsTheCaseToTheQueue(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		n, d := w.decided(w.alice, w.authority, notice.KindOrder, review.ActionNoAction)
 		if d.Status != store.DecisionPending {
 			t.Fatalf("no_action on an order is %s, want pending", d.Status)
@@ -601,7 +595,7 @@ func TestRejectReturnsTheCaseToTheQueue(t *testing.T) {
 
 func TestCaseView(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(ctx context.Context, t *testing.T, w *world) {
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		hold := t0.Add(48 * time.Hour)
 		n, d := w.decided(w.alice, w.authority, notice.KindOrder, review.ActionRemove, func(n *notice.Notice) { n.InformUploaderAfter = &hold })
 		if _, err := w.svc.Case(ctx, w.auth, caseOf(n)); !errors.Is(err, store.ErrNotFound) {
