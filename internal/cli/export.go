@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,6 +30,11 @@ Every command takes --server URL (env SIGAP_SERVER) and --key KEY or --key-file 
 See docs/exports.md.`)
 }
 
+// periodFlags are an export's --from and --to: the period [from, to).
+func periodFlags(fs *flag.FlagSet) (from, to *string) {
+	return fs.String("from", "", "start of the period (inclusive)"), fs.String("to", "", "end of the period (exclusive)")
+}
+
 // output opens --out, or stdout for "" and "-".
 func output(env *Env, path string) (io.Writer, func() error, error) {
 	if path == "" || path == "-" {
@@ -43,8 +49,7 @@ func output(env *Env, path string) (io.Writer, func() error, error) {
 
 func exportDSA(ctx context.Context, env *Env, args []string) error {
 	fs, cn := connFlagSet("export dsa-sor", env)
-	from := fs.String("from", "", "start of the period (inclusive)")
-	to := fs.String("to", "", "end of the period (exclusive)")
+	from, to := periodFlags(fs)
 	out := fs.String("out", "-", "write the batches here, one JSON object per line (- for stdout)")
 	index := fs.String("index", "", "also write batch,position,puid,decision_id as CSV here")
 	limit := fs.Int("limit", 100, "statements per batch, 1 to 100")
@@ -128,8 +133,7 @@ func exportDSA(ctx context.Context, env *Env, args []string) error {
 
 func exportLedger(ctx context.Context, env *Env, args []string) error {
 	fs, cn := connFlagSet("export saman-ledger", env)
-	from := fs.String("from", "", "start of the period (inclusive)")
-	to := fs.String("to", "", "end of the period (exclusive)")
+	from, to := periodFlags(fs)
 	out := fs.String("out", "-", "write the ledger here (- for stdout)")
 	format := fs.String("format", "csv", "csv or json")
 	regime := fs.String("regime", "", "the orders' regime (default ID-PSE; all for every regime)")
