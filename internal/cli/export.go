@@ -131,6 +131,16 @@ func exportDSA(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
+// ledgerDoc is the compliance ledger as JSON: one page of it as the API
+// answers, or every page put together as the command writes it.
+type ledgerDoc struct {
+	From        time.Time         `json:"from"`
+	To          time.Time         `json:"to"`
+	Regime      string            `json:"regime"`
+	GeneratedAt time.Time         `json:"generated_at"`
+	Items       []json.RawMessage `json:"items"`
+}
+
 func exportLedger(ctx context.Context, env *Env, args []string) error {
 	fs, cn := connFlagSet("export saman-ledger", env)
 	from, to := periodFlags(fs)
@@ -159,28 +169,18 @@ func exportLedger(ctx context.Context, env *Env, args []string) error {
 		body = raw
 	} else {
 		// JSON comes in pages; put them together into one document.
-		var all struct {
-			From        time.Time         `json:"from"`
-			To          time.Time         `json:"to"`
-			Regime      string            `json:"regime"`
-			GeneratedAt time.Time         `json:"generated_at"`
-			Items       []json.RawMessage `json:"items"`
-		}
+		var all ledgerDoc
 		cursor := ""
 		for {
 			var page struct {
-				From        time.Time         `json:"from"`
-				To          time.Time         `json:"to"`
-				Regime      string            `json:"regime"`
-				GeneratedAt time.Time         `json:"generated_at"`
-				Items       []json.RawMessage `json:"items"`
-				NextCursor  string            `json:"next_cursor"`
+				ledgerDoc
+				NextCursor string `json:"next_cursor"`
 			}
 			if _, err := c.Do(ctx, "GET", path("limit", "1000", "cursor", cursor), nil, nil, &page); err != nil {
 				return err
 			}
 			if cursor == "" {
-				all.From, all.To, all.Regime, all.GeneratedAt = page.From, page.To, page.Regime, page.GeneratedAt
+				all = page.ledgerDoc
 				all.Items = []json.RawMessage{}
 			}
 			all.Items = append(all.Items, page.Items...)
