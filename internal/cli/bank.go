@@ -21,21 +21,8 @@ const importChunk = 20_000
 
 // runBank is `sigap bank create|list|import|export`.
 func runBank(ctx context.Context, env *Env, args []string) error {
-	sub := ""
-	if len(args) > 0 {
-		sub, args = args[0], args[1:]
-	}
-	switch sub {
-	case "create":
-		return bankCreate(ctx, env, args)
-	case "list":
-		return bankList(ctx, env, args)
-	case "import":
-		return bankImport(ctx, env, args)
-	case "export":
-		return bankExport(ctx, env, args)
-	}
-	fmt.Fprintln(env.Stderr, `usage: sigap bank create|list|import|export [flags]
+	subs := map[string]subcommand{"create": bankCreate, "list": bankList, "import": bankImport, "export": bankExport}
+	return runSubcommand(ctx, env, args, subs, `usage: sigap bank create|list|import|export [flags]
 
   create  make a hash bank:           sigap bank create --policy review --label terrorism NAME
   list    list the hash banks:        sigap bank list
@@ -44,13 +31,6 @@ func runBank(ctx context.Context, env *Env, args []string) error {
   export  write a bank's entries:     sigap bank export --bank BANK_ID [--format csv|json|threatexchange] [--out FILE]
 
 Every command takes --server URL (env SIGAP_SERVER) and --key KEY or --key-file FILE (env SIGAP_KEY).`)
-	return errUsage
-}
-
-func bankFlags(name string, env *Env) (*flag.FlagSet, conn) {
-	fs := flag.NewFlagSet("sigap bank "+name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	return fs, connFlags(fs, env)
 }
 
 func parseFlags(fs *flag.FlagSet, args []string) error {
@@ -69,7 +49,7 @@ func (l *labelsFlag) String() string     { return fmt.Sprint([]string(*l)) }
 func (l *labelsFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func bankCreate(ctx context.Context, env *Env, args []string) error {
-	fs, cn := bankFlags("create", env)
+	fs, cn := connFlagSet("bank create", env)
 	policy := fs.String("policy", "shadow", "auto_action, review or shadow")
 	var labels labelsFlag
 	fs.Var(&labels, "label", "a label such as terrorism (repeatable)")
@@ -93,7 +73,7 @@ func bankCreate(ctx context.Context, env *Env, args []string) error {
 }
 
 func bankList(ctx context.Context, env *Env, args []string) error {
-	fs, cn := bankFlags("list", env)
+	fs, cn := connFlagSet("bank list", env)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -121,7 +101,7 @@ func bankList(ctx context.Context, env *Env, args []string) error {
 }
 
 func bankImport(ctx context.Context, env *Env, args []string) error {
-	fs, cn := bankFlags("import", env)
+	fs, cn := connFlagSet("bank import", env)
 	bankID := fs.String("bank", "", "the bank to add to (required)")
 	format := fs.String("format", "", "csv, json or threatexchange (default: guessed from the file)")
 	source := fs.String("source", "", "provenance for entries that name none")
@@ -178,7 +158,7 @@ func bankImport(ctx context.Context, env *Env, args []string) error {
 }
 
 func bankExport(ctx context.Context, env *Env, args []string) error {
-	fs, cn := bankFlags("export", env)
+	fs, cn := connFlagSet("bank export", env)
 	bankID := fs.String("bank", "", "the bank to export (required)")
 	format := fs.String("format", "csv", "csv, json or threatexchange")
 	out := fs.String("out", "-", "output file")

@@ -17,17 +17,8 @@ import (
 )
 
 func runExport(ctx context.Context, env *Env, args []string) error {
-	sub := ""
-	if len(args) > 0 {
-		sub, args = args[0], args[1:]
-	}
-	switch sub {
-	case "dsa-sor":
-		return exportDSA(ctx, env, args)
-	case "saman-ledger":
-		return exportLedger(ctx, env, args)
-	}
-	fmt.Fprintln(env.Stderr, `usage: sigap export dsa-sor|saman-ledger --from DATE --to DATE [--out FILE] [flags]
+	subs := map[string]subcommand{"dsa-sor": exportDSA, "saman-ledger": exportLedger}
+	return runSubcommand(ctx, env, args, subs, `usage: sigap export dsa-sor|saman-ledger --from DATE --to DATE [--out FILE] [flags]
 
   dsa-sor       statements of reasons for the EU DSA Transparency Database, one batch of at most
                 100 per line ({"statements": [...]}: the body of POST /api/v1/statements);
@@ -37,7 +28,11 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 Dates are YYYY-MM-DD (midnight UTC) or RFC 3339 times; the period is [from, to).
 Every command takes --server URL (env SIGAP_SERVER) and --key KEY or --key-file FILE (env SIGAP_KEY).
 See docs/exports.md.`)
-	return errUsage
+}
+
+// periodFlags are an export's --from and --to: the period [from, to).
+func periodFlags(fs *flag.FlagSet) (from, to *string) {
+	return fs.String("from", "", "start of the period (inclusive)"), fs.String("to", "", "end of the period (exclusive)")
 }
 
 // output opens --out, or stdout for "" and "-".
@@ -53,11 +48,8 @@ func output(env *Env, path string) (io.Writer, func() error, error) {
 }
 
 func exportDSA(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap export dsa-sor", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	cn := connFlags(fs, env)
-	from := fs.String("from", "", "start of the period (inclusive)")
-	to := fs.String("to", "", "end of the period (exclusive)")
+	fs, cn := connFlagSet("export dsa-sor", env)
+	from, to := periodFlags(fs)
 	out := fs.String("out", "-", "write the batches here, one JSON object per line (- for stdout)")
 	index := fs.String("index", "", "also write batch,position,puid,decision_id as CSV here")
 	limit := fs.Int("limit", 100, "statements per batch, 1 to 100")
@@ -139,12 +131,19 @@ func exportDSA(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
+// ledgerDoc is the compliance ledger as JSON: one page of it as the API
+// answers, or every page put together as the command writes it.
+type ledgerDoc struct {
+	From        time.Time         `json:"from"`
+	To          time.Time         `json:"to"`
+	Regime      string            `json:"regime"`
+	GeneratedAt time.Time         `json:"generated_at"`
+	Items       []json.RawMessage `json:"items"`
+}
+
 func exportLedger(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap export saman-ledger", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	cn := connFlags(fs, env)
-	from := fs.String("from", "", "start of the period (inclusive)")
-	to := fs.String("to", "", "end of the period (exclusive)")
+	fs, cn := connFlagSet("export saman-ledger", env)
+	from, to := periodFlags(fs)
 	out := fs.String("out", "-", "write the ledger here (- for stdout)")
 	format := fs.String("format", "csv", "csv or json")
 	regime := fs.String("regime", "", "the orders' regime (default ID-PSE; all for every regime)")
@@ -170,28 +169,18 @@ func exportLedger(ctx context.Context, env *Env, args []string) error {
 		body = raw
 	} else {
 		// JSON comes in pages; put them together into one document.
-		var all struct {
-			From        time.Time         `json:"from"`
-			To          time.Time         `json:"to"`
-			Regime      string            `json:"regime"`
-			GeneratedAt time.Time         `json:"generated_at"`
-			Items       []json.RawMessage `json:"items"`
-		}
+		var all ledgerDoc
 		cursor := ""
 		for {
 			var page struct {
-				From        time.Time         `json:"from"`
-				To          time.Time         `json:"to"`
-				Regime      string            `json:"regime"`
-				GeneratedAt time.Time         `json:"generated_at"`
-				Items       []json.RawMessage `json:"items"`
-				NextCursor  string            `json:"next_cursor"`
+				ledgerDoc
+				NextCursor string `json:"next_cursor"`
 			}
 			if _, err := c.Do(ctx, "GET", path("limit", "1000", "cursor", cursor), nil, nil, &page); err != nil {
 				return err
 			}
 			if cursor == "" {
-				all.From, all.To, all.Regime, all.GeneratedAt = page.From, page.To, page.Regime, page.GeneratedAt
+				all = page.ledgerDoc
 				all.Items = []json.RawMessage{}
 			}
 			all.Items = append(all.Items, page.Items...)

@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"context"
 	"encoding/csv"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,22 +9,13 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/config"
-	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/server"
 )
 
 func TestExportCommands(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, _ := s.API.Admin.CreateOrg(ctx, "Komdigi", org.KindAuthority, "")
-	k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { ts.Close(); s.Close() })
-	if _, stderr, code := run(t, "notice", "submit", "--server", ts.URL, "--key", k.Secret, "--kind", "order", "--category", "terrorism",
+	s, ts := startServer(t, config.Config{})
+	url, key := ts.URL, authorityKey(t, s)
+	if _, stderr, code := run(t, "notice", "submit", "--server", url, "--key", key, "--kind", "order", "--category", "terrorism",
 		"--explanation", "Propaganda", "--legal-basis", "UU ITE Pasal 40", "--reference", "SP-1", "https://t.me/exportchan/1"); code != 0 {
 		t.Fatalf("submit: %d %s", code, stderr)
 	}
@@ -36,7 +24,7 @@ func TestExportCommands(t *testing.T) {
 	dir := t.TempDir()
 
 	file := filepath.Join(dir, "ledger.csv")
-	if _, stderr, code := run(t, "export", "saman-ledger", "--server", ts.URL, "--key", k.Secret, "--from", day, "--to", next, "--out", file); code != 0 {
+	if _, stderr, code := run(t, "export", "saman-ledger", "--server", url, "--key", key, "--from", day, "--to", next, "--out", file); code != 0 {
 		t.Fatalf("saman-ledger: %d %s", code, stderr)
 	}
 	f, _ := os.Open(file)
@@ -45,21 +33,21 @@ func TestExportCommands(t *testing.T) {
 	if err != nil || len(recs) != 2 || recs[1][1] != "SP-1" || !strings.HasSuffix(recs[1][10], "+07:00") {
 		t.Fatalf("ledger CSV: %v %v", err, recs)
 	}
-	out, stderr, code := run(t, "export", "saman-ledger", "--server", ts.URL, "--key", k.Secret, "--from", day, "--to", next, "--format", "json")
+	out, stderr, code := run(t, "export", "saman-ledger", "--server", url, "--key", key, "--from", day, "--to", next, "--format", "json")
 	if code != 0 || !strings.Contains(out, `"reference": "SP-1"`) {
 		t.Fatalf("saman-ledger json: %d %s %s", code, out, stderr)
 	}
 
-	out, stderr, code = run(t, "export", "dsa-sor", "--server", ts.URL, "--key", s.AdminKey, "--from", day, "--to", next,
+	out, stderr, code = run(t, "export", "dsa-sor", "--server", url, "--key", s.AdminKey, "--from", day, "--to", next,
 		"--index", filepath.Join(dir, "index.csv"))
 	if code != 0 || out != "" || !strings.Contains(stderr, "0 statements in 0 batches") {
 		t.Fatalf("dsa-sor with nothing decided: %d %q %q", code, out, stderr)
 	}
-	if _, stderr, code = run(t, "export", "dsa-sor", "--server", ts.URL, "--key", s.AdminKey, "--from", next, "--to", day); code != 1 ||
+	if _, stderr, code = run(t, "export", "dsa-sor", "--server", url, "--key", s.AdminKey, "--from", next, "--to", day); code != 1 ||
 		!strings.Contains(stderr, "400") || !strings.Contains(stderr, "must be before to") {
 		t.Fatalf("period the wrong way round: %d %s", code, stderr)
 	}
-	if _, stderr, code = run(t, "export", "dsa-sor", "--server", ts.URL, "--key", k.Secret, "--from", day, "--to", next); code != 1 ||
+	if _, stderr, code = run(t, "export", "dsa-sor", "--server", url, "--key", key, "--from", day, "--to", next); code != 1 ||
 		!strings.Contains(stderr, "403") {
 		t.Fatalf("an authority exporting statements: %d %s", code, stderr)
 	}

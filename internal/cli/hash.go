@@ -28,8 +28,7 @@ import (
 // others are still hashed and the command then fails. With --vpdq or --tmk
 // the one FILE is a video, hashed through ffmpeg (see runHashVideo).
 func runHash(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap hash", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs := newFlags("hash", env)
 	dihedral := fs.Bool("dihedral", false, "print the 8 rotation/mirror hashes of each file, one line each")
 	withMD5 := fs.Bool("md5", false, "add the file's MD5 column")
 	withSHA := fs.Bool("sha256", false, "add the file's SHA-256 column")

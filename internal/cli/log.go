@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,8 +28,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	case "verify":
 		return runLogVerify(ctx, env, args[1:])
 	case "keygen", "key":
-		fs := flag.NewFlagSet("sigap log "+args[0], flag.ContinueOnError)
-		fs.SetOutput(env.Stderr)
+		fs := newFlags("log "+args[0], env)
 		dir := fs.String("data", envOr(env, "SIGAP_DATA", "./sigap-data"), "the data dir (env SIGAP_DATA)")
 		origin := fs.String("origin", translog.DefaultOrigin, "the log's name: its checkpoints' origin line (keygen)")
 		if err := fs.Parse(args[1:]); err != nil {
@@ -61,8 +59,7 @@ func envOr(env *Env, name, def string) string {
 }
 
 func runLogVerify(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap log verify", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs := newFlags("log verify", env)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: sigap log verify [--data DIR] [--db URL] [--server URL] [--key VKEY] [--checkpoint FILE] [--previous FILE] [--save FILE]\n\n"+
 			"Checks a checkpoint's signature with the log key, its consistency with an earlier checkpoint, and, given the\n"+

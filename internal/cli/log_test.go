@@ -5,9 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +13,6 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/config"
-	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -39,18 +35,12 @@ func TestLogVerify(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 5 * time.Second}, slog.New(slog.DiscardHandler), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, _ := s.API.Admin.CreateOrg(ctx, "Komdigi", org.KindAuthority, "")
-		k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)
-		ts := httptest.NewServer(s.Handler())
-		t.Cleanup(func() { ts.Close(); s.Close() })
+		s, ts := startServer(t, config.Config{DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 5 * time.Second})
+		key := authorityKey(t, s)
 		submit := func(i int) {
 			body := fmt.Sprintf(`{"kind":"order","category":"terrorism","explanation":"x","legal_basis":"UU ITE Pasal 40","subjects":[{"url":"https://t.me/s/chan%d/1"}]}`, i)
 			req, _ := http.NewRequest("POST", ts.URL+"/v1/notices", strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+k.Secret)
+			req.Header.Set("Authorization", "Bearer "+key)
 			req.Header.Set("Content-Type", "application/json")
 			resp, err := ts.Client().Do(req)
 			if err != nil || resp.StatusCode != 201 {

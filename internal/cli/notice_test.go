@@ -5,34 +5,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/sigap/sigap/internal/config"
-	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/server"
 )
-
-// testServer starts a real server on SQLite and returns its URL and an authority key.
-func testServer(t *testing.T) (string, string) {
-	t.Helper()
-	ctx := context.Background()
-	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, _ := s.API.Admin.CreateOrg(ctx, "Komdigi", org.KindAuthority, "")
-	k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { ts.Close(); s.Close() })
-	return ts.URL, k.Secret
-}
 
 func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()

@@ -22,7 +22,7 @@ const scanBatch = 500
 // sent in batches; the answer lines go to stdout in input order, a progress
 // bar to stderr. Bad lines are answered with error lines and never stop the rest.
 func runScan(ctx context.Context, env *Env, args []string) error {
-	fs, cn := bankFlags("scan", env)
+	fs, cn := connFlagSet("scan", env)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: sigap scan [--server URL] [--key KEY] FILE.ndjson\n\nScans each post (one JSON object per line, as POST /v1/scan takes) and prints one answer line per post.\n\nFlags:")
 		fs.PrintDefaults()

@@ -1,18 +1,14 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sigap/sigap/internal/config"
-	"github.com/sigap/sigap/internal/server"
 )
 
 // TestScanFile sends a file of more than two batches with blank and bad
@@ -20,13 +16,7 @@ import (
 // file, and the bad ones make the command fail with their count.
 func TestScanFile(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { ts.Close(); s.Close() })
+	s, ts := startServer(t, config.Config{})
 	var b strings.Builder
 	want := map[int]bool{} // file line → a bad line
 	line := 0

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -21,8 +20,7 @@ import (
 
 // runScanWorker consumes the platform's posts stream and scans every post.
 func runScanWorker(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap scan-worker", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs := newFlags("scan-worker", env)
 	def := func(name, d string) string {
 		if v := env.Getenv(name); v != "" {
 			return v

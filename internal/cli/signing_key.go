@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -19,18 +18,9 @@ import (
 	"github.com/sigap/sigap/internal/httpsig"
 )
 
-func runSigningKey(_ context.Context, env *Env, args []string) error {
-	sub := ""
-	if len(args) > 0 {
-		sub, args = args[0], args[1:]
-	}
-	switch sub {
-	case "gen":
-		return signingKeyGen(env, args)
-	case "public":
-		return signingKeyPublic(env, args)
-	}
-	fmt.Fprintln(env.Stderr, `usage: sigap signing-key gen|public [flags]
+func runSigningKey(ctx context.Context, env *Env, args []string) error {
+	subs := map[string]subcommand{"gen": signingKeyGen, "public": signingKeyPublic}
+	return runSubcommand(ctx, env, args, subs, `usage: sigap signing-key gen|public [flags]
 
   gen     make an Ed25519 key for signing requests (RFC 9421):
             sigap signing-key gen --out komdigi.key [--keyid komdigi-2026]
@@ -39,7 +29,6 @@ func runSigningKey(_ context.Context, env *Env, args []string) error {
   public  print that body again for an existing key:   sigap signing-key public [--keyid ID] komdigi.key
 
 Sign with: sigap notice submit --sign-key komdigi.key --sign-keyid komdigi-2026 ...`)
-	return errUsage
 }
 
 // signingKeyBody is the body of POST /v1/orgs/{org_id}/signing-keys.
@@ -49,9 +38,8 @@ type signingKeyBody struct {
 	PublicKey string `json:"public_key"`
 }
 
-func signingKeyGen(env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap signing-key gen", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+func signingKeyGen(_ context.Context, env *Env, args []string) error {
+	fs := newFlags("signing-key gen", env)
 	out := fs.String("out", "", "write the private key to this file (required; it must not exist)")
 	keyid := fs.String("keyid", "", "the key's name within your organisation (default: derived from the public key)")
 	if err := fs.Parse(args); err != nil {
@@ -92,9 +80,8 @@ func signingKeyGen(env *Env, args []string) error {
 	return printKeyBody(env, id, pub)
 }
 
-func signingKeyPublic(env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap signing-key public", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+func signingKeyPublic(_ context.Context, env *Env, args []string) error {
+	fs := newFlags("signing-key public", env)
 	keyid := fs.String("keyid", "", "the key's name (default: derived from the public key)")
 	if err := fs.Parse(args); err != nil {
 		return err

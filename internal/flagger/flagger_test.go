@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/flagger"
@@ -47,12 +48,7 @@ func newWorld(t *testing.T, e storetest.Engine) *world {
 
 func (w *world) mkOrg(kind org.Kind, name string) org.Org {
 	w.t.Helper()
-	ctx := context.Background()
-	o := org.Org{ID: id.New("org", t0), Name: name, Kind: kind, CreatedAt: t0}
-	if err := w.db.Write(ctx, func(tx *store.Tx) error { return tx.CreateOrg(ctx, o) }); err != nil {
-		w.t.Fatal(err)
-	}
-	return o
+	return casetest.Org(w.t, w.db, kind, name, t0)
 }
 
 func (w *world) put(orgID string, c flagger.Change) trust.Record {
@@ -74,12 +70,8 @@ func (w *world) notice(o org.Org, kind, category string, at time.Time) *notice.N
 	n := &notice.Notice{ID: id.New("ntc", at), OrgID: o.ID, Kind: kind, Regime: "ID-PSE", Category: category,
 		Class: "standard", Within: 24 * time.Hour, Explanation: "x", Status: notice.StatusReceived, ReceivedAt: at,
 		DueAt: at.Add(24 * time.Hour), BodySHA256: "00", TerritorialScope: []string{"ID"}}
-	sub := fmt.Sprintf("c%d", w.seq)
-	n.Subjects = []notice.Subject{{URL: "https://t.me/" + sub, Canonical: "telegram:channel/" + sub, Kind: "telegram_channel"}}
-	ctx := context.Background()
-	if err := w.db.Write(ctx, func(tx *store.Tx) error { return tx.InsertNotice(ctx, n) }); err != nil {
-		w.t.Fatal(err)
-	}
+	n.Subjects = []notice.Subject{casetest.ChannelSubject(fmt.Sprintf("c%d", w.seq))}
+	casetest.File(w.t, w.db, n)
 	return n
 }
 
@@ -100,25 +92,11 @@ func (w *world) decide(n *notice.Notice, action, status string, at time.Time) {
 	}
 }
 
-func fieldErr(err error) string {
-	var ve *notice.ValidationError
-	if !errors.As(err, &ve) {
-		return ""
-	}
-	var parts []string
-	for _, f := range ve.Fields {
-		parts = append(parts, f.Field+":"+f.Code)
-	}
-	return strings.Join(parts, ",")
-}
-
 func quota(n int) *int { return &n }
 
 func TestPutRefusals(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		f := w.mkOrg(org.KindFlagger, "Flagger")
 		ok := flagger.Change{Status: trust.StatusActive, Reason: "accredited"}
 		cases := []struct {
@@ -139,12 +117,12 @@ func TestPutRefusals(t *testing.T) {
 		for _, tc := range cases {
 			c := ok
 			tc.edit(&c)
-			if _, err := w.svc.Put(ctx, w.admin, f.ID, c); fieldErr(err) != tc.want {
+			if _, err := w.svc.Put(ctx, w.admin, f.ID, c); casetest.FieldErr(err) != tc.want {
 				t.Errorf("%s: %v, want %s", tc.name, err, tc.want)
 			}
 		}
 		p := w.mkOrg(org.KindPlatform, "Platform 2")
-		if _, err := w.svc.Put(ctx, w.admin, p.ID, ok); fieldErr(err) != "org_id:invalid" {
+		if _, err := w.svc.Put(ctx, w.admin, p.ID, ok); casetest.FieldErr(err) != "org_id:invalid" {
 			t.Errorf("the platform enrolled: %v", err)
 		}
 		if _, err := w.svc.Put(ctx, w.admin, "org_missing", ok); !errors.Is(err, store.ErrNotFound) {
@@ -167,9 +145,7 @@ func TestPutRefusals(t *testing.T) {
 // programme refuses on the way.
 func TestAccreditation(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		f := w.mkOrg(org.KindFlagger, "Flagger")
 		steps := []struct {
 			status  string
@@ -244,9 +220,7 @@ func TestAccreditation(t *testing.T) {
 // standard lane with the reason.
 func TestGate(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		caller := func(o org.Org) org.Caller {
 			role := org.RoleFlagger
 			if o.Kind == org.KindAuthority {
@@ -317,9 +291,7 @@ func TestGate(t *testing.T) {
 
 func TestStandingFigures(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		f := w.mkOrg(org.KindFlagger, "Flagger")
 		w.put(f.ID, flagger.Change{Status: trust.StatusActive, Categories: []string{"terrorism"}})
 		day := 24 * time.Hour
@@ -369,9 +341,7 @@ func TestStandingFigures(t *testing.T) {
 // new accreditation decision starts it again.
 func TestMisuseLadder(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		w.svc.Misuse = trust.Misuse{Window: 4, Share: 0.3}
 		f := w.mkOrg(org.KindFlagger, "Flagger")
 		w.put(f.ID, flagger.Change{Status: trust.StatusActive})
@@ -438,9 +408,7 @@ func TestMisuseLadder(t *testing.T) {
 
 func TestReport(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		f := w.mkOrg(org.KindFlagger, "Yayasan Aman")
 		y := func(year int, month time.Month) time.Time { return time.Date(year, month, 1, 12, 0, 0, 0, time.UTC) }
 		w.decide(w.notice(f, notice.KindFlag, "terrorism", y(2025, 12)), "remove", decision.Final, y(2026, 1)) // last year's notice
@@ -492,9 +460,7 @@ func TestReport(t *testing.T) {
 // out-of-scope flag is stored, and queued, in the standard lane.
 func TestGateThroughIntake(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		in := &intake.Service{DB: w.db, Policy: policy.Default(), Clock: w.clk, Gate: w.svc.Gate,
 			Signer: receipt.NewSigner(ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)))}
 		f := w.mkOrg(org.KindFlagger, "Flagger")

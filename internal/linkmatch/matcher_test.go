@@ -28,12 +28,25 @@ func hitIDs(hits []Hit) []string {
 	return out
 }
 
+// fataler is what mustCompile needs of a *testing.T, B or F, or a *rapid.T.
+type fataler interface {
+	Helper()
+	Fatal(args ...any)
+}
+
+// mustCompile compiles rules, which the test means to be valid.
+func mustCompile(tb fataler, rules []Rule) *Matcher {
+	tb.Helper()
+	m, err := Compile(rules)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
 func TestMatchLink(t *testing.T) {
 	t.Parallel()
-	m, err := Compile(testRules)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustCompile(t, testRules)
 	tests := []struct {
 		link string
 		want []string
@@ -75,10 +88,7 @@ func TestMatchLink(t *testing.T) {
 
 func TestMatchText(t *testing.T) {
 	t.Parallel()
-	m, err := Compile(testRules)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustCompile(t, testRules)
 	tests := []struct {
 		name, text string
 		want       []string
@@ -148,10 +158,7 @@ func TestDomainProperty(t *testing.T) {
 		listed := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) string {
 			return strings.Join(rapid.SliceOfN(label, 1, 2).Draw(t, "labels"), ".") + "." + tld.Draw(t, "tld")
 		}), 1, 20).Draw(t, "listed")
-		m, err := Compile([]Rule{{ID: "l", Kind: KindDomain, Values: listed}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := mustCompile(t, []Rule{{ID: "l", Kind: KindDomain, Values: listed}})
 		host := strings.Join(rapid.SliceOfN(label, 1, 4).Draw(t, "host"), ".") + "." + tld.Draw(t, "htld")
 		if rapid.Bool().Draw(t, "under") {
 			host = rapid.SampledFrom(listed).Draw(t, "base")
@@ -179,10 +186,7 @@ func TestManyRulesUseWideIndex(t *testing.T) {
 	for i := range rules {
 		rules[i] = Rule{ID: fmt.Sprint(i), Kind: KindDomain, Values: []string{fmt.Sprintf("d%d.example", i)}}
 	}
-	m, err := Compile(rules)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustCompile(t, rules)
 	hits := m.MatchHost("www.d69999.example", nil)
 	if len(hits) != 1 || hits[0].ID != "69999" {
 		t.Fatalf("hits = %v", hits)
@@ -193,10 +197,7 @@ func FuzzExtractLinks(f *testing.F) {
 	for _, s := range []string{"lihat https://a.com/x", "t.me/abc", "hxxp://a[.]b", "3.14 v1.2", "\xff..\x00"} {
 		f.Add(s)
 	}
-	m, err := Compile(testRules)
-	if err != nil {
-		f.Fatal(err)
-	}
+	m := mustCompile(f, testRules)
 	f.Fuzz(func(t *testing.T, s string) {
 		links := ExtractLinks(s, nil)
 		if len(links) > maxLinksPerText {

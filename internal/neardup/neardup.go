@@ -1,6 +1,7 @@
 package neardup
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -19,18 +20,10 @@ type Options struct {
 }
 
 func (o Options) withDefaults() (Options, error) {
-	if o.NumHashes == 0 {
-		o.NumHashes = 128
-	}
-	if o.Bands == 0 {
-		o.Bands = 32
-	}
-	if o.Threshold == 0 {
-		o.Threshold = 0.8
-	}
-	if o.Shingle == 0 {
-		o.Shingle = 3
-	}
+	o.NumHashes = cmp.Or(o.NumHashes, 128)
+	o.Bands = cmp.Or(o.Bands, 32)
+	o.Threshold = cmp.Or(o.Threshold, 0.8)
+	o.Shingle = cmp.Or(o.Shingle, 3)
 	switch {
 	case o.NumHashes < 8 || o.NumHashes > 1024:
 		return o, fmt.Errorf("neardup: NumHashes %d outside 8..1024", o.NumHashes)

@@ -5,15 +5,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/golden"
 	"github.com/sigap/sigap/internal/i18n"
+	"github.com/sigap/sigap/internal/i18n/i18ntest"
 	"github.com/sigap/sigap/internal/report"
 	"github.com/sigap/sigap/internal/store"
 )
@@ -85,24 +83,6 @@ func fixture() *report.Report {
 	return report.Build(p, time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC), report.Scope{Platform: true}, f)
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/report -update to create it)", err)
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs from the golden file; if the change is intended run go test ./internal/report -run Golden -update", path)
-	}
-}
-
 func TestGoldenHTML(t *testing.T) {
 	t.Parallel()
 	r := fixture()
@@ -111,7 +91,7 @@ func TestGoldenHTML(t *testing.T) {
 		if err := r.WriteHTML(&b, lang); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "report_"+lang+".html", b.Bytes())
+		golden.Check(t, "report_"+lang+".html", b.Bytes(), *update)
 		s := b.String()
 		for _, want := range []string{`<html lang="` + lang + `">`, "<svg", "WIB (", " UTC)", "Kementerian &lt;Komdigi&gt;"} {
 			if !strings.Contains(s, want) {
@@ -137,7 +117,7 @@ func TestGoldenCSVAndJSON(t *testing.T) {
 	if err := r.WriteCSV(&b); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report.csv", b.Bytes())
+	golden.Check(t, "report.csv", b.Bytes(), *update)
 	rows, err := csv.NewReader(bytes.NewReader(b.Bytes())).ReadAll()
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +146,7 @@ func TestGoldenCSVAndJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report.json", j)
+	golden.Check(t, "report.json", j, *update)
 	var back report.Report
 	if err := json.Unmarshal(j, &back); err != nil || back.Notices.Total != r.Notices.Total {
 		t.Errorf("JSON does not read back: %v", err)
@@ -183,36 +163,7 @@ func TestGoldenCSVAndJSON(t *testing.T) {
 // comes from a catalogue, in both languages; templates hold markup and actions only.
 func TestTemplatesHoldNoText(t *testing.T) {
 	t.Parallel()
-	action := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
-	tag := regexp.MustCompile(`(?s)<[^>]*>`)
-	entity := regexp.MustCompile(`&[a-z]+;`)
-	letters := regexp.MustCompile(`\p{L}{2,}`)
-	key := regexp.MustCompile(`\{\{[^}]*\bt "([a-z_.0-9]+)"`)
-	err := fs.WalkDir(os.DirFS("templates"), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
-			return err
-		}
-		b, err := os.ReadFile(filepath.Join("templates", p))
-		if err != nil {
-			return err
-		}
-		s := string(b)
-		for _, m := range key.FindAllStringSubmatch(s, -1) {
-			for _, l := range i18n.Langs {
-				if report.T(l, m[1]) == m[1] {
-					t.Errorf("%s uses key %q, missing from the %s catalogue", p, m[1], l)
-				}
-			}
-		}
-		rest := entity.ReplaceAllString(tag.ReplaceAllString(action.ReplaceAllString(s, " "), " "), " ")
-		if w := letters.FindString(rest); w != "" {
-			t.Errorf("%s has text outside the catalogues: %q", p, strings.TrimSpace(w))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	i18ntest.TemplatesHoldNoText(t, "templates", func(lang, key string) bool { return report.T(lang, key) != key })
 }
 
 func TestTCOCSV(t *testing.T) {

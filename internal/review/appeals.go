@@ -32,13 +32,19 @@ func textField(field, s string, max int) (string, error) {
 	return s, nil
 }
 
+// platformReasons refuses a caller other than the platform, then returns
+// the reasons the platform gives for an act, trimmed, or why they are refused.
+func platformReasons(c org.Caller, reasons string) (string, error) {
+	if !c.Platform() {
+		return "", ErrPlatformOnly
+	}
+	return textField("reasons", reasons, MaxReasons)
+}
+
 // Appeal files the affected user's complaint against a case's final decision
 // (DSA Art. 20): once per decision, within six months of it.
 func (s *Service) Appeal(ctx context.Context, c org.Caller, caseID, reasons string) (*decision.Appeal, error) {
-	if !c.Platform() {
-		return nil, ErrPlatformOnly
-	}
-	reasons, err := textField("reasons", reasons, MaxReasons)
+	reasons, err := platformReasons(c, reasons)
 	if err != nil {
 		return nil, err
 	}

@@ -8,18 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestAppealFilingRefusals(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		open := w.file(w.flagger, notice.KindReport)
 		pendingN, _ := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionSuspend)
 		finalN, final := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)
@@ -42,7 +40,7 @@ func TestAppealFilingRefusals(t *testing.T) {
 			}
 			_, err := w.svc.Appeal(ctx, by, tc.caseID, tc.reasons)
 			if tc.wantField != "" {
-				if fieldErr(err) != tc.wantField {
+				if casetest.FieldErr(err) != tc.wantField {
 					t.Errorf("%s: %v, want %s", tc.name, err, tc.wantField)
 				}
 			} else if !errors.Is(err, tc.want) {
@@ -69,9 +67,7 @@ func TestAppealFilingRefusals(t *testing.T) {
 // decision took effect, and not a millisecond later.
 func TestAppealWindow(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		inTime, _ := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)
 		late, _ := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)
 		w.clk.Advance(t0.AddDate(0, review.AppealMonths, 0).Sub(t0))
@@ -87,9 +83,7 @@ func TestAppealWindow(t *testing.T) {
 
 func TestDecideAppeal(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		type reversal struct{ caseID, decision, by string }
 		var reversals []reversal
 		w.svc.OnReverse = func(_ context.Context, _ *store.Tx, caseID string, d *decision.Decision, by string, _ time.Time) error {
@@ -141,7 +135,7 @@ func TestDecideAppeal(t *testing.T) {
 		for _, r := range refusals {
 			err := r.by()
 			if r.wantField != "" {
-				if fieldErr(err) != r.wantField {
+				if casetest.FieldErr(err) != r.wantField {
 					t.Errorf("%s: %v, want %s", r.name, err, r.wantField)
 				}
 			} else if !errors.Is(err, r.want) {
@@ -216,9 +210,7 @@ func TestDecideAppeal(t *testing.T) {
 // TestOnReverseErrorUndoesTheReversal: the hook runs in the appeal's transaction.
 func TestOnReverseErrorUndoesTheReversal(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		boom := errors.New("bank down")
 		w.svc.OnReverse = func(context.Context, *store.Tx, string, *decision.Decision, string, time.Time) error { return boom }
 		n, d := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionRemove)

@@ -160,10 +160,7 @@ func (s *Service) Messages(ctx context.Context, c org.Caller, noticeID, cursor s
 
 // Object raises the platform's objection to an order (SAMAN "sanggah", TCO Art. 4 scrutiny).
 func (s *Service) Object(ctx context.Context, c org.Caller, noticeID, reasons string) (*decision.Objection, error) {
-	if !c.Platform() {
-		return nil, ErrPlatformOnly
-	}
-	reasons, err := textField("reasons", reasons, MaxReasons)
+	reasons, err := platformReasons(c, reasons)
 	if err != nil {
 		return nil, err
 	}

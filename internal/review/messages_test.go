@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func tco(n *notice.Notice) {
@@ -25,9 +25,7 @@ func tco(n *notice.Notice) {
 // moving the deadline by the time it stood still.
 func TestClarificationPausesTheClock(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		n := w.file(w.authority, notice.KindOrder, tco)
 		m, err := w.svc.PostMessage(ctx, w.alice, n.ID, "Which post do you mean?", true)
 		if err != nil {
@@ -95,9 +93,7 @@ func TestClarificationPausesTheClock(t *testing.T) {
 // notice is settled, or no policy is configured, a request stops nothing.
 func TestClarificationWithoutPause(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		noPolicy := *w.svc
 		noPolicy.Policy = nil
 		settled, _ := w.decided(w.alice, w.authority, notice.KindOrder, review.ActionRemove, tco)
@@ -133,9 +129,7 @@ func TestClarificationWithoutPause(t *testing.T) {
 
 func TestMessageRefusalsAndPaging(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		n := w.file(w.authority, notice.KindOrder)
 		cases := []struct {
 			name, body string
@@ -151,7 +145,7 @@ func TestMessageRefusalsAndPaging(t *testing.T) {
 		callers := map[string]org.Caller{"alice": w.alice, "auth": w.auth, "other": w.otherAuth, "flag": w.flag}
 		for _, tc := range cases {
 			_, err := w.svc.PostMessage(ctx, callers[tc.by], n.ID, tc.body, false)
-			if tc.wantField != "" && fieldErr(err) != tc.wantField || tc.want != nil && !errors.Is(err, tc.want) {
+			if tc.wantField != "" && casetest.FieldErr(err) != tc.wantField || tc.want != nil && !errors.Is(err, tc.want) {
 				t.Errorf("%s: %v", tc.name, err)
 			}
 		}
@@ -196,7 +190,7 @@ func TestMessageRefusalsAndPaging(t *testing.T) {
 			t.Errorf("a page that holds the whole thread: %+v, %v; want no next cursor", th, err)
 		}
 		for _, limit := range []int{0, -1} {
-			if _, err := w.svc.Messages(ctx, w.auth, n.ID, "", limit); fieldErr(err) != "limit:invalid" {
+			if _, err := w.svc.Messages(ctx, w.auth, n.ID, "", limit); casetest.FieldErr(err) != "limit:invalid" {
 				t.Errorf("limit %d: %v, want limit:invalid", limit, err)
 			}
 		}
@@ -211,9 +205,7 @@ func TestMessageRefusalsAndPaging(t *testing.T) {
 
 func TestObjections(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		order := w.file(w.authority, notice.KindOrder)
 		report := w.file(w.flagger, notice.KindReport)
 		raise := []struct {
@@ -232,7 +224,7 @@ func TestObjections(t *testing.T) {
 		}
 		for _, tc := range raise {
 			_, err := w.svc.Object(ctx, tc.by, tc.noticeID, tc.reasons)
-			if tc.wantField != "" && fieldErr(err) != tc.wantField || tc.want != nil && !errors.Is(err, tc.want) {
+			if tc.wantField != "" && casetest.FieldErr(err) != tc.wantField || tc.want != nil && !errors.Is(err, tc.want) {
 				t.Errorf("raise, %s: %v", tc.name, err)
 			}
 		}
@@ -259,7 +251,7 @@ func TestObjections(t *testing.T) {
 		}
 		for _, tc := range answer {
 			_, err := w.svc.AnswerObjection(ctx, tc.by, o.ID, tc.outcome, tc.text)
-			if tc.wantField != "" && fieldErr(err) != tc.wantField || tc.want != nil && !errors.Is(err, tc.want) {
+			if tc.wantField != "" && casetest.FieldErr(err) != tc.wantField || tc.want != nil && !errors.Is(err, tc.want) {
 				t.Errorf("answer, %s: %v", tc.name, err)
 			}
 		}
@@ -267,7 +259,7 @@ func TestObjections(t *testing.T) {
 			t.Errorf("unknown objection: %v", err)
 		}
 		// The bound is in characters, as everywhere else: Arabic or accented text is not cut at half.
-		if _, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, decision.ObjectionUpheld, strings.Repeat("é", review.MaxReasons+1)); fieldErr(err) != "reasons:too_long" {
+		if _, err := w.svc.AnswerObjection(ctx, w.auth, o.ID, decision.ObjectionUpheld, strings.Repeat("é", review.MaxReasons+1)); casetest.FieldErr(err) != "reasons:too_long" {
 			t.Errorf("answer of %d characters: %v", review.MaxReasons+1, err)
 		}
 		w.clk.Advance(time.Hour)

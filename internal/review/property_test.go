@@ -8,12 +8,12 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // caseModel is what a case's review should look like after a sequence of
@@ -35,9 +35,7 @@ type caseModel struct {
 // holds the case, no one approves their own decision.
 func TestReviewStateMachine(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		reviewers := []org.Caller{w.alice, w.bob, w.carol}
 		rapid.Check(t, func(rt *rapid.T) {
 			kind := rapid.SampledFrom([]string{notice.KindOrder, notice.KindReport, notice.KindFlag}).Draw(rt, "kind")

@@ -427,8 +427,12 @@ func (s *Service) finalise(ctx context.Context, tx *store.Tx, lc *store.LeasedCa
 	return tx.RefreshNoticeStatuses(ctx, lc.ID, now)
 }
 
-// Approve is a second reviewer's approval of a decision that waits for it.
-func (s *Service) Approve(ctx context.Context, c org.Caller, decisionID string) (*decision.Decision, error) {
+// secondReview runs act, in one transaction, on a decision that waits for a
+// second reviewer, refusing one that does not and the reviewer who made it.
+// act is given the decision locked, the second reviewer and the time of the
+// act; the decision as act left it is returned.
+func (s *Service) secondReview(ctx context.Context, c org.Caller, decisionID string,
+	act func(tx *store.Tx, d *decision.Decision, me string, now time.Time) error) (*decision.Decision, error) {
 	if !c.Platform() {
 		return nil, ErrPlatformOnly
 	}
@@ -446,6 +450,17 @@ func (s *Service) Approve(ctx context.Context, c org.Caller, decisionID string) 
 		if d.Reviewer == me {
 			return ErrSelfApproval
 		}
+		return act(tx, d, me, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Approve is a second reviewer's approval of a decision that waits for it.
+func (s *Service) Approve(ctx context.Context, c org.Caller, decisionID string) (*decision.Decision, error) {
+	return s.secondReview(ctx, c, decisionID, func(tx *store.Tx, d *decision.Decision, me string, now time.Time) error {
 		lc, err := tx.LockCase(ctx, d.CaseID)
 		if err != nil {
 			return err
@@ -460,32 +475,12 @@ func (s *Service) Approve(ctx context.Context, c org.Caller, decisionID string) 
 		}
 		return s.finalise(ctx, tx, lc, d, now)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // Reject is a second reviewer's refusal of a decision that waits for approval:
 // the decision lapses and the case goes back to the queue.
 func (s *Service) Reject(ctx context.Context, c org.Caller, decisionID, reasons string) (*decision.Decision, error) {
-	if !c.Platform() {
-		return nil, ErrPlatformOnly
-	}
-	now := clock.NowMilli(s.Clock)
-	me := Actor(c)
-	var d *decision.Decision
-	err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		var err error
-		if d, err = tx.LockDecision(ctx, decisionID); err != nil {
-			return err
-		}
-		if d.Status != decision.Pending {
-			return ErrNotPending
-		}
-		if d.Reviewer == me {
-			return ErrSelfApproval
-		}
+	return s.secondReview(ctx, c, decisionID, func(tx *store.Tx, d *decision.Decision, me string, now time.Time) error {
 		d.Status, d.Approver = decision.Rejected, me
 		if err := tx.UpdateDecision(ctx, d); err != nil {
 			return err
@@ -496,10 +491,6 @@ func (s *Service) Reject(ctx context.Context, c org.Caller, decisionID, reasons 
 		return tx.AppendEvents(ctx, []notice.Event{{At: now, Type: "decision.rejected", CaseID: d.CaseID,
 			Data: jsonOf(map[string]string{"decision_id": d.ID, "approver": me, "reasons": reasons})}})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // CaseView is everything a reviewer sees about a case.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/id"
@@ -57,12 +58,7 @@ func newWorld(t *testing.T, e storetest.Engine) *world {
 
 func (w *world) mkOrg(kind org.Kind, name string) org.Org {
 	w.t.Helper()
-	ctx := context.Background()
-	o := org.Org{ID: id.New("org", t0), Name: name, Kind: kind, CreatedAt: t0}
-	if err := w.db.Write(ctx, func(tx *store.Tx) error { return tx.CreateOrg(ctx, o) }); err != nil {
-		w.t.Fatal(err)
-	}
-	return o
+	return casetest.Org(w.t, w.db, kind, name, t0)
 }
 
 // file stores a notice from o on a subject of its own, received now. Its
@@ -75,15 +71,14 @@ func (w *world) file(o org.Org, kind string, edit ...func(*notice.Notice)) *noti
 		Class: "urgent", Within: 4 * time.Hour, Explanation: "x", LegalBasis: "UU ITE Pasal 40", Status: notice.StatusReceived,
 		ReceivedAt: now, DueAt: now.Add(4 * time.Hour), BodySHA256: "00", TerritorialScope: []string{"ID"},
 		Language: fmt.Sprintf("id-c%d", w.seq)}
-	sub := fmt.Sprintf("c%d", w.seq)
-	n.Subjects = []notice.Subject{{URL: "https://t.me/" + sub, Canonical: "telegram:channel/" + sub, Kind: "telegram_channel", Channel: sub}}
+	channel := fmt.Sprintf("c%d", w.seq)
+	sub := casetest.ChannelSubject(channel)
+	sub.Channel = channel
+	n.Subjects = []notice.Subject{sub}
 	for _, f := range edit {
 		f(n)
 	}
-	ctx := context.Background()
-	if err := w.db.Write(ctx, func(tx *store.Tx) error { return tx.InsertNotice(ctx, n) }); err != nil {
-		w.t.Fatalf("insert notice: %v", err)
-	}
+	casetest.File(w.t, w.db, n)
 	return n
 }
 
@@ -138,24 +133,9 @@ func (w *world) eventTypes(caseID string) []string {
 	return out
 }
 
-// fieldErr returns the field:code pairs of a validation error, or "" for another error.
-func fieldErr(err error) string {
-	var ve *notice.ValidationError
-	if !errors.As(err, &ve) {
-		return ""
-	}
-	var parts []string
-	for _, f := range ve.Fields {
-		parts = append(parts, f.Field+":"+f.Code)
-	}
-	return strings.Join(parts, ",")
-}
-
 func TestClaim(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		if _, err := w.svc.Claim(ctx, w.auth, store.ClaimFilter{}); !errors.Is(err, review.ErrPlatformOnly) {
 			t.Errorf("authority claims: %v, want ErrPlatformOnly", err)
 		}
@@ -171,7 +151,7 @@ func TestClaim(t *testing.T) {
 			{store.ClaimFilter{Regime: strings.Repeat("R", 33)}, "regime:invalid"},
 		}
 		for _, tc := range bad {
-			if _, err := w.svc.Claim(ctx, w.alice, tc.f); fieldErr(err) != tc.want {
+			if _, err := w.svc.Claim(ctx, w.alice, tc.f); casetest.FieldErr(err) != tc.want {
 				t.Errorf("filter %+v: %v, want %s", tc.f, err, tc.want)
 			}
 		}
@@ -209,9 +189,7 @@ func TestClaim(t *testing.T) {
 
 func TestRelease(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		cases := []struct {
 			name string
 			// setup runs after alice claims the case; by releases it.
@@ -264,9 +242,7 @@ func TestRelease(t *testing.T) {
 
 func TestDecideValidation(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		past, future := t0.Add(-time.Hour), t0.Add(time.Hour)
 		cases := []struct {
 			name string
@@ -295,7 +271,7 @@ func TestDecideValidation(t *testing.T) {
 		for _, tc := range cases {
 			in := input(review.ActionRemove)
 			tc.edit(&in)
-			if _, _, err := w.svc.Decide(ctx, w.alice, caseOf(n), in); fieldErr(err) != tc.want {
+			if _, _, err := w.svc.Decide(ctx, w.alice, caseOf(n), in); casetest.FieldErr(err) != tc.want {
 				t.Errorf("%s: %v, want %s", tc.name, err, tc.want)
 			}
 		}
@@ -314,9 +290,7 @@ func TestDecideValidation(t *testing.T) {
 // second reviewer under the default four-eyes rules.
 func TestDecideOutcomes(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		until := t0.Add(7 * 24 * time.Hour)
 		cases := []struct {
 			kind    string
@@ -430,9 +404,7 @@ func TestNeedsApproval(t *testing.T) {
 
 func TestDecideRefusals(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		cases := []struct {
 			name string
 			// setup prepares a fresh report's case and says who decides it.
@@ -486,9 +458,7 @@ func TestDecideRefusals(t *testing.T) {
 // decision's transaction, so its failure leaves the case as it was.
 func TestOnRemoveErrorUndoesTheDecision(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		boom := errors.New("bank down")
 		var calls []string
 		sv := *w.svc
@@ -508,7 +478,7 @@ func TestOnRemoveErrorUndoesTheDecision(t *testing.T) {
 			t.Errorf("decision kept despite the hook: %+v", ds)
 		}
 		// The hook does not run for other actions, and the case can still be decided.
-		if _, _, err := sv.Decide(ctx, w.alice, caseOf(n), input(review.ActionGeoRestrict+"x")); fieldErr(err) == "" {
+		if _, _, err := sv.Decide(ctx, w.alice, caseOf(n), input(review.ActionGeoRestrict+"x")); casetest.FieldErr(err) == "" {
 			t.Errorf("unknown action not refused: %v", err)
 		}
 		in := input(review.ActionGeoRestrict)
@@ -524,9 +494,7 @@ func TestOnRemoveErrorUndoesTheDecision(t *testing.T) {
 
 func TestFourEyes(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		n, d := w.decided(w.alice, w.flagger, notice.KindReport, review.ActionSuspend)
 		if d.Status != decision.Pending {
 			t.Fatalf("suspend is %s, want pending", d.Status)
@@ -585,9 +553,7 @@ func TestFourEyes(t *testing.T) {
 
 func TestRejectReturnsTheCaseToTheQueue(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		n, d := w.decided(w.alice, w.authority, notice.KindOrder, review.ActionNoAction)
 		if d.Status != decision.Pending {
 			t.Fatalf("no_action on an order is %s, want pending", d.Status)
@@ -630,9 +596,7 @@ func TestRejectReturnsTheCaseToTheQueue(t *testing.T) {
 
 func TestCaseView(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		hold := t0.Add(48 * time.Hour)
 		n, d := w.decided(w.alice, w.authority, notice.KindOrder, review.ActionRemove, func(n *notice.Notice) { n.InformUploaderAfter = &hold })
 		if _, err := w.svc.Case(ctx, w.auth, caseOf(n)); !errors.Is(err, store.ErrNotFound) {

@@ -8,20 +8,39 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
+
+// statement files a notice from o, has alice decide action on its case,
+// automatically or not, and returns the decision's statement in English.
+func (w *world) statement(o org.Org, kind, action string, automated bool, edit ...func(*notice.Notice)) *review.Statement {
+	w.t.Helper()
+	n := w.file(o, kind, edit...)
+	w.claim(w.alice, n)
+	in := input(action)
+	in.Automated = automated
+	ctx := context.Background()
+	d, _, err := w.svc.Decide(ctx, w.alice, caseOf(n), in)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	st, err := w.svc.Statement(ctx, d.ID, i18n.EN)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return st
+}
 
 func TestStatement(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		n, d := w.decided(w.alice, w.authority, notice.KindOrder, review.ActionRemove)
 		st, err := w.svc.Statement(ctx, d.ID, i18n.EN)
 		if err != nil {
@@ -78,9 +97,7 @@ func TestStatement(t *testing.T) {
 // holds the statement back until that instant.
 func TestStatementHeld(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		hold := t0.Add(48 * time.Hour)
 		_, d := w.decided(w.alice, w.authority, notice.KindOrder, review.ActionRemove, func(n *notice.Notice) { n.InformUploaderAfter = &hold })
 		w.clk.Advance(48*time.Hour - time.Millisecond)
@@ -100,9 +117,7 @@ func TestStatementHeld(t *testing.T) {
 // started the decision; a case only sigap's scan reported is own initiative.
 func TestStatementSource(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		scan := func(n *notice.Notice) { n.Reference = "sigap-scan/hit_1" }
 		cases := []struct {
 			name      string
@@ -128,18 +143,7 @@ func TestStatementSource(t *testing.T) {
 			if tc.edit != nil {
 				edits = append(edits, tc.edit)
 			}
-			n := w.file(o, tc.kind, edits...)
-			w.claim(w.alice, n)
-			in := input(review.ActionRemove)
-			in.Automated = tc.automated
-			d, _, err := w.svc.Decide(ctx, w.alice, caseOf(n), in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := w.svc.Statement(ctx, d.ID, i18n.EN)
-			if err != nil {
-				t.Fatal(err)
-			}
+			st := w.statement(o, tc.kind, review.ActionRemove, tc.automated, edits...)
 			if st.Facts.Source != tc.source || st.Facts.Notifier != "" || st.Automation.Detection != tc.detection || st.Automation.Decision != tc.automated {
 				t.Errorf("%s: facts %+v, automation %+v", tc.name, st.Facts, st.Automation)
 			}
@@ -152,18 +156,7 @@ func TestStatementSource(t *testing.T) {
 				if det {
 					edits = append(edits, scan)
 				}
-				n := w.file(w.flagger, notice.KindReport, edits...)
-				w.claim(w.alice, n)
-				in := input(review.ActionRestrict)
-				in.Automated = a
-				d, _, err := w.svc.Decide(ctx, w.alice, caseOf(n), in)
-				if err != nil {
-					t.Fatal(err)
-				}
-				st, err := w.svc.Statement(ctx, d.ID, i18n.EN)
-				if err != nil {
-					t.Fatal(err)
-				}
+				st := w.statement(w.flagger, notice.KindReport, review.ActionRestrict, a, edits...)
 				seen[st.Automation.Description] = true
 			}
 		}
@@ -175,9 +168,7 @@ func TestStatementSource(t *testing.T) {
 
 func TestDSAExport(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		w := newWorld(t, e)
-		ctx := context.Background()
+	casetest.Each(t, newWorld, func(ctx context.Context, t *testing.T, w *world) {
 		hold := t0.Add(30 * 24 * time.Hour)
 		eu := func(n *notice.Notice) { n.TerritorialScope = []string{"DE"}; n.Language = "de-c" + n.Language[4:] }
 		// Decided one minute apart, in this order.
@@ -203,12 +194,12 @@ func TestDSAExport(t *testing.T) {
 			t.Errorf("authority exports: %v", err)
 		}
 		for _, bad := range []review.DSAExportRequest{{Limit: -1}, {Limit: 101}} {
-			if _, err := w.svc.DSAExport(ctx, w.alice, bad); fieldErr(err) != "limit:invalid" {
+			if _, err := w.svc.DSAExport(ctx, w.alice, bad); casetest.FieldErr(err) != "limit:invalid" {
 				t.Errorf("limit %d: %v", bad.Limit, err)
 			}
 		}
 		for _, c := range []string{"!!", "bm90LWEtY3Vyc29y", "LTEuZGVj"} {
-			if _, err := w.svc.DSAExport(ctx, w.alice, review.DSAExportRequest{From: t0, To: w.clk.Now(), Cursor: c}); fieldErr(err) != "cursor:invalid" {
+			if _, err := w.svc.DSAExport(ctx, w.alice, review.DSAExportRequest{From: t0, To: w.clk.Now(), Cursor: c}); casetest.FieldErr(err) != "cursor:invalid" {
 				t.Errorf("cursor %q: %v", c, err)
 			}
 		}

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
@@ -56,30 +57,14 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
-	if c.MaxDistance == 0 {
-		c.MaxDistance = pdq.MatchThreshold
-	}
-	if c.MinQuality == 0 {
-		c.MinQuality = pdq.QualityThreshold
-	}
-	if c.DailyCap == 0 {
-		c.DailyCap = 1000
-	}
-	if c.FloodMin == 0 {
-		c.FloodMin = 100
-	}
-	if c.FloodFactor == 0 {
-		c.FloodFactor = 10
-	}
-	if c.PollInterval == 0 {
-		c.PollInterval = 2 * time.Second
-	}
-	if c.MaxTextBytes == 0 {
-		c.MaxTextBytes = 1 << 20
-	}
-	if c.Image.MaxBytes == 0 {
-		c.Image.MaxBytes = 6 << 20
-	}
+	c.MaxDistance = cmp.Or(c.MaxDistance, pdq.MatchThreshold)
+	c.MinQuality = cmp.Or(c.MinQuality, pdq.QualityThreshold)
+	c.DailyCap = cmp.Or(c.DailyCap, 1000)
+	c.FloodMin = cmp.Or(c.FloodMin, 100)
+	c.FloodFactor = cmp.Or(c.FloodFactor, 10)
+	c.PollInterval = cmp.Or(c.PollInterval, 2*time.Second)
+	c.MaxTextBytes = cmp.Or(c.MaxTextBytes, 1<<20)
+	c.Image.MaxBytes = cmp.Or(c.Image.MaxBytes, 6<<20)
 	return c
 }
 

@@ -101,14 +101,8 @@ func TestBatchMessages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
 		s := sigapWithList(t, e)
-		js, err := jetstream.New(startNATS(t))
-		if err != nil {
-			t.Fatal(err)
-		}
 		cfg := scanstream.Config{Workers: 2, Batch: 4}
-		if _, err := scanstream.Ensure(ctx, js, cfg); err != nil {
-			t.Fatal(err)
-		}
+		js := ensuredJetStream(t, cfg)
 		// 3 batches of 10 posts; the second also has a blank line, a line that
 		// is not JSON, a post without a channel and two with invalid UTF-8
 		// (one the hand-written decoder reads, one it leaves to
@@ -209,14 +203,8 @@ func TestBatchRetriedWhole(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := sigapWithList(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
-	js, err := jetstream.New(startNATS(t))
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := scanstream.Config{Workers: 1}
-	if _, err := scanstream.Ensure(ctx, js, cfg); err != nil {
-		t.Fatal(err)
-	}
+	js := ensuredJetStream(t, cfg)
 	lines := []string{hitPost(0), hitPost(1), "not json", hitPost(2), hitPost(3)}
 	if _, err := js.PublishMsg(ctx, batchMsg(lines...)); err != nil {
 		t.Fatal(err)
@@ -349,16 +337,10 @@ func TestSlowBatchKeepsItsClaim(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := sigapWithList(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
-	js, err := jetstream.New(startNATS(t))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Pings come every AckWait/3 at the end of a post: at most about 1 s apart
 	// here, so a busy machine still has a second to spare.
 	cfg := scanstream.Config{Workers: 2, Batch: 4, AckWait: 2 * time.Second}
-	if _, err := scanstream.Ensure(ctx, js, cfg); err != nil {
-		t.Fatal(err)
-	}
+	js := ensuredJetStream(t, cfg)
 	const n = 12 // 12 × 300 ms: nearly twice AckWait
 	var lines []string
 	for i := range n {

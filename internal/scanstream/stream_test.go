@@ -33,6 +33,19 @@ func startNATS(t testing.TB) *nats.Conn {
 	return nc
 }
 
+// ensuredJetStream starts NATS and makes the stream and consumer cfg asks for.
+func ensuredJetStream(t *testing.T, cfg scanstream.Config) jetstream.JetStream {
+	t.Helper()
+	js, err := jetstream.New(startNATS(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scanstream.Ensure(context.Background(), js, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return js
+}
+
 // startNATSServer runs a real NATS server with JetStream in this process.
 func startNATSServer(t testing.TB) *natsserver.Server {
 	t.Helper()
@@ -79,15 +92,8 @@ func TestWorkersScanAckAndDeadLetter(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
 		s := sigapWithList(t, e)
-		nc := startNATS(t)
-		js, err := jetstream.New(nc)
-		if err != nil {
-			t.Fatal(err)
-		}
 		cfg := scanstream.Config{Workers: 2, Batch: 8, MaxPostBytes: 64 << 10}
-		if _, err := scanstream.Ensure(ctx, js, cfg); err != nil {
-			t.Fatal(err)
-		}
+		js := ensuredJetStream(t, cfg)
 		const posts, withHits = 60, 24
 		for i := range posts {
 			text := "kabar cuaca hari ini cerah"

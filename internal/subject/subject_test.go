@@ -11,6 +11,22 @@ const (
 	chanSub = "telegram:channel/somechannel"
 )
 
+// checkParse has Parse read in as want, and read want's URL back as want.
+func checkParse(t *testing.T, in string, want Subject) {
+	t.Helper()
+	got, err := Parse(in)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", in, err)
+	}
+	if got != want {
+		t.Fatalf("Parse(%q)\n got %+v\nwant %+v", in, got, want)
+	}
+	again, err := Parse(got.URL)
+	if err != nil || again != got {
+		t.Fatalf("Parse(%q) = %+v, %v; want %+v", got.URL, again, err, got)
+	}
+}
+
 func TestParseTelegram(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -100,18 +116,7 @@ func TestParseTelegram(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := Parse(tt.in)
-			if err != nil {
-				t.Fatalf("Parse(%q): %v", tt.in, err)
-			}
-			want := Subject{Canonical: tt.canonical, Kind: tt.kind, Private: tt.private, Channel: tt.channel, URL: tt.url}
-			if got != want {
-				t.Fatalf("Parse(%q)\n got %+v\nwant %+v", tt.in, got, want)
-			}
-			again, err := Parse(got.URL)
-			if err != nil || again != got {
-				t.Fatalf("Parse(%q) = %+v, %v; want %+v", got.URL, again, err, got)
-			}
+			checkParse(t, tt.in, Subject{Canonical: tt.canonical, Kind: tt.kind, Private: tt.private, Channel: tt.channel, URL: tt.url})
 		})
 	}
 }
@@ -165,18 +170,7 @@ func TestParseURL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := Parse(tt.in)
-			if err != nil {
-				t.Fatalf("Parse(%q): %v", tt.in, err)
-			}
-			want := Subject{Canonical: tt.canonical, Kind: KindURL, URL: tt.url}
-			if got != want {
-				t.Fatalf("Parse(%q)\n got %+v\nwant %+v", tt.in, got, want)
-			}
-			again, err := Parse(got.URL)
-			if err != nil || again != got {
-				t.Fatalf("Parse(%q) = %+v, %v; want %+v", got.URL, again, err, got)
-			}
+			checkParse(t, tt.in, Subject{Canonical: tt.canonical, Kind: KindURL, URL: tt.url})
 		})
 	}
 }

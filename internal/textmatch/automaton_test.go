@@ -25,6 +25,18 @@ func keywordPatterns(m *Matcher) []acPattern {
 	return ps
 }
 
+// keywordMatcher compiles one keyword rule for each of kws that
+// checkKeyword accepts, with its index for an ID.
+func keywordMatcher(t *rapid.T, kws []string) *Matcher {
+	var rules []Rule
+	for i, k := range kws {
+		if checkKeyword(textnorm.Normalize(k)) == nil {
+			rules = append(rules, Rule{ID: fmt.Sprint(i), Kind: KindKeyword, Pattern: k})
+		}
+	}
+	return mustCompile(t, rules)
+}
+
 // TestWordAutomatonAgreesWithByteDFA checks that the word automaton reports
 // exactly the hits of the byte-level DFA, in the same order, for keywords
 // with shared words, phrases whose suffixes are keywords, words longer than
@@ -41,16 +53,7 @@ func TestWordAutomatonAgreesWithByteDFA(t *testing.T) {
 		kws := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) string {
 			return strings.Join(rapid.SliceOfN(word, 1, 4).Draw(t, "words"), " ")
 		}), 1, 40).Draw(t, "keywords")
-		var rules []Rule
-		for i, k := range kws {
-			if checkKeyword(textnorm.Normalize(k)) == nil {
-				rules = append(rules, Rule{ID: fmt.Sprint(i), Kind: KindKeyword, Pattern: k})
-			}
-		}
-		m, err := Compile(rules)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := keywordMatcher(t, kws)
 		var text string
 		if rapid.Bool().Draw(t, "raw") {
 			// Arbitrary bytes, spaces frequent.
@@ -111,16 +114,7 @@ func TestNormaliseThenMatchAgreesWithByteDFA(t *testing.T) {
 		kws := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) string {
 			return strings.Join(rapid.SliceOfN(rapid.SampledFrom(vocab), 1, 3).Draw(t, "words"), " ")
 		}), 1, 12).Draw(t, "keywords")
-		var rules []Rule
-		for i, k := range kws {
-			if checkKeyword(textnorm.Normalize(k)) == nil {
-				rules = append(rules, Rule{ID: fmt.Sprint(i), Kind: KindKeyword, Pattern: k})
-			}
-		}
-		m, err := Compile(rules)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := keywordMatcher(t, kws)
 		var post strings.Builder
 		for range rapid.IntRange(0, 30).Draw(t, "words") {
 			w := rapid.SampledFrom(append(vocab, "ayo", "sekarang", "the", "krisis", "2024", "ب")).Draw(t, "word")

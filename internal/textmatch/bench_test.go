@@ -27,10 +27,7 @@ func benchSetup(tb testing.TB, nPatterns, nPosts int) (*Matcher, []string) {
 		seen[n] = true
 		rules = append(rules, Rule{ID: fmt.Sprintf("kw%05d", i), Kind: KindKeyword, Pattern: k})
 	}
-	m, err := Compile(rules)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	m := mustCompile(tb, rules)
 	return m, testcorpus.New(8).Posts(nPosts)
 }
 

@@ -34,12 +34,25 @@ func ids(hits []Hit) []string {
 	return slices.Compact(out)
 }
 
+// fataler is what mustCompile needs of a *testing.T, B or F, or a *rapid.T.
+type fataler interface {
+	Helper()
+	Fatal(args ...any)
+}
+
+// mustCompile compiles rules, which the test means to be valid.
+func mustCompile(tb fataler, rules []Rule) *Matcher {
+	tb.Helper()
+	m, err := Compile(rules)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
 func TestMatch(t *testing.T) {
 	t.Parallel()
-	m, err := Compile(testRules)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustCompile(t, testRules)
 	tests := []struct {
 		name, text string
 		want       []string
@@ -187,10 +200,7 @@ func TestAutomatonAgreesWithNaive(t *testing.T) {
 			norms = append(norms, n)
 			rules = append(rules, Rule{ID: string(rune('A' + i)), Kind: KindKeyword, Pattern: n})
 		}
-		m, err := Compile(rules)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := mustCompile(t, rules)
 		text := strings.Join(rapid.SliceOfN(word, 0, 40).Draw(t, "text"), " ")
 		text = textnorm.Normalize(text)
 		got := m.MatchString(text, nil)
@@ -207,10 +217,7 @@ func TestAutomatonAgreesWithNaive(t *testing.T) {
 }
 
 func FuzzMatch(f *testing.F) {
-	m, err := Compile(testRules)
-	if err != nil {
-		f.Fatal(err)
-	}
+	m := mustCompile(f, testRules)
 	for _, s := range []string{"bom bunuh diri", "j i h a d", "بَيْعَة", "", "krisis"} {
 		f.Add(s)
 	}

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+)
+
+// subcommand runs one word of a command that has several, such as `sigap bank list`.
+type subcommand func(ctx context.Context, env *Env, args []string) error
+
+// runSubcommand runs the subcommand args[0] names; for none, or one not in
+// subs, it prints usage and returns errUsage.
+func runSubcommand(ctx context.Context, env *Env, args []string, subs map[string]subcommand, usage string) error {
+	if len(args) > 0 {
+		if run, ok := subs[args[0]]; ok {
+			return run(ctx, env, args[1:])
+		}
+	}
+	fmt.Fprintln(env.Stderr, usage)
+	return errUsage
+}
+
+// newFlags is the flag set of `sigap NAME`, reporting its errors and usage on stderr.
+func newFlags(name string, env *Env) *flag.FlagSet {
+	fs := flag.NewFlagSet("sigap "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+// connFlagSet is newFlags with the flags that reach the server (--server,
+// --key, --key-file and the signing key).
+func connFlagSet(name string, env *Env) (*flag.FlagSet, conn) {
+	fs := newFlags(name, env)
+	return fs, connFlags(fs, env)
+}
