@@ -101,7 +101,7 @@ func (r Ring) Signing(now time.Time) []Key {
 	cur := r.Current(now)
 	out := []Key{cur}
 	for _, k := range r.Keys {
-		if k.Status(now) == Announced {
+		if k.ID != cur.ID && k.Status(now) == Announced {
 			out = append(out, k)
 		}
 	}

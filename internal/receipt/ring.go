@@ -129,6 +129,14 @@ func PrepareRotation(ctx context.Context, dir string, now time.Time, announce ti
 	return keyring.Rotation{Store: RingStore(dir), Before: before, After: after}, nil
 }
 
+// UseClock makes the signer choose its key by now instead of the system
+// clock, so the key follows the service's clock (tests move it).
+func (s *Signer) UseClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
+}
+
 // Reload rereads the ring. A ring that does not load leaves the signer on
 // the one it had, and the error says why.
 func (s *Signer) Reload(ctx context.Context) error {

@@ -91,6 +91,10 @@ func (l *Log) Key() Key { return l.keys.Current(l.clock.Now()) }
 // signed by any of them verify.
 func (l *Log) Keys() []KeyInfo { return l.keys.List(l.clock.Now()) }
 
+// ReloadKeys rereads the log's key ring now rather than at the next
+// periodic check; the next Sync signs with what it finds.
+func (l *Log) ReloadKeys(ctx context.Context) error { return l.keys.Reload(ctx, l.clock.Now()) }
+
 // Verifiers is every key of the log's ring as a note verifier.
 func (l *Log) Verifiers() []note.Verifier { return l.keys.Verifiers() }
 
