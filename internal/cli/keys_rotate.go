@@ -62,8 +62,8 @@ func runKeysList(ctx context.Context, env *Env, args []string) error {
 	}
 	now := env.Now()
 	fmt.Fprintf(env.Stdout, "%-8s %-10s %-20s %-20s %s\n", "SIGNS", "STATUS", "NOT_BEFORE", "NOT_AFTER", "KEY_ID")
-	for _, k := range rr.Keys {
-		fmt.Fprintf(env.Stdout, "%-8s %-10s %-20s %-20s %s\n", "receipts", k.Status(now), stamp(k.NotBefore), stamp(k.NotAfter), k.ID)
+	for i, k := range rr.Keys {
+		fmt.Fprintf(env.Stdout, "%-8s %-10s %-20s %-20s %s\n", "receipts", rr.Status(i, now), stamp(k.NotBefore), stamp(k.NotAfter), k.ID)
 	}
 	for _, k := range lk.List(now) {
 		fmt.Fprintf(env.Stdout, "%-8s %-10s %-20s %-20s %s\n", "log", k.Status, stamp(k.NotBefore), stamp(k.NotAfter), k.KeyID)

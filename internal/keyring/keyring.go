@@ -50,6 +50,17 @@ func (k Key) Status(now time.Time) Status {
 	return Active
 }
 
+// Status is the status at now of the ring's key i. The first key has no
+// predecessor to be announced beside, so it is active even before its
+// NotBefore (a clock behind the key file's time).
+func (r Ring) Status(i int, now time.Time) Status {
+	st := r.Keys[i].Status(now)
+	if i == 0 && st == Announced {
+		return Active
+	}
+	return st
+}
+
 // Ring is the keys of one signer, oldest first. Their validity windows follow
 // each other without gap or overlap, so exactly one key is active at any time
 // from the first key's NotBefore on.
@@ -120,7 +131,7 @@ func (r Ring) Rotate(next Key, now time.Time, announce time.Duration) (Ring, err
 		return Ring{}, fmt.Errorf("keyring: announce for %s: it cannot be negative", announce)
 	}
 	last := r.Keys[len(r.Keys)-1]
-	if last.Status(now) == Announced {
+	if r.Status(len(r.Keys)-1, now) == Announced {
 		return Ring{}, fmt.Errorf("%w: %s signs from %s; rotate again after that", ErrAnnounced, last.ID, last.NotBefore.UTC().Format(time.RFC3339))
 	}
 	for _, k := range r.Keys {

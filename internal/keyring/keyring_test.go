@@ -56,6 +56,14 @@ func TestRotateSchedule(t *testing.T) {
 			t.Errorf("at %s: statuses %s, %s; want %s, %s", tt.at, a, b, tt.statusA, tt.statusB)
 		}
 	}
+	// The first key has nothing to be announced beside: a clock behind its
+	// file's time still finds it active, and a rotation is not refused.
+	if st := r2.Status(0, t0.Add(-time.Hour)); st != Active {
+		t.Errorf("the first key before its start: %s, want active", st)
+	}
+	if _, err := r.Rotate(Key{ID: "b", Secret: "sb"}, t0.Add(-time.Hour), time.Hour); err != nil {
+		t.Errorf("rotating a first key dated after the clock: %v", err)
+	}
 	if !r2.Keys[0].NotAfter.Equal(swap) || !r2.Keys[1].NotBefore.Equal(swap) {
 		t.Errorf("windows %+v", r2.Keys)
 	}

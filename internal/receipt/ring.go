@@ -237,25 +237,32 @@ func (s *Signer) KeyID() string {
 // Public returns the key that signs now in the /v1/keys shape.
 func (s *Signer) Public() PublicKey {
 	r, privs, now := s.current()
-	return publicKey(r.Current(now), privs, now)
+	cur := r.Current(now)
+	for i, k := range r.Keys {
+		if k.ID == cur.ID {
+			return publicKey(r, i, privs, now)
+		}
+	}
+	return publicKey(r, 0, privs, now)
 }
 
 // Keys lists every key of the ring, oldest first, with its validity.
 func (s *Signer) Keys() []PublicKey {
 	r, privs, now := s.current()
 	out := make([]PublicKey, len(r.Keys))
-	for i, k := range r.Keys {
-		out[i] = publicKey(k, privs, now)
+	for i := range r.Keys {
+		out[i] = publicKey(r, i, privs, now)
 	}
 	return out
 }
 
-func publicKey(k keyring.Key, privs map[string]ed25519.PrivateKey, now time.Time) PublicKey {
+func publicKey(r keyring.Ring, i int, privs map[string]ed25519.PrivateKey, now time.Time) PublicKey {
+	k := r.Keys[i]
 	p := PublicKey{KeyID: k.ID, Algorithm: Algorithm,
 		PublicKey: base64.StdEncoding.EncodeToString(privs[k.ID].Public().(ed25519.PublicKey)),
 		NotBefore: k.NotBefore, NotAfter: k.NotAfter}
 	if !k.NotBefore.IsZero() || !k.NotAfter.IsZero() {
-		p.Status = k.Status(now)
+		p.Status = r.Status(i, now)
 	}
 	return p
 }

@@ -185,11 +185,11 @@ func (k *Keys) List(now time.Time) []KeyInfo {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	out := make([]KeyInfo, 0, len(k.ring.Keys))
-	for _, rk := range k.ring.Keys {
+	for i, rk := range k.ring.Keys {
 		info := KeyInfo{KeyID: rk.ID, Algorithm: "ed25519", VerifierKey: k.parsed[rk.ID].VerifierKey,
 			NotBefore: rk.NotBefore, NotAfter: rk.NotAfter}
 		if !rk.NotBefore.IsZero() || !rk.NotAfter.IsZero() {
-			info.Status = rk.Status(now)
+			info.Status = k.ring.Status(i, now)
 		}
 		out = append(out, info)
 	}
