@@ -169,5 +169,6 @@ func runKeysRotate(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%s key %s announced: it signs %s from %s, when %s retires (still listed, still verifying)\n",
 			kinds[i], next.ID, what, stamp(next.NotBefore), old.ID)
 	}
+	fmt.Fprintf(env.Stdout, "back up the data dir now (sigap backup): the new keys are only in %s\n", *dir)
 	return nil
 }

@@ -223,6 +223,12 @@ func TestKeysRotate(t *testing.T) {
 		if out, code := run2(t, "log", "verify", "--server", ts.URL, "--previous", cp0); code != 0 || !strings.Contains(out, "OK: consistent") {
 			t.Errorf("log verify --server across the rotation: %d\n%s", code, out)
 		}
+		if out, code := run2(t, "log", "verify", "--server", ts.URL, "--key", lks[1].VerifierKey, "--key", lks[1].VerifierKey, "--previous", cp0); code == 0 || !strings.Contains(out, "INVALID: previous") {
+			t.Errorf("the checkpoint from before the rotation with only the new key pinned: %d\n%s", code, out)
+		}
+		if out, code := run2(t, "log", "verify", "--server", ts.URL, "--key", oldLogKey, "--key", lks[1].VerifierKey, "--previous", cp0); code != 0 {
+			t.Errorf("both keys pinned across the rotation: %d\n%s", code, out)
+		}
 		if out, code := run2(t, "log", "verify", "--server", ts.URL, "--key", oldLogKey); code == 0 || !strings.Contains(out, "INVALID") {
 			t.Errorf("the new checkpoint with only the retired key pinned: %d\n%s", code, out)
 		}

@@ -99,6 +99,16 @@ func OpenCheckpointKeys(msg []byte, vs []note.Verifier) (Checkpoint, []string, e
 	if len(vs) == 0 {
 		return Checkpoint{}, nil, fmt.Errorf("%w: no log key to verify it with", ErrBadCheckpoint)
 	}
+	// The same key given twice would make note's lookup ambiguous.
+	seen := make(map[string]bool, len(vs))
+	uniq := vs[:0:0]
+	for _, v := range vs {
+		if id := keyID(v); !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, v)
+		}
+	}
+	vs = uniq
 	n, err := note.Open(msg, note.VerifierList(vs...))
 	if err != nil {
 		var unverified *note.UnverifiedNoteError
