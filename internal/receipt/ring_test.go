@@ -2,6 +2,7 @@ package receipt
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"os"
 	"path/filepath"
@@ -148,4 +149,25 @@ func TestRotationRefuses(t *testing.T) {
 	if _, _, err := LoadOrCreate(dir); err == nil {
 		t.Error("LoadOrCreate accepted a bad ring")
 	}
+}
+
+// BenchmarkSignCanonical measures what the ring adds to signing a receipt:
+// the bare Ed25519 signature beside the signer choosing its key by the clock.
+func BenchmarkSignCanonical(b *testing.B) {
+	s, _, err := LoadOrCreate(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	payload := []byte(`{"notice_id":"ntc_1","subjects":["telegram:message/x/1"]}`)
+	_, priv, _ := ed25519.GenerateKey(nil)
+	b.Run("bare-ed25519", func(b *testing.B) {
+		for b.Loop() {
+			ed25519.Sign(priv, payload)
+		}
+	})
+	b.Run("ring-signer", func(b *testing.B) {
+		for b.Loop() {
+			s.SignCanonical(payload)
+		}
+	})
 }
