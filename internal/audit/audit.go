@@ -53,6 +53,9 @@ const (
 	ContactAdded      = "contact.added"
 	ContactRemoved    = "contact.removed"
 	PolicyLoaded      = "policy.loaded"
+	// SigningKeyRotated: a receipt or transparency-log signing key announced
+	// (sigap keys rotate); the object is the new key's ID.
+	SigningKeyRotated = "signing_key.rotated"
 	// Hash banks and rule lists: the action is the set's kind ("bank" or
 	// "list") and one of these, such as bank.entry_added.
 	SetCreated      = "created"

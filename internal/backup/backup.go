@@ -33,8 +33,11 @@ const DumpFile = "sigap.pgdump"
 // KeyFiles are the keys app.New reads from the data dir; the first three
 // are needed to go on signing as the same service (an empty data dir would
 // get new keys, and receipts, checkpoints and DSA puids already issued would
-// no longer check out). Any other *.key file in the data dir is copied too.
-var KeyFiles = []string{"receipt-signing.key", "log-signing.key", "dsa-puid.key", "admin.key"}
+// no longer check out). The key rings exist once `sigap keys rotate` has run:
+// they hold every receipt and log key since, retired ones too. Any other
+// *.key file in the data dir is copied too.
+var KeyFiles = []string{"receipt-signing.key", "log-signing.key", "dsa-puid.key", "admin.key",
+	"receipt-signing.keyring", "log-signing.keyring"}
 
 // requiredKeys are the KeyFiles a backup refuses to go without.
 const requiredKeys = 3

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,5 +129,40 @@ func TestCreateOpenRestore(t *testing.T) {
 	}
 	if _, err := Restore(ctx, RestoreOptions{From: out, DataDir: filepath.Join(t.TempDir(), "x")}); err == nil {
 		t.Error("restored a backup whose key changed")
+	}
+}
+
+// TestKeyRingsBackedUp checks that the rings `sigap keys rotate` writes go
+// into a backup and come back from it: without them receipts and
+// checkpoints signed by keys since the first rotation would not verify.
+func TestKeyRingsBackedUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	data := sqliteDataDir(t)
+	rings := []string{"receipt-signing.keyring", "log-signing.keyring"}
+	for _, r := range rings {
+		if !slices.Contains(KeyFiles, r) {
+			t.Errorf("KeyFiles misses %s", r)
+		}
+		if err := os.WriteFile(filepath.Join(data, r), []byte(`{"format":1,"keys":[]}`+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "b")
+	m, err := Create(ctx, Options{DataDir: data, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored := filepath.Join(t.TempDir(), "r")
+	if _, err := Restore(ctx, RestoreOptions{From: out, DataDir: restored}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rings {
+		if m.Files[r] == "" {
+			t.Errorf("the backup has no %s", r)
+		}
+		if b, err := os.ReadFile(filepath.Join(restored, r)); err != nil || !strings.Contains(string(b), `"format":1`) {
+			t.Errorf("restored %s: %q, %v", r, b, err)
+		}
 	}
 }

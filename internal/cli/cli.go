@@ -40,6 +40,7 @@ var commands = map[string]command{
 	"restore":     {runRestore, "put a backup back: keys, SQLite file or PostgreSQL dump (sigap restore --help)"},
 	"signing-key": {runSigningKey, "make a key to sign your requests with, and print it for registering (sigap signing-key gen --help)"},
 	"key":         {runKey, "list, revoke and rotate an org's API keys on a sigap server (sigap key --help)"},
+	"keys":        {runKeys, "list and rotate the service's own signing keys, for receipts and the log (sigap keys --help)"},
 }
 
 // errUsage marks errors that already printed usage.

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -70,8 +71,12 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 	dir := fs.String("data", "", "the data dir: its database (unless --db) and its log key (unless --key)")
 	dbURL := fs.String("db", "", "the database to audit (postgres://... or sqlite:PATH)")
 	server := fs.String("server", "", "fetch the checkpoint (and proofs) from this sigap server")
-	vkey := fs.String("key", "", "the log's verifier key (GET /v1/log/key), pinned: <origin>+<hash>+<base64>")
-	keyFile := fs.String("key-file", "", "a file holding the verifier key")
+	var vkeys []string
+	fs.Func("key", "the log's verifier key (GET /v1/log/key), pinned: <origin>+<hash>+<base64>; repeat it for each key of a rotation", func(s string) error {
+		vkeys = append(vkeys, s)
+		return nil
+	})
+	keyFile := fs.String("key-file", "", "a file holding the verifier key, or several, one a line (every key across rotations)")
 	cpFile := fs.String("checkpoint", "", "a saved checkpoint to verify instead of the latest")
 	prevFile := fs.String("previous", "", "an earlier checkpoint (saved with --save) the new one must extend")
 	save := fs.String("save", "", "write the verified checkpoint here, for the next run's --previous")
@@ -85,37 +90,11 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 	if *dir == "" && *dbURL == "" && *server == "" {
 		return errors.New("give the database (--data DIR or --db URL) and/or a server (--server URL)")
 	}
-	// The key: pinned, from the data dir, or (weakest) from the server itself.
-	var v note.Verifier
-	switch {
-	case *vkey != "" || *keyFile != "":
-		s := *vkey
-		if *keyFile != "" {
-			b, err := os.ReadFile(*keyFile)
-			if err != nil {
-				return fmt.Errorf("read the key: %w", err)
-			}
-			s = string(b)
-		}
-		var err error
-		if v, err = note.NewVerifier(strings.TrimSpace(s)); err != nil {
-			return fmt.Errorf("--key is not a note verifier key (<origin>+<hash>+<base64>): %w", err)
-		}
-	case *dir != "":
-		k, err := translog.LoadKey(*dir)
-		if err != nil {
-			return err
-		}
-		v = k.Verifier
-	default:
-		b, err := getText(ctx, *server, "/v1/log/key")
-		if err != nil {
-			return err
-		}
-		if v, err = note.NewVerifier(strings.TrimSpace(string(b))); err != nil {
-			return fmt.Errorf("the server's key is not a note verifier key: %w", err)
-		}
-		fmt.Fprintln(env.Stderr, "note: trusting the key the server sent; pin it with --key for an independent check")
+	// The keys: pinned, from the data dir, or (weakest) from the server itself.
+	// A checkpoint signed by any of them verifies: keys rotate.
+	vs, err := logVerifiers(ctx, env, vkeys, *keyFile, *dir, *server)
+	if err != nil {
+		return err
 	}
 	var db *store.DB
 	if *dir != "" || *dbURL != "" {
@@ -127,7 +106,6 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 	}
 	// The checkpoint to verify.
 	var msg []byte
-	var err error
 	switch {
 	case *cpFile != "":
 		msg, err = os.ReadFile(*cpFile)
@@ -142,12 +120,12 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read the checkpoint: %w", err)
 	}
-	cp, err := translog.OpenCheckpoint(msg, v)
+	cp, by, err := translog.OpenCheckpointKeys(msg, vs)
 	if err != nil {
 		fmt.Fprintln(env.Stdout, "INVALID: "+err.Error())
 		return errors.New("the checkpoint does not verify")
 	}
-	fmt.Fprintf(env.Stdout, "OK: checkpoint of %s signed by %s+%08x: %s, root %s\n", cp.Origin, v.Name(), v.KeyHash(), count(cp.Size, "entry", "entries"), base64.StdEncoding.EncodeToString(cp.Root[:]))
+	fmt.Fprintf(env.Stdout, "OK: checkpoint of %s signed by %s: %s, root %s\n", cp.Origin, strings.Join(by, " and "), count(cp.Size, "entry", "entries"), base64.StdEncoding.EncodeToString(cp.Root[:]))
 	failed := 0
 	var prev *translog.Checkpoint
 	if *prevFile != "" {
@@ -155,7 +133,7 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("read the previous checkpoint: %w", err)
 		}
-		p, err := translog.OpenCheckpoint(pm, v)
+		p, _, err := translog.OpenCheckpointKeys(pm, vs)
 		if err != nil {
 			fmt.Fprintln(env.Stdout, "INVALID: previous checkpoint: "+err.Error())
 			return errors.New("the previous checkpoint does not verify")
@@ -210,6 +188,64 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// logVerifiers reads the log's keys: pinned (--key, --key-file), from the
+// data dir's ring, or from the server (GET /v1/log/keys, or GET /v1/log/key
+// from a server without rings).
+func logVerifiers(ctx context.Context, env *Env, vkeys []string, keyFile, dir, server string) ([]note.Verifier, error) {
+	if keyFile != "" {
+		b, err := os.ReadFile(keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("read the key: %w", err)
+		}
+		vkeys = append(vkeys, strings.Fields(string(b))...)
+	}
+	switch {
+	case len(vkeys) > 0:
+		return parseVerifiers(vkeys, "--key")
+	case dir != "":
+		keys, err := translog.LoadKeys(ctx, dir)
+		if err != nil {
+			return nil, err
+		}
+		return keys.Verifiers(), nil
+	}
+	var list []string
+	if b, err := getText(ctx, server, "/v1/log/keys"); err == nil {
+		var out struct {
+			Keys []translog.KeyInfo `json:"keys"`
+		}
+		if err := json.Unmarshal(b, &out); err != nil {
+			return nil, fmt.Errorf("GET /v1/log/keys: %w", err)
+		}
+		for _, k := range out.Keys {
+			list = append(list, k.VerifierKey)
+		}
+	} else {
+		b, err := getText(ctx, server, "/v1/log/key")
+		if err != nil {
+			return nil, err
+		}
+		list = []string{strings.TrimSpace(string(b))}
+	}
+	fmt.Fprintln(env.Stderr, "note: trusting the keys the server sent; pin them with --key for an independent check")
+	return parseVerifiers(list, "the server's key")
+}
+
+func parseVerifiers(vkeys []string, what string) ([]note.Verifier, error) {
+	vs := make([]note.Verifier, 0, len(vkeys))
+	for _, s := range vkeys {
+		v, err := note.NewVerifier(strings.TrimSpace(s))
+		if err != nil {
+			return nil, fmt.Errorf("%s is not a note verifier key (<origin>+<hash>+<base64>): %w", what, err)
+		}
+		vs = append(vs, v)
+	}
+	if len(vs) == 0 {
+		return nil, fmt.Errorf("%s: no key", what)
+	}
+	return vs, nil
 }
 
 // checkConsistencyOnline fetches and checks the server's consistency proof.

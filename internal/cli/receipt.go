@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/sigap/sigap/internal/client"
+	"github.com/sigap/sigap/internal/keyring"
 	"github.com/sigap/sigap/internal/receipt"
 )
 
@@ -70,7 +71,7 @@ func runReceipt(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "INVALID: "+err.Error())
 		return errors.New("the receipt does not verify: it was not signed by this key, or it was altered")
 	}
-	fmt.Fprintf(env.Stdout, "OK: the receipt verifies with key %s\n", r.KeyID)
+	fmt.Fprintf(env.Stdout, "OK: the receipt verifies with key %s%s\n", r.KeyID, keyStanding(keys, r.KeyID))
 	for _, k := range []string{"notice_id", "org_id", "kind", "reference", "regime", "category", "class", "received_at", "due_at", "body_sha256"} {
 		if v, ok := payload[k]; ok && v != "" {
 			fmt.Fprintf(env.Stdout, "  %-12s %v\n", k, v)
@@ -144,6 +145,21 @@ func extractReceipt(data []byte) (receipt.Receipt, error) {
 		return r, errors.New("the file holds no receipt: expected a notice answer with a \"receipt\" member, or {\"key_id\", \"algorithm\", \"payload\", \"signature\"}")
 	}
 	return r, nil
+}
+
+// keyStanding says where the receipt's key stands in the listed ring: a
+// receipt signed before a rotation verifies with its retired key.
+func keyStanding(keys []receipt.PublicKey, id string) string {
+	for _, k := range keys {
+		switch {
+		case k.KeyID != id:
+		case k.Status == keyring.Retired:
+			return fmt.Sprintf(" (retired %s: it signed receipts from %s)", stamp(k.NotAfter), stamp(k.NotBefore))
+		case k.Status != "":
+			return fmt.Sprintf(" (%s)", k.Status)
+		}
+	}
+	return ""
 }
 
 func parseKeys(b []byte) ([]receipt.PublicKey, error) {

@@ -110,6 +110,7 @@ func (a *API) routes() *routeTable {
 	mux.Handle("GET /v1/log/checkpoint", a.logCheckpoint, public)
 	mux.Handle("POST /v1/log/checkpoint", a.logSign, overseers)
 	mux.Handle("GET /v1/log/key", a.logKey, public)
+	mux.Handle("GET /v1/log/keys", a.logKeys, public)
 	mux.Handle("GET /v1/log/tile/{L}/{N...}", a.logTile, public)
 	mux.Handle("GET /v1/log/tile/entries/{N...}", a.logTile, public)
 	mux.Handle("GET /v1/log/proof/inclusion", jsonHandler(a, http.StatusOK, a.logInclusion), public)

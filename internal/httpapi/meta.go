@@ -28,5 +28,7 @@ func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) publicKeys(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string][]receipt.PublicKey{"keys": {a.Signer.Public()}})
+	// Every key of the ring, retired ones too: a receipt names its key, and
+	// one signed before a rotation must go on verifying.
+	writeJSON(w, http.StatusOK, map[string][]receipt.PublicKey{"keys": a.Signer.Keys()})
 }

@@ -41,6 +41,13 @@ func (a *API) logKey(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(a.TransLog.Key().VerifierKey + "\n"))
 }
 
+// logKeys lists every key of the log's ring with its validity: a
+// checkpoint signed by any of them verifies, and during a rotation the
+// announced key co-signs beside the one GET /v1/log/key names.
+func (a *API) logKeys(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string][]translog.KeyInfo{"keys": a.TransLog.Keys()})
+}
+
 // logTile serves tile/<L>/<N>[.p/<W>] and tile/entries/<N>[.p/<W>] (C2SP tlog-tiles).
 func (a *API) logTile(w http.ResponseWriter, r *http.Request) {
 	p := strings.TrimPrefix(r.URL.Path, "/v1/log/")

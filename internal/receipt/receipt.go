@@ -2,16 +2,15 @@ package receipt
 
 import (
 	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
+	"time"
+
+	"github.com/sigap/sigap/internal/keyring"
 )
 
 // Algorithm is the only signature algorithm sigap uses for receipts.
@@ -31,23 +30,19 @@ type Receipt struct {
 	Signature string `json:"signature"`
 }
 
-// PublicKey is one entry of GET /v1/keys.
+// PublicKey is one entry of GET /v1/keys: the key and when it signs. The
+// validity fields are empty for a key given without its ring (NewSigner).
 type PublicKey struct {
 	KeyID     string `json:"key_id"`
 	Algorithm string `json:"algorithm"`
 	PublicKey string `json:"public_key"`
-}
-
-// Signer signs receipts with one Ed25519 key.
-type Signer struct {
-	keyID string
-	priv  ed25519.PrivateKey
-}
-
-// NewSigner wraps a private key.
-func NewSigner(priv ed25519.PrivateKey) *Signer {
-	pub := priv.Public().(ed25519.PublicKey)
-	return &Signer{keyID: KeyID(pub), priv: priv}
+	// NotBefore is when the key started (or starts) signing receipts.
+	NotBefore time.Time `json:"not_before,omitzero"`
+	// NotAfter is when it stopped (or stops) signing: set once a rotation
+	// has announced its successor.
+	NotAfter time.Time `json:"not_after,omitzero"`
+	// Status is "active", "announced" or "retired" (keyring.Status).
+	Status keyring.Status `json:"status,omitempty"`
 }
 
 // KeyID names a public key by the first 8 bytes of its SHA-256, so a receipt
@@ -55,60 +50,6 @@ func NewSigner(priv ed25519.PrivateKey) *Signer {
 func KeyID(pub ed25519.PublicKey) string {
 	sum := sha256.Sum256(pub)
 	return "ed25519-" + hex.EncodeToString(sum[:8])
-}
-
-// keyFile is where the signing key lives inside the data directory.
-const keyFile = "receipt-signing.key"
-
-// LoadOrCreate reads the signing key from dir, creating it (mode 0600) on first start.
-func LoadOrCreate(dir string) (s *Signer, created bool, err error) {
-	path := filepath.Join(dir, keyFile)
-	data, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		seed, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(string(data)))
-		if derr != nil || len(seed) != ed25519.SeedSize {
-			return nil, false, fmt.Errorf("receipt: %s is not a base64 Ed25519 seed; restore it from backup (receipts already issued name its key)", path)
-		}
-		return NewSigner(ed25519.NewKeyFromSeed(seed)), false, nil
-	case errors.Is(err, os.ErrNotExist):
-		_, priv, gerr := ed25519.GenerateKey(rand.Reader)
-		if gerr != nil {
-			return nil, false, fmt.Errorf("receipt: generate key: %w", gerr)
-		}
-		enc := base64.StdEncoding.EncodeToString(priv.Seed()) + "\n"
-		if werr := os.WriteFile(path, []byte(enc), 0o600); werr != nil {
-			return nil, false, fmt.Errorf("receipt: write %s: %w", path, werr)
-		}
-		return NewSigner(priv), true, nil
-	default:
-		return nil, false, fmt.Errorf("receipt: read %s: %w", path, err)
-	}
-}
-
-// KeyID returns the signer's key ID.
-func (s *Signer) KeyID() string { return s.keyID }
-
-// Public returns the signer's public key in the /v1/keys shape.
-func (s *Signer) Public() PublicKey {
-	return PublicKey{KeyID: s.keyID, Algorithm: Algorithm,
-		PublicKey: base64.StdEncoding.EncodeToString(s.priv.Public().(ed25519.PublicKey))}
-}
-
-// Sign canonicalises payload (any JSON-encodable value) and signs the bytes.
-func (s *Signer) Sign(payload any) (Receipt, error) {
-	b, err := Marshal(payload)
-	if err != nil {
-		return Receipt{}, err
-	}
-	return s.SignCanonical(b), nil
-}
-
-// SignCanonical signs bytes that are already canonical JSON.
-func (s *Signer) SignCanonical(b []byte) Receipt {
-	return Receipt{KeyID: s.keyID, Algorithm: Algorithm,
-		Payload:   base64.StdEncoding.EncodeToString(b),
-		Signature: base64.StdEncoding.EncodeToString(ed25519.Sign(s.priv, b))}
 }
 
 // Verify checks r against the given public keys and returns the signed payload.

@@ -87,31 +87,62 @@ func clip(s string) string {
 // OpenCheckpoint verifies a signed checkpoint with the log's verifier key and
 // parses it. The origin must be the key's name, as C2SP asks.
 func OpenCheckpoint(msg []byte, v note.Verifier) (Checkpoint, error) {
-	n, err := note.Open(msg, note.VerifierList(v))
+	c, _, err := OpenCheckpointKeys(msg, []note.Verifier{v})
+	return c, err
+}
+
+// OpenCheckpointKeys verifies a signed checkpoint with any of the log's keys
+// (a ring across rotations) and parses it. It returns the keys whose
+// signatures verified, as <name>+<hash>. Every verified signature must be by
+// a key named as the checkpoint's origin.
+func OpenCheckpointKeys(msg []byte, vs []note.Verifier) (Checkpoint, []string, error) {
+	if len(vs) == 0 {
+		return Checkpoint{}, nil, fmt.Errorf("%w: no log key to verify it with", ErrBadCheckpoint)
+	}
+	// The same key given twice would make note's lookup ambiguous.
+	seen := make(map[string]bool, len(vs))
+	uniq := vs[:0:0]
+	for _, v := range vs {
+		if id := keyID(v); !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, v)
+		}
+	}
+	vs = uniq
+	n, err := note.Open(msg, note.VerifierList(vs...))
 	if err != nil {
 		var unverified *note.UnverifiedNoteError
 		var invalid *note.InvalidSignatureError
 		switch {
 		case errors.As(err, &invalid):
-			return Checkpoint{}, fmt.Errorf("%w: the signature by %s does not verify: the checkpoint was forged or altered", ErrBadCheckpoint, v.Name())
+			return Checkpoint{}, nil, fmt.Errorf("%w: the signature by %s+%08x does not verify: the checkpoint was forged or altered", ErrBadCheckpoint, invalid.Name, invalid.Hash)
 		case errors.As(err, &unverified):
-			return Checkpoint{}, fmt.Errorf("%w: it carries no signature by the log key %s+%08x", ErrBadCheckpoint, v.Name(), v.KeyHash())
+			names := make([]string, len(vs))
+			for i, v := range vs {
+				names[i] = keyID(v)
+			}
+			return Checkpoint{}, nil, fmt.Errorf("%w: it carries no signature by the log key %s", ErrBadCheckpoint, strings.Join(names, " or "))
 		}
-		return Checkpoint{}, fmt.Errorf("%w: %v", ErrBadCheckpoint, err)
+		return Checkpoint{}, nil, fmt.Errorf("%w: %v", ErrBadCheckpoint, err)
 	}
 	c, err := ParseCheckpoint(n.Text)
 	if err != nil {
-		return Checkpoint{}, err
+		return Checkpoint{}, nil, err
 	}
-	if c.Origin != v.Name() {
-		return Checkpoint{}, fmt.Errorf("%w: origin %q is not the log key's name %q", ErrBadCheckpoint, clip(c.Origin), v.Name())
+	by := make([]string, 0, len(n.Sigs))
+	for _, sig := range n.Sigs {
+		if c.Origin != sig.Name {
+			return Checkpoint{}, nil, fmt.Errorf("%w: origin %q is not the log key's name %q", ErrBadCheckpoint, clip(c.Origin), sig.Name)
+		}
+		by = append(by, fmt.Sprintf("%s+%08x", sig.Name, sig.Hash))
 	}
-	return c, nil
+	return c, by, nil
 }
 
-// SignCheckpoint signs c's text with s.
-func SignCheckpoint(c Checkpoint, s note.Signer) ([]byte, error) {
-	b, err := note.Sign(&note.Note{Text: c.Text()}, s)
+// SignCheckpoint signs c's text with every signer given: during a key
+// rotation both the current and the announced key sign.
+func SignCheckpoint(c Checkpoint, s ...note.Signer) ([]byte, error) {
+	b, err := note.Sign(&note.Note{Text: c.Text()}, s...)
 	if err != nil {
 		return nil, fmt.Errorf("translog: sign checkpoint: %w", err)
 	}

@@ -26,6 +26,10 @@ type Key struct {
 	Verifier note.Verifier
 	// VerifierKey is the public key string (<origin>+<hash>+<base64>) outsiders verify checkpoints with.
 	VerifierKey string
+
+	// ring, when set, is the data dir's key ring this key is the current
+	// key of: a log opened with the key follows the ring across rotations.
+	ring *Keys
 }
 
 // GenerateKey writes a fresh signing key for origin to dir/log-signing.key
@@ -57,28 +61,25 @@ func GenerateKey(dir, origin string) (Key, error) {
 	return k, nil
 }
 
-// LoadOrCreateKey reads dir/log-signing.key, creating it for DefaultOrigin on first start.
+// LoadOrCreateKey reads the log's current key from dir (its key ring, or
+// log-signing.key before the first rotation), creating log-signing.key for
+// DefaultOrigin on first start.
 func LoadOrCreateKey(dir string) (Key, bool, error) {
 	k, err := LoadKey(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		k, err = GenerateKey(dir, DefaultOrigin)
+		if _, err = GenerateKey(dir, DefaultOrigin); err != nil {
+			return Key{}, false, err
+		}
+		k, err = LoadKey(dir)
 		return k, err == nil, err
 	}
 	return k, false, err
 }
 
-// LoadKey reads dir/log-signing.key.
+// LoadKey reads the log's current key from dir: its key ring, or
+// log-signing.key before the first rotation.
 func LoadKey(dir string) (Key, error) {
-	path := filepath.Join(dir, KeyFile)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return Key{}, fmt.Errorf("translog: read the log key: %w", err)
-	}
-	k, err := ParseSignerKey(strings.TrimSpace(string(b)))
-	if err != nil {
-		return Key{}, fmt.Errorf("translog: %s: %w (restore it from backup: published checkpoints name its key)", path, err)
-	}
-	return k, nil
+	return keysFromDir(dir)
 }
 
 // ParseSignerKey reads a note signer key (PRIVATE+KEY+<origin>+<hash>+<base64>).

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/sigap/sigap/internal/clock"
@@ -31,13 +33,14 @@ type Signed struct {
 // and signs checkpoints.
 type Log struct {
 	db    *store.DB
-	key   Key
+	keys  *Keys
 	clock clock.Clock
 	log   *slog.Logger
 
-	mu     sync.Mutex // serialises Sync
-	latest Signed
-	rmu    sync.RWMutex // guards latest
+	mu       sync.Mutex // serialises Sync
+	latest   Signed
+	latestBy string       // the keys that signed latest, for noticing a rotation
+	rmu      sync.RWMutex // guards latest
 }
 
 // Open loads the log's state, backfills events that predate the log, and
@@ -49,7 +52,11 @@ func Open(ctx context.Context, db *store.DB, key Key, clk clock.Clock, log *slog
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	l := &Log{db: db, key: key, clock: clk, log: log}
+	keys := key.ring
+	if keys == nil {
+		keys = fixedKeys(key)
+	}
+	l := &Log{db: db, keys: keys, clock: clk, log: log}
 	var n int
 	if err := db.Write(ctx, func(tx *store.Tx) error {
 		var err error
@@ -62,10 +69,11 @@ func Open(ctx context.Context, db *store.DB, key Key, clk clock.Clock, log *slog
 		log.Info("transparency log: appended the events that predate it", "events", n)
 	}
 	if sc, err := db.LatestCheckpoint(ctx); err == nil {
-		if c, err := OpenCheckpoint([]byte(sc.Note), key.Verifier); err == nil {
+		if c, by, err := OpenCheckpointKeys([]byte(sc.Note), keys.Verifiers()); err == nil {
 			l.latest = Signed{Checkpoint: c, Note: []byte(sc.Note)}
+			l.latestBy = strings.Join(by, " ")
 		} else {
-			log.Warn("transparency log: the stored checkpoint does not verify with the log key; signing a new one", "err", err)
+			log.Warn("transparency log: the stored checkpoint does not verify with the log's keys; signing a new one", "err", err)
 		}
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("translog: %w", err)
@@ -76,8 +84,19 @@ func Open(ctx context.Context, db *store.DB, key Key, clk clock.Clock, log *slog
 	return l, nil
 }
 
-// Key returns the log's key pair.
-func (l *Log) Key() Key { return l.key }
+// Key returns the log's key pair that signs now.
+func (l *Log) Key() Key { return l.keys.Current(l.clock.Now()) }
+
+// Keys lists every key of the log's ring with its validity now: checkpoints
+// signed by any of them verify.
+func (l *Log) Keys() []KeyInfo { return l.keys.List(l.clock.Now()) }
+
+// ReloadKeys rereads the log's key ring now rather than at the next
+// periodic check; the next Sync signs with what it finds.
+func (l *Log) ReloadKeys(ctx context.Context) error { return l.keys.Reload(ctx, l.clock.Now()) }
+
+// Verifiers is every key of the log's ring as a note verifier.
+func (l *Log) Verifiers() []note.Verifier { return l.keys.Verifiers() }
 
 // Latest is the newest signed checkpoint.
 func (l *Log) Latest() Signed {
@@ -126,16 +145,30 @@ func (l *Log) Sync(ctx context.Context) (Signed, error) {
 		}
 		hashed = to
 	}
+	now := l.clock.Now()
+	if err := l.keys.refresh(ctx, now); err != nil {
+		l.log.Warn("transparency log: the key ring does not load; signing with the keys loaded before", "err", err)
+	}
+	signing := l.keys.Signing(now)
+	signers := make([]note.Signer, len(signing))
+	ids := make([]string, len(signing))
+	for i, k := range signing {
+		signers[i], ids[i] = k.Signer, keyID(k.Verifier)
+	}
+	by := strings.Join(ids, " ")
 	cur := l.Latest()
-	if cur.Note != nil && cur.Size >= hashed {
+	// A rotation (a key announced, or taking over) re-signs the same tree,
+	// so the served checkpoint always carries the signature of the key
+	// GET /v1/log/key names.
+	if cur.Note != nil && cur.Size >= hashed && l.latestBy == by {
 		return cur, nil
 	}
 	root, err := tlog.TreeHash(hashed, l.reader(ctx))
 	if err != nil {
 		return Signed{}, fmt.Errorf("translog: tree hash of %d: %w", hashed, err)
 	}
-	c := Checkpoint{Origin: l.key.Verifier.Name(), Size: hashed, Root: root}
-	msg, err := SignCheckpoint(c, l.key.Signer)
+	c := Checkpoint{Origin: signing[0].Verifier.Name(), Size: hashed, Root: root}
+	msg, err := SignCheckpoint(c, signers...)
 	if err != nil {
 		return Signed{}, err
 	}
@@ -148,6 +181,7 @@ func (l *Log) Sync(ctx context.Context) (Signed, error) {
 	l.rmu.Lock()
 	l.latest = s
 	l.rmu.Unlock()
+	l.latestBy = by
 	return s, nil
 }
 
