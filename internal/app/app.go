@@ -109,6 +109,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 	if err != nil {
 		return nil, err
 	}
+	// The ring's active key follows the process's clock (a test's, or the system's).
+	signer.UseClock(clk.Now)
 	if created {
 		log.Info("generated the receipt-signing key", "key_id", signer.KeyID(), "file", filepath.Join(cfg.DataDir, "receipt-signing.key"))
 	}
