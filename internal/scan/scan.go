@@ -250,7 +250,7 @@ type Post struct {
 // Media is an image or video of a post, as bytes (either kind: the bytes
 // say which) or as a hash already computed.
 type Media struct {
-	Data    []byte `json:"data,omitempty"`
+	Data []byte `json:"data,omitempty"`
 	// VPDQ is a video's vPDQ hash in any of the reference's text forms.
 	VPDQ    string `json:"vpdq,omitempty"`
 	PDQ     string `json:"pdq,omitempty"`
@@ -294,9 +294,9 @@ type Hit struct {
 	ComparedMatchPercent *float64 `json:"compared_match_percent,omitempty"`
 	Score                *float64 `json:"score,omitempty"`
 	Media                *int     `json:"media,omitempty"`
-	Policy     string  `json:"policy"`
-	Outcome    string  `json:"outcome,omitempty"`
-	Reason     string  `json:"reason,omitempty"`
+	Policy               string   `json:"policy"`
+	Outcome              string   `json:"outcome,omitempty"`
+	Reason               string   `json:"reason,omitempty"`
 
 	ref int32
 }

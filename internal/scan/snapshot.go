@@ -54,9 +54,9 @@ type snapshot struct {
 	refs    []ref
 	sets    map[string]*setInfo
 
-	pdq                *pdqindex.Index    // Entry.ID indexes refs
-	vpdq               *vpdq.Index        // video ID indexes refs
-	tmks               []tmkEntry         // compared one by one
+	pdq                *pdqindex.Index // Entry.ID indexes refs
+	vpdq               *vpdq.Index     // video ID indexes refs
+	tmks               []tmkEntry      // compared one by one
 	vpdqs              int
 	exact              map[string][]int32 // "md5:<hex>" / "sha256:<hex>" -> refs
 	text               *textmatch.Matcher // rule i -> textRefs[i]
