@@ -75,7 +75,11 @@ func (a *API) hashImage(w http.ResponseWriter, r *http.Request) {
 		a.hashVideo(w, r, data)
 		return
 	}
-	info, err := scan.HashImage(data, a.Scanner.Config().Image)
+	info, err := a.Scanner.HashImageBounded(r.Context(), data)
+	if r.Context().Err() != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
 	if err != nil {
 		writeProblem(w, imageFieldProblem("file", err))
 		return
@@ -109,7 +113,11 @@ func (a *API) matchHashes(w http.ResponseWriter, r *http.Request) {
 	q := scan.MatchQuery{PDQ: in.PDQ, Quality: in.Quality, MD5: in.MD5, SHA256: in.SHA256, MaxDistance: in.MaxDistance}
 	var info *scan.MediaInfo
 	if len(in.Image) > 0 {
-		hi, err := scan.HashImage(in.Image, a.Scanner.Config().Image)
+		hi, err := a.Scanner.HashImageBounded(r.Context(), in.Image)
+		if r.Context().Err() != nil {
+			a.errorResponse(w, r, err)
+			return
+		}
 		if err != nil {
 			writeProblem(w, imageFieldProblem("image", err))
 			return
