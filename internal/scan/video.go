@@ -74,6 +74,8 @@ func (e *VideoError) Unwrap() error { return e.Err }
 // ASF). Images (GIF among them) are not videos: they take the PDQ path.
 func IsVideo(data []byte) bool {
 	switch {
+	case len(data) >= 12 && string(data[4:8]) == "ftyp" && imageBrands[string(data[8:12])]:
+		return false // HEIF and AVIF still images share MP4's box format
 	case len(data) >= 12 && (string(data[4:8]) == "ftyp" || string(data[4:8]) == "moov" || string(data[4:8]) == "mdat" ||
 		string(data[4:8]) == "free" || string(data[4:8]) == "wide"):
 		return true
@@ -92,6 +94,9 @@ func IsVideo(data []byte) bool {
 	}
 	return false
 }
+
+// imageBrands are the ftyp brands of still images.
+var imageBrands = map[string]bool{"heic": true, "heix": true, "mif1": true, "msf1": true, "avif": true, "heim": true, "heis": true}
 
 // VideoInfo is what hashing a video gave.
 type VideoInfo struct {
