@@ -94,6 +94,7 @@ func (a *API) matchHashes(w http.ResponseWriter, r *http.Request) {
 		Quality     *int   `json:"quality"`
 		MD5         string `json:"md5"`
 		SHA256      string `json:"sha256"`
+		VPDQ        string `json:"vpdq"`
 		Image       []byte `json:"image"`
 		MaxDistance int    `json:"max_distance"`
 	}
@@ -125,8 +126,15 @@ func (a *API) matchHashes(w http.ResponseWriter, r *http.Request) {
 		info = &hi
 		q.PDQ, q.Quality, q.MD5, q.SHA256 = hi.PDQ, hi.Quality, hi.MD5, hi.SHA256
 	}
-	if q.PDQ == "" && q.MD5 == "" && q.SHA256 == "" {
-		v.Add("pdq", "required", "send one of pdq, md5, sha256 or image (base64), or an image as the body")
+	if in.VPDQ != "" {
+		h, err := vpdq.Parse(in.VPDQ)
+		if err != nil {
+			v.Add("vpdq", "invalid", "vpdq must be lines frame_number,quality,pdq_hex,timestamp_seconds: "+err.Error())
+		}
+		q.VPDQ = h
+	}
+	if q.PDQ == "" && q.MD5 == "" && q.SHA256 == "" && q.VPDQ == nil && in.VPDQ == "" {
+		v.Add("pdq", "required", "send one of pdq, vpdq, md5, sha256 or image (base64), or an image as the body")
 	}
 	for _, c := range []struct {
 		field, val string

@@ -110,6 +110,17 @@ func TestVideoBanksCatchTheChairs(t *testing.T) {
 				}
 			}
 		}
+		// POST /v1/match looks a vpdq up the same way, recording nothing.
+		var m struct{ Hits []scan.Hit }
+		r := e.json(t, "POST", "/v1/match", e.admin, map[string]any{"vpdq": string(readShared(t, dir, "vpdq/chair-20-sd-bar.txt"))})
+		r.decode(t, &m)
+		if r.Status != 200 || len(m.Hits) != 1 || m.Hits[0].Matcher != "vpdq" || m.Hits[0].Entry != ent.ID || m.Hits[0].QueryMatchPercent == nil {
+			t.Errorf("match a vpdq: %d %.300s", r.Status, r.Body)
+		}
+		if r := e.json(t, "POST", "/v1/match", e.admin, map[string]any{"vpdq": "0,100,zz,0"}); r.Status != 422 || !r.problem(t).hasError("vpdq", "invalid") {
+			t.Errorf("match a bad vpdq: %d %s", r.Status, r.Body)
+		}
+
 		// The other sample clip is caught by nothing, but its whole-file SHA-256 is.
 		padded := readShared(t, dir, "videos/test-padded-dimensions.mp4")
 		res := e.scan(t, map[string]any{"channel": "video_chan", "message_id": 2, "media": []map[string]any{{"data": padded}}})
@@ -129,7 +140,7 @@ func TestVideoBanksCatchTheChairs(t *testing.T) {
 			Frames                  int
 			Matchable               bool
 		}
-		r := e.do(t, "POST", "/v1/hash", e.admin, readShared(t, dir, "videos/chair-19-sd-bar.mp4"), "Content-Type", "video/mp4")
+		r = e.do(t, "POST", "/v1/hash", e.admin, readShared(t, dir, "videos/chair-19-sd-bar.mp4"), "Content-Type", "video/mp4")
 		r.decode(t, &hv)
 		if r.Status != 200 || hv.Kind != "video" || hv.Frames != strings.Count(hv.VPDQ, "\n") || !hv.Matchable || len(hv.SHA256) != 64 {
 			t.Fatalf("hash a video: %d %.300s", r.Status, r.Body)

@@ -668,7 +668,8 @@ type MatchQuery struct {
 	PDQ         string
 	Quality     *int
 	MD5, SHA256 string
-	MaxDistance int // 0: the configured default
+	VPDQ        vpdq.Hash // a video's vPDQ, matched as a scan matches it
+	MaxDistance int       // 0: the configured default
 }
 
 // Match looks hashes up in every enabled bank (ignoring roll-out, which is
@@ -695,6 +696,14 @@ func (s *Scanner) Match(q MatchQuery) ([]Hit, string) {
 		} else if h, err := pdq.ParseHex(q.PDQ); err == nil {
 			for _, pm := range snap.pdq.Search(h, d, nil) {
 				emit(Hit{Matcher: "pdq", Distance: pm.Distance, Value: strings.ToLower(q.PDQ), ref: int32(pm.ID)})
+			}
+		}
+	}
+	if q.VPDQ != nil {
+		for _, vm := range snap.vpdq.Query(q.VPDQ, s.cfg.VPDQQueryPercent) {
+			if vm.ComparedPercent >= s.cfg.VPDQComparedPercent {
+				emit(Hit{Matcher: bank.TypeVPDQ, Distance: int(math.Round(100 - vm.QueryPercent)),
+					QueryMatchPercent: vpdqPercent(vm.QueryPercent), ComparedMatchPercent: vpdqPercent(vm.ComparedPercent), ref: int32(vm.ID)})
 			}
 		}
 	}
