@@ -193,7 +193,8 @@ func (Kind) MatchKey(_, typ, value string) string {
 // SkipImport implements filterset.ImportSkipper: an import skips the
 // signals of types a bank does not hold (SHA-512, SHA-1, URLs, ...) and
 // counts them under their lower-case name, rather than refusing a whole
-// ThreatExchange or GIFCT dump for one line it cannot use.
+// ThreatExchange or GIFCT dump for one line it cannot use. An item with no
+// type is not skipped: it is refused.
 func (Kind) SkipImport(it filterset.Item) (string, bool) {
 	if slices.Contains(Types, it.Type) {
 		return "", false
@@ -203,7 +204,7 @@ func (Kind) SkipImport(it filterset.Item) (string, bool) {
 		t = known
 	}
 	if t == "" {
-		t = "(none)"
+		return "", false // no type at all is a malformed item, refused by CheckEntry
 	}
 	if len(t) > 40 {
 		t = t[:40]

@@ -250,13 +250,12 @@ type Post struct {
 // Media is an image or video of a post, as bytes (either kind: the bytes
 // say which) or as a hash already computed.
 type Media struct {
-	Data []byte `json:"data,omitempty"`
-	// VPDQ is a video's vPDQ hash in any of the reference's text forms.
-	VPDQ    string `json:"vpdq,omitempty"`
+	Data    []byte `json:"data,omitempty"`
 	PDQ     string `json:"pdq,omitempty"`
 	Quality *int   `json:"quality,omitempty"`
 	MD5     string `json:"md5,omitempty"`
 	SHA256  string `json:"sha256,omitempty"`
+	VPDQ    string `json:"vpdq,omitempty"` // a video's vPDQ hash in any of the reference's text forms
 }
 
 // MediaInfo is what the scan learned of one media item.
