@@ -169,3 +169,19 @@ func jsonString(s string) string {
 }
 
 func storeSet() store.FilterSet { return store.FilterSet{ID: "bnk_x", Kind: "hash"} }
+
+func TestSkipImport(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		typ, want string
+		skip      bool
+	}{
+		{"sha512", "sha512", true}, {"SHA-512", "sha512", true}, {"HASH_SHA512", "sha512", true}, {"sha-1", "sha1", true},
+		{"Something Else", "something else", true}, {bank.TypePDQ, "", false}, {bank.TypeTMK, "", false}, {"", "", false}, {"  ", "", false},
+	} {
+		got, skip := bank.Kind{}.SkipImport(filterset.Item{Type: tc.typ, Value: "x"})
+		if got != tc.want || skip != tc.skip {
+			t.Errorf("SkipImport(%q) = %q, %v; want %q, %v", tc.typ, got, skip, tc.want, tc.skip)
+		}
+	}
+}
