@@ -142,7 +142,8 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	a.Flaggers = &flagger.Service{DB: db, Clock: clk}
 	a.Intake = &intake.Service{DB: db, Policy: pol, Signer: a.Signer, Clock: clk, Gate: a.Flaggers.Gate,
 		OnReceived: func(n *notice.Notice) { a.Metrics.NoticeReceived(n.Kind, n.Category, len(n.Subjects)) }}
-	a.Scanner = scan.New(db, a.Intake, clk, log, scan.Config{})
+	a.Scanner = scan.New(db, a.Intake, clk, log, scan.Config{MaxDecodes: a.Config.MaxDecodes, VideoLimits: scan.VideoLimits{
+		MaxBytes: a.Config.VideoMaxBytes, MaxDuration: a.Config.VideoMaxDuration, MaxFrames: a.Config.VideoMaxFrames, Timeout: a.Config.VideoTimeout}})
 	a.Review = &review.Service{DB: db, Policy: pol, Clock: clk, OnRemove: removed.OnRemove, OnReverse: removed.OnReverse,
 		SoR: dsasor.NewBuilder(sorKey, "")}
 	a.Reports = &report.Service{DB: db, Clock: clk}

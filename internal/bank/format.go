@@ -24,8 +24,21 @@ const (
 // ThreatExchange to ours.
 var typeAliases = map[string]string{
 	"pdq": TypePDQ, "hash_pdq": TypePDQ, "photo_pdq": TypePDQ,
-	"md5": TypeMD5, "hash_md5": TypeMD5, "video_md5": TypeMD5, "photo_md5": TypeMD5,
+	"md5": TypeMD5, "hash_md5": TypeMD5, "video_md5": TypeMD5, "photo_md5": TypeMD5, "hash_video_md5": TypeMD5,
 	"sha256": TypeSHA256, "hash_sha256": TypeSHA256, "sha-256": TypeSHA256,
+	// Video: python-threatexchange and HMA name them vpdq and
+	// video_tmk_pdqf, ThreatExchange HASH_TMK, GIFCT's hash-sharing
+	// database TMK+PDQF and vPDQ.
+	"vpdq": TypeVPDQ, "hash_vpdq": TypeVPDQ, "video_vpdq": TypeVPDQ,
+	"tmk": TypeTMK, "hash_tmk": TypeTMK, "video_tmk_pdqf": TypeTMK, "tmk+pdqf": TypeTMK, "tmk_pdqf": TypeTMK, "tmkpdqf": TypeTMK,
+}
+
+// skippedAliases names, for the import's count, the foreign types banks do
+// not hold that dumps often carry.
+var skippedAliases = map[string]string{
+	"sha512": "sha512", "sha-512": "sha512", "hash_sha512": "sha512",
+	"sha1": "sha1", "sha-1": "sha1", "hash_sha1": "sha1",
+	"url": "url", "uri": "url", "url_md5": "url_md5", "raw_text": "raw_text",
 }
 
 // CanonicalType maps a foreign signal type name to ours ("" if unknown).
@@ -119,9 +132,12 @@ type jsonRecord struct {
 	Owner        *struct {
 		Name string `json:"name"`
 	} `json:"owner"`
-	Source string `json:"source"`
-	CaseID string `json:"case_id"`
-	ID     any    `json:"id"`
+	// GIFCT hash-sharing style
+	HashType  string `json:"hash_type"`
+	HashValue string `json:"hash_value"`
+	Source    string `json:"source"`
+	CaseID    string `json:"case_id"`
+	ID        any    `json:"id"`
 }
 
 func (j jsonRecord) item() filterset.Item {
@@ -148,6 +164,12 @@ func (j jsonRecord) item() filterset.Item {
 	}
 	if it.Value == "" {
 		it.Value = j.Value
+	}
+	if it.Type == "" {
+		it.Type = j.HashType
+	}
+	if it.Value == "" {
+		it.Value = j.HashValue
 	}
 	if it.Source == "" && j.Owner != nil {
 		it.Source = "threatexchange:" + j.Owner.Name
@@ -189,11 +211,12 @@ func parseJSON(r io.Reader) ([]filterset.Item, error) {
 			}
 			break
 		}
-		// HMA signal map: {"pdq": ["hex", ...], "md5": "hex"}
+		// HMA signal map: {"pdq": ["hex", ...], "md5": "hex"}; a key that is
+		// no type of ours is a type the import skips and counts.
 		for k, raw := range obj {
 			t := CanonicalType(k)
 			if t == "" {
-				return nil, fmt.Errorf("%w: unknown key %q (want data, entries, or signal types pdq, md5, sha256)", filterset.ErrFormat, k)
+				t = k
 			}
 			var vals []string
 			if err := json.Unmarshal(raw, &vals); err != nil {
@@ -221,7 +244,8 @@ func parseJSON(r io.Reader) ([]filterset.Item, error) {
 }
 
 // teTypes are ThreatExchange's names for our types.
-var teTypes = map[string]string{TypePDQ: "HASH_PDQ", TypeMD5: "HASH_MD5", TypeSHA256: "HASH_SHA256"}
+var teTypes = map[string]string{TypePDQ: "HASH_PDQ", TypeMD5: "HASH_MD5", TypeSHA256: "HASH_SHA256",
+	TypeVPDQ: "HASH_VPDQ", TypeTMK: "HASH_TMK"}
 
 // Writer writes entries in one export format; call Close at the end.
 type Writer struct {

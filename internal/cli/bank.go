@@ -7,7 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/client"
@@ -150,10 +153,24 @@ func bankImport(ctx context.Context, env *Env, args []string) error {
 		total.Received += res.Received
 		total.Added += res.Added
 		total.Skipped += res.Skipped
+		for typ, n := range res.SkippedTypes {
+			if total.SkippedTypes == nil {
+				total.SkippedTypes = map[string]int{}
+			}
+			total.SkippedTypes[typ] += n
+		}
 		bar.add(len(part))
 	}
 	bar.done()
 	fmt.Fprintf(env.Stdout, "read %d signals: %d added, %d already in the bank\n", total.Received, total.Added, total.Skipped)
+	if len(total.SkippedTypes) > 0 {
+		types := slices.Sorted(maps.Keys(total.SkippedTypes))
+		parts := make([]string, len(types))
+		for i, typ := range types {
+			parts[i] = fmt.Sprintf("%d %s", total.SkippedTypes[typ], typ)
+		}
+		fmt.Fprintf(env.Stdout, "left out, of types banks do not hold: %s\n", strings.Join(parts, ", "))
+	}
 	return nil
 }
 

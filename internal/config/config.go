@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -45,6 +46,15 @@ type Config struct {
 	// a proxy in front terminates TLS: a signed request's @target-uri is
 	// rebuilt from it ("" rebuilds it from the connection and Host).
 	PublicOrigin string
+
+	// Video and decode limits of scans and hashes (scan.VideoLimits,
+	// scan.Config.MaxDecodes): one video's bytes, declared duration, decoded
+	// frames and ffmpeg run time, and the images and videos decoded at once.
+	VideoMaxBytes    int64 // bytes (the flag is in MiB)
+	VideoMaxDuration time.Duration
+	VideoMaxFrames   int
+	VideoTimeout     time.Duration
+	MaxDecodes       int
 }
 
 // Parse reads flags over environment variables over defaults. A flag given on
@@ -82,9 +92,21 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.DurationVar(&c.UnopenedAfter, "unopened-after", unopened, "alert on-call when an urgent order is unopened this long (env SIGAP_UNOPENED_AFTER)")
 	fs.StringVar(&c.PublicOrigin, "public-origin", env("SIGAP_PUBLIC_ORIGIN", ""),
 		"scheme://host[:port] clients address the service by, behind a proxy that terminates TLS; signed requests are checked against it (env SIGAP_PUBLIC_ORIGIN)")
+	// Video and decode limits (defaults: scan.DefaultVideo*, scan.DefaultMaxDecodes).
+	videoMB, _ := strconv.ParseInt(env("SIGAP_VIDEO_MAX_MB", "64"), 10, 64)
+	fs.Int64Var(&videoMB, "video-max-mb", videoMB, "largest video a scan or hash takes, in MiB (env SIGAP_VIDEO_MAX_MB)")
+	videoDur, _ := time.ParseDuration(env("SIGAP_VIDEO_MAX_DURATION", "10m"))
+	fs.DurationVar(&c.VideoMaxDuration, "video-max-duration", videoDur, "longest video a scan or hash takes, by its declared duration (env SIGAP_VIDEO_MAX_DURATION)")
+	videoFrames, _ := strconv.Atoi(env("SIGAP_VIDEO_MAX_FRAMES", "18000"))
+	fs.IntVar(&c.VideoMaxFrames, "video-max-frames", videoFrames, "most frames decoded from one video (env SIGAP_VIDEO_MAX_FRAMES)")
+	videoTimeout, _ := time.ParseDuration(env("SIGAP_VIDEO_TIMEOUT", "60s"))
+	fs.DurationVar(&c.VideoTimeout, "video-timeout", videoTimeout, "longest one ffmpeg run of a scan or hash may take (env SIGAP_VIDEO_TIMEOUT)")
+	decodes, _ := strconv.Atoi(env("SIGAP_MAX_DECODES", "2"))
+	fs.IntVar(&c.MaxDecodes, "max-decodes", decodes, "images and videos decoded at once; others wait (env SIGAP_MAX_DECODES)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
+	c.VideoMaxBytes = videoMB << 20
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("serve: unexpected argument %q (flags are --addr, --data, --db, --policy)", fs.Arg(0))
 	}
@@ -121,6 +143,9 @@ func (c Config) validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSuffix(u.Path, "/") != "" || u.RawQuery != "" || u.User != nil {
 			errs = append(errs, fmt.Errorf("--public-origin %q: use scheme://host[:port], for example https://sigap.example.go.id", c.PublicOrigin))
 		}
+	}
+	if c.VideoMaxBytes < 1 || c.VideoMaxDuration <= 0 || c.VideoMaxFrames < 1 || c.VideoTimeout <= 0 || c.MaxDecodes < 1 {
+		errs = append(errs, errors.New("--video-max-mb, --video-max-duration, --video-max-frames, --video-timeout and --max-decodes must be positive"))
 	}
 	return errors.Join(errs...)
 }

@@ -58,7 +58,7 @@ func TestRefusals(t *testing.T) {
 		if _, err := banks.Import(ctx, caller, b.ID, make([]filterset.Item, bank.MaxImportRows+1)); !slices.Equal(fieldsOf(err), []string{"entries:too_many"}) {
 			t.Errorf("oversized import: %v", err)
 		}
-		if _, err := banks.AddEntry(ctx, caller, b.ID, filterset.Item{Type: "vpdq", Value: "00"}); !slices.Equal(fieldsOf(err), []string{"type:unknown_value"}) {
+		if _, err := banks.AddEntry(ctx, caller, b.ID, filterset.Item{Type: "sha512", Value: "00"}); !slices.Equal(fieldsOf(err), []string{"type:unknown_value"}) {
 			t.Errorf("unknown type: %v", fieldsOf(err))
 		}
 		if _, err := lists.AddEntry(ctx, caller, l.ID, filterset.Item{Value: "(unclosed"}); !slices.Equal(fieldsOf(err), []string{"value:rule_refused"}) {

@@ -166,8 +166,9 @@ type Item struct {
 
 // rows checks items as entries of set and makes their rows, naming at most
 // maxRefusals refusals; single names the fields of a lone entry without an
-// entries[i] prefix.
-func (s *Service) rows(v *Validator, set store.FilterSet, c org.Caller, items []Item, single bool) []store.FilterEntry {
+// entries[i] prefix; pos, when not nil, is each item's place in the import
+// (items an ImportSkipper left out are not in items).
+func (s *Service) rows(v *Validator, set store.FilterSet, c org.Caller, items []Item, single bool, pos []int) []store.FilterEntry {
 	now := s.now()
 	out := make([]store.FilterEntry, 0, len(items))
 	for i := range items {
@@ -176,7 +177,11 @@ func (s *Service) rows(v *Validator, set store.FilterSet, c org.Caller, items []
 		}
 		it, prefix := &items[i], ""
 		if !single {
-			prefix = fmt.Sprintf("entries[%d].", i)
+			at := i
+			if pos != nil {
+				at = pos[i]
+			}
+			prefix = fmt.Sprintf("entries[%d].", at)
 		}
 		key := s.Kind.CheckEntry(v, set, prefix, it)
 		v.Text(prefix+"source", &it.Source, MaxSource, false)
@@ -196,7 +201,7 @@ func (s *Service) AddEntry(ctx context.Context, c org.Caller, setID string, it I
 		return Entry{}, err
 	}
 	var v Validator
-	rows := s.rows(&v, set, c, []Item{it}, true)
+	rows := s.rows(&v, set, c, []Item{it}, true, nil)
 	if err := v.Err(); err != nil {
 		return Entry{}, err
 	}
@@ -212,6 +217,16 @@ type ImportResult struct {
 	Received int `json:"received"`
 	Added    int `json:"added"`
 	Skipped  int `json:"skipped_duplicates"`
+	// SkippedTypes counts, per type, the items of types the family does not
+	// hold (see ImportSkipper), left out rather than refusing the import.
+	SkippedTypes map[string]int `json:"skipped_types,omitempty"`
+}
+
+// ImportSkipper is a Kind whose imports leave out some items (signals of
+// types it does not hold) instead of refusing them; typ names the item's
+// type for ImportResult.SkippedTypes.
+type ImportSkipper interface {
+	SkipImport(it Item) (typ string, skip bool)
 }
 
 // Import adds many entries in one transaction; any refused item refuses the
@@ -227,7 +242,25 @@ func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items 
 		v.Add("entries", "too_many", fmt.Sprintf("at most %d entries per import; split the file", max))
 		return ImportResult{}, v.Err()
 	}
-	rows := s.rows(&v, set, c, items, false)
+	received := len(items)
+	var skippedTypes map[string]int
+	var pos []int
+	if sk, ok := s.Kind.(ImportSkipper); ok {
+		kept := make([]Item, 0, len(items))
+		pos = make([]int, 0, len(items))
+		for i, it := range items {
+			if typ, skip := sk.SkipImport(it); skip {
+				if skippedTypes == nil {
+					skippedTypes = map[string]int{}
+				}
+				skippedTypes[typ]++
+				continue
+			}
+			kept, pos = append(kept, it), append(pos, i)
+		}
+		items = kept
+	}
+	rows := s.rows(&v, set, c, items, false, pos)
 	if err := v.Err(); err != nil {
 		return ImportResult{}, err
 	}
@@ -242,7 +275,7 @@ func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items 
 	if added > 0 {
 		s.changed()
 	}
-	return ImportResult{Received: len(items), Added: added, Skipped: len(items) - added}, nil
+	return ImportResult{Received: received, Added: added, Skipped: len(items) - added, SkippedTypes: skippedTypes}, nil
 }
 
 // RemoveEntry tombstones an entry: it stops matching and stays for the record.

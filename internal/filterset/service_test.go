@@ -3,6 +3,7 @@ package filterset_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -137,7 +138,7 @@ func TestSetLifecycle(t *testing.T) {
 				}
 
 				res, err := svc.Import(ctx, caller, set.ID, []filterset.Item{fam.dup, fam.other, fam.other, fam.first})
-				if err != nil || res != (filterset.ImportResult{Received: 4, Added: 1, Skipped: 3}) {
+				if err != nil || !reflect.DeepEqual(res, filterset.ImportResult{Received: 4, Added: 1, Skipped: 3}) {
 					t.Errorf("import: %+v %v; want 4 received, 1 added, 3 skipped", res, err)
 				}
 				if _, err := svc.Import(ctx, caller, set.ID, []filterset.Item{fam.other, fam.bad}); !slicesHave(fieldsOf(err), "entries[1]") {

@@ -1,55 +1,85 @@
 package httpapi
 
 import (
+	"encoding/base64"
 	"errors"
 	"io"
+	"math"
 	"mime"
 	"net/http"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/sigap/sigap/internal/bank"
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/scan"
+	"github.com/sigap/sigap/internal/video"
+	"github.com/sigap/sigap/internal/vpdq"
 )
 
 // readImage reads an uploaded image: the first file part of a multipart
 // form, or the raw body.
 func readImage(r *http.Request) ([]byte, error) {
+	data, _, err := readUpload(r)
+	return data, err
+}
+
+// videoExts are the file names that say an upload is meant as a video.
+var videoExts = []string{".mp4", ".m4v", ".mov", ".3gp", ".mkv", ".webm", ".avi", ".flv", ".ts", ".mpg", ".mpeg", ".ogv", ".wmv", ".asf"}
+
+// readUpload reads an uploaded file as readImage does and reports whether
+// its media type (video/...) or file name says it is meant as a video, so
+// that a file that is none (a zip named .mp4) is refused as a bad video.
+func readUpload(r *http.Request) ([]byte, bool, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
-		return readBody(r)
+		data, err := readBody(r)
+		return data, strings.HasPrefix(mt, "video/"), err
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, &notice.ValidationError{Fields: []notice.FieldError{{Code: "malformed_multipart", Message: "the multipart body cannot be read: " + err.Error()}}}
+		return nil, false, &notice.ValidationError{Fields: []notice.FieldError{{Code: "malformed_multipart", Message: "the multipart body cannot be read: " + err.Error()}}}
 	}
 	for {
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, &notice.ValidationError{Fields: []notice.FieldError{{Field: "file", Code: "required", Message: "the form has no file part"}}}
+			return nil, false, &notice.ValidationError{Fields: []notice.FieldError{{Field: "file", Code: "required", Message: "the form has no file part"}}}
 		}
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return nil, err
+				return nil, false, err
 			}
-			return nil, &notice.ValidationError{Fields: []notice.FieldError{{Code: "malformed_multipart", Message: "the multipart body cannot be read: " + err.Error()}}}
+			return nil, false, &notice.ValidationError{Fields: []notice.FieldError{{Code: "malformed_multipart", Message: "the multipart body cannot be read: " + err.Error()}}}
 		}
-		if p.FileName() == "" && p.FormName() != "file" && p.FormName() != "image" {
+		if p.FileName() == "" && p.FormName() != "file" && p.FormName() != "image" && p.FormName() != "video" {
 			continue
 		}
-		return io.ReadAll(p)
+		pt, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		meant := strings.HasPrefix(pt, "video/") || p.FormName() == "video" ||
+			slices.Contains(videoExts, strings.ToLower(filepath.Ext(p.FileName())))
+		data, err := io.ReadAll(p)
+		return data, meant, err
 	}
 }
 
 func (a *API) hashImage(w http.ResponseWriter, r *http.Request) {
-	data, err := readImage(r)
+	data, meantVideo, err := readUpload(r)
 	if err != nil {
 		a.errorResponse(w, r, err)
 		return
 	}
-	info, err := scan.HashImage(data, a.Scanner.Config().Image)
+	if meantVideo || scan.IsVideo(data) {
+		a.hashVideo(w, r, data)
+		return
+	}
+	info, err := a.Scanner.HashImageBounded(r.Context(), data)
+	if r.Context().Err() != nil {
+		a.errorResponse(w, r, err)
+		return
+	}
 	if err != nil {
 		writeProblem(w, imageFieldProblem("file", err))
 		return
@@ -64,6 +94,7 @@ func (a *API) matchHashes(w http.ResponseWriter, r *http.Request) {
 		Quality     *int   `json:"quality"`
 		MD5         string `json:"md5"`
 		SHA256      string `json:"sha256"`
+		VPDQ        string `json:"vpdq"`
 		Image       []byte `json:"image"`
 		MaxDistance int    `json:"max_distance"`
 	}
@@ -83,7 +114,11 @@ func (a *API) matchHashes(w http.ResponseWriter, r *http.Request) {
 	q := scan.MatchQuery{PDQ: in.PDQ, Quality: in.Quality, MD5: in.MD5, SHA256: in.SHA256, MaxDistance: in.MaxDistance}
 	var info *scan.MediaInfo
 	if len(in.Image) > 0 {
-		hi, err := scan.HashImage(in.Image, a.Scanner.Config().Image)
+		hi, err := a.Scanner.HashImageBounded(r.Context(), in.Image)
+		if r.Context().Err() != nil {
+			a.errorResponse(w, r, err)
+			return
+		}
 		if err != nil {
 			writeProblem(w, imageFieldProblem("image", err))
 			return
@@ -91,8 +126,15 @@ func (a *API) matchHashes(w http.ResponseWriter, r *http.Request) {
 		info = &hi
 		q.PDQ, q.Quality, q.MD5, q.SHA256 = hi.PDQ, hi.Quality, hi.MD5, hi.SHA256
 	}
-	if q.PDQ == "" && q.MD5 == "" && q.SHA256 == "" {
-		v.Add("pdq", "required", "send one of pdq, md5, sha256 or image (base64), or an image as the body")
+	if in.VPDQ != "" {
+		h, err := vpdq.Parse(in.VPDQ)
+		if err != nil {
+			v.Add("vpdq", "invalid", "vpdq must be lines frame_number,quality,pdq_hex,timestamp_seconds: "+err.Error())
+		}
+		q.VPDQ = h
+	}
+	if q.PDQ == "" && q.MD5 == "" && q.SHA256 == "" && q.VPDQ == nil && in.VPDQ == "" {
+		v.Add("pdq", "required", "send one of pdq, vpdq, md5, sha256 or image (base64), or an image as the body")
 	}
 	for _, c := range []struct {
 		field, val string
@@ -121,6 +163,39 @@ func (a *API) matchHashes(w http.ResponseWriter, r *http.Request) {
 	}
 	if skipped != "" {
 		out["pdq_skipped"] = skipped
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// hashVideo answers POST /v1/hash for a video: its vPDQ lines as the
+// reference writes them, MD5 and SHA-256 of the file, and with ?tmk=true
+// the base64 of its .tmk file.
+func (a *API) hashVideo(w http.ResponseWriter, r *http.Request, data []byte) {
+	withTMK := r.URL.Query().Get("tmk") == "true"
+	vi, err := a.Scanner.HashVideo(r.Context(), data, withTMK)
+	if err != nil {
+		if errors.Is(err, video.ErrNoFFmpeg) || r.Context().Err() != nil {
+			a.errorResponse(w, r, err)
+			return
+		}
+		writeProblem(w, videoFieldProblem("file", err))
+		return
+	}
+	quality := 0
+	for _, f := range vi.VPDQ {
+		if f.Quality >= vpdq.DefaultMinQuality {
+			quality++
+		}
+	}
+	out := map[string]any{"kind": "video", "vpdq": vi.VPDQ.String(), "frames": vi.Frames, "md5": vi.MD5, "sha256": vi.SHA256,
+		"duration_seconds": math.Round(vi.Duration*1000) / 1000, "matchable": quality > 0}
+	if vi.TMK != nil {
+		b, err := vi.TMK.MarshalBinary()
+		if err != nil {
+			a.errorResponse(w, r, err)
+			return
+		}
+		out["tmk"] = base64.StdEncoding.EncodeToString(b)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/trust"
+	"github.com/sigap/sigap/internal/video"
 )
 
 // Problem is an RFC 9457 problem document, with sigap's machine-readable code.
@@ -91,6 +92,16 @@ func imageFieldProblem(field string, err error) Problem {
 	return validationProblem(&notice.ValidationError{Fields: []notice.FieldError{{Field: field, Code: code, Message: err.Error()}}})
 }
 
+// videoFieldProblem is a 422 on a video that cannot be hashed: over a
+// limit (video_too_large) or not a video ffmpeg can decode (bad_video).
+func videoFieldProblem(field string, err error) Problem {
+	code := "bad_video"
+	if errors.Is(err, scan.ErrVideoTooLarge) {
+		code = "video_too_large"
+	}
+	return validationProblem(&notice.ValidationError{Fields: []notice.FieldError{{Field: field, Code: code, Message: err.Error()}}})
+}
+
 // fieldRule answers a sentinel as a 422 on one field.
 func fieldRule(sentinel error, field, code string, message func(error) string) errorRule {
 	return errorRule{as: func(_ *http.Request, err error) (Problem, bool) {
@@ -134,6 +145,11 @@ func errorTable() []errorRule {
 		{as: typed(func(_ *http.Request, ie *scan.ImageError) Problem {
 			return imageFieldProblem(fmt.Sprintf("media[%d].data", ie.Index), ie.Err)
 		})},
+		{as: typed(func(_ *http.Request, ve *scan.VideoError) Problem {
+			return videoFieldProblem(fmt.Sprintf("media[%d].data", ve.Index), ve.Err)
+		})},
+		{is: video.ErrNoFFmpeg, status: http.StatusServiceUnavailable, code: "video_unavailable", title: "Videos cannot be decoded here",
+			detail: says("the server has no ffmpeg (Debian's ffmpeg package); images and hashes still scan")},
 
 		// The review workflow.
 		{is: review.ErrNotHolder, status: http.StatusConflict, code: "not_holder", title: "You do not hold this case",

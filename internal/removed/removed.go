@@ -57,7 +57,7 @@ func builtins(now time.Time, orgID string) []struct {
 			"Built in: MD5 and SHA-256 of content removed by a final decision, added automatically. / Bawaan: MD5 dan SHA-256 konten yang dihapus oleh keputusan final, ditambahkan otomatis."),
 			"Removed by the platform / Dihapus oleh platform (sigap)"},
 		{mk(BankSimilarID, store.FamilyBank, "hash", "Removed by the platform, similar images / Dihapus oleh platform, gambar mirip", filterset.PolicyReview,
-			"Built in: PDQ hashes of images removed by a final decision; near matches go to review. / Bawaan: hash PDQ gambar yang dihapus oleh keputusan final; kecocokan mirip masuk peninjauan."),
+			"Built in: PDQ hashes of images and vPDQ hashes of videos removed by a final decision; near matches go to review. / Bawaan: hash PDQ gambar dan vPDQ video yang dihapus oleh keputusan final; kecocokan mirip masuk peninjauan."),
 			"Removed by the platform, similar images / Dihapus oleh platform, gambar mirip (sigap)"},
 		{mk(ListTextsID, store.FamilyList, rulelist.KindText, "Removed texts / Teks yang dihapus", filterset.PolicyReview,
 			"Built in: texts of posts removed by a final decision, matched as near-duplicates. / Bawaan: teks unggahan yang dihapus oleh keputusan final, dicocokkan sebagai hampir-duplikat."),
@@ -81,14 +81,14 @@ func OnRemove(ctx context.Context, tx *store.Tx, caseID string, d *decision.Deci
 	if err != nil {
 		return err
 	}
-	type sig struct{ set, typ, value string }
+	type sig struct{ set, typ, value, key string }
 	var sigs []sig
 	add := func(set, typ, v string) {
 		v, err := bank.NormalizeValue(typ, v)
 		if err != nil {
 			return // not a valid signal (or the all-zero PDQ): nothing to match on
 		}
-		if s := (sig{set, typ, v}); !slices.Contains(sigs, s) {
+		if s := (sig{set, typ, v, bank.Kind{}.MatchKey("", typ, v)}); !slices.Contains(sigs, s) {
 			sigs = append(sigs, s)
 		}
 	}
@@ -103,6 +103,10 @@ func OnRemove(ctx context.Context, tx *store.Tx, caseID string, d *decision.Deci
 			// A low-quality PDQ hash is never matched; banking it would only mislead.
 			if m.PDQ != "" && (m.Quality == nil || *m.Quality >= pdq.QualityThreshold) {
 				add(BankSimilarID, bank.TypePDQ, m.PDQ)
+			}
+			// A video's vPDQ is similarity too (a cut, a re-encode): review.
+			if m.VPDQ != "" {
+				add(BankSimilarID, bank.TypeVPDQ, m.VPDQ)
 			}
 		}
 		if t := textEntry(p.Text); t != "" && !slices.Contains(texts, t) {
@@ -130,7 +134,9 @@ func OnRemove(ctx context.Context, tx *store.Tx, caseID string, d *decision.Deci
 	}
 	var hashes, textEntries []store.FilterEntry
 	for _, s := range sigs {
-		hashes = append(hashes, entry(s.set, s.typ, s.value))
+		e := entry(s.set, s.typ, s.value)
+		e.MatchKey = s.key
+		hashes = append(hashes, e)
 	}
 	for _, t := range texts {
 		e := entry(ListTextsID, rulelist.KindText, t)

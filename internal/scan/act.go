@@ -16,7 +16,9 @@ import (
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/pdq"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/vpdq"
 )
 
 // group is the hits of one post on one bank or list: they share one notice.
@@ -307,7 +309,31 @@ func scanPost(noticeID string, vp validPost, media []MediaInfo, now time.Time) s
 	}
 	p := store.ScanPost{NoticeID: noticeID, Post: vp.post, Text: text, CreatedAt: now}
 	for _, m := range media {
-		p.Media = append(p.Media, store.ScanMedia{PDQ: m.PDQ, Quality: m.Quality, MD5: m.MD5, SHA256: m.SHA256})
+		sm := store.ScanMedia{PDQ: m.PDQ, Quality: m.Quality, MD5: m.MD5, SHA256: m.SHA256}
+		if m.vpdq != nil {
+			// Only the frames that can match, each hash once: what the
+			// removed-content bank needs, in a fraction of the full hash.
+			sm.VPDQ = matchableVPDQ(m.vpdq)
+		}
+		p.Media = append(p.Media, sm)
 	}
 	return p
+}
+
+// matchableVPDQ is h's frames of matching quality, each distinct hash once
+// (its first frame), as the reference's lines.
+func matchableVPDQ(h vpdq.Hash) string {
+	seen := make(map[pdq.Hash]bool, len(h))
+	var keep vpdq.Hash
+	for _, f := range h {
+		if f.Quality < vpdq.DefaultMinQuality || seen[f.Hash] {
+			continue
+		}
+		seen[f.Hash] = true
+		keep = append(keep, f)
+	}
+	if len(keep) == 0 {
+		return ""
+	}
+	return keep.String()
 }

@@ -31,6 +31,9 @@ import (
 	"github.com/sigap/sigap/internal/subject"
 	"github.com/sigap/sigap/internal/textmatch"
 	"github.com/sigap/sigap/internal/textnorm"
+	"github.com/sigap/sigap/internal/tmk"
+	"github.com/sigap/sigap/internal/video"
+	"github.com/sigap/sigap/internal/vpdq"
 )
 
 // Config tunes a Scanner. Zero fields take the defaults.
@@ -54,6 +57,22 @@ type Config struct {
 	Image pdq.Limits
 	// NearDup configures near-duplicate matching (defaults: 128 hashes, 32 bands, 0.8 similarity, 3-word shingles).
 	NearDup neardup.Options
+
+	// Video: where ffmpeg is and how far one run may go (internal/video's
+	// defaults), the limits on one uploaded video, and the thresholds of
+	// video hits. VPDQQueryPercent (default 80) and VPDQComparedPercent
+	// (default 0) are the reference index's: a banked video matches when at
+	// least that share of the query's frames, and of its own, match
+	// (frame distance <= MaxDistance, quality >= MinQuality). TMK is the
+	// reference's two-level thresholds (0.7 and 0.7).
+	Video               video.Config
+	VideoLimits         VideoLimits
+	VPDQQueryPercent    float64
+	VPDQComparedPercent float64
+	TMK                 tmk.Thresholds
+	// MaxDecodes bounds the images and videos decoded at once by this
+	// scanner (default 2); others wait their turn.
+	MaxDecodes int
 }
 
 func (c Config) withDefaults() Config {
@@ -65,6 +84,17 @@ func (c Config) withDefaults() Config {
 	c.PollInterval = cmp.Or(c.PollInterval, 2*time.Second)
 	c.MaxTextBytes = cmp.Or(c.MaxTextBytes, 1<<20)
 	c.Image.MaxBytes = cmp.Or(c.Image.MaxBytes, 6<<20)
+	c.VideoLimits = c.VideoLimits.withDefaults()
+	if c.VPDQQueryPercent <= 0 {
+		c.VPDQQueryPercent = vpdq.DefaultQueryMatchPercent
+	}
+	if c.VPDQComparedPercent <= 0 {
+		c.VPDQComparedPercent = vpdq.DefaultIndexMatchPercent
+	}
+	if c.TMK == (tmk.Thresholds{}) {
+		c.TMK = tmk.DefaultThresholds()
+	}
+	c.MaxDecodes = cmp.Or(c.MaxDecodes, DefaultMaxDecodes)
 	return c
 }
 
@@ -89,6 +119,7 @@ type Scanner struct {
 
 	snap    atomic.Pointer[snapshot]
 	kick    chan struct{}
+	decodes chan struct{} // semaphore of MaxDecodes slots
 	buildMu sync.Mutex
 
 	orgMu       sync.Mutex
@@ -104,6 +135,7 @@ func New(db *store.DB, in *intake.Service, clk clock.Clock, log *slog.Logger, cf
 		clk = clock.System{}
 	}
 	s := &Scanner{db: db, intake: in, clock: clk, log: log, cfg: cfg.withDefaults(), kick: make(chan struct{}, 1)}
+	s.decodes = make(chan struct{}, s.cfg.MaxDecodes)
 	s.snap.Store(emptySnapshot(s.cfg.NearDup))
 	return s
 }
@@ -198,13 +230,15 @@ type Post struct {
 	Media     []Media    `json:"media"`
 }
 
-// Media is an image of a post, as bytes or as a hash already computed.
+// Media is an image or video of a post, as bytes (either kind: the bytes
+// say which) or as a hash already computed.
 type Media struct {
 	Data    []byte `json:"data,omitempty"`
 	PDQ     string `json:"pdq,omitempty"`
 	Quality *int   `json:"quality,omitempty"`
 	MD5     string `json:"md5,omitempty"`
 	SHA256  string `json:"sha256,omitempty"`
+	VPDQ    string `json:"vpdq,omitempty"` // a video's vPDQ hash in any of the reference's text forms
 }
 
 // MediaInfo is what the scan learned of one media item.
@@ -216,6 +250,12 @@ type MediaInfo struct {
 	SHA256  string `json:"sha256,omitempty"`
 	// PDQSkipped says why the PDQ hash was not matched ("low_quality").
 	PDQSkipped string `json:"pdq_skipped,omitempty"`
+	// Kind is "video" for a video (uploaded or as vpdq), else empty.
+	Kind string `json:"kind,omitempty"`
+	// Frames is how many frames the video's vPDQ hash has.
+	Frames int `json:"frames,omitempty"`
+
+	vpdq vpdq.Hash // kept with the post for the removed-content bank
 }
 
 // Hit is one bank entry or rule that matched.
@@ -228,10 +268,17 @@ type Hit struct {
 	Matched    string  `json:"matched,omitempty"`
 	Distance   int     `json:"distance"`
 	Similarity float64 `json:"similarity,omitempty"`
-	Media      *int    `json:"media,omitempty"`
-	Policy     string  `json:"policy"`
-	Outcome    string  `json:"outcome,omitempty"`
-	Reason     string  `json:"reason,omitempty"`
+	// QueryMatchPercent and ComparedMatchPercent (matcher vpdq) are the
+	// shares of the posted video's and the banked video's frames that
+	// match; Score (matcher tmk) is the TMK level-2 score. Distance is then
+	// 100 minus the query percentage, or 100 times one minus the score.
+	QueryMatchPercent    *float64 `json:"query_match_percent,omitempty"`
+	ComparedMatchPercent *float64 `json:"compared_match_percent,omitempty"`
+	Score                *float64 `json:"score,omitempty"`
+	Media                *int     `json:"media,omitempty"`
+	Policy               string   `json:"policy"`
+	Outcome              string   `json:"outcome,omitempty"`
+	Reason               string   `json:"reason,omitempty"`
 
 	ref int32
 }
@@ -343,13 +390,13 @@ func (s *Scanner) validate(p *Post) (validPost, error) {
 	for i, m := range p.Media {
 		f := fmt.Sprintf("media[%d]", i)
 		n := 0
-		for _, set := range []bool{len(m.Data) > 0, m.PDQ != "", m.MD5 != "", m.SHA256 != ""} {
+		for _, set := range []bool{len(m.Data) > 0, m.PDQ != "", m.MD5 != "", m.SHA256 != "", m.VPDQ != ""} {
 			if set {
 				n++
 			}
 		}
 		if n == 0 {
-			v.Add(f, "required", "a media item has one of data (base64 image bytes), pdq, sha256 or md5")
+			v.Add(f, "required", "a media item has one of data (base64 image or video bytes), pdq, vpdq, sha256 or md5")
 		}
 		if len(m.Data) > 0 && n > 1 {
 			v.Add(f, "invalid", "send either data or hashes, not both")
@@ -362,6 +409,14 @@ func (s *Scanner) validate(p *Post) (validPost, error) {
 		}
 		if m.SHA256 != "" && !isHex(m.SHA256, 64) {
 			v.Add(f+".sha256", "bad_hex", "sha256 must be 64 hexadecimal digits")
+		}
+		if m.VPDQ != "" {
+			if m.PDQ != "" {
+				v.Add(f, "invalid", "send either pdq (an image) or vpdq (a video), not both")
+			}
+			if _, err := vpdq.Parse(m.VPDQ); err != nil {
+				v.Add(f+".vpdq", "invalid", "vpdq must be lines frame_number,quality,pdq_hex,timestamp_seconds: "+err.Error())
+			}
 		}
 		if m.Quality != nil && (*m.Quality < 0 || *m.Quality > 100) {
 			v.Add(f+".quality", "out_of_range", "quality is from 0 to 100")
@@ -424,7 +479,11 @@ func (s *Scanner) Scan(ctx context.Context, p Post) (Result, error) {
 	res := Result{Post: vp.post, Generation: snap.gen, Hits: []Hit{}, Notices: []NoticeRef{}, Actions: []ActionRef{}}
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
-	hits, media, err := s.match(snap, &p, vp.post, sc)
+	hashed, err := s.hashMedia(ctx, snap, &p)
+	if err != nil {
+		return Result{}, err
+	}
+	hits, media, err := s.match(snap, &p, vp.post, sc, hashed)
 	if err != nil {
 		return Result{}, err
 	}
@@ -465,7 +524,7 @@ func applies(set *setInfo, post string) bool {
 }
 
 // match runs every matcher; it touches no database.
-func (s *Scanner) match(snap *snapshot, p *Post, post string, sc *scratch) ([]Hit, []MediaInfo, error) {
+func (s *Scanner) match(snap *snapshot, p *Post, post string, sc *scratch, hashed []*hashedMedia) ([]Hit, []MediaInfo, error) {
 	sc.hits = sc.hits[:0]
 	add := func(h Hit) {
 		r := &snap.refs[h.ref]
@@ -477,6 +536,7 @@ func (s *Scanner) match(snap *snapshot, p *Post, post string, sc *scratch) ([]Hi
 			if sc.hits[i].ref == h.ref && sc.hits[i].Matcher == h.Matcher {
 				if h.Distance < sc.hits[i].Distance {
 					sc.hits[i].Distance, sc.hits[i].Matched, sc.hits[i].Media = h.Distance, h.Matched, h.Media
+					sc.hits[i].QueryMatchPercent, sc.hits[i].ComparedMatchPercent, sc.hits[i].Score = h.QueryMatchPercent, h.ComparedMatchPercent, h.Score
 				}
 				return
 			}
@@ -528,13 +588,37 @@ func (s *Scanner) match(snap *snapshot, p *Post, post string, sc *scratch) ([]Hi
 	for i, m := range p.Media {
 		idx := i
 		info := MediaInfo{Index: i, PDQ: strings.ToLower(m.PDQ), Quality: m.Quality, MD5: strings.ToLower(m.MD5), SHA256: strings.ToLower(m.SHA256)}
-		if len(m.Data) > 0 {
+		var tf *tmk.Features
+		if i < len(hashed) && hashed[i] != nil {
+			info, tf = hashed[i].info, hashed[i].tmk
+			info.Index = i
+		} else if len(m.Data) > 0 {
 			hi, err := HashImage(m.Data, s.cfg.Image)
 			if err != nil {
 				return nil, nil, &ImageError{Index: i, Err: err}
 			}
 			hi.Index = i
 			info = hi
+		}
+		if info.vpdq != nil {
+			for _, vm := range snap.vpdq.Query(info.vpdq, s.cfg.VPDQQueryPercent) {
+				if vm.ComparedPercent < s.cfg.VPDQComparedPercent {
+					continue
+				}
+				add(Hit{Matcher: bank.TypeVPDQ, Distance: int(math.Round(100 - vm.QueryPercent)), Media: &idx,
+					QueryMatchPercent: vpdqPercent(vm.QueryPercent), ComparedMatchPercent: vpdqPercent(vm.ComparedPercent),
+					Value: "", ref: int32(vm.ID)})
+			}
+		}
+		if tf != nil {
+			for _, te := range snap.tmks {
+				ts, err := tmk.Compare(tf, te.f, s.cfg.TMK)
+				if err != nil || !ts.Match {
+					continue
+				}
+				score := math.Round(ts.Level2*1000) / 1000
+				add(Hit{Matcher: bank.TypeTMK, Distance: int(math.Round((1 - ts.Level2) * 100)), Media: &idx, Score: &score, ref: te.ref})
+			}
 		}
 		if info.PDQ != "" {
 			if info.Quality != nil && *info.Quality < s.cfg.MinQuality {
@@ -566,7 +650,8 @@ type MatchQuery struct {
 	PDQ         string
 	Quality     *int
 	MD5, SHA256 string
-	MaxDistance int // 0: the configured default
+	VPDQ        vpdq.Hash // a video's vPDQ, matched as a scan matches it
+	MaxDistance int       // 0: the configured default
 }
 
 // Match looks hashes up in every enabled bank (ignoring roll-out, which is
@@ -593,6 +678,14 @@ func (s *Scanner) Match(q MatchQuery) ([]Hit, string) {
 		} else if h, err := pdq.ParseHex(q.PDQ); err == nil {
 			for _, pm := range snap.pdq.Search(h, d, nil) {
 				emit(Hit{Matcher: "pdq", Distance: pm.Distance, Value: strings.ToLower(q.PDQ), ref: int32(pm.ID)})
+			}
+		}
+	}
+	if q.VPDQ != nil {
+		for _, vm := range snap.vpdq.Query(q.VPDQ, s.cfg.VPDQQueryPercent) {
+			if vm.ComparedPercent >= s.cfg.VPDQComparedPercent {
+				emit(Hit{Matcher: bank.TypeVPDQ, Distance: int(math.Round(100 - vm.QueryPercent)),
+					QueryMatchPercent: vpdqPercent(vm.QueryPercent), ComparedMatchPercent: vpdqPercent(vm.ComparedPercent), ref: int32(vm.ID)})
 			}
 		}
 	}

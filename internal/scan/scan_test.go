@@ -136,7 +136,7 @@ func TestMatchFindsEachKind(t *testing.T) {
 			// Hits need the database to be recorded; matching alone is checked here.
 			sc := new(scratch)
 			vp, _ := s.validate(&Post{Channel: "chan_one", MessageID: "1"})
-			hits, _, err := s.match(s.snap.Load(), &Post{Text: tc.text, Links: tc.links}, vp.post, sc)
+			hits, _, err := s.match(s.snap.Load(), &Post{Text: tc.text, Links: tc.links}, vp.post, sc, nil)
 			if err != nil || len(hits) == 0 || hits[0].Matcher != tc.want {
 				t.Fatalf("hits %+v, err %v; want a %s hit", hits, err, tc.want)
 			}

@@ -19,6 +19,8 @@ import (
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/textmatch"
 	"github.com/sigap/sigap/internal/textnorm"
+	"github.com/sigap/sigap/internal/tmk"
+	"github.com/sigap/sigap/internal/vpdq"
 )
 
 // setInfo is what a snapshot knows of a bank or list.
@@ -52,7 +54,10 @@ type snapshot struct {
 	refs    []ref
 	sets    map[string]*setInfo
 
-	pdq                *pdqindex.Index    // Entry.ID indexes refs
+	pdq                *pdqindex.Index // Entry.ID indexes refs
+	vpdq               *vpdq.Index     // video ID indexes refs
+	tmks               []tmkEntry      // compared one by one
+	vpdqs              int
 	exact              map[string][]int32 // "md5:<hex>" / "sha256:<hex>" -> refs
 	text               *textmatch.Matcher // rule i -> textRefs[i]
 	link               *linkmatch.Matcher // rule i -> linkRefs[i]
@@ -61,10 +66,19 @@ type snapshot struct {
 	skipped            int // stored rules that no longer compile (logged)
 }
 
+// tmkEntry is a banked video's TMK features. Level 1 (a 256-value cosine)
+// rules most of them out; level 2 runs on the rest. Each holds 263 KB, and
+// a query costs about a microsecond per entry plus a level-2 comparison per
+// near one, so a linear scan serves banks of thousands of TMK entries.
+type tmkEntry struct {
+	ref int32
+	f   *tmk.Features
+}
+
 // emptySnapshot serves before the first build.
 func emptySnapshot(opts neardup.Options) *snapshot {
 	near, _ := neardup.New(opts)
-	return &snapshot{sets: map[string]*setInfo{}, exact: map[string][]int32{}, near: near}
+	return &snapshot{sets: map[string]*setInfo{}, exact: map[string][]int32{}, near: near, vpdq: vpdq.NewIndex(vpdq.DefaultMatchOptions())}
 }
 
 // Stats describe a snapshot.
@@ -73,6 +87,8 @@ type Stats struct {
 	BuiltAt     time.Time `json:"built_at"`
 	Entries     int       `json:"entries"`
 	PDQ         int       `json:"pdq"`
+	VPDQ        int       `json:"vpdq"`
+	TMK         int       `json:"tmk"`
 	Exact       int       `json:"exact"`
 	TextRules   int       `json:"text_rules"`
 	LinkRules   int       `json:"link_rules"`
@@ -126,6 +142,7 @@ func compile(gen int64, sets []store.FilterSet, each func(func(store.LiveEntry) 
 			Language: fs.Language, Labels: fs.Labels, Rollout: fs.RolloutFraction, Category: category(fs.Labels)}
 	}
 	var pdqs []pdqindex.Entry
+	var videos []vpdq.Video
 	var textRules []textmatch.Rule
 	var linkRules []linkmatch.Rule
 	var nearTexts []string
@@ -146,6 +163,22 @@ func compile(gen int64, sets []store.FilterSet, each func(func(store.LiveEntry) 
 			}
 			pdqs = append(pdqs, pdqindex.Entry{Hash: h, ID: uint64(i)})
 			r.value = "" // the index holds the hash; keep the string out of memory at 10M entries
+		case bank.TypeVPDQ:
+			h, err := vpdq.Parse(e.Value)
+			if err != nil {
+				s.skipped++
+				return nil
+			}
+			videos = append(videos, vpdq.Video{ID: uint64(i), Hash: h})
+			r.value = ""
+		case bank.TypeTMK:
+			f, err := bank.ParseTMK(e.Value)
+			if err != nil {
+				s.skipped++
+				return nil
+			}
+			s.tmks = append(s.tmks, tmkEntry{ref: i, f: f})
+			r.value = ""
 		case bank.TypeMD5, bank.TypeSHA256:
 			k := e.Type + ":" + e.Value
 			s.exact[k] = append(s.exact[k], i)
@@ -175,6 +208,10 @@ func compile(gen int64, sets []store.FilterSet, each func(func(store.LiveEntry) 
 		return nil, err
 	}
 	s.pdq = pdqindex.Build(pdqs)
+	var noFrames []uint64
+	s.vpdq, noFrames = vpdq.BuildIndex(videos, vpdq.DefaultMatchOptions())
+	s.vpdqs = len(videos) - len(noFrames)
+	s.skipped += len(noFrames)
 	var err error
 	if s.text, s.textRefs, err = compileText(textRules, s.textRefs, log); err != nil {
 		return nil, err
@@ -235,7 +272,7 @@ func compileLinks(rules []linkmatch.Rule, refs []int32, log *slog.Logger) (*link
 }
 
 func (s *snapshot) stats() Stats {
-	st := Stats{Generation: s.gen, BuiltAt: s.builtAt, Entries: len(s.refs), PDQ: s.pdq.Len(), NearDup: s.near.Len(), SkippedBad: s.skipped, BuildMillis: s.buildMS}
+	st := Stats{Generation: s.gen, BuiltAt: s.builtAt, Entries: len(s.refs), PDQ: s.pdq.Len(), VPDQ: s.vpdqs, TMK: len(s.tmks), NearDup: s.near.Len(), SkippedBad: s.skipped, BuildMillis: s.buildMS}
 	for _, v := range s.exact {
 		st.Exact += len(v)
 	}

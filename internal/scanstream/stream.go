@@ -325,7 +325,14 @@ func isBatch(h nats.Header) bool {
 // permanent reports errors that no retry can fix: the post itself is wrong.
 func permanent(err error) bool {
 	var ve *notice.ValidationError
-	return errors.Is(err, errMalformed) || errors.As(err, &ve) || errors.Is(err, scan.ErrTextTooLarge)
+	var ie *scan.ImageError
+	var vide *scan.VideoError
+	if errors.As(err, &vide) {
+		// A video that is not one, or over a limit, fails the same way every
+		// time; a run cut short by shutdown does not.
+		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	}
+	return errors.Is(err, errMalformed) || errors.As(err, &ve) || errors.As(err, &ie) || errors.Is(err, scan.ErrTextTooLarge)
 }
 
 // reasonText is why a post was dead-lettered, for the person who reads the

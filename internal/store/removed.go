@@ -16,6 +16,8 @@ type ScanMedia struct {
 	Quality *int   `json:"quality,omitempty"`
 	MD5     string `json:"md5,omitempty"`
 	SHA256  string `json:"sha256,omitempty"`
+	// VPDQ is a video's vPDQ frames of matching quality (the reference's lines).
+	VPDQ string `json:"vpdq,omitempty"`
 }
 
 // ScanPost is a post the scan filed an automated notice about: kept so that

@@ -14,6 +14,9 @@ type Info struct {
 	// FrameRate is the stream's average frame rate, or its real base rate
 	// when the container gives no average (the vPDQ reference's choice).
 	FrameRate float64
+	// Duration is the longer of the stream's and the container's declared
+	// durations in seconds (0 when neither says), for callers that bound it.
+	Duration float64
 }
 
 // Probe reads the first video stream's size and frame rate with ffprobe.
@@ -23,7 +26,7 @@ func (c Config) Probe(ctx context.Context, path string) (Info, error) {
 		return Info{}, err
 	}
 	args := []string{"-v", "error", "-format_whitelist", c.formatList(),
-		"-select_streams", "v:0", "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate",
+		"-select_streams", "v:0", "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,duration:format=duration",
 		"-of", "json", inputURL(path)}
 	out, err := c.run(ctx, c.FFprobe, args, 1<<20)
 	if err != nil {
@@ -35,7 +38,11 @@ func (c Config) Probe(ctx context.Context, path string) (Info, error) {
 			Height       int    `json:"height"`
 			AvgFrameRate string `json:"avg_frame_rate"`
 			RFrameRate   string `json:"r_frame_rate"`
+			Duration     string `json:"duration"`
 		} `json:"streams"`
+		Format struct {
+			Duration string `json:"duration"`
+		} `json:"format"`
 	}
 	if err := json.Unmarshal(out, &doc); err != nil {
 		return Info{}, fmt.Errorf("video: probe: %w", err)
@@ -57,7 +64,13 @@ func (c Config) Probe(ctx context.Context, path string) (Info, error) {
 	if !ok {
 		return Info{}, fmt.Errorf("%w: no frame rate", ErrNoVideo)
 	}
-	return Info{Width: s.Width, Height: s.Height, FrameRate: rate}, nil
+	var dur float64
+	for _, d := range []string{s.Duration, doc.Format.Duration} {
+		if v, err := strconv.ParseFloat(d, 64); err == nil && v > dur {
+			dur = v
+		}
+	}
+	return Info{Width: s.Width, Height: s.Height, FrameRate: rate, Duration: dur}, nil
 }
 
 // parseRate reads ffprobe's "num/den"; a zero numerator or denominator is

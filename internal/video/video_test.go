@@ -43,8 +43,8 @@ func TestProbe(t *testing.T) {
 		file string
 		want Info
 	}{
-		{"chair-19-sd-bar.mp4", Info{Width: 480, Height: 720, FrameRate: 30}},
-		{"test-padded-dimensions.mp4", Info{Width: 1080, Height: 1080, FrameRate: 30}},
+		{"chair-19-sd-bar.mp4", Info{Width: 480, Height: 720, FrameRate: 30, Duration: 18.816}},
+		{"test-padded-dimensions.mp4", Info{Width: 1080, Height: 1080, FrameRate: 30, Duration: 5}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
