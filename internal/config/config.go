@@ -40,6 +40,9 @@ type Config struct {
 	JobLease time.Duration
 	// UnopenedAfter is how long an urgent order may wait unopened before the on-call contact is alerted.
 	UnopenedAfter time.Duration
+	// PublicURL is the portal's address as people reach it (https://sigap.example.go.id); passkeys are
+	// bound to its host name. Empty: only a localhost address can use passkeys.
+	PublicURL string
 }
 
 // Parse reads flags over environment variables over defaults. A flag given on
@@ -75,6 +78,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.DurationVar(&c.JobLease, "job-lease", jobLease, "how long a background job worker owns a job before another may take it over (env SIGAP_JOB_LEASE)")
 	unopened, _ := time.ParseDuration(env("SIGAP_UNOPENED_AFTER", "15m"))
 	fs.DurationVar(&c.UnopenedAfter, "unopened-after", unopened, "alert on-call when an urgent order is unopened this long (env SIGAP_UNOPENED_AFTER)")
+	fs.StringVar(&c.PublicURL, "public-url", env("SIGAP_PUBLIC_URL", ""), "the portal's public address, such as https://sigap.example.go.id; passkeys are bound to its host (env SIGAP_PUBLIC_URL)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}

@@ -57,6 +57,7 @@ func (p *Portal) Handler() http.Handler {
 	mux.HandleFunc("POST /set-password/{token}", p.setPasswordPost)
 	mux.HandleFunc("GET /account/totp", p.enrolPage)
 	mux.HandleFunc("POST /account/totp", p.enrolPost)
+	p.passkeyRoutes(mux)
 
 	mux.Handle("GET /dashboard", p.signedIn(p.dashboard))
 	mux.Handle("GET /notices", p.signedIn(p.noticeList))
