@@ -204,3 +204,13 @@ func (t *Tx) SecondFactorPolicy(ctx context.Context, orgID string) (string, erro
 	}
 	return p, nil
 }
+
+// CountCeremonies counts the WebAuthn ceremonies under way, expired ones too
+// (the next begin clears those).
+func (db *DB) CountCeremonies(ctx context.Context) (int, error) {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM webauthn_ceremonies`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count ceremonies: %w", err)
+	}
+	return n, nil
+}
