@@ -243,6 +243,16 @@ func TestPasskeyLogin(t *testing.T) {
 		if err := f.acc.FinishPasskeyLogin(ctx, testRP, ana.ID, "tok-ana", ka.get(opts), "10.0.0.1"); err != nil {
 			t.Fatalf("valid assertion after refusals: %v", err)
 		}
+		// An admin's second-factor reset (a lost device) takes the passkeys too.
+		if _, err := f.acc.ResetTOTP(ctx, "", ana.ID); err != nil {
+			t.Fatal(err)
+		}
+		if keys, err := f.acc.Passkeys(ctx, ana.ID); err != nil || len(keys) != 0 {
+			t.Errorf("after a second-factor reset: %d passkeys, %v", len(keys), err)
+		}
+		if keys, _ := f.acc.Passkeys(ctx, budi.ID); len(keys) != 1 {
+			t.Errorf("another user's reset took Budi's passkey")
+		}
 	})
 }
 

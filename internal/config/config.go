@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -104,6 +105,9 @@ func (c Config) validate() error {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		errs = append(errs, errors.New("--metrics-token must be at least 16 characters (for example: openssl rand -hex 32)"))
+	}
+	if u, err := url.Parse(c.PublicURL); c.PublicURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "") {
+		errs = append(errs, fmt.Errorf("--public-url %q must be the portal's address, such as https://sigap.example.go.id", c.PublicURL))
 	}
 	if c.MetricsToken != "" && c.MetricsPublic {
 		errs = append(errs, errors.New("--metrics-token and --metrics-public together: a public /metrics needs no token; choose one"))

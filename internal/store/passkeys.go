@@ -214,3 +214,12 @@ func (db *DB) CountCeremonies(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// DeleteUserPasskeys removes every passkey of a user (an admin's reset of
+// their second factor: a lost or stolen device).
+func (t *Tx) DeleteUserPasskeys(ctx context.Context, userID string) error {
+	if _, err := t.exec(ctx, `DELETE FROM passkeys WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("store: delete passkeys: %w", err)
+	}
+	return nil
+}

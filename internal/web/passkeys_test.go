@@ -97,7 +97,7 @@ func TestPasskeyPolicyInPortal(t *testing.T) {
 		r = c.postJSON("/account/passkeys/begin", "localhost:8080", "{}")
 		var opts struct {
 			PublicKey struct {
-				Challenge string `json:"challenge"`
+				Challenge string              `json:"challenge"`
 				RP        struct{ ID string } `json:"rp"`
 			} `json:"publicKey"`
 		}
