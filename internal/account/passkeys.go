@@ -61,7 +61,7 @@ var (
 	ErrLastPasskey = errors.New("account: the policy requires a passkey and this is the last one")
 	// ErrNoRelyingParty means no public URL is configured and the request's
 	// host is not localhost, so there is no safe RP ID to bind a passkey to.
-	ErrNoRelyingParty = errors.New("account: passkeys need --public-url (or a localhost address)")
+	ErrNoRelyingParty = errors.New("account: passkeys need --public-origin (or a localhost address)")
 	// ErrBadPolicy is a second-factor policy that is not one of the three.
 	ErrBadPolicy = errors.New("account: unknown second-factor policy")
 )
@@ -79,16 +79,16 @@ type RelyingParty struct {
 	Origin string
 }
 
-// RelyingPartyFor returns the relying party: the public URL's when one is
+// RelyingPartyFor returns the relying party: the public origin's when one is
 // configured, else the request's own for a localhost address only, since a
 // Host header elsewhere is whatever the client says and passkeys bound to it
 // would not survive a move to the real name. IP addresses are not valid RP
 // IDs, so 127.0.0.1 is refused too: use http://localhost:PORT.
-func RelyingPartyFor(publicURL, host string, tls bool) (RelyingParty, error) {
-	if publicURL != "" {
-		u, err := url.Parse(publicURL)
+func RelyingPartyFor(publicOrigin, host string, tls bool) (RelyingParty, error) {
+	if publicOrigin != "" {
+		u, err := url.Parse(publicOrigin)
 		if err != nil || u.Hostname() == "" || (u.Scheme != "https" && u.Scheme != "http") {
-			return RelyingParty{}, fmt.Errorf("account: --public-url %q: %w", publicURL, ErrNoRelyingParty)
+			return RelyingParty{}, fmt.Errorf("account: --public-origin %q: %w", publicOrigin, ErrNoRelyingParty)
 		}
 		return RelyingParty{ID: strings.ToLower(u.Hostname()), Origin: u.Scheme + "://" + strings.ToLower(u.Host)}, nil
 	}

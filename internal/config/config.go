@@ -41,9 +41,10 @@ type Config struct {
 	JobLease time.Duration
 	// UnopenedAfter is how long an urgent order may wait unopened before the on-call contact is alerted.
 	UnopenedAfter time.Duration
-	// PublicURL is the portal's address as people reach it (https://sigap.example.go.id); passkeys are
-	// bound to its host name. Empty: only a localhost address can use passkeys.
-	PublicURL string
+	// PublicOrigin (scheme://host[:port]) is the address clients use, where
+	// a proxy in front terminates TLS: a signed request's @target-uri is
+	// rebuilt from it ("" rebuilds it from the connection and Host).
+	PublicOrigin string
 }
 
 // Parse reads flags over environment variables over defaults. A flag given on
@@ -79,7 +80,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.DurationVar(&c.JobLease, "job-lease", jobLease, "how long a background job worker owns a job before another may take it over (env SIGAP_JOB_LEASE)")
 	unopened, _ := time.ParseDuration(env("SIGAP_UNOPENED_AFTER", "15m"))
 	fs.DurationVar(&c.UnopenedAfter, "unopened-after", unopened, "alert on-call when an urgent order is unopened this long (env SIGAP_UNOPENED_AFTER)")
-	fs.StringVar(&c.PublicURL, "public-url", env("SIGAP_PUBLIC_URL", ""), "the portal's public address, such as https://sigap.example.go.id; passkeys are bound to its host (env SIGAP_PUBLIC_URL)")
+	fs.StringVar(&c.PublicOrigin, "public-origin", env("SIGAP_PUBLIC_ORIGIN", ""),
+		"scheme://host[:port] clients address the service by, behind a proxy that terminates TLS; signed requests are checked against it (env SIGAP_PUBLIC_ORIGIN)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -106,9 +108,6 @@ func (c Config) validate() error {
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		errs = append(errs, errors.New("--metrics-token must be at least 16 characters (for example: openssl rand -hex 32)"))
 	}
-	if u, err := url.Parse(c.PublicURL); c.PublicURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "") {
-		errs = append(errs, fmt.Errorf("--public-url %q must be the portal's address, such as https://sigap.example.go.id", c.PublicURL))
-	}
 	if c.MetricsToken != "" && c.MetricsPublic {
 		errs = append(errs, errors.New("--metrics-token and --metrics-public together: a public /metrics needs no token; choose one"))
 	}
@@ -116,6 +115,12 @@ func (c Config) validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.LogLevel))
+	}
+	if c.PublicOrigin != "" {
+		u, err := url.Parse(c.PublicOrigin)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSuffix(u.Path, "/") != "" || u.RawQuery != "" || u.User != nil {
+			errs = append(errs, fmt.Errorf("--public-origin %q: use scheme://host[:port], for example https://sigap.example.go.id", c.PublicOrigin))
+		}
 	}
 	return errors.Join(errs...)
 }

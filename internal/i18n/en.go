@@ -513,7 +513,7 @@ var english = map[string]string{
 	"passkey.yours":       "Your passkeys", "passkey.name": "Name", "passkey.created": "Added", "passkey.last_used": "Last used",
 	"passkey.remove": "Remove", "passkey.never": "never", "passkey.empty": "You have no passkey yet.",
 	"passkey.add": "Add a passkey", "passkey.add_button": "Add passkey", "passkey.name_hint": "for example: office laptop",
-	"passkey.unsupported": "Passkeys are not available at this address. The operator sets the portal's public address with --public-url (on one machine, open it as http://localhost:PORT).",
+	"passkey.unsupported": "Passkeys are not available at this address. The operator sets the portal's public address with --public-origin (on one machine, open it as http://localhost:PORT).",
 	"passkey.needs_js":    "Passkeys need JavaScript, which is off or still loading in this browser.",
 	"passkey.browser":     "This browser cannot use passkeys.",
 	"passkey.working":     "Follow your browser's prompt…",

@@ -513,7 +513,7 @@ var indonesian = map[string]string{
 	"passkey.yours":       "Passkey Anda", "passkey.name": "Nama", "passkey.created": "Ditambahkan", "passkey.last_used": "Terakhir dipakai",
 	"passkey.remove": "Hapus", "passkey.never": "belum pernah", "passkey.empty": "Anda belum punya passkey.",
 	"passkey.add": "Tambah passkey", "passkey.add_button": "Tambah passkey", "passkey.name_hint": "misalnya: laptop kantor",
-	"passkey.unsupported": "Passkey tidak tersedia di alamat ini. Operator mengatur alamat publik portal dengan --public-url (di satu mesin, buka sebagai http://localhost:PORT).",
+	"passkey.unsupported": "Passkey tidak tersedia di alamat ini. Operator mengatur alamat publik portal dengan --public-origin (di satu mesin, buka sebagai http://localhost:PORT).",
 	"passkey.needs_js":    "Passkey memerlukan JavaScript, yang mati atau masih dimuat di peramban ini.",
 	"passkey.browser":     "Peramban ini tidak dapat memakai passkey.",
 	"passkey.working":     "Ikuti permintaan peramban Anda…",

@@ -35,7 +35,7 @@ var registerStages = []string{account.StageFull, account.StageEnrol, account.Sta
 
 // relyingParty is the site passkeys are bound to for this request.
 func (p *Portal) relyingParty(r *http.Request) (account.RelyingParty, error) {
-	return account.RelyingPartyFor(p.Config.PublicURL, r.Host, r.TLS != nil)
+	return account.RelyingPartyFor(p.Config.PublicOrigin, r.Host, r.TLS != nil)
 }
 
 type passkeysData struct {
