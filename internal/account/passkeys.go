@@ -446,9 +446,13 @@ func (s *Service) SetSecondFactorPolicy(ctx context.Context, orgID, policy strin
 }
 
 // SecondFactorStage is where a session goes once the password is right,
-// under the user's org's policy: a passkey (or its enrolment) where the
-// policy demands one; else the second step when the person has TOTP or a
-// passkey; else TOTP enrolment for the roles that need a second factor.
+// under the user's org's policy: a passkey where the policy demands one and
+// the person has one; the TOTP step where they have none but have TOTP (the
+// code first, then enrolment: a password alone must not be enough to bind
+// an attacker's passkey to an account that had a second factor); passkey
+// enrolment where they have neither; else the second step when the person
+// has TOTP or a passkey; else TOTP enrolment for the roles that need a
+// second factor.
 func (s *Service) SecondFactorStage(ctx context.Context, u org.User) (string, error) {
 	pol, err := s.SecondFactorPolicy(ctx, u.OrgID)
 	if err != nil {
@@ -461,10 +465,34 @@ func (s *Service) SecondFactorStage(ctx context.Context, u org.User) (string, er
 	switch {
 	case MustUsePasskey(pol, u.Role) && len(keys) > 0:
 		return StagePasskey, nil
+	case MustUsePasskey(pol, u.Role) && u.TOTPEnabled:
+		return StageTOTP, nil
 	case MustUsePasskey(pol, u.Role):
 		return StagePasskeyEnrol, nil
 	case len(keys) > 0:
 		return StageTOTP, nil
 	}
 	return StageAfterPassword(u), nil
+}
+
+// StageAfterTOTP is where a session goes once the TOTP code is right:
+// passkey enrolment where the policy demands a passkey and the person has
+// none yet, else signed in.
+func (s *Service) StageAfterTOTP(ctx context.Context, u org.User) (string, error) {
+	pol, err := s.SecondFactorPolicy(ctx, u.OrgID)
+	if err != nil {
+		return "", err
+	}
+	if !MustUsePasskey(pol, u.Role) {
+		return StageFull, nil
+	}
+	keys, err := s.DB.Passkeys(ctx, u.ID)
+	if err != nil {
+		return "", err
+	}
+	if len(keys) == 0 {
+		return StagePasskeyEnrol, nil
+	}
+	// Someone who has a passkey and must use one signs in with it, not a code.
+	return StagePasskey, nil
 }

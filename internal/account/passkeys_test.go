@@ -281,9 +281,10 @@ func TestSecondFactorPolicy(t *testing.T) {
 		}{
 			{account.PolicyTOTPOrPasskey, map[string]string{admin.ID: account.StageTOTP, auth.ID: account.StageTOTP,
 				auditor.ID: account.StageFull, withKey.ID: account.StageTOTP}},
-			{account.PolicyPasskeyForAdmins, map[string]string{admin.ID: account.StagePasskeyEnrol, auth.ID: account.StageTOTP,
+			// Whoever has TOTP and no passkey shows the code before enrolling one.
+			{account.PolicyPasskeyForAdmins, map[string]string{admin.ID: account.StageTOTP, auth.ID: account.StageTOTP,
 				auditor.ID: account.StageFull, withKey.ID: account.StageTOTP}},
-			{account.PolicyPasskeyForEveryone, map[string]string{admin.ID: account.StagePasskeyEnrol, auth.ID: account.StagePasskeyEnrol,
+			{account.PolicyPasskeyForEveryone, map[string]string{admin.ID: account.StageTOTP, auth.ID: account.StageTOTP,
 				auditor.ID: account.StagePasskeyEnrol, withKey.ID: account.StagePasskey}},
 		} {
 			if err := f.acc.SetSecondFactorPolicy(ctx, f.org.ID, tc.policy); err != nil {
@@ -296,6 +297,15 @@ func TestSecondFactorPolicy(t *testing.T) {
 				if got, err := f.acc.SecondFactorStage(ctx, u); err != nil || got != tc.want[u.ID] {
 					t.Errorf("%s, %s: stage %q, %v; want %q", tc.policy, u.Email, got, err, tc.want[u.ID])
 				}
+			}
+			// After the code: enrolment where the policy wants a passkey.
+			wantAfter := map[string]string{account.PolicyTOTPOrPasskey: account.StageFull,
+				account.PolicyPasskeyForAdmins: account.StagePasskeyEnrol, account.PolicyPasskeyForEveryone: account.StagePasskeyEnrol}
+			if got, err := f.acc.StageAfterTOTP(ctx, admin); err != nil || got != wantAfter[tc.policy] {
+				t.Errorf("%s: admin after TOTP %q, %v; want %q", tc.policy, got, err, wantAfter[tc.policy])
+			}
+			if got, _ := f.acc.StageAfterTOTP(ctx, auth); tc.policy != account.PolicyPasskeyForEveryone && got != account.StageFull {
+				t.Errorf("%s: authority after TOTP %q", tc.policy, got)
 			}
 		}
 		// Setting the policy in force again writes no entry; each change wrote one.

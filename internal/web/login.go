@@ -153,13 +153,18 @@ func (p *Portal) totpPost(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, q, status, "totp", "totp.title", codeData{Error: msg})
 		return
 	}
-	token, err := p.Accounts.NewSession(r.Context(), q.User.ID, account.StageFull, q.Token)
+	stage, err := p.Accounts.StageAfterTOTP(r.Context(), *q.User)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	token, err := p.Accounts.NewSession(r.Context(), q.User.ID, stage, q.Token)
 	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
 	setSessionCookie(w, r, token)
-	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+	http.Redirect(w, r, nextFor(stage), http.StatusSeeOther)
 }
 
 func (p *Portal) logout(w http.ResponseWriter, r *http.Request) {

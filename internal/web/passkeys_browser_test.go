@@ -85,7 +85,8 @@ func TestBrowserPasskeyInIndonesianAndEnglish(t *testing.T) {
 		{i18n.ID, "ana@kominfo.go.id", "Laptop kantor"},
 		{i18n.EN, "ben@kominfo.go.id", "Office laptop"},
 	} {
-		usr, _ := e.user(e.authority, tc.email, org.RoleAuthority, true)
+		// No authenticator app yet: the policy's passkey is this person's first second factor.
+		usr, _ := e.user(e.authority, tc.email, org.RoleAuthority, false)
 		if err := e.acc.SetLanguage(bg, usr.ID, tc.lang); err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sigap/sigap/internal/account"
 	"github.com/sigap/sigap/internal/i18n"
@@ -67,12 +68,25 @@ func TestPasskeyPolicyInPortal(t *testing.T) {
 		ana := e.client()
 		ana.signIn("ana@kominfo.example", anaSecret)
 		ana.post("/logout", nil)
-		// The org's admin has no passkey: sent to enrol one, and nothing else opens.
+		// The org's admin has TOTP and no passkey: the code first (a password
+		// alone does not bind a new passkey), then enrolment, and nothing else opens.
 		c := e.client()
 		r = c.post("/login", url.Values{"email": {"admin@kominfo.example"}, "password": {password}})
-		if r.status != http.StatusSeeOther || r.location() != "/account/passkeys" {
+		if r.status != http.StatusSeeOther || r.location() != "/login/totp" {
 			t.Fatalf("admin under passkey_for_admins went to %d %q", r.status, r.location())
 		}
+		if r := c.get("/account/passkeys"); r.status != http.StatusSeeOther || r.location() != "/login/totp" {
+			t.Errorf("passkey enrolment before the code: %d %q", r.status, r.location())
+		}
+		if r := c.postJSON("/account/passkeys/begin", "localhost:8080", "{}"); r.status != http.StatusConflict {
+			t.Errorf("registration begun before the code: %d %s", r.status, r.body)
+		}
+		e.clk.Advance(30 * time.Second) // the code the earlier sign-in used is spent
+		r = c.post("/login/totp", url.Values{"code": {e.code(authAdminSecret)}})
+		if r.status != http.StatusSeeOther || r.location() != "/account/passkeys" {
+			t.Fatalf("after the code: %d %q", r.status, r.location())
+		}
+		e.clk.Advance(30 * time.Second)
 		for _, path := range []string{"/dashboard", "/account/totp", "/login/totp", "/login/passkey", "/admin"} {
 			if r := c.get(path); r.status != http.StatusSeeOther || r.location() != "/account/passkeys" {
 				t.Errorf("GET %s before enrolling: %d %q", path, r.status, r.location())
