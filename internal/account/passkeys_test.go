@@ -185,6 +185,18 @@ func TestPasskeyLogin(t *testing.T) {
 			},
 			want: account.ErrPasskeyReplayed,
 		}, {
+			// A counter below the stored one: a cloned authenticator.
+			name: "lower counter",
+			try: func() error {
+				opts, err := f.acc.BeginPasskeyLogin(ctx, testRP, ana.ID, "tok-ana")
+				if err != nil {
+					return err
+				}
+				ka.counter = 0
+				return f.acc.FinishPasskeyLogin(ctx, testRP, ana.ID, "tok-ana", ka.get(opts), "10.0.0.1")
+			},
+			want: account.ErrPasskeyReplayed,
+		}, {
 			// Budi's ceremony answered by Ana's passkey.
 			name: "another user's passkey",
 			try: func() error {
@@ -234,8 +246,8 @@ func TestPasskeyLogin(t *testing.T) {
 			t.Errorf("Budi's passkey changed: %+v", keys[0])
 		}
 		after := auditActions(t, f)
-		if after[account.AuditPasskeyCounterRefused]-before[account.AuditPasskeyCounterRefused] != 1 {
-			t.Errorf("counter refusal audited %d times, want once", after[account.AuditPasskeyCounterRefused]-before[account.AuditPasskeyCounterRefused])
+		if n := after[account.AuditPasskeyCounterRefused] - before[account.AuditPasskeyCounterRefused]; n != 2 {
+			t.Errorf("counter refusals audited %d times, want 2 (same and lower)", n)
 		}
 		// And a good one still works afterwards.
 		ka.counter = 10
