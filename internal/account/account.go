@@ -206,6 +206,9 @@ func (s *Service) ResetUser(ctx context.Context, orgID, userID string, resetTOTP
 			if err := tx.SetTOTP(ctx, userID, "", false, 0); err != nil {
 				return err
 			}
+			if err := tx.DeleteUserPasskeys(ctx, userID); err != nil {
+				return err
+			}
 			if err := tx.Audit(ctx, audit.Entry{At: now, Action: audit.UserTOTPReset, Object: userID, OrgID: u.OrgID}); err != nil {
 				return err
 			}

@@ -82,8 +82,8 @@ func (s *Service) SetRole(ctx context.Context, orgID, userID string, role org.Ro
 	return u, err
 }
 
-// ResetTOTP turns off a user's second factor (a lost phone) and ends their
-// sessions; their next sign-in enrols a new authenticator.
+// ResetTOTP turns off a user's second factor (a lost phone): TOTP and every
+// passkey. It ends their sessions; their next sign-in enrols anew.
 func (s *Service) ResetTOTP(ctx context.Context, orgID, userID string) (org.User, error) {
 	now := clock.NowMilli(s.Clock)
 	var u org.User
@@ -93,6 +93,9 @@ func (s *Service) ResetTOTP(ctx context.Context, orgID, userID string) (org.User
 			return err
 		}
 		if err := tx.SetTOTP(ctx, userID, "", false, 0); err != nil {
+			return err
+		}
+		if err := tx.DeleteUserPasskeys(ctx, userID); err != nil {
 			return err
 		}
 		if err := tx.DeleteUserSessions(ctx, userID); err != nil {

@@ -130,6 +130,8 @@ func (a *API) routes() *routeTable {
 	mux.Handle("PUT /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.putTrust), accreditors)
 	mux.Handle("GET /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.getTrust), readers)
 	mux.Handle("GET /v1/orgs/{org_id}/trust/report", a.trustReport, readers)
+	mux.Handle("PUT /v1/orgs/{org_id}/auth-policy", jsonHandler(a, http.StatusOK, a.putAuthPolicy), platformAdmins.refusing(notAllowed("only the platform's admins set an organisation's second-factor policy")))
+	mux.Handle("GET /v1/orgs/{org_id}/auth-policy", jsonHandler(a, http.StatusOK, a.getAuthPolicy), admins)
 	mux.Handle("POST /v1/orgs/{org_id}/users", a.createUser, admins)
 	mux.Handle("GET /v1/orgs/{org_id}/users", jsonHandler(a, http.StatusOK, a.listUsers), admins)
 	mux.Handle("PATCH /v1/orgs/{org_id}/users/{user_id}", a.patchUser, admins)

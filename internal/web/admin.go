@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/sigap/sigap/internal/account"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -78,6 +79,9 @@ type orgData struct {
 	// Shown once: a new user's set-password link, or a new API key.
 	NewLink, LinkFor, NewKey string
 	Email, Name, Role        string
+	// SecondFactor is the org's second-factor policy, one of SecondFactors.
+	SecondFactor  string
+	SecondFactors []string
 }
 
 // orgFor loads an org the admin may manage: any for the platform's admins, their own otherwise.
@@ -107,6 +111,11 @@ func (p *Portal) renderOrg(w http.ResponseWriter, r *http.Request, q *req, statu
 		p.serverError(w, r, err)
 		return
 	}
+	if d.SecondFactor, err = p.Accounts.SecondFactorPolicy(r.Context(), d.Org.ID); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	d.SecondFactors = []string{account.PolicyTOTPOrPasskey, account.PolicyPasskeyForAdmins, account.PolicyPasskeyForEveryone}
 	for _, role := range []org.Role{org.RoleAdmin, org.RoleReviewer, org.RoleAuthority, org.RoleFlagger, org.RoleAuditor} {
 		if org.RoleFits(d.Org.Kind, role) == nil {
 			d.Roles = append(d.Roles, string(role))

@@ -58,13 +58,18 @@ func (p *Portal) loginPost(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, q, status, "login", "login.title", loginData{Email: email, Error: msg})
 		return
 	}
-	token, err := p.Accounts.NewSession(r.Context(), u.ID, account.StageAfterPassword(u), cookieToken(r))
+	stage, err := p.secondFactorStage(r, u)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	token, err := p.Accounts.NewSession(r.Context(), u.ID, stage, cookieToken(r))
 	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
 	setSessionCookie(w, r, token)
-	http.Redirect(w, r, nextFor(account.StageAfterPassword(u)), http.StatusSeeOther)
+	http.Redirect(w, r, afterPassword(u, stage), http.StatusSeeOther)
 }
 
 // nextFor is the page a session at this stage goes to.
@@ -74,6 +79,10 @@ func nextFor(stage string) string {
 		return "/login/totp"
 	case account.StageEnrol:
 		return "/account/totp"
+	case account.StagePasskey:
+		return "/login/passkey"
+	case account.StagePasskeyEnrol:
+		return "/account/passkeys"
 	}
 	return "/dashboard"
 }
@@ -144,13 +153,18 @@ func (p *Portal) totpPost(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, q, status, "totp", "totp.title", codeData{Error: msg})
 		return
 	}
-	token, err := p.Accounts.NewSession(r.Context(), q.User.ID, account.StageFull, q.Token)
+	stage, err := p.Accounts.StageAfterTOTP(r.Context(), *q.User)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	token, err := p.Accounts.NewSession(r.Context(), q.User.ID, stage, q.Token)
 	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
 	setSessionCookie(w, r, token)
-	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+	http.Redirect(w, r, nextFor(stage), http.StatusSeeOther)
 }
 
 func (p *Portal) logout(w http.ResponseWriter, r *http.Request) {

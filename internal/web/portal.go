@@ -57,6 +57,7 @@ func (p *Portal) Handler() http.Handler {
 	mux.HandleFunc("POST /set-password/{token}", p.setPasswordPost)
 	mux.HandleFunc("GET /account/totp", p.enrolPage)
 	mux.HandleFunc("POST /account/totp", p.enrolPost)
+	p.passkeyRoutes(mux)
 
 	mux.Handle("GET /dashboard", p.signedIn(p.dashboard))
 	mux.Handle("GET /notices", p.signedIn(p.noticeList))
@@ -150,7 +151,8 @@ func (p *Portal) Handler() http.Handler {
 func (p *Portal) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "+
+		// connect-src 'self': the passkey script's fetches to the portal's own ceremony steps.
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "+
 			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")

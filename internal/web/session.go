@@ -103,6 +103,10 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, *req), role
 		case account.StageEnrol:
 			http.Redirect(w, r, "/account/totp", http.StatusSeeOther)
 			return
+		case account.StageFull:
+		default:
+			http.Redirect(w, r, nextFor(q.Sess.Stage), http.StatusSeeOther)
+			return
 		}
 		if len(roles) > 0 && !slices.Contains(roles, q.User.Role) {
 			p.render(w, r, q, http.StatusForbidden, "error", "error.title", map[string]any{"Message": "error.forbidden", "Status": http.StatusForbidden})

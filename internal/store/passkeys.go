@@ -1,0 +1,225 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Passkey is one WebAuthn credential of a user. Credential is the WebAuthn
+// library's record of it as JSON; the store keeps it opaque.
+type Passkey struct {
+	// ID is the credential ID, base64url without padding.
+	ID         string
+	UserID     string
+	Name       string
+	Credential []byte
+	SignCount  uint32
+	CreatedAt  time.Time
+	// LastUsedAt is zero until the passkey first signs someone in.
+	LastUsedAt time.Time
+}
+
+// Ceremony is the server's half of a WebAuthn registration or login under
+// way: the challenge and what it was issued for, as JSON.
+type Ceremony struct {
+	SessionHash string
+	Kind        string
+	UserID      string
+	Data        []byte
+	ExpiresAt   time.Time
+}
+
+const passkeyCols = `id, user_id, name, credential, sign_count, created_at, last_used_at`
+
+func scanPasskey(row interface{ Scan(...any) error }) (Passkey, error) {
+	var k Passkey
+	var cred string
+	var count, created int64
+	var used sql.NullInt64
+	if err := row.Scan(&k.ID, &k.UserID, &k.Name, &cred, &count, &created, &used); err != nil {
+		return Passkey{}, err
+	}
+	k.Credential, k.SignCount, k.CreatedAt = []byte(cred), uint32(count), fromMS(created)
+	if used.Valid {
+		k.LastUsedAt = fromMS(used.Int64)
+	}
+	return k, nil
+}
+
+// AddPasskey stores a new passkey; a credential ID already stored (for this
+// user or another) is ErrConflict.
+func (t *Tx) AddPasskey(ctx context.Context, k Passkey) error {
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM passkeys WHERE id = ?`, k.ID).Scan(&n); err != nil {
+		return fmt.Errorf("store: add passkey: %w", err)
+	}
+	if n > 0 {
+		return fmt.Errorf("store: add passkey: credential already registered: %w", ErrConflict)
+	}
+	_, err := t.exec(ctx, `INSERT INTO passkeys (`+passkeyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, k.UserID, k.Name, string(k.Credential), int64(k.SignCount), ms(k.CreatedAt), msOrNil(k.LastUsedAt))
+	if err != nil {
+		return fmt.Errorf("store: add passkey: %w", err)
+	}
+	return nil
+}
+
+// Passkeys lists a user's passkeys, oldest first, read inside the write transaction.
+func (t *Tx) Passkeys(ctx context.Context, userID string) ([]Passkey, error) {
+	rows, err := t.query(ctx, `SELECT `+passkeyCols+` FROM passkeys WHERE user_id = ? ORDER BY created_at, id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: passkeys: %w", err)
+	}
+	return collectPasskeys(rows)
+}
+
+// Passkeys lists a user's passkeys, oldest first.
+func (db *DB) Passkeys(ctx context.Context, userID string) ([]Passkey, error) {
+	rows, err := db.query(ctx, `SELECT `+passkeyCols+` FROM passkeys WHERE user_id = ? ORDER BY created_at, id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: passkeys: %w", err)
+	}
+	return collectPasskeys(rows)
+}
+
+func collectPasskeys(rows *sql.Rows) ([]Passkey, error) {
+	defer rows.Close()
+	var out []Passkey
+	for rows.Next() {
+		k, err := scanPasskey(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: passkeys: %w", err)
+		}
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: passkeys: %w", err)
+	}
+	return out, nil
+}
+
+// UsePasskey records a sign-in with a passkey: its new counter, its updated
+// record and when. An unknown passkey is ErrNotFound.
+func (t *Tx) UsePasskey(ctx context.Context, id string, signCount uint32, credential []byte, at time.Time) error {
+	res, err := t.exec(ctx, `UPDATE passkeys SET sign_count = ?, credential = ?, last_used_at = ? WHERE id = ?`,
+		int64(signCount), string(credential), ms(at), id)
+	if err != nil {
+		return fmt.Errorf("store: use passkey: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("store: use passkey %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// DeletePasskey removes a passkey of a user; one that is not theirs is ErrNotFound.
+func (t *Tx) DeletePasskey(ctx context.Context, userID, id string) error {
+	res, err := t.exec(ctx, `DELETE FROM passkeys WHERE id = ? AND user_id = ?`, id, userID)
+	if err != nil {
+		return fmt.Errorf("store: delete passkey: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("store: delete passkey %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// PutCeremony stores a ceremony, replacing one of the same kind for the same
+// session, and drops every ceremony that has expired by c's start.
+func (t *Tx) PutCeremony(ctx context.Context, c Ceremony, now time.Time) error {
+	if _, err := t.exec(ctx, `DELETE FROM webauthn_ceremonies WHERE expires_at <= ? OR (session_hash = ? AND kind = ?)`,
+		ms(now), c.SessionHash, c.Kind); err != nil {
+		return fmt.Errorf("store: put ceremony: %w", err)
+	}
+	_, err := t.exec(ctx, `INSERT INTO webauthn_ceremonies (session_hash, kind, user_id, data, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		c.SessionHash, c.Kind, c.UserID, string(c.Data), ms(c.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("store: put ceremony: %w", err)
+	}
+	return nil
+}
+
+// TakeCeremony returns a session's ceremony of kind and deletes it, so a
+// challenge answers once; none, or one expired by now, is ErrNotFound.
+func (t *Tx) TakeCeremony(ctx context.Context, sessionHash, kind string, now time.Time) (Ceremony, error) {
+	c := Ceremony{SessionHash: sessionHash, Kind: kind}
+	var data string
+	var exp int64
+	err := t.queryRow(ctx, `SELECT user_id, data, expires_at FROM webauthn_ceremonies WHERE session_hash = ? AND kind = ?`,
+		sessionHash, kind).Scan(&c.UserID, &data, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Ceremony{}, fmt.Errorf("store: ceremony: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Ceremony{}, fmt.Errorf("store: ceremony: %w", err)
+	}
+	if _, err := t.exec(ctx, `DELETE FROM webauthn_ceremonies WHERE session_hash = ? AND kind = ?`, sessionHash, kind); err != nil {
+		return Ceremony{}, fmt.Errorf("store: ceremony: %w", err)
+	}
+	c.Data, c.ExpiresAt = []byte(data), fromMS(exp)
+	if !now.Before(c.ExpiresAt) {
+		return Ceremony{}, fmt.Errorf("store: ceremony expired: %w", ErrNotFound)
+	}
+	return c, nil
+}
+
+// SetSecondFactorPolicy stores an org's second-factor policy.
+func (t *Tx) SetSecondFactorPolicy(ctx context.Context, orgID, policy string, at time.Time) error {
+	if _, err := t.exec(ctx, `DELETE FROM org_auth_policies WHERE org_id = ?`, orgID); err != nil {
+		return fmt.Errorf("store: set second-factor policy: %w", err)
+	}
+	if _, err := t.exec(ctx, `INSERT INTO org_auth_policies (org_id, second_factor, updated_at) VALUES (?, ?, ?)`,
+		orgID, policy, ms(at)); err != nil {
+		return fmt.Errorf("store: set second-factor policy: %w", err)
+	}
+	return nil
+}
+
+// SecondFactorPolicy returns an org's stored second-factor policy, or
+// ErrNotFound when it never set one (the caller knows the default).
+func (db *DB) SecondFactorPolicy(ctx context.Context, orgID string) (string, error) {
+	var p string
+	err := db.queryRow(ctx, `SELECT second_factor FROM org_auth_policies WHERE org_id = ?`, orgID).Scan(&p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("store: second-factor policy of %s: %w", orgID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: second-factor policy of %s: %w", orgID, err)
+	}
+	return p, nil
+}
+
+// SecondFactorPolicy is DB.SecondFactorPolicy inside the write transaction.
+func (t *Tx) SecondFactorPolicy(ctx context.Context, orgID string) (string, error) {
+	var p string
+	err := t.queryRow(ctx, `SELECT second_factor FROM org_auth_policies WHERE org_id = ?`, orgID).Scan(&p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("store: second-factor policy of %s: %w", orgID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: second-factor policy of %s: %w", orgID, err)
+	}
+	return p, nil
+}
+
+// CountCeremonies counts the WebAuthn ceremonies under way, expired ones too
+// (the next begin clears those).
+func (db *DB) CountCeremonies(ctx context.Context) (int, error) {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM webauthn_ceremonies`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count ceremonies: %w", err)
+	}
+	return n, nil
+}
+
+// DeleteUserPasskeys removes every passkey of a user (an admin's reset of
+// their second factor: a lost or stolen device).
+func (t *Tx) DeleteUserPasskeys(ctx context.Context, userID string) error {
+	if _, err := t.exec(ctx, `DELETE FROM passkeys WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("store: delete passkeys: %w", err)
+	}
+	return nil
+}
