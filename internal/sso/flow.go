@@ -126,14 +126,14 @@ func (s *Service) Finish(ctx context.Context, state, code string) (org.User, err
 	if err != nil {
 		return org.User{}, err
 	}
-	st, err := s.Settings(ctx)
-	if err != nil {
-		return org.User{}, err
-	}
 	c, err := s.DB.SSOConfig(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return org.User{}, ErrNotConfigured
+	}
 	if err != nil {
 		return org.User{}, err
 	}
+	st := settingsOf(c)
 	secret, err := open(s.Key, c.SealedSecret)
 	if err != nil {
 		return org.User{}, err

@@ -130,13 +130,13 @@ func (t *Tx) CreateSSOLogin(ctx context.Context, l SSOLogin) error {
 	return nil
 }
 
-// TakeSSOLogin removes a sign-in and returns it: each state is good once. One
-// past its end is removed too, but ErrNotFound.
+// TakeSSOLogin removes a sign-in and returns it: each state is good once.
+// One past its end is ErrNotFound; the next CreateSSOLogin clears it away.
 func (t *Tx) TakeSSOLogin(ctx context.Context, stateHash string, now time.Time) (SSOLogin, error) {
 	var l SSOLogin
 	var created, expires int64
 	err := t.queryRow(ctx, `SELECT state_hash, nonce, verifier, redirect_uri, created_at, expires_at FROM sso_logins
-		WHERE state_hash = ?`, stateHash).Scan(&l.StateHash, &l.Nonce, &l.Verifier, &l.RedirectURI, &created, &expires)
+		WHERE state_hash = ? AND expires_at > ?`, stateHash, ms(now)).Scan(&l.StateHash, &l.Nonce, &l.Verifier, &l.RedirectURI, &created, &expires)
 	if err != nil {
 		return SSOLogin{}, ssoErr("login", err)
 	}
@@ -144,9 +144,6 @@ func (t *Tx) TakeSSOLogin(ctx context.Context, stateHash string, now time.Time) 
 		return SSOLogin{}, ssoErr("login", err)
 	}
 	l.CreatedAt, l.ExpiresAt = fromMS(created), fromMS(expires)
-	if !now.Before(l.ExpiresAt) {
-		return SSOLogin{}, ssoErr("login", sql.ErrNoRows)
-	}
 	return l, nil
 }
 

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"html"
 	"io"
@@ -374,4 +375,100 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// TestOIDCAdminPage configures single sign-on on the admin page, in both
+// languages, and keeps other people out of it.
+func TestOIDCAdminPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng)
+		_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
+		c := e.client()
+		c.signIn("admin@platform.example", secret)
+		for _, lang := range i18n.Langs {
+			c.lang = lang
+			r := c.get("/admin/sso")
+			if r.status != http.StatusOK {
+				t.Fatalf("%s: /admin/sso %d", lang, r.status)
+			}
+			mustContain(t, r.body, html.EscapeString(i18n.T(lang, "sso.admin.title")), html.EscapeString(i18n.T(lang, "sso.admin.off")),
+				e.srv.URL+"/login/oidc/callback")
+		}
+		c.lang = "id"
+		form := url.Values{"issuer": {"https://login.example.com"}, "client_id": {"sigap"}, "client_secret": {"s3cret-value"},
+			"role_claim": {"groups"}, "role_map": {"sigap-admins = admin\nsigap-auditors=auditor\n"}, "scopes": {"email groups"}}
+		bad := url.Values{}
+		maps.Copy(bad, form)
+		bad.Set("role_map", "sigap-admins = authority")
+		before := e.ssoCounts()
+		if r := c.post("/admin/sso", bad); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, html.EscapeString(i18n.T("id", "field.role_map"))) {
+			t.Fatalf("a role no platform person holds: %d", r.status)
+		}
+		if after := e.ssoCounts(); !maps.Equal(before, after) {
+			t.Fatalf("a refused form changed the store: %v -> %v", before, after)
+		}
+		if r := c.post("/admin/sso", form); r.status != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", r.status, r.body)
+		}
+		st, err := e.s.SSO.Settings(context.Background())
+		if err != nil || st.Issuer != "https://login.example.com" || st.RoleMap["sigap-auditors"] != org.RoleAuditor ||
+			len(st.Scopes) != 2 || !st.SecretSet {
+			t.Fatalf("stored: %+v, %v", st, err)
+		}
+		r := c.get("/admin/sso")
+		mustContain(t, r.body, html.EscapeString(i18n.T("id", "sso.admin.on")), "sigap-admins = admin")
+		if strings.Contains(r.body, "s3cret-value") {
+			t.Fatal("the admin page shows the client secret")
+		}
+		// A reviewer of the platform and another org's admin do not reach it.
+		_, rsecret := e.user(e.platform, "reviewer@platform.example", org.RoleReviewer, true)
+		_, asecret := e.user(e.authority, "admin@kominfo.go.id", org.RoleAdmin, true)
+		for _, who := range []struct {
+			email, secret string
+			status        int
+		}{{"reviewer@platform.example", rsecret, http.StatusForbidden}, {"admin@kominfo.go.id", asecret, http.StatusNotFound}} {
+			o := e.client()
+			o.signIn(who.email, who.secret)
+			if r := o.post("/admin/sso/remove", url.Values{}); r.status != who.status {
+				t.Errorf("%s removing single sign-on: %d, want %d", who.email, r.status, who.status)
+			}
+		}
+		if r := c.post("/admin/sso/remove", url.Values{}); r.status != http.StatusSeeOther {
+			t.Fatalf("remove: %d", r.status)
+		}
+		if _, err := e.s.SSO.Settings(context.Background()); !errors.Is(err, sso.ErrNotConfigured) {
+			t.Fatalf("after remove: %v", err)
+		}
+	})
+}
+
+// TestOIDCProviderUnreachable shows a clear page, not an error, when the
+// provider cannot be reached, and starts no sign-in.
+func TestOIDCProviderUnreachable(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnvAt(t, eng, time.Now().UTC())
+		// A loopback port nobody listens on any more.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		closed := "http://" + ln.Addr().String()
+		ln.Close()
+		body := map[string]any{"issuer": closed, "client_id": "sigap", "client_secret": "x", "role_claim": "groups",
+			"role_map": map[string]string{"sigap-admins": "admin"}}
+		if st, out := e.api("PUT", "/v1/sso", body); st != http.StatusOK {
+			t.Fatalf("PUT /v1/sso: %d %v", st, out)
+		}
+		before := e.ssoCounts()
+		r := e.client().get("/login/oidc")
+		if r.status != http.StatusBadGateway || !strings.Contains(r.body, html.EscapeString(i18n.T("id", "sso.refused.unreachable"))) {
+			t.Fatalf("/login/oidc with the provider down: %d\n%s", r.status, r.body)
+		}
+		if after := e.ssoCounts(); !maps.Equal(before, after) {
+			t.Fatalf("a sign-in that could not start changed the store: %v -> %v", before, after)
+		}
+	})
 }
