@@ -15,69 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
-	"github.com/oauth2-proxy/mockoidc"
-
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/sso"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
-
-// person is someone at the identity provider. iss and aud, when set, make
-// the provider sign a token under another issuer or for another client: a
-// misconfigured or hostile provider as sigap would meet it.
-type person struct {
-	mockoidc.MockUser
-	iss, aud   string
-	unverified bool // says email_verified: false
-}
-
-func (p *person) Claims(scope []string, c *mockoidc.IDTokenClaims) (jwt.Claims, error) {
-	if p.iss != "" {
-		c.Issuer = p.iss
-	}
-	if p.aud != "" {
-		c.Audience = jwt.ClaimStrings{p.aud}
-	}
-	claims, err := p.MockUser.Claims(scope, c)
-	if err != nil || !p.unverified {
-		return claims, err
-	}
-	b, err := json.Marshal(claims)
-	if err != nil {
-		return nil, err
-	}
-	m := jwt.MapClaims{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	m["email_verified"] = false
-	return m, nil
-}
-
-func staff(sub, email string, groups ...string) *person {
-	return &person{MockUser: mockoidc.MockUser{Subject: sub, Email: email, EmailVerified: true, Groups: groups}}
-}
-
-// startProvider runs a real OpenID Connect provider (discovery, JWKS, the
-// authorization endpoint, the token endpoint with PKCE) on loopback.
-func startProvider(t *testing.T) *mockoidc.MockOIDC {
-	t.Helper()
-	m, err := mockoidc.NewServer(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Start(ln, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Shutdown() })
-	return m
-}
 
 // api calls the JSON API with the env's admin key.
 func (e *env) api(method, path string, body any) (int, map[string]any) {
@@ -99,9 +41,9 @@ func (e *env) api(method, path string, body any) (int, map[string]any) {
 	return r.StatusCode, out
 }
 
-func ssoSettings(m *mockoidc.MockOIDC) map[string]any {
-	return map[string]any{"issuer": m.Issuer(), "client_id": m.ClientID, "client_secret": m.ClientSecret,
-		"role_claim": "groups", "name": "Platform SSO", "scopes": []string{"email", "profile", "groups"},
+func ssoSettings(p *idp) map[string]any {
+	return map[string]any{"issuer": p.issuer, "client_id": p.clientID, "client_secret": p.secret,
+		"role_claim": "groups", "name": "Platform SSO", "scopes": []string{"email", "profile"},
 		"role_map": map[string]string{"sigap-admins": "admin", "sigap-reviewers": "reviewer", "sigap-auditors": "auditor"}}
 }
 
@@ -111,18 +53,36 @@ func (e *env) browser() *http.Client {
 	return &http.Client{Jar: jar}
 }
 
-// signInSSO goes through the whole code flow and answers where it ended.
-func (e *env) signInSSO(b *http.Client) (int, string, string) {
+// signInSSO goes through the whole code flow as sub, signing in at the
+// provider's login form, and answers where it ended.
+func (e *env) signInSSO(b *http.Client, p *idp, sub string) (int, string, string) {
 	e.t.Helper()
 	req, _ := http.NewRequest("GET", e.srv.URL+"/login/oidc", nil)
 	req.Header.Set("Accept-Language", "id")
+	r := e.fetch(b, req)
+	if r.Request.URL.Path != "/login/username" {
+		e.t.Fatalf("/login/oidc did not lead to the provider's login form: %d at %s", r.StatusCode, r.Request.URL)
+	}
+	form := url.Values{"id": {r.Request.URL.Query().Get("authRequestID")}, "username": {sub}, "password": {idpPassword}}
+	req, _ = http.NewRequest("POST", p.issuer+"/login/username", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", "id")
+	r = e.fetch(b, req)
+	body, _ := io.ReadAll(r.Body)
+	return r.StatusCode, r.Request.URL.Path, string(body)
+}
+
+// fetch does req, following redirects, and keeps the answer's body readable.
+func (e *env) fetch(b *http.Client, req *http.Request) *http.Response {
+	e.t.Helper()
 	r, err := b.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer r.Body.Close()
 	body, _ := io.ReadAll(r.Body)
-	return r.StatusCode, r.Request.URL.Path, string(body)
+	r.Body.Close()
+	r.Body = io.NopCloser(strings.NewReader(string(body)))
+	return r
 }
 
 func (e *env) ssoCounts() map[string]int {
@@ -140,7 +100,7 @@ func TestOIDCSettingsAPI(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnvAt(t, eng, time.Now().UTC())
-		op := startProvider(t)
+		op := startIdP(t, e.srv.URL+"/login/oidc/callback")
 		if st, _ := e.api("GET", "/v1/sso", nil); st != http.StatusNotFound {
 			t.Fatalf("GET /v1/sso before any setting: %d, want 404", st)
 		}
@@ -169,15 +129,15 @@ func TestOIDCSettingsAPI(t *testing.T) {
 			t.Fatalf("a refused setting was stored: %v", c)
 		}
 		st, out := e.api("PUT", "/v1/sso", ssoSettings(op))
-		if st != http.StatusOK || out["client_secret_set"] != true || out["issuer"] != op.Issuer() {
+		if st != http.StatusOK || out["client_secret_set"] != true || out["issuer"] != op.issuer {
 			t.Fatalf("PUT /v1/sso: %d %v", st, out)
 		}
 		st, out = e.api("GET", "/v1/sso", nil)
-		if st != http.StatusOK || strings.Contains(toJSON(out), op.ClientSecret) || out["client_secret_set"] != true {
+		if st != http.StatusOK || strings.Contains(toJSON(out), op.secret) || out["client_secret_set"] != true {
 			t.Fatalf("GET /v1/sso: %d %v (must not show the secret)", st, out)
 		}
 		stored, err := e.db.SSOConfig(context.Background())
-		if err != nil || stored.SealedSecret == "" || strings.Contains(stored.SealedSecret, op.ClientSecret) {
+		if err != nil || stored.SealedSecret == "" || strings.Contains(stored.SealedSecret, op.secret) {
 			t.Fatalf("the client secret is not sealed in the database: %q, %v", stored.SealedSecret, err)
 		}
 		// Without client_secret the stored one stays.
@@ -224,58 +184,55 @@ func TestOIDCSignIn(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnvAt(t, eng, time.Now().UTC())
-		op := startProvider(t)
-		if st, out := e.api("PUT", "/v1/sso", ssoSettings(op)); st != http.StatusOK {
+		p := startIdP(t, e.srv.URL+"/login/oidc/callback")
+		if st, out := e.api("PUT", "/v1/sso", ssoSettings(p)); st != http.StatusOK {
 			t.Fatalf("PUT /v1/sso: %d %v", st, out)
 		}
 		if r := e.client().get("/login"); !strings.Contains(r.body, html.EscapeString(i18n.T("id", "sso.sign_in_with", "Platform SSO"))) {
 			t.Fatalf("the login page has no single sign-on button:\n%s", r.body)
 		}
 		official, _ := e.user(e.authority, "pejabat@kominfo.go.id", org.RoleAdmin, false)
+		p.add("rina", "rina@platform.example", true, "staff", "sigap-reviewers")
+		p.add("budi", "budi@platform.example", true, "marketing")
+		p.add("eka", "eka@platform.example", false, "sigap-admins")
+		p.add("pejabat", official.Email, true, "sigap-admins")
 
-		// Sign-ins share the provider's user queue and clock, so they run in order.
-		var first string
+		// Sign-ins share the provider's directory and settings, so they run in order.
+		var rina string
 		for _, tc := range []struct {
 			name   string
-			who    *person
+			sub    string
 			before func()
 			after  func()
 			status int
 			msg    string // i18n key of the refusal; "" signs in
 			role   org.Role
 		}{
-			{name: "first sign-in makes a reviewer", who: staff("sub-1", "rina@platform.example", "staff", "sigap-reviewers"),
-				status: http.StatusOK, role: org.RoleReviewer},
-			{name: "the provider's groups decide the role", who: staff("sub-1", "rina@platform.example", "sigap-reviewers", "sigap-admins"),
-				status: http.StatusOK, role: org.RoleAdmin},
-			{name: "wrong issuer", who: &person{MockUser: staff("sub-1", "rina@platform.example", "sigap-admins").MockUser, iss: "https://evil.example"},
-				status: http.StatusUnauthorized, msg: "sso.refused.issuer"},
-			{name: "wrong audience", who: &person{MockUser: staff("sub-1", "rina@platform.example", "sigap-admins").MockUser, aud: "another-app"},
-				status: http.StatusUnauthorized, msg: "sso.refused.audience"},
-			{name: "expired token", who: staff("sub-1", "rina@platform.example", "sigap-admins"),
-				before: func() { op.FastForward(-time.Hour) }, after: func() { op.FastForward(time.Hour) },
-				status: http.StatusUnauthorized, msg: "sso.refused.expired"},
-			{name: "unmapped role", who: staff("sub-2", "budi@platform.example", "marketing"),
-				status: http.StatusForbidden, msg: "sso.refused.role"},
-			{name: "unverified e-mail", who: &person{MockUser: staff("sub-3", "x@platform.example", "sigap-admins").MockUser, unverified: true},
-				status: http.StatusForbidden, msg: "sso.refused.email"},
-			{name: "another org's user", who: staff("sub-4", official.Email, "sigap-admins"),
-				status: http.StatusForbidden, msg: "sso.refused.not_platform"},
-			{name: "disabled user", who: staff("sub-1", "rina@platform.example", "sigap-admins"),
+			{name: "first sign-in makes a reviewer", sub: "rina", status: http.StatusOK, role: org.RoleReviewer},
+			{name: "the provider's groups decide the role", sub: "rina", status: http.StatusOK, role: org.RoleAdmin,
+				before: func() { p.add("rina", "rina@platform.example", true, "sigap-reviewers", "sigap-admins") }},
+			{name: "wrong issuer", sub: "rina", status: http.StatusUnauthorized, msg: "sso.refused.issuer",
+				before: func() { p.wrongIssuer.Store(true) }, after: func() { p.wrongIssuer.Store(false) }},
+			{name: "wrong audience", sub: "rina", status: http.StatusUnauthorized, msg: "sso.refused.audience",
+				before: func() { a := "another-app"; p.store.aud.Store(&a) }, after: func() { p.store.aud.Store(nil) }},
+			{name: "expired token", sub: "rina", status: http.StatusUnauthorized, msg: "sso.refused.expired",
+				before: func() { p.store.lifetime.Store(int64(-time.Minute)) }, after: func() { p.store.lifetime.Store(int64(time.Hour)) }},
+			{name: "unmapped role", sub: "budi", status: http.StatusForbidden, msg: "sso.refused.role"},
+			{name: "unverified e-mail", sub: "eka", status: http.StatusForbidden, msg: "sso.refused.email"},
+			{name: "another org's user", sub: "pejabat", status: http.StatusForbidden, msg: "sso.refused.not_platform"},
+			{name: "disabled user", sub: "rina", status: http.StatusForbidden, msg: "sso.refused.disabled",
 				before: func() {
-					if _, err := e.s.Accounts.SetDisabled(context.Background(), "", first, true); err != nil {
+					if _, err := e.s.Accounts.SetDisabled(context.Background(), "", rina, true); err != nil {
 						t.Fatal(err)
 					}
-				},
-				status: http.StatusForbidden, msg: "sso.refused.disabled"},
+				}},
 		} {
 			if tc.before != nil {
 				tc.before()
 			}
 			before := e.ssoCounts()
-			op.QueueUser(tc.who)
 			b := e.browser()
-			status, path, body := e.signInSSO(b)
+			status, path, body := e.signInSSO(b, p, tc.sub)
 			if tc.after != nil {
 				tc.after()
 			}
@@ -300,19 +257,19 @@ func TestOIDCSignIn(t *testing.T) {
 			if path != "/dashboard" {
 				t.Fatalf("%s: ended at %s, want /dashboard", tc.name, path)
 			}
-			u, err := e.db.UserByEmail(context.Background(), tc.who.Email)
+			u, err := e.db.UserByEmail(context.Background(), tc.sub+"@platform.example")
 			if err != nil {
 				t.Fatal(err)
 			}
 			if u.OrgID != e.platform || u.Role != tc.role || u.PasswordHash != "" {
 				t.Fatalf("%s: user %+v, want a %s of the platform without a password", tc.name, u, tc.role)
 			}
-			first = u.ID
+			rina = u.ID
 		}
 		_, audit := e.api("GET", "/v1/audit", nil)
 		for _, action := range []string{"user.created", "user.role_changed"} {
-			if !hasEntry(audit, sso.ActorSSO, action, first) {
-				t.Errorf("the audit record lacks %s of %s by %s: %v", action, first, sso.ActorSSO, audit)
+			if !hasEntry(audit, sso.ActorSSO, action, rina) {
+				t.Errorf("the audit record lacks %s of %s by %s: %v", action, rina, sso.ActorSSO, audit)
 			}
 		}
 	})
@@ -324,41 +281,41 @@ func TestOIDCCallbackNeedsItsBrowser(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnvAt(t, eng, time.Now().UTC())
-		op := startProvider(t)
-		if st, out := e.api("PUT", "/v1/sso", ssoSettings(op)); st != http.StatusOK {
+		p := startIdP(t, e.srv.URL+"/login/oidc/callback")
+		if st, out := e.api("PUT", "/v1/sso", ssoSettings(p)); st != http.StatusOK {
 			t.Fatalf("PUT /v1/sso: %d %v", st, out)
 		}
-		// Start a sign-in but stop at the provider's redirect back.
-		c := e.client()
-		start := c.get("/login/oidc")
-		if start.status != http.StatusSeeOther {
-			t.Fatalf("/login/oidc: %d", start.status)
-		}
-		op.QueueUser(staff("sub-9", "eka@platform.example", "sigap-admins"))
-		r, err := c.hc.Get(start.location())
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Body.Close()
-		back, _ := url.Parse(r.Header.Get("Location"))
-		before := e.ssoCounts()
-		for _, tc := range []struct {
-			name   string
-			client *client
-		}{
-			{"another browser", e.client()},
-		} {
-			got := tc.client.get(back.RequestURI())
-			if got.status != http.StatusBadRequest || !strings.Contains(got.body, html.EscapeString(i18n.T("id", "sso.refused.state"))) {
-				t.Errorf("%s: %d, want 400 with the state message", tc.name, got.status)
+		p.add("eka", "eka@platform.example", true, "sigap-admins")
+		// Sign in at the provider but stop at its redirect back to sigap.
+		jar, _ := cookiejar.New(nil)
+		b := &http.Client{Jar: jar, CheckRedirect: func(r *http.Request, _ []*http.Request) error {
+			if strings.HasPrefix(r.URL.String(), e.srv.URL+"/login/oidc/callback") {
+				return http.ErrUseLastResponse
 			}
+			return nil
+		}}
+		start, _ := http.NewRequest("GET", e.srv.URL+"/login/oidc", nil)
+		r := e.fetch(b, start)
+		form := url.Values{"id": {r.Request.URL.Query().Get("authRequestID")}, "username": {"eka"}, "password": {idpPassword}}
+		req, _ := http.NewRequest("POST", p.issuer+"/login/username", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r = e.fetch(b, req)
+		back, err := url.Parse(r.Header.Get("Location"))
+		if err != nil || back.Query().Get("code") == "" {
+			t.Fatalf("the provider did not send the browser back with a code: %d %q", r.StatusCode, r.Header.Get("Location"))
+		}
+		before := e.ssoCounts()
+		if got := e.client().get(back.RequestURI()); got.status != http.StatusBadRequest ||
+			!strings.Contains(got.body, html.EscapeString(i18n.T("id", "sso.refused.state"))) {
+			t.Errorf("another browser: %d, want 400 with the state message", got.status)
 		}
 		if after := e.ssoCounts(); !maps.Equal(before, after) {
 			t.Fatalf("a refused callback changed the store: %v -> %v", before, after)
 		}
 		// The browser that started it signs in, once.
-		if got := c.get(back.RequestURI()); got.status != http.StatusSeeOther || got.location() != "/dashboard" {
-			t.Fatalf("the starting browser: %d %s", got.status, got.location())
+		again, _ := http.NewRequest("GET", back.String(), nil)
+		if got := e.fetch(b, again); got.Request.URL.Path != "/dashboard" {
+			t.Fatalf("the starting browser ended at %s (%d)", got.Request.URL.Path, got.StatusCode)
 		}
 		replay := e.client()
 		replay.hc.Jar.SetCookies(mustURL(t, e.srv.URL+"/login/oidc"), []*http.Cookie{{Name: "sigap_sso", Value: back.Query().Get("state"), Path: "/login/oidc"}})
