@@ -151,15 +151,25 @@ func (s *Service) Finish(ctx context.Context, state, code string) (org.User, err
 	if raw == "" {
 		return org.User{}, fmt.Errorf("%w: the provider sent no ID token", ErrBadToken)
 	}
-	who, err := s.verify(cctx, p, st, raw, l.Nonce)
+	who, err := s.verify(cctx, p, st, tok, raw, l.Nonce)
 	if err != nil {
 		return org.User{}, err
 	}
 	return s.provision(ctx, who)
 }
 
-// verify checks an ID token and reads the person from it.
-func (s *Service) verify(ctx context.Context, p *oidc.Provider, st Settings, raw, nonce string) (Identity, error) {
+// personClaims are the claims sigap reads about the person.
+type personClaims struct {
+	Email         string `json:"email"`
+	EmailVerified *bool  `json:"email_verified"`
+	Name          string `json:"name"`
+}
+
+// verify checks an ID token and reads the person from it. A provider that
+// keeps the e-mail address or the role claim out of its ID tokens (some do
+// unless told otherwise) is asked for them at its userinfo endpoint with the
+// access token, for the same subject.
+func (s *Service) verify(ctx context.Context, p *oidc.Provider, st Settings, tok *oauth2.Token, raw, nonce string) (Identity, error) {
 	v := p.Verifier(&oidc.Config{ClientID: st.ClientID, Now: s.Clock.Now})
 	t, err := v.Verify(ctx, raw)
 	if err != nil {
@@ -168,17 +178,39 @@ func (s *Service) verify(ctx context.Context, p *oidc.Provider, st Settings, raw
 	if t.Nonce != nonce {
 		return Identity{}, fmt.Errorf("%w: its nonce is not this sign-in's", ErrBadToken)
 	}
-	var c struct {
-		Email         string `json:"email"`
-		EmailVerified *bool  `json:"email_verified"`
-		Name          string `json:"name"`
-	}
+	var c personClaims
 	var all map[string]json.RawMessage
 	if err := t.Claims(&c); err != nil {
 		return Identity{}, fmt.Errorf("%w: %w", ErrBadToken, err)
 	}
 	if err := t.Claims(&all); err != nil {
 		return Identity{}, fmt.Errorf("%w: %w", ErrBadToken, err)
+	}
+	if _, ok := all[st.RoleClaim]; (!ok || c.Email == "") && p.UserInfoEndpoint() != "" {
+		ui, err := p.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+		if err != nil {
+			return Identity{}, &ProviderError{Err: fmt.Errorf("userinfo: %w", err)}
+		}
+		if ui.Subject != t.Subject {
+			return Identity{}, fmt.Errorf("%w: the userinfo answer is about another subject", ErrBadToken)
+		}
+		var uc personClaims
+		var uall map[string]json.RawMessage
+		if err := ui.Claims(&uc); err != nil {
+			return Identity{}, &ProviderError{Err: fmt.Errorf("userinfo: %w", err)}
+		}
+		if err := ui.Claims(&uall); err != nil {
+			return Identity{}, &ProviderError{Err: fmt.Errorf("userinfo: %w", err)}
+		}
+		if c.Email == "" {
+			c.Email, c.EmailVerified = uc.Email, uc.EmailVerified
+		}
+		if c.Name == "" {
+			c.Name = uc.Name
+		}
+		if _, ok := all[st.RoleClaim]; !ok {
+			all[st.RoleClaim] = uall[st.RoleClaim]
+		}
 	}
 	email := strings.ToLower(strings.TrimSpace(c.Email))
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 ||

@@ -67,21 +67,40 @@ type idpStorage struct {
 	aud atomic.Pointer[string]
 	// lifetime of ID tokens; negative issues them already expired.
 	lifetime atomic.Int64
+	// thin keeps the e-mail address and groups out of ID tokens: they are
+	// only at the userinfo endpoint, as some providers do by default.
+	thin atomic.Bool
 }
 
 func (s *idpStorage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInfo, req op.IDTokenRequest, scopes []string) error {
 	if err := s.Storage.SetUserinfoFromRequest(ctx, info, req, scopes); err != nil {
 		return err
 	}
-	u := s.people.GetUserByID(req.GetSubject())
+	if !s.thin.Load() {
+		s.addClaims(info, req.GetSubject())
+	}
+	return nil
+}
+
+func (s *idpStorage) SetUserinfoFromToken(ctx context.Context, info *oidc.UserInfo, tokenID, subject, origin string) error {
+	if err := s.Storage.SetUserinfoFromToken(ctx, info, tokenID, subject, origin); err != nil {
+		return err
+	}
+	s.addClaims(info, subject)
+	return nil
+}
+
+// addClaims adds the person's groups, and email_verified when it is false
+// (the example storage leaves a false one out).
+func (s *idpStorage) addClaims(info *oidc.UserInfo, sub string) {
+	u := s.people.GetUserByID(sub)
 	s.people.mu.Lock()
-	groups := s.people.groups[req.GetSubject()]
+	groups := s.people.groups[sub]
 	s.people.mu.Unlock()
 	info.AppendClaims("groups", groups)
 	if u != nil && !u.EmailVerified {
 		info.AppendClaims("email_verified", false)
 	}
-	return nil
 }
 
 // audRequest is an auth request whose tokens are for another client: the
@@ -102,10 +121,11 @@ func (s *idpStorage) AuthRequestByCode(ctx context.Context, code string) (op.Aut
 	return r, err
 }
 
-// idpClient puts the userinfo claims (e-mail, groups) in the ID token and
-// lets the test set its lifetime.
+// idpClient puts the userinfo claims (e-mail, groups) in the ID token
+// unless thin, and lets the test set its lifetime.
 type idpClient struct {
 	op.Client
+	thin     bool
 	lifetime time.Duration
 	id       string // another client's ID, when the provider mixes them up
 }
@@ -117,7 +137,7 @@ func (c idpClient) GetID() string {
 	return c.Client.GetID()
 }
 
-func (c idpClient) IDTokenUserinfoClaimsAssertion() bool { return true }
+func (c idpClient) IDTokenUserinfoClaimsAssertion() bool { return !c.thin }
 func (c idpClient) IDTokenLifetime() time.Duration       { return c.lifetime }
 
 func (s *idpStorage) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
@@ -129,7 +149,7 @@ func (s *idpStorage) GetClientByClientID(ctx context.Context, id string) (op.Cli
 	if a := s.aud.Load(); a != nil {
 		mixed = *a
 	}
-	return idpClient{c, time.Duration(s.lifetime.Load()), mixed}, nil
+	return idpClient{c, s.thin.Load(), time.Duration(s.lifetime.Load()), mixed}, nil
 }
 
 // startIdP runs the provider for one client whose redirect address is redirectURI.

@@ -196,9 +196,10 @@ func TestOIDCSignIn(t *testing.T) {
 		p.add("budi", "budi@platform.example", true, "marketing")
 		p.add("eka", "eka@platform.example", false, "sigap-admins")
 		p.add("pejabat", official.Email, true, "sigap-admins")
+		p.add("sari", "sari@platform.example", true, "sigap-auditors")
 
 		// Sign-ins share the provider's directory and settings, so they run in order.
-		var rina string
+		ids := map[string]string{} // subject -> user ID
 		for _, tc := range []struct {
 			name   string
 			sub    string
@@ -217,12 +218,14 @@ func TestOIDCSignIn(t *testing.T) {
 				before: func() { a := "another-app"; p.store.aud.Store(&a) }, after: func() { p.store.aud.Store(nil) }},
 			{name: "expired token", sub: "rina", status: http.StatusUnauthorized, msg: "sso.refused.expired",
 				before: func() { p.store.lifetime.Store(int64(-time.Minute)) }, after: func() { p.store.lifetime.Store(int64(time.Hour)) }},
+			{name: "e-mail and groups only at the userinfo endpoint", sub: "sari", status: http.StatusOK, role: org.RoleAuditor,
+				before: func() { p.store.thin.Store(true) }, after: func() { p.store.thin.Store(false) }},
 			{name: "unmapped role", sub: "budi", status: http.StatusForbidden, msg: "sso.refused.role"},
 			{name: "unverified e-mail", sub: "eka", status: http.StatusForbidden, msg: "sso.refused.email"},
 			{name: "another org's user", sub: "pejabat", status: http.StatusForbidden, msg: "sso.refused.not_platform"},
 			{name: "disabled user", sub: "rina", status: http.StatusForbidden, msg: "sso.refused.disabled",
 				before: func() {
-					if _, err := e.s.Accounts.SetDisabled(context.Background(), "", rina, true); err != nil {
+					if _, err := e.s.Accounts.SetDisabled(context.Background(), "", ids["rina"], true); err != nil {
 						t.Fatal(err)
 					}
 				}},
@@ -264,12 +267,12 @@ func TestOIDCSignIn(t *testing.T) {
 			if u.OrgID != e.platform || u.Role != tc.role || u.PasswordHash != "" {
 				t.Fatalf("%s: user %+v, want a %s of the platform without a password", tc.name, u, tc.role)
 			}
-			rina = u.ID
+			ids[tc.sub] = u.ID
 		}
 		_, audit := e.api("GET", "/v1/audit", nil)
 		for _, action := range []string{"user.created", "user.role_changed"} {
-			if !hasEntry(audit, sso.ActorSSO, action, rina) {
-				t.Errorf("the audit record lacks %s of %s by %s: %v", action, rina, sso.ActorSSO, audit)
+			if !hasEntry(audit, sso.ActorSSO, action, ids["rina"]) {
+				t.Errorf("the audit record lacks %s of %s by %s: %v", action, ids["rina"], sso.ActorSSO, audit)
 			}
 		}
 	})
