@@ -24,13 +24,19 @@ import (
 // api calls the JSON API with the env's admin key.
 func (e *env) api(method, path string, body any) (int, map[string]any) {
 	e.t.Helper()
+	return e.apiAs(e.adminKey, method, path, body)
+}
+
+// apiAs calls the JSON API with key.
+func (e *env) apiAs(key, method, path string, body any) (int, map[string]any) {
+	e.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
 		rd = strings.NewReader(string(b))
 	}
 	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
-	req.Header.Set("Authorization", "Bearer "+e.adminKey)
+	req.Header.Set("Authorization", "Bearer "+key)
 	r, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
@@ -123,6 +129,19 @@ func TestOIDCSettingsAPI(t *testing.T) {
 			st, out := e.api("PUT", "/v1/sso", body)
 			if st != http.StatusUnprocessableEntity || !strings.Contains(toJSON(out), `"code":"`+tc.code+`"`) {
 				t.Errorf("%s: %d %v, want 422 with code %s", tc.name, st, out, tc.code)
+			}
+		}
+		// Only the platform's admins: not another org's admin, not a platform reviewer.
+		for _, who := range []struct{ orgID, role string }{{e.authority, "admin"}, {e.platform, "reviewer"}} {
+			st, out := e.api("POST", "/v1/orgs/"+who.orgID+"/keys", map[string]string{"role": who.role})
+			key, _ := out["key"].(string)
+			if st != http.StatusCreated || key == "" {
+				t.Fatalf("make a %s key: %d %v", who.role, st, out)
+			}
+			for _, method := range []string{"PUT", "GET", "DELETE"} {
+				if st, _ := e.apiAs(key, method, "/v1/sso", ssoSettings(op)); st != http.StatusForbidden {
+					t.Errorf("%s /v1/sso with a %s key of %s: %d, want 403", method, who.role, who.orgID, st)
+				}
 			}
 		}
 		if c := e.ssoCounts(); c["sso_config"] != 0 {
