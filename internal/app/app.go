@@ -31,6 +31,7 @@ import (
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
+	"github.com/sigap/sigap/internal/sso"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/translog"
 	"github.com/sigap/sigap/internal/webhook"
@@ -74,6 +75,9 @@ type App struct {
 	// TransLog is the transparency log; its tree is hashed and its
 	// checkpoint signed every second until Close.
 	TransLog *translog.Log
+
+	// SSO signs the platform's staff in through its OpenID Connect provider.
+	SSO *sso.Service
 
 	// DataDir (absolute where it can be) and DBURL are where this process
 	// keeps its data, so a page can print a command that works on it.
@@ -157,6 +161,11 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	a.Intake.Escalation = a.Escalate.Rule()
 	a.Enforce = enforce.New(db, clk, a.Jobs, a.Webhooks, log, a.Escalate.AlertTx)
 	a.Contacts = &contact.Registry{DB: db, Clock: clk}
+	ssoKey, _, err := sso.LoadOrCreateKey(a.Config.DataDir)
+	if err != nil {
+		return err
+	}
+	a.SSO = &sso.Service{DB: db, Clock: clk, Log: log, Key: ssoKey}
 
 	// Once, after an upgrade: rules stored before duplicate detection get their match keys.
 	if n, err := a.Lists.BackfillMatchKeys(ctx); err != nil {

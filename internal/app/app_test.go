@@ -115,6 +115,7 @@ func TestCheckNamesTheMissingService(t *testing.T) {
 			{"Contacts", func(a *app.App) { a.Contacts = nil }},
 			{"Reports", func(a *app.App) { a.Reports = nil }},
 			{"TransLog", func(a *app.App) { a.TransLog = nil }},
+			{"SSO", func(a *app.App) { a.SSO = nil }},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

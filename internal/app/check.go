@@ -25,7 +25,7 @@ func (a *App) Check() error {
 		{"Accounts", a.Accounts == nil}, {"Review", a.Review == nil}, {"Flaggers", a.Flaggers == nil},
 		{"Reports", a.Reports == nil}, {"Scanner", a.Scanner == nil}, {"Banks", a.Banks == nil}, {"Lists", a.Lists == nil},
 		{"Jobs", a.Jobs == nil}, {"Webhooks", a.Webhooks == nil}, {"Enforce", a.Enforce == nil},
-		{"Escalate", a.Escalate == nil}, {"Contacts", a.Contacts == nil}, {"TransLog", a.TransLog == nil},
+		{"Escalate", a.Escalate == nil}, {"Contacts", a.Contacts == nil}, {"TransLog", a.TransLog == nil}, {"SSO", a.SSO == nil},
 	} {
 		if s.missing {
 			return fmt.Errorf("%w: %s", ErrIncomplete, s.name)

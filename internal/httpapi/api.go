@@ -141,6 +141,9 @@ func (a *API) routes() *routeTable {
 	mux.Handle("POST /v1/orgs/{org_id}/users/{user_id}/totp/reset", jsonHandler(a, http.StatusOK, a.userAct(a.resetUserTOTP)), admins)
 	mux.Handle("GET /v1/audit", jsonHandler(a, http.StatusOK, a.listAudit), anyOrg(admin, auditor))
 	mux.Handle("GET /v1/me", jsonHandler(a, http.StatusOK, a.me), readers)
+	mux.Handle("PUT /v1/sso", jsonHandler(a, http.StatusOK, a.putSSO), platformAdmins)
+	mux.Handle("GET /v1/sso", jsonHandler(a, http.StatusOK, a.getSSO), platformAdmins)
+	mux.Handle("DELETE /v1/sso", a.deleteSSO, platformAdmins)
 
 	mux.Handle("POST /v1/notices", a.createNotice, notifiers)
 	mux.Handle("GET /v1/notices", jsonHandler(a, http.StatusOK, a.listNotices), readers)

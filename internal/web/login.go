@@ -22,6 +22,8 @@ type loginData struct {
 	Email   string
 	Error   string
 	NoUsers bool
+	// SSO names the provider of the "Sign in with" button (oidc.go); "" hides it.
+	SSO string
 }
 
 func (p *Portal) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -35,7 +37,7 @@ func (p *Portal) loginPage(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, err)
 		return
 	}
-	p.render(w, r, q, http.StatusOK, "login", "login.title", loginData{NoUsers: n == 0})
+	p.render(w, r, q, http.StatusOK, "login", "login.title", loginData{NoUsers: n == 0, SSO: p.ssoButton(r.Context())})
 }
 
 func (p *Portal) loginPost(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +57,7 @@ func (p *Portal) loginPost(w http.ResponseWriter, r *http.Request) {
 		if len(email) > 254 {
 			email = ""
 		}
-		p.render(w, r, q, status, "login", "login.title", loginData{Email: email, Error: msg})
+		p.render(w, r, q, status, "login", "login.title", loginData{Email: email, Error: msg, SSO: p.ssoButton(r.Context())})
 		return
 	}
 	stage, err := p.secondFactorStage(r, u)

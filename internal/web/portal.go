@@ -51,6 +51,8 @@ func (p *Portal) Handler() http.Handler {
 	mux.HandleFunc("POST /login", p.loginPost)
 	mux.HandleFunc("GET /login/totp", p.totpPage)
 	mux.HandleFunc("POST /login/totp", p.totpPost)
+	mux.HandleFunc("GET /login/oidc", p.oidcStart)
+	mux.HandleFunc("GET /login/oidc/callback", p.oidcCallback)
 	mux.HandleFunc("POST /logout", p.logout)
 	mux.HandleFunc("POST /lang", p.setLang)
 	mux.HandleFunc("GET /set-password/{token}", p.setPasswordPage)
@@ -76,6 +78,9 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /admin/users/{id}/disable", p.signedIn(p.adminUserState(true), org.RoleAdmin))
 	mux.Handle("POST /admin/users/{id}/enable", p.signedIn(p.adminUserState(false), org.RoleAdmin))
 	mux.Handle("GET /audit", p.signedIn(p.auditPage, org.RoleAdmin, org.RoleAuditor))
+	mux.Handle("GET /admin/sso", p.platformPage(p.adminSSO, org.RoleAdmin))
+	mux.Handle("POST /admin/sso", p.platformPage(p.adminSSOPost, org.RoleAdmin))
+	mux.Handle("POST /admin/sso/remove", p.platformPage(p.adminSSORemove, org.RoleAdmin))
 
 	mux.Handle("GET /banks", p.platformPage(p.setIndex(p.Banks), filterReaders...))
 	mux.Handle("POST /banks", p.platformPage(p.setCreate(p.Banks), filterWriters...))
