@@ -14,7 +14,7 @@ import (
 const actionCols = `id, source, case_id, notice_id, subject, action, territorial_scope, until_at, state, requested_at, sent_at,
 	executed_at, evidence_sha256, confirmed_by`
 
-func scanAction(s interface{ Scan(...any) error }) (*action.Enforcement, error) {
+func scanAction(s rowScanner) (*action.Enforcement, error) {
 	var a action.Enforcement
 	var scope string
 	var until, sent, exec sql.NullInt64
@@ -68,22 +68,9 @@ func (db *DB) Actions(ctx context.Context, f ActionFilter) ([]*action.Enforcemen
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT `+actionCols+` FROM enforcement_actions
+	return queryAll(ctx, db, "actions", scanAction, `SELECT `+actionCols+` FROM enforcement_actions
 		WHERE (? = '' OR state = ?) AND (? = '' OR case_id = ?) AND (? = '' OR id < ?) ORDER BY id DESC LIMIT `+fmt.Sprint(f.Limit),
 		f.State, f.State, f.CaseID, f.CaseID, f.Before, f.Before)
-	if err != nil {
-		return nil, fmt.Errorf("store: actions: %w", err)
-	}
-	defer rows.Close()
-	var out []*action.Enforcement
-	for rows.Next() {
-		a, err := scanAction(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: actions: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // SetActionState moves an action on; sent_at is stamped on the first move to sent.

@@ -76,7 +76,7 @@ func fromNullMS(v sql.NullInt64) time.Time {
 const setCols = `id, family, name, kind, policy, labels, language, description, enabled, rollout_fraction,
 	created_by_org, created_by_key, created_at, updated_at`
 
-func scanSet(row interface{ Scan(...any) error }) (FilterSet, error) {
+func scanSet(row rowScanner) (FilterSet, error) {
 	var s FilterSet
 	var labels string
 	var created, updated int64
@@ -187,26 +187,13 @@ func (db *DB) FilterSets(ctx context.Context, family, cursor string, limit int) 
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: filter sets: %w", err)
-	}
-	defer rows.Close()
-	var out []FilterSet
-	for rows.Next() {
-		s, err := scanSet(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: filter sets: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "filter sets", scanSet, q, args...)
 }
 
 const entryCols = `id, set_id, type, value, source, case_id, added_by_org, added_by_key, added_at, removed_at, removed_by,
 	hits, last_hit_at, quarantined_at, quarantine_reason`
 
-func scanEntry(row interface{ Scan(...any) error }) (FilterEntry, error) {
+func scanEntry(row rowScanner) (FilterEntry, error) {
 	var e FilterEntry
 	var added int64
 	var removed, lastHit, quarantined sql.NullInt64
@@ -314,20 +301,7 @@ func (db *DB) FilterEntries(ctx context.Context, setID, cursor string, limit int
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
-	rows, err := db.query(ctx, q, setID, cursor)
-	if err != nil {
-		return nil, fmt.Errorf("store: filter entries: %w", err)
-	}
-	defer rows.Close()
-	var out []FilterEntry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: filter entries: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "filter entries", scanEntry, q, setID, cursor)
 }
 
 // LiveEntry is the part of a live entry a matcher snapshot needs.
@@ -387,19 +361,6 @@ func (db *DB) FilterSetStats(ctx context.Context, setID, day string) (SetStats, 
 // TopFilterEntries returns the set's entries with the most hits (the
 // per-rule counts that shadow mode is for), and every quarantined entry.
 func (db *DB) TopFilterEntries(ctx context.Context, setID string, limit int) ([]FilterEntry, error) {
-	rows, err := db.query(ctx, `SELECT `+entryCols+` FROM filter_entries WHERE set_id = ? AND removed_at IS NULL
+	return queryAll(ctx, db, "top filter entries", scanEntry, `SELECT `+entryCols+` FROM filter_entries WHERE set_id = ? AND removed_at IS NULL
 		AND (hits > 0 OR quarantined_at IS NOT NULL) ORDER BY hits DESC, id LIMIT `+fmt.Sprint(limit), setID)
-	if err != nil {
-		return nil, fmt.Errorf("store: top filter entries: %w", err)
-	}
-	defer rows.Close()
-	var out []FilterEntry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: top filter entries: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }

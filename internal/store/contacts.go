@@ -13,7 +13,7 @@ import (
 
 const contactCols = `id, jurisdiction, role, name, email, phone, webhook, languages, time_zone, position, days, shift_start, shift_end, created_at`
 
-func scanContact(s interface{ Scan(...any) error }) (*org.Contact, error) {
+func scanContact(s rowScanner) (*org.Contact, error) {
 	var c org.Contact
 	var langs, days string
 	var created int64

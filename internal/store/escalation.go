@@ -189,7 +189,7 @@ type Alert struct {
 
 const alertCols = `id, at, kind, notice_id, case_id, fraction, due_at, contact_id, detail, state, sent_at`
 
-func scanAlert(s interface{ Scan(...any) error }) (*Alert, error) {
+func scanAlert(s rowScanner) (*Alert, error) {
 	var a Alert
 	var at int64
 	var due, sent sql.NullInt64
@@ -234,19 +234,6 @@ func (db *DB) Alerts(ctx context.Context, noticeID, before string, limit int) ([
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT `+alertCols+` FROM alerts WHERE (? = '' OR notice_id = ?) AND (? = '' OR id < ?)
+	return queryAll(ctx, db, "alerts", scanAlert, `SELECT `+alertCols+` FROM alerts WHERE (? = '' OR notice_id = ?) AND (? = '' OR id < ?)
 		ORDER BY id DESC LIMIT `+fmt.Sprint(limit), noticeID, noticeID, before, before)
-	if err != nil {
-		return nil, fmt.Errorf("store: alerts: %w", err)
-	}
-	defer rows.Close()
-	var out []*Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: alerts: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }

@@ -12,7 +12,7 @@ import (
 
 const evidenceCols = `id, action_id, case_id, snapshot_ref, sha256, preserved_at, keep_until, hold_until, hold_by, hold_reason, purged_at`
 
-func scanEvidence(s interface{ Scan(...any) error }) (*evidence.Evidence, error) {
+func scanEvidence(s rowScanner) (*evidence.Evidence, error) {
 	var e evidence.Evidence
 	var pres, keep int64
 	var hold, purged sql.NullInt64
@@ -64,21 +64,8 @@ func (db *DB) EvidenceList(ctx context.Context, caseID, before string, limit int
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE (? = '' OR case_id = ?) AND (? = '' OR id < ?)
+	return queryAll(ctx, db, "evidence list", scanEvidence, `SELECT `+evidenceCols+` FROM evidence WHERE (? = '' OR case_id = ?) AND (? = '' OR id < ?)
 		ORDER BY id DESC LIMIT `+fmt.Sprint(limit), caseID, caseID, before, before)
-	if err != nil {
-		return nil, fmt.Errorf("store: evidence list: %w", err)
-	}
-	defer rows.Close()
-	var out []*evidence.Evidence
-	for rows.Next() {
-		e, err := scanEvidence(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: evidence list: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // HoldEvidence sets a legal hold until a time.

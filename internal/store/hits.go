@@ -39,7 +39,7 @@ type ScanHit struct {
 
 const hitCols = `id, at, post, channel, message_id, matcher, set_id, entry_id, distance, detail, policy, outcome, notice_id, action_id`
 
-func scanHit(row interface{ Scan(...any) error }) (ScanHit, error) {
+func scanHit(row rowScanner) (ScanHit, error) {
 	var h ScanHit
 	var at int64
 	err := row.Scan(&h.ID, &at, &h.Post, &h.Channel, &h.MessageID, &h.Matcher, &h.SetID, &h.EntryID, &h.Distance, &h.Detail,
@@ -202,20 +202,7 @@ func (db *DB) AutomatedActions(ctx context.Context, state string, limit int) ([]
 // RecentHits lists hits, newest first, of one set or ("") of all, before cursor (a hit ID) when given.
 func (db *DB) RecentHits(ctx context.Context, setID, cursor string, limit int) ([]ScanHit, error) {
 	q := `SELECT ` + hitCols + ` FROM scan_hits WHERE (? = '' OR set_id = ?) AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ` + fmt.Sprint(limit)
-	rows, err := db.query(ctx, q, setID, setID, cursor, cursor)
-	if err != nil {
-		return nil, fmt.Errorf("store: recent hits: %w", err)
-	}
-	defer rows.Close()
-	var out []ScanHit
-	for rows.Next() {
-		h, err := scanHit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: recent hits: %w", err)
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "recent hits", scanHit, q, setID, setID, cursor, cursor)
 }
 
 // PlatformOrgID returns the platform's own organisation, the notifier of

@@ -34,7 +34,7 @@ type JobRow struct {
 
 const jobCols = `id, kind, key, payload, state, attempts, run_at, created_at, retry_from, finished_at, last_error`
 
-func scanJob(s interface{ Scan(...any) error }) (*JobRow, error) {
+func scanJob(s rowScanner) (*JobRow, error) {
 	var j JobRow
 	var run, created int64
 	var retry, fin sql.NullInt64
@@ -65,21 +65,8 @@ func (t *Tx) LeaseJobs(ctx context.Context, now, leaseUntil time.Time, n int) ([
 	if t.dialect == Postgres {
 		inner += ` FOR UPDATE SKIP LOCKED`
 	}
-	rows, err := t.query(ctx, `UPDATE jobs SET state = 'running', run_at = ?, attempts = attempts + 1
+	return queryAll(ctx, t, "lease jobs", scanJob, `UPDATE jobs SET state = 'running', run_at = ?, attempts = attempts + 1
 		WHERE id IN (`+inner+`) RETURNING `+jobCols, ms(leaseUntil), ms(now), n)
-	if err != nil {
-		return nil, fmt.Errorf("store: lease jobs: %w", err)
-	}
-	defer rows.Close()
-	var out []*JobRow
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: lease jobs: %w", err)
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
 }
 
 // ErrLeaseLost is returned when a job was taken over (its lease expired and

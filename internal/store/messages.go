@@ -179,7 +179,7 @@ func (t *Tx) UpdateObjection(ctx context.Context, o *decision.Objection) error {
 	return nil
 }
 
-func scanObjection(row interface{ Scan(...any) error }) (*decision.Objection, error) {
+func scanObjection(row rowScanner) (*decision.Objection, error) {
 	var o decision.Objection
 	var created int64
 	var answered sql.NullInt64
@@ -204,18 +204,5 @@ func (t *Tx) LockObjection(ctx context.Context, id string) (*decision.Objection,
 
 // Objections lists a notice's objections, oldest first.
 func (db *DB) Objections(ctx context.Context, noticeID string) ([]*decision.Objection, error) {
-	rows, err := db.query(ctx, `SELECT `+objectionCols+` FROM objections WHERE notice_id = ? ORDER BY created_at, id`, noticeID)
-	if err != nil {
-		return nil, fmt.Errorf("store: objections: %w", err)
-	}
-	defer rows.Close()
-	var out []*decision.Objection
-	for rows.Next() {
-		o, err := scanObjection(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: objections: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "objections", scanObjection, `SELECT `+objectionCols+` FROM objections WHERE notice_id = ? ORDER BY created_at, id`, noticeID)
 }

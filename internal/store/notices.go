@@ -185,7 +185,7 @@ func (t *Tx) NoticeByIdempotencyKey(ctx context.Context, orgID, key string) (*no
 	return n, nil
 }
 
-func scanNotice(row interface{ Scan(...any) error }) (*notice.Notice, error) {
+func scanNotice(row rowScanner) (*notice.Notice, error) {
 	var n notice.Notice
 	var within, received, due int64
 	var scope, evidence, contact string
@@ -272,43 +272,17 @@ func (db *DB) Notices(ctx context.Context, f NoticeFilter) ([]*notice.Notice, er
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, f.Limit)
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: notices: %w", err)
-	}
-	defer rows.Close()
-	var out []*notice.Notice
-	for rows.Next() {
-		n, err := scanNotice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: notices: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "notices", scanNotice, q, args...)
 }
 
 // NoticeCases returns the cases a notice's subjects belong to.
 func (db *DB) NoticeCases(ctx context.Context, noticeID string) ([]notice.Case, error) {
-	rows, err := db.query(ctx, `SELECT `+caseCols+` FROM cases WHERE id IN (SELECT case_id FROM notice_subjects WHERE notice_id = ?) ORDER BY id`, noticeID)
-	if err != nil {
-		return nil, fmt.Errorf("store: notice cases: %w", err)
-	}
-	defer rows.Close()
-	var out []notice.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: notice cases: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "notice cases", scanCase, `SELECT `+caseCols+` FROM cases WHERE id IN (SELECT case_id FROM notice_subjects WHERE notice_id = ?) ORDER BY id`, noticeID)
 }
 
 const caseCols = `id, subject, subject_kind, channel, state, lane, category, language, due_at, opened_at, updated_at`
 
-func scanCase(row interface{ Scan(...any) error }) (notice.Case, error) {
+func scanCase(row rowScanner) (notice.Case, error) {
 	var c notice.Case
 	var due, opened, updated int64
 	err := row.Scan(&c.ID, &c.Subject, &c.Kind, &c.Channel, &c.State, &c.Lane, &c.Category, &c.Language, &due, &opened, &updated)

@@ -158,7 +158,7 @@ func mustJSON(v any) json.RawMessage {
 
 const leasedCols = caseCols + `, lease_holder, lease_expires_at, held`
 
-func scanLeased(row interface{ Scan(...any) error }) (*LeasedCase, error) {
+func scanLeased(row rowScanner) (*LeasedCase, error) {
 	var lc LeasedCase
 	var due, opened, updated, lease int64
 	c := &lc.Case
@@ -278,7 +278,7 @@ func (t *Tx) UpdateDecision(ctx context.Context, d *decision.Decision) error {
 	return nil
 }
 
-func scanDecision(row interface{ Scan(...any) error }) (*decision.Decision, error) {
+func scanDecision(row rowScanner) (*decision.Decision, error) {
 	var d decision.Decision
 	var scope string
 	var until, approved, effective sql.NullInt64
@@ -317,20 +317,7 @@ func (db *DB) Decision(ctx context.Context, id string) (*decision.Decision, erro
 }
 
 func (db *DB) decisions(ctx context.Context, q string, args ...any) ([]*decision.Decision, error) {
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: decisions: %w", err)
-	}
-	defer rows.Close()
-	var out []*decision.Decision
-	for rows.Next() {
-		d, err := scanDecision(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: decisions: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "decisions", scanDecision, q, args...)
 }
 
 // CaseDecisions lists a case's decisions, oldest first.
@@ -458,21 +445,8 @@ func (t *Tx) CaseNoticeIDs(ctx context.Context, caseID string) ([]CaseNoticeRef,
 
 // CaseNotices returns the notices on a case, oldest first, without their subjects.
 func (db *DB) CaseNotices(ctx context.Context, caseID string) ([]*notice.Notice, error) {
-	rows, err := db.query(ctx, `SELECT `+noticeCols+` FROM notices WHERE id IN
+	return queryAll(ctx, db, "case notices", scanNotice, `SELECT `+noticeCols+` FROM notices WHERE id IN
 		(SELECT notice_id FROM notice_subjects WHERE case_id = ?) ORDER BY id`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: case notices: %w", err)
-	}
-	defer rows.Close()
-	var out []*notice.Notice
-	for rows.Next() {
-		n, err := scanNotice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: case notices: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
 }
 
 // LeasedCase returns a case with its lease.
@@ -490,21 +464,8 @@ func (db *DB) LeasedCase(ctx context.Context, caseID string) (*LeasedCase, error
 // HeldCases lists the cases a reviewer holds: an unexpired lease, or held
 // while their decision waits for approval.
 func (db *DB) HeldCases(ctx context.Context, holder string, now time.Time) ([]*LeasedCase, error) {
-	rows, err := db.query(ctx, `SELECT `+leasedCols+` FROM cases WHERE state = 'open' AND lease_holder = ? AND (held OR lease_expires_at > ?)
+	return queryAll(ctx, db, "held cases", scanLeased, `SELECT `+leasedCols+` FROM cases WHERE state = 'open' AND lease_holder = ? AND (held OR lease_expires_at > ?)
 		ORDER BY lane_rank, due_at LIMIT 100`, holder, ms(now))
-	if err != nil {
-		return nil, fmt.Errorf("store: held cases: %w", err)
-	}
-	defer rows.Close()
-	var out []*LeasedCase
-	for rows.Next() {
-		lc, err := scanLeased(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: held cases: %w", err)
-		}
-		out = append(out, lc)
-	}
-	return out, rows.Err()
 }
 
 // QueueCounts counts open cases waiting (not leased) per lane.
@@ -619,7 +580,7 @@ func (t *Tx) UpdateAppeal(ctx context.Context, a *decision.Appeal) error {
 	return nil
 }
 
-func scanAppeal(row interface{ Scan(...any) error }) (*decision.Appeal, error) {
+func scanAppeal(row rowScanner) (*decision.Appeal, error) {
 	var a decision.Appeal
 	var created int64
 	var decided sql.NullInt64
@@ -652,20 +613,7 @@ func (t *Tx) SetDecisionStatus(ctx context.Context, id, status string) error {
 }
 
 func (db *DB) appeals(ctx context.Context, q string, args ...any) ([]*decision.Appeal, error) {
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: appeals: %w", err)
-	}
-	defer rows.Close()
-	var out []*decision.Appeal
-	for rows.Next() {
-		a, err := scanAppeal(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: appeals: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "appeals", scanAppeal, q, args...)
 }
 
 // Appeal returns one appeal.

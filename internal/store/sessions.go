@@ -115,20 +115,7 @@ func (db *DB) SearchNotices(ctx context.Context, f NoticeSearch) ([]*notice.Noti
 		q += ` ORDER BY id DESC LIMIT ?`
 	}
 	args = append(args, f.Limit)
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: search notices: %w", err)
-	}
-	defer rows.Close()
-	var out []*notice.Notice
-	for rows.Next() {
-		n, err := scanNotice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: search notices: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "search notices", scanNotice, q, args...)
 }
 
 // NoticeStats are the dashboard's figures for one org (or all) and one period.

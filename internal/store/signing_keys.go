@@ -29,7 +29,7 @@ var ErrSigningKeyTaken = fmt.Errorf("%w: the organisation has a signing key with
 
 const signingKeyCols = `org_id, keyid, alg, public_key, created_at, revoked_at`
 
-func scanSigningKey(row interface{ Scan(...any) error }) (SigningKey, error) {
+func scanSigningKey(row rowScanner) (SigningKey, error) {
 	var k SigningKey
 	var created int64
 	var revoked sql.NullInt64

@@ -19,7 +19,7 @@ const userCols = `u.id, u.org_id, o.kind, o.name, u.email, u.name, u.role, u.pas
 
 const userFrom = ` FROM users u JOIN orgs o ON o.id = u.org_id`
 
-func scanUser(row interface{ Scan(...any) error }) (org.User, error) {
+func scanUser(row rowScanner) (org.User, error) {
 	var u org.User
 	var kind, role string
 	var locked, created int64
@@ -96,20 +96,7 @@ func (db *DB) Users(ctx context.Context, orgID string) ([]org.User, error) {
 		q += ` WHERE u.org_id = ?`
 		args = append(args, orgID)
 	}
-	rows, err := db.query(ctx, q+` ORDER BY u.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: users: %w", err)
-	}
-	defer rows.Close()
-	var out []org.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: users: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "users", scanUser, q+` ORDER BY u.id`, args...)
 }
 
 // CountUsers tells how many users exist.

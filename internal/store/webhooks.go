@@ -80,7 +80,7 @@ type Delivery struct {
 
 const deliveryCols = `id, org_id, type, body, state, attempts, created_at, last_attempt_at, last_status, last_error, delivered_at, ref`
 
-func scanDelivery(s interface{ Scan(...any) error }) (*Delivery, error) {
+func scanDelivery(s rowScanner) (*Delivery, error) {
 	var d Delivery
 	var c int64
 	var la, da sql.NullInt64
@@ -153,22 +153,9 @@ func (db *DB) Deliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, er
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT `+deliveryCols+` FROM webhook_deliveries
+	return queryAll(ctx, db, "deliveries", scanDelivery, `SELECT `+deliveryCols+` FROM webhook_deliveries
 		WHERE (? = '' OR org_id = ?) AND (? = '' OR state = ?) AND (? = '' OR id < ?) ORDER BY id DESC LIMIT `+fmt.Sprint(f.Limit),
 		f.OrgID, f.OrgID, f.State, f.State, f.Before, f.Before)
-	if err != nil {
-		return nil, fmt.Errorf("store: deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []*Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: deliveries: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }
 
 // Delivery reads one outbox message inside the transaction.
