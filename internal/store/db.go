@@ -296,3 +296,24 @@ func scanString(r rowScanner) (string, error) {
 	err := r.Scan(&s)
 	return s, err
 }
+
+// countBy runs q, a GROUP BY whose rows are a key and its count, into a map.
+func countBy(ctx context.Context, qr querier, what, q string, args ...any) (map[string]int, error) {
+	type keyCount struct {
+		key string
+		n   int
+	}
+	rows, err := queryAll(ctx, qr, what, func(r rowScanner) (keyCount, error) {
+		var c keyCount
+		err := r.Scan(&c.key, &c.n)
+		return c, err
+	}, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(rows))
+	for _, c := range rows {
+		out[c.key] = c.n
+	}
+	return out, nil
+}

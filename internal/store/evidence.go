@@ -86,18 +86,6 @@ func (t *Tx) PurgeEvidence(ctx context.Context, id string, now time.Time) error 
 
 // NoticeOrgsOfCase lists the orgs that sent notices on a case (who may hold its evidence).
 func (db *DB) NoticeOrgsOfCase(ctx context.Context, caseID string) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT DISTINCT n.org_id FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id WHERE ns.case_id = ?`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: notice orgs: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var o string
-		if err := rows.Scan(&o); err != nil {
-			return nil, fmt.Errorf("store: notice orgs: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "notice orgs", scanString,
+		`SELECT DISTINCT n.org_id FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id WHERE ns.case_id = ?`, caseID)
 }

@@ -131,21 +131,7 @@ func (db *DB) JobByKey(ctx context.Context, key string) (*JobRow, error) {
 
 // JobCounts counts jobs by state.
 func (db *DB) JobCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
-	if err != nil {
-		return nil, fmt.Errorf("store: job counts: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, fmt.Errorf("store: job counts: %w", err)
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
+	return countBy(ctx, db, "job counts", `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
 }
 
 // PurgeDoneJobs deletes jobs finished (done) before cutoff, at most limit of them.

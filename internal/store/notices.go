@@ -230,20 +230,11 @@ func (db *DB) Notice(ctx context.Context, noticeID, orgID string) (*notice.Notic
 }
 
 func (db *DB) noticeSubjects(ctx context.Context, noticeID string) ([]notice.Subject, error) {
-	rows, err := db.query(ctx, `SELECT url, subject, case_id, new_case FROM notice_subjects WHERE notice_id = ? ORDER BY position`, noticeID)
-	if err != nil {
-		return nil, fmt.Errorf("store: notice subjects: %w", err)
-	}
-	defer rows.Close()
-	var out []notice.Subject
-	for rows.Next() {
+	return queryAll(ctx, db, "notice subjects", func(r rowScanner) (notice.Subject, error) {
 		var s notice.Subject
-		if err := rows.Scan(&s.URL, &s.Canonical, &s.CaseID, &s.NewCase); err != nil {
-			return nil, fmt.Errorf("store: notice subjects: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		err := r.Scan(&s.URL, &s.Canonical, &s.CaseID, &s.NewCase)
+		return s, err
+	}, `SELECT url, subject, case_id, new_case FROM notice_subjects WHERE notice_id = ? ORDER BY position`, noticeID)
 }
 
 // NoticeFilter narrows a notice list.
@@ -304,25 +295,18 @@ func (db *DB) Case(ctx context.Context, caseID string) (notice.Case, error) {
 
 // Timeline returns the events of a notice (and of the cases it opened or joined) in order.
 func (db *DB) Timeline(ctx context.Context, noticeID string, limit int) ([]notice.Event, error) {
-	rows, err := db.query(ctx, `SELECT seq, at, type, notice_id, case_id, org_id, data FROM events
+	return queryAll(ctx, db, "timeline", scanEvent, `SELECT seq, at, type, notice_id, case_id, org_id, data FROM events
 		WHERE notice_id = ? ORDER BY seq LIMIT ?`, noticeID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: timeline: %w", err)
-	}
-	defer rows.Close()
-	var out []notice.Event
-	for rows.Next() {
-		var e notice.Event
-		var at int64
-		var nid, cid, oid sql.NullString
-		var data string
-		if err := rows.Scan(&e.Seq, &at, &e.Type, &nid, &cid, &oid, &data); err != nil {
-			return nil, fmt.Errorf("store: timeline: %w", err)
-		}
-		e.At, e.NoticeID, e.CaseID, e.OrgID, e.Data = fromMS(at), nid.String, cid.String, oid.String, json.RawMessage(data)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+}
+
+func scanEvent(r rowScanner) (notice.Event, error) {
+	var e notice.Event
+	var at int64
+	var nid, cid, oid sql.NullString
+	var data string
+	err := r.Scan(&e.Seq, &at, &e.Type, &nid, &cid, &oid, &data)
+	e.At, e.NoticeID, e.CaseID, e.OrgID, e.Data = fromMS(at), nid.String, cid.String, oid.String, json.RawMessage(data)
+	return e, err
 }
 
 // Counts of rows, for tests that check a rejected request stored nothing.

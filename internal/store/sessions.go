@@ -139,23 +139,11 @@ func (db *DB) Stats(ctx context.Context, orgID string, from, to, now time.Time) 
 	if orgID != "" {
 		where, args = " WHERE org_id = ?", append(args, orgID)
 	}
-	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM notices`+where+` GROUP BY status`, args...)
+	byStatus, err := countBy(ctx, db, "stats", `SELECT status, COUNT(*) FROM notices`+where+` GROUP BY status`, args...)
 	if err != nil {
-		return st, fmt.Errorf("store: stats: %w", err)
+		return st, err
 	}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			rows.Close()
-			return st, fmt.Errorf("store: stats: %w", err)
-		}
-		st.ByStatus[s] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return st, fmt.Errorf("store: stats: %w", err)
-	}
+	st.ByStatus = byStatus
 	q := `SELECT
 		COUNT(*),
 		COALESCE(SUM(CASE WHEN n.status IN ('decided', 'actioned', 'rejected') THEN 1 ELSE 0 END), 0),

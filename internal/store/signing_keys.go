@@ -53,23 +53,8 @@ func (t *Tx) AddSigningKey(ctx context.Context, k SigningKey) error {
 
 // SigningKeys lists an organisation's signing keys, revoked ones too, oldest first.
 func (db *DB) SigningKeys(ctx context.Context, orgID string) ([]SigningKey, error) {
-	rows, err := db.query(ctx, `SELECT `+signingKeyCols+` FROM signing_keys WHERE org_id = ? ORDER BY created_at, keyid`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("store: signing keys of %s: %w", orgID, err)
-	}
-	defer rows.Close()
-	var out []SigningKey
-	for rows.Next() {
-		k, err := scanSigningKey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: signing keys of %s: %w", orgID, err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: signing keys of %s: %w", orgID, err)
-	}
-	return out, nil
+	return queryAll(ctx, db, "signing keys of "+orgID, scanSigningKey,
+		`SELECT `+signingKeyCols+` FROM signing_keys WHERE org_id = ? ORDER BY created_at, keyid`, orgID)
 }
 
 // SigningKey returns an organisation's signing key by its keyid, a revoked
