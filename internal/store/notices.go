@@ -295,9 +295,11 @@ func (db *DB) Case(ctx context.Context, caseID string) (notice.Case, error) {
 
 // Timeline returns the events of a notice (and of the cases it opened or joined) in order.
 func (db *DB) Timeline(ctx context.Context, noticeID string, limit int) ([]notice.Event, error) {
-	return queryAll(ctx, db, "timeline", scanEvent, `SELECT seq, at, type, notice_id, case_id, org_id, data FROM events
-		WHERE notice_id = ? ORDER BY seq LIMIT ?`, noticeID, limit)
+	return queryAll(ctx, db, "timeline", scanEvent, `SELECT `+eventCols+` FROM events WHERE notice_id = ? ORDER BY seq LIMIT ?`, noticeID, limit)
 }
+
+// eventCols are the columns of an event scanEvent reads.
+const eventCols = `seq, at, type, notice_id, case_id, org_id, data`
 
 func scanEvent(r rowScanner) (notice.Event, error) {
 	var e notice.Event

@@ -426,21 +426,12 @@ type CaseNoticeRef struct {
 
 // CaseNoticeIDs lists the notices on a case (each once).
 func (t *Tx) CaseNoticeIDs(ctx context.Context, caseID string) ([]CaseNoticeRef, error) {
-	rows, err := t.query(ctx, `SELECT DISTINCT n.id, n.org_id FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id
+	return queryAll(ctx, t, "case notices", func(r rowScanner) (CaseNoticeRef, error) {
+		var ref CaseNoticeRef
+		err := r.Scan(&ref.NoticeID, &ref.OrgID)
+		return ref, err
+	}, `SELECT DISTINCT n.id, n.org_id FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id
 		WHERE ns.case_id = ? ORDER BY n.id`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: case notices: %w", err)
-	}
-	defer rows.Close()
-	var out []CaseNoticeRef
-	for rows.Next() {
-		var r CaseNoticeRef
-		if err := rows.Scan(&r.NoticeID, &r.OrgID); err != nil {
-			return nil, fmt.Errorf("store: case notices: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // CaseNotices returns the notices on a case, oldest first, without their subjects.
@@ -470,44 +461,13 @@ func (db *DB) HeldCases(ctx context.Context, holder string, now time.Time) ([]*L
 
 // QueueCounts counts open cases waiting (not leased) per lane.
 func (db *DB) QueueCounts(ctx context.Context, now time.Time) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT lane, COUNT(*) FROM cases WHERE state = 'open' AND (lease_holder = '' OR (NOT held AND lease_expires_at <= ?)) GROUP BY lane`, ms(now))
-	if err != nil {
-		return nil, fmt.Errorf("store: queue counts: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var lane string
-		var n int
-		if err := rows.Scan(&lane, &n); err != nil {
-			return nil, fmt.Errorf("store: queue counts: %w", err)
-		}
-		out[lane] = n
-	}
-	return out, rows.Err()
+	return countBy(ctx, db, "queue counts",
+		`SELECT lane, COUNT(*) FROM cases WHERE state = 'open' AND (lease_holder = '' OR (NOT held AND lease_expires_at <= ?)) GROUP BY lane`, ms(now))
 }
 
 // CaseTimeline returns a case's events in order.
 func (db *DB) CaseTimeline(ctx context.Context, caseID string, limit int) ([]notice.Event, error) {
-	rows, err := db.query(ctx, `SELECT seq, at, type, notice_id, case_id, org_id, data FROM events
-		WHERE case_id = ? ORDER BY seq LIMIT ?`, caseID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: case timeline: %w", err)
-	}
-	defer rows.Close()
-	var out []notice.Event
-	for rows.Next() {
-		var e notice.Event
-		var at int64
-		var nid, cid, oid sql.NullString
-		var data string
-		if err := rows.Scan(&e.Seq, &at, &e.Type, &nid, &cid, &oid, &data); err != nil {
-			return nil, fmt.Errorf("store: case timeline: %w", err)
-		}
-		e.At, e.NoticeID, e.CaseID, e.OrgID, e.Data = fromMS(at), nid.String, cid.String, oid.String, json.RawMessage(data)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "case timeline", scanEvent, `SELECT `+eventCols+` FROM events WHERE case_id = ? ORDER BY seq LIMIT ?`, caseID, limit)
 }
 
 // InsertAction records an action request for enforcement, pending until it
@@ -525,26 +485,19 @@ func (t *Tx) InsertAction(ctx context.Context, a *action.Request) error {
 
 // CaseActions lists the action requests of a case, oldest first.
 func (db *DB) CaseActions(ctx context.Context, caseID string) ([]*action.Request, error) {
-	rows, err := db.query(ctx, `SELECT id, case_id, decision_id, appeal_id, subject, action, territorial_scope, until_at, state, created_at
+	return queryAll(ctx, db, "case actions", scanRequest, `SELECT id, case_id, decision_id, appeal_id, subject, action, territorial_scope, until_at, state, created_at
 		FROM review_actions WHERE case_id = ? ORDER BY created_at, id`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: case actions: %w", err)
-	}
-	defer rows.Close()
-	var out []*action.Request
-	for rows.Next() {
-		var a action.Request
-		var scope string
-		var until sql.NullInt64
-		var created int64
-		if err := rows.Scan(&a.ID, &a.CaseID, &a.DecisionID, &a.AppealID, &a.Subject, &a.Action, &scope, &until, &a.State, &created); err != nil {
-			return nil, fmt.Errorf("store: case actions: %w", err)
-		}
-		_ = json.Unmarshal([]byte(scope), &a.TerritorialScope)
-		a.Until, a.CreatedAt = timePtr(until), fromMS(created)
-		out = append(out, &a)
-	}
-	return out, rows.Err()
+}
+
+func scanRequest(r rowScanner) (*action.Request, error) {
+	var a action.Request
+	var scope string
+	var until sql.NullInt64
+	var created int64
+	err := r.Scan(&a.ID, &a.CaseID, &a.DecisionID, &a.AppealID, &a.Subject, &a.Action, &scope, &until, &a.State, &created)
+	_ = json.Unmarshal([]byte(scope), &a.TerritorialScope)
+	a.Until, a.CreatedAt = timePtr(until), fromMS(created)
+	return &a, err
 }
 
 const appealCols = `id, case_id, decision_id, filed_by, reasons, status, reviewer, outcome_reasons, created_at, decided_at`
