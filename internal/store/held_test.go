@@ -33,9 +33,7 @@ func TestHeldCase(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-				ctx := context.Background()
-				db := storetest.Open(t, e)
+			storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 				auth := mkOrg(t, db, org.KindAuthority)
 				insert(t, db, mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, "held"))
 				now := t0.Add(time.Minute)
@@ -84,9 +82,7 @@ func TestHeldCase(t *testing.T) {
 // lease becomes the held state again, still off the queue.
 func TestHeldMigration(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
-		db := storetest.Open(t, e)
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		insert(t, db, mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, "held"))
 		now := t0.Add(time.Minute)
