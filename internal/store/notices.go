@@ -91,13 +91,8 @@ func (t *Tx) attachCases(ctx context.Context, n *notice.Notice) error {
 	}
 	existing := make(map[string]openCase, len(unique))
 	const chunk = 500
-	for start := 0; start < len(unique); start += chunk {
-		part := unique[start:min(len(unique), start+chunk)]
-		args := make([]any, len(part))
-		for i, s := range part {
-			args[i] = s
-		}
-		rows, err := t.query(ctx, `SELECT id, subject, lane_rank, due_at FROM cases WHERE state = 'open' AND subject IN (`+placeholders(len(part))+`)`, args...)
+	for args := range anyChunks(unique, chunk) {
+		rows, err := t.query(ctx, `SELECT id, subject, lane_rank, due_at FROM cases WHERE state = 'open' AND subject IN (`+placeholders(len(args))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("store: find open cases: %w", err)
 		}
@@ -247,8 +242,9 @@ type NoticeFilter struct {
 	Limit    int
 }
 
-// Notices lists notices newest first, without their subjects.
-func (db *DB) Notices(ctx context.Context, f NoticeFilter) ([]*notice.Notice, error) {
+// selectNotices starts the query of the notices that match every field of f
+// that is set (the cursor and limit are the caller's, as their order is).
+func (f NoticeFilter) selectNotices() (string, []any) {
 	q := `SELECT ` + noticeCols + ` FROM notices WHERE 1 = 1`
 	var args []any
 	for _, c := range []struct{ col, val string }{{"org_id", f.OrgID}, {"status", f.Status}, {"kind", f.Kind}, {"category", f.Category}} {
@@ -257,6 +253,12 @@ func (db *DB) Notices(ctx context.Context, f NoticeFilter) ([]*notice.Notice, er
 			args = append(args, c.val)
 		}
 	}
+	return q, args
+}
+
+// Notices lists notices newest first, without their subjects.
+func (db *DB) Notices(ctx context.Context, f NoticeFilter) ([]*notice.Notice, error) {
+	q, args := f.selectNotices()
 	if f.Cursor != "" {
 		q += ` AND id < ?`
 		args = append(args, f.Cursor)

@@ -342,14 +342,9 @@ func (db *DB) DecisionsByStatus(ctx context.Context, status string, limit int) (
 // LiveDecisions returns the live (pending or final) decision of each of the given cases.
 func (db *DB) LiveDecisions(ctx context.Context, caseIDs []string) (map[string]*decision.Decision, error) {
 	out := map[string]*decision.Decision{}
-	for start := 0; start < len(caseIDs); start += 500 {
-		part := caseIDs[start:min(len(caseIDs), start+500)]
-		args := make([]any, len(part))
-		for i, c := range part {
-			args[i] = c
-		}
+	for args := range anyChunks(caseIDs, 500) {
 		ds, err := db.decisions(ctx, `SELECT `+decisionCols+` FROM decisions WHERE status IN ('pending_approval', 'final', 'reversed')
-			AND case_id IN (`+placeholders(len(part))+`)`, args...)
+			AND case_id IN (`+placeholders(len(args))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

@@ -89,14 +89,7 @@ type NoticeSearch struct {
 
 // SearchNotices lists notices for the portal, without their subjects.
 func (db *DB) SearchNotices(ctx context.Context, f NoticeSearch) ([]*notice.Notice, error) {
-	q := `SELECT ` + noticeCols + ` FROM notices WHERE 1 = 1`
-	var args []any
-	for _, c := range []struct{ col, val string }{{"org_id", f.OrgID}, {"status", f.Status}, {"kind", f.Kind}, {"category", f.Category}} {
-		if c.val != "" {
-			q += ` AND ` + c.col + ` = ?`
-			args = append(args, c.val)
-		}
-	}
+	q, args := f.selectNotices()
 	if f.OpenOnly {
 		q += ` AND status IN ('received', 'in_review')`
 	}

@@ -150,13 +150,8 @@ func (db *DB) LogEntries(ctx context.Context, from, to int64) ([][]byte, error) 
 func (db *DB) LogHashes(ctx context.Context, ids []int64) ([]tlog.Hash, error) {
 	got := make(map[int64]tlog.Hash, len(ids))
 	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(len(ids), start+chunk)]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		rows, err := db.query(ctx, `SELECT id, hash FROM log_hashes WHERE id IN (`+placeholders(len(part))+`)`, args...)
+	for args := range anyChunks(ids, chunk) {
+		rows, err := db.query(ctx, `SELECT id, hash FROM log_hashes WHERE id IN (`+placeholders(len(args))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: log hashes: %w", err)
 		}

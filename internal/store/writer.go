@@ -30,16 +30,23 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	return nil
 }
 
-func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+// flushFor stores the events and timers still waiting in the transaction
+// when q reads or writes their tables, so that q sees them.
+func (t *Tx) flushFor(ctx context.Context, q string) error {
 	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
 		if err := t.flushEvents(ctx); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if t.timers.flushed < len(t.timers.tms) && touchesTimers(q) {
-		if err := t.flushTimers(ctx); err != nil {
-			return nil, err
-		}
+		return t.flushTimers(ctx)
+	}
+	return nil
+}
+
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := t.flushFor(ctx, q); err != nil {
+		return nil, err
 	}
 	if s := t.stmt(ctx, q); s != nil {
 		return s.ExecContext(ctx, args...)
@@ -48,15 +55,8 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
-		if err := t.flushEvents(ctx); err != nil {
-			return nil, err
-		}
-	}
-	if t.timers.flushed < len(t.timers.tms) && touchesTimers(q) {
-		if err := t.flushTimers(ctx); err != nil {
-			return nil, err
-		}
+	if err := t.flushFor(ctx, q); err != nil {
+		return nil, err
 	}
 	if s := t.stmt(ctx, q); s != nil {
 		return s.QueryContext(ctx, args...)
@@ -65,13 +65,8 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
-		// A failed store fails the caller's write at its next statement or at the commit.
-		_ = t.flushEvents(ctx)
-	}
-	if t.timers.flushed < len(t.timers.tms) && touchesTimers(q) {
-		_ = t.flushTimers(ctx)
-	}
+	// A failed store fails the caller's write at its next statement or at the commit.
+	_ = t.flushFor(ctx, q)
 	if s := t.stmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
