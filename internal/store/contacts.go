@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -74,12 +72,5 @@ func contacts(ctx context.Context, qr querier, jurisdiction string) ([]*org.Cont
 
 // Contact reads one contact (also a removed one, for past alerts).
 func (db *DB) Contact(ctx context.Context, id string) (*org.Contact, error) {
-	c, err := scanContact(db.queryRow(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: contact %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: contact %s: %w", id, err)
-	}
-	return c, nil
+	return queryOne(ctx, db, "contact "+id, scanContact, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id)
 }

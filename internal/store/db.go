@@ -264,6 +264,21 @@ type rowScanner = interface{ Scan(...any) error }
 // querier runs a read: DB on its read pool, Tx inside its write transaction.
 type querier interface {
 	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	queryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// queryOne runs q and reads the one row it selects with scan. No row is
+// ErrNotFound; errors are wrapped as "store: what: ...".
+func queryOne[T any](ctx context.Context, qr querier, what string, scan func(rowScanner) (T, error), q string, args ...any) (T, error) {
+	v, err := scan(qr.queryRow(ctx, q, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return v, nil
 }
 
 // queryAll runs q and reads every row it returns with scan, so that a list

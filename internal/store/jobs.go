@@ -119,14 +119,7 @@ func (db *DB) NextJobAt(ctx context.Context) (time.Time, error) {
 
 // JobByKey reads one job.
 func (db *DB) JobByKey(ctx context.Context, key string) (*JobRow, error) {
-	j, err := scanJob(db.queryRow(ctx, `SELECT `+jobCols+` FROM jobs WHERE key = ?`, key))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: job %s: %w", key, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: job %s: %w", key, err)
-	}
-	return j, nil
+	return queryOne(ctx, db, "job "+key, scanJob, `SELECT `+jobCols+` FROM jobs WHERE key = ?`, key)
 }
 
 // JobCounts counts jobs by state.

@@ -67,14 +67,7 @@ func (db *DB) Keys(ctx context.Context, orgID string) ([]KeyInfo, error) {
 // Key returns one of an org's keys, read inside the write transaction; a key
 // of another org is ErrNotFound.
 func (t *Tx) Key(ctx context.Context, orgID, keyID string) (KeyInfo, error) {
-	k, err := scanKey(t.queryRow(ctx, `SELECT `+keyCols+` FROM api_keys WHERE id = ? AND org_id = ?`, keyID, orgID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return KeyInfo{}, fmt.Errorf("store: key %s: %w", keyID, ErrNotFound)
-	}
-	if err != nil {
-		return KeyInfo{}, fmt.Errorf("store: key %s: %w", keyID, err)
-	}
-	return k, nil
+	return queryOne(ctx, t, "key "+keyID, scanKey, `SELECT `+keyCols+` FROM api_keys WHERE id = ? AND org_id = ?`, keyID, orgID)
 }
 
 // RevokeKey marks a key revoked at at; a key revoked before keeps its time.

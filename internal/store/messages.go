@@ -115,14 +115,7 @@ func (t *Tx) LockNotice(ctx context.Context, noticeID, orgID string) (*notice.No
 		q += ` AND org_id = ?`
 		args = append(args, orgID)
 	}
-	n, err := scanNotice(t.queryRow(ctx, q+t.forUpdate(), args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: notice %s: %w", noticeID, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: notice %s: %w", noticeID, err)
-	}
-	return n, nil
+	return queryOne(ctx, t, "notice "+noticeID, scanNotice, q+t.forUpdate(), args...)
 }
 
 const objectionCols = `id, notice_id, org_id, author, reasons, status, answer, answered_by, created_at, answered_at`
@@ -162,14 +155,7 @@ func scanObjection(row rowScanner) (*decision.Objection, error) {
 
 // LockObjection reads an objection inside the transaction.
 func (t *Tx) LockObjection(ctx context.Context, id string) (*decision.Objection, error) {
-	o, err := scanObjection(t.queryRow(ctx, `SELECT `+objectionCols+` FROM objections WHERE id = ?`+t.forUpdate(), id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: objection %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: objection %s: %w", id, err)
-	}
-	return o, nil
+	return queryOne(ctx, t, "objection "+id, scanObjection, `SELECT `+objectionCols+` FROM objections WHERE id = ?`+t.forUpdate(), id)
 }
 
 // Objections lists a notice's objections, oldest first.

@@ -170,14 +170,7 @@ func nullable(s string) any {
 
 // NoticeByIdempotencyKey finds the notice an org already sent with this key.
 func (t *Tx) NoticeByIdempotencyKey(ctx context.Context, orgID, key string) (*notice.Notice, error) {
-	n, err := scanNotice(t.queryRow(ctx, `SELECT `+noticeCols+` FROM notices WHERE org_id = ? AND idempotency_key = ?`, orgID, key))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: idempotency key: %w", ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: idempotency key: %w", err)
-	}
-	return n, nil
+	return queryOne(ctx, t, "idempotency key", scanNotice, `SELECT `+noticeCols+` FROM notices WHERE org_id = ? AND idempotency_key = ?`, orgID, key)
 }
 
 func scanNotice(row rowScanner) (*notice.Notice, error) {
@@ -285,14 +278,7 @@ func scanCase(row rowScanner) (notice.Case, error) {
 
 // Case returns one case.
 func (db *DB) Case(ctx context.Context, caseID string) (notice.Case, error) {
-	c, err := scanCase(db.queryRow(ctx, `SELECT `+caseCols+` FROM cases WHERE id = ?`, caseID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return notice.Case{}, fmt.Errorf("store: case %s: %w", caseID, ErrNotFound)
-	}
-	if err != nil {
-		return notice.Case{}, fmt.Errorf("store: case %s: %w", caseID, err)
-	}
-	return c, nil
+	return queryOne(ctx, db, "case "+caseID, scanCase, `SELECT `+caseCols+` FROM cases WHERE id = ?`, caseID)
 }
 
 // Timeline returns the events of a notice (and of the cases it opened or joined) in order.

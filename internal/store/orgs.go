@@ -56,14 +56,7 @@ func scanOrg(row rowScanner) (org.Org, error) {
 
 // Org returns one organisation.
 func (db *DB) Org(ctx context.Context, id string) (org.Org, error) {
-	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgCols+` FROM orgs WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return org.Org{}, fmt.Errorf("store: org %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return org.Org{}, fmt.Errorf("store: org %s: %w", id, err)
-	}
-	return o, nil
+	return queryOne(ctx, db, "org "+id, scanOrg, `SELECT `+orgCols+` FROM orgs WHERE id = ?`, id)
 }
 
 // Orgs lists organisations in creation order.

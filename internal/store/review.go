@@ -180,14 +180,7 @@ func (t *Tx) forUpdate() string {
 
 // LockCase reads a case and its lease inside the transaction, locking its row on PostgreSQL.
 func (t *Tx) LockCase(ctx context.Context, caseID string) (*LeasedCase, error) {
-	lc, err := scanLeased(t.queryRow(ctx, `SELECT `+leasedCols+` FROM cases WHERE id = ?`+t.forUpdate(), caseID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: case %s: %w", caseID, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: case %s: %w", caseID, err)
-	}
-	return lc, nil
+	return queryOne(ctx, t, "case "+caseID, scanLeased, `SELECT `+leasedCols+` FROM cases WHERE id = ?`+t.forUpdate(), caseID)
 }
 
 // SetLease sets or clears (holder "", expires zero) a case's lease; either
@@ -294,26 +287,12 @@ func scanDecision(row rowScanner) (*decision.Decision, error) {
 
 // LockDecision reads a decision inside the transaction.
 func (t *Tx) LockDecision(ctx context.Context, id string) (*decision.Decision, error) {
-	d, err := scanDecision(t.queryRow(ctx, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`+t.forUpdate(), id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: decision %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: decision %s: %w", id, err)
-	}
-	return d, nil
+	return queryOne(ctx, t, "decision "+id, scanDecision, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`+t.forUpdate(), id)
 }
 
 // Decision returns one decision.
 func (db *DB) Decision(ctx context.Context, id string) (*decision.Decision, error) {
-	d, err := scanDecision(db.queryRow(ctx, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: decision %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: decision %s: %w", id, err)
-	}
-	return d, nil
+	return queryOne(ctx, db, "decision "+id, scanDecision, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`, id)
 }
 
 func (db *DB) decisions(ctx context.Context, q string, args ...any) ([]*decision.Decision, error) {
@@ -437,14 +416,7 @@ func (db *DB) CaseNotices(ctx context.Context, caseID string) ([]*notice.Notice,
 
 // LeasedCase returns a case with its lease.
 func (db *DB) LeasedCase(ctx context.Context, caseID string) (*LeasedCase, error) {
-	lc, err := scanLeased(db.queryRow(ctx, `SELECT `+leasedCols+` FROM cases WHERE id = ?`, caseID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: case %s: %w", caseID, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: case %s: %w", caseID, err)
-	}
-	return lc, nil
+	return queryOne(ctx, db, "case "+caseID, scanLeased, `SELECT `+leasedCols+` FROM cases WHERE id = ?`, caseID)
 }
 
 // HeldCases lists the cases a reviewer holds: an unexpired lease, or held
@@ -542,14 +514,7 @@ func scanAppeal(row rowScanner) (*decision.Appeal, error) {
 
 // LockAppeal reads an appeal inside the transaction.
 func (t *Tx) LockAppeal(ctx context.Context, id string) (*decision.Appeal, error) {
-	a, err := scanAppeal(t.queryRow(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`+t.forUpdate(), id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: appeal %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: appeal %s: %w", id, err)
-	}
-	return a, nil
+	return queryOne(ctx, t, "appeal "+id, scanAppeal, `SELECT `+appealCols+` FROM appeals WHERE id = ?`+t.forUpdate(), id)
 }
 
 // SetDecisionStatus changes only a decision's status (a reversal).
@@ -566,14 +531,7 @@ func (db *DB) appeals(ctx context.Context, q string, args ...any) ([]*decision.A
 
 // Appeal returns one appeal.
 func (db *DB) Appeal(ctx context.Context, id string) (*decision.Appeal, error) {
-	a, err := scanAppeal(db.queryRow(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: appeal %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: appeal %s: %w", id, err)
-	}
-	return a, nil
+	return queryOne(ctx, db, "appeal "+id, scanAppeal, `SELECT `+appealCols+` FROM appeals WHERE id = ?`, id)
 }
 
 // AppealsByStatus lists appeals in a status, oldest first.

@@ -130,14 +130,7 @@ func (t *Tx) SetDeliveryState(ctx context.Context, id, state string) error {
 
 // Delivery reads one outbox message.
 func (db *DB) Delivery(ctx context.Context, id string) (*Delivery, error) {
-	d, err := scanDelivery(db.queryRow(ctx, `SELECT `+deliveryCols+` FROM webhook_deliveries WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: delivery %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: delivery %s: %w", id, err)
-	}
-	return d, nil
+	return queryOne(ctx, db, "delivery "+id, scanDelivery, `SELECT `+deliveryCols+` FROM webhook_deliveries WHERE id = ?`, id)
 }
 
 // DeliveryFilter narrows the outbox listing; empty fields match everything.
@@ -160,12 +153,5 @@ func (db *DB) Deliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, er
 
 // Delivery reads one outbox message inside the transaction.
 func (t *Tx) Delivery(ctx context.Context, id string) (*Delivery, error) {
-	d, err := scanDelivery(t.queryRow(ctx, `SELECT `+deliveryCols+` FROM webhook_deliveries WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: delivery %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: delivery %s: %w", id, err)
-	}
-	return d, nil
+	return queryOne(ctx, t, "delivery "+id, scanDelivery, `SELECT `+deliveryCols+` FROM webhook_deliveries WHERE id = ?`, id)
 }
