@@ -3,17 +3,11 @@ package store_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/sigap/sigap/internal/escalate"
-	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -43,80 +37,30 @@ END;`
 func BenchmarkNoticeTimers(b *testing.B) {
 	ctx := context.Background()
 	rule := escalate.NewRule(nil, 0)
-	type side struct {
-		db      *store.DB
-		org     org.Org
-		timers  bool
-		elapsed time.Duration
-		n       int
-	}
-	open := func(trigger bool) *side {
-		dir := b.TempDir()
-		path := filepath.Join(dir, "bench.db")
-		db, err := store.Open(ctx, store.Options{DataDir: dir, URL: "sqlite:" + path})
+	trig := openBenchSide(ctx, b, func(dir string, _ *store.DB) {
+		raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "bench.db")+"?_pragma=busy_timeout(10000)")
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Cleanup(func() { db.Close() })
-		if trigger {
-			raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, err = raw.Exec(triggerSQL)
-			raw.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
-		o := org.Org{ID: id.New("org", t0), Name: "Bench", Kind: org.KindAuthority, CreatedAt: t0}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateOrg(ctx, o) }); err != nil {
+		_, err = raw.Exec(triggerSQL)
+		raw.Close()
+		if err != nil {
 			b.Fatal(err)
 		}
-		return &side{db: db, org: o, timers: !trigger}
-	}
-	trig, inGo := open(true), open(false)
-	const writers, round = 64, 640
-	var seq atomic.Int64
-	run := func(s *side, n int) {
-		var wg sync.WaitGroup
-		var left atomic.Int64
-		left.Store(int64(n))
-		start := time.Now()
-		for range writers {
-			wg.Go(func() {
-				for left.Add(-1) >= 0 {
-					nt := mkNotice(s.org, notice.KindOrder, t0, 4*time.Hour, fmt.Sprintf("chan%d", seq.Add(1)))
-					if err := s.db.Write(ctx, func(tx *store.Tx) error {
-						if err := tx.InsertNotice(ctx, nt); err != nil || !s.timers {
-							return err
-						}
-						return tx.InsertTimers(ctx, rule.Start(nt))
-					}); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
+	})
+	inGo := openBenchSide(ctx, b, func(string, *store.DB) {})
+	rateTrig, rateGo := compareWrites(ctx, b, trig, inGo, func(tx *store.Tx, s *benchSide, nt *notice.Notice) error {
+		if err := tx.InsertNotice(ctx, nt); err != nil || s == trig {
+			return err
 		}
-		wg.Wait()
-		s.elapsed += time.Since(start)
-		s.n += n
-	}
-	b.ResetTimer()
-	for done := 0; done < b.N; done += round {
-		n := min(round, b.N-done)
-		run(trig, n)
-		run(inGo, n)
-	}
-	b.StopTimer()
-	for _, s := range []*side{trig, inGo} {
+		return tx.InsertTimers(ctx, rule.Start(nt))
+	})
+	for _, s := range []*benchSide{trig, inGo} {
 		if next, err := s.db.NextTimerAt(ctx); err != nil || next.IsZero() {
 			b.Fatalf("no timers filed (%v)", err)
 		}
 	}
-	rate := func(s *side) float64 { return float64(s.n) / s.elapsed.Seconds() }
-	b.ReportMetric(rate(trig), "notices/s_trigger")
-	b.ReportMetric(rate(inGo), "notices/s_go")
-	b.ReportMetric(rate(inGo)/rate(trig), "go/trigger")
+	b.ReportMetric(rateTrig, "notices/s_trigger")
+	b.ReportMetric(rateGo, "notices/s_go")
+	b.ReportMetric(rateGo/rateTrig, "go/trigger")
 }
