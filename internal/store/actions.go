@@ -30,29 +30,14 @@ func scanAction(s rowScanner) (*action.Enforcement, error) {
 	return &a, nil
 }
 
-func actionErr(id string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: action %s: %w", id, ErrNotFound)
-	}
-	return fmt.Errorf("store: action %s: %w", id, err)
-}
-
 // Action reads one enforcement action.
 func (db *DB) Action(ctx context.Context, id string) (*action.Enforcement, error) {
-	a, err := scanAction(db.queryRow(ctx, `SELECT `+actionCols+` FROM enforcement_actions WHERE id = ?`, id))
-	if err != nil {
-		return nil, actionErr(id, err)
-	}
-	return a, nil
+	return queryOne(ctx, db, "action "+id, scanAction, `SELECT `+actionCols+` FROM enforcement_actions WHERE id = ?`, id)
 }
 
 // LockAction reads one enforcement action inside the transaction (locking it on PostgreSQL).
 func (t *Tx) LockAction(ctx context.Context, id string) (*action.Enforcement, error) {
-	a, err := scanAction(t.queryRow(ctx, `SELECT `+actionCols+` FROM enforcement_actions WHERE id = ?`+t.forUpdate(), id))
-	if err != nil {
-		return nil, actionErr(id, err)
-	}
-	return a, nil
+	return queryOne(ctx, t, "action "+id, scanAction, `SELECT `+actionCols+` FROM enforcement_actions WHERE id = ?`+t.forUpdate(), id)
 }
 
 // ActionFilter narrows the action listing.

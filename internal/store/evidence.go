@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -34,29 +33,14 @@ func (t *Tx) InsertEvidence(ctx context.Context, e *evidence.Evidence) (bool, er
 	return n == 1, nil
 }
 
-func evidenceErr(id string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: evidence %s: %w", id, ErrNotFound)
-	}
-	return fmt.Errorf("store: evidence %s: %w", id, err)
-}
-
 // Evidence reads one evidence record.
 func (db *DB) Evidence(ctx context.Context, id string) (*evidence.Evidence, error) {
-	e, err := scanEvidence(db.queryRow(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id))
-	if err != nil {
-		return nil, evidenceErr(id, err)
-	}
-	return e, nil
+	return queryOne(ctx, db, "evidence "+id, scanEvidence, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id)
 }
 
 // LockEvidence reads one evidence record inside the transaction.
 func (t *Tx) LockEvidence(ctx context.Context, id string) (*evidence.Evidence, error) {
-	e, err := scanEvidence(t.queryRow(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`+t.forUpdate(), id))
-	if err != nil {
-		return nil, evidenceErr(id, err)
-	}
-	return e, nil
+	return queryOne(ctx, t, "evidence "+id, scanEvidence, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`+t.forUpdate(), id)
 }
 
 // EvidenceList lists evidence, newest first, of one case or ("") all.

@@ -109,12 +109,7 @@ func (t *Tx) NoticeCaseIDs(ctx context.Context, noticeID string) ([]string, erro
 
 // LockNotice reads a notice inside the transaction; orgID, when set, limits it to that org's notices.
 func (t *Tx) LockNotice(ctx context.Context, noticeID, orgID string) (*notice.Notice, error) {
-	q := `SELECT ` + noticeCols + ` FROM notices WHERE id = ?`
-	args := []any{noticeID}
-	if orgID != "" {
-		q += ` AND org_id = ?`
-		args = append(args, orgID)
-	}
+	q, args := selectNotice(noticeID, orgID)
 	return queryOne(ctx, t, "notice "+noticeID, scanNotice, q+t.forUpdate(), args...)
 }
 

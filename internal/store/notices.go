@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -200,21 +199,24 @@ func scanNotice(row rowScanner) (*notice.Notice, error) {
 // Notice returns one notice with its subjects. orgID, when not empty, limits
 // the lookup to that org's notices, so another tenant's notice is not found.
 func (db *DB) Notice(ctx context.Context, noticeID, orgID string) (*notice.Notice, error) {
+	q, args := selectNotice(noticeID, orgID)
+	n, err := queryOne(ctx, db, "notice "+noticeID, scanNotice, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	n.Subjects, err = db.noticeSubjects(ctx, n.ID)
+	return n, err
+}
+
+// selectNotice is the query of one notice, of org orgID only when it is set.
+func selectNotice(noticeID, orgID string) (string, []any) {
 	q := `SELECT ` + noticeCols + ` FROM notices WHERE id = ?`
 	args := []any{noticeID}
 	if orgID != "" {
 		q += ` AND org_id = ?`
 		args = append(args, orgID)
 	}
-	n, err := scanNotice(db.queryRow(ctx, q, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: notice %s: %w", noticeID, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: notice %s: %w", noticeID, err)
-	}
-	n.Subjects, err = db.noticeSubjects(ctx, n.ID)
-	return n, err
+	return q, args
 }
 
 func (db *DB) noticeSubjects(ctx context.Context, noticeID string) ([]notice.Subject, error) {

@@ -176,23 +176,20 @@ func (t *Tx) CreatePasswordToken(ctx context.Context, hash, userID string, creat
 
 // PasswordTokenUser returns the user a live (unused, unexpired) set-password token belongs to.
 func (db *DB) PasswordTokenUser(ctx context.Context, hash string, now time.Time) (string, error) {
-	var uid string
-	err := db.queryRow(ctx, `SELECT user_id FROM password_tokens WHERE hash = ? AND used_at IS NULL AND expires_at > ?`,
-		hash, ms(now)).Scan(&uid)
-	if err != nil {
-		return "", userErr("password token", err)
-	}
-	return uid, nil
+	return passwordTokenUser(ctx, db, hash, now)
+}
+
+func passwordTokenUser(ctx context.Context, qr querier, hash string, now time.Time) (string, error) {
+	return queryOne(ctx, qr, "user password token", scanString,
+		`SELECT user_id FROM password_tokens WHERE hash = ? AND used_at IS NULL AND expires_at > ?`, hash, ms(now))
 }
 
 // UsePasswordToken marks a live token used and returns its user; a used or
 // expired token is ErrNotFound. Every other live token of the user is spent too.
 func (t *Tx) UsePasswordToken(ctx context.Context, hash string, now time.Time) (string, error) {
-	var uid string
-	err := t.queryRow(ctx, `SELECT user_id FROM password_tokens WHERE hash = ? AND used_at IS NULL AND expires_at > ?`,
-		hash, ms(now)).Scan(&uid)
+	uid, err := passwordTokenUser(ctx, t, hash, now)
 	if err != nil {
-		return "", userErr("password token", err)
+		return "", err
 	}
 	if _, err := t.exec(ctx, `UPDATE password_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, ms(now), uid); err != nil {
 		return "", fmt.Errorf("store: use password token: %w", err)
