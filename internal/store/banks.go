@@ -146,13 +146,9 @@ func nonNil(s []string) []string {
 
 // SetFilterSetState enables or disables a set and sets its roll-out fraction.
 func (t *Tx) SetFilterSetState(ctx context.Context, id string, enabled bool, rollout float64, policy string, now time.Time) error {
-	res, err := t.exec(ctx, `UPDATE filter_sets SET enabled = ?, rollout_fraction = ?, policy = ?, updated_at = ? WHERE id = ?`,
-		enabled, rollout, policy, ms(now), id)
-	if err != nil {
-		return setErr(id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return setErr(id, sql.ErrNoRows)
+	if err := t.execOne(ctx, "filter set "+id, `UPDATE filter_sets SET enabled = ?, rollout_fraction = ?, policy = ?, updated_at = ? WHERE id = ?`,
+		enabled, rollout, policy, ms(now), id); err != nil {
+		return err
 	}
 	return t.bumpGeneration(ctx)
 }
@@ -258,25 +254,17 @@ func (t *Tx) AddFilterEntry(ctx context.Context, e FilterEntry) error {
 
 // RemoveFilterEntry tombstones a live entry of set setID.
 func (t *Tx) RemoveFilterEntry(ctx context.Context, setID, entryID, by string, now time.Time) error {
-	res, err := t.exec(ctx, `UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE id = ? AND set_id = ? AND removed_at IS NULL`,
-		ms(now), by, entryID, setID)
-	if err != nil {
-		return entryErr(entryID, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return entryErr(entryID, sql.ErrNoRows)
+	if err := t.execOne(ctx, "filter entry "+entryID, `UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE id = ? AND set_id = ? AND removed_at IS NULL`,
+		ms(now), by, entryID, setID); err != nil {
+		return err
 	}
 	return t.bumpGeneration(ctx)
 }
 
 // ReleaseFilterEntry lifts the flood guard's quarantine from an entry.
 func (t *Tx) ReleaseFilterEntry(ctx context.Context, setID, entryID string) error {
-	res, err := t.exec(ctx, `UPDATE filter_entries SET quarantined_at = NULL, quarantine_reason = '' WHERE id = ? AND set_id = ?`, entryID, setID)
-	if err != nil {
-		return entryErr(entryID, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return entryErr(entryID, sql.ErrNoRows)
+	if err := t.execOne(ctx, "filter entry "+entryID, `UPDATE filter_entries SET quarantined_at = NULL, quarantine_reason = '' WHERE id = ? AND set_id = ?`, entryID, setID); err != nil {
+		return err
 	}
 	return t.bumpGeneration(ctx)
 }

@@ -94,15 +94,8 @@ func (t *Tx) FinishJob(ctx context.Context, jobID string, attempt int, state str
 // RetryJob makes a job (typically dead) run again now, restarting its
 // dead-letter clock.
 func (t *Tx) RetryJob(ctx context.Context, key string, now time.Time) error {
-	res, err := t.exec(ctx, `UPDATE jobs SET state = 'available', run_at = ?, retry_from = ?, finished_at = NULL WHERE key = ? AND state <> 'running'`,
+	return t.execOne(ctx, "retry job "+key, `UPDATE jobs SET state = 'available', run_at = ?, retry_from = ?, finished_at = NULL WHERE key = ? AND state <> 'running'`,
 		ms(now), ms(now), key)
-	if err != nil {
-		return fmt.Errorf("store: retry job %s: %w", key, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: retry job %s: %w", key, ErrNotFound)
-	}
-	return nil
 }
 
 // NextJobAt is the earliest instant a job becomes due (zero when none waits).

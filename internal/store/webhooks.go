@@ -118,14 +118,7 @@ func (t *Tx) RecordAttempt(ctx context.Context, id, state string, at time.Time, 
 
 // SetDeliveryState moves a delivery to state (dead-lettering, an operator's retry).
 func (t *Tx) SetDeliveryState(ctx context.Context, id, state string) error {
-	res, err := t.exec(ctx, `UPDATE webhook_deliveries SET state = ? WHERE id = ?`, state, id)
-	if err != nil {
-		return fmt.Errorf("store: delivery %s: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: delivery %s: %w", id, ErrNotFound)
-	}
-	return nil
+	return t.execOne(ctx, "delivery "+id, `UPDATE webhook_deliveries SET state = ? WHERE id = ?`, state, id)
 }
 
 // Delivery reads one outbox message.

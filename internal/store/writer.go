@@ -54,6 +54,19 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	return t.tx.ExecContext(ctx, rebind(t.dialect, q), args...)
 }
 
+// execOne runs a statement that changes one row; none changed is
+// ErrNotFound. Errors are wrapped as "store: what: ...".
+func (t *Tx) execOne(ctx context.Context, what, q string, args ...any) error {
+	res, err := t.exec(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: %s: %w", what, ErrNotFound)
+	}
+	return nil
+}
+
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if err := t.flushFor(ctx, q); err != nil {
 		return nil, err
