@@ -14,7 +14,7 @@ import (
 const actionCols = `id, source, case_id, notice_id, subject, action, territorial_scope, until_at, state, requested_at, sent_at,
 	executed_at, evidence_sha256, confirmed_by`
 
-func scanAction(s interface{ Scan(...any) error }) (*action.Enforcement, error) {
+func scanAction(s rowScanner) (*action.Enforcement, error) {
 	var a action.Enforcement
 	var scope string
 	var until, sent, exec sql.NullInt64
@@ -30,29 +30,14 @@ func scanAction(s interface{ Scan(...any) error }) (*action.Enforcement, error) 
 	return &a, nil
 }
 
-func actionErr(id string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: action %s: %w", id, ErrNotFound)
-	}
-	return fmt.Errorf("store: action %s: %w", id, err)
-}
-
 // Action reads one enforcement action.
 func (db *DB) Action(ctx context.Context, id string) (*action.Enforcement, error) {
-	a, err := scanAction(db.queryRow(ctx, `SELECT `+actionCols+` FROM enforcement_actions WHERE id = ?`, id))
-	if err != nil {
-		return nil, actionErr(id, err)
-	}
-	return a, nil
+	return queryOne(ctx, db, "action "+id, scanAction, `SELECT `+actionCols+` FROM enforcement_actions WHERE id = ?`, id)
 }
 
 // LockAction reads one enforcement action inside the transaction (locking it on PostgreSQL).
 func (t *Tx) LockAction(ctx context.Context, id string) (*action.Enforcement, error) {
-	a, err := scanAction(t.queryRow(ctx, `SELECT `+actionCols+` FROM enforcement_actions WHERE id = ?`+t.forUpdate(), id))
-	if err != nil {
-		return nil, actionErr(id, err)
-	}
-	return a, nil
+	return queryOne(ctx, t, "action "+id, scanAction, `SELECT `+actionCols+` FROM enforcement_actions WHERE id = ?`+t.forUpdate(), id)
 }
 
 // ActionFilter narrows the action listing.
@@ -68,22 +53,9 @@ func (db *DB) Actions(ctx context.Context, f ActionFilter) ([]*action.Enforcemen
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT `+actionCols+` FROM enforcement_actions
+	return queryAll(ctx, db, "actions", scanAction, `SELECT `+actionCols+` FROM enforcement_actions
 		WHERE (? = '' OR state = ?) AND (? = '' OR case_id = ?) AND (? = '' OR id < ?) ORDER BY id DESC LIMIT `+fmt.Sprint(f.Limit),
 		f.State, f.State, f.CaseID, f.CaseID, f.Before, f.Before)
-	if err != nil {
-		return nil, fmt.Errorf("store: actions: %w", err)
-	}
-	defer rows.Close()
-	var out []*action.Enforcement
-	for rows.Next() {
-		a, err := scanAction(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: actions: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // SetActionState moves an action on; sent_at is stamped on the first move to sent.

@@ -73,28 +73,23 @@ func (db *DB) AuditItems(ctx context.Context, q AuditQuery) ([]audit.Item, error
 	}
 	sqlq += ` ORDER BY log_index DESC LIMIT ?`
 	args = append(args, q.Limit)
-	rows, err := db.query(ctx, sqlq, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: audit items: %w", err)
+	return queryAll(ctx, db, "audit items", scanAuditItem, sqlq, args...)
+}
+
+func scanAuditItem(r rowScanner) (audit.Item, error) {
+	var it audit.Item
+	var at int64
+	var orgID sql.NullString
+	var data string
+	if err := r.Scan(&at, &orgID, &data, &it.LogIndex); err != nil {
+		return it, err
 	}
-	defer rows.Close()
-	var out []audit.Item
-	for rows.Next() {
-		var it audit.Item
-		var at int64
-		var orgID sql.NullString
-		var data string
-		if err := rows.Scan(&at, &orgID, &data, &it.LogIndex); err != nil {
-			return nil, fmt.Errorf("store: audit items: %w", err)
-		}
-		var d auditData
-		if err := json.Unmarshal([]byte(data), &d); err != nil {
-			return nil, fmt.Errorf("store: audit item %d: %w", it.LogIndex, err)
-		}
-		it.At, it.OrgID, it.Actor, it.Action, it.Object = fromMS(at), orgID.String, d.Actor, d.Action, d.Object
-		out = append(out, it)
+	var d auditData
+	if err := json.Unmarshal([]byte(data), &d); err != nil {
+		return it, fmt.Errorf("item %d: %w", it.LogIndex, err)
 	}
-	return out, rows.Err()
+	it.At, it.OrgID, it.Actor, it.Action, it.Object = fromMS(at), orgID.String, d.Actor, d.Action, d.Object
+	return it, nil
 }
 
 // LastAuditObject returns the object of the newest audit entry of action, or

@@ -76,7 +76,7 @@ func fromNullMS(v sql.NullInt64) time.Time {
 const setCols = `id, family, name, kind, policy, labels, language, description, enabled, rollout_fraction,
 	created_by_org, created_by_key, created_at, updated_at`
 
-func scanSet(row interface{ Scan(...any) error }) (FilterSet, error) {
+func scanSet(row rowScanner) (FilterSet, error) {
 	var s FilterSet
 	var labels string
 	var created, updated int64
@@ -146,13 +146,9 @@ func nonNil(s []string) []string {
 
 // SetFilterSetState enables or disables a set and sets its roll-out fraction.
 func (t *Tx) SetFilterSetState(ctx context.Context, id string, enabled bool, rollout float64, policy string, now time.Time) error {
-	res, err := t.exec(ctx, `UPDATE filter_sets SET enabled = ?, rollout_fraction = ?, policy = ?, updated_at = ? WHERE id = ?`,
-		enabled, rollout, policy, ms(now), id)
-	if err != nil {
-		return setErr(id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return setErr(id, sql.ErrNoRows)
+	if err := t.execOne(ctx, "filter set "+id, `UPDATE filter_sets SET enabled = ?, rollout_fraction = ?, policy = ?, updated_at = ? WHERE id = ?`,
+		enabled, rollout, policy, ms(now), id); err != nil {
+		return err
 	}
 	return t.bumpGeneration(ctx)
 }
@@ -187,26 +183,13 @@ func (db *DB) FilterSets(ctx context.Context, family, cursor string, limit int) 
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: filter sets: %w", err)
-	}
-	defer rows.Close()
-	var out []FilterSet
-	for rows.Next() {
-		s, err := scanSet(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: filter sets: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "filter sets", scanSet, q, args...)
 }
 
 const entryCols = `id, set_id, type, value, source, case_id, added_by_org, added_by_key, added_at, removed_at, removed_by,
 	hits, last_hit_at, quarantined_at, quarantine_reason`
 
-func scanEntry(row interface{ Scan(...any) error }) (FilterEntry, error) {
+func scanEntry(row rowScanner) (FilterEntry, error) {
 	var e FilterEntry
 	var added int64
 	var removed, lastHit, quarantined sql.NullInt64
@@ -271,25 +254,17 @@ func (t *Tx) AddFilterEntry(ctx context.Context, e FilterEntry) error {
 
 // RemoveFilterEntry tombstones a live entry of set setID.
 func (t *Tx) RemoveFilterEntry(ctx context.Context, setID, entryID, by string, now time.Time) error {
-	res, err := t.exec(ctx, `UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE id = ? AND set_id = ? AND removed_at IS NULL`,
-		ms(now), by, entryID, setID)
-	if err != nil {
-		return entryErr(entryID, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return entryErr(entryID, sql.ErrNoRows)
+	if err := t.execOne(ctx, "filter entry "+entryID, `UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE id = ? AND set_id = ? AND removed_at IS NULL`,
+		ms(now), by, entryID, setID); err != nil {
+		return err
 	}
 	return t.bumpGeneration(ctx)
 }
 
 // ReleaseFilterEntry lifts the flood guard's quarantine from an entry.
 func (t *Tx) ReleaseFilterEntry(ctx context.Context, setID, entryID string) error {
-	res, err := t.exec(ctx, `UPDATE filter_entries SET quarantined_at = NULL, quarantine_reason = '' WHERE id = ? AND set_id = ?`, entryID, setID)
-	if err != nil {
-		return entryErr(entryID, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return entryErr(entryID, sql.ErrNoRows)
+	if err := t.execOne(ctx, "filter entry "+entryID, `UPDATE filter_entries SET quarantined_at = NULL, quarantine_reason = '' WHERE id = ? AND set_id = ?`, entryID, setID); err != nil {
+		return err
 	}
 	return t.bumpGeneration(ctx)
 }
@@ -314,20 +289,7 @@ func (db *DB) FilterEntries(ctx context.Context, setID, cursor string, limit int
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, limit)
 	}
-	rows, err := db.query(ctx, q, setID, cursor)
-	if err != nil {
-		return nil, fmt.Errorf("store: filter entries: %w", err)
-	}
-	defer rows.Close()
-	var out []FilterEntry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: filter entries: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "filter entries", scanEntry, q, setID, cursor)
 }
 
 // LiveEntry is the part of a live entry a matcher snapshot needs.
@@ -387,19 +349,6 @@ func (db *DB) FilterSetStats(ctx context.Context, setID, day string) (SetStats, 
 // TopFilterEntries returns the set's entries with the most hits (the
 // per-rule counts that shadow mode is for), and every quarantined entry.
 func (db *DB) TopFilterEntries(ctx context.Context, setID string, limit int) ([]FilterEntry, error) {
-	rows, err := db.query(ctx, `SELECT `+entryCols+` FROM filter_entries WHERE set_id = ? AND removed_at IS NULL
+	return queryAll(ctx, db, "top filter entries", scanEntry, `SELECT `+entryCols+` FROM filter_entries WHERE set_id = ? AND removed_at IS NULL
 		AND (hits > 0 OR quarantined_at IS NOT NULL) ORDER BY hits DESC, id LIMIT `+fmt.Sprint(limit), setID)
-	if err != nil {
-		return nil, fmt.Errorf("store: top filter entries: %w", err)
-	}
-	defer rows.Close()
-	var out []FilterEntry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: top filter entries: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }

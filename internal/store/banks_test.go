@@ -13,9 +13,7 @@ import (
 
 func TestFilterSetsAndEntries(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		g0, err := db.FilterGeneration(ctx)
 		if err != nil {

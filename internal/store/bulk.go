@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"iter"
+	"slices"
 	"strings"
 )
 
@@ -40,4 +42,20 @@ func placeholders(n int) string {
 		return ""
 	}
 	return strings.Repeat("?, ", n-1) + "?"
+}
+
+// anyChunks splits vals into runs of at most n, each as the arguments of an
+// IN list, so that a long list stays under the engines' parameter limits.
+func anyChunks[T any](vals []T, n int) iter.Seq[[]any] {
+	return func(yield func([]any) bool) {
+		for part := range slices.Chunk(vals, n) {
+			args := make([]any, len(part))
+			for i, v := range part {
+				args[i] = v
+			}
+			if !yield(args) {
+				return
+			}
+		}
+	}
 }

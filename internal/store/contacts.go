@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,7 +11,7 @@ import (
 
 const contactCols = `id, jurisdiction, role, name, email, phone, webhook, languages, time_zone, position, days, shift_start, shift_end, created_at`
 
-func scanContact(s interface{ Scan(...any) error }) (*org.Contact, error) {
+func scanContact(s rowScanner) (*org.Contact, error) {
 	var c org.Contact
 	var langs, days string
 	var created int64
@@ -59,45 +57,20 @@ func (t *Tx) RemoveContact(ctx context.Context, id string, now time.Time) error 
 
 // Contacts lists the current contacts of a jurisdiction ("" for all), by role and position.
 func (db *DB) Contacts(ctx context.Context, jurisdiction string) ([]*org.Contact, error) {
-	rows, err := db.query(ctx, `SELECT `+contactCols+` FROM contacts WHERE removed_at IS NULL AND (? = '' OR jurisdiction = ?)
-		ORDER BY jurisdiction, role, position, id`, jurisdiction, jurisdiction)
-	if err != nil {
-		return nil, fmt.Errorf("store: contacts: %w", err)
-	}
-	return collectContacts(rows)
+	return contacts(ctx, db, jurisdiction)
 }
 
 // Contacts lists the current contacts of a jurisdiction inside the transaction.
 func (t *Tx) Contacts(ctx context.Context, jurisdiction string) ([]*org.Contact, error) {
-	rows, err := t.query(ctx, `SELECT `+contactCols+` FROM contacts WHERE removed_at IS NULL AND (? = '' OR jurisdiction = ?)
-		ORDER BY jurisdiction, role, position, id`, jurisdiction, jurisdiction)
-	if err != nil {
-		return nil, fmt.Errorf("store: contacts: %w", err)
-	}
-	return collectContacts(rows)
+	return contacts(ctx, t, jurisdiction)
 }
 
-func collectContacts(rows *sql.Rows) ([]*org.Contact, error) {
-	defer rows.Close()
-	var out []*org.Contact
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: contacts: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+func contacts(ctx context.Context, qr querier, jurisdiction string) ([]*org.Contact, error) {
+	return queryAll(ctx, qr, "contacts", scanContact, `SELECT `+contactCols+` FROM contacts WHERE removed_at IS NULL AND (? = '' OR jurisdiction = ?)
+		ORDER BY jurisdiction, role, position, id`, jurisdiction, jurisdiction)
 }
 
 // Contact reads one contact (also a removed one, for past alerts).
 func (db *DB) Contact(ctx context.Context, id string) (*org.Contact, error) {
-	c, err := scanContact(db.queryRow(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: contact %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: contact %s: %w", id, err)
-	}
-	return c, nil
+	return queryOne(ctx, db, "contact "+id, scanContact, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, id)
 }

@@ -257,3 +257,78 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	}
 	return db.read.QueryRowContext(ctx, rebind(db.dialect, q), args...)
 }
+
+// rowScanner is what a scan function reads one row from: *sql.Row or *sql.Rows.
+type rowScanner = interface{ Scan(...any) error }
+
+// querier runs a read: DB on its read pool, Tx inside its write transaction.
+type querier interface {
+	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	queryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// queryOne runs q and reads the one row it selects with scan. No row is
+// ErrNotFound; errors are wrapped as "store: what: ...".
+func queryOne[T any](ctx context.Context, qr querier, what string, scan func(rowScanner) (T, error), q string, args ...any) (T, error) {
+	v, err := scan(qr.queryRow(ctx, q, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return v, nil
+}
+
+// queryAll runs q and reads every row it returns with scan, so that a list
+// is its SQL and its record's scan function rather than one more rows loop.
+// Errors are wrapped as "store: what: ..."; no rows is a nil slice, as the
+// loops it replaced returned.
+func queryAll[T any](ctx context.Context, qr querier, what string, scan func(rowScanner) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := qr.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// scanString reads a row of one text column.
+func scanString(r rowScanner) (string, error) {
+	var s string
+	err := r.Scan(&s)
+	return s, err
+}
+
+// countBy runs q, a GROUP BY whose rows are a key and its count, into a map.
+func countBy(ctx context.Context, qr querier, what, q string, args ...any) (map[string]int, error) {
+	type keyCount struct {
+		key string
+		n   int
+	}
+	rows, err := queryAll(ctx, qr, what, func(r rowScanner) (keyCount, error) {
+		var c keyCount
+		err := r.Scan(&c.key, &c.n)
+		return c, err
+	}, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(rows))
+	for _, c := range rows {
+		out[c.key] = c.n
+	}
+	return out, nil
+}

@@ -21,9 +21,7 @@ import (
 // dense; a failed caller must leave nothing.
 func TestDeferredEventsSurviveRollbacks(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		a := mkOrg(t, db, org.KindAuthority)
 		const callers = 60
 		var wg sync.WaitGroup

@@ -20,9 +20,7 @@ import (
 // an automated action, and none for a write that rolled back.
 func TestEnforcementQueuedWithTheAction(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		n := mkNotice(auth, notice.KindOrder, t0, time.Hour, "enforced")
 		insert(t, db, n)
@@ -101,9 +99,7 @@ func TestEnforcementQueuedWithTheAction(t *testing.T) {
 // (not the case events beside them).
 func TestNotifyJobsOnlyForSubscribers(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		sub, quiet := mkOrg(t, db, org.KindAuthority), mkOrg(t, db, org.KindAuthority)
 		if err := db.Write(ctx, func(tx *store.Tx) error {
 			return tx.PutWebhookEndpoint(ctx, store.WebhookEndpoint{OrgID: sub.ID, URL: "https://example.id/hook", Secret: "s",

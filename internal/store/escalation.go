@@ -78,23 +78,16 @@ func (db *DB) NextTimerAt(ctx context.Context) (time.Time, error) {
 
 // DueTimers lists up to n timers due at now, earliest first.
 func (t *Tx) DueTimers(ctx context.Context, now time.Time, n int) ([]Timer, error) {
-	rows, err := t.query(ctx, `SELECT notice_id, kind, step, fraction, next_at FROM escalation_timers
+	return queryAll(ctx, t, "due timers", scanTimer, `SELECT notice_id, kind, step, fraction, next_at FROM escalation_timers
 		WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?`, ms(now), n)
-	if err != nil {
-		return nil, fmt.Errorf("store: due timers: %w", err)
-	}
-	defer rows.Close()
-	var out []Timer
-	for rows.Next() {
-		var tm Timer
-		var next int64
-		if err := rows.Scan(&tm.NoticeID, &tm.Kind, &tm.Step, &tm.Fraction, &next); err != nil {
-			return nil, fmt.Errorf("store: due timers: %w", err)
-		}
-		tm.NextAt = fromMS(next)
-		out = append(out, tm)
-	}
-	return out, rows.Err()
+}
+
+func scanTimer(r rowScanner) (Timer, error) {
+	var tm Timer
+	var next int64
+	err := r.Scan(&tm.NoticeID, &tm.Kind, &tm.Step, &tm.Fraction, &next)
+	tm.NextAt = fromMS(next)
+	return tm, err
 }
 
 // SetTimer moves a timer on; a nil next parks it (a paused clock's due_at
@@ -138,21 +131,8 @@ func (t *Tx) NoticeOpened(ctx context.Context, noticeID string) (bool, error) {
 
 // OpenCasesOfNotice lists the IDs of a notice's open cases.
 func (t *Tx) OpenCasesOfNotice(ctx context.Context, noticeID string) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT DISTINCT c.id FROM notice_subjects ns JOIN cases c ON c.id = ns.case_id
+	return queryAll(ctx, t, "open cases of "+noticeID, scanString, `SELECT DISTINCT c.id FROM notice_subjects ns JOIN cases c ON c.id = ns.case_id
 		WHERE ns.notice_id = ? AND c.state = 'open' ORDER BY c.id`, noticeID)
-	if err != nil {
-		return nil, fmt.Errorf("store: open cases of %s: %w", noticeID, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: open cases of %s: %w", noticeID, err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // RaiseCaseRank lowers an open case's lane_rank to at most rank (the queue
@@ -189,7 +169,7 @@ type Alert struct {
 
 const alertCols = `id, at, kind, notice_id, case_id, fraction, due_at, contact_id, detail, state, sent_at`
 
-func scanAlert(s interface{ Scan(...any) error }) (*Alert, error) {
+func scanAlert(s rowScanner) (*Alert, error) {
 	var a Alert
 	var at int64
 	var due, sent sql.NullInt64
@@ -234,19 +214,6 @@ func (db *DB) Alerts(ctx context.Context, noticeID, before string, limit int) ([
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT `+alertCols+` FROM alerts WHERE (? = '' OR notice_id = ?) AND (? = '' OR id < ?)
+	return queryAll(ctx, db, "alerts", scanAlert, `SELECT `+alertCols+` FROM alerts WHERE (? = '' OR notice_id = ?) AND (? = '' OR id < ?)
 		ORDER BY id DESC LIMIT `+fmt.Sprint(limit), noticeID, noticeID, before, before)
-	if err != nil {
-		return nil, fmt.Errorf("store: alerts: %w", err)
-	}
-	defer rows.Close()
-	var out []*Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: alerts: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }

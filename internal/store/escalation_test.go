@@ -40,9 +40,7 @@ var errRolledBack = errors.New("test: roll back")
 // were stored: the failed writes leave neither notice nor timer.
 func TestTimersWithTheNotice(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		rule := escalate.NewRule(nil, 0)
 		const n = 24
@@ -107,9 +105,7 @@ func TestTimersWithTheNotice(t *testing.T) {
 // the clock stood; both land at their fraction of the moved deadline.
 func TestPauseMovesTheDeadlineTimer(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		rule := escalate.NewRule([]float64{0.5, 0.8, 1}, 0)
 		waiting := mkNotice(auth, notice.KindReferral, t0, 4*time.Hour, "pause_waiting")

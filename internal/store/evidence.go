@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,7 +11,7 @@ import (
 
 const evidenceCols = `id, action_id, case_id, snapshot_ref, sha256, preserved_at, keep_until, hold_until, hold_by, hold_reason, purged_at`
 
-func scanEvidence(s interface{ Scan(...any) error }) (*evidence.Evidence, error) {
+func scanEvidence(s rowScanner) (*evidence.Evidence, error) {
 	var e evidence.Evidence
 	var pres, keep int64
 	var hold, purged sql.NullInt64
@@ -34,29 +33,14 @@ func (t *Tx) InsertEvidence(ctx context.Context, e *evidence.Evidence) (bool, er
 	return n == 1, nil
 }
 
-func evidenceErr(id string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: evidence %s: %w", id, ErrNotFound)
-	}
-	return fmt.Errorf("store: evidence %s: %w", id, err)
-}
-
 // Evidence reads one evidence record.
 func (db *DB) Evidence(ctx context.Context, id string) (*evidence.Evidence, error) {
-	e, err := scanEvidence(db.queryRow(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id))
-	if err != nil {
-		return nil, evidenceErr(id, err)
-	}
-	return e, nil
+	return queryOne(ctx, db, "evidence "+id, scanEvidence, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`, id)
 }
 
 // LockEvidence reads one evidence record inside the transaction.
 func (t *Tx) LockEvidence(ctx context.Context, id string) (*evidence.Evidence, error) {
-	e, err := scanEvidence(t.queryRow(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`+t.forUpdate(), id))
-	if err != nil {
-		return nil, evidenceErr(id, err)
-	}
-	return e, nil
+	return queryOne(ctx, t, "evidence "+id, scanEvidence, `SELECT `+evidenceCols+` FROM evidence WHERE id = ?`+t.forUpdate(), id)
 }
 
 // EvidenceList lists evidence, newest first, of one case or ("") all.
@@ -64,21 +48,8 @@ func (db *DB) EvidenceList(ctx context.Context, caseID, before string, limit int
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT `+evidenceCols+` FROM evidence WHERE (? = '' OR case_id = ?) AND (? = '' OR id < ?)
+	return queryAll(ctx, db, "evidence list", scanEvidence, `SELECT `+evidenceCols+` FROM evidence WHERE (? = '' OR case_id = ?) AND (? = '' OR id < ?)
 		ORDER BY id DESC LIMIT `+fmt.Sprint(limit), caseID, caseID, before, before)
-	if err != nil {
-		return nil, fmt.Errorf("store: evidence list: %w", err)
-	}
-	defer rows.Close()
-	var out []*evidence.Evidence
-	for rows.Next() {
-		e, err := scanEvidence(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: evidence list: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // HoldEvidence sets a legal hold until a time.
@@ -99,18 +70,6 @@ func (t *Tx) PurgeEvidence(ctx context.Context, id string, now time.Time) error 
 
 // NoticeOrgsOfCase lists the orgs that sent notices on a case (who may hold its evidence).
 func (db *DB) NoticeOrgsOfCase(ctx context.Context, caseID string) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT DISTINCT n.org_id FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id WHERE ns.case_id = ?`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: notice orgs: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var o string
-		if err := rows.Scan(&o); err != nil {
-			return nil, fmt.Errorf("store: notice orgs: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "notice orgs", scanString,
+		`SELECT DISTINCT n.org_id FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id WHERE ns.case_id = ?`, caseID)
 }

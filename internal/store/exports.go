@@ -50,32 +50,22 @@ func (db *DB) SoRDecisions(ctx context.Context, f SoRFilter) ([]*SoRRow, error) 
 	// effective_at is never before created_at, so created_at < to lets the
 	// decisions_status index narrow the scan.
 	args = append(args, ms(f.To), ms(f.From), ms(f.To), ms(after), ms(after), f.AfterID, f.Limit)
-	rows, err := db.query(ctx, `SELECT `+prefixed("d.", decisionCols)+`, c.subject, c.subject_kind, c.channel, c.category, c.language
+	return queryAll(ctx, db, "sor decisions", func(r rowScanner) (*SoRRow, error) {
+		var row SoRRow
+		d, err := scanDecision(scanWith{r, []any{&row.Subject, &row.SubjectKind, &row.Channel, &row.Category, &row.Language}})
+		row.Decision = d
+		return &row, err
+	}, `SELECT `+prefixed("d.", decisionCols)+`, c.subject, c.subject_kind, c.channel, c.category, c.language
 		FROM decisions d JOIN cases c ON c.id = d.case_id
 		WHERE d.status IN ('final', 'reversed') AND d.action IN (`+placeholders(len(f.Actions))+`)
 		AND d.created_at < ? AND d.effective_at >= ? AND d.effective_at < ?
 		AND (d.effective_at > ? OR (d.effective_at = ? AND d.id > ?))
 		ORDER BY d.effective_at, d.id LIMIT ?`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: sor decisions: %w", err)
-	}
-	defer rows.Close()
-	var out []*SoRRow
-	for rows.Next() {
-		var r SoRRow
-		d, err := scanDecision(scanWith{rows, []any{&r.Subject, &r.SubjectKind, &r.Channel, &r.Category, &r.Language}})
-		if err != nil {
-			return nil, fmt.Errorf("store: sor decisions: %w", err)
-		}
-		r.Decision = d
-		out = append(out, &r)
-	}
-	return out, rows.Err()
 }
 
 // scanWith lets scanDecision read a row that has more columns after the decision's.
 type scanWith struct {
-	rows  *sql.Rows
+	rows  rowScanner
 	extra []any
 }
 
@@ -232,7 +222,7 @@ func (db *DB) Ledger(ctx context.Context, f LedgerFilter) ([]*LedgerRow, error) 
 	if after.Before(f.From) {
 		after, f.AfterID = f.From, ""
 	}
-	rows, err := db.query(ctx, `SELECT n.id, n.org_id, o.name, n.reference, n.regime, n.category, n.class, n.urgent, n.status,
+	return queryAll(ctx, db, "ledger", scanLedgerRow, `SELECT n.id, n.org_id, o.name, n.reference, n.regime, n.category, n.class, n.urgent, n.status,
 		n.subject_count, n.received_at, n.due_at,
 		(SELECT MIN(e.at) FROM notice_subjects ns JOIN events e ON e.case_id = ns.case_id
 			WHERE ns.notice_id = n.id AND e.type = 'case.claimed' AND e.at >= n.received_at),
@@ -254,29 +244,24 @@ func (db *DB) Ledger(ctx context.Context, f LedgerFilter) ([]*LedgerRow, error) 
 		AND (n.received_at > ? OR (n.received_at = ? AND n.id > ?))
 		ORDER BY n.received_at, n.id LIMIT ?`,
 		f.Regime, f.Regime, f.OrgID, f.OrgID, ms(f.From), ms(f.To), ms(after), ms(after), f.AfterID, f.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: ledger: %w", err)
+}
+
+func scanLedgerRow(s rowScanner) (*LedgerRow, error) {
+	var r LedgerRow
+	var received, due int64
+	var claimed, decided, messaged, objected, actioned sql.NullInt64
+	if err := s.Scan(&r.NoticeID, &r.OrgID, &r.Authority, &r.Reference, &r.Regime, &r.Category, &r.Class, &r.Urgent, &r.Status,
+		&r.Subjects, &received, &due, &claimed, &decided, &messaged, &objected, &actioned, &r.PendingActions, &r.SubjectsActioned); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*LedgerRow
-	for rows.Next() {
-		var r LedgerRow
-		var received, due int64
-		var claimed, decided, messaged, objected, actioned sql.NullInt64
-		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Authority, &r.Reference, &r.Regime, &r.Category, &r.Class, &r.Urgent, &r.Status,
-			&r.Subjects, &received, &due, &claimed, &decided, &messaged, &objected, &actioned, &r.PendingActions, &r.SubjectsActioned); err != nil {
-			return nil, fmt.Errorf("store: ledger: %w", err)
+	r.ReceivedAt, r.DueAt, r.ActionedAt = fromMS(received), fromMS(due), timePtr(actioned)
+	for _, c := range []struct {
+		by string
+		at sql.NullInt64
+	}{{"claim", claimed}, {"decision", decided}, {"message", messaged}, {"objection", objected}} {
+		if c.at.Valid && (r.AcknowledgedAt == nil || fromMS(c.at.Int64).Before(*r.AcknowledgedAt)) {
+			r.AcknowledgedAt, r.AcknowledgedBy = timePtr(c.at), c.by
 		}
-		r.ReceivedAt, r.DueAt, r.ActionedAt = fromMS(received), fromMS(due), timePtr(actioned)
-		for _, c := range []struct {
-			by string
-			at sql.NullInt64
-		}{{"claim", claimed}, {"decision", decided}, {"message", messaged}, {"objection", objected}} {
-			if c.at.Valid && (r.AcknowledgedAt == nil || fromMS(c.at.Int64).Before(*r.AcknowledgedAt)) {
-				r.AcknowledgedAt, r.AcknowledgedBy = timePtr(c.at), c.by
-			}
-		}
-		out = append(out, &r)
 	}
-	return out, rows.Err()
+	return &r, nil
 }

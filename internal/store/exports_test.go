@@ -46,9 +46,7 @@ func at(d time.Duration) *time.Time { v := t0.Add(d); return &v }
 
 func TestSoRExportQueries(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth, flagger := mkOrg(t, db, org.KindAuthority), mkOrg(t, db, org.KindFlagger)
 		order := mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, "a")
 		insert(t, db, order)
@@ -137,9 +135,7 @@ func TestSoRExportQueries(t *testing.T) {
 
 func TestLedgerQuery(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth1, auth2 := mkOrg(t, db, org.KindAuthority), mkOrg(t, db, org.KindAuthority)
 
 		// o1: claimed after 10 minutes, removed, executed an hour after its 4-hour deadline.
@@ -278,9 +274,7 @@ func TestLedgerAssess(t *testing.T) {
 // one per link, while its items are still counted per link as SAMAN does.
 func TestLedgerCountsEachActionOnce(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		n := mkNotice(auth, notice.KindOrder, t0, 4*time.Hour)
 		for _, u := range []string{"https://t.me/s/SomeChannel/123", "telegram.me/somechannel/123?single", "tg://resolve?domain=SomeChannel&post=123"} {

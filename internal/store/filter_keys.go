@@ -14,24 +14,12 @@ type KeylessEntry struct {
 // KeylessListEntries returns up to limit live rules of rule lists without a
 // match key, with IDs after after, in ID order.
 func (db *DB) KeylessListEntries(ctx context.Context, after string, limit int) ([]KeylessEntry, error) {
-	rows, err := db.query(ctx, `SELECT e.id, e.set_id, s.kind, e.type, e.value FROM filter_entries e JOIN filter_sets s ON s.id = e.set_id
-		WHERE s.family = 'list' AND e.removed_at IS NULL AND e.match_key = '' AND e.id > ? ORDER BY e.id LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: keyless rules: %w", err)
-	}
-	defer rows.Close()
-	var out []KeylessEntry
-	for rows.Next() {
+	return queryAll(ctx, db, "keyless rules", func(r rowScanner) (KeylessEntry, error) {
 		var e KeylessEntry
-		if err := rows.Scan(&e.ID, &e.SetID, &e.SetKind, &e.Type, &e.Value); err != nil {
-			return nil, fmt.Errorf("store: keyless rules: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: keyless rules: %w", err)
-	}
-	return out, nil
+		err := r.Scan(&e.ID, &e.SetID, &e.SetKind, &e.Type, &e.Value)
+		return e, err
+	}, `SELECT e.id, e.set_id, s.kind, e.type, e.value FROM filter_entries e JOIN filter_sets s ON s.id = e.set_id
+		WHERE s.family = 'list' AND e.removed_at IS NULL AND e.match_key = '' AND e.id > ? ORDER BY e.id LIMIT ?`, after, limit)
 }
 
 // SetMatchKey gives live rule id its match key unless a live rule of the same

@@ -33,19 +33,9 @@ func TestHeldCase(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-				ctx := context.Background()
-				db := storetest.Open(t, e)
-				auth := mkOrg(t, db, org.KindAuthority)
-				insert(t, db, mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, "held"))
+			storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 				now := t0.Add(time.Minute)
-				lc := claim(t, db, "r1", now, store.ClaimFilter{})
-				if lc == nil {
-					t.Fatal("nothing to claim")
-				}
-				if err := db.Write(ctx, func(tx *store.Tx) error { return tx.HoldCase(ctx, lc.ID, "r1", now) }); err != nil {
-					t.Fatalf("hold: %v", err)
-				}
+				lc := heldCase(ctx, t, db, now)
 				got, err := db.LeasedCase(ctx, lc.ID)
 				if err != nil || !got.Held || got.LeaseHolder != "r1" || got.State != notice.CaseOpen {
 					t.Fatalf("held case = %+v, %v; want held by r1 and open", got, err)
@@ -84,19 +74,9 @@ func TestHeldCase(t *testing.T) {
 // lease becomes the held state again, still off the queue.
 func TestHeldMigration(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
-		db := storetest.Open(t, e)
-		auth := mkOrg(t, db, org.KindAuthority)
-		insert(t, db, mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, "held"))
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		now := t0.Add(time.Minute)
-		lc := claim(t, db, "r1", now, store.ClaimFilter{})
-		if lc == nil {
-			t.Fatal("nothing to claim")
-		}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.HoldCase(ctx, lc.ID, "r1", now) }); err != nil {
-			t.Fatalf("hold: %v", err)
-		}
+		lc := heldCase(ctx, t, db, now)
 		if err := store.MigrateDownTo(ctx, db, 130); err != nil {
 			t.Fatalf("down to 00130: %v", err)
 		}
@@ -111,4 +91,20 @@ func TestHeldMigration(t *testing.T) {
 			t.Fatalf("r2 claimed the held case %s", c.ID)
 		}
 	})
+}
+
+// heldCase files an order and returns its case as r1 claimed it at now and
+// then held it for a second reviewer's approval.
+func heldCase(ctx context.Context, t *testing.T, db *store.DB, now time.Time) *store.LeasedCase {
+	t.Helper()
+	auth := mkOrg(t, db, org.KindAuthority)
+	insert(t, db, mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, "held"))
+	lc := claim(t, db, "r1", now, store.ClaimFilter{})
+	if lc == nil {
+		t.Fatal("nothing to claim")
+	}
+	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.HoldCase(ctx, lc.ID, "r1", now) }); err != nil {
+		t.Fatalf("hold: %v", err)
+	}
+	return lc
 }

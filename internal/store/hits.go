@@ -39,7 +39,7 @@ type ScanHit struct {
 
 const hitCols = `id, at, post, channel, message_id, matcher, set_id, entry_id, distance, detail, policy, outcome, notice_id, action_id`
 
-func scanHit(row interface{ Scan(...any) error }) (ScanHit, error) {
+func scanHit(row rowScanner) (ScanHit, error) {
 	var h ScanHit
 	var at int64
 	err := row.Scan(&h.ID, &at, &h.Post, &h.Channel, &h.MessageID, &h.Matcher, &h.SetID, &h.EntryID, &h.Distance, &h.Detail,
@@ -180,42 +180,22 @@ func (t *Tx) InsertAutomatedAction(ctx context.Context, a AutomatedAction) (Auto
 
 // AutomatedActions lists pending-or-later automated actions, newest first.
 func (db *DB) AutomatedActions(ctx context.Context, state string, limit int) ([]AutomatedAction, error) {
-	rows, err := db.query(ctx, `SELECT id, created_at, set_id, post, url, action, state, notice_id, case_id FROM automated_actions
-		WHERE (? = '' OR state = ?) ORDER BY id DESC LIMIT `+fmt.Sprint(limit), state, state)
-	if err != nil {
-		return nil, fmt.Errorf("store: automated actions: %w", err)
-	}
-	defer rows.Close()
-	var out []AutomatedAction
-	for rows.Next() {
-		var a AutomatedAction
-		var created int64
-		if err := rows.Scan(&a.ID, &created, &a.SetID, &a.Post, &a.URL, &a.Action, &a.State, &a.NoticeID, &a.CaseID); err != nil {
-			return nil, fmt.Errorf("store: automated actions: %w", err)
-		}
-		a.CreatedAt = fromMS(created)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "automated actions", scanAutomatedAction, `SELECT id, created_at, set_id, post, url, action, state, notice_id, case_id
+		FROM automated_actions WHERE (? = '' OR state = ?) ORDER BY id DESC LIMIT `+fmt.Sprint(limit), state, state)
+}
+
+func scanAutomatedAction(r rowScanner) (AutomatedAction, error) {
+	var a AutomatedAction
+	var created int64
+	err := r.Scan(&a.ID, &created, &a.SetID, &a.Post, &a.URL, &a.Action, &a.State, &a.NoticeID, &a.CaseID)
+	a.CreatedAt = fromMS(created)
+	return a, err
 }
 
 // RecentHits lists hits, newest first, of one set or ("") of all, before cursor (a hit ID) when given.
 func (db *DB) RecentHits(ctx context.Context, setID, cursor string, limit int) ([]ScanHit, error) {
 	q := `SELECT ` + hitCols + ` FROM scan_hits WHERE (? = '' OR set_id = ?) AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ` + fmt.Sprint(limit)
-	rows, err := db.query(ctx, q, setID, setID, cursor, cursor)
-	if err != nil {
-		return nil, fmt.Errorf("store: recent hits: %w", err)
-	}
-	defer rows.Close()
-	var out []ScanHit
-	for rows.Next() {
-		h, err := scanHit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: recent hits: %w", err)
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "recent hits", scanHit, q, setID, setID, cursor, cursor)
 }
 
 // PlatformOrgID returns the platform's own organisation, the notifier of

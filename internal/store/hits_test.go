@@ -12,9 +12,7 @@ import (
 
 func TestHitsBreakerAndQuarantine(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		write := func(fn func(tx *store.Tx) error) error { return db.Write(ctx, fn) }
 		if err := write(func(tx *store.Tx) error {

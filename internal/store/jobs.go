@@ -34,7 +34,7 @@ type JobRow struct {
 
 const jobCols = `id, kind, key, payload, state, attempts, run_at, created_at, retry_from, finished_at, last_error`
 
-func scanJob(s interface{ Scan(...any) error }) (*JobRow, error) {
+func scanJob(s rowScanner) (*JobRow, error) {
 	var j JobRow
 	var run, created int64
 	var retry, fin sql.NullInt64
@@ -65,21 +65,8 @@ func (t *Tx) LeaseJobs(ctx context.Context, now, leaseUntil time.Time, n int) ([
 	if t.dialect == Postgres {
 		inner += ` FOR UPDATE SKIP LOCKED`
 	}
-	rows, err := t.query(ctx, `UPDATE jobs SET state = 'running', run_at = ?, attempts = attempts + 1
+	return queryAll(ctx, t, "lease jobs", scanJob, `UPDATE jobs SET state = 'running', run_at = ?, attempts = attempts + 1
 		WHERE id IN (`+inner+`) RETURNING `+jobCols, ms(leaseUntil), ms(now), n)
-	if err != nil {
-		return nil, fmt.Errorf("store: lease jobs: %w", err)
-	}
-	defer rows.Close()
-	var out []*JobRow
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: lease jobs: %w", err)
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
 }
 
 // ErrLeaseLost is returned when a job was taken over (its lease expired and
@@ -107,15 +94,8 @@ func (t *Tx) FinishJob(ctx context.Context, jobID string, attempt int, state str
 // RetryJob makes a job (typically dead) run again now, restarting its
 // dead-letter clock.
 func (t *Tx) RetryJob(ctx context.Context, key string, now time.Time) error {
-	res, err := t.exec(ctx, `UPDATE jobs SET state = 'available', run_at = ?, retry_from = ?, finished_at = NULL WHERE key = ? AND state <> 'running'`,
+	return t.execOne(ctx, "retry job "+key, `UPDATE jobs SET state = 'available', run_at = ?, retry_from = ?, finished_at = NULL WHERE key = ? AND state <> 'running'`,
 		ms(now), ms(now), key)
-	if err != nil {
-		return fmt.Errorf("store: retry job %s: %w", key, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: retry job %s: %w", key, ErrNotFound)
-	}
-	return nil
 }
 
 // NextJobAt is the earliest instant a job becomes due (zero when none waits).
@@ -132,33 +112,12 @@ func (db *DB) NextJobAt(ctx context.Context) (time.Time, error) {
 
 // JobByKey reads one job.
 func (db *DB) JobByKey(ctx context.Context, key string) (*JobRow, error) {
-	j, err := scanJob(db.queryRow(ctx, `SELECT `+jobCols+` FROM jobs WHERE key = ?`, key))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: job %s: %w", key, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: job %s: %w", key, err)
-	}
-	return j, nil
+	return queryOne(ctx, db, "job "+key, scanJob, `SELECT `+jobCols+` FROM jobs WHERE key = ?`, key)
 }
 
 // JobCounts counts jobs by state.
 func (db *DB) JobCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
-	if err != nil {
-		return nil, fmt.Errorf("store: job counts: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, fmt.Errorf("store: job counts: %w", err)
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
+	return countBy(ctx, db, "job counts", `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
 }
 
 // PurgeDoneJobs deletes jobs finished (done) before cutoff, at most limit of them.

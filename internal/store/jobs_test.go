@@ -14,9 +14,7 @@ import (
 
 func TestJobsLeaseFinishRetry(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 		write := func(fn func(tx *store.Tx) error) {
 			t.Helper()
@@ -94,9 +92,7 @@ func TestJobsLeaseFinishRetry(t *testing.T) {
 // get the same job twice (SKIP LOCKED on PostgreSQL, the single writer on SQLite).
 func TestJobsConcurrentLeasersTakeEachJobOnce(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 		const n = 200
 		if err := db.Write(ctx, func(tx *store.Tx) error {

@@ -48,7 +48,7 @@ func (k KeyInfo) Expired(now time.Time) bool {
 
 const keyCols = `id, org_id, role, created_at, expires_at, last_used_at, revoked_at`
 
-func scanKey(row interface{ Scan(...any) error }) (KeyInfo, error) {
+func scanKey(row rowScanner) (KeyInfo, error) {
 	var k KeyInfo
 	var role string
 	var created int64
@@ -61,33 +61,13 @@ func scanKey(row interface{ Scan(...any) error }) (KeyInfo, error) {
 
 // Keys lists an org's API keys (never their secrets), oldest first.
 func (db *DB) Keys(ctx context.Context, orgID string) ([]KeyInfo, error) {
-	rows, err := db.query(ctx, `SELECT `+keyCols+` FROM api_keys WHERE org_id = ? ORDER BY id`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("store: keys: %w", err)
-	}
-	defer rows.Close()
-	var out []KeyInfo
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: keys: %w", err)
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "keys", scanKey, `SELECT `+keyCols+` FROM api_keys WHERE org_id = ? ORDER BY id`, orgID)
 }
 
 // Key returns one of an org's keys, read inside the write transaction; a key
 // of another org is ErrNotFound.
 func (t *Tx) Key(ctx context.Context, orgID, keyID string) (KeyInfo, error) {
-	k, err := scanKey(t.queryRow(ctx, `SELECT `+keyCols+` FROM api_keys WHERE id = ? AND org_id = ?`, keyID, orgID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return KeyInfo{}, fmt.Errorf("store: key %s: %w", keyID, ErrNotFound)
-	}
-	if err != nil {
-		return KeyInfo{}, fmt.Errorf("store: key %s: %w", keyID, err)
-	}
-	return k, nil
+	return queryOne(ctx, t, "key "+keyID, scanKey, `SELECT `+keyCols+` FROM api_keys WHERE id = ? AND org_id = ?`, keyID, orgID)
 }
 
 // RevokeKey marks a key revoked at at; a key revoked before keeps its time.

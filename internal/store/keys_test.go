@@ -16,9 +16,7 @@ import (
 
 func TestKeyStateAndTouch(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		o := mkOrg(t, db, org.KindAuthority)
 		secret, hash := org.NewSecret()
 		k := org.Key{ID: id.New("key", t0), OrgID: o.ID, Role: org.RoleAuditor, Hash: hash, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
@@ -70,9 +68,7 @@ func TestKeyStateAndTouch(t *testing.T) {
 
 func TestAuditItems(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		for i, orgID := range []string{"org_a", "org_b", "org_a", "", "org_a"} {
 			en := audit.Entry{At: t0.Add(time.Duration(i) * time.Minute), Action: audit.KeyCreated, Object: "key_" + string(rune('0'+i)), OrgID: orgID}
 			actx := audit.WithActor(ctx, "key_admin")

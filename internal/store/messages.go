@@ -24,23 +24,16 @@ func (t *Tx) InsertMessage(ctx context.Context, m *notice.Message) error {
 
 // Messages returns a notice's thread, oldest first.
 func (db *DB) Messages(ctx context.Context, noticeID, cursor string, limit int) ([]*notice.Message, error) {
-	rows, err := db.query(ctx, `SELECT `+messageCols+` FROM messages WHERE notice_id = ? AND id > ? ORDER BY id LIMIT ?`,
+	return queryAll(ctx, db, "messages", scanMessage, `SELECT `+messageCols+` FROM messages WHERE notice_id = ? AND id > ? ORDER BY id LIMIT ?`,
 		noticeID, cursor, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: messages: %w", err)
-	}
-	defer rows.Close()
-	var out []*notice.Message
-	for rows.Next() {
-		var m notice.Message
-		var at int64
-		if err := rows.Scan(&m.ID, &m.NoticeID, &m.OrgID, &m.Author, &m.Side, &m.Body, &m.Clarification, &at); err != nil {
-			return nil, fmt.Errorf("store: messages: %w", err)
-		}
-		m.CreatedAt = fromMS(at)
-		out = append(out, &m)
-	}
-	return out, rows.Err()
+}
+
+func scanMessage(r rowScanner) (*notice.Message, error) {
+	var m notice.Message
+	var at int64
+	err := r.Scan(&m.ID, &m.NoticeID, &m.OrgID, &m.Author, &m.Side, &m.Body, &m.Clarification, &at)
+	m.CreatedAt = fromMS(at)
+	return &m, err
 }
 
 // OpenPause returns the notice's running pause, or nil.
@@ -99,60 +92,25 @@ func (t *Tx) EndPause(ctx context.Context, p *notice.Pause, answerID string, at 
 
 // Pauses lists a notice's clock pauses, oldest first.
 func (db *DB) Pauses(ctx context.Context, noticeID string) ([]notice.Pause, error) {
-	rows, err := db.query(ctx, `SELECT notice_id, message_id, started_at, ended_at, answer_id FROM clock_pauses
-		WHERE notice_id = ? ORDER BY started_at`, noticeID)
-	if err != nil {
-		return nil, fmt.Errorf("store: pauses: %w", err)
-	}
-	defer rows.Close()
-	var out []notice.Pause
-	for rows.Next() {
+	return queryAll(ctx, db, "pauses", func(r rowScanner) (notice.Pause, error) {
 		var p notice.Pause
 		var started int64
 		var ended sql.NullInt64
-		if err := rows.Scan(&p.NoticeID, &p.MessageID, &started, &ended, &p.AnswerID); err != nil {
-			return nil, fmt.Errorf("store: pauses: %w", err)
-		}
+		err := r.Scan(&p.NoticeID, &p.MessageID, &started, &ended, &p.AnswerID)
 		p.StartedAt, p.EndedAt = fromMS(started), timePtr(ended)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, err
+	}, `SELECT notice_id, message_id, started_at, ended_at, answer_id FROM clock_pauses WHERE notice_id = ? ORDER BY started_at`, noticeID)
 }
 
 // NoticeCaseIDs lists the cases a notice's subjects belong to, inside a transaction.
 func (t *Tx) NoticeCaseIDs(ctx context.Context, noticeID string) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT DISTINCT case_id FROM notice_subjects WHERE notice_id = ? ORDER BY case_id`, noticeID)
-	if err != nil {
-		return nil, fmt.Errorf("store: notice cases: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: notice cases: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, t, "notice cases", scanString, `SELECT DISTINCT case_id FROM notice_subjects WHERE notice_id = ? ORDER BY case_id`, noticeID)
 }
 
 // LockNotice reads a notice inside the transaction; orgID, when set, limits it to that org's notices.
 func (t *Tx) LockNotice(ctx context.Context, noticeID, orgID string) (*notice.Notice, error) {
-	q := `SELECT ` + noticeCols + ` FROM notices WHERE id = ?`
-	args := []any{noticeID}
-	if orgID != "" {
-		q += ` AND org_id = ?`
-		args = append(args, orgID)
-	}
-	n, err := scanNotice(t.queryRow(ctx, q+t.forUpdate(), args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: notice %s: %w", noticeID, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: notice %s: %w", noticeID, err)
-	}
-	return n, nil
+	q, args := selectNotice(noticeID, orgID)
+	return queryOne(ctx, t, "notice "+noticeID, scanNotice, q+t.forUpdate(), args...)
 }
 
 const objectionCols = `id, notice_id, org_id, author, reasons, status, answer, answered_by, created_at, answered_at`
@@ -179,7 +137,7 @@ func (t *Tx) UpdateObjection(ctx context.Context, o *decision.Objection) error {
 	return nil
 }
 
-func scanObjection(row interface{ Scan(...any) error }) (*decision.Objection, error) {
+func scanObjection(row rowScanner) (*decision.Objection, error) {
 	var o decision.Objection
 	var created int64
 	var answered sql.NullInt64
@@ -192,30 +150,10 @@ func scanObjection(row interface{ Scan(...any) error }) (*decision.Objection, er
 
 // LockObjection reads an objection inside the transaction.
 func (t *Tx) LockObjection(ctx context.Context, id string) (*decision.Objection, error) {
-	o, err := scanObjection(t.queryRow(ctx, `SELECT `+objectionCols+` FROM objections WHERE id = ?`+t.forUpdate(), id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: objection %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: objection %s: %w", id, err)
-	}
-	return o, nil
+	return queryOne(ctx, t, "objection "+id, scanObjection, `SELECT `+objectionCols+` FROM objections WHERE id = ?`+t.forUpdate(), id)
 }
 
 // Objections lists a notice's objections, oldest first.
 func (db *DB) Objections(ctx context.Context, noticeID string) ([]*decision.Objection, error) {
-	rows, err := db.query(ctx, `SELECT `+objectionCols+` FROM objections WHERE notice_id = ? ORDER BY created_at, id`, noticeID)
-	if err != nil {
-		return nil, fmt.Errorf("store: objections: %w", err)
-	}
-	defer rows.Close()
-	var out []*decision.Objection
-	for rows.Next() {
-		o, err := scanObjection(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: objections: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "objections", scanObjection, `SELECT `+objectionCols+` FROM objections WHERE notice_id = ? ORDER BY created_at, id`, noticeID)
 }

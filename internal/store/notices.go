@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -91,13 +90,8 @@ func (t *Tx) attachCases(ctx context.Context, n *notice.Notice) error {
 	}
 	existing := make(map[string]openCase, len(unique))
 	const chunk = 500
-	for start := 0; start < len(unique); start += chunk {
-		part := unique[start:min(len(unique), start+chunk)]
-		args := make([]any, len(part))
-		for i, s := range part {
-			args[i] = s
-		}
-		rows, err := t.query(ctx, `SELECT id, subject, lane_rank, due_at FROM cases WHERE state = 'open' AND subject IN (`+placeholders(len(part))+`)`, args...)
+	for args := range anyChunks(unique, chunk) {
+		rows, err := t.query(ctx, `SELECT id, subject, lane_rank, due_at FROM cases WHERE state = 'open' AND subject IN (`+placeholders(len(args))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("store: find open cases: %w", err)
 		}
@@ -175,17 +169,10 @@ func nullable(s string) any {
 
 // NoticeByIdempotencyKey finds the notice an org already sent with this key.
 func (t *Tx) NoticeByIdempotencyKey(ctx context.Context, orgID, key string) (*notice.Notice, error) {
-	n, err := scanNotice(t.queryRow(ctx, `SELECT `+noticeCols+` FROM notices WHERE org_id = ? AND idempotency_key = ?`, orgID, key))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: idempotency key: %w", ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: idempotency key: %w", err)
-	}
-	return n, nil
+	return queryOne(ctx, t, "idempotency key", scanNotice, `SELECT `+noticeCols+` FROM notices WHERE org_id = ? AND idempotency_key = ?`, orgID, key)
 }
 
-func scanNotice(row interface{ Scan(...any) error }) (*notice.Notice, error) {
+func scanNotice(row rowScanner) (*notice.Notice, error) {
 	var n notice.Notice
 	var within, received, due int64
 	var scope, evidence, contact string
@@ -212,38 +199,32 @@ func scanNotice(row interface{ Scan(...any) error }) (*notice.Notice, error) {
 // Notice returns one notice with its subjects. orgID, when not empty, limits
 // the lookup to that org's notices, so another tenant's notice is not found.
 func (db *DB) Notice(ctx context.Context, noticeID, orgID string) (*notice.Notice, error) {
+	q, args := selectNotice(noticeID, orgID)
+	n, err := queryOne(ctx, db, "notice "+noticeID, scanNotice, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	n.Subjects, err = db.noticeSubjects(ctx, n.ID)
+	return n, err
+}
+
+// selectNotice is the query of one notice, of org orgID only when it is set.
+func selectNotice(noticeID, orgID string) (string, []any) {
 	q := `SELECT ` + noticeCols + ` FROM notices WHERE id = ?`
 	args := []any{noticeID}
 	if orgID != "" {
 		q += ` AND org_id = ?`
 		args = append(args, orgID)
 	}
-	n, err := scanNotice(db.queryRow(ctx, q, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: notice %s: %w", noticeID, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: notice %s: %w", noticeID, err)
-	}
-	n.Subjects, err = db.noticeSubjects(ctx, n.ID)
-	return n, err
+	return q, args
 }
 
 func (db *DB) noticeSubjects(ctx context.Context, noticeID string) ([]notice.Subject, error) {
-	rows, err := db.query(ctx, `SELECT url, subject, case_id, new_case FROM notice_subjects WHERE notice_id = ? ORDER BY position`, noticeID)
-	if err != nil {
-		return nil, fmt.Errorf("store: notice subjects: %w", err)
-	}
-	defer rows.Close()
-	var out []notice.Subject
-	for rows.Next() {
+	return queryAll(ctx, db, "notice subjects", func(r rowScanner) (notice.Subject, error) {
 		var s notice.Subject
-		if err := rows.Scan(&s.URL, &s.Canonical, &s.CaseID, &s.NewCase); err != nil {
-			return nil, fmt.Errorf("store: notice subjects: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		err := r.Scan(&s.URL, &s.Canonical, &s.CaseID, &s.NewCase)
+		return s, err
+	}, `SELECT url, subject, case_id, new_case FROM notice_subjects WHERE notice_id = ? ORDER BY position`, noticeID)
 }
 
 // NoticeFilter narrows a notice list.
@@ -256,8 +237,9 @@ type NoticeFilter struct {
 	Limit    int
 }
 
-// Notices lists notices newest first, without their subjects.
-func (db *DB) Notices(ctx context.Context, f NoticeFilter) ([]*notice.Notice, error) {
+// selectNotices starts the query of the notices that match every field of f
+// that is set (the cursor and limit are the caller's, as their order is).
+func (f NoticeFilter) selectNotices() (string, []any) {
 	q := `SELECT ` + noticeCols + ` FROM notices WHERE 1 = 1`
 	var args []any
 	for _, c := range []struct{ col, val string }{{"org_id", f.OrgID}, {"status", f.Status}, {"kind", f.Kind}, {"category", f.Category}} {
@@ -266,49 +248,29 @@ func (db *DB) Notices(ctx context.Context, f NoticeFilter) ([]*notice.Notice, er
 			args = append(args, c.val)
 		}
 	}
+	return q, args
+}
+
+// Notices lists notices newest first, without their subjects.
+func (db *DB) Notices(ctx context.Context, f NoticeFilter) ([]*notice.Notice, error) {
+	q, args := f.selectNotices()
 	if f.Cursor != "" {
 		q += ` AND id < ?`
 		args = append(args, f.Cursor)
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, f.Limit)
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: notices: %w", err)
-	}
-	defer rows.Close()
-	var out []*notice.Notice
-	for rows.Next() {
-		n, err := scanNotice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: notices: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "notices", scanNotice, q, args...)
 }
 
 // NoticeCases returns the cases a notice's subjects belong to.
 func (db *DB) NoticeCases(ctx context.Context, noticeID string) ([]notice.Case, error) {
-	rows, err := db.query(ctx, `SELECT `+caseCols+` FROM cases WHERE id IN (SELECT case_id FROM notice_subjects WHERE notice_id = ?) ORDER BY id`, noticeID)
-	if err != nil {
-		return nil, fmt.Errorf("store: notice cases: %w", err)
-	}
-	defer rows.Close()
-	var out []notice.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: notice cases: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "notice cases", scanCase, `SELECT `+caseCols+` FROM cases WHERE id IN (SELECT case_id FROM notice_subjects WHERE notice_id = ?) ORDER BY id`, noticeID)
 }
 
 const caseCols = `id, subject, subject_kind, channel, state, lane, category, language, due_at, opened_at, updated_at`
 
-func scanCase(row interface{ Scan(...any) error }) (notice.Case, error) {
+func scanCase(row rowScanner) (notice.Case, error) {
 	var c notice.Case
 	var due, opened, updated int64
 	err := row.Scan(&c.ID, &c.Subject, &c.Kind, &c.Channel, &c.State, &c.Lane, &c.Category, &c.Language, &due, &opened, &updated)
@@ -318,37 +280,25 @@ func scanCase(row interface{ Scan(...any) error }) (notice.Case, error) {
 
 // Case returns one case.
 func (db *DB) Case(ctx context.Context, caseID string) (notice.Case, error) {
-	c, err := scanCase(db.queryRow(ctx, `SELECT `+caseCols+` FROM cases WHERE id = ?`, caseID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return notice.Case{}, fmt.Errorf("store: case %s: %w", caseID, ErrNotFound)
-	}
-	if err != nil {
-		return notice.Case{}, fmt.Errorf("store: case %s: %w", caseID, err)
-	}
-	return c, nil
+	return queryOne(ctx, db, "case "+caseID, scanCase, `SELECT `+caseCols+` FROM cases WHERE id = ?`, caseID)
 }
 
 // Timeline returns the events of a notice (and of the cases it opened or joined) in order.
 func (db *DB) Timeline(ctx context.Context, noticeID string, limit int) ([]notice.Event, error) {
-	rows, err := db.query(ctx, `SELECT seq, at, type, notice_id, case_id, org_id, data FROM events
-		WHERE notice_id = ? ORDER BY seq LIMIT ?`, noticeID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: timeline: %w", err)
-	}
-	defer rows.Close()
-	var out []notice.Event
-	for rows.Next() {
-		var e notice.Event
-		var at int64
-		var nid, cid, oid sql.NullString
-		var data string
-		if err := rows.Scan(&e.Seq, &at, &e.Type, &nid, &cid, &oid, &data); err != nil {
-			return nil, fmt.Errorf("store: timeline: %w", err)
-		}
-		e.At, e.NoticeID, e.CaseID, e.OrgID, e.Data = fromMS(at), nid.String, cid.String, oid.String, json.RawMessage(data)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "timeline", scanEvent, `SELECT `+eventCols+` FROM events WHERE notice_id = ? ORDER BY seq LIMIT ?`, noticeID, limit)
+}
+
+// eventCols are the columns of an event scanEvent reads.
+const eventCols = `seq, at, type, notice_id, case_id, org_id, data`
+
+func scanEvent(r rowScanner) (notice.Event, error) {
+	var e notice.Event
+	var at int64
+	var nid, cid, oid sql.NullString
+	var data string
+	err := r.Scan(&e.Seq, &at, &e.Type, &nid, &cid, &oid, &data)
+	e.At, e.NoticeID, e.CaseID, e.OrgID, e.Data = fromMS(at), nid.String, cid.String, oid.String, json.RawMessage(data)
+	return e, err
 }
 
 // Counts of rows, for tests that check a rejected request stored nothing.

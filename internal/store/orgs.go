@@ -45,7 +45,7 @@ func (t *Tx) CountOrgs(ctx context.Context) (int, error) {
 
 const orgCols = `id, name, kind, default_regime, created_at, require_signatures`
 
-func scanOrg(row interface{ Scan(...any) error }) (org.Org, error) {
+func scanOrg(row rowScanner) (org.Org, error) {
 	var o org.Org
 	var kind string
 	var created int64
@@ -56,32 +56,12 @@ func scanOrg(row interface{ Scan(...any) error }) (org.Org, error) {
 
 // Org returns one organisation.
 func (db *DB) Org(ctx context.Context, id string) (org.Org, error) {
-	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgCols+` FROM orgs WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return org.Org{}, fmt.Errorf("store: org %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return org.Org{}, fmt.Errorf("store: org %s: %w", id, err)
-	}
-	return o, nil
+	return queryOne(ctx, db, "org "+id, scanOrg, `SELECT `+orgCols+` FROM orgs WHERE id = ?`, id)
 }
 
 // Orgs lists organisations in creation order.
 func (db *DB) Orgs(ctx context.Context) ([]org.Org, error) {
-	rows, err := db.query(ctx, `SELECT `+orgCols+` FROM orgs ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: orgs: %w", err)
-	}
-	defer rows.Close()
-	var out []org.Org
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: orgs: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "orgs", scanOrg, `SELECT `+orgCols+` FROM orgs ORDER BY id`)
 }
 
 // CallerByKeyHash finds who holds an API key, by the key's hash.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/sigap/sigap/internal/notice"
@@ -50,52 +51,36 @@ func (t *Tx) InsertScanPost(ctx context.Context, p ScanPost) error {
 
 // CaseScanPosts returns the scanned posts behind the automated notices on a case.
 func (t *Tx) CaseScanPosts(ctx context.Context, caseID string) ([]ScanPost, error) {
-	rows, err := t.query(ctx, `SELECT notice_id, post, media, text, created_at FROM scan_posts WHERE notice_id IN
+	return queryAll(ctx, t, "case scan posts", scanScanPost, `SELECT notice_id, post, media, text, created_at FROM scan_posts WHERE notice_id IN
 		(SELECT notice_id FROM notice_subjects WHERE case_id = ?) ORDER BY notice_id`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: case scan posts: %w", err)
+}
+
+func scanScanPost(r rowScanner) (ScanPost, error) {
+	var p ScanPost
+	var media string
+	var created int64
+	if err := r.Scan(&p.NoticeID, &p.Post, &media, &p.Text, &created); err != nil {
+		return p, err
 	}
-	defer rows.Close()
-	var out []ScanPost
-	for rows.Next() {
-		var p ScanPost
-		var media string
-		var created int64
-		if err := rows.Scan(&p.NoticeID, &p.Post, &media, &p.Text, &created); err != nil {
-			return nil, fmt.Errorf("store: case scan posts: %w", err)
-		}
-		if err := json.Unmarshal([]byte(media), &p.Media); err != nil {
-			return nil, fmt.Errorf("store: case scan posts: media of %s: %w", p.NoticeID, err)
-		}
-		p.CreatedAt = fromMS(created)
-		out = append(out, p)
+	if err := json.Unmarshal([]byte(media), &p.Media); err != nil {
+		return p, fmt.Errorf("media of %s: %w", p.NoticeID, err)
 	}
-	return out, rows.Err()
+	p.CreatedAt = fromMS(created)
+	return p, nil
 }
 
 // CaseEvidence returns the evidence items of every notice on a case, in notice order.
 func (t *Tx) CaseEvidence(ctx context.Context, caseID string) ([]notice.Evidence, error) {
-	rows, err := t.query(ctx, `SELECT evidence FROM notices WHERE id IN
-		(SELECT notice_id FROM notice_subjects WHERE case_id = ?) ORDER BY id`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: case evidence: %w", err)
-	}
-	defer rows.Close()
-	var out []notice.Evidence
-	for rows.Next() {
+	lists, err := queryAll(ctx, t, "case evidence", func(r rowScanner) ([]notice.Evidence, error) {
 		var raw string
-		if err := rows.Scan(&raw); err != nil {
-			return nil, fmt.Errorf("store: case evidence: %w", err)
-		}
 		var ev []notice.Evidence
-		if raw != "" && raw != "null" {
-			if err := json.Unmarshal([]byte(raw), &ev); err != nil {
-				return nil, fmt.Errorf("store: case evidence: %w", err)
-			}
+		err := r.Scan(&raw)
+		if err == nil && raw != "" && raw != "null" {
+			err = json.Unmarshal([]byte(raw), &ev)
 		}
-		out = append(out, ev...)
-	}
-	return out, rows.Err()
+		return ev, err
+	}, `SELECT evidence FROM notices WHERE id IN (SELECT notice_id FROM notice_subjects WHERE case_id = ?) ORDER BY id`, caseID)
+	return slices.Concat(lists...), err
 }
 
 // EnsureFilterSet creates s (a built-in set with a fixed ID) unless a set

@@ -218,6 +218,18 @@ func (db *DB) beginReport(ctx context.Context, snapshot string) (*sql.Tx, error)
 	return tx, nil
 }
 
+// appendCounts is an each callback that appends every (key, count) row to dst.
+func appendCounts(dst *[]ReportCount) func(*sql.Rows) error {
+	return func(rows *sql.Rows) error {
+		var c ReportCount
+		if err := rows.Scan(&c.Key, &c.N); err != nil {
+			return err
+		}
+		*dst = append(*dst, c)
+		return nil
+	}
+}
+
 // each runs a query in tx and calls scan for every row.
 func (db *DB) each(ctx context.Context, tx *sql.Tx, what string, s *sqlText, scan func(*sql.Rows) error) error {
 	rows, err := tx.QueryContext(ctx, rebind(db.dialect, s.b.String()), s.args...)
@@ -688,27 +700,13 @@ func (db *DB) reportDialogue(ctx context.Context, tx *sql.Tx, q ReportQuery, f *
 	s = new(sqlText).add(`SELECT o.status, COUNT(*) FROM objections o JOIN notices n ON n.id = o.notice_id
 		WHERE o.created_at >= ? AND o.created_at < ?`, ms(q.From), ms(q.To)).
 		noticeOwner(q).add(` GROUP BY o.status`)
-	return db.each(ctx, tx, "objections", s, func(rows *sql.Rows) error {
-		var c ReportCount
-		if err := rows.Scan(&c.Key, &c.N); err != nil {
-			return err
-		}
-		f.Objections = append(f.Objections, c)
-		return nil
-	})
+	return db.each(ctx, tx, "objections", s, appendCounts(&f.Objections))
 }
 
 func (db *DB) reportAppeals(ctx context.Context, tx *sql.Tx, q ReportQuery, f *ReportFigures) error {
 	s := new(sqlText).add(`SELECT a.status, COUNT(*) FROM appeals a WHERE a.created_at >= ? AND a.created_at < ?`, ms(q.From), ms(q.To)).
 		caseFilter(q, "a.case_id").add(` GROUP BY a.status`)
-	if err := db.each(ctx, tx, "appeals", s, func(rows *sql.Rows) error {
-		var c ReportCount
-		if err := rows.Scan(&c.Key, &c.N); err != nil {
-			return err
-		}
-		f.Appeals = append(f.Appeals, c)
-		return nil
-	}); err != nil {
+	if err := db.each(ctx, tx, "appeals", s, appendCounts(&f.Appeals)); err != nil {
 		return err
 	}
 	s = new(sqlText).add(`WITH m AS (SELECT 3 AS measure, CASE a.status WHEN 'upheld' THEN 0 WHEN 'reversed' THEN 1 ELSE 2 END AS grp,
@@ -725,14 +723,7 @@ func (db *DB) reportScan(ctx context.Context, tx *sql.Tx, q ReportQuery, f *Repo
 		return nil // hits belong to the platform's own scanning, not to any notifier
 	}
 	s := new(sqlText).add(`SELECT outcome, COUNT(*) FROM scan_hits WHERE at >= ? AND at < ? GROUP BY outcome`, ms(q.From), ms(q.To))
-	return db.each(ctx, tx, "scan hits", s, func(rows *sql.Rows) error {
-		var c ReportCount
-		if err := rows.Scan(&c.Key, &c.N); err != nil {
-			return err
-		}
-		f.ScanHits = append(f.ScanHits, c)
-		return nil
-	})
+	return db.each(ctx, tx, "scan hits", s, appendCounts(&f.ScanHits))
 }
 
 // SpecificMeasures are the EU TCO Art. 7(3) figures of the platform's own
@@ -822,14 +813,7 @@ func (db *DB) ReportSpecificMeasures(ctx context.Context, from, to time.Time) (*
 		}
 		s = new(sqlText).add(`SELECT a.status, COUNT(*) FROM appeals a WHERE a.created_at >= ? AND a.created_at < ?`+
 			fmt.Sprintf(autoCase, "a.case_id")+` GROUP BY a.status`, ms(from), ms(to))
-		if err := db.each(ctx, tx, "measure appeals", s, func(rows *sql.Rows) error {
-			var c ReportCount
-			if err := rows.Scan(&c.Key, &c.N); err != nil {
-				return err
-			}
-			sm.Appeals = append(sm.Appeals, c)
-			return nil
-		}); err != nil {
+		if err := db.each(ctx, tx, "measure appeals", s, appendCounts(&sm.Appeals)); err != nil {
 			return err
 		}
 		s = new(sqlText).add(`SELECT COUNT(*) FROM enforcement_actions ea WHERE ea.action = 'restore' AND ea.state = 'executed'

@@ -210,10 +210,8 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 
 func TestTransparencyReportFigures(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		w := seedReportWorld(t, db)
-		ctx := context.Background()
 		now := w.clk.Now()
 		f, err := db.ReportFigures(ctx, store.ReportQuery{From: w.period.From, To: w.period.To, Now: now})
 		if err != nil {
@@ -313,10 +311,8 @@ func TestTransparencyReportFigures(t *testing.T) {
 
 func TestTransparencyReportScopes(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		w := seedReportWorld(t, db)
-		ctx := context.Background()
 		now := w.clk.Now()
 
 		// Authority A sees its own two orders and the decisions on their cases only.
@@ -354,11 +350,9 @@ func TestTransparencyReportScopes(t *testing.T) {
 
 func TestTCOFigures(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		w := seedReportWorld(t, db)
 		svc := &report.Service{DB: db, Clock: w.clk}
-		ctx := context.Background()
 		tco, err := svc.TCO(ctx, report.Scope{Platform: true}, w.period)
 		if err != nil {
 			t.Fatal(err)

@@ -158,7 +158,7 @@ func mustJSON(v any) json.RawMessage {
 
 const leasedCols = caseCols + `, lease_holder, lease_expires_at, held`
 
-func scanLeased(row interface{ Scan(...any) error }) (*LeasedCase, error) {
+func scanLeased(row rowScanner) (*LeasedCase, error) {
 	var lc LeasedCase
 	var due, opened, updated, lease int64
 	c := &lc.Case
@@ -180,14 +180,7 @@ func (t *Tx) forUpdate() string {
 
 // LockCase reads a case and its lease inside the transaction, locking its row on PostgreSQL.
 func (t *Tx) LockCase(ctx context.Context, caseID string) (*LeasedCase, error) {
-	lc, err := scanLeased(t.queryRow(ctx, `SELECT `+leasedCols+` FROM cases WHERE id = ?`+t.forUpdate(), caseID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: case %s: %w", caseID, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: case %s: %w", caseID, err)
-	}
-	return lc, nil
+	return queryOne(ctx, t, "case "+caseID, scanLeased, `SELECT `+leasedCols+` FROM cases WHERE id = ?`+t.forUpdate(), caseID)
 }
 
 // SetLease sets or clears (holder "", expires zero) a case's lease; either
@@ -278,7 +271,7 @@ func (t *Tx) UpdateDecision(ctx context.Context, d *decision.Decision) error {
 	return nil
 }
 
-func scanDecision(row interface{ Scan(...any) error }) (*decision.Decision, error) {
+func scanDecision(row rowScanner) (*decision.Decision, error) {
 	var d decision.Decision
 	var scope string
 	var until, approved, effective sql.NullInt64
@@ -294,43 +287,16 @@ func scanDecision(row interface{ Scan(...any) error }) (*decision.Decision, erro
 
 // LockDecision reads a decision inside the transaction.
 func (t *Tx) LockDecision(ctx context.Context, id string) (*decision.Decision, error) {
-	d, err := scanDecision(t.queryRow(ctx, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`+t.forUpdate(), id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: decision %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: decision %s: %w", id, err)
-	}
-	return d, nil
+	return queryOne(ctx, t, "decision "+id, scanDecision, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`+t.forUpdate(), id)
 }
 
 // Decision returns one decision.
 func (db *DB) Decision(ctx context.Context, id string) (*decision.Decision, error) {
-	d, err := scanDecision(db.queryRow(ctx, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: decision %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: decision %s: %w", id, err)
-	}
-	return d, nil
+	return queryOne(ctx, db, "decision "+id, scanDecision, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`, id)
 }
 
 func (db *DB) decisions(ctx context.Context, q string, args ...any) ([]*decision.Decision, error) {
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: decisions: %w", err)
-	}
-	defer rows.Close()
-	var out []*decision.Decision
-	for rows.Next() {
-		d, err := scanDecision(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: decisions: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "decisions", scanDecision, q, args...)
 }
 
 // CaseDecisions lists a case's decisions, oldest first.
@@ -355,14 +321,9 @@ func (db *DB) DecisionsByStatus(ctx context.Context, status string, limit int) (
 // LiveDecisions returns the live (pending or final) decision of each of the given cases.
 func (db *DB) LiveDecisions(ctx context.Context, caseIDs []string) (map[string]*decision.Decision, error) {
 	out := map[string]*decision.Decision{}
-	for start := 0; start < len(caseIDs); start += 500 {
-		part := caseIDs[start:min(len(caseIDs), start+500)]
-		args := make([]any, len(part))
-		for i, c := range part {
-			args[i] = c
-		}
+	for args := range anyChunks(caseIDs, 500) {
 		ds, err := db.decisions(ctx, `SELECT `+decisionCols+` FROM decisions WHERE status IN ('pending_approval', 'final', 'reversed')
-			AND case_id IN (`+placeholders(len(part))+`)`, args...)
+			AND case_id IN (`+placeholders(len(args))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -439,114 +400,41 @@ type CaseNoticeRef struct {
 
 // CaseNoticeIDs lists the notices on a case (each once).
 func (t *Tx) CaseNoticeIDs(ctx context.Context, caseID string) ([]CaseNoticeRef, error) {
-	rows, err := t.query(ctx, `SELECT DISTINCT n.id, n.org_id FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id
+	return queryAll(ctx, t, "case notices", func(r rowScanner) (CaseNoticeRef, error) {
+		var ref CaseNoticeRef
+		err := r.Scan(&ref.NoticeID, &ref.OrgID)
+		return ref, err
+	}, `SELECT DISTINCT n.id, n.org_id FROM notices n JOIN notice_subjects ns ON ns.notice_id = n.id
 		WHERE ns.case_id = ? ORDER BY n.id`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: case notices: %w", err)
-	}
-	defer rows.Close()
-	var out []CaseNoticeRef
-	for rows.Next() {
-		var r CaseNoticeRef
-		if err := rows.Scan(&r.NoticeID, &r.OrgID); err != nil {
-			return nil, fmt.Errorf("store: case notices: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // CaseNotices returns the notices on a case, oldest first, without their subjects.
 func (db *DB) CaseNotices(ctx context.Context, caseID string) ([]*notice.Notice, error) {
-	rows, err := db.query(ctx, `SELECT `+noticeCols+` FROM notices WHERE id IN
+	return queryAll(ctx, db, "case notices", scanNotice, `SELECT `+noticeCols+` FROM notices WHERE id IN
 		(SELECT notice_id FROM notice_subjects WHERE case_id = ?) ORDER BY id`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: case notices: %w", err)
-	}
-	defer rows.Close()
-	var out []*notice.Notice
-	for rows.Next() {
-		n, err := scanNotice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: case notices: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
 }
 
 // LeasedCase returns a case with its lease.
 func (db *DB) LeasedCase(ctx context.Context, caseID string) (*LeasedCase, error) {
-	lc, err := scanLeased(db.queryRow(ctx, `SELECT `+leasedCols+` FROM cases WHERE id = ?`, caseID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: case %s: %w", caseID, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: case %s: %w", caseID, err)
-	}
-	return lc, nil
+	return queryOne(ctx, db, "case "+caseID, scanLeased, `SELECT `+leasedCols+` FROM cases WHERE id = ?`, caseID)
 }
 
 // HeldCases lists the cases a reviewer holds: an unexpired lease, or held
 // while their decision waits for approval.
 func (db *DB) HeldCases(ctx context.Context, holder string, now time.Time) ([]*LeasedCase, error) {
-	rows, err := db.query(ctx, `SELECT `+leasedCols+` FROM cases WHERE state = 'open' AND lease_holder = ? AND (held OR lease_expires_at > ?)
+	return queryAll(ctx, db, "held cases", scanLeased, `SELECT `+leasedCols+` FROM cases WHERE state = 'open' AND lease_holder = ? AND (held OR lease_expires_at > ?)
 		ORDER BY lane_rank, due_at LIMIT 100`, holder, ms(now))
-	if err != nil {
-		return nil, fmt.Errorf("store: held cases: %w", err)
-	}
-	defer rows.Close()
-	var out []*LeasedCase
-	for rows.Next() {
-		lc, err := scanLeased(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: held cases: %w", err)
-		}
-		out = append(out, lc)
-	}
-	return out, rows.Err()
 }
 
 // QueueCounts counts open cases waiting (not leased) per lane.
 func (db *DB) QueueCounts(ctx context.Context, now time.Time) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT lane, COUNT(*) FROM cases WHERE state = 'open' AND (lease_holder = '' OR (NOT held AND lease_expires_at <= ?)) GROUP BY lane`, ms(now))
-	if err != nil {
-		return nil, fmt.Errorf("store: queue counts: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var lane string
-		var n int
-		if err := rows.Scan(&lane, &n); err != nil {
-			return nil, fmt.Errorf("store: queue counts: %w", err)
-		}
-		out[lane] = n
-	}
-	return out, rows.Err()
+	return countBy(ctx, db, "queue counts",
+		`SELECT lane, COUNT(*) FROM cases WHERE state = 'open' AND (lease_holder = '' OR (NOT held AND lease_expires_at <= ?)) GROUP BY lane`, ms(now))
 }
 
 // CaseTimeline returns a case's events in order.
 func (db *DB) CaseTimeline(ctx context.Context, caseID string, limit int) ([]notice.Event, error) {
-	rows, err := db.query(ctx, `SELECT seq, at, type, notice_id, case_id, org_id, data FROM events
-		WHERE case_id = ? ORDER BY seq LIMIT ?`, caseID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: case timeline: %w", err)
-	}
-	defer rows.Close()
-	var out []notice.Event
-	for rows.Next() {
-		var e notice.Event
-		var at int64
-		var nid, cid, oid sql.NullString
-		var data string
-		if err := rows.Scan(&e.Seq, &at, &e.Type, &nid, &cid, &oid, &data); err != nil {
-			return nil, fmt.Errorf("store: case timeline: %w", err)
-		}
-		e.At, e.NoticeID, e.CaseID, e.OrgID, e.Data = fromMS(at), nid.String, cid.String, oid.String, json.RawMessage(data)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "case timeline", scanEvent, `SELECT `+eventCols+` FROM events WHERE case_id = ? ORDER BY seq LIMIT ?`, caseID, limit)
 }
 
 // InsertAction records an action request for enforcement, pending until it
@@ -564,26 +452,19 @@ func (t *Tx) InsertAction(ctx context.Context, a *action.Request) error {
 
 // CaseActions lists the action requests of a case, oldest first.
 func (db *DB) CaseActions(ctx context.Context, caseID string) ([]*action.Request, error) {
-	rows, err := db.query(ctx, `SELECT id, case_id, decision_id, appeal_id, subject, action, territorial_scope, until_at, state, created_at
+	return queryAll(ctx, db, "case actions", scanRequest, `SELECT id, case_id, decision_id, appeal_id, subject, action, territorial_scope, until_at, state, created_at
 		FROM review_actions WHERE case_id = ? ORDER BY created_at, id`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("store: case actions: %w", err)
-	}
-	defer rows.Close()
-	var out []*action.Request
-	for rows.Next() {
-		var a action.Request
-		var scope string
-		var until sql.NullInt64
-		var created int64
-		if err := rows.Scan(&a.ID, &a.CaseID, &a.DecisionID, &a.AppealID, &a.Subject, &a.Action, &scope, &until, &a.State, &created); err != nil {
-			return nil, fmt.Errorf("store: case actions: %w", err)
-		}
-		_ = json.Unmarshal([]byte(scope), &a.TerritorialScope)
-		a.Until, a.CreatedAt = timePtr(until), fromMS(created)
-		out = append(out, &a)
-	}
-	return out, rows.Err()
+}
+
+func scanRequest(r rowScanner) (*action.Request, error) {
+	var a action.Request
+	var scope string
+	var until sql.NullInt64
+	var created int64
+	err := r.Scan(&a.ID, &a.CaseID, &a.DecisionID, &a.AppealID, &a.Subject, &a.Action, &scope, &until, &a.State, &created)
+	_ = json.Unmarshal([]byte(scope), &a.TerritorialScope)
+	a.Until, a.CreatedAt = timePtr(until), fromMS(created)
+	return &a, err
 }
 
 const appealCols = `id, case_id, decision_id, filed_by, reasons, status, reviewer, outcome_reasons, created_at, decided_at`
@@ -619,7 +500,7 @@ func (t *Tx) UpdateAppeal(ctx context.Context, a *decision.Appeal) error {
 	return nil
 }
 
-func scanAppeal(row interface{ Scan(...any) error }) (*decision.Appeal, error) {
+func scanAppeal(row rowScanner) (*decision.Appeal, error) {
 	var a decision.Appeal
 	var created int64
 	var decided sql.NullInt64
@@ -633,14 +514,7 @@ func scanAppeal(row interface{ Scan(...any) error }) (*decision.Appeal, error) {
 
 // LockAppeal reads an appeal inside the transaction.
 func (t *Tx) LockAppeal(ctx context.Context, id string) (*decision.Appeal, error) {
-	a, err := scanAppeal(t.queryRow(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`+t.forUpdate(), id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: appeal %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: appeal %s: %w", id, err)
-	}
-	return a, nil
+	return queryOne(ctx, t, "appeal "+id, scanAppeal, `SELECT `+appealCols+` FROM appeals WHERE id = ?`+t.forUpdate(), id)
 }
 
 // SetDecisionStatus changes only a decision's status (a reversal).
@@ -652,32 +526,12 @@ func (t *Tx) SetDecisionStatus(ctx context.Context, id, status string) error {
 }
 
 func (db *DB) appeals(ctx context.Context, q string, args ...any) ([]*decision.Appeal, error) {
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: appeals: %w", err)
-	}
-	defer rows.Close()
-	var out []*decision.Appeal
-	for rows.Next() {
-		a, err := scanAppeal(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: appeals: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "appeals", scanAppeal, q, args...)
 }
 
 // Appeal returns one appeal.
 func (db *DB) Appeal(ctx context.Context, id string) (*decision.Appeal, error) {
-	a, err := scanAppeal(db.queryRow(ctx, `SELECT `+appealCols+` FROM appeals WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: appeal %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: appeal %s: %w", id, err)
-	}
-	return a, nil
+	return queryOne(ctx, db, "appeal "+id, scanAppeal, `SELECT `+appealCols+` FROM appeals WHERE id = ?`, id)
 }
 
 // AppealsByStatus lists appeals in a status, oldest first.

@@ -37,8 +37,7 @@ func claim(t *testing.T, db *store.DB, who string, now time.Time, f store.ClaimF
 
 func TestClaimOrderAndLeases(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		flagger := mkOrg(t, db, org.KindFlagger)
 		// A report due first, a flag due second, an order due last: the order still comes first.
@@ -75,8 +74,7 @@ func TestClaimOrderAndLeases(t *testing.T) {
 
 func TestClaimFilters(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		ar := mkNotice(auth, notice.KindOrder, t0, time.Hour, "arabic")
 		ar.Language = "ar"
@@ -116,8 +114,7 @@ func TestClaimFilters(t *testing.T) {
 // TestConcurrentClaims: 50 reviewers claiming at once never share a case.
 func TestConcurrentClaims(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		subjects := make([]string, 40)
 		for i := range subjects {
@@ -173,9 +170,7 @@ func TestConcurrentClaims(t *testing.T) {
 
 func TestPauseMovesDeadlines(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		n := mkNotice(auth, notice.KindOrder, t0, time.Hour, "paused")
 		insert(t, db, n)
@@ -224,9 +219,7 @@ func TestClaimAtScale(t *testing.T) {
 	if n <= 0 {
 		t.Skip("set SIGAP_CLAIM_BENCH=1000000 to fill the queue and time claims")
 	}
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		start := time.Now()
 		const perTx = 50_000
 		for done := 0; done < n; done += perTx {
@@ -237,7 +230,7 @@ func TestClaimAtScale(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		t.Logf("%s: inserted %d open cases in %v", e.Name, n, time.Since(start).Round(time.Millisecond))
+		t.Logf("%s: inserted %d open cases in %v", db.Dialect(), n, time.Since(start).Round(time.Millisecond))
 		if db.Dialect() == store.Postgres {
 			// Fresh statistics, as autovacuum would have them on a live system.
 			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.Analyze(ctx, "cases") }); err != nil {
@@ -248,7 +241,7 @@ func TestClaimAtScale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%s plan:\n%s", e.Name, plan)
+		t.Logf("%s plan:\n%s", db.Dialect(), plan)
 		const claims = 2000
 		// lat is the whole request as a caller waits for it (queueing for the
 		// writer, the statements, the commit); inTx is the claim statements alone.
@@ -271,6 +264,6 @@ func TestClaimAtScale(t *testing.T) {
 		slices.Sort(lat)
 		slices.Sort(inTx)
 		t.Logf("%s: %d claims over %d open cases: request p50 %v, p90 %v, p99 %v, max %v; statements alone p50 %v, p99 %v",
-			e.Name, claims, n, lat[claims/2], lat[claims*9/10], lat[claims*99/100], lat[claims-1], inTx[claims/2], inTx[claims*99/100])
+			db.Dialect(), claims, n, lat[claims/2], lat[claims*9/10], lat[claims*99/100], lat[claims-1], inTx[claims/2], inTx[claims*99/100])
 	})
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 )
 
 // WaitingCases lists up to limit open cases nobody holds, in the order a
@@ -11,19 +10,6 @@ import (
 func (db *DB) WaitingCases(ctx context.Context, f ClaimFilter, limit int) ([]*LeasedCase, error) {
 	where, args := f.where()
 	args = append(args, limit)
-	rows, err := db.query(ctx, `SELECT `+leasedCols+` FROM cases WHERE state = 'open' AND lease_holder = ''`+where+
+	return queryAll(ctx, db, "waiting cases", scanLeased, `SELECT `+leasedCols+` FROM cases WHERE state = 'open' AND lease_holder = ''`+where+
 		` ORDER BY lane_rank, due_at LIMIT ?`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: waiting cases: %w", err)
-	}
-	defer rows.Close()
-	var out []*LeasedCase
-	for rows.Next() {
-		lc, err := scanLeased(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: waiting cases: %w", err)
-		}
-		out = append(out, lc)
-	}
-	return out, rows.Err()
 }

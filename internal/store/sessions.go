@@ -89,14 +89,7 @@ type NoticeSearch struct {
 
 // SearchNotices lists notices for the portal, without their subjects.
 func (db *DB) SearchNotices(ctx context.Context, f NoticeSearch) ([]*notice.Notice, error) {
-	q := `SELECT ` + noticeCols + ` FROM notices WHERE 1 = 1`
-	var args []any
-	for _, c := range []struct{ col, val string }{{"org_id", f.OrgID}, {"status", f.Status}, {"kind", f.Kind}, {"category", f.Category}} {
-		if c.val != "" {
-			q += ` AND ` + c.col + ` = ?`
-			args = append(args, c.val)
-		}
-	}
+	q, args := f.selectNotices()
 	if f.OpenOnly {
 		q += ` AND status IN ('received', 'in_review')`
 	}
@@ -115,20 +108,7 @@ func (db *DB) SearchNotices(ctx context.Context, f NoticeSearch) ([]*notice.Noti
 		q += ` ORDER BY id DESC LIMIT ?`
 	}
 	args = append(args, f.Limit)
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: search notices: %w", err)
-	}
-	defer rows.Close()
-	var out []*notice.Notice
-	for rows.Next() {
-		n, err := scanNotice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: search notices: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "search notices", scanNotice, q, args...)
 }
 
 // NoticeStats are the dashboard's figures for one org (or all) and one period.
@@ -152,23 +132,11 @@ func (db *DB) Stats(ctx context.Context, orgID string, from, to, now time.Time) 
 	if orgID != "" {
 		where, args = " WHERE org_id = ?", append(args, orgID)
 	}
-	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM notices`+where+` GROUP BY status`, args...)
+	byStatus, err := countBy(ctx, db, "stats", `SELECT status, COUNT(*) FROM notices`+where+` GROUP BY status`, args...)
 	if err != nil {
-		return st, fmt.Errorf("store: stats: %w", err)
+		return st, err
 	}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			rows.Close()
-			return st, fmt.Errorf("store: stats: %w", err)
-		}
-		st.ByStatus[s] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return st, fmt.Errorf("store: stats: %w", err)
-	}
+	st.ByStatus = byStatus
 	q := `SELECT
 		COUNT(*),
 		COALESCE(SUM(CASE WHEN n.status IN ('decided', 'actioned', 'rejected') THEN 1 ELSE 0 END), 0),

@@ -15,9 +15,7 @@ import (
 
 func TestSessions(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		s := store.Session{Hash: "s1", UserID: "usr_1", Stage: "full", CreatedAt: p0, LastSeen: p0, ExpiresAt: p0.Add(12 * time.Hour)}
 		err := db.Write(ctx, func(tx *store.Tx) error {
@@ -62,9 +60,7 @@ func TestSessions(t *testing.T) {
 
 func TestSearchAndStats(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_a", org.KindAuthority)
 		seedOrg(t, db, "org_b", org.KindAuthority)
 		mk := func(id, orgID, ref, expl string, received time.Time, due time.Duration) *notice.Notice {

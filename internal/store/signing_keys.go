@@ -29,7 +29,7 @@ var ErrSigningKeyTaken = fmt.Errorf("%w: the organisation has a signing key with
 
 const signingKeyCols = `org_id, keyid, alg, public_key, created_at, revoked_at`
 
-func scanSigningKey(row interface{ Scan(...any) error }) (SigningKey, error) {
+func scanSigningKey(row rowScanner) (SigningKey, error) {
 	var k SigningKey
 	var created int64
 	var revoked sql.NullInt64
@@ -53,62 +53,28 @@ func (t *Tx) AddSigningKey(ctx context.Context, k SigningKey) error {
 
 // SigningKeys lists an organisation's signing keys, revoked ones too, oldest first.
 func (db *DB) SigningKeys(ctx context.Context, orgID string) ([]SigningKey, error) {
-	rows, err := db.query(ctx, `SELECT `+signingKeyCols+` FROM signing_keys WHERE org_id = ? ORDER BY created_at, keyid`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("store: signing keys of %s: %w", orgID, err)
-	}
-	defer rows.Close()
-	var out []SigningKey
-	for rows.Next() {
-		k, err := scanSigningKey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: signing keys of %s: %w", orgID, err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: signing keys of %s: %w", orgID, err)
-	}
-	return out, nil
+	return queryAll(ctx, db, "signing keys of "+orgID, scanSigningKey,
+		`SELECT `+signingKeyCols+` FROM signing_keys WHERE org_id = ? ORDER BY created_at, keyid`, orgID)
 }
 
 // SigningKey returns an organisation's signing key by its keyid, a revoked
 // one too (a verifier refuses it: see Active), or ErrNotFound.
 func (db *DB) SigningKey(ctx context.Context, orgID, keyID string) (SigningKey, error) {
-	k, err := scanSigningKey(db.queryRow(ctx, `SELECT `+signingKeyCols+` FROM signing_keys WHERE org_id = ? AND keyid = ?`, orgID, keyID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return SigningKey{}, fmt.Errorf("store: signing key %q of %s: %w", keyID, orgID, ErrNotFound)
-	}
-	if err != nil {
-		return SigningKey{}, fmt.Errorf("store: signing key %q of %s: %w", keyID, orgID, err)
-	}
-	return k, nil
+	return queryOne(ctx, db, fmt.Sprintf("signing key %q of %s", keyID, orgID), scanSigningKey,
+		`SELECT `+signingKeyCols+` FROM signing_keys WHERE org_id = ? AND keyid = ?`, orgID, keyID)
 }
 
 // RevokeSigningKey stops an organisation's signing key from being taken from
 // at on; ErrNotFound if it has no such key that is still active.
 func (t *Tx) RevokeSigningKey(ctx context.Context, orgID, keyID string, at time.Time) error {
-	res, err := t.exec(ctx, `UPDATE signing_keys SET revoked_at = ? WHERE org_id = ? AND keyid = ? AND revoked_at IS NULL`, ms(at), orgID, keyID)
-	if err != nil {
-		return fmt.Errorf("store: revoke signing key %q of %s: %w", keyID, orgID, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: revoke signing key %q of %s: %w", keyID, orgID, ErrNotFound)
-	}
-	return nil
+	return t.execOne(ctx, fmt.Sprintf("revoke signing key %q of %s", keyID, orgID),
+		`UPDATE signing_keys SET revoked_at = ? WHERE org_id = ? AND keyid = ? AND revoked_at IS NULL`, ms(at), orgID, keyID)
 }
 
 // SetRequireSignatures sets whether every request from the organisation's
 // API keys must be signed; ErrNotFound if there is no such organisation.
 func (t *Tx) SetRequireSignatures(ctx context.Context, orgID string, require bool) error {
-	res, err := t.exec(ctx, `UPDATE orgs SET require_signatures = ? WHERE id = ?`, require, orgID)
-	if err != nil {
-		return fmt.Errorf("store: require signatures of %s: %w", orgID, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: require signatures of %s: %w", orgID, ErrNotFound)
-	}
-	return nil
+	return t.execOne(ctx, "require signatures of "+orgID, `UPDATE orgs SET require_signatures = ? WHERE id = ?`, require, orgID)
 }
 
 // RequireSignatures tells whether the organisation requires signed requests;

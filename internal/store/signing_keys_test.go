@@ -13,9 +13,7 @@ import (
 
 func TestSigningKeys(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_a", org.KindAuthority)
 		seedOrg(t, db, "org_b", org.KindAuthority)
 		add := func(k store.SigningKey) error {

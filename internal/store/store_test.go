@@ -46,9 +46,7 @@ func insert(t *testing.T, db *store.DB, n *notice.Notice) {
 
 func TestKeysAndCallers(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		o := mkOrg(t, db, org.KindAuthority)
 		secret, hash := org.NewSecret()
 		k := org.Key{ID: id.New("key", t0), OrgID: o.ID, Role: org.RoleAuthority, Hash: hash, CreatedAt: t0}
@@ -73,9 +71,7 @@ func TestKeysAndCallers(t *testing.T) {
 
 func TestCasesJoinAndDeadlines(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		plat := mkOrg(t, db, org.KindPlatform)
 
@@ -126,9 +122,7 @@ func TestCasesJoinAndDeadlines(t *testing.T) {
 
 func TestTenantScopeAndPaging(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		a := mkOrg(t, db, org.KindAuthority)
 		b := mkOrg(t, db, org.KindAuthority)
 		var ids []string
@@ -158,9 +152,7 @@ func TestTenantScopeAndPaging(t *testing.T) {
 
 func TestGroupCommitIsolatesFailures(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		a := mkOrg(t, db, org.KindAuthority)
 		var wg sync.WaitGroup
 		errs := make([]error, 40)

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -151,13 +150,8 @@ func (db *DB) LogEntries(ctx context.Context, from, to int64) ([][]byte, error) 
 func (db *DB) LogHashes(ctx context.Context, ids []int64) ([]tlog.Hash, error) {
 	got := make(map[int64]tlog.Hash, len(ids))
 	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(len(ids), start+chunk)]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		rows, err := db.query(ctx, `SELECT id, hash FROM log_hashes WHERE id IN (`+placeholders(len(part))+`)`, args...)
+	for args := range anyChunks(ids, chunk) {
+		rows, err := db.query(ctx, `SELECT id, hash FROM log_hashes WHERE id IN (`+placeholders(len(args))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: log hashes: %w", err)
 		}
@@ -297,28 +291,9 @@ func (db *DB) EachLoggedEvent(ctx context.Context, fn func(LoggedEvent) error) e
 // BackfillLog gives a log entry to events stored before the log existed
 // (those older than every logged event), in seq order. It returns how many.
 func (t *Tx) BackfillLog(ctx context.Context) (int, error) {
-	rows, err := t.query(ctx, `SELECT seq, at, type, notice_id, case_id, org_id, data FROM events WHERE log_index IS NULL
+	evs, err := queryAll(ctx, t, "backfill log", scanEvent, `SELECT `+eventCols+` FROM events WHERE log_index IS NULL
 		AND seq < COALESCE((SELECT MIN(seq) FROM events WHERE log_index IS NOT NULL), 9223372036854775807) ORDER BY seq`)
-	if err != nil {
-		return 0, fmt.Errorf("store: backfill log: %w", err)
-	}
-	var seqs []int64
-	var evs []notice.Event
-	for rows.Next() {
-		var e notice.Event
-		var at int64
-		var nid, cid, oid sql.NullString
-		var data string
-		if err := rows.Scan(&e.Seq, &at, &e.Type, &nid, &cid, &oid, &data); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("store: backfill log: %w", err)
-		}
-		e.At, e.NoticeID, e.CaseID, e.OrgID, e.Data = fromMS(at), nid.String, cid.String, oid.String, json.RawMessage(data)
-		seqs = append(seqs, e.Seq)
-		evs = append(evs, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(evs) == 0 {
+	if err != nil || len(evs) == 0 {
 		return 0, err
 	}
 	// Old rows are logged where they are: delete and re-append would change
@@ -332,10 +307,10 @@ func (t *Tx) BackfillLog(ctx context.Context) (int, error) {
 		c, err := leaf.Commit(salts[i], leaf.Event{LogIndex: first + int64(i), At: ms(e.At), Type: e.Type, NoticeID: e.NoticeID,
 			CaseID: e.CaseID, OrgID: e.OrgID, Data: string(e.Data)})
 		if err != nil {
-			return 0, fmt.Errorf("store: backfill event %d: %w", seqs[i], err)
+			return 0, fmt.Errorf("store: backfill event %d: %w", e.Seq, err)
 		}
-		if _, err := t.exec(ctx, `UPDATE events SET log_index = ?, log_entry = ?, log_salt = ? WHERE seq = ?`, first+int64(i), c, salts[i], seqs[i]); err != nil {
-			return 0, fmt.Errorf("store: backfill event %d: %w", seqs[i], err)
+		if _, err := t.exec(ctx, `UPDATE events SET log_index = ?, log_entry = ?, log_salt = ? WHERE seq = ?`, first+int64(i), c, salts[i], e.Seq); err != nil {
+			return 0, fmt.Errorf("store: backfill event %d: %w", e.Seq, err)
 		}
 	}
 	return len(evs), nil

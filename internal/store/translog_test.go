@@ -16,9 +16,7 @@ import (
 
 func TestEveryEventGetsALogEntry(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
-		db := storetest.Open(t, e)
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		o := mkOrg(t, db, org.KindAuthority)
 		n1 := mkNotice(o, notice.KindOrder, t0, 4*3600e9, "a", "b")
 		insert(t, db, n1)

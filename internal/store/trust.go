@@ -71,24 +71,19 @@ func (t *Tx) AppendTrustHistory(ctx context.Context, orgID string, h trust.Histo
 
 // TrustHistory lists an org's programme history, oldest first.
 func (db *DB) TrustHistory(ctx context.Context, orgID string) ([]trust.HistoryEntry, error) {
-	rows, err := db.query(ctx, `SELECT id, kind, status, categories, reason, actor, at FROM trust_history WHERE org_id = ? ORDER BY seq`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("store: trust history: %w", err)
-	}
-	defer rows.Close()
-	out := []trust.HistoryEntry{}
-	for rows.Next() {
+	out, err := queryAll(ctx, db, "trust history", func(r rowScanner) (trust.HistoryEntry, error) {
 		var h trust.HistoryEntry
 		var cats string
 		var at int64
-		if err := rows.Scan(&h.ID, &h.Kind, &h.Status, &cats, &h.Reason, &h.Actor, &at); err != nil {
-			return nil, fmt.Errorf("store: trust history: %w", err)
-		}
+		err := r.Scan(&h.ID, &h.Kind, &h.Status, &cats, &h.Reason, &h.Actor, &at)
 		_ = json.Unmarshal([]byte(cats), &h.Categories)
 		h.At = fromMS(at)
-		out = append(out, h)
+		return h, err
+	}, `SELECT id, kind, status, categories, reason, actor, at FROM trust_history WHERE org_id = ? ORDER BY seq`, orgID)
+	if out == nil && err == nil {
+		out = []trust.HistoryEntry{} // the JSON answer lists no history as [], not null
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // CountNoticesSince counts an org's notices received at or after since (for the daily quota).
@@ -103,30 +98,22 @@ func (t *Tx) CountNoticesSince(ctx context.Context, orgID string, since time.Tim
 // NotifierOutcomes lists, for an org's notices received since the given time
 // (oldest first), each case with its live or reversed decision, for accuracy figures.
 func (db *DB) NotifierOutcomes(ctx context.Context, orgID string, since time.Time) ([]trust.Outcome, error) {
-	rows, err := db.query(ctx, `SELECT n.id, n.category, n.received_at, COALESCE(d.action, ''), COALESCE(d.status, ''),
+	q := `SELECT n.id, n.category, n.received_at, COALESCE(d.action, ''), COALESCE(d.status, ''),
 			COALESCE(d.effective_at, d.created_at, 0)
 		FROM notices n
 		JOIN (SELECT DISTINCT notice_id, case_id FROM notice_subjects) ns ON ns.notice_id = n.id
 		LEFT JOIN decisions d ON d.case_id = ns.case_id AND d.status IN ('final', 'reversed')
 		WHERE n.org_id = ? AND n.received_at >= ?
-		ORDER BY n.received_at, n.id`, orgID, ms(since))
-	if err != nil {
-		return nil, fmt.Errorf("store: notifier outcomes: %w", err)
-	}
-	defer rows.Close()
-	var out []trust.Outcome
-	for rows.Next() {
+		ORDER BY n.received_at, n.id`
+	return queryAll(ctx, db, "notifier outcomes", func(r rowScanner) (trust.Outcome, error) {
 		var o trust.Outcome
 		var received, decided int64
 		var status string
-		if err := rows.Scan(&o.NoticeID, &o.Category, &received, &o.Action, &status, &decided); err != nil {
-			return nil, fmt.Errorf("store: notifier outcomes: %w", err)
-		}
+		err := r.Scan(&o.NoticeID, &o.Category, &received, &o.Action, &status, &decided)
 		o.ReceivedAt, o.Reversed = fromMS(received), status == "reversed"
 		if o.Action != "" {
 			o.DecidedAt = fromMS(decided)
 		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		return o, err
+	}, q, orgID, ms(since))
 }

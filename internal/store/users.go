@@ -19,7 +19,7 @@ const userCols = `u.id, u.org_id, o.kind, o.name, u.email, u.name, u.role, u.pas
 
 const userFrom = ` FROM users u JOIN orgs o ON o.id = u.org_id`
 
-func scanUser(row interface{ Scan(...any) error }) (org.User, error) {
+func scanUser(row rowScanner) (org.User, error) {
 	var u org.User
 	var kind, role string
 	var locked, created int64
@@ -96,20 +96,7 @@ func (db *DB) Users(ctx context.Context, orgID string) ([]org.User, error) {
 		q += ` WHERE u.org_id = ?`
 		args = append(args, orgID)
 	}
-	rows, err := db.query(ctx, q+` ORDER BY u.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: users: %w", err)
-	}
-	defer rows.Close()
-	var out []org.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: users: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "users", scanUser, q+` ORDER BY u.id`, args...)
 }
 
 // CountUsers tells how many users exist.
@@ -189,23 +176,20 @@ func (t *Tx) CreatePasswordToken(ctx context.Context, hash, userID string, creat
 
 // PasswordTokenUser returns the user a live (unused, unexpired) set-password token belongs to.
 func (db *DB) PasswordTokenUser(ctx context.Context, hash string, now time.Time) (string, error) {
-	var uid string
-	err := db.queryRow(ctx, `SELECT user_id FROM password_tokens WHERE hash = ? AND used_at IS NULL AND expires_at > ?`,
-		hash, ms(now)).Scan(&uid)
-	if err != nil {
-		return "", userErr("password token", err)
-	}
-	return uid, nil
+	return passwordTokenUser(ctx, db, hash, now)
+}
+
+func passwordTokenUser(ctx context.Context, qr querier, hash string, now time.Time) (string, error) {
+	return queryOne(ctx, qr, "user password token", scanString,
+		`SELECT user_id FROM password_tokens WHERE hash = ? AND used_at IS NULL AND expires_at > ?`, hash, ms(now))
 }
 
 // UsePasswordToken marks a live token used and returns its user; a used or
 // expired token is ErrNotFound. Every other live token of the user is spent too.
 func (t *Tx) UsePasswordToken(ctx context.Context, hash string, now time.Time) (string, error) {
-	var uid string
-	err := t.queryRow(ctx, `SELECT user_id FROM password_tokens WHERE hash = ? AND used_at IS NULL AND expires_at > ?`,
-		hash, ms(now)).Scan(&uid)
+	uid, err := passwordTokenUser(ctx, t, hash, now)
 	if err != nil {
-		return "", userErr("password token", err)
+		return "", err
 	}
 	if _, err := t.exec(ctx, `UPDATE password_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, ms(now), uid); err != nil {
 		return "", fmt.Errorf("store: use password token: %w", err)

@@ -25,9 +25,7 @@ func seedOrg(t *testing.T, db *store.DB, id string, kind org.Kind) {
 
 func TestUsers(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_a", org.KindAuthority)
 		u := org.User{ID: "usr_1", OrgID: "org_a", Email: "Ana@Example.go.id", Name: "Ana", Role: org.RoleAuthority, CreatedAt: p0}
 		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
@@ -86,9 +84,7 @@ func TestUsers(t *testing.T) {
 
 func TestPasswordTokens(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		u := org.User{ID: "usr_1", OrgID: "org_p", Email: "a@example.org", Role: org.RoleAdmin, CreatedAt: p0}
 		err := db.Write(ctx, func(tx *store.Tx) error {
@@ -125,9 +121,7 @@ func TestPasswordTokens(t *testing.T) {
 
 func TestKeysListing(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_a", org.KindAuthority)
 		if err := db.Write(ctx, func(tx *store.Tx) error {
 			return tx.CreateKey(ctx, org.Key{ID: "key_1", OrgID: "org_a", Role: org.RoleAuthority, Hash: "abc", CreatedAt: p0})

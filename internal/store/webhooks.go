@@ -80,7 +80,7 @@ type Delivery struct {
 
 const deliveryCols = `id, org_id, type, body, state, attempts, created_at, last_attempt_at, last_status, last_error, delivered_at, ref`
 
-func scanDelivery(s interface{ Scan(...any) error }) (*Delivery, error) {
+func scanDelivery(s rowScanner) (*Delivery, error) {
 	var d Delivery
 	var c int64
 	var la, da sql.NullInt64
@@ -118,26 +118,12 @@ func (t *Tx) RecordAttempt(ctx context.Context, id, state string, at time.Time, 
 
 // SetDeliveryState moves a delivery to state (dead-lettering, an operator's retry).
 func (t *Tx) SetDeliveryState(ctx context.Context, id, state string) error {
-	res, err := t.exec(ctx, `UPDATE webhook_deliveries SET state = ? WHERE id = ?`, state, id)
-	if err != nil {
-		return fmt.Errorf("store: delivery %s: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: delivery %s: %w", id, ErrNotFound)
-	}
-	return nil
+	return t.execOne(ctx, "delivery "+id, `UPDATE webhook_deliveries SET state = ? WHERE id = ?`, state, id)
 }
 
 // Delivery reads one outbox message.
 func (db *DB) Delivery(ctx context.Context, id string) (*Delivery, error) {
-	d, err := scanDelivery(db.queryRow(ctx, `SELECT `+deliveryCols+` FROM webhook_deliveries WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: delivery %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: delivery %s: %w", id, err)
-	}
-	return d, nil
+	return queryOne(ctx, db, "delivery "+id, scanDelivery, `SELECT `+deliveryCols+` FROM webhook_deliveries WHERE id = ?`, id)
 }
 
 // DeliveryFilter narrows the outbox listing; empty fields match everything.
@@ -153,32 +139,12 @@ func (db *DB) Deliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, er
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT `+deliveryCols+` FROM webhook_deliveries
+	return queryAll(ctx, db, "deliveries", scanDelivery, `SELECT `+deliveryCols+` FROM webhook_deliveries
 		WHERE (? = '' OR org_id = ?) AND (? = '' OR state = ?) AND (? = '' OR id < ?) ORDER BY id DESC LIMIT `+fmt.Sprint(f.Limit),
 		f.OrgID, f.OrgID, f.State, f.State, f.Before, f.Before)
-	if err != nil {
-		return nil, fmt.Errorf("store: deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []*Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: deliveries: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }
 
 // Delivery reads one outbox message inside the transaction.
 func (t *Tx) Delivery(ctx context.Context, id string) (*Delivery, error) {
-	d, err := scanDelivery(t.queryRow(ctx, `SELECT `+deliveryCols+` FROM webhook_deliveries WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: delivery %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: delivery %s: %w", id, err)
-	}
-	return d, nil
+	return queryOne(ctx, t, "delivery "+id, scanDelivery, `SELECT `+deliveryCols+` FROM webhook_deliveries WHERE id = ?`, id)
 }

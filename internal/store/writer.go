@@ -30,16 +30,23 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	return nil
 }
 
-func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+// flushFor stores the events and timers still waiting in the transaction
+// when q reads or writes their tables, so that q sees them.
+func (t *Tx) flushFor(ctx context.Context, q string) error {
 	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
 		if err := t.flushEvents(ctx); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if t.timers.flushed < len(t.timers.tms) && touchesTimers(q) {
-		if err := t.flushTimers(ctx); err != nil {
-			return nil, err
-		}
+		return t.flushTimers(ctx)
+	}
+	return nil
+}
+
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := t.flushFor(ctx, q); err != nil {
+		return nil, err
 	}
 	if s := t.stmt(ctx, q); s != nil {
 		return s.ExecContext(ctx, args...)
@@ -47,16 +54,22 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	return t.tx.ExecContext(ctx, rebind(t.dialect, q), args...)
 }
 
-func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
-		if err := t.flushEvents(ctx); err != nil {
-			return nil, err
-		}
+// execOne runs a statement that changes one row; none changed is
+// ErrNotFound. Errors are wrapped as "store: what: ...".
+func (t *Tx) execOne(ctx context.Context, what, q string, args ...any) error {
+	res, err := t.exec(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
-	if t.timers.flushed < len(t.timers.tms) && touchesTimers(q) {
-		if err := t.flushTimers(ctx); err != nil {
-			return nil, err
-		}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: %s: %w", what, ErrNotFound)
+	}
+	return nil
+}
+
+func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := t.flushFor(ctx, q); err != nil {
+		return nil, err
 	}
 	if s := t.stmt(ctx, q); s != nil {
 		return s.QueryContext(ctx, args...)
@@ -65,13 +78,8 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
-		// A failed store fails the caller's write at its next statement or at the commit.
-		_ = t.flushEvents(ctx)
-	}
-	if t.timers.flushed < len(t.timers.tms) && touchesTimers(q) {
-		_ = t.flushTimers(ctx)
-	}
+	// A failed store fails the caller's write at its next statement or at the commit.
+	_ = t.flushFor(ctx, q)
 	if s := t.stmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}

@@ -86,6 +86,13 @@ func Each(t *testing.T, fn func(t *testing.T, e Engine)) {
 	})
 }
 
+// EachDB runs fn once per engine with a fresh database opened for t and a
+// context: the start most store tests share.
+func EachDB(t *testing.T, fn func(ctx context.Context, t *testing.T, db *store.DB)) {
+	t.Helper()
+	Each(t, func(t *testing.T, e Engine) { fn(context.Background(), t, Open(t, e)) })
+}
+
 // Open opens the engine's database for t and closes it when t ends.
 func Open(t *testing.T, e Engine) *store.DB {
 	t.Helper()
