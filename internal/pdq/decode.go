@@ -11,6 +11,8 @@ import (
 	"io"
 
 	"golang.org/x/image/webp"
+
+	"github.com/sigap/sigap/internal/pdq/jpegluma"
 )
 
 // Default decoding limits.
@@ -89,6 +91,10 @@ func Decode(r io.Reader, lim Limits) (image.Image, string, error) {
 }
 
 // DecodeBytes is Decode for input already in memory.
+//
+// The image is decoded for hashing: a greyscale or YCbCr JPEG (nearly all
+// of them) decodes to its luma plane only, an *image.Gray, and at half or
+// a quarter of its size when it is large (see jpegScale).
 func DecodeBytes(data []byte, lim Limits) (img image.Image, format string, err error) {
 	lim = lim.withDefaults()
 	if int64(len(data)) > lim.MaxBytes {
@@ -100,6 +106,13 @@ func DecodeBytes(data []byte, lim Limits) (img image.Image, format string, err e
 	c, ok := sniff(data)
 	if !ok {
 		return nil, "", ErrUnknownFmt
+	}
+	if c.name == "jpeg" {
+		img, err := decodeJPEGLuma(data, lim)
+		if !errors.Is(err, jpegluma.ErrNotLuma) {
+			return img, c.name, err
+		}
+		// RGB, CMYK and YCCK JPEGs: the full decoder below.
 	}
 	defer func() {
 		// Last resort: the stdlib and x/image decoders are not supposed to
@@ -147,4 +160,49 @@ func DihedralReader(r io.Reader, lim Limits) ([8]Hash, int, error) {
 		return [8]Hash{}, 0, err
 	}
 	return Dihedral(img)
+}
+
+// jpegScaleMinSide is the longer side below which jpegScale does not go: the
+// size of the reference CLI's pre-resize (DOWNSAMPLE_DIMS = 512).
+const jpegScaleMinSide = 512
+
+// jpegScale is the IDCT scale denominator for a JPEG of width x height: the
+// largest of 1, 2 and 4 that keeps the longer side at least 512 pixels, so
+// only images larger than the reference CLI's 512-pixel variant are
+// shrunk. PDQ's tent filter then averages windows of at least 4 pixels
+// along the longer side, so dropping the top half of the frequencies of
+// each 8x8 block moves the hash by a few bits (measured in
+// docs/benchmarks.md), within the bound the conformance test holds JPEGs
+// to. 1/8 (the DC coefficient alone) moved the hashes by 8 to 16 bits on
+// the test images and is not used.
+func jpegScale(width, height int) int {
+	long := max(width, height)
+	for _, s := range []int{4, 2} {
+		if long/s >= jpegScaleMinSide {
+			return s
+		}
+	}
+	return 1
+}
+
+// decodeJPEGLuma decodes a JPEG's luma plane at jpegScale and maps the
+// decoder's errors to this package's.
+func decodeJPEGLuma(data []byte, lim Limits) (img *image.Gray, err error) {
+	defer func() {
+		// The decoder is image/jpeg's, which is not supposed to panic;
+		// still, a panic on hostile input must not take the service down.
+		if p := recover(); p != nil {
+			img, err = nil, fmt.Errorf("%w: jpeg decoder panicked: %v", ErrDecode, p)
+		}
+	}()
+	img, err = jpegluma.Decode(bytes.NewReader(data), jpegluma.Options{MaxPixels: lim.MaxPixels, Scale: jpegScale})
+	switch {
+	case err == nil:
+		return img, nil
+	case errors.Is(err, jpegluma.ErrNotLuma):
+		return nil, err
+	case errors.Is(err, jpegluma.ErrTooManyPixels):
+		return nil, fmt.Errorf("%w: %v", ErrTooManyPixels, err)
+	}
+	return nil, fmt.Errorf("%w: jpeg: %v", ErrDecode, err)
 }
