@@ -20,6 +20,15 @@ const (
 	idctC = 0.19134171618254489 // ½·cos(3π/8)
 )
 
+// boxGain2[u] is the gain of a 2-pixel box average at frequency u of the
+// 8-point DCT, cos(uπ/16); boxGain4 that of a 4-pixel one at u = 1. Scaling
+// the kept coefficients by them makes each output pixel the mean of the
+// pixels it stands for, less the dropped high frequencies, rather than a
+// point sample.
+var boxGain2 = [4]float32{1, 0.98078528, 0.92387953, 0.83146961}
+
+const boxGain4 = 0.90612744 // (cos(π/16) + cos(3π/16)) / 2
+
 // idct4 is the 4-point inverse DCT as two butterflies.
 func idct4(f0, f1, f2, f3 float32) (x0, x1, x2, x3 float32) {
 	e0 := idctA * (f0 + f2)
@@ -37,9 +46,10 @@ func idctScaled4(b *block, qt *block, dst []byte, stride int) {
 	for v := range 4 {
 		r := b[8*v : 8*v+4 : 8*v+4]
 		z := zigOf[8*v : 8*v+4 : 8*v+4]
+		w := boxGain2[v]
 		t[4*v], t[4*v+1], t[4*v+2], t[4*v+3] = idct4(
-			float32(r[0]*qt[z[0]&63]), float32(r[1]*qt[z[1]&63]),
-			float32(r[2]*qt[z[2]&63]), float32(r[3]*qt[z[3]&63]))
+			w*float32(r[0]*qt[z[0]&63]), w*boxGain2[1]*float32(r[1]*qt[z[1]&63]),
+			w*boxGain2[2]*float32(r[2]*qt[z[2]&63]), w*boxGain2[3]*float32(r[3]*qt[z[3]&63]))
 	}
 	_ = dst[3*stride+3]
 	for x := range 4 {
@@ -55,9 +65,9 @@ func idctScaled4(b *block, qt *block, dst []byte, stride int) {
 // inverse DCT, c(u)/2 · cos((2x+1)uπ/4), is ½·(1/√2)·(F0 ± F1).
 func idctScaled2(b *block, qt *block, dst []byte, stride int) {
 	f00 := float32(b[0] * qt[0])
-	f01 := float32(b[1] * qt[1])
-	f10 := float32(b[8] * qt[2])
-	f11 := float32(b[9] * qt[4])
+	f01 := boxGain4 * float32(b[1]*qt[1])
+	f10 := boxGain4 * float32(b[8]*qt[2])
+	f11 := boxGain4 * boxGain4 * float32(b[9]*qt[4])
 	// Both passes' factors ½·(1/√2) multiply to 1/8.
 	a, c := f00+f10, f00-f10
 	d, e := f01+f11, f01-f11
