@@ -186,6 +186,8 @@ func TestDecodeErrors(t *testing.T) {
 	// The SOF0 segment: FF C0, length, precision, height, width.
 	sof := bytes.Index(zeroWidth, []byte{0xff, 0xc0})
 	zeroWidth[sof+7], zeroWidth[sof+8] = 0, 0
+	huge := bytes.Clone(good)
+	huge[sof+5], huge[sof+6], huge[sof+7], huge[sof+8] = 0xff, 0xff, 0xff, 0xff
 	tests := []struct {
 		name      string
 		data      []byte
@@ -196,6 +198,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"rgb", readTestdata(t, "video-001.rgb.jpeg"), testLimit, ErrNotLuma},
 		{"over the pixel limit", good, 150*103 - 1, ErrTooManyPixels},
 		{"no limit", good, 0, ErrTooManyPixels},
+		{"65535x65535 header", huge, 50_000_000, ErrTooManyPixels},
 		{"zero width", zeroWidth, testLimit, nil},
 		{"truncated baseline", good[:len(good)/2], testLimit, nil},
 		{"not a jpeg", []byte("GIF89a"), testLimit, nil},
