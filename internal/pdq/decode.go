@@ -94,7 +94,8 @@ func Decode(r io.Reader, lim Limits) (image.Image, string, error) {
 //
 // The image is decoded for hashing: a greyscale or YCbCr JPEG (nearly all
 // of them) decodes to its luma plane only, an *image.Gray, and at half or
-// a quarter of its size when it is large (see jpegScale).
+// a quarter of its size when it is large (see jpegScale), which is what
+// makes hashing a JPEG more than twice as fast as the C++ reference.
 func DecodeBytes(data []byte, lim Limits) (img image.Image, format string, err error) {
 	lim = lim.withDefaults()
 	if int64(len(data)) > lim.MaxBytes {
@@ -162,25 +163,32 @@ func DihedralReader(r io.Reader, lim Limits) ([8]Hash, int, error) {
 	return Dihedral(img)
 }
 
-// jpegScaleMinSide is the longer side below which jpegScale does not go: the
-// size of the reference CLI's pre-resize (DOWNSAMPLE_DIMS = 512).
-const jpegScaleMinSide = 512
+// The smallest longer side a JPEG keeps when it is decoded at reduced scale:
+// at 1/2 the reference CLI's pre-resize size (DOWNSAMPLE_DIMS = 512), at
+// 1/4 twice that.
+const (
+	jpegHalfMinSide    = 512
+	jpegQuarterMinSide = 1024
+)
 
-// jpegScale is the IDCT scale denominator for a JPEG of width x height: the
-// largest of 1, 2 and 4 that keeps the longer side at least 512 pixels, so
-// only images larger than the reference CLI's 512-pixel variant are
-// shrunk. PDQ's tent filter then averages windows of at least 4 pixels
-// along the longer side, so dropping the top half of the frequencies of
-// each 8x8 block moves the hash by a few bits (measured in
-// docs/benchmarks.md), within the bound the conformance test holds JPEGs
-// to. 1/8 (the DC coefficient alone) moved the hashes by 8 to 16 bits on
-// the test images and is not used.
+// jpegScale is the IDCT scale denominator for a JPEG of width x height.
+// Only images larger than the reference CLI's 512-pixel variant are shrunk,
+// and PDQ's tent filter then still averages windows of at least 4 pixels
+// along the longer side. Hashing at half size moved the hashes 0 to 10 bits
+// from the reference's full-size ones on the test images and on resized
+// copies (2 to 6 typical, docs/benchmarks/pdq.md), as much as the
+// reference's own 512 pre-resize moves them; an exact float box average
+// instead of the scaled IDCT gave the very same hashes, so the cost is the
+// smaller size itself. The 2x2 IDCT of 1/4 scale moved them more (up to 10
+// bits at 2048 to 3200 pixels), so it is kept for images whose quarter is
+// still 1024 pixels long; 1/8 (the DC coefficient alone) is not used.
 func jpegScale(width, height int) int {
 	long := max(width, height)
-	for _, s := range []int{4, 2} {
-		if long/s >= jpegScaleMinSide {
-			return s
-		}
+	switch {
+	case long/4 >= jpegQuarterMinSide:
+		return 4
+	case long/2 >= jpegHalfMinSide:
+		return 2
 	}
 	return 1
 }
