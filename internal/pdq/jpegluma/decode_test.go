@@ -3,6 +3,7 @@ package jpegluma
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -115,7 +116,7 @@ func TestDecodeScaled(t *testing.T) {
 		{"video-005.gray.q50.2x2.progressive.jpeg", 8, 1},
 	}
 	for _, tc := range tests {
-		t.Run(tc.file, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/1:%d", tc.file, tc.scale), func(t *testing.T) {
 			t.Parallel()
 			data := readTestdata(t, tc.file)
 			full, w, h := stdLuma(t, data)
