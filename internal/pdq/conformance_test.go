@@ -11,9 +11,15 @@ import (
 	"testing"
 )
 
-// sharedDir is the upstream test-vector folder of the wider workspace; it is
-// optional, the copies in testdata/ always run.
-const sharedDir = "../../../shared/testdata/pdq"
+// sharedDir is the upstream test-vector folder of the wider workspace,
+// SIGAP_PDQ_TESTDATA when set (a worktree sits deeper than the main
+// checkout); it is optional, the copies in testdata/ always run.
+func sharedDir() string {
+	if d := os.Getenv("SIGAP_PDQ_TESTDATA"); d != "" {
+		return d
+	}
+	return "../../../shared/testdata/pdq"
+}
 
 type vector struct {
 	transform string // dihedral files only
@@ -154,14 +160,14 @@ func TestConformanceTestdata(t *testing.T) {
 
 func TestConformanceShared(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat(filepath.Join(sharedDir, "expected-fullres.csv")); err != nil {
-		t.Skipf("shared PDQ test vectors not present at %s (%v); the copies in testdata/ still ran", sharedDir, err)
+	if _, err := os.Stat(filepath.Join(sharedDir(), "expected-fullres.csv")); err != nil {
+		t.Skipf("shared PDQ test vectors not present at %s (%v); the copies in testdata/ still ran", sharedDir(), err)
 	}
 	tests := []struct {
 		name, dir, file, sep string
 	}{
-		{"fullres", sharedDir, "expected-fullres.csv", ","},
-		{"derived", filepath.Join(sharedDir, "derived"), "expected-fullres.txt", " "},
+		{"fullres", sharedDir(), "expected-fullres.csv", ","},
+		{"derived", filepath.Join(sharedDir(), "derived"), "expected-fullres.txt", " "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -177,8 +183,8 @@ func TestConformanceDihedral(t *testing.T) {
 		name, dir, file, sep string
 	}{
 		{"testdata", "testdata/images", "expected-dihedral-fullres.csv", ","},
-		{"shared", sharedDir, "expected-dihedral-fullres.csv", ","},
-		{"shared-derived", filepath.Join(sharedDir, "derived"), "expected-dihedral-fullres.txt", " "},
+		{"shared", sharedDir(), "expected-dihedral-fullres.csv", ","},
+		{"shared-derived", filepath.Join(sharedDir(), "derived"), "expected-dihedral-fullres.txt", " "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -379,6 +379,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"png zero width", pngWithDims(t, 0, 10), Limits{}, ErrDecode},
 		{"png truncated", good[:len(good)/2], Limits{}, ErrDecode},
 		{"png signature only", good[:8], Limits{}, ErrDecode},
+		{"jpeg pixels over limit", jbuf.Bytes(), Limits{MaxPixels: 100*80 - 1}, ErrTooManyPixels},
 		{"jpeg truncated", jbuf.Bytes()[:jbuf.Len()/3], Limits{}, ErrDecode},
 		{"jpeg soi only", []byte{0xff, 0xd8}, Limits{}, ErrDecode},
 		{"gif header only", []byte("GIF89a"), Limits{}, ErrDecode},
