@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/app"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/httpapi"
 	"github.com/sigap/sigap/internal/receipt"
@@ -35,19 +36,33 @@ type env struct {
 // newEnv starts sigap on e with an optional policy file and stops it when t ends.
 func newEnv(t *testing.T, e storetest.Engine, policyFile string) *env {
 	t.Helper()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, PolicyFile: policyFile,
-		LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), nil)
+	en := startEnv(t, e, nil, func(c *config.Config) { c.PolicyFile = policyFile }, nil)
+	if en.admin == "" {
+		t.Fatal("a fresh database gave no admin key")
+	}
+	b, err := os.ReadFile(filepath.Join(e.Dir, "admin.key"))
+	if err != nil || strings.TrimSpace(string(b)) != en.admin {
+		t.Fatalf("admin.key = %q, %v; want the bootstrap key", b, err)
+	}
+	return en
+}
+
+// startEnv serves a new server on e with the tests' config as set changes it,
+// on clk (nil: the real clock); ready, if any, sees the server before its
+// first request.
+func startEnv(t *testing.T, e storetest.Engine, clk clock.Clock, set func(*config.Config), ready func(*server.Server)) *env {
+	t.Helper()
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
+	if set != nil {
+		set(&cfg)
+	}
+	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
 	if err != nil {
 		t.Fatalf("server.New on %s: %v", e.Name, err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if s.AdminKey == "" {
-		t.Fatal("a fresh database gave no admin key")
-	}
-	b, err := os.ReadFile(filepath.Join(e.Dir, "admin.key"))
-	if err != nil || strings.TrimSpace(string(b)) != s.AdminKey {
-		t.Fatalf("admin.key = %q, %v; want the bootstrap key", b, err)
+	if ready != nil {
+		ready(s)
 	}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
-	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/webhook"
 )
@@ -83,25 +81,7 @@ func (rc *receiver) of(typ string) []whMsg {
 
 func newEnforceEnv(t *testing.T, e storetest.Engine) *reviewEnv {
 	t.Helper()
-	clk := clock.NewFixed(time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second,
-		AllowPrivateWebhooks: true}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
-	if err != nil {
-		t.Fatalf("server.New on %s: %v", e.Name, err)
-	}
-	t.Cleanup(func() { s.Close() })
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	en := &env{apiClient: &apiClient{base: ts.URL, hc: ts.Client()}, srv: s, admin: s.AdminKey}
-	var me struct {
-		Org orgView `json:"org"`
-	}
-	en.do(t, "GET", "/v1/me", en.admin, nil).decode(t, &me)
-	a, b := en.org(t, "Kominfo", "authority"), en.org(t, "Other ministry", "authority")
-	return &reviewEnv{env: en, clk: clk, authA: en.key(t, a, "authority"), authB: en.key(t, b, "authority"),
-		rev1: en.key(t, me.Org.ID, "reviewer"), rev2: en.key(t, me.Org.ID, "reviewer"), rev3: en.key(t, me.Org.ID, "reviewer"),
-		auditor: en.key(t, me.Org.ID, "auditor"), platformAdminOrgID: me.Org.ID}
+	return startReviewEnv(t, e, func(c *config.Config) { c.AllowPrivateWebhooks = true }, nil)
 }
 
 // drain runs every due job until none is left.

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
@@ -16,8 +14,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/sigap/sigap/internal/clock"
-	"github.com/sigap/sigap/internal/config"
-	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/translog"
@@ -27,15 +23,7 @@ import (
 // newEnvAt is newEnv on a clock the test moves.
 func newEnvAt(t *testing.T, e storetest.Engine, clk *clock.Fixed) *env {
 	t.Helper()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
-	if err != nil {
-		t.Fatalf("server.New on %s: %v", e.Name, err)
-	}
-	t.Cleanup(func() { s.Close() })
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	return &env{apiClient: &apiClient{base: ts.URL, hc: ts.Client()}, srv: s, admin: s.AdminKey}
+	return startEnv(t, e, clk, nil, nil)
 }
 
 // keyListView is GET /v1/orgs/{org_id}/keys.

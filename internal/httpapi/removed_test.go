@@ -1,16 +1,11 @@
 package httpapi_test
 
 import (
-	"context"
-	"log/slog"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/clock"
-	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/removed"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/scan"
@@ -23,25 +18,9 @@ import (
 // are exercised. The rule is set before the first request is served.
 func newRemovedEnv(t *testing.T, e storetest.Engine) *reviewEnv {
 	t.Helper()
-	clk := clock.NewFixed(time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
-	if err != nil {
-		t.Fatalf("server.New on %s: %v", e.Name, err)
-	}
-	t.Cleanup(func() { s.Close() })
-	s.API.Review.FourEyes = append(review.DefaultFourEyes(), review.Rule{Action: review.ActionRemove, OrdersOnly: true})
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	en := &env{apiClient: &apiClient{base: ts.URL, hc: ts.Client()}, srv: s, admin: s.AdminKey}
-	var me struct {
-		Org orgView `json:"org"`
-	}
-	en.do(t, "GET", "/v1/me", en.admin, nil).decode(t, &me)
-	a := en.org(t, "Kominfo", "authority")
-	return &reviewEnv{env: en, clk: clk, authA: en.key(t, a, "authority"),
-		rev1: en.key(t, me.Org.ID, "reviewer"), rev2: en.key(t, me.Org.ID, "reviewer"), rev3: en.key(t, me.Org.ID, "reviewer"),
-		platformAdminOrgID: me.Org.ID}
+	return startReviewEnv(t, e, nil, func(s *server.Server) {
+		s.API.Review.FourEyes = append(review.DefaultFourEyes(), review.Rule{Action: review.ActionRemove, OrdersOnly: true})
+	})
 }
 
 // claimCase claims until the reviewer holds caseID; the other cases it

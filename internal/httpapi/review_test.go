@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -30,16 +28,15 @@ type reviewEnv struct {
 
 func newReviewEnv(t *testing.T, e storetest.Engine) *reviewEnv {
 	t.Helper()
+	return startReviewEnv(t, e, nil, nil)
+}
+
+// startReviewEnv is newReviewEnv with the config as set changes it and ready,
+// if any, seeing the server before its first request (see startEnv).
+func startReviewEnv(t *testing.T, e storetest.Engine, set func(*config.Config), ready func(*server.Server)) *reviewEnv {
+	t.Helper()
 	clk := clock.NewFixed(time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
-	if err != nil {
-		t.Fatalf("server.New on %s: %v", e.Name, err)
-	}
-	t.Cleanup(func() { s.Close() })
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	en := &env{apiClient: &apiClient{base: ts.URL, hc: ts.Client()}, srv: s, admin: s.AdminKey}
+	en := startEnv(t, e, clk, set, ready)
 	var me struct {
 		Org orgView `json:"org"`
 	}
