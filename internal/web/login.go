@@ -47,9 +47,8 @@ func (p *Portal) loginPost(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	u, err := p.Accounts.Login(r.Context(), email, r.PostForm.Get("password"), clientIP(r))
 	if err != nil {
-		status, msg := authError(q.Lang, err)
-		if status == 0 {
-			p.serverError(w, r, err)
+		status, msg, ok := p.authRefusal(w, r, q, err)
+		if !ok {
 			return
 		}
 		if len(email) > 254 {
@@ -94,6 +93,30 @@ func authError(lang string, err error) (int, string) {
 	return 0, ""
 }
 
+// authRefusal is authError's status and message for err; false once err,
+// none of the refusals, is answered as a server error.
+func (p *Portal) authRefusal(w http.ResponseWriter, r *http.Request, q *req, err error) (int, string, bool) {
+	status, msg := authError(q.Lang, err)
+	if status == 0 {
+		p.serverError(w, r, err)
+		return 0, "", false
+	}
+	return status, msg, true
+}
+
+// stageForm is stageSession for a post, with its form parsed.
+func (p *Portal) stageForm(w http.ResponseWriter, r *http.Request, stages ...string) *req {
+	q := p.stageSession(w, r, stages...)
+	if q == nil {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		p.serverError(w, r, err)
+		return nil
+	}
+	return q
+}
+
 // stageSession loads a session that must be at stage, or redirects.
 func (p *Portal) stageSession(w http.ResponseWriter, r *http.Request, stages ...string) *req {
 	q, err := p.session(w, r)
@@ -127,30 +150,31 @@ func (p *Portal) totpPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) totpPost(w http.ResponseWriter, r *http.Request) {
-	q := p.stageSession(w, r, account.StageTOTP)
+	q := p.stageForm(w, r, account.StageTOTP)
 	if q == nil {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		p.serverError(w, r, err)
-		return
-	}
 	if err := p.Accounts.CheckTOTP(r.Context(), q.User.ID, r.PostForm.Get("code"), clientIP(r)); err != nil {
-		status, msg := authError(q.Lang, err)
-		if status == 0 {
-			p.serverError(w, r, err)
+		status, msg, ok := p.authRefusal(w, r, q, err)
+		if !ok {
 			return
 		}
 		p.render(w, r, q, status, "totp", "totp.title", codeData{Error: msg})
 		return
 	}
+	p.fullSession(w, r, q, "/dashboard")
+}
+
+// fullSession moves the user on to a full session in place of q's, once the
+// second factor holds, and sends them to next.
+func (p *Portal) fullSession(w http.ResponseWriter, r *http.Request, q *req, next string) {
 	token, err := p.Accounts.NewSession(r.Context(), q.User.ID, account.StageFull, q.Token)
 	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
 	setSessionCookie(w, r, token)
-	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (p *Portal) logout(w http.ResponseWriter, r *http.Request) {

@@ -54,6 +54,25 @@ type refusal struct {
 // reviewRefusal turns what the review service refuses into a status and
 // lines in the viewer's language; ok is false for errors that are not the
 // user's (the caller answers them with serverError).
+// showRefused shows a review page again with the service's refusal err
+// (anything else is a server error): load reads the page's data afresh, mark
+// puts the refusal on it.
+func showRefused[D any](p *Portal, w http.ResponseWriter, r *http.Request, q *req, err error, page, title string,
+	load func() (D, error), mark func(D, *refusal)) {
+	rf, ok := reviewRefusal(q.Lang, err)
+	if !ok {
+		p.serverError(w, r, err)
+		return
+	}
+	d, derr := load()
+	if derr != nil {
+		p.serverError(w, r, derr)
+		return
+	}
+	mark(d, &rf)
+	p.render(w, r, q, rf.Status, page, title, d)
+}
+
 func reviewRefusal(lang string, err error) (refusal, bool) {
 	T := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	one := func(status int, key string, args ...any) (refusal, bool) {

@@ -56,16 +56,6 @@ func (p *Portal) approvalDone(w http.ResponseWriter, r *http.Request, q *req, er
 		http.Redirect(w, r, "/review/approvals?done="+done, http.StatusSeeOther)
 		return
 	}
-	rf, ok := reviewRefusal(q.Lang, err)
-	if !ok {
-		p.serverError(w, r, err)
-		return
-	}
-	d, derr := p.approvalsData(r, q)
-	if derr != nil {
-		p.serverError(w, r, derr)
-		return
-	}
-	d.Refusal, d.Failed, d.Done = &rf, r.PathValue("id"), ""
-	p.render(w, r, q, rf.Status, "review_approvals", "rv.approvals.title", d)
+	showRefused(p, w, r, q, err, "review_approvals", "rv.approvals.title", func() (*approvalsData, error) { return p.approvalsData(r, q) },
+		func(d *approvalsData, rf *refusal) { d.Refusal, d.Failed, d.Done = rf, r.PathValue("id"), "" })
 }
