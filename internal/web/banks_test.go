@@ -26,9 +26,7 @@ var setIDRe = regexp.MustCompile(`^/(banks|lists)/((?:bnk|lst)_[0-9a-z]+)\?done=
 // fltAdmin signs in a platform admin and returns the client.
 func fltAdmin(t *testing.T, e *env) *client {
 	t.Helper()
-	_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-	c := e.client()
-	c.signIn("admin@platform.example", secret)
+	c := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 	return c
 }
 
@@ -265,15 +263,9 @@ func TestFilterPagesRefuseOthers(t *testing.T) {
 		bankID := fltCreate(t, adm, "/banks", url.Values{"name": {"B"}, "policy": {"shadow"}})
 		listID := fltCreate(t, adm, "/lists", url.Values{"name": {"L"}, "kind": {"keyword"}, "policy": {"shadow"}})
 
-		_, s1 := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		authority := e.client()
-		authority.signIn("ana@kominfo.go.id", s1)
-		_, s2 := e.user(e.authority, "boss@kominfo.go.id", org.RoleAdmin, true)
-		orgAdmin := e.client()
-		orgAdmin.signIn("boss@kominfo.go.id", s2)
-		_, s3 := e.user(e.platform, "audit@platform.example", org.RoleAuditor, true)
-		auditor := e.client()
-		auditor.signIn("audit@platform.example", s3)
+		authority := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
+		orgAdmin := signedIn(t, e, e.authority, "boss@kominfo.go.id", org.RoleAdmin)
+		auditor := signedIn(t, e, e.platform, "audit@platform.example", org.RoleAuditor)
 
 		gets := []string{"/banks", "/banks/" + bankID, "/banks/" + bankID + "/export", "/lists", "/lists/" + listID, "/lists/" + listID + "/export", "/hits"}
 		posts := []string{"/banks", "/banks/" + bankID + "/entries", "/banks/" + bankID + "/state", "/lists", "/lists/" + listID + "/entries",

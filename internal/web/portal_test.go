@@ -184,9 +184,7 @@ func TestExpiredSession(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
 		e := newEnv(t, se)
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		e.clk.Advance(31 * time.Minute)
 		before := e.counts()
 		r := c.post("/notices/new", noticeForm("send"))
@@ -205,9 +203,7 @@ func TestCrossSiteFormsRefused(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
 		e := newEnv(t, se)
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		before := e.counts()
 		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
 			for _, path := range []string{"/notices/new", "/logout", "/lang", "/login", "/admin/orgs"} {
@@ -298,9 +294,7 @@ func TestOtherOrgsNoticeIsNotFound(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
 		e := newEnv(t, se)
-		_, s1 := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		a := e.client()
-		a.signIn("ana@kominfo.go.id", s1)
+		a := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		id := fileNotice(t, a)
 		adm := e.client()
 		_, s2 := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
@@ -314,9 +308,7 @@ func TestOtherOrgsNoticeIsNotFound(t *testing.T) {
 			t.Fatalf("create org: %d %s", r.status, r.body)
 		}
 		orgID := strings.TrimPrefix(r.location(), "/admin/orgs/")
-		_, s3 := e.user(orgID, "budi@bnpt.go.id", org.RoleAuthority, true)
-		b := e.client()
-		b.signIn("budi@bnpt.go.id", s3)
+		b := signedIn(t, e, orgID, "budi@bnpt.go.id", org.RoleAuthority)
 		for _, p := range []string{"/notices/" + id, "/notices/" + id + "/receipt.json"} {
 			if r := b.get(p); r.status != http.StatusNotFound {
 				t.Errorf("%s from another authority: %d", p, r.status)
@@ -335,9 +327,7 @@ func TestUploads(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
 		e := newEnv(t, se)
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		form := noticeForm("check")
 		form.Set("links", "")
 		before := e.counts()
@@ -370,9 +360,7 @@ func TestMarkupIsEscaped(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
 		e := newEnv(t, se)
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		x := `<script>alert(1)</script><img src=x onerror=alert(2)>"'`
 		form := noticeForm("check", "https://example.com/a?q=<script>alert(3)</script>", "t.me/kanaldua")
 		for _, f := range []string{"explanation", "legal_basis", "reference", "contact_name"} {
@@ -434,9 +422,7 @@ func TestAdminPages(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
 		e := newEnv(t, se)
-		_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-		c := e.client()
-		c.signIn("admin@platform.example", secret)
+		c := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		mustContain(t, c.get("/admin").body, "Kementerian Kominfo", "Platform")
 		r := c.post("/admin/orgs", url.Values{"name": {""}, "kind": {"nonsense"}})
 		if r.status != http.StatusUnprocessableEntity {

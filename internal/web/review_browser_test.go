@@ -24,30 +24,11 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	a.signIn("ana@kominfo.go.id", as)
 	ntc := fileOrder(t, a, "t.me/kanaldua")
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return v
-	}
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(css(`#email`)),
-		chromedp.SendKeys(css(`#email`), "rina@platform.example"),
-		chromedp.SendKeys(css(`#password`), password),
-		chromedp.Submit(css(`#password`)),
-		chromedp.WaitVisible(css(`#code`)),
-	)
-	if err != nil {
+	text := func(sel string) string { t.Helper(); return textAt(t, ctx, sel) }
+	if err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "rina@platform.example", password, `#code`)...); err != nil {
 		t.Fatalf("password step: %v", err)
 	}
-	err = chromedp.Do(ctx,
-		chromedp.SendKeys(css(`#code`), e.code(rs)),
-		chromedp.Submit(css(`#code`)),
-		chromedp.WaitVisible(css(`a[href="/review"]`)),
-	)
+	err := chromedp.Do(ctx, codeStep(e.code(rs), `a[href="/review"]`)...)
 	if err != nil {
 		loc, _ := chromedp.Run(ctx, chromedp.Location())
 		t.Fatalf("TOTP step (at %s): %v", loc, err)
