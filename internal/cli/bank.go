@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/sigap/sigap/internal/bank"
@@ -116,15 +115,11 @@ func bankImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var r io.Reader = env.Stdin
-	if fs.Arg(0) != "-" {
-		f, err := os.Open(fs.Arg(0))
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		r = f
+	r, err := openInput(env, fs.Arg(0))
+	if err != nil {
+		return err
 	}
+	defer r.Close()
 	items, err := bank.Parse(r, *format)
 	if err != nil {
 		return err
