@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // apiStatus calls the API with a bearer key and returns the status and body.
@@ -28,8 +27,7 @@ const wrongPassword = "Alamat surel atau kata sandi salah"
 
 func TestUserDisabledMidSession(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		u, _ := e.user(e.authority, "auditor@kominfo.go.id", org.RoleAuditor, false)
 		c := e.client()
@@ -82,8 +80,7 @@ func TestUserDisabledMidSession(t *testing.T) {
 
 func TestResetPasswordStopsTheOldOne(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		u, _ := e.user(e.authority, "auditor@kominfo.go.id", org.RoleAuditor, false)
 		c := e.client()
@@ -116,12 +113,9 @@ func TestResetPasswordStopsTheOldOne(t *testing.T) {
 
 func TestAdminKeysAndAuditPage(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-		admin := e.client()
-		admin.signIn("admin@platform.example", secret)
+		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		until := e.clk.Now().Add(48 * time.Hour)
 		k, err := e.s.Admin.CreateKeyUntil(ctx, e.authority, org.RoleAuthority, until)
 		if err != nil {
@@ -186,8 +180,7 @@ func TestAdminKeysAndAuditPage(t *testing.T) {
 
 func TestAuditPagePaging(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		var ids []string

@@ -61,8 +61,7 @@ func fltScan(t *testing.T, e *env, channel, msgID, text string) string {
 
 func TestBankPages(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		c := fltAdmin(t, e)
 		mustContain(t, c.get("/banks").body, "Belum ada bank hash", `href="/banks"`, `href="/lists"`, `href="/hits"`)
 
@@ -171,8 +170,7 @@ func TestBankPages(t *testing.T) {
 
 func TestListPagesShadowAndQuarantine(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		c := fltAdmin(t, e)
 		id := fltCreate(t, c, "/lists", url.Values{"name": {"Kata kunci " + xss}, "kind": {"keyword"}, "policy": {"shadow"}, "labels": {"terrorism"},
 			"language": {"id"}})
@@ -257,8 +255,7 @@ func TestListPagesShadowAndQuarantine(t *testing.T) {
 
 func TestFilterPagesRefuseOthers(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		adm := fltAdmin(t, e)
 		bankID := fltCreate(t, adm, "/banks", url.Values{"name": {"B"}, "policy": {"shadow"}})
 		listID := fltCreate(t, adm, "/lists", url.Values{"name": {"L"}, "kind": {"keyword"}, "policy": {"shadow"}})
