@@ -5,12 +5,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestBrowserRevokeKey revokes a key with the org page's button in a real
@@ -19,7 +17,7 @@ import (
 func TestBrowserRevokeKey(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
-	e := newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC().Truncate(time.Second))
+	e := liveEnv(t)
 	_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
 	k, err := e.s.Admin.CreateKey(context.Background(), e.authority, org.RoleAuthority)
 	if err != nil {

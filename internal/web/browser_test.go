@@ -61,6 +61,13 @@ func browser(t *testing.T) context.Context {
 // step is one thing a browser test does.
 type step = chromedp.Action[chromedp.Void]
 
+// liveEnv is an env on SQLite whose clock starts at the real time, so that
+// the pages' ticking countdowns agree with it.
+func liveEnv(t *testing.T) *env {
+	t.Helper()
+	return newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC().Truncate(time.Second))
+}
+
 // loginStep fills in the login page at start as email with pw and waits for
 // sel (the code field once the password holds); then follows.
 func loginStep(start, email, pw, sel string, then ...step) []step {
@@ -97,8 +104,7 @@ func textAt(t *testing.T, ctx context.Context, sel string) string {
 func TestBrowserFileNoticeInIndonesianThenEnglish(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
-	// The server's clock is the real time here, so the page's ticking countdown agrees with it.
-	e := newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC().Truncate(time.Second))
+	e := liveEnv(t)
 	u, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.ID); err != nil {
 		t.Fatal(err)

@@ -3,12 +3,10 @@ package web_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestBrowserReviewerDecides: an authority files an order; a reviewer signs
@@ -17,7 +15,7 @@ import (
 func TestBrowserReviewerDecides(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
-	e := newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC().Truncate(time.Second))
+	e := liveEnv(t)
 	_, as := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 	_, rs := e.user(e.platform, "rina@platform.example", org.RoleReviewer, true)
 	a := e.client()

@@ -7,7 +7,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestBrowserTransparencyReport signs an authority in, opens the
@@ -16,8 +15,8 @@ import (
 func TestBrowserTransparencyReport(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
-	now := time.Now().UTC().Truncate(time.Second)
-	e := newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, now)
+	e := liveEnv(t)
+	now := e.clk.Now()
 	a := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 	fileOrder(t, a, "t.me/kanaldua")
 	// A colleague reads the report: a TOTP code is good for one sign-in only.
