@@ -80,10 +80,7 @@ type orgView struct {
 // org creates an org as the platform admin.
 func (e *env) org(t *testing.T, name, kind string) string {
 	t.Helper()
-	r := e.json(t, "POST", "/v1/orgs", e.admin, map[string]string{"name": name, "kind": kind})
-	if r.Status != 201 {
-		t.Fatalf("create org: %d %s", r.Status, r.Body)
-	}
+	r := e.json(t, "POST", "/v1/orgs", e.admin, map[string]string{"name": name, "kind": kind}).want(t, 201, "create org")
 	var o orgView
 	r.decode(t, &o)
 	if o.ID == "" || o.Name != name || o.Kind != kind {
@@ -91,10 +88,7 @@ func (e *env) org(t *testing.T, name, kind string) string {
 	}
 	if kind == "flagger" {
 		// A new flagger is an applicant; these tests need one that may file notices.
-		r := e.json(t, "PUT", "/v1/orgs/"+o.ID+"/trust", e.admin, map[string]any{"status": "active", "reason": "accredited for the test"})
-		if r.Status != 200 {
-			t.Fatalf("accredit flagger: %d %s", r.Status, r.Body)
-		}
+		e.json(t, "PUT", "/v1/orgs/"+o.ID+"/trust", e.admin, map[string]any{"status": "active", "reason": "accredited for the test"}).want(t, 200, "accredit flagger")
 	}
 	return o.ID
 }
@@ -184,10 +178,7 @@ func mustJSON(t *testing.T, v any) []byte {
 // submit posts a notice and wants a 201.
 func (e *env) submit(t *testing.T, key string, body []byte, headers ...string) (noticeView, reply) {
 	t.Helper()
-	r := e.do(t, "POST", "/v1/notices", key, body, headers...)
-	if r.Status != 201 {
-		t.Fatalf("submit: %d %s", r.Status, r.Body)
-	}
+	r := e.do(t, "POST", "/v1/notices", key, body, headers...).want(t, 201, "submit")
 	var n noticeView
 	r.decode(t, &n)
 	if got := r.Header.Get("Location"); got != "/v1/notices/"+n.ID {
@@ -198,10 +189,7 @@ func (e *env) submit(t *testing.T, key string, body []byte, headers ...string) (
 
 func (e *env) get(t *testing.T, key, id string) noticeView {
 	t.Helper()
-	r := e.do(t, "GET", "/v1/notices/"+id, key, nil)
-	if r.Status != 200 {
-		t.Fatalf("get notice: %d %s", r.Status, r.Body)
-	}
+	r := e.do(t, "GET", "/v1/notices/"+id, key, nil).want(t, 200, "get notice")
 	var n noticeView
 	r.decode(t, &n)
 	return n

@@ -101,10 +101,7 @@ func (e *reviewEnv) drain(t *testing.T) {
 
 func (e *reviewEnv) register(t *testing.T, key, url string) string {
 	t.Helper()
-	r := e.json(t, "PUT", "/v1/webhook", key, map[string]string{"url": url})
-	if r.Status != 200 {
-		t.Fatalf("PUT /v1/webhook: %d %s", r.Status, r.Body)
-	}
+	r := e.json(t, "PUT", "/v1/webhook", key, map[string]string{"url": url}).want(t, 200, "PUT /v1/webhook")
 	var w struct{ URL, Secret string }
 	r.decode(t, &w)
 	if !strings.HasPrefix(w.Secret, "whsec_") {

@@ -53,10 +53,7 @@ func (e *env) newKey(t *testing.T, orgID, holder string, body map[string]string)
 // listed returns key id as GET .../keys lists it.
 func (e *env) listed(t *testing.T, orgID, holder, id string) (found bool, lastUsed, revoked, expires *time.Time) {
 	t.Helper()
-	r := e.do(t, "GET", "/v1/orgs/"+orgID+"/keys", holder, nil)
-	if r.Status != 200 {
-		t.Fatalf("list keys: %d %s", r.Status, r.Body)
-	}
+	r := e.do(t, "GET", "/v1/orgs/"+orgID+"/keys", holder, nil).want(t, 200, "list keys")
 	if bytes.Contains(r.Body, []byte(`"key"`)) || bytes.Contains(r.Body, []byte("sgp_")) {
 		t.Errorf("the key list shows a secret: %s", r.Body)
 	}
@@ -287,10 +284,7 @@ func (e *env) audit(t *testing.T, holder, query string) []auditItem {
 	var all []auditItem
 	cursor := ""
 	for range 100 {
-		r := e.do(t, "GET", "/v1/audit?limit=3"+query+cursor, holder, nil)
-		if r.Status != 200 {
-			t.Fatalf("GET /v1/audit: %d %s", r.Status, r.Body)
-		}
+		r := e.do(t, "GET", "/v1/audit?limit=3"+query+cursor, holder, nil).want(t, 200, "GET /v1/audit")
 		var page struct {
 			Items      []auditItem `json:"items"`
 			NextCursor string      `json:"next_cursor"`

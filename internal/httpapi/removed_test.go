@@ -92,10 +92,7 @@ func TestRemovedContentFeedsBanksAndTexts(t *testing.T) {
 		body := map[string]any{"kind": "order", "regime": "ID-PSE", "category": "terrorism", "explanation": "incites violence",
 			"legal_basis": "UU ITE Art. 40", "subjects": []map[string]string{{"url": "https://t.me/badchan/1"}}, "language": "id",
 			"evidence": []map[string]string{{"sha256": strings.ToUpper(evidence), "description": "the image as posted"}}}
-		r := e.json(t, "POST", "/v1/notices", e.authA, body)
-		if r.Status != 201 {
-			t.Fatalf("order: %d %s", r.Status, r.Body)
-		}
+		r := e.json(t, "POST", "/v1/notices", e.authA, body).want(t, 201, "order")
 		var n struct {
 			Subjects []struct {
 				CaseID string `json:"case_id"`
@@ -152,10 +149,7 @@ func TestRemovedContentFeedsBanksAndTexts(t *testing.T) {
 		}
 		postCase := res.Notices[0].CaseID
 		e.claimCase(t, e.rev2, postCase)
-		r = e.json(t, "POST", "/v1/cases/"+postCase+"/decision", e.rev2, removal())
-		if r.Status != 200 {
-			t.Fatalf("remove the scanned post: %d %s", r.Status, r.Body)
-		}
+		r = e.json(t, "POST", "/v1/cases/"+postCase+"/decision", e.rev2, removal()).want(t, 200, "remove the scanned post")
 		var dec2 struct{ ID string }
 		r.decode(t, &dec2)
 		exact := e.entries(t, "banks", removed.BankExactID)
@@ -211,10 +205,7 @@ func TestRemovedContentFeedsBanksAndTexts(t *testing.T) {
 		}
 
 		// 6. Reversing the post's removal on appeal tombstones what it added, and only that.
-		r = e.json(t, "POST", "/v1/cases/"+postCase+"/appeals", e.rev1, map[string]any{"reasons": "It was news reporting."})
-		if r.Status != 201 {
-			t.Fatalf("appeal: %d %s", r.Status, r.Body)
-		}
+		r = e.json(t, "POST", "/v1/cases/"+postCase+"/appeals", e.rev1, map[string]any{"reasons": "It was news reporting."}).want(t, 201, "appeal")
 		var apl struct{ ID string }
 		r.decode(t, &apl)
 		if r := e.json(t, "POST", "/v1/appeals/"+apl.ID+"/decision", e.rev3, map[string]any{"outcome": "reversed", "reasons": "Reporting, not propaganda."}); r.Status != 200 {

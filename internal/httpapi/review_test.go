@@ -52,10 +52,7 @@ func (e *reviewEnv) notice(t *testing.T, key, kind, regime, url string) (string,
 	t.Helper()
 	body := map[string]any{"kind": kind, "regime": regime, "category": "terrorism", "explanation": "incites violence",
 		"legal_basis": "UU ITE Art. 40", "subjects": []map[string]string{{"url": url}}, "language": "id"}
-	r := e.json(t, "POST", "/v1/notices", key, body)
-	if r.Status != 201 {
-		t.Fatalf("notice: %d %s", r.Status, r.Body)
-	}
+	r := e.json(t, "POST", "/v1/notices", key, body).want(t, 201, "notice")
 	var n struct {
 		ID       string
 		Subjects []struct {
@@ -171,10 +168,7 @@ func TestReviewFlow(t *testing.T) {
 			t.Errorf("refused requests changed the database: %v -> %v", before, after)
 		}
 
-		r := e.json(t, "POST", "/v1/cases/"+caseID+"/decision", e.rev1, removal())
-		if r.Status != 200 {
-			t.Fatalf("decide: %d %s", r.Status, r.Body)
-		}
+		r := e.json(t, "POST", "/v1/cases/"+caseID+"/decision", e.rev1, removal()).want(t, 200, "decide")
 		var dec struct{ ID, Status, Action string }
 		r.decode(t, &dec)
 		if dec.Status != "final" {
@@ -205,10 +199,7 @@ func TestReviewFlow(t *testing.T) {
 		}
 
 		// Appeals: once, by another reviewer, a reversal asks for a restore.
-		r = e.json(t, "POST", "/v1/cases/"+caseID+"/appeals", e.rev2, map[string]any{"reasons": "It was news reporting."})
-		if r.Status != 201 {
-			t.Fatalf("appeal: %d %s", r.Status, r.Body)
-		}
+		r = e.json(t, "POST", "/v1/cases/"+caseID+"/appeals", e.rev2, map[string]any{"reasons": "It was news reporting."}).want(t, 201, "appeal")
 		var apl struct{ ID string }
 		r.decode(t, &apl)
 		if r := e.json(t, "POST", "/v1/cases/"+caseID+"/appeals", e.rev2, map[string]any{"reasons": "again"}); r.Status != 409 || r.problem(t).Code != "already_appealed" {
@@ -362,10 +353,7 @@ func TestAppealWindowAndObjections(t *testing.T) {
 		ntc, caseID := e.notice(t, e.authA, "order", "ID-PSE", "https://t.me/late/1")
 
 		// Objection: once at a time, answered by the issuing authority only.
-		r := e.json(t, "POST", "/v1/notices/"+ntc+"/objections", e.rev1, map[string]any{"reasons": "The content is satire."})
-		if r.Status != 201 {
-			t.Fatalf("object: %d %s", r.Status, r.Body)
-		}
+		r := e.json(t, "POST", "/v1/notices/"+ntc+"/objections", e.rev1, map[string]any{"reasons": "The content is satire."}).want(t, 201, "object")
 		var obj struct{ ID string }
 		r.decode(t, &obj)
 		if r := e.json(t, "POST", "/v1/notices/"+ntc+"/objections", e.rev1, map[string]any{"reasons": "again"}); r.Status != 409 || r.problem(t).Code != "objection_open" {

@@ -89,10 +89,7 @@ func (e *signEnv) signed(t *testing.T, method, path string, body []byte, priv ed
 // noticeCount is how many notices the org with this key has.
 func (e *signEnv) noticeCount(t *testing.T, key string, headers ...string) int {
 	t.Helper()
-	r := e.do(t, "GET", "/v1/notices", key, nil, headers...)
-	if r.Status != 200 {
-		t.Fatalf("list notices: %d %s", r.Status, r.Body)
-	}
+	r := e.do(t, "GET", "/v1/notices", key, nil, headers...).want(t, 200, "list notices")
 	var l struct{ Items []json.RawMessage }
 	r.decode(t, &l)
 	return len(l.Items)
@@ -185,10 +182,7 @@ func TestSigningKeysAdmin(t *testing.T) {
 		var withFlag struct {
 			RequireSignatures *bool `json:"require_signatures"`
 		}
-		r := e.json(t, "PATCH", "/v1/orgs/"+e.orgA, e.admin, map[string]bool{"require_signatures": true})
-		if r.Status != 200 {
-			t.Fatalf("PATCH: %d %s", r.Status, r.Body)
-		}
+		r := e.json(t, "PATCH", "/v1/orgs/"+e.orgA, e.admin, map[string]bool{"require_signatures": true}).want(t, 200, "PATCH")
 		r.decode(t, &o)
 		r.decode(t, &withFlag)
 		if o.ID != e.orgA || withFlag.RequireSignatures == nil || !*withFlag.RequireSignatures {
