@@ -20,6 +20,13 @@ import (
 	"github.com/sigap/sigap/internal/translog/leaf"
 )
 
+// newClockEnv is newEnv on a clock the test moves, from 2026-12-01 03:00 UTC.
+func newClockEnv(t *testing.T, e storetest.Engine) (*env, *clock.Fixed) {
+	t.Helper()
+	clk := clock.NewFixed(time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC))
+	return newEnvAt(t, e, clk), clk
+}
+
 // newEnvAt is newEnv on a clock the test moves.
 func newEnvAt(t *testing.T, e storetest.Engine, clk *clock.Fixed) *env {
 	t.Helper()
@@ -106,9 +113,8 @@ func code(t *testing.T, r reply) string {
 func TestKeyLifecycle(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		start := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
-		clk := clock.NewFixed(start)
-		e := newEnvAt(t, eng, clk)
+		e, clk := newClockEnv(t, eng)
+		start := clk.Now()
 		a := e.org(t, "Kominfo", "authority")
 		b := e.org(t, "Polri", "authority")
 		aAdmin := e.key(t, a, "admin")
@@ -230,8 +236,7 @@ func TestKeyLifecycle(t *testing.T) {
 func TestKeyBadInput(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		clk := clock.NewFixed(time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC))
-		e := newEnvAt(t, eng, clk)
+		e, _ := newClockEnv(t, eng)
 		a := e.org(t, "Kominfo", "authority")
 		id, _ := e.newKey(t, a, e.admin, map[string]string{"role": "authority"})
 		tests := []struct {
@@ -303,9 +308,8 @@ func (e *env) audit(t *testing.T, holder, query string) []auditItem {
 func TestAuditRecord(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		start := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
-		clk := clock.NewFixed(start)
-		e := newEnvAt(t, eng, clk)
+		e, clk := newClockEnv(t, eng)
+		start := clk.Now()
 		ctx := context.Background()
 		adminID := ""
 		var me struct {
