@@ -54,6 +54,16 @@ type refusal struct {
 // reviewRefusal turns what the review service refuses into a status and
 // lines in the viewer's language; ok is false for errors that are not the
 // user's (the caller answers them with serverError).
+// renderLoaded renders page with d, or answers err, from loading d, as a
+// server error.
+func (p *Portal) renderLoaded(w http.ResponseWriter, r *http.Request, q *req, page, title string, d any, err error) {
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	p.render(w, r, q, http.StatusOK, page, title, d)
+}
+
 // showRefused shows a review page again with the service's refusal err
 // (anything else is a server error): load reads the page's data afresh, mark
 // puts the refusal on it.

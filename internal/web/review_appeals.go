@@ -40,11 +40,7 @@ func (p *Portal) appealsData(r *http.Request, q *req) (*appealsData, error) {
 // reviewAppeals lists the open appeals with the decision each is against.
 func (p *Portal) reviewAppeals(w http.ResponseWriter, r *http.Request, q *req) {
 	d, err := p.appealsData(r, q)
-	if err != nil {
-		p.serverError(w, r, err)
-		return
-	}
-	p.render(w, r, q, http.StatusOK, "review_appeals", "rv.appeals.title", d)
+	p.renderLoaded(w, r, q, "review_appeals", "rv.appeals.title", d, err)
 }
 
 // reviewDecideAppeal settles an appeal (upheld or reversed); the service

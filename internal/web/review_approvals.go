@@ -31,11 +31,7 @@ func (p *Portal) approvalsData(r *http.Request, q *req) (*approvalsData, error) 
 // reviewApprovals lists the decisions waiting for a second reviewer.
 func (p *Portal) reviewApprovals(w http.ResponseWriter, r *http.Request, q *req) {
 	d, err := p.approvalsData(r, q)
-	if err != nil {
-		p.serverError(w, r, err)
-		return
-	}
-	p.render(w, r, q, http.StatusOK, "review_approvals", "rv.approvals.title", d)
+	p.renderLoaded(w, r, q, "review_approvals", "rv.approvals.title", d, err)
 }
 
 // reviewApprove approves a decision waiting for approval; the service

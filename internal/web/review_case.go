@@ -81,11 +81,7 @@ func (p *Portal) caseData(r *http.Request, q *req, id string) (*caseData, error)
 // timeline, and the decision form for the lease holder.
 func (p *Portal) reviewCase(w http.ResponseWriter, r *http.Request, q *req) {
 	d, err := p.caseData(r, q, r.PathValue("id"))
-	if err != nil {
-		p.serverError(w, r, err)
-		return
-	}
-	p.render(w, r, q, http.StatusOK, "review_case", "rv.case.title", d)
+	p.renderLoaded(w, r, q, "review_case", "rv.case.title", d, err)
 }
 
 // reviewDecide records the decision through the same service call the API
