@@ -110,6 +110,14 @@ func (e *reviewEnv) register(t *testing.T, key, url string) string {
 	return w.Secret
 }
 
+// receiver is a new receiver registered as the webhook of key's org.
+func (e *reviewEnv) receiver(t *testing.T, key string) *receiver {
+	t.Helper()
+	rc, ts := newReceiver(t, e.clk)
+	rc.secret = e.register(t, key, ts.URL)
+	return rc
+}
+
 // decideRemove takes a notice through review to a final remove decision.
 func (e *reviewEnv) decideRemove(t *testing.T, caseID string) {
 	t.Helper()
@@ -134,10 +142,8 @@ func TestEnforcementEndToEnd(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnforceEnv(t, eng)
-		plat, pts := newReceiver(t, e.clk)
-		auth, ats := newReceiver(t, e.clk)
-		plat.secret = e.register(t, e.admin, pts.URL)
-		auth.secret = e.register(t, e.authA, ats.URL)
+		plat := e.receiver(t, e.admin)
+		auth := e.receiver(t, e.authA)
 		if r := e.do(t, "GET", "/v1/webhook", e.authA, nil); r.Status != 200 {
 			t.Fatalf("GET /v1/webhook: %d", r.Status)
 		}
@@ -236,8 +242,7 @@ func TestEndpointDownForAnHour(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnforceEnv(t, eng)
-		plat, pts := newReceiver(t, e.clk)
-		plat.secret = e.register(t, e.admin, pts.URL)
+		plat := e.receiver(t, e.admin)
 		plat.mu.Lock()
 		plat.down = true
 		plat.mu.Unlock()
@@ -339,8 +344,7 @@ func TestEscalationOnTheInjectedClock(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnforceEnv(t, eng)
-		auth, ats := newReceiver(t, e.clk)
-		auth.secret = e.register(t, e.authA, ats.URL)
+		auth := e.receiver(t, e.authA)
 		for i, name := range []string{"Siti", "Ahmad"} {
 			if r := e.json(t, "POST", "/v1/contacts", e.admin, map[string]any{"jurisdiction": "ID", "role": "on_call", "name": name,
 				"email": strings.ToLower(name) + "@example.id", "position": i}); r.Status != 201 {
