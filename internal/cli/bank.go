@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/sigap/sigap/internal/bank"
@@ -115,11 +116,15 @@ func bankImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := openInput(env, fs.Arg(0))
-	if err != nil {
-		return err
+	var r io.Reader = env.Stdin
+	if fs.Arg(0) != "-" {
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
 	}
-	defer r.Close()
 	items, err := bank.Parse(r, *format)
 	if err != nil {
 		return err

@@ -79,5 +79,11 @@ func (p *Portal) enrolPost(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, q, status, "enrol", "enrol.title", d)
 		return
 	}
-	p.fullSession(w, r, q, "/dashboard?m=totp_on")
+	token, err := p.Accounts.NewSession(r.Context(), q.User.ID, account.StageFull, q.Token)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	setSessionCookie(w, r, token)
+	http.Redirect(w, r, "/dashboard?m=totp_on", http.StatusSeeOther)
 }

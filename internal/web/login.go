@@ -162,19 +162,13 @@ func (p *Portal) totpPost(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, q, status, "totp", "totp.title", codeData{Error: msg})
 		return
 	}
-	p.fullSession(w, r, q, "/dashboard")
-}
-
-// fullSession moves the user on to a full session in place of q's, once the
-// second factor holds, and sends them to next.
-func (p *Portal) fullSession(w http.ResponseWriter, r *http.Request, q *req, next string) {
 	token, err := p.Accounts.NewSession(r.Context(), q.User.ID, account.StageFull, q.Token)
 	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
 	setSessionCookie(w, r, token)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 }
 
 func (p *Portal) logout(w http.ResponseWriter, r *http.Request) {
