@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"net/url"
 
@@ -10,16 +9,11 @@ import (
 )
 
 func runBackup(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap backup", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: sigap backup --data DIR [--db URL] --out DIR2\n\n"+
-			"Writes a consistent copy of the running service: the keys of its data dir and its database (SQLite: a\n"+
-			"copy that `sigap serve --data DIR2` starts from; PostgreSQL: a pg_dump that `sigap restore` loads), with\n"+
-			"backup.json saying when, where the transparency log stood and the SHA-256 of every file. Safe while the\n"+
-			"service runs; every notice acknowledged before it began is in the copy. DIR2 must not exist or be empty.")
-		fs.PrintDefaults()
-	}
+	fs := usageFlags("backup", env, "usage: sigap backup --data DIR [--db URL] --out DIR2\n\n"+
+		"Writes a consistent copy of the running service: the keys of its data dir and its database (SQLite: a\n"+
+		"copy that `sigap serve --data DIR2` starts from; PostgreSQL: a pg_dump that `sigap restore` loads), with\n"+
+		"backup.json saying when, where the transparency log stood and the SHA-256 of every file. Safe while the\n"+
+		"service runs; every notice acknowledged before it began is in the copy. DIR2 must not exist or be empty.")
 	data := fs.String("data", envOr(env, "SIGAP_DATA", "./sigap-data"), "the service's data dir (env SIGAP_DATA)")
 	db := fs.String("db", envOr(env, "SIGAP_DB", ""), "the service's database URL, as sigap serve --db (env SIGAP_DB)")
 	out := fs.String("out", "", "the directory to write the backup to (must not exist or be empty)")
@@ -48,15 +42,10 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 }
 
 func runRestore(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap restore", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: sigap restore --from DIR2 --data DIR [--db URL]\n\n"+
-			"Checks a backup made by `sigap backup` against its manifest and puts it back: the keys (and a SQLite\n"+
-			"database) into the data dir DIR, which must not exist or be empty; a PostgreSQL dump into the database\n"+
-			"--db names, which must hold no sigap tables (pg_restore, in one transaction). Then: sigap serve --data DIR [--db URL].")
-		fs.PrintDefaults()
-	}
+	fs := usageFlags("restore", env, "usage: sigap restore --from DIR2 --data DIR [--db URL]\n\n"+
+		"Checks a backup made by `sigap backup` against its manifest and puts it back: the keys (and a SQLite\n"+
+		"database) into the data dir DIR, which must not exist or be empty; a PostgreSQL dump into the database\n"+
+		"--db names, which must hold no sigap tables (pg_restore, in one transaction). Then: sigap serve --data DIR [--db URL].")
 	from := fs.String("from", "", "the backup directory")
 	data := fs.String("data", "", "the data dir to restore into (must not exist or be empty)")
 	db := fs.String("db", "", "PostgreSQL: the empty database to restore into; SQLite: sqlite:PATH, or empty for DIR/sigap.db")

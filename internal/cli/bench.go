@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,17 +34,12 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "report" {
 		return runBenchReport(ctx, env, args[1:]) // its own flags: sigap bench report --help
 	}
-	fs := flag.NewFlagSet("sigap bench", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: sigap bench [flags] intake|bigorder|report\n\n"+
-			"  intake    many single-subject notices from concurrent clients: notices/s, latency percentiles and CPU per notice\n"+
-			"            (--signed: rounds of unsigned and RFC 9421-signed runs, side by side)\n"+
-			"  bigorder  one order with --subjects subjects: time to the signed receipt, and memory\n"+
-			"  report    a year's transparency report over 10,000,000 seeded events on PostgreSQL (sigap bench report --help)\n\n"+
-			"By default it starts its own server in a temporary data dir (SQLite, or --db postgres://...).")
-		fs.PrintDefaults()
-	}
+	fs := usageFlags("bench", env, "usage: sigap bench [flags] intake|bigorder|report\n\n"+
+		"  intake    many single-subject notices from concurrent clients: notices/s, latency percentiles and CPU per notice\n"+
+		"            (--signed: rounds of unsigned and RFC 9421-signed runs, side by side)\n"+
+		"  bigorder  one order with --subjects subjects: time to the signed receipt, and memory\n"+
+		"  report    a year's transparency report over 10,000,000 seeded events on PostgreSQL (sigap bench report --help)\n\n"+
+		"By default it starts its own server in a temporary data dir (SQLite, or --db postgres://...).")
 	dbURL := fs.String("db", "", "database for the in-process server (empty: SQLite)")
 	clients := fs.Int("clients", 64, "concurrent clients (intake)")
 	duration := fs.Duration("duration", 10*time.Second, "how long to send (intake)")

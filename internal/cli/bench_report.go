@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"database/sql"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -30,15 +29,10 @@ var dbNameRe = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 // (2,500,000 notices: 10,000,000 events), with their cases, decisions,
 // enforcement actions, messages, objections, appeals and scan rows.
 func runBenchReport(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap bench report", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: sigap bench report --db postgres://USER:PASS@HOST/DB [flags]\n\n"+
-			"Creates the database --name on that server (dropping one of that name first), seeds it with\n"+
-			"--notices notices and 4 events each, and times the year's transparency report --runs times.\n"+
-			"The database is dropped at the end unless --keep; --reuse times an existing seeded one.")
-		fs.PrintDefaults()
-	}
+	fs := usageFlags("bench report", env, "usage: sigap bench report --db postgres://USER:PASS@HOST/DB [flags]\n\n"+
+		"Creates the database --name on that server (dropping one of that name first), seeds it with\n"+
+		"--notices notices and 4 events each, and times the year's transparency report --runs times.\n"+
+		"The database is dropped at the end unless --keep; --reuse times an existing seeded one.")
 	admin := fs.String("db", env.Getenv("SIGAP_DB"), "PostgreSQL server URL (any database on it; the bench creates its own)")
 	name := fs.String("name", "sigap_report_bench", "database to create for the bench")
 	notices := fs.Int("notices", 2_500_000, "notices to seed (events = 4 × notices)")

@@ -28,6 +28,16 @@ func newFlags(name string, env *Env) *flag.FlagSet {
 	return fs
 }
 
+// usageFlags is newFlags whose usage is text, then the flags' defaults.
+func usageFlags(name string, env *Env, text string) *flag.FlagSet {
+	fs := newFlags(name, env)
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, text)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
 // connFlagSet is newFlags with the flags that reach the server (--server,
 // --key, --key-file and the signing key).
 func connFlagSet(name string, env *Env) (*flag.FlagSet, conn) {

@@ -72,15 +72,11 @@ func runHash(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("hash: %w", err)
 		}
 		err := func() error {
-			var r io.Reader = env.Stdin
-			if name != "-" {
-				f, err := os.Open(name)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				r = f
+			r, err := openInput(env, name)
+			if err != nil {
+				return err
 			}
+			defer r.Close()
 			// Read one byte past the limit so an oversized file is refused
 			// by the decoder rather than silently truncated.
 			data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))

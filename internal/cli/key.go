@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net/url"
 	"text/tabwriter"
@@ -36,10 +35,8 @@ func runKey(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, keyUsage)
 		return errUsage
 	}
-	fs := flag.NewFlagSet("sigap key "+sub, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs, cn := connFlagSet("key "+sub, env)
 	fs.Usage = func() { fmt.Fprintln(env.Stderr, keyUsage) }
-	cn := connFlags(fs, env)
 	orgID := fs.String("org", "", "the org's ID (default: the admin key's own org)")
 	overlap := fs.String("overlap", "24h", "rotate: how long the old key keeps working")
 	if err := fs.Parse(args); err != nil {

@@ -60,14 +60,10 @@ func envOr(env *Env, name, def string) string {
 }
 
 func runLogVerify(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags("log verify", env)
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: sigap log verify [--data DIR] [--db URL] [--server URL] [--key VKEY] [--checkpoint FILE] [--previous FILE] [--save FILE]\n\n"+
-			"Checks a checkpoint's signature with the log key, its consistency with an earlier checkpoint, and, given the\n"+
-			"database (--data, --db), that every event row still hashes to its log entry and the entries to the checkpoint's root.\n"+
-			"Without --server or --checkpoint it checks the latest checkpoint stored in the database.")
-		fs.PrintDefaults()
-	}
+	fs := usageFlags("log verify", env, "usage: sigap log verify [--data DIR] [--db URL] [--server URL] [--key VKEY] [--checkpoint FILE] [--previous FILE] [--save FILE]\n\n"+
+		"Checks a checkpoint's signature with the log key, its consistency with an earlier checkpoint, and, given the\n"+
+		"database (--data, --db), that every event row still hashes to its log entry and the entries to the checkpoint's root.\n"+
+		"Without --server or --checkpoint it checks the latest checkpoint stored in the database.")
 	dir := fs.String("data", "", "the data dir: its database (unless --db) and its log key (unless --key)")
 	dbURL := fs.String("db", "", "the database to audit (postgres://... or sqlite:PATH)")
 	server := fs.String("server", "", "fetch the checkpoint (and proofs) from this sigap server")

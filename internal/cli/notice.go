@@ -9,7 +9,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -101,8 +100,7 @@ func (c conn) client() (*client.Client, error) {
 }
 
 func noticeSubmit(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap notice submit", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs := newFlags("notice submit", env)
 	cn := connFlags(fs, env)
 	kind := fs.String("kind", notice.KindOrder, oneOf(notice.KindNames()))
 	category := fs.String("category", "", "terrorism, violent_extremism, csam, public_order, gambling, ... (required)")
@@ -227,15 +225,11 @@ func whenBoth(t time.Time) string {
 
 // readLinks reads one link per line; in CSV lines it takes the first field that looks like a link.
 func readLinks(env *Env, name string) ([]string, error) {
-	var rd io.Reader = env.Stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		rd = f
+	rd, err := openInput(env, name)
+	if err != nil {
+		return nil, err
 	}
+	defer rd.Close()
 	var out []string
 	sc := bufio.NewScanner(rd)
 	sc.Buffer(make([]byte, 64<<10), 64<<10)
@@ -267,8 +261,7 @@ func readLinks(env *Env, name string) ([]string, error) {
 }
 
 func noticeShow(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap notice show", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs := newFlags("notice show", env)
 	cn := connFlags(fs, env)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -309,8 +302,7 @@ func noticeShow(ctx context.Context, env *Env, args []string) error {
 }
 
 func noticeList(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("sigap notice list", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs := newFlags("notice list", env)
 	cn := connFlags(fs, env)
 	status := fs.String("status", "", "only this status")
 	limit := fs.String("limit", "50", "how many")

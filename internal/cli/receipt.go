@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,8 +22,7 @@ func runReceipt(ctx context.Context, env *Env, args []string) error {
 			"a JSON list of {\"org_id\" (optional), \"keyid\", \"public_key\"} (see docs/signed-requests.md).")
 		return errUsage
 	}
-	fs := flag.NewFlagSet("sigap receipt verify", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs := newFlags("receipt verify", env)
 	keysFile := fs.String("keys", "", "a saved GET /v1/keys answer")
 	pubKey := fs.String("public-key", "", "the Ed25519 public key, base64 (32 bytes)")
 	server := fs.String("server", "", "fetch the keys from this sigap server (online check)")
@@ -116,16 +114,24 @@ func printSubjects(env *Env, subs []any) {
 }
 
 func readInput(env *Env, name string) ([]byte, error) {
-	var rd io.Reader = env.Stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		rd = f
+	rd, err := openInput(env, name)
+	if err != nil {
+		return nil, err
 	}
+	defer rd.Close()
 	return io.ReadAll(io.LimitReader(rd, 512<<20))
+}
+
+// openInput opens the file name, or stdin for "-"; closing stdin's is a no-op.
+func openInput(env *Env, name string) (io.ReadCloser, error) {
+	if name == "-" {
+		return io.NopCloser(env.Stdin), nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // extractReceipt accepts a whole notice answer or a bare receipt object.

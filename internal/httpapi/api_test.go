@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/app"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/httpapi"
 	"github.com/sigap/sigap/internal/receipt"
@@ -35,19 +36,33 @@ type env struct {
 // newEnv starts sigap on e with an optional policy file and stops it when t ends.
 func newEnv(t *testing.T, e storetest.Engine, policyFile string) *env {
 	t.Helper()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, PolicyFile: policyFile,
-		LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), nil)
+	en := startEnv(t, e, nil, func(c *config.Config) { c.PolicyFile = policyFile }, nil)
+	if en.admin == "" {
+		t.Fatal("a fresh database gave no admin key")
+	}
+	b, err := os.ReadFile(filepath.Join(e.Dir, "admin.key"))
+	if err != nil || strings.TrimSpace(string(b)) != en.admin {
+		t.Fatalf("admin.key = %q, %v; want the bootstrap key", b, err)
+	}
+	return en
+}
+
+// startEnv serves a new server on e with the tests' config as set changes it,
+// on clk (nil: the real clock); ready, if any, sees the server before its
+// first request.
+func startEnv(t *testing.T, e storetest.Engine, clk clock.Clock, set func(*config.Config), ready func(*server.Server)) *env {
+	t.Helper()
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
+	if set != nil {
+		set(&cfg)
+	}
+	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
 	if err != nil {
 		t.Fatalf("server.New on %s: %v", e.Name, err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if s.AdminKey == "" {
-		t.Fatal("a fresh database gave no admin key")
-	}
-	b, err := os.ReadFile(filepath.Join(e.Dir, "admin.key"))
-	if err != nil || strings.TrimSpace(string(b)) != s.AdminKey {
-		t.Fatalf("admin.key = %q, %v; want the bootstrap key", b, err)
+	if ready != nil {
+		ready(s)
 	}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
@@ -65,10 +80,7 @@ type orgView struct {
 // org creates an org as the platform admin.
 func (e *env) org(t *testing.T, name, kind string) string {
 	t.Helper()
-	r := e.json(t, "POST", "/v1/orgs", e.admin, map[string]string{"name": name, "kind": kind})
-	if r.Status != 201 {
-		t.Fatalf("create org: %d %s", r.Status, r.Body)
-	}
+	r := e.json(t, "POST", "/v1/orgs", e.admin, map[string]string{"name": name, "kind": kind}).want(t, 201, "create org")
 	var o orgView
 	r.decode(t, &o)
 	if o.ID == "" || o.Name != name || o.Kind != kind {
@@ -76,10 +88,7 @@ func (e *env) org(t *testing.T, name, kind string) string {
 	}
 	if kind == "flagger" {
 		// A new flagger is an applicant; these tests need one that may file notices.
-		r := e.json(t, "PUT", "/v1/orgs/"+o.ID+"/trust", e.admin, map[string]any{"status": "active", "reason": "accredited for the test"})
-		if r.Status != 200 {
-			t.Fatalf("accredit flagger: %d %s", r.Status, r.Body)
-		}
+		e.json(t, "PUT", "/v1/orgs/"+o.ID+"/trust", e.admin, map[string]any{"status": "active", "reason": "accredited for the test"}).want(t, 200, "accredit flagger")
 	}
 	return o.ID
 }
@@ -169,10 +178,7 @@ func mustJSON(t *testing.T, v any) []byte {
 // submit posts a notice and wants a 201.
 func (e *env) submit(t *testing.T, key string, body []byte, headers ...string) (noticeView, reply) {
 	t.Helper()
-	r := e.do(t, "POST", "/v1/notices", key, body, headers...)
-	if r.Status != 201 {
-		t.Fatalf("submit: %d %s", r.Status, r.Body)
-	}
+	r := e.do(t, "POST", "/v1/notices", key, body, headers...).want(t, 201, "submit")
 	var n noticeView
 	r.decode(t, &n)
 	if got := r.Header.Get("Location"); got != "/v1/notices/"+n.ID {
@@ -183,10 +189,7 @@ func (e *env) submit(t *testing.T, key string, body []byte, headers ...string) (
 
 func (e *env) get(t *testing.T, key, id string) noticeView {
 	t.Helper()
-	r := e.do(t, "GET", "/v1/notices/"+id, key, nil)
-	if r.Status != 200 {
-		t.Fatalf("get notice: %d %s", r.Status, r.Body)
-	}
+	r := e.do(t, "GET", "/v1/notices/"+id, key, nil).want(t, 200, "get notice")
 	var n noticeView
 	r.decode(t, &n)
 	return n

@@ -37,30 +37,19 @@ func auditedRoutes() map[string]string {
 // auditWriter keeps an answer's status and the start of its body, to tell
 // whether the handler changed something and what it made.
 type auditWriter struct {
-	http.ResponseWriter
-	status int
-	head   bytes.Buffer
+	statusWriter
+	head bytes.Buffer
 }
 
 // headLimit is how much of an answer auditWriter keeps: enough for the "id"
 // of a created bank, list or entry, which comes first.
 const headLimit = 4096
 
-func (w *auditWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
 func (w *auditWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
 	if room := headLimit - w.head.Len(); room > 0 {
 		w.head.Write(b[:min(room, len(b))])
 	}
-	return w.ResponseWriter.Write(b)
+	return w.statusWriter.Write(b)
 }
 
 // audited records action once h has answered a success. The object is what
@@ -69,7 +58,7 @@ func (w *auditWriter) Write(b []byte) (int, error) {
 // these routes are to move to entries written by their service.
 func (a *API) audited(action string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		aw := &auditWriter{ResponseWriter: w}
+		aw := &auditWriter{statusWriter: statusWriter{ResponseWriter: w}}
 		h(aw, r)
 		if aw.status < 200 || aw.status > 299 {
 			return

@@ -4,16 +4,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestFilterSetChangesAudited(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		start := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
-		clk := clock.NewFixed(start)
-		e := newEnvAt(t, eng, clk)
+		e, clk := newClockEnv(t, eng)
+		start := clk.Now()
 		var me struct {
 			KeyID string `json:"key_id"`
 		}

@@ -51,10 +51,7 @@ func newBadFixture(t *testing.T, eng storetest.Engine) *badFixture {
 
 	n, _ := e.submit(t, f.keys["authority"], mustJSON(t, notice("order", "terrorism", []string{"https://t.me/setup_chan/1"})), "Idempotency-Key", "setup-0001")
 	f.ids["{N}"] = n.ID
-	r = e.json(t, "POST", "/v1/orgs/"+f.ids["{A}"]+"/users", e.admin, map[string]string{"email": "analyst@kominfo.example", "role": "authority"})
-	if r.Status != 201 {
-		t.Fatalf("create user: %d %s", r.Status, r.Body)
-	}
+	r = e.json(t, "POST", "/v1/orgs/"+f.ids["{A}"]+"/users", e.admin, map[string]string{"email": "analyst@kominfo.example", "role": "authority"}).want(t, 201, "create user")
 	return f
 }
 

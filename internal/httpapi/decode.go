@@ -34,6 +34,14 @@ func decodeStrict(r *http.Request, dst any) error {
 	return decodeStrictBytes(body, dst)
 }
 
+// decodeOptional is decodeStrict for a body the request may leave out.
+func decodeOptional(r *http.Request, dst any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return decodeStrict(r, dst)
+}
+
 // decodeStrictBytes is decodeStrict on a body already read.
 func decodeStrictBytes(body []byte, dst any) error {
 	if !utf8.Valid(body) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
-	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/webhook"
 )
@@ -83,25 +81,7 @@ func (rc *receiver) of(typ string) []whMsg {
 
 func newEnforceEnv(t *testing.T, e storetest.Engine) *reviewEnv {
 	t.Helper()
-	clk := clock.NewFixed(time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second,
-		AllowPrivateWebhooks: true}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
-	if err != nil {
-		t.Fatalf("server.New on %s: %v", e.Name, err)
-	}
-	t.Cleanup(func() { s.Close() })
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	en := &env{apiClient: &apiClient{base: ts.URL, hc: ts.Client()}, srv: s, admin: s.AdminKey}
-	var me struct {
-		Org orgView `json:"org"`
-	}
-	en.do(t, "GET", "/v1/me", en.admin, nil).decode(t, &me)
-	a, b := en.org(t, "Kominfo", "authority"), en.org(t, "Other ministry", "authority")
-	return &reviewEnv{env: en, clk: clk, authA: en.key(t, a, "authority"), authB: en.key(t, b, "authority"),
-		rev1: en.key(t, me.Org.ID, "reviewer"), rev2: en.key(t, me.Org.ID, "reviewer"), rev3: en.key(t, me.Org.ID, "reviewer"),
-		auditor: en.key(t, me.Org.ID, "auditor"), platformAdminOrgID: me.Org.ID}
+	return startReviewEnv(t, e, func(c *config.Config) { c.AllowPrivateWebhooks = true }, nil)
 }
 
 // drain runs every due job until none is left.
@@ -121,16 +101,21 @@ func (e *reviewEnv) drain(t *testing.T) {
 
 func (e *reviewEnv) register(t *testing.T, key, url string) string {
 	t.Helper()
-	r := e.json(t, "PUT", "/v1/webhook", key, map[string]string{"url": url})
-	if r.Status != 200 {
-		t.Fatalf("PUT /v1/webhook: %d %s", r.Status, r.Body)
-	}
+	r := e.json(t, "PUT", "/v1/webhook", key, map[string]string{"url": url}).want(t, 200, "PUT /v1/webhook")
 	var w struct{ URL, Secret string }
 	r.decode(t, &w)
 	if !strings.HasPrefix(w.Secret, "whsec_") {
 		t.Fatalf("secret %q", w.Secret)
 	}
 	return w.Secret
+}
+
+// receiver is a new receiver registered as the webhook of key's org.
+func (e *reviewEnv) receiver(t *testing.T, key string) *receiver {
+	t.Helper()
+	rc, ts := newReceiver(t, e.clk)
+	rc.secret = e.register(t, key, ts.URL)
+	return rc
 }
 
 // decideRemove takes a notice through review to a final remove decision.
@@ -157,10 +142,8 @@ func TestEnforcementEndToEnd(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnforceEnv(t, eng)
-		plat, pts := newReceiver(t, e.clk)
-		auth, ats := newReceiver(t, e.clk)
-		plat.secret = e.register(t, e.admin, pts.URL)
-		auth.secret = e.register(t, e.authA, ats.URL)
+		plat := e.receiver(t, e.admin)
+		auth := e.receiver(t, e.authA)
 		if r := e.do(t, "GET", "/v1/webhook", e.authA, nil); r.Status != 200 {
 			t.Fatalf("GET /v1/webhook: %d", r.Status)
 		}
@@ -259,8 +242,7 @@ func TestEndpointDownForAnHour(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnforceEnv(t, eng)
-		plat, pts := newReceiver(t, e.clk)
-		plat.secret = e.register(t, e.admin, pts.URL)
+		plat := e.receiver(t, e.admin)
 		plat.mu.Lock()
 		plat.down = true
 		plat.mu.Unlock()
@@ -362,8 +344,7 @@ func TestEscalationOnTheInjectedClock(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnforceEnv(t, eng)
-		auth, ats := newReceiver(t, e.clk)
-		auth.secret = e.register(t, e.authA, ats.URL)
+		auth := e.receiver(t, e.authA)
 		for i, name := range []string{"Siti", "Ahmad"} {
 			if r := e.json(t, "POST", "/v1/contacts", e.admin, map[string]any{"jurisdiction": "ID", "role": "on_call", "name": name,
 				"email": strings.ToLower(name) + "@example.id", "position": i}); r.Status != 201 {

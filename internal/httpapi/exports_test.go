@@ -23,10 +23,7 @@ func (e *reviewEnv) exportNotice(t *testing.T, key string, body map[string]any) 
 	for k, v := range body {
 		n[k] = v
 	}
-	r := e.json(t, "POST", "/v1/notices", key, n)
-	if r.Status != 201 {
-		t.Fatalf("notice: %d %s", r.Status, r.Body)
-	}
+	r := e.json(t, "POST", "/v1/notices", key, n).want(t, 201, "notice")
 	var v struct{ ID string }
 	r.decode(t, &v)
 	return v.ID
@@ -134,10 +131,7 @@ func TestExportDSAStatements(t *testing.T) {
 			t.Fatalf("export with an invalid statement: %d %s", r.Status, r.Body)
 		}
 
-		r = e.do(t, "GET", period+"&skip_invalid=true", e.auditor, nil)
-		if r.Status != 200 {
-			t.Fatalf("export: %d %s", r.Status, r.Body)
-		}
+		r = e.do(t, "GET", period+"&skip_invalid=true", e.auditor, nil).want(t, 200, "export")
 		var x dsaExport
 		r.decode(t, &x)
 		if !slices.Equal(x.DecisionIDs, []string{d1, d2, d7}) || len(x.Statements) != 3 || x.Next != "" || x.NextCursor != "" {
@@ -380,10 +374,7 @@ func TestExportSAMANLedger(t *testing.T) {
 		e.clk.Advance(time.Hour) // now 09:00: o2 (due 07:30) is 1h30m overdue
 
 		var a ledgerView
-		r := e.do(t, "GET", "/v1/exports/saman-ledger?from=2026-11-27&to=2026-11-28", e.authA, nil)
-		if r.Status != 200 {
-			t.Fatalf("ledger: %d %s", r.Status, r.Body)
-		}
+		r := e.do(t, "GET", "/v1/exports/saman-ledger?from=2026-11-27&to=2026-11-28", e.authA, nil).want(t, 200, "ledger")
 		r.decode(t, &a)
 		if a.Regime != "ID-PSE" || len(a.Items) != 2 || a.Items[0].NoticeID != o1 || a.Items[1].NoticeID != o2 {
 			t.Fatalf("authority A's ledger: %s", r.Body)

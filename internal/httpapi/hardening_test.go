@@ -1,16 +1,11 @@
 package httpapi_test
 
 import (
-	"context"
-	"log/slog"
 	"maps"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sigap/sigap/internal/config"
-	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -134,16 +129,7 @@ func TestWebhookPrivateDestination(t *testing.T) {
 // newEnvWith is newEnv with the server's configuration changed by set.
 func newEnvWith(t *testing.T, e storetest.Engine, set func(*config.Config)) *env {
 	t.Helper()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
-	set(&cfg)
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		t.Fatalf("server.New on %s: %v", e.Name, err)
-	}
-	t.Cleanup(func() { s.Close() })
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	return &env{apiClient: &apiClient{base: ts.URL, hc: ts.Client()}, srv: s, admin: s.AdminKey}
+	return startEnv(t, e, nil, set, nil)
 }
 
 // TestMetricsAndCheckpointAccess: /metrics is for the platform's admin and

@@ -45,6 +45,15 @@ func listOf[T any](items []T, next string) list[T] {
 	return list[T]{Items: items, NextCursor: next}
 }
 
+// viewsOf is the answer's view of each of xs.
+func viewsOf[T, V any](xs []T, view func(T) V) []V {
+	out := make([]V, len(xs))
+	for i, x := range xs {
+		out[i] = view(x)
+	}
+	return out
+}
+
 // pageOf cuts items, fetched with limit+1, to a page whose next cursor is the
 // id of its last item when more follow.
 func pageOf[T any](items []T, limit int, id func(T) string) list[T] {

@@ -79,11 +79,7 @@ func (a *API) listKeys(r *http.Request, c org.Caller, _ noBody) (list[keyView], 
 	if err != nil {
 		return list[keyView]{}, err
 	}
-	items := make([]keyView, len(keys))
-	for i, k := range keys {
-		items[i] = keyViewOf(k)
-	}
-	return listOf(items, ""), nil
+	return listOf(viewsOf(keys, keyViewOf), ""), nil
 }
 
 // revokeKey revokes a key; revoking it again answers 204 as well.

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
@@ -16,26 +14,23 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/sigap/sigap/internal/clock"
-	"github.com/sigap/sigap/internal/config"
-	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/translog"
 	"github.com/sigap/sigap/internal/translog/leaf"
 )
 
+// newClockEnv is newEnv on a clock the test moves, from 2026-12-01 03:00 UTC.
+func newClockEnv(t *testing.T, e storetest.Engine) (*env, *clock.Fixed) {
+	t.Helper()
+	clk := clock.NewFixed(time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC))
+	return newEnvAt(t, e, clk), clk
+}
+
 // newEnvAt is newEnv on a clock the test moves.
 func newEnvAt(t *testing.T, e storetest.Engine, clk *clock.Fixed) *env {
 	t.Helper()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
-	if err != nil {
-		t.Fatalf("server.New on %s: %v", e.Name, err)
-	}
-	t.Cleanup(func() { s.Close() })
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	return &env{apiClient: &apiClient{base: ts.URL, hc: ts.Client()}, srv: s, admin: s.AdminKey}
+	return startEnv(t, e, clk, nil, nil)
 }
 
 // keyListView is GET /v1/orgs/{org_id}/keys.
@@ -65,10 +60,7 @@ func (e *env) newKey(t *testing.T, orgID, holder string, body map[string]string)
 // listed returns key id as GET .../keys lists it.
 func (e *env) listed(t *testing.T, orgID, holder, id string) (found bool, lastUsed, revoked, expires *time.Time) {
 	t.Helper()
-	r := e.do(t, "GET", "/v1/orgs/"+orgID+"/keys", holder, nil)
-	if r.Status != 200 {
-		t.Fatalf("list keys: %d %s", r.Status, r.Body)
-	}
+	r := e.do(t, "GET", "/v1/orgs/"+orgID+"/keys", holder, nil).want(t, 200, "list keys")
 	if bytes.Contains(r.Body, []byte(`"key"`)) || bytes.Contains(r.Body, []byte("sgp_")) {
 		t.Errorf("the key list shows a secret: %s", r.Body)
 	}
@@ -121,9 +113,8 @@ func code(t *testing.T, r reply) string {
 func TestKeyLifecycle(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		start := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
-		clk := clock.NewFixed(start)
-		e := newEnvAt(t, eng, clk)
+		e, clk := newClockEnv(t, eng)
+		start := clk.Now()
 		a := e.org(t, "Kominfo", "authority")
 		b := e.org(t, "Polri", "authority")
 		aAdmin := e.key(t, a, "admin")
@@ -245,8 +236,7 @@ func TestKeyLifecycle(t *testing.T) {
 func TestKeyBadInput(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		clk := clock.NewFixed(time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC))
-		e := newEnvAt(t, eng, clk)
+		e, _ := newClockEnv(t, eng)
 		a := e.org(t, "Kominfo", "authority")
 		id, _ := e.newKey(t, a, e.admin, map[string]string{"role": "authority"})
 		tests := []struct {
@@ -299,10 +289,7 @@ func (e *env) audit(t *testing.T, holder, query string) []auditItem {
 	var all []auditItem
 	cursor := ""
 	for range 100 {
-		r := e.do(t, "GET", "/v1/audit?limit=3"+query+cursor, holder, nil)
-		if r.Status != 200 {
-			t.Fatalf("GET /v1/audit: %d %s", r.Status, r.Body)
-		}
+		r := e.do(t, "GET", "/v1/audit?limit=3"+query+cursor, holder, nil).want(t, 200, "GET /v1/audit")
 		var page struct {
 			Items      []auditItem `json:"items"`
 			NextCursor string      `json:"next_cursor"`
@@ -321,9 +308,8 @@ func (e *env) audit(t *testing.T, holder, query string) []auditItem {
 func TestAuditRecord(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		start := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
-		clk := clock.NewFixed(start)
-		e := newEnvAt(t, eng, clk)
+		e, clk := newClockEnv(t, eng)
+		start := clk.Now()
 		ctx := context.Background()
 		adminID := ""
 		var me struct {

@@ -164,9 +164,6 @@ func (a *API) listNotices(r *http.Request, c org.Caller, _ noBody) (list[noticeV
 	if err != nil {
 		return list[noticeView]{}, err
 	}
-	items := make([]noticeView, len(ns))
-	for i, n := range ns {
-		items[i] = viewOf(n)
-	}
+	items := viewsOf(ns, viewOf)
 	return pageOf(items, limit, func(v noticeView) string { return v.ID }), nil
 }

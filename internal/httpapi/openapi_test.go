@@ -509,6 +509,15 @@ type reply struct {
 }
 
 // decode reads the answer's JSON body into v.
+// want fails the test, as what, unless the answer's status is status.
+func (r reply) want(t *testing.T, status int, what string) reply {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("%s: %d %s", what, r.Status, r.Body)
+	}
+	return r
+}
+
 func (r reply) decode(t *testing.T, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {

@@ -1,16 +1,11 @@
 package httpapi_test
 
 import (
-	"context"
-	"log/slog"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/clock"
-	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/removed"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/scan"
@@ -23,25 +18,9 @@ import (
 // are exercised. The rule is set before the first request is served.
 func newRemovedEnv(t *testing.T, e storetest.Engine) *reviewEnv {
 	t.Helper()
-	clk := clock.NewFixed(time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
-	if err != nil {
-		t.Fatalf("server.New on %s: %v", e.Name, err)
-	}
-	t.Cleanup(func() { s.Close() })
-	s.API.Review.FourEyes = append(review.DefaultFourEyes(), review.Rule{Action: review.ActionRemove, OrdersOnly: true})
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	en := &env{apiClient: &apiClient{base: ts.URL, hc: ts.Client()}, srv: s, admin: s.AdminKey}
-	var me struct {
-		Org orgView `json:"org"`
-	}
-	en.do(t, "GET", "/v1/me", en.admin, nil).decode(t, &me)
-	a := en.org(t, "Kominfo", "authority")
-	return &reviewEnv{env: en, clk: clk, authA: en.key(t, a, "authority"),
-		rev1: en.key(t, me.Org.ID, "reviewer"), rev2: en.key(t, me.Org.ID, "reviewer"), rev3: en.key(t, me.Org.ID, "reviewer"),
-		platformAdminOrgID: me.Org.ID}
+	return startReviewEnv(t, e, nil, func(s *server.Server) {
+		s.API.Review.FourEyes = append(review.DefaultFourEyes(), review.Rule{Action: review.ActionRemove, OrdersOnly: true})
+	})
 }
 
 // claimCase claims until the reviewer holds caseID; the other cases it
@@ -113,10 +92,7 @@ func TestRemovedContentFeedsBanksAndTexts(t *testing.T) {
 		body := map[string]any{"kind": "order", "regime": "ID-PSE", "category": "terrorism", "explanation": "incites violence",
 			"legal_basis": "UU ITE Art. 40", "subjects": []map[string]string{{"url": "https://t.me/badchan/1"}}, "language": "id",
 			"evidence": []map[string]string{{"sha256": strings.ToUpper(evidence), "description": "the image as posted"}}}
-		r := e.json(t, "POST", "/v1/notices", e.authA, body)
-		if r.Status != 201 {
-			t.Fatalf("order: %d %s", r.Status, r.Body)
-		}
+		r := e.json(t, "POST", "/v1/notices", e.authA, body).want(t, 201, "order")
 		var n struct {
 			Subjects []struct {
 				CaseID string `json:"case_id"`
@@ -173,10 +149,7 @@ func TestRemovedContentFeedsBanksAndTexts(t *testing.T) {
 		}
 		postCase := res.Notices[0].CaseID
 		e.claimCase(t, e.rev2, postCase)
-		r = e.json(t, "POST", "/v1/cases/"+postCase+"/decision", e.rev2, removal())
-		if r.Status != 200 {
-			t.Fatalf("remove the scanned post: %d %s", r.Status, r.Body)
-		}
+		r = e.json(t, "POST", "/v1/cases/"+postCase+"/decision", e.rev2, removal()).want(t, 200, "remove the scanned post")
 		var dec2 struct{ ID string }
 		r.decode(t, &dec2)
 		exact := e.entries(t, "banks", removed.BankExactID)
@@ -232,10 +205,7 @@ func TestRemovedContentFeedsBanksAndTexts(t *testing.T) {
 		}
 
 		// 6. Reversing the post's removal on appeal tombstones what it added, and only that.
-		r = e.json(t, "POST", "/v1/cases/"+postCase+"/appeals", e.rev1, map[string]any{"reasons": "It was news reporting."})
-		if r.Status != 201 {
-			t.Fatalf("appeal: %d %s", r.Status, r.Body)
-		}
+		r = e.json(t, "POST", "/v1/cases/"+postCase+"/appeals", e.rev1, map[string]any{"reasons": "It was news reporting."}).want(t, 201, "appeal")
 		var apl struct{ ID string }
 		r.decode(t, &apl)
 		if r := e.json(t, "POST", "/v1/appeals/"+apl.ID+"/decision", e.rev3, map[string]any{"outcome": "reversed", "reasons": "Reporting, not propaganda."}); r.Status != 200 {

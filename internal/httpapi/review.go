@@ -24,11 +24,9 @@ type claimRequest struct {
 
 func (a *API) claimCase(w http.ResponseWriter, r *http.Request) {
 	var in claimRequest
-	if r.ContentLength != 0 {
-		if err := decodeStrict(r, &in); err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
+	if err := decodeOptional(r, &in); err != nil {
+		a.errorResponse(w, r, err)
+		return
 	}
 	q := r.URL.Query()
 	for _, p := range []struct {
@@ -172,11 +170,9 @@ type reasonsRequest struct {
 
 func (a *API) rejectDecision(w http.ResponseWriter, r *http.Request) {
 	var in reasonsRequest
-	if r.ContentLength != 0 {
-		if err := decodeStrict(r, &in); err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
+	if err := decodeOptional(r, &in); err != nil {
+		a.errorResponse(w, r, err)
+		return
 	}
 	d, err := a.Review.Reject(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
 	if err != nil {

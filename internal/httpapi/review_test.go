@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -30,16 +28,15 @@ type reviewEnv struct {
 
 func newReviewEnv(t *testing.T, e storetest.Engine) *reviewEnv {
 	t.Helper()
+	return startReviewEnv(t, e, nil, nil)
+}
+
+// startReviewEnv is newReviewEnv with the config as set changes it and ready,
+// if any, seeing the server before its first request (see startEnv).
+func startReviewEnv(t *testing.T, e storetest.Engine, set func(*config.Config), ready func(*server.Server)) *reviewEnv {
+	t.Helper()
 	clk := clock.NewFixed(time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
-	if err != nil {
-		t.Fatalf("server.New on %s: %v", e.Name, err)
-	}
-	t.Cleanup(func() { s.Close() })
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	en := &env{apiClient: &apiClient{base: ts.URL, hc: ts.Client()}, srv: s, admin: s.AdminKey}
+	en := startEnv(t, e, clk, set, ready)
 	var me struct {
 		Org orgView `json:"org"`
 	}
@@ -55,10 +52,7 @@ func (e *reviewEnv) notice(t *testing.T, key, kind, regime, url string) (string,
 	t.Helper()
 	body := map[string]any{"kind": kind, "regime": regime, "category": "terrorism", "explanation": "incites violence",
 		"legal_basis": "UU ITE Art. 40", "subjects": []map[string]string{{"url": url}}, "language": "id"}
-	r := e.json(t, "POST", "/v1/notices", key, body)
-	if r.Status != 201 {
-		t.Fatalf("notice: %d %s", r.Status, r.Body)
-	}
+	r := e.json(t, "POST", "/v1/notices", key, body).want(t, 201, "notice")
 	var n struct {
 		ID       string
 		Subjects []struct {
@@ -174,10 +168,7 @@ func TestReviewFlow(t *testing.T) {
 			t.Errorf("refused requests changed the database: %v -> %v", before, after)
 		}
 
-		r := e.json(t, "POST", "/v1/cases/"+caseID+"/decision", e.rev1, removal())
-		if r.Status != 200 {
-			t.Fatalf("decide: %d %s", r.Status, r.Body)
-		}
+		r := e.json(t, "POST", "/v1/cases/"+caseID+"/decision", e.rev1, removal()).want(t, 200, "decide")
 		var dec struct{ ID, Status, Action string }
 		r.decode(t, &dec)
 		if dec.Status != "final" {
@@ -208,10 +199,7 @@ func TestReviewFlow(t *testing.T) {
 		}
 
 		// Appeals: once, by another reviewer, a reversal asks for a restore.
-		r = e.json(t, "POST", "/v1/cases/"+caseID+"/appeals", e.rev2, map[string]any{"reasons": "It was news reporting."})
-		if r.Status != 201 {
-			t.Fatalf("appeal: %d %s", r.Status, r.Body)
-		}
+		r = e.json(t, "POST", "/v1/cases/"+caseID+"/appeals", e.rev2, map[string]any{"reasons": "It was news reporting."}).want(t, 201, "appeal")
 		var apl struct{ ID string }
 		r.decode(t, &apl)
 		if r := e.json(t, "POST", "/v1/cases/"+caseID+"/appeals", e.rev2, map[string]any{"reasons": "again"}); r.Status != 409 || r.problem(t).Code != "already_appealed" {
@@ -365,10 +353,7 @@ func TestAppealWindowAndObjections(t *testing.T) {
 		ntc, caseID := e.notice(t, e.authA, "order", "ID-PSE", "https://t.me/late/1")
 
 		// Objection: once at a time, answered by the issuing authority only.
-		r := e.json(t, "POST", "/v1/notices/"+ntc+"/objections", e.rev1, map[string]any{"reasons": "The content is satire."})
-		if r.Status != 201 {
-			t.Fatalf("object: %d %s", r.Status, r.Body)
-		}
+		r := e.json(t, "POST", "/v1/notices/"+ntc+"/objections", e.rev1, map[string]any{"reasons": "The content is satire."}).want(t, 201, "object")
 		var obj struct{ ID string }
 		r.decode(t, &obj)
 		if r := e.json(t, "POST", "/v1/notices/"+ntc+"/objections", e.rev1, map[string]any{"reasons": "again"}); r.Status != 409 || r.problem(t).Code != "objection_open" {

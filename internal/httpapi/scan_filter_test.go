@@ -129,10 +129,7 @@ func TestBanksHashAndMatch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnv(t, eng, "")
 		img := texturedPNG(t, 1, 256, 192)
-		r := e.do(t, "POST", "/v1/hash", e.admin, img, "Content-Type", "image/png")
-		if r.Status != 200 {
-			t.Fatalf("hash: %d %s", r.Status, r.Body)
-		}
+		r := e.do(t, "POST", "/v1/hash", e.admin, img, "Content-Type", "image/png").want(t, 200, "hash")
 		var h struct {
 			PDQ       string `json:"pdq"`
 			Quality   int    `json:"quality"`
@@ -264,10 +261,7 @@ func TestBanksHashAndMatch(t *testing.T) {
 			t.Errorf("tombstoned entry still matches: %s", r.Body)
 		}
 		// Disabled bank: nothing matches.
-		r = e.json(t, "PATCH", "/v1/banks/"+b.ID, e.admin, map[string]any{"enabled": false})
-		if r.Status != 200 {
-			t.Fatalf("disable: %d %s", r.Status, r.Body)
-		}
+		r = e.json(t, "PATCH", "/v1/banks/"+b.ID, e.admin, map[string]any{"enabled": false}).want(t, 200, "disable")
 		e.sync(t)
 		r = e.json(t, "POST", "/v1/match", e.admin, map[string]any{"sha256": h.SHA256})
 		m.Hits = nil
@@ -465,13 +459,21 @@ func hasField(p problemDoc, field string) bool {
 	return false
 }
 
+// newGranatEnv is newEnv with kw, a shadow keyword list that catches
+// "granat", in force.
+func newGranatEnv(t *testing.T, eng storetest.Engine) (e *env, kw filterSet) {
+	t.Helper()
+	e = newEnv(t, eng, "")
+	kw = e.mkSet(t, "/v1/lists", map[string]any{"name": "kw", "kind": "keyword", "policy": "shadow"})
+	e.addEntry(t, "/v1/lists/"+kw.ID+"/entries", map[string]any{"value": "granat"})
+	e.sync(t)
+	return e, kw
+}
+
 func TestScanBatch(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		kw := e.mkSet(t, "/v1/lists", map[string]any{"name": "kw", "kind": "keyword", "policy": "shadow"})
-		e.addEntry(t, "/v1/lists/"+kw.ID+"/entries", map[string]any{"value": "granat"})
-		e.sync(t)
+		e, _ := newGranatEnv(t, eng)
 		body := strings.Join([]string{
 			`{"channel":"chan_one","message_id":1,"text":"ada granat"}`,
 			`{"channel":"chan_one","message_id":`,
@@ -480,10 +482,7 @@ func TestScanBatch(t *testing.T) {
 			`{"channel":"chan_one","message_id":4,"media":[{"sha256":"nothex"}]}`,
 			`{"channel":"chan_one","message_id":5,"text":"tidak ada apa-apa"}`,
 		}, "\n")
-		r := e.do(t, "POST", "/v1/scan/batch", e.admin, []byte(body), "Content-Type", "application/x-ndjson")
-		if r.Status != 200 {
-			t.Fatalf("batch: %d %s", r.Status, r.Body)
-		}
+		r := e.do(t, "POST", "/v1/scan/batch", e.admin, []byte(body), "Content-Type", "application/x-ndjson").want(t, 200, "batch")
 		lines := strings.Split(strings.TrimSpace(string(r.Body)), "\n")
 		want := []struct {
 			line int
@@ -521,10 +520,7 @@ func TestScanBatch(t *testing.T) {
 func TestScanBatchLarge(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		kw := e.mkSet(t, "/v1/lists", map[string]any{"name": "kw", "kind": "keyword", "policy": "shadow"})
-		e.addEntry(t, "/v1/lists/"+kw.ID+"/entries", map[string]any{"value": "granat"})
-		e.sync(t)
+		e, kw := newGranatEnv(t, eng)
 		const n = 2000
 		var b strings.Builder
 		for i := range n {

@@ -239,11 +239,7 @@ func (a *API) listSigningKeys(r *http.Request, _ org.Caller, _ noBody) (list[sig
 	if err != nil {
 		return list[signingKeyView]{}, err
 	}
-	items := make([]signingKeyView, len(keys))
-	for i, k := range keys {
-		items[i] = signingKeyViewOf(k)
-	}
-	return listOf(items, ""), nil
+	return listOf(viewsOf(keys, signingKeyViewOf), ""), nil
 }
 
 // revokeSigningKey stops requests signed with the key from being taken; the

@@ -9,9 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -23,7 +21,6 @@ import (
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/httpsig"
-	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -44,16 +41,7 @@ func newSignEnv(t *testing.T, e storetest.Engine) *signEnv { return newSignEnvAt
 func newSignEnvAt(t *testing.T, e storetest.Engine, origin string) *signEnv {
 	t.Helper()
 	clk := clock.NewFixed(time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC))
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error", ShutdownTimeout: 5 * time.Second,
-		PublicOrigin: origin}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
-	if err != nil {
-		t.Fatalf("server.New on %s: %v", e.Name, err)
-	}
-	t.Cleanup(func() { s.Close() })
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	en := &env{apiClient: &apiClient{base: ts.URL, hc: ts.Client()}, srv: s, admin: s.AdminKey}
+	en := startEnv(t, e, clk, func(c *config.Config) { c.PublicOrigin = origin }, nil)
 	se := &signEnv{env: en, clk: clk, orgA: en.org(t, "Komdigi", "authority"), orgB: en.org(t, "Other ministry", "authority")}
 	se.adminA, se.adminB = en.key(t, se.orgA, "admin"), en.key(t, se.orgB, "admin")
 	se.authA, se.authB = en.key(t, se.orgA, "authority"), en.key(t, se.orgB, "authority")
@@ -101,10 +89,7 @@ func (e *signEnv) signed(t *testing.T, method, path string, body []byte, priv ed
 // noticeCount is how many notices the org with this key has.
 func (e *signEnv) noticeCount(t *testing.T, key string, headers ...string) int {
 	t.Helper()
-	r := e.do(t, "GET", "/v1/notices", key, nil, headers...)
-	if r.Status != 200 {
-		t.Fatalf("list notices: %d %s", r.Status, r.Body)
-	}
+	r := e.do(t, "GET", "/v1/notices", key, nil, headers...).want(t, 200, "list notices")
 	var l struct{ Items []json.RawMessage }
 	r.decode(t, &l)
 	return len(l.Items)
@@ -197,10 +182,7 @@ func TestSigningKeysAdmin(t *testing.T) {
 		var withFlag struct {
 			RequireSignatures *bool `json:"require_signatures"`
 		}
-		r := e.json(t, "PATCH", "/v1/orgs/"+e.orgA, e.admin, map[string]bool{"require_signatures": true})
-		if r.Status != 200 {
-			t.Fatalf("PATCH: %d %s", r.Status, r.Body)
-		}
+		r := e.json(t, "PATCH", "/v1/orgs/"+e.orgA, e.admin, map[string]bool{"require_signatures": true}).want(t, 200, "PATCH")
 		r.decode(t, &o)
 		r.decode(t, &withFlag)
 		if o.ID != e.orgA || withFlag.RequireSignatures == nil || !*withFlag.RequireSignatures {

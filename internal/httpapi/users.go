@@ -76,11 +76,7 @@ func (a *API) listUsers(r *http.Request, c org.Caller, _ noBody) (list[userView]
 	if err != nil {
 		return list[userView]{}, err
 	}
-	items := make([]userView, len(users))
-	for i, u := range users {
-		items[i] = userViewOf(u)
-	}
-	return listOf(items, ""), nil
+	return listOf(viewsOf(users, userViewOf), ""), nil
 }
 
 // userAct is a change to one user of the org in the path; a user of another

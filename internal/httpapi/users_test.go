@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/account"
-	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -17,8 +16,7 @@ func TestUserLifecycle(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		ctx := context.Background()
-		clk := clock.NewFixed(time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC))
-		e := newEnvAt(t, eng, clk)
+		e, clk := newClockEnv(t, eng)
 		a := e.org(t, "Kominfo", "authority")
 		b := e.org(t, "Polri", "authority")
 		aAdmin, bAdmin := e.key(t, a, "admin"), e.key(t, b, "admin")

@@ -23,14 +23,31 @@ func (p *Portal) enrolData(r *http.Request, q *req) (enrolData, error) {
 	return enrolData{Secret: secret, URI: uri, QR: qr}, nil
 }
 
-// enrolPage shows the authenticator set-up: the secret as text, the otpauth URI and a QR code.
-func (p *Portal) enrolPage(w http.ResponseWriter, r *http.Request) {
+// enrolSession is the session of the authenticator set-up, with the posted
+// form parsed if form; one that has its authenticator already goes to the
+// dashboard instead.
+func (p *Portal) enrolSession(w http.ResponseWriter, r *http.Request, form bool) *req {
 	q := p.stageSession(w, r, account.StageEnrol, account.StageFull)
 	if q == nil {
-		return
+		return nil
 	}
 	if q.User.TOTPEnabled {
 		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+		return nil
+	}
+	if form {
+		if err := r.ParseForm(); err != nil {
+			p.serverError(w, r, err)
+			return nil
+		}
+	}
+	return q
+}
+
+// enrolPage shows the authenticator set-up: the secret as text, the otpauth URI and a QR code.
+func (p *Portal) enrolPage(w http.ResponseWriter, r *http.Request) {
+	q := p.enrolSession(w, r, false)
+	if q == nil {
 		return
 	}
 	d, err := p.enrolData(r, q)
@@ -43,22 +60,13 @@ func (p *Portal) enrolPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) enrolPost(w http.ResponseWriter, r *http.Request) {
-	q := p.stageSession(w, r, account.StageEnrol, account.StageFull)
+	q := p.enrolSession(w, r, true)
 	if q == nil {
 		return
 	}
-	if q.User.TOTPEnabled {
-		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		p.serverError(w, r, err)
-		return
-	}
 	if err := p.Accounts.ConfirmTOTP(r.Context(), q.User.ID, r.PostForm.Get("code"), clientIP(r)); err != nil {
-		status, msg := authError(q.Lang, err)
-		if status == 0 {
-			p.serverError(w, r, err)
+		status, msg, ok := p.authRefusal(w, r, q, err)
+		if !ok {
 			return
 		}
 		d, derr := p.enrolData(r, q)

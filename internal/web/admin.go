@@ -49,17 +49,29 @@ func (p *Portal) adminCreateOrg(w http.ResponseWriter, r *http.Request, q *req) 
 	}
 	d := orgsData{Name: r.PostForm.Get("name"), Kind: r.PostForm.Get("kind")}
 	o, err := p.Admin.CreateOrg(r.Context(), d.Name, org.Kind(d.Kind), r.PostForm.Get("default_regime"))
-	var ve *notice.ValidationError
-	if errors.As(err, &ve) {
-		d.Errors = fieldMessages(q.Lang, ve)
+	if p.formFailed(w, r, q, err, func(msgs []string) {
+		d.Errors = msgs
 		p.renderOrgs(w, r, q, http.StatusUnprocessableEntity, d)
-		return
-	}
-	if err != nil {
-		p.serverError(w, r, err)
+	}) {
 		return
 	}
 	http.Redirect(w, r, "/admin/orgs/"+o.ID, http.StatusSeeOther)
+}
+
+// formFailed answers a form's failed err: a validation error by again, which
+// shows the form once more with the messages, any other as a server error.
+// It reports whether there was an error.
+func (p *Portal) formFailed(w http.ResponseWriter, r *http.Request, q *req, err error, again func(msgs []string)) bool {
+	var ve *notice.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		again(fieldMessages(q.Lang, ve))
+	case err != nil:
+		p.serverError(w, r, err)
+	default:
+		return false
+	}
+	return true
 }
 
 func fieldMessages(lang string, ve *notice.ValidationError) []string {
@@ -133,49 +145,44 @@ func (p *Portal) renderOrg(w http.ResponseWriter, r *http.Request, q *req, statu
 	p.render(w, r, q, status, "admin_org", "admin.org", d)
 }
 
-func (p *Portal) adminCreateUser(w http.ResponseWriter, r *http.Request, q *req) {
+// orgForm is orgFor on the path's org with the posted form parsed; false: answered already.
+func (p *Portal) orgForm(w http.ResponseWriter, r *http.Request, q *req) (org.Org, bool) {
 	o, err := p.orgFor(r, q, r.PathValue("id"))
+	if err == nil {
+		err = r.ParseForm()
+	}
 	if err != nil {
 		p.serverError(w, r, err)
-		return
+		return org.Org{}, false
 	}
-	if err := r.ParseForm(); err != nil {
-		p.serverError(w, r, err)
+	return o, true
+}
+
+func (p *Portal) adminCreateUser(w http.ResponseWriter, r *http.Request, q *req) {
+	o, ok := p.orgForm(w, r, q)
+	if !ok {
 		return
 	}
 	d := orgData{Org: o, Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Role: r.PostForm.Get("role")}
 	u, link, err := p.Accounts.CreateUser(r.Context(), o.ID, d.Email, d.Name, org.Role(d.Role))
-	var ve *notice.ValidationError
-	if errors.As(err, &ve) {
-		d.Errors = fieldMessages(q.Lang, ve)
+	if p.formFailed(w, r, q, err, func(msgs []string) {
+		d.Errors = msgs
 		p.renderOrg(w, r, q, http.StatusUnprocessableEntity, d)
-		return
-	}
-	if err != nil {
-		p.serverError(w, r, err)
+	}) {
 		return
 	}
 	p.renderOrg(w, r, q, http.StatusCreated, orgData{Org: o, NewLink: link.URL(baseURL(r)), LinkFor: u.Email})
 }
 
 func (p *Portal) adminCreateKey(w http.ResponseWriter, r *http.Request, q *req) {
-	o, err := p.orgFor(r, q, r.PathValue("id"))
-	if err != nil {
-		p.serverError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		p.serverError(w, r, err)
+	o, ok := p.orgForm(w, r, q)
+	if !ok {
 		return
 	}
 	k, err := p.Admin.CreateKey(r.Context(), o.ID, org.Role(r.PostForm.Get("role")))
-	var ve *notice.ValidationError
-	if errors.As(err, &ve) {
-		p.renderOrg(w, r, q, http.StatusUnprocessableEntity, orgData{Org: o, Errors: fieldMessages(q.Lang, ve)})
-		return
-	}
-	if err != nil {
-		p.serverError(w, r, err)
+	if p.formFailed(w, r, q, err, func(msgs []string) {
+		p.renderOrg(w, r, q, http.StatusUnprocessableEntity, orgData{Org: o, Errors: msgs})
+	}) {
 		return
 	}
 	p.renderOrg(w, r, q, http.StatusCreated, orgData{Org: o, NewKey: k.Key})
@@ -199,14 +206,8 @@ func (p *Portal) adminRevokeKey(w http.ResponseWriter, r *http.Request, q *req) 
 // adminUserState disables a user (their sessions end at once) or enables them again.
 func (p *Portal) adminUserState(disable bool) func(http.ResponseWriter, *http.Request, *req) {
 	return func(w http.ResponseWriter, r *http.Request, q *req) {
-		u, err := p.DB.User(r.Context(), r.PathValue("id"))
-		if err != nil {
-			p.serverError(w, r, err)
-			return
-		}
-		o, err := p.orgFor(r, q, u.OrgID)
-		if err != nil {
-			p.serverError(w, r, err)
+		u, o, ok := p.userOrg(w, r, q)
+		if !ok {
 			return
 		}
 		if disable && u.ID == q.User.ID {
@@ -222,15 +223,24 @@ func (p *Portal) adminUserState(disable bool) func(http.ResponseWriter, *http.Re
 	}
 }
 
-func (p *Portal) adminResetUser(w http.ResponseWriter, r *http.Request, q *req) {
+// userOrg loads the path's user and, through orgFor, their org; false: answered already.
+func (p *Portal) userOrg(w http.ResponseWriter, r *http.Request, q *req) (org.User, org.Org, bool) {
 	u, err := p.DB.User(r.Context(), r.PathValue("id"))
 	if err != nil {
 		p.serverError(w, r, err)
-		return
+		return org.User{}, org.Org{}, false
 	}
 	o, err := p.orgFor(r, q, u.OrgID)
 	if err != nil {
 		p.serverError(w, r, err)
+		return org.User{}, org.Org{}, false
+	}
+	return u, o, true
+}
+
+func (p *Portal) adminResetUser(w http.ResponseWriter, r *http.Request, q *req) {
+	u, o, ok := p.userOrg(w, r, q)
+	if !ok {
 		return
 	}
 	if err := r.ParseForm(); err != nil {

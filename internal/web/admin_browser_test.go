@@ -5,12 +5,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestBrowserRevokeKey revokes a key with the org page's button in a real
@@ -19,24 +17,15 @@ import (
 func TestBrowserRevokeKey(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
-	e := newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC().Truncate(time.Second))
+	e := liveEnv(t)
 	_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
 	k, err := e.s.Admin.CreateKey(context.Background(), e.authority, org.RoleAuthority)
 	if err != nil {
 		t.Fatal(err)
 	}
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(css(`#email`)),
-		chromedp.SendKeys(css(`#email`), "admin@platform.example"),
-		chromedp.SendKeys(css(`#password`), password),
-		chromedp.Submit(css(`#password`)),
-		chromedp.WaitVisible(css(`#code`)),
-		chromedp.SendKeys(css(`#code`), e.code(secret)),
-		chromedp.Submit(css(`#code`)),
-		chromedp.WaitVisible(css(`nav a[href="/audit"]`)),
-	)
+	err = chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`,
+		codeStep(e.code(secret), `nav a[href="/audit"]`)...)...)
 	if err != nil {
 		t.Fatalf("sign-in: %v", err)
 	}
@@ -49,10 +38,7 @@ func TestBrowserRevokeKey(t *testing.T) {
 	if err != nil {
 		t.Fatalf("revoke: %v", err)
 	}
-	revoked, err := chromedp.Run(ctx, chromedp.Text(css(`#revoked-`+k.ID)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	revoked := textAt(t, ctx, `#revoked-`+k.ID)
 	if !strings.Contains(revoked, "WIB") || !strings.Contains(revoked, "UTC") {
 		t.Errorf("revoked cell %q, want the time in WIB beside UTC", revoked)
 	}
@@ -62,10 +48,7 @@ func TestBrowserRevokeKey(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/audit"), chromedp.WaitVisible(css(`#audit`))); err != nil {
 		t.Fatalf("audit page: %v", err)
 	}
-	first, err := chromedp.Run(ctx, chromedp.Text(css(`#audit tbody tr`)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := textAt(t, ctx, `#audit tbody tr`)
 	if !strings.Contains(first, "API key revoked") || !strings.Contains(first, k.ID) { // the browser asks for English
 		t.Errorf("the newest audit row is %q, want the revocation of %s", first, k.ID)
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // apiStatus calls the API with a bearer key and returns the status and body.
@@ -28,11 +27,8 @@ const wrongPassword = "Alamat surel atau kata sandi salah"
 
 func TestUserDisabledMidSession(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
-		_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-		admin := e.client()
-		admin.signIn("admin@platform.example", secret)
+	eachEnv(t, func(t *testing.T, e *env) {
+		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		u, _ := e.user(e.authority, "auditor@kominfo.go.id", org.RoleAuditor, false)
 		c := e.client()
 		c.signIn("auditor@kominfo.go.id", "")
@@ -72,9 +68,7 @@ func TestUserDisabledMidSession(t *testing.T) {
 			t.Errorf("disabling oneself: %d", r.status)
 		}
 		// Another org's admin cannot reach this org's people.
-		_, other := e.user(e.authority, "admin@kominfo.go.id", org.RoleAdmin, true)
-		oc := e.client()
-		oc.signIn("admin@kominfo.go.id", other)
+		oc := signedIn(t, e, e.authority, "admin@kominfo.go.id", org.RoleAdmin)
 		if r := oc.post("/admin/users/"+me.ID+"/disable", nil); r.status != http.StatusNotFound {
 			t.Errorf("disabling the platform's admin from an authority: %d", r.status)
 		}
@@ -86,11 +80,8 @@ func TestUserDisabledMidSession(t *testing.T) {
 
 func TestResetPasswordStopsTheOldOne(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
-		_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-		admin := e.client()
-		admin.signIn("admin@platform.example", secret)
+	eachEnv(t, func(t *testing.T, e *env) {
+		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		u, _ := e.user(e.authority, "auditor@kominfo.go.id", org.RoleAuditor, false)
 		c := e.client()
 		c.signIn("auditor@kominfo.go.id", "")
@@ -122,12 +113,9 @@ func TestResetPasswordStopsTheOldOne(t *testing.T) {
 
 func TestAdminKeysAndAuditPage(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-		admin := e.client()
-		admin.signIn("admin@platform.example", secret)
+		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		until := e.clk.Now().Add(48 * time.Hour)
 		k, err := e.s.Admin.CreateKeyUntil(ctx, e.authority, org.RoleAuthority, until)
 		if err != nil {
@@ -183,9 +171,7 @@ func TestAdminKeysAndAuditPage(t *testing.T) {
 		if strings.Contains(body, e.platform) {
 			t.Error("an authority's auditor reads the platform's entries")
 		}
-		_, s2 := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c2 := e.client()
-		c2.signIn("ana@kominfo.go.id", s2)
+		c2 := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		if r := c2.get("/audit"); r.status != http.StatusForbidden {
 			t.Errorf("an authority analyst on /audit: %d", r.status)
 		}
@@ -194,12 +180,9 @@ func TestAdminKeysAndAuditPage(t *testing.T) {
 
 func TestAuditPagePaging(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-		admin := e.client()
-		admin.signIn("admin@platform.example", secret)
+		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		var ids []string
 		for range 60 {
 			k, err := e.s.Admin.CreateKey(ctx, e.authority, org.RoleAuditor)

@@ -26,9 +26,7 @@ var setIDRe = regexp.MustCompile(`^/(banks|lists)/((?:bnk|lst)_[0-9a-z]+)\?done=
 // fltAdmin signs in a platform admin and returns the client.
 func fltAdmin(t *testing.T, e *env) *client {
 	t.Helper()
-	_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-	c := e.client()
-	c.signIn("admin@platform.example", secret)
+	c := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 	return c
 }
 
@@ -63,8 +61,7 @@ func fltScan(t *testing.T, e *env, channel, msgID, text string) string {
 
 func TestBankPages(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		c := fltAdmin(t, e)
 		mustContain(t, c.get("/banks").body, "Belum ada bank hash", `href="/banks"`, `href="/lists"`, `href="/hits"`)
 
@@ -173,8 +170,7 @@ func TestBankPages(t *testing.T) {
 
 func TestListPagesShadowAndQuarantine(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		c := fltAdmin(t, e)
 		id := fltCreate(t, c, "/lists", url.Values{"name": {"Kata kunci " + xss}, "kind": {"keyword"}, "policy": {"shadow"}, "labels": {"terrorism"},
 			"language": {"id"}})
@@ -259,21 +255,14 @@ func TestListPagesShadowAndQuarantine(t *testing.T) {
 
 func TestFilterPagesRefuseOthers(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		adm := fltAdmin(t, e)
 		bankID := fltCreate(t, adm, "/banks", url.Values{"name": {"B"}, "policy": {"shadow"}})
 		listID := fltCreate(t, adm, "/lists", url.Values{"name": {"L"}, "kind": {"keyword"}, "policy": {"shadow"}})
 
-		_, s1 := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		authority := e.client()
-		authority.signIn("ana@kominfo.go.id", s1)
-		_, s2 := e.user(e.authority, "boss@kominfo.go.id", org.RoleAdmin, true)
-		orgAdmin := e.client()
-		orgAdmin.signIn("boss@kominfo.go.id", s2)
-		_, s3 := e.user(e.platform, "audit@platform.example", org.RoleAuditor, true)
-		auditor := e.client()
-		auditor.signIn("audit@platform.example", s3)
+		authority := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
+		orgAdmin := signedIn(t, e, e.authority, "boss@kominfo.go.id", org.RoleAdmin)
+		auditor := signedIn(t, e, e.platform, "audit@platform.example", org.RoleAuditor)
 
 		gets := []string{"/banks", "/banks/" + bankID, "/banks/" + bankID + "/export", "/lists", "/lists/" + listID, "/lists/" + listID + "/export", "/hits"}
 		posts := []string{"/banks", "/banks/" + bankID + "/entries", "/banks/" + bankID + "/state", "/lists", "/lists/" + listID + "/entries",

@@ -58,25 +58,60 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// step is one thing a browser test does.
+type step = chromedp.Action[chromedp.Void]
+
+// liveEnv is an env on SQLite whose clock starts at the real time, so that
+// the pages' ticking countdowns agree with it.
+func liveEnv(t *testing.T) *env {
+	t.Helper()
+	return newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC().Truncate(time.Second))
+}
+
+// loginStep fills in the login page at start as email with pw and waits for
+// sel (the code field once the password holds); then follows.
+func loginStep(start, email, pw, sel string, then ...step) []step {
+	return append([]step{
+		chromedp.Navigate(start),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), pw),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+	}, then...)
+}
+
+// codeStep answers the code field after loginStep with code and waits for
+// sel; then follows.
+func codeStep(code, sel string, then ...step) []step {
+	return append([]step{
+		chromedp.SendKeys(chromedp.CSS(`#code`), code),
+		chromedp.Submit(chromedp.CSS(`#code`)),
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+	}, then...)
+}
+
+// textAt reads the text of sel in the browser.
+func textAt(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("read %s: %v", sel, err)
+	}
+	return v
+}
+
 func TestBrowserFileNoticeInIndonesianThenEnglish(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
-	// The server's clock is the real time here, so the page's ticking countdown agrees with it.
-	e := newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC().Truncate(time.Second))
+	e := liveEnv(t)
 	u, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.ID); err != nil {
 		t.Fatal(err)
 	}
 	base := e.srv.URL
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return v
-	}
+	text := func(sel string) string { t.Helper(); return textAt(t, ctx, sel) }
 	attr := func(sel, name string) string {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.AttributeValue(css(sel), name))
@@ -85,22 +120,10 @@ func TestBrowserFileNoticeInIndonesianThenEnglish(t *testing.T) {
 		}
 		return v.Value
 	}
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(css(`#email`)),
-		chromedp.SendKeys(css(`#email`), "ana@kominfo.go.id"),
-		chromedp.SendKeys(css(`#password`), password),
-		chromedp.Submit(css(`#password`)),
-		chromedp.WaitVisible(css(`#code`)),
-	)
-	if err != nil {
+	if err := chromedp.Do(ctx, loginStep(base+"/", "ana@kominfo.go.id", password, `#code`)...); err != nil {
 		t.Fatalf("password step: %v", err)
 	}
-	err = chromedp.Do(ctx,
-		chromedp.SendKeys(css(`#code`), e.code(secret)),
-		chromedp.Submit(css(`#code`)),
-		chromedp.WaitVisible(css(`#open-h`)),
-	)
+	err := chromedp.Do(ctx, codeStep(e.code(secret), `#open-h`)...)
 	if err != nil {
 		t.Fatalf("TOTP step: %v", err)
 	}
@@ -154,23 +177,11 @@ func TestBrowserFailedSignIn(t *testing.T) {
 	ctx := browser(t)
 	e := newEnv(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
 	e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(css(`#email`)),
-		chromedp.SendKeys(css(`#email`), "ana@kominfo.go.id"),
-		chromedp.SendKeys(css(`#password`), "not the password"),
-		chromedp.Submit(css(`#password`)),
-		chromedp.WaitVisible(css(`#login-error`)),
-	)
-	if err != nil {
+	if err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "ana@kominfo.go.id", "not the password", `#login-error`)...); err != nil {
 		t.Fatal(err)
 	}
-	msg, err := chromedp.Run(ctx, chromedp.Text(css(`#login-error`)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lang, err := chromedp.Run(ctx, chromedp.AttributeValue(css("html"), "lang"))
+	msg := textAt(t, ctx, `#login-error`)
+	lang, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang"))
 	if err != nil {
 		t.Fatal(err)
 	}

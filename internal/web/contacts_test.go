@@ -8,13 +8,11 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestContactsPage(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		count := func() int {
 			cs, err := e.db.Contacts(ctx, "")

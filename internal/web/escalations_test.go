@@ -8,13 +8,11 @@ import (
 
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestEscalationsPage(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		mine := fileNotice(t, auth)

@@ -8,13 +8,11 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestFlaggerPages(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		adm := fltAdmin(t, e)
 		fo, err := e.s.Admin.CreateOrg(ctx, "Mafindo "+xss, org.KindFlagger, "")
@@ -96,15 +94,9 @@ func TestFlaggerPages(t *testing.T) {
 		mustContain(t, fl.get("/trust").body, `id="status">dicabut<`, "misuse")
 
 		// Others: the flagger and an authority are refused the registry; an authority's admin gets 404.
-		_, s1 := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		auth := e.client()
-		auth.signIn("ana@kominfo.go.id", s1)
-		_, s2 := e.user(e.authority, "boss@kominfo.go.id", org.RoleAdmin, true)
-		orgAdmin := e.client()
-		orgAdmin.signIn("boss@kominfo.go.id", s2)
-		_, s3 := e.user(e.platform, "rev@platform.example", org.RoleReviewer, true)
-		rev := e.client()
-		rev.signIn("rev@platform.example", s3)
+		auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
+		orgAdmin := signedIn(t, e, e.authority, "boss@kominfo.go.id", org.RoleAdmin)
+		rev := signedIn(t, e, e.platform, "rev@platform.example", org.RoleReviewer)
 		before = e.counts()
 		for _, p := range []string{"/flaggers", "/flaggers/" + fo.ID, "/flaggers/" + fo.ID + "/report.csv"} {
 			for name, c := range map[string]*client{"flagger": fl, "authority": auth} {

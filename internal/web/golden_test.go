@@ -2,14 +2,12 @@ package web_test
 
 import (
 	"flag"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
+	goldenfile "github.com/sigap/sigap/internal/golden"
 	"github.com/sigap/sigap/internal/i18n"
+	"github.com/sigap/sigap/internal/i18n/i18ntest"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -31,23 +29,7 @@ func golden(t *testing.T, name, got string) {
 	for _, u := range unstable {
 		got = u.re.ReplaceAllString(got, u.with)
 	}
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file; if the change is intended run go test ./internal/web -run Golden -update\n--- got ---\n%s", path, got)
-	}
+	goldenfile.Check(t, name, []byte(got), *update)
 }
 
 func TestGoldenPages(t *testing.T) {
@@ -69,34 +51,5 @@ func TestGoldenPages(t *testing.T) {
 // catalogues: templates hold markup and actions only.
 func TestTemplatesHoldNoText(t *testing.T) {
 	t.Parallel()
-	action := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
-	tag := regexp.MustCompile(`(?s)<[^>]*>`)
-	entity := regexp.MustCompile(`&[a-z]+;`)
-	letters := regexp.MustCompile(`\p{L}{2,}`)
-	key := regexp.MustCompile(`\{\{[^}]*\bt "([a-z_.0-9]+)"`)
-	err := fs.WalkDir(os.DirFS("templates"), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(filepath.Join("templates", p))
-		if err != nil {
-			return err
-		}
-		s := string(b)
-		for _, m := range key.FindAllStringSubmatch(s, -1) {
-			for _, l := range i18n.Langs {
-				if !i18n.Has(l, m[1]) {
-					t.Errorf("%s uses key %q, missing from the %s catalogue", p, m[1], l)
-				}
-			}
-		}
-		rest := entity.ReplaceAllString(tag.ReplaceAllString(action.ReplaceAllString(s, " "), " "), " ")
-		if w := letters.FindString(rest); w != "" {
-			t.Errorf("%s has text outside the catalogues: %q", p, strings.TrimSpace(w))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	i18ntest.TemplatesHoldNoText(t, "templates", i18n.Has)
 }

@@ -37,6 +37,12 @@ type env struct {
 	adminKey  string
 }
 
+// eachEnv runs test on a fresh env on each engine, as storetest.Each.
+func eachEnv(t *testing.T, test func(t *testing.T, e *env)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) { test(t, newEnv(t, se)) })
+}
+
 func newEnv(t *testing.T, e storetest.Engine) *env {
 	t.Helper()
 	return newEnvAt(t, e, time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))

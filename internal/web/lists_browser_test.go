@@ -21,16 +21,7 @@ func TestBrowserShadowKeywordList(t *testing.T) {
 		t.Fatal(err)
 	}
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(css(`#email`)),
-		chromedp.SendKeys(css(`#email`), "admin@platform.example"),
-		chromedp.SendKeys(css(`#password`), password),
-		chromedp.Submit(css(`#password`)),
-		chromedp.WaitVisible(css(`#code`)),
-		chromedp.SendKeys(css(`#code`), e.code(secret)),
-		chromedp.Submit(css(`#code`)),
-		chromedp.WaitVisible(css(`a[href="/lists"]`)),
+	err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`, codeStep(e.code(secret), `a[href="/lists"]`,
 		chromedp.Click(css(`a[href="/lists"]`)),
 		chromedp.WaitVisible(css(`#name`)),
 		chromedp.SendKeys(css(`#name`), "Kata kunci uji"),
@@ -43,18 +34,11 @@ func TestBrowserShadowKeywordList(t *testing.T) {
 		chromedp.SendKeys(css(`#source`), "uji peramban"),
 		chromedp.Click(css(`#add`)),
 		chromedp.WaitVisible(css(`#entries`)),
-	)
+	)...)...)
 	if err != nil {
 		t.Fatalf("create a list and add an entry: %v", err)
 	}
-	read := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return v
-	}
+	read := func(sel string) string { t.Helper(); return textAt(t, ctx, sel) }
 	if policy, entries, n := read("#policy-now"), read("#entries"), read("#n-entries"); !strings.Contains(policy, "bayangan") ||
 		!strings.Contains(entries, "bom bunuh diri") || !strings.Contains(entries, "uji peramban") || n != "1" {
 		t.Errorf("list page: policy %q, entries %q, count %q", policy, entries, n)

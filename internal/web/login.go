@@ -49,9 +49,8 @@ func (p *Portal) loginPost(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	u, err := p.Accounts.Login(r.Context(), email, r.PostForm.Get("password"), clientIP(r))
 	if err != nil {
-		status, msg := authError(q.Lang, err)
-		if status == 0 {
-			p.serverError(w, r, err)
+		status, msg, ok := p.authRefusal(w, r, q, err)
+		if !ok {
 			return
 		}
 		if len(email) > 254 {
@@ -105,6 +104,30 @@ func authError(lang string, err error) (int, string) {
 	return 0, ""
 }
 
+// authRefusal is authError's status and message for err; false once err,
+// none of the refusals, is answered as a server error.
+func (p *Portal) authRefusal(w http.ResponseWriter, r *http.Request, q *req, err error) (int, string, bool) {
+	status, msg := authError(q.Lang, err)
+	if status == 0 {
+		p.serverError(w, r, err)
+		return 0, "", false
+	}
+	return status, msg, true
+}
+
+// stageForm is stageSession for a post, with its form parsed.
+func (p *Portal) stageForm(w http.ResponseWriter, r *http.Request, stages ...string) *req {
+	q := p.stageSession(w, r, stages...)
+	if q == nil {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		p.serverError(w, r, err)
+		return nil
+	}
+	return q
+}
+
 // stageSession loads a session that must be at stage, or redirects.
 func (p *Portal) stageSession(w http.ResponseWriter, r *http.Request, stages ...string) *req {
 	q, err := p.session(w, r)
@@ -138,18 +161,13 @@ func (p *Portal) totpPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) totpPost(w http.ResponseWriter, r *http.Request) {
-	q := p.stageSession(w, r, account.StageTOTP)
+	q := p.stageForm(w, r, account.StageTOTP)
 	if q == nil {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		p.serverError(w, r, err)
-		return
-	}
 	if err := p.Accounts.CheckTOTP(r.Context(), q.User.ID, r.PostForm.Get("code"), clientIP(r)); err != nil {
-		status, msg := authError(q.Lang, err)
-		if status == 0 {
-			p.serverError(w, r, err)
+		status, msg, ok := p.authRefusal(w, r, q, err)
+		if !ok {
 			return
 		}
 		p.render(w, r, q, status, "totp", "totp.title", codeData{Error: msg})

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"os"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -9,15 +8,7 @@ import (
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
+// TestMain ignores the pgx pool's health check: store.DB.Close leaves it running (reported to the lead); not ours.
 func TestMain(m *testing.M) {
-	code := storetest.Main(m)
-	if code == 0 {
-		// store.DB.Close leaves the pgx pool's health check running (reported to the lead); not ours.
-		if err := goleak.Find(goleak.IgnoreAnyFunction("database/sql.(*DB).connectionOpener"),
-			goleak.IgnoreAnyFunction("github.com/jackc/pgx/v5/pgxpool.(*Pool).backgroundHealthCheck")); err != nil {
-			os.Stderr.WriteString("goleak: " + err.Error() + "\n")
-			code = 1
-		}
-	}
-	os.Exit(code)
+	storetest.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/jackc/pgx/v5/pgxpool.(*Pool).backgroundHealthCheck"))
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/webhook"
 )
 
@@ -24,8 +23,7 @@ func signedIn(t *testing.T, e *env, orgID, email string, role org.Role) *client 
 
 func TestOutboxPage(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		evil, err := e.s.Admin.CreateOrg(ctx, "Penerima "+xss, org.KindFlagger, "")
 		if err != nil {

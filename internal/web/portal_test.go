@@ -52,8 +52,7 @@ func fileNotice(t *testing.T, c *client) string {
 
 func TestSignInEnrolAndSignOut(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		_, link, err := e.acc.CreateUser(ctx, e.authority, "ana@kominfo.go.id", "Ana", org.RoleAuthority)
 		if err != nil {
@@ -115,8 +114,7 @@ func TestSignInEnrolAndSignOut(t *testing.T) {
 
 func TestSessionCookieAttributes(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 		r := e.client().post("/login", url.Values{"email": {"ana@kominfo.go.id"}, "password": {password}})
 		ck := r.h.Get("Set-Cookie")
@@ -133,8 +131,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 
 func TestBadSignIns(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 		c := e.client()
 		before := e.counts()
@@ -182,11 +179,8 @@ func TestBadSignIns(t *testing.T) {
 
 func TestExpiredSession(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		e.clk.Advance(31 * time.Minute)
 		before := e.counts()
 		r := c.post("/notices/new", noticeForm("send"))
@@ -203,11 +197,8 @@ func TestExpiredSession(t *testing.T) {
 
 func TestCrossSiteFormsRefused(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		before := e.counts()
 		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
 			for _, path := range []string{"/notices/new", "/logout", "/lang", "/login", "/admin/orgs"} {
@@ -226,8 +217,7 @@ func TestCrossSiteFormsRefused(t *testing.T) {
 
 func TestFileNoticeAndReceipt(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 		c := e.client()
 		c.signIn("ana@kominfo.go.id", secret)
@@ -296,15 +286,10 @@ func TestFileNoticeAndReceipt(t *testing.T) {
 
 func TestOtherOrgsNoticeIsNotFound(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
-		_, s1 := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		a := e.client()
-		a.signIn("ana@kominfo.go.id", s1)
+	eachEnv(t, func(t *testing.T, e *env) {
+		a := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		id := fileNotice(t, a)
-		adm := e.client()
-		_, s2 := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-		adm.signIn("admin@platform.example", s2)
+		adm := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		// The platform sees every notice; another authority does not.
 		if r := adm.get("/notices/" + id); r.status != http.StatusOK {
 			t.Errorf("platform admin: %d", r.status)
@@ -314,9 +299,7 @@ func TestOtherOrgsNoticeIsNotFound(t *testing.T) {
 			t.Fatalf("create org: %d %s", r.status, r.body)
 		}
 		orgID := strings.TrimPrefix(r.location(), "/admin/orgs/")
-		_, s3 := e.user(orgID, "budi@bnpt.go.id", org.RoleAuthority, true)
-		b := e.client()
-		b.signIn("budi@bnpt.go.id", s3)
+		b := signedIn(t, e, orgID, "budi@bnpt.go.id", org.RoleAuthority)
 		for _, p := range []string{"/notices/" + id, "/notices/" + id + "/receipt.json"} {
 			if r := b.get(p); r.status != http.StatusNotFound {
 				t.Errorf("%s from another authority: %d", p, r.status)
@@ -333,11 +316,8 @@ func TestOtherOrgsNoticeIsNotFound(t *testing.T) {
 
 func TestUploads(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		form := noticeForm("check")
 		form.Set("links", "")
 		before := e.counts()
@@ -368,11 +348,8 @@ func TestUploads(t *testing.T) {
 
 func TestMarkupIsEscaped(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		x := `<script>alert(1)</script><img src=x onerror=alert(2)>"'`
 		form := noticeForm("check", "https://example.com/a?q=<script>alert(3)</script>", "t.me/kanaldua")
 		for _, f := range []string{"explanation", "legal_basis", "reference", "contact_name"} {
@@ -403,8 +380,7 @@ func TestMarkupIsEscaped(t *testing.T) {
 
 func TestLanguageChoice(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 		c := e.client()
 		c.lang = "en-GB,en;q=0.9"
@@ -432,11 +408,8 @@ func TestLanguageChoice(t *testing.T) {
 
 func TestAdminPages(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
-		_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-		c := e.client()
-		c.signIn("admin@platform.example", secret)
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		mustContain(t, c.get("/admin").body, "Kementerian Kominfo", "Platform")
 		r := c.post("/admin/orgs", url.Values{"name": {""}, "kind": {"nonsense"}})
 		if r.status != http.StatusUnprocessableEntity {
@@ -468,8 +441,7 @@ func TestAdminPages(t *testing.T) {
 
 func TestAPIUsers(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		call := func(method, path, key, body string) resp {
 			req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+key)

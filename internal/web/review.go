@@ -51,6 +51,35 @@ type refusal struct {
 	Lines  []string
 }
 
+// renderLoaded renders page with d, or answers err, from loading d, as a
+// server error.
+func (p *Portal) renderLoaded(w http.ResponseWriter, r *http.Request, q *req, page, title string, d any, err error) {
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	p.render(w, r, q, http.StatusOK, page, title, d)
+}
+
+// showRefused shows a review page again with the service's refusal err
+// (anything else is a server error): load reads the page's data afresh, mark
+// puts the refusal on it.
+func showRefused[D any](p *Portal, w http.ResponseWriter, r *http.Request, q *req, err error, page, title string,
+	load func() (D, error), mark func(D, *refusal)) {
+	rf, ok := reviewRefusal(q.Lang, err)
+	if !ok {
+		p.serverError(w, r, err)
+		return
+	}
+	d, derr := load()
+	if derr != nil {
+		p.serverError(w, r, derr)
+		return
+	}
+	mark(d, &rf)
+	p.render(w, r, q, rf.Status, page, title, d)
+}
+
 // reviewRefusal turns what the review service refuses into a status and
 // lines in the viewer's language; ok is false for errors that are not the
 // user's (the caller answers them with serverError).
@@ -70,30 +99,32 @@ func reviewRefusal(lang string, err error) (refusal, bool) {
 		return one(http.StatusUnprocessableEntity, "rv.err.invalid", strings.Join(parts, "; "))
 	case errors.As(err, &held):
 		return one(http.StatusConflict, "sor.held", held.Until.In(wib).Format("2006-01-02 15:04")+" WIB")
-	case errors.Is(err, review.ErrNotHolder):
-		return one(http.StatusConflict, "rv.err.not_holder")
-	case errors.Is(err, review.ErrAlreadyDecided):
-		return one(http.StatusConflict, "rv.err.already_decided")
-	case errors.Is(err, review.ErrSelfApproval):
-		return one(http.StatusForbidden, "rv.err.self_approval")
-	case errors.Is(err, review.ErrNotPending):
-		return one(http.StatusConflict, "rv.err.not_pending")
-	case errors.Is(err, review.ErrSameReviewer):
-		return one(http.StatusForbidden, "rv.err.same_reviewer")
-	case errors.Is(err, review.ErrAppealDecided):
-		return one(http.StatusConflict, "rv.err.appeal_decided")
-	case errors.Is(err, review.ErrNoDecision), errors.Is(err, review.ErrAppealExists), errors.Is(err, review.ErrAppealTooLate):
-		return one(http.StatusConflict, "rv.err.appeal")
-	case errors.Is(err, review.ErrNoStatement):
-		return one(http.StatusNotFound, "sor.none")
-	case errors.Is(err, review.ErrNotOrder):
-		return one(http.StatusConflict, "rv.err.not_order")
-	case errors.Is(err, review.ErrObjectionOpen):
-		return one(http.StatusConflict, "rv.err.objection_open")
-	case errors.Is(err, review.ErrObjectionClosed):
-		return one(http.StatusConflict, "rv.err.objection_closed")
-	case errors.Is(err, review.ErrPlatformOnly), errors.Is(err, review.ErrNotifierOnly):
-		return one(http.StatusForbidden, "error.forbidden")
+	}
+	// The refusals that need no details: their status and message, first match first.
+	simple := []struct {
+		errs   []error
+		status int
+		key    string
+	}{
+		{[]error{review.ErrNotHolder}, http.StatusConflict, "rv.err.not_holder"},
+		{[]error{review.ErrAlreadyDecided}, http.StatusConflict, "rv.err.already_decided"},
+		{[]error{review.ErrSelfApproval}, http.StatusForbidden, "rv.err.self_approval"},
+		{[]error{review.ErrNotPending}, http.StatusConflict, "rv.err.not_pending"},
+		{[]error{review.ErrSameReviewer}, http.StatusForbidden, "rv.err.same_reviewer"},
+		{[]error{review.ErrAppealDecided}, http.StatusConflict, "rv.err.appeal_decided"},
+		{[]error{review.ErrNoDecision, review.ErrAppealExists, review.ErrAppealTooLate}, http.StatusConflict, "rv.err.appeal"},
+		{[]error{review.ErrNoStatement}, http.StatusNotFound, "sor.none"},
+		{[]error{review.ErrNotOrder}, http.StatusConflict, "rv.err.not_order"},
+		{[]error{review.ErrObjectionOpen}, http.StatusConflict, "rv.err.objection_open"},
+		{[]error{review.ErrObjectionClosed}, http.StatusConflict, "rv.err.objection_closed"},
+		{[]error{review.ErrPlatformOnly, review.ErrNotifierOnly}, http.StatusForbidden, "error.forbidden"},
+	}
+	for _, rf := range simple {
+		for _, target := range rf.errs {
+			if errors.Is(err, target) {
+				return one(rf.status, rf.key)
+			}
+		}
 	}
 	return refusal{}, false
 }

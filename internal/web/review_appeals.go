@@ -40,11 +40,7 @@ func (p *Portal) appealsData(r *http.Request, q *req) (*appealsData, error) {
 // reviewAppeals lists the open appeals with the decision each is against.
 func (p *Portal) reviewAppeals(w http.ResponseWriter, r *http.Request, q *req) {
 	d, err := p.appealsData(r, q)
-	if err != nil {
-		p.serverError(w, r, err)
-		return
-	}
-	p.render(w, r, q, http.StatusOK, "review_appeals", "rv.appeals.title", d)
+	p.renderLoaded(w, r, q, "review_appeals", "rv.appeals.title", d, err)
 }
 
 // reviewDecideAppeal settles an appeal (upheld or reversed); the service
@@ -55,16 +51,6 @@ func (p *Portal) reviewDecideAppeal(w http.ResponseWriter, r *http.Request, q *r
 		http.Redirect(w, r, "/review/appeals?done=appeal_decided", http.StatusSeeOther)
 		return
 	}
-	rf, ok := reviewRefusal(q.Lang, err)
-	if !ok {
-		p.serverError(w, r, err)
-		return
-	}
-	d, derr := p.appealsData(r, q)
-	if derr != nil {
-		p.serverError(w, r, derr)
-		return
-	}
-	d.Refusal, d.Failed, d.Done = &rf, r.PathValue("id"), ""
-	p.render(w, r, q, rf.Status, "review_appeals", "rv.appeals.title", d)
+	showRefused(p, w, r, q, err, "review_appeals", "rv.appeals.title", func() (*appealsData, error) { return p.appealsData(r, q) },
+		func(d *appealsData, rf *refusal) { d.Refusal, d.Failed, d.Done = rf, r.PathValue("id"), "" })
 }

@@ -31,11 +31,7 @@ func (p *Portal) approvalsData(r *http.Request, q *req) (*approvalsData, error) 
 // reviewApprovals lists the decisions waiting for a second reviewer.
 func (p *Portal) reviewApprovals(w http.ResponseWriter, r *http.Request, q *req) {
 	d, err := p.approvalsData(r, q)
-	if err != nil {
-		p.serverError(w, r, err)
-		return
-	}
-	p.render(w, r, q, http.StatusOK, "review_approvals", "rv.approvals.title", d)
+	p.renderLoaded(w, r, q, "review_approvals", "rv.approvals.title", d, err)
 }
 
 // reviewApprove approves a decision waiting for approval; the service
@@ -56,16 +52,6 @@ func (p *Portal) approvalDone(w http.ResponseWriter, r *http.Request, q *req, er
 		http.Redirect(w, r, "/review/approvals?done="+done, http.StatusSeeOther)
 		return
 	}
-	rf, ok := reviewRefusal(q.Lang, err)
-	if !ok {
-		p.serverError(w, r, err)
-		return
-	}
-	d, derr := p.approvalsData(r, q)
-	if derr != nil {
-		p.serverError(w, r, derr)
-		return
-	}
-	d.Refusal, d.Failed, d.Done = &rf, r.PathValue("id"), ""
-	p.render(w, r, q, rf.Status, "review_approvals", "rv.approvals.title", d)
+	showRefused(p, w, r, q, err, "review_approvals", "rv.approvals.title", func() (*approvalsData, error) { return p.approvalsData(r, q) },
+		func(d *approvalsData, rf *refusal) { d.Refusal, d.Failed, d.Done = rf, r.PathValue("id"), "" })
 }

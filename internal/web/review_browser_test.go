@@ -3,12 +3,10 @@ package web_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestBrowserReviewerDecides: an authority files an order; a reviewer signs
@@ -17,37 +15,18 @@ import (
 func TestBrowserReviewerDecides(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
-	e := newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC().Truncate(time.Second))
+	e := liveEnv(t)
 	_, as := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 	_, rs := e.user(e.platform, "rina@platform.example", org.RoleReviewer, true)
 	a := e.client()
 	a.signIn("ana@kominfo.go.id", as)
 	ntc := fileOrder(t, a, "t.me/kanaldua")
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return v
-	}
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(css(`#email`)),
-		chromedp.SendKeys(css(`#email`), "rina@platform.example"),
-		chromedp.SendKeys(css(`#password`), password),
-		chromedp.Submit(css(`#password`)),
-		chromedp.WaitVisible(css(`#code`)),
-	)
-	if err != nil {
+	text := func(sel string) string { t.Helper(); return textAt(t, ctx, sel) }
+	if err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "rina@platform.example", password, `#code`)...); err != nil {
 		t.Fatalf("password step: %v", err)
 	}
-	err = chromedp.Do(ctx,
-		chromedp.SendKeys(css(`#code`), e.code(rs)),
-		chromedp.Submit(css(`#code`)),
-		chromedp.WaitVisible(css(`a[href="/review"]`)),
-	)
+	err := chromedp.Do(ctx, codeStep(e.code(rs), `a[href="/review"]`)...)
 	if err != nil {
 		loc, _ := chromedp.Run(ctx, chromedp.Location())
 		t.Fatalf("TOTP step (at %s): %v", loc, err)

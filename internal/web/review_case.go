@@ -81,11 +81,7 @@ func (p *Portal) caseData(r *http.Request, q *req, id string) (*caseData, error)
 // timeline, and the decision form for the lease holder.
 func (p *Portal) reviewCase(w http.ResponseWriter, r *http.Request, q *req) {
 	d, err := p.caseData(r, q, r.PathValue("id"))
-	if err != nil {
-		p.serverError(w, r, err)
-		return
-	}
-	p.render(w, r, q, http.StatusOK, "review_case", "rv.case.title", d)
+	p.renderLoaded(w, r, q, "review_case", "rv.case.title", d, err)
 }
 
 // reviewDecide records the decision through the same service call the API
@@ -122,18 +118,7 @@ func (p *Portal) reviewDecide(w http.ResponseWriter, r *http.Request, q *req) {
 		http.Redirect(w, r, "/review/cases/"+id+"?done="+done, http.StatusSeeOther)
 		return
 	}
-	rf, ok := reviewRefusal(q.Lang, err)
-	if !ok {
-		p.serverError(w, r, err)
-		return
-	}
-	d, derr := p.caseData(r, q, id)
-	if derr != nil {
-		p.serverError(w, r, derr)
-		return
-	}
-	d.F, d.Refusal, d.Done = f, &rf, ""
-	p.render(w, r, q, rf.Status, "review_case", "rv.case.title", d)
+	p.caseRefused(w, r, q, id, err, &f)
 }
 
 // parseUntil reads the end date as typed in a datetime-local field (UTC),
@@ -152,7 +137,7 @@ func parseUntil(s string) (time.Time, error) {
 func (p *Portal) reviewRelease(w http.ResponseWriter, r *http.Request, q *req) {
 	id := r.PathValue("id")
 	if err := p.Review.Release(r.Context(), q.Caller(), id); err != nil {
-		p.caseRefused(w, r, q, id, err)
+		p.caseRefused(w, r, q, id, err, nil)
 		return
 	}
 	http.Redirect(w, r, "/review?done=released", http.StatusSeeOther)
@@ -162,24 +147,20 @@ func (p *Portal) reviewRelease(w http.ResponseWriter, r *http.Request, q *req) {
 func (p *Portal) reviewFileAppeal(w http.ResponseWriter, r *http.Request, q *req) {
 	id := r.PathValue("id")
 	if _, err := p.Review.Appeal(r.Context(), q.Caller(), id, r.PostFormValue("reasons")); err != nil {
-		p.caseRefused(w, r, q, id, err)
+		p.caseRefused(w, r, q, id, err, nil)
 		return
 	}
 	http.Redirect(w, r, "/review/cases/"+id+"?done=appeal_filed", http.StatusSeeOther)
 }
 
-// caseRefused shows the case page again with the service's refusal.
-func (p *Portal) caseRefused(w http.ResponseWriter, r *http.Request, q *req, id string, err error) {
-	rf, ok := reviewRefusal(q.Lang, err)
-	if !ok {
-		p.serverError(w, r, err)
-		return
-	}
-	d, derr := p.caseData(r, q, id)
-	if derr != nil {
-		p.serverError(w, r, derr)
-		return
-	}
-	d.Refusal, d.Done = &rf, ""
-	p.render(w, r, q, rf.Status, "review_case", "rv.case.title", d)
+// caseRefused shows the case page again with the service's refusal and, if
+// any, the decision form f as it was sent.
+func (p *Portal) caseRefused(w http.ResponseWriter, r *http.Request, q *req, id string, err error, f *decisionForm) {
+	showRefused(p, w, r, q, err, "review_case", "rv.case.title", func() (*caseData, error) { return p.caseData(r, q, id) },
+		func(d *caseData, rf *refusal) {
+			if f != nil {
+				d.F = *f
+			}
+			d.Refusal, d.Done = rf, ""
+		})
 }

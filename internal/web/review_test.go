@@ -52,6 +52,12 @@ type reviewEnv struct {
 	notice                string
 }
 
+// eachReviewEnv is eachEnv for newReviewEnv.
+func eachReviewEnv(t *testing.T, test func(t *testing.T, e *reviewEnv)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) { test(t, newReviewEnv(t, se)) })
+}
+
 func newReviewEnv(t *testing.T, se storetest.Engine) *reviewEnv {
 	t.Helper()
 	e := newEnv(t, se)
@@ -77,8 +83,7 @@ func (e *env) decisions(caseID string) []*decision.Decision {
 
 func TestReviewerClaimsAndDecides(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newReviewEnv(t, se)
+	eachReviewEnv(t, func(t *testing.T, e *reviewEnv) {
 		r := e.rina.get("/review")
 		if r.status != http.StatusOK {
 			t.Fatalf("queue: %d", r.status)
@@ -132,8 +137,7 @@ func TestReviewerClaimsAndDecides(t *testing.T) {
 
 func TestReviewFourEyesOnThePage(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newReviewEnv(t, se)
+	eachReviewEnv(t, func(t *testing.T, e *reviewEnv) {
 		id := claim(t, e.rina)
 		r := e.rina.post("/review/cases/"+id+"/decision", decisionForm("suspend"))
 		if r.status != http.StatusSeeOther || r.location() != "/review/cases/"+id+"?done=pending" {
@@ -150,8 +154,7 @@ func TestReviewFourEyesOnThePage(t *testing.T) {
 
 func TestReviewPagesRefuseOthers(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newReviewEnv(t, se)
+	eachReviewEnv(t, func(t *testing.T, e *reviewEnv) {
 		for _, path := range []string{"/review", "/review/cases/x", "/review/approvals", "/review/appeals", "/review/decisions/x/statement"} {
 			if r := e.authority.get(path); r.status != http.StatusForbidden {
 				t.Errorf("authority GET %s: %d, want 403", path, r.status)
@@ -179,8 +182,7 @@ func TestReviewPagesRefuseOthers(t *testing.T) {
 
 func TestReviewCrossSitePostRefused(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newReviewEnv(t, se)
+	eachReviewEnv(t, func(t *testing.T, e *reviewEnv) {
 		id := claim(t, e.rina)
 		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
 			for _, path := range []string{"/review/cases/" + id + "/decision", "/review/claim", "/review/cases/" + id + "/release"} {
@@ -205,8 +207,7 @@ func TestReviewCrossSitePostRefused(t *testing.T) {
 
 func TestReviewMarkupIsEscaped(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newReviewEnv(t, se)
+	eachReviewEnv(t, func(t *testing.T, e *reviewEnv) {
 		id := claim(t, e.rina)
 		x := `<script>alert(1)</script><img src=x onerror=alert(2)>`
 		f := decisionForm("remove")
@@ -232,8 +233,7 @@ func TestReviewMarkupIsEscaped(t *testing.T) {
 
 func TestReviewApprovals(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newReviewEnv(t, se)
+	eachReviewEnv(t, func(t *testing.T, e *reviewEnv) {
 		id := claim(t, e.rina)
 		if r := e.rina.post("/review/cases/"+id+"/decision", decisionForm("suspend")); r.location() != "/review/cases/"+id+"?done=pending" {
 			t.Fatalf("suspend: %d %q", r.status, r.location())
@@ -269,8 +269,7 @@ func TestReviewApprovals(t *testing.T) {
 
 func TestReviewAppealsAndStatement(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newReviewEnv(t, se)
+	eachReviewEnv(t, func(t *testing.T, e *reviewEnv) {
 		id := claim(t, e.rina)
 		e.rina.post("/review/cases/"+id+"/decision", decisionForm("remove"))
 		dec := e.decisions(id)[0]
@@ -309,8 +308,7 @@ func TestReviewAppealsAndStatement(t *testing.T) {
 
 func TestNoticeThreadAndObjections(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newReviewEnv(t, se)
+	eachReviewEnv(t, func(t *testing.T, e *reviewEnv) {
 		page := "/notices/" + e.notice
 		r := e.rina.get(page)
 		mustContain(t, r.body, `id="message-form"`, `id="msg-clar"`, `id="object-form"`, "Belum ada pesan.")

@@ -7,7 +7,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestBrowserTransparencyReport signs an authority in, opens the
@@ -16,26 +15,15 @@ import (
 func TestBrowserTransparencyReport(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
-	now := time.Now().UTC().Truncate(time.Second)
-	e := newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, now)
-	_, as := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-	a := e.client()
-	a.signIn("ana@kominfo.go.id", as)
+	e := liveEnv(t)
+	now := e.clk.Now()
+	a := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 	fileOrder(t, a, "t.me/kanaldua")
 	// A colleague reads the report: a TOTP code is good for one sign-in only.
 	_, secret := e.user(e.authority, "budi@kominfo.go.id", org.RoleAuthority, true)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(css(`#email`)),
-		chromedp.SendKeys(css(`#email`), "budi@kominfo.go.id"),
-		chromedp.SendKeys(css(`#password`), password),
-		chromedp.Submit(css(`#password`)),
-		chromedp.WaitVisible(css(`#code`)),
-		chromedp.SendKeys(css(`#code`), e.code(secret)),
-		chromedp.Submit(css(`#code`)),
-		chromedp.WaitVisible(css(`a[href="/transparency"]`)),
-	)
+	err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "budi@kominfo.go.id", password, `#code`,
+		codeStep(e.code(secret), `a[href="/transparency"]`)...)...)
 	if err != nil {
 		loc, _ := chromedp.Run(ctx, chromedp.Location())
 		t.Fatalf("sign in (at %s): %v", loc, err)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // decideOrder files an order for link, claims it and removes it in scope,
@@ -40,8 +39,7 @@ func decideOrder(t *testing.T, e *reviewEnv, link, scope, until string) string {
 // page naming the decision and the field, with nothing exported.
 func TestTransparencyDSADownload(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newReviewEnv(t, se)
+	eachReviewEnv(t, func(t *testing.T, e *reviewEnv) {
 		// The order newReviewEnv filed, restricted in two EU countries: exported.
 		id := claim(t, e.rina)
 		f := decisionForm("remove")
@@ -53,9 +51,7 @@ func TestTransparencyDSADownload(t *testing.T) {
 		// Restricted in Indonesia only: outside the DSA, left out and counted.
 		decideOrder(t, e, "t.me/kanaltiga", "ID", "")
 
-		_, as := e.user(e.platform, "audit@platform.example", org.RoleAuditor, true)
-		auditor := e.client()
-		auditor.signIn("audit@platform.example", as)
+		auditor := signedIn(t, e.env, e.platform, "audit@platform.example", org.RoleAuditor)
 		period := "/transparency/dsa-sor.jsonl?from=2026-11-27&to=2026-11-28"
 
 		r := auditor.get(period)

@@ -42,6 +42,16 @@ func (q *req) CanExportDSA() bool {
 	return q.IsPlatform() && slices.Contains(dsaExporters, q.User.Role)
 }
 
+// periodIf is period on a page the user may see (may): one they may not is
+// not found.
+func (p *Portal) periodIf(w http.ResponseWriter, r *http.Request, q *req, may bool) (report.Period, bool) {
+	if !may {
+		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
+		return report.Period{}, false
+	}
+	return p.period(w, r, q)
+}
+
 // period reads from and to as the API does. A bad one renders the
 // transparency page again with the reason, in the reader's language.
 func (p *Portal) period(w http.ResponseWriter, r *http.Request, q *req) (report.Period, bool) {
@@ -62,21 +72,25 @@ func (p *Portal) period(w http.ResponseWriter, r *http.Request, q *req) (report.
 	return per, true
 }
 
-// reportScope is whose notices the user's report counts.
-func (p *Portal) reportScope(r *http.Request, q *req) (report.Scope, error) {
-	return p.Reports.ScopeFor(r.Context(), q.Caller())
+// reportPeriod is period with whose notices the user's report counts.
+func (p *Portal) reportPeriod(w http.ResponseWriter, r *http.Request, q *req) (report.Scope, report.Period, bool) {
+	per, ok := p.period(w, r, q)
+	if !ok {
+		return report.Scope{}, per, false
+	}
+	scope, err := p.Reports.ScopeFor(r.Context(), q.Caller())
+	if err != nil {
+		p.serverError(w, r, err)
+		return report.Scope{}, per, false
+	}
+	return scope, per, true
 }
 
 // reportPage serves the transparency report as its own page, charts and
 // all. Its style sheet is inline, so the page's policy allows exactly it.
 func (p *Portal) reportPage(w http.ResponseWriter, r *http.Request, q *req) {
-	per, ok := p.period(w, r, q)
+	scope, per, ok := p.reportPeriod(w, r, q)
 	if !ok {
-		return
-	}
-	scope, err := p.reportScope(r, q)
-	if err != nil {
-		p.serverError(w, r, err)
 		return
 	}
 	rep, err := p.Reports.Transparency(r.Context(), scope, per)
@@ -96,13 +110,8 @@ func (p *Portal) reportPage(w http.ResponseWriter, r *http.Request, q *req) {
 // TCO Art. 7(3) figures) as CSV.
 func (p *Portal) reportDownload(kind string) func(http.ResponseWriter, *http.Request, *req) {
 	return func(w http.ResponseWriter, r *http.Request, q *req) {
-		per, ok := p.period(w, r, q)
+		scope, per, ok := p.reportPeriod(w, r, q)
 		if !ok {
-			return
-		}
-		scope, err := p.reportScope(r, q)
-		if err != nil {
-			p.serverError(w, r, err)
 			return
 		}
 		name := kind + "-" + per.From.Format("20060102") + "-" + per.To.Format("20060102") + ".csv"
@@ -153,11 +162,7 @@ func ledgerFilter(q *req, per report.Period) store.LedgerFilter {
 
 // ledgerPage shows the SAMAN ledger of a period as a table, with its CSV.
 func (p *Portal) ledgerPage(w http.ResponseWriter, r *http.Request, q *req) {
-	if !q.CanReadLedger() {
-		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
-		return
-	}
-	per, ok := p.period(w, r, q)
+	per, ok := p.periodIf(w, r, q, q.CanReadLedger())
 	if !ok {
 		return
 	}
@@ -185,11 +190,7 @@ func (p *Portal) ledgerPage(w http.ResponseWriter, r *http.Request, q *req) {
 
 // ledgerCSV downloads the whole ledger of a period.
 func (p *Portal) ledgerCSV(w http.ResponseWriter, r *http.Request, q *req) {
-	if !q.CanReadLedger() {
-		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
-		return
-	}
-	per, ok := p.period(w, r, q)
+	per, ok := p.periodIf(w, r, q, q.CanReadLedger())
 	if !ok {
 		return
 	}
@@ -236,11 +237,7 @@ type dsaInvalidData struct {
 // counts the decisions left out for other reasons, which go in the
 // headers. The second pass streams, refusing rather than skipping.
 func (p *Portal) dsaDownload(w http.ResponseWriter, r *http.Request, q *req) {
-	if !q.CanExportDSA() {
-		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
-		return
-	}
-	per, ok := p.period(w, r, q)
+	per, ok := p.periodIf(w, r, q, q.CanExportDSA())
 	if !ok {
 		return
 	}

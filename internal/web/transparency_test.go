@@ -97,8 +97,7 @@ func TestTransparencyPageShowsAVerifiableCheckpoint(t *testing.T) {
 
 func TestTransparencyReportsAndExports(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		id := fileNotice(t, auth)
 		period := "?from=2026-11-01&to=2026-12-01"
@@ -151,8 +150,7 @@ func TestTransparencyReportsAndExports(t *testing.T) {
 
 func TestTransparencyRefusesBadPeriods(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		for _, tc := range []struct{ path, want string }{
 			{"/transparency/report?from=2026-12-01&to=2026-11-01", "Periode terbalik"},
