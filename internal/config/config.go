@@ -40,6 +40,12 @@ type Config struct {
 	JobLease time.Duration
 	// UnopenedAfter is how long an urgent order may wait unopened before the on-call contact is alerted.
 	UnopenedAfter time.Duration
+	// KeyWrap (base64 of 32 bytes) or the file KeyWrapFile holding it seals
+	// the service's secret keys where PostgreSQL keeps them for every replica.
+	KeyWrap, KeyWrapFile string
+	// LeaseTTL is how long a replica holds the log's signing or the
+	// escalation timers unrenewed before another takes them over (0: 5s).
+	LeaseTTL time.Duration
 }
 
 // Parse reads flags over environment variables over defaults. A flag given on
@@ -75,6 +81,11 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.DurationVar(&c.JobLease, "job-lease", jobLease, "how long a background job worker owns a job before another may take it over (env SIGAP_JOB_LEASE)")
 	unopened, _ := time.ParseDuration(env("SIGAP_UNOPENED_AFTER", "15m"))
 	fs.DurationVar(&c.UnopenedAfter, "unopened-after", unopened, "alert on-call when an urgent order is unopened this long (env SIGAP_UNOPENED_AFTER)")
+	fs.StringVar(&c.KeyWrapFile, "key-wrap-file", env("SIGAP_KEY_WRAP_FILE", ""),
+		"file holding the key (base64 of 32 bytes) that seals the service's keys in PostgreSQL; make one with: head -c 32 /dev/urandom | base64 (env SIGAP_KEY_WRAP_FILE, or the key itself in SIGAP_KEY_WRAP)")
+	c.KeyWrap = env("SIGAP_KEY_WRAP", "")
+	leaseTTL, _ := time.ParseDuration(env("SIGAP_LEASE_TTL", "5s"))
+	fs.DurationVar(&c.LeaseTTL, "lease-ttl", leaseTTL, "how long a replica holds log signing and escalation timers unrenewed before another takes over (env SIGAP_LEASE_TTL)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -103,6 +114,9 @@ func (c Config) validate() error {
 	}
 	if c.MetricsToken != "" && c.MetricsPublic {
 		errs = append(errs, errors.New("--metrics-token and --metrics-public together: a public /metrics needs no token; choose one"))
+	}
+	if c.LeaseTTL < 0 || (c.LeaseTTL > 0 && c.LeaseTTL < 300*time.Millisecond) {
+		errs = append(errs, fmt.Errorf("--lease-ttl %s: use at least 300ms (default 5s)", c.LeaseTTL))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
