@@ -121,12 +121,12 @@ func (r *replica) stop() {
 }
 
 type cluster struct {
-	t              *testing.T
-	bin, db, pol   string
-	env            []string
-	reps           []*replica
-	admin          string
-	client         *http.Client
+	t            *testing.T
+	bin, db, pol string
+	env          []string
+	reps         []*replica
+	admin        string
+	client       *http.Client
 }
 
 func (c *cluster) start(i int) *replica {
