@@ -204,7 +204,9 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	if err := a.Scanner.Reload(ctx, true); err != nil {
 		return err
 	}
-	if err := a.bootstrap(ctx); err != nil {
+	// Replicas started together on a fresh database: one makes the platform
+	// org and writes admin.key, the others find it made.
+	if err := a.DB.Exclusively(ctx, bootstrapLock, func() error { return a.bootstrap(ctx) }); err != nil {
 		return err
 	}
 	if err := a.auditPolicy(ctx); err != nil {
@@ -216,6 +218,9 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	a.startLoops()
 	return nil
 }
+
+// bootstrapLock is the advisory lock key that keeps first starts apart ("sigapbt" in ASCII).
+const bootstrapLock = 0x73696761706274
 
 // bootstrap makes the platform org and an admin API key on a fresh database
 // and writes the key to admin.key.

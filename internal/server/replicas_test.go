@@ -108,6 +108,7 @@ func (rc *receiver) count(keys []string) (arrived, doubled int) {
 type replica struct {
 	cmd  *exec.Cmd
 	base string
+	data string
 	out  *bytes.Buffer
 	dead bool
 }
@@ -145,26 +146,35 @@ func (c *cluster) start(i int) *replica {
 	if err := cmd.Start(); err != nil {
 		c.t.Fatal(err)
 	}
-	r := &replica{cmd: cmd, base: "http://" + addr, out: &out}
+	r := &replica{cmd: cmd, base: "http://" + addr, data: data, out: &out}
 	c.t.Cleanup(r.stop)
-	c.waitFor(60*time.Second, "replica "+strconv.Itoa(i)+" ready", func() bool {
-		resp, err := c.client.Get(r.base + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	})
-	if i == 0 {
-		b, err := os.ReadFile(filepath.Join(data, "admin.key"))
-		if err != nil {
-			c.t.Fatalf("the replica that created the database wrote no admin.key: %v", err)
-		}
-		c.admin = strings.TrimSpace(string(b))
-	} else if _, err := os.Stat(filepath.Join(data, "admin.key")); err == nil {
-		c.t.Errorf("replica %d wrote an admin.key on a database it did not create", i)
-	}
 	return r
+}
+
+// ready waits for every replica's /readyz and checks that exactly one, the
+// one that created the database, wrote admin.key.
+func (c *cluster) ready() {
+	c.t.Helper()
+	for i, r := range c.reps {
+		c.waitFor(60*time.Second, "replica "+strconv.Itoa(i)+" ready", func() bool {
+			resp, err := c.client.Get(r.base + "/readyz")
+			if err != nil {
+				return false
+			}
+			resp.Body.Close()
+			return resp.StatusCode == 200
+		})
+	}
+	var keys []string
+	for _, r := range c.reps {
+		if b, err := os.ReadFile(filepath.Join(r.data, "admin.key")); err == nil {
+			keys = append(keys, strings.TrimSpace(string(b)))
+		}
+	}
+	if len(keys) != 1 {
+		c.t.Fatalf("%d replicas wrote admin.key, want exactly the one that created the database", len(keys))
+	}
+	c.admin = keys[0]
 }
 
 func (c *cluster) waitFor(limit time.Duration, what string, ok func() bool) {
@@ -253,8 +263,9 @@ func TestThreeReplicasOneService(t *testing.T) {
 		c := &cluster{t: t, bin: bin, db: e.URL, pol: pol, client: &http.Client{Timeout: 10 * time.Second},
 			env: []string{"SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_JOB_LEASE=2s", "SIGAP_LEASE_TTL=2s", "SIGAP_DRAIN_GRACE=0s",
 				"SIGAP_KEY_WRAP=" + base64.StdEncoding.EncodeToString(wrap), "SIGAP_DB=", "SIGAP_KEY_WRAP_FILE="}}
-		c.reps = append(c.reps, c.start(0))
-		c.reps = append(c.reps, c.start(1), c.start(2))
+		// All three at once on the fresh database: one migrates and makes the admin key.
+		c.reps = append(c.reps, c.start(0), c.start(1), c.start(2))
+		c.ready()
 		db := storetest.Open(t, e)
 
 		// One service: one receipt key and one log key, whichever replica answers.

@@ -102,3 +102,24 @@ func (db *DB) Lease(ctx context.Context, name string) (Lease, error) {
 	l.ExpiresAt = fromMS(exp)
 	return l, nil
 }
+
+// Exclusively runs fn while no other process on the database runs an
+// Exclusively of the same key (a PostgreSQL session advisory lock on a
+// connection of its own); on SQLite, one process's database, it just runs fn.
+// Replicas started together on a fresh database thus make its first admin
+// key once.
+func (db *DB) Exclusively(ctx context.Context, key int64, fn func() error) error {
+	if db.dialect != Postgres {
+		return fn()
+	}
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: lock %d: %w", key, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+		return fmt.Errorf("store: lock %d: %w", key, err)
+	}
+	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key) }()
+	return fn()
+}
