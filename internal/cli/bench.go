@@ -44,6 +44,8 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	duration := fs.Duration("duration", 10*time.Second, "how long to send (intake)")
 	subjects := fs.Int("subjects", 100_000, "subjects in the order (bigorder)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	servers := fs.String("servers", "", "intake against running servers instead (comma-separated URLs, replicas of one service: clients spread over them)")
+	key := fs.String("key", env.Getenv("SIGAP_KEY"), "authority API key for --servers (env SIGAP_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,6 +63,14 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 || (fs.Arg(0) != "intake" && fs.Arg(0) != "bigorder") {
 		fs.Usage()
 		return errUsage
+	}
+	if *servers != "" {
+		if fs.Arg(0) != "intake" || *key == "" {
+			return errors.New("bench: --servers runs intake only, with an authority key in --key or SIGAP_KEY")
+		}
+		bases := strings.Split(*servers, ",")
+		fmt.Fprintf(env.Stdout, "sigap bench intake: %s, %s, GOMAXPROCS=%d, %d running server(s)\n", runtime.Version(), cpuModel(), runtime.GOMAXPROCS(0), len(bases))
+		return benchIntake(ctx, env, bases, *key, *clients, *duration)
 	}
 	dir, err := os.MkdirTemp("", "sigap-bench-")
 	if err != nil {
@@ -95,7 +105,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "sigap bench %s: %s, %s, GOMAXPROCS=%d, database %s\n", fs.Arg(0), runtime.Version(), cpuModel(), runtime.GOMAXPROCS(0), s.DB.Dialect())
 	if fs.Arg(0) == "intake" {
-		err = benchIntake(ctx, env, base, k.Secret, *clients, *duration)
+		err = benchIntake(ctx, env, []string{base}, k.Secret, *clients, *duration)
 	} else {
 		err = benchBigOrder(ctx, env, base, k.Secret, *subjects)
 	}
@@ -103,7 +113,8 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	return errors.Join(err, <-errc)
 }
 
-func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d time.Duration) error {
+// benchIntake sends from clients spread over bases, client c to bases[c % len(bases)].
+func benchIntake(ctx context.Context, env *Env, bases []string, key string, clients int, d time.Duration) error {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -136,6 +147,7 @@ func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			base := bases[c%len(bases)]
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				n := seq.Add(1)
 				body := fmt.Sprintf(`{"kind":"order","category":"terrorism","explanation":"bench","legal_basis":"UU ITE Pasal 40","subjects":[{"url":"https://t.me/benchchan%d/%d"}]}`, n%5000, n)
