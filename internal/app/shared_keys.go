@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
@@ -139,6 +140,10 @@ func shareKey(ctx context.Context, db *store.DB, dir string, wrap []byte, clk cl
 			}
 		}
 		sk := store.ServiceKey{Name: k.file, Value: local, CreatedAt: clk.Now()}
+		if info, err := os.Stat(path); err == nil {
+			// The file's time is the key's: a single key's validity starts then.
+			sk.CreatedAt = info.ModTime()
+		}
 		if wrap != nil {
 			if sk.Value, err = seal(wrap, k.file, local); err != nil {
 				return err
@@ -176,12 +181,31 @@ func shareKey(ctx context.Context, db *store.DB, dir string, wrap []byte, clk cl
 	switch {
 	case local == nil:
 	case bytes.Equal(bytes.TrimSpace(local), bytes.TrimSpace(plain)):
-		return nil
+		return keyFileTime(path, stored.CreatedAt)
 	case !madeNow:
 		return fmt.Errorf("app: %s differs from the key the database keeps for every replica: this data dir belongs to another installation (move the file away to take the database's key)", path)
 	}
 	// This replica's file is missing, or made just now by a replica that lost the race to store it.
-	return writeKeyFile(path, plain)
+	if err := writeKeyFile(path, plain); err != nil {
+		return err
+	}
+	return keyFileTime(path, stored.CreatedAt)
+}
+
+// keyFileTime gives a key file the time the database says the key was made,
+// so every replica's copy dates the key alike (a single key file's time is
+// when its key began to sign).
+func keyFileTime(path string, t time.Time) error {
+	if t.IsZero() {
+		return nil
+	}
+	if info, err := os.Stat(path); err == nil && info.ModTime().Truncate(time.Millisecond).Equal(t.Truncate(time.Millisecond)) {
+		return nil
+	}
+	if err := os.Chtimes(path, t, t); err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	return nil
 }
 
 // writeKeyFile replaces path with b (mode 0600) in one rename.

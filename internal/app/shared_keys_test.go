@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/config"
@@ -36,6 +37,7 @@ func TestReplicasShareTheKeys(t *testing.T) {
 		if e.URL == "" {
 			return // SQLite: one process, the data dir's files (covered by TestNewBuildsEveryServiceOnce)
 		}
+		db := storetest.Open(t, e)
 		for _, tc := range []struct {
 			name, wrap, wantErr string
 		}{
@@ -61,6 +63,15 @@ func TestReplicasShareTheKeys(t *testing.T) {
 			}
 			if a.Signer.KeyID() != keyID || a.TransLog.Key().VerifierKey != logKey {
 				t.Errorf("%s: keys %s %s, want the first replica's %s %s", tc.name, a.Signer.KeyID(), a.TransLog.Key().VerifierKey, keyID, logKey)
+			}
+			for _, f := range []string{"receipt-signing.key", "log-signing.key", "dsa-puid.key"} {
+				// A key file's time dates its key (its validity in GET /v1/keys): the
+				// database's, on every replica.
+				info, err := os.Stat(filepath.Join(dir, f))
+				sk, serr := db.ServiceKey(ctx, f)
+				if err != nil || serr != nil || !info.ModTime().Truncate(time.Millisecond).Equal(sk.CreatedAt.Truncate(time.Millisecond)) {
+					t.Errorf("%s: %s dated %v, the database %v (%v, %v)", tc.name, f, info.ModTime(), sk.CreatedAt, err, serr)
+				}
 			}
 			if _, err := os.Stat(filepath.Join(dir, "admin.key")); err == nil {
 				t.Errorf("%s: a replica wrote admin.key on a database it did not create", tc.name)
