@@ -22,6 +22,7 @@ import (
 	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/jobs"
+	"github.com/sigap/sigap/internal/lease"
 	"github.com/sigap/sigap/internal/metrics"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/policy"
@@ -85,7 +86,13 @@ type App struct {
 	// AdminKey is set on the first start only: the key written to admin.key.
 	AdminKey string
 
-	stops []func()
+	// LogLease and EscalateLease make this process one of several on the
+	// database: the log is hashed and signed, and the escalation timers
+	// fired, only by the holder of each (see internal/lease).
+	LogLease, EscalateLease *lease.Keeper
+
+	holder string
+	stops  []func()
 }
 
 // New opens the data dir and database, migrates, bootstraps a fresh install
@@ -109,33 +116,58 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clo
 		}
 		log.Info("policy loaded", "file", cfg.PolicyFile, "regimes", pol.RegimeNames())
 	}
-	signer, created, err := receipt.LoadOrCreate(cfg.DataDir)
+	wrap, err := wrapKey(cfg)
 	if err != nil {
 		return nil, err
-	}
-	// The ring's active key follows the process's clock (a test's, or the system's).
-	signer.UseClock(clk.Now)
-	if created {
-		log.Info("generated the receipt-signing key", "key_id", signer.KeyID(), "file", filepath.Join(cfg.DataDir, "receipt-signing.key"))
-	}
-	sorKey, created, err := dsasor.LoadOrCreateKey(cfg.DataDir)
-	if err != nil {
-		return nil, err
-	}
-	if created {
-		log.Info("generated the key of the DSA statement puids", "file", filepath.Join(cfg.DataDir, dsasor.KeyFile))
 	}
 	db, err := store.Open(ctx, store.Options{URL: cfg.DB, DataDir: cfg.DataDir, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: db, Log: log, Clock: clk, Policy: pol, Signer: signer, Metrics: metrics.New(),
-		DataDir: absPath(cfg.DataDir), DBURL: cfg.DB}
-	if err := a.build(ctx, sorKey); err != nil {
+	a := &App{Config: cfg, DB: db, Log: log, Clock: clk, Policy: pol, Metrics: metrics.New(),
+		DataDir: absPath(cfg.DataDir), DBURL: cfg.DB, holder: lease.Holder()}
+	sorKey, err := a.loadKeys(ctx, wrap)
+	if err == nil {
+		err = a.build(ctx, sorKey)
+	}
+	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// loadKeys reads the receipt-signing and DSA puid keys (the log's key is read
+// by openLog), creating them on the first start. On PostgreSQL the database
+// keeps them for every replica (see shareKeys); the files in the data dir are
+// then its copies.
+func (a *App) loadKeys(ctx context.Context, wrap []byte) ([]byte, error) {
+	dir := a.Config.DataDir
+	if a.DB.Dialect() == store.Postgres {
+		if err := shareKeys(ctx, a.DB, dir, wrap, a.Clock, a.Log); err != nil {
+			return nil, err
+		}
+	} else if wrap != nil {
+		a.Log.Info("a key-wrapping key is set but the database is SQLite: the keys stay in the data dir, unsealed, as before")
+	}
+	signer, created, err := receipt.LoadOrCreate(dir)
+	if err != nil {
+		return nil, err
+	}
+	// The ring's active key follows the process's clock (a test's, or the system's).
+	signer.UseClock(a.Clock.Now)
+	if created {
+		a.Log.Info("generated the receipt-signing key", "key_id", signer.KeyID(), "file", filepath.Join(dir, "receipt-signing.key"))
+	}
+	a.Signer = signer
+	sorKey, created, err := dsasor.LoadOrCreateKey(dir)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		a.Log.Info("generated the key of the DSA statement puids", "file", filepath.Join(dir, dsasor.KeyFile))
+	}
+	return sorKey, nil
 }
 
 // build makes the services on a.DB and brings their stored state up to date.
@@ -146,7 +178,9 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	a.Flaggers = &flagger.Service{DB: db, Clock: clk}
 	a.Intake = &intake.Service{DB: db, Policy: pol, Signer: a.Signer, Clock: clk, Gate: a.Flaggers.Gate,
 		OnReceived: func(n *notice.Notice) { a.Metrics.NoticeReceived(n.Kind, n.Category, len(n.Subjects)) }}
-	a.Scanner = scan.New(db, a.Intake, clk, log, scan.Config{MaxDecodes: a.Config.MaxDecodes, VideoLimits: scan.VideoLimits{
+	// A bank or list changed through another replica reaches this one's
+	// snapshot by the database's generation, polled every second.
+	a.Scanner = scan.New(db, a.Intake, clk, log, scan.Config{PollInterval: time.Second, MaxDecodes: a.Config.MaxDecodes, VideoLimits: scan.VideoLimits{
 		MaxBytes: a.Config.VideoMaxBytes, MaxDuration: a.Config.VideoMaxDuration, MaxFrames: a.Config.VideoMaxFrames, Timeout: a.Config.VideoTimeout}})
 	a.Review = &review.Service{DB: db, Policy: pol, Clock: clk, OnRemove: removed.OnRemove, OnReverse: removed.OnReverse,
 		SoR: dsasor.NewBuilder(sorKey, "")}
@@ -157,6 +191,12 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	a.Webhooks = webhook.New(db, clk, a.Jobs, log, webhook.Config{AllowPrivate: a.Config.AllowPrivateWebhooks})
 	a.Escalate = escalate.New(db, clk, a.Jobs, log, &contact.Mailer{Addr: a.Config.SMTPAddr, From: a.Config.SMTPFrom},
 		escalate.Config{Fractions: pol.EscalateAt, Unopened: a.Config.UnopenedAfter})
+	// The escalation lease is taken, and fences the timers, only where they
+	// run (server.Serve): a process that builds an App to read or export must
+	// not hold it. Leases run on the system clock even where the service's
+	// clock is injected: they time processes, not legal deadlines.
+	a.EscalateLease = lease.New(db, nil, log, lease.Escalate, a.holder, a.Config.LeaseTTL)
+	a.EscalateLease.OnAcquire = a.Escalate.Wake
 	// Intake files each new notice's first timers in its own transaction, by the policy's rule.
 	a.Intake.Escalation = a.Escalate.Rule()
 	a.Enforce = enforce.New(db, clk, a.Jobs, a.Webhooks, log, a.Escalate.AlertTx)
@@ -176,7 +216,9 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	if err := a.Scanner.Reload(ctx, true); err != nil {
 		return err
 	}
-	if err := a.bootstrap(ctx); err != nil {
+	// Replicas started together on a fresh database: one makes the platform
+	// org and writes admin.key, the others find it made.
+	if err := a.DB.Exclusively(ctx, bootstrapLock, func() error { return a.bootstrap(ctx) }); err != nil {
 		return err
 	}
 	if err := a.auditPolicy(ctx); err != nil {
@@ -188,6 +230,9 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	a.startLoops()
 	return nil
 }
+
+// bootstrapLock is the advisory lock key that keeps first starts apart ("sigapbt" in ASCII).
+const bootstrapLock = 0x73696761706274
 
 // bootstrap makes the platform org and an admin API key on a fresh database
 // and writes the key to admin.key.
@@ -218,7 +263,14 @@ func (a *App) openLog(ctx context.Context) error {
 	if created {
 		a.Log.Info("generated the transparency log key", "origin", key.Verifier.Name(), "file", filepath.Join(a.Config.DataDir, translog.KeyFile))
 	}
-	if a.TransLog, err = translog.Open(ctx, a.DB, key, a.Clock, a.Log); err != nil {
+	// Every user of an App may sign the log (its checkpoints are signed every
+	// second while it runs), but one at a time: the first to take the lease
+	// now signs the first checkpoint; the others follow it.
+	a.LogLease = lease.New(a.DB, nil, a.Log, lease.TransLog, a.holder, a.Config.LeaseTTL)
+	if _, err := a.LogLease.Tick(ctx); err != nil {
+		return err
+	}
+	if a.TransLog, err = translog.OpenFenced(ctx, a.DB, key, a.Clock, a.Log, a.LogLease); err != nil {
 		return err
 	}
 	return nil
@@ -235,6 +287,7 @@ func (a *App) openLog(ctx context.Context) error {
 // nothing. Close stops these loops.
 func (a *App) startLoops() {
 	a.goUntilClose(a.Scanner.Run)
+	a.goUntilClose(a.LogLease.Run)
 	a.goUntilClose(func(ctx context.Context) { a.TransLog.Run(ctx, time.Second) })
 }
 

@@ -48,6 +48,8 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	signed := fs.Bool("signed", false, "intake: also run with every request signed (RFC 9421, Ed25519; signed before the timed loop), in rounds interleaved with unsigned ones, and report the two side by side")
 	rounds := fs.Int("rounds", 3, "intake --signed: rounds of an unsigned and a signed run")
 	pool := fs.Int("pool", 0, "intake: requests prepared before each timed loop (0: 8,000 a second of --duration); a run that uses them all stops early")
+	servers := fs.String("servers", "", "intake against running servers instead (comma-separated URLs, replicas of one service: clients spread over them)")
+	key := fs.String("key", env.Getenv("SIGAP_KEY"), "authority API key for --servers (env SIGAP_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,6 +67,25 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 || (fs.Arg(0) != "intake" && fs.Arg(0) != "bigorder") || (*signed && fs.Arg(0) != "intake") {
 		fs.Usage()
 		return errUsage
+	}
+	if *servers != "" {
+		if fs.Arg(0) != "intake" || *signed || *key == "" {
+			return errors.New("bench: --servers runs unsigned intake only, with an authority key in --key or SIGAP_KEY")
+		}
+		poolSize := *pool
+		if poolSize <= 0 {
+			poolSize = max(1000, int(8000*duration.Seconds()))
+		}
+		fmt.Fprintf(env.Stdout, "sigap bench intake: %s, %s, GOMAXPROCS=%d, %d running server(s)\n", runtime.Version(), cpuModel(), runtime.GOMAXPROCS(0), strings.Count(*servers, ",")+1)
+		reqs, err := benchRequests(*servers, 0, poolSize, nil)
+		if err != nil {
+			return err
+		}
+		res, err := benchIntake(ctx, env, *servers, *key, *clients, *duration, reqs)
+		if err == nil {
+			res.print(env.Stdout, *clients)
+		}
+		return err
 	}
 	dir, err := os.MkdirTemp("", "sigap-bench-")
 	if err != nil {
@@ -306,10 +327,12 @@ func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d
 		}
 	}()
 	var wg sync.WaitGroup
+	bases := strings.Split(base, ",") // replicas of one service (--servers): clients spread over them
 	for c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			base := bases[c%len(bases)]
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				n := seq.Add(1)
 				if n > int64(len(reqs)) {

@@ -58,7 +58,8 @@ func runScanWorker(ctx context.Context, env *Env, args []string) error {
 	}
 	// The worker needs the services, not the HTTP adapters; the App keeps
 	// the scanner's snapshot current as lists change until Close.
-	s, err := app.New(ctx, config.Config{DataDir: *data, DB: *db}, log, nil)
+	s, err := app.New(ctx, config.Config{DataDir: *data, DB: *db,
+		KeyWrap: env.Getenv("SIGAP_KEY_WRAP"), KeyWrapFile: env.Getenv("SIGAP_KEY_WRAP_FILE")}, log, nil)
 	if err != nil {
 		return err
 	}

@@ -55,6 +55,12 @@ type Config struct {
 	VideoMaxFrames   int
 	VideoTimeout     time.Duration
 	MaxDecodes       int
+	// KeyWrap (base64 of 32 bytes) or the file KeyWrapFile holding it seals
+	// the service's secret keys where PostgreSQL keeps them for every replica.
+	KeyWrap, KeyWrapFile string
+	// LeaseTTL is how long a replica holds the log's signing or the
+	// escalation timers unrenewed before another takes them over (0: 5s).
+	LeaseTTL time.Duration
 }
 
 // Parse reads flags over environment variables over defaults. A flag given on
@@ -103,6 +109,11 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.DurationVar(&c.VideoTimeout, "video-timeout", videoTimeout, "longest one ffmpeg run of a scan or hash may take (env SIGAP_VIDEO_TIMEOUT)")
 	decodes, _ := strconv.Atoi(env("SIGAP_MAX_DECODES", "2"))
 	fs.IntVar(&c.MaxDecodes, "max-decodes", decodes, "images and videos decoded at once; others wait (env SIGAP_MAX_DECODES)")
+	fs.StringVar(&c.KeyWrapFile, "key-wrap-file", env("SIGAP_KEY_WRAP_FILE", ""),
+		"file holding the key (base64 of 32 bytes) that seals the service's keys in PostgreSQL; make one with: head -c 32 /dev/urandom | base64 (env SIGAP_KEY_WRAP_FILE, or the key itself in SIGAP_KEY_WRAP)")
+	c.KeyWrap = env("SIGAP_KEY_WRAP", "")
+	leaseTTL, _ := time.ParseDuration(env("SIGAP_LEASE_TTL", "5s"))
+	fs.DurationVar(&c.LeaseTTL, "lease-ttl", leaseTTL, "how long a replica holds log signing and escalation timers unrenewed before another takes over (env SIGAP_LEASE_TTL)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -132,6 +143,9 @@ func (c Config) validate() error {
 	}
 	if c.MetricsToken != "" && c.MetricsPublic {
 		errs = append(errs, errors.New("--metrics-token and --metrics-public together: a public /metrics needs no token; choose one"))
+	}
+	if c.LeaseTTL < 0 || (c.LeaseTTL > 0 && c.LeaseTTL < 300*time.Millisecond) {
+		errs = append(errs, fmt.Errorf("--lease-ttl %s: use at least 300ms (default 5s)", c.LeaseTTL))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -55,6 +55,17 @@ type Service struct {
 	wake   chan struct{}
 	// fired counts alerts made, for tests and the benchmark.
 	OnFire func(t store.Timer, at time.Time)
+	// Fence, when set, lets only its holder among several processes on the
+	// database fire timers (a lease.Keeper); nil fires in this process alone.
+	Fence Fence
+}
+
+// Fence lets one process of several fire the timers.
+type Fence interface {
+	// Held tells whether this process may fire timers now.
+	Held() bool
+	// Check fails, inside the firing transaction, unless it still may.
+	Check(ctx context.Context, tx *store.Tx) error
 }
 
 // New returns the service and registers the alert job.
@@ -99,7 +110,7 @@ func (s *Service) Run(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			s.Log.Error("escalation", "err", err)
 		}
-		if !next.IsZero() && !next.After(s.Clock.Now()) {
+		if !next.IsZero() && !next.After(s.Clock.Now()) && (s.Fence == nil || s.Fence.Held()) {
 			n, err := s.FireDue(ctx)
 			if err != nil && ctx.Err() == nil {
 				s.Log.Error("escalation", "err", err)
@@ -130,12 +141,20 @@ func (s *Service) Run(ctx context.Context) {
 	}
 }
 
-// FireDue handles one batch of due timers and returns how many it handled.
+// FireDue handles one batch of due timers and returns how many it handled:
+// none where another process holds the Fence.
 func (s *Service) FireDue(ctx context.Context) (int, error) {
 	now := s.Clock.Now()
 	var handled []store.Timer
 	enqueued := false
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		if s.Fence != nil {
+			// In the same transaction as the firing: a holder woken after a
+			// takeover fires nothing the new holder fires.
+			if err := s.Fence.Check(ctx, tx); err != nil {
+				return err
+			}
+		}
 		due, err := tx.DueTimers(ctx, now, s.cfg.Batch)
 		if err != nil {
 			return err
@@ -150,6 +169,9 @@ func (s *Service) FireDue(ctx context.Context) (int, error) {
 		}
 		return nil
 	})
+	if errors.Is(err, store.ErrNotLeader) {
+		return 0, nil
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -77,15 +77,22 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	// The job queue and the escalation timers run while the server serves,
 	// not from app.New (see app.App.startLoops): they reach outside the
 	// process. Both pick up where the database says they were, after any restart.
+	// Of several replicas on one database, only the holder of the
+	// escalation lease fires timers; jobs are leased row by row.
 	bgCtx, stopBG := context.WithCancel(context.Background())
-	bgDone := make(chan struct{}, 2)
+	bgDone := make(chan struct{}, 3)
+	s.Escalate.Fence = s.EscalateLease
 	go func() { s.Jobs.Run(bgCtx); bgDone <- struct{}{} }()
 	go func() { s.Escalate.Run(bgCtx); bgDone <- struct{}{} }()
+	// Run releases the lease as it ends, after the timers stopped: another
+	// replica takes them over at once rather than when the lease lapses.
+	go func() { s.EscalateLease.Run(bgCtx); bgDone <- struct{}{} }()
 	bgStopped := false
 	stopLoops := func() {
 		if !bgStopped {
 			bgStopped = true
 			stopBG()
+			<-bgDone
 			<-bgDone
 			<-bgDone
 		}
@@ -129,8 +136,14 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	defer fcancel()
 	if cp, err := s.TransLog.Sync(fctx); err != nil {
 		s.Log.Error("final checkpoint not signed; the next start signs it", "err", err)
-	} else {
+	} else if s.LogLease.Held() {
 		s.Log.Info("signed the final checkpoint", "size", cp.Size)
+	} else {
+		s.Log.Info("another replica signs the log; its next checkpoint covers what this one acknowledged", "size", cp.Size)
+	}
+	// Hand the log over now rather than when the lease lapses.
+	if err := s.LogLease.Release(fctx); err != nil {
+		s.Log.Warn("log lease not released; it lapses by itself", "err", err)
 	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr

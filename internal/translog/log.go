@@ -37,15 +37,32 @@ type Log struct {
 	clock clock.Clock
 	log   *slog.Logger
 
+	fence    Fence      // nil: this process alone writes the log
 	mu       sync.Mutex // serialises Sync
 	latest   Signed
 	latestBy string       // the keys that signed latest, for noticing a rotation
 	rmu      sync.RWMutex // guards latest
 }
 
+// Fence lets one process of several on a database hash and sign the log
+// (a lease.Keeper): the others follow the checkpoints it stores.
+type Fence interface {
+	// Held tells whether this process may write the log now.
+	Held() bool
+	// Check fails, inside the write's own transaction, unless it still may.
+	Check(ctx context.Context, tx *store.Tx) error
+}
+
 // Open loads the log's state, backfills events that predate the log, and
 // signs a checkpoint of the current tree.
 func Open(ctx context.Context, db *store.DB, key Key, clk clock.Clock, log *slog.Logger) (*Log, error) {
+	return OpenFenced(ctx, db, key, clk, log, nil)
+}
+
+// OpenFenced is Open for one of several processes on a database: only while
+// fence is held does this one hash and sign; otherwise Sync reads the
+// checkpoint the holder stored.
+func OpenFenced(ctx context.Context, db *store.DB, key Key, clk clock.Clock, log *slog.Logger, fence Fence) (*Log, error) {
 	if clk == nil {
 		clk = clock.System{}
 	}
@@ -56,7 +73,7 @@ func Open(ctx context.Context, db *store.DB, key Key, clk clock.Clock, log *slog
 	if keys == nil {
 		keys = fixedKeys(key)
 	}
-	l := &Log{db: db, keys: keys, clock: clk, log: log}
+	l := &Log{db: db, keys: keys, clock: clk, log: log, fence: fence}
 	var n int
 	if err := db.Write(ctx, func(tx *store.Tx) error {
 		var err error
@@ -123,10 +140,65 @@ func (l *Log) Run(ctx context.Context, interval time.Duration) {
 }
 
 // Sync hashes every appended entry into the tree and, when the tree grew,
-// signs and stores a new checkpoint. It returns the newest checkpoint.
+// signs and stores a new checkpoint. It returns the newest checkpoint. A
+// process that does not hold the log's fence reads the newest stored
+// checkpoint instead.
 func (l *Log) Sync(ctx context.Context) (Signed, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.fence != nil && !l.fence.Held() {
+		return l.follow(ctx)
+	}
+	if l.fence != nil {
+		// A new holder starts from its predecessor's newest checkpoint.
+		if _, err := l.follow(ctx); err != nil {
+			return Signed{}, err
+		}
+	}
+	s, err := l.sync(ctx)
+	if errors.Is(err, store.ErrNotLeader) {
+		return l.follow(ctx)
+	}
+	return s, err
+}
+
+// follow takes the newest checkpoint another process stored, if newer.
+func (l *Log) follow(ctx context.Context) (Signed, error) {
+	cur := l.Latest()
+	sc, err := l.db.LatestCheckpoint(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return cur, nil
+	}
+	if err != nil {
+		return cur, fmt.Errorf("translog: %w", err)
+	}
+	if cur.Note != nil && sc.Size <= cur.Size {
+		return cur, nil
+	}
+	if err := l.keys.refresh(ctx, l.clock.Now()); err != nil {
+		l.log.Warn("transparency log: the key ring does not load; checking with the keys loaded before", "err", err)
+	}
+	c, by, err := OpenCheckpointKeys([]byte(sc.Note), l.keys.Verifiers())
+	if err != nil {
+		return cur, fmt.Errorf("translog: the stored checkpoint of %d entries: %w", sc.Size, err)
+	}
+	s := Signed{Checkpoint: c, Note: []byte(sc.Note)}
+	l.rmu.Lock()
+	l.latest = s
+	l.rmu.Unlock()
+	l.latestBy = strings.Join(by, " ")
+	return s, nil
+}
+
+// check fences a write of the log, where there is a fence.
+func (l *Log) check(ctx context.Context, tx *store.Tx) error {
+	if l.fence == nil {
+		return nil
+	}
+	return l.fence.Check(ctx, tx)
+}
+
+func (l *Log) sync(ctx context.Context) (Signed, error) {
 	size, hashed, err := l.db.LogState(ctx)
 	if err != nil {
 		return Signed{}, fmt.Errorf("translog: %w", err)
@@ -173,6 +245,9 @@ func (l *Log) Sync(ctx context.Context) (Signed, error) {
 		return Signed{}, err
 	}
 	if err := l.db.Write(ctx, func(tx *store.Tx) error {
+		if err := l.check(ctx, tx); err != nil {
+			return err
+		}
 		return tx.SaveCheckpoint(ctx, store.StoredCheckpoint{Size: c.Size, Root: c.Root, Note: string(msg), SignedAt: l.clock.Now().UnixMilli()})
 	}); err != nil {
 		return Signed{}, fmt.Errorf("translog: %w", err)
@@ -237,7 +312,12 @@ func (l *Log) integrate(ctx context.Context, from, to int64) error {
 			own[id] = h
 		}
 	}
-	if err := l.db.Write(ctx, func(tx *store.Tx) error { return tx.StoreLogHashes(ctx, from, to, own) }); err != nil {
+	if err := l.db.Write(ctx, func(tx *store.Tx) error {
+		if err := l.check(ctx, tx); err != nil {
+			return err
+		}
+		return tx.StoreLogHashes(ctx, from, to, own)
+	}); err != nil {
 		return fmt.Errorf("translog: %w", err)
 	}
 	return nil

@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ServiceKey is one of the service's own secret keys as the database keeps it
+// for every replica: Value is sealed (AES-GCM under the operator's wrap key)
+// when Sealed, else the key file's bytes.
+type ServiceKey struct {
+	Name      string
+	Sealed    bool
+	Value     []byte
+	CreatedAt time.Time
+}
+
+// AddServiceKey stores k unless a key of its name is already stored: the
+// first replica to create the database wins, and every one reads back the
+// winner with ServiceKey.
+func (t *Tx) AddServiceKey(ctx context.Context, k ServiceKey) error {
+	if _, err := t.exec(ctx, `INSERT INTO service_keys (name, sealed, value, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
+		k.Name, k.Sealed, k.Value, ms(k.CreatedAt)); err != nil {
+		return fmt.Errorf("store: add service key %s: %w", k.Name, err)
+	}
+	return nil
+}
+
+// SealServiceKey replaces a plain stored key with its sealed form, once an
+// operator supplies a wrap key.
+func (t *Tx) SealServiceKey(ctx context.Context, name string, sealed []byte) error {
+	if _, err := t.exec(ctx, `UPDATE service_keys SET sealed = ?, value = ? WHERE name = ? AND sealed = ?`, true, sealed, name, false); err != nil {
+		return fmt.Errorf("store: seal service key %s: %w", name, err)
+	}
+	return nil
+}
+
+// ServiceKey reads the named key, or ErrNotFound.
+func (db *DB) ServiceKey(ctx context.Context, name string) (ServiceKey, error) {
+	k := ServiceKey{Name: name}
+	var created int64
+	err := db.queryRow(ctx, `SELECT sealed, value, created_at FROM service_keys WHERE name = ?`, name).Scan(&k.Sealed, &k.Value, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ServiceKey{}, fmt.Errorf("store: service key %s: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return ServiceKey{}, fmt.Errorf("store: service key %s: %w", name, err)
+	}
+	k.CreatedAt = fromMS(created)
+	return k, nil
+}
