@@ -1,7 +1,6 @@
 package enforce_test
 
 import (
-	"os"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -10,13 +9,5 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	code := storetest.Main(m)
-	if code == 0 {
-		if err := goleak.Find(goleak.IgnoreAnyFunction("database/sql.(*DB).connectionOpener"),
-			goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")); err != nil {
-			os.Stderr.WriteString("goleak: " + err.Error() + "\n")
-			code = 1
-		}
-	}
-	os.Exit(code)
+	storetest.VerifyTestMain(m, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
 }

@@ -1,7 +1,6 @@
 package filterset_test
 
 import (
-	"os"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -10,14 +9,6 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	code := storetest.Main(m)
-	if code == 0 {
-		// store.DB.Close leaves database/sql's opener and the pgx pool's health check running; not ours.
-		if err := goleak.Find(goleak.IgnoreAnyFunction("database/sql.(*DB).connectionOpener"),
-			goleak.IgnoreAnyFunction("github.com/jackc/pgx/v5/pgxpool.(*Pool).backgroundHealthCheck")); err != nil {
-			os.Stderr.WriteString("goleak: " + err.Error() + "\n")
-			code = 1
-		}
-	}
-	os.Exit(code)
+	// store.DB.Close leaves the pgx pool's health check running; not ours.
+	storetest.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/jackc/pgx/v5/pgxpool.(*Pool).backgroundHealthCheck"))
 }
