@@ -405,39 +405,49 @@ func (s *Service) CheckTOTP(ctx context.Context, userID, code, ip string) error 
 	if s.ipBlocked(ip, now) {
 		return ErrThrottled
 	}
-	var bad bool
-	err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		u, err := tx.User(ctx, userID)
-		if err != nil {
-			return err
-		}
-		if now.Before(u.LockedUntil) {
-			return &LockedError{Until: u.LockedUntil}
-		}
-		if !u.TOTPEnabled || u.TOTPSecret == "" {
-			bad = true
-			return nil
-		}
-		step := matchTOTP(u.TOTPSecret, code, now, u.TOTPLastStep)
-		if step == 0 {
-			bad = true
-			return nil
-		}
-		if err := tx.SetTOTP(ctx, userID, u.TOTPSecret, true, step); err != nil {
-			return err
-		}
-		return tx.SetLoginState(ctx, userID, 0, time.Time{})
-	})
+	matched, err := s.spendTOTP(ctx, userID, code, now, true)
 	if err != nil {
 		return err
 	}
-	if bad {
+	if !matched {
 		if err := s.recordFailure(ctx, userID, ip, now); err != nil {
 			return err
 		}
 		return ErrBadCode
 	}
 	return nil
+}
+
+// spendTOTP matches code against the user's TOTP secret in one write and, on
+// a match, stores the code's time step with the second factor on. For a
+// sign-in the second factor must be on already, a locked account is refused
+// and a match clears the failed sign-ins; otherwise it must be awaiting
+// confirmation. It reports whether the code matched.
+func (s *Service) spendTOTP(ctx context.Context, userID, code string, now time.Time, signIn bool) (bool, error) {
+	var matched bool
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		matched = false
+		u, err := tx.User(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if signIn && now.Before(u.LockedUntil) {
+			return &LockedError{Until: u.LockedUntil}
+		}
+		if u.TOTPEnabled != signIn || u.TOTPSecret == "" {
+			return nil
+		}
+		step := matchTOTP(u.TOTPSecret, code, now, u.TOTPLastStep)
+		if step == 0 {
+			return nil
+		}
+		matched = true
+		if err := tx.SetTOTP(ctx, userID, u.TOTPSecret, true, step); err != nil || !signIn {
+			return err
+		}
+		return tx.SetLoginState(ctx, userID, 0, time.Time{})
+	})
+	return matched, err
 }
 
 // PendingTOTP returns the user's TOTP secret awaiting confirmation, making one if needed.
@@ -467,27 +477,11 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID, code, ip string) erro
 	if s.ipBlocked(ip, now) {
 		return ErrThrottled
 	}
-	var bad bool
-	err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		u, err := tx.User(ctx, userID)
-		if err != nil {
-			return err
-		}
-		if u.TOTPEnabled || u.TOTPSecret == "" {
-			bad = true
-			return nil
-		}
-		step := matchTOTP(u.TOTPSecret, code, now, u.TOTPLastStep)
-		if step == 0 {
-			bad = true
-			return nil
-		}
-		return tx.SetTOTP(ctx, userID, u.TOTPSecret, true, step)
-	})
+	matched, err := s.spendTOTP(ctx, userID, code, now, false)
 	if err != nil {
 		return err
 	}
-	if bad {
+	if !matched {
 		s.ipFailed(ip, now)
 		return ErrBadCode
 	}

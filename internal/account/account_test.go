@@ -92,16 +92,19 @@ type fixture struct {
 	org org.Org
 }
 
-func setup(t *testing.T, e storetest.Engine) *fixture {
+// eachFixture runs fn on each engine with a fresh database holding one
+// authority org, and an account service on a fixed clock.
+func eachFixture(t *testing.T, fn func(ctx context.Context, t *testing.T, f *fixture)) {
 	t.Helper()
-	db := storetest.Open(t, e)
-	clk := clock.NewFixed(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
-	adm := &admin.Service{DB: db, Clock: clk}
-	o, err := adm.CreateOrg(context.Background(), "Kominfo", org.KindAuthority, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{db: db, clk: clk, acc: &account.Service{DB: db, Clock: clk, Params: cheap}, org: o}
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+		clk := clock.NewFixed(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))
+		adm := &admin.Service{DB: db, Clock: clk}
+		o, err := adm.CreateOrg(ctx, "Kominfo", org.KindAuthority, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(ctx, t, &fixture{db: db, clk: clk, acc: &account.Service{DB: db, Clock: clk, Params: cheap}, org: o})
+	})
 }
 
 // user makes a user with a password and, when secret is wanted, TOTP on.
@@ -131,9 +134,7 @@ func (f *fixture) user(t *testing.T, email string, role org.Role, withTOTP bool)
 
 func TestCreateUserValidation(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		f := setup(t, e)
-		ctx := context.Background()
+	eachFixture(t, func(ctx context.Context, t *testing.T, f *fixture) {
 		before, _ := f.db.PortalCounts(ctx)
 		for _, tc := range []struct {
 			email string
@@ -167,9 +168,7 @@ func TestCreateUserValidation(t *testing.T) {
 
 func TestSetPasswordLinkIsOneTime(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		f := setup(t, e)
-		ctx := context.Background()
+	eachFixture(t, func(ctx context.Context, t *testing.T, f *fixture) {
 		_, link, err := f.acc.CreateUser(ctx, f.org.ID, "ana@example.go.id", "", org.RoleAuthority)
 		if err != nil {
 			t.Fatal(err)
@@ -201,9 +200,7 @@ func TestSetPasswordLinkIsOneTime(t *testing.T) {
 
 func TestLoginLockout(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		f := setup(t, e)
-		ctx := context.Background()
+	eachFixture(t, func(ctx context.Context, t *testing.T, f *fixture) {
 		f.user(t, "ana@example.go.id", org.RoleAuthority, false)
 		if _, err := f.acc.Login(ctx, "nobody@example.go.id", "a long enough pass", "10.0.0.1"); !errors.Is(err, account.ErrBadCredentials) {
 			t.Fatalf("unknown address: %v", err)
@@ -226,10 +223,8 @@ func TestLoginLockout(t *testing.T) {
 
 func TestIPThrottle(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		f := setup(t, e)
+	eachFixture(t, func(ctx context.Context, t *testing.T, f *fixture) {
 		f.acc.MaxIPFailures = 3
-		ctx := context.Background()
 		f.user(t, "ana@example.go.id", org.RoleAuthority, false)
 		for range 3 {
 			_, _ = f.acc.Login(ctx, "someone@example.go.id", "guess guess guess", "10.9.9.9")
@@ -245,9 +240,7 @@ func TestIPThrottle(t *testing.T) {
 
 func TestTOTPReplayRefused(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		f := setup(t, e)
-		ctx := context.Background()
+	eachFixture(t, func(ctx context.Context, t *testing.T, f *fixture) {
 		u, secret := f.user(t, "ana@example.go.id", org.RoleAuthority, true)
 		code, _ := account.TOTPCode(secret, account.TOTPStep(f.clk.Now()))
 		if err := f.acc.CheckTOTP(ctx, u.ID, code, "10.0.0.1"); err != nil {
@@ -285,9 +278,7 @@ func TestTOTPReplayRefused(t *testing.T) {
 
 func TestSessionLifetime(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		f := setup(t, e)
-		ctx := context.Background()
+	eachFixture(t, func(ctx context.Context, t *testing.T, f *fixture) {
 		u, _ := f.user(t, "ana@example.go.id", org.RoleAuthority, false)
 		tok, err := f.acc.NewSession(ctx, u.ID, account.StageFull, "")
 		if err != nil {

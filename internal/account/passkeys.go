@@ -186,6 +186,29 @@ func takeCeremony(ctx context.Context, tx *store.Tx, token, kind, userID string,
 // BeginPasskeyRegistration starts adding a passkey for the user of the
 // session token and returns the options for navigator.credentials.create.
 func (s *Service) BeginPasskeyRegistration(ctx context.Context, rp RelyingParty, userID, token string) (json.RawMessage, error) {
+	return s.beginCeremony(ctx, rp, userID, token, "register", "registration", func(w *webauthn.WebAuthn, pu passkeyUser) (any, *webauthn.SessionData, error) {
+		var excl []protocol.CredentialDescriptor
+		for _, c := range pu.creds {
+			excl = append(excl, c.Descriptor())
+		}
+		opts, sd, err := w.BeginRegistration(pu,
+			webauthn.WithExclusions(excl),
+			webauthn.WithResidentKeyRequirement(protocol.ResidentKeyRequirementPreferred),
+			webauthn.WithConveyancePreference(protocol.PreferNoAttestation))
+		if err != nil {
+			return nil, nil, fmt.Errorf("account: begin registration: %w", err)
+		}
+		return opts, sd, nil
+	})
+}
+
+// beginCeremony starts a WebAuthn ceremony of kind (named step in errors)
+// for userID in one write: begin makes the browser's options from the user
+// and their passkeys, and the session data it returns is kept under the
+// session token until the ceremony is finished.
+func (s *Service) beginCeremony(ctx context.Context, rp RelyingParty, userID, token, kind, step string,
+	begin func(w *webauthn.WebAuthn, pu passkeyUser) (any, *webauthn.SessionData, error),
+) (json.RawMessage, error) {
 	w, err := rp.webauthn()
 	if err != nil {
 		return nil, err
@@ -197,21 +220,14 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, rp RelyingParty,
 		if err != nil {
 			return err
 		}
-		var excl []protocol.CredentialDescriptor
-		for _, c := range pu.creds {
-			excl = append(excl, c.Descriptor())
-		}
-		opts, sd, err := w.BeginRegistration(pu,
-			webauthn.WithExclusions(excl),
-			webauthn.WithResidentKeyRequirement(protocol.ResidentKeyRequirementPreferred),
-			webauthn.WithConveyancePreference(protocol.PreferNoAttestation))
+		opts, sd, err := begin(w, pu)
 		if err != nil {
-			return fmt.Errorf("account: begin registration: %w", err)
+			return err
 		}
 		if out, err = json.Marshal(opts); err != nil {
-			return fmt.Errorf("account: begin registration: %w", err)
+			return fmt.Errorf("account: begin %s: %w", step, err)
 		}
-		return s.putCeremony(ctx, tx, token, "register", userID, sd, now)
+		return s.putCeremony(ctx, tx, token, kind, userID, sd, now)
 	})
 	return out, err
 }
@@ -302,30 +318,16 @@ func (s *Service) RemovePasskey(ctx context.Context, userID, id string) error {
 // BeginPasskeyLogin starts the second step of a sign-in with one of the
 // user's passkeys and returns the options for navigator.credentials.get.
 func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RelyingParty, userID, token string) (json.RawMessage, error) {
-	w, err := rp.webauthn()
-	if err != nil {
-		return nil, err
-	}
-	now := clock.NowMilli(s.Clock)
-	var out json.RawMessage
-	err = s.DB.Write(ctx, func(tx *store.Tx) error {
-		pu, _, err := loadPasskeyUser(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
+	return s.beginCeremony(ctx, rp, userID, token, "login", "login", func(w *webauthn.WebAuthn, pu passkeyUser) (any, *webauthn.SessionData, error) {
 		if len(pu.creds) == 0 {
-			return ErrNoPasskey
+			return nil, nil, ErrNoPasskey
 		}
 		opts, sd, err := w.BeginLogin(pu)
 		if err != nil {
-			return fmt.Errorf("account: begin login: %w", err)
+			return nil, nil, fmt.Errorf("account: begin login: %w", err)
 		}
-		if out, err = json.Marshal(opts); err != nil {
-			return fmt.Errorf("account: begin login: %w", err)
-		}
-		return s.putCeremony(ctx, tx, token, "login", userID, sd, now)
+		return opts, sd, nil
 	})
-	return out, err
 }
 
 // FinishPasskeyLogin verifies the browser's assertion for the session's

@@ -17,7 +17,6 @@ import (
 	"github.com/sigap/sigap/internal/account"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 var testRP = account.RelyingParty{ID: "localhost", Origin: "http://localhost:8080"}
@@ -135,9 +134,7 @@ func auditActions(t *testing.T, f *fixture) map[string]int {
 
 func TestPasskeyLogin(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		f := setup(t, e)
-		ctx := context.Background()
+	eachFixture(t, func(ctx context.Context, t *testing.T, f *fixture) {
 		ana, _ := f.user(t, "ana@example.go.id", org.RoleAuthority, false)
 		budi, _ := f.user(t, "budi@example.go.id", org.RoleAuthority, false)
 		ka, kb := newSoftKey(t, testRP), newSoftKey(t, testRP)
@@ -270,9 +267,7 @@ func TestPasskeyLogin(t *testing.T) {
 
 func TestSecondFactorPolicy(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		f := setup(t, e)
-		ctx := context.Background()
+	eachFixture(t, func(ctx context.Context, t *testing.T, f *fixture) {
 		admin, _ := f.user(t, "admin@example.go.id", org.RoleAdmin, true)
 		auth, _ := f.user(t, "ana@example.go.id", org.RoleAuthority, true)
 		auditor, _ := f.user(t, "audit@example.go.id", org.RoleAuditor, false)

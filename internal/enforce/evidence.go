@@ -23,17 +23,24 @@ var (
 	ErrPurged           = errors.New("enforce: evidence already purged")
 )
 
-// mayRead says whether c may see evidence on a case: platform roles, and the
-// orgs that sent a notice on it.
-func (s *Service) mayRead(ctx context.Context, c org.Caller, e *evidence.Evidence) (bool, error) {
+// readable reads evidence that c may see: platform roles, and the orgs that
+// sent a notice on its case. Anyone else gets ErrEvidenceNotYours.
+func (s *Service) readable(ctx context.Context, c org.Caller, evidenceID string) (*evidence.Evidence, error) {
+	e, err := s.DB.Evidence(ctx, evidenceID)
+	if err != nil {
+		return nil, err
+	}
 	if c.Platform() {
-		return true, nil
+		return e, nil
 	}
 	orgs, err := s.DB.NoticeOrgsOfCase(ctx, e.CaseID)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return slices.Contains(orgs, c.OrgID), nil
+	if !slices.Contains(orgs, c.OrgID) {
+		return nil, ErrEvidenceNotYours
+	}
+	return e, nil
 }
 
 func who(c org.Caller) string {
@@ -45,16 +52,9 @@ func who(c org.Caller) string {
 
 // Evidence reads preserved evidence and puts the access on the case's timeline.
 func (s *Service) Evidence(ctx context.Context, c org.Caller, evidenceID string) (*evidence.Evidence, error) {
-	e, err := s.DB.Evidence(ctx, evidenceID)
+	e, err := s.readable(ctx, c, evidenceID)
 	if err != nil {
 		return nil, err
-	}
-	ok, err := s.mayRead(ctx, c, e)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ErrEvidenceNotYours
 	}
 	now := s.Clock.Now()
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
@@ -69,16 +69,9 @@ func (s *Service) Evidence(ctx context.Context, c org.Caller, evidenceID string)
 
 // Hold puts evidence under a legal hold until a time; it is purged only after both that and its retention end.
 func (s *Service) Hold(ctx context.Context, c org.Caller, evidenceID string, until time.Time, reason string) (*evidence.Evidence, error) {
-	e, err := s.DB.Evidence(ctx, evidenceID)
+	e, err := s.readable(ctx, c, evidenceID)
 	if err != nil {
 		return nil, err
-	}
-	ok, err := s.mayRead(ctx, c, e)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ErrEvidenceNotYours
 	}
 	if c.Role != org.RoleAdmin && c.Role != org.RoleAuthority {
 		return nil, ErrHoldRole

@@ -3,6 +3,8 @@ package linkmatch
 import (
 	"slices"
 	"sort"
+
+	"github.com/sigap/sigap/internal/splitmix"
 )
 
 const (
@@ -24,17 +26,6 @@ type domainEntry struct {
 	rule uint32
 }
 
-// mix spreads FNV's low-entropy top bits (splitmix64 finaliser) so that the
-// top-bits index is balanced.
-func mix(h uint64) uint64 {
-	h ^= h >> 30
-	h *= 0xbf58476d1ce4e5b9
-	h ^= h >> 27
-	h *= 0x94d049bb133111eb
-	h ^= h >> 31
-	return h
-}
-
 // hashDomain hashes a normalised domain as the suffix walk will.
 func hashDomain(d string) uint64 {
 	h := uint64(fnvOffset)
@@ -42,7 +33,7 @@ func hashDomain(d string) uint64 {
 		h ^= uint64(d[i])
 		h *= fnvPrime
 	}
-	return mix(h)
+	return splitmix.Mix64(h) // FNV's top bits carry little entropy and the index is cut by them
 }
 
 func newDomainSet(entries []domainEntry, nRules int) *domainSet {
@@ -113,7 +104,7 @@ func (s *domainSet) lookup(host string, fn func(suffix string, rule int)) {
 		h ^= uint64(host[i])
 		h *= fnvPrime
 		if i == 0 || host[i-1] == '.' {
-			lo, hi := s.find(mix(h))
+			lo, hi := s.find(splitmix.Mix64(h))
 			for k := lo; k < hi; k++ {
 				fn(host[i:], s.rule(k))
 			}

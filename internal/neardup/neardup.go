@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/sigap/sigap/internal/splitmix"
 )
 
 // Options configure an Index. The zero value of a field takes its default.
@@ -202,9 +204,9 @@ func (ix *Index) QuerySignature(sig Signature, out []Match) []Match {
 }
 
 func (ix *Index) bandKey(sig Signature, band int) uint64 {
-	h := mix64(uint64(band) + 0x9e3779b97f4a7c15)
+	h := splitmix.Mix64(uint64(band) + 0x9e3779b97f4a7c15)
 	for _, v := range sig[band*ix.rows : (band+1)*ix.rows] {
-		h = mix64(h ^ uint64(v))
+		h = splitmix.Mix64(h ^ uint64(v))
 	}
 	return h
 }
@@ -221,7 +223,7 @@ func signature(text string, o Options) (Signature, bool) {
 	var window [16]uint64
 	nWords := 0
 	add := func(h uint64) {
-		h = mix64(h ^ o.Seed)
+		h = splitmix.Mix64(h ^ o.Seed)
 		bin := h % k
 		v := h >> 32
 		if v < bins[bin] {
@@ -260,7 +262,7 @@ func signature(text string, o Options) (Signature, bool) {
 		// Too short for one shingle: the whole text is the shingle.
 		h := uint64(0x84222325cbf29ce4)
 		for i := range nWords {
-			h = mix64(h ^ window[i])
+			h = splitmix.Mix64(h ^ window[i])
 		}
 		add(h)
 	}
@@ -274,7 +276,7 @@ func signature(text string, o Options) (Signature, bool) {
 		// chosen filled bin, chosen by (empty bin, attempt) only, so that
 		// two texts borrow alike where their filled bins agree.
 		for attempt := uint64(1); ; attempt++ {
-			j := mix64(o.Seed^uint64(i)<<32^attempt) % k
+			j := splitmix.Mix64(o.Seed^uint64(i)<<32^attempt) % k
 			if bins[j] != empty {
 				sig[i] = uint32(bins[j])
 				break
@@ -290,15 +292,5 @@ func wordHash(w string, seed uint64) uint64 {
 		h ^= uint64(w[i])
 		h *= 1099511628211
 	}
-	return mix64(h)
-}
-
-// mix64 is the splitmix64 finaliser.
-func mix64(h uint64) uint64 {
-	h ^= h >> 30
-	h *= 0xbf58476d1ce4e5b9
-	h ^= h >> 27
-	h *= 0x94d049bb133111eb
-	h ^= h >> 31
-	return h
+	return splitmix.Mix64(h)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/pdq"
+	"github.com/sigap/sigap/internal/video/videotest"
 )
 
 // refMatch is the reference's decision on the sample videos at its default
@@ -23,7 +24,7 @@ func refMatch(a, b string) bool {
 
 func TestReferencePairs(t *testing.T) {
 	t.Parallel()
-	ref := referenceFeatures(t, sharedDir(t))
+	ref := referenceFeatures(t, videotest.SharedDir(t))
 	for a, fa := range ref {
 		for b, fb := range ref {
 			s, err := Compare(fa, fb, DefaultThresholds())

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/video"
+	"github.com/sigap/sigap/internal/video/videotest"
 )
 
 // cosine is the cosine similarity of two feature files as whole vectors
@@ -33,8 +34,8 @@ func cosine(a, b *Features) float64 {
 // pair of our files and every pair of ours against the reference's.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	requireFFmpeg(t)
-	dir := sharedDir(t)
+	videotest.RequireFFmpeg(t, video.Config{}.Available())
+	dir := videotest.SharedDir(t)
 	ref := referenceFeatures(t, dir)
 	videos, err := filepath.Glob(filepath.Join(dir, "videos", "*.mp4"))
 	if err != nil || len(videos) < len(ref) {

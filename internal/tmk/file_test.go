@@ -8,13 +8,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/sigap/sigap/internal/video/videotest"
 )
 
 // TestReferenceFilesRoundTrip reads the reference's .tmk files and writes
 // them back byte for byte.
 func TestReferenceFilesRoundTrip(t *testing.T) {
 	t.Parallel()
-	dir := sharedDir(t)
+	dir := videotest.SharedDir(t)
 	files, err := filepath.Glob(filepath.Join(dir, "tmk", "*.tmk"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no .tmk files: %v", err)

@@ -7,38 +7,14 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/sigap/sigap/internal/video/videotest"
 )
-
-// sharedDir is the upstream test-vector folder beside the repository (CI
-// checks shared/ out next to the clone); SIGAP_SHARED_TESTDATA names
-// another testdata folder.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir := "../../../shared/testdata/video"
-	if d := os.Getenv("SIGAP_SHARED_TESTDATA"); d != "" {
-		dir = filepath.Join(d, "video")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Skipf("shared video test vectors not present at %s (%v)", dir, err)
-	}
-	return dir
-}
-
-// requireFFmpeg skips without ffmpeg, or fails when SIGAP_REQUIRE_FFMPEG=1.
-func requireFFmpeg(t *testing.T) {
-	t.Helper()
-	if err := (Config{}).Available(); err != nil {
-		if os.Getenv("SIGAP_REQUIRE_FFMPEG") == "1" {
-			t.Fatalf("SIGAP_REQUIRE_FFMPEG=1 but %v", err)
-		}
-		t.Skip(err)
-	}
-}
 
 func TestProbe(t *testing.T) {
 	t.Parallel()
-	requireFFmpeg(t)
-	dir := sharedDir(t)
+	videotest.RequireFFmpeg(t, Config{}.Available())
+	dir := videotest.SharedDir(t)
 	tests := []struct {
 		file string
 		want Info
@@ -62,8 +38,8 @@ func TestProbe(t *testing.T) {
 
 func TestFrames(t *testing.T) {
 	t.Parallel()
-	requireFFmpeg(t)
-	path := filepath.Join(sharedDir(t), "videos", "test-padded-dimensions.mp4") // 150 frames at 30 fps
+	videotest.RequireFFmpeg(t, Config{}.Available())
+	path := filepath.Join(videotest.SharedDir(t), "videos", "test-padded-dimensions.mp4") // 150 frames at 30 fps
 	tests := []struct {
 		name       string
 		spec       Spec
@@ -103,8 +79,8 @@ func TestFrames(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	t.Parallel()
-	requireFFmpeg(t)
-	dir := sharedDir(t)
+	videotest.RequireFFmpeg(t, Config{}.Available())
+	dir := videotest.SharedDir(t)
 	sample := filepath.Join(dir, "videos", "test-padded-dimensions.mp4")
 	tmp := t.TempDir()
 	text := filepath.Join(tmp, "notes.mp4")
@@ -165,8 +141,8 @@ func TestErrors(t *testing.T) {
 
 func TestCancelledContext(t *testing.T) {
 	t.Parallel()
-	requireFFmpeg(t)
-	sample := filepath.Join(sharedDir(t), "videos", "test-padded-dimensions.mp4")
+	videotest.RequireFFmpeg(t, Config{}.Available())
+	sample := filepath.Join(videotest.SharedDir(t), "videos", "test-padded-dimensions.mp4")
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
 	_, err := Config{}.Frames(ctx, sample, Spec{Width: 16, Height: 16}, func(Frame) error {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/video"
+	"github.com/sigap/sigap/internal/video/videotest"
 )
 
 // BenchmarkHashFile hashes every frame of a 564-frame 480x720 sample
@@ -18,8 +19,8 @@ import (
 //
 //	SIGAP_SHARED_TESTDATA=/work/shared/testdata go test ./internal/vpdq -run '^$' -bench HashFile -benchtime 3x
 func BenchmarkHashFile(b *testing.B) {
-	requireFFmpeg(b)
-	path := filepath.Join(sharedDir(b), "videos", "chair-19-sd-bar.mp4")
+	videotest.RequireFFmpeg(b, video.Config{}.Available())
+	path := filepath.Join(videotest.SharedDir(b), "videos", "chair-19-sd-bar.mp4")
 	for _, opt := range []HashOptions{{}, {Downsample: 128}, {SecondsPerHash: 1}} {
 		name := "own-size"
 		switch {
@@ -30,7 +31,7 @@ func BenchmarkHashFile(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			frames := 0
-			cpu0 := cpuTime(true)
+			cpu0 := videotest.CPUTime(true)
 			for b.Loop() {
 				h, err := HashFile(context.Background(), video.Config{}, path, opt)
 				if err != nil {
@@ -39,7 +40,7 @@ func BenchmarkHashFile(b *testing.B) {
 				frames = len(h)
 			}
 			b.ReportMetric(float64(frames*b.N)/b.Elapsed().Seconds(), "frames/s")
-			if cpu := cpuTime(true) - cpu0; cpu > 0 {
+			if cpu := videotest.CPUTime(true) - cpu0; cpu > 0 {
 				// ffmpeg's CPU included: the cost on an otherwise idle core.
 				b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/video")
 			}
@@ -103,7 +104,7 @@ func BenchmarkIndexQuery(b *testing.B) {
 	}{{"at-80pct", DefaultQueryMatchPercent}, {"any-frame", 0}} {
 		b.Run(tc.name, func(b *testing.B) {
 			found := 0
-			cpu0 := cpuTime(false)
+			cpu0 := videotest.CPUTime(false)
 			for i := 0; b.Loop(); i++ {
 				q := queries[i%numQueries]
 				m := ix.Query(q, tc.min)
@@ -112,7 +113,7 @@ func BenchmarkIndexQuery(b *testing.B) {
 				}
 				found += len(m)
 			}
-			cpu := cpuTime(false) - cpu0
+			cpu := videotest.CPUTime(false) - cpu0
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
 			if cpu > 0 {
 				// On a busy machine wall time includes waiting for a core.

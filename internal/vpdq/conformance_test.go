@@ -11,6 +11,7 @@ import (
 
 	"github.com/sigap/sigap/internal/pdq"
 	"github.com/sigap/sigap/internal/video"
+	"github.com/sigap/sigap/internal/video/videotest"
 )
 
 // TestConformance hashes the sample videos and compares every frame with
@@ -19,8 +20,8 @@ import (
 // ours with our quality >= 50 too. The median distance is logged.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	requireFFmpeg(t)
-	dir := sharedDir(t)
+	videotest.RequireFFmpeg(t, video.Config{}.Available())
+	dir := videotest.SharedDir(t)
 	videos, err := filepath.Glob(filepath.Join(dir, "videos", "*.mp4"))
 	if err != nil || len(videos) == 0 {
 		t.Fatalf("no sample videos: %v", err)
@@ -103,8 +104,8 @@ func ts3(f Feature) string { return strconv.FormatFloat(f.Timestamp, 'f', 3, 64)
 // the reference's every-frame hashes: frames 0, 30, 60... at 30 fps.
 func TestSecondsPerHash(t *testing.T) {
 	t.Parallel()
-	requireFFmpeg(t)
-	dir := sharedDir(t)
+	videotest.RequireFFmpeg(t, video.Config{}.Available())
+	dir := videotest.SharedDir(t)
 	ref := readHashFile(t, filepath.Join(dir, "vpdq", "test-padded-dimensions.txt"))
 	got, err := HashFile(context.Background(), video.Config{}, filepath.Join(dir, "videos", "test-padded-dimensions.mp4"),
 		HashOptions{SecondsPerHash: 1})
@@ -157,8 +158,8 @@ func TestFrameMod(t *testing.T) {
 // goroutines: the same frames, in order, with the same hashes.
 func TestWorkersAgree(t *testing.T) {
 	t.Parallel()
-	requireFFmpeg(t)
-	path := filepath.Join(sharedDir(t), "videos", "test-padded-dimensions.mp4")
+	videotest.RequireFFmpeg(t, video.Config{}.Available())
+	path := filepath.Join(videotest.SharedDir(t), "videos", "test-padded-dimensions.mp4")
 	var got [2]Hash
 	for i, workers := range []int{1, 3} {
 		h, err := HashFile(context.Background(), video.Config{}, path, HashOptions{Downsample: 64, Workers: workers})

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/pdq"
+	"github.com/sigap/sigap/internal/video/videotest"
 )
 
 func readFile(t testing.TB, path string) []byte {
@@ -83,7 +84,7 @@ func refMatch(a, b string) bool {
 
 func TestReferenceHashesPairwise(t *testing.T) {
 	t.Parallel()
-	dir := sharedDir(t)
+	dir := videotest.SharedDir(t)
 	for _, suffix := range []string{"", "-128x128"} {
 		files, err := filepath.Glob(filepath.Join(dir, "vpdq", "*"+suffix+".txt"))
 		if err != nil {

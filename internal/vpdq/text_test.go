@@ -8,6 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/sigap/sigap/internal/pdq"
+	"github.com/sigap/sigap/internal/video/videotest"
 )
 
 const (
@@ -127,7 +128,7 @@ func TestFormatParseRoundTrip(t *testing.T) {
 // writes them back byte for byte.
 func TestReferenceFilesRoundTrip(t *testing.T) {
 	t.Parallel()
-	dir := sharedDir(t)
+	dir := videotest.SharedDir(t)
 	for _, name := range []string{"chair-19-sd-bar.txt", "test-padded-dimensions.txt", "chair-20-sd-bar-128x128.txt"} {
 		b := readFile(t, dir+"/vpdq/"+name)
 		h, err := Parse(string(b))

@@ -1,16 +1,16 @@
 //go:build unix
 
-package vpdq
+package videotest
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the user+system CPU time of this process and, with children,
+// CPUTime is the user+system CPU time of this process and, with children,
 // of its finished child processes (ffmpeg), so benchmarks on a shared
 // machine can report cost per CPU-second beside wall time.
-func cpuTime(children bool) time.Duration {
+func CPUTime(children bool) time.Duration {
 	total := time.Duration(0)
 	who := []int{syscall.RUSAGE_SELF}
 	if children {

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package tmk
-
-import "time"
-
-func cpuTime(bool) time.Duration { return 0 }

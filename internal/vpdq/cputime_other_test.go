@@ -1,7 +1,0 @@
-//go:build !unix
-
-package vpdq
-
-import "time"
-
-func cpuTime(bool) time.Duration { return 0 }
