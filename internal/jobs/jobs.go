@@ -54,7 +54,16 @@ type Spec struct {
 	Payload any
 	// RunAt is when the job becomes due; zero means now.
 	RunAt time.Time
+	// Priority orders due jobs, higher first (PriorityRoutine when zero).
+	Priority int
 }
+
+// Job priorities: among due jobs the queue leases urgent ones first, so that a
+// backlog of routine work never delays a deadline alert.
+const (
+	PriorityRoutine = 0
+	PriorityUrgent  = 10
+)
 
 // Enqueuer adds jobs inside a caller's write transaction.
 type Enqueuer interface {
@@ -63,7 +72,8 @@ type Enqueuer interface {
 
 // Config tunes a Queue; zero fields take the defaults.
 type Config struct {
-	// Workers run jobs at once (default 4).
+	// Workers run jobs at once (default 64): most jobs wait on a webhook
+	// receiver, not on this machine, and their writes share group commits.
 	Workers int
 	// Lease is how long a worker owns a job before another may take it over (default 30s).
 	Lease time.Duration
@@ -81,7 +91,7 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.Workers <= 0 {
-		c.Workers = 4
+		c.Workers = 64
 	}
 	if c.Lease <= 0 {
 		c.Lease = 30 * time.Second
@@ -160,7 +170,7 @@ func EnqueueTx(ctx context.Context, tx *store.Tx, now time.Time, s Spec) error {
 	if s.RunAt.IsZero() {
 		s.RunAt = now
 	}
-	_, err := tx.EnqueueJob(ctx, store.JobRow{ID: jid, Kind: s.Kind, Key: s.Key, Payload: string(payload), RunAt: s.RunAt, CreatedAt: now})
+	_, err := tx.EnqueueJob(ctx, store.JobRow{ID: jid, Kind: s.Kind, Key: s.Key, Payload: string(payload), RunAt: s.RunAt, CreatedAt: now, Priority: s.Priority})
 	return err
 }
 

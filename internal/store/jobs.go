@@ -30,15 +30,17 @@ type JobRow struct {
 	RetryFrom  *time.Time `json:"retry_from,omitempty"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 	LastError  string     `json:"last_error,omitempty"`
+	// Priority orders due jobs: higher first, then the oldest run_at.
+	Priority int `json:"priority"`
 }
 
-const jobCols = `id, kind, key, payload, state, attempts, run_at, created_at, retry_from, finished_at, last_error`
+const jobCols = `id, kind, key, payload, state, attempts, run_at, created_at, retry_from, finished_at, last_error, priority`
 
 func scanJob(s rowScanner) (*JobRow, error) {
 	var j JobRow
 	var run, created int64
 	var retry, fin sql.NullInt64
-	if err := s.Scan(&j.ID, &j.Kind, &j.Key, &j.Payload, &j.State, &j.Attempts, &run, &created, &retry, &fin, &j.LastError); err != nil {
+	if err := s.Scan(&j.ID, &j.Kind, &j.Key, &j.Payload, &j.State, &j.Attempts, &run, &created, &retry, &fin, &j.LastError, &j.Priority); err != nil {
 		return nil, err
 	}
 	j.RunAt, j.CreatedAt, j.RetryFrom, j.FinishedAt = fromMS(run), fromMS(created), timePtr(retry), timePtr(fin)
@@ -48,8 +50,8 @@ func scanJob(s rowScanner) (*JobRow, error) {
 // EnqueueJob adds a job unless one with the same key exists (then it does
 // nothing and reports false): enqueueing is idempotent by key.
 func (t *Tx) EnqueueJob(ctx context.Context, j JobRow) (bool, error) {
-	res, err := t.exec(ctx, `INSERT INTO jobs (id, kind, key, payload, state, attempts, run_at, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
-		ON CONFLICT DO NOTHING`, j.ID, j.Kind, j.Key, j.Payload, JobAvailable, ms(j.RunAt), ms(j.CreatedAt))
+	res, err := t.exec(ctx, `INSERT INTO jobs (id, kind, key, payload, state, attempts, run_at, created_at, priority) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, j.ID, j.Kind, j.Key, j.Payload, JobAvailable, ms(j.RunAt), ms(j.CreatedAt), j.Priority)
 	if err != nil {
 		return false, fmt.Errorf("store: enqueue job %s: %w", j.Key, err)
 	}
@@ -59,9 +61,11 @@ func (t *Tx) EnqueueJob(ctx context.Context, j JobRow) (bool, error) {
 
 // LeaseJobs takes up to n jobs that are due (available, or running with an
 // expired lease), marks them running until leaseUntil and counts the attempt.
-// On PostgreSQL concurrent leasers skip each other's rows (SKIP LOCKED).
+// Higher priorities go first, so an alert due now is not queued behind a
+// backlog of routine jobs due earlier. On PostgreSQL concurrent leasers skip
+// each other's rows (SKIP LOCKED).
 func (t *Tx) LeaseJobs(ctx context.Context, now, leaseUntil time.Time, n int) ([]*JobRow, error) {
-	inner := `SELECT id FROM jobs WHERE state IN ('available', 'running') AND run_at <= ? ORDER BY run_at LIMIT ?`
+	inner := `SELECT id FROM jobs WHERE state IN ('available', 'running') AND run_at <= ? ORDER BY priority DESC, run_at LIMIT ?`
 	if t.dialect == Postgres {
 		inner += ` FOR UPDATE SKIP LOCKED`
 	}
