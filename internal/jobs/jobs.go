@@ -26,6 +26,11 @@ type Job struct {
 	CreatedAt time.Time
 	// FirstTry is when the dead-letter clock started (creation, or an operator's retry).
 	FirstTry time.Time
+	// OnDone, when a handler sets it and returns nil, runs inside the
+	// transaction that marks the job done, so what it records (a delivery's
+	// outcome) commits with the settle, sharing one write with other jobs
+	// finishing at the same time.
+	OnDone func(ctx context.Context, tx *store.Tx) error
 }
 
 // Handler runs one job. A nil return finishes it; an error retries it later
@@ -121,6 +126,7 @@ type Queue struct {
 	handlers map[string]Handler
 	dead     map[string]DeadHook
 	wake     chan struct{}
+	settle   settler
 }
 
 // New returns a queue over db.
@@ -254,10 +260,26 @@ func (q *Queue) run(ctx context.Context, row *store.JobRow) {
 	// Settle the attempt even if ctx ended: the outcome is known now.
 	sctx := context.WithoutCancel(ctx)
 	now := q.clock.Now()
-	err := q.db.Write(sctx, func(tx *store.Tx) error {
-		if herr == nil {
-			return tx.FinishJob(sctx, row.ID, row.Attempts, store.JobDone, now, now, "")
-		}
+	var err error
+	if herr == nil {
+		err = q.settleDone(sctx, &done{row: row, job: j, at: now})
+	} else {
+		err = q.settleFailed(sctx, ctx, row, j, herr, onDead, now)
+	}
+	switch {
+	case errors.Is(err, store.ErrLeaseLost):
+		q.log.Warn("job lease lost before it was settled; another worker has it", "job", row.Key, "attempt", row.Attempts)
+	case err != nil:
+		q.log.Error("job not settled; it runs again when its lease expires", "job", row.Key, "err", err)
+	case herr != nil:
+		q.log.Info("job attempt failed", "job", row.Key, "attempt", row.Attempts, "err", herr)
+	}
+}
+
+// settleFailed records a failed attempt: due again after a backoff, at once
+// when a shutdown cut it short, or dead-lettered.
+func (q *Queue) settleFailed(sctx, ctx context.Context, row *store.JobRow, j *Job, herr error, onDead DeadHook, now time.Time) error {
+	return q.db.Write(sctx, func(tx *store.Tx) error {
 		if ctx.Err() != nil {
 			// Shutdown cut it short: due again now, for another replica to take
 			// at once rather than after its lease or a backoff.
@@ -278,14 +300,6 @@ func (q *Queue) run(ctx context.Context, row *store.JobRow) {
 		}
 		return nil
 	})
-	switch {
-	case errors.Is(err, store.ErrLeaseLost):
-		q.log.Warn("job lease lost before it was settled; another worker has it", "job", row.Key, "attempt", row.Attempts)
-	case err != nil:
-		q.log.Error("job not settled; it runs again when its lease expires", "job", row.Key, "err", err)
-	case herr != nil:
-		q.log.Info("job attempt failed", "job", row.Key, "attempt", row.Attempts, "err", herr)
-	}
 }
 
 func safeRun(ctx context.Context, h Handler, j *Job) (err error) {
