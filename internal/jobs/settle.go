@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -59,13 +58,25 @@ func (q *Queue) settleDone(ctx context.Context, d *done) error {
 func (q *Queue) settleBatch(ctx context.Context, batch []*done) {
 	if len(batch) > 1 {
 		results := make([]error, len(batch))
+		ids, attempts := make([]string, len(batch)), make([]int, len(batch))
+		for i, d := range batch {
+			ids[i], attempts[i] = d.row.ID, d.row.Attempts
+		}
 		err := q.db.Write(ctx, func(tx *store.Tx) error {
+			lost, err := tx.FinishJobsDone(ctx, ids, attempts, batch[0].at)
+			if err != nil {
+				return err
+			}
 			for i, d := range batch {
 				results[i] = nil
-				if err := settleOne(ctx, tx, d); errors.Is(err, store.ErrLeaseLost) {
-					results[i] = err
-				} else if err != nil {
-					return err
+				if lost[d.row.ID] {
+					results[i] = fmt.Errorf("store: finish job %s: %w", d.row.ID, store.ErrLeaseLost)
+					continue
+				}
+				if d.job.OnDone != nil {
+					if err := d.job.OnDone(ctx, tx); err != nil {
+						return fmt.Errorf("jobs: %s done: %w", d.job.Key, err)
+					}
 				}
 			}
 			return nil

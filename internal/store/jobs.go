@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -93,6 +95,44 @@ func (t *Tx) FinishJob(ctx context.Context, jobID string, attempt int, state str
 		return fmt.Errorf("store: finish job %s: %w", jobID, ErrLeaseLost)
 	}
 	return nil
+}
+
+// FinishJobsDone settles many leased attempts as done in one statement (each
+// job's ID with the attempt count its lease returned) and reports which of
+// them had lost their lease, like FinishJob's ErrLeaseLost.
+func (t *Tx) FinishJobsDone(ctx context.Context, ids []string, attempts []int, now time.Time) (lost map[string]bool, err error) {
+	if len(ids) == 0 || len(ids) != len(attempts) {
+		return nil, fmt.Errorf("store: finish %d jobs with %d attempt counts", len(ids), len(attempts))
+	}
+	args := []any{ms(now), ms(now)}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	for i, id := range ids {
+		args = append(args, id+":"+strconv.Itoa(attempts[i]))
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	rows, err := t.query(ctx, `UPDATE jobs SET state = 'done', run_at = ?, finished_at = ?, last_error = ''
+		WHERE state = 'running' AND id IN (`+marks+`) AND id || ':' || CAST(attempts AS TEXT) IN (`+marks+`) RETURNING id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: finish %d jobs: %w", len(ids), err)
+	}
+	defer rows.Close()
+	lost = make(map[string]bool, len(ids))
+	for _, id := range ids {
+		lost[id] = true
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: finish %d jobs: %w", len(ids), err)
+		}
+		delete(lost, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: finish %d jobs: %w", len(ids), err)
+	}
+	return lost, nil
 }
 
 // RetryJob makes a job (typically dead) run again now, restarting its
