@@ -83,3 +83,48 @@ func TestPriorityKeptAcrossRetries(t *testing.T) {
 		}
 	})
 }
+
+// TestOnDoneCommitsWithTheSettle: what a handler records on success commits
+// with its job's settle; one failing OnDone leaves its job unsettled (to run
+// again after its lease) without holding back the jobs settled beside it.
+func TestOnDoneCommitsWithTheSettle(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		r := newRig(t, e, jobs.Config{})
+		r.q.Handle("send", func(_ context.Context, j *jobs.Job) error {
+			j.OnDone = func(ctx context.Context, tx *store.Tx) error {
+				if j.Key == "send:bad" {
+					return errors.New("record refused")
+				}
+				_, err := tx.EnqueueJob(ctx, store.JobRow{ID: "job_rec_" + j.Key, Kind: "record", Key: "record:" + j.Key, Payload: "{}",
+					RunAt: t0.Add(time.Hour), CreatedAt: t0})
+				return err
+			}
+			return nil
+		}, nil)
+		keys := []string{"send:bad"}
+		for i := range 20 {
+			keys = append(keys, fmt.Sprintf("send:%02d", i))
+		}
+		for _, k := range keys {
+			r.enqueue(t, jobs.Spec{Kind: "send", Key: k})
+		}
+		if n := runDue(t, r.q, len(keys)); n != len(keys) {
+			t.Fatalf("ran %d", n)
+		}
+		for _, k := range keys[1:] {
+			if j := r.job(t, k); j.State != store.JobDone {
+				t.Errorf("%s: %s, want done", k, j.State)
+			}
+			if rec := r.job(t, "record:"+k); rec.State != store.JobAvailable {
+				t.Errorf("what %s recorded on success: %+v", k, rec)
+			}
+		}
+		if j := r.job(t, "send:bad"); j.State != store.JobRunning {
+			t.Errorf("the job whose OnDone failed is %s, want still running under its lease", j.State)
+		}
+		if _, err := r.db.JobByKey(context.Background(), "record:send:bad"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a failed OnDone left a record: %v", err)
+		}
+	})
+}
