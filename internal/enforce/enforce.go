@@ -110,7 +110,7 @@ func (s *Service) send(ctx context.Context, j *jobs.Job) error {
 		if a.NoticeID != "" {
 			data["notice_id"] = a.NoticeID
 		}
-		_, err = webhook.EnqueueTx(ctx, tx, now, webhook.Message{ID: MessageID(a.ID), OrgID: platform, Type: TypeActionRequested, Ref: a.ID, Data: data})
+		_, err = webhook.EnqueueTx(ctx, tx, now, webhook.Message{ID: MessageID(a.ID), OrgID: platform, Type: TypeActionRequested, Ref: a.ID, Data: data, Urgent: true})
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {

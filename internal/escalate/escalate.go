@@ -251,7 +251,7 @@ func (s *Service) fire(ctx context.Context, tx *store.Tx, tm store.Timer, now ti
 		return false, err
 	}
 	if _, err := webhook.EnqueueTx(ctx, tx, now, webhook.Message{ID: "msg_dl_" + n.ID + "_" + strconv.Itoa(tm.Step), OrgID: n.OrgID, Type: TypeDeadline,
-		Ref: n.ID, Data: map[string]any{"notice_id": n.ID, "fraction": f, "due_at": due}, OnlyIfEndpoint: true}); err != nil {
+		Ref: n.ID, Data: map[string]any{"notice_id": n.ID, "fraction": f, "due_at": due}, OnlyIfEndpoint: true, Urgent: true}); err != nil {
 		return false, err
 	}
 	if next, ok := s.rule.Next(f); ok {
@@ -331,7 +331,8 @@ func (s *Service) insertAlert(ctx context.Context, tx *store.Tx, a *store.Alert)
 		return err
 	}
 	s.Log.Warn("alert", "kind", a.Kind, "notice", a.NoticeID, "contact", a.ContactID, "detail", a.Detail)
-	return jobs.EnqueueTx(ctx, tx, a.At, jobs.Spec{Kind: JobAlert, Key: JobAlert + ":" + a.ID, Payload: map[string]string{"alert_id": a.ID}})
+	return jobs.EnqueueTx(ctx, tx, a.At, jobs.Spec{Kind: JobAlert, Key: JobAlert + ":" + a.ID, Payload: map[string]string{"alert_id": a.ID},
+		Priority: jobs.PriorityUrgent})
 }
 
 // sendAlert delivers an alert over its contact's channels: e-mail through
@@ -378,7 +379,7 @@ func (s *Service) sendAlert(ctx context.Context, j *jobs.Job) error {
 				data["contact"] = map[string]any{"id": c.ID, "name": c.Name, "role": c.Role, "languages": c.Languages, "time_zone": c.TimeZone}
 			}
 			if _, err := webhook.EnqueueTx(ctx, tx, now, webhook.Message{ID: "msg_" + a.ID, OrgID: platform, Type: TypeOnCall, Ref: a.ID,
-				Data: data, OnlyIfEndpoint: true}); err != nil {
+				Data: data, OnlyIfEndpoint: true, Urgent: true}); err != nil {
 				return err
 			}
 		}

@@ -26,6 +26,11 @@ type Job struct {
 	CreatedAt time.Time
 	// FirstTry is when the dead-letter clock started (creation, or an operator's retry).
 	FirstTry time.Time
+	// OnDone, when a handler sets it and returns nil, runs inside the
+	// transaction that marks the job done, so what it records (a delivery's
+	// outcome) commits with the settle, sharing one write with other jobs
+	// finishing at the same time.
+	OnDone func(ctx context.Context, tx *store.Tx) error
 }
 
 // Handler runs one job. A nil return finishes it; an error retries it later
@@ -54,7 +59,16 @@ type Spec struct {
 	Payload any
 	// RunAt is when the job becomes due; zero means now.
 	RunAt time.Time
+	// Priority orders due jobs, higher first (PriorityRoutine when zero).
+	Priority int
 }
+
+// Job priorities: among due jobs the queue leases urgent ones first, so that a
+// backlog of routine work never delays a deadline alert.
+const (
+	PriorityRoutine = 0
+	PriorityUrgent  = 10
+)
 
 // Enqueuer adds jobs inside a caller's write transaction.
 type Enqueuer interface {
@@ -63,7 +77,8 @@ type Enqueuer interface {
 
 // Config tunes a Queue; zero fields take the defaults.
 type Config struct {
-	// Workers run jobs at once (default 4).
+	// Workers run jobs at once (default 64): most jobs wait on a webhook
+	// receiver, not on this machine, and their writes share group commits.
 	Workers int
 	// Lease is how long a worker owns a job before another may take it over (default 30s).
 	Lease time.Duration
@@ -81,7 +96,7 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.Workers <= 0 {
-		c.Workers = 4
+		c.Workers = 64
 	}
 	if c.Lease <= 0 {
 		c.Lease = 30 * time.Second
@@ -111,6 +126,7 @@ type Queue struct {
 	handlers map[string]Handler
 	dead     map[string]DeadHook
 	wake     chan struct{}
+	settle   settler
 }
 
 // New returns a queue over db.
@@ -160,7 +176,7 @@ func EnqueueTx(ctx context.Context, tx *store.Tx, now time.Time, s Spec) error {
 	if s.RunAt.IsZero() {
 		s.RunAt = now
 	}
-	_, err := tx.EnqueueJob(ctx, store.JobRow{ID: jid, Kind: s.Kind, Key: s.Key, Payload: string(payload), RunAt: s.RunAt, CreatedAt: now})
+	_, err := tx.EnqueueJob(ctx, store.JobRow{ID: jid, Kind: s.Kind, Key: s.Key, Payload: string(payload), RunAt: s.RunAt, CreatedAt: now, Priority: s.Priority})
 	return err
 }
 
@@ -244,10 +260,26 @@ func (q *Queue) run(ctx context.Context, row *store.JobRow) {
 	// Settle the attempt even if ctx ended: the outcome is known now.
 	sctx := context.WithoutCancel(ctx)
 	now := q.clock.Now()
-	err := q.db.Write(sctx, func(tx *store.Tx) error {
-		if herr == nil {
-			return tx.FinishJob(sctx, row.ID, row.Attempts, store.JobDone, now, now, "")
-		}
+	var err error
+	if herr == nil {
+		err = q.settleDone(sctx, &done{row: row, job: j, at: now})
+	} else {
+		err = q.settleFailed(sctx, ctx, row, j, herr, onDead, now)
+	}
+	switch {
+	case errors.Is(err, store.ErrLeaseLost):
+		q.log.Warn("job lease lost before it was settled; another worker has it", "job", row.Key, "attempt", row.Attempts)
+	case err != nil:
+		q.log.Error("job not settled; it runs again when its lease expires", "job", row.Key, "err", err)
+	case herr != nil:
+		q.log.Info("job attempt failed", "job", row.Key, "attempt", row.Attempts, "err", herr)
+	}
+}
+
+// settleFailed records a failed attempt: due again after a backoff, at once
+// when a shutdown cut it short, or dead-lettered.
+func (q *Queue) settleFailed(sctx, ctx context.Context, row *store.JobRow, j *Job, herr error, onDead DeadHook, now time.Time) error {
+	return q.db.Write(sctx, func(tx *store.Tx) error {
 		if ctx.Err() != nil {
 			// Shutdown cut it short: due again now, for another replica to take
 			// at once rather than after its lease or a backoff.
@@ -268,14 +300,6 @@ func (q *Queue) run(ctx context.Context, row *store.JobRow) {
 		}
 		return nil
 	})
-	switch {
-	case errors.Is(err, store.ErrLeaseLost):
-		q.log.Warn("job lease lost before it was settled; another worker has it", "job", row.Key, "attempt", row.Attempts)
-	case err != nil:
-		q.log.Error("job not settled; it runs again when its lease expires", "job", row.Key, "err", err)
-	case herr != nil:
-		q.log.Info("job attempt failed", "job", row.Key, "attempt", row.Attempts, "err", herr)
-	}
 }
 
 func safeRun(ctx context.Context, h Handler, j *Job) (err error) {

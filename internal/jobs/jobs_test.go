@@ -496,7 +496,7 @@ func TestSettledAfterCancel(t *testing.T) {
 func TestConfigDefaults(t *testing.T) {
 	t.Parallel()
 	got := jobs.New(nil, nil, nil, jobs.Config{Workers: -1, MaxAttempts: 7}).Config()
-	want := jobs.Config{Workers: 4, Lease: 30 * time.Second, DeadAfter: 24 * time.Hour, MaxAttempts: 7,
+	want := jobs.Config{Workers: 64, Lease: 30 * time.Second, DeadAfter: 24 * time.Hour, MaxAttempts: 7,
 		BaseBackoff: 5 * time.Second, MaxBackoff: time.Hour, Poll: time.Second}
 	if got != want {
 		t.Errorf("defaults %+v, want %+v", got, want)

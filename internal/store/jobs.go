@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -30,15 +32,17 @@ type JobRow struct {
 	RetryFrom  *time.Time `json:"retry_from,omitempty"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 	LastError  string     `json:"last_error,omitempty"`
+	// Priority orders due jobs: higher first, then the oldest run_at.
+	Priority int `json:"priority"`
 }
 
-const jobCols = `id, kind, key, payload, state, attempts, run_at, created_at, retry_from, finished_at, last_error`
+const jobCols = `id, kind, key, payload, state, attempts, run_at, created_at, retry_from, finished_at, last_error, priority`
 
 func scanJob(s rowScanner) (*JobRow, error) {
 	var j JobRow
 	var run, created int64
 	var retry, fin sql.NullInt64
-	if err := s.Scan(&j.ID, &j.Kind, &j.Key, &j.Payload, &j.State, &j.Attempts, &run, &created, &retry, &fin, &j.LastError); err != nil {
+	if err := s.Scan(&j.ID, &j.Kind, &j.Key, &j.Payload, &j.State, &j.Attempts, &run, &created, &retry, &fin, &j.LastError, &j.Priority); err != nil {
 		return nil, err
 	}
 	j.RunAt, j.CreatedAt, j.RetryFrom, j.FinishedAt = fromMS(run), fromMS(created), timePtr(retry), timePtr(fin)
@@ -48,8 +52,8 @@ func scanJob(s rowScanner) (*JobRow, error) {
 // EnqueueJob adds a job unless one with the same key exists (then it does
 // nothing and reports false): enqueueing is idempotent by key.
 func (t *Tx) EnqueueJob(ctx context.Context, j JobRow) (bool, error) {
-	res, err := t.exec(ctx, `INSERT INTO jobs (id, kind, key, payload, state, attempts, run_at, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
-		ON CONFLICT DO NOTHING`, j.ID, j.Kind, j.Key, j.Payload, JobAvailable, ms(j.RunAt), ms(j.CreatedAt))
+	res, err := t.exec(ctx, `INSERT INTO jobs (id, kind, key, payload, state, attempts, run_at, created_at, priority) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, j.ID, j.Kind, j.Key, j.Payload, JobAvailable, ms(j.RunAt), ms(j.CreatedAt), j.Priority)
 	if err != nil {
 		return false, fmt.Errorf("store: enqueue job %s: %w", j.Key, err)
 	}
@@ -59,9 +63,11 @@ func (t *Tx) EnqueueJob(ctx context.Context, j JobRow) (bool, error) {
 
 // LeaseJobs takes up to n jobs that are due (available, or running with an
 // expired lease), marks them running until leaseUntil and counts the attempt.
-// On PostgreSQL concurrent leasers skip each other's rows (SKIP LOCKED).
+// Higher priorities go first, so an alert due now is not queued behind a
+// backlog of routine jobs due earlier. On PostgreSQL concurrent leasers skip
+// each other's rows (SKIP LOCKED).
 func (t *Tx) LeaseJobs(ctx context.Context, now, leaseUntil time.Time, n int) ([]*JobRow, error) {
-	inner := `SELECT id FROM jobs WHERE state IN ('available', 'running') AND run_at <= ? ORDER BY run_at LIMIT ?`
+	inner := `SELECT id FROM jobs WHERE state IN ('available', 'running') AND run_at <= ? ORDER BY priority DESC, run_at LIMIT ?`
 	if t.dialect == Postgres {
 		inner += ` FOR UPDATE SKIP LOCKED`
 	}
@@ -89,6 +95,44 @@ func (t *Tx) FinishJob(ctx context.Context, jobID string, attempt int, state str
 		return fmt.Errorf("store: finish job %s: %w", jobID, ErrLeaseLost)
 	}
 	return nil
+}
+
+// FinishJobsDone settles many leased attempts as done in one statement (each
+// job's ID with the attempt count its lease returned) and reports which of
+// them had lost their lease, like FinishJob's ErrLeaseLost.
+func (t *Tx) FinishJobsDone(ctx context.Context, ids []string, attempts []int, now time.Time) (lost map[string]bool, err error) {
+	if len(ids) == 0 || len(ids) != len(attempts) {
+		return nil, fmt.Errorf("store: finish %d jobs with %d attempt counts", len(ids), len(attempts))
+	}
+	args := []any{ms(now), ms(now)}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	for i, id := range ids {
+		args = append(args, id+":"+strconv.Itoa(attempts[i]))
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	rows, err := t.query(ctx, `UPDATE jobs SET state = 'done', run_at = ?, finished_at = ?, last_error = ''
+		WHERE state = 'running' AND id IN (`+marks+`) AND id || ':' || CAST(attempts AS TEXT) IN (`+marks+`) RETURNING id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: finish %d jobs: %w", len(ids), err)
+	}
+	defer rows.Close()
+	lost = make(map[string]bool, len(ids))
+	for _, id := range ids {
+		lost[id] = true
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: finish %d jobs: %w", len(ids), err)
+		}
+		delete(lost, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: finish %d jobs: %w", len(ids), err)
+	}
+	return lost, nil
 }
 
 // RetryJob makes a job (typically dead) run again now, restarting its

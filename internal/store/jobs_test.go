@@ -141,3 +141,62 @@ func TestJobsConcurrentLeasersTakeEachJobOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestFinishJobsDoneSkipsLostLeases: a batch settle marks done only the
+// attempts whose lease is still theirs, and names the others.
+func TestFinishJobsDoneSkipsLostLeases(t *testing.T) {
+	t.Parallel()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+		now := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
+		var leased, again []*store.JobRow
+		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
+			for _, k := range []string{"a", "b", "c"} {
+				if _, err := tx.EnqueueJob(ctx, store.JobRow{ID: "job_" + k, Kind: "test", Key: k, Payload: "{}", RunAt: now, CreatedAt: now}); err != nil {
+					return err
+				}
+			}
+			leased, err = tx.LeaseJobs(ctx, now, now.Add(time.Minute), 10)
+			return err
+		}); err != nil || len(leased) != 3 {
+			t.Fatalf("leased %d: %v", len(leased), err)
+		}
+		// Every lease expires and another worker takes job_b again (attempt 2).
+		var lost map[string]bool
+		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
+			if err := tx.FinishJob(ctx, "job_a", 1, store.JobAvailable, now.Add(10*time.Minute), now, "x"); err != nil {
+				return err
+			}
+			if err := tx.FinishJob(ctx, "job_c", 1, store.JobAvailable, now.Add(10*time.Minute), now, "x"); err != nil {
+				return err
+			}
+			if again, err = tx.LeaseJobs(ctx, now.Add(2*time.Minute), now.Add(3*time.Minute), 10); err != nil {
+				return err
+			}
+			if err := tx.FinishJob(ctx, "job_c", 1, store.JobAvailable, now, now, "x"); !errors.Is(err, store.ErrLeaseLost) {
+				return fmt.Errorf("a settled attempt settled again: %v", err)
+			}
+			return nil
+		}); err != nil || len(again) != 1 || again[0].ID != "job_b" || again[0].Attempts != 2 {
+			t.Fatalf("re-lease: %+v, %v", again, err)
+		}
+		// Later every job is leased anew (job_a and job_c attempt 2, job_b 3);
+		// the batch holds job_a's and job_b's current attempts and job_c's stale one.
+		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
+			if _, err := tx.LeaseJobs(ctx, now.Add(20*time.Minute), now.Add(21*time.Minute), 10); err != nil {
+				return err
+			}
+			lost, err = tx.FinishJobsDone(ctx, []string{"job_a", "job_b", "job_c"}, []int{2, 3, 1}, now.Add(20*time.Minute))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(lost) != 1 || !lost["job_c"] {
+			t.Errorf("lost %v, want only job_c", lost)
+		}
+		for key, want := range map[string]string{"a": store.JobDone, "b": store.JobDone, "c": store.JobRunning} {
+			if j, err := db.JobByKey(ctx, key); err != nil || j.State != want {
+				t.Errorf("job %s: %+v, %v; want %s", key, j, err, want)
+			}
+		}
+	})
+}

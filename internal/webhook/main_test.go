@@ -3,7 +3,7 @@ package webhook_test
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/sigap/sigap/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { storetest.VerifyTestMain(m) }
