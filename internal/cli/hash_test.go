@@ -12,6 +12,7 @@ import (
 
 	"github.com/sigap/sigap/internal/tmk"
 	"github.com/sigap/sigap/internal/video"
+	"github.com/sigap/sigap/internal/video/videotest"
 )
 
 func TestRunHash(t *testing.T) {
@@ -78,19 +79,8 @@ func TestRunHash(t *testing.T) {
 // checks shared/ out next to the clone), or under SIGAP_SHARED_TESTDATA.
 func videoDir(t *testing.T) string {
 	t.Helper()
-	dir := "../../../shared/testdata/video"
-	if d := os.Getenv("SIGAP_SHARED_TESTDATA"); d != "" {
-		dir = filepath.Join(d, "video")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Skipf("shared video test vectors not present at %s (%v)", dir, err)
-	}
-	if err := (video.Config{}).Available(); err != nil {
-		if os.Getenv("SIGAP_REQUIRE_FFMPEG") == "1" {
-			t.Fatalf("SIGAP_REQUIRE_FFMPEG=1 but %v", err)
-		}
-		t.Skip(err)
-	}
+	dir := videotest.SharedDir(t)
+	videotest.RequireFFmpeg(t, video.Config{}.Available())
 	return dir
 }
 

@@ -21,25 +21,15 @@ import (
 	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/video"
+	"github.com/sigap/sigap/internal/video/videotest"
 )
 
 // sharedVideo is the shared video test vectors' folder; the test skips
 // without them, and without ffmpeg unless SIGAP_REQUIRE_FFMPEG=1.
 func sharedVideo(t *testing.T) string {
 	t.Helper()
-	dir := "../../../shared/testdata/video"
-	if d := os.Getenv("SIGAP_SHARED_TESTDATA"); d != "" {
-		dir = filepath.Join(d, "video")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Skipf("shared video test vectors not present at %s (%v)", dir, err)
-	}
-	if err := (video.Config{}).Available(); err != nil {
-		if os.Getenv("SIGAP_REQUIRE_FFMPEG") == "1" {
-			t.Fatalf("SIGAP_REQUIRE_FFMPEG=1 but %v", err)
-		}
-		t.Skip(err)
-	}
+	dir := videotest.SharedDir(t)
+	videotest.RequireFFmpeg(t, video.Config{}.Available())
 	return dir
 }
 
