@@ -27,6 +27,7 @@ import (
 	"github.com/sigap/sigap/internal/neardup"
 	"github.com/sigap/sigap/internal/pdq"
 	"github.com/sigap/sigap/internal/pdqindex"
+	"github.com/sigap/sigap/internal/splitmix"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/subject"
 	"github.com/sigap/sigap/internal/textmatch"
@@ -514,12 +515,7 @@ func applies(set *setInfo, post string) bool {
 	h.Write([]byte(post))
 	// FNV's high bits barely move when only the last bytes differ (post
 	// numbers); a splitmix64 finaliser spreads them.
-	x := h.Sum64()
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
+	x := splitmix.Mix64(h.Sum64())
 	return float64(x>>11)/float64(1<<53) < set.Rollout
 }
 
