@@ -74,11 +74,11 @@ func TestNoticePagePages(t *testing.T) {
 			lacks             []string
 		}{
 			{"first page", "id", "", 100, 100,
-				[]string{"Halaman 1 dari 3", `href="/notices/` + id + `?page=2#subjects-h" rel="next"`, `href="/notices/` + id + `?cases=2#cases-h" rel="next"`, "kanal000099/"},
-				[]string{`rel="prev"`, "kanal000100/"}},
+				[]string{"Halaman 1 dari 3", `href="/notices/` + id + `?page=2#subjects-h" rel="next"`, `href="/notices/` + id + `?cases=2#cases-h" rel="next"`, `">https://t.me/s/kanal000099/`, "<code>telegram:message/kanal000099/"},
+				[]string{`rel="prev"`, `">https://t.me/s/kanal000100/`, "<code>telegram:message/kanal000100/"}},
 			{"last page of links, in English", "en", "?page=3", 50, 100,
-				[]string{"Page 3 of 3", "Page 1 of 3", `href="/notices/` + id + `?page=2#subjects-h" rel="prev"`, "kanal000249/"},
-				[]string{"kanal000199/"}},
+				[]string{"Page 3 of 3", "Page 1 of 3", `href="/notices/` + id + `?page=2#subjects-h" rel="prev"`, `">https://t.me/s/kanal000249/`},
+				[]string{`">https://t.me/s/kanal000199/`}},
 			{"a page past the end is the last", "id", "?page=99&cases=2", 50, 100,
 				[]string{"Halaman 3 dari 3", "Halaman 2 dari 3", `href="/notices/` + id + `?page=3#cases-h" rel="prev"`}, nil},
 			{"search narrows links and cases", "en", "?q=KANAL00012", 10, 10,

@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/policy"
+	"github.com/sigap/sigap/internal/store"
 )
 
 // linksPerPage is how many links, and how many cases, the notice page shows
@@ -42,41 +42,35 @@ func (p *Portal) noticePage(w http.ResponseWriter, r *http.Request, q *req) {
 }
 
 // showNotice renders the notice page with status; rf is a refused thread form.
+// Its links and cases come a page at a time from the store, so a notice of
+// 100,000 links opens as fast as one of three.
 func (p *Portal) showNotice(w http.ResponseWriter, r *http.Request, q *req, status int, rf *refusal) {
-	n, err := p.DB.Notice(r.Context(), r.PathValue("id"), q.scope())
+	ctx := r.Context()
+	n, err := p.DB.NoticeHead(ctx, r.PathValue("id"), q.scope())
 	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
 	query := r.URL.Query()
 	d := noticeData{N: n, Within: policy.FormatDuration(n.Within), Host: baseURL(r), Q: strings.TrimSpace(query.Get("q"))}
-	needle := strings.ToLower(d.Q)
-	links := n.Subjects
-	if needle != "" {
-		links = slices.DeleteFunc(slices.Clone(links), func(s notice.Subject) bool {
-			return !strings.Contains(strings.ToLower(s.URL), needle) && !strings.Contains(strings.ToLower(s.Canonical), needle)
-		})
-	}
-	cases, err := p.DB.NoticeCases(r.Context(), n.ID)
-	if err != nil {
+	if d.Subjects, d.Links, err = pageFrom(query, "page", d.Q, func(lp store.ListPage) ([]notice.Subject, int, error) {
+		return p.DB.NoticeSubjectsPage(ctx, n.ID, lp)
+	}); err != nil {
 		p.serverError(w, r, err)
 		return
 	}
-	if needle != "" {
-		cases = slices.DeleteFunc(cases, func(c notice.Case) bool {
-			return !strings.Contains(strings.ToLower(c.Subject), needle) && !strings.Contains(c.ID, needle)
-		})
+	if d.Cases, d.CasePage, err = pageFrom(query, "cases", d.Q, func(lp store.ListPage) ([]notice.Case, int, error) {
+		return p.DB.NoticeCasesPage(ctx, n.ID, lp)
+	}); err != nil {
+		p.serverError(w, r, err)
+		return
 	}
-	// By subject, so the order is stable and a person can scan it.
-	slices.SortFunc(cases, func(a, b notice.Case) int { return strings.Compare(a.Subject, b.Subject) })
 	// Both page numbers are settled first, so each list's pager links carry
 	// the page the other list really shows.
-	clampPage(query, "page", len(links))
-	clampPage(query, "cases", len(cases))
 	base := "/notices/" + n.ID
-	d.Subjects, d.Links = pageOf(links, query, "page", base, "#subjects-h")
-	d.Cases, d.CasePage = pageOf(cases, query, "cases", base, "#cases-h")
-	if d.Timeline, err = p.DB.Timeline(r.Context(), n.ID, 1000); err != nil {
+	d.Links.link(query, "page", base, "#subjects-h")
+	d.CasePage.link(query, "cases", base, "#cases-h")
+	if d.Timeline, err = p.DB.Timeline(ctx, n.ID, 1000); err != nil {
 		p.serverError(w, r, err)
 		return
 	}
@@ -87,26 +81,35 @@ func (p *Portal) showNotice(w http.ResponseWriter, r *http.Request, q *req, stat
 	p.render(w, r, q, status, "notice", "notice.title", d)
 }
 
-// clampPage rewrites query's page number param to one of the pages n items
-// fill (from 1, and none for the first).
-func clampPage(query url.Values, param string, n int) {
+// pageFrom loads the page of a list that query's param names (from 1; past
+// the end is the last page), matching text, and writes the page it settled on
+// back into query for the pager links.
+func pageFrom[T any](query url.Values, param, text string, load func(store.ListPage) ([]T, int, error)) ([]T, pager, error) {
 	page, _ := strconv.Atoi(query.Get(param))
-	page = min(page, (n+linksPerPage-1)/linksPerPage)
-	if page > 1 {
-		query.Set(param, strconv.Itoa(page))
+	page = max(page, 1)
+	items, total, err := load(store.ListPage{Text: text, Offset: (page - 1) * linksPerPage, Limit: linksPerPage})
+	if err != nil {
+		return nil, pager{}, err
+	}
+	pg := pager{Matched: total, Pages: max(1, (total+linksPerPage-1)/linksPerPage), Page: page}
+	if page > pg.Pages {
+		pg.Page = pg.Pages
+		if items, _, err = load(store.ListPage{Text: text, Offset: (pg.Page - 1) * linksPerPage, Limit: linksPerPage}); err != nil {
+			return nil, pager{}, err
+		}
+	}
+	if pg.Page > 1 {
+		query.Set(param, strconv.Itoa(pg.Page))
 	} else {
 		query.Del(param)
 	}
+	return items, pg, nil
 }
 
-// pageOf cuts the page that query's param names (from 1, as clampPage left
-// it) out of items, and links the pages beside it, keeping the
-// query's other parameters (the search and the other list's page).
-func pageOf[T any](items []T, query url.Values, param, base, anchor string) ([]T, pager) {
-	pg := pager{Matched: len(items), Pages: max(1, (len(items)+linksPerPage-1)/linksPerPage)}
-	pg.Page, _ = strconv.Atoi(query.Get(param))
-	pg.Page = max(pg.Page, 1)
-	link := func(page int) string {
+// link sets the addresses of the pages beside pg, keeping query's other
+// parameters (the search and the other list's page) but not a flash message.
+func (pg *pager) link(query url.Values, param, base, anchor string) {
+	to := func(page int) string {
 		v := url.Values{}
 		for k, vs := range query {
 			if k != param && k != "m" && len(vs) > 0 && vs[0] != "" {
@@ -122,13 +125,11 @@ func pageOf[T any](items []T, query url.Values, param, base, anchor string) ([]T
 		return base + "?" + v.Encode() + anchor
 	}
 	if pg.Page > 1 {
-		pg.Prev = link(pg.Page - 1)
+		pg.Prev = to(pg.Page - 1)
 	}
 	if pg.Page < pg.Pages {
-		pg.Next = link(pg.Page + 1)
+		pg.Next = to(pg.Page + 1)
 	}
-	from := (pg.Page - 1) * linksPerPage
-	return items[min(from, len(items)):min(from+linksPerPage, len(items))], pg
 }
 
 // receiptDownload serves the signed receipt as a file `sigap receipt verify` reads.
