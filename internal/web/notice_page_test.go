@@ -45,15 +45,23 @@ func BenchmarkNoticePage100k(b *testing.B) {
 	id := postNotice(b, e, 100_000)
 	c := e.client()
 	c.signIn("ana@kominfo.go.id", secret)
-	var size int
-	for b.Loop() {
-		r := c.get("/notices/" + id)
-		if r.status != http.StatusOK {
-			b.Fatalf("notice page: %d", r.status)
-		}
-		size = len(r.body)
+	for _, bb := range []struct{ name, query string }{
+		{"first", ""},
+		{"last", "?page=1000&cases=1000"},
+		{"search", "?q=kanal04999"},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			var size int
+			for b.Loop() {
+				r := c.get("/notices/" + id + bb.query)
+				if r.status != http.StatusOK {
+					b.Fatalf("notice page: %d", r.status)
+				}
+				size = len(r.body)
+			}
+			b.ReportMetric(float64(size), "bytes/page")
+		})
 	}
-	b.ReportMetric(float64(size), "bytes/page")
 }
 
 // TestNoticePagePages checks that a long notice's links and cases come a
