@@ -89,6 +89,8 @@ func TestNoticePagePages(t *testing.T) {
 				[]string{`">https://t.me/s/kanal000199/`}},
 			{"a page past the end is the last", "id", "?page=99&cases=2", 50, 100,
 				[]string{"Halaman 3 dari 3", "Halaman 2 dari 3", `href="/notices/` + id + `?page=3#cases-h" rel="prev"`}, nil},
+			{"nonsense page numbers are the first and the last", "id", "?page=-3&cases=99999999999999999", 100, 50,
+				[]string{"Halaman 1 dari 3", "Halaman 3 dari 3", `href="/notices/` + id + `?cases=3&amp;page=2#subjects-h" rel="next"`}, nil},
 			{"search narrows links and cases", "en", "?q=KANAL00012", 10, 10,
 				[]string{"10 links match", "10 cases match", `value="KANAL00012"`, "kanal000120/", "kanal000129/"},
 				[]string{"kanal000130/", `rel="next"`, "Page 1 of"}},

@@ -17,6 +17,10 @@ import (
 // receipt and the API.
 const linksPerPage = 100
 
+// maxPage is the highest page number asked of the store; past the end a list
+// shows its last page anyway.
+const maxPage = 1 << 20
+
 type noticeData struct {
 	N        *notice.Notice
 	Within   string
@@ -86,7 +90,8 @@ func (p *Portal) showNotice(w http.ResponseWriter, r *http.Request, q *req, stat
 // back into query for the pager links.
 func pageFrom[T any](query url.Values, param, text string, load func(store.ListPage) ([]T, int, error)) ([]T, pager, error) {
 	page, _ := strconv.Atoi(query.Get(param))
-	page = max(page, 1)
+	// Capped well past any notice's end, so the offset cannot overflow.
+	page = min(max(page, 1), maxPage)
 	items, total, err := load(store.ListPage{Text: text, Offset: (page - 1) * linksPerPage, Limit: linksPerPage})
 	if err != nil {
 		return nil, pager{}, err
