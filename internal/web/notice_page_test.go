@@ -94,6 +94,7 @@ func TestNoticePagePages(t *testing.T) {
 			{"search narrows links and cases", "en", "?q=KANAL00012", 10, 10,
 				[]string{"10 links match", "10 cases match", `value="KANAL00012"`, "kanal000120/", "kanal000129/"},
 				[]string{"kanal000130/", `rel="next"`, "Page 1 of"}},
+			{"LIKE's wildcards are plain characters", "en", "?q=kanal_000%25", 0, 0, []string{"0 links match", "0 cases match"}, nil},
 			{"a search that matches nothing", "id", "?q=tidak-ada", 0, 0, []string{"0 tautan cocok", "0 kasus cocok"}, nil},
 		}
 		for _, tt := range tests {
