@@ -560,4 +560,8 @@ var english = map[string]string{
 	"field.role_claim": "Role claim", "field.role_map": "Groups and roles", "field.email_domain": "E-mail domain",
 	"ferr.insecure":            "must use https (plain http only on this machine)",
 	"audit.act.sso.configured": "single sign-on configured", "audit.act.sso.removed": "single sign-on turned off",
+	"notice.search_label": "Find a link or case (part of the link, the channel or the case ID)", "notice.search": "Find",
+	"notice.search_clear": "Show all", "notice.pages": "Pages", "notice.page": "Page %d of %d",
+	"notice.prev": "Previous page", "notice.next": "Next page",
+	"notice.links_matched": "%d links match “%s”.", "notice.cases_matched": "%d cases match “%s”.",
 }

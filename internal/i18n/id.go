@@ -560,4 +560,8 @@ var indonesian = map[string]string{
 	"field.role_claim": "Klaim peran", "field.role_map": "Grup dan peran", "field.email_domain": "Domain e-mail",
 	"ferr.insecure":            "harus memakai https (http biasa hanya di mesin ini)",
 	"audit.act.sso.configured": "single sign-on diatur", "audit.act.sso.removed": "single sign-on dimatikan",
+	"notice.search_label": "Cari tautan atau kasus (sebagian tautan, kanal, atau ID kasus)", "notice.search": "Cari",
+	"notice.search_clear": "Tampilkan semua", "notice.pages": "Halaman", "notice.page": "Halaman %d dari %d",
+	"notice.prev": "Halaman sebelumnya", "notice.next": "Halaman berikutnya",
+	"notice.links_matched": "%d tautan cocok dengan “%s”.", "notice.cases_matched": "%d kasus cocok dengan “%s”.",
 }

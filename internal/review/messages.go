@@ -136,7 +136,7 @@ func (s *Service) Messages(ctx context.Context, c org.Caller, noticeID, cursor s
 		// A page of none would have no last message to continue after.
 		return nil, &notice.ValidationError{Fields: []notice.FieldError{{Field: "limit", Code: "invalid", Message: "limit must be at least 1"}}}
 	}
-	n, err := s.DB.Notice(ctx, noticeID, scope(c))
+	n, err := s.DB.NoticeHead(ctx, noticeID, scope(c))
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func (s *Service) AnswerObjection(ctx context.Context, c org.Caller, objectionID
 
 // Objections lists a notice's objections for a caller who may see it.
 func (s *Service) Objections(ctx context.Context, c org.Caller, noticeID string) ([]*decision.Objection, error) {
-	if _, err := s.DB.Notice(ctx, noticeID, scope(c)); err != nil {
+	if _, err := s.DB.NoticeHead(ctx, noticeID, scope(c)); err != nil {
 		return nil, err
 	}
 	return s.DB.Objections(ctx, noticeID)

@@ -26,7 +26,7 @@ const password = "a long enough pass"
 
 // env is a whole sigap service, composed as `sigap serve` composes it, on a test server.
 type env struct {
-	t         *testing.T
+	t         testing.TB
 	s         *server.Server
 	db        *store.DB
 	clk       *clock.Fixed
@@ -43,12 +43,12 @@ func eachEnv(t *testing.T, test func(t *testing.T, e *env)) {
 	storetest.Each(t, func(t *testing.T, se storetest.Engine) { test(t, newEnv(t, se)) })
 }
 
-func newEnv(t *testing.T, e storetest.Engine) *env {
+func newEnv(t testing.TB, e storetest.Engine) *env {
 	t.Helper()
 	return newEnvAt(t, e, time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))
 }
 
-func newEnvAt(t *testing.T, e storetest.Engine, start time.Time) *env {
+func newEnvAt(t testing.TB, e storetest.Engine, start time.Time) *env {
 	t.Helper()
 	clk := clock.NewFixed(start)
 	cfg := config.Config{DataDir: e.Dir, DB: e.URL, Addr: "127.0.0.1:0", ShutdownTimeout: time.Second}
