@@ -564,4 +564,5 @@ var english = map[string]string{
 	"notice.search_clear": "Show all", "notice.pages": "Pages", "notice.page": "Page %d of %d",
 	"notice.prev": "Previous page", "notice.next": "Next page",
 	"notice.links_matched": "%d links match “%s”.", "notice.cases_matched": "%d cases match “%s”.",
+	"flt.brief": "%s… (%d characters in all; the export holds the whole value)",
 }

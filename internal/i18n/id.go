@@ -564,4 +564,5 @@ var indonesian = map[string]string{
 	"notice.search_clear": "Tampilkan semua", "notice.pages": "Halaman", "notice.page": "Halaman %d dari %d",
 	"notice.prev": "Halaman sebelumnya", "notice.next": "Halaman berikutnya",
 	"notice.links_matched": "%d tautan cocok dengan “%s”.", "notice.cases_matched": "%d kasus cocok dengan “%s”.",
+	"flt.brief": "%s… (%d karakter seluruhnya; ekspor memuat nilai utuhnya)",
 }

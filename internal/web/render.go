@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/i18n"
@@ -74,8 +75,20 @@ func funcs(lang string) template.FuncMap {
 			return a * 100 / b
 		},
 		"join": strings.Join,
+		// brief shortens a value too long to read on a page (a video's vPDQ
+		// lines or TMK file run to kilobytes): its start and its length.
+		"brief": func(v string) string {
+			if utf8.RuneCountInString(v) <= briefRunes {
+				return v
+			}
+			r := []rune(v)
+			return i18n.T(lang, "flt.brief", string(r[:briefHead]), len(r))
+		},
 	}
 }
+
+// Values longer than briefRunes are shown as their first briefHead characters.
+const briefRunes, briefHead = 240, 96
 
 // timeLeft says how long until a deadline, or how long past it, in words.
 func timeLeft(lang string, due, now time.Time) string {
