@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -20,11 +21,11 @@ import (
 // script-src 'self'.
 func (p *Portal) passkeyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /account/passkeys", p.passkeysPage)
-	mux.HandleFunc("POST /account/passkeys/begin", p.passkeyRegisterBegin)
+	mux.HandleFunc("POST /account/passkeys/begin", p.passkeyBegin(registerStages, p.Accounts.BeginPasskeyRegistration))
 	mux.HandleFunc("POST /account/passkeys/finish", p.passkeyRegisterFinish)
 	mux.Handle("POST /account/passkeys/{id}/remove", p.signedIn(p.passkeyRemove))
 	mux.HandleFunc("GET /login/passkey", p.passkeyLoginPage)
-	mux.HandleFunc("POST /login/passkey/begin", p.passkeyLoginBegin)
+	mux.HandleFunc("POST /login/passkey/begin", p.passkeyBegin(loginStages, p.Accounts.BeginPasskeyLogin))
 	mux.HandleFunc("POST /login/passkey/finish", p.passkeyLoginFinish)
 	mux.Handle("POST /admin/orgs/{id}/auth-policy", p.signedIn(p.adminAuthPolicy, org.RoleAdmin))
 }
@@ -122,22 +123,28 @@ func (p *Portal) passkeyFailure(w http.ResponseWriter, r *http.Request, q *req, 
 	}
 }
 
-func (p *Portal) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request) {
-	q := p.jsonSession(w, r, registerStages...)
-	if q == nil {
-		return
+// passkeyBegin starts a ceremony (registration or sign-in) for a session in
+// one of stages and answers the options the browser's script hands to
+// navigator.credentials.
+func (p *Portal) passkeyBegin(stages []string,
+	begin func(ctx context.Context, rp account.RelyingParty, userID, token string) (json.RawMessage, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := p.jsonSession(w, r, stages...)
+		if q == nil {
+			return
+		}
+		rp, err := p.relyingParty(r)
+		if err != nil {
+			p.passkeyFailure(w, r, q, err)
+			return
+		}
+		opts, err := begin(r.Context(), rp, q.User.ID, q.Token)
+		if err != nil {
+			p.passkeyFailure(w, r, q, err)
+			return
+		}
+		jsonAnswer(w, http.StatusOK, opts)
 	}
-	rp, err := p.relyingParty(r)
-	if err != nil {
-		p.passkeyFailure(w, r, q, err)
-		return
-	}
-	opts, err := p.Accounts.BeginPasskeyRegistration(r.Context(), rp, q.User.ID, q.Token)
-	if err != nil {
-		p.passkeyFailure(w, r, q, err)
-		return
-	}
-	jsonAnswer(w, http.StatusOK, opts)
 }
 
 // passkeyRegistration is what the script sends to finish a registration.
@@ -217,24 +224,6 @@ func (p *Portal) passkeyLoginPage(w http.ResponseWriter, r *http.Request) {
 	d := passkeyLoginData{CodeAllowed: q.Sess.Stage == account.StageTOTP && q.User.TOTPEnabled, Unsupported: rpErr != nil}
 	w.Header().Set("Cache-Control", "no-store")
 	p.render(w, r, q, http.StatusOK, "login_passkey", "passkey.login_title", d)
-}
-
-func (p *Portal) passkeyLoginBegin(w http.ResponseWriter, r *http.Request) {
-	q := p.jsonSession(w, r, loginStages...)
-	if q == nil {
-		return
-	}
-	rp, err := p.relyingParty(r)
-	if err != nil {
-		p.passkeyFailure(w, r, q, err)
-		return
-	}
-	opts, err := p.Accounts.BeginPasskeyLogin(r.Context(), rp, q.User.ID, q.Token)
-	if err != nil {
-		p.passkeyFailure(w, r, q, err)
-		return
-	}
-	jsonAnswer(w, http.StatusOK, opts)
 }
 
 func (p *Portal) passkeyLoginFinish(w http.ResponseWriter, r *http.Request) {
