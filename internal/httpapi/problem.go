@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/contact"
 	"github.com/sigap/sigap/internal/enforce"
@@ -171,7 +172,7 @@ func errorTable() []errorRule {
 		{is: review.ErrAppealDecided, status: http.StatusConflict, code: "appeal_decided", title: "The appeal is already decided",
 			detail: says("an appeal takes one outcome")},
 		{is: review.ErrNoStatement, status: http.StatusNotFound, code: "no_statement", title: "No statement of reasons",
-			detail: says("only a final decision that restricts content (remove, geo_restrict, suspend, restrict) owes one")},
+			detail: says("only a final decision that restricts content (" + strings.Join(action.Restricting(), ", ") + ") owes one")},
 		{is: review.ErrNotOrder, status: http.StatusConflict, code: "not_an_order", title: "Only an order can be objected to",
 			detail: says("this notice is not a binding order; answer it with a decision or a message")},
 		{is: review.ErrObjectionOpen, status: http.StatusConflict, code: "objection_open", title: "An objection is already open",
