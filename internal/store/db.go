@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -19,10 +18,9 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
-)
 
-//go:embed migrations
-var migrations embed.FS
+	"github.com/sigap/sigap/internal/store/migrations"
+)
 
 // Dialect says which engine a DB speaks.
 type Dialect int
@@ -176,26 +174,9 @@ func redact(u string) string {
 }
 
 func (db *DB) migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations/"+db.dialect.String())
+	p, err := db.provider()
 	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
-	}
-	gd := goose.DialectSQLite3
-	if db.dialect == Postgres {
-		gd = goose.DialectPostgres
-	}
-	var opts []goose.ProviderOption
-	if db.dialect == Postgres {
-		// Replicas started together on a fresh database: one migrates, the others wait.
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
-			return fmt.Errorf("store: migrations: %w", err)
-		}
-		opts = append(opts, goose.WithSessionLocker(locker))
-	}
-	p, err := goose.NewProvider(gd, db.write, sub, opts...)
-	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
+		return err
 	}
 	res, err := p.Up(ctx)
 	if err != nil {
@@ -205,6 +186,30 @@ func (db *DB) migrate(ctx context.Context) error {
 		db.log.Info("migrated schema", "dialect", db.dialect.String(), "version", r.Source.Version, "file", r.Source.Path)
 	}
 	return nil
+}
+
+// provider returns goose's runner over the migrations rendered for db's engine.
+func (db *DB) provider() (*goose.Provider, error) {
+	src, err := migrations.FS(migrations.Dialect(db.dialect.String()))
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	gd := goose.DialectSQLite3
+	var opts []goose.ProviderOption
+	if db.dialect == Postgres {
+		gd = goose.DialectPostgres
+		// Replicas started together on a fresh database: one migrates, the others wait.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("store: migrations: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(gd, db.write, src, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, nil
 }
 
 // Dialect tells which engine this is.

@@ -2,10 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
-	"io/fs"
-
-	"github.com/pressly/goose/v3"
 )
 
 // MigrateDownTo rolls db's schema back to version, and MigrateUp brings it
@@ -27,16 +23,4 @@ func MigrateUp(ctx context.Context, db *DB) error {
 	}
 	_, err = p.Up(ctx)
 	return err
-}
-
-func (db *DB) provider() (*goose.Provider, error) {
-	sub, err := fs.Sub(migrations, "migrations/"+db.dialect.String())
-	if err != nil {
-		return nil, fmt.Errorf("store: migrations: %w", err)
-	}
-	gd := goose.DialectSQLite3
-	if db.dialect == Postgres {
-		gd = goose.DialectPostgres
-	}
-	return goose.NewProvider(gd, db.write, sub)
 }

@@ -1,0 +1,26 @@
+// Package migrations holds sigap's schema migrations, one file per migration
+// for both engines, and renders each for SQLite or PostgreSQL before goose
+// runs it.
+//
+// A migration is plain goose SQL with two small additions for the parts the
+// engines spell differently. A placeholder stands for a type or value word:
+//
+//	{{bigint}}    INTEGER on SQLite, BIGINT on PostgreSQL
+//	{{bool}}      INTEGER, BOOLEAN
+//	{{true}}      1, TRUE
+//	{{false}}     0, FALSE
+//	{{blob}}      BLOB, BYTEA
+//	{{double}}    REAL, DOUBLE PRECISION
+//	{{identity}}  INTEGER PRIMARY KEY AUTOINCREMENT, BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY
+//
+// and lines that only one engine runs stand in a block:
+//
+//	-- if sqlite
+//	CREATE TRIGGER ...;
+//	-- if postgres
+//	CREATE FUNCTION ...;
+//	-- end
+//
+// Goose records only version numbers, so a database migrated from the
+// older two-directory files is unaffected.
+package migrations
