@@ -59,20 +59,6 @@ type FilterEntry struct {
 // Live reports whether the entry is not tombstoned.
 func (e FilterEntry) Live() bool { return e.RemovedAt.IsZero() }
 
-func msOrNil(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return ms(t)
-}
-
-func fromNullMS(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return fromMS(v.Int64)
-}
-
 const setCols = `id, family, name, kind, policy, labels, language, description, enabled, rollout_fraction,
 	created_by_org, created_by_key, created_at, updated_at`
 
@@ -195,7 +181,7 @@ func scanEntry(row rowScanner) (FilterEntry, error) {
 	var removed, lastHit, quarantined sql.NullInt64
 	err := row.Scan(&e.ID, &e.SetID, &e.Type, &e.Value, &e.Source, &e.CaseID, &e.AddedByOrg, &e.AddedByKey, &added, &removed,
 		&e.RemovedBy, &e.Hits, &lastHit, &quarantined, &e.QuarantineReason)
-	e.AddedAt, e.RemovedAt, e.LastHitAt, e.QuarantinedAt = fromMS(added), fromNullMS(removed), fromNullMS(lastHit), fromNullMS(quarantined)
+	e.AddedAt, e.RemovedAt, e.LastHitAt, e.QuarantinedAt = fromMS(added), timeOrZero(removed), timeOrZero(lastHit), timeOrZero(quarantined)
 	return e, err
 }
 

@@ -10,24 +10,6 @@ import (
 	"github.com/sigap/sigap/internal/org"
 )
 
-// nullMS stores a time that may be unset (zero) as NULL.
-func nullMS(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return ms(t)
-}
-
-// timeOrZero reads a time that may be NULL; NULL is the zero time. (The
-// filter sets have their own helpers; this file keeps its own so each can
-// change without the other.)
-func timeOrZero(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return fromMS(v.Int64)
-}
-
 // KeyInfo describes an API key without its secret. Zero times are unset:
 // a key that never expires, was never used or is not revoked.
 type KeyInfo struct {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -90,17 +89,13 @@ func (t *Tx) ReleaseLease(ctx context.Context, name, holder string, epoch int64)
 
 // Lease reads the named lease, or ErrNotFound when no process ever took it.
 func (db *DB) Lease(ctx context.Context, name string) (Lease, error) {
-	l := Lease{Name: name}
-	var exp int64
-	err := db.queryRow(ctx, `SELECT holder, epoch, expires_at FROM leases WHERE name = ?`, name).Scan(&l.Holder, &l.Epoch, &exp)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Lease{}, fmt.Errorf("store: lease %s: %w", name, ErrNotFound)
-	}
-	if err != nil {
-		return Lease{}, fmt.Errorf("store: lease %s: %w", name, err)
-	}
-	l.ExpiresAt = fromMS(exp)
-	return l, nil
+	return queryOne(ctx, db, "lease "+name, func(r rowScanner) (Lease, error) {
+		l := Lease{Name: name}
+		var exp int64
+		err := r.Scan(&l.Holder, &l.Epoch, &exp)
+		l.ExpiresAt = fromMS(exp)
+		return l, err
+	}, `SELECT holder, epoch, expires_at FROM leases WHERE name = ?`, name)
 }
 
 // Exclusively runs fn while no other process on the database runs an

@@ -117,15 +117,9 @@ const objectionCols = `id, notice_id, org_id, author, reasons, status, answer, a
 
 // InsertObjection stores an objection; a second open one on a notice is ErrConflict.
 func (t *Tx) InsertObjection(ctx context.Context, o *decision.Objection) error {
-	_, err := t.exec(ctx, `INSERT INTO objections (`+objectionCols+`) VALUES (`+placeholders(10)+`)`,
+	return t.insertUnique(ctx, "insert objection", fmt.Errorf("store: objection on %s: %w", o.NoticeID, ErrConflict),
+		`INSERT INTO objections (`+objectionCols+`) VALUES (`+placeholders(10)+`)`,
 		o.ID, o.NoticeID, o.OrgID, o.Author, o.Reasons, o.Status, o.Answer, o.AnsweredBy, ms(o.CreatedAt), msPtr(o.AnsweredAt))
-	if isUnique(err) {
-		return fmt.Errorf("store: objection on %s: %w", o.NoticeID, ErrConflict)
-	}
-	if err != nil {
-		return fmt.Errorf("store: insert objection: %w", err)
-	}
-	return nil
 }
 
 // UpdateObjection records the authority's answer.

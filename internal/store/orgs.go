@@ -14,6 +14,22 @@ func ms(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
+// nullMS stores a time that may be unset (zero) as NULL.
+func nullMS(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ms(t)
+}
+
+// timeOrZero reads a time that may be NULL; NULL is the zero time.
+func timeOrZero(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMS(v.Int64)
+}
+
 // CreateOrg stores a new organisation.
 func (t *Tx) CreateOrg(ctx context.Context, o org.Org) error {
 	_, err := t.exec(ctx, `INSERT INTO orgs (id, name, kind, default_regime, created_at) VALUES (?, ?, ?, ?, ?)`,

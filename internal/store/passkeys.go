@@ -60,7 +60,7 @@ func (t *Tx) AddPasskey(ctx context.Context, k Passkey) error {
 		return fmt.Errorf("store: add passkey: credential already registered: %w", ErrConflict)
 	}
 	_, err := t.exec(ctx, `INSERT INTO passkeys (`+passkeyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		k.ID, k.UserID, k.Name, string(k.Credential), int64(k.SignCount), ms(k.CreatedAt), msOrNil(k.LastUsedAt))
+		k.ID, k.UserID, k.Name, string(k.Credential), int64(k.SignCount), ms(k.CreatedAt), nullMS(k.LastUsedAt))
 	if err != nil {
 		return fmt.Errorf("store: add passkey: %w", err)
 	}
@@ -181,28 +181,16 @@ func (t *Tx) SetSecondFactorPolicy(ctx context.Context, orgID, policy string, at
 // SecondFactorPolicy returns an org's stored second-factor policy, or
 // ErrNotFound when it never set one (the caller knows the default).
 func (db *DB) SecondFactorPolicy(ctx context.Context, orgID string) (string, error) {
-	var p string
-	err := db.queryRow(ctx, `SELECT second_factor FROM org_auth_policies WHERE org_id = ?`, orgID).Scan(&p)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("store: second-factor policy of %s: %w", orgID, ErrNotFound)
-	}
-	if err != nil {
-		return "", fmt.Errorf("store: second-factor policy of %s: %w", orgID, err)
-	}
-	return p, nil
+	return secondFactorPolicy(ctx, db, orgID)
 }
 
 // SecondFactorPolicy is DB.SecondFactorPolicy inside the write transaction.
 func (t *Tx) SecondFactorPolicy(ctx context.Context, orgID string) (string, error) {
-	var p string
-	err := t.queryRow(ctx, `SELECT second_factor FROM org_auth_policies WHERE org_id = ?`, orgID).Scan(&p)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("store: second-factor policy of %s: %w", orgID, ErrNotFound)
-	}
-	if err != nil {
-		return "", fmt.Errorf("store: second-factor policy of %s: %w", orgID, err)
-	}
-	return p, nil
+	return secondFactorPolicy(ctx, t, orgID)
+}
+
+func secondFactorPolicy(ctx context.Context, qr querier, orgID string) (string, error) {
+	return queryOne(ctx, qr, "second-factor policy of "+orgID, scanString, `SELECT second_factor FROM org_auth_policies WHERE org_id = ?`, orgID)
 }
 
 // CountCeremonies counts the WebAuthn ceremonies under way, expired ones too

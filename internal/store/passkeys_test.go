@@ -13,9 +13,7 @@ import (
 
 func TestPasskeys(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		write := func(fn func(tx *store.Tx) error) error { return db.Write(ctx, fn) }
 		err := write(func(tx *store.Tx) error {
@@ -79,9 +77,7 @@ func TestPasskeys(t *testing.T) {
 
 func TestCeremonies(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		write := func(fn func(tx *store.Tx) error) error { return db.Write(ctx, fn) }
 		if err := write(func(tx *store.Tx) error {
@@ -126,9 +122,7 @@ func TestCeremonies(t *testing.T) {
 
 func TestSecondFactorPolicy(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		if _, err := db.SecondFactorPolicy(ctx, "org_p"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unset policy: %v, want ErrNotFound", err)

@@ -238,19 +238,27 @@ func timePtr(v sql.NullInt64) *time.Time {
 // InsertDecision stores a decision; a second live decision on one case is ErrConflict.
 func (t *Tx) InsertDecision(ctx context.Context, d *decision.Decision) error {
 	scope, _ := json.Marshal(d.TerritorialScope)
-	_, err := t.exec(ctx, `INSERT INTO decisions (`+decisionCols+`) VALUES (`+placeholders(16)+`)`,
+	return t.insertUnique(ctx, "insert decision", fmt.Errorf("store: decision on case %s: %w", d.CaseID, ErrConflict),
+		`INSERT INTO decisions (`+decisionCols+`) VALUES (`+placeholders(16)+`)`,
 		d.ID, d.CaseID, d.Reviewer, d.OrgID, d.Action, d.Ground.Type, d.Ground.Reference, d.Reasons, string(scope),
 		msPtr(d.Until), d.Automated, d.Status, d.Approver, msPtr(d.ApprovedAt), ms(d.CreatedAt), msPtr(d.EffectiveAt))
+}
+
+// isUnique reports a unique-constraint violation on either engine.
+// insertUnique runs the INSERT q. A unique-key collision returns taken (the
+// caller's error saying what was there already); any other failure is
+// wrapped as "store: what: ...".
+func (t *Tx) insertUnique(ctx context.Context, what string, taken error, q string, args ...any) error {
+	_, err := t.exec(ctx, q, args...)
 	if isUnique(err) {
-		return fmt.Errorf("store: decision on case %s: %w", d.CaseID, ErrConflict)
+		return taken
 	}
 	if err != nil {
-		return fmt.Errorf("store: insert decision: %w", err)
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	return nil
 }
 
-// isUnique reports a unique-constraint violation on either engine.
 func isUnique(err error) bool {
 	if err == nil {
 		return false
@@ -471,15 +479,9 @@ const appealCols = `id, case_id, decision_id, filed_by, reasons, status, reviewe
 
 // InsertAppeal stores an appeal; a second appeal on one decision is ErrConflict.
 func (t *Tx) InsertAppeal(ctx context.Context, a *decision.Appeal) error {
-	_, err := t.exec(ctx, `INSERT INTO appeals (`+appealCols+`) VALUES (`+placeholders(10)+`)`,
+	return t.insertUnique(ctx, "insert appeal", fmt.Errorf("store: appeal on decision %s: %w", a.DecisionID, ErrConflict),
+		`INSERT INTO appeals (`+appealCols+`) VALUES (`+placeholders(10)+`)`,
 		a.ID, a.CaseID, a.DecisionID, a.FiledBy, a.Reasons, a.Status, a.Reviewer, a.OutcomeReasons, ms(a.CreatedAt), msPtr(a.DecidedAt))
-	if isUnique(err) {
-		return fmt.Errorf("store: appeal on decision %s: %w", a.DecisionID, ErrConflict)
-	}
-	if err != nil {
-		return fmt.Errorf("store: insert appeal: %w", err)
-	}
-	return nil
 }
 
 // AppealExists reports whether a decision was already appealed.

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -40,15 +38,11 @@ func (t *Tx) SealServiceKey(ctx context.Context, name string, sealed []byte) err
 
 // ServiceKey reads the named key, or ErrNotFound.
 func (db *DB) ServiceKey(ctx context.Context, name string) (ServiceKey, error) {
-	k := ServiceKey{Name: name}
-	var created int64
-	err := db.queryRow(ctx, `SELECT sealed, value, created_at FROM service_keys WHERE name = ?`, name).Scan(&k.Sealed, &k.Value, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ServiceKey{}, fmt.Errorf("store: service key %s: %w", name, ErrNotFound)
-	}
-	if err != nil {
-		return ServiceKey{}, fmt.Errorf("store: service key %s: %w", name, err)
-	}
-	k.CreatedAt = fromMS(created)
-	return k, nil
+	return queryOne(ctx, db, "service key "+name, func(r rowScanner) (ServiceKey, error) {
+		k := ServiceKey{Name: name}
+		var created int64
+		err := r.Scan(&k.Sealed, &k.Value, &created)
+		k.CreatedAt = fromMS(created)
+		return k, err
+	}, `SELECT sealed, value, created_at FROM service_keys WHERE name = ?`, name)
 }

@@ -40,15 +40,9 @@ func scanSigningKey(row rowScanner) (SigningKey, error) {
 
 // AddSigningKey stores an organisation's new signing key.
 func (t *Tx) AddSigningKey(ctx context.Context, k SigningKey) error {
-	_, err := t.exec(ctx, `INSERT INTO signing_keys (`+signingKeyCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
+	return t.insertUnique(ctx, "add signing key", fmt.Errorf("store: signing key %q of %s: %w", k.KeyID, k.OrgID, ErrSigningKeyTaken),
+		`INSERT INTO signing_keys (`+signingKeyCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
 		k.OrgID, k.KeyID, k.Algorithm, k.PublicKey, ms(k.CreatedAt), msPtr(k.RevokedAt))
-	if isUnique(err) {
-		return fmt.Errorf("store: signing key %q of %s: %w", k.KeyID, k.OrgID, ErrSigningKeyTaken)
-	}
-	if err != nil {
-		return fmt.Errorf("store: add signing key: %w", err)
-	}
-	return nil
 }
 
 // SigningKeys lists an organisation's signing keys, revoked ones too, oldest first.

@@ -15,9 +15,7 @@ import (
 
 func TestSSOConfig(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		if _, err := db.SSOConfig(ctx); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("SSOConfig before any: %v, want ErrNotFound", err)
 		}
@@ -45,9 +43,7 @@ func TestSSOConfig(t *testing.T) {
 
 func TestSSOLoginsAreSpentOnce(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		for _, l := range []store.SSOLogin{
 			{StateHash: "live", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: p0, ExpiresAt: p0.Add(10 * time.Minute)},
 			{StateHash: "old", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: p0, ExpiresAt: p0.Add(time.Minute)},
@@ -96,9 +92,7 @@ func TestSSOLoginsAreSpentOnce(t *testing.T) {
 
 func TestSSOIdentities(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		ctx := context.Background()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		err := db.Write(ctx, func(tx *store.Tx) error {
 			if err := tx.CreateUser(ctx, org.User{ID: "usr_1", OrgID: "org_p", Email: "A@example.org", Role: org.RoleAdmin, CreatedAt: p0}); err != nil {
