@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
@@ -23,7 +24,7 @@ func TestEnforcementQueuedWithTheAction(t *testing.T) {
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		n := mkNotice(auth, notice.KindOrder, t0, time.Hour, "enforced")
-		insert(t, db, n)
+		casetest.File(t, db, n)
 		caseID := n.Subjects[0].CaseID
 		until := t0.Add(48 * time.Hour)
 		review := func(id string) *action.Request {
@@ -109,7 +110,7 @@ func TestNotifyJobsOnlyForSubscribers(t *testing.T) {
 		}
 		subN, quietN := mkNotice(sub, notice.KindOrder, t0, time.Hour, "notify_sub"), mkNotice(quiet, notice.KindOrder, t0, time.Hour, "notify_quiet")
 		for _, n := range []*notice.Notice{subN, quietN} {
-			insert(t, db, n)
+			casetest.File(t, db, n)
 			if err := db.Write(ctx, func(tx *store.Tx) error {
 				return tx.AppendEvents(ctx, []notice.Event{{At: t0.Add(time.Minute), Type: "notice.status", NoticeID: n.ID, OrgID: n.OrgID,
 					Data: []byte(`{"status":"in_review"}`)}})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
@@ -49,19 +50,19 @@ func TestSoRExportQueries(t *testing.T) {
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth, flagger := mkOrg(t, db, org.KindAuthority), mkOrg(t, db, org.KindFlagger)
 		order := mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, "a")
-		insert(t, db, order)
+		casetest.File(t, db, order)
 		// A scan's flag on the same channel joins the case, with a hold on informing the uploader.
 		scan := mkNotice(flagger, notice.KindFlag, t0.Add(time.Minute), 24*time.Hour, "a")
 		scan.Regime, scan.Reference, scan.InformUploaderAfter = "EU-DSA", "sigap-scan/post-1", at(30*24*time.Hour)
-		insert(t, db, scan)
+		casetest.File(t, db, scan)
 		report := mkNotice(flagger, notice.KindReport, t0.Add(2*time.Minute), 24*time.Hour, "b")
-		insert(t, db, report)
+		casetest.File(t, db, report)
 		noAction := mkNotice(flagger, notice.KindReport, t0, 24*time.Hour, "c")
-		insert(t, db, noAction)
+		casetest.File(t, db, noAction)
 		pending := mkNotice(flagger, notice.KindReport, t0, 24*time.Hour, "d")
-		insert(t, db, pending)
+		casetest.File(t, db, pending)
 		later := mkNotice(flagger, notice.KindReport, t0, 24*time.Hour, "e")
-		insert(t, db, later)
+		casetest.File(t, db, later)
 
 		ca, cb := caseOf(t, db, order), caseOf(t, db, report)
 		if caseOf(t, db, scan) != ca {
@@ -141,7 +142,7 @@ func TestLedgerQuery(t *testing.T) {
 		// o1: claimed after 10 minutes, removed, executed an hour after its 4-hour deadline.
 		o1 := mkNotice(auth1, notice.KindOrder, t0, 4*time.Hour, "o1")
 		o1.Reference = "SP-2026-0001"
-		insert(t, db, o1)
+		casetest.File(t, db, o1)
 		claim(t, db, "key:r", t0.Add(10*time.Minute), store.ClaimFilter{})
 		c1 := caseOf(t, db, o1)
 		d1 := decide(t, db, c1, "remove", t0.Add(30*time.Minute), at(30*time.Minute), decision.Final)
@@ -168,14 +169,14 @@ func TestLedgerQuery(t *testing.T) {
 		})
 		// o2: only a message from the platform; still open.
 		o2 := mkNotice(auth1, notice.KindOrder, t0.Add(time.Minute), 4*time.Hour, "o2")
-		insert(t, db, o2)
+		casetest.File(t, db, o2)
 		write(t, db, func(ctx context.Context, tx *store.Tx) error {
 			return tx.InsertMessage(ctx, &notice.Message{ID: "msg_1", NoticeID: o2.ID, OrgID: "platform", Author: "key:r", Side: "platform",
 				Body: "Looking", CreatedAt: t0.Add(5 * time.Minute)})
 		})
 		// o5: objected to after 3 minutes, then closed without action.
 		o5 := mkNotice(auth1, notice.KindOrder, t0.Add(2*time.Minute), 24*time.Hour, "o5")
-		insert(t, db, o5)
+		casetest.File(t, db, o5)
 		write(t, db, func(ctx context.Context, tx *store.Tx) error {
 			if err := tx.InsertObjection(ctx, &decision.Objection{ID: "obj_1", NoticeID: o5.ID, OrgID: "platform", Author: "key:r",
 				Reasons: "Not illegal", Status: decision.ObjectionOpen, CreatedAt: t0.Add(3 * time.Minute)}); err != nil {
@@ -185,12 +186,12 @@ func TestLedgerQuery(t *testing.T) {
 		})
 		decide(t, db, caseOf(t, db, o5), "no_action", t0.Add(time.Hour), at(time.Hour), decision.Final)
 		// Not in auth1's ID-PSE ledger: another authority, another regime, a referral, another period.
-		insert(t, db, mkNotice(auth2, notice.KindOrder, t0, 4*time.Hour, "x1"))
+		casetest.File(t, db, mkNotice(auth2, notice.KindOrder, t0, 4*time.Hour, "x1"))
 		tco := mkNotice(auth1, notice.KindOrder, t0, time.Hour, "x2")
 		tco.Regime = "EU-TCO"
-		insert(t, db, tco)
-		insert(t, db, mkNotice(auth1, notice.KindReferral, t0, 4*time.Hour, "x3"))
-		insert(t, db, mkNotice(auth1, notice.KindOrder, t0.Add(48*time.Hour), 4*time.Hour, "x4"))
+		casetest.File(t, db, tco)
+		casetest.File(t, db, mkNotice(auth1, notice.KindReferral, t0, 4*time.Hour, "x3"))
+		casetest.File(t, db, mkNotice(auth1, notice.KindOrder, t0.Add(48*time.Hour), 4*time.Hour, "x4"))
 
 		f := store.LedgerFilter{From: t0, To: t0.Add(24 * time.Hour), Regime: "ID-PSE", OrgID: auth1.ID, Limit: 10}
 		rows, err := db.Ledger(ctx, f)
@@ -280,7 +281,7 @@ func TestLedgerCountsEachActionOnce(t *testing.T) {
 		for _, u := range []string{"https://t.me/s/SomeChannel/123", "telegram.me/somechannel/123?single", "tg://resolve?domain=SomeChannel&post=123"} {
 			n.Subjects = append(n.Subjects, notice.Subject{URL: u, Canonical: "telegram:message/somechannel/123", Kind: "telegram_message"})
 		}
-		insert(t, db, n)
+		casetest.File(t, db, n)
 		c := caseOf(t, db, n)
 		d := decide(t, db, c, "remove", t0.Add(30*time.Minute), at(30*time.Minute), decision.Final)
 		write(t, db, func(ctx context.Context, tx *store.Tx) error {

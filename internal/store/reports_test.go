@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/action"
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/decision"
 	"github.com/sigap/sigap/internal/enforce"
@@ -82,7 +83,7 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 		t.Fatal(err)
 	}
 
-	ins := func(n *notice.Notice) string { insert(t, db, n); return n.ID }
+	ins := func(n *notice.Notice) string { casetest.File(t, db, n); return n.ID }
 	// n1..n8; n7 falls before the period.
 	w.n1 = ins(reportNotice(w.authA, notice.KindOrder, "ID-PSE", "urgent", "terrorism", []string{"ID"}, t0, 4*time.Hour, "s1"))
 	w.n2 = ins(reportNotice(w.authA, notice.KindOrder, "ID-PSE", "urgent", "terrorism", []string{"ID"}, t0.Add(time.Minute), 4*time.Hour, "s2"))

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
@@ -41,10 +42,10 @@ func TestClaimOrderAndLeases(t *testing.T) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		flagger := mkOrg(t, db, org.KindFlagger)
 		// A report due first, a flag due second, an order due last: the order still comes first.
-		insert(t, db, mkNotice(flagger, notice.KindReport, t0, time.Hour, "rep"))
-		insert(t, db, mkNotice(flagger, notice.KindFlag, t0, 2*time.Hour, "flag"))
-		insert(t, db, mkNotice(auth, notice.KindOrder, t0, 24*time.Hour, "ord2"))
-		insert(t, db, mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, "ord1"))
+		casetest.File(t, db, mkNotice(flagger, notice.KindReport, t0, time.Hour, "rep"))
+		casetest.File(t, db, mkNotice(flagger, notice.KindFlag, t0, 2*time.Hour, "flag"))
+		casetest.File(t, db, mkNotice(auth, notice.KindOrder, t0, 24*time.Hour, "ord2"))
+		casetest.File(t, db, mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, "ord1"))
 		want := []string{"telegram:channel/ord1", "telegram:channel/ord2", "telegram:channel/flag", "telegram:channel/rep"}
 		now := t0.Add(time.Minute)
 		for i, w := range want {
@@ -78,11 +79,11 @@ func TestClaimFilters(t *testing.T) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		ar := mkNotice(auth, notice.KindOrder, t0, time.Hour, "arabic")
 		ar.Language = "ar"
-		insert(t, db, ar)
+		casetest.File(t, db, ar)
 		en := mkNotice(auth, notice.KindReferral, t0, 2*time.Hour, "english")
 		en.Language, en.Category, en.Regime = "en-GB", "gambling", "EU-DSA"
-		insert(t, db, en)
-		insert(t, db, mkNotice(auth, notice.KindReferral, t0, 3*time.Hour, "unknown"))
+		casetest.File(t, db, en)
+		casetest.File(t, db, mkNotice(auth, notice.KindReferral, t0, 3*time.Hour, "unknown"))
 		cases := []struct {
 			name string
 			f    store.ClaimFilter
@@ -120,7 +121,7 @@ func TestConcurrentClaims(t *testing.T) {
 		for i := range subjects {
 			subjects[i] = fmt.Sprintf("c%03d", i)
 		}
-		insert(t, db, mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, subjects...))
+		casetest.File(t, db, mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, subjects...))
 		now := t0.Add(time.Minute)
 		var mu sync.Mutex
 		held := map[string]string{}
@@ -173,7 +174,7 @@ func TestPauseMovesDeadlines(t *testing.T) {
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		auth := mkOrg(t, db, org.KindAuthority)
 		n := mkNotice(auth, notice.KindOrder, t0, time.Hour, "paused")
-		insert(t, db, n)
+		casetest.File(t, db, n)
 		p := &notice.Pause{NoticeID: n.ID, MessageID: "msg_1", StartedAt: t0.Add(10 * time.Minute)}
 		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.StartPause(ctx, p) }); err != nil {
 			t.Fatal(err)

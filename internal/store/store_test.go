@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -19,11 +20,7 @@ var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 func mkOrg(t *testing.T, db *store.DB, kind org.Kind) org.Org {
 	t.Helper()
-	o := org.Org{ID: id.New("org", t0), Name: "Org " + string(kind), Kind: kind, CreatedAt: t0}
-	if err := db.Write(context.Background(), func(tx *store.Tx) error { return tx.CreateOrg(context.Background(), o) }); err != nil {
-		t.Fatal(err)
-	}
-	return o
+	return casetest.Org(t, db, kind, "Org "+string(kind), t0)
 }
 
 func mkNotice(o org.Org, kind string, at time.Time, within time.Duration, subjects ...string) *notice.Notice {
@@ -31,17 +28,9 @@ func mkNotice(o org.Org, kind string, at time.Time, within time.Duration, subjec
 		Class: "urgent", Within: within, Explanation: "x", Status: notice.StatusReceived, ReceivedAt: at,
 		DueAt: at.Add(within), BodySHA256: "00", TerritorialScope: []string{"ID"}}
 	for _, s := range subjects {
-		n.Subjects = append(n.Subjects, notice.Subject{URL: "https://t.me/" + s, Canonical: "telegram:channel/" + s, Kind: "telegram_channel"})
+		n.Subjects = append(n.Subjects, casetest.ChannelSubject(s))
 	}
 	return n
-}
-
-func insert(t *testing.T, db *store.DB, n *notice.Notice) {
-	t.Helper()
-	ctx := context.Background()
-	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.InsertNotice(ctx, n) }); err != nil {
-		t.Fatalf("insert notice: %v", err)
-	}
 }
 
 func TestKeysAndCallers(t *testing.T) {
@@ -76,12 +65,12 @@ func TestCasesJoinAndDeadlines(t *testing.T) {
 		plat := mkOrg(t, db, org.KindPlatform)
 
 		report := mkNotice(plat, notice.KindReport, t0, 24*time.Hour, "alpha", "beta", "alpha")
-		insert(t, db, report)
+		casetest.File(t, db, report)
 		if !report.Subjects[0].NewCase || report.Subjects[2].NewCase || report.Subjects[0].CaseID != report.Subjects[2].CaseID {
 			t.Fatalf("duplicate subject within one notice: %+v", report.Subjects)
 		}
 		order := mkNotice(auth, notice.KindOrder, t0.Add(time.Hour), 4*time.Hour, "alpha", "gamma")
-		insert(t, db, order)
+		casetest.File(t, db, order)
 		if order.Subjects[0].NewCase || order.Subjects[0].CaseID != report.Subjects[0].CaseID {
 			t.Fatalf("order on alpha did not join the open case: %+v", order.Subjects[0])
 		}
@@ -128,7 +117,7 @@ func TestTenantScopeAndPaging(t *testing.T) {
 		var ids []string
 		for i := range 5 {
 			n := mkNotice(a, notice.KindOrder, t0.Add(time.Duration(i)*time.Second), time.Hour, fmt.Sprintf("chan%d", i))
-			insert(t, db, n)
+			casetest.File(t, db, n)
 			ids = append(ids, n.ID)
 		}
 		if _, err := db.Notice(ctx, ids[0], b.ID); !errors.Is(err, store.ErrNotFound) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
@@ -19,9 +20,9 @@ func TestEveryEventGetsALogEntry(t *testing.T) {
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		o := mkOrg(t, db, org.KindAuthority)
 		n1 := mkNotice(o, notice.KindOrder, t0, 4*3600e9, "a", "b")
-		insert(t, db, n1)
+		casetest.File(t, db, n1)
 		n2 := mkNotice(o, notice.KindOrder, t0, 4*3600e9, "a")
-		insert(t, db, n2)
+		casetest.File(t, db, n2)
 		if n1.LogIndex == nil || *n1.LogIndex != 0 || n2.LogIndex == nil || *n2.LogIndex != 3 {
 			t.Fatalf("log indexes %v %v, want 0 and 3 (received + 2 cases, then received + 1 case)", n1.LogIndex, n2.LogIndex)
 		}
