@@ -155,3 +155,17 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFS measures rendering every migration for one engine, which the
+// store does each time it opens a database.
+func BenchmarkFS(b *testing.B) {
+	for _, d := range []migrations.Dialect{migrations.SQLite, migrations.Postgres} {
+		b.Run(string(d), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := migrations.FS(d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
