@@ -141,16 +141,16 @@ func (t *Tx) SetFilterSetState(ctx context.Context, id string, enabled bool, rol
 
 // FilterSet returns one bank or list, read inside the transaction.
 func (t *Tx) FilterSet(ctx context.Context, id string) (FilterSet, error) {
-	s, err := scanSet(t.queryRow(ctx, `SELECT `+setCols+` FROM filter_sets WHERE id = ?`, id))
-	if err != nil {
-		return s, setErr(id, err)
-	}
-	return s, nil
+	return filterSet(ctx, t, id)
 }
 
 // FilterSet returns one bank or list.
 func (db *DB) FilterSet(ctx context.Context, id string) (FilterSet, error) {
-	s, err := scanSet(db.queryRow(ctx, `SELECT `+setCols+` FROM filter_sets WHERE id = ?`, id))
+	return filterSet(ctx, db, id)
+}
+
+func filterSet(ctx context.Context, qr querier, id string) (FilterSet, error) {
+	s, err := scanSet(qr.queryRow(ctx, `SELECT `+setCols+` FROM filter_sets WHERE id = ?`, id))
 	if err != nil {
 		return s, setErr(id, err)
 	}

@@ -69,36 +69,16 @@ func (t *Tx) AddPasskey(ctx context.Context, k Passkey) error {
 
 // Passkeys lists a user's passkeys, oldest first, read inside the write transaction.
 func (t *Tx) Passkeys(ctx context.Context, userID string) ([]Passkey, error) {
-	rows, err := t.query(ctx, `SELECT `+passkeyCols+` FROM passkeys WHERE user_id = ? ORDER BY created_at, id`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("store: passkeys: %w", err)
-	}
-	return collectPasskeys(rows)
+	return passkeys(ctx, t, userID)
 }
 
 // Passkeys lists a user's passkeys, oldest first.
 func (db *DB) Passkeys(ctx context.Context, userID string) ([]Passkey, error) {
-	rows, err := db.query(ctx, `SELECT `+passkeyCols+` FROM passkeys WHERE user_id = ? ORDER BY created_at, id`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("store: passkeys: %w", err)
-	}
-	return collectPasskeys(rows)
+	return passkeys(ctx, db, userID)
 }
 
-func collectPasskeys(rows *sql.Rows) ([]Passkey, error) {
-	defer rows.Close()
-	var out []Passkey
-	for rows.Next() {
-		k, err := scanPasskey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: passkeys: %w", err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: passkeys: %w", err)
-	}
-	return out, nil
+func passkeys(ctx context.Context, qr querier, userID string) ([]Passkey, error) {
+	return queryAll(ctx, qr, "passkeys", scanPasskey, `SELECT `+passkeyCols+` FROM passkeys WHERE user_id = ? ORDER BY created_at, id`, userID)
 }
 
 // UsePasskey records a sign-in with a passkey: its new counter, its updated

@@ -62,17 +62,13 @@ func (t *Tx) CreateUser(ctx context.Context, u org.User) error {
 }
 
 // User returns one user by ID, read inside the write transaction.
-func (t *Tx) User(ctx context.Context, id string) (org.User, error) {
-	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = ?`, id))
-	if err != nil {
-		return org.User{}, userErr(id, err)
-	}
-	return u, nil
-}
+func (t *Tx) User(ctx context.Context, id string) (org.User, error) { return user(ctx, t, id) }
 
 // User returns one user by ID.
-func (db *DB) User(ctx context.Context, id string) (org.User, error) {
-	u, err := scanUser(db.queryRow(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = ?`, id))
+func (db *DB) User(ctx context.Context, id string) (org.User, error) { return user(ctx, db, id) }
+
+func user(ctx context.Context, qr querier, id string) (org.User, error) {
+	u, err := scanUser(qr.queryRow(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = ?`, id))
 	if err != nil {
 		return org.User{}, userErr(id, err)
 	}

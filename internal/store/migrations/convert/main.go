@@ -22,7 +22,7 @@ func main() {
 	}
 	n, err := convert(dir)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "convert:", err)
+		fmt.Fprintln(os.Stderr, "convert: gagal / failed:", err)
 		os.Exit(1)
 	}
 	fmt.Printf("convert: %d migration(s) folded into %s / %d migrasi digabung ke %s\n", n, dir, n, dir)
