@@ -93,6 +93,8 @@ type App struct {
 
 	holder string
 	stops  []func()
+	// rings copies the database's key rings to the data dir (PostgreSQL only).
+	rings *ringMirror
 }
 
 // New opens the data dir and database, migrates, bootstraps a fresh install
@@ -145,6 +147,10 @@ func (a *App) loadKeys(ctx context.Context, wrap []byte) ([]byte, error) {
 	dir := a.Config.DataDir
 	if a.DB.Dialect() == store.Postgres {
 		if err := shareKeys(ctx, a.DB, dir, wrap, a.Clock, a.Log); err != nil {
+			return nil, err
+		}
+		a.rings = &ringMirror{db: a.DB, dir: dir, wrap: wrap, clk: a.Clock, log: a.Log}
+		if err := a.rings.sync(ctx); err != nil {
 			return nil, err
 		}
 	} else if wrap != nil {
@@ -289,6 +295,9 @@ func (a *App) startLoops() {
 	a.goUntilClose(a.Scanner.Run)
 	a.goUntilClose(a.LogLease.Run)
 	a.goUntilClose(func(ctx context.Context) { a.TransLog.Run(ctx, time.Second) })
+	if a.rings != nil {
+		a.goUntilClose(a.rings.run)
+	}
 }
 
 // goUntilClose runs loop in a goroutine until Close.

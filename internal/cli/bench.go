@@ -46,12 +46,25 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	subjects := fs.Int("subjects", 100_000, "subjects in the order (bigorder)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	signed := fs.Bool("signed", false, "intake: also run with every request signed (RFC 9421, Ed25519; signed before the timed loop), in rounds interleaved with unsigned ones, and report the two side by side")
+	check := fs.Bool("check", false, "intake --servers: afterwards, ask the servers for every notice they acknowledged (201) and verify its receipt: nothing lost, even when a replica was killed during the run")
 	rounds := fs.Int("rounds", 3, "intake --signed: rounds of an unsigned and a signed run")
 	pool := fs.Int("pool", 0, "intake: requests prepared before each timed loop (0: 8,000 a second of --duration); a run that uses them all stops early")
 	servers := fs.String("servers", "", "intake against running servers instead (comma-separated URLs, replicas of one service: clients spread over them)")
 	key := fs.String("key", env.Getenv("SIGAP_KEY"), "authority API key for --servers (env SIGAP_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	// Flags may come after the subcommand too (sigap bench intake --servers ...).
+	if sub := fs.Args(); len(sub) > 1 {
+		if err := fs.Parse(sub[1:]); err != nil {
+			return err
+		}
+		if fs.NArg() != 0 {
+			return fmt.Errorf("bench: unexpected argument %q", fs.Arg(0))
+		}
+		if err := fs.Parse([]string{sub[0]}); err != nil {
+			return err
+		}
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -68,6 +81,9 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
+	if *check && *servers == "" {
+		return errors.New("bench: --check goes with --servers")
+	}
 	if *servers != "" {
 		if fs.Arg(0) != "intake" || *signed || *key == "" {
 			return errors.New("bench: --servers runs unsigned intake only, with an authority key in --key or SIGAP_KEY")
@@ -81,9 +97,18 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		res, err := benchIntake(ctx, env, *servers, *key, *clients, *duration, reqs)
+		var acks *acknowledged
+		var keep func([]byte)
+		if *check {
+			acks = &acknowledged{}
+			keep = acks.keep
+		}
+		res, err := benchIntakeKeeping(ctx, env, *servers, *key, *clients, *duration, reqs, keep)
 		if err == nil {
 			res.print(env.Stdout, *clients)
+		}
+		if err == nil && acks != nil {
+			err = acks.check(ctx, env, strings.Split(*servers, ","), *key)
 		}
 		return err
 	}
@@ -298,6 +323,12 @@ func loadAverage() string {
 // benchIntake sends the prepared requests from concurrent clients until d
 // has passed or none is left.
 func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d time.Duration, reqs []benchRequest) (benchResult, error) {
+	return benchIntakeKeeping(ctx, env, base, key, clients, d, reqs, nil)
+}
+
+// benchIntakeKeeping is benchIntake handing each 201's body to keep, when
+// not nil (it must be safe for concurrent use).
+func benchIntakeKeeping(ctx context.Context, env *Env, base, key string, clients int, d time.Duration, reqs []benchRequest, keep func([]byte)) (benchResult, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -332,7 +363,8 @@ func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			base := bases[c%len(bases)]
+			at := c % len(bases)
+			base := bases[at]
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				n := seq.Add(1)
 				if n > int64(len(reqs)) {
@@ -350,8 +382,17 @@ func benchIntake(ctx context.Context, env *Env, base, key string, clients int, d
 				t0 := time.Now()
 				resp, err := hc.Do(req)
 				if err != nil {
+					// Like a load balancer: a replica that does not answer is
+					// skipped and the client goes on with the next one.
 					failures.Add(1)
+					at = (at + 1) % len(bases)
+					base = bases[at]
 					continue
+				}
+				if keep != nil && resp.StatusCode == http.StatusCreated {
+					if b, err := io.ReadAll(resp.Body); err == nil {
+						keep(b)
+					}
 				}
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()

@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/audit"
+	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/keyring"
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/store"
@@ -23,11 +25,12 @@ const keysActor = "operator"
 
 func runKeys(ctx context.Context, env *Env, args []string) error {
 	usage := "usage: sigap keys list --data DIR                       the receipt and log signing keys, with their validity\n" +
-		"       sigap keys rotate --data DIR [--db URL] [--announce 24h] [--only receipt|log]\n\n" +
+		"       sigap keys rotate --data DIR [--db URL [--key-wrap-file FILE]] [--announce 24h] [--only receipt|log]\n\n" +
 		"rotate makes the next signing key of the receipts and of the transparency log and announces it: it is\n" +
 		"listed at once (GET /v1/keys, GET /v1/log/keys) and co-signs checkpoints; after --announce it signs\n" +
 		"alone and the old key retires, still listed, so everything it signed keeps verifying. A running server\n" +
-		"picks the rotation up within seconds. Each rotation is an entry of the audit record."
+		"picks the rotation up within seconds; on PostgreSQL the new rings go into the database, and every replica\n" +
+		"signs with them within a few seconds. Each rotation is an entry of the audit record."
 	if len(args) == 0 {
 		fmt.Fprintln(env.Stderr, usage)
 		return errUsage
@@ -82,7 +85,8 @@ func runKeysRotate(ctx context.Context, env *Env, args []string) error {
 	fset := flag.NewFlagSet("sigap keys rotate", flag.ContinueOnError)
 	fset.SetOutput(env.Stderr)
 	dir := fset.String("data", envOr(env, "SIGAP_DATA", "./sigap-data"), "the data dir (env SIGAP_DATA)")
-	dbURL := fset.String("db", envOr(env, "SIGAP_DB", ""), "the service's database URL, as sigap serve --db (env SIGAP_DB), for the audit entry")
+	dbURL := fset.String("db", envOr(env, "SIGAP_DB", ""), "the service's database URL, as sigap serve --db (env SIGAP_DB), for the audit entry; on PostgreSQL the new rings are stored there for every replica")
+	wrapFile := fset.String("key-wrap-file", envOr(env, "SIGAP_KEY_WRAP_FILE", ""), "on PostgreSQL: the key-wrapping key the replicas use, as sigap serve --key-wrap-file (or env SIGAP_KEY_WRAP)")
 	announce := fset.Duration("announce", 24*time.Hour, "how long the new key is announced before it signs alone (0: at once, for a key that leaked)")
 	only := fset.String("only", "", "rotate only the receipt key (receipt) or only the log key (log); default both")
 	if err := fset.Parse(args); err != nil {
@@ -128,6 +132,14 @@ func runKeysRotate(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	var publish func(tx *store.Tx) error
+	if db.Dialect() == store.Postgres {
+		p, err := app.NewRingPublisher(ctx, db, config.Config{KeyWrap: envOr(env, "SIGAP_KEY_WRAP", ""), KeyWrapFile: *wrapFile})
+		if err != nil {
+			return err
+		}
+		publish = func(tx *store.Tx) error { return p.Publish(ctx, tx, *dir, now) }
+	}
 	platform, err := db.PlatformOrgID(ctx)
 	if err != nil {
 		return fmt.Errorf("the database has no platform org: has sigap started on it? %w", err)
@@ -157,6 +169,9 @@ func runKeysRotate(ctx context.Context, env *Env, args []string) error {
 			}
 			saved = append(saved, r)
 		}
+		if publish != nil {
+			return publish(tx)
+		}
 		return nil
 	})
 	if err != nil {
@@ -168,6 +183,10 @@ func runKeysRotate(ctx context.Context, env *Env, args []string) error {
 		next, old := r.Next(), r.Retiring()
 		fmt.Fprintf(env.Stdout, "%s key %s announced: it signs %s from %s, when %s retires (still listed, still verifying)\n",
 			kinds[i], next.ID, what, stamp(next.NotBefore), old.ID)
+	}
+	if publish != nil {
+		fmt.Fprintf(env.Stdout, "the new rings are in the database: every replica signs with them within a few seconds; back up the database now (sigap backup)\n")
+		return nil
 	}
 	fmt.Fprintf(env.Stdout, "back up the data dir now (sigap backup): the new keys are only in %s\n", *dir)
 	return nil

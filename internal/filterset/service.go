@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sigap/sigap/internal/audit"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/org"
@@ -29,6 +30,13 @@ func (s *Service) changed() {
 }
 
 func (s *Service) now() time.Time { return clock.NowMilli(s.Clock) }
+
+// audit records a change of the family's sets in tx, the change's own
+// transaction, so the record and the change commit together; the actor is
+// the context's (audit.ActorFrom).
+func (s *Service) audit(ctx context.Context, tx *store.Tx, now time.Time, action, object, orgID string) error {
+	return tx.Audit(ctx, audit.Entry{At: now, Action: s.Kind.Names().Singular + "." + action, Object: object, OrgID: orgID})
+}
 
 // CreateInput is a new set. Kind and Language are for families whose sets
 // have kinds (rule lists).
@@ -56,7 +64,12 @@ func (s *Service) Create(ctx context.Context, c org.Caller, in CreateInput) (Set
 	set := store.FilterSet{ID: id.New(n.IDPrefix, now), Family: n.Family, Name: in.Name, Kind: kind, Policy: in.Policy,
 		Labels: labels, Language: in.Language, Description: in.Description, Enabled: true, RolloutFraction: 1,
 		CreatedByOrg: c.OrgID, CreatedByKey: c.KeyID, CreatedAt: now, UpdatedAt: now}
-	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.CreateFilterSet(ctx, set) }); err != nil {
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateFilterSet(ctx, set); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, now, audit.SetCreated, set.ID, c.OrgID)
+	}); err != nil {
 		return Set{}, err
 	}
 	s.changed()
@@ -146,7 +159,10 @@ func (s *Service) Patch(ctx context.Context, setID string, in PatchInput) (Set, 
 	}
 	now := s.now()
 	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		return tx.SetFilterSetState(ctx, setID, set.Enabled, set.RolloutFraction, set.Policy, now)
+		if err := tx.SetFilterSetState(ctx, setID, set.Enabled, set.RolloutFraction, set.Policy, now); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, now, audit.SetChanged, setID, set.CreatedByOrg)
 	}); err != nil {
 		return Set{}, err
 	}
@@ -205,7 +221,12 @@ func (s *Service) AddEntry(ctx context.Context, c org.Caller, setID string, it I
 	if err := v.Err(); err != nil {
 		return Entry{}, err
 	}
-	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.AddFilterEntry(ctx, rows[0]) }); err != nil {
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.AddFilterEntry(ctx, rows[0]); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, rows[0].AddedAt, audit.SetEntryAdded, rows[0].ID, c.OrgID)
+	}); err != nil {
 		return Entry{}, err
 	}
 	s.changed()
@@ -267,8 +288,10 @@ func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items 
 	var added int
 	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		added, err = tx.AddFilterEntries(ctx, rows)
-		return err
+		if added, err = tx.AddFilterEntries(ctx, rows); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, s.now(), audit.SetImported, setID, c.OrgID)
 	}); err != nil {
 		return ImportResult{}, err
 	}
@@ -283,8 +306,12 @@ func (s *Service) RemoveEntry(ctx context.Context, c org.Caller, setID, entryID 
 	if _, err := s.set(ctx, setID); err != nil {
 		return err
 	}
+	now := s.now()
 	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		return tx.RemoveFilterEntry(ctx, setID, entryID, c.OrgID+"/"+c.KeyID, s.now())
+		if err := tx.RemoveFilterEntry(ctx, setID, entryID, c.OrgID+"/"+c.KeyID, now); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, now, audit.SetEntryRemoved, entryID, c.OrgID)
 	}); err != nil {
 		return err
 	}
@@ -294,10 +321,16 @@ func (s *Service) RemoveEntry(ctx context.Context, c org.Caller, setID, entryID 
 
 // ReleaseEntry lifts a flood-guard quarantine.
 func (s *Service) ReleaseEntry(ctx context.Context, setID, entryID string) error {
-	if _, err := s.set(ctx, setID); err != nil {
+	set, err := s.set(ctx, setID)
+	if err != nil {
 		return err
 	}
-	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.ReleaseFilterEntry(ctx, setID, entryID) }); err != nil {
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.ReleaseFilterEntry(ctx, setID, entryID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, s.now(), audit.SetEntryRelease, entryID, set.CreatedByOrg)
+	}); err != nil {
 		return err
 	}
 	s.changed()

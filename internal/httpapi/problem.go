@@ -232,6 +232,10 @@ func errorTable() []errorRule {
 			detail: says("no such object, or it is not yours to see")},
 		{is: store.ErrClosed, status: http.StatusServiceUnavailable, code: "shutting_down", title: "The service is shutting down",
 			detail: says("retry in a moment")},
+		{as: func(_ *http.Request, err error) (Problem, bool) {
+			return newProblem(http.StatusServiceUnavailable, "database_unavailable", "The database cannot be reached",
+				"sigap lost its database for a moment (a restart or a failover) and stored nothing it has not acknowledged; retry with the same Idempotency-Key"), store.Unavailable(err)
+		}, retryAfter: "1"},
 	}
 }
 
@@ -255,7 +259,7 @@ func problemFor(r *http.Request, err error) (p Problem, retryAfter string, ok bo
 	for _, rule := range errorTable() {
 		if rule.as != nil {
 			if p, ok := rule.as(r, err); ok {
-				return p, "", true
+				return p, rule.retryAfter, true
 			}
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sigap/sigap/internal/audit"
 	"github.com/sigap/sigap/internal/httpsig"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -221,7 +222,12 @@ func (a *API) addSigningKey(r *http.Request, _ org.Caller, in signingKeyRequest)
 	}
 	k := store.SigningKey{OrgID: orgID, KeyID: in.KeyID, Algorithm: in.Algorithm, PublicKey: in.PublicKey,
 		CreatedAt: a.Clock.Now().UTC().Truncate(time.Millisecond)}
-	err := a.DB.Write(r.Context(), func(tx *store.Tx) error { return tx.AddSigningKey(r.Context(), k) })
+	err := a.DB.Write(r.Context(), func(tx *store.Tx) error {
+		if err := tx.AddSigningKey(r.Context(), k); err != nil {
+			return err
+		}
+		return tx.Audit(r.Context(), audit.Entry{At: k.CreatedAt, Action: "org.signing_key_added", Object: k.KeyID, OrgID: orgID})
+	})
 	if err != nil {
 		return signingKeyView{}, err
 	}
@@ -246,8 +252,12 @@ func (a *API) listSigningKeys(r *http.Request, _ org.Caller, _ noBody) (list[sig
 // key stays listed, so receipts naming it can still be checked.
 func (a *API) revokeSigningKey(r *http.Request, _ org.Caller, _ noBody) (signingKeyView, error) {
 	orgID, keyID := r.PathValue("org_id"), r.PathValue("keyid")
+	now := a.Clock.Now().UTC().Truncate(time.Millisecond)
 	err := a.DB.Write(r.Context(), func(tx *store.Tx) error {
-		return tx.RevokeSigningKey(r.Context(), orgID, keyID, a.Clock.Now().UTC().Truncate(time.Millisecond))
+		if err := tx.RevokeSigningKey(r.Context(), orgID, keyID, now); err != nil {
+			return err
+		}
+		return tx.Audit(r.Context(), audit.Entry{At: now, Action: "org.signing_key_revoked", Object: keyID, OrgID: orgID})
 	})
 	if err != nil {
 		return signingKeyView{}, err
@@ -270,7 +280,10 @@ func (a *API) patchOrg(r *http.Request, _ org.Caller, in orgPatch) (org.Org, err
 			Message: "require_signatures (true or false) is the field an org's PATCH changes"}}}
 	}
 	err := a.DB.Write(r.Context(), func(tx *store.Tx) error {
-		return tx.SetRequireSignatures(r.Context(), orgID, *in.RequireSignatures)
+		if err := tx.SetRequireSignatures(r.Context(), orgID, *in.RequireSignatures); err != nil {
+			return err
+		}
+		return tx.Audit(r.Context(), audit.Entry{At: a.Clock.Now(), Action: "org.changed", Object: orgID, OrgID: orgID})
 	})
 	if err != nil {
 		return org.Org{}, err

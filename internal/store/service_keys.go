@@ -46,3 +46,14 @@ func (db *DB) ServiceKey(ctx context.Context, name string) (ServiceKey, error) {
 		return k, err
 	}, `SELECT sealed, value, created_at FROM service_keys WHERE name = ?`, name)
 }
+
+// PutServiceKey stores k, replacing a stored key of its name: a rotated key
+// ring replaces the ring before it for every replica.
+func (t *Tx) PutServiceKey(ctx context.Context, k ServiceKey) error {
+	if _, err := t.exec(ctx, `INSERT INTO service_keys (name, sealed, value, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed, value = excluded.value, created_at = excluded.created_at`,
+		k.Name, k.Sealed, k.Value, ms(k.CreatedAt)); err != nil {
+		return fmt.Errorf("store: put service key %s: %w", k.Name, err)
+	}
+	return nil
+}

@@ -215,6 +215,12 @@ func (p *Portal) serverError(w http.ResponseWriter, r *http.Request, err error) 
 		p.errorPage(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
 		return
 	}
+	if store.Unavailable(err) {
+		p.Log.WarnContext(r.Context(), "portal request: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "1")
+		p.errorPage(w, r, http.StatusServiceUnavailable, "error.db_unavailable")
+		return
+	}
 	p.Log.ErrorContext(r.Context(), "portal request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	p.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 }

@@ -238,7 +238,8 @@ func (s *Service) deliver(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.DB.Delivery(ctx, did)
+	// One read for the message and its endpoint: a burst costs a query a delivery.
+	d, ep, err := s.DB.DeliveryWithEndpoint(ctx, did)
 	if err != nil {
 		return err
 	}
@@ -246,13 +247,9 @@ func (s *Service) deliver(ctx context.Context, j *jobs.Job) error {
 		return nil
 	}
 	now := s.Clock.Now()
-	ep, err := s.DB.WebhookEndpoint(ctx, d.OrgID)
-	if errors.Is(err, store.ErrNotFound) {
+	if ep == nil {
 		s.record(ctx, d.ID, now, 0, ErrNoEndpoint.Error())
 		return ErrNoEndpoint
-	}
-	if err != nil {
-		return err
 	}
 	status, answer, err := s.post(ctx, ep, d, now)
 	if err != nil {

@@ -40,12 +40,12 @@ func postgresURL() (string, string) {
 			pgBaseURL = u
 			return
 		}
-		u, stop, err := startLocal()
+		l, err := startLocal()
 		if err != nil {
 			pgWhy = err.Error()
 			return
 		}
-		pgBaseURL, pgStop = u, stop
+		pgBaseURL, pgStop = l.URL, l.Stop
 	})
 	return pgBaseURL, pgWhy
 }
