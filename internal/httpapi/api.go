@@ -130,7 +130,7 @@ func (a *API) routes() *routeTable {
 	// E-mail intake: who may send notices by e-mail for an authority (docs/email.md).
 	mux.Handle("POST /v1/orgs/{org_id}/mail-senders", a.ownOrgFirst(jsonHandler(a, http.StatusCreated, a.addMailSender)), admins)
 	mux.Handle("GET /v1/orgs/{org_id}/mail-senders", a.ownOrgFirst(jsonHandler(a, http.StatusOK, a.listMailSenders)), admins)
-	mux.Handle("DELETE /v1/orgs/{org_id}/mail-senders/{sender_id}", a.ownOrgFirst(a.removeMailSender), admins)
+	mux.Handle("DELETE /v1/orgs/{org_id}/mail-senders/{sender_id}", a.ownOrgFirst(jsonHandler(a, http.StatusOK, a.removeMailSender)), admins)
 	mux.Handle("PUT /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.putTrust), accreditors)
 	mux.Handle("GET /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.getTrust), readers)
 	mux.Handle("GET /v1/orgs/{org_id}/trust/report", a.trustReport, readers)

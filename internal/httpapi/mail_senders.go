@@ -11,18 +11,19 @@ import (
 
 // mailSenderView is a registered e-mail sender as the API shows it.
 type mailSenderView struct {
-	ID            string    `json:"id"`
-	OrgID         string    `json:"org_id"`
-	Address       string    `json:"address"`
-	DKIMDomain    string    `json:"dkim_domain"`
-	DKIMSelector  string    `json:"dkim_selector"`
-	DKIMPublicKey string    `json:"dkim_public_key"`
-	CreatedAt     time.Time `json:"created_at"`
+	ID            string     `json:"id"`
+	OrgID         string     `json:"org_id"`
+	Address       string     `json:"address"`
+	DKIMDomain    string     `json:"dkim_domain"`
+	DKIMSelector  string     `json:"dkim_selector"`
+	DKIMPublicKey string     `json:"dkim_public_key"`
+	CreatedAt     time.Time  `json:"created_at"`
+	RemovedAt     *time.Time `json:"removed_at,omitempty"`
 }
 
 func mailSenderViewOf(s store.MailSender) mailSenderView {
 	return mailSenderView{ID: s.ID, OrgID: s.OrgID, Address: s.Address, DKIMDomain: s.DKIMDomain, DKIMSelector: s.DKIMSelector,
-		DKIMPublicKey: s.DKIMPublicKey, CreatedAt: s.CreatedAt}
+		DKIMPublicKey: s.DKIMPublicKey, CreatedAt: s.CreatedAt, RemovedAt: s.RemovedAt}
 }
 
 // addMailSender registers an address whose DKIM-signed mail becomes the org's notices.
@@ -41,10 +42,7 @@ func (a *API) listMailSenders(r *http.Request, _ org.Caller, _ noBody) (list[mai
 }
 
 // removeMailSender stops taking mail from a sender; its past notices stay.
-func (a *API) removeMailSender(w http.ResponseWriter, r *http.Request) {
-	if err := a.MailSenders.Remove(r.Context(), r.PathValue("org_id"), r.PathValue("sender_id")); err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+func (a *API) removeMailSender(r *http.Request, _ org.Caller, _ noBody) (mailSenderView, error) {
+	s, err := a.MailSenders.Remove(r.Context(), r.PathValue("org_id"), r.PathValue("sender_id"))
+	return mailSenderViewOf(s), err
 }

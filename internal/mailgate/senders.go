@@ -159,13 +159,18 @@ func (s *Senders) List(ctx context.Context, orgID string) ([]store.MailSender, e
 }
 
 // Remove stops a sender's mail from being taken, with its audit entry in the
-// same transaction; ErrNotFound if the org has no such live sender.
-func (s *Senders) Remove(ctx context.Context, orgID, senderID string) error {
+// same transaction, and returns it as removed; ErrNotFound if the org has no
+// such live sender.
+func (s *Senders) Remove(ctx context.Context, orgID, senderID string) (store.MailSender, error) {
 	now := clock.NowMilli(s.Clock)
-	return s.DB.Write(ctx, func(tx *store.Tx) error {
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.RemoveMailSender(ctx, orgID, senderID, now); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, audit.Entry{At: now, Action: AuditSenderRemoved, Object: senderID, OrgID: orgID})
 	})
+	if err != nil {
+		return store.MailSender{}, err
+	}
+	return s.DB.MailSender(ctx, orgID, senderID)
 }

@@ -61,6 +61,12 @@ func (db *DB) MailSenderByAddress(ctx context.Context, address string) (MailSend
 		`SELECT `+mailSenderCols+` FROM mail_senders WHERE address = ? AND removed_at IS NULL`, address)
 }
 
+// MailSender returns an organisation's sender by its ID, a removed one too, or ErrNotFound.
+func (db *DB) MailSender(ctx context.Context, orgID, id string) (MailSender, error) {
+	return queryOne(ctx, db, fmt.Sprintf("mail sender %s of %s", id, orgID), scanMailSender,
+		`SELECT `+mailSenderCols+` FROM mail_senders WHERE org_id = ? AND id = ?`, orgID, id)
+}
+
 // RemoveMailSender stops an organisation's live sender from being taken from
 // at on; ErrNotFound if it has no such live sender.
 func (t *Tx) RemoveMailSender(ctx context.Context, orgID, id string, at time.Time) error {
