@@ -97,7 +97,9 @@ func TestMailSenders(t *testing.T) {
 		if r := en.do(t, "DELETE", path+"/"+s.ID, adminA, nil); r.Status != 404 {
 			t.Errorf("removing twice: %d, want 404", r.Status)
 		}
-		var audit struct{ Items []struct{ Action, Object string } }
+		var audit struct {
+			Items []struct{ Action, Object string }
+		}
 		en.do(t, "GET", "/v1/audit", adminA, nil).want(t, 200, "audit").decode(t, &audit)
 		var acts []string
 		for _, it := range audit.Items {
