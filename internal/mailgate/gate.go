@@ -302,6 +302,8 @@ func codeID(code string) string {
 		return "tidak diizinkan untuk organisasi ini"
 	case "private_subject":
 		return "tautan privat tidak dapat diproses"
+	case "invalid_link":
+		return "bukan tautan yang sah"
 	}
 	return "ditolak (" + code + ")"
 }

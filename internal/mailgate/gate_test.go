@@ -386,3 +386,34 @@ func TestMailRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestMailHundredThousandLinks sends one order of 100,000 links over SMTP:
+// it becomes one notice of 100,000 subjects, as the API takes them, and its
+// receipt comes back by mail.
+func TestMailHundredThousandLinks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100,000 links: not in -short")
+	}
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		h := newHarness(t, e, 0)
+		var text strings.Builder
+		text.WriteString("kind: order\r\ncategory: terrorism\r\nlegal_basis: UU ITE\r\nSeratus ribu tautan.\r\n")
+		for i := range 100_000 {
+			fmt.Fprintf(&text, "https://t.me/kanal%05d/%d\r\n", i%5000, i+1)
+		}
+		msg := sign(t, letter(h.from, "SP-BIG-1", text.String(), false, ""), "komdigi.go.id", h.rsaKey)
+		if err := smtp.SendMail(h.smtp, nil, h.from, []string{"notices@platform.test"}, msg); err != nil {
+			t.Fatalf("SMTP: %v", err)
+		}
+		_, files := parts(t, h.relay.reply(t, h.from, "SP-BIG-1"))
+		var n notice.Notice
+		if err := json.Unmarshal(files["receipt.json"], &n); err != nil {
+			t.Fatal(err)
+		}
+		pl, err := receipt.Verify(n.Receipt, h.a.Signer.Keys())
+		if err != nil || len(pl["subjects"].([]any)) != 100_000 || n.SubjectCount != 100_000 {
+			t.Fatalf("receipt: %v, %d subjects", err, n.SubjectCount)
+		}
+	})
+}
