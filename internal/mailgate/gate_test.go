@@ -72,7 +72,7 @@ type relayBackend struct{ r *relay }
 
 func (b relayBackend) NewSession(*gosmtp.Conn) (gosmtp.Session, error) { return relaySession{b.r}, nil }
 
-func newRelay(t *testing.T) *relay {
+func newRelay(t testing.TB) *relay {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -172,7 +172,7 @@ func order(ref string) string {
 		"\r\n\r\nhttps://t.me/s/MailChannel/7\r\nt.me/mailchannel/8\r\n\r\nPropaganda ISIS.\r\n"
 }
 
-func sign(t *testing.T, msg []byte, domain string, key crypto.Signer) []byte {
+func sign(t testing.TB, msg []byte, domain string, key crypto.Signer) []byte {
 	t.Helper()
 	var out bytes.Buffer
 	if err := dkim.Sign(&out, bytes.NewReader(msg), &dkim.SignOptions{Domain: domain, Selector: "sigap", Signer: key, Hash: crypto.SHA256}); err != nil {
@@ -181,7 +181,7 @@ func sign(t *testing.T, msg []byte, domain string, key crypto.Signer) []byte {
 	return out.Bytes()
 }
 
-func pkix(t *testing.T, pub any) string {
+func pkix(t testing.TB, pub any) string {
 	t.Helper()
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
