@@ -152,6 +152,8 @@ func (a *API) routes() *routeTable {
 	mux.Handle("POST /v1/notices", a.createNotice, notifiers)
 	mux.Handle("GET /v1/notices", jsonHandler(a, http.StatusOK, a.listNotices), readers)
 	mux.Handle("GET /v1/notices/{id}", jsonHandler(a, http.StatusOK, a.getNotice), readers)
+	// Documents attached to notices (docs/documents.md).
+	mux.Handle("GET /v1/notices/{id}/documents/{index}", a.getNoticeDocument, readers)
 
 	mux.Handle("POST /v1/banks", a.createSet(a.Banks), filterAdmins)
 	mux.Handle("GET /v1/banks", a.listSets(a.Banks), filterReaders)
