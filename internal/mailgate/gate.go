@@ -15,6 +15,7 @@ import (
 
 	"github.com/sigap/sigap/internal/audit"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/mailin"
@@ -112,7 +113,8 @@ func (g *Gate) Receive(ctx context.Context, envelopeFrom string, raw []byte) (Ou
 			"the e-mail's DKIM signature is not valid for the sender's registered key ("+detail(err)+"); it may be forged"))
 	}
 	body, probs := mailin.Notice(m)
-	if len(probs) > 0 {
+	docs, docProbs := documents(m.Attachments)
+	if probs = append(probs, docProbs...); len(probs) > 0 {
 		return g.refuse(ctx, r, probs...)
 	}
 	o, err := g.DB.Org(ctx, sender.OrgID)
@@ -133,9 +135,13 @@ func (g *Gate) Receive(ctx context.Context, envelopeFrom string, raw []byte) (Ou
 		r.NoticeID, r.OrgID = n.ID, n.OrgID
 		return g.Jobs.Enqueue(ctx, tx, jobs.Spec{Kind: ReplyKind, Key: ReplyKind + ":" + n.ID, Payload: r})
 	}
-	res, err := svc.Submit(audit.WithActor(ctx, "mail:"+sender.ID), caller, o.DefaultRegime, body, idempotencyKey(m, raw))
+	res, err := svc.File(audit.WithActor(ctx, "mail:"+sender.ID), intake.Submission{Caller: caller, DefaultRegime: o.DefaultRegime,
+		Body: body, IdempotencyKey: idempotencyKey(m, raw), Documents: docs})
 	var ve *notice.ValidationError
+	var de *document.Error
 	switch {
+	case errors.As(err, &de):
+		return g.refuse(ctx, r, problem("documents", de.Code, de.ID, de.EN))
 	case errors.As(err, &ve):
 		return g.refuse(ctx, r, fieldProblems(ve)...)
 	case errors.Is(err, intake.ErrIdempotencyMismatch):
@@ -152,15 +158,44 @@ func (g *Gate) Receive(ctx context.Context, envelopeFrom string, raw []byte) (Ou
 		return Replayed, nil
 	}
 	g.Jobs.Wake()
-	if len(m.Attachments) > 0 {
-		// Documents on notices are a separate piece of work: until it lands,
-		// attachments are read and named in the log, not stored.
-		for _, a := range m.Attachments {
-			g.Log.Info("mail attachment not stored (documents are not wired yet)", "notice_id", res.Notice.ID, "name", a.Name, "type", a.ContentType, "bytes", len(a.Data))
+	g.Log.Info("notice received by e-mail", "from", m.From, "org_id", o.ID, "notice_id", res.Notice.ID, "subjects", res.Notice.SubjectCount,
+		"documents", len(docs))
+	return Accepted, nil
+}
+
+// documents checks a message's attachments as the notice's documents: each
+// must be what it claims to be (a PDF, PNG or JPEG that parses; a zip or a
+// program named .pdf is refused), and the problems name every one that is
+// not. A picture shown inside the text (a signature's logo) is not a document.
+func documents(atts []mailin.Attachment) ([]document.Upload, []mailin.Problem) {
+	var docs []document.Upload
+	var probs []mailin.Problem
+	for _, a := range atts {
+		if a.Inline && a.ContentType != document.TypePDF {
+			continue
+		}
+		name := a.Name
+		if name == "" {
+			name = "lampiran"
+		}
+		u, err := document.Check(name, a.ContentType, a.Data)
+		var de *document.Error
+		switch {
+		case errors.As(err, &de):
+			probs = append(probs, problem("documents", de.Code, "lampiran: "+de.ID, "attachment: "+de.EN))
+		case err != nil:
+			probs = append(probs, problem("documents", "invalid", "lampiran "+name+" tidak dapat dibaca", "attachment "+name+" could not be read"))
+		default:
+			docs = append(docs, u)
 		}
 	}
-	g.Log.Info("notice received by e-mail", "from", m.From, "org_id", o.ID, "notice_id", res.Notice.ID, "subjects", res.Notice.SubjectCount)
-	return Accepted, nil
+	if err := document.CheckSet(docs); err != nil {
+		var de *document.Error
+		if errors.As(err, &de) {
+			probs = append(probs, problem("documents", de.Code, de.ID, de.EN))
+		}
+	}
+	return docs, probs
 }
 
 // isTemporary tells an error the sender should retry (the database is away

@@ -7,8 +7,10 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +32,7 @@ import (
 
 	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/mailgate"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
@@ -148,18 +151,27 @@ func parts(t *testing.T, m *mail.Message) (string, map[string][]byte) {
 	}
 }
 
-const pdf = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+// pdf is the signed letter attached to orders.
+var pdf = string(document.SamplePDF("Surat perintah SP-2026-0042"))
+
+// zipAsPDF is a zip archive sent as a PDF.
+const zipAsPDF = "PK\x03\x04\x14\x00\x00\x00\x08\x00evil.exe"
 
 // letter is an order e-mail: the body's text, and a PDF attached when withPDF.
 func letter(from, ref, text string, withPDF bool, extra string) []byte {
+	return letterWith(from, ref, text, map[bool]string{true: pdf}[withPDF], extra)
+}
+
+// letterWith is letter with the attached "surat.pdf" holding attached ("": none).
+func letterWith(from, ref, text, attached, extra string) []byte {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	tp, _ := w.CreatePart(map[string][]string{"Content-Type": {"text/plain; charset=utf-8"}})
 	tp.Write([]byte(text))
-	if withPDF {
+	if attached != "" {
 		pp, _ := w.CreatePart(map[string][]string{"Content-Type": {"application/pdf"},
 			"Content-Disposition": {`attachment; filename="surat.pdf"`}, "Content-Transfer-Encoding": {"base64"}})
-		pp.Write([]byte(base64.StdEncoding.EncodeToString([]byte(pdf))))
+		pp.Write([]byte(base64.StdEncoding.EncodeToString([]byte(attached))))
 	}
 	w.Close()
 	return fmt.Appendf(nil, "From: Pejabat <%s>\r\nTo: <notices@platform.test>\r\nSubject: %s Perintah\r\nDate: %s\r\n"+
@@ -276,6 +288,10 @@ func TestMailToReceipt(t *testing.T) {
 		if pl["notice_id"] != n.ID || pl["reference"] != "SP-2026-0042" || len(pl["subjects"].([]any)) != 2 {
 			t.Errorf("receipt payload %v", pl)
 		}
+		sum := sha256.Sum256([]byte(pdf))
+		if docs, _ := pl["documents"].([]any); len(docs) != 1 || docs[0].(map[string]any)["sha256"] != hex.EncodeToString(sum[:]) {
+			t.Errorf("the receipt does not name the attached PDF's SHA-256: %v", pl["documents"])
+		}
 		for _, want := range []string{"Surel Anda diterima", "Your e-mail was received", "WIB", "UTC", "http://127.0.0.1:8080/notices/" + n.ID} {
 			if !strings.Contains(text, want) {
 				t.Errorf("reply text lacks %q:\n%s", want, text)
@@ -328,6 +344,10 @@ func TestMailRefused(t *testing.T) {
 				mailgate.Refused, "holds no link"},
 			{"bad fields", h.from, sign(t, letter(h.from, "REF-BAD", "kind: command\r\ncategory: terrorism\r\nhttps://t.me/a/1\r\nx\r\n", false, ""), "komdigi.go.id", h.rsaKey),
 				mailgate.Refused, "kind"},
+			{"a zip disguised as PDF", h.from, sign(t, letterWith(h.from, "REF-ZIP", order("REF-ZIP"), zipAsPDF, ""), "komdigi.go.id", h.rsaKey),
+				mailgate.Refused, "claims to be application/pdf"},
+			{"a malformed PDF", h.from, sign(t, letterWith(h.from, "REF-BADPDF", order("REF-BADPDF"), "%PDF-1.4\nnot a pdf at all", ""), "komdigi.go.id", h.rsaKey),
+				mailgate.Refused, "surat.pdf"},
 			{"a private link", h.from, sign(t, letter(h.from, "REF-PRIV", "kind: order\r\ncategory: terrorism\r\nhttps://t.me/+AbCdEf12345\r\nx\r\n", false, ""), "komdigi.go.id", h.rsaKey),
 				mailgate.Refused, "subjects[0]"},
 			{"our own reply come back", h.from, sign(t, letter(h.from, "REF-LOOP", order("REF-LOOP"), false, "X-Sigap-Reply: receipt\r\n"), "komdigi.go.id", h.rsaKey),

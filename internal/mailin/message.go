@@ -45,6 +45,9 @@ type Attachment struct {
 	Name        string
 	ContentType string
 	Data        []byte
+	// Inline tells a part shown in the body (Content-Disposition: inline,
+	// or a Content-ID without a disposition), such as a signature's logo.
+	Inline bool
 }
 
 // Message is what a notice is read from: the headers that matter, the body
@@ -187,7 +190,8 @@ func (w *walker) part(h map[string][]string, body io.Reader, depth int) error {
 	if d, err := dec.DecodeHeader(name); err == nil {
 		name = d
 	}
-	w.msg.Attachments = append(w.msg.Attachments, Attachment{Name: strings.ToValidUTF8(name, "\uFFFD"), ContentType: mt, Data: data})
+	inline := strings.EqualFold(disp, "inline") || (disp == "" && header(h, "Content-Id") != "")
+	w.msg.Attachments = append(w.msg.Attachments, Attachment{Name: strings.ToValidUTF8(name, "\uFFFD"), ContentType: mt, Data: data, Inline: inline})
 	return nil
 }
 
