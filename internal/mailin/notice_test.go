@@ -102,8 +102,14 @@ func TestReadAttachments(t *testing.T) {
 		t.Fatalf("%d attachments, want 1", len(m.Attachments))
 	}
 	a := m.Attachments[0]
-	if a.Name != "surat perintah.pdf" || a.ContentType != "application/pdf" || string(a.Data) != "%PDF-1.4\n" {
-		t.Errorf("attachment %q %q %q", a.Name, a.ContentType, a.Data)
+	if a.Name != "surat perintah.pdf" || a.ContentType != "application/pdf" || string(a.Data) != "%PDF-1.4\n" || a.Inline {
+		t.Errorf("attachment %q %q %q inline %v", a.Name, a.ContentType, a.Data, a.Inline)
+	}
+	logo := head + "Content-Type: multipart/related; boundary=R\r\n\r\n--R\r\nContent-Type: text/html\r\n\r\n<p>https://t.me/a/1</p><img src=\"cid:logo\">\r\n" +
+		"--R\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\n\r\nPNG\r\n--R--\r\n"
+	m, err = mailin.Read([]byte(logo), mailin.Limits{})
+	if err != nil || len(m.Attachments) != 1 || !m.Attachments[0].Inline || !m.FromHTML {
+		t.Errorf("an inline logo: %v, %+v", err, m)
 	}
 }
 
