@@ -18,7 +18,7 @@ func (a *App) buildMail() {
 	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	a.Mail = &mailgate.Gate{DB: a.DB, Intake: a.Intake, Senders: a.MailSenders, Jobs: a.Jobs, Clock: a.Clock, Log: a.Log,
+	a.Mail = &mailgate.Gate{DB: a.DB, Intake: a.Intake, Jobs: a.Jobs, Clock: a.Clock, Log: a.Log,
 		Config: mailgate.Config{Relay: a.Config.SMTPRelay, From: a.Config.SMTPFrom, PortalBase: base, Hostname: host}}
 	a.Mail.HandleReplies()
 }

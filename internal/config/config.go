@@ -98,7 +98,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.BoolVar(&c.MetricsPublic, "metrics-public", env("SIGAP_METRICS_PUBLIC", "") == "1" || env("SIGAP_METRICS_PUBLIC", "") == "true",
 		"serve /metrics without any key, for a listener only the monitoring network reaches (env SIGAP_METRICS_PUBLIC=1)")
 	fs.StringVar(&c.SMTPAddr, "smtp", env("SIGAP_SMTP", ""), "SMTP server HOST:PORT for e-mail alerts to on-call contacts (env SIGAP_SMTP)")
-	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SIGAP_SMTP_FROM", "sigap@localhost"), "sender address of e-mail alerts (env SIGAP_SMTP_FROM)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SIGAP_SMTP_FROM", "sigap@localhost"), "sender address of e-mail alerts and of replies to e-mailed notices (env SIGAP_SMTP_FROM)")
 	jobLease, _ := time.ParseDuration(env("SIGAP_JOB_LEASE", "30s"))
 	fs.DurationVar(&c.JobLease, "job-lease", jobLease, "how long a background job worker owns a job before another may take it over (env SIGAP_JOB_LEASE)")
 	unopened, _ := time.ParseDuration(env("SIGAP_UNOPENED_AFTER", "15m"))

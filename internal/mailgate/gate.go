@@ -41,13 +41,12 @@ type Config struct {
 
 // Gate turns received mail into notices and answers it.
 type Gate struct {
-	DB      *store.DB
-	Intake  *intake.Service
-	Senders *Senders
-	Jobs    *jobs.Queue
-	Clock   clock.Clock
-	Log     *slog.Logger
-	Config  Config
+	DB     *store.DB
+	Intake *intake.Service
+	Jobs   *jobs.Queue
+	Clock  clock.Clock
+	Log    *slog.Logger
+	Config Config
 }
 
 // Outcome is what became of one message.

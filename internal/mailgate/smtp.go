@@ -28,6 +28,10 @@ type ListenConfig struct {
 	MaxLineLength int
 	// Timeout bounds each read and write on a connection (default 2 minutes).
 	Timeout time.Duration
+	// MaxInFlight is the most messages taken at once, from MAIL FROM to
+	// the end of DATA (default 16): with MaxBytes it bounds the memory mail
+	// can take. One more is told to try again later (421).
+	MaxInFlight int
 }
 
 func (c ListenConfig) withDefaults() ListenConfig {
@@ -42,6 +46,9 @@ func (c ListenConfig) withDefaults() ListenConfig {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 2 * time.Minute
+	}
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = 16
 	}
 	return c
 }
@@ -60,7 +67,7 @@ func (g *Gate) Listen(cfg ListenConfig) (*Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mailgate: listen on %s: %w", cfg.Addr, err)
 	}
-	srv := smtp.NewServer(&backend{g: g, maxBytes: cfg.MaxBytes})
+	srv := smtp.NewServer(&backend{g: g, maxBytes: cfg.MaxBytes, slots: make(chan struct{}, cfg.MaxInFlight)})
 	srv.Domain = g.Config.Hostname
 	if srv.Domain == "" {
 		srv.Domain = "sigap.localhost"
@@ -97,6 +104,8 @@ func (l *Listener) Shutdown(ctx context.Context) error {
 type backend struct {
 	g        *Gate
 	maxBytes int64
+	// slots holds one token per message under way.
+	slots chan struct{}
 }
 
 func (b *backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{b: b}, nil }
@@ -104,17 +113,41 @@ func (b *backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session
 type session struct {
 	b    *backend
 	from string
+	held bool
 }
 
-func (s *session) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
-func (s *session) Rcpt(string, *smtp.RcptOptions) error        { return nil }
-func (s *session) Reset()                                      { s.from = "" }
-func (s *session) Logout() error                               { return nil }
+// errBusy asks the sending server to come back: every slot is taken.
+var errBusy = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Too many messages at once, please try again later"}
+
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if !s.held {
+		select {
+		case s.b.slots <- struct{}{}:
+			s.held = true
+		default:
+			return errBusy
+		}
+	}
+	s.from = from
+	return nil
+}
+
+func (s *session) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *session) Reset()                               { s.from = ""; s.release() }
+func (s *session) Logout() error                        { s.release(); return nil }
+
+func (s *session) release() {
+	if s.held {
+		s.held = false
+		<-s.b.slots
+	}
+}
 
 // Data reads the message whole and files it. The 250 comes only after the
 // notice or the refusal is committed; an error on the way is a 451 and the
 // sender's server tries again.
 func (s *session) Data(r io.Reader) error {
+	defer s.release()
 	g := s.b.g
 	raw, err := io.ReadAll(r)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -8,9 +8,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	x509name "crypto/x509/pkix"
+	"errors"
 	"log/slog"
 	"math/big"
 	"net/smtp"
+	"net/textproto"
 	"testing"
 	"time"
 
@@ -72,5 +74,43 @@ func TestListenerTLSAndLimits(t *testing.T) {
 			}
 			c.Quit()
 		})
+	}
+}
+
+// TestListenerInFlight checks a message past MaxInFlight is told to come
+// back (421) and taken once a slot is free.
+func TestListenerInFlight(t *testing.T) {
+	t.Parallel()
+	g := &mailgate.Gate{Log: slog.New(slog.DiscardHandler)}
+	ln, err := g.Listen(mailgate.ListenConfig{Addr: "127.0.0.1:0", MaxInFlight: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Shutdown(context.Background())
+	dial := func() *smtp.Client {
+		c, err := smtp.Dial(ln.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Hello("client.test"); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a, b := dial(), dial()
+	defer a.Close()
+	defer b.Close()
+	if err := a.Mail("a@komdigi.go.id"); err != nil {
+		t.Fatal(err)
+	}
+	var te *textproto.Error
+	if err := b.Mail("b@komdigi.go.id"); !errors.As(err, &te) || te.Code != 421 {
+		t.Fatalf("a second message at once: %v, want 421", err)
+	}
+	if err := a.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Mail("b@komdigi.go.id"); err != nil {
+		t.Errorf("after the first let go: %v", err)
 	}
 }
