@@ -308,13 +308,30 @@ func detail(err error) string {
 func fieldProblems(ve *notice.ValidationError) []mailin.Problem {
 	out := make([]mailin.Problem, 0, len(ve.Fields))
 	for _, f := range ve.Fields {
-		field := f.Field
-		if field == "" {
-			field = "surel"
-		}
-		out = append(out, problem(f.Field, f.Code, field+": "+codeID(f.Code), f.Field+": "+f.Message))
+		out = append(out, problem(f.Field, f.Code, fieldID(f.Field)+": "+codeID(f.Code), f.Field+": "+f.Message))
 	}
 	return out
+}
+
+// fieldNamesID are the API's fields by the Indonesian names a message may use (docs/email.md).
+var fieldNamesID = map[string]string{"kind": "jenis", "category": "kategori", "legal_basis": "dasar hukum", "reference": "nomor surat",
+	"urgent": "mendesak", "regime": "rezim", "requested_action": "tindakan", "language": "bahasa", "territorial_scope": "wilayah",
+	"explanation": "penjelasan", "inform_uploader_after": "beri tahu pengunggah setelah", "subjects": "tautan", "documents": "lampiran"}
+
+// fieldID names a field error's field in Bahasa Indonesia: subjects[4].url
+// is the fifth link.
+func fieldID(field string) string {
+	if field == "" {
+		return "surel"
+	}
+	var i int
+	if _, err := fmt.Sscanf(field, "subjects[%d]", &i); err == nil {
+		return fmt.Sprintf("tautan ke-%d", i+1)
+	}
+	if n, ok := fieldNamesID[field]; ok {
+		return n
+	}
+	return field
 }
 
 // codeID says a field error's code in Bahasa Indonesia.

@@ -349,7 +349,7 @@ func TestMailRefused(t *testing.T) {
 			{"a malformed PDF", h.from, sign(t, letterWith(h.from, "REF-BADPDF", order("REF-BADPDF"), "%PDF-1.4\nnot a pdf at all", ""), "komdigi.go.id", h.rsaKey),
 				mailgate.Refused, "surat.pdf"},
 			{"a private link", h.from, sign(t, letter(h.from, "REF-PRIV", "kind: order\r\ncategory: terrorism\r\nhttps://t.me/+AbCdEf12345\r\nx\r\n", false, ""), "komdigi.go.id", h.rsaKey),
-				mailgate.Refused, "subjects[0]"},
+				mailgate.Refused, "tautan ke-1: tautan privat"},
 			{"our own reply come back", h.from, sign(t, letter(h.from, "REF-LOOP", order("REF-LOOP"), false, "X-Sigap-Reply: receipt\r\n"), "komdigi.go.id", h.rsaKey),
 				mailgate.Dropped, ""},
 			{"an auto-reply", h.from, sign(t, letter(h.from, "REF-AUTO", order("REF-AUTO"), false, "Auto-Submitted: auto-replied\r\n"), "komdigi.go.id", h.rsaKey),
