@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -34,12 +35,14 @@ var fields = map[string]string{
 	"territorial scope": "territorial_scope", "wilayah": "territorial_scope", "cakupan wilayah": "territorial_scope",
 	"explanation": "explanation", "penjelasan": "explanation", "uraian": "explanation",
 	"inform uploader after": "inform_uploader_after", "beri tahu pengunggah setelah": "inform_uploader_after",
+	"preserve days": "preserve_days", "lama penyimpanan": "preserve_days", "simpan hari": "preserve_days",
 }
 
 // values maps Indonesian values of enumerated fields to the API's; any other
 // value goes to the API as written, whose validation names what it takes.
 var values = map[string]map[string]string{
-	"kind": {"perintah": "order", "rujukan": "referral", "penandaan": "flag", "laporan": "report"},
+	"kind": {"perintah": "order", "rujukan": "referral", "penandaan": "flag", "laporan": "report",
+		"darurat": "emergency", "preservasi": "preservation", "pengamanan data": "preservation"},
 	"category": {"terorisme": "terrorism", "ekstremisme kekerasan": "violent_extremism", "ketertiban umum": "public_order",
 		"perjudian": "gambling", "judi": "gambling", "pornografi": "pornography", "hoaks": "hoax", "ujaran kebencian": "hate_speech",
 		"penipuan": "fraud", "narkoba": "drugs", "barang ilegal": "illegal_goods", "privasi": "privacy", "hki": "ip", "lainnya": "other"},
@@ -114,6 +117,13 @@ func Notice(m *Message) ([]byte, []Problem) {
 				body[f] = false
 			default:
 				add(f, "invalid", fmt.Sprintf("mendesak: %q bukan ya atau tidak", v), fmt.Sprintf("urgent: %q is not yes or no", v))
+			}
+		case "preserve_days":
+			n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(v), "hari"), "days")))
+			if err != nil {
+				add(f, "invalid", fmt.Sprintf("lama penyimpanan: %q bukan jumlah hari", v), fmt.Sprintf("preserve_days: %q is not a number of days", v))
+			} else {
+				body[f] = n
 			}
 		case "territorial_scope":
 			var codes []string
