@@ -92,13 +92,13 @@ func (g *Gate) Receive(ctx context.Context, envelopeFrom string, raw []byte) (Ou
 				to = a.Address
 			}
 		}
-		return g.refuse(ctx, reply{To: to, InReplyTo: headerOf(raw, "Message-Id"), Subject: headerOf(raw, "Subject")},
+		return g.refuseStranger(ctx, reply{To: to, InReplyTo: headerOf(raw, "Message-Id"), Subject: headerOf(raw, "Subject")},
 			problem("", "malformed", "surel tidak dapat dibaca: "+detail(err), "the e-mail could not be read: "+detail(err)))
 	}
 	r := reply{To: m.From, InReplyTo: m.MessageID, Subject: m.Subject}
 	sender, err := g.DB.MailSenderByAddress(ctx, m.From)
 	if errors.Is(err, store.ErrNotFound) {
-		return g.refuse(ctx, r, problem("", "unregistered_sender",
+		return g.refuseStranger(ctx, r, problem("", "unregistered_sender",
 			fmt.Sprintf("%s bukan pengirim terdaftar; admin otoritas Anda mendaftarkan alamat dan kunci DKIM-nya di sigap", m.From),
 			fmt.Sprintf("%s is not a registered sender; your authority's admin registers the address and its DKIM key in sigap", m.From)))
 	}
@@ -206,6 +206,20 @@ func isTemporary(err error) bool {
 // refuse queues a reply listing every problem; nothing else is stored. A
 // refusal of the same message to the same address is queued once.
 func (g *Gate) refuse(ctx context.Context, r reply, probs ...mailin.Problem) (Outcome, error) {
+	sum := sha256.Sum256([]byte(strings.ToLower(r.To) + "\x00" + r.InReplyTo + "\x00" + r.Subject))
+	return g.queueRefusal(ctx, r, ReplyKind+":refused:"+hex.EncodeToString(sum[:16]), probs)
+}
+
+// refuseStranger is refuse for an address that is not a registered sender:
+// it is told at most once an hour, so that mail forged in its name cannot
+// make sigap flood it (backscatter).
+func (g *Gate) refuseStranger(ctx context.Context, r reply, probs ...mailin.Problem) (Outcome, error) {
+	sum := sha256.Sum256([]byte(strings.ToLower(r.To)))
+	hour := g.Clock.Now().UTC().Format("2006010215")
+	return g.queueRefusal(ctx, r, ReplyKind+":stranger:"+hex.EncodeToString(sum[:16])+":"+hour, probs)
+}
+
+func (g *Gate) queueRefusal(ctx context.Context, r reply, key string, probs []mailin.Problem) (Outcome, error) {
 	const maxListed = 50
 	if len(probs) > maxListed {
 		more := len(probs) - maxListed
@@ -216,9 +230,8 @@ func (g *Gate) refuse(ctx context.Context, r reply, probs ...mailin.Problem) (Ou
 		g.Log.Warn("mail refused, and no address to tell", "problems", len(probs))
 		return Refused, nil
 	}
-	sum := sha256.Sum256([]byte(strings.ToLower(r.To) + "\x00" + r.InReplyTo + "\x00" + r.Subject))
 	err := g.DB.Write(ctx, func(tx *store.Tx) error {
-		return g.Jobs.Enqueue(ctx, tx, jobs.Spec{Kind: ReplyKind, Key: ReplyKind + ":refused:" + hex.EncodeToString(sum[:16]), Payload: r})
+		return g.Jobs.Enqueue(ctx, tx, jobs.Spec{Kind: ReplyKind, Key: key, Payload: r})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("mailgate: queue the refusal: %w", err)
@@ -238,7 +251,7 @@ func (g *Gate) RefuseOversized(ctx context.Context, envelopeFrom string, limit i
 	if limit >= 1<<20 {
 		size = fmt.Sprintf("%d MiB", limit>>20)
 	}
-	_, err := g.refuse(ctx, reply{To: envelopeFrom, Subject: "(terlalu besar / too large)"}, problem("", "too_large",
+	_, err := g.refuseStranger(ctx, reply{To: envelopeFrom, Subject: "(terlalu besar / too large)"}, problem("", "too_large",
 		"surel lebih besar dari "+size+" dan tidak dibaca; bagi tautannya ke beberapa surel",
 		"the e-mail is larger than "+size+" and was not read; split its links over several e-mails"))
 	return err

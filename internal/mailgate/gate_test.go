@@ -437,3 +437,40 @@ func TestMailHundredThousandLinks(t *testing.T) {
 		}
 	})
 }
+
+// TestMailStrangerToldOnce checks that an address that is not a registered
+// sender gets one refusal an hour however many messages come in its name, so
+// forged mail cannot make sigap flood it.
+func TestMailStrangerToldOnce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		h := newHarness(t, e, 0)
+		ctx := context.Background()
+		jobsNow := func() int {
+			c, err := h.a.DB.JobCounts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, v := range c {
+				n += v
+			}
+			return n
+		}
+		before, firstHour := jobsNow(), time.Now().UTC().Truncate(time.Hour)
+		for i := range 5 {
+			ref := fmt.Sprintf("REF-STRANGER-%d", i)
+			out, err := h.a.Mail.Receive(ctx, "korban@contoh.id", letter("korban@contoh.id", ref, order(ref), false, ""))
+			if err != nil || out != mailgate.Refused {
+				t.Fatalf("message %d: %v, %v", i, out, err)
+			}
+		}
+		want := 1
+		if !time.Now().UTC().Truncate(time.Hour).Equal(firstHour) {
+			want = 2 // the messages straddled the turn of an hour
+		}
+		if got := jobsNow() - before; got != want {
+			t.Errorf("%d replies queued to an unregistered address for 5 messages, want %d", got, want)
+		}
+	})
+}
