@@ -23,6 +23,7 @@ import (
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/lease"
+	"github.com/sigap/sigap/internal/mailgate"
 	"github.com/sigap/sigap/internal/metrics"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/policy"
@@ -79,6 +80,11 @@ type App struct {
 
 	// SSO signs the platform's staff in through its OpenID Connect provider.
 	SSO *sso.Service
+
+	// MailSenders and Mail take notices by e-mail; Mail's SMTP listener
+	// runs only where a process serves (server.Serve), its replies on Jobs.
+	MailSenders *mailgate.Senders
+	Mail        *mailgate.Gate
 
 	// DataDir (absolute where it can be) and DBURL are where this process
 	// keeps its data, so a page can print a command that works on it.
@@ -212,6 +218,7 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 		return err
 	}
 	a.SSO = &sso.Service{DB: db, Clock: clk, Log: log, Key: ssoKey}
+	a.buildMail()
 
 	// Once, after an upgrade: rules stored before duplicate detection get their match keys.
 	if n, err := a.Lists.BackfillMatchKeys(ctx); err != nil {

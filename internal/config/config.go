@@ -61,6 +61,13 @@ type Config struct {
 	// LeaseTTL is how long a replica holds the log's signing or the
 	// escalation timers unrenewed before another takes them over (0: 5s).
 	LeaseTTL time.Duration
+
+	// E-mail intake (internal/mailgate): the SMTP listener ("" for none),
+	// the relay replies go through, STARTTLS's certificate and key files,
+	// and the largest message taken.
+	SMTPListen, SMTPRelay   string
+	SMTPTLSCert, SMTPTLSKey string
+	SMTPMaxBytes            int64
 }
 
 // Parse reads flags over environment variables over defaults. A flag given on
@@ -91,7 +98,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.BoolVar(&c.MetricsPublic, "metrics-public", env("SIGAP_METRICS_PUBLIC", "") == "1" || env("SIGAP_METRICS_PUBLIC", "") == "true",
 		"serve /metrics without any key, for a listener only the monitoring network reaches (env SIGAP_METRICS_PUBLIC=1)")
 	fs.StringVar(&c.SMTPAddr, "smtp", env("SIGAP_SMTP", ""), "SMTP server HOST:PORT for e-mail alerts to on-call contacts (env SIGAP_SMTP)")
-	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SIGAP_SMTP_FROM", "sigap@localhost"), "sender address of e-mail alerts (env SIGAP_SMTP_FROM)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SIGAP_SMTP_FROM", "sigap@localhost"), "sender address of e-mail alerts and of replies to e-mailed notices (env SIGAP_SMTP_FROM)")
 	jobLease, _ := time.ParseDuration(env("SIGAP_JOB_LEASE", "30s"))
 	fs.DurationVar(&c.JobLease, "job-lease", jobLease, "how long a background job worker owns a job before another may take it over (env SIGAP_JOB_LEASE)")
 	unopened, _ := time.ParseDuration(env("SIGAP_UNOPENED_AFTER", "15m"))
@@ -114,10 +121,17 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	c.KeyWrap = env("SIGAP_KEY_WRAP", "")
 	leaseTTL, _ := time.ParseDuration(env("SIGAP_LEASE_TTL", "5s"))
 	fs.DurationVar(&c.LeaseTTL, "lease-ttl", leaseTTL, "how long a replica holds log signing and escalation timers unrenewed before another takes over (env SIGAP_LEASE_TTL)")
+	fs.StringVar(&c.SMTPListen, "smtp-addr", env("SIGAP_SMTP_ADDR", ""), "receive notices by e-mail: SMTP listen address HOST:PORT, empty for none (env SIGAP_SMTP_ADDR; see docs/email.md)")
+	fs.StringVar(&c.SMTPRelay, "smtp-relay", env("SIGAP_SMTP_RELAY", ""), "SMTP server HOST:PORT that replies to e-mailed notices go through (env SIGAP_SMTP_RELAY)")
+	fs.StringVar(&c.SMTPTLSCert, "smtp-tls-cert", env("SIGAP_SMTP_TLS_CERT", ""), "PEM certificate file: the SMTP listener offers STARTTLS with it (env SIGAP_SMTP_TLS_CERT)")
+	fs.StringVar(&c.SMTPTLSKey, "smtp-tls-key", env("SIGAP_SMTP_TLS_KEY", ""), "PEM private key file of --smtp-tls-cert (env SIGAP_SMTP_TLS_KEY)")
+	smtpMB, _ := strconv.ParseInt(env("SIGAP_SMTP_MAX_MB", "32"), 10, 64)
+	fs.Int64Var(&smtpMB, "smtp-max-mb", smtpMB, "largest e-mail the SMTP listener takes, in MiB (env SIGAP_SMTP_MAX_MB)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
 	c.VideoMaxBytes = videoMB << 20
+	c.SMTPMaxBytes = smtpMB << 20
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("serve: unexpected argument %q (flags are --addr, --data, --db, --policy)", fs.Arg(0))
 	}
@@ -160,6 +174,17 @@ func (c Config) validate() error {
 	}
 	if c.VideoMaxBytes < 1 || c.VideoMaxDuration <= 0 || c.VideoMaxFrames < 1 || c.VideoTimeout <= 0 || c.MaxDecodes < 1 {
 		errs = append(errs, errors.New("--video-max-mb, --video-max-duration, --video-max-frames, --video-timeout and --max-decodes must be positive"))
+	}
+	for _, f := range [][2]string{{"--smtp-addr", c.SMTPListen}, {"--smtp-relay", c.SMTPRelay}} {
+		if _, _, err := net.SplitHostPort(f[1]); f[1] != "" && err != nil {
+			errs = append(errs, fmt.Errorf("%s %q is not HOST:PORT (for example 127.0.0.1:2525)", f[0], f[1]))
+		}
+	}
+	if (c.SMTPTLSCert == "") != (c.SMTPTLSKey == "") {
+		errs = append(errs, errors.New("--smtp-tls-cert and --smtp-tls-key go together"))
+	}
+	if c.SMTPMaxBytes < 1<<20 {
+		errs = append(errs, errors.New("--smtp-max-mb must be at least 1"))
 	}
 	return errors.Join(errs...)
 }

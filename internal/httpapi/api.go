@@ -124,6 +124,10 @@ func (a *API) routes() *routeTable {
 	mux.Handle("POST /v1/orgs/{org_id}/signing-keys", a.ownOrgFirst(jsonHandler(a, http.StatusCreated, a.addSigningKey)), admins)
 	mux.Handle("GET /v1/orgs/{org_id}/signing-keys", a.ownOrgFirst(jsonHandler(a, http.StatusOK, a.listSigningKeys)), admins)
 	mux.Handle("DELETE /v1/orgs/{org_id}/signing-keys/{keyid}", a.ownOrgFirst(jsonHandler(a, http.StatusOK, a.revokeSigningKey)), admins)
+	// E-mail intake: who may send notices by e-mail for an authority (docs/email.md).
+	mux.Handle("POST /v1/orgs/{org_id}/mail-senders", a.ownOrgFirst(jsonHandler(a, http.StatusCreated, a.addMailSender)), admins)
+	mux.Handle("GET /v1/orgs/{org_id}/mail-senders", a.ownOrgFirst(jsonHandler(a, http.StatusOK, a.listMailSenders)), admins)
+	mux.Handle("DELETE /v1/orgs/{org_id}/mail-senders/{sender_id}", a.ownOrgFirst(jsonHandler(a, http.StatusOK, a.removeMailSender)), admins)
 	mux.Handle("PUT /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.putTrust), accreditors)
 	mux.Handle("GET /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.getTrust), readers)
 	mux.Handle("GET /v1/orgs/{org_id}/trust/report", a.trustReport, readers)
@@ -145,6 +149,8 @@ func (a *API) routes() *routeTable {
 	mux.Handle("POST /v1/notices", a.createNotice, notifiers)
 	mux.Handle("GET /v1/notices", jsonHandler(a, http.StatusOK, a.listNotices), readers)
 	mux.Handle("GET /v1/notices/{id}", jsonHandler(a, http.StatusOK, a.getNotice), readers)
+	// Documents attached to notices (docs/documents.md).
+	mux.Handle("GET /v1/notices/{id}/documents/{index}", a.getNoticeDocument, readers)
 
 	mux.Handle("POST /v1/banks", a.createSet(a.Banks), filterAdmins)
 	mux.Handle("GET /v1/banks", a.listSets(a.Banks), filterReaders)

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/httpsig"
+	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
@@ -45,6 +46,7 @@ type noticeView struct {
 	Receipt          receipt.Receipt   `json:"receipt"`
 	RequestSignature *httpsig.Result   `json:"request_signature,omitempty"`
 	LogIndex         *int64            `json:"log_index,omitempty"`
+	Documents        []documentView    `json:"documents,omitempty"`
 	Cases            []notice.Case     `json:"cases,omitempty"`
 	Timeline         []notice.Event    `json:"timeline,omitempty"`
 }
@@ -61,7 +63,8 @@ func viewOf(n *notice.Notice) noticeView {
 		Reference: n.Reference, Explanation: n.Explanation, LegalBasis: n.LegalBasis, Urgent: n.Urgent,
 		RequestedAction: n.RequestedAction, TerritorialScope: n.TerritorialScope, Language: n.Language,
 		Evidence: n.Evidence, Contact: n.Contact, GoodFaith: n.GoodFaith, BodySHA256: n.BodySHA256,
-		SubjectCount: n.SubjectCount, Subjects: n.Subjects, Receipt: n.Receipt, LogIndex: n.LogIndex}
+		SubjectCount: n.SubjectCount, Subjects: n.Subjects, Receipt: n.Receipt, LogIndex: n.LogIndex,
+		Documents: documentViews(n.ID, n.Documents)}
 }
 
 func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
@@ -77,7 +80,7 @@ func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
 			"this flagger is sending faster than 20 notices a second; wait a moment, or send many links in one notice")
 		return
 	}
-	body, err := readBody(r)
+	body, docs, err := noticeBody(r)
 	if err != nil {
 		a.errorResponse(w, r, err)
 		return
@@ -86,7 +89,8 @@ func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
 		a.errorResponse(w, r, err)
 		return
 	}
-	res, err := a.Intake.SubmitSigned(r.Context(), c, c.DefaultRegime, body, idem, signatureFrom(r.Context()))
+	res, err := a.Intake.File(r.Context(), intake.Submission{Caller: c, DefaultRegime: c.DefaultRegime, Body: body,
+		IdempotencyKey: idem, Signature: signatureFrom(r.Context()), Documents: docs})
 	if err != nil {
 		a.errorResponse(w, r, err)
 		return
@@ -97,6 +101,10 @@ func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/v1/notices/"+res.Notice.ID)
 	if !res.Stored {
+		if v.Documents, err = a.noticeDocuments(r, res.Notice.ID); err != nil {
+			a.errorResponse(w, r, err)
+			return
+		}
 		w.Header().Set("Idempotent-Replayed", "true")
 		a.withLogIndex(r, res.Notice)
 		v.LogIndex = res.Notice.LogIndex
@@ -120,6 +128,9 @@ func (a *API) getNotice(r *http.Request, c org.Caller, _ noBody) (noticeView, er
 	a.withLogIndex(r, n)
 	v := viewOf(n)
 	v.RequestSignature = requestSignatureOf(n.Receipt)
+	if v.Documents, err = a.noticeDocuments(r, n.ID); err != nil {
+		return noticeView{}, err
+	}
 	if v.Cases, err = a.DB.NoticeCases(r.Context(), n.ID); err != nil {
 		return noticeView{}, err
 	}

@@ -30,6 +30,24 @@ func (p *Payload) canonical() []byte {
 	b = appendString(b, p.Category)
 	b = append(b, `,"class":`...)
 	b = appendString(b, p.Class)
+	if len(p.Documents) > 0 {
+		b = append(b, `,"documents":[`...)
+		for i, d := range p.Documents {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"content_type":`...)
+			b = appendString(b, d.ContentType)
+			b = append(b, `,"name":`...)
+			b = appendString(b, d.Name)
+			b = append(b, `,"sha256":`...)
+			b = appendString(b, d.SHA256)
+			b = append(b, `,"size":`...)
+			b = appendNumber(b, d.Size)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
 	b = append(b, `,"due_at":`...)
 	b = appendTime(b, p.DueAt)
 	b = append(b, `,"issuer":`...)

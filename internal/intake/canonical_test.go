@@ -7,6 +7,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/httpsig"
 	"github.com/sigap/sigap/internal/receipt"
 )
@@ -31,6 +32,7 @@ func TestCanonicalIsReceiptMarshal(t *testing.T) {
 		{"signed", Payload{NoticeID: "ntc_1", Subjects: []string{}, ReceivedAt: at, DueAt: at, RequestSignature: sig}},
 		{"invalid UTF-8", Payload{Reference: "a\xffb\xc3", Subjects: []string{"\xed\xa0\x80"}}},
 		{"signature without fields, odd created", Payload{RequestSignature: &httpsig.Result{Created: -1 << 62}}},
+		{"documents", Payload{NoticeID: "ntc_1", Documents: []document.Upload{{Name: "surat \"1\".pdf", ContentType: "application/pdf", Size: 123456, SHA256: "ab", Data: []byte("x")}, {Name: "b.png", Size: 1}}}},
 		{"created 0", Payload{RequestSignature: &httpsig.Result{Created: 0, Fields: map[string]string{}}}},
 		{"not UTC", Payload{ReceivedAt: at.In(time.FixedZone("WIB", 7*3600)), DueAt: time.Date(2026, 1, 2, 3, 4, 5, 100, time.UTC)}},
 	}

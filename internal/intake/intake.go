@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/escalate"
 	"github.com/sigap/sigap/internal/httpsig"
 	"github.com/sigap/sigap/internal/id"
@@ -62,6 +63,24 @@ type Payload struct {
 	// the request that filed the notice, with what checking it again
 	// offline needs; absent for an unsigned request.
 	RequestSignature *httpsig.Result `json:"request_signature,omitempty"`
+	// Documents names each attached file by its SHA-256 (absent when none).
+	Documents []document.Upload `json:"documents,omitempty"`
+}
+
+// Submission is one notice to file: the JSON body from caller, and what
+// came with it outside the body.
+type Submission struct {
+	Caller         org.Caller
+	DefaultRegime  string
+	Body           []byte
+	IdempotencyKey string
+	// Signature is the request's RFC 9421 signature the caller verified (nil: unsigned).
+	Signature *httpsig.Result
+	// Documents are files attached outside the JSON body (a multipart
+	// part, an e-mail attachment), each already passed by document.Check;
+	// they follow the body's own documents and are stored in the same
+	// transaction as the notice.
+	Documents []document.Upload
 }
 
 // Submit validates body as a notice from caller, stores it and signs its receipt.
@@ -78,22 +97,34 @@ func (s *Service) Submit(ctx context.Context, caller org.Caller, defaultRegime s
 // signature, and the log entry that commits to the receipt, cover it too. A
 // replay answers the first notice as it was filed, signed or not.
 func (s *Service) SubmitSigned(ctx context.Context, caller org.Caller, defaultRegime string, body []byte, idempotencyKey string, sig *httpsig.Result) (Result, error) {
+	return s.File(ctx, Submission{Caller: caller, DefaultRegime: defaultRegime, Body: body, IdempotencyKey: idempotencyKey, Signature: sig})
+}
+
+// File validates, stores and signs one submission, as SubmitSigned does; a
+// replay of its Idempotency-Key must carry the same body and the same
+// documents outside it.
+func (s *Service) File(ctx context.Context, sub Submission) (Result, error) {
+	caller, body, idempotencyKey, sig := sub.Caller, sub.Body, sub.IdempotencyKey, sub.Signature
 	sum := sha256.Sum256(body)
 	bodyHash := hex.EncodeToString(sum[:])
 	if idempotencyKey != "" {
 		prev, err := s.DB.NoticeByIdempotencyKey(ctx, caller.OrgID, idempotencyKey)
 		switch {
 		case err == nil:
-			if prev.BodySHA256 != bodyHash {
-				return Result{}, ErrIdempotencyMismatch
+			if err := sameRequest(ctx, s.DB, prev, bodyHash, sub.Documents); err != nil {
+				return Result{}, err
 			}
 			return Result{Notice: prev}, nil
 		case !errors.Is(err, store.ErrNotFound):
 			return Result{}, fmt.Errorf("intake: %w", err)
 		}
 	}
-	req, err := notice.Parse(body, caller, defaultRegime, s.Policy)
+	req, err := notice.Parse(body, caller, sub.DefaultRegime, s.Policy)
 	if err != nil {
+		return Result{}, err
+	}
+	docs := append(req.Documents, sub.Documents...)
+	if err := notice.DocumentsError("documents", document.CheckSet(docs)); err != nil {
 		return Result{}, err
 	}
 	now := clock.NowMilli(s.Clock)
@@ -104,7 +135,7 @@ func (s *Service) SubmitSigned(ctx context.Context, caller org.Caller, defaultRe
 		TerritorialScope: req.TerritorialScope, Language: req.Language, Evidence: req.Evidence, Contact: req.Contact,
 		GoodFaith: req.GoodFaith, Status: notice.StatusReceived, ReceivedAt: now, DueAt: now.Add(req.SLA.Within),
 		BodySHA256: bodyHash, IdempotencyKey: idempotencyKey, Subjects: req.Subjects, SubjectCount: len(req.Subjects),
-		InformUploaderAfter: req.InformUploaderAfter,
+		InformUploaderAfter: req.InformUploaderAfter, Documents: docs,
 	}
 	subjects := make([]string, len(n.Subjects))
 	for i, sub := range n.Subjects {
@@ -112,7 +143,7 @@ func (s *Service) SubmitSigned(ctx context.Context, caller org.Caller, defaultRe
 	}
 	payload := Payload{NoticeID: n.ID, OrgID: n.OrgID, Kind: n.Kind, Reference: n.Reference,
 		Regime: n.Regime, Category: n.Category, Class: n.Class, ReceivedAt: n.ReceivedAt, DueAt: n.DueAt,
-		BodySHA256: bodyHash, Subjects: subjects, Issuer: "sigap", RequestSignature: sig}
+		BodySHA256: bodyHash, Subjects: subjects, Issuer: "sigap", RequestSignature: sig, Documents: docs}
 	n.Receipt = s.Signer.SignCanonical(payload.canonical())
 	var replay *notice.Notice
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
@@ -122,8 +153,8 @@ func (s *Service) SubmitSigned(ctx context.Context, caller org.Caller, defaultRe
 			prev, err := tx.NoticeByIdempotencyKey(ctx, caller.OrgID, idempotencyKey)
 			switch {
 			case err == nil:
-				if prev.BodySHA256 != bodyHash {
-					return ErrIdempotencyMismatch
+				if err := sameRequest(ctx, tx, prev, bodyHash, sub.Documents); err != nil {
+					return err
 				}
 				replay = prev
 				return nil
@@ -137,6 +168,9 @@ func (s *Service) SubmitSigned(ctx context.Context, caller org.Caller, defaultRe
 			}
 		}
 		if err := tx.InsertNotice(ctx, n); err != nil {
+			return err
+		}
+		if err := storeDocuments(ctx, tx, n); err != nil {
 			return err
 		}
 		return tx.InsertTimers(ctx, s.Escalation.Start(n))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/receipt"
 )
 
@@ -101,6 +102,8 @@ type Notice struct {
 	LogIndex       *int64          `json:"log_index,omitempty"` // of the notice.received event, once stored
 	// InformUploaderAfter holds back the statement of reasons to the uploader until then (set by authorities only).
 	InformUploaderAfter *time.Time `json:"inform_uploader_after,omitempty"`
+	// Documents are the files attached to the notice (their bytes are not in JSON).
+	Documents []document.Upload `json:"documents,omitempty"`
 }
 
 // Case gathers every notice about one canonical subject while it is open.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/policy"
 	"github.com/sigap/sigap/internal/subject"
@@ -74,13 +75,15 @@ type Request struct {
 	SLA              policy.SLA
 	// InformUploaderAfter is an authority's "do not inform the uploader until" date (TCO Art. 11).
 	InformUploaderAfter *time.Time
+	// Documents are the files attached in the body (base64), checked.
+	Documents []document.Upload
 }
 
 // wire is the request body with every field raw, so each can fail on its own.
 type wire map[string]json.RawMessage
 
 var knownFields = []string{"kind", "regime", "category", "subjects", "explanation", "legal_basis", "reference",
-	"urgent", "requested_action", "territorial_scope", "language", "evidence", "contact", "good_faith", "inform_uploader_after"}
+	"urgent", "requested_action", "territorial_scope", "language", "evidence", "contact", "good_faith", "inform_uploader_after", "documents"}
 
 var (
 	territoryRe = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -146,6 +149,7 @@ func Parse(body []byte, caller org.Caller, defaultRegime string, p *policy.Polic
 	v.scope(w, r, regime)
 	v.evidence(w, r)
 	v.contact(w, r)
+	v.documents(w, r)
 	if _, ok := w["subjects"]; !ok {
 		v.add("subjects", "required", "subjects is required: a list of 1 to 100000 items like {\"url\": \"https://t.me/channel/123\"}")
 	} else {

@@ -69,6 +69,11 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return fmt.Errorf("server: listen on %s: %w (is another sigap running? try --addr 127.0.0.1:8081)", s.Config.Addr, err)
 	}
+	mailLn, err := s.listenMail()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
@@ -105,6 +110,7 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	select {
 	case err := <-errc:
 		s.API.Readiness.Drain()
+		s.stopMail(context.Background(), mailLn)
 		return err
 	case <-ctx.Done():
 	}
@@ -119,6 +125,7 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 		case <-t.C:
 		case err := <-errc:
 			t.Stop()
+			s.stopMail(context.Background(), mailLn)
 			return err
 		}
 	}
@@ -129,6 +136,7 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		s.Log.Warn("shutdown did not finish in time", "err", err)
 	}
+	s.stopMail(sctx, mailLn)
 	serveErr := <-errc
 	stopLoops()
 	// Every request is answered and every job settled: sign what they logged.

@@ -81,6 +81,8 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("GET /admin/sso", p.platformPage(p.adminSSO, org.RoleAdmin))
 	mux.Handle("POST /admin/sso", p.platformPage(p.adminSSOPost, org.RoleAdmin))
 	mux.Handle("POST /admin/sso/remove", p.platformPage(p.adminSSORemove, org.RoleAdmin))
+	// E-mail intake: an authority's registered senders.
+	p.mailSenderRoutes(mux)
 
 	mux.Handle("GET /banks", p.platformPage(p.setIndex(p.Banks), filterReaders...))
 	mux.Handle("POST /banks", p.platformPage(p.setCreate(p.Banks), filterWriters...))

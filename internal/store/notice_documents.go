@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/sigap/sigap/internal/document"
+)
+
+const documentCols = `name, content_type, size, sha256`
+
+func scanDocument(r rowScanner) (document.Upload, error) {
+	var d document.Upload
+	err := r.Scan(&d.Name, &d.ContentType, &d.Size, &d.SHA256)
+	return d, err
+}
+
+func scanDocumentData(r rowScanner) (document.Upload, error) {
+	var d document.Upload
+	err := r.Scan(&d.Name, &d.ContentType, &d.Size, &d.SHA256, &d.Data)
+	return d, err
+}
+
+// InsertNoticeDocuments stores a notice's checked documents, in order.
+func (t *Tx) InsertNoticeDocuments(ctx context.Context, noticeID string, docs []document.Upload) error {
+	return t.insertRows(ctx, "notice_documents", []string{"notice_id", "position", "name", "content_type", "size", "sha256", "data"},
+		len(docs), func(i int, a []any) []any {
+			d := docs[i]
+			return append(a, noticeID, i, d.Name, d.ContentType, d.Size, d.SHA256, d.Data)
+		})
+}
+
+// NoticeDocuments lists a notice's documents without their bytes, in the order they were attached.
+func (db *DB) NoticeDocuments(ctx context.Context, noticeID string) ([]document.Upload, error) {
+	return noticeDocuments(ctx, db, noticeID)
+}
+
+// NoticeDocuments is DB.NoticeDocuments inside the write transaction.
+func (t *Tx) NoticeDocuments(ctx context.Context, noticeID string) ([]document.Upload, error) {
+	return noticeDocuments(ctx, t, noticeID)
+}
+
+func noticeDocuments(ctx context.Context, qr querier, noticeID string) ([]document.Upload, error) {
+	return queryAll(ctx, qr, "documents of "+noticeID, scanDocument,
+		`SELECT `+documentCols+` FROM notice_documents WHERE notice_id = ? ORDER BY position`, noticeID)
+}
+
+// NoticeDocument returns a notice's document at position (0-based), bytes
+// and all, or ErrNotFound.
+func (db *DB) NoticeDocument(ctx context.Context, noticeID string, position int) (document.Upload, error) {
+	return queryOne(ctx, db, fmt.Sprintf("document %d of %s", position, noticeID), scanDocumentData,
+		`SELECT `+documentCols+`, data FROM notice_documents WHERE notice_id = ? AND position = ?`, noticeID, position)
+}
