@@ -61,6 +61,9 @@ type Config struct {
 	// LeaseTTL is how long a replica holds the log's signing or the
 	// escalation timers unrenewed before another takes them over (0: 5s).
 	LeaseTTL time.Duration
+	// RetroWindow is how far back the retroactive scan of newly added bank
+	// and list entries looks (package retro; 0: seven days).
+	RetroWindow time.Duration
 }
 
 // Parse reads flags over environment variables over defaults. A flag given on
@@ -114,6 +117,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	c.KeyWrap = env("SIGAP_KEY_WRAP", "")
 	leaseTTL, _ := time.ParseDuration(env("SIGAP_LEASE_TTL", "5s"))
 	fs.DurationVar(&c.LeaseTTL, "lease-ttl", leaseTTL, "how long a replica holds log signing and escalation timers unrenewed before another takes over (env SIGAP_LEASE_TTL)")
+	retroWindow, _ := time.ParseDuration(env("SIGAP_RETRO_WINDOW", "168h"))
+	fs.DurationVar(&c.RetroWindow, "retro-window", retroWindow, "how far back new bank and list entries are looked for in the posts made before them, at most 720h (env SIGAP_RETRO_WINDOW)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -157,6 +162,9 @@ func (c Config) validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSuffix(u.Path, "/") != "" || u.RawQuery != "" || u.User != nil {
 			errs = append(errs, fmt.Errorf("--public-origin %q: use scheme://host[:port], for example https://sigap.example.go.id", c.PublicOrigin))
 		}
+	}
+	if c.RetroWindow < 0 || c.RetroWindow > 720*time.Hour {
+		errs = append(errs, fmt.Errorf("--retro-window %s: use at most 720h (30 days; default 168h)", c.RetroWindow))
 	}
 	if c.VideoMaxBytes < 1 || c.VideoMaxDuration <= 0 || c.VideoMaxFrames < 1 || c.VideoTimeout <= 0 || c.MaxDecodes < 1 {
 		errs = append(errs, errors.New("--video-max-mb, --video-max-duration, --video-max-frames, --video-timeout and --max-decodes must be positive"))

@@ -20,6 +20,22 @@ type Service struct {
 	DailyCap int
 	// OnChange, when set, is told that sets changed (the scanner rebuilds); it must not block.
 	OnChange func()
+	// OnEntries, when set, is told inside the adding transaction of the
+	// entries added by hand or by import (package retro queues their
+	// retroactive scan, which then commits with them).
+	OnEntries func(ctx context.Context, tx *store.Tx, setID string, entryIDs []string) error
+}
+
+// entriesAdded tells OnEntries of rows added in tx.
+func (s *Service) entriesAdded(ctx context.Context, tx *store.Tx, setID string, rows []store.FilterEntry) error {
+	if s.OnEntries == nil || len(rows) == 0 {
+		return nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return s.OnEntries(ctx, tx, setID, ids)
 }
 
 func (s *Service) changed() {
@@ -205,7 +221,12 @@ func (s *Service) AddEntry(ctx context.Context, c org.Caller, setID string, it I
 	if err := v.Err(); err != nil {
 		return Entry{}, err
 	}
-	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.AddFilterEntry(ctx, rows[0]) }); err != nil {
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.AddFilterEntry(ctx, rows[0]); err != nil {
+			return err
+		}
+		return s.entriesAdded(ctx, tx, setID, rows)
+	}); err != nil {
 		return Entry{}, err
 	}
 	s.changed()
@@ -268,7 +289,11 @@ func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items 
 	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		added, err = tx.AddFilterEntries(ctx, rows)
-		return err
+		if err != nil || added == 0 {
+			return err
+		}
+		// Duplicates skipped are not live entries, so their scan finds nothing to match.
+		return s.entriesAdded(ctx, tx, setID, rows)
 	}); err != nil {
 		return ImportResult{}, err
 	}
