@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
