@@ -139,7 +139,6 @@ func BenchmarkRetro(b *testing.B) {
 // publish puts total posts on the stream, 100 a message, as a platform batching them would.
 func publish(b *testing.B, js jetstream.JetStream, sample []scan.Post, total int) {
 	b.Helper()
-	ctx := context.Background()
 	var buf bytes.Buffer
 	var pending []jetstream.PubAckFuture
 	flush := func() {
@@ -152,11 +151,7 @@ func publish(b *testing.B, js jetstream.JetStream, sample []scan.Post, total int
 			b.Fatal(err)
 		}
 		if pending = append(pending, f); len(pending) >= 256 {
-			for _, f := range pending {
-				if err := <-f.Err(); err != nil {
-					b.Fatal(err)
-				}
-			}
+			settle(b, pending)
 			pending = pending[:0]
 		}
 	}
@@ -173,12 +168,16 @@ func publish(b *testing.B, js jetstream.JetStream, sample []scan.Post, total int
 	if buf.Len() > 0 {
 		flush()
 	}
+	settle(b, pending)
+}
+
+// settle waits for the acknowledgements of asynchronous publishes.
+func settle(b *testing.B, pending []jetstream.PubAckFuture) {
 	for _, f := range pending {
 		select {
 		case <-f.Ok():
 		case err := <-f.Err():
 			b.Fatal(err)
-		case <-ctx.Done():
 		}
 	}
 }
