@@ -63,6 +63,15 @@ func (r *Runner) Run(ctx context.Context) {
 		poll = time.Second
 	}
 	for {
+		if _, err := r.JS.Stream(ctx, scanstream.StreamName); err != nil {
+			// No stream yet (the live worker makes it): a job claimed now would fail for nothing.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(poll):
+			}
+			continue
+		}
 		ran, err := r.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			r.log().Warn("retro: job failed", "err", err)
@@ -205,7 +214,7 @@ func (r *Runner) message(ctx context.Context, m *scan.Retro, j *store.RetroJob, 
 		if err := lim.Wait(ctx); err != nil {
 			return err
 		}
-		res, err := r.scanPost(ctx, m, p)
+		res, err := r.scanPost(ctx, m, p, meta.Timestamp)
 		if err != nil {
 			return err
 		}
@@ -225,7 +234,7 @@ func (r *Runner) message(ctx context.Context, m *scan.Retro, j *store.RetroJob, 
 
 // scanPost scans one post, trying again a few times when sigap (not the
 // post) fails, as the live worker's redelivery would.
-func (r *Runner) scanPost(ctx context.Context, m *scan.Retro, p scan.Post) (scan.Result, error) {
+func (r *Runner) scanPost(ctx context.Context, m *scan.Retro, p scan.Post, postedAt time.Time) (scan.Result, error) {
 	var err error
 	for attempt := range 4 {
 		if attempt > 0 {
@@ -236,7 +245,7 @@ func (r *Runner) scanPost(ctx context.Context, m *scan.Retro, p scan.Post) (scan
 			}
 		}
 		var res scan.Result
-		res, err = m.Scan(ctx, p)
+		res, err = m.Scan(ctx, p, postedAt)
 		if err == nil || scanstream.Permanent(err) {
 			return res, nil // a post the live scan refused is skipped here too
 		}

@@ -74,7 +74,11 @@ func (s *Scanner) act(ctx context.Context, snap *snapshot, vp validPost, media [
 						outcome = store.OutcomeNotice
 					}
 				}
-				row := store.ScanHit{ID: id.New("hit", now), At: now, Post: vp.post, Channel: vp.channel, MessageID: vp.msgID,
+				at := now
+				if !vp.postedAt.IsZero() && vp.postedAt.Before(now) {
+					at = vp.postedAt
+				}
+				row := store.ScanHit{ID: id.New("hit", now), At: at, Post: vp.post, Channel: vp.channel, MessageID: vp.msgID,
 					Matcher: h.Matcher, SetID: g.set.ID, EntryID: r.entry, Distance: h.Distance, Detail: h.Matched,
 					Policy: g.set.Policy, Outcome: outcome}
 				isNew, err := tx.InsertHit(ctx, &row)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -82,12 +83,14 @@ func (s *Scanner) Retro(ctx context.Context, jobID string, entryIDs []string) (*
 // Entries is how many entries the retroactive scan matches.
 func (r *Retro) Entries() int { return len(r.snap.refs) }
 
-// Scan matches one earlier post against the job's entries and acts on the
-// hits as Scanner.Scan does, marking them retroactive.
-func (r *Retro) Scan(ctx context.Context, p Post) (Result, error) {
+// Scan matches one earlier post, made at postedAt, against the job's
+// entries and acts on the hits as Scanner.Scan does, marking them
+// retroactive and recording them at postedAt.
+func (r *Retro) Scan(ctx context.Context, p Post, postedAt time.Time) (Result, error) {
 	vp, err := r.s.validate(&p)
 	if err != nil {
 		return Result{}, err
 	}
+	vp.postedAt = clock.Milli(postedAt)
 	return r.s.scanWith(ctx, r.snap, vp, p)
 }

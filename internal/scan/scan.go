@@ -349,6 +349,10 @@ type validPost struct {
 	channel string
 	msgID   string
 	text    string // kept with the automated notices it leads to (store.ScanPost)
+	// postedAt, for a retroactive scan, is when the post was made: its hits
+	// are recorded at that time, so the flood guard counts them in the hour
+	// they happened rather than all in the hour of the scan.
+	postedAt time.Time
 }
 
 // Validate checks a post and returns a *notice.ValidationError naming each
