@@ -4,8 +4,8 @@ package i18n
 // big catalogues so the feature's words are read together; init adds them.
 var (
 	englishIncidents = map[string]string{
-		"nav.incidents": "Incidents",
-		"inc.title":     "Incidents", "inc.intro": "A declared incident (after the GIFCT Content Incident Protocol) gets a bank and a keyword list of its own; hits on them go to the incident lane, above every other, with the shortest clock of the regime, and the on-call contacts are paged when it is declared.",
+		"nav.incidents": "Incidents", "lane.incident": "incident",
+		"inc.title": "Incidents", "inc.intro": "A declared incident (after the GIFCT Content Incident Protocol) gets a bank and a keyword list of its own; hits on them go to the incident lane, above every other, with the shortest clock of the regime, and the on-call contacts are paged when it is declared.",
 		"inc.none": "No incident has been declared.", "inc.name": "Name", "inc.state": "State", "inc.started": "Started",
 		"inc.labels": "Labels", "inc.started_wib": "Started at (WIB; empty: now)", "inc.declare": "Declare an incident",
 		"inc.declare_hint":   "Labels are separated by commas, such as terrorism. Entries added to the incident's bank and list are looked for at once in the posts of the week before.",
@@ -23,8 +23,8 @@ var (
 		"retro.state.queued": "queued", "retro.state.running": "running", "retro.state.done": "done", "retro.state.failed": "failed",
 	}
 	indonesianIncidents = map[string]string{
-		"nav.incidents": "Insiden",
-		"inc.title":     "Insiden", "inc.intro": "Insiden yang dideklarasikan (mengikuti Content Incident Protocol GIFCT) mendapat bank dan daftar kata kunci sendiri; kecocokan padanya masuk jalur insiden, di atas semua jalur lain, dengan tenggat terpendek rezimnya, dan petugas siaga dihubungi saat insiden dideklarasikan.",
+		"nav.incidents": "Insiden", "lane.incident": "insiden",
+		"inc.title": "Insiden", "inc.intro": "Insiden yang dideklarasikan (mengikuti Content Incident Protocol GIFCT) mendapat bank dan daftar kata kunci sendiri; kecocokan padanya masuk jalur insiden, di atas semua jalur lain, dengan tenggat terpendek rezimnya, dan petugas siaga dihubungi saat insiden dideklarasikan.",
 		"inc.none": "Belum ada insiden yang dideklarasikan.", "inc.name": "Nama", "inc.state": "Status", "inc.started": "Mulai",
 		"inc.labels": "Label", "inc.started_wib": "Mulai pada (WIB; kosong: sekarang)", "inc.declare": "Deklarasikan insiden",
 		"inc.declare_hint":   "Pisahkan label dengan koma, misalnya terrorism. Entri yang ditambahkan ke bank dan daftar insiden langsung dicari di unggahan sepekan sebelumnya.",
