@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/sigap/sigap/internal/audit"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/id"
@@ -24,6 +25,13 @@ var ErrClosed = errors.New("incident: already closed")
 
 // AlertIncident is the kind of the on-call alert sent at declaration.
 const AlertIncident = "incident"
+
+// The audit record's actions of the crisis protocol, written in the
+// transaction of the change.
+const (
+	AuditDeclared = "incident.declared"
+	AuditClosed   = "incident.closed"
+)
 
 // Limits on a declaration.
 const (
@@ -159,6 +167,9 @@ func (s *Service) Declare(ctx context.Context, c org.Caller, in DeclareInput) (I
 		if err := tx.InsertIncident(ctx, rec); err != nil {
 			return err
 		}
+		if err := tx.Audit(ctx, audit.Entry{At: now, Action: AuditDeclared, Object: rec.ID, OrgID: c.OrgID}); err != nil {
+			return err
+		}
 		if s.Alert == nil {
 			return nil
 		}
@@ -239,7 +250,12 @@ func (s *Service) Close(ctx context.Context, c org.Caller, incID string) (Report
 	if err != nil {
 		return Report{}, fmt.Errorf("incident: report: %w", err)
 	}
-	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.CloseIncident(ctx, incID, in.ClosedBy, string(raw), now) })
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CloseIncident(ctx, incID, in.ClosedBy, string(raw), now); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, audit.Entry{At: now, Action: AuditClosed, Object: incID, OrgID: c.OrgID})
+	})
 	if errors.Is(err, store.ErrConflict) {
 		return Report{}, fmt.Errorf("incident %s: %w", incID, ErrClosed)
 	}

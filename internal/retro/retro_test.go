@@ -273,6 +273,18 @@ func TestKeywordAddedDuringIncidentFindsTheHourBefore(t *testing.T) {
 		if code := r.call("POST", "/v1/incidents/"+inc.ID+"/close", r.admin, nil, &problem); code != http.StatusConflict || problem.Code != "incident_closed" {
 			t.Fatalf("closing twice: %d %+v, want 409 incident_closed", code, problem)
 		}
+		// The declaration and the close are in the audit record, once each.
+		var aud struct{ Items []struct{ Action, Object string } }
+		r.call("GET", "/v1/audit", r.admin, nil, &aud)
+		seen := map[string]int{}
+		for _, it := range aud.Items {
+			if it.Object == inc.ID {
+				seen[it.Action]++
+			}
+		}
+		if seen["incident.declared"] != 1 || seen["incident.closed"] != 1 {
+			t.Errorf("audit record of %s = %v, want one declared and one closed", inc.ID, seen)
+		}
 	})
 }
 
