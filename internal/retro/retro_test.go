@@ -274,7 +274,9 @@ func TestKeywordAddedDuringIncidentFindsTheHourBefore(t *testing.T) {
 			t.Fatalf("closing twice: %d %+v, want 409 incident_closed", code, problem)
 		}
 		// The declaration and the close are in the audit record, once each.
-		var aud struct{ Items []struct{ Action, Object string } }
+		var aud struct {
+			Items []struct{ Action, Object string }
+		}
 		r.call("GET", "/v1/audit", r.admin, nil, &aud)
 		seen := map[string]int{}
 		for _, it := range aud.Items {
