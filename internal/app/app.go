@@ -20,6 +20,7 @@ import (
 	"github.com/sigap/sigap/internal/escalate"
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/flagger"
+	"github.com/sigap/sigap/internal/incident"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/lease"
@@ -30,6 +31,7 @@ import (
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/removed"
 	"github.com/sigap/sigap/internal/report"
+	"github.com/sigap/sigap/internal/retro"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
@@ -85,6 +87,11 @@ type App struct {
 	// runs only where a process serves (server.Serve), its replies on Jobs.
 	MailSenders *mailgate.Senders
 	Mail        *mailgate.Gate
+	// Retro queues the retroactive scans of entries as they are added (the
+	// scan worker runs them), and Incidents is the crisis protocol; both
+	// hear of every notice the scanner files.
+	Retro     *retro.Service
+	Incidents *incident.Service
 
 	// DataDir (absolute where it can be) and DBURL are where this process
 	// keeps its data, so a page can print a command that works on it.
@@ -219,6 +226,7 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	}
 	a.SSO = &sso.Service{DB: db, Clock: clk, Log: log, Key: ssoKey}
 	a.buildMail()
+	a.buildIncidents()
 
 	// Once, after an upgrade: rules stored before duplicate detection get their match keys.
 	if n, err := a.Lists.BackfillMatchKeys(ctx); err != nil {

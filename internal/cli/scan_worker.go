@@ -15,6 +15,8 @@ import (
 
 	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/lease"
+	"github.com/sigap/sigap/internal/retro"
 	"github.com/sigap/sigap/internal/scanstream"
 )
 
@@ -34,6 +36,8 @@ func runScanWorker(ctx context.Context, env *Env, args []string) error {
 	consumer := fs.String("consumer", scanstream.DefaultConsumer, "durable consumer name shared by all workers")
 	embedded := fs.String("embedded-nats", "", "also run a NATS server with JetStream, storing its data in this directory (single-machine set-ups)")
 	listen := fs.String("nats-listen", "127.0.0.1:4222", "address of the embedded NATS server")
+	retain := fs.Duration("retain", 7*24*time.Hour, "how long a new posts stream keeps posts after scanning, for retroactive scans of entries added later (0: delete once scanned)")
+	retroRate := fs.Float64("retro-rate", retro.DefaultRate, "posts a second one retroactive scan reads at most, so live scanning keeps the rest (-1: no bound)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,7 +77,13 @@ func runScanWorker(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := scanstream.New(js, s.Scanner, scanstream.Config{Consumer: *consumer, Workers: *workers}, log)
+	w := scanstream.New(js, s.Scanner, scanstream.Config{Consumer: *consumer, Workers: *workers, Retain: *retain}, log)
+	// Retroactive scans run here, beside the live ones, one at a time across every worker.
+	rr := &retro.Runner{Service: s.Retro, Scanner: s.Scanner, JS: js, Holder: lease.Holder(), Rate: *retroRate, Log: log}
+	rctx, stopRetro := context.WithCancel(ctx)
+	retroDone := make(chan struct{})
+	go func() { defer close(retroDone); rr.Run(rctx) }()
+	defer func() { stopRetro(); <-retroDone }()
 	log.Info("scan worker consuming", "stream", scanstream.StreamName, "subjects", scanstream.PostsSubject+".>", "workers", *workers,
 		"dead_letters", scanstream.DeadSubject)
 	go reportWorker(ctx, log, w)

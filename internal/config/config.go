@@ -68,6 +68,9 @@ type Config struct {
 	SMTPListen, SMTPRelay   string
 	SMTPTLSCert, SMTPTLSKey string
 	SMTPMaxBytes            int64
+	// RetroWindow is how far back the retroactive scan of newly added bank
+	// and list entries looks (package retro; 0: seven days).
+	RetroWindow time.Duration
 }
 
 // Parse reads flags over environment variables over defaults. A flag given on
@@ -127,6 +130,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.SMTPTLSKey, "smtp-tls-key", env("SIGAP_SMTP_TLS_KEY", ""), "PEM private key file of --smtp-tls-cert (env SIGAP_SMTP_TLS_KEY)")
 	smtpMB, _ := strconv.ParseInt(env("SIGAP_SMTP_MAX_MB", "32"), 10, 64)
 	fs.Int64Var(&smtpMB, "smtp-max-mb", smtpMB, "largest e-mail the SMTP listener takes, in MiB (env SIGAP_SMTP_MAX_MB)")
+	retroWindow, _ := time.ParseDuration(env("SIGAP_RETRO_WINDOW", "168h"))
+	fs.DurationVar(&c.RetroWindow, "retro-window", retroWindow, "how far back new bank and list entries are looked for in the posts made before them, at most 720h (env SIGAP_RETRO_WINDOW)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -171,6 +176,9 @@ func (c Config) validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSuffix(u.Path, "/") != "" || u.RawQuery != "" || u.User != nil {
 			errs = append(errs, fmt.Errorf("--public-origin %q: use scheme://host[:port], for example https://sigap.example.go.id", c.PublicOrigin))
 		}
+	}
+	if c.RetroWindow < 0 || c.RetroWindow > 720*time.Hour {
+		errs = append(errs, fmt.Errorf("--retro-window %s: use at most 720h (30 days; default 168h)", c.RetroWindow))
 	}
 	if c.VideoMaxBytes < 1 || c.VideoMaxDuration <= 0 || c.VideoMaxFrames < 1 || c.VideoTimeout <= 0 || c.MaxDecodes < 1 {
 		errs = append(errs, errors.New("--video-max-mb, --video-max-duration, --video-max-frames, --video-timeout and --max-decodes must be positive"))

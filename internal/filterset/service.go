@@ -21,6 +21,22 @@ type Service struct {
 	DailyCap int
 	// OnChange, when set, is told that sets changed (the scanner rebuilds); it must not block.
 	OnChange func()
+	// OnEntries, when set, is told inside the adding transaction of the
+	// entries added by hand or by import (package retro queues their
+	// retroactive scan, which then commits with them).
+	OnEntries func(ctx context.Context, tx *store.Tx, setID string, entryIDs []string) error
+}
+
+// entriesAdded tells OnEntries of rows added in tx.
+func (s *Service) entriesAdded(ctx context.Context, tx *store.Tx, setID string, rows []store.FilterEntry) error {
+	if s.OnEntries == nil || len(rows) == 0 {
+		return nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return s.OnEntries(ctx, tx, setID, ids)
 }
 
 func (s *Service) changed() {
@@ -225,6 +241,9 @@ func (s *Service) AddEntry(ctx context.Context, c org.Caller, setID string, it I
 		if err := tx.AddFilterEntry(ctx, rows[0]); err != nil {
 			return err
 		}
+		if err := s.entriesAdded(ctx, tx, setID, rows); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, rows[0].AddedAt, audit.SetEntryAdded, rows[0].ID, c.OrgID)
 	}); err != nil {
 		return Entry{}, err
@@ -290,6 +309,12 @@ func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items 
 		var err error
 		if added, err = tx.AddFilterEntries(ctx, rows); err != nil {
 			return err
+		}
+		if added > 0 {
+			// Duplicates skipped are not live entries, so their scan finds nothing to match.
+			if err := s.entriesAdded(ctx, tx, setID, rows); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, s.now(), audit.SetImported, setID, c.OrgID)
 	}); err != nil {

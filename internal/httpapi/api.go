@@ -179,6 +179,16 @@ func (a *API) routes() *routeTable {
 	mux.Handle("GET /v1/scan/stats", jsonHandler(a, http.StatusOK, a.scanStats), filterReaders)
 	mux.Handle("GET /v1/scan/hits", jsonHandler(a, http.StatusOK, a.recentHits), filterReaders)
 
+	// Retroactive scans and the crisis protocol (internal/retro, internal/incident; docs/incidents.md).
+	mux.Handle("POST /v1/retro-scans", jsonHandler(a, http.StatusAccepted, a.startRetroScan), platformAdmins.refusing(filterTenant()))
+	mux.Handle("GET /v1/retro-scans", jsonHandler(a, http.StatusOK, a.listRetroScans), filterReaders)
+	mux.Handle("GET /v1/retro-scans/{id}", jsonHandler(a, http.StatusOK, a.getRetroScan), filterReaders)
+	mux.Handle("POST /v1/incidents", jsonHandler(a, http.StatusCreated, a.declareIncident), platformAdmins.refusing(filterTenant()))
+	mux.Handle("GET /v1/incidents", jsonHandler(a, http.StatusOK, a.listIncidents), filterReaders)
+	mux.Handle("GET /v1/incidents/{id}", jsonHandler(a, http.StatusOK, a.getIncident), filterReaders)
+	mux.Handle("POST /v1/incidents/{id}/close", jsonHandler(a, http.StatusOK, a.closeIncident), platformAdmins.refusing(filterTenant()))
+	mux.Handle("GET /v1/incidents/{id}/report", jsonHandler(a, http.StatusOK, a.incidentReport), filterReaders)
+
 	mux.Handle("POST /v1/queue/claim", a.claimCase, reviewers)
 	mux.Handle("GET /v1/cases/{id}", jsonHandler(a, http.StatusOK, a.getCase), hiddenReaders)
 	mux.Handle("POST /v1/cases/{id}/release", a.releaseCase, reviewers)

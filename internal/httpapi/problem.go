@@ -14,10 +14,12 @@ import (
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/httpsig"
+	"github.com/sigap/sigap/internal/incident"
 	"github.com/sigap/sigap/internal/intake"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/pdq"
 	"github.com/sigap/sigap/internal/report"
+	"github.com/sigap/sigap/internal/retro"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
@@ -226,6 +228,10 @@ func errorTable() []errorRule {
 			}},
 		{is: httpsig.ErrInvalid, status: http.StatusUnauthorized, code: "signature_invalid", title: "Invalid signature",
 			detail: func(err error) string { return strings.TrimPrefix(err.Error(), "httpsig: ") }},
+
+		{is: incident.ErrClosed, status: http.StatusConflict, code: "incident_closed", title: "The incident is already closed",
+			detail: says("the incident was closed before and its report kept; nothing changed (insiden sudah ditutup; tidak ada yang berubah)")},
+		{is: retro.ErrNotRetained, status: http.StatusConflict, code: "posts_not_retained", title: "Posts are not retained", detail: quoting},
 
 		// Everywhere.
 		{is: store.ErrNotFound, status: http.StatusNotFound, code: "not_found", title: "Not found",

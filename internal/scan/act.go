@@ -29,6 +29,7 @@ type group struct {
 	file     bool   // a notice is to be filed (or was, if noticeID is set)
 	noticeID string // from an earlier scan of the same post
 	actionID string
+	retroJob string // the retroactive scan's job, "" for a live scan
 }
 
 // act records the hits and files what the policies ask for.
@@ -42,7 +43,7 @@ func (s *Scanner) act(ctx context.Context, snap *snapshot, vp validPost, media [
 		r := &snap.refs[h.ref]
 		g := bySet[r.set.ID]
 		if g == nil {
-			g = &group{set: r.set}
+			g = &group{set: r.set, retroJob: snap.retroJob}
 			bySet[r.set.ID] = g
 			groups = append(groups, g)
 		}
@@ -73,7 +74,11 @@ func (s *Scanner) act(ctx context.Context, snap *snapshot, vp validPost, media [
 						outcome = store.OutcomeNotice
 					}
 				}
-				row := store.ScanHit{ID: id.New("hit", now), At: now, Post: vp.post, Channel: vp.channel, MessageID: vp.msgID,
+				at := now
+				if !vp.postedAt.IsZero() && vp.postedAt.Before(now) {
+					at = vp.postedAt
+				}
+				row := store.ScanHit{ID: id.New("hit", now), At: at, Post: vp.post, Channel: vp.channel, MessageID: vp.msgID,
 					Matcher: h.Matcher, SetID: g.set.ID, EntryID: r.entry, Distance: h.Distance, Detail: h.Matched,
 					Policy: g.set.Policy, Outcome: outcome}
 				isNew, err := tx.InsertHit(ctx, &row)
@@ -229,8 +234,12 @@ func (s *Scanner) file(ctx context.Context, g *group, vp validPost, media []Medi
 				Description: fmt.Sprintf("media %d of the post, matched by %s", *h.Media, h.Matcher)})
 		}
 	}
-	expl := fmt.Sprintf("Automated match by sigap's scan of %s: %s %q (%s, policy %s, labels %s).\n%s",
-		vp.url, g.set.Family, g.set.Name, g.set.ID, g.set.Policy, strings.Join(g.set.Labels, ", "), strings.Join(lines, "\n"))
+	how := "Automated match by sigap's scan"
+	if g.retroJob != "" {
+		how = "Retroactive match by sigap's scan (" + g.retroJob + ") of a post made before the entry existed"
+	}
+	expl := fmt.Sprintf("%s of %s: %s %q (%s, policy %s, labels %s).\n%s",
+		how, vp.url, g.set.Family, g.set.Name, g.set.ID, g.set.Policy, strings.Join(g.set.Labels, ", "), strings.Join(lines, "\n"))
 	body := map[string]any{
 		"kind": notice.KindReport, "category": g.set.Category, "explanation": clip(expl, 19_000),
 		"subjects": []map[string]string{{"url": vp.url}}, "good_faith": true, "requested_action": requested,
@@ -281,7 +290,10 @@ func (s *Scanner) file(ctx context.Context, g *group, vp validPost, media []Medi
 			return err
 		}
 		// What the post held, so a remove decision on its case can bank it (package removed).
-		return tx.InsertScanPost(ctx, scanPost(n.ID, vp, media, now))
+		if err := tx.InsertScanPost(ctx, scanPost(n.ID, vp, media, now)); err != nil {
+			return err
+		}
+		return s.tellFiled(ctx, tx, Filed{SetID: g.set.ID, NoticeID: n.ID, CaseID: ref.CaseID, Post: vp.post, RetroJob: g.retroJob, At: now})
 	})
 	if err != nil {
 		return fmt.Errorf("scan: record notice: %w", err)

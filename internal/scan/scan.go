@@ -125,6 +125,9 @@ type Scanner struct {
 
 	orgMu       sync.Mutex
 	platformOrg string
+
+	// filed are told of each notice a scan files (retro.go); set before scanning.
+	filed []FiledHook
 }
 
 // New returns a Scanner serving an empty snapshot; call Reload (or Run) to load the banks and lists.
@@ -280,6 +283,9 @@ type Hit struct {
 	Policy               string   `json:"policy"`
 	Outcome              string   `json:"outcome,omitempty"`
 	Reason               string   `json:"reason,omitempty"`
+	// Retroactive marks a hit found by a retroactive scan of posts made
+	// before the entry existed (package retro).
+	Retroactive bool `json:"retroactive,omitempty"`
 
 	ref int32
 }
@@ -343,6 +349,10 @@ type validPost struct {
 	channel string
 	msgID   string
 	text    string // kept with the automated notices it leads to (store.ScanPost)
+	// postedAt, for a retroactive scan, is when the post was made: its hits
+	// are recorded at that time, so the flood guard counts them in the hour
+	// they happened rather than all in the hour of the scan.
+	postedAt time.Time
 }
 
 // Validate checks a post and returns a *notice.ValidationError naming each
@@ -476,7 +486,11 @@ func (s *Scanner) Scan(ctx context.Context, p Post) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	snap := s.snap.Load()
+	return s.scanWith(ctx, s.snap.Load(), vp, p)
+}
+
+// scanWith is Scan on one snapshot: the live one, or a retroactive scan's (retro.go).
+func (s *Scanner) scanWith(ctx context.Context, snap *snapshot, vp validPost, p Post) (Result, error) {
 	res := Result{Post: vp.post, Generation: snap.gen, Hits: []Hit{}, Notices: []NoticeRef{}, Actions: []ActionRef{}}
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -493,6 +507,9 @@ func (s *Scanner) Scan(ctx context.Context, p Post) (Result, error) {
 		return res, nil
 	}
 	res.Hits = append(res.Hits, hits...)
+	for i := range res.Hits {
+		res.Hits[i].Retroactive = snap.retroJob != ""
+	}
 	if err := s.act(ctx, snap, vp, media, &res); err != nil {
 		return Result{}, err
 	}

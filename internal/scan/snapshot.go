@@ -64,6 +64,9 @@ type snapshot struct {
 	near               *neardup.Index     // doc ID is the decimal ref index
 	textRefs, linkRefs []int32
 	skipped            int // stored rules that no longer compile (logged)
+	// retroJob, on a snapshot of a few entries built for a retroactive
+	// scan, is that scan's job; its hits are marked retroactive.
+	retroJob string
 }
 
 // tmkEntry is a banked video's TMK features. Level 1 (a 256-value cosine)
@@ -109,6 +112,20 @@ func category(labels []string) string {
 // build reads every enabled bank and list and compiles the matchers. It runs
 // off the hot path; scans keep using the previous snapshot meanwhile.
 func build(ctx context.Context, db *store.DB, gen int64, opts neardup.Options, log *slog.Logger) (*snapshot, error) {
+	sets, err := allSets(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return compile(gen, sets, func(fn func(store.LiveEntry) error) error {
+		if err := db.LiveFilterEntries(ctx, store.FamilyBank, fn); err != nil {
+			return err
+		}
+		return db.LiveFilterEntries(ctx, store.FamilyList, fn)
+	}, opts, log)
+}
+
+// allSets reads every bank and list.
+func allSets(ctx context.Context, db *store.DB) ([]store.FilterSet, error) {
 	var sets []store.FilterSet
 	cursor := ""
 	for {
@@ -118,16 +135,10 @@ func build(ctx context.Context, db *store.DB, gen int64, opts neardup.Options, l
 		}
 		sets = append(sets, page...)
 		if len(page) < 500 {
-			break
+			return sets, nil
 		}
 		cursor = page[len(page)-1].ID
 	}
-	return compile(gen, sets, func(fn func(store.LiveEntry) error) error {
-		if err := db.LiveFilterEntries(ctx, store.FamilyBank, fn); err != nil {
-			return err
-		}
-		return db.LiveFilterEntries(ctx, store.FamilyList, fn)
-	}, opts, log)
 }
 
 // compile builds a snapshot from sets and a stream of their live entries.

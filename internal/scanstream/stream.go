@@ -1,7 +1,6 @@
 package scanstream
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -57,6 +56,12 @@ type Config struct {
 	Batch int
 	// MaxPostBytes bounds a message (default 2 MiB).
 	MaxPostBytes int
+	// Retain, when positive, makes a new posts stream keep each post that
+	// long after it is scanned (limits retention with that MaxAge), so a
+	// retroactive scan can read the posts made before an entry arrived
+	// (package retro). Zero keeps the work-queue stream, which deletes a
+	// post once it is acknowledged. An existing stream is left as it is.
+	Retain time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -101,9 +106,13 @@ type Worker struct {
 // operator set them up (replicas, storage, limits).
 func Ensure(ctx context.Context, js jetstream.JetStream, cfg Config) (jetstream.Consumer, error) {
 	cfg = cfg.withDefaults()
+	posts := jetstream.StreamConfig{Name: StreamName, Subjects: []string{PostsSubject + ".>"}, Storage: jetstream.FileStorage,
+		Retention: jetstream.WorkQueuePolicy, MaxMsgSize: int32(cfg.MaxPostBytes)}
+	if cfg.Retain > 0 {
+		posts.Retention, posts.MaxAge = jetstream.LimitsPolicy, cfg.Retain
+	}
 	for _, sc := range []jetstream.StreamConfig{
-		{Name: StreamName, Subjects: []string{PostsSubject + ".>"}, Storage: jetstream.FileStorage,
-			Retention: jetstream.WorkQueuePolicy, MaxMsgSize: int32(cfg.MaxPostBytes)},
+		posts,
 		{Name: DeadStreamName, Subjects: []string{DeadSubject}, Storage: jetstream.FileStorage},
 	} {
 		if _, err := js.CreateStream(ctx, sc); err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
@@ -283,17 +292,7 @@ func (w *Worker) scanBatch(ctx context.Context, msg jetstream.Msg) error {
 	var due atomic.Bool
 	progress := time.AfterFunc(w.cfg.AckWait/3, func() { due.Store(true) })
 	defer progress.Stop()
-	for n := 1; len(data) > 0; n++ {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
-		}
+	return eachLine(data, func(n int, line []byte) error {
 		err := w.scanOne(ctx, line)
 		if err != nil && permanent(err) {
 			err = w.deadLetterLine(ctx, msg, meta, n, line, err)
@@ -307,8 +306,8 @@ func (w *Worker) scanBatch(ctx context.Context, msg jetstream.Msg) error {
 			due.Store(false)
 			progress.Reset(w.cfg.AckWait / 3)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // isBatch reports whether a message holds many posts.

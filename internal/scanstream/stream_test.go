@@ -16,6 +16,7 @@ import (
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/scanstream"
+	"github.com/sigap/sigap/internal/scanstream/natstest"
 	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -24,12 +25,7 @@ import (
 // connects to it.
 func startNATS(t testing.TB) *nats.Conn {
 	t.Helper()
-	ns := startNATSServer(t)
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
+	nc, _ := natstest.JetStream(t, startNATSServer(t))
 	return nc
 }
 
@@ -47,19 +43,7 @@ func ensuredJetStream(t *testing.T, cfg scanstream.Config) jetstream.JetStream {
 }
 
 // startNATSServer runs a real NATS server with JetStream in this process.
-func startNATSServer(t testing.TB) *natsserver.Server {
-	t.Helper()
-	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns.Start()
-	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats-server did not start")
-	}
-	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
-	return ns
-}
+func startNATSServer(t testing.TB) *natsserver.Server { return natstest.Server(t, 0) }
 
 // sigapWithList starts sigap with a shadow keyword list holding "jihad".
 func sigapWithList(t *testing.T, e storetest.Engine) *server.Server {

@@ -10,14 +10,11 @@ import (
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/scanstream"
+	"github.com/sigap/sigap/internal/scanstream/natstest"
 	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/video"
@@ -70,25 +67,7 @@ func TestWorkerScansVideos(t *testing.T) {
 		}
 
 		// Videos are megabytes: the server and the stream take 8 MiB messages.
-		ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(),
-			NoLog: true, NoSigs: true, MaxPayload: 8 << 20})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ns.Start()
-		if !ns.ReadyForConnections(10 * time.Second) {
-			t.Fatal("nats-server did not start")
-		}
-		t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
-		nc, err := nats.Connect(ns.ClientURL())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(nc.Close)
-		js, err := jetstream.New(nc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, js := natstest.JetStream(t, natstest.Server(t, 8<<20))
 		cfg := scanstream.Config{Workers: 2, Batch: 4, MaxPostBytes: 8 << 20}
 		if _, err := scanstream.Ensure(ctx, js, cfg); err != nil {
 			t.Fatal(err)

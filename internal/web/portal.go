@@ -103,6 +103,11 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /lists/{id}/entries/{entry}/release", p.platformPage(p.setReleaseEntry(p.Lists), filterWriters...))
 	mux.Handle("POST /lists/{id}/import", p.platformPage(p.setImport(p.Lists), filterWriters...))
 	mux.Handle("GET /hits", p.platformPage(p.hitsIndex, filterReaders...))
+	// Incidents and retroactive scans (internal/incident, internal/retro; docs/incidents.md).
+	mux.Handle("GET /incidents", p.platformPage(p.incidentsPage, filterReaders...))
+	mux.Handle("POST /incidents", p.platformPage(p.incidentDeclare, incidentWriters...))
+	mux.Handle("GET /incidents/{id}", p.platformPage(p.incidentPage, filterReaders...))
+	mux.Handle("POST /incidents/{id}/close", p.platformPage(p.incidentClose, incidentWriters...))
 	mux.Handle("GET /flaggers", p.platformPage(p.flaggerRegistry, trustReaders...))
 	mux.Handle("GET /flaggers/{id}", p.platformPage(p.flaggerOrg, trustReaders...))
 	mux.Handle("POST /flaggers/{id}", p.platformPage(p.flaggerChange, trustWriters...))

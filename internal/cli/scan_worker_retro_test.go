@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/scanstream"
+	"github.com/sigap/sigap/internal/scanstream/natstest"
+	"github.com/sigap/sigap/internal/store/storetest"
+)
+
+// syncBuffer is a log the worker writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestScanWorkerRunsRetroactiveScans runs sigap serve's server and `sigap
+// scan-worker --nats` on one database and a real NATS server: posts
+// published before a keyword existed are found by the worker's retroactive
+// scan once the keyword is added to a declared incident, and filed in the
+// incident lane.
+func TestScanWorkerRunsRetroactiveScans(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		s, ts := startServer(t, config.Config{DataDir: e.Dir, DB: e.URL})
+		ns := natstest.Server(t, 0)
+		_, js := natstest.JetStream(t, ns)
+		logs := &syncBuffer{}
+		wctx, stop := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() {
+			done <- runScanWorker(wctx, &Env{Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }, Now: time.Now},
+				[]string{"--data", e.Dir, "--db", e.URL, "--nats", ns.ClientURL(), "--workers", "1", "--retain", "1h"})
+		}()
+		t.Cleanup(func() {
+			stop()
+			if err := <-done; err != nil {
+				t.Errorf("scan-worker: %v", err)
+			}
+		})
+		call := func(method, path string, body any, out any) int {
+			t.Helper()
+			var rd io.Reader
+			if body != nil {
+				raw, _ := json.Marshal(body)
+				rd = bytes.NewReader(raw)
+			}
+			req, _ := http.NewRequest(method, ts.URL+path, rd)
+			req.Header.Set("Authorization", "Bearer "+s.AdminKey)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if out != nil {
+				_ = json.NewDecoder(resp.Body).Decode(out)
+			}
+			return resp.StatusCode
+		}
+		// The worker makes the retained stream; the platform publishes the hour's posts.
+		for deadline := time.Now().Add(20 * time.Second); ; {
+			if str, err := js.Stream(ctx, scanstream.StreamName); err == nil {
+				if info := str.CachedInfo(); info.Config.MaxAge != time.Hour {
+					t.Fatalf("posts stream max age %s, want the --retain of 1h", info.Config.MaxAge)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the worker made no posts stream; its log:\n%s", logs.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		for i, text := range []string{"bakar gedung itu malam ini", "pasar murah", "BAKAR GEDUNG sekarang"} {
+			body := fmt.Sprintf(`{"channel":"kanal_cli","message_id":"%d","text":%q}`, i+1, text)
+			if _, err := js.Publish(ctx, scanstream.PostsSubject+".cli", []byte(body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The live worker has scanned and acknowledged them, with no rule for the phrase yet.
+		for deadline := time.Now().Add(30 * time.Second); ; {
+			c, err := js.Consumer(ctx, scanstream.StreamName, scanstream.DefaultConsumer)
+			if err == nil {
+				if info, err := c.Info(ctx); err == nil && info.AckFloor.Stream == 3 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the live worker did not acknowledge the 3 posts; its log:\n%s", logs.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		var inc struct{ ID, ListID string }
+		var raw map[string]any
+		if code := call("POST", "/v1/incidents", map[string]any{"name": "Pembakaran", "labels": []string{"terrorism"}}, &raw); code != http.StatusCreated {
+			t.Fatalf("declare: %d %v", code, raw)
+		}
+		inc.ID, inc.ListID = raw["id"].(string), raw["list_id"].(string)
+		if code := call("POST", "/v1/lists/"+inc.ListID+"/entries", map[string]any{"value": "bakar gedung"}, nil); code != http.StatusCreated {
+			t.Fatalf("add keyword: %d", code)
+		}
+		var detail struct {
+			Report struct{ Retroactive int }
+			Cases  []struct {
+				CaseID      string `json:"case_id"`
+				Retroactive bool
+			}
+		}
+		for deadline := time.Now().Add(60 * time.Second); ; {
+			call("GET", "/v1/incidents/"+inc.ID, nil, &detail)
+			if detail.Report.Retroactive == 2 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("incident found %d retroactive cases, want 2; worker log:\n%s", detail.Report.Retroactive, logs.String())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		for _, c := range detail.Cases {
+			var cs struct{ Lane string }
+			call("GET", "/v1/cases/"+c.CaseID, nil, &cs)
+			if !c.Retroactive || cs.Lane != "incident" {
+				t.Errorf("case %s: retroactive %v, lane %q", c.CaseID, c.Retroactive, cs.Lane)
+			}
+		}
+		if !strings.Contains(logs.String(), "retro: job finished") {
+			t.Errorf("the worker's log does not say the retroactive scan finished:\n%s", logs.String())
+		}
+	})
+}

@@ -1,0 +1,183 @@
+package retro_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/filterset"
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/retro"
+	"github.com/sigap/sigap/internal/rulelist"
+	"github.com/sigap/sigap/internal/scan"
+	"github.com/sigap/sigap/internal/scanstream"
+	"github.com/sigap/sigap/internal/scanstream/natstest"
+	"github.com/sigap/sigap/internal/server"
+	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
+)
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// keywords are n keywords no post contains, so both scans measure matching
+// and not the storing of hits.
+func keywords(seed uint64, n int) []filterset.Item {
+	var out []filterset.Item
+	for _, k := range testcorpus.New(seed).Keywords(n + n/5) {
+		k = "zq" + k
+		if _, _, err := rulelist.Check("keyword", k); err == nil && len(out) < n {
+			out = append(out, filterset.Item{Value: k})
+		}
+	}
+	return out
+}
+
+// BenchmarkRetro is a retroactive scan of SIGAP_BENCH_RETRO_POSTS (default
+// 100,000; the figure in docs/benchmarks.md is 1,000,000) retained posts of
+// 1 KB, 100 a message, against 1,000 new keywords, beside the live scan of
+// the same posts against every rule (10,000 keywords and the 1,000 new
+// ones). It reports posts per second of wall time and per CPU-second of the
+// whole process (the NATS server runs in it too). Run it once:
+//
+//	go test ./internal/retro -run '^$' -bench Retro -benchtime 1x
+func BenchmarkRetro(b *testing.B) {
+	total := 100_000
+	if v, err := strconv.Atoi(os.Getenv("SIGAP_BENCH_RETRO_POSTS")); err == nil && v > 0 {
+		total = v
+	}
+	ctx := context.Background()
+	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: b.TempDir()}, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	admin, _ := s.DB.CallerByKeyHash(ctx, org.HashSecret(s.AdminKey))
+	old, _ := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "old", Kind: "keyword", Policy: "review"})
+	if _, err := s.API.Lists.Import(ctx, admin, old.ID, keywords(7, 10_000)); err != nil {
+		b.Fatal(err)
+	}
+	_, js := natstest.JetStream(b, natstest.Server(b, 0))
+	if _, err := scanstream.Ensure(ctx, js, scanstream.Config{Retain: 24 * time.Hour}); err != nil {
+		b.Fatal(err)
+	}
+	// The old rules' own retroactive scan runs on the empty stream and finds nothing.
+	if ran, err := (&retro.Runner{Service: s.Retro, Scanner: s.Scanner, JS: js, Holder: "bench"}).RunOnce(ctx); !ran || err != nil {
+		b.Fatalf("old rules' scan: %v %v", ran, err)
+	}
+	g := testcorpus.New(11)
+	sample := make([]scan.Post, 2000)
+	for i := range sample {
+		sample[i] = scan.Post{Channel: fmt.Sprintf("chan%d", i%100), Text: g.Post(1000),
+			Links: []string{fmt.Sprintf("https://news-%d.example/a/%d", i%50, i), "https://t.me/somechannel/5"}}
+	}
+	publish(b, js, sample, total)
+	// The new entries arrive: their import queues the retroactive scan.
+	fresh, _ := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "new", Kind: "keyword", Policy: "review"})
+	if _, err := s.API.Lists.Import(ctx, admin, fresh.ID, keywords(99, 1000)); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Scanner.Reload(ctx, true); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+
+	b.Run("retro", func(b *testing.B) {
+		for i := range b.N {
+			if i > 0 {
+				if _, err := s.Retro.Start(ctx, retro.Request{SetID: fresh.ID}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			r := &retro.Runner{Service: s.Retro, Scanner: s.Scanner, JS: js, Holder: "bench", Rate: -1}
+			start, cpu := time.Now(), processCPU()
+			if ran, err := r.RunOnce(ctx); !ran || err != nil {
+				b.Fatalf("ran %v: %v", ran, err)
+			}
+			wall, used := time.Since(start), processCPU()-cpu
+			jobs, _ := s.DB.RetroJobs(ctx, "", "", 1)
+			if len(jobs) != 1 || jobs[0].State != store.RetroDone || jobs[0].Posts != int64(total) {
+				b.Fatalf("%d jobs, want the last done over %d posts", len(jobs), total)
+			}
+			b.ReportMetric(float64(total)/wall.Seconds(), "posts/s")
+			b.ReportMetric(float64(total)/used.Seconds(), "posts/cpu-s")
+		}
+	})
+	b.Run("live", func(b *testing.B) {
+		n := min(total, 100_000)
+		for range b.N {
+			start, cpu := time.Now(), processCPU()
+			for i := range n {
+				p := sample[i%len(sample)]
+				p.MessageID = scan.FlexString(strconv.Itoa(i + 1))
+				if _, err := s.Scanner.Scan(ctx, p); err != nil {
+					b.Fatal(err)
+				}
+			}
+			wall, used := time.Since(start), processCPU()-cpu
+			b.ReportMetric(float64(n)/wall.Seconds(), "posts/s")
+			b.ReportMetric(float64(n)/used.Seconds(), "posts/cpu-s")
+		}
+	})
+}
+
+// publish puts total posts on the stream, 100 a message, as a platform batching them would.
+func publish(b *testing.B, js jetstream.JetStream, sample []scan.Post, total int) {
+	b.Helper()
+	var buf bytes.Buffer
+	var pending []jetstream.PubAckFuture
+	flush := func() {
+		msg := nats.NewMsg(scanstream.PostsSubject + ".bench")
+		msg.Header.Set("Content-Type", scanstream.BatchContentType)
+		msg.Data = bytes.Clone(buf.Bytes())
+		buf.Reset()
+		f, err := js.PublishMsgAsync(msg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if pending = append(pending, f); len(pending) >= 256 {
+			settle(b, pending)
+			pending = pending[:0]
+		}
+	}
+	for i := range total {
+		p := sample[i%len(sample)]
+		p.MessageID = scan.FlexString(strconv.Itoa(i + 1))
+		raw, _ := json.Marshal(p)
+		buf.Write(raw)
+		buf.WriteByte('\n')
+		if (i+1)%100 == 0 {
+			flush()
+		}
+	}
+	if buf.Len() > 0 {
+		flush()
+	}
+	settle(b, pending)
+}
+
+// settle waits for the acknowledgements of asynchronous publishes.
+func settle(b *testing.B, pending []jetstream.PubAckFuture) {
+	for _, f := range pending {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			b.Fatal(err)
+		}
+	}
+}
