@@ -4,13 +4,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/store/storetest"
+	"github.com/sigap/sigap/internal/clock"
 )
 
 func TestFilterSetChangesAudited(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e, clk := newClockEnv(t, eng)
+	eachClockEnv(t, func(t *testing.T, e *env, clk *clock.Fixed) {
 		start := clk.Now()
 		var me struct {
 			KeyID string `json:"key_id"`

@@ -27,6 +27,16 @@ func newClockEnv(t *testing.T, e storetest.Engine) (*env, *clock.Fixed) {
 	return newEnvAt(t, e, clk), clk
 }
 
+// eachClockEnv runs fn once per engine on a fresh sigap whose clock the
+// test moves.
+func eachClockEnv(t *testing.T, fn func(t *testing.T, e *env, clk *clock.Fixed)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e, clk := newClockEnv(t, eng)
+		fn(t, e, clk)
+	})
+}
+
 // newEnvAt is newEnv on a clock the test moves.
 func newEnvAt(t *testing.T, e storetest.Engine, clk *clock.Fixed) *env {
 	t.Helper()
@@ -112,8 +122,7 @@ func code(t *testing.T, r reply) string {
 
 func TestKeyLifecycle(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e, clk := newClockEnv(t, eng)
+	eachClockEnv(t, func(t *testing.T, e *env, clk *clock.Fixed) {
 		start := clk.Now()
 		a := e.org(t, "Kominfo", "authority")
 		b := e.org(t, "Polri", "authority")
@@ -235,8 +244,7 @@ func TestKeyLifecycle(t *testing.T) {
 
 func TestKeyBadInput(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e, _ := newClockEnv(t, eng)
+	eachClockEnv(t, func(t *testing.T, e *env, _ *clock.Fixed) {
 		a := e.org(t, "Kominfo", "authority")
 		id, _ := e.newKey(t, a, e.admin, map[string]string{"role": "authority"})
 		tests := []struct {
@@ -307,8 +315,7 @@ func (e *env) audit(t *testing.T, holder, query string) []auditItem {
 
 func TestAuditRecord(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e, clk := newClockEnv(t, eng)
+	eachClockEnv(t, func(t *testing.T, e *env, clk *clock.Fixed) {
 		start := clk.Now()
 		ctx := context.Background()
 		adminID := ""

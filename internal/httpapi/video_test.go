@@ -208,8 +208,7 @@ func TestVideoBanksCatchTheChairs(t *testing.T) {
 func TestBadVideosRefused(t *testing.T) {
 	t.Parallel()
 	dir := sharedVideo(t)
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.mkSet(t, "/v1/banks", map[string]any{"name": "video", "policy": "shadow"})
 		chair := readShared(t, dir, "videos/chair-19-sd-bar.mp4")
 		var zipped bytes.Buffer
