@@ -62,9 +62,9 @@ func (p *Portal) evidenceList(w http.ResponseWriter, r *http.Request, q *req) {
 		return
 	}
 	var d evidenceListData
-	if len(es) > evidencePageSize {
-		es = es[:evidencePageSize]
-		d.Next = "/evidence?before=" + es[evidencePageSize-1].ID
+	es, last := cutPage(es, evidencePageSize, func(e *evidence.Evidence) string { return e.ID })
+	if last != "" {
+		d.Next = "/evidence?before=" + last
 	}
 	for _, e := range es {
 		if !q.IsPlatform() {
