@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -259,8 +261,7 @@ func equalMaps(a, b map[string]string) bool {
 // parameters, and callers who may not export are each refused with a reason.
 func TestExportsBadInput(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		dsa, ledger := "/v1/exports/dsa-sor", "/v1/exports/saman-ledger"
 		before := e.counts(t)
 		for _, tc := range []struct {
@@ -342,8 +343,7 @@ type ledgerView struct {
 // TCO order; each caller sees what it may, in UTC and WIB, as JSON and CSV.
 func TestExportSAMANLedger(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		t0 := e.clk.Now() // 03:00 UTC, 10:00 WIB
 		o1 := e.exportNotice(t, e.authA, map[string]any{"subjects": subjects("https://t.me/ledger/1"), "reference": "SP-2026-0001"})
 		e.clk.Advance(10 * time.Minute)

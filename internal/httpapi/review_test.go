@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/server"
@@ -119,8 +120,7 @@ func noticeStatus(t *testing.T, e *reviewEnv, key, id string) (string, json.RawM
 
 func TestReviewFlow(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		ntc, caseID := e.notice(t, e.authA, "order", "ID-PSE", "https://t.me/badchan/1")
 
 		if st, _ := noticeStatus(t, e, e.authA, ntc); st != "received" {
@@ -254,8 +254,7 @@ func equalCounts(a, b map[string]int) bool {
 
 func TestFourEyes(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		ntc, caseID := e.notice(t, e.authA, "order", "ID-PSE", "https://t.me/lawful/7")
 		if got, _ := e.claim(t, e.rev1); got != caseID {
 			t.Fatalf("claim = %s", got)
@@ -298,8 +297,7 @@ func TestFourEyes(t *testing.T) {
 
 func TestClarificationPausesTheClock(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		ntc, _ := e.notice(t, e.authA, "order", "EU-TCO", "https://t.me/tcochannel/1")
 		var before struct {
 			DueAt time.Time `json:"due_at"`
@@ -348,8 +346,7 @@ func TestClarificationPausesTheClock(t *testing.T) {
 
 func TestAppealWindowAndObjections(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		ntc, caseID := e.notice(t, e.authA, "order", "ID-PSE", "https://t.me/late/1")
 
 		// Objection: once at a time, answered by the issuing authority only.
@@ -385,8 +382,7 @@ func TestAppealWindowAndObjections(t *testing.T) {
 
 func TestStatementHeldForTheAuthority(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		until := e.clk.Now().Add(14 * 24 * time.Hour)
 		r := e.json(t, "POST", "/v1/notices", e.authA, map[string]any{"kind": "order", "category": "terrorism",
 			"explanation": "recruitment video", "legal_basis": "UU 5/2018", "subjects": []map[string]string{{"url": "https://t.me/heldchan/3"}},

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"mime/multipart"
@@ -11,9 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/removed"
 	"github.com/sigap/sigap/internal/scan"
-	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/video"
 	"github.com/sigap/sigap/internal/video/videotest"
 	"github.com/sigap/sigap/internal/vpdq"
@@ -66,8 +67,7 @@ func videoHit(res scan.Result, matcher, bankID string) (scan.Hit, bool) {
 func TestVideoBanksCatchTheChairs(t *testing.T) {
 	t.Parallel()
 	dir := sharedVideo(t)
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newRemovedEnv(t, eng)
+	casetest.Each(t, newRemovedEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		b := e.mkSet(t, "/v1/banks", map[string]any{"name": "video", "policy": "shadow", "labels": []string{"terrorism"}})
 		ref := string(readShared(t, dir, "vpdq/chair-19-sd-bar.txt"))
 		ent := e.addEntry(t, "/v1/banks/"+b.ID+"/entries", map[string]any{"type": "vpdq", "value": ref, "source": "test"})
