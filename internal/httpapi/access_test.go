@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // pathParam is a {name} or {name...} in a route pattern.
@@ -21,7 +22,8 @@ var pathParam = regexp.MustCompile(`\{[^}]+\}`)
 // and the keys it admits get past the auth middleware.
 func TestRouteTableAccess(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
 		var orgs struct {
 			Items []orgView `json:"items"`
 		}

@@ -47,13 +47,6 @@ func newEnv(t *testing.T, e storetest.Engine, policyFile string) *env {
 	return en
 }
 
-// eachEnv runs fn once per engine on a fresh sigap without a policy file:
-// the start most of this package's tests share.
-func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
-	t.Helper()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) { fn(t, newEnv(t, eng, "")) })
-}
-
 // startEnv serves a new server on e with the tests' config as set changes it,
 // on clk (nil: the real clock); ready, if any, sees the server before its
 // first request.
@@ -204,7 +197,8 @@ func (e *env) get(t *testing.T, key, id string) noticeView {
 
 func TestSubmitOrderAnswerAndReceipt(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
 		orgID := e.org(t, "Kominfo", "authority")
 		key := e.key(t, orgID, "authority")
 
@@ -299,7 +293,8 @@ func TestSubmitOrderAnswerAndReceipt(t *testing.T) {
 
 func TestSameMessageOneCase(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
 		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
 		links := []string{"https://t.me/s/SomeChannel/123", "https://telegram.me/somechannel/123?single", "tg://resolve?domain=SomeChannel&post=123"}
 		n, _ := e.submit(t, key, mustJSON(t, notice("order", "terrorism", links)))
@@ -349,7 +344,8 @@ func TestSameMessageOneCase(t *testing.T) {
 
 func TestIdempotencyKey(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
 		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
 		body := mustJSON(t, notice("order", "gambling", []string{"https://t.me/judi/1"}))
 		first, r1 := e.submit(t, key, body, "Idempotency-Key", "kominfo-0001")
@@ -387,7 +383,8 @@ func TestIdempotencyKey(t *testing.T) {
 
 func TestListNotices(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
 		orgA := e.org(t, "Kominfo", "authority")
 		a := e.key(t, orgA, "authority")
 		b := e.key(t, e.org(t, "BNPT", "authority"), "authority")
@@ -478,7 +475,8 @@ func TestListNotices(t *testing.T) {
 
 func TestDeadlines(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
 		key := e.key(t, e.org(t, "Europol IRU", "authority"), "authority")
 		cases := []struct {
 			name          string
@@ -547,7 +545,8 @@ func TestPolicyFileChangesDeadlines(t *testing.T) {
 
 func TestFlaggersAndReports(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
 		flagger := e.key(t, e.org(t, "Mafindo", "flagger"), "flagger")
 		before, _ := e.srv.DB.Counts(context.Background())
 		r := e.json(t, "POST", "/v1/notices", flagger, notice("flag", "hoax", []string{"https://t.me/hoaks/7"}, "good_faith", nil))
@@ -602,7 +601,8 @@ func TestFlaggersAndReports(t *testing.T) {
 
 func TestOrgsKeysAndUsers(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
 		a := e.org(t, "Kominfo", "authority")
 		f := e.org(t, "Mafindo", "flagger")
 		r := e.do(t, "GET", "/v1/orgs", e.admin, nil)
@@ -677,7 +677,8 @@ func TestOrgsKeysAndUsers(t *testing.T) {
 
 func TestMetaEndpoints(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
 		r := e.do(t, "GET", "/healthz", "", nil)
 		if r.Status != 200 {
 			t.Errorf("healthz: %d %s", r.Status, r.Body)
@@ -707,7 +708,8 @@ func TestMetaEndpoints(t *testing.T) {
 // construction instead of failing on the first request that needs it.
 func TestNewRefusesAnIncompleteApp(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		env := newEnv(t, e, "")
 		for _, tt := range []struct {
 			name string
 			drop func(*app.App)
@@ -716,14 +718,14 @@ func TestNewRefusesAnIncompleteApp(t *testing.T) {
 			{"Metrics", func(a *app.App) { a.Metrics = nil }},
 			{"Contacts", func(a *app.App) { a.Contacts = nil }},
 		} {
-			partial := *e.srv.App
+			partial := *env.srv.App
 			tt.drop(&partial)
 			api, err := httpapi.New(&partial)
 			if api != nil || !errors.Is(err, app.ErrIncomplete) || !strings.Contains(err.Error(), tt.name) {
 				t.Errorf("httpapi.New without %s = %v, %v; want an error naming it", tt.name, api, err)
 			}
 		}
-		if api, err := httpapi.New(e.srv.App); api == nil || err != nil {
+		if api, err := httpapi.New(env.srv.App); api == nil || err != nil {
 			t.Errorf("httpapi.New on the whole App = %v, %v", api, err)
 		}
 	})

@@ -4,12 +4,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestFilterSetChangesAudited(t *testing.T) {
 	t.Parallel()
-	eachClockEnv(t, func(t *testing.T, e *env, clk *clock.Fixed) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e, clk := newClockEnv(t, eng)
 		start := clk.Now()
 		var me struct {
 			KeyID string `json:"key_id"`

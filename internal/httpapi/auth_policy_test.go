@@ -6,11 +6,13 @@ import (
 
 	"github.com/sigap/sigap/internal/account"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestAuthPolicy(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
 		a := e.org(t, "Kominfo", "authority")
 		b := e.org(t, "Polri", "authority")
 		aAdmin := e.key(t, a, "admin")

@@ -27,16 +27,6 @@ func newClockEnv(t *testing.T, e storetest.Engine) (*env, *clock.Fixed) {
 	return newEnvAt(t, e, clk), clk
 }
 
-// eachClockEnv runs fn once per engine on a fresh sigap whose clock the
-// test moves.
-func eachClockEnv(t *testing.T, fn func(t *testing.T, e *env, clk *clock.Fixed)) {
-	t.Helper()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e, clk := newClockEnv(t, eng)
-		fn(t, e, clk)
-	})
-}
-
 // newEnvAt is newEnv on a clock the test moves.
 func newEnvAt(t *testing.T, e storetest.Engine, clk *clock.Fixed) *env {
 	t.Helper()
@@ -122,7 +112,8 @@ func code(t *testing.T, r reply) string {
 
 func TestKeyLifecycle(t *testing.T) {
 	t.Parallel()
-	eachClockEnv(t, func(t *testing.T, e *env, clk *clock.Fixed) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e, clk := newClockEnv(t, eng)
 		start := clk.Now()
 		a := e.org(t, "Kominfo", "authority")
 		b := e.org(t, "Polri", "authority")
@@ -244,7 +235,8 @@ func TestKeyLifecycle(t *testing.T) {
 
 func TestKeyBadInput(t *testing.T) {
 	t.Parallel()
-	eachClockEnv(t, func(t *testing.T, e *env, _ *clock.Fixed) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e, _ := newClockEnv(t, eng)
 		a := e.org(t, "Kominfo", "authority")
 		id, _ := e.newKey(t, a, e.admin, map[string]string{"role": "authority"})
 		tests := []struct {
@@ -315,7 +307,8 @@ func (e *env) audit(t *testing.T, holder, query string) []auditItem {
 
 func TestAuditRecord(t *testing.T) {
 	t.Parallel()
-	eachClockEnv(t, func(t *testing.T, e *env, clk *clock.Fixed) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e, clk := newClockEnv(t, eng)
 		start := clk.Now()
 		ctx := context.Background()
 		adminID := ""

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/translog"
 )
 
@@ -35,11 +36,12 @@ func (c *apiClient) raw(t *testing.T, path, pattern string) reply {
 
 func TestTransparencyLog(t *testing.T) {
 	t.Parallel()
-	eachEnv(t, func(t *testing.T, e *env) {
-		auth := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		env := newEnv(t, e, "")
+		auth := env.key(t, env.org(t, "Kominfo", "authority"), "authority")
 		var indexes []int64
 		for i := range 3 {
-			_, r := e.submit(t, auth, mustJSON(t, notice("order", "terrorism", []string{fmt.Sprintf("https://t.me/s/chan%d/1", i)})))
+			_, r := env.submit(t, auth, mustJSON(t, notice("order", "terrorism", []string{fmt.Sprintf("https://t.me/s/chan%d/1", i)})))
 			var v struct {
 				ID       string `json:"id"`
 				LogIndex *int64 `json:"log_index"`
@@ -49,7 +51,7 @@ func TestTransparencyLog(t *testing.T) {
 				t.Fatalf("the notice answer has no log_index: %s", r.Body)
 			}
 			indexes = append(indexes, *v.LogIndex)
-			g := e.do(t, "GET", "/v1/notices/"+v.ID, auth, nil)
+			g := env.do(t, "GET", "/v1/notices/"+v.ID, auth, nil)
 			var gv struct {
 				LogIndex *int64 `json:"log_index"`
 			}
@@ -63,19 +65,19 @@ func TestTransparencyLog(t *testing.T) {
 			t.Errorf("log indexes %v are not two apart", indexes)
 		}
 
-		kr := e.do(t, "GET", "/v1/log/key", "", nil)
+		kr := env.do(t, "GET", "/v1/log/key", "", nil)
 		v, err := note.NewVerifier(strings.TrimSpace(string(kr.Body)))
 		if kr.Status != 200 || err != nil {
 			t.Fatalf("GET /v1/log/key: %d %q: %v", kr.Status, kr.Body, err)
 		}
-		if r := e.do(t, "POST", "/v1/log/checkpoint", "", nil); r.Status != 401 {
+		if r := env.do(t, "POST", "/v1/log/checkpoint", "", nil); r.Status != 401 {
 			t.Errorf("signing without a key: %d", r.Status)
 		}
-		if r := e.do(t, "POST", "/v1/log/checkpoint", auth, nil); r.Status != 403 {
+		if r := env.do(t, "POST", "/v1/log/checkpoint", auth, nil); r.Status != 403 {
 			t.Errorf("signing with an authority's key: %d, want 403", r.Status)
 		}
-		sr := e.do(t, "POST", "/v1/log/checkpoint", e.admin, nil)
-		cr := e.do(t, "GET", "/v1/log/checkpoint", "", nil)
+		sr := env.do(t, "POST", "/v1/log/checkpoint", env.admin, nil)
+		cr := env.do(t, "GET", "/v1/log/checkpoint", "", nil)
 		if sr.Status != 200 || cr.Status != 200 || !bytes.Equal(sr.Body, cr.Body) {
 			t.Fatalf("sign %d, get %d: %q vs %q", sr.Status, cr.Status, sr.Body, cr.Body)
 		}
@@ -89,8 +91,8 @@ func TestTransparencyLog(t *testing.T) {
 
 		// Entries and leaf hashes agree with each other and with the proof.
 		w := strconv.FormatInt(cp.Size, 10)
-		eb := e.raw(t, "/v1/log/tile/entries/000.p/"+w, "/v1/log/tile/entries/{N...}")
-		hb := e.raw(t, "/v1/log/tile/0/000.p/"+w, "/v1/log/tile/{L}/{N...}")
+		eb := env.raw(t, "/v1/log/tile/entries/000.p/"+w, "/v1/log/tile/entries/{N...}")
+		hb := env.raw(t, "/v1/log/tile/0/000.p/"+w, "/v1/log/tile/{L}/{N...}")
 		if eb.Status != 200 || hb.Status != 200 {
 			t.Fatalf("tiles: %d %s / %d %s", eb.Status, eb.Body, hb.Status, hb.Body)
 		}
@@ -104,7 +106,7 @@ func TestTransparencyLog(t *testing.T) {
 			}
 		}
 		for _, idx := range indexes {
-			pr := e.do(t, "GET", fmt.Sprintf("/v1/log/proof/inclusion?index=%d", idx), "", nil)
+			pr := env.do(t, "GET", fmt.Sprintf("/v1/log/proof/inclusion?index=%d", idx), "", nil)
 			p, err := translog.ParseInclusionProof(pr.Body)
 			if pr.Status != 200 || err != nil {
 				t.Fatalf("inclusion proof: %d %s: %v", pr.Status, pr.Body, err)
@@ -123,7 +125,7 @@ func TestTransparencyLog(t *testing.T) {
 				t.Error("a proof with a changed hash verified")
 			}
 		}
-		pr := e.do(t, "GET", "/v1/log/proof/consistency?old=2", "", nil)
+		pr := env.do(t, "GET", "/v1/log/proof/consistency?old=2", "", nil)
 		p, err := translog.ParseConsistencyProof(pr.Body)
 		if pr.Status != 200 || err != nil {
 			t.Fatalf("consistency proof: %d %s: %v", pr.Status, pr.Body, err)
@@ -145,13 +147,13 @@ func TestTransparencyLog(t *testing.T) {
 		// Bad input gets clear errors.
 		size := strconv.FormatInt(cp.Size, 10)
 		for _, q := range []string{"", "index=-1", "index=x", "index=" + size, "index=0&size=" + strconv.FormatInt(cp.Size+1, 10), "index=0&size=-4"} {
-			r := e.do(t, "GET", "/v1/log/proof/inclusion?"+q, "", nil)
+			r := env.do(t, "GET", "/v1/log/proof/inclusion?"+q, "", nil)
 			if r.Status != 422 {
 				t.Errorf("inclusion ?%s: %d %s", q, r.Status, r.Body)
 			}
 		}
 		for _, q := range []string{"", "old=0", "old=abc", "old=" + strconv.FormatInt(cp.Size+1, 10), "old=1&new=" + strconv.FormatInt(cp.Size+9, 10)} {
-			r := e.do(t, "GET", "/v1/log/proof/consistency?"+q, "", nil)
+			r := env.do(t, "GET", "/v1/log/proof/consistency?"+q, "", nil)
 			if r.Status != 422 {
 				t.Errorf("consistency ?%s: %d %s", q, r.Status, r.Body)
 			}
@@ -174,7 +176,7 @@ func TestTransparencyLog(t *testing.T) {
 			if strings.HasPrefix(path, "/v1/log/tile/entries/") {
 				pattern = "/v1/log/tile/entries/{N...}"
 			}
-			if r := e.raw(t, path, pattern); r.Status != want {
+			if r := env.raw(t, path, pattern); r.Status != want {
 				t.Errorf("GET %s: %d, want %d: %s", path, r.Status, want, r.Body)
 			}
 		}

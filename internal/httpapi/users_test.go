@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/account"
-	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestUserLifecycle(t *testing.T) {
 	t.Parallel()
-	eachClockEnv(t, func(t *testing.T, e *env, clk *clock.Fixed) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		ctx := context.Background()
+		e, clk := newClockEnv(t, eng)
 		a := e.org(t, "Kominfo", "authority")
 		b := e.org(t, "Polri", "authority")
 		aAdmin, bAdmin := e.key(t, a, "admin"), e.key(t, b, "admin")

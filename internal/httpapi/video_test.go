@@ -15,6 +15,7 @@ import (
 	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/removed"
 	"github.com/sigap/sigap/internal/scan"
+	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/video"
 	"github.com/sigap/sigap/internal/video/videotest"
 	"github.com/sigap/sigap/internal/vpdq"
@@ -208,7 +209,8 @@ func TestVideoBanksCatchTheChairs(t *testing.T) {
 func TestBadVideosRefused(t *testing.T) {
 	t.Parallel()
 	dir := sharedVideo(t)
-	eachEnv(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		e := newEnv(t, eng, "")
 		b := e.mkSet(t, "/v1/banks", map[string]any{"name": "video", "policy": "shadow"})
 		chair := readShared(t, dir, "videos/chair-19-sd-bar.mp4")
 		var zipped bytes.Buffer
