@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -152,7 +153,7 @@ func TestExportDSAStatements(t *testing.T) {
 				t.Errorf("invalid skip: %+v", s)
 			}
 		}
-		if want := map[string]string{d3: "eu_order", d4: "outside_eea", d5: "held", d6: "invalid"}; !equalMaps(skipped, want) {
+		if want := map[string]string{d3: "eu_order", d4: "outside_eea", d5: "held", d6: "invalid"}; !maps.Equal(skipped, want) {
 			t.Errorf("skipped %v, want %v", skipped, want)
 		}
 
@@ -245,18 +246,6 @@ func anyStrings(v any) []string {
 	return out
 }
 
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
 // TestExportsBadInput: a period the wrong way round, malformed dates and
 // parameters, and callers who may not export are each refused with a reason.
 func TestExportsBadInput(t *testing.T) {
@@ -305,7 +294,7 @@ func TestExportsBadInput(t *testing.T) {
 				t.Errorf("%s: the problem does not name %s: %s", tc.name, tc.field, r.Body)
 			}
 		}
-		if !equalCounts(before, e.counts(t)) {
+		if !maps.Equal(before, e.counts(t)) {
 			t.Error("refused exports changed the database")
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -164,7 +165,7 @@ func TestReviewFlow(t *testing.T) {
 				t.Errorf("%s: %d %s, want %d %s", tc.name, r.Status, r.Body, tc.status, tc.code)
 			}
 		}
-		if after := e.counts(t); !equalCounts(before, after) {
+		if after := e.counts(t); !maps.Equal(before, after) {
 			t.Errorf("refused requests changed the database: %v -> %v", before, after)
 		}
 
@@ -241,15 +242,6 @@ func hasEvent(evs []struct{ Type string }, typ string) bool {
 		}
 	}
 	return false
-}
-
-func equalCounts(a, b map[string]int) bool {
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return len(a) == len(b)
 }
 
 func TestFourEyes(t *testing.T) {
@@ -374,7 +366,7 @@ func TestAppealWindowAndObjections(t *testing.T) {
 		if r := e.json(t, "POST", "/v1/cases/"+caseID+"/appeals", e.rev2, map[string]any{"reasons": "late"}); r.Status != 409 || r.problem(t).Code != "appeal_window_closed" {
 			t.Errorf("late appeal: %d %s", r.Status, r.Body)
 		}
-		if !equalCounts(before, e.counts(t)) {
+		if !maps.Equal(before, e.counts(t)) {
 			t.Error("a late appeal changed the database")
 		}
 	})

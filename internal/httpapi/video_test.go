@@ -21,16 +21,6 @@ import (
 	"github.com/sigap/sigap/internal/vpdq"
 )
 
-// sharedVideo is the shared video test vectors' folder (see
-// internal/vpdq/shared_test.go); the test skips without them, and without
-// ffmpeg unless SIGAP_REQUIRE_FFMPEG=1.
-func sharedVideo(t *testing.T) string {
-	t.Helper()
-	dir := videotest.SharedDir(t)
-	videotest.RequireFFmpeg(t, video.Config{}.Available())
-	return dir
-}
-
 func readShared(t *testing.T, dir, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, name))
@@ -67,7 +57,7 @@ func videoHit(res scan.Result, matcher, bankID string) (scan.Hit, bool) {
 // vPDQ to the removed-content bank.
 func TestVideoBanksCatchTheChairs(t *testing.T) {
 	t.Parallel()
-	dir := sharedVideo(t)
+	dir := videotest.Vectors(t, video.Config{}.Available())
 	casetest.Each(t, newRemovedEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		b := e.mkSet(t, "/v1/banks", map[string]any{"name": "video", "policy": "shadow", "labels": []string{"terrorism"}})
 		ref := string(readShared(t, dir, "vpdq/chair-19-sd-bar.txt"))
@@ -208,7 +198,7 @@ func TestVideoBanksCatchTheChairs(t *testing.T) {
 // 422 (or a count) and stores nothing.
 func TestBadVideosRefused(t *testing.T) {
 	t.Parallel()
-	dir := sharedVideo(t)
+	dir := videotest.Vectors(t, video.Config{}.Available())
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnv(t, eng, "")
 		b := e.mkSet(t, "/v1/banks", map[string]any{"name": "video", "policy": "shadow"})

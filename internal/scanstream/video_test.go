@@ -17,22 +17,13 @@ import (
 	"github.com/sigap/sigap/internal/video/videotest"
 )
 
-// sharedVideo is the shared video test vectors' folder; the test skips
-// without them, and without ffmpeg unless SIGAP_REQUIRE_FFMPEG=1.
-func sharedVideo(t *testing.T) string {
-	t.Helper()
-	dir := videotest.SharedDir(t)
-	videotest.RequireFFmpeg(t, video.Config{}.Available())
-	return dir
-}
-
 // TestWorkerScansVideos: the worker takes video media as the API does: a
 // bank holding one chair clip's vPDQ catches another chair clip's bytes,
 // not the unrelated clip, and a truncated video is a dead letter that says
 // why.
 func TestWorkerScansVideos(t *testing.T) {
 	t.Parallel()
-	dir := sharedVideo(t)
+	dir := videotest.Vectors(t, video.Config{}.Available())
 	read := func(name string) []byte {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
