@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/sigap/sigap/internal/org"
@@ -52,6 +53,20 @@ func viewsOf[T, V any](xs []T, view func(T) V) []V {
 		out[i] = view(x)
 	}
 	return out
+}
+
+// pagedList answers one page of what fetch gives when asked for ?limit=
+// plus one from ?cursor=, each item as view shows it.
+func pagedList[T, V any](r *http.Request, fetch func(ctx context.Context, cursor string, limit int) ([]T, error), view func(T) V, id func(V) string) (list[V], error) {
+	limit, cursor, err := page(r)
+	if err != nil {
+		return list[V]{}, err
+	}
+	xs, err := fetch(r.Context(), cursor, limit+1)
+	if err != nil {
+		return list[V]{}, err
+	}
+	return pageOf(viewsOf(xs, view), limit, id), nil
 }
 
 // pageOf cuts items, fetched with limit+1, to a page whose next cursor is the
