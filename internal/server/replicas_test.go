@@ -115,30 +115,6 @@ func (r *replica) stop() {
 	}
 }
 
-// newCluster builds the sigap binary and a cluster of its replicas, none
-// started yet, on e's PostgreSQL database under the policy file's text;
-// env adds to what every replica's environment sets (a fresh key-wrap key,
-// private webhooks allowed, no drain grace). On SQLite it skips t.
-func newCluster(t *testing.T, e storetest.Engine, policy string, env ...string) *cluster {
-	t.Helper()
-	if e.URL == "" {
-		t.Skip("replicas share a PostgreSQL database")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "sigap")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	pol := filepath.Join(dir, "policy.yaml")
-	if err := os.WriteFile(pol, []byte(policy), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	wrap := make([]byte, 32)
-	_, _ = rand.Read(wrap)
-	base := []string{"SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_DRAIN_GRACE=0s", "SIGAP_KEY_WRAP=" + base64.StdEncoding.EncodeToString(wrap)}
-	return &cluster{t: t, bin: bin, db: e.URL, pol: pol, client: &http.Client{Timeout: 10 * time.Second}, env: append(base, env...)}
-}
-
 type cluster struct {
 	t            *testing.T
 	bin, db, pol string
@@ -264,7 +240,23 @@ func TestThreeReplicasOneService(t *testing.T) {
 		t.Skip("builds and runs the binary; skipped with -short")
 	}
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		c := newCluster(t, e, "regimes:\n  ID-PSE:\n    deadlines: {urgent: 10s, standard: 10s}\nescalation:\n  at: [0.5, 1.0]\n", "SIGAP_JOB_LEASE=2s", "SIGAP_LEASE_TTL=2s", "SIGAP_DB=", "SIGAP_KEY_WRAP_FILE=")
+		if e.URL == "" {
+			t.Skip("replicas share a PostgreSQL database")
+		}
+		dir := t.TempDir()
+		bin := filepath.Join(dir, "sigap")
+		if out, err := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap").CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		pol := filepath.Join(dir, "policy.yaml")
+		if err := os.WriteFile(pol, []byte("regimes:\n  ID-PSE:\n    deadlines: {urgent: 10s, standard: 10s}\nescalation:\n  at: [0.5, 1.0]\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		wrap := make([]byte, 32)
+		_, _ = rand.Read(wrap)
+		c := &cluster{t: t, bin: bin, db: e.URL, pol: pol, client: &http.Client{Timeout: 10 * time.Second},
+			env: []string{"SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_JOB_LEASE=2s", "SIGAP_LEASE_TTL=2s", "SIGAP_DRAIN_GRACE=0s",
+				"SIGAP_KEY_WRAP=" + base64.StdEncoding.EncodeToString(wrap), "SIGAP_DB=", "SIGAP_KEY_WRAP_FILE="}}
 		// All three at once on the fresh database: one migrates and makes the admin key.
 		c.reps = append(c.reps, c.start(0), c.start(1), c.start(2))
 		c.ready()
@@ -445,7 +437,7 @@ func TestThreeReplicasOneService(t *testing.T) {
 			cp, cerr := db.LatestCheckpoint(context.Background())
 			return err == nil && cerr == nil && cp.Size == size
 		})
-		out, err := exec.Command(c.bin, "log", "verify", "--server", live[0].base).CombinedOutput()
+		out, err := exec.Command(bin, "log", "verify", "--server", live[0].base).CombinedOutput()
 		if err != nil {
 			t.Errorf("sigap log verify: %v\n%s", err, out)
 		}
