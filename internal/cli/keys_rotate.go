@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/sigap/sigap/internal/audit"
@@ -29,11 +28,21 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 		"listed at once (GET /v1/keys, GET /v1/log/keys) and co-signs checkpoints; after --announce it signs\n" +
 		"alone and the old key retires, still listed, so everything it signed keeps verifying. A running server\n" +
 		"picks the rotation up within seconds. Each rotation is an entry of the audit record."
-	if len(args) > 0 && slices.Contains([]string{"-h", "--help", "help"}, args[0]) {
+	if len(args) == 0 {
+		fmt.Fprintln(env.Stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "list":
+		return runKeysList(ctx, env, args[1:])
+	case "rotate":
+		return runKeysRotate(ctx, env, args[1:])
+	case "-h", "--help", "help":
 		fmt.Fprintln(env.Stderr, usage)
 		return flag.ErrHelp
 	}
-	return runSubcommand(ctx, env, args, map[string]subcommand{"list": runKeysList, "rotate": runKeysRotate}, usage)
+	fmt.Fprintln(env.Stderr, usage)
+	return errUsage
 }
 
 func runKeysList(ctx context.Context, env *Env, args []string) error {

@@ -257,7 +257,18 @@ func TestCrashMidBatchRedelivers(t *testing.T) {
 		ctx := context.Background()
 		s := sigapWithList(t, e)
 		ns := startNATSServer(t)
-		dial := func() jetstream.JetStream { return jetStreamOn(t, ns) }
+		dial := func() jetstream.JetStream {
+			nc, err := nats.Connect(ns.ClientURL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(nc.Close)
+			js, err := jetstream.New(nc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return js
+		}
 		cfg := scanstream.Config{Workers: 2, Batch: 16, AckWait: 2 * time.Second}
 		js1 := dial()
 		if _, err := scanstream.Ensure(ctx, js1, cfg); err != nil {

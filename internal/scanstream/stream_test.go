@@ -33,21 +33,6 @@ func startNATS(t testing.TB) *nats.Conn {
 	return nc
 }
 
-// jetStreamOn connects to ns, until t ends, and opens its JetStream.
-func jetStreamOn(t testing.TB, ns *natsserver.Server) jetstream.JetStream {
-	t.Helper()
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return js
-}
-
 // ensuredJetStream starts NATS and makes the stream and consumer cfg asks for.
 func ensuredJetStream(t *testing.T, cfg scanstream.Config) jetstream.JetStream {
 	t.Helper()
@@ -64,15 +49,7 @@ func ensuredJetStream(t *testing.T, cfg scanstream.Config) jetstream.JetStream {
 // startNATSServer runs a real NATS server with JetStream in this process.
 func startNATSServer(t testing.TB) *natsserver.Server {
 	t.Helper()
-	return startNATSServerMax(t, 0)
-}
-
-// startNATSServerMax is startNATSServer taking messages of up to
-// maxPayload bytes (0: the server's default).
-func startNATSServerMax(t testing.TB, maxPayload int32) *natsserver.Server {
-	t.Helper()
-	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(),
-		NoLog: true, NoSigs: true, MaxPayload: maxPayload})
+	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,17 +64,6 @@ func startNATSServerMax(t testing.TB, maxPayload int32) *natsserver.Server {
 // sigapWithList starts sigap with a shadow keyword list holding "jihad".
 func sigapWithList(t *testing.T, e storetest.Engine) *server.Server {
 	t.Helper()
-	s, _ := sigapWithSet(t, e, func(s *server.Server) *filterset.Service { return s.API.Lists },
-		filterset.CreateInput{Name: "Seruan jihad", Kind: "keyword", Policy: "shadow", Labels: []string{"terrorism"}, Language: "id"},
-		filterset.Item{Value: "jihad", Source: "test"})
-	return s
-}
-
-// sigapWithSet starts sigap with one set, made by the platform's admin in
-// the family family picks, holding the one entry, and the scanner loaded;
-// it gives the set's id.
-func sigapWithSet(t *testing.T, e storetest.Engine, family func(*server.Server) *filterset.Service, set filterset.CreateInput, entry filterset.Item) (*server.Server, string) {
-	t.Helper()
 	ctx := context.Background()
 	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL}, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
@@ -108,18 +74,17 @@ func sigapWithSet(t *testing.T, e storetest.Engine, family func(*server.Server) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs := family(s)
-	made, err := fs.Create(ctx, admin, set)
+	l, err := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "Seruan jihad", Kind: "keyword", Policy: "shadow", Labels: []string{"terrorism"}, Language: "id"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fs.AddEntry(ctx, admin, made.ID, entry); err != nil {
+	if _, err := s.API.Lists.AddEntry(ctx, admin, l.ID, filterset.Item{Value: "jihad", Source: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Scanner.Reload(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	return s, made.ID
+	return s
 }
 
 func TestWorkersScanAckAndDeadLetter(t *testing.T) {

@@ -3,13 +3,20 @@ package scanstream_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	natsserver "github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/filterset"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/scanstream"
 	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -17,13 +24,22 @@ import (
 	"github.com/sigap/sigap/internal/video/videotest"
 )
 
+// sharedVideo is the shared video test vectors' folder; the test skips
+// without them, and without ffmpeg unless SIGAP_REQUIRE_FFMPEG=1.
+func sharedVideo(t *testing.T) string {
+	t.Helper()
+	dir := videotest.SharedDir(t)
+	videotest.RequireFFmpeg(t, video.Config{}.Available())
+	return dir
+}
+
 // TestWorkerScansVideos: the worker takes video media as the API does: a
 // bank holding one chair clip's vPDQ catches another chair clip's bytes,
 // not the unrelated clip, and a truncated video is a dead letter that says
 // why.
 func TestWorkerScansVideos(t *testing.T) {
 	t.Parallel()
-	dir := videotest.Vectors(t, video.Config{}.Available())
+	dir := sharedVideo(t)
 	read := func(name string) []byte {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -33,12 +49,46 @@ func TestWorkerScansVideos(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		s, bankID := sigapWithSet(t, e, func(s *server.Server) *filterset.Service { return s.API.Banks },
-			filterset.CreateInput{Name: "video", Policy: "shadow", Labels: []string{"terrorism"}},
-			filterset.Item{Type: "vpdq", Value: string(read("vpdq/chair-19-sd-bar.txt"))})
+		s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL}, slog.New(slog.DiscardHandler), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		admin, err := s.DB.CallerByKeyHash(ctx, org.HashSecret(s.AdminKey))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := s.API.Banks.Create(ctx, admin, filterset.CreateInput{Name: "video", Policy: "shadow", Labels: []string{"terrorism"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.API.Banks.AddEntry(ctx, admin, b.ID, filterset.Item{Type: "vpdq", Value: string(read("vpdq/chair-19-sd-bar.txt"))}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Scanner.Reload(ctx, true); err != nil {
+			t.Fatal(err)
+		}
 
 		// Videos are megabytes: the server and the stream take 8 MiB messages.
-		js := jetStreamOn(t, startNATSServerMax(t, 8<<20))
+		ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(),
+			NoLog: true, NoSigs: true, MaxPayload: 8 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ns.Start()
+		if !ns.ReadyForConnections(10 * time.Second) {
+			t.Fatal("nats-server did not start")
+		}
+		t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
+		nc, err := nats.Connect(ns.ClientURL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(nc.Close)
+		js, err := jetstream.New(nc)
+		if err != nil {
+			t.Fatal(err)
+		}
 		cfg := scanstream.Config{Workers: 2, Batch: 4, MaxPostBytes: 8 << 20}
 		if _, err := scanstream.Ensure(ctx, js, cfg); err != nil {
 			t.Fatal(err)
@@ -69,7 +119,7 @@ func TestWorkerScansVideos(t *testing.T) {
 			t.Errorf("scanned %d (%d with hits), dead-lettered %d; want 2 (1), 1", got, w.Stats.WithHits.Load(), dead)
 		}
 		hits, err := s.DB.RecentHits(ctx, "", "", 10)
-		if err != nil || len(hits) != 1 || hits[0].Matcher != "vpdq" || hits[0].SetID != bankID || !strings.HasSuffix(hits[0].Post, "/1") {
+		if err != nil || len(hits) != 1 || hits[0].Matcher != "vpdq" || hits[0].SetID != b.ID || !strings.HasSuffix(hits[0].Post, "/1") {
 			t.Errorf("stored hits: %+v %v; want chair-20's vpdq hit", hits, err)
 		}
 		dead, err := js.Stream(ctx, scanstream.DeadStreamName)
