@@ -20,7 +20,9 @@ import (
 // other family, which is not found through this family's service.
 func TestRefusals(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, eng)
 		banks := &filterset.Service{Kind: bank.Kind{}, DB: db, Clock: clock.NewFixed(t0)}
 		lists := &filterset.Service{Kind: rulelist.Kind{}, DB: db, Clock: clock.NewFixed(t0)}
 		creates := []struct {
@@ -102,7 +104,9 @@ func TestRefusals(t *testing.T) {
 // its import reads, imports back into a fresh set whole.
 func TestExportImportRoundTrip(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, eng)
 		for _, tc := range []struct {
 			kind    filterset.Kind
 			create  filterset.CreateInput

@@ -18,7 +18,9 @@ import (
 // sure A is that it still holds the lease; a release hands it back at once.
 func TestTakeoverFencesThePausedHolder(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
 		start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
 		clkA, clkB := clock.NewFixed(start), clock.NewFixed(start)
 		const ttl = 5 * time.Second

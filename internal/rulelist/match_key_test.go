@@ -78,7 +78,9 @@ func TestDuplicatesOnMatchKey(t *testing.T) {
 // duplicate. A second run finds nothing to do.
 func TestBackfillMatchKeys(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, eng)
 		now := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 		svc := &filterset.Service{Kind: Kind{}, DB: db, Clock: clock.NewFixed(now)}
 		c := org.Caller{OrgID: "org_platform", KeyID: "key_admin"}

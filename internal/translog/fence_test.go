@@ -20,7 +20,9 @@ import (
 // nothing more, and the new holder goes on from its predecessor's tree.
 func TestTwoLogsOneSigner(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
 		k := testKey(t)
 		start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
 		clkA, clkB := clock.NewFixed(start), clock.NewFixed(start)

@@ -216,7 +216,9 @@ func TestParseProofsRefuse(t *testing.T) {
 // and checks tiles, proofs, the audit and its findings after tampering.
 func TestLogOnBothEngines(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
 		k := testKey(t)
 		l, err := translog.Open(ctx, db, k, nil, nil)
 		if err != nil {
