@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -76,8 +75,8 @@ type evidenceSummary struct {
 
 func (a *API) listEvidence(r *http.Request, _ org.Caller, _ noBody) (list[evidenceSummary], error) {
 	caseID := r.URL.Query().Get("case_id")
-	return pagedList(r, func(ctx context.Context, cursor string, limit int) ([]*evidence.Evidence, error) {
-		return a.DB.EvidenceList(ctx, caseID, cursor, limit)
+	return pagedList(r, func(cursor string, limit int) ([]*evidence.Evidence, error) {
+		return a.DB.EvidenceList(r.Context(), caseID, cursor, limit)
 	}, func(e *evidence.Evidence) evidenceSummary {
 		return evidenceSummary{ID: e.ID, ActionID: e.ActionID, CaseID: e.CaseID, PreservedAt: e.PreservedAt,
 			KeepUntil: e.KeepUntil, HoldUntil: e.HoldUntil, PurgedAt: e.PurgedAt}

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/sigap/sigap/internal/org"
@@ -57,12 +56,12 @@ func viewsOf[T, V any](xs []T, view func(T) V) []V {
 
 // pagedList answers one page of what fetch gives when asked for ?limit=
 // plus one from ?cursor=, each item as view shows it.
-func pagedList[T, V any](r *http.Request, fetch func(ctx context.Context, cursor string, limit int) ([]T, error), view func(T) V, id func(V) string) (list[V], error) {
+func pagedList[T, V any](r *http.Request, fetch func(cursor string, limit int) ([]T, error), view func(T) V, id func(V) string) (list[V], error) {
 	limit, cursor, err := page(r)
 	if err != nil {
 		return list[V]{}, err
 	}
-	xs, err := fetch(r.Context(), cursor, limit+1)
+	xs, err := fetch(cursor, limit+1)
 	if err != nil {
 		return list[V]{}, err
 	}

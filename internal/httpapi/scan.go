@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -134,8 +133,8 @@ func (a *API) scanStats(_ *http.Request, _ org.Caller, _ noBody) (scan.Stats, er
 // recentHits lists recorded hits, newest first (?list= a bank or list ID).
 func (a *API) recentHits(r *http.Request, _ org.Caller, _ noBody) (list[hitView], error) {
 	setID := r.URL.Query().Get("list")
-	return pagedList(r, func(ctx context.Context, cursor string, limit int) ([]store.ScanHit, error) {
-		return a.DB.RecentHits(ctx, setID, cursor, limit)
+	return pagedList(r, func(cursor string, limit int) ([]store.ScanHit, error) {
+		return a.DB.RecentHits(r.Context(), setID, cursor, limit)
 	}, func(h store.ScanHit) hitView {
 		return hitView{ID: h.ID, At: h.At.Format("2006-01-02T15:04:05Z"), Post: h.Post, Matcher: h.Matcher, List: h.SetID, Entry: h.EntryID,
 			Distance: h.Distance, Matched: h.Detail, Policy: h.Policy, Outcome: h.Outcome, NoticeID: h.NoticeID, ActionID: h.ActionID}
