@@ -3,6 +3,7 @@ package bank_test
 import (
 	"encoding/base64"
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 
@@ -145,23 +146,11 @@ func TestImportVideoDumps(t *testing.T) {
 				}
 				got[it.Type]++
 			}
-			if !mapsEqual(got, tc.want) || !mapsEqual(skip, tc.skip) {
+			if !maps.Equal(got, tc.want) || !maps.Equal(skip, tc.skip) {
 				t.Errorf("kept %v skipped %v; want %v and %v", got, skip, tc.want, tc.skip)
 			}
 		})
 	}
-}
-
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func jsonString(s string) string {

@@ -56,14 +56,7 @@ func bankCreate(ctx context.Context, env *Env, args []string) error {
 	policy := fs.String("policy", "shadow", "auto_action, review or shadow")
 	var labels labelsFlag
 	fs.Var(&labels, "label", "a label such as terrorism (repeatable)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	c, err := cn.client()
+	c, err := cn.parseClient(fs, args, func() bool { return fs.NArg() == 1 })
 	if err != nil {
 		return err
 	}
@@ -77,10 +70,7 @@ func bankCreate(ctx context.Context, env *Env, args []string) error {
 
 func bankList(ctx context.Context, env *Env, args []string) error {
 	fs, cn := connFlagSet("bank list", env)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	c, err := cn.client()
+	c, err := cn.parseClient(fs, args, nil)
 	if err != nil {
 		return err
 	}
@@ -108,14 +98,7 @@ func bankImport(ctx context.Context, env *Env, args []string) error {
 	bankID := fs.String("bank", "", "the bank to add to (required)")
 	format := fs.String("format", "", "csv, json or threatexchange (default: guessed from the file)")
 	source := fs.String("source", "", "provenance for entries that name none")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 || *bankID == "" {
-		fs.Usage()
-		return errUsage
-	}
-	c, err := cn.client()
+	c, err := cn.parseClient(fs, args, func() bool { return fs.NArg() == 1 && *bankID != "" })
 	if err != nil {
 		return err
 	}
@@ -179,14 +162,7 @@ func bankExport(ctx context.Context, env *Env, args []string) error {
 	bankID := fs.String("bank", "", "the bank to export (required)")
 	format := fs.String("format", "csv", "csv, json or threatexchange")
 	out := fs.String("out", "-", "output file")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *bankID == "" {
-		fs.Usage()
-		return errUsage
-	}
-	c, err := cn.client()
+	c, err := cn.parseClient(fs, args, func() bool { return *bankID != "" })
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+
+	"github.com/sigap/sigap/internal/client"
 )
 
 // subcommand runs one word of a command that has several, such as `sigap bank list`.
@@ -43,4 +45,18 @@ func usageFlags(name string, env *Env, text string) *flag.FlagSet {
 func connFlagSet(name string, env *Env) (*flag.FlagSet, conn) {
 	fs := newFlags(name, env)
 	return fs, connFlags(fs, env)
+}
+
+// parseClient parses a command's flags as parseFlags does, checks its
+// arguments with ok (nil: any will do), showing the usage when they are
+// wrong, and opens the client its connection flags name.
+func (c conn) parseClient(fs *flag.FlagSet, args []string, ok func() bool) (*client.Client, error) {
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	if ok != nil && !ok() {
+		fs.Usage()
+		return nil, errUsage
+	}
+	return c.client()
 }

@@ -75,15 +75,6 @@ func TestRunHash(t *testing.T) {
 	}
 }
 
-// videoDir is the shared video test vectors beside the repository (CI
-// checks shared/ out next to the clone), or under SIGAP_SHARED_TESTDATA.
-func videoDir(t *testing.T) string {
-	t.Helper()
-	dir := videotest.SharedDir(t)
-	videotest.RequireFFmpeg(t, video.Config{}.Available())
-	return dir
-}
-
 func TestRunHashVideoUsage(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -131,7 +122,7 @@ func TestRunHashVideoNoFFmpeg(t *testing.T) {
 // file against the feature vectors the reference's file has.
 func TestRunHashVideo(t *testing.T) {
 	t.Parallel()
-	dir := videoDir(t)
+	dir := videotest.Vectors(t, video.Config{}.Available())
 	clip := filepath.Join(dir, "videos", "test-padded-dimensions.mp4")
 	want, err := os.ReadFile(filepath.Join(dir, "vpdq", "test-padded-dimensions.txt"))
 	if err != nil {

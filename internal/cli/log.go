@@ -21,23 +21,23 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	usage := "usage: sigap log verify [flags]     check checkpoints, consistency and every event (sigap log verify --help)\n" +
 		"       sigap log keygen --data DIR [--origin NAME]   create the log key before the first start\n" +
 		"       sigap log key --data DIR       print the log's public verifier key"
-	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, usage)
-		return errUsage
-	}
-	switch args[0] {
-	case "verify":
-		return runLogVerify(ctx, env, args[1:])
-	case "keygen", "key":
-		fs := newFlags("log "+args[0], env)
+	subs := map[string]subcommand{"verify": runLogVerify, "keygen": logKey("keygen"), "key": logKey("key")}
+	return runSubcommand(ctx, env, args, subs, usage)
+}
+
+// logKey is `sigap log keygen` (make the log key) or `sigap log key` (load
+// it); both print its verifier key.
+func logKey(name string) subcommand {
+	return func(_ context.Context, env *Env, args []string) error {
+		fs := newFlags("log "+name, env)
 		dir := fs.String("data", envOr(env, "SIGAP_DATA", "./sigap-data"), "the data dir (env SIGAP_DATA)")
 		origin := fs.String("origin", translog.DefaultOrigin, "the log's name: its checkpoints' origin line (keygen)")
-		if err := fs.Parse(args[1:]); err != nil {
+		if err := fs.Parse(args); err != nil {
 			return err
 		}
 		var k translog.Key
 		var err error
-		if args[0] == "keygen" {
+		if name == "keygen" {
 			k, err = translog.GenerateKey(*dir, *origin)
 		} else {
 			k, err = translog.LoadKey(*dir)
@@ -48,8 +48,6 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout, k.VerifierKey)
 		return nil
 	}
-	fmt.Fprintln(env.Stderr, usage)
-	return errUsage
 }
 
 func envOr(env *Env, name, def string) string {

@@ -27,14 +27,7 @@ func runScan(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "usage: sigap scan [--server URL] [--key KEY] FILE.ndjson\n\nScans each post (one JSON object per line, as POST /v1/scan takes) and prints one answer line per post.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	c, err := cn.client()
+	c, err := cn.parseClient(fs, args, func() bool { return fs.NArg() == 1 })
 	if err != nil {
 		return err
 	}

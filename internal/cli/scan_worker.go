@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sigap/sigap/internal/app"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/lease"
 	"github.com/sigap/sigap/internal/retro"
@@ -91,15 +92,8 @@ func runScanWorker(ctx context.Context, env *Env, args []string) error {
 }
 
 func reportWorker(ctx context.Context, log *slog.Logger, w *scanstream.Worker) {
-	t := time.NewTicker(10 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			log.Info("scan worker progress", "scanned", w.Stats.Scanned.Load(), "with_hits", w.Stats.WithHits.Load(),
-				"dead_lettered", w.Stats.DeadLettered.Load(), "retried", w.Stats.Retried.Load())
-		}
-	}
+	clock.Every(ctx, 10*time.Second, func() {
+		log.Info("scan worker progress", "scanned", w.Stats.Scanned.Load(), "with_hits", w.Stats.WithHits.Load(),
+			"dead_lettered", w.Stats.DeadLettered.Load(), "retried", w.Stats.Retried.Load())
+	})
 }

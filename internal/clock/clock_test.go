@@ -1,6 +1,7 @@
 package clock_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -46,5 +47,38 @@ func TestWIB(t *testing.T) {
 	}
 	if clock.WIB().String() != "Asia/Jakarta" {
 		t.Errorf("WIB() = %q, want Asia/Jakarta", clock.WIB())
+	}
+}
+
+// TestEveryStopsWithItsContext: Every keeps calling until its context ends
+// and then returns; it never calls before the first interval has passed.
+func TestEveryStopsWithItsContext(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name  string
+		calls int
+	}{
+		{"cancelled before the first tick", 0},
+		{"cancelled after three calls", 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancel(context.Background())
+			d := time.Millisecond
+			if tt.calls == 0 {
+				d = time.Hour
+				cancel()
+			}
+			calls := 0
+			clock.Every(ctx, d, func() {
+				if calls++; calls == tt.calls {
+					cancel()
+				}
+			})
+			cancel()
+			if calls != tt.calls {
+				t.Errorf("Every made %d calls, want %d", calls, tt.calls)
+			}
+		})
 	}
 }

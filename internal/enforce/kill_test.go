@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/webhook"
+	"github.com/sigap/sigap/internal/webhook/webhooktest"
 )
 
 // countingReceiver is a webhook endpoint that, like a real receiver, dedupes
@@ -32,26 +32,19 @@ type countingReceiver struct {
 }
 
 func (rc *countingReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
 	time.Sleep(rc.delay) // slow, so that a kill lands while deliveries are in flight
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	if err := webhook.Verify(rc.secret, r.Header, body, time.Now(), 5*time.Minute); err != nil {
+	d, ok := webhooktest.Verified(w, r, rc.secret)
+	if !ok {
 		rc.bad++
-		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
-	var m struct {
-		Type string         `json:"type"`
-		Data map[string]any `json:"data"`
+	rc.hits[d.ID]++
+	if rc.byType[d.Type] == nil {
+		rc.byType[d.Type] = map[string]map[string]any{}
 	}
-	_ = json.Unmarshal(body, &m)
-	id := r.Header.Get("webhook-id")
-	rc.hits[id]++
-	if rc.byType[m.Type] == nil {
-		rc.byType[m.Type] = map[string]map[string]any{}
-	}
-	rc.byType[m.Type][id] = m.Data
+	rc.byType[d.Type][d.ID] = d.Data
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -196,7 +196,7 @@ func (a *API) routes() *routeTable {
 	mux.Handle("GET /v1/decisions", jsonHandler(a, http.StatusOK, a.listDecisions), platformReaders)
 	mux.Handle("GET /v1/decisions/{id}", jsonHandler(a, http.StatusOK, a.getDecision), hiddenReaders)
 	mux.Handle("POST /v1/decisions/{id}/approve", jsonHandler(a, http.StatusOK, a.approveDecision), reviewers)
-	mux.Handle("POST /v1/decisions/{id}/reject", a.rejectDecision, reviewers)
+	mux.Handle("POST /v1/decisions/{id}/reject", jsonHandler(a, http.StatusOK, a.rejectDecision), reviewers)
 	mux.Handle("GET /v1/decisions/{id}/statement", a.decisionStatement, hiddenReaders)
 	mux.Handle("POST /v1/notices/{id}/messages", jsonHandler(a, http.StatusCreated, a.postMessage), notifiers)
 	mux.Handle("GET /v1/notices/{id}/messages", jsonHandler(a, http.StatusOK, a.listMessages), readers)

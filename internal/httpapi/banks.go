@@ -75,17 +75,28 @@ func (a *API) hashImage(w http.ResponseWriter, r *http.Request) {
 		a.hashVideo(w, r, data)
 		return
 	}
-	info, err := a.Scanner.HashImageBounded(r.Context(), data)
-	if r.Context().Err() != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	if err != nil {
-		writeProblem(w, imageFieldProblem("file", err))
+	info, ok := a.hashUpload(w, r, data, "file")
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"pdq": info.PDQ, "quality": info.Quality, "md5": info.MD5, "sha256": info.SHA256,
 		"matchable": *info.Quality >= a.Scanner.Config().MinQuality})
+}
+
+// hashUpload hashes an uploaded image within the scanner's bounds. A request
+// that ended meanwhile gets its own problem; an image that cannot be hashed,
+// a problem naming field.
+func (a *API) hashUpload(w http.ResponseWriter, r *http.Request, data []byte, field string) (scan.MediaInfo, bool) {
+	info, err := a.Scanner.HashImageBounded(r.Context(), data)
+	if r.Context().Err() != nil {
+		a.errorResponse(w, r, err)
+		return info, false
+	}
+	if err != nil {
+		writeProblem(w, imageFieldProblem(field, err))
+		return info, false
+	}
+	return info, true
 }
 
 func (a *API) matchHashes(w http.ResponseWriter, r *http.Request) {
@@ -114,13 +125,8 @@ func (a *API) matchHashes(w http.ResponseWriter, r *http.Request) {
 	q := scan.MatchQuery{PDQ: in.PDQ, Quality: in.Quality, MD5: in.MD5, SHA256: in.SHA256, MaxDistance: in.MaxDistance}
 	var info *scan.MediaInfo
 	if len(in.Image) > 0 {
-		hi, err := a.Scanner.HashImageBounded(r.Context(), in.Image)
-		if r.Context().Err() != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
-		if err != nil {
-			writeProblem(w, imageFieldProblem("image", err))
+		hi, ok := a.hashUpload(w, r, in.Image, "image")
+		if !ok {
 			return
 		}
 		info = &hi

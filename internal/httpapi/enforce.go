@@ -74,20 +74,13 @@ type evidenceSummary struct {
 }
 
 func (a *API) listEvidence(r *http.Request, _ org.Caller, _ noBody) (list[evidenceSummary], error) {
-	limit, cursor, err := page(r)
-	if err != nil {
-		return list[evidenceSummary]{}, err
-	}
-	es, err := a.DB.EvidenceList(r.Context(), r.URL.Query().Get("case_id"), cursor, limit+1)
-	if err != nil {
-		return list[evidenceSummary]{}, err
-	}
-	items := make([]evidenceSummary, 0, len(es))
-	for _, e := range es {
-		items = append(items, evidenceSummary{ID: e.ID, ActionID: e.ActionID, CaseID: e.CaseID, PreservedAt: e.PreservedAt,
-			KeepUntil: e.KeepUntil, HoldUntil: e.HoldUntil, PurgedAt: e.PurgedAt})
-	}
-	return pageOf(items, limit, func(e evidenceSummary) string { return e.ID }), nil
+	caseID := r.URL.Query().Get("case_id")
+	return pagedList(r, func(cursor string, limit int) ([]*evidence.Evidence, error) {
+		return a.DB.EvidenceList(r.Context(), caseID, cursor, limit)
+	}, func(e *evidence.Evidence) evidenceSummary {
+		return evidenceSummary{ID: e.ID, ActionID: e.ActionID, CaseID: e.CaseID, PreservedAt: e.PreservedAt,
+			KeepUntil: e.KeepUntil, HoldUntil: e.HoldUntil, PurgedAt: e.PurgedAt}
+	}, func(e evidenceSummary) string { return e.ID })
 }
 
 func (a *API) getEvidence(r *http.Request, c org.Caller, _ noBody) (*evidence.Evidence, error) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -140,8 +141,7 @@ func (e *reviewEnv) decideRemove(t *testing.T, caseID string) {
 
 func TestEnforcementEndToEnd(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnforceEnv(t, eng)
+	casetest.Each(t, newEnforceEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		plat := e.receiver(t, e.admin)
 		auth := e.receiver(t, e.authA)
 		if r := e.do(t, "GET", "/v1/webhook", e.authA, nil); r.Status != 200 {
@@ -240,8 +240,7 @@ func TestEnforcementEndToEnd(t *testing.T) {
 // same webhook-id once it is back.
 func TestEndpointDownForAnHour(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnforceEnv(t, eng)
+	casetest.Each(t, newEnforceEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		plat := e.receiver(t, e.admin)
 		plat.mu.Lock()
 		plat.down = true
@@ -295,8 +294,7 @@ func TestEndpointDownForAnHour(t *testing.T) {
 
 func TestContactsDirectory(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnforceEnv(t, eng)
+	casetest.Each(t, newEnforceEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		for _, c := range []map[string]any{
 			{"jurisdiction": "ID", "role": "legal_representative", "name": "Budi Santoso", "email": "budi@example.id", "languages": []string{"id", "en"}},
 			{"jurisdiction": "ID", "role": "on_call", "name": "Siti", "email": "siti@example.id", "time_zone": "Asia/Jakarta", "position": 0},
@@ -342,8 +340,7 @@ func (e *reviewEnv) fire(t *testing.T) {
 // and 100%, and an urgent order left unopened down the on-call line.
 func TestEscalationOnTheInjectedClock(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnforceEnv(t, eng)
+	casetest.Each(t, newEnforceEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		auth := e.receiver(t, e.authA)
 		for i, name := range []string{"Siti", "Ahmad"} {
 			if r := e.json(t, "POST", "/v1/contacts", e.admin, map[string]any{"jurisdiction": "ID", "role": "on_call", "name": name,

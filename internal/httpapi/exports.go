@@ -17,15 +17,30 @@ import (
 )
 
 // exportPeriod reads from and to as the reports do ([from, to), dates at
-// midnight UTC); a bad period is a 400 that says what is wrong.
-func (a *API) exportPeriod(w http.ResponseWriter, r *http.Request) (report.Period, bool) {
+// midnight UTC), and gives the query for the export's other parameters; a
+// bad period is a 400 that says what is wrong.
+func (a *API) exportPeriod(w http.ResponseWriter, r *http.Request) (report.Period, url.Values, bool) {
 	q := r.URL.Query()
 	p, err := report.ParsePeriod(q.Get("from"), q.Get("to"), a.Clock.Now())
 	if err != nil {
 		a.errorResponse(w, r, periodError(err))
-		return p, false
+		return p, q, false
 	}
-	return p, true
+	return p, q, true
+}
+
+// limitParam is the query's limit, def when it gives none; one that is not
+// a whole number from 1 to max adds a problem saying msg to bad.
+func limitParam(q url.Values, def, max int, msg string, bad *[]notice.FieldError) int {
+	s := q.Get("limit")
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > max {
+		*bad = append(*bad, notice.FieldError{Field: "limit", Code: "invalid", Message: msg})
+	}
+	return n
 }
 
 // dsaExportAnswer is GET /v1/exports/dsa-sor: the contract's {"statements": [...]},
@@ -39,20 +54,13 @@ type dsaExportAnswer struct {
 }
 
 func (a *API) exportDSA(w http.ResponseWriter, r *http.Request) {
-	p, ok := a.exportPeriod(w, r)
+	p, q, ok := a.exportPeriod(w, r)
 	if !ok {
 		return
 	}
-	q := r.URL.Query()
 	req := review.DSAExportRequest{From: p.From, To: p.To, Cursor: q.Get("cursor")}
 	var bad []notice.FieldError
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > dsasor.Default().Spec().MaxBatch {
-			bad = append(bad, notice.FieldError{Field: "limit", Code: "invalid", Message: "limit must be a whole number from 1 to 100 (the DSA database's batch size)"})
-		}
-		req.Limit = n
-	}
+	req.Limit = limitParam(q, 0, dsasor.Default().Spec().MaxBatch, "limit must be a whole number from 1 to 100 (the DSA database's batch size)", &bad)
 	switch s := q.Get("skip_invalid"); s {
 	case "", "false":
 	case "true":
@@ -127,11 +135,10 @@ type ledgerAnswer struct {
 }
 
 func (a *API) exportLedger(w http.ResponseWriter, r *http.Request) {
-	p, ok := a.exportPeriod(w, r)
+	p, q, ok := a.exportPeriod(w, r)
 	if !ok {
 		return
 	}
-	q := r.URL.Query()
 	var bad []notice.FieldError
 	regime := q.Get("regime")
 	switch regime {
@@ -149,14 +156,7 @@ func (a *API) exportLedger(w http.ResponseWriter, r *http.Request) {
 	if format != "" && format != "json" && format != "csv" {
 		bad = append(bad, notice.FieldError{Field: "format", Code: "unknown_value", Message: "format must be json or csv"})
 	}
-	limit := 500
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > ledger.Page {
-			bad = append(bad, notice.FieldError{Field: "limit", Code: "invalid", Message: "limit must be a whole number from 1 to 1000"})
-		}
-		limit = n
-	}
+	limit := limitParam(q, 500, ledger.Page, "limit must be a whole number from 1 to 1000", &bad)
 	f := store.LedgerFilter{From: p.From, To: p.To, Regime: regime, Limit: limit}
 	if c := q.Get("cursor"); c != "" {
 		var err error

@@ -2,15 +2,18 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -150,7 +153,7 @@ func TestExportDSAStatements(t *testing.T) {
 				t.Errorf("invalid skip: %+v", s)
 			}
 		}
-		if want := map[string]string{d3: "eu_order", d4: "outside_eea", d5: "held", d6: "invalid"}; !equalMaps(skipped, want) {
+		if want := map[string]string{d3: "eu_order", d4: "outside_eea", d5: "held", d6: "invalid"}; !maps.Equal(skipped, want) {
 			t.Errorf("skipped %v, want %v", skipped, want)
 		}
 
@@ -243,24 +246,11 @@ func anyStrings(v any) []string {
 	return out
 }
 
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
 // TestExportsBadInput: a period the wrong way round, malformed dates and
 // parameters, and callers who may not export are each refused with a reason.
 func TestExportsBadInput(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		dsa, ledger := "/v1/exports/dsa-sor", "/v1/exports/saman-ledger"
 		before := e.counts(t)
 		for _, tc := range []struct {
@@ -304,7 +294,7 @@ func TestExportsBadInput(t *testing.T) {
 				t.Errorf("%s: the problem does not name %s: %s", tc.name, tc.field, r.Body)
 			}
 		}
-		if !equalCounts(before, e.counts(t)) {
+		if !maps.Equal(before, e.counts(t)) {
 			t.Error("refused exports changed the database")
 		}
 	})
@@ -342,8 +332,7 @@ type ledgerView struct {
 // TCO order; each caller sees what it may, in UTC and WIB, as JSON and CSV.
 func TestExportSAMANLedger(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		t0 := e.clk.Now() // 03:00 UTC, 10:00 WIB
 		o1 := e.exportNotice(t, e.authA, map[string]any{"subjects": subjects("https://t.me/ledger/1"), "reference": "SP-2026-0001"})
 		e.clk.Advance(10 * time.Minute)

@@ -6,141 +6,110 @@ import (
 	"net/http"
 
 	"github.com/sigap/sigap/internal/filterset"
+	"github.com/sigap/sigap/internal/org"
 )
 
 // The handlers here serve every family of filter sets (/v1/banks,
 // /v1/lists); fs is the family's service, and what differs between the
 // families is fs.Kind's.
 
-func (a *API) createSet(fs *filterset.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		var in filterset.CreateInput
-		var err error
-		if fs.Kind.SetKinds() != nil {
-			err = decodeStrict(r, &in)
-		} else {
-			// A family of one kind refuses kind and language as fields it does not have.
-			var one struct {
-				Name        string   `json:"name"`
-				Policy      string   `json:"policy"`
-				Labels      []string `json:"labels"`
-				Description string   `json:"description"`
-			}
-			err = decodeStrict(r, &one)
-			in = filterset.CreateInput{Name: one.Name, Policy: one.Policy, Labels: one.Labels, Description: one.Description}
-		}
-		if err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
-		s, err := fs.Create(r.Context(), callerFrom(r.Context()), in)
-		if err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusCreated, s)
+// oneKindSet is a new set of a family of one kind, which refuses kind and
+// language as fields it does not have.
+type oneKindSet struct {
+	Name        string   `json:"name"`
+	Policy      string   `json:"policy"`
+	Labels      []string `json:"labels"`
+	Description string   `json:"description"`
+}
+
+// valueRule is an entry of a family where the value decides the type, so a
+// type is a field the entry does not have.
+type valueRule struct {
+	Value  string `json:"value"`
+	Source string `json:"source"`
+	CaseID string `json:"case_id,omitempty"`
+}
+
+// decodeFamily decodes the body as F when the family has all of F's fields
+// (full), else as the narrower N, which refuses the rest, widened to F.
+func decodeFamily[F, N any](r *http.Request, full bool, widen func(N) F) (F, error) {
+	var f F
+	if full {
+		return f, decodeStrict(r, &f)
 	}
+	var n N
+	if err := decodeStrict(r, &n); err != nil {
+		return f, err
+	}
+	return widen(n), nil
+}
+
+func (a *API) createSet(fs *filterset.Service) http.HandlerFunc {
+	return jsonHandler(a, http.StatusCreated, func(r *http.Request, c org.Caller, _ noBody) (filterset.Set, error) {
+		in, err := decodeFamily(r, fs.Kind.SetKinds() != nil, func(one oneKindSet) filterset.CreateInput {
+			return filterset.CreateInput{Name: one.Name, Policy: one.Policy, Labels: one.Labels, Description: one.Description}
+		})
+		if err != nil {
+			return filterset.Set{}, err
+		}
+		return fs.Create(r.Context(), c, in)
+	})
 }
 
 func (a *API) listSets(fs *filterset.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(a, http.StatusOK, func(r *http.Request, _ org.Caller, _ noBody) (map[string]any, error) {
 		limit, cursor, err := page(r)
 		if err != nil {
-			a.errorResponse(w, r, err)
-			return
+			return nil, err
 		}
 		items, next, err := fs.List(r.Context(), cursor, limit)
-		if err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
-	}
+		return map[string]any{"items": items, "next_cursor": next}, err
+	})
 }
 
 func (a *API) getSet(fs *filterset.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s, err := fs.Get(r.Context(), r.PathValue("id"))
-		if err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, s)
-	}
+	return jsonHandler(a, http.StatusOK, func(r *http.Request, _ org.Caller, _ noBody) (filterset.Set, error) {
+		return fs.Get(r.Context(), r.PathValue("id"))
+	})
 }
 
 func (a *API) patchSet(fs *filterset.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		var in filterset.PatchInput
-		if err := decodeStrict(r, &in); err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
-		s, err := fs.Patch(r.Context(), r.PathValue("id"), in)
-		if err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, s)
-	}
+	return jsonHandler(a, http.StatusOK, func(r *http.Request, _ org.Caller, in filterset.PatchInput) (filterset.Set, error) {
+		return fs.Patch(r.Context(), r.PathValue("id"), in)
+	})
 }
 
 func (a *API) addEntry(fs *filterset.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		var in filterset.Item
-		var err error
-		if fs.Kind.EntryTypes() != nil {
-			err = decodeStrict(r, &in)
-		} else {
-			// Where the value decides the type, a type is a field the entry does not have.
-			var rule struct {
-				Value  string `json:"value"`
-				Source string `json:"source"`
-				CaseID string `json:"case_id,omitempty"`
-			}
-			err = decodeStrict(r, &rule)
-			in = filterset.Item{Value: rule.Value, Source: rule.Source, CaseID: rule.CaseID}
-		}
+	return jsonHandler(a, http.StatusCreated, func(r *http.Request, c org.Caller, _ noBody) (filterset.Entry, error) {
+		in, err := decodeFamily(r, fs.Kind.EntryTypes() != nil, func(rule valueRule) filterset.Item {
+			return filterset.Item{Value: rule.Value, Source: rule.Source, CaseID: rule.CaseID}
+		})
 		if err != nil {
-			a.errorResponse(w, r, err)
-			return
+			return filterset.Entry{}, err
 		}
-		e, err := fs.AddEntry(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in)
-		if err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusCreated, e)
-	}
+		return fs.AddEntry(r.Context(), c, r.PathValue("id"), in)
+	})
 }
 
 // importSet reads the family's import formats (?format= names one; else the
 // Content-Type and the body tell) and adds what they hold.
 func (a *API) importSet(fs *filterset.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(a, http.StatusOK, func(r *http.Request, c org.Caller, _ noBody) (filterset.ImportResult, error) {
 		s, err := fs.Get(r.Context(), r.PathValue("id"))
 		if err != nil {
-			a.errorResponse(w, r, err)
-			return
+			return filterset.ImportResult{}, err
 		}
 		body, err := readBody(r)
 		if err != nil {
-			a.errorResponse(w, r, err)
-			return
+			return filterset.ImportResult{}, err
 		}
 		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		items, err := fs.Kind.ParseImport(body, r.URL.Query().Get("format"), mt, s.Kind)
 		if err != nil {
-			a.errorResponse(w, r, err)
-			return
+			return filterset.ImportResult{}, err
 		}
-		res, err := fs.Import(r.Context(), callerFrom(r.Context()), s.ID, items)
-		if err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, res)
-	}
+		return fs.Import(r.Context(), c, s.ID, items)
+	})
 }
 
 // exportSet streams a set's live entries in the family's format named by
@@ -168,19 +137,14 @@ func (a *API) exportSet(fs *filterset.Service) http.HandlerFunc {
 }
 
 func (a *API) listEntries(fs *filterset.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(a, http.StatusOK, func(r *http.Request, _ org.Caller, _ noBody) (map[string]any, error) {
 		limit, cursor, err := page(r)
 		if err != nil {
-			a.errorResponse(w, r, err)
-			return
+			return nil, err
 		}
 		items, next, err := fs.Entries(r.Context(), r.PathValue("id"), cursor, limit, r.URL.Query().Get("removed") == "true")
-		if err != nil {
-			a.errorResponse(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
-	}
+		return map[string]any{"items": items, "next_cursor": next}, err
+	})
 }
 
 func (a *API) removeEntry(fs *filterset.Service) http.HandlerFunc {

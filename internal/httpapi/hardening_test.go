@@ -1,10 +1,12 @@
 package httpapi_test
 
 import (
+	"context"
 	"maps"
 	"strings"
 	"testing"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -15,8 +17,7 @@ import (
 // checks nothing was stored.
 func TestDuplicateNamesAndNUL(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		f := newBadFixture(t, eng)
+	casetest.Each(t, newBadFixture, func(ctx context.Context, t *testing.T, f *badFixture) {
 		const subj = `"subjects": [{"url": "https://t.me/dup_chan/1"}]`
 		const order = `"kind": "order", "category": "terrorism", "legal_basis": "UU ITE Pasal 40"`
 		for _, tc := range []struct {
@@ -101,8 +102,7 @@ func TestDuplicateNamesAndNUL(t *testing.T) {
 // register loopback receivers.)
 func TestWebhookPrivateDestination(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		f := newBadFixture(t, eng)
+	casetest.Each(t, newBadFixture, func(ctx context.Context, t *testing.T, f *badFixture) {
 		for _, url := range []string{
 			"http://127.0.0.1:9/hook", "http://[::1]/hook", "http://10.0.0.8/hook", "http://192.168.1.1/hook",
 			"http://169.254.169.254/latest/meta-data", "http://localhost:8080/hook", "http://hooks.localhost/hook",

@@ -54,6 +54,20 @@ func viewsOf[T, V any](xs []T, view func(T) V) []V {
 	return out
 }
 
+// pagedList answers one page of what fetch gives when asked for ?limit=
+// plus one from ?cursor=, each item as view shows it.
+func pagedList[T, V any](r *http.Request, fetch func(cursor string, limit int) ([]T, error), view func(T) V, id func(V) string) (list[V], error) {
+	limit, cursor, err := page(r)
+	if err != nil {
+		return list[V]{}, err
+	}
+	xs, err := fetch(cursor, limit+1)
+	if err != nil {
+		return list[V]{}, err
+	}
+	return pageOf(viewsOf(xs, view), limit, id), nil
+}
+
 // pageOf cuts items, fetched with limit+1, to a page whose next cursor is the
 // id of its last item when more follow.
 func pageOf[T any](items []T, limit int, id func(T) string) list[T] {

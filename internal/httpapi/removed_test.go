@@ -1,11 +1,13 @@
 package httpapi_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/removed"
 	"github.com/sigap/sigap/internal/review"
 	"github.com/sigap/sigap/internal/scan"
@@ -84,8 +86,7 @@ func hitOf(res scan.Result, matcher, list string) (scan.Hit, bool) {
 
 func TestRemovedContentFeedsBanksAndTexts(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newRemovedEnv(t, eng)
+	casetest.Each(t, newRemovedEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 
 		// 1. An authority's order with an evidence hash, removed after four-eyes approval.
 		evidence := strings.Repeat("5a", 32)

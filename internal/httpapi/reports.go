@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -82,26 +83,16 @@ func (a *API) transparencyReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, err := a.Reports.Transparency(r.Context(), p.scope, p.period)
-	if err != nil {
-		a.errorResponse(w, r, err)
+	if err != nil || p.format != "html" {
+		a.answerReport(w, r, p, "transparency-report", rep, err)
 		return
 	}
-	switch p.format {
-	case "csv":
-		reportHeaders(w, "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+reportFilename("transparency-report", p.period, "csv")+`"`)
-		_ = rep.WriteCSV(w)
-	case "html":
-		reportHeaders(w, "text/html; charset=utf-8")
-		w.Header().Set("Content-Language", p.lang)
-		// The page stands alone: inline style and SVG, nothing to fetch or run.
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
-		if err := rep.WriteHTML(w, p.lang); err != nil {
-			a.Log.ErrorContext(r.Context(), "report page", "err", err)
-		}
-	default:
-		reportHeaders(w, "application/json")
-		writeJSON(w, http.StatusOK, rep)
+	reportHeaders(w, "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", p.lang)
+	// The page stands alone: inline style and SVG, nothing to fetch or run.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+	if err := rep.WriteHTML(w, p.lang); err != nil {
+		a.Log.ErrorContext(r.Context(), "report page", "err", err)
 	}
 }
 
@@ -112,16 +103,22 @@ func (a *API) tcoReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := a.Reports.TCO(r.Context(), p.scope, p.period)
+	a.answerReport(w, r, p, "tco-report", t, err)
+}
+
+// answerReport answers a report, or the problem err is: as a CSV download
+// named after kind and the period when p asks for CSV, else as JSON.
+func (a *API) answerReport(w http.ResponseWriter, r *http.Request, p reportParams, kind string, rep interface{ WriteCSV(io.Writer) error }, err error) {
 	if err != nil {
 		a.errorResponse(w, r, err)
 		return
 	}
 	if p.format == "csv" {
 		reportHeaders(w, "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+reportFilename("tco-report", p.period, "csv")+`"`)
-		_ = t.WriteCSV(w)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+reportFilename(kind, p.period, "csv")+`"`)
+		_ = rep.WriteCSV(w)
 		return
 	}
 	reportHeaders(w, "application/json")
-	writeJSON(w, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, rep)
 }

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	stdflag "flag"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -169,8 +171,7 @@ func TestTransparencyReportAPI(t *testing.T) {
 
 func TestTCOReportAPI(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		seedReports(t, e)
 		var tco struct {
 			Regime           string `json:"regime"`
@@ -202,8 +203,7 @@ func TestTCOReportAPI(t *testing.T) {
 
 func TestReportBadInput(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		for _, tc := range []struct {
 			path, key   string
 			status      int

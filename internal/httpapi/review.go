@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/sigap/sigap/internal/decision"
@@ -145,19 +146,27 @@ func (a *API) getDecision(r *http.Request, _ org.Caller, _ noBody) (*decision.De
 }
 
 func (a *API) listDecisions(r *http.Request, _ org.Caller, _ noBody) (list[*decision.Decision], error) {
+	return listByStatus(r, []string{decision.Pending, decision.Final, decision.Rejected, decision.Reversed},
+		"status must be pending_approval, final, rejected or reversed", a.DB.DecisionsByStatus)
+}
+
+// listByStatus answers a list of the ?status= given, which must be one of
+// allowed (the first when none is given; else the problem says msg), at most
+// ?limit= long.
+func listByStatus[T any](r *http.Request, allowed []string, msg string, fetch func(ctx context.Context, status string, limit int) ([]T, error)) (list[T], error) {
 	limit, _, err := page(r)
 	if err != nil {
-		return list[*decision.Decision]{}, err
+		return list[T]{}, err
 	}
 	status := r.URL.Query().Get("status")
 	if status == "" {
-		status = decision.Pending
+		status = allowed[0]
 	}
-	if status != decision.Pending && status != decision.Final && status != decision.Rejected && status != decision.Reversed {
-		return list[*decision.Decision]{}, invalid("status", "unknown_value", "status must be pending_approval, final, rejected or reversed")
+	if !slices.Contains(allowed, status) {
+		return list[T]{}, invalid("status", "unknown_value", msg)
 	}
-	ds, err := a.DB.DecisionsByStatus(r.Context(), status, limit)
-	return listOf(ds, ""), err
+	items, err := fetch(r.Context(), status, limit)
+	return listOf(items, ""), err
 }
 
 func (a *API) approveDecision(r *http.Request, c org.Caller, _ noBody) (*decision.Decision, error) {
@@ -168,18 +177,14 @@ type reasonsRequest struct {
 	Reasons string `json:"reasons"`
 }
 
-func (a *API) rejectDecision(w http.ResponseWriter, r *http.Request) {
+// rejectDecision takes its reasons from an optional body, which jsonHandler
+// does not decode.
+func (a *API) rejectDecision(r *http.Request, c org.Caller, _ noBody) (*decision.Decision, error) {
 	var in reasonsRequest
 	if err := decodeOptional(r, &in); err != nil {
-		a.errorResponse(w, r, err)
-		return
+		return nil, err
 	}
-	d, err := a.Review.Reject(r.Context(), callerFrom(r.Context()), r.PathValue("id"), in.Reasons)
-	if err != nil {
-		a.errorResponse(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	return a.Review.Reject(r.Context(), c, r.PathValue("id"), in.Reasons)
 }
 
 func (a *API) decisionStatement(w http.ResponseWriter, r *http.Request) {
@@ -259,19 +264,8 @@ func (a *API) fileAppeal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) listAppeals(r *http.Request, _ org.Caller, _ noBody) (list[*decision.Appeal], error) {
-	limit, _, err := page(r)
-	if err != nil {
-		return list[*decision.Appeal]{}, err
-	}
-	status := r.URL.Query().Get("status")
-	if status == "" {
-		status = decision.AppealOpen
-	}
-	if status != decision.AppealOpen && status != decision.AppealUpheld && status != decision.AppealReversed {
-		return list[*decision.Appeal]{}, invalid("status", "unknown_value", "status must be open, upheld or reversed")
-	}
-	as, err := a.DB.AppealsByStatus(r.Context(), status, limit)
-	return listOf(as, ""), err
+	return listByStatus(r, []string{decision.AppealOpen, decision.AppealUpheld, decision.AppealReversed},
+		"status must be open, upheld or reversed", a.DB.AppealsByStatus)
 }
 
 func (a *API) getAppeal(r *http.Request, _ org.Caller, _ noBody) (*decision.Appeal, error) {

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/server"
@@ -119,8 +121,7 @@ func noticeStatus(t *testing.T, e *reviewEnv, key, id string) (string, json.RawM
 
 func TestReviewFlow(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		ntc, caseID := e.notice(t, e.authA, "order", "ID-PSE", "https://t.me/badchan/1")
 
 		if st, _ := noticeStatus(t, e, e.authA, ntc); st != "received" {
@@ -164,7 +165,7 @@ func TestReviewFlow(t *testing.T) {
 				t.Errorf("%s: %d %s, want %d %s", tc.name, r.Status, r.Body, tc.status, tc.code)
 			}
 		}
-		if after := e.counts(t); !equalCounts(before, after) {
+		if after := e.counts(t); !maps.Equal(before, after) {
 			t.Errorf("refused requests changed the database: %v -> %v", before, after)
 		}
 
@@ -243,19 +244,9 @@ func hasEvent(evs []struct{ Type string }, typ string) bool {
 	return false
 }
 
-func equalCounts(a, b map[string]int) bool {
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return len(a) == len(b)
-}
-
 func TestFourEyes(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		ntc, caseID := e.notice(t, e.authA, "order", "ID-PSE", "https://t.me/lawful/7")
 		if got, _ := e.claim(t, e.rev1); got != caseID {
 			t.Fatalf("claim = %s", got)
@@ -298,8 +289,7 @@ func TestFourEyes(t *testing.T) {
 
 func TestClarificationPausesTheClock(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		ntc, _ := e.notice(t, e.authA, "order", "EU-TCO", "https://t.me/tcochannel/1")
 		var before struct {
 			DueAt time.Time `json:"due_at"`
@@ -348,8 +338,7 @@ func TestClarificationPausesTheClock(t *testing.T) {
 
 func TestAppealWindowAndObjections(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		ntc, caseID := e.notice(t, e.authA, "order", "ID-PSE", "https://t.me/late/1")
 
 		// Objection: once at a time, answered by the issuing authority only.
@@ -377,7 +366,7 @@ func TestAppealWindowAndObjections(t *testing.T) {
 		if r := e.json(t, "POST", "/v1/cases/"+caseID+"/appeals", e.rev2, map[string]any{"reasons": "late"}); r.Status != 409 || r.problem(t).Code != "appeal_window_closed" {
 			t.Errorf("late appeal: %d %s", r.Status, r.Body)
 		}
-		if !equalCounts(before, e.counts(t)) {
+		if !maps.Equal(before, e.counts(t)) {
 			t.Error("a late appeal changed the database")
 		}
 	})
@@ -385,8 +374,7 @@ func TestAppealWindowAndObjections(t *testing.T) {
 
 func TestStatementHeldForTheAuthority(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newReviewEnv(t, eng)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		until := e.clk.Now().Add(14 * 24 * time.Hour)
 		r := e.json(t, "POST", "/v1/notices", e.authA, map[string]any{"kind": "order", "category": "terrorism",
 			"explanation": "recruitment video", "legal_basis": "UU 5/2018", "subjects": []map[string]string{{"url": "https://t.me/heldchan/3"}},

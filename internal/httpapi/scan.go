@@ -132,20 +132,13 @@ func (a *API) scanStats(_ *http.Request, _ org.Caller, _ noBody) (scan.Stats, er
 
 // recentHits lists recorded hits, newest first (?list= a bank or list ID).
 func (a *API) recentHits(r *http.Request, _ org.Caller, _ noBody) (list[hitView], error) {
-	limit, cursor, err := page(r)
-	if err != nil {
-		return list[hitView]{}, err
-	}
-	hits, err := a.DB.RecentHits(r.Context(), r.URL.Query().Get("list"), cursor, limit+1)
-	if err != nil {
-		return list[hitView]{}, err
-	}
-	items := make([]hitView, len(hits))
-	for i, h := range hits {
-		items[i] = hitView{ID: h.ID, At: h.At.Format("2006-01-02T15:04:05Z"), Post: h.Post, Matcher: h.Matcher, List: h.SetID, Entry: h.EntryID,
+	setID := r.URL.Query().Get("list")
+	return pagedList(r, func(cursor string, limit int) ([]store.ScanHit, error) {
+		return a.DB.RecentHits(r.Context(), setID, cursor, limit)
+	}, func(h store.ScanHit) hitView {
+		return hitView{ID: h.ID, At: h.At.Format("2006-01-02T15:04:05Z"), Post: h.Post, Matcher: h.Matcher, List: h.SetID, Entry: h.EntryID,
 			Distance: h.Distance, Matched: h.Detail, Policy: h.Policy, Outcome: h.Outcome, NoticeID: h.NoticeID, ActionID: h.ActionID}
-	}
-	return pageOf(items, limit, func(h hitView) string { return h.ID }), nil
+	}, func(h hitView) string { return h.ID })
 }
 
 // hitView is a recorded hit as GET /v1/scan/hits shows it.

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/cli"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
@@ -97,8 +98,7 @@ func (e *signEnv) noticeCount(t *testing.T, key string, headers ...string) int {
 
 func TestSigningKeysAdmin(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newSignEnv(t, eng)
+	casetest.Each(t, newSignEnv, func(ctx context.Context, t *testing.T, e *signEnv) {
 		path := "/v1/orgs/" + e.orgA + "/signing-keys"
 		e.clk.Advance(time.Second) // listed oldest first
 		good := pubB64(newPriv(t))
@@ -212,8 +212,7 @@ func wantSignatureProblem(t *testing.T, name string, r reply, code string) {
 
 func TestSignedRequests(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newSignEnv(t, eng)
+	casetest.Each(t, newSignEnv, func(ctx context.Context, t *testing.T, e *signEnv) {
 		now := e.clk.Now()
 		// A second key, revoked before use.
 		revoked := newPriv(t)
@@ -387,8 +386,7 @@ func TestSignedRequests(t *testing.T) {
 
 func TestSignedReplayIsTheSameNotice(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newSignEnv(t, eng)
+	casetest.Each(t, newSignEnv, func(ctx context.Context, t *testing.T, e *signEnv) {
 		body := mustJSON(t, notice("order", "terrorism", []string{"https://t.me/s/Replay/1"}))
 		req, _ := http.NewRequest("POST", e.base+"/v1/notices", bytes.NewReader(body))
 		req.Header.Set("Idempotency-Key", "SP-1")

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -100,40 +101,40 @@ func rangeError(field string, err error) error {
 	return err
 }
 
-func (a *API) logInclusion(r *http.Request, _ org.Caller, _ noBody) (translog.InclusionProof, error) {
+// logProof answers a proof from its two parameters, first required and
+// second optional (0); a bad one is a validation problem naming it, and a
+// proof out of the tree's range names the parameter blame picks.
+func logProof[P any](r *http.Request, first, second string, prove func(ctx context.Context, x, y int64) (P, error), blame func(err error, y int64) string) (P, error) {
 	var bad []notice.FieldError
-	index := logInt(r, "index", true, &bad)
-	size := logInt(r, "size", false, &bad)
+	x := logInt(r, first, true, &bad)
+	y := logInt(r, second, false, &bad)
 	if len(bad) > 0 {
-		return translog.InclusionProof{}, &notice.ValidationError{Fields: bad}
+		var none P
+		return none, &notice.ValidationError{Fields: bad}
 	}
-	p, err := a.TransLog.Inclusion(r.Context(), index, size)
+	p, err := prove(r.Context(), x, y)
 	if err != nil {
-		field := "index"
-		if strings.Contains(err.Error(), "size") && !strings.Contains(err.Error(), "index") {
-			field = "size"
-		}
-		return translog.InclusionProof{}, rangeError(field, err)
+		return p, rangeError(blame(err, y), err)
 	}
 	return p, nil
 }
 
-func (a *API) logConsistency(r *http.Request, _ org.Caller, _ noBody) (translog.ConsistencyProof, error) {
-	var bad []notice.FieldError
-	old := logInt(r, "old", true, &bad)
-	newSize := logInt(r, "new", false, &bad)
-	if len(bad) > 0 {
-		return translog.ConsistencyProof{}, &notice.ValidationError{Fields: bad}
-	}
-	p, err := a.TransLog.Consistency(r.Context(), old, newSize)
-	if err != nil {
-		field := "old"
-		if strings.Contains(err.Error(), "size "+strconv.FormatInt(newSize, 10)+":") && newSize != 0 {
-			field = "new"
+func (a *API) logInclusion(r *http.Request, _ org.Caller, _ noBody) (translog.InclusionProof, error) {
+	return logProof(r, "index", "size", a.TransLog.Inclusion, func(err error, _ int64) string {
+		if strings.Contains(err.Error(), "size") && !strings.Contains(err.Error(), "index") {
+			return "size"
 		}
-		return translog.ConsistencyProof{}, rangeError(field, err)
-	}
-	return p, nil
+		return "index"
+	})
+}
+
+func (a *API) logConsistency(r *http.Request, _ org.Caller, _ noBody) (translog.ConsistencyProof, error) {
+	return logProof(r, "old", "new", a.TransLog.Consistency, func(err error, newSize int64) string {
+		if strings.Contains(err.Error(), "size "+strconv.FormatInt(newSize, 10)+":") && newSize != 0 {
+			return "new"
+		}
+		return "old"
+	})
 }
 
 // withLogIndex fills in the log index of a notice read back from the

@@ -1,10 +1,11 @@
 package httpapi_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
-	"github.com/sigap/sigap/internal/store/storetest"
+	"github.com/sigap/sigap/internal/casetest"
 )
 
 // flag is a trusted flag body for one link.
@@ -25,8 +26,7 @@ type standing struct {
 
 func TestTrustedFlaggerProgramme(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		en := newReviewEnv(t, e)
+	casetest.Each(t, newReviewEnv, func(ctx context.Context, t *testing.T, en *reviewEnv) {
 		// A new flagger org is an applicant: its notices are refused and nothing is stored.
 		r := en.json(t, "POST", "/v1/orgs", en.admin, map[string]string{"name": "Mafindo", "kind": "flagger"})
 		var o orgView

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"mime/multipart"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/removed"
 	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -18,16 +20,6 @@ import (
 	"github.com/sigap/sigap/internal/video/videotest"
 	"github.com/sigap/sigap/internal/vpdq"
 )
-
-// sharedVideo is the shared video test vectors' folder (see
-// internal/vpdq/shared_test.go); the test skips without them, and without
-// ffmpeg unless SIGAP_REQUIRE_FFMPEG=1.
-func sharedVideo(t *testing.T) string {
-	t.Helper()
-	dir := videotest.SharedDir(t)
-	videotest.RequireFFmpeg(t, video.Config{}.Available())
-	return dir
-}
 
 func readShared(t *testing.T, dir, name string) []byte {
 	t.Helper()
@@ -65,9 +57,8 @@ func videoHit(res scan.Result, matcher, bankID string) (scan.Hit, bool) {
 // vPDQ to the removed-content bank.
 func TestVideoBanksCatchTheChairs(t *testing.T) {
 	t.Parallel()
-	dir := sharedVideo(t)
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newRemovedEnv(t, eng)
+	dir := videotest.Vectors(t, video.Config{}.Available())
+	casetest.Each(t, newRemovedEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
 		b := e.mkSet(t, "/v1/banks", map[string]any{"name": "video", "policy": "shadow", "labels": []string{"terrorism"}})
 		ref := string(readShared(t, dir, "vpdq/chair-19-sd-bar.txt"))
 		ent := e.addEntry(t, "/v1/banks/"+b.ID+"/entries", map[string]any{"type": "vpdq", "value": ref, "source": "test"})
@@ -207,7 +198,7 @@ func TestVideoBanksCatchTheChairs(t *testing.T) {
 // 422 (or a count) and stores nothing.
 func TestBadVideosRefused(t *testing.T) {
 	t.Parallel()
-	dir := sharedVideo(t)
+	dir := videotest.Vectors(t, video.Config{}.Available())
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnv(t, eng, "")
 		b := e.mkSet(t, "/v1/banks", map[string]any{"name": "video", "policy": "shadow"})

@@ -61,6 +61,30 @@ func (r Ring) Status(i int, now time.Time) Status {
 	return st
 }
 
+// Validity is a key's window and where it stands, as the public key lists
+// (GET /v1/keys, GET /v1/log/keys) show it beside the key.
+type Validity struct {
+	// NotBefore is when the key started (or starts) signing.
+	NotBefore time.Time `json:"not_before,omitzero"`
+	// NotAfter is when it stopped (or stops) signing: set once a rotation
+	// has announced its successor.
+	NotAfter time.Time `json:"not_after,omitzero"`
+	// Status is "active", "announced" or "retired"; empty for a key without
+	// a window (one given without its ring).
+	Status Status `json:"status,omitempty"`
+}
+
+// Validity is the window of the ring's key i and, where it has one, its
+// status at now.
+func (r Ring) Validity(i int, now time.Time) Validity {
+	k := r.Keys[i]
+	v := Validity{NotBefore: k.NotBefore, NotAfter: k.NotAfter}
+	if !k.NotBefore.IsZero() || !k.NotAfter.IsZero() {
+		v.Status = r.Status(i, now)
+	}
+	return v
+}
+
 // Ring is the keys of one signer, oldest first. Their validity windows follow
 // each other without gap or overlap, so exactly one key is active at any time
 // from the first key's NotBefore on.

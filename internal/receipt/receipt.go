@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/sigap/sigap/internal/keyring"
 )
@@ -36,13 +35,7 @@ type PublicKey struct {
 	KeyID     string `json:"key_id"`
 	Algorithm string `json:"algorithm"`
 	PublicKey string `json:"public_key"`
-	// NotBefore is when the key started (or starts) signing receipts.
-	NotBefore time.Time `json:"not_before,omitzero"`
-	// NotAfter is when it stopped (or stops) signing: set once a rotation
-	// has announced its successor.
-	NotAfter time.Time `json:"not_after,omitzero"`
-	// Status is "active", "announced" or "retired" (keyring.Status).
-	Status keyring.Status `json:"status,omitempty"`
+	keyring.Validity
 }
 
 // KeyID names a public key by the first 8 bytes of its SHA-256, so a receipt

@@ -258,13 +258,9 @@ func (s *Signer) Keys() []PublicKey {
 
 func publicKey(r keyring.Ring, i int, privs map[string]ed25519.PrivateKey, now time.Time) PublicKey {
 	k := r.Keys[i]
-	p := PublicKey{KeyID: k.ID, Algorithm: Algorithm,
+	return PublicKey{KeyID: k.ID, Algorithm: Algorithm,
 		PublicKey: base64.StdEncoding.EncodeToString(privs[k.ID].Public().(ed25519.PublicKey)),
-		NotBefore: k.NotBefore, NotAfter: k.NotAfter}
-	if !k.NotBefore.IsZero() || !k.NotAfter.IsZero() {
-		p.Status = r.Status(i, now)
-	}
-	return p
+		Validity:  r.Validity(i, now)}
 }
 
 // Sign canonicalises payload (any JSON-encodable value) and signs the bytes.

@@ -141,21 +141,7 @@ func BenchmarkScanPath(b *testing.B) {
 				js := benchJetStream(b, v.stream)
 				msgs := benchMessages(bodies, b.N, v.perMsg)
 				w := scanstream.New(js, s.Scanner, benchConfig(workers), nil)
-				wctx, stop := context.WithCancel(ctx)
-				done := make(chan error, 1)
-				b.SetBytes(1000)
-				b.ResetTimer()
-				cpu := startCPU()
-				go func() { done <- w.Run(wctx) }()
-				pubErr := make(chan error, 1)
-				go func() { pubErr <- publishAll(js, msgs) }()
-				waitDrained(ctx, b, js, w, b.N)
-				cpu.report(b)
-				b.StopTimer()
-				stop()
-				if err := errors.Join(<-done, <-pubErr); err != nil {
-					b.Fatal(err)
-				}
+				timeWorker(ctx, b, js, w, func() error { return publishAll(js, msgs) })
 			})
 		}
 	}
@@ -164,20 +150,7 @@ func BenchmarkScanPath(b *testing.B) {
 		if err := publishAll(js, benchMessages(bodies, b.N, 1)); err != nil {
 			b.Fatal(err)
 		}
-		w := scanstream.New(js, s.Scanner, benchConfig(1), nil)
-		wctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		b.SetBytes(1000)
-		b.ResetTimer()
-		cpu := startCPU()
-		go func() { done <- w.Run(wctx) }()
-		waitDrained(ctx, b, js, w, b.N)
-		cpu.report(b)
-		b.StopTimer()
-		stop()
-		if err := <-done; err != nil {
-			b.Fatal(err)
-		}
+		timeWorker(ctx, b, js, scanstream.New(js, s.Scanner, benchConfig(1), nil), nil)
 	})
 }
 
@@ -244,6 +217,29 @@ func publishAll(js jetstream.JetStream, msgs []*nats.Msg) error {
 	}
 	<-js.PublishAsyncComplete()
 	return nil
+}
+
+// timeWorker times w until it has drained b.N posts from js; publish, if
+// not nil, sends them meanwhile (else they wait in the stream already).
+func timeWorker(ctx context.Context, b *testing.B, js jetstream.JetStream, w *scanstream.Worker, publish func() error) {
+	wctx, stop := context.WithCancel(ctx)
+	done, pubErr := make(chan error, 1), make(chan error, 1)
+	b.SetBytes(1000)
+	b.ResetTimer()
+	cpu := startCPU()
+	go func() { done <- w.Run(wctx) }()
+	if publish == nil {
+		pubErr <- nil
+	} else {
+		go func() { pubErr <- publish() }()
+	}
+	waitDrained(ctx, b, js, w, b.N)
+	cpu.report(b)
+	b.StopTimer()
+	stop()
+	if err := errors.Join(<-done, <-pubErr); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // waitDrained returns once the worker has scanned n posts and every one of

@@ -25,7 +25,7 @@ import (
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
-	"github.com/sigap/sigap/internal/webhook"
+	"github.com/sigap/sigap/internal/webhook/webhooktest"
 )
 
 // receiver is a loopback webhook endpoint that counts, per event, the
@@ -51,24 +51,18 @@ func eventKey(typ string, data map[string]any) string {
 }
 
 func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	if err := webhook.Verify(rc.secret, r.Header, body, time.Now(), 5*time.Minute); err != nil {
+	d, ok := webhooktest.Verified(w, r, rc.secret)
+	if !ok {
 		rc.bad++
-		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
-	var m struct {
-		Type string         `json:"type"`
-		Data map[string]any `json:"data"`
-	}
-	_ = json.Unmarshal(body, &m)
-	if k := eventKey(m.Type, m.Data); k != "" {
+	if k := eventKey(d.Type, d.Data); k != "" {
 		if rc.ids[k] == nil {
 			rc.ids[k] = map[string]bool{}
 		}
-		rc.ids[k][r.Header.Get("webhook-id")] = true
+		rc.ids[k][d.ID] = true
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

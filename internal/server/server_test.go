@@ -26,16 +26,40 @@ func cfgFor(e storetest.Engine) config.Config {
 	return config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 10 * time.Second}
 }
 
+// newServer starts a server on cfg with its logs discarded, or fails t.
+func newServer(t *testing.T, ctx context.Context, cfg config.Config) *server.Server {
+	t.Helper()
+	s, err := server.New(ctx, cfg, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// authorityKey makes an authority on s and gives its API key.
+func authorityKey(ctx context.Context, s *server.Server) string {
+	o, _ := s.API.Admin.CreateOrg(ctx, "Authority", org.KindAuthority, "")
+	k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)
+	return k.Secret
+}
+
+// serveAsync serves s on a free port until stop; served gets what Serve
+// returns.
+func serveAsync(ctx context.Context, s *server.Server) (base string, stop context.CancelFunc, served <-chan error) {
+	sctx, stop := context.WithCancel(ctx)
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(sctx, func(a string) { addr <- a }) }()
+	return "http://" + <-addr, stop, done
+}
+
 // TestFirstStart checks the bootstrap writes one admin key (0600) and a
 // signing key, and that a second start keeps both.
 func TestFirstStart(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		s, err := server.New(ctx, cfgFor(e), slog.New(slog.DiscardHandler), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := newServer(t, ctx, cfgFor(e))
 		key := filepath.Join(e.Dir, "admin.key")
 		b, err := os.ReadFile(key)
 		if err != nil || strings.TrimSpace(string(b)) != s.AdminKey || strings.Count(string(b), "\n") != 1 {
@@ -48,10 +72,7 @@ func TestFirstStart(t *testing.T) {
 		}
 		signer := s.API.Signer.KeyID()
 		s.Close()
-		again, err := server.New(ctx, cfgFor(e), slog.New(slog.DiscardHandler), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		again := newServer(t, ctx, cfgFor(e))
 		defer again.Close()
 		if again.AdminKey != "" || again.API.Signer.KeyID() != signer {
 			t.Errorf("second start made a new admin key or signing key")
@@ -85,20 +106,12 @@ func TestShutdownLosesNothingAcknowledged(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		s, err := server.New(ctx, cfgFor(e), slog.New(slog.DiscardHandler), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := newServer(t, ctx, cfgFor(e))
 		if code, what := readyz(t, s); code != http.StatusServiceUnavailable || what != "starting" {
 			t.Errorf("/readyz before Serve: %d %s, want 503 starting", code, what)
 		}
-		o, _ := s.API.Admin.CreateOrg(ctx, "Authority", org.KindAuthority, "")
-		k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)
-		sctx, stop := context.WithCancel(ctx)
-		addr := make(chan string, 1)
-		served := make(chan error, 1)
-		go func() { served <- s.Serve(sctx, func(a string) { addr <- a }) }()
-		base := "http://" + <-addr
+		key := authorityKey(ctx, s)
+		base, stop, served := serveAsync(ctx, s)
 		if code, what := readyz(t, s); code != http.StatusOK || what != "ok" {
 			t.Errorf("/readyz while serving: %d %s, want 200 ok", code, what)
 		}
@@ -113,7 +126,7 @@ func TestShutdownLosesNothingAcknowledged(t *testing.T) {
 				for i := 0; ; i++ {
 					body := fmt.Sprintf(`{"kind":"order","category":"terrorism","explanation":"x","legal_basis":"y","subjects":[{"url":"https://t.me/chan%d/%d"}]}`, c, i+1)
 					req, _ := http.NewRequest("POST", base+"/v1/notices", strings.NewReader(body))
-					req.Header.Set("Authorization", "Bearer "+k.Secret)
+					req.Header.Set("Authorization", "Bearer "+key)
 					resp, err := hc.Do(req)
 					if err != nil {
 						return
@@ -162,10 +175,7 @@ func TestShutdownLosesNothingAcknowledged(t *testing.T) {
 		}
 		s.Close()
 
-		again, err := server.New(ctx, cfgFor(e), slog.New(slog.DiscardHandler), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		again := newServer(t, ctx, cfgFor(e))
 		defer again.Close()
 		if sc, err := again.DB.LatestCheckpoint(ctx); err != nil || sc.Size < final {
 			t.Errorf("stored checkpoint: %d, %v; want the final one of %d entries", sc.Size, err, final)
@@ -186,18 +196,10 @@ func TestDrainServesDuringGrace(t *testing.T) {
 		ctx := context.Background()
 		cfg := cfgFor(e)
 		cfg.DrainGrace = 3 * time.Second // ample for the few requests below; the test does not measure it
-		s, err := server.New(ctx, cfg, slog.New(slog.DiscardHandler), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := newServer(t, ctx, cfg)
 		defer s.Close()
-		o, _ := s.API.Admin.CreateOrg(ctx, "Authority", org.KindAuthority, "")
-		k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)
-		sctx, stop := context.WithCancel(ctx)
-		addr := make(chan string, 1)
-		served := make(chan error, 1)
-		go func() { served <- s.Serve(sctx, func(a string) { addr <- a }) }()
-		base := "http://" + <-addr
+		key := authorityKey(ctx, s)
+		base, stop, served := serveAsync(ctx, s)
 		hc := &http.Client{Timeout: 10 * time.Second}
 		stop()
 		for {
@@ -215,7 +217,7 @@ func TestDrainServesDuringGrace(t *testing.T) {
 		}
 		req, _ := http.NewRequest("POST", base+"/v1/notices", strings.NewReader(
 			`{"kind":"order","category":"terrorism","explanation":"x","legal_basis":"y","subjects":[{"url":"https://t.me/drain/1"}]}`))
-		req.Header.Set("Authorization", "Bearer "+k.Secret)
+		req.Header.Set("Authorization", "Bearer "+key)
 		resp, err := hc.Do(req)
 		if err != nil {
 			t.Fatalf("a notice during the drain grace: %v", err)
@@ -236,10 +238,7 @@ func TestShutdownHandsJobsBack(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		s, err := server.New(ctx, cfgFor(e), slog.New(slog.DiscardHandler), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := newServer(t, ctx, cfgFor(e))
 		defer s.Close()
 		started := make(chan struct{})
 		s.Jobs.Handle("test.slow", func(ctx context.Context, j *jobs.Job) error {

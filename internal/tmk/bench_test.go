@@ -2,7 +2,6 @@ package tmk
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/sigap/sigap/internal/video"
@@ -14,8 +13,7 @@ import (
 //
 //	SIGAP_SHARED_TESTDATA=/work/shared/testdata go test ./internal/tmk -run '^$' -bench . -benchtime 3x
 func BenchmarkHashFile(b *testing.B) {
-	videotest.RequireFFmpeg(b, video.Config{}.Available())
-	path := filepath.Join(videotest.SharedDir(b), "videos", "chair-19-sd-bar.mp4")
+	path := videotest.Video(b, video.Config{}.Available(), "chair-19-sd-bar.mp4")
 	cpu0 := videotest.CPUTime(true)
 	for b.Loop() {
 		if _, err := HashFile(context.Background(), video.Config{}, path); err != nil {

@@ -25,12 +25,10 @@ const reloadEvery = 5 * time.Second
 // KeyInfo is one key of the log's ring as GET /v1/log/keys lists it.
 type KeyInfo struct {
 	// KeyID is the key's name and hash as its signature lines name it: <origin>+<hash, 8 hex digits>.
-	KeyID       string         `json:"key_id"`
-	Algorithm   string         `json:"algorithm"`
-	VerifierKey string         `json:"verifier_key"`
-	NotBefore   time.Time      `json:"not_before,omitzero"`
-	NotAfter    time.Time      `json:"not_after,omitzero"`
-	Status      keyring.Status `json:"status,omitempty"`
+	KeyID       string `json:"key_id"`
+	Algorithm   string `json:"algorithm"`
+	VerifierKey string `json:"verifier_key"`
+	keyring.Validity
 }
 
 // Keys is the log's key ring: the key that signs checkpoints now, the one
@@ -186,12 +184,8 @@ func (k *Keys) List(now time.Time) []KeyInfo {
 	defer k.mu.Unlock()
 	out := make([]KeyInfo, 0, len(k.ring.Keys))
 	for i, rk := range k.ring.Keys {
-		info := KeyInfo{KeyID: rk.ID, Algorithm: "ed25519", VerifierKey: k.parsed[rk.ID].VerifierKey,
-			NotBefore: rk.NotBefore, NotAfter: rk.NotAfter}
-		if !rk.NotBefore.IsZero() || !rk.NotAfter.IsZero() {
-			info.Status = k.ring.Status(i, now)
-		}
-		out = append(out, info)
+		out = append(out, KeyInfo{KeyID: rk.ID, Algorithm: "ed25519", VerifierKey: k.parsed[rk.ID].VerifierKey,
+			Validity: k.ring.Validity(i, now)})
 	}
 	return out
 }

@@ -125,18 +125,11 @@ func (l *Log) Latest() Signed {
 // Run hashes new entries and signs a checkpoint every interval while the tree
 // grows, until ctx ends.
 func (l *Log) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := l.Sync(ctx); err != nil && ctx.Err() == nil {
-				l.log.Warn("transparency log: sync failed; retrying", "err", err)
-			}
+	clock.Every(ctx, interval, func() {
+		if _, err := l.Sync(ctx); err != nil && ctx.Err() == nil {
+			l.log.Warn("transparency log: sync failed; retrying", "err", err)
 		}
-	}
+	})
 }
 
 // Sync hashes every appended entry into the tree and, when the tree grew,

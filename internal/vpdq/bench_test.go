@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"testing"
@@ -19,8 +18,7 @@ import (
 //
 //	SIGAP_SHARED_TESTDATA=/work/shared/testdata go test ./internal/vpdq -run '^$' -bench HashFile -benchtime 3x
 func BenchmarkHashFile(b *testing.B) {
-	videotest.RequireFFmpeg(b, video.Config{}.Available())
-	path := filepath.Join(videotest.SharedDir(b), "videos", "chair-19-sd-bar.mp4")
+	path := videotest.Video(b, video.Config{}.Available(), "chair-19-sd-bar.mp4")
 	for _, opt := range []HashOptions{{}, {Downsample: 128}, {SecondsPerHash: 1}} {
 		name := "own-size"
 		switch {

@@ -158,8 +158,7 @@ func TestFrameMod(t *testing.T) {
 // goroutines: the same frames, in order, with the same hashes.
 func TestWorkersAgree(t *testing.T) {
 	t.Parallel()
-	videotest.RequireFFmpeg(t, video.Config{}.Available())
-	path := filepath.Join(videotest.SharedDir(t), "videos", "test-padded-dimensions.mp4")
+	path := videotest.Video(t, video.Config{}.Available(), "test-padded-dimensions.mp4")
 	var got [2]Hash
 	for i, workers := range []int{1, 3} {
 		h, err := HashFile(context.Background(), video.Config{}, path, HashOptions{Downsample: 64, Workers: workers})

@@ -43,12 +43,12 @@ func (p *Portal) adminCreateOrg(w http.ResponseWriter, r *http.Request, q *req) 
 		p.errorPage(w, r, http.StatusForbidden, "error.forbidden")
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		p.serverError(w, r, err)
+	f, ok := p.postForm(w, r)
+	if !ok {
 		return
 	}
-	d := orgsData{Name: r.PostForm.Get("name"), Kind: r.PostForm.Get("kind")}
-	o, err := p.Admin.CreateOrg(r.Context(), d.Name, org.Kind(d.Kind), r.PostForm.Get("default_regime"))
+	d := orgsData{Name: f.Get("name"), Kind: f.Get("kind")}
+	o, err := p.Admin.CreateOrg(r.Context(), d.Name, org.Kind(d.Kind), f.Get("default_regime"))
 	if p.formFailed(w, r, q, err, func(msgs []string) {
 		d.Errors = msgs
 		p.renderOrgs(w, r, q, http.StatusUnprocessableEntity, d)

@@ -16,14 +16,12 @@ import (
 // the revocation on the audit page.
 func TestBrowserRevokeKey(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
-	e := liveEnv(t)
+	ctx, e := browser(t), liveEnv(t)
 	_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
 	k, err := e.s.Admin.CreateKey(context.Background(), e.authority, org.RoleAuthority)
 	if err != nil {
 		t.Fatal(err)
 	}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	err = chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`,
 		codeStep(e.code(secret), `nav a[href="/audit"]`)...)...)
 	if err != nil {

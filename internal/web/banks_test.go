@@ -12,7 +12,6 @@ import (
 
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 const (
@@ -311,7 +310,7 @@ var filterIDs = regexp.MustCompile(`\b(bnk|lst|ent|hit)_[0-9a-z]{24}\b`)
 
 func TestGoldenFilterPages(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
+	e := sqliteEnv(t)
 	c := fltAdmin(t, e)
 	id := fltCreate(t, c, "/lists", url.Values{"name": {"Propaganda ISIS"}, "kind": {"keyword"}, "policy": {"shadow"}, "labels": {"terrorism"}, "language": {"id"}})
 	for _, v := range []string{"bom bunuh diri", "serangan teror"} {

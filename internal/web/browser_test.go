@@ -12,7 +12,6 @@ import (
 
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // EnvRequireBrowser makes a missing Chromium a failure instead of a skip (CI sets it).
@@ -58,6 +57,9 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// css is the selector sel as chromedp's CSS query.
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
 // step is one thing a browser test does.
 type step = chromedp.Action[chromedp.Void]
 
@@ -65,7 +67,7 @@ type step = chromedp.Action[chromedp.Void]
 // the pages' ticking countdowns agree with it.
 func liveEnv(t *testing.T) *env {
 	t.Helper()
-	return newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC().Truncate(time.Second))
+	return newEnvAt(t, sqliteEngine(t), time.Now().UTC().Truncate(time.Second))
 }
 
 // loginStep fills in the login page at start as email with pw and waits for
@@ -103,14 +105,12 @@ func textAt(t *testing.T, ctx context.Context, sel string) string {
 
 func TestBrowserFileNoticeInIndonesianThenEnglish(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
-	e := liveEnv(t)
+	ctx, e := browser(t), liveEnv(t)
 	u, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.ID); err != nil {
 		t.Fatal(err)
 	}
 	base := e.srv.URL
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	text := func(sel string) string { t.Helper(); return textAt(t, ctx, sel) }
 	attr := func(sel, name string) string {
 		t.Helper()
@@ -174,8 +174,7 @@ func TestBrowserFileNoticeInIndonesianThenEnglish(t *testing.T) {
 
 func TestBrowserFailedSignIn(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
-	e := newEnv(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
+	ctx, e := browser(t), sqliteEnv(t)
 	e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 	if err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "ana@kominfo.go.id", "not the password", `#login-error`)...); err != nil {
 		t.Fatal(err)

@@ -132,11 +132,10 @@ func (p *Portal) renderContacts(w http.ResponseWriter, r *http.Request, q *req, 
 
 // contactAdd registers a contact through the registry the API uses, which validates it.
 func (p *Portal) contactAdd(w http.ResponseWriter, r *http.Request, q *req) {
-	if err := r.ParseForm(); err != nil {
-		p.serverError(w, r, err)
+	f, ok := p.postForm(w, r)
+	if !ok {
 		return
 	}
-	f := r.PostForm
 	form := contactForm{Jurisdiction: f.Get("jurisdiction"), Role: f.Get("role"), Name: f.Get("name"), Email: strings.TrimSpace(f.Get("email")),
 		Phone: strings.TrimSpace(f.Get("phone")), Languages: f.Get("languages"), TimeZone: strings.TrimSpace(f.Get("time_zone")),
 		Position: strings.TrimSpace(f.Get("position")), ShiftStart: f.Get("shift_start"), ShiftEnd: f.Get("shift_end"), Webhook: f.Get("webhook") == "on"}

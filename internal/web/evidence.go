@@ -62,9 +62,9 @@ func (p *Portal) evidenceList(w http.ResponseWriter, r *http.Request, q *req) {
 		return
 	}
 	var d evidenceListData
-	if len(es) > evidencePageSize {
-		es = es[:evidencePageSize]
-		d.Next = "/evidence?before=" + es[evidencePageSize-1].ID
+	es, last := cutPage(es, evidencePageSize, func(e *evidence.Evidence) string { return e.ID })
+	if last != "" {
+		d.Next = "/evidence?before=" + last
 	}
 	for _, e := range es {
 		if !q.IsPlatform() {
@@ -121,11 +121,11 @@ func (p *Portal) evidenceHold(w http.ResponseWriter, r *http.Request, q *req) {
 		p.errorPage(w, r, http.StatusForbidden, "error.forbidden")
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		p.serverError(w, r, err)
+	f, ok := p.postForm(w, r)
+	if !ok {
 		return
 	}
-	d := evidencePageData{Until: r.PostForm.Get("until"), Reason: r.PostForm.Get("reason")}
+	d := evidencePageData{Until: f.Get("until"), Reason: f.Get("reason")}
 	day, err := time.ParseInLocation("2006-01-02", d.Until, wib)
 	switch {
 	case err != nil:

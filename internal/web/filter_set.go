@@ -146,12 +146,11 @@ func (p *Portal) setState(fs *filterset.Service) func(http.ResponseWriter, *http
 
 func (p *Portal) setAddEntry(fs *filterset.Service) func(http.ResponseWriter, *http.Request, *req) {
 	return func(w http.ResponseWriter, r *http.Request, q *req) {
-		if err := r.ParseForm(); err != nil {
-			p.serverError(w, r, err)
+		f, ok := p.postForm(w, r)
+		if !ok {
 			return
 		}
-		f := r.PostForm.Get
-		d := setPageData{Type: f("type"), Value: f("value"), Source: f("source"), CaseID: f("case_id")}
+		d := setPageData{Type: f.Get("type"), Value: f.Get("value"), Source: f.Get("source"), CaseID: f.Get("case_id")}
 		it := filterset.Item{Value: d.Value, Source: d.Source, CaseID: d.CaseID}
 		if fs.Kind.EntryTypes() != nil {
 			it.Type = d.Type

@@ -187,12 +187,11 @@ func (p *Portal) renderSets(w http.ResponseWriter, r *http.Request, q *req, fs *
 
 func (p *Portal) setCreate(fs *filterset.Service) func(http.ResponseWriter, *http.Request, *req) {
 	return func(w http.ResponseWriter, r *http.Request, q *req) {
-		if err := r.ParseForm(); err != nil {
-			p.serverError(w, r, err)
+		f, ok := p.postForm(w, r)
+		if !ok {
 			return
 		}
-		f := r.PostForm.Get
-		d := setsData{Name: f("name"), Kind: f("kind"), Policy: f("policy"), Labels: f("labels"), Language: f("language"), Description: f("description")}
+		d := setsData{Name: f.Get("name"), Kind: f.Get("kind"), Policy: f.Get("policy"), Labels: f.Get("labels"), Language: f.Get("language"), Description: f.Get("description")}
 		s, err := fs.Create(r.Context(), filterCaller(q), filterset.CreateInput{Name: d.Name, Kind: d.Kind, Policy: d.Policy,
 			Labels: splitLabels(d.Labels), Language: d.Language, Description: d.Description})
 		if msgs, ok := filterErrors(q.Lang, err); ok {

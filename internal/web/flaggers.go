@@ -163,11 +163,10 @@ func (p *Portal) renderFlaggerOrg(w http.ResponseWriter, r *http.Request, q *req
 
 // flaggerChange accredits, suspends, reinstates or revokes an org, or changes its scope.
 func (p *Portal) flaggerChange(w http.ResponseWriter, r *http.Request, q *req) {
-	if err := r.ParseForm(); err != nil {
-		p.serverError(w, r, err)
+	f, ok := p.postForm(w, r)
+	if !ok {
 		return
 	}
-	f := r.PostForm
 	d := flaggerOrgData{Status: f.Get("status"), Jurisdictions: f.Get("jurisdictions"), Expertise: f.Get("expertise"), Quota: f.Get("daily_quota"),
 		Reason: f.Get("reason"), Picked: f["categories"]}
 	c := flagger.Change{Status: d.Status, Categories: append([]string{}, d.Picked...), Jurisdictions: []string{}, Expertise: strings.TrimSpace(d.Expertise),

@@ -9,7 +9,6 @@ import (
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/i18n/i18ntest"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -34,7 +33,7 @@ func golden(t *testing.T, name, got string) {
 
 func TestGoldenPages(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
+	e := sqliteEnv(t)
 	_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 	c := e.client()
 	golden(t, "login_id", c.get("/login").body)

@@ -43,6 +43,25 @@ func eachEnv(t *testing.T, test func(t *testing.T, e *env)) {
 	storetest.Each(t, func(t *testing.T, se storetest.Engine) { test(t, newEnv(t, se)) })
 }
 
+// eachEnvNow is eachEnv on envs whose clocks start at the real time, for
+// what checks times against another party's (an identity provider's tokens).
+func eachEnvNow(t *testing.T, test func(t *testing.T, e *env)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, se storetest.Engine) { test(t, newEnvAt(t, se, time.Now().UTC())) })
+}
+
+// sqliteEngine is a fresh SQLite database in tb's temporary directory, for
+// tests that need one engine only.
+func sqliteEngine(tb testing.TB) storetest.Engine {
+	return storetest.Engine{Name: "sqlite", Dir: tb.TempDir()}
+}
+
+// sqliteEnv is newEnv on a fresh SQLite database.
+func sqliteEnv(tb testing.TB) *env {
+	tb.Helper()
+	return newEnv(tb, sqliteEngine(tb))
+}
+
 func newEnv(t testing.TB, e storetest.Engine) *env {
 	t.Helper()
 	return newEnvAt(t, e, time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC))

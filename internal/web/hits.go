@@ -56,11 +56,10 @@ func (p *Portal) hitsIndex(w http.ResponseWriter, r *http.Request, q *req) {
 		p.serverError(w, r, err)
 		return
 	}
-	var d hitsData
-	if len(hits) > hitsPage {
-		hits = hits[:hitsPage]
-		d.Next = "/hits?" + url.Values{"cursor": {hits[hitsPage-1].ID}}.Encode()
+	hits, last := cutPage(hits, hitsPage, func(h hitRow) string { return h.ID })
+	d := hitsData{Hits: hits}
+	if last != "" {
+		d.Next = "/hits?" + url.Values{"cursor": {last}}.Encode()
 	}
-	d.Hits = hits
 	p.render(w, r, q, http.StatusOK, "hits", "flt.hits.title", d)
 }

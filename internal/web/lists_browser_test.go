@@ -9,18 +9,15 @@ import (
 
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestBrowserShadowKeywordList(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
-	e := newEnv(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
+	ctx, e := browser(t), sqliteEnv(t)
 	u, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
 	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.ID); err != nil {
 		t.Fatal(err)
 	}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`, codeStep(e.code(secret), `a[href="/lists"]`,
 		chromedp.Click(css(`a[href="/lists"]`)),
 		chromedp.WaitVisible(css(`#name`)),

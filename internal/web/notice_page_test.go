@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // postNotice files an order of links public channels through the API as the
@@ -40,7 +39,7 @@ func postNotice(tb testing.TB, e *env, links int) string {
 // BenchmarkNoticePage100k opens the page of a notice of 100,000 links, as
 // its authority, on SQLite: the figure in docs/benchmarks.md.
 func BenchmarkNoticePage100k(b *testing.B) {
-	e := newEnv(b, storetest.Engine{Name: "sqlite", Dir: b.TempDir()})
+	e := sqliteEnv(b)
 	_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 	id := postNotice(b, e, 100_000)
 	c := e.client()
@@ -69,8 +68,7 @@ func BenchmarkNoticePage100k(b *testing.B) {
 // the page's language.
 func TestNoticePagePages(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se)
+	eachEnv(t, func(t *testing.T, e *env) {
 		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 		id := postNotice(t, e, 250)
 		c := e.client()

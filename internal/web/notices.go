@@ -46,11 +46,11 @@ func (p *Portal) noticeList(w http.ResponseWriter, r *http.Request, q *req) {
 		p.serverError(w, r, err)
 		return
 	}
-	if len(items) > listPage {
-		items = items[:listPage]
-		nv := url.Values{"q": {d.Q}, "status": {d.Status}, "kind": {d.Kind}, "category": {d.Category}, "cursor": {items[listPage-1].ID}}
+	items, last := cutPage(items, listPage, func(n *notice.Notice) string { return n.ID })
+	d.Items = items
+	if last != "" {
+		nv := url.Values{"q": {d.Q}, "status": {d.Status}, "kind": {d.Kind}, "category": {d.Category}, "cursor": {last}}
 		d.Next = "/notices?" + nv.Encode()
 	}
-	d.Items = items
 	p.render(w, r, q, http.StatusOK, "notices", "list.title", d)
 }

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestBrowserSignInThroughProvider signs a person in with Chromium: the
@@ -19,14 +17,9 @@ import (
 // dashboard as a platform reviewer made on the spot.
 func TestBrowserSignInThroughProvider(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
-	e := newEnvAt(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, time.Now().UTC())
-	p := startIdP(t, e.srv.URL+"/login/oidc/callback")
-	if st, out := e.api("PUT", "/v1/sso", ssoSettings(p)); st != http.StatusOK {
-		t.Fatalf("PUT /v1/sso: %d %v", st, out)
-	}
+	ctx, e := browser(t), newEnvAt(t, sqliteEngine(t), time.Now().UTC())
+	p := e.ssoThrough(t)
 	p.add("dewi", "dewi@platform.example", true, "sigap-reviewers")
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	text := func(sel string) string {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))

@@ -18,7 +18,6 @@ import (
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/sso"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // api calls the JSON API with the env's admin key.
@@ -45,6 +44,17 @@ func (e *env) apiAs(key, method, path string, body any) (int, map[string]any) {
 	var out map[string]any
 	_ = json.NewDecoder(r.Body).Decode(&out)
 	return r.StatusCode, out
+}
+
+// ssoThrough starts an identity provider for e and makes it e's single
+// sign-on through PUT /v1/sso.
+func (e *env) ssoThrough(t *testing.T) *idp {
+	t.Helper()
+	p := startIdP(t, e.srv.URL+"/login/oidc/callback")
+	if st, out := e.api("PUT", "/v1/sso", ssoSettings(p)); st != http.StatusOK {
+		t.Fatalf("PUT /v1/sso: %d %v", st, out)
+	}
+	return p
 }
 
 func ssoSettings(p *idp) map[string]any {
@@ -104,8 +114,7 @@ func (e *env) ssoCounts() map[string]int {
 
 func TestOIDCSettingsAPI(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnvAt(t, eng, time.Now().UTC())
+	eachEnvNow(t, func(t *testing.T, e *env) {
 		op := startIdP(t, e.srv.URL+"/login/oidc/callback")
 		if st, _ := e.api("GET", "/v1/sso", nil); st != http.StatusNotFound {
 			t.Fatalf("GET /v1/sso before any setting: %d, want 404", st)
@@ -201,12 +210,8 @@ func toJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
 // tries what must be refused: each refusal changes nothing.
 func TestOIDCSignIn(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnvAt(t, eng, time.Now().UTC())
-		p := startIdP(t, e.srv.URL+"/login/oidc/callback")
-		if st, out := e.api("PUT", "/v1/sso", ssoSettings(p)); st != http.StatusOK {
-			t.Fatalf("PUT /v1/sso: %d %v", st, out)
-		}
+	eachEnvNow(t, func(t *testing.T, e *env) {
+		p := e.ssoThrough(t)
 		if r := e.client().get("/login"); !strings.Contains(r.body, html.EscapeString(i18n.T("id", "sso.sign_in_with", "Platform SSO"))) {
 			t.Fatalf("the login page has no single sign-on button:\n%s", r.body)
 		}
@@ -301,12 +306,8 @@ func TestOIDCSignIn(t *testing.T) {
 // one this browser was given, or was used already.
 func TestOIDCCallbackNeedsItsBrowser(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnvAt(t, eng, time.Now().UTC())
-		p := startIdP(t, e.srv.URL+"/login/oidc/callback")
-		if st, out := e.api("PUT", "/v1/sso", ssoSettings(p)); st != http.StatusOK {
-			t.Fatalf("PUT /v1/sso: %d %v", st, out)
-		}
+	eachEnvNow(t, func(t *testing.T, e *env) {
+		p := e.ssoThrough(t)
 		p.add("eka", "eka@platform.example", true, "sigap-admins")
 		// Sign in at the provider but stop at its redirect back to sigap.
 		jar, _ := cookiejar.New(nil)
@@ -360,8 +361,7 @@ func mustURL(t *testing.T, s string) *url.URL {
 // languages, and keeps other people out of it.
 func TestOIDCAdminPage(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng)
+	eachEnv(t, func(t *testing.T, e *env) {
 		_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
 		c := e.client()
 		c.signIn("admin@platform.example", secret)
@@ -427,8 +427,7 @@ func TestOIDCAdminPage(t *testing.T) {
 // provider cannot be reached, and starts no sign-in.
 func TestOIDCProviderUnreachable(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnvAt(t, eng, time.Now().UTC())
+	eachEnvNow(t, func(t *testing.T, e *env) {
 		// A loopback port nobody listens on any more.
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

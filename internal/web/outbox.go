@@ -55,9 +55,9 @@ func (p *Portal) outboxPage(w http.ResponseWriter, r *http.Request, q *req) {
 		p.serverError(w, r, err)
 		return
 	}
-	if len(ds) > outboxPageSize {
-		ds = ds[:outboxPageSize]
-		d.Next = "/outbox?state=" + d.State + "&before=" + ds[outboxPageSize-1].ID
+	ds, last := cutPage(ds, outboxPageSize, func(d *store.Delivery) string { return d.ID })
+	if last != "" {
+		d.Next = "/outbox?state=" + d.State + "&before=" + last
 	}
 	orgs, err := p.DB.Orgs(ctx)
 	if err != nil {

@@ -61,10 +61,22 @@ func (p *Portal) renderPasskeys(w http.ResponseWriter, r *http.Request, q *req, 
 		p.serverError(w, r, err)
 		return
 	}
-	_, rpErr := p.relyingParty(r)
-	d := passkeysData{Keys: keys, Enrol: q.Sess.Stage != account.StageFull, Unsupported: rpErr != nil, Error: msg}
+	d := passkeysData{Keys: keys, Enrol: q.Sess.Stage != account.StageFull, Unsupported: p.passkeysUnsupported(r), Error: msg}
+	p.renderPasskeyPage(w, r, q, status, "passkeys", "passkey.title", d)
+}
+
+// passkeysUnsupported says this request's site cannot bind passkeys, so a
+// page offers none.
+func (p *Portal) passkeysUnsupported(r *http.Request) bool {
+	_, err := p.relyingParty(r)
+	return err != nil
+}
+
+// renderPasskeyPage renders a page of a passkey ceremony, which no cache
+// may keep.
+func (p *Portal) renderPasskeyPage(w http.ResponseWriter, r *http.Request, q *req, status int, page, title string, d any) {
 	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, r, q, status, "passkeys", "passkey.title", d)
+	p.render(w, r, q, status, page, title, d)
 }
 
 // jsonAnswer writes the small JSON answers the passkey script reads.
@@ -183,13 +195,19 @@ func (p *Portal) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) {
 	}
 	// Enrolled during sign-in: the passkey was just made by this person on
 	// this device after the right password, as a TOTP enrolment is.
+	p.passkeySignedIn(w, r, q, "/dashboard?m=totp_on")
+}
+
+// passkeySignedIn ends a ceremony that completes a sign-in: it swaps the
+// partial session for a full one and tells the script where to go next.
+func (p *Portal) passkeySignedIn(w http.ResponseWriter, r *http.Request, q *req, next string) {
 	token, err := p.Accounts.NewSession(r.Context(), q.User.ID, account.StageFull, q.Token)
 	if err != nil {
 		p.passkeyFailure(w, r, q, err)
 		return
 	}
 	setSessionCookie(w, r, token)
-	jsonAnswer(w, http.StatusOK, map[string]string{"next": "/dashboard?m=totp_on"})
+	jsonAnswer(w, http.StatusOK, map[string]string{"next": next})
 }
 
 func (p *Portal) passkeyRemove(w http.ResponseWriter, r *http.Request, q *req) {
@@ -210,9 +228,9 @@ func (p *Portal) passkeyRemove(w http.ResponseWriter, r *http.Request, q *req) {
 var loginStages = []string{account.StageTOTP, account.StagePasskey}
 
 type passkeyLoginData struct {
+	Unsupported bool
 	// CodeAllowed: the policy lets this person use a TOTP code instead.
 	CodeAllowed bool
-	Unsupported bool
 }
 
 func (p *Portal) passkeyLoginPage(w http.ResponseWriter, r *http.Request) {
@@ -220,10 +238,8 @@ func (p *Portal) passkeyLoginPage(w http.ResponseWriter, r *http.Request) {
 	if q == nil {
 		return
 	}
-	_, rpErr := p.relyingParty(r)
-	d := passkeyLoginData{CodeAllowed: q.Sess.Stage == account.StageTOTP && q.User.TOTPEnabled, Unsupported: rpErr != nil}
-	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, r, q, http.StatusOK, "login_passkey", "passkey.login_title", d)
+	d := passkeyLoginData{CodeAllowed: q.Sess.Stage == account.StageTOTP && q.User.TOTPEnabled, Unsupported: p.passkeysUnsupported(r)}
+	p.renderPasskeyPage(w, r, q, http.StatusOK, "login_passkey", "passkey.login_title", d)
 }
 
 func (p *Portal) passkeyLoginFinish(w http.ResponseWriter, r *http.Request) {
@@ -245,13 +261,7 @@ func (p *Portal) passkeyLoginFinish(w http.ResponseWriter, r *http.Request) {
 		p.passkeyFailure(w, r, q, err)
 		return
 	}
-	token, err := p.Accounts.NewSession(r.Context(), q.User.ID, account.StageFull, q.Token)
-	if err != nil {
-		p.passkeyFailure(w, r, q, err)
-		return
-	}
-	setSessionCookie(w, r, token)
-	jsonAnswer(w, http.StatusOK, map[string]string{"next": "/dashboard"})
+	p.passkeySignedIn(w, r, q, "/dashboard")
 }
 
 // secondFactorStage is the stage after a right password under the user's

@@ -15,7 +15,6 @@ import (
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // virtualAuthenticator gives the tab a platform authenticator through the
@@ -48,8 +47,7 @@ func within(ctx context.Context, a chromedp.Action[chromedp.Void]) error {
 // reads Bahasa Indonesia and once for one who reads English.
 func TestBrowserPasskeyInIndonesianAndEnglish(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
-	e := newEnv(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
+	ctx, e := browser(t), sqliteEnv(t)
 	bg := context.Background()
 	if err := e.s.Accounts.SetSecondFactorPolicy(bg, e.authority, account.PolicyPasskeyForEveryone); err != nil {
 		t.Fatal(err)
@@ -63,7 +61,6 @@ func TestBrowserPasskeyInIndonesianAndEnglish(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/login"), virtualAuthenticator()); err != nil {
 		t.Fatalf("virtual authenticator: %v", err)
 	}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	text := func(sel string) string {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))

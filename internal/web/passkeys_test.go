@@ -12,7 +12,6 @@ import (
 	"github.com/sigap/sigap/internal/account"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // postJSON sends what the passkey script sends, addressed to host (the
@@ -33,8 +32,7 @@ func (c *client) postJSON(path, host, body string) resp {
 
 func TestPasskeyPolicyInPortal(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng)
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		_, adminSecret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
 		_, authAdminSecret := e.user(e.authority, "admin@kominfo.example", org.RoleAdmin, true)

@@ -16,7 +16,6 @@ import (
 	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/receipt"
-	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/web"
 )
 
@@ -490,8 +489,7 @@ func TestAPIUsers(t *testing.T) {
 // missing service (one that would skip the API's hooks) but names it.
 func TestNewRefusesAnIncompleteApp(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		env := newEnv(t, e)
+	eachEnv(t, func(t *testing.T, e *env) {
 		for _, tt := range []struct {
 			name string
 			drop func(*app.App)
@@ -500,14 +498,14 @@ func TestNewRefusesAnIncompleteApp(t *testing.T) {
 			{"Webhooks", func(a *app.App) { a.Webhooks = nil }},
 			{"Flaggers", func(a *app.App) { a.Flaggers = nil }},
 		} {
-			partial := *env.s.App
+			partial := *e.s.App
 			tt.drop(&partial)
 			p, err := web.New(&partial)
 			if p != nil || !errors.Is(err, app.ErrIncomplete) || !strings.Contains(err.Error(), tt.name) {
 				t.Errorf("web.New without %s = %v, %v; want an error naming it", tt.name, p, err)
 			}
 		}
-		if p, err := web.New(env.s.App); p == nil || err != nil {
+		if p, err := web.New(e.s.App); p == nil || err != nil {
 			t.Errorf("web.New on the whole App = %v, %v", p, err)
 		}
 	})

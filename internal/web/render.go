@@ -39,10 +39,10 @@ func parsePages() (pages, error) {
 		out[lang] = map[string]*template.Template{}
 		for _, n := range names {
 			base := strings.TrimSuffix(path.Base(n), ".html")
-			if base == "layout" {
+			if base == "layout" || base == "partials" {
 				continue
 			}
-			t, err := template.New("layout.html").Funcs(funcs(lang)).ParseFS(templateFS, "templates/layout.html", n)
+			t, err := template.New("layout.html").Funcs(funcs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n)
 			if err != nil {
 				return nil, fmt.Errorf("web: parse %s: %w", n, err)
 			}

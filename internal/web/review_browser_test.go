@@ -14,14 +14,12 @@ import (
 // usable form, and the case page shows the notice as decided.
 func TestBrowserReviewerDecides(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
-	e := liveEnv(t)
+	ctx, e := browser(t), liveEnv(t)
 	_, as := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 	_, rs := e.user(e.platform, "rina@platform.example", org.RoleReviewer, true)
 	a := e.client()
 	a.signIn("ana@kominfo.go.id", as)
 	ntc := fileOrder(t, a, "t.me/kanaldua")
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	text := func(sel string) string { t.Helper(); return textAt(t, ctx, sel) }
 	if err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "rina@platform.example", password, `#code`)...); err != nil {
 		t.Fatalf("password step: %v", err)

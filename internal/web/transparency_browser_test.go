@@ -14,14 +14,12 @@ import (
 // draws its charts and applies its inline style under the portal's policy.
 func TestBrowserTransparencyReport(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
-	e := liveEnv(t)
+	ctx, e := browser(t), liveEnv(t)
 	now := e.clk.Now()
 	a := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 	fileOrder(t, a, "t.me/kanaldua")
 	// A colleague reads the report: a TOTP code is good for one sign-in only.
 	_, secret := e.user(e.authority, "budi@kominfo.go.id", org.RoleAuthority, true)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "budi@kominfo.go.id", password, `#code`,
 		codeStep(e.code(secret), `a[href="/transparency"]`)...)...)
 	if err != nil {

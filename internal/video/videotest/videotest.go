@@ -35,3 +35,20 @@ func RequireFFmpeg(t testing.TB, available error) {
 		t.Skip(available)
 	}
 }
+
+// Vectors is SharedDir for a test that decodes them: it also needs ffmpeg,
+// whose availability (video.Config.Available) the caller passes, as
+// RequireFFmpeg does.
+func Vectors(t testing.TB, available error) string {
+	t.Helper()
+	dir := SharedDir(t)
+	RequireFFmpeg(t, available)
+	return dir
+}
+
+// Video is the path of one of the upstream sample videos (videos/name),
+// with the skips of Vectors.
+func Video(t testing.TB, available error, name string) string {
+	t.Helper()
+	return filepath.Join(Vectors(t, available), "videos", name)
+}
