@@ -91,18 +91,11 @@ func (m ringMirror) syncOne(ctx context.Context, name string) error {
 // run syncs every ringMirrorEvery until ctx ends; a failed sync is logged
 // and the signers keep the ring they have.
 func (m ringMirror) run(ctx context.Context) {
-	t := time.NewTicker(ringMirrorEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := m.sync(ctx); err != nil && ctx.Err() == nil {
-				m.log.Warn("key ring sync failed; signing goes on with the ring this replica has", "err", err)
-			}
+	clock.Every(ctx, ringMirrorEvery, func() {
+		if err := m.sync(ctx); err != nil && ctx.Err() == nil {
+			m.log.Warn("key ring sync failed; signing goes on with the ring this replica has", "err", err)
 		}
-	}
+	})
 }
 
 // sealedKey is plain as the database keeps it: sealed under wrap when the

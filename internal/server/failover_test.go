@@ -2,15 +2,11 @@ package server_test
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"syscall"
@@ -34,19 +30,7 @@ func TestMeasureFailover(t *testing.T) {
 		if e.URL == "" {
 			t.Skip("replicas share a PostgreSQL database")
 		}
-		dir := t.TempDir()
-		bin := filepath.Join(dir, "sigap")
-		if out, err := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap").CombinedOutput(); err != nil {
-			t.Fatalf("go build: %v\n%s", err, out)
-		}
-		pol := filepath.Join(dir, "policy.yaml")
-		if err := os.WriteFile(pol, []byte("regimes:\n  ID-PSE:\n    deadlines: {urgent: 4s, standard: 4s}\nescalation:\n  at: [0.5]\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		wrap := make([]byte, 32)
-		_, _ = rand.Read(wrap)
-		c := &cluster{t: t, bin: bin, db: e.URL, pol: pol, client: &http.Client{Timeout: 10 * time.Second},
-			env: []string{"SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_DRAIN_GRACE=0s", "SIGAP_KEY_WRAP=" + base64.StdEncoding.EncodeToString(wrap)}}
+		c := newCluster(t, e.URL, "regimes:\n  ID-PSE:\n    deadlines: {urgent: 4s, standard: 4s}\nescalation:\n  at: [0.5]\n")
 		c.reps = append(c.reps, c.start(0), c.start(1), c.start(2))
 		c.ready()
 		db := storetest.Open(t, e)

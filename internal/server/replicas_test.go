@@ -3,8 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -243,20 +241,9 @@ func TestThreeReplicasOneService(t *testing.T) {
 		if e.URL == "" {
 			t.Skip("replicas share a PostgreSQL database")
 		}
-		dir := t.TempDir()
-		bin := filepath.Join(dir, "sigap")
-		if out, err := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap").CombinedOutput(); err != nil {
-			t.Fatalf("go build: %v\n%s", err, out)
-		}
-		pol := filepath.Join(dir, "policy.yaml")
-		if err := os.WriteFile(pol, []byte("regimes:\n  ID-PSE:\n    deadlines: {urgent: 10s, standard: 10s}\nescalation:\n  at: [0.5, 1.0]\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		wrap := make([]byte, 32)
-		_, _ = rand.Read(wrap)
-		c := &cluster{t: t, bin: bin, db: e.URL, pol: pol, client: &http.Client{Timeout: 10 * time.Second},
-			env: []string{"SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_JOB_LEASE=2s", "SIGAP_LEASE_TTL=2s", "SIGAP_DRAIN_GRACE=0s",
-				"SIGAP_KEY_WRAP=" + base64.StdEncoding.EncodeToString(wrap), "SIGAP_DB=", "SIGAP_KEY_WRAP_FILE="}}
+		c := newCluster(t, e.URL, "regimes:\n  ID-PSE:\n    deadlines: {urgent: 10s, standard: 10s}\nescalation:\n  at: [0.5, 1.0]\n",
+			"SIGAP_JOB_LEASE=2s", "SIGAP_LEASE_TTL=2s")
+		bin := c.bin
 		// All three at once on the fresh database: one migrates and makes the admin key.
 		c.reps = append(c.reps, c.start(0), c.start(1), c.start(2))
 		c.ready()

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"os/exec"
 	"strings"
@@ -9,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -40,8 +40,7 @@ func TestRollingUpgrade(t *testing.T) {
 		c.bin = old
 		c.reps = append(c.reps, c.start(0), c.start(1))
 		c.ready()
-		db := storetest.Open(t, e)
-		oldVersion := schemaVersion(t, db)
+		oldVersion := schemaVersion(t, e.URL)
 		a := c.reps[0].base
 		authOrg := c.must(a, "POST", "/v1/orgs", c.admin, map[string]string{"name": "Kominfo", "kind": "authority"}, 201)["id"].(string)
 		load := newIntakeLoad(c, c.must(a, "POST", "/v1/orgs/"+authOrg+"/keys", c.admin, map[string]string{"role": "authority"}, 201)["key"].(string))
@@ -61,7 +60,7 @@ func TestRollingUpgrade(t *testing.T) {
 		c.bin = newBin
 		c.reps = append(c.reps, c.start(2))
 		c.waitFor(60*time.Second, "the new replica to migrate and be ready", func() bool { return replicaReady(c, c.reps[2].base) == 200 })
-		newVersion := schemaVersion(t, db)
+		newVersion := schemaVersion(t, e.URL)
 		if newVersion <= oldVersion {
 			t.Fatalf("schema version %d after the new replica started, %d before: no migration ran", newVersion, oldVersion)
 		}
@@ -91,7 +90,7 @@ func TestRollingUpgrade(t *testing.T) {
 		wg.Wait()
 		answers := load.answers(t, 201, 503)
 		t.Logf("schema %d → %d under load; answers %s", oldVersion, newVersion, answers)
-		load.verify(t, db, c.reps[2].base, c.reps[3].base, c.reps[4].base)
+		load.verify(t, storetest.Open(t, e), c.reps[2].base, c.reps[3].base, c.reps[4].base)
 	})
 }
 
@@ -127,11 +126,17 @@ func checkout(t *testing.T, rev string) string {
 	return dir
 }
 
-// schemaVersion is the highest migration applied to the database.
-func schemaVersion(t *testing.T, db *store.DB) int64 {
+// schemaVersion is the highest migration applied to the database at url,
+// read without opening a store (which would migrate it).
+func schemaVersion(t *testing.T, url string) int64 {
 	t.Helper()
-	v, err := db.SchemaVersion(context.Background())
+	db, err := sql.Open("pgx", url)
 	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var v int64
+	if err := db.QueryRowContext(context.Background(), `SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&v); err != nil {
 		t.Fatal(err)
 	}
 	return v
