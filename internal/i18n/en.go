@@ -565,4 +565,11 @@ var english = map[string]string{
 	"notice.prev": "Previous page", "notice.next": "Next page",
 	"notice.links_matched": "%d links match “%s”.", "notice.cases_matched": "%d cases match “%s”.",
 	"flt.brief": "%s… (%d characters in all; the export holds the whole value)",
+	// Documents on notices (docs/documents.md).
+	"field.documents":    "Documents",
+	"new.documents":      "Documents",
+	"new.documents_hint": "Optional: the signed letter as a PDF, or a PNG or JPEG image of it; up to 10 files, 4 MB each and 5 MB together. The files are sent when you press Send: after Check, choose them again.",
+	"notice.documents":   "Documents", "notice.doc.name": "File", "notice.doc.size": "Size", "notice.doc.sha256": "SHA-256",
+	"notice.doc.download": "Download", "notice.doc.bytes": "%d bytes",
+	"notice.doc.intro": "The SHA-256 of each file is in the signed receipt. Each download is recorded on the timeline.",
 }

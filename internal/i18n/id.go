@@ -565,4 +565,11 @@ var indonesian = map[string]string{
 	"notice.prev": "Halaman sebelumnya", "notice.next": "Halaman berikutnya",
 	"notice.links_matched": "%d tautan cocok dengan “%s”.", "notice.cases_matched": "%d kasus cocok dengan “%s”.",
 	"flt.brief": "%s… (%d karakter seluruhnya; ekspor memuat nilai utuhnya)",
+	// Dokumen pada pemberitahuan (docs/documents.md).
+	"field.documents":    "Dokumen",
+	"new.documents":      "Dokumen",
+	"new.documents_hint": "Opsional: surat bertanda tangan sebagai PDF, atau gambar PNG/JPEG-nya; paling banyak 10 berkas, masing-masing 4 MB dan 5 MB seluruhnya. Berkas terkirim saat Anda menekan Kirim: setelah Periksa, pilih berkasnya lagi.",
+	"notice.documents":   "Dokumen", "notice.doc.name": "Berkas", "notice.doc.size": "Ukuran", "notice.doc.sha256": "SHA-256",
+	"notice.doc.download": "Unduh", "notice.doc.bytes": "%d bita",
+	"notice.doc.intro": "SHA-256 setiap berkas tercantum dalam tanda terima yang ditandatangani. Setiap unduhan dicatat di linimasa.",
 }

@@ -141,6 +141,14 @@ func (p *Portal) newNoticePost(w http.ResponseWriter, r *http.Request, q *req) {
 	if len(links) > notice.MaxSubjects {
 		fail("links", i18n.T(q.Lang, "new.err.too_many", notice.MaxSubjects))
 	}
+	docs, refused, err := formDocuments(r, q.Lang)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	for _, msg := range refused {
+		fail("documents", msg)
+	}
 	if len(d.Summary) > 0 {
 		p.render(w, r, q, http.StatusUnprocessableEntity, "notice_new", "new.title", d)
 		return
@@ -180,7 +188,8 @@ func (p *Portal) newNoticePost(w http.ResponseWriter, r *http.Request, q *req) {
 		p.serverError(w, r, err)
 		return
 	}
-	res, err := p.Intake.Submit(r.Context(), q.Caller(), o.DefaultRegime, body, f.Idem)
+	res, err := p.Intake.File(r.Context(), intake.Submission{Caller: q.Caller(), DefaultRegime: o.DefaultRegime, Body: body,
+		IdempotencyKey: f.Idem, Documents: docs})
 	var ve *notice.ValidationError
 	switch {
 	case errors.As(err, &ve):

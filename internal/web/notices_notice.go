@@ -55,6 +55,10 @@ func (p *Portal) showNotice(w http.ResponseWriter, r *http.Request, q *req, stat
 		p.serverError(w, r, err)
 		return
 	}
+	if n.Documents, err = p.DB.NoticeDocuments(ctx, n.ID); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
 	query := r.URL.Query()
 	d := noticeData{N: n, Within: policy.FormatDuration(n.Within), Host: baseURL(r), Q: strings.TrimSpace(query.Get("q"))}
 	if d.Subjects, d.Links, err = pageFrom(query, "page", d.Q, func(lp store.ListPage) ([]notice.Subject, int, error) {

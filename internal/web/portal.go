@@ -67,6 +67,8 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /notices/new", p.signedIn(p.newNoticePost))
 	mux.Handle("GET /notices/{id}", p.signedIn(p.noticePage))
 	mux.Handle("GET /notices/{id}/receipt.json", p.signedIn(p.receiptDownload))
+	// Documents attached to notices (docs/documents.md).
+	mux.Handle("GET /notices/{id}/documents/{index}", p.signedIn(p.noticeDocument))
 
 	mux.Handle("GET /admin", p.signedIn(p.adminOrgs, org.RoleAdmin))
 	mux.Handle("POST /admin/orgs", p.signedIn(p.adminCreateOrg, org.RoleAdmin))
