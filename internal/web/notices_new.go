@@ -73,7 +73,9 @@ func (p *Portal) newNoticePage(w http.ResponseWriter, r *http.Request, q *req) {
 	if regime == "" {
 		regime = "ID-PSE"
 	}
-	f := noticeForm{Kind: kinds[0], Regime: regime, Idem: newIdem(), Language: q.Lang}
+	// The content's language is the sender's to give: the interface's
+	// language says nothing about the content's.
+	f := noticeForm{Kind: kinds[0], Regime: regime, Idem: newIdem()}
 	p.render(w, r, q, http.StatusOK, "notice_new", "new.title", p.formData(q, f))
 }
 
