@@ -16,10 +16,7 @@ import (
 func TestServeSaysHowToPrintTheFirstLinkAgain(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		args := []string{"serve", "--addr", "127.0.0.1:0", "--data", e.Dir}
-		if e.URL != "" {
-			args = append(args, "--db", e.URL)
-		}
+		args := onEngine(e, "serve", "--addr", "127.0.0.1:0")
 		first := strings.Join(serveUntilReady(t, args), "\n")
 		hint := "sigap user reset --email admin@sigap.local --data " + e.Dir
 		if strings.Contains(first, hint) {
@@ -33,10 +30,7 @@ func TestServeSaysHowToPrintTheFirstLinkAgain(t *testing.T) {
 			t.Errorf("the hint prints the database URL, which may hold its password:\n%s", second)
 		}
 		// `sigap user reset` answers the hint's command with a link.
-		resetArgs := []string{"user", "reset", "--email", "admin@sigap.local", "--data", e.Dir}
-		if e.URL != "" {
-			resetArgs = append(resetArgs, "--db", e.URL)
-		}
+		resetArgs := onEngine(e, "user", "reset", "--email", "admin@sigap.local")
 		var out strings.Builder
 		env := &Env{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: time.Now}
 		if code := Main(context.Background(), env, resetArgs); code != 0 || !strings.Contains(out.String(), "/set-password/") {
