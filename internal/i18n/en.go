@@ -572,4 +572,17 @@ var english = map[string]string{
 	"notice.documents":   "Documents", "notice.doc.name": "File", "notice.doc.size": "Size", "notice.doc.sha256": "SHA-256",
 	"notice.doc.download": "Download", "notice.doc.bytes": "%d bytes",
 	"notice.doc.intro": "The SHA-256 of each file is in the signed receipt. Each download is recorded on the timeline.",
+	// Preservation and emergency requests (docs/requests.md).
+	"kind.preservation": "preservation request", "kind.emergency": "emergency (threat to life or safety)",
+	"source.preservation": "preservation", "source.emergency": "emergency", "lane.emergency": "emergency",
+	"class.emergency": "emergency", "class.preservation": "preservation",
+	"field.preserve_days":    "Keep the data for (days)",
+	"new.preserve_days_hint": "For a preservation request: how many days the platform keeps the data (default %d, at most %d). Extend it later with a hold on the evidence.",
+	"prs.title":              "Preservation", "prs.days": "Days asked", "prs.confirmed": "Confirmed", "prs.keep_until": "Kept until",
+	"prs.waiting": "Waiting for the platform to confirm.", "prs.confirm": "Confirm preservation",
+	"prs.snapshot_ref": "Where the copy is kept (reference)", "prs.sha256": "SHA-256 of the copy (optional)",
+	"flash.preserved": "The preservation is confirmed; the evidence is kept.",
+	"art18.title":     "DSA Art. 18 notification", "art18.none": "No notification to the competent authority recorded yet.",
+	"art18.record": "Record notification", "art18.authority": "Competent authority", "art18.member_state": "Member State",
+	"art18.reference": "Their reference", "flash.art18": "The Art. 18 notification is recorded.",
 }

@@ -572,4 +572,17 @@ var indonesian = map[string]string{
 	"notice.documents":   "Dokumen", "notice.doc.name": "Berkas", "notice.doc.size": "Ukuran", "notice.doc.sha256": "SHA-256",
 	"notice.doc.download": "Unduh", "notice.doc.bytes": "%d bita",
 	"notice.doc.intro": "SHA-256 setiap berkas tercantum dalam tanda terima yang ditandatangani. Setiap unduhan dicatat di linimasa.",
+	// Permintaan preservasi dan darurat (docs/requests.md).
+	"kind.preservation": "permintaan preservasi", "kind.emergency": "darurat (ancaman terhadap nyawa atau keselamatan)",
+	"source.preservation": "preservasi", "source.emergency": "darurat", "lane.emergency": "darurat",
+	"class.emergency": "darurat", "class.preservation": "preservasi",
+	"field.preserve_days":    "Simpan data selama (hari)",
+	"new.preserve_days_hint": "Untuk permintaan preservasi: berapa hari platform menyimpan data (bawaan %d, paling lama %d). Perpanjang kemudian dengan penahanan (hold) atas buktinya.",
+	"prs.title":              "Preservasi", "prs.days": "Hari yang diminta", "prs.confirmed": "Dikonfirmasi", "prs.keep_until": "Disimpan sampai",
+	"prs.waiting": "Menunggu konfirmasi platform.", "prs.confirm": "Konfirmasi preservasi",
+	"prs.snapshot_ref": "Tempat salinan disimpan (rujukan)", "prs.sha256": "SHA-256 salinan (opsional)",
+	"flash.preserved": "Preservasi dikonfirmasi; bukti disimpan.",
+	"art18.title":     "Pemberitahuan DSA Pasal 18", "art18.none": "Belum ada pemberitahuan kepada otoritas berwenang yang dicatat.",
+	"art18.record": "Catat pemberitahuan", "art18.authority": "Otoritas berwenang", "art18.member_state": "Negara Anggota",
+	"art18.reference": "Rujukan mereka", "flash.art18": "Pemberitahuan Pasal 18 dicatat.",
 }
