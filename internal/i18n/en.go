@@ -585,4 +585,9 @@ var english = map[string]string{
 	"art18.title":     "DSA Art. 18 notification", "art18.none": "No notification to the competent authority recorded yet.",
 	"art18.record": "Record notification", "art18.authority": "Competent authority", "art18.member_state": "Member State",
 	"art18.reference": "Their reference", "flash.art18": "The Art. 18 notification is recorded.",
+	"prs.err.not_preservation": "This notice is not a preservation request.", "prs.err.confirmed": "The preservation is already confirmed.",
+	"prs.err.sha256": "The SHA-256 must be 64 lower-case hexadecimal digits.", "prs.err.snapshot": "The reference is longer than 2,000 characters.",
+	"art18.err.authority":    "Name the competent authority notified (up to 500 characters).",
+	"art18.err.member_state": "The Member State is a two-letter code such as DE.", "art18.err.reference": "The reference is longer than 500 characters.",
+	"prs.days_n": "%d days", "prs.evidence": "Evidence records",
 }

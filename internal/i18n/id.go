@@ -585,4 +585,9 @@ var indonesian = map[string]string{
 	"art18.title":     "Pemberitahuan DSA Pasal 18", "art18.none": "Belum ada pemberitahuan kepada otoritas berwenang yang dicatat.",
 	"art18.record": "Catat pemberitahuan", "art18.authority": "Otoritas berwenang", "art18.member_state": "Negara Anggota",
 	"art18.reference": "Rujukan mereka", "flash.art18": "Pemberitahuan Pasal 18 dicatat.",
+	"prs.err.not_preservation": "Pemberitahuan ini bukan permintaan preservasi.", "prs.err.confirmed": "Preservasi sudah dikonfirmasi.",
+	"prs.err.sha256": "SHA-256 harus 64 digit heksadesimal huruf kecil.", "prs.err.snapshot": "Rujukan lebih dari 2.000 karakter.",
+	"art18.err.authority":    "Sebutkan otoritas berwenang yang diberi tahu (paling banyak 500 karakter).",
+	"art18.err.member_state": "Negara Anggota ditulis dengan kode dua huruf, misalnya DE.", "art18.err.reference": "Rujukan lebih dari 500 karakter.",
+	"prs.days_n": "%d hari", "prs.evidence": "Catatan bukti",
 }
