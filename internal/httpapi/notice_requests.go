@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store"
 )
 
 // requestState adds a preservation's state and the Art. 18 notifications
@@ -17,6 +19,13 @@ func (a *API) requestState(r *http.Request, v *noticeView) error {
 			return err
 		}
 		v.PreserveDays, v.Preservation = p.Days, &p
+	}
+	if v.Regime == notice.RegimeTCO && notice.Binding(v.Kind) {
+		t, err := a.DB.NoticeTCO(r.Context(), v.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		v.TCO = t
 	}
 	var err error
 	v.Art18, err = a.DB.Art18Notifications(r.Context(), v.ID)

@@ -50,6 +50,7 @@ type noticeView struct {
 	PreserveDays     int                        `json:"preserve_days,omitempty"`
 	Preservation     *notice.Preservation       `json:"preservation,omitempty"`
 	Art18            []notice.Art18Notification `json:"art18_notifications,omitempty"`
+	TCO              *notice.TCO                `json:"tco,omitempty"`
 	Cases            []notice.Case              `json:"cases,omitempty"`
 	Timeline         []notice.Event             `json:"timeline,omitempty"`
 }
@@ -67,7 +68,7 @@ func viewOf(n *notice.Notice) noticeView {
 		RequestedAction: n.RequestedAction, TerritorialScope: n.TerritorialScope, Language: n.Language,
 		Evidence: n.Evidence, Contact: n.Contact, GoodFaith: n.GoodFaith, BodySHA256: n.BodySHA256,
 		SubjectCount: n.SubjectCount, Subjects: n.Subjects, Receipt: n.Receipt, LogIndex: n.LogIndex,
-		Documents: documentViews(n.ID, n.Documents), PreserveDays: n.PreserveDays}
+		Documents: documentViews(n.ID, n.Documents), PreserveDays: n.PreserveDays, TCO: n.TCO}
 }
 
 func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {

@@ -590,4 +590,12 @@ var english = map[string]string{
 	"art18.err.authority":    "Name the competent authority notified (up to 500 characters).",
 	"art18.err.member_state": "The Member State is a two-letter code such as DE.", "art18.err.reference": "The reference is longer than 500 characters.",
 	"prs.days_n": "%d days", "prs.evidence": "Evidence records",
+	"tco.title": "EU-TCO removal order (Annex I)", "tco.member_state": "Issuing Member State", "tco.issued_at": "Issued",
+	"tco.reasons": "Reasons (Art. 2(7))", "tco.additional": "Further reasons", "tco.withhold": "Do not inform the content provider (Art. 11(3))",
+	"tco.host_copied": "Copy sent to the host Member State's authority (Art. 4)", "tco.authority": "Issuing authority",
+	"tco.file_number": "File number", "tco.follow_up": "Contact for follow-up", "tco.redress": "Redress",
+	"tco.reason.incitement": "incites terrorist offences", "tco.reason.solicitation": "solicits the commission of terrorist offences",
+	"tco.reason.participation": "solicits participation in a terrorist group", "tco.reason.instruction": "instructs on weapons or methods",
+	"tco.reason.threat": "threatens to commit a terrorist offence",
+	"tco.type.judicial": "judge or court", "tco.type.law_enforcement": "law enforcement", "tco.type.other": "other competent authority",
 }

@@ -590,4 +590,12 @@ var indonesian = map[string]string{
 	"art18.err.authority":    "Sebutkan otoritas berwenang yang diberi tahu (paling banyak 500 karakter).",
 	"art18.err.member_state": "Negara Anggota ditulis dengan kode dua huruf, misalnya DE.", "art18.err.reference": "Rujukan lebih dari 500 karakter.",
 	"prs.days_n": "%d hari", "prs.evidence": "Catatan bukti",
+	"tco.title": "Perintah penghapusan EU-TCO (Lampiran I)", "tco.member_state": "Negara Anggota penerbit", "tco.issued_at": "Diterbitkan",
+	"tco.reasons": "Alasan (Pasal 2(7))", "tco.additional": "Alasan tambahan", "tco.withhold": "Jangan beri tahu penyedia konten (Pasal 11(3))",
+	"tco.host_copied": "Salinan dikirim ke otoritas Negara Anggota tuan rumah (Pasal 4)", "tco.authority": "Otoritas penerbit",
+	"tco.file_number": "Nomor berkas", "tco.follow_up": "Kontak tindak lanjut", "tco.redress": "Upaya hukum",
+	"tco.reason.incitement": "menghasut tindak pidana terorisme", "tco.reason.solicitation": "mengajak melakukan tindak pidana terorisme",
+	"tco.reason.participation": "mengajak bergabung dengan kelompok teroris", "tco.reason.instruction": "memberi petunjuk senjata atau cara",
+	"tco.reason.threat": "mengancam melakukan tindak pidana terorisme",
+	"tco.type.judicial": "hakim atau pengadilan", "tco.type.law_enforcement": "penegak hukum", "tco.type.other": "otoritas berwenang lain",
 }

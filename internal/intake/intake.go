@@ -138,7 +138,7 @@ func (s *Service) File(ctx context.Context, sub Submission) (Result, error) {
 		TerritorialScope: req.TerritorialScope, Language: req.Language, Evidence: req.Evidence, Contact: req.Contact,
 		GoodFaith: req.GoodFaith, Status: notice.StatusReceived, ReceivedAt: now, DueAt: now.Add(req.SLA.Within),
 		BodySHA256: bodyHash, IdempotencyKey: idempotencyKey, Subjects: req.Subjects, SubjectCount: len(req.Subjects),
-		InformUploaderAfter: req.InformUploaderAfter, Documents: docs, PreserveDays: req.PreserveDays,
+		InformUploaderAfter: req.InformUploaderAfter, Documents: docs, PreserveDays: req.PreserveDays, TCO: req.TCO,
 	}
 	subjects := make([]string, len(n.Subjects))
 	for i, sub := range n.Subjects {

@@ -112,6 +112,8 @@ type Notice struct {
 	Documents []document.Upload `json:"documents,omitempty"`
 	// PreserveDays is what a preservation request asked (0 for other kinds).
 	PreserveDays int `json:"preserve_days,omitempty"`
+	// TCO is an EU-TCO removal order's Annex I fields, when the authority gave them.
+	TCO *TCO `json:"tco,omitempty"`
 }
 
 // Case gathers every notice about one canonical subject while it is open.

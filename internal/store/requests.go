@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -83,4 +84,29 @@ func (t *Tx) InsertArt18(ctx context.Context, a notice.Art18Notification) error 
 func (db *DB) Art18Notifications(ctx context.Context, noticeID string) ([]notice.Art18Notification, error) {
 	return queryAll(ctx, db, "art. 18 notifications of "+noticeID, scanArt18,
 		`SELECT `+art18Cols+` FROM art18_notifications WHERE notice_id = ? ORDER BY recorded_at, id`, noticeID)
+}
+
+// InsertNoticeTCO keeps an EU-TCO removal order's Annex I fields.
+func (t *Tx) InsertNoticeTCO(ctx context.Context, noticeID string, f *notice.TCO) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("store: encode tco fields of %s: %w", noticeID, err)
+	}
+	if _, err := t.exec(ctx, `INSERT INTO notice_tco (notice_id, fields) VALUES (?, ?)`, noticeID, string(b)); err != nil {
+		return fmt.Errorf("store: insert tco fields of %s: %w", noticeID, err)
+	}
+	return nil
+}
+
+// NoticeTCO reads an order's Annex I fields, or ErrNotFound when it has none.
+func (db *DB) NoticeTCO(ctx context.Context, noticeID string) (*notice.TCO, error) {
+	s, err := queryOne(ctx, db, "tco fields of "+noticeID, scanString, `SELECT fields FROM notice_tco WHERE notice_id = ?`, noticeID)
+	if err != nil {
+		return nil, err
+	}
+	var f notice.TCO
+	if err := json.Unmarshal([]byte(s), &f); err != nil {
+		return nil, fmt.Errorf("store: decode tco fields of %s: %w", noticeID, err)
+	}
+	return &f, nil
 }

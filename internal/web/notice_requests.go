@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store"
 )
 
 // requestWorkers are the platform's roles that confirm a preservation and
@@ -35,6 +37,7 @@ var requestRefusals = []keyedRefusal{
 type noticeRequests struct {
 	Preservation *notice.Preservation
 	Art18        []notice.Art18Notification
+	TCO          *notice.TCO
 	Emergency    bool
 	CanAct       bool
 	Done         string
@@ -59,6 +62,13 @@ func (p *Portal) noticeRequests(r *http.Request, q *req, n *notice.Notice, rf *r
 			return nil, err
 		}
 		d.Preservation = &pr
+	}
+	if n.Regime == notice.RegimeTCO && notice.Binding(n.Kind) {
+		t, err := p.DB.NoticeTCO(r.Context(), n.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		d.TCO = t
 	}
 	var err error
 	d.Art18, err = p.DB.Art18Notifications(r.Context(), n.ID)
