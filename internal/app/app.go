@@ -218,6 +218,8 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	a.EscalateLease.OnAcquire = a.Escalate.Wake
 	// Intake files each new notice's first timers in its own transaction, by the policy's rule.
 	a.Intake.Escalation = a.Escalate.Rule()
+	// An emergency request pages the on-call contact as it is stored (docs/requests.md).
+	a.Intake.Page = a.Escalate.PageTx
 	a.Enforce = enforce.New(db, clk, a.Jobs, a.Webhooks, log, a.Escalate.AlertTx)
 	a.Contacts = &contact.Registry{DB: db, Clock: clk}
 	ssoKey, _, err := sso.LoadOrCreateKey(a.Config.DataDir)

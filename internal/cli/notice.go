@@ -115,6 +115,9 @@ func noticeSubmit(ctx context.Context, env *Env, args []string) error {
 	goodFaith := fs.Bool("good-faith", false, "state that the notice is accurate and complete (flags and reports)")
 	file := fs.String("file", "", "read links from this file, one per line (- for standard input)")
 	idem := fs.String("idempotency-key", "", "retry-safe key; bulk files add -1, -2, ... per notice")
+	var docs fileList
+	fs.Var(&docs, "document", "attach this PDF, PNG or JPEG (the signed letter); repeat for more (at most 10, 4 MiB each, 5 MiB in all)")
+	preserveDays := fs.Int("preserve-days", 0, "a preservation request: how many days to keep the data (default: the policy's)")
 	out := fs.String("out", "", "write each answer (with its signed receipt) to this file; bulk: FILE-1.json, FILE-2.json, ...")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -149,6 +152,15 @@ func noticeSubmit(ctx context.Context, env *Env, args []string) error {
 	}
 	if *scope != "" {
 		base["territorial_scope"] = strings.Split(strings.ToUpper(*scope), ",")
+	}
+	if *preserveDays != 0 {
+		base["preserve_days"] = *preserveDays
+	}
+	if len(docs) > 0 {
+		// Every notice of a bulk file carries the letter.
+		if base["documents"], err = readDocuments(docs); err != nil {
+			return err
+		}
 	}
 	chunks := (len(links) + maxSubjectsPerNotice - 1) / maxSubjectsPerNotice
 	bar := newProgress(env.Stderr, "links", len(links), chunks > 1 || len(links) >= 1000)

@@ -78,6 +78,9 @@ func runReceipt(ctx context.Context, env *Env, args []string) error {
 	if subs, ok := payload["subjects"].([]any); ok {
 		printSubjects(env, subs)
 	}
+	if docs, ok := payload["documents"].([]any); ok {
+		printDocuments(env, docs)
+	}
 	return checkRequestSignature(env, payload, *signingKeys)
 }
 

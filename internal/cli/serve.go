@@ -25,11 +25,15 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	var setup *account.Link
+	pending := false
 	if s.AdminKey != "" {
 		if setup, err = firstAdminUser(ctx, s.App); err != nil {
 			s.Close()
 			return err
 		}
+	} else if pending, err = firstAdminPending(ctx, s.DB); err != nil {
+		s.Close()
+		return err
 	}
 	err = s.Serve(ctx, func(addr string) {
 		base := "http://" + browsable(addr)
@@ -46,6 +50,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 				"     masuk sebagai %s di %s dengan aplikasi autentikator\n\n",
 				cfg.DataDir, setup.ExpiresAt.UTC().Format("2006-01-02 15:04"), setup.ExpiresAt.In(ledger.WIB).Format("2006-01-02 15:04"),
 				setup.URL(base), firstAdminEmail, login, firstAdminEmail, login)
+		}
+		if pending {
+			printResetHint(env.Stderr, cfg.DataDir, cfg.DB)
 		}
 	})
 	// Close commits the writes still queued; only then is nothing acknowledged

@@ -20,11 +20,7 @@ import (
 func TestServePrintsWhereToSignIn(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		args := []string{"serve", "--addr", "127.0.0.1:0", "--data", e.Dir}
-		if e.URL != "" {
-			args = append(args, "--db", e.URL)
-		}
-		lines := serveUntilReady(t, args)
+		lines := serveUntilReady(t, onEngine(e, "serve", "--addr", "127.0.0.1:0"))
 		out := strings.Join(lines, "\n")
 		login := regexp.MustCompile(`masuk portal: (http://127\.0\.0\.1:\d+)/login\b`).FindStringSubmatch(out)
 		if login == nil {
@@ -44,6 +40,15 @@ func TestServePrintsWhereToSignIn(t *testing.T) {
 			}
 		}
 	})
+}
+
+// onEngine is args with --data and, for PostgreSQL, --db naming e.
+func onEngine(e storetest.Engine, args ...string) []string {
+	args = append(args, "--data", e.Dir)
+	if e.URL != "" {
+		args = append(args, "--db", e.URL)
+	}
+	return args
 }
 
 // serveUntilReady runs serve, fetches its printed sign-in page once it is

@@ -151,6 +151,9 @@ func (a *API) routes() *routeTable {
 	mux.Handle("GET /v1/notices/{id}", jsonHandler(a, http.StatusOK, a.getNotice), readers)
 	// Documents attached to notices (docs/documents.md).
 	mux.Handle("GET /v1/notices/{id}/documents/{index}", a.getNoticeDocument, readers)
+	// Preservation and emergency requests (docs/requests.md).
+	mux.Handle("POST /v1/notices/{id}/preservation", jsonHandler(a, http.StatusOK, a.confirmPreservation), workers)
+	mux.Handle("POST /v1/notices/{id}/art18", jsonHandler(a, http.StatusCreated, a.recordArt18), workers)
 
 	mux.Handle("POST /v1/banks", a.createSet(a.Banks), filterAdmins)
 	mux.Handle("GET /v1/banks", a.listSets(a.Banks), filterReaders)

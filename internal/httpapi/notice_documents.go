@@ -1,15 +1,12 @@
 package httpapi
 
 import (
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/sigap/sigap/internal/document"
@@ -134,17 +131,7 @@ func (a *API) getNoticeDocument(w http.ResponseWriter, r *http.Request) {
 		a.errorResponse(w, r, err)
 		return
 	}
-	sum, _ := hex.DecodeString(d.SHA256)
-	h := w.Header()
-	h.Set("Content-Type", d.ContentType)
-	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(d.Name))
-	h.Set("Content-Length", strconv.Itoa(len(d.Data)))
-	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Cache-Control", "private, no-store")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(d.Data)
+	document.Serve(w, d)
 }
 
 // noticeDocuments is the answer's list of a stored notice's documents.

@@ -19,36 +19,40 @@ import (
 
 // noticeView is a notice as the API shows it.
 type noticeView struct {
-	ID               string            `json:"id"`
-	OrgID            string            `json:"org_id"`
-	Kind             string            `json:"kind"`
-	Status           string            `json:"status"`
-	Lane             string            `json:"lane"`
-	LaneNote         string            `json:"lane_note,omitempty"`
-	Regime           string            `json:"regime"`
-	Category         string            `json:"category"`
-	ReceivedAt       time.Time         `json:"received_at"`
-	DueAt            time.Time         `json:"due_at"`
-	SLA              slaView           `json:"sla"`
-	Reference        string            `json:"reference,omitempty"`
-	Explanation      string            `json:"explanation"`
-	LegalBasis       string            `json:"legal_basis,omitempty"`
-	Urgent           bool              `json:"urgent"`
-	RequestedAction  string            `json:"requested_action,omitempty"`
-	TerritorialScope []string          `json:"territorial_scope"`
-	Language         string            `json:"language,omitempty"`
-	Evidence         []notice.Evidence `json:"evidence,omitempty"`
-	Contact          *notice.Contact   `json:"contact,omitempty"`
-	GoodFaith        bool              `json:"good_faith"`
-	BodySHA256       string            `json:"body_sha256"`
-	SubjectCount     int               `json:"subject_count"`
-	Subjects         []notice.Subject  `json:"subjects,omitempty"`
-	Receipt          receipt.Receipt   `json:"receipt"`
-	RequestSignature *httpsig.Result   `json:"request_signature,omitempty"`
-	LogIndex         *int64            `json:"log_index,omitempty"`
-	Documents        []documentView    `json:"documents,omitempty"`
-	Cases            []notice.Case     `json:"cases,omitempty"`
-	Timeline         []notice.Event    `json:"timeline,omitempty"`
+	ID               string                     `json:"id"`
+	OrgID            string                     `json:"org_id"`
+	Kind             string                     `json:"kind"`
+	Status           string                     `json:"status"`
+	Lane             string                     `json:"lane"`
+	LaneNote         string                     `json:"lane_note,omitempty"`
+	Regime           string                     `json:"regime"`
+	Category         string                     `json:"category"`
+	ReceivedAt       time.Time                  `json:"received_at"`
+	DueAt            time.Time                  `json:"due_at"`
+	SLA              slaView                    `json:"sla"`
+	Reference        string                     `json:"reference,omitempty"`
+	Explanation      string                     `json:"explanation"`
+	LegalBasis       string                     `json:"legal_basis,omitempty"`
+	Urgent           bool                       `json:"urgent"`
+	RequestedAction  string                     `json:"requested_action,omitempty"`
+	TerritorialScope []string                   `json:"territorial_scope"`
+	Language         string                     `json:"language,omitempty"`
+	Evidence         []notice.Evidence          `json:"evidence,omitempty"`
+	Contact          *notice.Contact            `json:"contact,omitempty"`
+	GoodFaith        bool                       `json:"good_faith"`
+	BodySHA256       string                     `json:"body_sha256"`
+	SubjectCount     int                        `json:"subject_count"`
+	Subjects         []notice.Subject           `json:"subjects,omitempty"`
+	Receipt          receipt.Receipt            `json:"receipt"`
+	RequestSignature *httpsig.Result            `json:"request_signature,omitempty"`
+	LogIndex         *int64                     `json:"log_index,omitempty"`
+	Documents        []documentView             `json:"documents,omitempty"`
+	PreserveDays     int                        `json:"preserve_days,omitempty"`
+	Preservation     *notice.Preservation       `json:"preservation,omitempty"`
+	Art18            []notice.Art18Notification `json:"art18_notifications,omitempty"`
+	TCO              *notice.TCO                `json:"tco,omitempty"`
+	Cases            []notice.Case              `json:"cases,omitempty"`
+	Timeline         []notice.Event             `json:"timeline,omitempty"`
 }
 
 type slaView struct {
@@ -64,7 +68,7 @@ func viewOf(n *notice.Notice) noticeView {
 		RequestedAction: n.RequestedAction, TerritorialScope: n.TerritorialScope, Language: n.Language,
 		Evidence: n.Evidence, Contact: n.Contact, GoodFaith: n.GoodFaith, BodySHA256: n.BodySHA256,
 		SubjectCount: n.SubjectCount, Subjects: n.Subjects, Receipt: n.Receipt, LogIndex: n.LogIndex,
-		Documents: documentViews(n.ID, n.Documents)}
+		Documents: documentViews(n.ID, n.Documents), PreserveDays: n.PreserveDays, TCO: n.TCO}
 }
 
 func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {
@@ -131,6 +135,9 @@ func (a *API) getNotice(r *http.Request, c org.Caller, _ noBody) (noticeView, er
 	if v.Documents, err = a.noticeDocuments(r, n.ID); err != nil {
 		return noticeView{}, err
 	}
+	if err = a.requestState(r, &v); err != nil {
+		return noticeView{}, err
+	}
 	if v.Cases, err = a.DB.NoticeCases(r.Context(), n.ID); err != nil {
 		return noticeView{}, err
 	}
@@ -158,7 +165,7 @@ func (a *API) listNotices(r *http.Request, c org.Caller, _ noBody) (list[noticeV
 		bad = append(bad, notice.FieldError{Field: "status", Code: "unknown_value", Message: "status must be received, in_review, decided, actioned or rejected"})
 	}
 	if f.Kind != "" && !slices.Contains(notice.Kinds, f.Kind) {
-		bad = append(bad, notice.FieldError{Field: "kind", Code: "unknown_value", Message: "kind must be order, referral, flag or report"})
+		bad = append(bad, notice.FieldError{Field: "kind", Code: "unknown_value", Message: "kind must be one of: " + strings.Join(notice.Kinds, ", ")})
 	}
 	if f.Category != "" && !slices.Contains(policy.Categories, f.Category) {
 		bad = append(bad, notice.FieldError{Field: "category", Code: "unknown_value", Message: "unknown category"})

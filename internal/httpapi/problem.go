@@ -194,6 +194,17 @@ func errorTable() []errorRule {
 		{is: enforce.ErrPurged, status: http.StatusConflict, code: "purged", title: "The evidence was already purged",
 			detail: says("its retention ended before the hold was asked for")},
 
+		// Preservation and emergency requests (docs/requests.md).
+		{is: enforce.ErrNotPreservation, status: http.StatusConflict, code: "not_preservation", title: "Not a preservation request",
+			detail: says("bukan permintaan preservasi / only a notice of kind preservation is confirmed this way")},
+		{is: enforce.ErrAlreadyPreserved, status: http.StatusConflict, code: "already_confirmed", title: "The preservation is already confirmed",
+			detail: says("sudah dikonfirmasi / a preservation is confirmed once; the authority extends it with a hold on its evidence")},
+		fieldRule(enforce.ErrPreservationSHA256, "sha256", "invalid", says("sha256 harus 64 digit heksadesimal kecil / sha256 must be 64 lower-case hex digits")),
+		fieldRule(enforce.ErrArt18Authority, "authority", "invalid", says("sebutkan otoritas berwenang / name the competent authority notified, 1 to 500 characters")),
+		fieldRule(enforce.ErrArt18MemberState, "member_state", "invalid", says("kode ISO 3166-1 alpha-2 huruf besar / an upper-case ISO 3166-1 alpha-2 code such as DE")),
+		fieldRule(enforce.ErrArt18Reference, "reference", "too_long", says("paling banyak 500 karakter / at most 500 characters")),
+		fieldRule(enforce.ErrArt18NotifiedLate, "notified_at", "in_future", says("notified_at tidak boleh di masa depan / notified_at must not be in the future")),
+
 		// Banks, lists and scanning.
 		{is: store.ErrConflict, status: http.StatusConflict, code: "conflict", title: "Already exists",
 			detail: func(err error) string { return strings.TrimPrefix(err.Error(), "store: ") }},

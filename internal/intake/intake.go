@@ -37,6 +37,9 @@ type Service struct {
 	// Escalation gives each new notice its first escalation timers, filed in
 	// the transaction that stores it; the zero Rule is the default policy.
 	Escalation escalate.Rule
+	// Page, when set, pages the on-call contact about a notice of a kind
+	// that pages at once (an emergency), inside the storing transaction.
+	Page func(ctx context.Context, tx *store.Tx, n *notice.Notice) error
 }
 
 // Result is a stored notice and whether this call stored it (false for an idempotent replay).
@@ -135,7 +138,7 @@ func (s *Service) File(ctx context.Context, sub Submission) (Result, error) {
 		TerritorialScope: req.TerritorialScope, Language: req.Language, Evidence: req.Evidence, Contact: req.Contact,
 		GoodFaith: req.GoodFaith, Status: notice.StatusReceived, ReceivedAt: now, DueAt: now.Add(req.SLA.Within),
 		BodySHA256: bodyHash, IdempotencyKey: idempotencyKey, Subjects: req.Subjects, SubjectCount: len(req.Subjects),
-		InformUploaderAfter: req.InformUploaderAfter, Documents: docs,
+		InformUploaderAfter: req.InformUploaderAfter, Documents: docs, PreserveDays: req.PreserveDays, TCO: req.TCO,
 	}
 	subjects := make([]string, len(n.Subjects))
 	for i, sub := range n.Subjects {
@@ -171,6 +174,9 @@ func (s *Service) File(ctx context.Context, sub Submission) (Result, error) {
 			return err
 		}
 		if err := storeDocuments(ctx, tx, n); err != nil {
+			return err
+		}
+		if err := s.storeRequest(ctx, tx, n); err != nil {
 			return err
 		}
 		return tx.InsertTimers(ctx, s.Escalation.Start(n))

@@ -5,6 +5,7 @@ import (
 
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/policy"
 )
 
 // The kinds of notice.
@@ -13,6 +14,13 @@ const (
 	KindReferral = "referral"
 	KindFlag     = "flag"
 	KindReport   = "report"
+	// KindPreservation asks the platform to keep the subject's data for
+	// some days (preserve_days); the platform confirms it, and the evidence
+	// machinery keeps and purges it.
+	KindPreservation = "preservation"
+	// KindEmergency is a threat to life or safety: its own lane above
+	// orders, the policy's emergency clock, the on-call contact paged at once.
+	KindEmergency = "emergency"
 )
 
 // KindSpec is everything sigap decides by a notice's kind. Adding a kind is a
@@ -36,6 +44,15 @@ type KindSpec struct {
 	DSASource string
 	// DSARank orders sources on a case with several kinds: the lowest rank names the source.
 	DSARank int
+	// Class, when set, is the deadline class the kind gets under every
+	// regime, its clock from the policy file's requests section.
+	Class string
+	// PageAtOnce pages the on-call contact as the notice is stored.
+	PageAtOnce bool
+	// ReportAs is the source transparency reports count it under, when not
+	// its own name: an authority's preservation and emergency requests are
+	// orders in the DSA's and the TCO's reporting (Art. 15(1)(a) DSA).
+	ReportAs string
 }
 
 // kinds is the table of notice kinds, in the contract's order.
@@ -48,6 +65,10 @@ var kinds = []KindSpec{
 		DSASource: dsasor.SourceTrustedFlagger, DSARank: 1},
 	{Name: KindReport, Senders: []org.Kind{org.KindPlatform}, Lane: LaneStandard, NeedsGoodFaith: true,
 		DSASource: dsasor.SourceNotice, DSARank: 3},
+	{Name: KindPreservation, Senders: []org.Kind{org.KindAuthority}, Lane: LaneOrder, NeedsLegalBasis: true,
+		DSASource: dsasor.SourceOrder, DSARank: 4, Class: policy.ClassPreservation, ReportAs: KindOrder},
+	{Name: KindEmergency, Senders: []org.Kind{org.KindAuthority}, Lane: LaneEmergency,
+		DSASource: dsasor.SourceOrder, DSARank: -1, Class: policy.ClassEmergency, PageAtOnce: true, ReportAs: KindOrder},
 }
 
 // Kinds lists the notice kinds of the contract.
@@ -80,6 +101,27 @@ func Spec(kind string) (spec KindSpec, ok bool) {
 		}
 	}
 	return KindSpec{}, false
+}
+
+// ReportSource is the source transparency reports count a notice of kind
+// under: its ReportAs, else the kind itself.
+func ReportSource(kind string) string {
+	if s, ok := Spec(kind); ok && s.ReportAs != "" {
+		return s.ReportAs
+	}
+	return kind
+}
+
+// ReportSources lists the sources reports count notices under, in the kind
+// table's order, each once.
+func ReportSources() []string {
+	var out []string
+	for _, k := range kinds {
+		if k.ReportAs == "" {
+			out = append(out, k.Name)
+		}
+	}
+	return out
 }
 
 // SentBy reports whether an org of kind k may send notices of this kind.

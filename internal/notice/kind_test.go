@@ -45,8 +45,8 @@ func TestKindTable(t *testing.T) {
 					t.Errorf("sender %q: valid %v, KindsFor = %v", k, org.ValidKind(k), notice.KindsFor(k))
 				}
 			}
-			if !slices.Contains(report.Sources, s.Name) {
-				t.Errorf("report.Sources %v lacks it", report.Sources)
+			if !slices.Contains(report.Sources, notice.ReportSource(s.Name)) {
+				t.Errorf("report.Sources %v lacks its source %q", report.Sources, notice.ReportSource(s.Name))
 			}
 			if !slices.Contains(dsaSources, s.DSASource) {
 				t.Errorf("DSA source %q is not one of %v", s.DSASource, dsaSources)
@@ -87,18 +87,24 @@ func TestKindsFixed(t *testing.T) {
 		goodFaith      bool
 		dsaSource      string
 		dsaRank        int
+		class          string
+		page           bool
+		reportAs       string
 	}{
-		{notice.KindOrder, org.KindAuthority, notice.LaneOrder, true, true, false, dsasor.SourceOrder, 0},
-		{notice.KindReferral, org.KindAuthority, notice.LaneTrusted, false, false, false, dsasor.SourceReferral, 2},
-		{notice.KindFlag, org.KindFlagger, notice.LaneTrusted, false, false, true, dsasor.SourceTrustedFlagger, 1},
-		{notice.KindReport, org.KindPlatform, notice.LaneStandard, false, false, true, dsasor.SourceNotice, 3},
+		{notice.KindOrder, org.KindAuthority, notice.LaneOrder, true, true, false, dsasor.SourceOrder, 0, "", false, ""},
+		{notice.KindReferral, org.KindAuthority, notice.LaneTrusted, false, false, false, dsasor.SourceReferral, 2, "", false, ""},
+		{notice.KindFlag, org.KindFlagger, notice.LaneTrusted, false, false, true, dsasor.SourceTrustedFlagger, 1, "", false, ""},
+		{notice.KindReport, org.KindPlatform, notice.LaneStandard, false, false, true, dsasor.SourceNotice, 3, "", false, ""},
+		{notice.KindPreservation, org.KindAuthority, notice.LaneOrder, false, true, false, dsasor.SourceOrder, 4, policy.ClassPreservation, false, notice.KindOrder},
+		{notice.KindEmergency, org.KindAuthority, notice.LaneEmergency, false, false, false, dsasor.SourceOrder, -1, policy.ClassEmergency, true, notice.KindOrder},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind, func(t *testing.T) {
 			t.Parallel()
 			s, ok := notice.Spec(tt.kind)
 			want := notice.KindSpec{Name: tt.kind, Senders: []org.Kind{tt.sender}, Lane: tt.lane, Binding: tt.binding,
-				NeedsLegalBasis: tt.legal, NeedsGoodFaith: tt.goodFaith, DSASource: tt.dsaSource, DSARank: tt.dsaRank}
+				NeedsLegalBasis: tt.legal, NeedsGoodFaith: tt.goodFaith, DSASource: tt.dsaSource, DSARank: tt.dsaRank,
+				Class: tt.class, PageAtOnce: tt.page, ReportAs: tt.reportAs}
 			if !ok || fmt.Sprint(s) != fmt.Sprint(want) {
 				t.Errorf("Spec(%q) = %+v, want %+v", tt.kind, s, want)
 			}
@@ -150,6 +156,9 @@ func TestParseReadsTable(t *testing.T) {
 						if s.Binding {
 							want = policy.ClassRemovalOrder // EU-TCO's order class
 						}
+						if s.Class != "" {
+							want = s.Class // its own clock, whatever the regime
+						}
 						if r.SLA.Class != want {
 							t.Errorf("class %q, want %q", r.SLA.Class, want)
 						}
@@ -183,7 +192,7 @@ func TestKindMessages(t *testing.T) {
 		{org.KindFlagger, notice.KindReport, "kind", `a flagger org may send flag notices, not "report"`},
 		{org.KindPlatform, notice.KindOrder, "kind", `a platform org may send report notices, not "order"`},
 		{org.KindFlagger, notice.KindReferral, "kind", `a flagger org may send flag notices, not "referral"`},
-		{org.KindAuthority, notice.KindFlag, "kind", `a authority org may send order or referral notices, not "flag"`},
+		{org.KindAuthority, notice.KindFlag, "kind", `a authority org may send order or referral or preservation or emergency notices, not "flag"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind+"/"+tt.field, func(t *testing.T) {

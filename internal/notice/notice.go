@@ -27,17 +27,23 @@ const (
 
 // The review lanes, most urgent first.
 const (
-	LaneOrder    = "order"
-	LaneTrusted  = "trusted"
-	LaneStandard = "standard"
+	// LaneEmergency is a threat to life or safety, ahead of every order.
+	LaneEmergency = "emergency"
+	LaneOrder     = "order"
+	LaneTrusted   = "trusted"
+	LaneStandard  = "standard"
 )
 
 // Lanes lists the review lanes, most urgent first, as a new slice.
-func Lanes() []string { return []string{LaneOrder, LaneTrusted, LaneStandard} }
+func Lanes() []string { return []string{LaneEmergency, LaneOrder, LaneTrusted, LaneStandard} }
 
-// LaneRank orders lanes for the queue: lower is more urgent.
+// LaneRank orders lanes for the queue: lower is more urgent. The emergency
+// lane came after the others and ranks below them, so that the ranks stored
+// with existing cases keep their meaning.
 func LaneRank(lane string) int {
 	switch lane {
+	case LaneEmergency:
+		return -1
 	case LaneOrder:
 		return 0
 	case LaneTrusted:
@@ -104,6 +110,10 @@ type Notice struct {
 	InformUploaderAfter *time.Time `json:"inform_uploader_after,omitempty"`
 	// Documents are the files attached to the notice (their bytes are not in JSON).
 	Documents []document.Upload `json:"documents,omitempty"`
+	// PreserveDays is what a preservation request asked (0 for other kinds).
+	PreserveDays int `json:"preserve_days,omitempty"`
+	// TCO is an EU-TCO removal order's Annex I fields, when the authority gave them.
+	TCO *TCO `json:"tco,omitempty"`
 }
 
 // Case gathers every notice about one canonical subject while it is open.

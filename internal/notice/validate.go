@@ -77,13 +77,17 @@ type Request struct {
 	InformUploaderAfter *time.Time
 	// Documents are the files attached in the body (base64), checked.
 	Documents []document.Upload
+	// PreserveDays is how long a preservation asks the data kept (0 for other kinds).
+	PreserveDays int
+	// TCO is an EU-TCO removal order's Annex I fields, when given.
+	TCO *TCO
 }
 
 // wire is the request body with every field raw, so each can fail on its own.
 type wire map[string]json.RawMessage
 
 var knownFields = []string{"kind", "regime", "category", "subjects", "explanation", "legal_basis", "reference",
-	"urgent", "requested_action", "territorial_scope", "language", "evidence", "contact", "good_faith", "inform_uploader_after", "documents"}
+	"urgent", "requested_action", "territorial_scope", "language", "evidence", "contact", "good_faith", "inform_uploader_after", "documents", "preserve_days", "tco"}
 
 var (
 	territoryRe = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -150,6 +154,8 @@ func Parse(body []byte, caller org.Caller, defaultRegime string, p *policy.Polic
 	v.evidence(w, r)
 	v.contact(w, r)
 	v.documents(w, r)
+	v.preserveDays(w, r, p)
+	v.tco(w, r)
 	if _, ok := w["subjects"]; !ok {
 		v.add("subjects", "required", "subjects is required: a list of 1 to 100000 items like {\"url\": \"https://t.me/channel/123\"}")
 	} else {
@@ -160,6 +166,9 @@ func Parse(body []byte, caller org.Caller, defaultRegime string, p *policy.Polic
 		return nil, &ValidationError{Fields: v.errs}
 	}
 	r.SLA = regime.Classify(Binding(r.Kind), r.Category, r.Urgent)
+	if s, _ := Spec(r.Kind); s.Class != "" {
+		r.SLA = p.RequestSLA(regime, s.Class)
+	}
 	return r, nil
 }
 

@@ -37,6 +37,7 @@ type file struct {
 		Idle     string `yaml:"idle"`
 		Absolute string `yaml:"absolute"`
 	} `yaml:"sessions"`
+	Requests fileRequests `yaml:"requests"`
 }
 
 // SessionLimits ends the portal's sessions: one nobody used for Idle, and any
@@ -116,6 +117,9 @@ func Load(r io.Reader) (*Policy, error) {
 			}
 		}
 		p.EscalateAt = slices.Compact(at)
+	}
+	if err := f.Requests.apply(&p.Requests); err != nil {
+		return nil, err
 	}
 	if p.Sessions.Idle, err = sessionLimit("idle", f.Sessions.Idle); err != nil {
 		return nil, err

@@ -50,6 +50,8 @@ type Policy struct {
 	EscalateAt []float64
 	// Sessions bounds the portal's sessions (file.go).
 	Sessions SessionLimits
+	// Requests are the clocks of emergency and preservation requests (requests.go).
+	Requests Requests
 }
 
 // SLA is the clock a notice gets.
@@ -66,7 +68,7 @@ func (s SLA) WithinString() string { return FormatDuration(s.Within) }
 func Default() *Policy {
 	urgentID := []string{"terrorism", "violent_extremism", "csam", "public_order"}
 	return &Policy{
-		EscalateAt: []float64{0.5, 0.8, 1.0},
+		EscalateAt: []float64{0.5, 0.8, 1.0}, Requests: DefaultRequests(),
 		Regimes: map[string]*Regime{
 			"ID-PSE": {Name: "ID-PSE", Deadlines: map[string]time.Duration{ClassUrgent: 4 * time.Hour, ClassStandard: 24 * time.Hour},
 				UrgentCategories: urgentID, DefaultScope: []string{"ID"},

@@ -19,8 +19,9 @@ import (
 const SourceAutomated = "automated"
 
 // Sources lists the sources in the order reports show them: the notice kinds
-// in the kind table's order, then automated.
-var Sources = append(notice.KindNames(), SourceAutomated)
+// in the kind table's order (a kind counted as another, notice.KindSpec's
+// ReportAs, under that one), then automated.
+var Sources = append(notice.ReportSources(), SourceAutomated)
 
 // The outcomes of a notice (store.ReportOutcomeRow; the definitions of trust.Compute).
 var Outcomes = []string{"actioned", "rejected", "reversed", "pending"}
@@ -286,7 +287,7 @@ func buildNotices(f *store.ReportFigures) Notices {
 	for _, row := range f.Notices {
 		n.Total += row.Notices
 		n.Subjects += row.Subjects
-		s := row.Kind
+		s := notice.ReportSource(row.Kind)
 		if row.Automated {
 			s = SourceAutomated
 		}

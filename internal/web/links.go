@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -23,9 +24,21 @@ var (
 // maxPreviewList bounds how many refused or duplicate links a preview lists one by one.
 const maxPreviewList = 200
 
-// splitLinks reads pasted links: one per line, or separated by spaces.
+// splitLinks reads pasted links: one per line, or several on a line
+// separated by spaces. A line of words that are not all links ("hapus kanal
+// ini:", a note, a heading) is one entry, refused as one line, rather than a
+// refusal per word.
 func splitLinks(text string) []string {
-	return strings.Fields(text)
+	var out []string
+	for _, line := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		words := strings.Fields(line)
+		if len(words) > 1 && slices.ContainsFunc(words, func(w string) bool { return !strings.ContainsAny(w, "./:") }) {
+			out = append(out, strings.Join(words, " "))
+			continue
+		}
+		out = append(out, words...)
+	}
+	return out
 }
 
 // readLinkFile reads an uploaded CSV or text file of links. It refuses a file

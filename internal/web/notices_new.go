@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sigap/sigap/internal/i18n"
@@ -30,6 +31,8 @@ type noticeForm struct {
 	Kind, Regime, Category, Explanation, LegalBasis, Reference, RequestedAction string
 	Scope, Language, Evidence, ContactName, ContactEmail, Links, Idem           string
 	Urgent, GoodFaith                                                           bool
+	// PreserveDays is a preservation request's days, as typed.
+	PreserveDays string
 }
 
 type newNoticeData struct {
@@ -45,6 +48,8 @@ type newNoticeData struct {
 	// Ready is true when the preview found links to send and refused none.
 	Ready bool
 	Max   int
+	// Requests are the policy's preservation bounds, for the form's hint.
+	Requests policy.Requests
 }
 
 func newIdem() string {
@@ -55,7 +60,8 @@ func newIdem() string {
 
 func (p *Portal) formData(q *req, f noticeForm) *newNoticeData {
 	return &newNoticeData{F: f, Kinds: kindsFor(q.User.OrgKind, q.User.Role), Regimes: p.Policy.RegimeNames(),
-		Categories: policy.Categories, Actions: notice.RequestedActions, Errors: map[string][]string{}, Max: notice.MaxSubjects}
+		Categories: policy.Categories, Actions: notice.RequestedActions, Errors: map[string][]string{}, Max: notice.MaxSubjects,
+		Requests: p.Policy.Requests}
 }
 
 func (p *Portal) newNoticePage(w http.ResponseWriter, r *http.Request, q *req) {
@@ -73,7 +79,9 @@ func (p *Portal) newNoticePage(w http.ResponseWriter, r *http.Request, q *req) {
 	if regime == "" {
 		regime = "ID-PSE"
 	}
-	f := noticeForm{Kind: kinds[0], Regime: regime, Idem: newIdem(), Language: q.Lang}
+	// The content's language is the sender's to give: the interface's
+	// language says nothing about the content's.
+	f := noticeForm{Kind: kinds[0], Regime: regime, Idem: newIdem()}
 	p.render(w, r, q, http.StatusOK, "notice_new", "new.title", p.formData(q, f))
 }
 
@@ -106,7 +114,7 @@ func (p *Portal) newNoticePost(w http.ResponseWriter, r *http.Request, q *req) {
 	f := noticeForm{Kind: v("kind"), Regime: v("regime"), Category: v("category"), Explanation: v("explanation"),
 		LegalBasis: v("legal_basis"), Reference: v("reference"), RequestedAction: v("requested_action"), Scope: v("territorial_scope"),
 		Language: v("language"), Evidence: v("evidence"), ContactName: v("contact_name"), ContactEmail: v("contact_email"),
-		Links: v("links"), Idem: v("idem"), Urgent: v("urgent") != "", GoodFaith: v("good_faith") != ""}
+		Links: v("links"), Idem: v("idem"), Urgent: v("urgent") != "", GoodFaith: v("good_faith") != "", PreserveDays: v("preserve_days")}
 	if !idemRe.MatchString(f.Idem) {
 		f.Idem = newIdem()
 	}
@@ -140,6 +148,14 @@ func (p *Portal) newNoticePost(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	if len(links) > notice.MaxSubjects {
 		fail("links", i18n.T(q.Lang, "new.err.too_many", notice.MaxSubjects))
+	}
+	docs, refused, err := formDocuments(r, q.Lang)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	for _, msg := range refused {
+		fail("documents", msg)
 	}
 	if len(d.Summary) > 0 {
 		p.render(w, r, q, http.StatusUnprocessableEntity, "notice_new", "new.title", d)
@@ -180,7 +196,8 @@ func (p *Portal) newNoticePost(w http.ResponseWriter, r *http.Request, q *req) {
 		p.serverError(w, r, err)
 		return
 	}
-	res, err := p.Intake.Submit(r.Context(), q.Caller(), o.DefaultRegime, body, f.Idem)
+	res, err := p.Intake.File(r.Context(), intake.Submission{Caller: q.Caller(), DefaultRegime: o.DefaultRegime, Body: body,
+		IdempotencyKey: f.Idem, Documents: docs})
 	var ve *notice.ValidationError
 	switch {
 	case errors.As(err, &ve):
@@ -221,6 +238,14 @@ func (f noticeForm) body(links []string) ([]byte, error) {
 	}
 	if f.GoodFaith {
 		m["good_faith"] = true
+	}
+	if d := strings.TrimSpace(f.PreserveDays); d != "" {
+		// A number goes as a number; anything else as typed, for intake to refuse with its reason.
+		if n, err := strconv.Atoi(d); err == nil {
+			m["preserve_days"] = n
+		} else {
+			m["preserve_days"] = d
+		}
 	}
 	if scope := strings.FieldsFunc(strings.ToUpper(f.Scope), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }); len(scope) > 0 {
 		m["territorial_scope"] = scope

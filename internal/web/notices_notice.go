@@ -32,6 +32,7 @@ type noticeData struct {
 	Timeline []notice.Event
 	Host     string
 	Thread   *noticeThread
+	Requests *noticeRequests
 }
 
 // pager says where one page of a list stands: Page of Pages (from 1), how
@@ -52,6 +53,10 @@ func (p *Portal) showNotice(w http.ResponseWriter, r *http.Request, q *req, stat
 	ctx := r.Context()
 	n, err := p.DB.NoticeHead(ctx, r.PathValue("id"), q.scope())
 	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	if n.Documents, err = p.DB.NoticeDocuments(ctx, n.ID); err != nil {
 		p.serverError(w, r, err)
 		return
 	}
@@ -77,6 +82,13 @@ func (p *Portal) showNotice(w http.ResponseWriter, r *http.Request, q *req, stat
 	if d.Timeline, err = p.DB.Timeline(ctx, n.ID, 1000); err != nil {
 		p.serverError(w, r, err)
 		return
+	}
+	if d.Requests, err = p.noticeRequests(r, q, n, rf); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	if requestForm(r) {
+		rf = nil // shown in the requests section
 	}
 	if d.Thread, err = p.noticeThread(r, q, n, rf); err != nil {
 		p.serverError(w, r, err)

@@ -80,11 +80,7 @@ func (p *Portal) oidcCallback(w http.ResponseWriter, r *http.Request) {
 
 // oidcRefusals are the refusals a person is told of, each with its status
 // and message key; anything else is a server error.
-var oidcRefusals = []struct {
-	err    error
-	status int
-	key    string
-}{
+var oidcRefusals = []keyedRefusal{
 	{sso.ErrNotConfigured, http.StatusNotFound, "sso.refused.off"},
 	{sso.ErrBadState, http.StatusBadRequest, "sso.refused.state"},
 	{sso.ErrWrongIssuer, http.StatusUnauthorized, "sso.refused.issuer"},
@@ -105,12 +101,10 @@ func (p *Portal) oidcRefused(w http.ResponseWriter, r *http.Request, err error) 
 		p.renderRefused(w, r, http.StatusBadGateway, "sso.refused.unreachable")
 		return
 	}
-	for _, rf := range oidcRefusals {
-		if errors.Is(err, rf.err) {
-			p.Log.InfoContext(r.Context(), "portal: single sign-on refused", "err", err)
-			p.renderRefused(w, r, rf.status, rf.key)
-			return
-		}
+	if rf, ok := matchRefusal(oidcRefusals, err); ok {
+		p.Log.InfoContext(r.Context(), "portal: single sign-on refused", "err", err)
+		p.renderRefused(w, r, rf.status, rf.key)
+		return
 	}
 	p.serverError(w, r, err)
 }

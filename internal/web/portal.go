@@ -67,6 +67,11 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /notices/new", p.signedIn(p.newNoticePost))
 	mux.Handle("GET /notices/{id}", p.signedIn(p.noticePage))
 	mux.Handle("GET /notices/{id}/receipt.json", p.signedIn(p.receiptDownload))
+	// Documents attached to notices (docs/documents.md).
+	mux.Handle("GET /notices/{id}/documents/{index}", p.signedIn(p.noticeDocument))
+	// Preservation and emergency requests (docs/requests.md).
+	mux.Handle("POST /notices/{id}/preservation", p.platformPage(p.noticePreserve, requestWorkers...))
+	mux.Handle("POST /notices/{id}/art18", p.platformPage(p.noticeArt18, requestWorkers...))
 
 	mux.Handle("GET /admin", p.signedIn(p.adminOrgs, org.RoleAdmin))
 	mux.Handle("POST /admin/orgs", p.signedIn(p.adminCreateOrg, org.RoleAdmin))

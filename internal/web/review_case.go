@@ -60,6 +60,9 @@ func (p *Portal) caseData(r *http.Request, q *req, id string) (*caseData, error)
 	}
 	names := p.orgNames(r.Context(), ids...)
 	for _, n := range v.Notices {
+		if n.Documents, err = p.DB.NoticeDocuments(r.Context(), n.ID); err != nil {
+			return nil, err
+		}
 		d.Notices = append(d.Notices, caseNotice{Notice: n, Notifier: names[n.OrgID], Lane: notice.LaneFor(n.Kind)})
 	}
 	for _, a := range review.Actions {

@@ -1,0 +1,148 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sigap/sigap/internal/document"
+	"github.com/sigap/sigap/internal/i18n"
+	"github.com/sigap/sigap/internal/org"
+)
+
+// sendWithDocument posts the new-notice form, sent, with one file in its document input.
+func (c *client) sendWithDocument(form url.Values, name, contentType string, data []byte) resp {
+	c.e.t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, vs := range form {
+		for _, v := range vs {
+			_ = mw.WriteField(k, v)
+		}
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="document"; filename="`+name+`"`)
+	h.Set("Content-Type", contentType)
+	fw, _ := mw.CreatePart(h)
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+"/notices/new", &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+func TestNewNoticeDocuments(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
+		c := e.client()
+		c.signIn("ana@kominfo.go.id", secret)
+		form := url.Values{"kind": {"order"}, "category": {"terrorism"}, "regime": {"ID-PSE"}, "links": {"https://t.me/chan/1"},
+			"explanation": {"Propaganda"}, "legal_basis": {"UU ITE Pasal 40"}, "action": {"send"}, "idem": {"web-abcdefghijklmnop"}}
+		pdf := document.SamplePDF("Surat Perintah")
+		zip := append([]byte("PK\x03\x04\x14\x00"), make([]byte, 40)...)
+		tests := []struct {
+			name, file, ct string
+			data           []byte
+			want           string
+		}{
+			{"zip named PDF", "surat.pdf", "application/pdf", zip, "zip"},
+			{"malformed PDF", "surat.pdf", "application/pdf", pdf[:len(pdf)/2], "PDF tidak sah"},
+			{"wrong type", "surat.exe", "application/x-msdownload", []byte("MZ\x90\x00"), "application/x-msdownload"},
+			{"huge", "surat.pdf", "application/pdf", append(bytes.Clone(pdf), make([]byte, document.MaxFileSize)...), "4 MiB"},
+		}
+		before := e.counts()
+		for _, tt := range tests {
+			r := c.sendWithDocument(form, tt.file, tt.ct, tt.data)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("%s: status %d, want 422", tt.name, r.status)
+			}
+			mustContain(t, r.body, i18n.T(i18n.ID, "field.documents"), tt.want)
+		}
+		sameCounts(t, before, e.counts())
+
+		r := c.sendWithDocument(form, "surat.pdf", "application/pdf", pdf)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("send with a PDF: %d %.300s", r.status, r.body)
+		}
+		page := c.get(strings.TrimSuffix(r.location(), "?m=sent"))
+		sum := sha256.Sum256(pdf)
+		mustContain(t, page.body, "surat.pdf", hex.EncodeToString(sum[:]), "/documents/0")
+		id := strings.TrimPrefix(strings.TrimSuffix(r.location(), "?m=sent"), "/notices/")
+		got := c.get("/notices/" + id + "/documents/0")
+		if got.status != 200 || got.body != string(pdf) || got.h.Get("Content-Type") != "application/pdf" {
+			t.Errorf("download: %d %q", got.status, got.h.Get("Content-Type"))
+		}
+		if got := c.get("/notices/" + id + "/documents/3"); got.status != http.StatusNotFound {
+			t.Errorf("a document that is not there: %d", got.status)
+		}
+		// Another authority's user cannot read it.
+		other, err := e.s.Admin.CreateOrg(context.Background(), "BNPT", org.KindAuthority, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, s2 := e.user(other.ID, "budi@bnpt.go.id", org.RoleAuthority, true)
+		c2 := e.client()
+		c2.signIn("budi@bnpt.go.id", s2)
+		if got := c2.get("/notices/" + id + "/documents/0"); got.status != http.StatusNotFound {
+			t.Errorf("another authority's download: %d", got.status)
+		}
+	})
+}
+
+func TestBrowserNoticeWithPDF(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	e := liveEnv(t)
+	u, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
+	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.EN); err != nil {
+		t.Fatal(err)
+	}
+	pdf := document.SamplePDF("Surat Perintah Nomor 7/2026")
+	path := filepath.Join(t.TempDir(), "surat-7.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	base := e.srv.URL
+	if err := chromedp.Do(ctx, loginStep(base+"/", "ana@kominfo.go.id", password, `#code`)...); err != nil {
+		t.Fatalf("password step: %v", err)
+	}
+	if err := chromedp.Do(ctx, codeStep(e.code(secret), `#open-h`)...); err != nil {
+		t.Fatalf("TOTP step: %v", err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/notices/new"),
+		chromedp.WaitVisible(css(`#links`)),
+		chromedp.SetValue(css(`#kind`), "order"),
+		chromedp.SetValue(css(`#category`), "terrorism"),
+		chromedp.SendKeys(css(`#links`), "https://t.me/s/KanalSatu/12"),
+		chromedp.SendKeys(css(`#explanation`), "Propaganda terorisme."),
+		chromedp.SendKeys(css(`#legal_basis`), "UU ITE Pasal 40 ayat (2b)"),
+		chromedp.Click(css(`#check`)),
+		chromedp.WaitVisible(css(`#send`)),
+		chromedp.SetUploadFiles(css(`#document`), []string{path}),
+		chromedp.Click(css(`#send`)),
+		chromedp.WaitVisible(css(`#documents`)),
+	)
+	if err != nil {
+		t.Fatalf("filing with a PDF: %v", err)
+	}
+	sum := sha256.Sum256(pdf)
+	table := textAt(t, ctx, "#documents")
+	if !strings.Contains(table, "surat-7.pdf") || !strings.Contains(table, hex.EncodeToString(sum[:])) ||
+		!strings.Contains(table, i18n.T(i18n.EN, "notice.doc.bytes", len(pdf))) {
+		t.Errorf("documents table: %q", table)
+	}
+}
