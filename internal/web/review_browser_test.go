@@ -6,7 +6,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/sigap/sigap/internal/org"
 )
 
 // TestBrowserReviewerDecides: an authority files an order; a reviewer signs
@@ -14,24 +13,11 @@ import (
 // usable form, and the case page shows the notice as decided.
 func TestBrowserReviewerDecides(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
-	e := liveEnv(t)
-	_, as := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-	_, rs := e.user(e.platform, "rina@platform.example", org.RoleReviewer, true)
-	a := e.client()
-	a.signIn("ana@kominfo.go.id", as)
-	ntc := fileOrder(t, a, "t.me/kanaldua")
+	ctx, e, a, ntcs := reviewerInBrowser(t, "t.me/kanaldua")
+	ntc := ntcs[0]
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	text := func(sel string) string { t.Helper(); return textAt(t, ctx, sel) }
-	if err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "rina@platform.example", password, `#code`)...); err != nil {
-		t.Fatalf("password step: %v", err)
-	}
-	err := chromedp.Do(ctx, codeStep(e.code(rs), `a[href="/review"]`)...)
-	if err != nil {
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
-		t.Fatalf("TOTP step (at %s): %v", loc, err)
-	}
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(e.srv.URL+"/review"),
 		chromedp.WaitVisible(css(`#claim`)),
 	)
