@@ -2,7 +2,7 @@ package web_test
 
 import (
 	"context"
-		"testing"
+	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
 )
 
 // TestBrowserReviewerDecides: an authority files an order; a reviewer signs
