@@ -25,7 +25,7 @@ func TestBrowserRevokeKey(t *testing.T) {
 	}
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	err = chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`,
-		codeStep(e.code(secret), `nav a[href="/audit"]`)...)...)
+		codeStep(e.code(secret), `nav.menu`)...)...)
 	if err != nil {
 		t.Fatalf("sign-in: %v", err)
 	}

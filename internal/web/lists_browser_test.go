@@ -21,7 +21,9 @@ func TestBrowserShadowKeywordList(t *testing.T) {
 		t.Fatal(err)
 	}
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`, codeStep(e.code(secret), `a[href="/lists"]`,
+	err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`, codeStep(e.code(secret), `#main`,
+		// The menu's Filtering group opens to show its pages.
+		chromedp.Click(css(`details:has(a[href="/lists"]) > summary`)),
 		chromedp.Click(css(`a[href="/lists"]`)),
 		chromedp.WaitVisible(css(`#name`)),
 		chromedp.SendKeys(css(`#name`), "Kata kunci uji"),

@@ -75,6 +75,7 @@ func funcs(lang string) template.FuncMap {
 			return a * 100 / b
 		},
 		"join": strings.Join,
+		"menu": menu,
 		// brief shortens a value too long to read on a page (a video's vPDQ
 		// lines or TMK file run to kilobytes): its start and its length.
 		"brief": func(v string) string {
