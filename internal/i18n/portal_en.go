@@ -7,4 +7,10 @@ var englishPortal = map[string]string{
 	"nav.group.intake": "Intake", "nav.group.review": "Review", "nav.group.filtering": "Filtering",
 	"nav.group.accountability": "Accountability", "nav.group.admin": "Administration",
 	"nav.orgs": "Organisations and people", "nav.sso": "Single sign-on", "nav.current": "(current page)",
+	"who.nobody": "nobody", "who.system": "sigap itself", "who.key": "API key",
+	"date.placeholder": "YYYY-MM-DD", "date.hint": "A date as year-month-day, for example 2026-11-27.",
+	"date.time_placeholder": "YYYY-MM-DD HH:MM", "date.time_hint": "A date, and a time if you want one, as year-month-day hour:minute in UTC, for example 2026-12-31 00:00.",
+	"rv.decide.heading": "Decide this case", "event.status_to": "status changed to %s",
+	"act_state.pending": "waiting to be sent", "act_state.sent": "sent, awaiting confirmation", "act_state.executed": "carried out", "act_state.failed": "delivery failed",
+	"tf.authority_unenrolled": "government authority (not in the flagger programme)",
 }

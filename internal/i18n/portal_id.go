@@ -6,4 +6,10 @@ var indonesianPortal = map[string]string{
 	"nav.group.intake": "Penerimaan", "nav.group.review": "Peninjauan", "nav.group.filtering": "Penyaringan",
 	"nav.group.accountability": "Akuntabilitas", "nav.group.admin": "Administrasi",
 	"nav.orgs": "Organisasi dan pengguna", "nav.sso": "Masuk tunggal (SSO)", "nav.current": "(halaman ini)",
+	"who.nobody": "tidak ada", "who.system": "sigap sendiri", "who.key": "Kunci API",
+	"date.placeholder": "TTTT-BB-HH", "date.hint": "Tanggal dalam bentuk tahun-bulan-hari, misalnya 2026-11-27.",
+	"date.time_placeholder": "TTTT-BB-HH JJ:MM", "date.time_hint": "Tanggal, dan jam bila perlu, dalam bentuk tahun-bulan-hari jam:menit dalam UTC, misalnya 2026-12-31 00:00.",
+	"rv.decide.heading": "Putuskan kasus ini", "event.status_to": "status berubah menjadi %s",
+	"act_state.pending": "menunggu dikirim", "act_state.sent": "terkirim, menunggu konfirmasi", "act_state.executed": "telah dilaksanakan", "act_state.failed": "pengiriman gagal",
+	"tf.authority_unenrolled": "instansi pemerintah (bukan peserta program pelapor)",
 }
