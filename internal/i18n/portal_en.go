@@ -13,4 +13,5 @@ var englishPortal = map[string]string{
 	"rv.decide.heading": "Decide this case", "event.status_to": "status changed to %s",
 	"act_state.pending": "waiting to be sent", "act_state.sent": "sent, awaiting confirmation", "act_state.executed": "carried out", "act_state.failed": "delivery failed",
 	"tf.authority_unenrolled": "government authority (not in the flagger programme)",
+	"table.scroll":            "Table (scrolls sideways on a narrow screen)",
 }

@@ -12,4 +12,5 @@ var indonesianPortal = map[string]string{
 	"rv.decide.heading": "Putuskan kasus ini", "event.status_to": "status berubah menjadi %s",
 	"act_state.pending": "menunggu dikirim", "act_state.sent": "terkirim, menunggu konfirmasi", "act_state.executed": "telah dilaksanakan", "act_state.failed": "pengiriman gagal",
 	"tf.authority_unenrolled": "instansi pemerintah (bukan peserta program pelapor)",
+	"table.scroll":            "Tabel (dapat digeser ke samping di layar sempit)",
 }
