@@ -160,3 +160,42 @@ func Stacks(title string, rows []Stack, colours []string) template.HTML {
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
+
+// Column heights and the room under them for labels.
+const (
+	columnsHeight = 150
+	columnsAxis   = 20
+)
+
+// Columns draws a series over time as upright bars on a scale from zero
+// to top (the largest value when top is 0), each with its value above it
+// and every every-th its label below, so a day of hours stays readable.
+func Columns(title string, cols []Bar, top float64, every int) template.HTML {
+	var b strings.Builder
+	svgOpen(&b, title, columnsHeight+columnsAxis+2*chartMargin)
+	for _, c := range cols {
+		top = math.Max(top, c.Value)
+	}
+	every = max(every, 1)
+	left, base := 8.0, float64(chartMargin+columnsHeight)
+	slot := (float64(chartWidth) - 2*left) / float64(max(len(cols), 1))
+	room := float64(columnsHeight - 14) // the value's text sits above the tallest bar
+	fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" class="grid"/>`, fmtNum(left), fmtNum(base), fmtNum(float64(chartWidth)-left), fmtNum(base))
+	for i, c := range cols {
+		h := 0.0
+		if top > 0 {
+			h = c.Value / top * room
+		}
+		x := left + float64(i)*slot
+		mid := fmtNum(x + slot/2)
+		fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`, fmtNum(x+slot*0.15), fmtNum(base-h), fmtNum(slot*0.7), fmtNum(h), chartColours[0])
+		if c.Text != "" && c.Value > 0 {
+			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" class="value">%s</text>`, mid, fmtNum(base-h-3), html.EscapeString(c.Text))
+		}
+		if i%every == 0 {
+			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" class="axis">%s</text>`, mid, fmtNum(base+16), html.EscapeString(c.Label))
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

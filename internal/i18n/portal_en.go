@@ -14,4 +14,11 @@ var englishPortal = map[string]string{
 	"act_state.pending": "waiting to be sent", "act_state.sent": "sent, awaiting confirmation", "act_state.executed": "carried out", "act_state.failed": "delivery failed",
 	"tf.authority_unenrolled": "government authority (not in the flagger programme)",
 	"table.scroll":            "Table (scrolls sideways on a narrow screen)",
+	"dash.chart.status":       "Notices by status", "dash.chart.status_alt": "The same figures as the counts above, as bars.",
+	"dash.chart.on_time": "Share closed within the deadline, by month", "dash.chart.on_time_alt": "Of the notices due in each month and closed, the share closed by their deadline.",
+	"dash.chart.breaches": "Deadlines missed, by month (closed late or still open past the deadline)",
+	"dash.chart.figures":  "The figures behind the chart", "dash.month_col": "Month (WIB)", "dash.late": "Closed late",
+	"dash.chart.queue": "The queue by lane and time left", "dash.chart.hits": "Scan hits per hour, last 24 hours",
+	"dash.chart.hits_alt": "%d hits in the last 24 hours; hours in WIB.", "dash.hour": "Hour",
+	"dash.q.overdue": "past the deadline", "dash.q.hour": "within 1 hour", "dash.q.four": "1 to 4 hours", "dash.q.day": "4 to 24 hours", "dash.q.later": "more than a day",
 }

@@ -13,4 +13,11 @@ var indonesianPortal = map[string]string{
 	"act_state.pending": "menunggu dikirim", "act_state.sent": "terkirim, menunggu konfirmasi", "act_state.executed": "telah dilaksanakan", "act_state.failed": "pengiriman gagal",
 	"tf.authority_unenrolled": "instansi pemerintah (bukan peserta program pelapor)",
 	"table.scroll":            "Tabel (dapat digeser ke samping di layar sempit)",
+	"dash.chart.status":       "Pemberitahuan menurut status", "dash.chart.status_alt": "Angka yang sama dengan hitungan di atas, sebagai batang.",
+	"dash.chart.on_time": "Bagian yang selesai sebelum tenggat, per bulan", "dash.chart.on_time_alt": "Dari pemberitahuan yang bertenggat pada tiap bulan dan sudah selesai, bagian yang selesai sebelum tenggatnya.",
+	"dash.chart.breaches": "Tenggat terlewat, per bulan (selesai terlambat atau masih terbuka melewati tenggat)",
+	"dash.chart.figures":  "Angka di balik grafik", "dash.month_col": "Bulan (WIB)", "dash.late": "Selesai terlambat",
+	"dash.chart.queue": "Antrean menurut jalur dan sisa waktu", "dash.chart.hits": "Kecocokan pemindaian per jam, 24 jam terakhir",
+	"dash.chart.hits_alt": "%d kecocokan dalam 24 jam terakhir; jam dalam WIB.", "dash.hour": "Jam",
+	"dash.q.overdue": "lewat tenggat", "dash.q.hour": "dalam 1 jam", "dash.q.four": "1 sampai 4 jam", "dash.q.day": "4 sampai 24 jam", "dash.q.later": "lebih dari sehari",
 }
