@@ -22,4 +22,5 @@ var englishPortal = map[string]string{
 	"dash.chart.hits_alt": "%d hits in the last 24 hours; hours in WIB.", "dash.hour": "Hour",
 	"dash.q.overdue": "past the deadline", "dash.q.hour": "within 1 hour", "dash.q.four": "1 to 4 hours", "dash.q.day": "4 to 24 hours", "dash.q.later": "more than a day",
 	"notice.timeline_search": "Search the timeline (a case ID or an event)", "notice.timeline_matched": "%d events match “%s”.",
+	"flt.hits.search": "Search the hits (a post, channel or matched text)",
 }

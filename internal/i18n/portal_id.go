@@ -21,4 +21,5 @@ var indonesianPortal = map[string]string{
 	"dash.chart.hits_alt": "%d kecocokan dalam 24 jam terakhir; jam dalam WIB.", "dash.hour": "Jam",
 	"dash.q.overdue": "lewat tenggat", "dash.q.hour": "dalam 1 jam", "dash.q.four": "1 sampai 4 jam", "dash.q.day": "4 sampai 24 jam", "dash.q.later": "lebih dari sehari",
 	"notice.timeline_search": "Cari di linimasa (ID kasus atau peristiwa)", "notice.timeline_matched": "%d peristiwa cocok dengan “%s”.",
+	"flt.hits.search": "Cari kecocokan (pos, kanal atau teks yang cocok)",
 }

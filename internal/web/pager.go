@@ -1,8 +1,10 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/sigap/sigap/internal/store"
 )
@@ -77,4 +79,17 @@ func (pg *pager) link(query url.Values, param, base, anchor string) {
 	if pg.Page < pg.Pages {
 		pg.Next = to(pg.Page + 1)
 	}
+}
+
+// maxSearch bounds a list's search text; a longer one is cut, not refused.
+const maxSearch = 500
+
+// searchText is the list search a request asks for (?q=), trimmed and
+// bounded.
+func searchText(r *http.Request) string {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if len(q) > maxSearch {
+		q = strings.ToValidUTF8(q[:maxSearch], "")
+	}
+	return q
 }
