@@ -1,10 +1,14 @@
 package web_test
 
 import (
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 var queueRowRe = regexp.MustCompile(`<tr><th scope="row">perintah</th>((?:<td[^>]*>\d+</td>)+)</tr>`)
@@ -41,4 +45,23 @@ func TestDashboardCharts(t *testing.T) {
 			}
 		}
 	})
+}
+
+// BenchmarkDashboardPlatform draws the platform's dashboard, charts and
+// all, over 10,000 open cases on SQLite: the figure in docs/benchmarks.md.
+func BenchmarkDashboardPlatform(b *testing.B) {
+	e := newEnv(b, storetest.Engine{Name: "sqlite", Dir: b.TempDir()})
+	postNotice(b, e, 10_000)
+	_, secret := e.user(e.platform, "dewi@platform.example", org.RoleAdmin, true)
+	c := e.client()
+	c.signIn("dewi@platform.example", secret)
+	var size int
+	for b.Loop() {
+		r := c.get("/dashboard")
+		if r.status != http.StatusOK {
+			b.Fatalf("dashboard: %d", r.status)
+		}
+		size = len(r.body)
+	}
+	b.ReportMetric(float64(size), "bytes/page")
 }
