@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/sigap/sigap/internal/org"
 )
 
 // TestBrowserLayoutsPhoneToWide opens the main flows at a phone's 360 px
@@ -49,18 +52,7 @@ func TestBrowserLayoutsPhoneToWide(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", what, err)
 				}
-				over, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
-  const w = window.innerWidth;
-  if (document.documentElement.scrollWidth <= w) return "";
-  const wide = [...document.querySelectorAll("body *")].filter(el => el.getBoundingClientRect().right > w + 1 && !el.closest(".scroll"));
-  return document.documentElement.scrollWidth + " > " + w + ": " + wide.slice(0, 5).map(el => el.tagName + (el.id ? "#" + el.id : "") + "." + el.className).join(", ");
-})()`))
-				if err != nil {
-					t.Fatalf("%s: %v", what, err)
-				}
-				if over != "" {
-					t.Errorf("%s: the page is wider than the window: %s", what, over)
-				}
+				noOverflow(t, ctx, what)
 				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 				if err != nil {
 					t.Fatalf("%s: screenshot: %v", what, err)
@@ -74,5 +66,85 @@ func TestBrowserLayoutsPhoneToWide(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// noOverflow fails when the page is wider than the window, naming the
+// elements that stick out (those in a scrolling region may).
+func noOverflow(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	over, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+  const w = window.innerWidth;
+  if (document.documentElement.scrollWidth <= w) return "";
+  const wide = [...document.querySelectorAll("body *")].filter(el => el.getBoundingClientRect().right > w + 1 && !el.closest(".scroll"));
+  return document.documentElement.scrollWidth + " > " + w + ": " + wide.slice(0, 5).map(el => el.tagName + (el.id ? "#" + el.id : "") + "." + el.className).join(", ");
+})()`))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if over != "" {
+		t.Errorf("%s: the page is wider than the window: %s", what, over)
+	}
+}
+
+// TestBrowserPhoneFileAndFollow: a ministry officer on a 360 px phone files
+// an urgent order with taps and typing, and follows its clock on the notice
+// page; then a reviewer on the same phone claims and decides it, and the
+// officer sees it decided. No page is wider than the phone.
+func TestBrowserPhoneFileAndFollow(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	e := liveEnv(t)
+	auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
+	rev := signedIn(t, e, e.platform, "rina@platform.example", org.RoleReviewer)
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 800), seatCookies(e, auth, "id"),
+		chromedp.Navigate(e.srv.URL+"/notices/new"),
+		chromedp.WaitVisible(css(`#links`)),
+		chromedp.SetValue(css(`#kind`), "order"),
+		chromedp.SetValue(css(`#category`), "terrorism"),
+		chromedp.Click(css(`#urgent`)),
+		chromedp.SendKeys(css(`#links`), "https://t.me/s/KanalSatu/12\nt.me/kanaldua"),
+		chromedp.SendKeys(css(`#explanation`), "Propaganda terorisme yang menyerukan serangan."),
+		chromedp.SendKeys(css(`#legal_basis`), "UU ITE Pasal 40 ayat (2b)"),
+		chromedp.Click(css(`#check`)),
+		chromedp.WaitVisible(css(`#send`)),
+	)
+	if err != nil {
+		t.Fatalf("filling the form on a phone: %v", err)
+	}
+	noOverflow(t, ctx, "the checked form")
+	if err := chromedp.Do(ctx, chromedp.Click(css(`#send`)), chromedp.WaitVisible(css(`#time-left`))); err != nil {
+		t.Fatalf("sending: %v", err)
+	}
+	if left := textAt(t, ctx, "#time-left"); !strings.HasPrefix(left, "sisa ") {
+		t.Errorf("the clock reads %q", left)
+	}
+	noOverflow(t, ctx, "the notice page")
+	notice, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx, seatCookies(e, rev, "id"),
+		chromedp.Navigate(e.srv.URL+"/review"),
+		chromedp.WaitVisible(css(`#claim`)),
+		chromedp.Click(css(`#claim`)),
+		chromedp.WaitVisible(css(`#decide-form`)),
+		chromedp.SetValue(css(`#d-action`), "remove"),
+		chromedp.SendKeys(css(`#d-ground-ref`), "UU ITE Pasal 40 ayat 2b"),
+		chromedp.SendKeys(css(`#d-reasons`), "Propaganda terorisme."),
+		chromedp.Click(css(`#decide`)),
+		chromedp.WaitVisible(css(`#done`)),
+	)
+	if err != nil {
+		t.Fatalf("deciding on a phone: %v", err)
+	}
+	noOverflow(t, ctx, "the decided case")
+	err = chromedp.Do(ctx, seatCookies(e, auth, "id"), chromedp.Navigate(strings.SplitN(notice, "?", 2)[0]), chromedp.WaitVisible(css(`#status`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := textAt(t, ctx, "#status"); !strings.Contains(st, "ditinjau") && !strings.Contains(st, "diputuskan") {
+		t.Errorf("the officer's notice after one of its cases was decided: %q", st)
 	}
 }
