@@ -98,18 +98,8 @@ func TestBrowserPhoneFileAndFollow(t *testing.T) {
 	auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 	rev := signedIn(t, e, e.platform, "rina@platform.example", org.RoleReviewer)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 800), seatCookies(e, auth, "id"),
-		chromedp.Navigate(e.srv.URL+"/notices/new"),
-		chromedp.WaitVisible(css(`#links`)),
-		chromedp.SetValue(css(`#kind`), "order"),
-		chromedp.SetValue(css(`#category`), "terrorism"),
-		chromedp.Click(css(`#urgent`)),
-		chromedp.SendKeys(css(`#links`), "https://t.me/s/KanalSatu/12\nt.me/kanaldua"),
-		chromedp.SendKeys(css(`#explanation`), "Propaganda terorisme yang menyerukan serangan."),
-		chromedp.SendKeys(css(`#legal_basis`), "UU ITE Pasal 40 ayat (2b)"),
-		chromedp.Click(css(`#check`)),
-		chromedp.WaitVisible(css(`#send`)),
-	)
+	err := chromedp.Do(ctx, append([]step{chromedp.EmulateViewport(360, 800), seatCookies(e, auth, "id")},
+		orderFormSteps(e.srv.URL, "https://t.me/s/KanalSatu/12\nt.me/kanaldua")...)...)
 	if err != nil {
 		t.Fatalf("filling the form on a phone: %v", err)
 	}
@@ -125,17 +115,8 @@ func TestBrowserPhoneFileAndFollow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = chromedp.Do(ctx, seatCookies(e, rev, "id"),
-		chromedp.Navigate(e.srv.URL+"/review"),
-		chromedp.WaitVisible(css(`#claim`)),
-		chromedp.Click(css(`#claim`)),
-		chromedp.WaitVisible(css(`#decide-form`)),
-		chromedp.SetValue(css(`#d-action`), "remove"),
-		chromedp.SendKeys(css(`#d-ground-ref`), "UU ITE Pasal 40 ayat 2b"),
-		chromedp.SendKeys(css(`#d-reasons`), "Propaganda terorisme."),
-		chromedp.Click(css(`#decide`)),
-		chromedp.WaitVisible(css(`#done`)),
-	)
+	err = chromedp.Do(ctx, append([]step{seatCookies(e, rev, "id"), chromedp.Navigate(e.srv.URL + "/review"),
+		chromedp.WaitVisible(css(`#claim`))}, claimAndDecideSteps()...)...)
 	if err != nil {
 		t.Fatalf("deciding on a phone: %v", err)
 	}

@@ -26,15 +26,7 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	if n := text("#count-order"); n != "1" {
 		t.Fatalf("orders waiting: %q, want 1", n)
 	}
-	err = chromedp.Do(ctx,
-		chromedp.Click(css(`#claim`)),
-		chromedp.WaitVisible(css(`#decide-form`)),
-		chromedp.SetValue(css(`#d-action`), "remove"),
-		chromedp.SendKeys(css(`#d-ground-ref`), "UU ITE Pasal 40 ayat 2b"),
-		chromedp.SendKeys(css(`#d-reasons`), "Propaganda terorisme yang menyerukan serangan."),
-		chromedp.Click(css(`#decide`)),
-		chromedp.WaitVisible(css(`#done`)),
-	)
+	err = chromedp.Do(ctx, claimAndDecideSteps()...)
 	if err != nil {
 		t.Fatalf("claim and decide: %v", err)
 	}
@@ -49,5 +41,20 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	}
 	if r := a.get("/notices/" + ntc); !strings.Contains(r.body, `id="status">diputuskan<`) {
 		t.Errorf("the authority's notice page does not show decided")
+	}
+}
+
+// claimAndDecideSteps press "claim next" on the queue page and decide the
+// case it opens: remove, under UU ITE, waiting for the done notice.
+func claimAndDecideSteps() []step {
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	return []step{
+		chromedp.Click(css(`#claim`)),
+		chromedp.WaitVisible(css(`#decide-form`)),
+		chromedp.SetValue(css(`#d-action`), "remove"),
+		chromedp.SendKeys(css(`#d-ground-ref`), "UU ITE Pasal 40 ayat 2b"),
+		chromedp.SendKeys(css(`#d-reasons`), "Propaganda terorisme yang menyerukan serangan."),
+		chromedp.Click(css(`#decide`)),
+		chromedp.WaitVisible(css(`#done`)),
 	}
 }
