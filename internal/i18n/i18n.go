@@ -18,7 +18,7 @@ const (
 // Langs lists the supported languages, default first.
 var Langs = []string{ID, EN}
 
-var catalogues = map[string]map[string]string{ID: indonesian, EN: english}
+var catalogues = map[string]map[string]string{ID: joined(indonesian, indonesianPortal), EN: joined(english, englishPortal)}
 
 var matcher = language.NewMatcher([]language.Tag{language.Indonesian, language.English})
 

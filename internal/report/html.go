@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/chart"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/i18n"
 )
@@ -125,16 +126,16 @@ func (r *Report) page(lang string) page {
 		times(lang, "chart.to_decision", r.Times.ToDecision),
 		times(lang, "chart.to_action", r.Times.ToAction),
 	}
-	var stacks []stack
+	var stacks []chart.Stack
 	for _, d := range r.Deadlines {
 		cls := label(lang, "class", d.Class)
 		p.Deadlines = append(p.Deadlines, deadlineRow{Regime: d.Regime, Class: cls, Notices: fmtInt(lang, d.Notices),
 			OnTime: fmtInt(lang, d.OnTime), Late: fmtInt(lang, d.Late), Overdue: fmtInt(lang, d.Overdue), Open: fmtInt(lang, d.Open),
 			Share: fmtShare(lang, d.OnTimeShare)})
-		stacks = append(stacks, stack{Label: d.Regime + " · " + cls, Parts: []int64{d.OnTime, d.Late, d.Overdue, d.Open}})
+		stacks = append(stacks, chart.Stack{Label: d.Regime + " · " + cls, Parts: []int64{d.OnTime, d.Late, d.Overdue, d.Open}})
 	}
 	if len(stacks) > 0 {
-		p.DeadlineChart = stackChart(T(lang, "chart.deadlines"), stacks)
+		p.DeadlineChart = chart.Stacks(T(lang, "chart.deadlines"), stacks, chart.DeadlineColours)
 	}
 	d := r.Dialogue
 	p.Dialogue = []cell{
@@ -181,7 +182,7 @@ func bothZones(t time.Time) string {
 
 func counts(lang, titleKey, prefix string, cs []Count) countBlock {
 	b := countBlock{Title: T(lang, titleKey)}
-	bars := make([]bar, 0, len(cs))
+	bars := make([]chart.Bar, 0, len(cs))
 	for _, c := range cs {
 		l := c.Key
 		if prefix != "" {
@@ -189,10 +190,10 @@ func counts(lang, titleKey, prefix string, cs []Count) countBlock {
 		}
 		v := fmtInt(lang, c.Count)
 		b.Rows = append(b.Rows, cell{l, v})
-		bars = append(bars, bar{Label: l, Value: float64(c.Count), Text: v})
+		bars = append(bars, chart.Bar{Label: l, Value: float64(c.Count), Text: v})
 	}
 	if len(bars) > 0 {
-		b.Chart = barChart(b.Title, bars)
+		b.Chart = chart.Bars(b.Title, bars)
 	}
 	return b
 }
@@ -200,13 +201,13 @@ func counts(lang, titleKey, prefix string, cs []Count) countBlock {
 func times(lang, titleKey string, t Timing) timeBlock {
 	b := timeBlock{Title: T(lang, titleKey)}
 	groups := append([]Distribution{t.All}, t.BySource...)
-	var rows []span
+	var rows []chart.Span
 	for i, d := range groups {
 		l := T(lang, "unit.all")
 		if i > 0 {
 			l = label(lang, "source", d.Key)
 		}
-		rows = append(rows, span{Label: l, Count: d.Count, Min: d.MinSeconds, Median: d.MedianSeconds, P90: d.P90Seconds, Max: d.MaxSeconds})
+		rows = append(rows, chart.Span{Label: l, Count: d.Count, Min: d.MinSeconds, Median: d.MedianSeconds, P90: d.P90Seconds, Max: d.MaxSeconds})
 		r := timeRow{Label: l, Count: fmtInt(lang, d.Count), Median: "–", P90: "–", Min: "–", Max: "–"}
 		if d.Count > 0 {
 			r.Median, r.P90 = fmtDuration(lang, d.MedianSeconds), fmtDuration(lang, d.P90Seconds)
@@ -214,14 +215,14 @@ func times(lang, titleKey string, t Timing) timeBlock {
 		}
 		b.Rows = append(b.Rows, r)
 	}
-	b.Chart = distChart(b.Title, rows, axisTicks(lang), T(lang, "unit.nodata"))
+	b.Chart = chart.Dist(b.Title, rows, axisTicks(lang), T(lang, "unit.nodata"))
 	return b
 }
 
-func axisTicks(lang string) []tick {
-	var out []tick
+func axisTicks(lang string) []chart.Tick {
+	var out []chart.Tick
 	for _, s := range []float64{1, 60, 600, 3600, 4 * 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400} {
-		out = append(out, tick{Seconds: s, Label: fmtDuration(lang, s)})
+		out = append(out, chart.Tick{Seconds: s, Label: fmtDuration(lang, s)})
 	}
 	return out
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -13,17 +12,8 @@ import (
 func TestHitsBreakerAndQuarantine(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+		seedKeywordList(ctx, t, db)
 		write := func(fn func(tx *store.Tx) error) error { return db.Write(ctx, fn) }
-		if err := write(func(tx *store.Tx) error {
-			if err := tx.CreateFilterSet(ctx, store.FilterSet{ID: "lst_1", Family: store.FamilyList, Name: "l", Kind: "keyword", Policy: "review",
-				Enabled: true, RolloutFraction: 1, CreatedByOrg: "org_p", CreatedAt: p0, UpdatedAt: p0}); err != nil {
-				return err
-			}
-			return tx.AddFilterEntry(ctx, store.FilterEntry{ID: "ent_1", SetID: "lst_1", Type: "keyword", Value: "granat", AddedByOrg: "org_p", AddedAt: p0})
-		}); err != nil {
-			t.Fatal(err)
-		}
 		hit := func(id, post string, at time.Time) (bool, store.ScanHit) {
 			h := store.ScanHit{ID: id, At: at, Post: post, Channel: "c", MessageID: "1", Matcher: "keyword", SetID: "lst_1", EntryID: "ent_1",
 				Policy: "review", Outcome: store.OutcomeNotice}

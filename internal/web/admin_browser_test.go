@@ -23,7 +23,7 @@ func TestBrowserRevokeKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`,
-		codeStep(e.code(secret), `nav a[href="/audit"]`)...)...)
+		codeStep(e.code(secret), `nav.menu`)...)...)
 	if err != nil {
 		t.Fatalf("sign-in: %v", err)
 	}

@@ -130,19 +130,8 @@ func TestBrowserFileNoticeInIndonesianThenEnglish(t *testing.T) {
 	if lang := attr("html", "lang"); lang != "id" {
 		t.Fatalf("page language %q, want id (the user's setting)", lang)
 	}
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(base+"/notices/new"),
-		chromedp.WaitVisible(css(`#links`)),
-		chromedp.SetValue(css(`#kind`), "order"),
-		chromedp.SetValue(css(`#category`), "terrorism"),
-		chromedp.Click(css(`#urgent`)),
-		chromedp.SendKeys(css(`#links`), "https://t.me/s/KanalSatu/12\nt.me/kanaldua\nhttps://telegram.me/KanalTiga"),
-		chromedp.SendKeys(css(`#explanation`), "Propaganda terorisme yang menyerukan serangan."),
-		chromedp.SendKeys(css(`#legal_basis`), "UU ITE Pasal 40 ayat (2b)"),
-		chromedp.SendKeys(css(`#reference`), "KOMINFO/2026/001"),
-		chromedp.Click(css(`#check`)),
-		chromedp.WaitVisible(css(`#send`)),
-	)
+	err = chromedp.Do(ctx, orderFormSteps(base, "https://t.me/s/KanalSatu/12\nt.me/kanaldua\nhttps://telegram.me/KanalTiga",
+		chromedp.SendKeys(css(`#reference`), "KOMINFO/2026/001"))...)
 	if err != nil {
 		t.Fatalf("filling the form: %v", err)
 	}
@@ -194,4 +183,22 @@ func TestBrowserFailedSignIn(t *testing.T) {
 	if n := e.counts()["sessions"]; n != 0 {
 		t.Errorf("a failed sign-in left %d sessions", n)
 	}
+}
+
+// orderFormSteps opens the new-notice form at base, fills in an urgent
+// terrorism order for links, then more, and checks it, waiting for the send
+// button.
+func orderFormSteps(base, links string, more ...step) []step {
+	steps := []step{
+		chromedp.Navigate(base + "/notices/new"),
+		chromedp.WaitVisible(css(`#links`)),
+		chromedp.SetValue(css(`#kind`), "order"),
+		chromedp.SetValue(css(`#category`), "terrorism"),
+		chromedp.Click(css(`#urgent`)),
+		chromedp.SendKeys(css(`#links`), links),
+		chromedp.SendKeys(css(`#explanation`), "Propaganda terorisme yang menyerukan serangan."),
+		chromedp.SendKeys(css(`#legal_basis`), "UU ITE Pasal 40 ayat (2b)"),
+	}
+	steps = append(steps, more...)
+	return append(steps, chromedp.Click(css(`#check`)), chromedp.WaitVisible(css(`#send`)))
 }

@@ -16,6 +16,7 @@ type dashboardData struct {
 	Stats    store.NoticeStats
 	Statuses []string
 	Month    time.Time
+	Charts   dashCharts
 }
 
 // dashboard shows the open notices by deadline (overdue first), counts by
@@ -35,6 +36,11 @@ func (p *Portal) dashboard(w http.ResponseWriter, r *http.Request, q *req) {
 		p.serverError(w, r, err)
 		return
 	}
-	p.render(w, r, q, http.StatusOK, "dashboard", "dash.title", dashboardData{Open: open, Stats: st, Month: from,
-		Statuses: []string{notice.StatusReceived, notice.StatusInReview, notice.StatusDecided, notice.StatusActioned, notice.StatusRejected}})
+	d := dashboardData{Open: open, Stats: st, Month: from,
+		Statuses: []string{notice.StatusReceived, notice.StatusInReview, notice.StatusDecided, notice.StatusActioned, notice.StatusRejected}}
+	if d.Charts, err = p.dashCharts(r.Context(), q, st, d.Statuses, now); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	p.render(w, r, q, http.StatusOK, "dashboard", "dash.title", d)
 }

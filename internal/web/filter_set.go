@@ -95,7 +95,7 @@ func (p *Portal) fillSetPage(r *http.Request, d *setPageData, fs *filterset.Serv
 			d.Top = append(d.Top, e)
 		}
 	}
-	d.Hits, err = p.hitRows(ctx, d.Set.ID, "", 20)
+	d.Hits, err = p.hitRows(ctx, d.Set.ID, "", "", 20)
 	return err
 }
 

@@ -22,11 +22,12 @@ const hitsPage = 50
 type hitsData struct {
 	Hits []hitRow
 	Next string
+	Q    string // the search
 }
 
 // hitRows loads the newest hits of one set, or ("") of every set, with the sets' names.
-func (p *Portal) hitRows(ctx context.Context, setID, cursor string, limit int) ([]hitRow, error) {
-	hits, err := p.DB.RecentHits(ctx, setID, cursor, limit)
+func (p *Portal) hitRows(ctx context.Context, setID, text, cursor string, limit int) ([]hitRow, error) {
+	hits, err := p.DB.SearchHits(ctx, setID, text, cursor, limit)
 	if err != nil || len(hits) == 0 {
 		return nil, err
 	}
@@ -51,15 +52,20 @@ func (p *Portal) hitRows(ctx context.Context, setID, cursor string, limit int) (
 
 // hitsIndex lists recent hits across every bank and list, newest first.
 func (p *Portal) hitsIndex(w http.ResponseWriter, r *http.Request, q *req) {
-	hits, err := p.hitRows(r.Context(), "", filterCursor(r), hitsPage+1)
+	d := hitsData{Q: searchText(r)}
+	hits, err := p.hitRows(r.Context(), "", d.Q, filterCursor(r), hitsPage+1)
 	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
 	hits, last := cutPage(hits, hitsPage, func(h hitRow) string { return h.ID })
-	d := hitsData{Hits: hits}
+	d.Hits = hits
 	if last != "" {
-		d.Next = "/hits?" + url.Values{"cursor": {last}}.Encode()
+		next := url.Values{"cursor": {last}}
+		if d.Q != "" {
+			next.Set("q", d.Q)
+		}
+		d.Next = "/hits?" + next.Encode()
 	}
 	p.render(w, r, q, http.StatusOK, "hits", "flt.hits.title", d)
 }

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/chart"
 	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/incident"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/report"
 	"github.com/sigap/sigap/internal/retro"
 	"github.com/sigap/sigap/internal/store"
 )
@@ -114,11 +114,11 @@ func (p *Portal) incidentPage(w http.ResponseWriter, r *http.Request, q *req) {
 		p.serverError(w, r, err)
 		return
 	}
-	rows := make([]report.HourRow, len(d.Report.Hours))
+	rows := make([]chart.HourRow, len(d.Report.Hours))
 	for i, h := range d.Report.Hours {
-		rows[i] = report.HourRow{Label: h.Hour.In(wib).Format("02 Jan 15:04") + " WIB", A: int64(h.Live), B: int64(h.Retroactive)}
+		rows[i] = chart.HourRow{Label: h.Hour.In(wib).Format("02 Jan 15:04") + " WIB", A: int64(h.Live), B: int64(h.Retroactive)}
 	}
-	d.Chart = report.CountChart(i18n.T(q.Lang, "inc.chart"), i18n.T(q.Lang, "inc.live"), i18n.T(q.Lang, "inc.retroactive"), rows)
+	d.Chart = chart.CountChart(i18n.T(q.Lang, "inc.chart"), i18n.T(q.Lang, "inc.live"), i18n.T(q.Lang, "inc.retroactive"), rows)
 	d.Summary = d.Report.Summary[q.Lang]
 	p.render(w, r, q, http.StatusOK, "incidents", "inc.title", incidentsData{Detail: &d})
 }

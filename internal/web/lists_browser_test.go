@@ -18,7 +18,9 @@ func TestBrowserShadowKeywordList(t *testing.T) {
 	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.ID); err != nil {
 		t.Fatal(err)
 	}
-	err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`, codeStep(e.code(secret), `a[href="/lists"]`,
+	err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`, codeStep(e.code(secret), `#main`,
+		// The menu's Filtering group opens to show its pages.
+		chromedp.Click(css(`details:has(a[href="/lists"]) > summary`)),
 		chromedp.Click(css(`a[href="/lists"]`)),
 		chromedp.WaitVisible(css(`#name`)),
 		chromedp.SendKeys(css(`#name`), "Kata kunci uji"),

@@ -114,7 +114,6 @@ func TestBrowserNoticeWithPDF(t *testing.T) {
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	base := e.srv.URL
 	if err := chromedp.Do(ctx, loginStep(base+"/", "ana@kominfo.go.id", password, `#code`)...); err != nil {
 		t.Fatalf("password step: %v", err)

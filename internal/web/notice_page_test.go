@@ -48,6 +48,7 @@ func BenchmarkNoticePage100k(b *testing.B) {
 		{"first", ""},
 		{"last", "?page=1000&cases=1000"},
 		{"search", "?q=kanal04999"},
+		{"timeline-last", "?events=201"},
 	} {
 		b.Run(bb.name, func(b *testing.B) {
 			var size int

@@ -74,7 +74,9 @@ func funcs(lang string) template.FuncMap {
 			}
 			return a * 100 / b
 		},
-		"join": strings.Join,
+		"join":       strings.Join,
+		"menu":       menu,
+		"eventField": eventField,
 		// brief shortens a value too long to read on a page (a video's vPDQ
 		// lines or TMK file run to kilobytes): its start and its length.
 		"brief": func(v string) string {
@@ -120,6 +122,8 @@ type view struct {
 	Path  string
 	Flash string
 	D     any
+	// People names the actors a page shows (people.go).
+	People *people
 }
 
 // render writes a page; it renders into a buffer first so a template error
@@ -136,7 +140,8 @@ func (p *Portal) render(w http.ResponseWriter, r *http.Request, q *req, status i
 		flash = "flash." + m
 	}
 	var buf bytes.Buffer
-	v := view{Lang: q.Lang, Title: title, Q: q, Now: p.now(), Path: r.URL.RequestURI(), Flash: flash, D: data}
+	v := view{Lang: q.Lang, Title: title, Q: q, Now: p.now(), Path: r.URL.RequestURI(), Flash: flash, D: data,
+		People: &people{ctx: r.Context(), db: p.DB, viewer: q.User}}
 	if err := t.Execute(&buf, v); err != nil {
 		p.Log.Error("portal: render", "page", page, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)

@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/sigap/sigap/internal/org"
 )
 
 // TestBrowserReviewerDecides: an authority files an order; a reviewer signs
@@ -14,22 +12,10 @@ import (
 // usable form, and the case page shows the notice as decided.
 func TestBrowserReviewerDecides(t *testing.T) {
 	t.Parallel()
-	ctx, e := browser(t), liveEnv(t)
-	_, as := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-	_, rs := e.user(e.platform, "rina@platform.example", org.RoleReviewer, true)
-	a := e.client()
-	a.signIn("ana@kominfo.go.id", as)
-	ntc := fileOrder(t, a, "t.me/kanaldua")
+	ctx, e, a, ntcs := reviewerInBrowser(t, "t.me/kanaldua")
+	ntc := ntcs[0]
 	text := func(sel string) string { t.Helper(); return textAt(t, ctx, sel) }
-	if err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "rina@platform.example", password, `#code`)...); err != nil {
-		t.Fatalf("password step: %v", err)
-	}
-	err := chromedp.Do(ctx, codeStep(e.code(rs), `a[href="/review"]`)...)
-	if err != nil {
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
-		t.Fatalf("TOTP step (at %s): %v", loc, err)
-	}
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(e.srv.URL+"/review"),
 		chromedp.WaitVisible(css(`#claim`)),
 	)
@@ -39,15 +25,7 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	if n := text("#count-order"); n != "1" {
 		t.Fatalf("orders waiting: %q, want 1", n)
 	}
-	err = chromedp.Do(ctx,
-		chromedp.Click(css(`#claim`)),
-		chromedp.WaitVisible(css(`#decide-form`)),
-		chromedp.SetValue(css(`#d-action`), "remove"),
-		chromedp.SendKeys(css(`#d-ground-ref`), "UU ITE Pasal 40 ayat 2b"),
-		chromedp.SendKeys(css(`#d-reasons`), "Propaganda terorisme yang menyerukan serangan."),
-		chromedp.Click(css(`#decide`)),
-		chromedp.WaitVisible(css(`#done`)),
-	)
+	err = chromedp.Do(ctx, claimAndDecideSteps()...)
 	if err != nil {
 		t.Fatalf("claim and decide: %v", err)
 	}
@@ -62,5 +40,19 @@ func TestBrowserReviewerDecides(t *testing.T) {
 	}
 	if r := a.get("/notices/" + ntc); !strings.Contains(r.body, `id="status">diputuskan<`) {
 		t.Errorf("the authority's notice page does not show decided")
+	}
+}
+
+// claimAndDecideSteps press "claim next" on the queue page and decide the
+// case it opens: remove, under UU ITE, waiting for the done notice.
+func claimAndDecideSteps() []step {
+	return []step{
+		chromedp.Click(css(`#claim`)),
+		chromedp.WaitVisible(css(`#decide-form`)),
+		chromedp.SetValue(css(`#d-action`), "remove"),
+		chromedp.SendKeys(css(`#d-ground-ref`), "UU ITE Pasal 40 ayat 2b"),
+		chromedp.SendKeys(css(`#d-reasons`), "Propaganda terorisme yang menyerukan serangan."),
+		chromedp.Click(css(`#decide`)),
+		chromedp.WaitVisible(css(`#done`)),
 	}
 }

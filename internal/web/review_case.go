@@ -127,7 +127,7 @@ func (p *Portal) reviewDecide(w http.ResponseWriter, r *http.Request, q *req) {
 // parseUntil reads the end date as typed in a datetime-local field (UTC),
 // or as RFC 3339; what it cannot read is the service's kind of field error.
 func parseUntil(s string) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", time.RFC3339, "2006-01-02"} {
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", time.RFC3339, "2006-01-02"} {
 		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
 			return t, nil
 		}

@@ -1,4 +1,4 @@
-package report
+package chart
 
 import (
 	"fmt"
@@ -8,12 +8,8 @@ import (
 	"strings"
 )
 
-// The charts are plain SVG drawn here, inline in the page: no script, no
-// chart service, nothing fetched. Each chart has a <title> and the page
-// shows the same figures in a table beside it, for screen readers and print.
-
-// bar is one labelled value of a bar chart.
-type bar struct {
+// Bar is one labelled value of a bar chart.
+type Bar struct {
 	Label string
 	Value float64
 	Text  string // the value as the page prints it
@@ -42,8 +38,8 @@ func fmtNum(v float64) string {
 	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", v), "0"), ".")
 }
 
-// barChart draws horizontal bars scaled to the largest value.
-func barChart(title string, bars []bar) template.HTML {
+// Bars draws horizontal bars scaled to the largest value.
+func Bars(title string, bars []Bar) template.HTML {
 	var b strings.Builder
 	height := len(bars)*rowHeight + 2*chartMargin
 	svgOpen(&b, title, height)
@@ -66,23 +62,23 @@ func barChart(title string, bars []bar) template.HTML {
 	return template.HTML(b.String())
 }
 
-// span is one group of a time distribution, in seconds.
-type span struct {
+// Span is one group of a time distribution, in seconds.
+type Span struct {
 	Label                 string
 	Count                 int64
 	Min, Median, P90, Max float64
 }
 
-// tick is a mark on a duration axis.
-type tick struct {
+// Tick is a mark on a duration axis.
+type Tick struct {
 	Seconds float64
 	Label   string
 }
 
-// distChart draws each group's durations on one logarithmic axis: a line
+// Dist draws each group's durations on one logarithmic axis: a line
 // from fastest to slowest, a box from median to 90th percentile and a mark
 // at the median. Groups without data show an empty row.
-func distChart(title string, rows []span, ticks []tick, noData string) template.HTML {
+func Dist(title string, rows []Span, ticks []Tick, noData string) template.HTML {
 	var b strings.Builder
 	axis := 22
 	height := len(rows)*rowHeight + 2*chartMargin + axis
@@ -127,17 +123,17 @@ func distChart(title string, rows []span, ticks []tick, noData string) template.
 	return template.HTML(b.String())
 }
 
-// stack is one row of a 100% stacked bar.
-type stack struct {
+// Stack is one row of a 100% stacked bar.
+type Stack struct {
 	Label string
 	Parts []int64
 }
 
-// stackColours are on time, late, overdue and not yet due.
-var stackColours = []string{"#009e73", "#e69f00", "#d55e00", "#bbbbbb"}
+// DeadlineColours are on time, late, overdue and not yet due.
+var DeadlineColours = []string{"#009e73", "#e69f00", "#d55e00", "#bbbbbb"}
 
-// stackChart draws each row as shares of its total.
-func stackChart(title string, rows []stack) template.HTML {
+// Stacks draws each row as shares of its total, the parts in colours.
+func Stacks(title string, rows []Stack, colours []string) template.HTML {
 	var b strings.Builder
 	height := len(rows)*rowHeight + 2*chartMargin
 	svgOpen(&b, title, height)
@@ -156,9 +152,48 @@ func stackChart(title string, rows []stack) template.HTML {
 		for j, p := range r.Parts {
 			w := float64(p) / float64(total) * span
 			if w > 0 {
-				fmt.Fprintf(&b, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"/>`, fmtNum(at), y, fmtNum(w), barHeight, stackColours[j%len(stackColours)])
+				fmt.Fprintf(&b, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"/>`, fmtNum(at), y, fmtNum(w), barHeight, colours[j%len(colours)])
 			}
 			at += w
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// Column heights and the room under them for labels.
+const (
+	columnsHeight = 150
+	columnsAxis   = 20
+)
+
+// Columns draws a series over time as upright bars on a scale from zero
+// to top (the largest value when top is 0), each with its value above it
+// and every every-th its label below, so a day of hours stays readable.
+func Columns(title string, cols []Bar, top float64, every int) template.HTML {
+	var b strings.Builder
+	svgOpen(&b, title, columnsHeight+columnsAxis+2*chartMargin)
+	for _, c := range cols {
+		top = math.Max(top, c.Value)
+	}
+	every = max(every, 1)
+	left, base := 8.0, float64(chartMargin+columnsHeight)
+	slot := (float64(chartWidth) - 2*left) / float64(max(len(cols), 1))
+	room := float64(columnsHeight - 14) // the value's text sits above the tallest bar
+	fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" class="grid"/>`, fmtNum(left), fmtNum(base), fmtNum(float64(chartWidth)-left), fmtNum(base))
+	for i, c := range cols {
+		h := 0.0
+		if top > 0 {
+			h = c.Value / top * room
+		}
+		x := left + float64(i)*slot
+		mid := fmtNum(x + slot/2)
+		fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`, fmtNum(x+slot*0.15), fmtNum(base-h), fmtNum(slot*0.7), fmtNum(h), chartColours[0])
+		if c.Text != "" && c.Value > 0 {
+			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" class="value">%s</text>`, mid, fmtNum(base-h-3), html.EscapeString(c.Text))
+		}
+		if i%every == 0 {
+			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" class="axis">%s</text>`, mid, fmtNum(base+16), html.EscapeString(c.Label))
 		}
 	}
 	b.WriteString(`</svg>`)
