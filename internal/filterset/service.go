@@ -20,6 +20,17 @@ type Service struct {
 	DailyCap int
 	// OnChange, when set, is told that sets changed (the scanner rebuilds); it must not block.
 	OnChange func()
+	// Guard, when set, may refuse changes by hand to a set's entries (a
+	// subscription's copy of another server's feed: see internal/feed).
+	Guard func(ctx context.Context, setID string) error
+}
+
+// guard asks Guard, if set, whether setID's entries may be changed by hand.
+func (s *Service) guard(ctx context.Context, setID string) error {
+	if s.Guard == nil {
+		return nil
+	}
+	return s.Guard(ctx, setID)
 }
 
 func (s *Service) changed() {
@@ -200,6 +211,9 @@ func (s *Service) AddEntry(ctx context.Context, c org.Caller, setID string, it I
 	if err != nil {
 		return Entry{}, err
 	}
+	if err := s.guard(ctx, setID); err != nil {
+		return Entry{}, err
+	}
 	var v Validator
 	rows := s.rows(&v, set, c, []Item{it}, true, nil)
 	if err := v.Err(); err != nil {
@@ -235,6 +249,9 @@ type ImportSkipper interface {
 func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items []Item) (ImportResult, error) {
 	set, err := s.set(ctx, setID)
 	if err != nil {
+		return ImportResult{}, err
+	}
+	if err := s.guard(ctx, setID); err != nil {
 		return ImportResult{}, err
 	}
 	var v Validator
@@ -281,6 +298,9 @@ func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items 
 // RemoveEntry tombstones an entry: it stops matching and stays for the record.
 func (s *Service) RemoveEntry(ctx context.Context, c org.Caller, setID, entryID string) error {
 	if _, err := s.set(ctx, setID); err != nil {
+		return err
+	}
+	if err := s.guard(ctx, setID); err != nil {
 		return err
 	}
 	if err := s.DB.Write(ctx, func(tx *store.Tx) error {

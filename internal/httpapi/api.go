@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/sigap/sigap/internal/app"
+	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
 )
 
@@ -175,6 +176,28 @@ func (a *API) routes() *routeTable {
 	mux.Handle("POST /v1/scan/batch", a.scanBatch, filterAdmins)
 	mux.Handle("GET /v1/scan/stats", jsonHandler(a, http.StatusOK, a.scanStats), filterReaders)
 	mux.Handle("GET /v1/scan/hits", jsonHandler(a, http.StatusOK, a.recentHits), filterReaders)
+
+	// Exchange between platforms (issue 18, docs/exchange.md): a set's shares
+	// and the feedback on its entries, the feeds a share's token reads (the
+	// token is the feed's own credential, checked by its handler), and the
+	// subscriptions that keep a copy of another server's feed.
+	for _, fam := range []struct {
+		path string
+		fs   *filterset.Service
+	}{{"banks", a.Banks}, {"lists", a.Lists}} {
+		mux.Handle("POST /v1/"+fam.path+"/{id}/shares", a.createShare(fam.fs), platformAdmins.refusing(filterTenant()))
+		mux.Handle("GET /v1/"+fam.path+"/{id}/shares", a.listShares(fam.fs), platformAdmins.refusing(filterTenant()))
+		mux.Handle("DELETE /v1/"+fam.path+"/{id}/shares/{share_id}", a.revokeShare(fam.fs), platformAdmins.refusing(filterTenant()))
+		mux.Handle("GET /v1/"+fam.path+"/{id}/feedback", a.setFeedback(fam.fs), filterReaders)
+		mux.Handle("POST /v1/"+fam.path+"/{id}/entries/{entry_id}/feedback", a.sendFeedback(fam.fs), filterAdmins)
+		mux.Handle("GET /v1/"+fam.path+"/{id}/entries/{entry_id}/feedback", a.entryFeedback(fam.fs), filterReaders)
+	}
+	mux.Handle("GET /v1/feeds/{share_id}", a.readFeed, public)
+	mux.Handle("POST /v1/feeds/{share_id}/feedback", a.receiveFeedback, public)
+	mux.Handle("POST /v1/subscriptions", jsonHandler(a, http.StatusCreated, a.subscribe), platformAdmins.refusing(filterTenant()))
+	mux.Handle("GET /v1/subscriptions", jsonHandler(a, http.StatusOK, a.listSubscriptions), filterReaders)
+	mux.Handle("GET /v1/subscriptions/{id}", jsonHandler(a, http.StatusOK, a.getSubscription), filterReaders)
+	mux.Handle("DELETE /v1/subscriptions/{id}", a.unsubscribe, platformAdmins.refusing(filterTenant()))
 
 	mux.Handle("POST /v1/queue/claim", a.claimCase, reviewers)
 	mux.Handle("GET /v1/cases/{id}", jsonHandler(a, http.StatusOK, a.getCase), hiddenReaders)
