@@ -224,6 +224,17 @@ func (s *Service) Subscription(ctx context.Context, subID string) (Subscription,
 	return subView(r), nil
 }
 
+// PollNow makes a subscription due at once (the portal's "poll now", and
+// the crisis protocol's priority).
+func (s *Service) PollNow(ctx context.Context, subID string) error {
+	now := clock.NowMilli(s.clock)
+	if err := s.db.Write(ctx, func(tx *store.Tx) error { return tx.PollFeedNow(ctx, subID, now) }); err != nil {
+		return err
+	}
+	s.Wake()
+	return nil
+}
+
 // Unsubscribe stops keeping a copy: the subscription goes, and its local set
 // stays for the record but is disabled, since nothing keeps it current.
 func (s *Service) Unsubscribe(ctx context.Context, subID string) error {

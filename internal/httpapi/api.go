@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/sigap/sigap/internal/app"
-	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
 )
 
@@ -181,23 +180,25 @@ func (a *API) routes() *routeTable {
 	// and the feedback on its entries, the feeds a share's token reads (the
 	// token is the feed's own credential, checked by its handler), and the
 	// subscriptions that keep a copy of another server's feed.
-	for _, fam := range []struct {
-		path string
-		fs   *filterset.Service
-	}{{"banks", a.Banks}, {"lists", a.Lists}} {
-		mux.Handle("POST /v1/"+fam.path+"/{id}/shares", a.createShare(fam.fs), platformAdmins.refusing(filterTenant()))
-		mux.Handle("GET /v1/"+fam.path+"/{id}/shares", a.listShares(fam.fs), platformAdmins.refusing(filterTenant()))
-		mux.Handle("DELETE /v1/"+fam.path+"/{id}/shares/{share_id}", a.revokeShare(fam.fs), platformAdmins.refusing(filterTenant()))
-		mux.Handle("GET /v1/"+fam.path+"/{id}/feedback", a.setFeedback(fam.fs), filterReaders)
-		mux.Handle("POST /v1/"+fam.path+"/{id}/entries/{entry_id}/feedback", a.sendFeedback(fam.fs), filterAdmins)
-		mux.Handle("GET /v1/"+fam.path+"/{id}/entries/{entry_id}/feedback", a.entryFeedback(fam.fs), filterReaders)
-	}
+	sharers := platformAdmins.refusing(filterTenant())
+	mux.Handle("POST /v1/banks/{id}/shares", a.createShare(a.Banks), sharers)
+	mux.Handle("GET /v1/banks/{id}/shares", a.listShares(a.Banks), sharers)
+	mux.Handle("DELETE /v1/banks/{id}/shares/{share_id}", a.revokeShare(a.Banks), sharers)
+	mux.Handle("GET /v1/banks/{id}/feedback", a.setFeedback(a.Banks), filterReaders)
+	mux.Handle("POST /v1/banks/{id}/entries/{entry_id}/feedback", a.sendFeedback(a.Banks), filterAdmins)
+	mux.Handle("GET /v1/banks/{id}/entries/{entry_id}/feedback", a.entryFeedback(a.Banks), filterReaders)
+	mux.Handle("POST /v1/lists/{id}/shares", a.createShare(a.Lists), sharers)
+	mux.Handle("GET /v1/lists/{id}/shares", a.listShares(a.Lists), sharers)
+	mux.Handle("DELETE /v1/lists/{id}/shares/{share_id}", a.revokeShare(a.Lists), sharers)
+	mux.Handle("GET /v1/lists/{id}/feedback", a.setFeedback(a.Lists), filterReaders)
+	mux.Handle("POST /v1/lists/{id}/entries/{entry_id}/feedback", a.sendFeedback(a.Lists), filterAdmins)
+	mux.Handle("GET /v1/lists/{id}/entries/{entry_id}/feedback", a.entryFeedback(a.Lists), filterReaders)
 	mux.Handle("GET /v1/feeds/{share_id}", a.readFeed, public)
 	mux.Handle("POST /v1/feeds/{share_id}/feedback", a.receiveFeedback, public)
-	mux.Handle("POST /v1/subscriptions", jsonHandler(a, http.StatusCreated, a.subscribe), platformAdmins.refusing(filterTenant()))
+	mux.Handle("POST /v1/subscriptions", jsonHandler(a, http.StatusCreated, a.subscribe), sharers)
 	mux.Handle("GET /v1/subscriptions", jsonHandler(a, http.StatusOK, a.listSubscriptions), filterReaders)
 	mux.Handle("GET /v1/subscriptions/{id}", jsonHandler(a, http.StatusOK, a.getSubscription), filterReaders)
-	mux.Handle("DELETE /v1/subscriptions/{id}", a.unsubscribe, platformAdmins.refusing(filterTenant()))
+	mux.Handle("DELETE /v1/subscriptions/{id}", a.unsubscribe, sharers)
 
 	mux.Handle("POST /v1/queue/claim", a.claimCase, reviewers)
 	mux.Handle("GET /v1/cases/{id}", jsonHandler(a, http.StatusOK, a.getCase), hiddenReaders)
