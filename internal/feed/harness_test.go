@@ -25,7 +25,7 @@ type node struct {
 	admin string
 }
 
-func newNode(t *testing.T, e storetest.Engine, allowPrivate bool) *node {
+func newNode(t testing.TB, e storetest.Engine, allowPrivate bool) *node {
 	t.Helper()
 	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, LogFormat: "text", LogLevel: "error",
 		ShutdownTimeout: 5 * time.Second, AllowPrivateWebhooks: allowPrivate}
@@ -40,7 +40,7 @@ func newNode(t *testing.T, e storetest.Engine, allowPrivate bool) *node {
 }
 
 // sqliteNode is a node on its own SQLite database.
-func sqliteNode(t *testing.T) *node {
+func sqliteNode(t testing.TB) *node {
 	return newNode(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()}, true)
 }
 
@@ -49,7 +49,7 @@ type answer struct {
 	body   []byte
 }
 
-func (a answer) json(t *testing.T) map[string]any {
+func (a answer) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(a.body, &m); err != nil {
@@ -58,7 +58,7 @@ func (a answer) json(t *testing.T) map[string]any {
 	return m
 }
 
-func (a answer) want(t *testing.T, status int, what string) answer {
+func (a answer) want(t testing.TB, status int, what string) answer {
 	t.Helper()
 	if a.status != status {
 		t.Fatalf("%s: want %d, got %d %s", what, status, a.status, a.body)
@@ -82,7 +82,7 @@ func (a answer) code() string {
 }
 
 // call sends a request to url (absolute, or a path on n) with a bearer key.
-func (n *node) call(t *testing.T, method, url, key string, body any) answer {
+func (n *node) call(t testing.TB, method, url, key string, body any) answer {
 	t.Helper()
 	if strings.HasPrefix(url, "/") {
 		url = n.ts.URL + url
@@ -117,7 +117,7 @@ func (n *node) call(t *testing.T, method, url, key string, body any) answer {
 
 // bank makes a bank on n holding the sha256 values given and returns its
 // id and the entry ids, value by value.
-func (n *node) bank(t *testing.T, name string, values ...string) (string, map[string]string) {
+func (n *node) bank(t testing.TB, name string, values ...string) (string, map[string]string) {
 	t.Helper()
 	id := str(n.call(t, "POST", "/v1/banks", n.admin, map[string]any{"name": name, "policy": "review", "labels": []string{"terrorism"}}).
 		want(t, 201, "create bank").json(t)["id"])
@@ -128,21 +128,21 @@ func (n *node) bank(t *testing.T, name string, values ...string) (string, map[st
 	return id, ids
 }
 
-func (n *node) add(t *testing.T, bankID, value string) string {
+func (n *node) add(t testing.TB, bankID, value string) string {
 	t.Helper()
 	return str(n.call(t, "POST", "/v1/banks/"+bankID+"/entries", n.admin, map[string]any{"type": "sha256", "value": value, "source": "source platform"}).
 		want(t, 201, "add entry").json(t)["id"])
 }
 
 // share shares a bank and returns the feed URL and token.
-func (n *node) share(t *testing.T, bankID, name string) (feedURL, token, shareID string) {
+func (n *node) share(t testing.TB, bankID, name string) (feedURL, token, shareID string) {
 	t.Helper()
 	m := n.call(t, "POST", "/v1/banks/"+bankID+"/shares", n.admin, map[string]any{"name": name}).want(t, 201, "share").json(t)
 	return str(m["feed_url"]), str(m["token"]), str(m["id"])
 }
 
 // subscribe subscribes n to a feed and returns the subscription and local bank ids.
-func (n *node) subscribe(t *testing.T, feedURL, token, name string) (subID, bankID string) {
+func (n *node) subscribe(t testing.TB, feedURL, token, name string) (subID, bankID string) {
 	t.Helper()
 	m := n.call(t, "POST", "/v1/subscriptions", n.admin, map[string]any{"feed_url": feedURL, "token": token, "name": name, "policy": "review"}).
 		want(t, 201, "subscribe").json(t)
@@ -151,7 +151,7 @@ func (n *node) subscribe(t *testing.T, feedURL, token, name string) (subID, bank
 
 // poll polls n's due subscriptions once, as its poller would, taking the
 // poller's lease first.
-func (n *node) poll(t *testing.T) {
+func (n *node) poll(t testing.TB) {
 	t.Helper()
 	if held, err := n.srv.Feeds.Lease.Tick(context.Background()); err != nil || !held {
 		t.Fatalf("the feeds lease: held %v, %v", held, err)
@@ -162,7 +162,7 @@ func (n *node) poll(t *testing.T) {
 }
 
 // pollNow makes every subscription of n due and polls them.
-func (n *node) pollNow(t *testing.T, subID string) {
+func (n *node) pollNow(t testing.TB, subID string) {
 	t.Helper()
 	if err := n.srv.Feeds.PollNow(context.Background(), subID); err != nil {
 		t.Fatal(err)
@@ -171,7 +171,7 @@ func (n *node) pollNow(t *testing.T, subID string) {
 }
 
 // live returns a bank's live entries: value → the entry.
-func (n *node) live(t *testing.T, bankID string) map[string]map[string]any {
+func (n *node) live(t testing.TB, bankID string) map[string]map[string]any {
 	t.Helper()
 	out := map[string]map[string]any{}
 	for _, it := range n.call(t, "GET", "/v1/banks/"+bankID+"/entries?limit=500", n.admin, nil).want(t, 200, "entries").json(t)["items"].([]any) {
@@ -182,7 +182,7 @@ func (n *node) live(t *testing.T, bankID string) map[string]map[string]any {
 }
 
 // status is a subscription's status object.
-func (n *node) status(t *testing.T, subID string) map[string]any {
+func (n *node) status(t testing.TB, subID string) map[string]any {
 	t.Helper()
 	return n.call(t, "GET", "/v1/subscriptions/"+subID, n.admin, nil).want(t, 200, "get subscription").json(t)["status"].(map[string]any)
 }
