@@ -93,6 +93,10 @@ func (s *Service) backoff(sub store.FeedSubscription) time.Duration {
 // poll reads a subscription's feed from where it stopped, verifying and
 // applying page by page; a failure is recorded on the subscription.
 func (s *Service) poll(ctx context.Context, sub store.FeedSubscription) {
+	if sub.Format == FormatThreatExchange {
+		s.pollThreatExchange(ctx, sub)
+		return
+	}
 	for range maxPagesPerPoll {
 		p, err := s.fetch(ctx, sub.FeedURL, sub.Token, sub.Size, s.cfg.PageSize)
 		var head string
@@ -105,7 +109,10 @@ func (s *Service) poll(ctx context.Context, sub store.FeedSubscription) {
 			}
 			return
 		}
-		next, err := s.apply(ctx, sub, p, head)
+		next, err := s.apply(ctx, sub, p.Events, false, func(sub *store.FeedSubscription) {
+			sub.Size += int64(len(p.Events))
+			sub.Head, sub.SourceSize, sub.PriorityPoll = head, p.Size, p.PollSeconds
+		})
 		if err != nil {
 			if ctx.Err() == nil && !errors.Is(err, store.ErrNotLeader) {
 				s.fail(ctx, sub, err)
@@ -153,10 +160,12 @@ func provenance(sub store.FeedSubscription, e Event) string {
 	return clipRunes(src, filterset.MaxSource)
 }
 
-// apply writes a verified page to the local copy in one transaction: its
-// runs of adds and removes in feed order, and the subscription's progress,
-// so the copy is always the source's feed up to one checkpoint.
-func (s *Service) apply(ctx context.Context, sub store.FeedSubscription, p Page, head string) (store.FeedSubscription, error) {
+// apply writes a verified page of events to the local copy in one
+// transaction: its runs of adds and removes in feed order, and the
+// subscription's progress as progress sets it, so the copy is always the
+// source's feed up to one checkpoint. With upserts (ThreatExchange), an add
+// of a source entry whose copy is live changes nothing.
+func (s *Service) apply(ctx context.Context, sub store.FeedSubscription, evs []Event, upserts bool, progress func(*store.FeedSubscription)) (store.FeedSubscription, error) {
 	fs := s.families[sub.Family]
 	set, err := s.db.FilterSet(ctx, sub.SetID)
 	if err != nil {
@@ -173,6 +182,17 @@ func (s *Service) apply(ctx context.Context, sub store.FeedSubscription, p Page,
 		}
 		var rows []store.FilterEntry
 		var srcIDs, localIDs, removes []string
+		live := map[string]bool{}
+		if upserts {
+			var ids []string
+			for _, e := range evs {
+				ids = append(ids, e.ID)
+			}
+			var err error
+			if live, err = tx.LiveFeedEntries(ctx, sub.ID, ids); err != nil {
+				return err
+			}
+		}
 		flush := func() error {
 			if len(rows) > 0 {
 				n, err := tx.AddFilterEntries(ctx, rows)
@@ -195,8 +215,9 @@ func (s *Service) apply(ctx context.Context, sub store.FeedSubscription, p Page,
 			}
 			return nil
 		}
-		for _, e := range p.Events {
+		for _, e := range evs {
 			if e.Op == OpRemove {
+				delete(live, e.ID)
 				if len(rows) > 0 {
 					if err := flush(); err != nil {
 						return err
@@ -210,6 +231,10 @@ func (s *Service) apply(ctx context.Context, sub store.FeedSubscription, p Page,
 					return err
 				}
 			}
+			if live[e.ID] {
+				continue
+			}
+			live[e.ID] = true
 			var v filterset.Validator
 			it := filterset.Item{Type: e.Type, Value: e.Value}
 			key := fs.Kind.CheckEntry(&v, set, "", &it)
@@ -226,8 +251,7 @@ func (s *Service) apply(ctx context.Context, sub store.FeedSubscription, p Page,
 		if err := flush(); err != nil {
 			return err
 		}
-		sub.Size += int64(len(p.Events))
-		sub.Head, sub.SourceSize, sub.PriorityPoll = head, p.Size, p.PollSeconds
+		progress(&sub)
 		sub.Failures, sub.LastSuccess, sub.LastError = 0, now, ""
 		sub.LastErrorAt = time.Time{}
 		if skipped > 0 {

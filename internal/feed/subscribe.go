@@ -27,6 +27,8 @@ type SubscribeInput struct {
 	Name        string `json:"name"`
 	Policy      string `json:"policy"`
 	PollSeconds int    `json:"poll_seconds"`
+	// Format is what feed_url serves: FormatSigap (the default) or FormatThreatExchange.
+	Format string `json:"format"`
 }
 
 // Subscription is a subscription as the API shows it (never its token).
@@ -36,6 +38,7 @@ type Subscription struct {
 	FeedURL     string    `json:"feed_url"`
 	Origin      string    `json:"origin"`
 	Family      string    `json:"family"`
+	Format      string    `json:"format"`
 	BankID      string    `json:"bank_id,omitempty"`
 	ListID      string    `json:"list_id,omitempty"`
 	Policy      string    `json:"policy"`
@@ -62,7 +65,7 @@ type Status struct {
 }
 
 func subView(s store.FeedSubscription) Subscription {
-	v := Subscription{ID: s.ID, Name: s.Name, FeedURL: s.FeedURL, Origin: s.Origin, Family: s.Family, Policy: s.Policy,
+	v := Subscription{ID: s.ID, Name: s.Name, FeedURL: s.FeedURL, Origin: s.Origin, Family: s.Family, Format: s.Format, Policy: s.Policy,
 		PollSeconds: s.PollSeconds, CreatedAt: s.CreatedAt,
 		Status: Status{Events: s.Size, SourceEvents: s.SourceSize, Lag: max(0, s.SourceSize-s.Size), LastSuccessAt: clock.Ptr(s.LastSuccess),
 			LastError: s.LastError, LastErrorAt: clock.Ptr(s.LastErrorAt), Failures: s.Failures, Skipped: s.Skipped,
@@ -147,6 +150,13 @@ func (s *Service) Subscribe(ctx context.Context, c org.Caller, in SubscribeInput
 	case in.PollSeconds < 1 || in.PollSeconds > 86400:
 		v.Add("poll_seconds", "out_of_range", "poll_seconds is from 1 to 86400 (default 60) / poll_seconds dari 1 sampai 86400")
 	}
+	switch in.Format {
+	case "":
+		in.Format = FormatSigap
+	case FormatSigap, FormatThreatExchange:
+	default:
+		v.Add("format", "unknown_value", "format is sigap (the default) or threatexchange / format adalah sigap atau threatexchange")
+	}
 	if err := v.Err(); err != nil {
 		return Subscription{}, err
 	}
@@ -157,16 +167,26 @@ func (s *Service) Subscribe(ctx context.Context, c org.Caller, in SubscribeInput
 			return Subscription{}, v.Err()
 		}
 	}
-	p, err := s.fetch(ctx, in.FeedURL, in.Token, 0, 1)
+	var p Page
+	var err error
+	if in.Format == FormatThreatExchange {
+		// A ThreatExchange privacy group fills a hash bank; nothing signs it.
+		err = s.checkThreatExchange(ctx, in.FeedURL, in.Token)
+		u, _ := url.Parse(in.FeedURL)
+		u.RawQuery = ""
+		p = Page{Origin: u.String(), Family: store.FamilyBank, Set: SetInfo{Kind: "hash", Labels: []string{"threatexchange"}}}
+	} else {
+		p, err = s.fetch(ctx, in.FeedURL, in.Token, 0, 1)
+	}
 	var fe *fetchError
 	switch {
 	case errors.As(err, &fe) && (fe.status == http.StatusUnauthorized || fe.status == http.StatusForbidden):
 		v.Add("token", "feed_refused", "the source refused the token (wrong or revoked) / sumber menolak token: "+fe.msg)
 	case err != nil:
 		v.Add("feed_url", "feed_unreadable", "the feed cannot be read / feed tidak dapat dibaca: "+err.Error())
-	case p.VerifierKey == s.key().VerifierKey:
+	case in.Format == FormatSigap && p.VerifierKey == s.key().VerifierKey:
 		v.Add("feed_url", "self_subscription", "this is this server's own feed; a server does not subscribe to itself / ini feed server ini sendiri")
-	default:
+	case in.Format == FormatSigap:
 		if _, err := p.Verify(p.VerifierKey, p.Origin, 0, zeroHead); err != nil {
 			v.Add("feed_url", "feed_unverifiable", "the feed's checkpoint does not verify / checkpoint feed tidak valid: "+err.Error())
 		}
@@ -181,7 +201,7 @@ func (s *Service) Subscribe(ctx context.Context, c org.Caller, in SubscribeInput
 		return Subscription{}, err
 	}
 	now := clock.NowMilli(s.clock)
-	sub := store.FeedSubscription{ID: id.New("sub", now), SetID: set.ID, Family: p.Family, Name: in.Name, FeedURL: in.FeedURL,
+	sub := store.FeedSubscription{ID: id.New("sub", now), Format: in.Format, SetID: set.ID, Family: p.Family, Name: in.Name, FeedURL: in.FeedURL,
 		Token: in.Token, Policy: in.Policy, PollSeconds: in.PollSeconds, Origin: p.Origin, VerifierKey: p.VerifierKey,
 		Head: zeroHead, SourceSize: p.Size, NextPollAt: now, CreatedAt: now}
 	if err := s.db.Write(ctx, func(tx *store.Tx) error { return tx.CreateFeedSubscription(ctx, sub) }); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -59,6 +60,7 @@ type FeedFeedback struct {
 // FeedSubscription is a local set kept a copy of another server's feed.
 type FeedSubscription struct {
 	ID           string
+	Format       string // "sigap" or "threatexchange"
 	SetID        string
 	Family       string
 	Name         string
@@ -296,14 +298,14 @@ func (db *DB) FeedFeedback(ctx context.Context, setID, entryID string) ([]FeedFe
 }
 
 const subCols = `id, set_id, family, name, feed_url, token, policy, poll_seconds, origin, verifier_key, size, head, source_size,
-	priority_poll, failures, next_poll_at, last_success_at, last_error, last_error_at, skipped, created_at`
+	priority_poll, failures, next_poll_at, last_success_at, last_error, last_error_at, skipped, created_at, format`
 
 func scanSub(r rowScanner) (FeedSubscription, error) {
 	var s FeedSubscription
 	var next, created int64
 	var success, errAt sql.NullInt64
 	err := r.Scan(&s.ID, &s.SetID, &s.Family, &s.Name, &s.FeedURL, &s.Token, &s.Policy, &s.PollSeconds, &s.Origin, &s.VerifierKey,
-		&s.Size, &s.Head, &s.SourceSize, &s.PriorityPoll, &s.Failures, &next, &success, &s.LastError, &errAt, &s.Skipped, &created)
+		&s.Size, &s.Head, &s.SourceSize, &s.PriorityPoll, &s.Failures, &next, &success, &s.LastError, &errAt, &s.Skipped, &created, &s.Format)
 	s.NextPollAt, s.LastSuccess, s.LastErrorAt, s.CreatedAt = fromMS(next), fromNullMS(success), fromNullMS(errAt), fromMS(created)
 	return s, err
 }
@@ -318,10 +320,10 @@ func (t *Tx) CreateFeedSubscription(ctx context.Context, s FeedSubscription) err
 	if n > 0 {
 		return fmt.Errorf("store: a subscription to %s exists: %w", s.FeedURL, ErrConflict)
 	}
-	if _, err := t.exec(ctx, `INSERT INTO feed_subscriptions (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := t.exec(ctx, `INSERT INTO feed_subscriptions (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.SetID, s.Family, s.Name, s.FeedURL, s.Token, s.Policy, s.PollSeconds, s.Origin, s.VerifierKey, s.Size, s.Head,
 		s.SourceSize, s.PriorityPoll, s.Failures, ms(s.NextPollAt), msOrNil(s.LastSuccess), s.LastError, msOrNil(s.LastErrorAt),
-		s.Skipped, ms(s.CreatedAt)); err != nil {
+		s.Skipped, ms(s.CreatedAt), s.Format); err != nil {
 		return fmt.Errorf("store: create feed subscription: %w", err)
 	}
 	return nil
@@ -377,14 +379,55 @@ func (t *Tx) DeleteFeedSubscription(ctx context.Context, id string) error {
 	return t.execOne(ctx, "feed subscription "+id, `DELETE FROM feed_subscriptions WHERE id = ?`, id)
 }
 
-// MapFeedEntries records which local entry each source entry became.
+// MapFeedEntries records which local entry each source entry became (a
+// source entry seen again, as ThreatExchange updates are, maps to its newest).
 func (t *Tx) MapFeedEntries(ctx context.Context, subID string, source, local []string) error {
-	if len(source) == 0 {
-		return nil
+	for part := range chunkPairs(source, local, 3000) {
+		args := make([]any, 0, len(part)*3)
+		for _, p := range part {
+			args = append(args, subID, p[0], p[1])
+		}
+		q := `INSERT INTO feed_sub_entries (subscription_id, source_entry_id, entry_id) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(part)), ", ") +
+			` ON CONFLICT (subscription_id, source_entry_id) DO UPDATE SET entry_id = excluded.entry_id`
+		if _, err := t.exec(ctx, q, args...); err != nil {
+			return fmt.Errorf("store: map feed entries: %w", err)
+		}
 	}
-	return t.insertRows(ctx, "feed_sub_entries", []string{"subscription_id", "source_entry_id", "entry_id"}, len(source), func(i int, dst []any) []any {
-		return append(dst, subID, source[i], local[i])
-	})
+	return nil
+}
+
+// chunkPairs yields a and b side by side in runs of at most n.
+func chunkPairs(a, b []string, n int) func(func([][2]string) bool) {
+	return func(yield func([][2]string) bool) {
+		for start := 0; start < len(a); start += n {
+			end := min(len(a), start+n)
+			part := make([][2]string, 0, end-start)
+			for i := start; i < end; i++ {
+				part = append(part, [2]string{a[i], b[i]})
+			}
+			if !yield(part) {
+				return
+			}
+		}
+	}
+}
+
+// LiveFeedEntries returns which of the source entries have a live local copy.
+func (t *Tx) LiveFeedEntries(ctx context.Context, subID string, source []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for args := range anyChunks(source, 500) {
+		ids, err := queryAll(ctx, t, "live feed entries", scanString, `SELECT m.source_entry_id FROM feed_sub_entries m
+			JOIN filter_entries e ON e.id = m.entry_id WHERE m.subscription_id = ? AND e.removed_at IS NULL
+			AND m.source_entry_id IN (`+placeholders(len(args))+`)`, append([]any{subID}, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			out[id] = true
+		}
+	}
+	return out, nil
 }
 
 // RemoveFeedEntries tombstones the local copies of source entries and
