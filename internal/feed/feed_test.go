@@ -41,7 +41,16 @@ func shareAndSubscribe(t *testing.T, src, dst *node) {
 	if bankB == "" {
 		t.Fatal("the subscription names no local bank")
 	}
+	enabled := func() any {
+		return dst.call(t, "GET", "/v1/banks/"+bankB, dst.admin, nil).want(t, 200, "the copy").json(t)["enabled"]
+	}
+	if enabled() != false {
+		t.Fatal("the copy is enabled before it caught up with its feed")
+	}
 	dst.poll(t)
+	if enabled() != true {
+		t.Fatal("the copy is not enabled once it caught up with its feed")
+	}
 	got := dst.live(t, bankB)
 	if len(got) != 2 || got[h1] == nil || got[h2] == nil {
 		t.Fatalf("after the first poll the copy holds %d entries, want h1 and h2", len(got))

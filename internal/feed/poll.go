@@ -109,9 +109,10 @@ func (s *Service) poll(ctx context.Context, sub store.FeedSubscription) {
 			}
 			return
 		}
-		next, err := s.apply(ctx, sub, p.Events, false, func(sub *store.FeedSubscription) {
+		next, err := s.apply(ctx, sub, p.Events, false, func(sub *store.FeedSubscription) bool {
 			sub.Size += int64(len(p.Events))
 			sub.Head, sub.SourceSize, sub.PriorityPoll = head, p.Size, p.PollSeconds
+			return sub.Size >= p.Size
 		})
 		if err != nil {
 			if ctx.Err() == nil && !errors.Is(err, store.ErrNotLeader) {
@@ -164,8 +165,10 @@ func provenance(sub store.FeedSubscription, e Event) string {
 // transaction: its runs of adds and removes in feed order, and the
 // subscription's progress as progress sets it, so the copy is always the
 // source's feed up to one checkpoint. With upserts (ThreatExchange), an add
-// of a source entry whose copy is live changes nothing.
-func (s *Service) apply(ctx context.Context, sub store.FeedSubscription, evs []Event, upserts bool, progress func(*store.FeedSubscription)) (store.FeedSubscription, error) {
+// of a source entry whose copy is live changes nothing. progress reports
+// whether the page reached the feed's end: the first time, the copy is
+// enabled.
+func (s *Service) apply(ctx context.Context, sub store.FeedSubscription, evs []Event, upserts bool, progress func(*store.FeedSubscription) bool) (store.FeedSubscription, error) {
 	fs := s.families[sub.Family]
 	set, err := s.db.FilterSet(ctx, sub.SetID)
 	if err != nil {
@@ -251,7 +254,12 @@ func (s *Service) apply(ctx context.Context, sub store.FeedSubscription, evs []E
 		if err := flush(); err != nil {
 			return err
 		}
-		progress(&sub)
+		if progress(&sub) && !sub.Synced {
+			sub.Synced, changed = true, true
+			if err := tx.SetFilterSetState(ctx, set.ID, true, set.RolloutFraction, set.Policy, now); err != nil {
+				return err
+			}
+		}
 		sub.Failures, sub.LastSuccess, sub.LastError = 0, now, ""
 		sub.LastErrorAt = time.Time{}
 		if skipped > 0 {

@@ -204,7 +204,15 @@ func (s *Service) Subscribe(ctx context.Context, c org.Caller, in SubscribeInput
 	sub := store.FeedSubscription{ID: id.New("sub", now), Format: in.Format, SetID: set.ID, Family: p.Family, Name: in.Name, FeedURL: in.FeedURL,
 		Token: in.Token, Policy: in.Policy, PollSeconds: in.PollSeconds, Origin: p.Origin, VerifierKey: p.VerifierKey,
 		Head: zeroHead, SourceSize: p.Size, NextPollAt: now, CreatedAt: now}
-	if err := s.db.Write(ctx, func(tx *store.Tx) error { return tx.CreateFeedSubscription(ctx, sub) }); err != nil {
+	// The copy waits disabled until it first catches up with the feed: a
+	// matcher rebuilt once a second over a copy still growing to a million
+	// entries would cost more than the sync (see apply).
+	if err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SetFilterSetState(ctx, set.ID, false, set.RolloutFraction, set.Policy, now); err != nil {
+			return err
+		}
+		return tx.CreateFeedSubscription(ctx, sub)
+	}); err != nil {
 		// The set made for it would be an orphan copy that nothing keeps current.
 		_ = s.db.Write(ctx, func(tx *store.Tx) error {
 			return tx.SetFilterSetState(ctx, set.ID, false, set.RolloutFraction, set.Policy, now)

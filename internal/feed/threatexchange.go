@@ -148,7 +148,10 @@ func (s *Service) pollThreatExchange(ctx context.Context, sub store.FeedSubscrip
 		for _, u := range p.Data {
 			last = max(last, u.LastUpdated)
 		}
-		sub, err = s.apply(ctx, sub, teEvents(p), true, func(sub *store.FeedSubscription) { sub.Size, sub.SourceSize = last, last })
+		sub, err = s.apply(ctx, sub, teEvents(p), true, func(sub *store.FeedSubscription) bool {
+			sub.Size, sub.SourceSize = last, last
+			return p.Paging.Next == "" || len(p.Data) == 0
+		})
 		if err != nil || p.Paging.Next == "" || len(p.Data) == 0 {
 			if err != nil && ctx.Err() == nil {
 				s.fail(ctx, sub, err)

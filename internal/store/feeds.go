@@ -61,6 +61,7 @@ type FeedFeedback struct {
 type FeedSubscription struct {
 	ID           string
 	Format       string // "sigap" or "threatexchange"
+	Synced       bool   // caught up with its feed once: its copy was enabled then
 	SetID        string
 	Family       string
 	Name         string
@@ -298,14 +299,14 @@ func (db *DB) FeedFeedback(ctx context.Context, setID, entryID string) ([]FeedFe
 }
 
 const subCols = `id, set_id, family, name, feed_url, token, policy, poll_seconds, origin, verifier_key, size, head, source_size,
-	priority_poll, failures, next_poll_at, last_success_at, last_error, last_error_at, skipped, created_at, format`
+	priority_poll, failures, next_poll_at, last_success_at, last_error, last_error_at, skipped, created_at, format, synced`
 
 func scanSub(r rowScanner) (FeedSubscription, error) {
 	var s FeedSubscription
 	var next, created int64
 	var success, errAt sql.NullInt64
 	err := r.Scan(&s.ID, &s.SetID, &s.Family, &s.Name, &s.FeedURL, &s.Token, &s.Policy, &s.PollSeconds, &s.Origin, &s.VerifierKey,
-		&s.Size, &s.Head, &s.SourceSize, &s.PriorityPoll, &s.Failures, &next, &success, &s.LastError, &errAt, &s.Skipped, &created, &s.Format)
+		&s.Size, &s.Head, &s.SourceSize, &s.PriorityPoll, &s.Failures, &next, &success, &s.LastError, &errAt, &s.Skipped, &created, &s.Format, &s.Synced)
 	s.NextPollAt, s.LastSuccess, s.LastErrorAt, s.CreatedAt = fromMS(next), fromNullMS(success), fromNullMS(errAt), fromMS(created)
 	return s, err
 }
@@ -320,10 +321,10 @@ func (t *Tx) CreateFeedSubscription(ctx context.Context, s FeedSubscription) err
 	if n > 0 {
 		return fmt.Errorf("store: a subscription to %s exists: %w", s.FeedURL, ErrConflict)
 	}
-	if _, err := t.exec(ctx, `INSERT INTO feed_subscriptions (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := t.exec(ctx, `INSERT INTO feed_subscriptions (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.SetID, s.Family, s.Name, s.FeedURL, s.Token, s.Policy, s.PollSeconds, s.Origin, s.VerifierKey, s.Size, s.Head,
 		s.SourceSize, s.PriorityPoll, s.Failures, ms(s.NextPollAt), msOrNil(s.LastSuccess), s.LastError, msOrNil(s.LastErrorAt),
-		s.Skipped, ms(s.CreatedAt), s.Format); err != nil {
+		s.Skipped, ms(s.CreatedAt), s.Format, s.Synced); err != nil {
 		return fmt.Errorf("store: create feed subscription: %w", err)
 	}
 	return nil
@@ -360,9 +361,9 @@ func (db *DB) NextFeedPoll(ctx context.Context) (at time.Time, ok bool, err erro
 // be at size from (a poll of another replica that moved it is refused).
 func (t *Tx) SaveFeedProgress(ctx context.Context, s FeedSubscription, from int64) error {
 	return t.execOne(ctx, "feed subscription "+s.ID, `UPDATE feed_subscriptions SET size = ?, head = ?, source_size = ?, priority_poll = ?,
-		failures = ?, next_poll_at = ?, last_success_at = ?, last_error = ?, last_error_at = ?, skipped = ? WHERE id = ? AND size = ?`,
+		failures = ?, next_poll_at = ?, last_success_at = ?, last_error = ?, last_error_at = ?, skipped = ?, synced = ? WHERE id = ? AND size = ?`,
 		s.Size, s.Head, s.SourceSize, s.PriorityPoll, s.Failures, ms(s.NextPollAt), msOrNil(s.LastSuccess), s.LastError,
-		msOrNil(s.LastErrorAt), s.Skipped, s.ID, from)
+		msOrNil(s.LastErrorAt), s.Skipped, s.Synced, s.ID, from)
 }
 
 // PollFeedNow makes a subscription due at now.
