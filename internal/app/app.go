@@ -213,7 +213,7 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	}
 	a.SSO = &sso.Service{DB: db, Clock: clk, Log: log, Key: ssoKey}
 	a.Feeds = feed.New(db, clk, log, a.Banks, a.Lists, func() translog.Key { return a.TransLog.Key() }, a.Jobs, feed.Config{
-		AllowPrivate: a.Config.AllowPrivateWebhooks, CheckDestination: a.Webhooks.CheckDestination,
+		CheckDestination: a.Webhooks.CheckDestination,
 		Client: webhook.NewClient(webhook.Config{AllowPrivate: a.Config.AllowPrivateWebhooks, Timeout: time.Minute})})
 	a.Feeds.Lease = lease.New(db, nil, log, feed.LeaseName, a.holder, a.Config.LeaseTTL)
 	// A subscription's copy changes only as its feed does.

@@ -44,10 +44,8 @@ type Service struct {
 
 // Config tunes a Service.
 type Config struct {
-	// AllowPrivate lets subscriptions fetch from loopback, private and
-	// link-local addresses (the webhook destination rule).
-	AllowPrivate bool
-	// CheckDestination refuses a feed URL the destination rule forbids.
+	// CheckDestination refuses a feed URL the webhook destination rule
+	// forbids (loopback, private and link-local addresses unless allowed).
 	CheckDestination func(ctx context.Context, rawURL string) error
 	// Client fetches feeds and sends feedback; it enforces the rule at dial time.
 	Client *http.Client
