@@ -214,7 +214,7 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 	a.SSO = &sso.Service{DB: db, Clock: clk, Log: log, Key: ssoKey}
 	a.Feeds = feed.New(db, clk, log, a.Banks, a.Lists, func() translog.Key { return a.TransLog.Key() }, a.Jobs, feed.Config{
 		CheckDestination: a.Webhooks.CheckDestination,
-		Client: webhook.NewClient(webhook.Config{AllowPrivate: a.Config.AllowPrivateWebhooks, Timeout: time.Minute})})
+		Client:           webhook.NewClient(webhook.Config{AllowPrivate: a.Config.AllowPrivateWebhooks, Timeout: time.Minute})})
 	a.Feeds.Lease = lease.New(db, nil, log, feed.LeaseName, a.holder, a.Config.LeaseTTL)
 	// A subscription's copy changes only as its feed does.
 	a.Banks.Guard, a.Lists.Guard = a.Feeds.Guard, a.Feeds.Guard
