@@ -224,6 +224,10 @@ func (s *Service) CheckToken(ctx context.Context, shareID, token string) error {
 	return err
 }
 
+// catchUpMargin is how far before the last catch-up a catch-up looks for
+// entries made or removed (clock skew between replicas, slow transactions).
+const catchUpMargin = 10 * time.Minute
+
 // caughtUpTo appends to a set's feed what changed in the set since it last
 // caught up: entries added (in ID order), then entries removed (in the order
 // of removal). It does nothing while the filter generation stands still.
@@ -239,7 +243,15 @@ func (s *Service) caughtUpTo(ctx context.Context, setID string) (store.FeedLog, 
 		return fl, err
 	}
 	const chunk = 20000
-	afterID := ""
+	// After the first catch-up only what changed since the last one is
+	// read: entries made, and entries removed, from catchUpMargin before it
+	// began (a transaction that takes an entry's ID, its time, that long
+	// before it commits would be missed).
+	start, afterID, since := clock.NowMilli(s.clock), "", time.Time{}
+	if !fl.CaughtAt.IsZero() {
+		since = fl.CaughtAt.Add(-catchUpMargin)
+		afterID = id.Floor("ent", since)
+	}
 	for {
 		var n int
 		err := s.db.Write(ctx, func(tx *store.Tx) error {
@@ -252,7 +264,7 @@ func (s *Service) caughtUpTo(ctx context.Context, setID string) (store.FeedLog, 
 				return err
 			}
 			if len(evs) == 0 {
-				if evs, err = tx.UnfedRemovals(ctx, setID, chunk); err != nil {
+				if evs, err = tx.UnfedRemovals(ctx, setID, since, chunk); err != nil {
 					return err
 				}
 			} else {
@@ -260,7 +272,7 @@ func (s *Service) caughtUpTo(ctx context.Context, setID string) (store.FeedLog, 
 			}
 			n = len(evs)
 			if n == 0 {
-				return tx.SetFeedGeneration(ctx, setID, gen)
+				return tx.SetFeedGeneration(ctx, setID, gen, start)
 			}
 			head := fl.Head
 			for i := range evs {

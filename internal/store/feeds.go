@@ -24,13 +24,15 @@ type FeedShare struct {
 
 // FeedLog is a shared set's feed as far as it was caught up with the set:
 // its size, the chain head after its last event, when it started (entries
-// removed before are not fed) and the filter generation last caught up with.
+// removed before are not fed), and the filter generation it last caught up
+// with and when that catch-up began.
 type FeedLog struct {
 	SetID      string
 	Size       int64
 	Head       string
 	StartedAt  time.Time
 	Generation int64
+	CaughtAt   time.Time
 }
 
 // FeedEvent is one event of a feed: an entry added or removed.
@@ -140,13 +142,16 @@ func (t *Tx) TouchFeedShare(ctx context.Context, id string, now time.Time, size 
 
 func scanFeedLog(r rowScanner) (FeedLog, error) {
 	var l FeedLog
-	var started int64
-	err := r.Scan(&l.SetID, &l.Size, &l.Head, &started, &l.Generation)
+	var started, caught int64
+	err := r.Scan(&l.SetID, &l.Size, &l.Head, &started, &l.Generation, &caught)
 	l.StartedAt = fromMS(started)
+	if caught > 0 {
+		l.CaughtAt = fromMS(caught)
+	}
 	return l, err
 }
 
-const feedLogCols = `set_id, size, head, started_at, generation`
+const feedLogCols = `set_id, size, head, started_at, generation, caught_at`
 
 // FeedLog returns a set's feed state; a set never shared is ErrNotFound.
 func (db *DB) FeedLog(ctx context.Context, setID string) (FeedLog, error) {
@@ -161,16 +166,17 @@ func (t *Tx) FeedLog(ctx context.Context, setID string) (FeedLog, error) {
 // StartFeedLog makes a set's feed state when it is first shared; a feed
 // already started is left as it is.
 func (t *Tx) StartFeedLog(ctx context.Context, l FeedLog) error {
-	if _, err := t.exec(ctx, `INSERT INTO feed_logs (`+feedLogCols+`) VALUES (?, ?, ?, ?, ?) ON CONFLICT (set_id) DO NOTHING`,
+	if _, err := t.exec(ctx, `INSERT INTO feed_logs (`+feedLogCols+`) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (set_id) DO NOTHING`,
 		l.SetID, l.Size, l.Head, ms(l.StartedAt), l.Generation); err != nil {
 		return fmt.Errorf("store: start feed log: %w", err)
 	}
 	return nil
 }
 
-// SetFeedGeneration records the filter generation a feed caught up with.
-func (t *Tx) SetFeedGeneration(ctx context.Context, setID string, gen int64) error {
-	if _, err := t.exec(ctx, `UPDATE feed_logs SET generation = ? WHERE set_id = ?`, gen, setID); err != nil {
+// SetFeedGeneration records the filter generation a feed caught up with and
+// when that catch-up began.
+func (t *Tx) SetFeedGeneration(ctx context.Context, setID string, gen int64, at time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE feed_logs SET generation = ?, caught_at = ? WHERE set_id = ?`, gen, ms(at), setID); err != nil {
 		return fmt.Errorf("store: feed generation: %w", err)
 	}
 	return nil
@@ -199,11 +205,12 @@ func (t *Tx) UnfedAdds(ctx context.Context, setID string, startedAt time.Time, a
 }
 
 // UnfedRemovals returns up to limit entries the feed added that were removed
-// from the set since, as remove events in the order they were removed.
-func (t *Tx) UnfedRemovals(ctx context.Context, setID string, limit int) ([]FeedEvent, error) {
+// from the set at since or later and are not yet fed as removed, as remove
+// events in the order they were removed.
+func (t *Tx) UnfedRemovals(ctx context.Context, setID string, since time.Time, limit int) ([]FeedEvent, error) {
 	return queryAll(ctx, t, "unfed removals", scanUnfed(setID, "remove"), `SELECT f.entry_id, f.type, f.value, f.source, e.removed_at FROM feed_events f JOIN filter_entries e ON e.id = f.entry_id
-		WHERE f.set_id = ? AND f.op = 'add' AND f.removed = ? AND e.removed_at IS NOT NULL
-		ORDER BY e.removed_at, e.id LIMIT `+fmt.Sprint(limit), setID, false)
+		WHERE e.set_id = ? AND e.removed_at IS NOT NULL AND e.removed_at >= ? AND f.set_id = ? AND f.op = 'add' AND f.removed = ?
+		ORDER BY e.removed_at, e.id LIMIT `+fmt.Sprint(limit), setID, ms(since), setID, false)
 }
 
 // AppendFeedEvents appends events (numbered and chained by the caller) to a

@@ -3,14 +3,17 @@
 -- and removals in order (feed_events), each event's hash chained onto the one
 -- before (head, hex), so a signed checkpoint of (size, head) commits the
 -- source to everything it ever fed. feed_logs holds each shared set's size,
--- head and the filter generation it last caught up with.
+-- head, the filter generation it last caught up with and when (caught_at).
 CREATE TABLE feed_logs (
     set_id TEXT PRIMARY KEY,
     size BIGINT NOT NULL DEFAULT 0,
     head TEXT NOT NULL,
     started_at BIGINT NOT NULL,
-    generation BIGINT NOT NULL DEFAULT -1
+    generation BIGINT NOT NULL DEFAULT -1,
+    caught_at BIGINT NOT NULL DEFAULT 0
 );
+-- A catch-up reads only the entries removed since the last one.
+CREATE INDEX filter_entries_removed ON filter_entries (set_id, removed_at) WHERE removed_at IS NOT NULL;
 CREATE TABLE feed_events (
     set_id TEXT NOT NULL,
     seq BIGINT NOT NULL,
@@ -94,3 +97,4 @@ DROP TABLE feed_feedback;
 DROP TABLE feed_shares;
 DROP TABLE feed_events;
 DROP TABLE feed_logs;
+DROP INDEX filter_entries_removed;
