@@ -122,6 +122,9 @@ func (s *Service) poll(ctx context.Context, sub store.FeedSubscription) {
 		}
 		sub = next
 		if p.NextCursor == "" {
+			if len(p.Offers) > 0 {
+				s.takeOffers(ctx, sub, p.Offers)
+			}
 			return
 		}
 	}

@@ -142,22 +142,29 @@ func (s *Service) CreateShare(ctx context.Context, family, setID, base string, i
 			"/ set ini salinan feed server lain; bagikan aslinya di sumbernya")
 		return Share{}, v.Err()
 	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	tok := "sgf_" + base64.RawURLEncoding.EncodeToString(b)
-	now := clock.NowMilli(s.clock)
-	sh := store.FeedShare{ID: id.New("shr", now), SetID: set.ID, Name: in.Name, TokenHash: hashToken(tok), Priority: in.Priority, CreatedAt: now}
-	if err := s.db.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.StartFeedLog(ctx, store.FeedLog{SetID: set.ID, Head: zeroHead, StartedAt: now, Generation: -1}); err != nil {
-			return err
-		}
-		return tx.CreateFeedShare(ctx, sh)
-	}); err != nil {
+	sh, tok := newShare(set.ID, in.Name, in.Priority, clock.NowMilli(s.clock))
+	if err := s.db.Write(ctx, func(tx *store.Tx) error { return createShareTx(ctx, tx, sh) }); err != nil {
 		return Share{}, err
 	}
 	out := shareView(sh, base)
 	out.Token = tok
 	return out, nil
+}
+
+// newShare makes a share of a set and its token, which only its hash keeps.
+func newShare(setID, name string, priority bool, now time.Time) (store.FeedShare, string) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	tok := "sgf_" + base64.RawURLEncoding.EncodeToString(b)
+	return store.FeedShare{ID: id.New("shr", now), SetID: setID, Name: name, TokenHash: hashToken(tok), Priority: priority, CreatedAt: now}, tok
+}
+
+// createShareTx stores a share, starting its set's feed if it is the first.
+func createShareTx(ctx context.Context, tx *store.Tx, sh store.FeedShare) error {
+	if err := tx.StartFeedLog(ctx, store.FeedLog{SetID: sh.SetID, Head: zeroHead, StartedAt: sh.CreatedAt, Generation: -1}); err != nil {
+		return err
+	}
+	return tx.CreateFeedShare(ctx, sh)
 }
 
 // Shares lists a set's shares.
@@ -341,6 +348,13 @@ func (s *Service) Read(ctx context.Context, shareID, token string, after int64, 
 	}
 	if p.Checkpoint, err = signCheckpoint(key, p.Origin, end, head); err != nil {
 		return Page{}, err
+	}
+	offers, err := s.db.FeedOffers(ctx, sh.ID)
+	if err != nil {
+		return Page{}, err
+	}
+	for _, o := range offers {
+		p.Offers = append(p.Offers, Offer{Path: "/v1/feeds/" + o.OfferID, Token: o.Token, Name: o.Name})
 	}
 	now := clock.NowMilli(s.clock)
 	if err := s.db.Write(ctx, func(tx *store.Tx) error { return tx.TouchFeedShare(ctx, sh.ID, now, end) }); err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -26,6 +27,17 @@ type Page struct {
 	// PollSeconds, when set, is the interval the source asks subscribers to
 	// poll at for now (a declared incident: see Service.PokeSubscribers).
 	PollSeconds int `json:"poll_seconds,omitempty"`
+	// Offers are other feeds the source shares with this subscriber (an
+	// incident's sets), which its server subscribes to at once.
+	Offers []Offer `json:"offers,omitempty"`
+}
+
+// Offer is a feed offered to a subscriber: its path on the source (resolved
+// against the feed's own URL), its token and a name for the copy.
+type Offer struct {
+	Path  string `json:"path"`
+	Token string `json:"token"`
+	Name  string `json:"name"`
 }
 
 // SetInfo is what a subscriber learns of the shared set.
@@ -96,6 +108,15 @@ func ReadPage(r io.Reader, after int64) (Page, error) {
 		return Page{}, fmt.Errorf("%w: poll_seconds %d out of range", ErrMalformed, p.PollSeconds)
 	case len(p.Set.Name) > 200 || len(p.Set.Labels) > 50:
 		return Page{}, fmt.Errorf("%w: set name or labels too long", ErrMalformed)
+	}
+	if len(p.Offers) > 50 {
+		return Page{}, fmt.Errorf("%w: more than 50 offers", ErrMalformed)
+	}
+	for _, o := range p.Offers {
+		if !strings.HasPrefix(o.Path, "/v1/feeds/") || len(o.Path) > 200 || strings.ContainsAny(o.Path, "?#@\\ ") ||
+			o.Token == "" || len(o.Token) > 500 || o.Name == "" || len(o.Name) > 200 {
+			return Page{}, fmt.Errorf("%w: a malformed offer", ErrMalformed)
+		}
 	}
 	next := after
 	for i, e := range p.Events {

@@ -266,11 +266,7 @@ func (db *DB) FeedHeadAt(ctx context.Context, setID string, seq int64) (string, 
 
 // FedEntry reports whether a set's feed ever added the entry.
 func (db *DB) FedEntry(ctx context.Context, setID, entryID string) (bool, error) {
-	var n int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM feed_events WHERE set_id = ? AND entry_id = ? AND op = 'add'`, setID, entryID).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: fed entry: %w", err)
-	}
-	return n > 0, nil
+	return db.exists(ctx, "fed entry", `SELECT COUNT(*) FROM feed_events WHERE set_id = ? AND entry_id = ? AND op = 'add'`, setID, entryID)
 }
 
 // AddFeedFeedback counts one verdict of a share's subscriber on an entry.
@@ -474,9 +470,5 @@ func (db *DB) FeedEntryOrigin(ctx context.Context, setID, entryID string) (subID
 
 // SubscribedSet reports whether a set is a subscription's local copy.
 func (db *DB) SubscribedSet(ctx context.Context, setID string) (bool, error) {
-	var n int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM feed_subscriptions WHERE set_id = ?`, setID).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: subscribed set: %w", err)
-	}
-	return n > 0, nil
+	return db.exists(ctx, "subscribed set", `SELECT COUNT(*) FROM feed_subscriptions WHERE set_id = ?`, setID)
 }
