@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +26,8 @@ func FuzzReadPage(f *testing.F) {
 	f.Add([]byte(`{"origin":"o","verifier_key":"k","family":"bank","size":0,"events":[],"checkpoint":"c"} {}`), int64(0))
 	f.Add([]byte(`{"origin":"o","verifier_key":"k","family":"bank","size":-1,"checkpoint":"c"}`), int64(5))
 	f.Add([]byte(`{"origin":`), int64(0))
+	f.Add([]byte(`{"origin":"o","verifier_key":"k","family":"bank","set":{"name":"x"},"size":0,"events":[],"checkpoint":"c",`+
+		`"offers":[{"path":"/v1/feeds/shr_1","token":"sgf_x","name":"Serangan"},{"path":"http://evil/v1/feeds/x","token":"t","name":"n"}]}`), int64(0))
 	key := fuzzKey(f)
 	f.Fuzz(func(t *testing.T, data []byte, after int64) {
 		if after < 0 {
@@ -40,6 +43,11 @@ func FuzzReadPage(f *testing.F) {
 		for i, e := range p.Events {
 			if e.Seq != after+int64(i)+1 || (e.Op != feed.OpAdd && e.Op != feed.OpRemove) {
 				t.Fatalf("accepted event %d: %+v", i, e)
+			}
+		}
+		for _, o := range p.Offers {
+			if !strings.HasPrefix(o.Path, "/v1/feeds/") || strings.ContainsAny(o.Path, "?#@") {
+				t.Fatalf("accepted an offer off the feed's own server: %q", o.Path)
 			}
 		}
 		if after+int64(len(p.Events)) > p.Size {
