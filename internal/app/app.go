@@ -18,6 +18,7 @@ import (
 	"github.com/sigap/sigap/internal/dsasor"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/escalate"
+	"github.com/sigap/sigap/internal/feed"
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/flagger"
 	"github.com/sigap/sigap/internal/incident"
@@ -92,6 +93,10 @@ type App struct {
 	// hear of every notice the scanner files.
 	Retro     *retro.Service
 	Incidents *incident.Service
+	// Feeds shares banks and lists with other servers and keeps this
+	// server's subscriptions current; its poller runs where a process
+	// serves (server.Serve), under its lease.
+	Feeds *feed.Service
 
 	// DataDir (absolute where it can be) and DBURL are where this process
 	// keeps its data, so a page can print a command that works on it.
@@ -227,6 +232,12 @@ func (a *App) build(ctx context.Context, sorKey []byte) error {
 		return err
 	}
 	a.SSO = &sso.Service{DB: db, Clock: clk, Log: log, Key: ssoKey}
+	a.Feeds = feed.New(db, clk, log, a.Banks, a.Lists, func() translog.Key { return a.TransLog.Key() }, a.Jobs, feed.Config{
+		CheckDestination: a.Webhooks.CheckDestination,
+		Client:           webhook.NewClient(webhook.Config{AllowPrivate: a.Config.AllowPrivateWebhooks, Timeout: time.Minute})})
+	a.Feeds.Lease = lease.New(db, nil, log, feed.LeaseName, a.holder, a.Config.LeaseTTL)
+	// A subscription's copy changes only as its feed does.
+	a.Banks.Guard, a.Lists.Guard = a.Feeds.Guard, a.Feeds.Guard
 	a.buildMail()
 	a.buildIncidents()
 

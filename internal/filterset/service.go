@@ -25,6 +25,9 @@ type Service struct {
 	// entries added by hand or by import (package retro queues their
 	// retroactive scan, which then commits with them).
 	OnEntries func(ctx context.Context, tx *store.Tx, setID string, entryIDs []string) error
+	// Guard, when set, may refuse changes by hand to a set's entries (a
+	// subscription's copy of another server's feed: see internal/feed).
+	Guard func(ctx context.Context, setID string) error
 }
 
 // entriesAdded tells OnEntries of rows added in tx.
@@ -37,6 +40,14 @@ func (s *Service) entriesAdded(ctx context.Context, tx *store.Tx, setID string, 
 		ids[i] = r.ID
 	}
 	return s.OnEntries(ctx, tx, setID, ids)
+}
+
+// guard asks Guard, if set, whether setID's entries may be changed by hand.
+func (s *Service) guard(ctx context.Context, setID string) error {
+	if s.Guard == nil {
+		return nil
+	}
+	return s.Guard(ctx, setID)
 }
 
 func (s *Service) changed() {
@@ -232,6 +243,9 @@ func (s *Service) AddEntry(ctx context.Context, c org.Caller, setID string, it I
 	if err != nil {
 		return Entry{}, err
 	}
+	if err := s.guard(ctx, setID); err != nil {
+		return Entry{}, err
+	}
 	var v Validator
 	rows := s.rows(&v, set, c, []Item{it}, true, nil)
 	if err := v.Err(); err != nil {
@@ -275,6 +289,9 @@ type ImportSkipper interface {
 func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items []Item) (ImportResult, error) {
 	set, err := s.set(ctx, setID)
 	if err != nil {
+		return ImportResult{}, err
+	}
+	if err := s.guard(ctx, setID); err != nil {
 		return ImportResult{}, err
 	}
 	var v Validator
@@ -329,6 +346,9 @@ func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items 
 // RemoveEntry tombstones an entry: it stops matching and stays for the record.
 func (s *Service) RemoveEntry(ctx context.Context, c org.Caller, setID, entryID string) error {
 	if _, err := s.set(ctx, setID); err != nil {
+		return err
+	}
+	if err := s.guard(ctx, setID); err != nil {
 		return err
 	}
 	now := s.now()

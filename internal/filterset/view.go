@@ -3,6 +3,7 @@ package filterset
 import (
 	"time"
 
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -57,18 +58,11 @@ type Entry struct {
 	QuarantineReason string     `json:"quarantine_reason,omitempty"`
 }
 
-func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
 // EntryView turns a stored entry into its API form.
 func EntryView(e store.FilterEntry) Entry {
 	return Entry{ID: e.ID, Type: e.Type, Value: e.Value, Source: e.Source, CaseID: e.CaseID,
-		AddedBy: AddedBy{OrgID: e.AddedByOrg, KeyID: e.AddedByKey}, AddedAt: e.AddedAt, RemovedAt: timePtr(e.RemovedAt),
-		Hits: e.Hits, LastHitAt: timePtr(e.LastHitAt), QuarantinedAt: timePtr(e.QuarantinedAt), QuarantineReason: e.QuarantineReason}
+		AddedBy: AddedBy{OrgID: e.AddedByOrg, KeyID: e.AddedByKey}, AddedAt: e.AddedAt, RemovedAt: clock.Ptr(e.RemovedAt),
+		Hits: e.Hits, LastHitAt: clock.Ptr(e.LastHitAt), QuarantinedAt: clock.Ptr(e.QuarantinedAt), QuarantineReason: e.QuarantineReason}
 }
 
 // view is a stored set as s's family shows it.

@@ -191,6 +191,29 @@ func (a *API) routes() *routeTable {
 	mux.Handle("GET /v1/incidents/{id}", jsonHandler(a, http.StatusOK, a.getIncident), filterReaders)
 	mux.Handle("POST /v1/incidents/{id}/close", jsonHandler(a, http.StatusOK, a.closeIncident), platformAdmins.refusing(filterTenant()))
 	mux.Handle("GET /v1/incidents/{id}/report", jsonHandler(a, http.StatusOK, a.incidentReport), filterReaders)
+	// Exchange between platforms (issue 18, docs/exchange.md): a set's shares
+	// and the feedback on its entries, the feeds a share's token reads (the
+	// token is the feed's own credential, checked by its handler), and the
+	// subscriptions that keep a copy of another server's feed.
+	sharers := platformAdmins.refusing(filterTenant())
+	mux.Handle("POST /v1/banks/{id}/shares", a.createShare(a.Banks), sharers)
+	mux.Handle("GET /v1/banks/{id}/shares", a.listShares(a.Banks), sharers)
+	mux.Handle("DELETE /v1/banks/{id}/shares/{share_id}", a.revokeShare(a.Banks), sharers)
+	mux.Handle("GET /v1/banks/{id}/feedback", a.setFeedback(a.Banks), filterReaders)
+	mux.Handle("POST /v1/banks/{id}/entries/{entry_id}/feedback", a.sendFeedback(a.Banks), filterAdmins)
+	mux.Handle("GET /v1/banks/{id}/entries/{entry_id}/feedback", a.entryFeedback(a.Banks), filterReaders)
+	mux.Handle("POST /v1/lists/{id}/shares", a.createShare(a.Lists), sharers)
+	mux.Handle("GET /v1/lists/{id}/shares", a.listShares(a.Lists), sharers)
+	mux.Handle("DELETE /v1/lists/{id}/shares/{share_id}", a.revokeShare(a.Lists), sharers)
+	mux.Handle("GET /v1/lists/{id}/feedback", a.setFeedback(a.Lists), filterReaders)
+	mux.Handle("POST /v1/lists/{id}/entries/{entry_id}/feedback", a.sendFeedback(a.Lists), filterAdmins)
+	mux.Handle("GET /v1/lists/{id}/entries/{entry_id}/feedback", a.entryFeedback(a.Lists), filterReaders)
+	mux.Handle("GET /v1/feeds/{share_id}", a.readFeed, public)
+	mux.Handle("POST /v1/feeds/{share_id}/feedback", a.receiveFeedback, public)
+	mux.Handle("POST /v1/subscriptions", jsonHandler(a, http.StatusCreated, a.subscribe), sharers)
+	mux.Handle("GET /v1/subscriptions", jsonHandler(a, http.StatusOK, a.listSubscriptions), filterReaders)
+	mux.Handle("GET /v1/subscriptions/{id}", jsonHandler(a, http.StatusOK, a.getSubscription), filterReaders)
+	mux.Handle("DELETE /v1/subscriptions/{id}", a.unsubscribe, sharers)
 
 	mux.Handle("POST /v1/queue/claim", a.claimCase, reviewers)
 	mux.Handle("GET /v1/cases/{id}", jsonHandler(a, http.StatusOK, a.getCase), hiddenReaders)

@@ -85,18 +85,22 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	// Of several replicas on one database, only the holder of the
 	// escalation lease fires timers; jobs are leased row by row.
 	bgCtx, stopBG := context.WithCancel(context.Background())
-	bgDone := make(chan struct{}, 3)
+	bgDone := make(chan struct{}, 4)
 	s.Escalate.Fence = s.EscalateLease
 	go func() { s.Jobs.Run(bgCtx); bgDone <- struct{}{} }()
 	go func() { s.Escalate.Run(bgCtx); bgDone <- struct{}{} }()
 	// Run releases the lease as it ends, after the timers stopped: another
 	// replica takes them over at once rather than when the lease lapses.
 	go func() { s.EscalateLease.Run(bgCtx); bgDone <- struct{}{} }()
+	// The feeds poller reaches other servers, so it too runs only here; of
+	// several replicas only the holder of its lease polls.
+	go func() { s.Feeds.Run(bgCtx); bgDone <- struct{}{} }()
 	bgStopped := false
 	stopLoops := func() {
 		if !bgStopped {
 			bgStopped = true
 			stopBG()
+			<-bgDone
 			<-bgDone
 			<-bgDone
 			<-bgDone

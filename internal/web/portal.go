@@ -138,6 +138,10 @@ func (p *Portal) Handler() http.Handler {
 
 	mux.Handle("GET /outbox", p.platformPage(p.outboxPage, outboxReaders...))
 	mux.Handle("POST /outbox/{id}/retry", p.platformPage(p.outboxRetry, outboxWriters...))
+	// Exchange between platforms (issue 18, docs/exchange.md).
+	mux.Handle("GET /exchange", p.platformPage(p.exchangePage, filterReaders...))
+	mux.Handle("POST /exchange/subscriptions/{id}/poll", p.platformPage(p.exchangePoll, exchangeWriters...))
+	mux.Handle("POST /exchange/withdraw/{family}/{set}/{entry}", p.platformPage(p.exchangeWithdraw, exchangeWriters...))
 	mux.Handle("GET /contacts", p.signedIn(p.contactsPage))
 	mux.Handle("POST /contacts", p.platformPage(p.contactAdd, contactWriters...))
 	mux.Handle("POST /contacts/{id}/remove", p.platformPage(p.contactRemove, contactWriters...))
