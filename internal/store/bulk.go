@@ -14,6 +14,13 @@ const maxParams = 30000
 
 // insertRows inserts n rows with multi-row INSERTs, chunked under maxParams.
 func (t *Tx) insertRows(ctx context.Context, table string, cols []string, n int, row func(i int, dst []any) []any) error {
+	return t.insertRowsThen(ctx, table, cols, n, row, "", nil)
+}
+
+// insertRowsThen is insertRows with tail (an ON CONFLICT or RETURNING clause)
+// after each chunk's VALUES; scan, when set, reads each chunk's returned rows.
+func (t *Tx) insertRowsThen(ctx context.Context, table string, cols []string, n int, row func(i int, dst []any) []any,
+	tail string, scan func(rowScanner) error) error {
 	per := max(1, maxParams/len(cols))
 	one := "(" + strings.Repeat("?, ", len(cols)-1) + "?)"
 	args := make([]any, 0, min(n, per)*len(cols))
@@ -29,11 +36,31 @@ func (t *Tx) insertRows(ctx context.Context, table string, cols []string, n int,
 			b.WriteString(one)
 			args = row(i, args)
 		}
-		if _, err := t.exec(ctx, b.String(), args...); err != nil {
+		b.WriteString(tail)
+		if err := t.execOrScan(ctx, b.String(), args, scan); err != nil {
 			return fmt.Errorf("store: insert into %s: %w", table, err)
 		}
 	}
 	return nil
+}
+
+// execOrScan runs q, passing each row it returns to scan when scan is set.
+func (t *Tx) execOrScan(ctx context.Context, q string, args []any, scan func(rowScanner) error) error {
+	if scan == nil {
+		_, err := t.exec(ctx, q, args...)
+		return err
+	}
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // placeholders returns "?, ?, ..." for n values.

@@ -42,12 +42,15 @@ func (t *Tx) flushTimers(ctx context.Context) error {
 	return nil
 }
 
-// flushPending stores the waiting timeline events and timers.
+// flushPending stores the waiting timers and timeline events. The events go
+// last: on PostgreSQL their log indexes lock the log's sequence row until the
+// commit, and the other writers wait on that lock, so nothing else may run
+// while it is held.
 func (t *Tx) flushPending(ctx context.Context) error {
-	if err := t.flushEvents(ctx); err != nil {
+	if err := t.flushTimers(ctx); err != nil {
 		return err
 	}
-	return t.flushTimers(ctx)
+	return t.flushEvents(ctx)
 }
 
 func (t *Tx) markTimers() timerMark {
