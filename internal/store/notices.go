@@ -18,42 +18,18 @@ const noticeCols = `id, org_id, kind, regime, category, class, within_ms, explan
 // InsertNotice stores a notice, opens or joins a case for each of its subjects
 // (filling in CaseID and NewCase), and appends the timeline events.
 func (t *Tx) InsertNotice(ctx context.Context, n *notice.Notice) error {
-	scope, _ := json.Marshal(n.TerritorialScope)
-	evidence, _ := json.Marshal(n.Evidence)
-	contact := ""
-	if n.Contact != nil {
-		b, _ := json.Marshal(n.Contact)
-		contact = string(b)
-	}
-	var idem any
-	if n.IdempotencyKey != "" {
-		idem = n.IdempotencyKey
-	}
 	if n.Lane == "" {
 		n.Lane = notice.LaneFor(n.Kind)
-	}
-	_, err := t.exec(ctx, `INSERT INTO notices (`+noticeCols+`) VALUES (`+placeholders(28)+`)`,
-		n.ID, n.OrgID, n.Kind, n.Regime, n.Category, n.Class, n.Within.Milliseconds(), n.Explanation, n.LegalBasis,
-		n.Reference, n.Urgent, n.RequestedAction, string(scope), n.Language, string(evidence), contact, n.GoodFaith,
-		n.Status, ms(n.ReceivedAt), ms(n.DueAt), n.BodySHA256, idem, n.Receipt.KeyID, n.Receipt.Payload,
-		n.Receipt.Signature, len(n.Subjects), n.Lane, n.LaneNote)
-	if err != nil {
-		return fmt.Errorf("store: insert notice: %w", err)
 	}
 	if err := t.attachCases(ctx, n); err != nil {
 		return err
 	}
+	// The notice and its subjects wait for the group's INSERTs (deferred_notices.go).
+	t.notices.items = append(t.notices.items, n)
 	if n.InformUploaderAfter != nil {
 		if err := t.InsertNoticeHold(ctx, n.ID, *n.InformUploaderAfter); err != nil {
 			return err
 		}
-	}
-	if err := t.insertRows(ctx, "notice_subjects", []string{"notice_id", "position", "url", "subject", "case_id", "new_case"},
-		len(n.Subjects), func(i int, a []any) []any {
-			s := n.Subjects[i]
-			return append(a, n.ID, i, s.URL, s.Canonical, s.CaseID, s.NewCase)
-		}); err != nil {
-		return err
 	}
 	events := make([]notice.Event, 0, len(n.Subjects)+1)
 	data, _ := json.Marshal(map[string]any{"kind": n.Kind, "category": n.Category, "regime": n.Regime, "class": n.Class,
@@ -150,8 +126,13 @@ func nullable(s string) any {
 }
 
 // NoticeByIdempotencyKey finds the notice an org already sent with this key.
+// Notices waiting in the transaction are looked among first, so that the
+// look-up does not store them one by one.
 func (t *Tx) NoticeByIdempotencyKey(ctx context.Context, orgID, key string) (*notice.Notice, error) {
-	return queryOne(ctx, t, "idempotency key", scanNotice, `SELECT `+noticeCols+` FROM notices WHERE org_id = ? AND idempotency_key = ?`, orgID, key)
+	if n := t.waitingNotice(orgID, key); n != nil {
+		return n, nil
+	}
+	return queryOne(ctx, besidePending{t}, "idempotency key", scanNotice, `SELECT `+noticeCols+` FROM notices WHERE org_id = ? AND idempotency_key = ?`, orgID, key)
 }
 
 func scanNotice(row rowScanner) (*notice.Notice, error) {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -8,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sigap/sigap/internal/notice"
 )
 
 // Tx is a write transaction; store methods that write take one.
@@ -16,30 +19,17 @@ type Tx struct {
 	dialect Dialect
 	stmts   *stmtCache
 	logOff  bool
-	// deferred are notice events waiting to be stored with the group (deferred_events.go).
-	deferred deferredEvents
-	// timers are escalation timers waiting the same way (deferred_timers.go).
-	timers deferredTimers
+	// notices, events and timers are rows waiting to be stored with the
+	// group's (deferred_events.go).
+	notices pending[*notice.Notice]
+	events  pending[pendingEvent]
+	timers  pending[Timer]
 }
 
 // stmt returns the cached prepared statement for q bound to this transaction, or nil.
 func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	if s := t.stmts.get(ctx, q); s != nil {
 		return t.tx.StmtContext(ctx, s)
-	}
-	return nil
-}
-
-// flushFor stores the events and timers still waiting in the transaction
-// when q reads or writes their tables, so that q sees them.
-func (t *Tx) flushFor(ctx context.Context, q string) error {
-	if t.deferred.flushed < len(t.deferred.evs) && touchesLog(q) {
-		if err := t.flushEvents(ctx); err != nil {
-			return err
-		}
-	}
-	if t.timers.flushed < len(t.timers.tms) && touchesTimers(q) {
-		return t.flushTimers(ctx)
 	}
 	return nil
 }
@@ -71,19 +61,31 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 	if err := t.flushFor(ctx, q); err != nil {
 		return nil, err
 	}
-	if s := t.stmt(ctx, q); s != nil {
-		return s.QueryContext(ctx, args...)
-	}
-	return t.tx.QueryContext(ctx, rebind(t.dialect, q), args...)
+	return besidePending{t}.query(ctx, q, args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	// A failed store fails the caller's write at its next statement or at the commit.
 	_ = t.flushFor(ctx, q)
-	if s := t.stmt(ctx, q); s != nil {
+	return besidePending{t}.queryRow(ctx, q, args...)
+}
+
+// besidePending reads in a transaction without storing the rows waiting in
+// it first, for a caller that looks among them itself.
+type besidePending struct{ t *Tx }
+
+func (b besidePending) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s := b.t.stmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return b.t.tx.QueryContext(ctx, rebind(b.t.dialect, q), args...)
+}
+
+func (b besidePending) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := b.t.stmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
-	return t.tx.QueryRowContext(ctx, rebind(t.dialect, q), args...)
+	return b.t.tx.QueryRowContext(ctx, rebind(b.t.dialect, q), args...)
 }
 
 // maxBatch bounds how many callers share one commit.
@@ -131,8 +133,9 @@ func newWriter(db *DB) *writer {
 var ErrClosed = errors.New("store: closed")
 
 // Write runs fn in a write transaction and returns once it is committed (or
-// rolled back). fn may be batched with other callers' work into one commit, so
-// it must not keep state outside the transaction until Write returns nil.
+// rolled back). fn may be batched with other callers' work into one commit,
+// and run more than once, so it must not keep state outside the transaction
+// until Write returns nil.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	w := db.writer
@@ -225,15 +228,14 @@ func (w *writer) commit(batch []writeReq) {
 			results[i] = fmt.Errorf("store: savepoint: %w", err)
 			continue
 		}
-		mark, tmark := tx.markDeferred(), tx.markTimers()
+		mark := tx.mark()
 		if err := r.fn(tx); err != nil {
 			results[i] = err
 			if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); rerr != nil {
 				w.fail(sqlTx, batch, fmt.Errorf("store: rollback to savepoint: %w", rerr))
 				return
 			}
-			tx.rollbackDeferred(mark)
-			tx.rollbackTimers(tmark)
+			tx.rollbackPending(mark)
 		}
 		if _, err := tx.exec(ctx, "RELEASE SAVEPOINT w"); err != nil {
 			w.fail(sqlTx, batch, fmt.Errorf("store: release savepoint: %w", err))
@@ -242,17 +244,18 @@ func (w *writer) commit(batch []writeReq) {
 	}
 	if single && results[0] != nil {
 		_ = sqlTx.Rollback()
-		if r := batch[0]; retryable(results[0]) && r.attempts < 3 {
-			r.attempts++
-			go func() { w.reqs <- r }()
-			return
-		}
-		batch[0].done <- results[0]
+		w.retryOr(batch[0], results[0])
 		return
 	}
 	if !single {
 		if err := tx.flushPending(ctx); err != nil {
-			w.fail(sqlTx, batch, err)
+			// The group's rows are stored together, so a notice that raced a
+			// concurrent writer's (the same idempotency key) fails them all:
+			// run each again, now that the other one has committed.
+			_ = sqlTx.Rollback()
+			for i, r := range batch {
+				w.retryOr(r, cmp.Or(results[i], err))
+			}
 			return
 		}
 	}
@@ -263,15 +266,20 @@ func (w *writer) commit(batch []writeReq) {
 		return
 	}
 	for i, r := range batch {
-		if retryable(results[i]) && r.attempts < 3 {
-			// Two concurrent PostgreSQL writers opened the same case: run it
-			// again, now that the other one has committed.
-			r.attempts++
-			go func() { w.reqs <- r }()
-			continue
-		}
-		r.done <- results[i]
+		w.retryOr(r, results[i])
 	}
+}
+
+// retryOr runs r again when err is a collision with a concurrent PostgreSQL
+// writer (which succeeds now that the other one has committed), and
+// otherwise tells its caller err.
+func (w *writer) retryOr(r writeReq, err error) {
+	if retryable(err) && r.attempts < 3 {
+		r.attempts++
+		go func() { w.reqs <- r }()
+		return
+	}
+	r.done <- err
 }
 
 func (w *writer) newTx(sqlTx *sql.Tx) *Tx {
