@@ -21,6 +21,20 @@ func (t *Tx) insertRows(ctx context.Context, table string, cols []string, n int,
 // after each chunk's VALUES; scan, when set, reads each chunk's returned rows.
 func (t *Tx) insertRowsThen(ctx context.Context, table string, cols []string, n int, row func(i int, dst []any) []any,
 	tail string, scan func(rowScanner) error) error {
+	if t.dialect == Postgres && n > 0 {
+		vals := make([]any, 0, n*len(cols))
+		for i := range n {
+			vals = row(i, vals)
+		}
+		if q, args, ok := unnestInsert(table, cols, n, vals); ok {
+			if err := t.execOrScan(ctx, q+tail, args, scan); err != nil {
+				return fmt.Errorf("store: insert into %s: %w", table, err)
+			}
+			return nil
+		}
+		w := len(cols)
+		row = func(i int, a []any) []any { return append(a, vals[i*w:(i+1)*w]...) }
+	}
 	per := max(1, maxParams/len(cols))
 	one := "(" + strings.Repeat("?, ", len(cols)-1) + "?)"
 	args := make([]any, 0, min(n, per)*len(cols))
