@@ -66,11 +66,13 @@ func (t *Tx) mark() txMark {
 	return txMark{notices: t.notices.mark(), events: t.events.mark(), timers: t.timers.mark()}
 }
 
-// rollbackPending undoes a caller's waiting rows after ROLLBACK TO SAVEPOINT.
+// rollbackPending undoes a caller's waiting rows, and what the transaction
+// remembers, after ROLLBACK TO SAVEPOINT.
 func (t *Tx) rollbackPending(m txMark) {
 	t.notices.rollback(m.notices)
 	t.events.rollback(m.events)
 	t.timers.rollback(m.timers)
+	t.trust = nil // it may have read what the savepoint undid
 }
 
 // deferLogged queues evs and returns where the first one's log index will be.

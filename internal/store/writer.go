@@ -24,6 +24,8 @@ type Tx struct {
 	notices pending[*notice.Notice]
 	events  pending[pendingEvent]
 	timers  pending[Timer]
+	// trust remembers the trust records read (trust_memo.go).
+	trust map[string]trustSeen
 }
 
 // stmt returns the cached prepared statement for q bound to this transaction, or nil.
@@ -35,6 +37,7 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	t.forgetTrust(q)
 	if err := t.flushFor(ctx, q); err != nil {
 		return nil, err
 	}
