@@ -22,10 +22,7 @@ func (t *Tx) insertRows(ctx context.Context, table string, cols []string, n int,
 func (t *Tx) insertRowsThen(ctx context.Context, table string, cols []string, n int, row func(i int, dst []any) []any,
 	tail string, scan func(rowScanner) error) error {
 	if t.dialect == Postgres && n > 0 {
-		vals := make([]any, 0, n*len(cols))
-		for i := range n {
-			vals = row(i, vals)
-		}
+		vals := rowValues(n, len(cols), row)
 		if q, args, ok := unnestInsert(table, cols, n, vals); ok {
 			if err := t.execOrScan(ctx, q+tail, args, scan); err != nil {
 				return fmt.Errorf("store: insert into %s: %w", table, err)
@@ -56,6 +53,15 @@ func (t *Tx) insertRowsThen(ctx context.Context, table string, cols []string, n 
 		}
 	}
 	return nil
+}
+
+// rowValues is rows 0 to n-1 of width values each, one after another.
+func rowValues(n, width int, row func(i int, dst []any) []any) []any {
+	vals := make([]any, 0, n*width)
+	for i := range n {
+		vals = row(i, vals)
+	}
+	return vals
 }
 
 // execOrScan runs q, passing each row it returns to scan when scan is set.
