@@ -149,8 +149,8 @@ func openPostgres(ctx context.Context, u string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres URL %s: %w", redact(u), err)
 	}
-	if cfg.MaxConns < 8 {
-		cfg.MaxConns = 8
+	if cfg.MaxConns < 16 {
+		cfg.MaxConns = 16
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -56,17 +56,24 @@ func notifies(e notice.Event) bool {
 // notifyJobs files a notify.event job for each stored event a notifier is
 // told of, only where the notice's org has a webhook endpoint: a job per
 // event for orgs that never subscribed halved intake throughput. The events
-// are those of a range the caller has just appended, which the two endings
-// name by log index or, with the log off, by sequence number.
-const notifyJobs = `INSERT INTO jobs (id, kind, key, payload, state, run_at, created_at)
+// are those of a range the caller has just appended, which the endings name
+// by log index, by sequence number (with the log off), or as the rows of the
+// INSERT they ride on (notifyAppended, PostgreSQL).
+const (
+	notifyJobsFrom = `INSERT INTO jobs (id, kind, key, payload, state, run_at, created_at)
 	SELECT 'job_ev' || e.seq, '` + jobNotifyEvent + `', '` + jobNotifyEvent + `:' || e.seq, '{"seq":' || e.seq || '}', 'available', e.at, e.at
-	FROM events e JOIN notices n ON n.id = e.notice_id JOIN webhook_endpoints w ON w.org_id = n.org_id
+	FROM `
+	notifyJobsWhere = ` e JOIN notices n ON n.id = e.notice_id JOIN webhook_endpoints w ON w.org_id = n.org_id
 	WHERE e.type IN ('notice.received', 'notice.status', 'notice.decision', 'clarification.requested',
 		'notice.appeal', 'notice.actioned', 'notice.deadline_breached') AND `
+	notifyJobs = notifyJobsFrom + `events` + notifyJobsWhere
+)
 
 const (
 	notifyByLogIndex = notifyJobs + `e.log_index >= ? AND e.log_index < ? ON CONFLICT DO NOTHING`
 	notifyBySeq      = notifyJobs + `e.seq > ? ON CONFLICT DO NOTHING`
+	// notifyAppended follows a CTE named appended: the events an INSERT returned.
+	notifyAppended = notifyJobsFrom + `appended` + notifyJobsWhere + `TRUE ON CONFLICT DO NOTHING`
 )
 
 // anyNotifies reports whether a notifier is told of any of evs, so a write

@@ -38,7 +38,7 @@ func FractionAt(due time.Time, within time.Duration, f float64) time.Time {
 // They are stored with the group's other timers at the commit, or before any
 // statement on escalation_timers (deferred_timers.go).
 func (t *Tx) InsertTimers(ctx context.Context, timers []Timer) error {
-	t.timers.tms = append(t.timers.tms, timers...)
+	t.timers.items = append(t.timers.items, timers...)
 	return nil
 }
 

@@ -67,11 +67,22 @@ func (t *Tx) appendLogged(ctx context.Context, evs []notice.Event) (int64, error
 		}
 		entries[i] = c
 	}
-	if err := t.insertRows(ctx, "events", []string{"at", "type", "notice_id", "case_id", "org_id", "data", "log_index", "log_entry", "log_salt"}, len(evs),
-		func(i int, a []any) []any {
-			e := evs[i]
-			return append(a, ms(e.At), e.Type, nullable(e.NoticeID), nullable(e.CaseID), nullable(e.OrgID), datas[i], first+int64(i), entries[i], salts[i])
-		}); err != nil {
+	cols := []string{"at", "type", "notice_id", "case_id", "org_id", "data", "log_index", "log_entry", "log_salt"}
+	row := func(i int, a []any) []any {
+		e := evs[i]
+		return append(a, ms(e.At), e.Type, nullable(e.NoticeID), nullable(e.CaseID), nullable(e.OrgID), datas[i], first+int64(i), entries[i], salts[i])
+	}
+	if t.dialect == Postgres && anyNotifies(evs) {
+		// The notify jobs ride on the events' INSERT: one round trip less
+		// while the log's row is locked.
+		if q, args, ok := unnestInsert("events", cols, len(evs), rowValues(len(evs), len(cols), row)); ok {
+			if _, err := t.exec(ctx, "WITH appended AS ("+q+" RETURNING seq, at, type, notice_id) "+notifyAppended, args...); err != nil {
+				return 0, fmt.Errorf("store: insert into events: %w", err)
+			}
+			return first, nil
+		}
+	}
+	if err := t.insertRows(ctx, "events", cols, len(evs), row); err != nil {
 		return 0, err
 	}
 	if anyNotifies(evs) {

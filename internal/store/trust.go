@@ -12,8 +12,16 @@ import (
 )
 
 // TrustRecord returns an org's standing in the trusted flagger programme.
+// The transaction remembers it (trust_memo.go).
 func (t *Tx) TrustRecord(ctx context.Context, orgID string) (trust.Record, error) {
-	return scanTrust(t.queryRow(ctx, trustQuery, orgID), orgID)
+	if s, ok := t.seenTrust(orgID); ok {
+		return s.rec, s.err
+	}
+	r, err := scanTrust(t.queryRow(ctx, trustQuery, orgID), orgID)
+	if err == nil || errors.Is(err, ErrNotFound) {
+		t.rememberTrust(orgID, r, err)
+	}
+	return r, err
 }
 
 // TrustRecord returns an org's standing in the trusted flagger programme.
