@@ -1,7 +1,7 @@
 package i18n
 
 // The exchange page's texts (docs/exchange.md), kept apart from the main
-// catalogues so the feature's words stay together; init adds them.
+// catalogues so the feature's words stay together; i18n.go joins them to the catalogues.
 var exchangeEN = map[string]string{
 	"nav.exchange":     "Exchange",
 	"ex.title":         "Exchange with other platforms",
@@ -42,13 +42,4 @@ var exchangeID = map[string]string{
 	"ex.no_shares": "Tidak ada set yang dibagikan.", "ex.last_read": "Terakhir dibaca", "ex.priority": "polling prioritas",
 	"ex.revoked": "dicabut", "ex.live": "aktif", "ex.polled": "Langganan melakukan polling sekarang.",
 	"ex.withdrawn": "Entri ditarik; salinan pelanggan kehilangannya pada polling berikutnya.",
-}
-
-func init() {
-	for k, v := range exchangeEN {
-		english[k] = v
-	}
-	for k, v := range exchangeID {
-		indonesian[k] = v
-	}
 }

@@ -18,7 +18,10 @@ const (
 // Langs lists the supported languages, default first.
 var Langs = []string{ID, EN}
 
-var catalogues = map[string]map[string]string{ID: joined(indonesian, indonesianPortal), EN: joined(english, englishPortal)}
+var catalogues = map[string]map[string]string{
+	ID: joined(indonesian, indonesianPortal, indonesianMail, indonesianIncidents, exchangeID),
+	EN: joined(english, englishPortal, englishMail, englishIncidents, exchangeEN),
+}
 
 var matcher = language.NewMatcher([]language.Tag{language.Indonesian, language.English})
 

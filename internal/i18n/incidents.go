@@ -1,7 +1,7 @@
 package i18n
 
 // The incident and retroactive-scan pages' messages, kept apart from the
-// big catalogues so the feature's words are read together; init adds them.
+// big catalogues so the feature's words are read together; i18n.go joins them to the catalogues.
 var (
 	englishIncidents = map[string]string{
 		"nav.incidents": "Incidents", "lane.incident": "incident",
@@ -42,12 +42,3 @@ var (
 		"retro.state.queued": "antre", "retro.state.running": "berjalan", "retro.state.done": "selesai", "retro.state.failed": "gagal",
 	}
 )
-
-func init() {
-	for k, v := range englishIncidents {
-		english[k] = v
-	}
-	for k, v := range indonesianIncidents {
-		indonesian[k] = v
-	}
-}

@@ -1,10 +1,8 @@
 package i18n
 
-import "maps"
-
 // The strings of e-mail intake (replies by return mail and the portal's
 // section of registered senders) are kept apart from the two catalogues so
-// that the feature's strings read together; init merges them in.
+// that the feature's strings read together; i18n.go joins them to the catalogues.
 var (
 	englishMail = map[string]string{
 		"mail.accepted":       "Your e-mail was received as notice %s and its receipt is signed.",
@@ -63,8 +61,3 @@ var (
 		"audit.act.mail_sender.removed": "pengirim surel dihapus",
 	}
 )
-
-func init() {
-	maps.Copy(english, englishMail)
-	maps.Copy(indonesian, indonesianMail)
-}

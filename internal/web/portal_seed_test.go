@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/evidence"
+	"github.com/sigap/sigap/internal/incident"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
@@ -32,6 +33,7 @@ type seeded struct {
 	list     string
 	flagger  string
 	evidence string
+	incident string
 	setPw    string // a set-password token nobody has used
 }
 
@@ -92,6 +94,11 @@ func seedPortal(t *testing.T, e *env) *seeded {
 		t.Fatal(err)
 	}
 	s.setPw = link.Token
+	inc, err := e.s.Incidents.Declare(ctx, org.Caller{OrgID: e.platform, Role: org.RoleAdmin}, incident.DeclareInput{Name: "Serangan Surabaya", Labels: []string{"terrorism"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.incident = inc.ID
 	return s
 }
 
@@ -103,7 +110,7 @@ type pageVisit struct {
 
 // notPages are GET routes that answer with something other than a page
 // (files, downloads, a redirect to another site).
-var notPages = []string{"/static/", "/notices/{id}/receipt.json", "/banks/{id}/export", "/lists/{id}/export",
+var notPages = []string{"/static/", "/notices/{id}/receipt.json", "/notices/{id}/documents/{index}", "/banks/{id}/export", "/lists/{id}/export",
 	"/flaggers/{id}/report.csv", "/trust/report.csv", "/transparency/report.csv", "/transparency/tco.csv",
 	"/transparency/ledger.csv", "/transparency/dsa-sor.jsonl", "/login/oidc", "/login/oidc/callback", "/{$}"}
 
@@ -122,6 +129,8 @@ func (s *seeded) visits(t *testing.T) []pageVisit {
 		"/notices/new":                     {seat: "authority"},
 		"/notices/{id}":                    {path: "/notices/" + s.notice, seat: "authority"},
 		"/admin/orgs/{id}":                 {path: "/admin/orgs/" + s.authority, seat: "admin"},
+		"/admin/orgs/{id}/mail-senders":    {path: "/admin/orgs/" + s.authority + "/mail-senders", seat: "admin"},
+		"/incidents/{id}":                  {path: "/incidents/" + s.incident, seat: "admin"},
 		"/banks/{id}":                      {path: "/banks/" + s.bank, seat: "admin"},
 		"/lists/{id}":                      {path: "/lists/" + s.list, seat: "admin"},
 		"/flaggers/{id}":                   {path: "/flaggers/" + s.flagger, seat: "admin"},
