@@ -106,9 +106,16 @@ func TestUnknownEntrySkipped(t *testing.T) {
 	src, dst := sqliteNode(t), sqliteNode(t)
 	bankA, _ := src.bank(t, "shared", hash('a'), hash('b'), hash('c'))
 	feedURL, token, _ := src.share(t, bankA, "B")
+	// By value, not by place: entries made in one millisecond may come in any order.
 	rw := rewriter(t, src, func(evs []feed.Event) []feed.Event {
-		evs[0].Type = "md6"
-		evs[1].Value = "not-hex"
+		for i := range evs {
+			switch evs[i].Value {
+			case hash('a'):
+				evs[i].Type = "md6"
+			case hash('b'):
+				evs[i].Value = "not-hex"
+			}
+		}
 		return evs
 	})
 	subID, bankB := dst.subscribe(t, rw.URL+strings.TrimPrefix(feedURL, src.ts.URL), token, "from A")
