@@ -93,8 +93,15 @@ func (s *Service) backoff(sub store.FeedSubscription) time.Duration {
 // poll reads a subscription's feed from where it stopped, verifying and
 // applying page by page; a failure is recorded on the subscription.
 func (s *Service) poll(ctx context.Context, sub store.FeedSubscription) {
-	if sub.Format == FormatThreatExchange {
+	switch sub.Format {
+	case FormatThreatExchange:
 		s.pollThreatExchange(ctx, sub)
+		return
+	case FormatTCAP:
+		s.pollTCAP(ctx, sub)
+		return
+	case FormatHashList:
+		s.pollHashList(ctx, sub)
 		return
 	}
 	for range maxPagesPerPoll {
