@@ -301,15 +301,13 @@ func (s *Service) pollHashList(ctx context.Context, sub store.FeedSubscription) 
 	}
 	now := s.clock.Now().UTC()
 	var evs []Event
+	held := sub.Size
 	if !same {
-		evs = listDiff(entries, live, FormatHashList, now)
+		evs, held = listDiff(entries, live, FormatHashList, now)
 	}
 	_, err = s.apply(ctx, sub, evs, false, func(sub *store.FeedSubscription) bool {
-		sub.Head = next.String()
-		if !same {
-			sub.Size = int64(len(live)) + int64(len(evs)) // moves on every change, for SaveFeedProgress's check
-			sub.SourceSize = sub.Size
-		}
+		// A list's "events" are the hashes it held at its last fetch.
+		sub.Head, sub.Size, sub.SourceSize = next.String(), held, held
 		return true
 	})
 	if err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrNotLeader) {
@@ -318,14 +316,14 @@ func (s *Service) pollHashList(ctx context.Context, sub store.FeedSubscription) 
 }
 
 // listDiff is the events that make a copy holding live (source IDs) hold
-// entries: an add for each hash it lacks, a remove for each it no longer has.
-func listDiff(entries []ListEntry, live []string, format string, at time.Time) []Event {
+// entries: an add for each hash it lacks, a remove for each it no longer
+// has; held is how many distinct hashes the list holds.
+func listDiff(entries []ListEntry, live []string, format string, at time.Time) (evs []Event, held int64) {
 	have := make(map[string]bool, len(live))
 	for _, id := range live {
 		have[id] = true
 	}
 	want := make(map[string]bool, len(entries))
-	var evs []Event
 	for _, e := range entries {
 		k := e.key()
 		if e.Deleted || want[k] {
@@ -341,7 +339,7 @@ func listDiff(entries []ListEntry, live []string, format string, at time.Time) [
 			evs = append(evs, Event{Op: OpRemove, ID: id, At: at})
 		}
 	}
-	return evs
+	return evs, int64(len(want))
 }
 
 // tcapPage is one page of TCAP's hash-list API (v2).

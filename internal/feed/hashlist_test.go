@@ -104,7 +104,7 @@ func TestHashListSubscription(t *testing.T) {
 			if src := str(got[pdq]["source"]); !strings.Contains(src, "hashlist pdq") || !strings.Contains(src, ls.ts.Listener.Addr().String()) {
 				t.Errorf("%s: provenance %q names neither the list nor its host", d.name, src)
 			}
-			if st := n.status(t, subID); st["state"] != "ok" || st["skipped"].(float64) != 1 {
+			if st := n.status(t, subID); st["state"] != "ok" || st["skipped"].(float64) != 1 || st["events"].(float64) != 3 {
 				t.Errorf("%s: status after the first fetch: %v", d.name, st)
 			}
 			// Unchanged: a 304, and the copy stays.
@@ -121,6 +121,9 @@ func TestHashListSubscription(t *testing.T) {
 			got = n.live(t, bankID)
 			if len(got) != 2 || got[pdq] == nil || got[sha] == nil || got[md5] != nil {
 				t.Fatalf("%s: after the list changed the bank holds %v", d.name, keys(got))
+			}
+			if st := n.status(t, subID); st["state"] != "ok" || st["events"].(float64) != 2 {
+				t.Errorf("%s: status after the list changed: %v", d.name, st)
 			}
 		}
 	})
