@@ -30,8 +30,34 @@ var ErrTampered = errors.New("feed: the feed rewrote its history")
 // leafHash is the hash of one event's fields; JSON makes it unambiguous
 // whatever the values hold (a vPDQ value has newlines).
 func leafHash(op, entryID, typ, value, source string, atMS int64) [sha256.Size]byte {
-	b, _ := json.Marshal([]string{op, entryID, typ, value, source, strconv.FormatInt(atMS, 10)})
-	return sha256.Sum256(b)
+	fields := [...]string{op, entryID, typ, value, source, strconv.FormatInt(atMS, 10)}
+	// Fields json.Marshal would copy as they are (printable ASCII but for
+	// the characters it escapes) are written straight into the array: the
+	// same bytes, without reflection, for the hashes and IDs a feed is made of.
+	var buf [512]byte
+	b := append(buf[:0], '[')
+	for i, f := range fields {
+		if !plainJSON(f) {
+			raw, _ := json.Marshal(fields[:])
+			return sha256.Sum256(raw)
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, '"'), f...), '"')
+	}
+	return sha256.Sum256(append(b, ']'))
+}
+
+// plainJSON reports whether json.Marshal writes s between quotes unchanged.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // nextHead chains one event onto head (hex); a malformed head is an error.

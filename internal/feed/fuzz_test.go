@@ -106,3 +106,30 @@ func TestSignedPageVerifies(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseHashList feeds the hash-list reader whatever a list's host could
+// serve: it never panics, a refusal wraps ErrMalformed, and every entry it
+// accepts has a type and a value.
+func FuzzParseHashList(f *testing.F) {
+	f.Add([]byte("# HMA file exchange\npdq f8f8\nvideo_md5 abab\n"))
+	f.Add([]byte("hash,hash_type,labels\nf8f8,PDQ,terrorism\n"))
+	f.Add([]byte("hash_type,hash\n\"PDQ\",\"f8\nf8\"\n"))
+	f.Add([]byte(`[{"id":1,"hash_digest":"ab","algorithm":"MD5","ideology":"islamist","deleted":true}]`))
+	f.Add([]byte(`{"count":1,"next":null,"checkpoint":"1.5,1","results":[{"hash_digest":"ab","algorithm":"PDQ"}]}`))
+	f.Add([]byte("\xef\xbb\xbfpdq\n"))
+	f.Add([]byte(`[{"hash_digest":"ab"}]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, err := feed.ParseHashList(data)
+		if err != nil {
+			if !errors.Is(err, feed.ErrMalformed) {
+				t.Fatalf("a refused list's error does not wrap ErrMalformed: %v", err)
+			}
+			return
+		}
+		for i, e := range entries {
+			if strings.TrimSpace(e.Type) == "" || strings.TrimSpace(e.Value) == "" {
+				t.Fatalf("entry %d accepted without a type or value: %+v", i, e)
+			}
+		}
+	})
+}

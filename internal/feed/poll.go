@@ -93,8 +93,15 @@ func (s *Service) backoff(sub store.FeedSubscription) time.Duration {
 // poll reads a subscription's feed from where it stopped, verifying and
 // applying page by page; a failure is recorded on the subscription.
 func (s *Service) poll(ctx context.Context, sub store.FeedSubscription) {
-	if sub.Format == FormatThreatExchange {
+	switch sub.Format {
+	case FormatThreatExchange:
 		s.pollThreatExchange(ctx, sub)
+		return
+	case FormatTCAP:
+		s.pollTCAP(ctx, sub)
+		return
+	case FormatHashList:
+		s.pollHashList(ctx, sub)
 		return
 	}
 	for range maxPagesPerPoll {
@@ -150,18 +157,21 @@ func (s *Service) fail(ctx context.Context, sub store.FeedSubscription, cause er
 	}
 }
 
-// provenance is what a copied entry's source says: where it came from at
-// the source, through which subscription and from which host.
-func provenance(sub store.FeedSubscription, e Event) string {
+// provenance returns what a copied entry's source says: where it came from
+// at the source, through which subscription and from which host. The
+// subscription's part is made once per page, not once per entry.
+func provenance(sub store.FeedSubscription) func(Event) string {
 	host := sub.FeedURL
 	if u, err := url.Parse(sub.FeedURL); err == nil {
 		host = u.Host
 	}
-	src := fmt.Sprintf("feed %q from %s", sub.Name, host)
-	if e.Source != "" {
-		src = e.Source + "; " + src
+	via := fmt.Sprintf("feed %q from %s", sub.Name, host)
+	return func(e Event) string {
+		if e.Source == "" {
+			return clipRunes(via, filterset.MaxSource)
+		}
+		return clipRunes(e.Source+"; "+via, filterset.MaxSource)
 	}
-	return clipRunes(src, filterset.MaxSource)
 }
 
 // apply writes a verified page of events to the local copy in one
@@ -179,7 +189,7 @@ func (s *Service) apply(ctx context.Context, sub store.FeedSubscription, evs []E
 	}
 	now := clock.NowMilli(s.clock)
 	from, skipped, lastSkip := sub.Size, int64(0), ""
-	changed := false
+	changed, prov := false, provenance(sub)
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		if s.Lease != nil {
 			if err := s.Lease.Check(ctx, tx); err != nil {
@@ -258,7 +268,7 @@ func (s *Service) apply(ctx context.Context, sub store.FeedSubscription, evs []E
 			}
 			local := id.New("ent", now)
 			rows = append(rows, store.FilterEntry{ID: local, SetID: sub.SetID, Type: it.Type, Value: it.Value, MatchKey: key,
-				Source: provenance(sub, e), AddedByOrg: "feed:" + sub.ID, AddedAt: now})
+				Source: prov(e), AddedByOrg: "feed:" + sub.ID, AddedAt: now})
 			srcIDs, localIDs = append(srcIDs, e.ID), append(localIDs, local)
 		}
 		if err := flush(); err != nil {

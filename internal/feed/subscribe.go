@@ -153,9 +153,9 @@ func (s *Service) Subscribe(ctx context.Context, c org.Caller, in SubscribeInput
 	switch in.Format {
 	case "":
 		in.Format = FormatSigap
-	case FormatSigap, FormatThreatExchange:
+	case FormatSigap, FormatThreatExchange, FormatTCAP, FormatHashList:
 	default:
-		v.Add("format", "unknown_value", "format is sigap (the default) or threatexchange / format adalah sigap atau threatexchange")
+		v.Add("format", "unknown_value", "format is sigap (the default), threatexchange, tcap or hashlist / format adalah sigap, threatexchange, tcap atau hashlist")
 	}
 	if err := v.Err(); err != nil {
 		return Subscription{}, err
@@ -169,12 +169,12 @@ func (s *Service) Subscribe(ctx context.Context, c org.Caller, in SubscribeInput
 	}
 	var p Page
 	var err error
-	if in.Format == FormatThreatExchange {
-		// A ThreatExchange privacy group fills a hash bank; nothing signs it.
-		err = s.checkThreatExchange(ctx, in.FeedURL, in.Token)
+	if in.Format != FormatSigap {
+		// ThreatExchange and the hash lists fill a hash bank; nothing signs them.
+		err = s.checkUnsigned(ctx, in.Format, in.FeedURL, in.Token)
 		u, _ := url.Parse(in.FeedURL)
 		u.RawQuery = ""
-		p = Page{Origin: u.String(), Family: store.FamilyBank, Set: SetInfo{Kind: "hash", Labels: []string{"threatexchange"}}}
+		p = Page{Origin: u.String(), Family: store.FamilyBank, Set: SetInfo{Kind: "hash", Labels: []string{in.Format}}}
 	} else {
 		p, err = s.fetch(ctx, in.FeedURL, in.Token, 0, 1)
 	}

@@ -3,7 +3,6 @@ package feed
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -85,12 +84,7 @@ func (s *Service) fetchTE(ctx context.Context, feedURL, next string) (tePage, er
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		// The URL holds the access token: name the failure, not the URL.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return tePage{}, &fetchError{msg: "the source cannot be reached: " + err.Error()}
+		return tePage{}, unreachable(err)
 	}
 	defer resp.Body.Close()
 	var p tePage

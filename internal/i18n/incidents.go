@@ -20,6 +20,11 @@ var (
 		"retro.title": "Retroactive scans", "retro.intro": "When entries arrive in a bank or list, the posts of the window before them are scanned again for those entries alone, one scan at a time and at a bounded rate, so live scanning keeps its pace.",
 		"retro.none": "No retroactive scan yet.", "retro.scan": "Scan", "retro.entries": "Entries", "retro.window": "Posts since",
 		"retro.progress": "Progress (stream messages)", "retro.hits": "Posts found", "retro.posts": "%d posts",
+		"retro.set": "Bank or list", "retro.window_hours": "Window (hours before now; empty: 168)", "retro.start": "Start a retroactive scan",
+		"retro.start_hint": "Looks for every live entry of the set in the posts of the window, at the bounded pace of every retroactive scan.",
+		"retro.started":    "Retroactive scan %s queued.", "retro.no_sets": "There is no bank or list to scan yet.",
+		"retro.err.window": "The window must be a number of hours, more than 0 and at most 720.", "retro.err.set": "That bank or list does not exist.", "retro.err.empty": "That bank or list has no live entry to look for.",
+		"retro.family.bank": "Bank", "retro.family.list": "List",
 		"retro.state.queued": "queued", "retro.state.running": "running", "retro.state.done": "done", "retro.state.failed": "failed",
 	}
 	indonesianIncidents = map[string]string{
@@ -39,6 +44,11 @@ var (
 		"retro.title": "Pemindaian retroaktif", "retro.intro": "Saat entri masuk ke bank atau daftar, unggahan dalam jangka waktu sebelumnya dipindai ulang hanya untuk entri itu, satu pemindaian sekali jalan dengan laju terbatas, sehingga pemindaian langsung tetap lancar.",
 		"retro.none": "Belum ada pemindaian retroaktif.", "retro.scan": "Pemindaian", "retro.entries": "Entri", "retro.window": "Unggahan sejak",
 		"retro.progress": "Kemajuan (pesan stream)", "retro.hits": "Unggahan ditemukan", "retro.posts": "%d unggahan",
+		"retro.set": "Bank atau daftar", "retro.window_hours": "Jangka waktu (jam sebelum sekarang; kosong: 168)", "retro.start": "Mulai pemindaian retroaktif",
+		"retro.start_hint": "Mencari setiap entri aktif set itu di unggahan dalam jangka waktu tersebut, dengan laju terbatas seperti setiap pemindaian retroaktif.",
+		"retro.started":    "Pemindaian retroaktif %s masuk antrean.", "retro.no_sets": "Belum ada bank atau daftar untuk dipindai.",
+		"retro.err.window": "Jangka waktu harus berupa jumlah jam, lebih dari 0 dan paling banyak 720.", "retro.err.set": "Bank atau daftar itu tidak ada.", "retro.err.empty": "Bank atau daftar itu tidak punya entri aktif untuk dicari.",
+		"retro.family.bank": "Bank", "retro.family.list": "Daftar",
 		"retro.state.queued": "antre", "retro.state.running": "berjalan", "retro.state.done": "selesai", "retro.state.failed": "gagal",
 	}
 )

@@ -27,6 +27,9 @@ const (
 
 // The review lanes, most urgent first.
 const (
+	// LaneIncident holds the cases found on a declared incident's bank or
+	// list (package incident), ahead of every other lane.
+	LaneIncident = "incident"
 	// LaneEmergency is a threat to life or safety, ahead of every order.
 	LaneEmergency = "emergency"
 	LaneOrder     = "order"
@@ -35,13 +38,17 @@ const (
 )
 
 // Lanes lists the review lanes, most urgent first, as a new slice.
-func Lanes() []string { return []string{LaneEmergency, LaneOrder, LaneTrusted, LaneStandard} }
+func Lanes() []string {
+	return []string{LaneIncident, LaneEmergency, LaneOrder, LaneTrusted, LaneStandard}
+}
 
 // LaneRank orders lanes for the queue: lower is more urgent. The emergency
 // lane came after the others and ranks below them, so that the ranks stored
 // with existing cases keep their meaning.
 func LaneRank(lane string) int {
 	switch lane {
+	case LaneIncident:
+		return -2
 	case LaneEmergency:
 		return -1
 	case LaneOrder:

@@ -200,13 +200,25 @@ func (s *Service) EntriesAddedTx(ctx context.Context, tx *store.Tx, setID string
 	if len(entryIDs) == 0 {
 		return nil
 	}
-	_, err := s.queue(ctx, tx, setID, entryIDs, s.window())
-	return err
+	j, err := s.job(ctx, tx, setID, entryIDs, s.window())
+	if err != nil {
+		return err
+	}
+	return tx.AppendRetroJob(ctx, j)
 }
 
-// queue stores (or merges) the job. A set of an open incident's gets the
-// incident's mark and priority, and looks back at least to its start.
+// queue stores (or merges) the job.
 func (s *Service) queue(ctx context.Context, tx *store.Tx, setID string, entryIDs []string, window time.Duration) (store.RetroJob, error) {
+	j, err := s.job(ctx, tx, setID, entryIDs, window)
+	if err != nil {
+		return store.RetroJob{}, err
+	}
+	return tx.QueueRetroJob(ctx, j)
+}
+
+// job is the retroactive scan of entryIDs: a set of an open incident's gets
+// the incident's mark and priority, and looks back at least to its start.
+func (s *Service) job(ctx context.Context, tx *store.Tx, setID string, entryIDs []string, window time.Duration) (store.RetroJob, error) {
 	now := s.now()
 	j := store.RetroJob{ID: id.New("rtr", now), SetID: setID, EntryIDs: entryIDs, Since: now.Add(-window), Until: now, CreatedAt: now}
 	inc, err := tx.OpenIncidentOfSet(ctx, setID)
@@ -219,7 +231,7 @@ func (s *Service) queue(ctx context.Context, tx *store.Tx, setID string, entryID
 	case !errors.Is(err, store.ErrNotFound):
 		return store.RetroJob{}, err
 	}
-	return tx.QueueRetroJob(ctx, j)
+	return j, nil
 }
 
 // Get reads one job with the notices it filed.

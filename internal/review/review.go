@@ -196,7 +196,7 @@ func validateFilter(f store.ClaimFilter) error {
 		bad = append(bad, notice.FieldError{Field: "category", Code: "unknown_value", Message: "unknown category; one of " + strings.Join(policy.Categories, ", ")})
 	}
 	if f.Lane != "" && !slices.Contains(notice.Lanes(), f.Lane) {
-		bad = append(bad, notice.FieldError{Field: "lane", Code: "unknown_value", Message: "lane must be order, trusted or standard"})
+		bad = append(bad, notice.FieldError{Field: "lane", Code: "unknown_value", Message: "lane is one of " + strings.Join(notice.Lanes(), ", ") + " / lane salah satu dari " + strings.Join(notice.Lanes(), ", ")})
 	}
 	if f.Regime != "" && len(f.Regime) > 32 {
 		bad = append(bad, notice.FieldError{Field: "regime", Code: "invalid", Message: "unknown regime"})

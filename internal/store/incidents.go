@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/sigap/sigap/internal/notice"
 )
 
 // Incident states.
@@ -19,7 +21,7 @@ const (
 // a breached clock's rank (-1), since an incident's first hours decide how
 // far its content spreads.
 const (
-	LaneIncident     = "incident"
+	LaneIncident     = notice.LaneIncident
 	IncidentLaneRank = -2
 )
 

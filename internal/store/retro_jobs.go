@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -75,8 +74,15 @@ func (t *Tx) QueueRetroJob(ctx context.Context, j RetroJob) (RetroJob, error) {
 		WHERE set_id = ? AND incident_id = ? AND state = ? ORDER BY created_at LIMIT 1`, j.SetID, j.IncidentID, RetroQueued)
 	switch {
 	case err == nil:
+		// A set, not slices.Contains: a merged job grows to a whole
+		// import's entries, and the scan of its list was quadratic.
+		had := make(map[string]struct{}, len(prev.EntryIDs))
+		for _, e := range prev.EntryIDs {
+			had[e] = struct{}{}
+		}
 		for _, e := range j.EntryIDs {
-			if !slices.Contains(prev.EntryIDs, e) {
+			if _, ok := had[e]; !ok {
+				had[e] = struct{}{}
 				prev.EntryIDs = append(prev.EntryIDs, e)
 			}
 		}

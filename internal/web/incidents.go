@@ -30,18 +30,27 @@ type incidentsData struct {
 	Errors                  []string
 	// Detail, when set, makes the page one incident's.
 	Detail *incidentData
+	// The retroactive-scan form (admins): the sets it offers, the form as
+	// sent and what was wrong with it, and the scan just started.
+	ScanSets           []retroSetChoice
+	ScanSet, ScanHours string
+	ScanErrors         []string
+	Done, StartedScan  string
 }
 
 // incidentsPage lists incidents and the recent retroactive scans, with the
 // declaration form for admins.
 func (p *Portal) incidentsPage(w http.ResponseWriter, r *http.Request, q *req) {
-	p.renderIncidents(w, r, q, http.StatusOK, incidentsData{Labels: "terrorism"})
+	p.renderIncidents(w, r, q, http.StatusOK, incidentsData{Labels: "terrorism", Done: r.URL.Query().Get("done"), StartedScan: r.URL.Query().Get("scan")})
 }
 
 func (p *Portal) renderIncidents(w http.ResponseWriter, r *http.Request, q *req, status int, d incidentsData) {
 	var err error
 	if d.Incidents, err = p.Incidents.List(r.Context(), "", 100); err == nil {
 		d.Scans, err = p.Retro.List(r.Context(), "", "", 50)
+	}
+	if err == nil && q.CanDeclareIncidents() {
+		d.ScanSets, err = p.retroChoices(r)
 	}
 	if err != nil {
 		p.serverError(w, r, err)

@@ -29,6 +29,7 @@ func TestMenuMarksTheCurrentPage(t *testing.T) {
 		}{
 			{adm, "/dashboard", "/dashboard", ""},
 			{adm, "/banks", "/banks", "Penyaringan"},
+			{adm, "/exchange", "/exchange", "Penyaringan"},
 			{adm, "/review/approvals", "/review/approvals", "Peninjauan"},
 			{adm, "/review?x=1", "/review", "Peninjauan"},
 			{adm, "/admin/sso", "/admin/sso", "Administrasi"},
@@ -56,7 +57,7 @@ func TestMenuMarksTheCurrentPage(t *testing.T) {
 		if n := len(topRe.FindAllString(nav, -1)); n > 6 {
 			t.Errorf("a platform admin's menu has %d top-level entries, want at most 6", n)
 		}
-		for _, href := range []string{"/banks", "/lists", "/hits", "/review", "/outbox", "/contacts", "/flaggers", "/audit", "/admin"} {
+		for _, href := range []string{"/banks", "/lists", "/hits", "/exchange", "/review", "/outbox", "/contacts", "/flaggers", "/audit", "/admin"} {
 			if !strings.Contains(nav, `href="`+href+`"`) {
 				t.Errorf("the admin's menu lacks %s", href)
 			}

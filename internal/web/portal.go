@@ -113,6 +113,7 @@ func (p *Portal) Handler() http.Handler {
 	mux.Handle("POST /incidents", p.platformPage(p.incidentDeclare, incidentWriters...))
 	mux.Handle("GET /incidents/{id}", p.platformPage(p.incidentPage, filterReaders...))
 	mux.Handle("POST /incidents/{id}/close", p.platformPage(p.incidentClose, incidentWriters...))
+	mux.Handle("POST /incidents/retro-scans", p.platformPage(p.retroStart, incidentWriters...))
 	mux.Handle("GET /flaggers", p.platformPage(p.flaggerRegistry, trustReaders...))
 	mux.Handle("GET /flaggers/{id}", p.platformPage(p.flaggerOrg, trustReaders...))
 	mux.Handle("POST /flaggers/{id}", p.platformPage(p.flaggerChange, trustWriters...))
