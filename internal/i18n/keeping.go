@@ -5,6 +5,7 @@ package i18n
 // stay clean; i18n.go joins them.
 var (
 	englishKeeping = map[string]string{
+		"doc.kept": "Kept until", "doc.purged_at": "File purged", "doc.held": "Legal hold until",
 		"doc.purged":        "This document's retention ended and its file was purged; its name, size and SHA-256 stay on the notice, in its receipt and in the log.",
 		"ob.mail":           "Replies by e-mail",
 		"ob.mail_intro":     "Receipts and refusals going back to officials by return mail (docs/email.md): each is tried again with backoff until it is sent or dead-lettered.",
@@ -16,6 +17,7 @@ var (
 		"ob.mstate.pending": "pending", "ob.mstate.failing": "failing", "ob.mstate.sent": "sent", "ob.mstate.dead": "dead",
 	}
 	indonesianKeeping = map[string]string{
+		"doc.kept": "Disimpan sampai", "doc.purged_at": "Berkas dihapus", "doc.held": "Ditahan secara hukum sampai",
 		"doc.purged":        "Masa simpan dokumen ini berakhir dan berkasnya telah dihapus; nama, ukuran dan SHA-256-nya tetap ada pada pemberitahuan, tanda terimanya dan log.",
 		"ob.mail":           "Balasan lewat surel",
 		"ob.mail_intro":     "Tanda terima dan penolakan yang dikirim balik ke pejabat lewat surel (docs/email.md): masing-masing dicoba lagi dengan jeda hingga terkirim atau masuk antrean mati.",
