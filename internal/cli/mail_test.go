@@ -30,8 +30,8 @@ func TestMailSendSink(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	ctx, stop := context.WithCancel(context.Background())
-	sinkOut := &syncBuffer{}
-	sinkEnv := &Env{Stdout: sinkOut, Stderr: &syncBuffer{}, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: time.Now}
+	sinkOut, sinkErr := &syncBuffer{}, &syncBuffer{}
+	sinkEnv := &Env{Stdout: sinkOut, Stderr: sinkErr, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: time.Now}
 	done := make(chan error, 1)
 	go func() {
 		done <- runMail(ctx, sinkEnv, []string{"sink", "--addr", addr, "--dir", filepath.Join(dir, "in")})
@@ -42,6 +42,14 @@ func TestMailSendSink(t *testing.T) {
 			t.Errorf("sink: %v", err)
 		}
 	})
+
+	// The sink says so once it listens.
+	for i := 0; !strings.Contains(sinkErr.String(), "taking mail on"); i++ {
+		if i == 500 {
+			t.Fatalf("the sink did not start: %q", sinkErr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 
 	run := func(args ...string) (string, error) {
 		var out, errb bytes.Buffer
