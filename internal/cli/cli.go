@@ -40,6 +40,7 @@ var commands = map[string]command{
 	"restore":     {runRestore, "put a backup back: keys, SQLite file or PostgreSQL dump (sigap restore --help)"},
 	"signing-key": {runSigningKey, "make a key to sign your requests with, and print it for registering (sigap signing-key gen --help)"},
 	"key":         {runKey, "list, revoke and rotate an org's API keys on a sigap server (sigap key --help)"},
+	"mail":        {runMail, "send a DKIM-signed e-mail to sigap, and keep replies on one machine (sigap mail --help)"},
 	"keys":        {runKeys, "list and rotate the service's own signing keys, for receipts and the log (sigap keys --help)"},
 }
 

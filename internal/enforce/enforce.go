@@ -11,6 +11,7 @@ import (
 
 	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/clock"
+	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/evidence"
 	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/jobs"
@@ -42,7 +43,7 @@ const (
 const ActionRestore = action.Restore
 
 // Retention is how long preserved evidence is kept without a hold (EU TCO Art. 6: six months).
-const Retention = 6 // months
+const Retention = document.Retention // months
 
 // AlertFunc records an alert inside a transaction (escalation's on-call alerting).
 type AlertFunc func(ctx context.Context, tx *store.Tx, a *store.Alert) error
@@ -66,6 +67,7 @@ func New(db *store.DB, clk clock.Clock, q *jobs.Queue, wh *webhook.Service, log 
 	q.Handle(JobSend, s.send, nil)
 	q.Handle(JobNotify, s.notify, nil)
 	q.Handle(JobPurge, s.purge, nil)
+	q.Handle(document.JobPurge, s.purgeDocuments, nil)
 	wh.OnAnswer(TypeActionRequested, s.answered)
 	wh.OnDead(s.deliveryDead)
 	return s

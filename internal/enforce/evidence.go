@@ -73,17 +73,11 @@ func (s *Service) Hold(ctx context.Context, c org.Caller, evidenceID string, unt
 	if err != nil {
 		return nil, err
 	}
-	if c.Role != org.RoleAdmin && c.Role != org.RoleAuthority {
-		return nil, ErrHoldRole
-	}
 	now := s.Clock.Now()
-	if !until.After(now) {
-		return nil, ErrHoldPast
+	until, err = holdable(c, now, until, e.PurgedAt != nil, ErrPurged)
+	if err != nil {
+		return nil, err
 	}
-	if e.PurgedAt != nil {
-		return nil, ErrPurged
-	}
-	until = clock.Milli(until)
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.HoldEvidence(ctx, e.ID, until, c.OrgID+"/"+who(c), reason); err != nil {
 			return err
@@ -100,6 +94,21 @@ func (s *Service) Hold(ctx context.Context, c org.Caller, evidenceID string, unt
 		return nil, err
 	}
 	return s.DB.Evidence(ctx, e.ID)
+}
+
+// holdable checks that c may hold something kept until until (purged or
+// not) and gives the hold's end to the millisecond the store keeps.
+func holdable(c org.Caller, now, until time.Time, purged bool, errPurged error) (time.Time, error) {
+	if c.Role != org.RoleAdmin && c.Role != org.RoleAuthority {
+		return time.Time{}, ErrHoldRole
+	}
+	if !until.After(now) {
+		return time.Time{}, ErrHoldPast
+	}
+	if purged {
+		return time.Time{}, errPurged
+	}
+	return clock.Milli(until), nil
 }
 
 // purge drops a snapshot reference and hash once retention and any hold have ended.

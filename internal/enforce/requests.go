@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sigap/sigap/internal/clock"
 	"regexp"
 	"strings"
 	"time"
@@ -117,7 +118,8 @@ type Art18Request struct {
 // Art. 18) about the threat to life or safety a notice raised, when (default
 // now), and puts it on the notice's timeline and so in the log.
 func (s *Service) RecordArt18(ctx context.Context, c org.Caller, noticeID string, in Art18Request) (notice.Art18Notification, error) {
-	now := s.Clock.Now()
+	// To the millisecond the store keeps, so the answer equals what GET shows.
+	now := clock.NowMilli(s.Clock)
 	in.Authority, in.Reference = strings.TrimSpace(in.Authority), strings.TrimSpace(in.Reference)
 	switch {
 	case in.Authority == "" || utf8.RuneCountInString(in.Authority) > 500 || strings.ContainsFunc(in.Authority, isControl):

@@ -128,6 +128,8 @@ func (a *API) routes() *routeTable {
 	mux.Handle("POST /v1/orgs/{org_id}/mail-senders", a.ownOrgFirst(jsonHandler(a, http.StatusCreated, a.addMailSender)), admins)
 	mux.Handle("GET /v1/orgs/{org_id}/mail-senders", a.ownOrgFirst(jsonHandler(a, http.StatusOK, a.listMailSenders)), admins)
 	mux.Handle("DELETE /v1/orgs/{org_id}/mail-senders/{sender_id}", a.ownOrgFirst(jsonHandler(a, http.StatusOK, a.removeMailSender)), admins)
+	// Replies by e-mail on the outbox, beside webhook deliveries (docs/email.md).
+	mux.Handle("GET /v1/mail/outbox", jsonHandler(a, http.StatusOK, a.listMailOutbox), overseers)
 	mux.Handle("PUT /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.putTrust), accreditors)
 	mux.Handle("GET /v1/orgs/{org_id}/trust", jsonHandler(a, http.StatusOK, a.getTrust), readers)
 	mux.Handle("GET /v1/orgs/{org_id}/trust/report", a.trustReport, readers)
@@ -151,6 +153,8 @@ func (a *API) routes() *routeTable {
 	mux.Handle("GET /v1/notices/{id}", jsonHandler(a, http.StatusOK, a.getNotice), readers)
 	// Documents attached to notices (docs/documents.md).
 	mux.Handle("GET /v1/notices/{id}/documents/{index}", a.getNoticeDocument, readers)
+	// Documents kept under the evidence rules: a legal hold (docs/documents.md).
+	mux.Handle("POST /v1/notices/{id}/documents/{index}/hold", jsonHandler(a, http.StatusOK, a.holdDocument), holders)
 	// Preservation and emergency requests (docs/requests.md).
 	mux.Handle("POST /v1/notices/{id}/preservation", jsonHandler(a, http.StatusOK, a.confirmPreservation), workers)
 	mux.Handle("POST /v1/notices/{id}/art18", jsonHandler(a, http.StatusCreated, a.recordArt18), workers)

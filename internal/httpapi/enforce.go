@@ -92,13 +92,22 @@ type holdBody struct {
 	Reason string `json:"reason"`
 }
 
-func (a *API) holdEvidence(r *http.Request, c org.Caller, in holdBody) (*evidence.Evidence, error) {
+// check reads a hold's end, and refuses a hold without a reason.
+func (in holdBody) check() (time.Time, error) {
 	until, err := time.Parse(time.RFC3339, in.Until)
 	if err != nil {
-		return nil, invalid("until", "invalid_time", "until must be an RFC 3339 time")
+		return time.Time{}, invalid("until", "invalid_time", "until must be an RFC 3339 time")
 	}
 	if len(in.Reason) == 0 || len(in.Reason) > 2000 {
-		return nil, invalid("reason", "required", "say why the evidence is held, in at most 2000 characters")
+		return time.Time{}, invalid("reason", "required", "say why it is held, in at most 2000 characters")
+	}
+	return until, nil
+}
+
+func (a *API) holdEvidence(r *http.Request, c org.Caller, in holdBody) (*evidence.Evidence, error) {
+	until, err := in.check()
+	if err != nil {
+		return nil, err
 	}
 	return a.Enforce.Hold(r.Context(), c, r.PathValue("id"), until, in.Reason)
 }

@@ -8,31 +8,64 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/notice"
+	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 )
 
-// documentView is an attached document as a notice's answer lists it.
+// documentView is an attached document as a notice's answer lists it, with
+// how long its bytes are kept (docs/documents.md, "Keeping them").
 type documentView struct {
-	Name        string `json:"name"`
-	ContentType string `json:"content_type"`
-	Size        int64  `json:"size"`
-	SHA256      string `json:"sha256"`
-	URL         string `json:"url"`
+	Name        string     `json:"name"`
+	ContentType string     `json:"content_type"`
+	Size        int64      `json:"size"`
+	SHA256      string     `json:"sha256"`
+	URL         string     `json:"url"`
+	KeepUntil   time.Time  `json:"keep_until"`
+	HoldUntil   *time.Time `json:"hold_until,omitempty"`
+	PurgedAt    *time.Time `json:"purged_at,omitempty"`
 }
 
-func documentViews(noticeID string, docs []document.Upload) []documentView {
+func documentViews(noticeID string, docs []document.Kept) []documentView {
 	if len(docs) == 0 {
 		return nil
 	}
 	out := make([]documentView, len(docs))
 	for i, d := range docs {
 		out[i] = documentView{Name: d.Name, ContentType: d.ContentType, Size: d.Size, SHA256: d.SHA256,
-			URL: fmt.Sprintf("/v1/notices/%s/documents/%d", noticeID, i)}
+			URL: fmt.Sprintf("/v1/notices/%s/documents/%d", noticeID, d.Position), KeepUntil: d.KeepUntil, HoldUntil: d.HoldUntil, PurgedAt: d.PurgedAt}
 	}
 	return out
+}
+
+// newDocumentViews lists a notice's documents as just received: kept for
+// the whole retention, not yet held.
+func newDocumentViews(n *notice.Notice) []documentView {
+	kept := make([]document.Kept, len(n.Documents))
+	for i, d := range n.Documents {
+		kept[i] = document.Kept{Upload: d, Position: i, KeepUntil: document.KeepUntil(n.ReceivedAt)}
+	}
+	return documentViews(n.ID, kept)
+}
+
+// holdDocument puts one of a notice's documents under a legal hold.
+func (a *API) holdDocument(r *http.Request, c org.Caller, in holdBody) (documentView, error) {
+	pos, err := strconv.Atoi(r.PathValue("index"))
+	if err != nil || pos < 0 || pos >= document.MaxFiles {
+		return documentView{}, store.ErrNotFound
+	}
+	until, err := in.check()
+	if err != nil {
+		return documentView{}, err
+	}
+	d, err := a.Enforce.HoldDocument(r.Context(), c, r.PathValue("id"), pos, until, in.Reason)
+	if err != nil {
+		return documentView{}, err
+	}
+	return documentViews(r.PathValue("id"), []document.Kept{*d})[0], nil
 }
 
 // multipartFail is a multipart body that cannot be read: a 413 when it ran
@@ -136,6 +169,6 @@ func (a *API) getNoticeDocument(w http.ResponseWriter, r *http.Request) {
 
 // noticeDocuments is the answer's list of a stored notice's documents.
 func (a *API) noticeDocuments(r *http.Request, noticeID string) ([]documentView, error) {
-	docs, err := a.DB.NoticeDocuments(r.Context(), noticeID)
+	docs, err := a.DB.NoticeDocumentsKept(r.Context(), noticeID)
 	return documentViews(noticeID, docs), err
 }

@@ -68,7 +68,7 @@ func viewOf(n *notice.Notice) noticeView {
 		RequestedAction: n.RequestedAction, TerritorialScope: n.TerritorialScope, Language: n.Language,
 		Evidence: n.Evidence, Contact: n.Contact, GoodFaith: n.GoodFaith, BodySHA256: n.BodySHA256,
 		SubjectCount: n.SubjectCount, Subjects: n.Subjects, Receipt: n.Receipt, LogIndex: n.LogIndex,
-		Documents: documentViews(n.ID, n.Documents), PreserveDays: n.PreserveDays, TCO: n.TCO}
+		Documents: newDocumentViews(n), PreserveDays: n.PreserveDays, TCO: n.TCO}
 }
 
 func (a *API) createNotice(w http.ResponseWriter, r *http.Request) {

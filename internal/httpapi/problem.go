@@ -11,6 +11,7 @@ import (
 	"github.com/sigap/sigap/internal/action"
 	"github.com/sigap/sigap/internal/admin"
 	"github.com/sigap/sigap/internal/contact"
+	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/enforce"
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/httpsig"
@@ -193,6 +194,9 @@ func errorTable() []errorRule {
 		fieldRule(enforce.ErrHoldPast, "until", "in_past", says("until must be in the future")),
 		{is: enforce.ErrPurged, status: http.StatusConflict, code: "purged", title: "The evidence was already purged",
 			detail: says("its retention ended before the hold was asked for")},
+
+		{is: document.ErrPurged, status: http.StatusGone, code: "document_purged", title: "The document's bytes were purged",
+			detail: says("retensinya berakhir; nama, ukuran dan SHA-256-nya tetap tercatat / its retention ended; its name, size and SHA-256 stay on record")},
 
 		// Preservation and emergency requests (docs/requests.md).
 		{is: enforce.ErrNotPreservation, status: http.StatusConflict, code: "not_preservation", title: "Not a preservation request",

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/document"
+	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
@@ -54,7 +55,13 @@ func storeDocuments(ctx context.Context, tx *store.Tx, n *notice.Notice) error {
 	if len(n.Documents) == 0 {
 		return nil
 	}
-	if err := tx.InsertNoticeDocuments(ctx, n.ID, n.Documents); err != nil {
+	// Documents are kept under the evidence rules: purged after their
+	// retention unless held (internal/enforce runs the job).
+	keep := document.KeepUntil(n.ReceivedAt)
+	if err := tx.InsertNoticeDocuments(ctx, n.ID, n.Documents, keep); err != nil {
+		return err
+	}
+	if err := jobs.EnqueueTx(ctx, tx, n.ReceivedAt, jobs.Spec{Kind: document.JobPurge, Key: document.PurgeKey(n.ID, keep), RunAt: keep}); err != nil {
 		return err
 	}
 	data, err := json.Marshal(map[string]any{"documents": n.Documents})

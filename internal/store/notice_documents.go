@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/sigap/sigap/internal/document"
 )
@@ -21,12 +22,12 @@ func scanDocumentData(r rowScanner) (document.Upload, error) {
 	return d, err
 }
 
-// InsertNoticeDocuments stores a notice's checked documents, in order.
-func (t *Tx) InsertNoticeDocuments(ctx context.Context, noticeID string, docs []document.Upload) error {
-	return t.insertRows(ctx, "notice_documents", []string{"notice_id", "position", "name", "content_type", "size", "sha256", "data"},
+// InsertNoticeDocuments stores a notice's checked documents, in order, kept until keepUntil.
+func (t *Tx) InsertNoticeDocuments(ctx context.Context, noticeID string, docs []document.Upload, keepUntil time.Time) error {
+	return t.insertRows(ctx, "notice_documents", []string{"notice_id", "position", "name", "content_type", "size", "sha256", "data", "keep_until"},
 		len(docs), func(i int, a []any) []any {
 			d := docs[i]
-			return append(a, noticeID, i, d.Name, d.ContentType, d.Size, d.SHA256, d.Data)
+			return append(a, noticeID, i, d.Name, d.ContentType, d.Size, d.SHA256, d.Data, ms(keepUntil))
 		})
 }
 
@@ -46,8 +47,14 @@ func noticeDocuments(ctx context.Context, qr querier, noticeID string) ([]docume
 }
 
 // NoticeDocument returns a notice's document at position (0-based), bytes
-// and all, or ErrNotFound.
+// and all, ErrNotFound, or document.ErrPurged once its bytes are gone.
 func (db *DB) NoticeDocument(ctx context.Context, noticeID string, position int) (document.Upload, error) {
-	return queryOne(ctx, db, fmt.Sprintf("document %d of %s", position, noticeID), scanDocumentData,
+	what := fmt.Sprintf("document %d of %s", position, noticeID)
+	d, err := queryOne(ctx, db, what, scanDocumentData,
 		`SELECT `+documentCols+`, data FROM notice_documents WHERE notice_id = ? AND position = ?`, noticeID, position)
+	if err == nil && d.Size > 0 && len(d.Data) == 0 {
+		// Only a purge empties a stored document: Check refuses empty files.
+		return document.Upload{}, fmt.Errorf("store: %s: %w", what, document.ErrPurged)
+	}
+	return d, err
 }

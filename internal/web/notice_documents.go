@@ -67,6 +67,10 @@ func (p *Portal) noticeDocument(w http.ResponseWriter, r *http.Request, q *req) 
 		return
 	}
 	d, err := p.Intake.Document(r.Context(), q.Caller(), r.PathValue("id"), pos)
+	if errors.Is(err, document.ErrPurged) {
+		p.errorPage(w, r, http.StatusGone, "doc.purged")
+		return
+	}
 	if err != nil {
 		p.serverError(w, r, err)
 		return

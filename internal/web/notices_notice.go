@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"github.com/sigap/sigap/internal/document"
 	"net/http"
 	"strings"
 
@@ -24,6 +25,8 @@ type noticeData struct {
 	Host     string
 	Thread   *noticeThread
 	Requests *noticeRequests
+	// Kept is the documents with how long each is kept (the evidence rules).
+	Kept []document.Kept
 }
 
 func (p *Portal) noticePage(w http.ResponseWriter, r *http.Request, q *req) {
@@ -40,12 +43,16 @@ func (p *Portal) showNotice(w http.ResponseWriter, r *http.Request, q *req, stat
 		p.serverError(w, r, err)
 		return
 	}
-	if n.Documents, err = p.DB.NoticeDocuments(ctx, n.ID); err != nil {
+	kept, err := p.DB.NoticeDocumentsKept(ctx, n.ID)
+	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
+	for _, k := range kept {
+		n.Documents = append(n.Documents, k.Upload)
+	}
 	query := r.URL.Query()
-	d := noticeData{N: n, Within: policy.FormatDuration(n.Within), Host: baseURL(r), Q: strings.TrimSpace(query.Get("q"))}
+	d := noticeData{N: n, Within: policy.FormatDuration(n.Within), Host: baseURL(r), Q: strings.TrimSpace(query.Get("q")), Kept: kept}
 	if d.Subjects, d.Links, err = pageFrom(query, "page", d.Q, linksPerPage, func(lp store.ListPage) ([]notice.Subject, int, error) {
 		return p.DB.NoticeSubjectsPage(ctx, n.ID, lp)
 	}); err != nil {

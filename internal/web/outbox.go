@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/sigap/sigap/internal/mailgate"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/webhook"
@@ -36,7 +37,9 @@ type outboxRow struct {
 }
 
 type outboxData struct {
-	Rows   []outboxRow
+	Rows []outboxRow
+	// Mail is the replies by e-mail in the same state (sent for delivered).
+	Mail   []mailgate.Outbound
 	State  string
 	States []string
 	Next   string
@@ -99,6 +102,14 @@ func (p *Portal) outboxPage(w http.ResponseWriter, r *http.Request, q *req) {
 		}
 		row.CanRetry = q.IsAdmin() && (dl.State == store.DeliveryDead || dl.State == store.DeliveryFailing)
 		d.Rows = append(d.Rows, row)
+	}
+	mailState := d.State
+	if mailState == store.DeliveryDelivered {
+		mailState = mailgate.MailSent
+	}
+	if d.Mail, err = mailgate.Outbox(ctx, p.DB, mailState, outboxPageSize); err != nil {
+		p.serverError(w, r, err)
+		return
 	}
 	p.render(w, r, q, http.StatusOK, "outbox", "ob.title", d)
 }
