@@ -22,6 +22,8 @@ type Service struct {
 	Clock clock.Clock
 	// KnownRegime reports whether a regime name exists, to check an org's default.
 	KnownRegime func(string) bool
+
+	keys keyCache // key_cache.go: API keys read within the last KeyCacheTTL
 }
 
 // NewKey is a freshly made key: the secret is shown once and never stored.

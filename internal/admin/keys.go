@@ -42,6 +42,7 @@ func (s *Service) Keys(ctx context.Context, orgID string) ([]store.KeyInfo, erro
 // error, so a retried revocation succeeds; a key of another org is ErrNotFound.
 func (s *Service) RevokeKey(ctx context.Context, orgID, keyID string) error {
 	now := clock.NowMilli(s.Clock)
+	defer s.keys.forget() // after the commit: from here on this process reads the revoked row
 	return s.DB.Write(ctx, func(tx *store.Tx) error {
 		k, err := tx.Key(ctx, orgID, keyID)
 		if err != nil || k.Revoked {
@@ -84,6 +85,7 @@ func (s *Service) RotateKey(ctx context.Context, orgID, keyID string, overlap ti
 	}
 	now := clock.NowMilli(s.Clock)
 	var rot Rotation
+	defer s.keys.forget() // after the commit: the old key's new expiry holds here at once
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		old, err := tx.Key(ctx, orgID, keyID)
 		if err != nil {
@@ -116,7 +118,11 @@ func (s *Service) TouchKey(ctx context.Context, k store.KeyInfo) error {
 	if !k.LastUsedAt.IsZero() && now.Sub(k.LastUsedAt) < LastUsedEvery {
 		return nil
 	}
-	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.TouchKey(ctx, k.ID, now, now.Add(-LastUsedEvery)) })
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.TouchKey(ctx, k.ID, now, now.Add(-LastUsedEvery)) }); err != nil {
+		return err
+	}
+	s.keys.touched(k.ID, now)
+	return nil
 }
 
 // keyRole is the role of a key being made, checked against its org.

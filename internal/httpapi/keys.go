@@ -14,12 +14,13 @@ import (
 )
 
 // checkKey finds who holds an API key, answering the request itself (and
-// returning false) when the key is unknown, revoked or expired. It reads the
-// key's row on every request, with no cache: a revocation holds on every
-// replica from the moment it commits. last_used_at is written at most once a
-// minute per key, so a busy key does not cost a write a request.
+// returning false) when the key is unknown, revoked or expired. The key's row
+// is read through admin's cache (admin.KeyCacheTTL): a revocation holds in
+// this process from its commit and on every other replica within the TTL.
+// last_used_at is written at most once a minute per key, so a busy key does
+// not cost a write a request.
 func (a *API) checkKey(w http.ResponseWriter, r *http.Request, key string) (org.Caller, bool) {
-	ks, err := a.DB.KeyByHash(r.Context(), org.HashSecret(key))
+	ks, err := a.Admin.KeyByHash(r.Context(), org.HashSecret(key))
 	refuse := func(code, title, detail string) (org.Caller, bool) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sigap", error="invalid_token"`)
 		problem(w, http.StatusUnauthorized, code, title, detail)

@@ -16,18 +16,8 @@ import (
 // seconds, without a restart and without anyone copying files.
 func TestKeyRotationReachesEveryReplica(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds and runs the binary; skipped with -short")
-	}
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		if e.URL == "" {
-			t.Skip("replicas share a PostgreSQL database")
-		}
-		c := newCluster(t, e.URL, "regimes:\n  ID-PSE:\n    deadlines: {urgent: 1h, standard: 1h}\n")
-		c.reps = append(c.reps, c.start(0), c.start(1))
-		c.ready()
-		a, b := c.reps[0].base, c.reps[1].base
-		authOrg := c.must(a, "POST", "/v1/orgs", c.admin, map[string]string{"name": "Kominfo", "kind": "authority"}, 201)["id"].(string)
+		c, a, b, authOrg := replicaPair(t, e) // key_revocation_replicas_test.go
 		load := newIntakeLoad(c, c.must(a, "POST", "/v1/orgs/"+authOrg+"/keys", c.admin, map[string]string{"role": "authority"}, 201)["key"].(string))
 
 		keyOf := func(base string) string {

@@ -60,16 +60,17 @@ type pendingEvent struct {
 }
 
 // txMark is where a caller's savepoint began in every queue.
-type txMark struct{ notices, events, timers pendingMark }
+type txMark struct{ notices, cases, events, timers pendingMark }
 
 func (t *Tx) mark() txMark {
-	return txMark{notices: t.notices.mark(), events: t.events.mark(), timers: t.timers.mark()}
+	return txMark{notices: t.notices.mark(), cases: t.cases.mark(), events: t.events.mark(), timers: t.timers.mark()}
 }
 
 // rollbackPending undoes a caller's waiting rows, and what the transaction
 // remembers, after ROLLBACK TO SAVEPOINT.
 func (t *Tx) rollbackPending(m txMark) {
 	t.notices.rollback(m.notices)
+	t.cases.rollback(m.cases)
 	t.events.rollback(m.events)
 	t.timers.rollback(m.timers)
 	t.trust = nil // it may have read what the savepoint undid
@@ -95,6 +96,9 @@ func touchesLog(q string) bool {
 
 // flushEvents stores the waiting events with their log entries.
 func (t *Tx) flushEvents(ctx context.Context) error {
+	if err := t.flushCases(ctx); err != nil { // the events name their cases
+		return err
+	}
 	return t.events.flush(func(items []pendingEvent) error {
 		evs := make([]notice.Event, len(items))
 		for i, p := range items {
@@ -117,6 +121,11 @@ func (t *Tx) flushEvents(ctx context.Context) error {
 // writes their tables, so that q sees them; notices go first, as the other
 // tables refer to them.
 func (t *Tx) flushFor(ctx context.Context, q string) error {
+	if t.cases.waiting() && touchesCases(q) {
+		if err := t.flushCases(ctx); err != nil {
+			return err
+		}
+	}
 	if t.notices.waiting() && touchesNotices(q) {
 		if err := t.flushNotices(ctx); err != nil {
 			return err
@@ -137,7 +146,7 @@ func (t *Tx) flushFor(ctx context.Context, q string) error {
 // their log indexes lock the log's sequence row until the commit, and the
 // other writers wait on that lock, so nothing else may run while it is held.
 func (t *Tx) flushPending(ctx context.Context) error {
-	if err := t.flushNotices(ctx); err != nil {
+	if err := t.flushNotices(ctx); err != nil { // and their cases first
 		return err
 	}
 	if err := t.flushTimers(ctx); err != nil {

@@ -253,3 +253,89 @@ func TestConcurrentNoticesJoinOneCase(t *testing.T) {
 		}
 	})
 }
+
+// TestNoticesOfOneTransactionShareCases stores notices naming the same
+// subjects in one transaction, with a read of cases between them: the
+// waiting cases are stored before the read sees them, the first notice to
+// name a subject opens its case and the later ones join it (also after the
+// read), the case takes the earliest deadline and the most urgent lane, and
+// every notice's timeline names the case each link opened or joined.
+func TestNoticesOfOneTransactionShareCases(t *testing.T) {
+	t.Parallel()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+		a := mkOrg(t, db, org.KindAuthority)
+		n1 := mkNotice(a, notice.KindReport, t0, 100*time.Hour, "chan_a", "chan_b", "chan_a")
+		n2 := mkNotice(a, notice.KindOrder, t0.Add(time.Second), 50*time.Hour, "chan_a")
+		n3 := mkNotice(a, notice.KindFlag, t0.Add(2*time.Second), 200*time.Hour, "chan_b", "chan_c")
+		var seen []string
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			for _, n := range []*notice.Notice{n1, n2} {
+				if err := tx.InsertNotice(ctx, n); err != nil {
+					return err
+				}
+			}
+			var err error
+			if seen, err = tx.OpenCasesOfNotice(ctx, n1.ID); err != nil {
+				return err
+			}
+			return tx.InsertNotice(ctx, n3)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) != 2 {
+			t.Errorf("a read in the transaction saw %d open cases of the first notice, want 2", len(seen))
+		}
+		caseA, caseB := n1.Subjects[0].CaseID, n1.Subjects[1].CaseID
+		type link struct {
+			n        *notice.Notice
+			i        int
+			caseID   string
+			opened   bool
+			wantType string
+		}
+		for _, l := range []link{
+			{n1, 0, caseA, true, notice.EventCaseOpened},
+			{n1, 1, caseB, true, notice.EventCaseOpened},
+			{n1, 2, caseA, false, notice.EventCaseJoined},
+			{n2, 0, caseA, false, notice.EventCaseJoined},
+			{n3, 0, caseB, false, notice.EventCaseJoined},
+			{n3, 1, "", true, notice.EventCaseOpened},
+		} {
+			s := l.n.Subjects[l.i]
+			if s.CaseID == "" || (l.caseID != "" && s.CaseID != l.caseID) || s.NewCase != l.opened {
+				t.Errorf("notice %s link %d: case %q new %v; want case %q new %v", l.n.Kind, l.i, s.CaseID, s.NewCase, l.caseID, l.opened)
+			}
+			evs, err := db.Timeline(ctx, l.n.ID, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(evs) != len(l.n.Subjects)+1 {
+				t.Fatalf("notice %s: %d events, want %d", l.n.Kind, len(evs), len(l.n.Subjects)+1)
+			}
+			if ev := evs[l.i+1]; ev.Type != l.wantType || ev.CaseID != s.CaseID {
+				t.Errorf("notice %s link %d: event %s of case %s; want %s of case %s", l.n.Kind, l.i, ev.Type, ev.CaseID, l.wantType, s.CaseID)
+			}
+		}
+		if n3.Subjects[1].CaseID == caseA || n3.Subjects[1].CaseID == caseB || caseA == caseB {
+			t.Errorf("cases %s, %s and %s are not three", caseA, caseB, n3.Subjects[1].CaseID)
+		}
+		urgent := notice.LaneFor(notice.KindOrder)
+		if notice.LaneRank(notice.LaneFor(notice.KindReport)) < notice.LaneRank(urgent) {
+			urgent = notice.LaneFor(notice.KindReport)
+		}
+		c, err := db.Case(ctx, caseA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.DueAt.Equal(n2.DueAt) || c.Lane != urgent || c.State != notice.CaseOpen {
+			t.Errorf("case of chan_a: due %v lane %s state %s; want due %v lane %s open", c.DueAt, c.Lane, c.State, n2.DueAt, urgent)
+		}
+		counts, err := db.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts["cases"] != 3 || counts["notices"] != 3 || counts["notice_subjects"] != 6 {
+			t.Errorf("stored %v; want 3 cases, 3 notices, 6 links", counts)
+		}
+	})
+}

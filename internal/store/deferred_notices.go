@@ -17,6 +17,9 @@ func touchesNotices(q string) bool { return strings.Contains(q, "notice") }
 
 // flushNotices stores the waiting notices and their subjects.
 func (t *Tx) flushNotices(ctx context.Context) error {
+	if err := t.flushCases(ctx); err != nil { // the subjects name their cases
+		return err
+	}
 	return t.notices.flush(func(ns []*notice.Notice) error {
 		cols := strings.Fields(strings.ReplaceAll(noticeCols, ",", " "))
 		if err := t.insertRows(ctx, "notices", cols, len(ns), func(i int, a []any) []any {

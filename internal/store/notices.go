@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sigap/sigap/internal/id"
 	"github.com/sigap/sigap/internal/notice"
 )
 
@@ -16,38 +15,38 @@ const noticeCols = `id, org_id, kind, regime, category, class, within_ms, explan
 	body_sha256, idempotency_key, receipt_key_id, receipt_payload, receipt_signature, subject_count, lane, lane_note`
 
 // InsertNotice stores a notice, opens or joins a case for each of its subjects
-// (filling in CaseID and NewCase), and appends the timeline events.
+// and appends the timeline events. The rows wait for the group's statements:
+// the subjects' CaseID and NewCase are filled in when the cases are stored,
+// before the commit or a statement that reads cases.
 func (t *Tx) InsertNotice(ctx context.Context, n *notice.Notice) error {
 	if n.Lane == "" {
 		n.Lane = notice.LaneFor(n.Kind)
-	}
-	if err := t.attachCases(ctx, n); err != nil {
-		return err
-	}
-	// The notice and its subjects wait for the group's INSERTs (deferred_notices.go).
-	t.notices.items = append(t.notices.items, n)
-	if n.InformUploaderAfter != nil {
-		if err := t.InsertNoticeHold(ctx, n.ID, *n.InformUploaderAfter); err != nil {
-			return err
-		}
 	}
 	events := make([]notice.Event, 0, len(n.Subjects)+1)
 	data, _ := json.Marshal(map[string]any{"kind": n.Kind, "category": n.Category, "regime": n.Regime, "class": n.Class,
 		"due_at": n.DueAt, "subjects": len(n.Subjects), "body_sha256": n.BodySHA256, "receipt_sha256": receiptHash(n.Receipt)})
 	events = append(events, notice.Event{At: n.ReceivedAt, Type: notice.EventReceived, NoticeID: n.ID, OrgID: n.OrgID, Data: data})
 	for _, s := range n.Subjects {
-		typ := notice.EventCaseJoined
-		if s.NewCase {
-			typ = notice.EventCaseOpened
-		}
+		// Its case and type (opened or joined) are filled in when the cases are stored.
 		d, _ := json.Marshal(map[string]string{"subject": s.Canonical})
-		events = append(events, notice.Event{At: n.ReceivedAt, Type: typ, NoticeID: n.ID, CaseID: s.CaseID, OrgID: n.OrgID, Data: d})
+		events = append(events, notice.Event{At: n.ReceivedAt, NoticeID: n.ID, OrgID: n.OrgID, Data: d})
 	}
+	// The notice, its subjects and their cases wait for the group's
+	// statements (deferred_notices.go, deferred_cases.go).
+	t.cases.items = append(t.cases.items, pendingCases{n: n, ev: len(t.events.items)})
+	t.notices.items = append(t.notices.items, n)
 	n.LogIndex = t.deferLogged(events)
+	// After the events are queued: the hold's row stores the notice, and its
+	// cases fill in the events (deferred_cases.go).
+	if n.InformUploaderAfter != nil {
+		if err := t.InsertNoticeHold(ctx, n.ID, *n.InformUploaderAfter); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// caseInsertCols are the columns of a case attachCases opens.
+// caseInsertCols are the columns of a case flushCases opens.
 var caseInsertCols = []string{"id", "subject", "subject_kind", "channel", "state", "lane", "lane_rank",
 	"category", "language", "due_at", "opened_at", "updated_at"}
 
@@ -63,53 +62,6 @@ const joinOpenCase = ` ON CONFLICT (subject) WHERE state = 'open' DO UPDATE SET
 	lane_rank = CASE WHEN cases.lane_rank > excluded.lane_rank THEN excluded.lane_rank ELSE cases.lane_rank END,
 	updated_at = excluded.updated_at
 	RETURNING id, subject`
-
-// attachCases opens a case for each of the notice's subjects, or joins the
-// subject's open case. A case's deadline is the earliest of its notices'
-// deadlines and its lane the most urgent.
-func (t *Tx) attachCases(ctx context.Context, n *notice.Notice) error {
-	type newCase struct{ id, subject, kind, channel string }
-	cands := make([]newCase, 0, len(n.Subjects))
-	seen := make(map[string]bool, len(n.Subjects))
-	for _, s := range n.Subjects {
-		if !seen[s.Canonical] {
-			seen[s.Canonical] = true
-			cands = append(cands, newCase{id.New("case", n.ReceivedAt), s.Canonical, s.Kind, s.Channel})
-		}
-	}
-	lane := n.Lane
-	rank := notice.LaneRank(lane)
-	due, now := ms(n.DueAt), ms(n.ReceivedAt)
-	got := make(map[string]string, len(cands)) // subject -> the case it is in
-	if err := t.insertRowsThen(ctx, "cases", caseInsertCols, len(cands), func(i int, a []any) []any {
-		c := cands[i]
-		return append(a, c.id, c.subject, c.kind, c.channel, notice.CaseOpen, lane, rank, n.Category, n.Language, due, now, now)
-	}, joinOpenCase, func(r rowScanner) error {
-		var cid, subj string
-		if err := r.Scan(&cid, &subj); err != nil {
-			return err
-		}
-		got[subj] = cid
-		return nil
-	}); err != nil {
-		return fmt.Errorf("store: open cases: %w", err)
-	}
-	opened := make(map[string]bool, len(cands))
-	for _, c := range cands {
-		opened[c.id] = true
-	}
-	first := make(map[string]bool, len(cands)) // subjects whose first link has been seen
-	for i := range n.Subjects {
-		s := &n.Subjects[i]
-		cid, ok := got[s.Canonical]
-		if !ok {
-			return fmt.Errorf("store: open cases: no case for %s", s.Canonical)
-		}
-		s.CaseID, s.NewCase = cid, opened[cid] && !first[s.Canonical]
-		first[s.Canonical] = true
-	}
-	return nil
-}
 
 // AppendEvents adds entries to the timeline; the timeline is never updated in
 // place. Each event gets its transparency-log entry in the same transaction.

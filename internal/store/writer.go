@@ -22,6 +22,7 @@ type Tx struct {
 	// notices, events and timers are rows waiting to be stored with the
 	// group's (deferred_events.go).
 	notices pending[*notice.Notice]
+	cases   pending[pendingCases] // deferred_cases.go
 	events  pending[pendingEvent]
 	timers  pending[Timer]
 	// trust remembers the trust records read (trust_memo.go).
