@@ -19,8 +19,8 @@ const (
 var Langs = []string{ID, EN}
 
 var catalogues = map[string]map[string]string{
-	ID: joined(indonesian, indonesianPortal, indonesianMail, indonesianIncidents, exchangeID),
-	EN: joined(english, englishPortal, englishMail, englishIncidents, exchangeEN),
+	ID: joined(indonesian, indonesianPortal, indonesianMail, indonesianIncidents, exchangeID, nightShiftID),
+	EN: joined(english, englishPortal, englishMail, englishIncidents, exchangeEN, nightShiftEN),
 }
 
 var matcher = language.NewMatcher([]language.Tag{language.Indonesian, language.English})
