@@ -41,6 +41,7 @@ func navTable() []navGroup {
 			{"/lists", "nav.lists", (*req).CanReadFilters},
 			{"/hits", "nav.hits", (*req).CanReadFilters},
 			{"/incidents", "nav.incidents", (*req).CanReadFilters},
+			{"/exchange", "nav.exchange", (*req).CanReadFilters},
 		}},
 		{"nav.group.accountability", []navLink{
 			{"/transparency", "nav.transparency", nil},
