@@ -396,10 +396,16 @@ func (s *Service) Entry(ctx context.Context, setID, entryID string) (Entry, erro
 
 // Entries pages through a set's entries.
 func (s *Service) Entries(ctx context.Context, setID, cursor string, limit int, withRemoved bool) ([]Entry, string, error) {
+	return s.SearchEntries(ctx, setID, "", cursor, limit, withRemoved)
+}
+
+// SearchEntries pages through the entries of a set whose value or source
+// holds text (any case; "" is every entry).
+func (s *Service) SearchEntries(ctx context.Context, setID, text, cursor string, limit int, withRemoved bool) ([]Entry, string, error) {
 	if _, err := s.set(ctx, setID); err != nil {
 		return nil, "", err
 	}
-	rows, err := s.DB.FilterEntries(ctx, setID, cursor, limit+1, withRemoved)
+	rows, err := s.DB.SearchFilterEntries(ctx, setID, text, cursor, limit+1, withRemoved)
 	if err != nil {
 		return nil, "", err
 	}

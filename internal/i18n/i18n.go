@@ -19,8 +19,8 @@ const (
 var Langs = []string{ID, EN}
 
 var catalogues = map[string]map[string]string{
-	ID: joined(indonesian, indonesianPortal, indonesianMail, indonesianIncidents, exchangeID, indonesianKeeping),
-	EN: joined(english, englishPortal, englishMail, englishIncidents, exchangeEN, englishKeeping),
+	ID: joined(indonesian, indonesianPortal, indonesianMail, indonesianIncidents, exchangeID, indonesianKeeping, nightShiftID),
+	EN: joined(english, englishPortal, englishMail, englishIncidents, exchangeEN, englishKeeping, nightShiftEN),
 }
 
 var matcher = language.NewMatcher([]language.Tag{language.Indonesian, language.English})

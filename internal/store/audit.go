@@ -43,12 +43,16 @@ func (t *Tx) Audit(ctx context.Context, e audit.Entry) error {
 
 // AuditQuery narrows the audit entries read: those at or after From and
 // before To (zero: unbounded), of one org ("" for all), older than the
-// Before cursor's log index (0: from the newest), at most Limit.
+// Before cursor's log index (0: from the newest), at most Limit; with Text,
+// those whose actor, action or object holds it or whose actor is one of
+// Actors (the people whose name holds it).
 type AuditQuery struct {
 	From, To time.Time
 	OrgID    string
 	Before   int64
 	Limit    int
+	Text     string
+	Actors   []string
 }
 
 // AuditItems lists audit entries, newest first.
@@ -70,6 +74,11 @@ func (db *DB) AuditItems(ctx context.Context, q AuditQuery) ([]audit.Item, error
 	if q.Before > 0 {
 		sqlq += ` AND log_index < ?`
 		args = append(args, q.Before)
+	}
+	if q.Text != "" {
+		clause, more := db.auditTextFilter(q.Text, q.Actors)
+		sqlq += clause
+		args = append(args, more...)
 	}
 	sqlq += ` ORDER BY log_index DESC LIMIT ?`
 	args = append(args, q.Limit)

@@ -95,6 +95,12 @@ func TestAuditItems(t *testing.T) {
 			{"to", store.AuditQuery{To: t0.Add(time.Minute), Limit: 10}, []string{"key_0"}},
 			{"page", store.AuditQuery{Before: all[1].LogIndex, Limit: 2}, []string{"key_2", "key_1"}},
 			{"limit", store.AuditQuery{Limit: 1}, []string{"key_4"}},
+			{"text in the object, any case", store.AuditQuery{Text: "KEY_3", Limit: 10}, []string{"key_3"}},
+			{"text in the actor", store.AuditQuery{Text: "admin", OrgID: "org_b", Limit: 10}, []string{"key_1"}},
+			{"percent is no wildcard", store.AuditQuery{Text: "key%3", Limit: 10}, nil},
+			{"underscore is no wildcard", store.AuditQuery{Text: "keyx3", Limit: 10}, nil},
+			{"an actor named", store.AuditQuery{Text: "Dewi", Actors: []string{"key_admin"}, Limit: 10}, []string{"key_4", "key_3", "key_2", "key_1", "key_0"}},
+			{"text matching nothing", store.AuditQuery{Text: "'; DROP TABLE events; --", Limit: 10}, nil},
 		}
 		for _, tt := range tests {
 			got, err := db.AuditItems(ctx, tt.q)

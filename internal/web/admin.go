@@ -48,6 +48,15 @@ func (p *Portal) adminCreateOrg(w http.ResponseWriter, r *http.Request, q *req) 
 		return
 	}
 	d := orgsData{Name: f.Get("name"), Kind: f.Get("kind")}
+	if same, found, err := p.orgNamed(r.Context(), d.Name, org.Kind(d.Kind)); err != nil || found {
+		if err != nil {
+			p.serverError(w, r, err)
+			return
+		}
+		d.Errors = []string{i18n.T(q.Lang, "admin.err.same_name", same.Name)}
+		p.renderOrgs(w, r, q, http.StatusConflict, d)
+		return
+	}
 	o, err := p.Admin.CreateOrg(r.Context(), d.Name, org.Kind(d.Kind), f.Get("default_regime"))
 	if p.formFailed(w, r, q, err, func(msgs []string) {
 		d.Errors = msgs

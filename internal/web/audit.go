@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sigap/sigap/internal/audit"
@@ -24,15 +27,17 @@ type auditData struct {
 	Items []audit.Item
 	// From and To are the period asked for, as typed (YYYY-MM-DD, WIB days).
 	From, To string
-	Next     string
-	Errors   []string
+	// Q is the search, as typed (trimmed and bounded).
+	Q      string
+	Next   string
+	Errors []string
 }
 
 // auditPage lists who changed what, newest first, a page at a time.
 func (p *Portal) auditPage(w http.ResponseWriter, r *http.Request, q *req) {
 	qs := r.URL.Query()
-	d := auditData{From: qs.Get("from"), To: qs.Get("to")}
-	aq := store.AuditQuery{Limit: auditPageSize + 1}
+	d := auditData{From: qs.Get("from"), To: qs.Get("to"), Q: searchText(r)}
+	aq := store.AuditQuery{Limit: auditPageSize + 1, Text: d.Q}
 	if !q.IsPlatform() {
 		aq.OrgID = q.User.OrgID
 	}
@@ -50,6 +55,14 @@ func (p *Portal) auditPage(w http.ResponseWriter, r *http.Request, q *req) {
 	if c, err := strconv.ParseInt(qs.Get("before"), 10, 64); err == nil && c > 0 {
 		aq.Before = c
 	}
+	if d.Q != "" {
+		actors, err := p.actorsNamed(r.Context(), q, d.Q)
+		if err != nil {
+			p.serverError(w, r, err)
+			return
+		}
+		aq.Actors = actors
+	}
 	items, err := p.DB.AuditItems(r.Context(), aq)
 	if err != nil {
 		p.serverError(w, r, err)
@@ -64,6 +77,9 @@ func (p *Portal) auditPage(w http.ResponseWriter, r *http.Request, q *req) {
 		if d.To != "" {
 			next.Set("to", d.To)
 		}
+		if d.Q != "" {
+			next.Set("q", d.Q)
+		}
 		d.Next = "/audit?" + next.Encode()
 	}
 	d.Items = items
@@ -72,4 +88,33 @@ func (p *Portal) auditPage(w http.ResponseWriter, r *http.Request, q *req) {
 		status = http.StatusUnprocessableEntity
 	}
 	p.render(w, r, q, status, "audit", "audit.title", d)
+}
+
+// maxActorsNamed bounds how many people one audit search looks for by name.
+const maxActorsNamed = 100
+
+// actorsNamed gives the actor strings of the people the viewer may know whose
+// name or address holds text (any case), so the audit search finds a person
+// by the name the page shows rather than only by the ID the record keeps.
+func (p *Portal) actorsNamed(ctx context.Context, q *req, text string) ([]string, error) {
+	us, err := p.DB.Users(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("web: audit actors: %w", err)
+	}
+	text = strings.ToLower(text)
+	var out []string
+	for _, u := range us {
+		if !q.IsPlatform() && u.OrgID != q.User.OrgID {
+			continue
+		}
+		if strings.Contains(strings.ToLower(u.Name), text) || strings.Contains(strings.ToLower(u.Email), text) {
+			out = append(out, u.ID, "user:"+u.ID)
+		}
+		// A short text may name half the staff; the first ones are enough
+		// to keep the statement small, and the text still matches IDs.
+		if len(out) >= 2*maxActorsNamed {
+			break
+		}
+	}
+	return out, nil
 }

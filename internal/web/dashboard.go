@@ -17,6 +17,8 @@ type dashboardData struct {
 	Statuses []string
 	Month    time.Time
 	Charts   dashCharts
+	// Steps are what a new user should do first (first_steps.go).
+	Steps []firstStep
 }
 
 // dashboard shows the open notices by deadline (overdue first), counts by
@@ -39,6 +41,10 @@ func (p *Portal) dashboard(w http.ResponseWriter, r *http.Request, q *req) {
 	d := dashboardData{Open: open, Stats: st, Month: from,
 		Statuses: []string{notice.StatusReceived, notice.StatusInReview, notice.StatusDecided, notice.StatusActioned, notice.StatusRejected}}
 	if d.Charts, err = p.dashCharts(r.Context(), q, st, d.Statuses, now); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	if d.Steps, err = p.firstSteps(r.Context(), q); err != nil {
 		p.serverError(w, r, err)
 		return
 	}

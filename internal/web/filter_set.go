@@ -46,6 +46,8 @@ type setPageData struct {
 	Result        *filterset.ImportResult
 	// The add form, kept on a refusal.
 	Type, Value, Source, CaseID string
+	// Q is the entries' search, as typed (trimmed and bounded).
+	Q string
 }
 
 // filterOrgNames maps org IDs to names for provenance; a failure leaves IDs shown.
@@ -75,7 +77,8 @@ func (p *Portal) fillSetPage(r *http.Request, d *setPageData, fs *filterset.Serv
 	ctx := r.Context()
 	names := p.filterOrgNames(ctx)
 	d.Removed = r.URL.Query().Get("removed") == "1"
-	items, next, err := fs.Entries(ctx, d.Set.ID, filterCursor(r), entryPage, d.Removed)
+	d.Q = searchText(r)
+	items, next, err := fs.SearchEntries(ctx, d.Set.ID, d.Q, filterCursor(r), entryPage, d.Removed)
 	if err != nil {
 		return err
 	}
@@ -84,6 +87,9 @@ func (p *Portal) fillSetPage(r *http.Request, d *setPageData, fs *filterset.Serv
 		v := url.Values{"cursor": {next}}
 		if d.Removed {
 			v.Set("removed", "1")
+		}
+		if d.Q != "" {
+			v.Set("q", d.Q)
 		}
 		d.Next = d.Base + "/" + d.Set.ID + "?" + v.Encode()
 	}

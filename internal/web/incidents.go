@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -98,6 +99,9 @@ type incidentData struct {
 	Chart    template.HTML
 	Summary  string
 	Closed   bool
+	// DeclaredBy is the actor who declared it (the record keeps org/actor);
+	// BankName and ListName name its sets (their IDs where a read fails).
+	DeclaredBy, BankName, ListName string
 }
 
 // incidentPage shows one incident: its figures, its cases per hour as a
@@ -129,6 +133,8 @@ func (p *Portal) incidentPage(w http.ResponseWriter, r *http.Request, q *req) {
 	}
 	d.Chart = chart.CountChart(i18n.T(q.Lang, "inc.chart"), i18n.T(q.Lang, "inc.live"), i18n.T(q.Lang, "inc.retroactive"), rows)
 	d.Summary = d.Report.Summary[q.Lang]
+	_, d.DeclaredBy, _ = strings.Cut(in.DeclaredBy, "/")
+	d.BankName, d.ListName = p.setName(ctx, in.BankID), p.setName(ctx, in.ListID)
 	p.render(w, r, q, http.StatusOK, "incidents", "inc.title", incidentsData{Detail: &d})
 }
 
@@ -148,4 +154,13 @@ func (p *Portal) incidentClose(w http.ResponseWriter, r *http.Request, q *req) {
 		return
 	}
 	http.Redirect(w, r, "/incidents/"+incID+"?done=closed", http.StatusSeeOther)
+}
+
+// setName names a bank or list for a page; a failed read shows its ID, as
+// the page still serves.
+func (p *Portal) setName(ctx context.Context, id string) string {
+	if s, err := p.DB.FilterSet(ctx, id); err == nil && s.Name != "" {
+		return s.Name
+	}
+	return id
 }

@@ -2,7 +2,13 @@ package web_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +16,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/org"
 )
 
@@ -39,6 +46,12 @@ func TestBrowserLayoutsPhoneToWide(t *testing.T) {
 		{"bank", "/banks/" + s.bank, "admin"},
 		{"hits", "/hits", "admin"},
 		{"audit", "/audit", "admin"},
+		{"exchange", "/exchange", "admin"},
+		{"incidents", "/incidents", "admin"},
+		{"incident", "/incidents/" + s.incident, "admin"},
+		{"mail-senders", mailSenderSeeded(t, s), "admin"},
+		{"notice-documents", documentNoticeSeeded(t, s), "authority"},
+		{"notice-preservation", preservationSeeded(t, s), "reviewer"},
 	}
 	for _, size := range [][2]int64{{360, 800}, {1280, 900}} {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[1])); err != nil {
@@ -63,9 +76,45 @@ func TestBrowserLayoutsPhoneToWide(t *testing.T) {
 				}
 				if size[0] == 360 {
 					axeCheck(t, ctx, what)
+					compactHeader(t, ctx, what)
 				}
 			}
 		}
+	}
+}
+
+// maxPhoneHeader is the most height, in CSS pixels, the header may take on a
+// 360 px phone: a sixth of an 800 px screen, so the work shows first (it took
+// about 280 before the header was made compact).
+const maxPhoneHeader = 170
+
+// compactHeader fails when the header is taller than maxPhoneHeader, or when
+// a menu group, opened, reaches past the window's edge.
+func compactHeader(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	h, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("header.top").getBoundingClientRect().height`))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if h > maxPhoneHeader {
+		t.Errorf("%s: the header is %.0f px tall, want at most %d", what, h, maxPhoneHeader)
+	}
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+  const groups = [...document.querySelectorAll(".menu details")];
+  const bad = [];
+  for (const d of groups) {
+    d.open = true;
+    const r = d.querySelector("ul").getBoundingClientRect();
+    if (r.left < 0 || r.right > window.innerWidth + 1) bad.push(d.querySelector("summary").textContent + " " + r.left + ".." + r.right);
+    d.open = false;
+  }
+  return bad.join(", ");
+})()`))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if out != "" {
+		t.Errorf("%s: menu groups open past the window's edge: %s", what, out)
 	}
 }
 
@@ -127,4 +176,45 @@ func TestBrowserPhoneFileAndFollow(t *testing.T) {
 	if st := textAt(t, ctx, "#status"); !strings.Contains(st, "ditinjau") && !strings.Contains(st, "diputuskan") {
 		t.Errorf("the officer's notice after one of its cases was decided: %q", st)
 	}
+}
+
+// mailSenderSeeded registers one e-mail sender for the authority and
+// returns the page that lists it.
+func mailSenderSeeded(t *testing.T, s *seeded) string {
+	t.Helper()
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	der, _ := x509.MarshalPKIXPublicKey(pub)
+	page := "/admin/orgs/" + s.authority + "/mail-senders"
+	r := s.as["admin"].post(page, url.Values{"address": {"pejabat@komdigi.go.id"}, "dkim_domain": {"komdigi.go.id"},
+		"dkim_selector": {"s1"}, "dkim_public_key": {base64.StdEncoding.EncodeToString(der)}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("mail sender: %d %.300s", r.status, r.body)
+	}
+	return page
+}
+
+// documentNoticeSeeded files an order with a signed-letter PDF and returns
+// its page.
+func documentNoticeSeeded(t *testing.T, s *seeded) string {
+	t.Helper()
+	form := url.Values{"kind": {"order"}, "category": {"terrorism"}, "regime": {"ID-PSE"}, "links": {"https://t.me/chan/1"},
+		"explanation": {"Propaganda"}, "legal_basis": {"UU ITE Pasal 40"}, "action": {"send"}, "idem": {"web-layoutdocument01"}}
+	r := s.as["authority"].sendWithDocument(form, "surat-perintah-dengan-nama-panjang.pdf", "application/pdf", document.SamplePDF("Surat Perintah"))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("notice with a PDF: %d %.300s", r.status, r.body)
+	}
+	return strings.TrimSuffix(r.location(), "?m=sent")
+}
+
+// preservationSeeded files a preservation request that the platform has
+// confirmed and returns its page.
+func preservationSeeded(t *testing.T, s *seeded) string {
+	t.Helper()
+	path := s.as["authority"].file(t, url.Values{"kind": {"preservation"}, "category": {"fraud"}, "regime": {"ID-PSE"},
+		"explanation": {"Penyidikan penipuan"}, "legal_basis": {"KUHAP Pasal 39"}, "action": {"send"},
+		"links": {"https://t.me/prs_layout/1"}, "preserve_days": {"30"}, "idem": {"web-layoutpreserve01"}})
+	if r := s.as["reviewer"].post(path+"/preservation", url.Values{"snapshot_ref": {"vault://prs/layout"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("confirm preservation: %d %.300s", r.status, r.body)
+	}
+	return path
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sigap/sigap/internal/store"
 )
@@ -84,12 +85,18 @@ func (pg *pager) link(query url.Values, param, base, anchor string) {
 // maxSearch bounds a list's search text; a longer one is cut, not refused.
 const maxSearch = 500
 
-// searchText is the list search a request asks for (?q=), trimmed and
-// bounded.
+// searchText is the list search a request asks for (?q=), trimmed, bounded
+// and valid UTF-8 (PostgreSQL refuses broken text as a parameter).
 func searchText(r *http.Request) string {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	// Broken bytes become U+FFFD, which matches nothing, rather than
+	// vanishing into a search for everything.
+	q := strings.ToValidUTF8(strings.TrimSpace(r.URL.Query().Get("q")), "\uFFFD")
 	if len(q) > maxSearch {
-		q = strings.ToValidUTF8(q[:maxSearch], "")
+		cut := maxSearch
+		for cut > 0 && !utf8.RuneStart(q[cut]) {
+			cut--
+		}
+		q = q[:cut]
 	}
 	return q
 }

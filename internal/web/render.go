@@ -54,15 +54,16 @@ func parsePages() (pages, error) {
 
 func funcs(lang string) template.FuncMap {
 	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	// label translates an enumerated value (a status, kind, category...), showing it raw if unknown.
+	label := func(prefix, v string) string {
+		if i18n.Has(lang, prefix+"."+v) {
+			return i18n.T(lang, prefix+"."+v)
+		}
+		return v
+	}
 	return template.FuncMap{
-		"t": t,
-		// label translates an enumerated value (a status, kind, category...), showing it raw if unknown.
-		"label": func(prefix, v string) string {
-			if i18n.Has(lang, prefix+"."+v) {
-				return i18n.T(lang, prefix+"."+v)
-			}
-			return v
-		},
+		"t":       t,
+		"label":   label,
 		"wib":     func(tm time.Time) string { return tm.In(wib).Format("2006-01-02 15:04") + " WIB" },
 		"utc":     func(tm time.Time) string { return tm.UTC().Format("2006-01-02 15:04") + " UTC" },
 		"iso":     func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) },
@@ -74,7 +75,15 @@ func funcs(lang string) template.FuncMap {
 			}
 			return a * 100 / b
 		},
-		"join":       strings.Join,
+		"join": strings.Join,
+		// labels is label over a list, joined with commas.
+		"labels": func(prefix string, vs []string) string {
+			out := make([]string, len(vs))
+			for i, v := range vs {
+				out[i] = label(prefix, v)
+			}
+			return strings.Join(out, ", ")
+		},
 		"menu":       menu,
 		"eventField": eventField,
 		// brief shortens a value too long to read on a page (a video's vPDQ
