@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -292,5 +293,51 @@ func TestSourceDownBacksOff(t *testing.T) {
 	}
 	if got := dst.live(t, bankB); len(got) != 1 {
 		t.Fatalf("the copy changed while its source was down: %v", keys(got))
+	}
+}
+
+// TestPagesAppliedTogether has a source serve its feed one event a page and
+// fail from the third page on: the subscriber, which writes verified pages
+// together, keeps the two pages it verified before the failure and counts
+// the failure; once the source serves again it copies the rest.
+func TestPagesAppliedTogether(t *testing.T) {
+	t.Parallel()
+	src, dst := sqliteNode(t), sqliteNode(t)
+	bankA, _ := src.bank(t, "shared", hash('a'), hash('b'), hash('c'), hash('d'))
+	feedURL, token, _ := src.share(t, bankA, "B")
+	rw := rewriter(t, src, func(evs []feed.Event) []feed.Event { return evs })
+	var failing atomic.Bool
+	failing.Store(true)
+	onePerPage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if after, _ := strconv.Atoi(r.URL.Query().Get("cursor")); failing.Load() && after >= 2 {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		q := r.URL.Query()
+		q.Set("limit", "1")
+		r.URL.RawQuery = q.Encode()
+		r.RequestURI = ""
+		r.URL.Scheme, r.URL.Host = "http", strings.TrimPrefix(rw.URL, "http://")
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(onePerPage.Close)
+	subID, bankB := dst.subscribe(t, onePerPage.URL+strings.TrimPrefix(feedURL, src.ts.URL), token, "from A")
+	dst.poll(t)
+	st := dst.status(t, subID)
+	if got := dst.live(t, bankB); len(got) != 2 || st["events"].(float64) != 2 || st["failures"].(float64) != 1 {
+		t.Fatalf("after a failure at the third page the copy holds %v, status %v; want the two verified entries and one failure", keys(got), st)
+	}
+	failing.Store(false)
+	dst.pollNow(t, subID)
+	st = dst.status(t, subID)
+	if got := dst.live(t, bankB); len(got) != 4 || st["events"].(float64) != 4 || st["failures"].(float64) != 0 || st["lag"].(float64) != 0 {
+		t.Fatalf("after the source came back the copy holds %v, status %v; want all four entries", keys(got), st)
 	}
 }

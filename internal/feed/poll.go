@@ -20,6 +20,10 @@ const LeaseName = "feeds"
 // the poller turns to the others (100 pages of 10,000: a million events).
 const maxPagesPerPoll = 100
 
+// applyEvents is how many verified events a poll gathers before it writes
+// them in one transaction.
+const applyEvents = 50000
+
 // Wake makes the poller look for due subscriptions now.
 func (s *Service) Wake() {
 	select {
@@ -104,37 +108,66 @@ func (s *Service) poll(ctx context.Context, sub store.FeedSubscription) {
 		s.pollHashList(ctx, sub)
 		return
 	}
-	for range maxPagesPerPoll {
-		p, err := s.fetch(ctx, sub.FeedURL, sub.Token, sub.Size, s.cfg.PageSize)
-		var head string
+	// Verified pages are applied applyEvents at a time: one transaction per
+	// page made a new subscriber's copy of a large feed commit its indexes'
+	// pages once per 10,000 entries, the bulk of its sync's CPU.
+	var pending []Event
+	var last Page
+	size, head := sub.Size, sub.Head
+	for pages := 1; pages <= maxPagesPerPoll; pages++ {
+		p, err := s.fetch(ctx, sub.FeedURL, sub.Token, size, s.cfg.PageSize)
+		var next string
 		if err == nil {
-			head, err = p.Verify(sub.VerifierKey, sub.Origin, sub.Size, sub.Head)
+			next, err = p.Verify(sub.VerifierKey, sub.Origin, size, head)
 		}
 		if err != nil {
+			// What was verified before the failure is kept.
+			if len(pending) > 0 {
+				var ok bool
+				if sub, ok = s.applyPages(ctx, sub, pending, last, head); !ok {
+					return
+				}
+			}
 			if ctx.Err() == nil {
 				s.fail(ctx, sub, err)
 			}
 			return
 		}
-		next, err := s.apply(ctx, sub, p.Events, false, func(sub *store.FeedSubscription) bool {
-			sub.Size += int64(len(p.Events))
-			sub.Head, sub.SourceSize, sub.PriorityPoll = head, p.Size, p.PollSeconds
-			return sub.Size >= p.Size
-		})
-		if err != nil {
-			if ctx.Err() == nil && !errors.Is(err, store.ErrNotLeader) {
-				s.fail(ctx, sub, err)
-			}
+		pending, last, head = append(pending, p.Events...), p, next
+		size += int64(len(p.Events))
+		end := p.NextCursor == ""
+		if !end && len(pending) < applyEvents && pages < maxPagesPerPoll {
+			continue
+		}
+		var ok bool
+		if sub, ok = s.applyPages(ctx, sub, pending, last, head); !ok {
 			return
 		}
-		sub = next
-		if p.NextCursor == "" {
+		pending = pending[:0]
+		if end {
 			if len(p.Offers) > 0 {
 				s.takeOffers(ctx, sub, p.Offers)
 			}
 			return
 		}
 	}
+}
+
+// applyPages applies verified pages' events ending with last, whose chain
+// head is head, and reports whether it did; a failure is recorded.
+func (s *Service) applyPages(ctx context.Context, sub store.FeedSubscription, evs []Event, last Page, head string) (store.FeedSubscription, bool) {
+	next, err := s.apply(ctx, sub, evs, false, func(sub *store.FeedSubscription) bool {
+		sub.Size += int64(len(evs))
+		sub.Head, sub.SourceSize, sub.PriorityPoll = head, last.Size, last.PollSeconds
+		return sub.Size >= last.Size
+	})
+	if err != nil {
+		if ctx.Err() == nil && !errors.Is(err, store.ErrNotLeader) {
+			s.fail(ctx, sub, err)
+		}
+		return sub, false
+	}
+	return next, true
 }
 
 // fail records a failed poll and backs the subscription off.
