@@ -155,6 +155,15 @@ func openPostgres(ctx context.Context, u string) (*DB, error) {
 	if cfg.MaxConns < 16 {
 		cfg.MaxConns = 16
 	}
+	// A replica paused in the middle of a transaction (SIGSTOP, a VM frozen,
+	// a GC stall of the host) holds its row locks, the log's sequence row
+	// among them, and so would stall every other replica's writes, lease
+	// take-overs included, until it woke. PostgreSQL ends such a session
+	// after this long idle in its transaction; sigap's own transactions are
+	// never idle for more than a moment. The URL may set another value.
+	if _, ok := cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"]; !ok {
+		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "5000"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: connect to %s: %w", redact(u), err)
