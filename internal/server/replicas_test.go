@@ -148,14 +148,7 @@ func (c *cluster) start(i int) *replica {
 func (c *cluster) ready() {
 	c.t.Helper()
 	for i, r := range c.reps {
-		c.waitFor(60*time.Second, "replica "+strconv.Itoa(i)+" ready", func() bool {
-			resp, err := c.client.Get(r.base + "/readyz")
-			if err != nil {
-				return false
-			}
-			resp.Body.Close()
-			return resp.StatusCode == 200
-		})
+		c.waitReady(r, "replica "+strconv.Itoa(i))
 	}
 	var keys []string
 	for _, r := range c.reps {
@@ -167,6 +160,19 @@ func (c *cluster) ready() {
 		c.t.Fatalf("%d replicas wrote admin.key, want exactly the one that created the database", len(keys))
 	}
 	c.admin = keys[0]
+}
+
+// waitReady waits up to a minute for r's /readyz to answer 200.
+func (c *cluster) waitReady(r *replica, what string) {
+	c.t.Helper()
+	c.waitFor(60*time.Second, what+" ready", func() bool {
+		resp, err := c.client.Get(r.base + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
 }
 
 func (c *cluster) waitFor(limit time.Duration, what string, ok func() bool) {

@@ -59,7 +59,7 @@ func TestRollingUpgrade(t *testing.T) {
 		// A new replica migrates the schema while the old ones serve.
 		c.bin = newBin
 		c.reps = append(c.reps, c.start(2))
-		c.waitFor(60*time.Second, "the new replica to migrate and be ready", func() bool { return replicaReady(c, c.reps[2].base) == 200 })
+		c.waitReady(c.reps[2], "the new replica, migrated,")
 		newVersion := schemaVersion(t, e.URL)
 		if newVersion <= oldVersion {
 			t.Fatalf("schema version %d after the new replica started, %d before: no migration ran", newVersion, oldVersion)
@@ -82,7 +82,7 @@ func TestRollingUpgrade(t *testing.T) {
 			c.reps[i].dead = true
 			r := c.start(3 + i)
 			c.reps = append(c.reps, r)
-			c.waitFor(60*time.Second, "a new replica ready", func() bool { return replicaReady(c, r.base) == 200 })
+			c.waitReady(r, "a new replica")
 			bases = <-live
 			live <- append(bases, r.base)
 			time.Sleep(time.Second)
@@ -140,13 +140,4 @@ func schemaVersion(t *testing.T, url string) int64 {
 		t.Fatal(err)
 	}
 	return v
-}
-
-func replicaReady(c *cluster, base string) int {
-	resp, err := c.client.Get(base + "/readyz")
-	if err != nil {
-		return 0
-	}
-	resp.Body.Close()
-	return resp.StatusCode
 }
