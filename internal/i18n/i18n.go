@@ -18,10 +18,8 @@ const (
 // Langs lists the supported languages, default first.
 var Langs = []string{ID, EN}
 
-var catalogues = map[string]map[string]string{
-	ID: joined(indonesian, indonesianPortal, indonesianMail, indonesianIncidents, exchangeID, indonesianKeeping, nightShiftID),
-	EN: joined(english, englishPortal, englishMail, englishIncidents, exchangeEN, englishKeeping, nightShiftEN),
-}
+// catalogues maps a language to its messages, read once from messageFiles.
+var catalogues = mustLoad(messageFiles)
 
 var matcher = language.NewMatcher([]language.Tag{language.Indonesian, language.English})
 

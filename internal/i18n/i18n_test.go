@@ -1,6 +1,9 @@
 package i18n
 
 import (
+	"maps"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -18,11 +21,79 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 	}
 }
 
+// TestPartsAgree holds every language to the same files with the same keys,
+// so a translator finds a key's text in the same file in every folder.
+func TestPartsAgree(t *testing.T) {
+	t.Parallel()
+	parts, err := loadParts(messageFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := parts[EN]
+	for _, lang := range Langs {
+		if got := slices.Sorted(maps.Keys(parts[lang])); !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
+			t.Errorf("messages/%s holds %v, messages/%s holds %v", lang, got, EN, slices.Sorted(maps.Keys(want)))
+		}
+		for name, part := range parts[lang] {
+			for k := range part {
+				if _, ok := want[name][k]; !ok {
+					t.Errorf("key %q is in messages/%s/%s.yaml but not in messages/%s/%s.yaml", k, lang, name, EN, name)
+				}
+			}
+			for k := range want[name] {
+				if _, ok := part[k]; !ok {
+					t.Errorf("key %q is in messages/%s/%s.yaml but not in messages/%s/%s.yaml", k, EN, name, lang, name)
+				}
+			}
+		}
+	}
+}
+
+// verbPattern finds fmt's verbs, %% included, as Sprintf reads them; the
+// space flag is left out, so a literal "% " in a text shown as it stands
+// ("Roll-out (% of posts)") is not taken for one.
+var verbPattern = regexp.MustCompile(`%(\[\d+\])?[-+#0]*(\d+|\*)?(\.(\d+|\*)?)?[a-zA-Z%]`)
+
+// TestPlaceholdersAgree wants as many % signs, and the same verbs in the
+// same order, in every language, since T passes the arguments in one order
+// to both.
 func TestPlaceholdersAgree(t *testing.T) {
 	t.Parallel()
 	for _, k := range Keys(EN) {
-		if got, want := strings.Count(T(ID, k), "%"), strings.Count(T(EN, k), "%"); got != want {
-			t.Errorf("key %q: %d placeholders in id, %d in en", k, got, want)
+		want := verbPattern.FindAllString(T(EN, k), -1)
+		for _, lang := range Langs {
+			if got, want := strings.Count(T(lang, k), "%"), strings.Count(T(EN, k), "%"); got != want {
+				t.Errorf("key %q: %d placeholders in %s, %d in %s", k, got, lang, want, EN)
+			}
+			if got := verbPattern.FindAllString(T(lang, k), -1); !slices.Equal(got, want) {
+				t.Errorf("key %q: verbs %q in %s, %q in %s", k, got, lang, want, EN)
+			}
+		}
+	}
+}
+
+func TestCataloguesLoaded(t *testing.T) {
+	t.Parallel()
+	for _, lang := range Langs {
+		if n := len(Keys(lang)); n < 1000 {
+			t.Errorf("%s catalogue holds %d keys; the files under messages/ hold more than 1,000", lang, n)
+		}
+	}
+	got, err := load(messageFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range Langs {
+		if !maps.Equal(got[lang], catalogues[lang]) {
+			t.Errorf("%s: a second load differs from the first", lang)
+		}
+	}
+	for _, tc := range []struct{ lang, key, want string }{
+		{EN, "nav.dashboard", "Dashboard"}, {ID, "yes", "ya"}, {EN, "no", "no"},
+		{EN, "time.left", "%s left"}, {EN, "nav.exchange", "Exchange"}, {ID, "nav.incidents", "Insiden"},
+	} {
+		if got := catalogues[tc.lang][tc.key]; got != tc.want {
+			t.Errorf("%s %q = %q, want %q", tc.lang, tc.key, got, tc.want)
 		}
 	}
 }

@@ -1,0 +1,139 @@
+package i18n
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// messageFiles holds the catalogues as translators edit them: one folder a
+// language, one YAML file a feature part (CONTRIBUTING.md, "Adding text").
+//
+//go:embed messages
+var messageFiles embed.FS
+
+// keyPattern is what a message key looks like: dotted lower-case words.
+var keyPattern = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)*$`)
+
+// mustLoad reads the embedded catalogues once, at start; they are compiled
+// into the binary, so a fault in them is a build mistake the tests report.
+func mustLoad(fsys fs.FS) map[string]map[string]string {
+	cats, err := load(fsys)
+	if err != nil {
+		panic(err)
+	}
+	return cats
+}
+
+// load joins each language's parts into one catalogue; a key defined twice,
+// in one part or in two, is an error rather than a silent override.
+func load(fsys fs.FS) (map[string]map[string]string, error) {
+	parts, err := loadParts(fsys)
+	if err != nil {
+		return nil, err
+	}
+	cats := make(map[string]map[string]string, len(parts))
+	for lang, byPart := range parts {
+		cat := map[string]string{}
+		where := map[string]string{} // key → part, so a clash names both files
+		// Parts in name order, so a clash is reported alike on every run.
+		for _, name := range slices.Sorted(maps.Keys(byPart)) {
+			for k, v := range byPart[name] {
+				if other, ok := where[k]; ok {
+					return nil, fmt.Errorf("i18n: %s: key %q is in both %s and %s", lang, k, other, name)
+				}
+				cat[k], where[k] = v, name
+			}
+		}
+		cats[lang] = cat
+	}
+	return cats, nil
+}
+
+// loadParts reads messages/<lang>/<part>.yaml for every supported language,
+// keyed by language and then part name.
+func loadParts(fsys fs.FS) (map[string]map[string]map[string]string, error) {
+	dirs, err := fs.ReadDir(fsys, "messages")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %w", err)
+	}
+	for _, d := range dirs {
+		if !d.IsDir() || !Valid(d.Name()) {
+			return nil, fmt.Errorf("i18n: messages/%s is not a supported language's folder (%s)", d.Name(), strings.Join(Langs, ", "))
+		}
+	}
+	out := map[string]map[string]map[string]string{}
+	for _, lang := range Langs {
+		dir := path.Join("messages", lang)
+		files, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %w", err)
+		}
+		out[lang] = map[string]map[string]string{}
+		for _, f := range files {
+			name, ok := strings.CutSuffix(f.Name(), ".yaml")
+			if !ok || f.IsDir() {
+				return nil, fmt.Errorf("i18n: %s/%s is not a .yaml catalogue file", dir, f.Name())
+			}
+			data, err := fs.ReadFile(fsys, path.Join(dir, f.Name()))
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			part, err := parsePart(data)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s/%s: %w", dir, f.Name(), err)
+			}
+			out[lang][name] = part
+		}
+		if len(out[lang]) == 0 {
+			return nil, fmt.Errorf("i18n: %s holds no catalogue file", dir)
+		}
+	}
+	return out, nil
+}
+
+// errPart is wrapped by every complaint about a part's content.
+var errPart = errors.New("not a catalogue part")
+
+// parsePart decodes one part: a single YAML mapping of message keys to
+// texts, each key once, no nesting, aliases or empty texts.
+func parsePart(data []byte) (map[string]string, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%w: %w", errPart, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: one YAML document only", errPart)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%w: want a mapping of keys to texts", errPart)
+	}
+	m := doc.Content[0]
+	out := make(map[string]string, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind != yaml.ScalarNode || !keyPattern.MatchString(k.Value) {
+			return nil, fmt.Errorf("%w: line %d: a key is dotted lower-case words, such as nav.dashboard", errPart, k.Line)
+		}
+		if _, ok := out[k.Value]; ok {
+			return nil, fmt.Errorf("%w: line %d: key %q is defined twice", errPart, k.Line, k.Value)
+		}
+		if v.Kind != yaml.ScalarNode || v.Tag == "!!null" || v.Value == "" {
+			return nil, fmt.Errorf("%w: line %d: key %q wants a text", errPart, v.Line, k.Value)
+		}
+		out[k.Value] = v.Value
+	}
+	return out, nil
+}

@@ -1,0 +1,133 @@
+package i18n
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// goodFS is a catalogue that loads; each case below spoils one thing.
+func goodFS() fstest.MapFS {
+	return fstest.MapFS{
+		"messages/en/main.yaml": {Data: []byte("# A comment.\nnav.a: A\n\"yes\": \"yes\"\n")},
+		"messages/id/main.yaml": {Data: []byte("nav.a: A-id\n\"yes\": ya\n")},
+		"messages/en/more.yaml": {Data: []byte("more.b: '%d left'\n")},
+		"messages/id/more.yaml": {Data: []byte("more.b: sisa %d\n")},
+	}
+}
+
+func TestLoad(t *testing.T) {
+	t.Parallel()
+	cats, err := load(goodFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ lang, key, want string }{
+		{EN, "nav.a", "A"}, {EN, "yes", "yes"}, {EN, "more.b", "%d left"}, {ID, "yes", "ya"}, {ID, "more.b", "sisa %d"},
+	} {
+		if got := cats[tc.lang][tc.key]; got != tc.want {
+			t.Errorf("%s %q = %q, want %q", tc.lang, tc.key, got, tc.want)
+		}
+	}
+}
+
+func TestLoadRefuses(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, file, data, want string
+	}{
+		{"key twice in a part", "messages/en/main.yaml", "nav.a: A\nnav.a: B\n", `key "nav.a" is defined twice`},
+		{"key in two parts", "messages/en/more.yaml", "nav.a: A again\n", `key "nav.a" is in both main and more`},
+		{"nested value", "messages/en/more.yaml", "more.b:\n  c: d\n", "wants a text"},
+		{"list value", "messages/en/more.yaml", "more.b: [a, b]\n", "wants a text"},
+		{"null value", "messages/en/more.yaml", "more.b: ~\n", "wants a text"},
+		{"empty value", "messages/en/more.yaml", "more.b:\n", "wants a text"},
+		{"alias value", "messages/en/more.yaml", "more.a: &x A\nmore.b: *x\n", "wants a text"},
+		{"merge key", "messages/en/more.yaml", "more.a: &x {c: d}\n<<: *x\n", "wants a text"},
+		{"bad key", "messages/en/more.yaml", "More B: x\n", "a key is dotted lower-case words"},
+		{"list key", "messages/en/more.yaml", "[a]: x\n", "a key is dotted lower-case words"},
+		{"empty file", "messages/en/more.yaml", "", "not a catalogue part"},
+		{"not a mapping", "messages/en/more.yaml", "- a\n- b\n", "want a mapping"},
+		{"two documents", "messages/en/more.yaml", "more.b: x\n---\nmore.c: y\n", "one YAML document only"},
+		{"malformed", "messages/en/more.yaml", "more.b: 'open\n", "not a catalogue part"},
+		{"tab indent", "messages/en/more.yaml", "more.b:\n\tx\n", "not a catalogue part"},
+		{"stray file", "messages/en/notes.txt", "hello", "is not a .yaml catalogue file"},
+		{"unknown language", "messages/fr/main.yaml", "nav.a: A\n", "messages/fr is not a supported language's folder"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fsys := goodFS()
+			fsys[tc.file] = &fstest.MapFile{Data: []byte(tc.data)}
+			cats, err := load(fsys)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("load = %v, want an error saying %q", err, tc.want)
+			}
+			if cats != nil {
+				t.Errorf("load returned catalogues beside its error")
+			}
+		})
+	}
+}
+
+func TestLoadRefusesMissingLanguage(t *testing.T) {
+	t.Parallel()
+	fsys := goodFS()
+	delete(fsys, "messages/id/main.yaml")
+	delete(fsys, "messages/id/more.yaml")
+	if _, err := load(fsys); err == nil {
+		t.Fatal("load of a catalogue without Indonesian succeeded")
+	}
+	if _, err := load(fstest.MapFS{}); err == nil {
+		t.Fatal("load of no catalogue succeeded")
+	}
+}
+
+func TestParsePartErrors(t *testing.T) {
+	t.Parallel()
+	for _, data := range []string{"", "- a", "a: [b]", "a: 'b", strings.Repeat("[", 10000)} {
+		if _, err := parsePart([]byte(data)); !errors.Is(err, errPart) {
+			t.Errorf("parsePart(%.20q) = %v, want errPart", data, err)
+		}
+	}
+}
+
+// FuzzParsePart feeds parsePart hostile YAML: it must not panic, and what it
+// accepts must be keys and texts as the loader promises.
+func FuzzParsePart(f *testing.F) {
+	for _, s := range []string{"nav.a: A\n", "\"yes\": \"yes\"\nno: 'no'\n", "a: &x b\nc: *x\n", "a: b\n---\nc: d\n", "a: |\n  two\n  lines\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		part, err := parsePart(data)
+		if err != nil {
+			if part != nil {
+				t.Fatal("parsePart returned a part beside its error")
+			}
+			return
+		}
+		for k, v := range part {
+			if !keyPattern.MatchString(k) || v == "" {
+				t.Fatalf("parsePart accepted key %q with text %q", k, v)
+			}
+		}
+	})
+}
+
+// BenchmarkLoad measures what reading the catalogue files adds to a start.
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := load(messageFiles); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkT measures a lookup, which is a map read as it was when the
+// catalogues were Go maps.
+func BenchmarkT(b *testing.B) {
+	for b.Loop() {
+		_ = T(ID, "nav.dashboard")
+		_ = T(EN, "time.left", "3 h")
+	}
+}
