@@ -25,21 +25,27 @@ var messageFiles embed.FS
 // keyPattern is what a message key looks like: dotted lower-case words.
 var keyPattern = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)*$`)
 
-// mustLoad reads the embedded catalogues once, at start; they are compiled
-// into the binary, so a fault in them is a build mistake the tests report.
-func mustLoad(fsys fs.FS) map[string]map[string]string {
-	cats, err := load(fsys)
+// MustLoad is Load for catalogue files compiled into the binary and read
+// once, at start: a fault in them is a build mistake every test reports.
+func MustLoad(fsys fs.FS) map[string]map[string]string {
+	cats, err := Load(fsys)
 	if err != nil {
 		panic(err)
 	}
 	return cats
 }
 
-// load joins each language's parts into one catalogue; a key defined twice,
-// in one part or in two, is an error rather than a silent override.
-func load(fsys fs.FS) (map[string]map[string]string, error) {
+// Load reads a catalogue from fsys, messages/<lang>/<part>.yaml for every
+// language of Langs, into one map of key to text a language. It refuses a
+// key defined twice (in one part or in two, rather than letting one win), a
+// part or a key one language lacks, and a key whose texts differ in their
+// fmt verbs, since T passes the same arguments in every language.
+func Load(fsys fs.FS) (map[string]map[string]string, error) {
 	parts, err := loadParts(fsys)
 	if err != nil {
+		return nil, err
+	}
+	if err := partsAgree(parts); err != nil {
 		return nil, err
 	}
 	cats := make(map[string]map[string]string, len(parts))
@@ -50,7 +56,7 @@ func load(fsys fs.FS) (map[string]map[string]string, error) {
 		for _, name := range slices.Sorted(maps.Keys(byPart)) {
 			for k, v := range byPart[name] {
 				if other, ok := where[k]; ok {
-					return nil, fmt.Errorf("i18n: %s: key %q is in both %s and %s", lang, k, other, name)
+					return nil, fmt.Errorf("i18n: %s: key %q is in both %s.yaml and %s.yaml", lang, k, other, name)
 				}
 				cat[k], where[k] = v, name
 			}
@@ -58,6 +64,43 @@ func load(fsys fs.FS) (map[string]map[string]string, error) {
 		cats[lang] = cat
 	}
 	return cats, nil
+}
+
+// verbPattern finds fmt's verbs, %% included, as Sprintf reads them; the
+// space flag is left out, so a literal "% " in a text shown as it stands
+// ("Roll-out (% of posts)") is not taken for one.
+var verbPattern = regexp.MustCompile(`%(\[\d+\])?[-+#0]*(\d+|\*)?(\.(\d+|\*)?)?[a-zA-Z%]`)
+
+// partsAgree holds every language to the first's parts, keys and verbs, so
+// a translator finds a key in the same file in every folder, and a text
+// takes the arguments its key is given.
+func partsAgree(parts map[string]map[string]map[string]string) error {
+	first := Langs[0]
+	for _, lang := range Langs[1:] {
+		for _, pair := range [][2]string{{first, lang}, {lang, first}} {
+			a, b := pair[0], pair[1]
+			for _, name := range slices.Sorted(maps.Keys(parts[a])) {
+				if _, ok := parts[b][name]; !ok {
+					return fmt.Errorf("i18n: messages/%s/%s.yaml has no messages/%s/%s.yaml", a, name, b, name)
+				}
+				for _, k := range slices.Sorted(maps.Keys(parts[a][name])) {
+					if _, ok := parts[b][name][k]; !ok {
+						return fmt.Errorf("i18n: key %q is in messages/%s/%s.yaml but not in messages/%s/%s.yaml", k, a, name, b, name)
+					}
+				}
+			}
+		}
+		for name, part := range parts[first] {
+			for k, text := range part {
+				other := parts[lang][name][k]
+				want, got := verbPattern.FindAllString(text, -1), verbPattern.FindAllString(other, -1)
+				if !slices.Equal(got, want) || strings.Count(text, "%") != strings.Count(other, "%") {
+					return fmt.Errorf("i18n: key %q: the verbs %q in %s, %q in %s (as many %% signs, the same verbs in the same order)", k, got, lang, want, first)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // loadParts reads messages/<lang>/<part>.yaml for every supported language,

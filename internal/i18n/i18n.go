@@ -19,7 +19,7 @@ const (
 var Langs = []string{ID, EN}
 
 // catalogues maps a language to its messages, read once from messageFiles.
-var catalogues = mustLoad(messageFiles)
+var catalogues = MustLoad(messageFiles)
 
 var matcher = language.NewMatcher([]language.Tag{language.Indonesian, language.English})
 

@@ -2,7 +2,6 @@ package i18n
 
 import (
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -20,39 +19,6 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 		}
 	}
 }
-
-// TestPartsAgree holds every language to the same files with the same keys,
-// so a translator finds a key's text in the same file in every folder.
-func TestPartsAgree(t *testing.T) {
-	t.Parallel()
-	parts, err := loadParts(messageFiles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := parts[EN]
-	for _, lang := range Langs {
-		if got := slices.Sorted(maps.Keys(parts[lang])); !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
-			t.Errorf("messages/%s holds %v, messages/%s holds %v", lang, got, EN, slices.Sorted(maps.Keys(want)))
-		}
-		for name, part := range parts[lang] {
-			for k := range part {
-				if _, ok := want[name][k]; !ok {
-					t.Errorf("key %q is in messages/%s/%s.yaml but not in messages/%s/%s.yaml", k, lang, name, EN, name)
-				}
-			}
-			for k := range want[name] {
-				if _, ok := part[k]; !ok {
-					t.Errorf("key %q is in messages/%s/%s.yaml but not in messages/%s/%s.yaml", k, EN, name, lang, name)
-				}
-			}
-		}
-	}
-}
-
-// verbPattern finds fmt's verbs, %% included, as Sprintf reads them; the
-// space flag is left out, so a literal "% " in a text shown as it stands
-// ("Roll-out (% of posts)") is not taken for one.
-var verbPattern = regexp.MustCompile(`%(\[\d+\])?[-+#0]*(\d+|\*)?(\.(\d+|\*)?)?[a-zA-Z%]`)
 
 // TestPlaceholdersAgree wants as many % signs, and the same verbs in the
 // same order, in every language, since T passes the arguments in one order
@@ -79,7 +45,7 @@ func TestCataloguesLoaded(t *testing.T) {
 			t.Errorf("%s catalogue holds %d keys; the files under messages/ hold more than 1,000", lang, n)
 		}
 	}
-	got, err := load(messageFiles)
+	got, err := Load(messageFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
