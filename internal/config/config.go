@@ -85,6 +85,27 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	var c Config
 	fs := flag.NewFlagSet("sigap serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	// The flags below that are not strings take their default from a
+	// variable as these read it: unset gives def, and a value that does not
+	// parse gives zero (which the checks after fs.Parse refuse where zero
+	// is not a setting), as does a bool's other than 1 or true.
+	durationVar := func(p *time.Duration, name, envName, def, usage string) {
+		d, _ := time.ParseDuration(env(envName, def))
+		fs.DurationVar(p, name, d, usage)
+	}
+	intVar := func(p *int, name, envName, def, usage string) {
+		n, _ := strconv.Atoi(env(envName, def))
+		fs.IntVar(p, name, n, usage)
+	}
+	int64Var := func(p *int64, name, envName, def, usage string) {
+		n, _ := strconv.ParseInt(env(envName, def), 10, 64)
+		fs.Int64Var(p, name, n, usage)
+	}
+	boolVar := func(p *bool, name, envName, usage string) {
+		v := env(envName, "")
+		fs.BoolVar(p, name, v == "1" || v == "true", usage)
+	}
+	var videoMB, smtpMB int64 // the flags' MiB; Config holds bytes
 	fs.StringVar(&c.Addr, "addr", env("SIGAP_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env SIGAP_ADDR)")
 	fs.StringVar(&c.DataDir, "data", env("SIGAP_DATA", "./sigap-data"), "data directory: SQLite file, keys, admin.key (env SIGAP_DATA)")
 	fs.StringVar(&c.DB, "db", env("SIGAP_DB", ""), "database URL: empty for SQLite in the data dir, or postgres://... (env SIGAP_DB)")
@@ -92,46 +113,35 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.LogFormat, "log-format", env("SIGAP_LOG_FORMAT", "text"), "log format: text or json (env SIGAP_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("SIGAP_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env SIGAP_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on SIGTERM")
-	drainGrace, _ := time.ParseDuration(env("SIGAP_DRAIN_GRACE", "2s"))
-	fs.DurationVar(&c.DrainGrace, "drain-grace", drainGrace, "on SIGTERM, how long /readyz says 503 while requests are still served, before new connections are refused (env SIGAP_DRAIN_GRACE)")
-	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", env("SIGAP_ALLOW_PRIVATE_WEBHOOKS", "") == "1" || env("SIGAP_ALLOW_PRIVATE_WEBHOOKS", "") == "true",
+	durationVar(&c.DrainGrace, "drain-grace", "SIGAP_DRAIN_GRACE", "2s", "on SIGTERM, how long /readyz says 503 while requests are still served, before new connections are refused (env SIGAP_DRAIN_GRACE)")
+	boolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", "SIGAP_ALLOW_PRIVATE_WEBHOOKS",
 		"let webhooks go to loopback/private/link-local addresses (env SIGAP_ALLOW_PRIVATE_WEBHOOKS=1)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("SIGAP_METRICS_TOKEN", ""),
 		"bearer token that may read /metrics, besides the platform's admin and auditor API keys (env SIGAP_METRICS_TOKEN)")
-	fs.BoolVar(&c.MetricsPublic, "metrics-public", env("SIGAP_METRICS_PUBLIC", "") == "1" || env("SIGAP_METRICS_PUBLIC", "") == "true",
+	boolVar(&c.MetricsPublic, "metrics-public", "SIGAP_METRICS_PUBLIC",
 		"serve /metrics without any key, for a listener only the monitoring network reaches (env SIGAP_METRICS_PUBLIC=1)")
 	fs.StringVar(&c.SMTPAddr, "smtp", env("SIGAP_SMTP", ""), "SMTP server HOST:PORT for e-mail alerts to on-call contacts (env SIGAP_SMTP)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SIGAP_SMTP_FROM", "sigap@localhost"), "sender address of e-mail alerts and of replies to e-mailed notices (env SIGAP_SMTP_FROM)")
-	jobLease, _ := time.ParseDuration(env("SIGAP_JOB_LEASE", "30s"))
-	fs.DurationVar(&c.JobLease, "job-lease", jobLease, "how long a background job worker owns a job before another may take it over (env SIGAP_JOB_LEASE)")
-	unopened, _ := time.ParseDuration(env("SIGAP_UNOPENED_AFTER", "15m"))
-	fs.DurationVar(&c.UnopenedAfter, "unopened-after", unopened, "alert on-call when an urgent order is unopened this long (env SIGAP_UNOPENED_AFTER)")
+	durationVar(&c.JobLease, "job-lease", "SIGAP_JOB_LEASE", "30s", "how long a background job worker owns a job before another may take it over (env SIGAP_JOB_LEASE)")
+	durationVar(&c.UnopenedAfter, "unopened-after", "SIGAP_UNOPENED_AFTER", "15m", "alert on-call when an urgent order is unopened this long (env SIGAP_UNOPENED_AFTER)")
 	fs.StringVar(&c.PublicOrigin, "public-origin", env("SIGAP_PUBLIC_ORIGIN", ""),
 		"scheme://host[:port] clients address the service by, behind a proxy that terminates TLS; signed requests are checked against it (env SIGAP_PUBLIC_ORIGIN)")
 	// Video and decode limits (defaults: scan.DefaultVideo*, scan.DefaultMaxDecodes).
-	videoMB, _ := strconv.ParseInt(env("SIGAP_VIDEO_MAX_MB", "64"), 10, 64)
-	fs.Int64Var(&videoMB, "video-max-mb", videoMB, "largest video a scan or hash takes, in MiB (env SIGAP_VIDEO_MAX_MB)")
-	videoDur, _ := time.ParseDuration(env("SIGAP_VIDEO_MAX_DURATION", "10m"))
-	fs.DurationVar(&c.VideoMaxDuration, "video-max-duration", videoDur, "longest video a scan or hash takes, by its declared duration (env SIGAP_VIDEO_MAX_DURATION)")
-	videoFrames, _ := strconv.Atoi(env("SIGAP_VIDEO_MAX_FRAMES", "18000"))
-	fs.IntVar(&c.VideoMaxFrames, "video-max-frames", videoFrames, "most frames decoded from one video (env SIGAP_VIDEO_MAX_FRAMES)")
-	videoTimeout, _ := time.ParseDuration(env("SIGAP_VIDEO_TIMEOUT", "60s"))
-	fs.DurationVar(&c.VideoTimeout, "video-timeout", videoTimeout, "longest one ffmpeg run of a scan or hash may take (env SIGAP_VIDEO_TIMEOUT)")
-	decodes, _ := strconv.Atoi(env("SIGAP_MAX_DECODES", "2"))
-	fs.IntVar(&c.MaxDecodes, "max-decodes", decodes, "images and videos decoded at once; others wait (env SIGAP_MAX_DECODES)")
+	int64Var(&videoMB, "video-max-mb", "SIGAP_VIDEO_MAX_MB", "64", "largest video a scan or hash takes, in MiB (env SIGAP_VIDEO_MAX_MB)")
+	durationVar(&c.VideoMaxDuration, "video-max-duration", "SIGAP_VIDEO_MAX_DURATION", "10m", "longest video a scan or hash takes, by its declared duration (env SIGAP_VIDEO_MAX_DURATION)")
+	intVar(&c.VideoMaxFrames, "video-max-frames", "SIGAP_VIDEO_MAX_FRAMES", "18000", "most frames decoded from one video (env SIGAP_VIDEO_MAX_FRAMES)")
+	durationVar(&c.VideoTimeout, "video-timeout", "SIGAP_VIDEO_TIMEOUT", "60s", "longest one ffmpeg run of a scan or hash may take (env SIGAP_VIDEO_TIMEOUT)")
+	intVar(&c.MaxDecodes, "max-decodes", "SIGAP_MAX_DECODES", "2", "images and videos decoded at once; others wait (env SIGAP_MAX_DECODES)")
 	fs.StringVar(&c.KeyWrapFile, "key-wrap-file", env("SIGAP_KEY_WRAP_FILE", ""),
 		"file holding the key (base64 of 32 bytes) that seals the service's keys in PostgreSQL; make one with: head -c 32 /dev/urandom | base64 (env SIGAP_KEY_WRAP_FILE, or the key itself in SIGAP_KEY_WRAP)")
 	c.KeyWrap = env("SIGAP_KEY_WRAP", "")
-	leaseTTL, _ := time.ParseDuration(env("SIGAP_LEASE_TTL", "5s"))
-	fs.DurationVar(&c.LeaseTTL, "lease-ttl", leaseTTL, "how long a replica holds log signing and escalation timers unrenewed before another takes over (env SIGAP_LEASE_TTL)")
+	durationVar(&c.LeaseTTL, "lease-ttl", "SIGAP_LEASE_TTL", "5s", "how long a replica holds log signing and escalation timers unrenewed before another takes over (env SIGAP_LEASE_TTL)")
 	fs.StringVar(&c.SMTPListen, "smtp-addr", env("SIGAP_SMTP_ADDR", ""), "receive notices by e-mail: SMTP listen address HOST:PORT, empty for none (env SIGAP_SMTP_ADDR; see docs/email.md)")
 	fs.StringVar(&c.SMTPRelay, "smtp-relay", env("SIGAP_SMTP_RELAY", ""), "SMTP server HOST:PORT that replies to e-mailed notices go through (env SIGAP_SMTP_RELAY)")
 	fs.StringVar(&c.SMTPTLSCert, "smtp-tls-cert", env("SIGAP_SMTP_TLS_CERT", ""), "PEM certificate file: the SMTP listener offers STARTTLS with it (env SIGAP_SMTP_TLS_CERT)")
 	fs.StringVar(&c.SMTPTLSKey, "smtp-tls-key", env("SIGAP_SMTP_TLS_KEY", ""), "PEM private key file of --smtp-tls-cert (env SIGAP_SMTP_TLS_KEY)")
-	smtpMB, _ := strconv.ParseInt(env("SIGAP_SMTP_MAX_MB", "32"), 10, 64)
-	fs.Int64Var(&smtpMB, "smtp-max-mb", smtpMB, "largest e-mail the SMTP listener takes, in MiB (env SIGAP_SMTP_MAX_MB)")
-	retroWindow, _ := time.ParseDuration(env("SIGAP_RETRO_WINDOW", "168h"))
-	fs.DurationVar(&c.RetroWindow, "retro-window", retroWindow, "how far back new bank and list entries are looked for in the posts made before them, at most 720h (env SIGAP_RETRO_WINDOW)")
+	int64Var(&smtpMB, "smtp-max-mb", "SIGAP_SMTP_MAX_MB", "32", "largest e-mail the SMTP listener takes, in MiB (env SIGAP_SMTP_MAX_MB)")
+	durationVar(&c.RetroWindow, "retro-window", "SIGAP_RETRO_WINDOW", "168h", "how far back new bank and list entries are looked for in the posts made before them, at most 720h (env SIGAP_RETRO_WINDOW)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
