@@ -1,16 +1,10 @@
 package cli
 
 import (
-	"context"
-	"log/slog"
 	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"testing"
-
-	"github.com/sigap/sigap/internal/config"
-	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/server"
 )
 
 // TestBenchServersCheck runs intake against two running "replicas", the
@@ -19,19 +13,11 @@ import (
 // service that lost one would fail the check.
 func TestBenchServersCheck(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, _ := s.API.Admin.CreateOrg(ctx, "Komdigi", org.KindAuthority, "")
-	k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)
-	ts := httptest.NewServer(s.Handler())
+	url, key := testServer(t)
 	dead := httptest.NewServer(nil)
 	dead.Close()
-	t.Cleanup(func() { ts.Close(); s.Close() })
 
-	stdout, stderr, code := run(t, "bench", "intake", "--servers", ts.URL+","+dead.URL, "--key", k.Secret, "--clients", "4", "--duration", "1s", "--check")
+	stdout, stderr, code := run(t, "bench", "intake", "--servers", url+","+dead.URL, "--key", key, "--clients", "4", "--duration", "1s", "--check")
 	if code != 0 {
 		t.Fatalf("bench --check: exit %d\n%s\n%s", code, stdout, stderr)
 	}
