@@ -20,6 +20,7 @@ import (
 
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // buildSigap builds the binary of the source tree in dir (the module's root),
@@ -48,6 +49,22 @@ func newCluster(t *testing.T, dbURL, policy string, env ...string) *cluster {
 	env = append([]string{"SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_DRAIN_GRACE=0s", "SIGAP_DB=", "SIGAP_KEY_WRAP_FILE=",
 		"SIGAP_KEY_WRAP=" + base64.StdEncoding.EncodeToString(wrap)}, env...)
 	return &cluster{t: t, bin: buildSigap(t, ""), db: dbURL, pol: pol, client: &http.Client{Timeout: 10 * time.Second}, env: env}
+}
+
+// onSharedPostgres runs body on storetest.Each's PostgreSQL engine only, as
+// replicas share one database; it skips under -short, as replicas run the
+// binary, which the test builds.
+func onSharedPostgres(t *testing.T, body func(t *testing.T, e storetest.Engine)) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		if e.URL == "" {
+			t.Skip("replicas share a PostgreSQL database")
+		}
+		body(t, e)
+	})
 }
 
 // intakeLoad files notices from many clients and keeps what came back: the

@@ -26,10 +26,7 @@ func TestMeasureFailover(t *testing.T) {
 	if os.Getenv("SIGAP_MEASURE_FAILOVER") == "" {
 		t.Skip("a measurement: set SIGAP_MEASURE_FAILOVER=1")
 	}
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		if e.URL == "" {
-			t.Skip("replicas share a PostgreSQL database")
-		}
+	onSharedPostgres(t, func(t *testing.T, e storetest.Engine) {
 		c := newCluster(t, e.URL, "regimes:\n  ID-PSE:\n    deadlines: {urgent: 4s, standard: 4s}\nescalation:\n  at: [0.5]\n")
 		c.reps = append(c.reps, c.start(0), c.start(1), c.start(2))
 		c.ready()

@@ -7,17 +7,11 @@ import (
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
-// replicaPair starts two replicas on the engine's PostgreSQL database with an
-// authority org, skipping on SQLite and under -short. The key tests share it:
-// what one replica changes about keys, the other must see.
+// replicaPair starts two replicas on the engine's PostgreSQL database (see
+// onSharedPostgres) with an authority org. The key tests share it: what one
+// replica changes about keys, the other must see.
 func replicaPair(t *testing.T, e storetest.Engine) (c *cluster, a, b, authOrg string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and runs the binary; skipped with -short")
-	}
-	if e.URL == "" {
-		t.Skip("replicas share a PostgreSQL database")
-	}
 	c = newCluster(t, e.URL, "regimes:\n  ID-PSE:\n    deadlines: {urgent: 1h, standard: 1h}\n")
 	c.reps = append(c.reps, c.start(0), c.start(1))
 	c.ready()
@@ -32,7 +26,7 @@ func replicaPair(t *testing.T, e storetest.Engine) (c *cluster, a, b, authOrg st
 // within the contract's second.
 func TestKeyRevocationReachesEveryReplica(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+	onSharedPostgres(t, func(t *testing.T, e storetest.Engine) {
 		c, a, b, authOrg := replicaPair(t, e)
 		made := c.must(b, "POST", "/v1/orgs/"+authOrg+"/keys", c.admin, map[string]string{"role": "authority"}, 201)
 		key, keyID := made["key"].(string), made["id"].(string)

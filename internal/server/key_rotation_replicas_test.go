@@ -16,7 +16,7 @@ import (
 // seconds, without a restart and without anyone copying files.
 func TestKeyRotationReachesEveryReplica(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+	onSharedPostgres(t, func(t *testing.T, e storetest.Engine) {
 		c, a, b, authOrg := replicaPair(t, e) // key_revocation_replicas_test.go
 		load := newIntakeLoad(c, c.must(a, "POST", "/v1/orgs/"+authOrg+"/keys", c.admin, map[string]string{"role": "authority"}, 201)["key"].(string))
 

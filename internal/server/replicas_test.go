@@ -240,13 +240,7 @@ func (c *cluster) holder(db *store.DB, name string) int {
 // receiver under one webhook-id, the dead replica's timers fired by another.
 func TestThreeReplicasOneService(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds and runs the binary; skipped with -short")
-	}
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		if e.URL == "" {
-			t.Skip("replicas share a PostgreSQL database")
-		}
+	onSharedPostgres(t, func(t *testing.T, e storetest.Engine) {
 		c := newCluster(t, e.URL, "regimes:\n  ID-PSE:\n    deadlines: {urgent: 10s, standard: 10s}\nescalation:\n  at: [0.5, 1.0]\n",
 			"SIGAP_JOB_LEASE=2s", "SIGAP_LEASE_TTL=2s")
 		bin := c.bin

@@ -23,13 +23,7 @@ import (
 // with a valid receipt in a log that verifies.
 func TestRollingUpgrade(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds two versions of the binary; skipped with -short")
-	}
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		if e.URL == "" {
-			t.Skip("replicas share a PostgreSQL database")
-		}
+	onSharedPostgres(t, func(t *testing.T, e storetest.Engine) {
 		rev, err := os.ReadFile("testdata/rolling_from")
 		if err != nil {
 			t.Fatal(err)
