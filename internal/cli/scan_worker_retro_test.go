@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/client"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/scanstream"
 	"github.com/sigap/sigap/internal/scanstream/natstest"
@@ -56,24 +56,17 @@ func TestScanWorkerRunsRetroactiveScans(t *testing.T) {
 				t.Errorf("scan-worker: %v", err)
 			}
 		})
-		call := func(method, path string, body any, out any) int {
+		api := client.New(ts.URL, s.AdminKey)
+		// post sends a POST that must answer 201 Created, its answer into out.
+		post := func(path string, body, out any) {
 			t.Helper()
-			var rd io.Reader
-			if body != nil {
-				raw, _ := json.Marshal(body)
-				rd = bytes.NewReader(raw)
-			}
-			req, _ := http.NewRequest(method, ts.URL+path, rd)
-			req.Header.Set("Authorization", "Bearer "+s.AdminKey)
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := api.Do(ctx, "POST", path, body, nil, out)
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("POST %s: %v", path, err)
 			}
-			defer resp.Body.Close()
-			if out != nil {
-				_ = json.NewDecoder(resp.Body).Decode(out)
+			if resp.StatusCode != http.StatusCreated {
+				t.Fatalf("POST %s: %s, want 201", path, resp.Status)
 			}
-			return resp.StatusCode
 		}
 		// The worker makes the retained stream; the platform publishes the hour's posts.
 		for deadline := time.Now().Add(20 * time.Second); ; {
@@ -107,15 +100,15 @@ func TestScanWorkerRunsRetroactiveScans(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		var inc struct{ ID, ListID string }
-		var raw map[string]any
-		if code := call("POST", "/v1/incidents", map[string]any{"name": "Pembakaran", "labels": []string{"terrorism"}}, &raw); code != http.StatusCreated {
-			t.Fatalf("declare: %d %v", code, raw)
+		var inc struct {
+			ID     string `json:"id"`
+			ListID string `json:"list_id"`
 		}
-		inc.ID, inc.ListID = raw["id"].(string), raw["list_id"].(string)
-		if code := call("POST", "/v1/lists/"+inc.ListID+"/entries", map[string]any{"value": "bakar gedung"}, nil); code != http.StatusCreated {
-			t.Fatalf("add keyword: %d", code)
+		post("/v1/incidents", map[string]any{"name": "Pembakaran", "labels": []string{"terrorism"}}, &inc)
+		if inc.ID == "" || inc.ListID == "" {
+			t.Fatalf("declare: the answer lacks the incident's id or list_id: %+v", inc)
 		}
+		post("/v1/lists/"+inc.ListID+"/entries", map[string]any{"value": "bakar gedung"}, nil)
 		var detail struct {
 			Report struct{ Retroactive int }
 			Cases  []struct {
@@ -124,7 +117,7 @@ func TestScanWorkerRunsRetroactiveScans(t *testing.T) {
 			}
 		}
 		for deadline := time.Now().Add(60 * time.Second); ; {
-			call("GET", "/v1/incidents/"+inc.ID, nil, &detail)
+			_, _ = api.Do(ctx, "GET", "/v1/incidents/"+inc.ID, nil, nil, &detail) // polled: a miss is tried again
 			if detail.Report.Retroactive == 2 {
 				break
 			}
@@ -135,7 +128,9 @@ func TestScanWorkerRunsRetroactiveScans(t *testing.T) {
 		}
 		for _, c := range detail.Cases {
 			var cs struct{ Lane string }
-			call("GET", "/v1/cases/"+c.CaseID, nil, &cs)
+			if _, err := api.Do(ctx, "GET", "/v1/cases/"+c.CaseID, nil, nil, &cs); err != nil {
+				t.Fatalf("GET case %s: %v", c.CaseID, err)
+			}
 			if !c.Retroactive || cs.Lane != "incident" {
 				t.Errorf("case %s: retroactive %v, lane %q", c.CaseID, c.Retroactive, cs.Lane)
 			}
