@@ -270,32 +270,34 @@ func copyFile(src, dst string) error {
 		return fmt.Errorf("backup: %w", err)
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return fmt.Errorf("backup: copy %s: %w", src, err)
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return fmt.Errorf("backup: %w", err)
-	}
-	if err := out.Close(); err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	return nil
+	return createSync(dst, func(out io.Writer) error {
+		if _, err := io.Copy(out, in); err != nil {
+			return fmt.Errorf("copy %s: %w", src, err)
+		}
+		return nil
+	})
 }
 
 func writeFileSync(path string, b []byte) error {
+	return createSync(path, func(f io.Writer) error {
+		if _, err := f.Write(b); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	})
+}
+
+// createSync makes path (which must not exist), readable by its owner only,
+// fills it with fill and syncs it to disk before it closes it, so a backup
+// that says it is done is on the disk.
+func createSync(path string, fill func(io.Writer) error) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	if _, err := f.Write(b); err != nil {
+	if err := fill(f); err != nil {
 		f.Close()
-		return fmt.Errorf("backup: write %s: %w", path, err)
+		return fmt.Errorf("backup: %w", err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
