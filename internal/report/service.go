@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/notice"
@@ -51,13 +52,7 @@ func (s *Service) ScopeFor(ctx context.Context, c org.Caller) (Scope, error) {
 
 // Transparency computes the transparency report of a period for a scope.
 func (s *Service) Transparency(ctx context.Context, scope Scope, p Period) (*Report, error) {
-	release, err := s.acquire(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	now := clock.NowMilli(s.Clock)
-	f, err := s.DB.ReportFigures(ctx, store.ReportQuery{From: p.From, To: p.To, Now: now, OrgID: scope.OrgID})
+	f, now, err := s.figures(ctx, scope, p, store.ReportQuery{}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -68,22 +63,35 @@ func (s *Service) Transparency(ctx context.Context, scope Scope, p Period) (*Rep
 // platform's specific measures are its own and appear only in the
 // platform's report.
 func (s *Service) TCO(ctx context.Context, scope Scope, p Period) (*TCO, error) {
-	release, err := s.acquire(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	now := clock.NowMilli(s.Clock)
-	f, err := s.DB.ReportFigures(ctx, store.ReportQuery{From: p.From, To: p.To, Now: now, OrgID: scope.OrgID,
-		Regime: RegimeTCO, Kind: notice.KindOrder})
-	if err != nil {
-		return nil, err
-	}
 	var sm *store.SpecificMeasures
-	if scope.Platform {
-		if sm, err = s.DB.ReportSpecificMeasures(ctx, p.From, p.To); err != nil {
-			return nil, err
+	f, now, err := s.figures(ctx, scope, p, store.ReportQuery{Regime: RegimeTCO, Kind: notice.KindOrder}, func() (err error) {
+		if scope.Platform {
+			sm, err = s.DB.ReportSpecificMeasures(ctx, p.From, p.To)
 		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return BuildTCO(p, now, scope, f, sm), nil
+}
+
+// figures reads the store's figures of the period and scope, narrowed to
+// q's regime and kind where q sets them, then runs more (when not nil), all
+// in one slot (see MaxConcurrent); it also returns when it read them.
+func (s *Service) figures(ctx context.Context, scope Scope, p Period, q store.ReportQuery, more func() error) (*store.ReportFigures, time.Time, error) {
+	release, err := s.acquire(ctx)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	defer release()
+	q.From, q.To, q.Now, q.OrgID = p.From, p.To, clock.NowMilli(s.Clock), scope.OrgID
+	f, err := s.DB.ReportFigures(ctx, q)
+	if err == nil && more != nil {
+		err = more()
+	}
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return f, q.Now, nil
 }
