@@ -114,10 +114,9 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read the checkpoint: %w", err)
 	}
-	cp, by, err := translog.OpenCheckpointKeys(msg, vs)
+	cp, by, err := openCheckpoint(env, msg, vs, "checkpoint", "")
 	if err != nil {
-		fmt.Fprintln(env.Stdout, "INVALID: "+err.Error())
-		return errors.New("the checkpoint does not verify")
+		return err
 	}
 	fmt.Fprintf(env.Stdout, "OK: checkpoint of %s signed by %s: %s, root %s\n", cp.Origin, strings.Join(by, " and "), count(cp.Size, "entry", "entries"), base64.StdEncoding.EncodeToString(cp.Root[:]))
 	failed := 0
@@ -127,10 +126,9 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("read the previous checkpoint: %w", err)
 		}
-		p, _, err := translog.OpenCheckpointKeys(pm, vs)
+		p, _, err := openCheckpoint(env, pm, vs, "previous checkpoint", "previous checkpoint: ")
 		if err != nil {
-			fmt.Fprintln(env.Stdout, "INVALID: previous checkpoint: "+err.Error())
-			return errors.New("the previous checkpoint does not verify")
+			return err
 		}
 		prev = &p
 		switch {
@@ -182,6 +180,18 @@ func runLogVerify(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// openCheckpoint opens a checkpoint note with the log's keys. One that does
+// not verify is printed as INVALID (label saying which, before the reason)
+// and fails the run as the checkpoint name names.
+func openCheckpoint(env *Env, msg []byte, vs []note.Verifier, name, label string) (translog.Checkpoint, []string, error) {
+	cp, by, err := translog.OpenCheckpointKeys(msg, vs)
+	if err != nil {
+		fmt.Fprintln(env.Stdout, "INVALID: "+label+err.Error())
+		return translog.Checkpoint{}, nil, errors.New("the " + name + " does not verify")
+	}
+	return cp, by, nil
 }
 
 // logVerifiers reads the log's keys: pinned (--key, --key-file), from the
