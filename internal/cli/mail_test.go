@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-msgauth/dkim"
 
 	"github.com/sigap/sigap/internal/document"
+	"github.com/sigap/sigap/internal/logtest"
 )
 
 // TestMailSendSink: sigap mail send signs a message that DKIM verifies with
@@ -30,7 +31,7 @@ func TestMailSendSink(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	ctx, stop := context.WithCancel(context.Background())
-	sinkOut, sinkErr := &syncBuffer{}, &syncBuffer{}
+	sinkOut, sinkErr := &logtest.Buffer{}, &logtest.Buffer{}
 	sinkEnv := &Env{Stdout: sinkOut, Stderr: sinkErr, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: time.Now}
 	done := make(chan error, 1)
 	go func() {

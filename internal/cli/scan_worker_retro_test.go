@@ -1,35 +1,21 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sigap/sigap/internal/client"
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/logtest"
 	"github.com/sigap/sigap/internal/scanstream"
 	"github.com/sigap/sigap/internal/scanstream/natstest"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
-
-// syncBuffer is a log the worker writes while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestScanWorkerRunsRetroactiveScans runs sigap serve's server and `sigap
 // scan-worker --nats` on one database and a real NATS server: posts
@@ -43,7 +29,7 @@ func TestScanWorkerRunsRetroactiveScans(t *testing.T) {
 		s, ts := startServer(t, config.Config{DataDir: e.Dir, DB: e.URL})
 		ns := natstest.Server(t, 0)
 		_, js := natstest.JetStream(t, ns)
-		logs := &syncBuffer{}
+		logs := &logtest.Buffer{}
 		wctx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() {

@@ -1,7 +1,6 @@
 package jobs_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,31 +14,23 @@ import (
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/jobs"
+	"github.com/sigap/sigap/internal/logtest"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
-// logBuf collects a queue's log lines; workers write to it from their goroutines.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Write(p) }
-func (l *logBuf) String() string              { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
 type rig struct {
 	db  *store.DB
 	clk *clock.Fixed
 	q   *jobs.Queue
-	log *logBuf
+	log *logtest.Buffer
 }
 
 func newRig(t *testing.T, e storetest.Engine, cfg jobs.Config) *rig {
 	t.Helper()
-	r := &rig{db: storetest.Open(t, e), clk: clock.NewFixed(t0), log: &logBuf{}}
+	r := &rig{db: storetest.Open(t, e), clk: clock.NewFixed(t0), log: &logtest.Buffer{}}
 	r.q = r.queue(cfg)
 	return r
 }

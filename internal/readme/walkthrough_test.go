@@ -10,9 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/sigap/sigap/internal/logtest"
 )
 
 // readmeAddr is where the README says sigap serve listens; the test swaps in
@@ -134,7 +135,7 @@ func startServe(t *testing.T, bin, dir string) string {
 	}
 	addr := l.Addr().String()
 	_ = l.Close()
-	var log syncBuffer
+	var log logtest.Buffer
 	srv := exec.Command(bin, "serve", "--addr", addr, "--data", "./sigap-data")
 	srv.Dir = dir
 	srv.Env = append(os.Environ(), "SIGAP_DB=")
@@ -178,23 +179,4 @@ func startServe(t *testing.T, bin, dir string) string {
 	}
 	http.DefaultClient.CloseIdleConnections()
 	return base
-}
-
-// syncBuffer is a buffer the server's output goroutines may write to while
-// the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
