@@ -2,16 +2,13 @@ package cli
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -32,12 +29,7 @@ func TestKeyCommands(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 5 * time.Second}, slog.New(slog.DiscardHandler), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts := httptest.NewServer(s.Handler())
-		t.Cleanup(func() { ts.Close(); s.Close() })
+		s, ts := startServer(t, config.Config{DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 5 * time.Second})
 		o, _ := s.API.Admin.CreateOrg(ctx, "Komdigi", org.KindAuthority, "")
 		orgAdmin, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAdmin)
 		k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +18,6 @@ import (
 	"github.com/sigap/sigap/internal/audit"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store"
@@ -43,15 +41,9 @@ func TestKeysRotate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
 		clk := clock.NewFixed(time.Now())
-		s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 5 * time.Second}, slog.New(slog.DiscardHandler), clk)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, ts := startServerAt(t, config.Config{DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 5 * time.Second}, clk)
 		s.Signer.UseClock(clk.Now)
-		o, _ := s.API.Admin.CreateOrg(ctx, "Komdigi", org.KindAuthority, "")
-		k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)
-		ts := httptest.NewServer(s.Handler())
-		t.Cleanup(func() { ts.Close(); s.Close() })
+		key := authorityKey(t, s)
 		dir := t.TempDir()
 		get := func(path, key string) []byte {
 			t.Helper()
@@ -80,22 +72,12 @@ func TestKeysRotate(t *testing.T) {
 		}
 		submit := func(i int) (path, keyID string) {
 			t.Helper()
-			body := fmt.Sprintf(`{"kind":"order","category":"terrorism","explanation":"x","legal_basis":"UU ITE Pasal 40","subjects":[{"url":"https://t.me/s/rot%d/1"}]}`, i)
-			req, _ := http.NewRequest("POST", ts.URL+"/v1/notices", strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+k.Secret)
-			req.Header.Set("Content-Type", "application/json")
-			resp, err := ts.Client().Do(req)
-			if err != nil || resp.StatusCode != 201 {
-				t.Fatalf("submit: %v %v", err, resp)
-			}
-			defer resp.Body.Close()
-			var b bytes.Buffer
-			b.ReadFrom(resp.Body)
+			answer := fileOrder(t, ts.URL, key, fmt.Sprintf("rot%d", i))
 			var v struct{ Receipt receipt.Receipt }
-			if err := json.Unmarshal(b.Bytes(), &v); err != nil {
+			if err := json.Unmarshal(answer, &v); err != nil {
 				t.Fatal(err)
 			}
-			return save(fmt.Sprintf("notice%d.json", i), b.Bytes()), v.Receipt.KeyID
+			return save(fmt.Sprintf("notice%d.json", i), answer), v.Receipt.KeyID
 		}
 		keysNow := func() []receipt.PublicKey {
 			var v struct{ Keys []receipt.PublicKey }

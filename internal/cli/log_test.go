@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,17 +36,7 @@ func TestLogVerify(t *testing.T) {
 		ctx := context.Background()
 		s, ts := startServer(t, config.Config{DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 5 * time.Second})
 		key := authorityKey(t, s)
-		submit := func(i int) {
-			body := fmt.Sprintf(`{"kind":"order","category":"terrorism","explanation":"x","legal_basis":"UU ITE Pasal 40","subjects":[{"url":"https://t.me/s/chan%d/1"}]}`, i)
-			req, _ := http.NewRequest("POST", ts.URL+"/v1/notices", strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+key)
-			req.Header.Set("Content-Type", "application/json")
-			resp, err := ts.Client().Do(req)
-			if err != nil || resp.StatusCode != 201 {
-				t.Fatalf("submit: %v %v", err, resp)
-			}
-			resp.Body.Close()
-		}
+		submit := func(i int) { fileOrder(t, ts.URL, key, fmt.Sprintf("chan%d", i)) }
 		sign := func() {
 			if _, err := s.API.TransLog.Sync(ctx); err != nil {
 				t.Fatal(err)

@@ -2,10 +2,14 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
+	"github.com/sigap/sigap/internal/client"
+	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/server"
@@ -16,11 +20,17 @@ import (
 // directory of t's own.
 func startServer(t *testing.T, cfg config.Config) (*server.Server, *httptest.Server) {
 	t.Helper()
+	return startServerAt(t, cfg, nil)
+}
+
+// startServerAt is startServer on clk (nil: the wall clock).
+func startServerAt(t *testing.T, cfg config.Config, clk clock.Clock) (*server.Server, *httptest.Server) {
+	t.Helper()
 	cfg.Addr = "127.0.0.1:0"
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
 	}
-	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), nil)
+	s, err := server.New(context.Background(), cfg, slog.New(slog.DiscardHandler), clk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,4 +59,23 @@ func testServer(t *testing.T) (string, string) {
 	t.Helper()
 	s, ts := startServer(t, config.Config{})
 	return ts.URL, authorityKey(t, s)
+}
+
+// fileOrder files a terrorism order for the link https://t.me/s/CHANNEL/1
+// with key on the server at base, failing t unless it is accepted, and
+// returns the answer: the notice with its signed receipt.
+func fileOrder(t *testing.T, base, key, channel string) []byte {
+	t.Helper()
+	var answer json.RawMessage
+	resp, err := client.New(base, key).Do(context.Background(), "POST", "/v1/notices", map[string]any{
+		"kind": "order", "category": "terrorism", "explanation": "x", "legal_basis": "UU ITE Pasal 40",
+		"subjects": []map[string]string{{"url": "https://t.me/s/" + channel + "/1"}},
+	}, nil, &answer)
+	if err != nil {
+		t.Fatalf("file an order: %v", err)
+	}
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("file an order: %s, want 201", resp.Status)
+	}
+	return answer
 }
