@@ -3,9 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -15,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigap/sigap/internal/aesgcm"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/dsasor"
@@ -66,40 +64,27 @@ func wrapKey(cfg config.Config) ([]byte, error) {
 	return k, nil
 }
 
+// seal seals a key file's content for the database; the key's name is the
+// additional data, so a sealed key cannot be passed off as another.
 func seal(wrap []byte, name string, plain []byte) ([]byte, error) {
-	gcm, err := newGCM(wrap)
+	sealed, err := aesgcm.Seal(wrap, plain, []byte(name))
 	if err != nil {
-		return nil, err
-	}
-	nonce := make([]byte, gcm.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
 		return nil, fmt.Errorf("app: seal %s: %w", name, err)
 	}
-	// The key's name is the additional data: a sealed key cannot be passed off as another.
-	return gcm.Seal(nonce, nonce, plain, []byte(name)), nil
+	return sealed, nil
 }
 
 func unseal(wrap []byte, name string, sealed []byte) ([]byte, error) {
-	gcm, err := newGCM(wrap)
-	if err != nil {
-		return nil, err
-	}
-	if len(sealed) < gcm.NonceSize() {
+	plain, err := aesgcm.Open(wrap, sealed, []byte(name))
+	switch {
+	case errors.Is(err, aesgcm.ErrTooShort):
 		return nil, fmt.Errorf("app: the database's %s is too short to be sealed", name)
-	}
-	plain, err := gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], []byte(name))
-	if err != nil {
+	case errors.Is(err, aesgcm.ErrNotOpened):
 		return nil, fmt.Errorf("app: the key-wrapping key does not open the database's %s: is it the key this database was started with?", name)
-	}
-	return plain, nil
-}
-
-func newGCM(wrap []byte) (cipher.AEAD, error) {
-	block, err := aes.NewCipher(wrap)
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("app: key-wrapping key: %w", err)
 	}
-	return cipher.NewGCM(block)
+	return plain, nil
 }
 
 // shareKeys makes the data dir's secret key files the ones the database keeps

@@ -2,14 +2,14 @@ package sso
 
 import (
 	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/sigap/sigap/internal/aesgcm"
 )
 
 // KeyFile is the file in the data dir holding the key that seals the
@@ -45,39 +45,30 @@ func LoadOrCreateKey(dir string) (key []byte, created bool, err error) {
 	return key, true, nil
 }
 
-func gcm(key []byte) (cipher.AEAD, error) {
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, fmt.Errorf("sso: sealing key: %w", err)
-	}
-	return cipher.NewGCM(block)
-}
-
 // seal encrypts a client secret with AES-256-GCM under key: base64 of nonce
 // and ciphertext.
 func seal(key []byte, secret string) (string, error) {
-	aead, err := gcm(key)
+	sealed, err := aesgcm.Seal(key, []byte(secret), secretAAD)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("sso: %w", err)
 	}
-	nonce := make([]byte, aead.NonceSize())
-	_, _ = rand.Read(nonce)
-	return base64.StdEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte(secret), secretAAD)), nil
+	return base64.StdEncoding.EncodeToString(sealed), nil
 }
 
 // open reverses seal.
 func open(key []byte, sealed string) (string, error) {
-	aead, err := gcm(key)
-	if err != nil {
-		return "", err
-	}
 	b, err := base64.StdEncoding.DecodeString(sealed)
-	if err != nil || len(b) < aead.NonceSize() {
+	if err != nil {
 		return "", errors.New("sso: the stored client secret is damaged")
 	}
-	plain, err := aead.Open(nil, b[:aead.NonceSize()], b[aead.NonceSize():], secretAAD)
-	if err != nil {
+	plain, err := aesgcm.Open(key, b, secretAAD)
+	switch {
+	case errors.Is(err, aesgcm.ErrTooShort):
+		return "", errors.New("sso: the stored client secret is damaged")
+	case errors.Is(err, aesgcm.ErrNotOpened):
 		return "", fmt.Errorf("sso: the stored client secret does not open with %s (a data dir without the key it was sealed with?): %w", KeyFile, err)
+	case err != nil:
+		return "", fmt.Errorf("sso: sealing key: %w", err)
 	}
 	return string(plain), nil
 }
