@@ -24,15 +24,9 @@ import (
 // runScanWorker consumes the platform's posts stream and scans every post.
 func runScanWorker(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("scan-worker", env)
-	def := func(name, d string) string {
-		if v := env.Getenv(name); v != "" {
-			return v
-		}
-		return d
-	}
-	data := fs.String("data", def("SIGAP_DATA", "./sigap-data"), "data directory (env SIGAP_DATA)")
-	db := fs.String("db", def("SIGAP_DB", ""), "database URL, as for serve (env SIGAP_DB)")
-	natsURL := fs.String("nats", def("SIGAP_NATS", nats.DefaultURL), "NATS server URL (env SIGAP_NATS)")
+	data := fs.String("data", envOr(env, "SIGAP_DATA", "./sigap-data"), "data directory (env SIGAP_DATA)")
+	db := fs.String("db", envOr(env, "SIGAP_DB", ""), "database URL, as for serve (env SIGAP_DB)")
+	natsURL := fs.String("nats", envOr(env, "SIGAP_NATS", nats.DefaultURL), "NATS server URL (env SIGAP_NATS)")
 	workers := fs.Int("workers", 2, "scanning goroutines in this process")
 	consumer := fs.String("consumer", scanstream.DefaultConsumer, "durable consumer name shared by all workers")
 	embedded := fs.String("embedded-nats", "", "also run a NATS server with JetStream, storing its data in this directory (single-machine set-ups)")
