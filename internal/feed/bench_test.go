@@ -6,20 +6,13 @@ import (
 	"encoding/hex"
 	"os"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkFeedSync shares a bank of SIGAP_FEED_BENCH_N sha256 entries
 // (default 1,000,000) and times a new subscriber's whole sync over loopback
@@ -50,7 +43,7 @@ func BenchmarkFeedSync(b *testing.B) {
 		}
 		feedURL, token, _ := src.share(b, bankA, "bench")
 		b.StartTimer()
-		cpu0 := cpuTime()
+		cpu0 := testcorpus.ProcessCPU()
 		start := time.Now()
 		// The first read catches the feed up with the set: the source's one-off cost.
 		src.call(b, "GET", feedURL+"?limit=1", token, nil).want(b, 200, "first read")
@@ -66,7 +59,7 @@ func BenchmarkFeedSync(b *testing.B) {
 			_ = dst.srv.Feeds.PollNow(ctx, subID)
 		}
 		total := time.Since(start)
-		cpu := cpuTime() - cpu0
+		cpu := testcorpus.ProcessCPU() - cpu0
 		b.StopTimer()
 		stats := dst.call(b, "GET", "/v1/banks/"+bankB, dst.admin, nil).want(b, 200, "copy").json(b)["stats"].(map[string]any)
 		if stats["entries"].(float64) != float64(n) {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,12 +27,6 @@ import (
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // keywords are n keywords no post contains, so both scans measure matching
 // and not the storing of hits.
@@ -105,11 +98,11 @@ func BenchmarkRetro(b *testing.B) {
 				}
 			}
 			r := &retro.Runner{Service: s.Retro, Scanner: s.Scanner, JS: js, Holder: "bench", Rate: -1}
-			start, cpu := time.Now(), processCPU()
+			start, cpu := time.Now(), testcorpus.ProcessCPU()
 			if ran, err := r.RunOnce(ctx); !ran || err != nil {
 				b.Fatalf("ran %v: %v", ran, err)
 			}
-			wall, used := time.Since(start), processCPU()-cpu
+			wall, used := time.Since(start), testcorpus.ProcessCPU()-cpu
 			jobs, _ := s.DB.RetroJobs(ctx, "", "", 1)
 			if len(jobs) != 1 || jobs[0].State != store.RetroDone || jobs[0].Posts != int64(total) {
 				b.Fatalf("%d jobs, want the last done over %d posts", len(jobs), total)
@@ -121,7 +114,7 @@ func BenchmarkRetro(b *testing.B) {
 	b.Run("live", func(b *testing.B) {
 		n := min(total, 100_000)
 		for range b.N {
-			start, cpu := time.Now(), processCPU()
+			start, cpu := time.Now(), testcorpus.ProcessCPU()
 			for i := range n {
 				p := sample[i%len(sample)]
 				p.MessageID = scan.FlexString(strconv.Itoa(i + 1))
@@ -129,7 +122,7 @@ func BenchmarkRetro(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			wall, used := time.Since(start), processCPU()-cpu
+			wall, used := time.Since(start), testcorpus.ProcessCPU()-cpu
 			b.ReportMetric(float64(n)/wall.Seconds(), "posts/s")
 			b.ReportMetric(float64(n)/used.Seconds(), "posts/cpu-s")
 		}

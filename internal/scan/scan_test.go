@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/sigap/sigap/internal/neardup"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
 
 // corpus builds the benchmark's rule set: keywords, domains and removed texts.
@@ -181,7 +180,7 @@ func BenchmarkScan(b *testing.B) {
 	ctx := context.Background()
 	b.SetBytes(int64(bytes / len(posts)))
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := testcorpus.ProcessCPU()
 	for i := 0; b.Loop(); i++ {
 		res, err := s.Scan(ctx, posts[i%len(posts)])
 		if err != nil || len(res.Hits) != 0 {
@@ -191,12 +190,5 @@ func BenchmarkScan(b *testing.B) {
 	// posts/s is wall-clock; posts/cpu-s divides by the CPU time the process
 	// used (GC included), which stays meaningful on a shared, loaded machine.
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "posts/s")
-	b.ReportMetric(float64(b.N)/(cpuTime()-cpu0).Seconds(), "posts/cpu-s")
-}
-
-// cpuTime is the user plus system CPU time of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(b.N)/(testcorpus.ProcessCPU()-cpu0).Seconds(), "posts/cpu-s")
 }
