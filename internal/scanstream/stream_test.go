@@ -48,6 +48,17 @@ func startNATSServer(t testing.TB) *natsserver.Server { return natstest.Server(t
 // sigapWithList starts sigap with a shadow keyword list holding "jihad".
 func sigapWithList(t *testing.T, e storetest.Engine) *server.Server {
 	t.Helper()
+	s, _ := sigapWithSet(t, e, func(s *server.Server) *filterset.Service { return s.API.Lists },
+		filterset.CreateInput{Name: "Seruan jihad", Kind: "keyword", Policy: "shadow", Labels: []string{"terrorism"}, Language: "id"},
+		filterset.Item{Value: "jihad", Source: "test"})
+	return s
+}
+
+// sigapWithSet starts sigap with one set of the family family picks (its
+// lists or its banks), made from in and holding item, and the scanner
+// loaded with it.
+func sigapWithSet(t *testing.T, e storetest.Engine, family func(*server.Server) *filterset.Service, in filterset.CreateInput, item filterset.Item) (*server.Server, filterset.Set) {
+	t.Helper()
 	ctx := context.Background()
 	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL}, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
@@ -58,17 +69,17 @@ func sigapWithList(t *testing.T, e storetest.Engine) *server.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "Seruan jihad", Kind: "keyword", Policy: "shadow", Labels: []string{"terrorism"}, Language: "id"})
+	set, err := family(s).Create(ctx, admin, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.API.Lists.AddEntry(ctx, admin, l.ID, filterset.Item{Value: "jihad", Source: "test"}); err != nil {
+	if _, err := family(s).AddEntry(ctx, admin, set.ID, item); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Scanner.Reload(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return s, set
 }
 
 func TestWorkersScanAckAndDeadLetter(t *testing.T) {

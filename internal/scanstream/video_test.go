@@ -3,16 +3,13 @@ package scanstream_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/filterset"
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/scanstream"
 	"github.com/sigap/sigap/internal/scanstream/natstest"
 	"github.com/sigap/sigap/internal/server"
@@ -46,25 +43,9 @@ func TestWorkerScansVideos(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL}, slog.New(slog.DiscardHandler), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		admin, err := s.DB.CallerByKeyHash(ctx, org.HashSecret(s.AdminKey))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := s.API.Banks.Create(ctx, admin, filterset.CreateInput{Name: "video", Policy: "shadow", Labels: []string{"terrorism"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.API.Banks.AddEntry(ctx, admin, b.ID, filterset.Item{Type: "vpdq", Value: string(read("vpdq/chair-19-sd-bar.txt"))}); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Scanner.Reload(ctx, true); err != nil {
-			t.Fatal(err)
-		}
+		s, b := sigapWithSet(t, e, func(s *server.Server) *filterset.Service { return s.API.Banks },
+			filterset.CreateInput{Name: "video", Policy: "shadow", Labels: []string{"terrorism"}},
+			filterset.Item{Type: "vpdq", Value: string(read("vpdq/chair-19-sd-bar.txt"))})
 
 		// Videos are megabytes: the server and the stream take 8 MiB messages.
 		_, js := natstest.JetStream(t, natstest.Server(t, 8<<20))
