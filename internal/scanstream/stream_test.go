@@ -82,6 +82,23 @@ func sigapWithSet(t *testing.T, e storetest.Engine, family func(*server.Server) 
 	return s, set
 }
 
+// runUntil runs w until done says its stats are all the test waits for, or
+// timeout passes (the test's checks then tell what is missing), and stops it.
+func runUntil(t *testing.T, w *scanstream.Worker, timeout time.Duration, done func(*scanstream.Stats) bool) {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	ended := make(chan error, 1)
+	go func() { ended <- w.Run(ctx) }()
+	deadline := time.Now().Add(timeout)
+	for !done(&w.Stats) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	if err := <-ended; err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestWorkersScanAckAndDeadLetter(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
@@ -107,20 +124,9 @@ func TestWorkersScanAckAndDeadLetter(t *testing.T) {
 			}
 		}
 		w := scanstream.New(js, s.Scanner, cfg, nil)
-		wctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- w.Run(wctx) }()
-		deadline := time.Now().Add(60 * time.Second)
-		for w.Stats.Scanned.Load() < posts && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
-		for w.Stats.DeadLettered.Load() < 2 && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
-		stop()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
+		runUntil(t, w, time.Minute, func(st *scanstream.Stats) bool {
+			return st.Scanned.Load() >= posts && st.DeadLettered.Load() >= 2
+		})
 		if got := w.Stats.Scanned.Load(); got != posts {
 			t.Errorf("scanned %d posts, want %d", got, posts)
 		}

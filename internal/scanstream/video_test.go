@@ -64,17 +64,9 @@ func TestWorkerScansVideos(t *testing.T) {
 			}
 		}
 		w := scanstream.New(js, s.Scanner, cfg, nil)
-		wctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- w.Run(wctx) }()
-		deadline := time.Now().Add(3 * time.Minute)
-		for w.Stats.Scanned.Load()+w.Stats.DeadLettered.Load() < int64(len(posts)) && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond)
-		}
-		stop()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
+		runUntil(t, w, 3*time.Minute, func(st *scanstream.Stats) bool {
+			return st.Scanned.Load()+st.DeadLettered.Load() >= int64(len(posts))
+		})
 		if got, dead := w.Stats.Scanned.Load(), w.Stats.DeadLettered.Load(); got != 2 || dead != 1 || w.Stats.WithHits.Load() != 1 {
 			t.Errorf("scanned %d (%d with hits), dead-lettered %d; want 2 (1), 1", got, w.Stats.WithHits.Load(), dead)
 		}
