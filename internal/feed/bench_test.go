@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -20,10 +19,7 @@ import (
 // per set, at the first read), then the pages of 10,000 read, verified and
 // copied. Run: go test -run XXX -bench FeedSync -benchtime 1x ./internal/feed
 func BenchmarkFeedSync(b *testing.B) {
-	n := 1_000_000
-	if s := os.Getenv("SIGAP_FEED_BENCH_N"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := testcorpus.EnvInt(b, "SIGAP_FEED_BENCH_N", 1_000_000, 1)
 	ctx := context.Background()
 	for range b.N {
 		b.StopTimer()

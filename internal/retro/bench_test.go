@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"runtime"
 	"strconv"
 	"testing"
@@ -50,10 +49,7 @@ func keywords(seed uint64, n int) []filterset.Item {
 //
 //	go test ./internal/retro -run '^$' -bench Retro -benchtime 1x
 func BenchmarkRetro(b *testing.B) {
-	total := 100_000
-	if v, err := strconv.Atoi(os.Getenv("SIGAP_BENCH_RETRO_POSTS")); err == nil && v > 0 {
-		total = v
-	}
+	total := testcorpus.EnvInt(b, "SIGAP_BENCH_RETRO_POSTS", 100_000, 1)
 	ctx := context.Background()
 	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: b.TempDir()}, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
