@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 	"pgregory.net/rapid"
 )
 
@@ -28,25 +29,9 @@ func hitIDs(hits []Hit) []string {
 	return out
 }
 
-// fataler is what mustCompile needs of a *testing.T, B or F, or a *rapid.T.
-type fataler interface {
-	Helper()
-	Fatal(args ...any)
-}
-
-// mustCompile compiles rules, which the test means to be valid.
-func mustCompile(tb fataler, rules []Rule) *Matcher {
-	tb.Helper()
-	m, err := Compile(rules)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return m
-}
-
 func TestMatchLink(t *testing.T) {
 	t.Parallel()
-	m := mustCompile(t, testRules)
+	m := testcorpus.MustCompile(t, Compile, testRules)
 	tests := []struct {
 		link string
 		want []string
@@ -88,7 +73,7 @@ func TestMatchLink(t *testing.T) {
 
 func TestMatchText(t *testing.T) {
 	t.Parallel()
-	m := mustCompile(t, testRules)
+	m := testcorpus.MustCompile(t, Compile, testRules)
 	tests := []struct {
 		name, text string
 		want       []string
@@ -158,7 +143,7 @@ func TestDomainProperty(t *testing.T) {
 		listed := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) string {
 			return strings.Join(rapid.SliceOfN(label, 1, 2).Draw(t, "labels"), ".") + "." + tld.Draw(t, "tld")
 		}), 1, 20).Draw(t, "listed")
-		m := mustCompile(t, []Rule{{ID: "l", Kind: KindDomain, Values: listed}})
+		m := testcorpus.MustCompile(t, Compile, []Rule{{ID: "l", Kind: KindDomain, Values: listed}})
 		host := strings.Join(rapid.SliceOfN(label, 1, 4).Draw(t, "host"), ".") + "." + tld.Draw(t, "htld")
 		if rapid.Bool().Draw(t, "under") {
 			host = rapid.SampledFrom(listed).Draw(t, "base")
@@ -186,7 +171,7 @@ func TestManyRulesUseWideIndex(t *testing.T) {
 	for i := range rules {
 		rules[i] = Rule{ID: fmt.Sprint(i), Kind: KindDomain, Values: []string{fmt.Sprintf("d%d.example", i)}}
 	}
-	m := mustCompile(t, rules)
+	m := testcorpus.MustCompile(t, Compile, rules)
 	hits := m.MatchHost("www.d69999.example", nil)
 	if len(hits) != 1 || hits[0].ID != "69999" {
 		t.Fatalf("hits = %v", hits)
@@ -197,7 +182,7 @@ func FuzzExtractLinks(f *testing.F) {
 	for _, s := range []string{"lihat https://a.com/x", "t.me/abc", "hxxp://a[.]b", "3.14 v1.2", "\xff..\x00"} {
 		f.Add(s)
 	}
-	m := mustCompile(f, testRules)
+	m := testcorpus.MustCompile(f, Compile, testRules)
 	f.Fuzz(func(t *testing.T, s string) {
 		links := ExtractLinks(s, nil)
 		if len(links) > maxLinksPerText {
