@@ -29,13 +29,29 @@ func hitIDs(hits []Hit) []string {
 	return out
 }
 
+// hitCase is an input and the hits a match method finds in it, as hitIDs.
+type hitCase struct {
+	in   string
+	want []string
+}
+
+// checkHits runs a subtest per case: match (the method named fn) must find
+// the hits the case wants.
+func checkHits(t *testing.T, fn string, match func(string, []Hit) []Hit, cases []hitCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			if got := hitIDs(match(tc.in, nil)); !slices.Equal(got, tc.want) {
+				t.Errorf("%s(%q) = %v, want %v", fn, tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestMatchLink(t *testing.T) {
 	t.Parallel()
-	m := testcorpus.MustCompile(t, Compile, testRules)
-	tests := []struct {
-		link string
-		want []string
-	}{
+	checkHits(t, "MatchLink", testcorpus.MustCompile(t, Compile, testRules).MatchLink, []hitCase{
 		{"https://judi-online.com", []string{"trustpositif:judi-online.com"}},
 		{"http://WWW.Judi-Online.COM./x?y=1", []string{"trustpositif:judi-online.com"}},
 		{"https://a.b.judi-online.com/", []string{"trustpositif:judi-online.com"}},
@@ -59,42 +75,20 @@ func TestMatchLink(t *testing.T) {
 		{"https://t.me/khilafah_news/43", nil},
 		{"https://t.me/khilafah_news", nil},
 		{"not a link", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.link, func(t *testing.T) {
-			t.Parallel()
-			got := hitIDs(m.MatchLink(tt.link, nil))
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("MatchLink(%q) = %v, want %v", tt.link, got, tt.want)
-			}
-		})
-	}
+	})
 }
 
 func TestMatchText(t *testing.T) {
 	t.Parallel()
-	m := testcorpus.MustCompile(t, Compile, testRules)
-	tests := []struct {
-		name, text string
-		want       []string
-	}{
-		{"indonesian post", "Baca selengkapnya di https://judi-online.com/promo ya!", []string{"trustpositif:judi-online.com"}},
-		{"defanged", "kunjungi judi-online[.]com dan hxxp://x.situs-radikal(.)net", []string{"ministry-domains:situs-radikal.net", "trustpositif:judi-online.com", "trustpositif:situs-radikal.net"}},
-		{"telegram in arabic", "تابعونا على t.me/daulah_channel للمزيد", []string{"chan:telegram:channel/daulah_channel"}},
-		{"in brackets", "(lihat <https://t.me/khilafah_news/42>)", []string{"msg:telegram:message/khilafah_news/42"}},
-		{"mention is not a link", "ikuti @daulah_channel", nil},
-		{"numbers are not links", "harga 3.14 versi v1.2 jam 10.30", nil},
-		{"clean", "Selamat pagi semua, apa kabar?", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got := hitIDs(m.MatchText(tt.text, nil))
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("MatchText(%q) = %v, want %v", tt.text, got, tt.want)
-			}
-		})
-	}
+	checkHits(t, "MatchText", testcorpus.MustCompile(t, Compile, testRules).MatchText, []hitCase{
+		{"Baca selengkapnya di https://judi-online.com/promo ya!", []string{"trustpositif:judi-online.com"}},                                                                              // indonesian post
+		{"kunjungi judi-online[.]com dan hxxp://x.situs-radikal(.)net", []string{"ministry-domains:situs-radikal.net", "trustpositif:judi-online.com", "trustpositif:situs-radikal.net"}}, // defanged
+		{"تابعونا على t.me/daulah_channel للمزيد", []string{"chan:telegram:channel/daulah_channel"}},                                                                                      // telegram in arabic
+		{"(lihat <https://t.me/khilafah_news/42>)", []string{"msg:telegram:message/khilafah_news/42"}},                                                                                    // in brackets
+		{"ikuti @daulah_channel", nil},           // mention is not a link
+		{"harga 3.14 versi v1.2 jam 10.30", nil}, // numbers are not links
+		{"Selamat pagi semua, apa kabar?", nil},  // clean
+	})
 }
 
 func TestCompileRefuses(t *testing.T) {
