@@ -401,21 +401,31 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (org.Us
 // so the same code (or an older one) is refused afterwards. A wrong code
 // counts as a failed sign-in.
 func (s *Service) CheckTOTP(ctx context.Context, userID, code, ip string) error {
+	return s.useTOTP(ctx, userID, code, ip, true)
+}
+
+// useTOTP spends a code shown from ip (see spendTOTP), unless ip is
+// throttled. A wrong code counts against ip, and at a sign-in against the
+// user too.
+func (s *Service) useTOTP(ctx context.Context, userID, code, ip string, signIn bool) error {
 	now := clock.NowMilli(s.Clock)
 	if s.ipBlocked(ip, now) {
 		return ErrThrottled
 	}
-	matched, err := s.spendTOTP(ctx, userID, code, now, true)
-	if err != nil {
+	matched, err := s.spendTOTP(ctx, userID, code, now, signIn)
+	switch {
+	case err != nil:
 		return err
-	}
-	if !matched {
+	case matched:
+		return nil
+	case signIn:
 		if err := s.recordFailure(ctx, userID, ip, now); err != nil {
 			return err
 		}
-		return ErrBadCode
+	default:
+		s.ipFailed(ip, now)
 	}
-	return nil
+	return ErrBadCode
 }
 
 // spendTOTP matches code against the user's TOTP secret in one write and, on
@@ -473,19 +483,7 @@ func (s *Service) PendingTOTP(ctx context.Context, userID string) (string, error
 
 // ConfirmTOTP turns on the second factor once the person shows a code from their app.
 func (s *Service) ConfirmTOTP(ctx context.Context, userID, code, ip string) error {
-	now := clock.NowMilli(s.Clock)
-	if s.ipBlocked(ip, now) {
-		return ErrThrottled
-	}
-	matched, err := s.spendTOTP(ctx, userID, code, now, false)
-	if err != nil {
-		return err
-	}
-	if !matched {
-		s.ipFailed(ip, now)
-		return ErrBadCode
-	}
-	return nil
+	return s.useTOTP(ctx, userID, code, ip, false)
 }
 
 // StageAfterPassword is where a session goes once the password is right.

@@ -159,79 +159,43 @@ func TestPasskeyLogin(t *testing.T) {
 		}
 
 		before := auditActions(t, f)
+		// The exact same answer again: its challenge is spent.
+		if err := f.acc.FinishPasskeyLogin(ctx, testRP, ana.ID, "tok-ana", good, "10.0.0.1"); !errors.Is(err, account.ErrBadPasskey) {
+			t.Errorf("replayed answer: %v, want %v", err, account.ErrBadPasskey)
+		}
+		evil := *ka
+		evil.rp = account.RelyingParty{ID: "localhost", Origin: "http://evil.localhost:8080"}
+		// A session signing a user in: the ceremony is begun and finished as one.
+		type session struct {
+			user  org.User
+			token string
+			ip    string
+		}
+		asAna, asBudi := session{ana, "tok-ana", "10.0.0.1"}, session{budi, "tok-budi", "10.0.0.2"}
 		for _, tc := range []struct {
-			name string
-			try  func() error
-			want error
-		}{{
-			// The exact same answer again: its challenge is spent.
-			name: "replayed answer",
-			try: func() error {
-				return f.acc.FinishPasskeyLogin(ctx, testRP, ana.ID, "tok-ana", good, "10.0.0.1")
-			},
-			want: account.ErrBadPasskey,
-		}, {
+			name          string
+			begin, finish session // who begins the ceremony, and who sends the answer
+			key           *softKey
+			counter       uint32 // the authenticator's counter in the answer
+			want          error
+		}{
 			// A fresh challenge answered with the counter already seen.
-			name: "same counter",
-			try: func() error {
-				opts, err := f.acc.BeginPasskeyLogin(ctx, testRP, ana.ID, "tok-ana")
-				if err != nil {
-					return err
-				}
-				return f.acc.FinishPasskeyLogin(ctx, testRP, ana.ID, "tok-ana", ka.get(opts), "10.0.0.1")
-			},
-			want: account.ErrPasskeyReplayed,
-		}, {
+			{"same counter", asAna, asAna, ka, 1, account.ErrPasskeyReplayed},
 			// A counter below the stored one: a cloned authenticator.
-			name: "lower counter",
-			try: func() error {
-				opts, err := f.acc.BeginPasskeyLogin(ctx, testRP, ana.ID, "tok-ana")
-				if err != nil {
-					return err
-				}
-				ka.counter = 0
-				return f.acc.FinishPasskeyLogin(ctx, testRP, ana.ID, "tok-ana", ka.get(opts), "10.0.0.1")
-			},
-			want: account.ErrPasskeyReplayed,
-		}, {
+			{"lower counter", asAna, asAna, ka, 0, account.ErrPasskeyReplayed},
 			// Budi's ceremony answered by Ana's passkey.
-			name: "another user's passkey",
-			try: func() error {
-				opts, err := f.acc.BeginPasskeyLogin(ctx, testRP, budi.ID, "tok-budi")
-				if err != nil {
-					return err
-				}
-				ka.counter = 5
-				return f.acc.FinishPasskeyLogin(ctx, testRP, budi.ID, "tok-budi", ka.get(opts), "10.0.0.2")
-			},
-			want: account.ErrBadPasskey,
-		}, {
+			{"another user's passkey", asBudi, asBudi, ka, 5, account.ErrBadPasskey},
 			// Ana's ceremony finished from Budi's session.
-			name: "ceremony of another session",
-			try: func() error {
-				opts, err := f.acc.BeginPasskeyLogin(ctx, testRP, ana.ID, "tok-ana")
-				if err != nil {
-					return err
-				}
-				ka.counter = 6
-				return f.acc.FinishPasskeyLogin(ctx, testRP, budi.ID, "tok-budi", ka.get(opts), "10.0.0.2")
-			},
-			want: account.ErrBadPasskey,
-		}, {
-			name: "another origin",
-			try: func() error {
-				opts, err := f.acc.BeginPasskeyLogin(ctx, testRP, ana.ID, "tok-ana")
-				if err != nil {
-					return err
-				}
-				evil := *ka
-				evil.rp = account.RelyingParty{ID: "localhost", Origin: "http://evil.localhost:8080"}
-				evil.counter = 7
-				return f.acc.FinishPasskeyLogin(ctx, testRP, ana.ID, "tok-ana", evil.get(opts), "10.0.0.1")
-			},
-			want: account.ErrBadPasskey,
-		}} {
-			if err := tc.try(); !errors.Is(err, tc.want) {
+			{"ceremony of another session", asAna, asBudi, ka, 6, account.ErrBadPasskey},
+			{"another origin", asAna, asAna, &evil, 7, account.ErrBadPasskey},
+		} {
+			opts, err := f.acc.BeginPasskeyLogin(ctx, testRP, tc.begin.user.ID, tc.begin.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.key.counter = tc.counter
+			err = f.acc.FinishPasskeyLogin(ctx, testRP, tc.finish.user.ID, tc.finish.token, tc.key.get(opts), tc.finish.ip)
+			if !errors.Is(err, tc.want) {
 				t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 			}
 		}

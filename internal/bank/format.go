@@ -3,6 +3,7 @@ package bank
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -140,37 +141,21 @@ type jsonRecord struct {
 	ID        any    `json:"id"`
 }
 
+// item takes the first value and type the record's format fills in.
 func (j jsonRecord) item() filterset.Item {
-	it := filterset.Item{Type: j.SignalType, Value: j.Signal, Source: j.Source, CaseID: j.CaseID}
-	if it.Value == "" {
-		it.Value = j.SignalValue
-	}
-	if it.Type == "" {
-		it.Type = j.Type
-	}
-	if it.Value == "" {
-		it.Value = j.RawIndicator
-	}
-	if it.Value == "" {
+	value := cmp.Or(j.Signal, j.SignalValue, j.RawIndicator)
+	typ := cmp.Or(j.SignalType, j.Type)
+	if value == "" {
 		switch ind := j.Indicator.(type) {
 		case string:
-			it.Value = ind
+			value = ind
 		case map[string]any: // ThreatExchange threat_updates: {"indicator": {"indicator": "...", "type": "..."}}
-			it.Value, _ = ind["indicator"].(string)
-			if t, _ := ind["type"].(string); it.Type == "" {
-				it.Type = t
-			}
+			value, _ = ind["indicator"].(string)
+			t, _ := ind["type"].(string)
+			typ = cmp.Or(typ, t)
 		}
 	}
-	if it.Value == "" {
-		it.Value = j.Value
-	}
-	if it.Type == "" {
-		it.Type = j.HashType
-	}
-	if it.Value == "" {
-		it.Value = j.HashValue
-	}
+	it := filterset.Item{Type: cmp.Or(typ, j.HashType), Value: cmp.Or(value, j.Value, j.HashValue), Source: j.Source, CaseID: j.CaseID}
 	if it.Source == "" && j.Owner != nil {
 		it.Source = "threatexchange:" + j.Owner.Name
 	}

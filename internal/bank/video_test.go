@@ -174,3 +174,36 @@ func TestSkipImport(t *testing.T) {
 		}
 	}
 }
+
+// TestParseJSONRecordFields: of the fields the record shapes share, the
+// first one a record fills gives the entry's value and type, as documented
+// per format; an indicator object's type counts only where its value is used.
+func TestParseJSONRecordFields(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, record string
+		want         filterset.Item
+	}{
+		{"hma signal first", `{"signal_type":"md5","signal":"a1","signal_value":"b2","value":"c3"}`, filterset.Item{Type: "md5", Value: "a1"}},
+		{"hma signal_value", `{"signal_type":"md5","signal_value":"b2","raw_indicator":"c3"}`, filterset.Item{Type: "md5", Value: "b2"}},
+		{"threatexchange descriptor", `{"type":"HASH_MD5","raw_indicator":"c3","hash_type":"sha256","hash_value":"d4"}`, filterset.Item{Type: "md5", Value: "c3"}},
+		{"indicator string", `{"type":"HASH_MD5","indicator":"e5","value":"f6"}`, filterset.Item{Type: "md5", Value: "e5"}},
+		{"indicator object", `{"indicator":{"indicator":"e5","type":"HASH_MD5"},"hash_type":"sha256"}`, filterset.Item{Type: "md5", Value: "e5"}},
+		{"indicator object type unused", `{"signal":"a1","indicator":{"indicator":"e5","type":"HASH_MD5"},"hash_type":"sha256"}`, filterset.Item{Type: "sha256", Value: "a1"}},
+		{"indicator object under a type", `{"type":"HASH_SHA256","indicator":{"indicator":"e5","type":"HASH_MD5"}}`, filterset.Item{Type: "sha256", Value: "e5"}},
+		{"value", `{"type":"HASH_MD5","value":"f6","hash_value":"d4"}`, filterset.Item{Type: "md5", Value: "f6"}},
+		{"gifct", `{"hash_type":"MD5","hash_value":"d4","source":"gifct","case_id":"c-1"}`, filterset.Item{Type: "md5", Value: "d4", Source: "gifct", CaseID: "c-1"}},
+		{"threatexchange owner", `{"type":"HASH_MD5","raw_indicator":"c3","owner":{"name":"Meta"}}`, filterset.Item{Type: "md5", Value: "c3", Source: "threatexchange:Meta"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			items, err := bank.Parse(strings.NewReader("["+tc.record+"]"), "json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(items) != 1 || items[0] != tc.want {
+				t.Errorf("Parse(%s) = %+v, want [%+v]", tc.record, items, tc.want)
+			}
+		})
+	}
+}

@@ -18,6 +18,12 @@ func SamplePDF(text string) []byte {
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 	}
+	return assemblePDF(objs)
+}
+
+// assemblePDF writes objs as the objects 1 to len(objs) of a PDF, object 1
+// its catalogue, with a classic cross-reference table whose offsets are right.
+func assemblePDF(objs []string) []byte {
 	var b strings.Builder
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	offsets := make([]int, len(objs))

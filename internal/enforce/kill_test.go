@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/proctest"
 	"github.com/sigap/sigap/internal/webhook/webhooktest"
 )
 
@@ -60,15 +59,6 @@ type proc struct {
 	log  *bytes.Buffer
 }
 
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 func startSigap(t *testing.T, bin, data, policy, addr string) *proc {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", data, "--policy", policy, "--log-level", "warn")
@@ -90,35 +80,22 @@ func startSigap(t *testing.T, bin, data, policy, addr string) *proc {
 	return p
 }
 
+// waitFor fails t when ok does not hold within limit.
 func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s after %s", what, limit)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if _, done := proctest.Wait(limit, ok); !done {
+		t.Fatalf("gave up waiting for %s after %s", what, limit)
 	}
 }
 
+// call sends body as JSON to the API at base with key and decodes the
+// answer.
 func call(t *testing.T, base, method, path, key string, body any) (int, map[string]any) {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, base+path, rd)
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
+	code, raw := proctest.Call(t, method, base+path, key, body)
 	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	_ = json.Unmarshal(raw, &out)
+	return code, out
 }
 
 // TestKillNineWhileSendingAndTimersDue builds the binary, runs `sigap serve`,
@@ -131,11 +108,7 @@ func TestKillNineWhileSendingAndTimersDue(t *testing.T) {
 		t.Skip("builds and runs the binary; skipped with -short")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "sigap")
-	build := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := proctest.Build(t)
 	policy := filepath.Join(dir, "policy.yaml")
 	if err := os.WriteFile(policy, []byte("regimes:\n  ID-PSE:\n    deadlines: {urgent: 12s, standard: 12s}\nescalation:\n  at: [0.5, 0.8, 1.0]\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -147,7 +120,7 @@ func TestKillNineWhileSendingAndTimersDue(t *testing.T) {
 	defer pts.Close()
 	defer ats.Close()
 
-	addr := freeAddr(t)
+	addr := proctest.FreeAddr(t)
 	p := startSigap(t, bin, data, policy, addr)
 	killed := false
 	defer func() {

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/sigap/sigap/internal/escalate"
 	"github.com/sigap/sigap/internal/jobs"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
 
 // seed fills a fresh SQLite database with n open notices, each on its own
@@ -97,12 +97,6 @@ func seed(b *testing.B, dir string, n, soon int, seeded chan<- struct{}, start <
 	return now
 }
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // BenchmarkEscalation1M measures, with 1,000,000 open notices and cases on
 // SQLite, how late each escalation alert fires after its due instant, and the
 // CPU the job queue and the escalation loop use while nothing is due.
@@ -164,9 +158,9 @@ func BenchmarkEscalation1M(b *testing.B) {
 			_ = pprof.StartCPUProfile(pf)
 			defer func() { pprof.StopCPUProfile(); pf.Close() }()
 		}
-		c0, w0 := cpuTime(), time.Now()
+		c0, w0 := testcorpus.ProcessCPU(), time.Now()
 		time.Sleep(idle)
-		cpu, wall := cpuTime()-c0, time.Since(w0)
+		cpu, wall := testcorpus.ProcessCPU()-c0, time.Since(w0)
 		cancel()
 		wg.Wait()
 		db.Close()

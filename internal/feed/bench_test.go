@@ -4,22 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"os"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/sigap/sigap/internal/filterset"
 	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkFeedSync shares a bank of SIGAP_FEED_BENCH_N sha256 entries
 // (default 1,000,000) and times a new subscriber's whole sync over loopback
@@ -27,10 +19,7 @@ func cpuTime() time.Duration {
 // per set, at the first read), then the pages of 10,000 read, verified and
 // copied. Run: go test -run XXX -bench FeedSync -benchtime 1x ./internal/feed
 func BenchmarkFeedSync(b *testing.B) {
-	n := 1_000_000
-	if s := os.Getenv("SIGAP_FEED_BENCH_N"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := testcorpus.EnvInt(b, "SIGAP_FEED_BENCH_N", 1_000_000, 1)
 	ctx := context.Background()
 	for range b.N {
 		b.StopTimer()
@@ -50,7 +39,7 @@ func BenchmarkFeedSync(b *testing.B) {
 		}
 		feedURL, token, _ := src.share(b, bankA, "bench")
 		b.StartTimer()
-		cpu0 := cpuTime()
+		cpu0 := testcorpus.ProcessCPU()
 		start := time.Now()
 		// The first read catches the feed up with the set: the source's one-off cost.
 		src.call(b, "GET", feedURL+"?limit=1", token, nil).want(b, 200, "first read")
@@ -66,7 +55,7 @@ func BenchmarkFeedSync(b *testing.B) {
 			_ = dst.srv.Feeds.PollNow(ctx, subID)
 		}
 		total := time.Since(start)
-		cpu := cpuTime() - cpu0
+		cpu := testcorpus.ProcessCPU() - cpu0
 		b.StopTimer()
 		stats := dst.call(b, "GET", "/v1/banks/"+bankB, dst.admin, nil).want(b, 200, "copy").json(b)["stats"].(map[string]any)
 		if stats["entries"].(float64) != float64(n) {

@@ -1,18 +1,16 @@
 package feed_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/proctest"
 	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -87,32 +85,8 @@ func (n *node) call(t testing.TB, method, url, key string, body any) answer {
 	if strings.HasPrefix(url, "/") {
 		url = n.ts.URL + url
 	}
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		j, _ := json.Marshal(b)
-		rd = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, url, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return answer{resp.StatusCode, b}
+	code, b := proctest.Call(t, method, url, key, body)
+	return answer{code, b}
 }
 
 // bank makes a bank on n holding the sha256 values given and returns its

@@ -6,8 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/feed"
+	"github.com/sigap/sigap/internal/proctest"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -35,12 +34,7 @@ type proc struct {
 // waits for it to be ready.
 func startProc(t *testing.T, bin, db string) *proc {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := proctest.FreeAddr(t)
 	data := t.TempDir()
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", data, "--db", db, "--log-level", "warn")
 	cmd.Env = append(os.Environ(), "SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_DRAIN_GRACE=0s", "SIGAP_DB=", "SIGAP_KEY_WRAP=", "SIGAP_KEY_WRAP_FILE=")
@@ -69,34 +63,18 @@ func startProc(t *testing.T, bin, db string) *proc {
 
 func (p *proc) waitFor(limit time.Duration, what string, ok func() bool) time.Duration {
 	p.t.Helper()
-	start := time.Now()
-	for !ok() {
-		if time.Since(start) > limit {
-			p.t.Fatalf("%s: gave up waiting for %s after %s; its output:\n%s", p.base, what, limit, p.out.String())
-		}
-		time.Sleep(100 * time.Millisecond)
+	took, done := proctest.Wait(limit, ok)
+	if !done {
+		p.t.Fatalf("%s: gave up waiting for %s after %s; its output:\n%s", p.base, what, limit, p.out.String())
 	}
-	return time.Since(start)
+	return took
 }
 
 func (p *proc) call(method, path string, body any, want int) map[string]any {
 	p.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, p.base+path, rd)
-	req.Header.Set("Authorization", "Bearer "+p.admin)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		p.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if want != 0 && resp.StatusCode != want {
-		p.t.Fatalf("%s %s on %s: want %d, got %d %s", method, path, p.base, want, resp.StatusCode, raw)
+	code, raw := proctest.Call(p.t, method, p.base+path, p.admin, body)
+	if want != 0 && code != want {
+		p.t.Fatalf("%s %s on %s: want %d, got %d %s", method, path, p.base, want, code, raw)
 	}
 	var out map[string]any
 	_ = json.Unmarshal(raw, &out)
@@ -123,10 +101,7 @@ func TestProcessesShare(t *testing.T) {
 		t.Skip("builds and runs the sigap binary")
 	}
 	t.Parallel()
-	bin := filepath.Join(t.TempDir(), "sigap")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := proctest.Build(t)
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		a, b, c := startProc(t, bin, e.URL), startProc(t, bin, ""), startProc(t, bin, "")
 		h1, h2 := hash('1'), hash('2')

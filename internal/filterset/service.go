@@ -103,6 +103,19 @@ func (s *Service) Create(ctx context.Context, c org.Caller, in CreateInput) (Set
 	return s.view(set), nil
 }
 
+// changeableSet reads a set of this family whose entries may be changed by
+// hand (see guard).
+func (s *Service) changeableSet(ctx context.Context, setID string) (store.FilterSet, error) {
+	set, err := s.set(ctx, setID)
+	if err == nil {
+		err = s.guard(ctx, setID)
+	}
+	if err != nil {
+		return store.FilterSet{}, err
+	}
+	return set, nil
+}
+
 // set reads a set of this family; one of another family is not found.
 func (s *Service) set(ctx context.Context, setID string) (store.FilterSet, error) {
 	set, err := s.DB.FilterSet(ctx, setID)
@@ -145,15 +158,22 @@ func (s *Service) List(ctx context.Context, cursor string, limit int) ([]Set, st
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(sets) > limit {
-		sets, next = sets[:limit], sets[limit-1].ID
-	}
-	out := make([]Set, len(sets))
-	for i, set := range sets {
-		out[i] = s.view(set)
-	}
+	out, next := pageOf(sets, limit, func(set store.FilterSet) string { return set.ID }, s.view)
 	return out, next, nil
+}
+
+// pageOf views rows, read with one more than limit, as a page: the next
+// cursor is the ID of the last row shown when more follow.
+func pageOf[R, V any](rows []R, limit int, id func(R) string, view func(R) V) ([]V, string) {
+	next := ""
+	if len(rows) > limit {
+		rows, next = rows[:limit], id(rows[limit-1])
+	}
+	out := make([]V, len(rows))
+	for i, r := range rows {
+		out[i] = view(r)
+	}
+	return out, next
 }
 
 // PatchInput changes a set's state; nil fields are kept.
@@ -239,11 +259,8 @@ func (s *Service) rows(v *Validator, set store.FilterSet, c org.Caller, items []
 // live duplicate (the same value, or for rule lists another way of writing
 // the same rule: see the Kind's MatchKey) store.ErrConflict.
 func (s *Service) AddEntry(ctx context.Context, c org.Caller, setID string, it Item) (Entry, error) {
-	set, err := s.set(ctx, setID)
+	set, err := s.changeableSet(ctx, setID)
 	if err != nil {
-		return Entry{}, err
-	}
-	if err := s.guard(ctx, setID); err != nil {
 		return Entry{}, err
 	}
 	var v Validator
@@ -287,11 +304,8 @@ type ImportSkipper interface {
 // whole import (a rejected request stores nothing), naming up to 50 items.
 // Duplicates, of live entries or of each other, are skipped and counted.
 func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items []Item) (ImportResult, error) {
-	set, err := s.set(ctx, setID)
+	set, err := s.changeableSet(ctx, setID)
 	if err != nil {
-		return ImportResult{}, err
-	}
-	if err := s.guard(ctx, setID); err != nil {
 		return ImportResult{}, err
 	}
 	var v Validator
@@ -345,10 +359,7 @@ func (s *Service) Import(ctx context.Context, c org.Caller, setID string, items 
 
 // RemoveEntry tombstones an entry: it stops matching and stays for the record.
 func (s *Service) RemoveEntry(ctx context.Context, c org.Caller, setID, entryID string) error {
-	if _, err := s.set(ctx, setID); err != nil {
-		return err
-	}
-	if err := s.guard(ctx, setID); err != nil {
+	if _, err := s.changeableSet(ctx, setID); err != nil {
 		return err
 	}
 	now := s.now()
@@ -409,13 +420,6 @@ func (s *Service) SearchEntries(ctx context.Context, setID, text, cursor string,
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(rows) > limit {
-		rows, next = rows[:limit], rows[limit-1].ID
-	}
-	out := make([]Entry, len(rows))
-	for i, e := range rows {
-		out[i] = EntryView(e)
-	}
+	out, next := pageOf(rows, limit, func(e store.FilterEntry) string { return e.ID }, EntryView)
 	return out, next, nil
 }

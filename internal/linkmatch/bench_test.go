@@ -37,7 +37,7 @@ func benchDomains(b *testing.B, n int) (*Matcher, []string, float64, time.Durati
 		domains[i] = randomDomain(rng)
 	}
 	t0 := time.Now()
-	m := mustCompile(b, []Rule{{ID: "trustpositif", Kind: KindDomain, Values: domains}})
+	m := testcorpus.MustCompile(b, Compile, []Rule{{ID: "trustpositif", Kind: KindDomain, Values: domains}})
 	build := time.Since(t0)
 	domains = nil
 	runtime.GC()
@@ -101,7 +101,7 @@ func BenchmarkDomains1M(b *testing.B) {
 }
 
 func BenchmarkMatchText(b *testing.B) {
-	m := mustCompile(b, testRules)
+	m := testcorpus.MustCompile(b, Compile, testRules)
 	post := testcorpus.New(3).Post(900) + " baca https://judi-online.com/promo dan t.me/daulah_channel/12 "
 	b.SetBytes(int64(len(post)))
 	var hits []Hit

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 	"pgregory.net/rapid"
 )
 
@@ -28,29 +29,29 @@ func hitIDs(hits []Hit) []string {
 	return out
 }
 
-// fataler is what mustCompile needs of a *testing.T, B or F, or a *rapid.T.
-type fataler interface {
-	Helper()
-	Fatal(args ...any)
+// hitCase is an input and the hits a match method finds in it, as hitIDs.
+type hitCase struct {
+	in   string
+	want []string
 }
 
-// mustCompile compiles rules, which the test means to be valid.
-func mustCompile(tb fataler, rules []Rule) *Matcher {
-	tb.Helper()
-	m, err := Compile(rules)
-	if err != nil {
-		tb.Fatal(err)
+// checkHits runs a subtest per case: match (the method named fn) must find
+// the hits the case wants.
+func checkHits(t *testing.T, fn string, match func(string, []Hit) []Hit, cases []hitCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			if got := hitIDs(match(tc.in, nil)); !slices.Equal(got, tc.want) {
+				t.Errorf("%s(%q) = %v, want %v", fn, tc.in, got, tc.want)
+			}
+		})
 	}
-	return m
 }
 
 func TestMatchLink(t *testing.T) {
 	t.Parallel()
-	m := mustCompile(t, testRules)
-	tests := []struct {
-		link string
-		want []string
-	}{
+	checkHits(t, "MatchLink", testcorpus.MustCompile(t, Compile, testRules).MatchLink, []hitCase{
 		{"https://judi-online.com", []string{"trustpositif:judi-online.com"}},
 		{"http://WWW.Judi-Online.COM./x?y=1", []string{"trustpositif:judi-online.com"}},
 		{"https://a.b.judi-online.com/", []string{"trustpositif:judi-online.com"}},
@@ -74,42 +75,20 @@ func TestMatchLink(t *testing.T) {
 		{"https://t.me/khilafah_news/43", nil},
 		{"https://t.me/khilafah_news", nil},
 		{"not a link", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.link, func(t *testing.T) {
-			t.Parallel()
-			got := hitIDs(m.MatchLink(tt.link, nil))
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("MatchLink(%q) = %v, want %v", tt.link, got, tt.want)
-			}
-		})
-	}
+	})
 }
 
 func TestMatchText(t *testing.T) {
 	t.Parallel()
-	m := mustCompile(t, testRules)
-	tests := []struct {
-		name, text string
-		want       []string
-	}{
-		{"indonesian post", "Baca selengkapnya di https://judi-online.com/promo ya!", []string{"trustpositif:judi-online.com"}},
-		{"defanged", "kunjungi judi-online[.]com dan hxxp://x.situs-radikal(.)net", []string{"ministry-domains:situs-radikal.net", "trustpositif:judi-online.com", "trustpositif:situs-radikal.net"}},
-		{"telegram in arabic", "تابعونا على t.me/daulah_channel للمزيد", []string{"chan:telegram:channel/daulah_channel"}},
-		{"in brackets", "(lihat <https://t.me/khilafah_news/42>)", []string{"msg:telegram:message/khilafah_news/42"}},
-		{"mention is not a link", "ikuti @daulah_channel", nil},
-		{"numbers are not links", "harga 3.14 versi v1.2 jam 10.30", nil},
-		{"clean", "Selamat pagi semua, apa kabar?", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got := hitIDs(m.MatchText(tt.text, nil))
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("MatchText(%q) = %v, want %v", tt.text, got, tt.want)
-			}
-		})
-	}
+	checkHits(t, "MatchText", testcorpus.MustCompile(t, Compile, testRules).MatchText, []hitCase{
+		{"Baca selengkapnya di https://judi-online.com/promo ya!", []string{"trustpositif:judi-online.com"}},                                                                              // indonesian post
+		{"kunjungi judi-online[.]com dan hxxp://x.situs-radikal(.)net", []string{"ministry-domains:situs-radikal.net", "trustpositif:judi-online.com", "trustpositif:situs-radikal.net"}}, // defanged
+		{"تابعونا على t.me/daulah_channel للمزيد", []string{"chan:telegram:channel/daulah_channel"}},                                                                                      // telegram in arabic
+		{"(lihat <https://t.me/khilafah_news/42>)", []string{"msg:telegram:message/khilafah_news/42"}},                                                                                    // in brackets
+		{"ikuti @daulah_channel", nil},           // mention is not a link
+		{"harga 3.14 versi v1.2 jam 10.30", nil}, // numbers are not links
+		{"Selamat pagi semua, apa kabar?", nil},  // clean
+	})
 }
 
 func TestCompileRefuses(t *testing.T) {
@@ -158,7 +137,7 @@ func TestDomainProperty(t *testing.T) {
 		listed := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) string {
 			return strings.Join(rapid.SliceOfN(label, 1, 2).Draw(t, "labels"), ".") + "." + tld.Draw(t, "tld")
 		}), 1, 20).Draw(t, "listed")
-		m := mustCompile(t, []Rule{{ID: "l", Kind: KindDomain, Values: listed}})
+		m := testcorpus.MustCompile(t, Compile, []Rule{{ID: "l", Kind: KindDomain, Values: listed}})
 		host := strings.Join(rapid.SliceOfN(label, 1, 4).Draw(t, "host"), ".") + "." + tld.Draw(t, "htld")
 		if rapid.Bool().Draw(t, "under") {
 			host = rapid.SampledFrom(listed).Draw(t, "base")
@@ -186,7 +165,7 @@ func TestManyRulesUseWideIndex(t *testing.T) {
 	for i := range rules {
 		rules[i] = Rule{ID: fmt.Sprint(i), Kind: KindDomain, Values: []string{fmt.Sprintf("d%d.example", i)}}
 	}
-	m := mustCompile(t, rules)
+	m := testcorpus.MustCompile(t, Compile, rules)
 	hits := m.MatchHost("www.d69999.example", nil)
 	if len(hits) != 1 || hits[0].ID != "69999" {
 		t.Fatalf("hits = %v", hits)
@@ -197,7 +176,7 @@ func FuzzExtractLinks(f *testing.F) {
 	for _, s := range []string{"lihat https://a.com/x", "t.me/abc", "hxxp://a[.]b", "3.14 v1.2", "\xff..\x00"} {
 		f.Add(s)
 	}
-	m := mustCompile(f, testRules)
+	m := testcorpus.MustCompile(f, Compile, testRules)
 	f.Fuzz(func(t *testing.T, s string) {
 		links := ExtractLinks(s, nil)
 		if len(links) > maxLinksPerText {

@@ -66,49 +66,47 @@ func BenchmarkIntake(b *testing.B) {
 			msgs[i] = sign(b, letter(from, ref, fmt.Sprintf("kind: order\r\ncategory: terrorism\r\nlegal_basis: UU ITE\r\n"+
 				"https://t.me/benchchan%d/%d\r\nhttps://t.me/benchchan%d/%d\r\nPropaganda.\r\n", i%97, i+1, i%89, i+2), false, ""), "komdigi.go.id", key)
 		}
-		var next atomic.Int64
-		b.SetParallelism(4)
-		b.ResetTimer()
-		t0 := time.Now()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				i := next.Add(1) - 1
-				if err := smtp.SendMail(ln.Addr(), nil, from, []string{"notices@platform.test"}, msgs[i]); err != nil {
-					b.Error(err)
-					return
-				}
-			}
+		perSecond(b, func(i int64) error {
+			return smtp.SendMail(ln.Addr(), nil, from, []string{"notices@platform.test"}, msgs[i])
 		})
-		b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "notices/s")
 	})
 	b.Run("api", func(b *testing.B) {
 		run++
-		var next atomic.Int64
 		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-		b.SetParallelism(4)
-		b.ResetTimer()
-		t0 := time.Now()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				i := next.Add(1) - 1
-				body := fmt.Sprintf(`{"kind":"order","category":"terrorism","legal_basis":"UU ITE","explanation":"Propaganda.","reference":"API-%d-%d",`+
-					`"subjects":[{"url":"https://t.me/apichan%d/%d"},{"url":"https://t.me/apichan%d/%d"}]}`, run, i, i%97, i+1, i%89, i+2)
-				req, _ := http.NewRequest("POST", hs.URL+"/v1/notices", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+k.Secret)
-				req.Header.Set("Idempotency-Key", fmt.Sprintf("api-%d-%d", run, i))
-				resp, err := hc.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusCreated {
-					b.Errorf("POST /v1/notices: %d", resp.StatusCode)
-					return
-				}
+		perSecond(b, func(i int64) error {
+			body := fmt.Sprintf(`{"kind":"order","category":"terrorism","legal_basis":"UU ITE","explanation":"Propaganda.","reference":"API-%d-%d",`+
+				`"subjects":[{"url":"https://t.me/apichan%d/%d"},{"url":"https://t.me/apichan%d/%d"}]}`, run, i, i%97, i+1, i%89, i+2)
+			req, _ := http.NewRequest("POST", hs.URL+"/v1/notices", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+k.Secret)
+			req.Header.Set("Idempotency-Key", fmt.Sprintf("api-%d-%d", run, i))
+			resp, err := hc.Do(req)
+			if err != nil {
+				return err
 			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated {
+				return fmt.Errorf("POST /v1/notices: %d", resp.StatusCode)
+			}
+			return nil
 		})
-		b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "notices/s")
 		hc.CloseIdleConnections()
 	})
+}
+
+// perSecond runs send for b.N notices, four goroutines per CPU, and reports
+// notices per second; send gets the notice's index.
+func perSecond(b *testing.B, send func(i int64) error) {
+	var next atomic.Int64
+	b.SetParallelism(4)
+	b.ResetTimer()
+	t0 := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := send(next.Add(1) - 1); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "notices/s")
 }

@@ -270,12 +270,7 @@ func (v *validator) kindFor(r *Request, c org.Caller) {
 func (v *validator) scope(w wire, r *Request, regime *policy.Regime) {
 	raw, ok := w["territorial_scope"]
 	if ok && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &r.TerritorialScope); err != nil {
-			v.add("territorial_scope", "wrong_type", "territorial_scope must be a list of ISO 3166-1 alpha-2 codes such as [\"ID\"]")
-			return
-		}
-		if len(r.TerritorialScope) > MaxTerritoryCodes {
-			v.add("territorial_scope", "too_many", fmt.Sprintf("at most %d territory codes", MaxTerritoryCodes))
+		if !decodeList(v, raw, "territorial_scope", `ISO 3166-1 alpha-2 codes such as ["ID"]`, "territory codes", MaxTerritoryCodes, &r.TerritorialScope) {
 			return
 		}
 		for i, c := range r.TerritorialScope {
@@ -294,17 +289,28 @@ func (v *validator) scope(w wire, r *Request, regime *policy.Regime) {
 	}
 }
 
+// decodeList decodes raw, the value of field, into dst: a list of at most
+// max items (shape says what one looks like, items what they are called in
+// the refusal). It reports false, with the refusal added, when raw is not
+// such a list.
+func decodeList[T any](v *validator, raw json.RawMessage, field, shape, items string, max int, dst *[]T) bool {
+	if err := json.Unmarshal(raw, dst); err != nil {
+		v.add(field, "wrong_type", field+" must be a list of "+shape)
+		return false
+	}
+	if len(*dst) > max {
+		v.add(field, "too_many", fmt.Sprintf("at most %d %s", max, items))
+		return false
+	}
+	return true
+}
+
 func (v *validator) evidence(w wire, r *Request) {
 	raw, ok := w["evidence"]
 	if !ok || string(raw) == "null" {
 		return
 	}
-	if err := json.Unmarshal(raw, &r.Evidence); err != nil {
-		v.add("evidence", "wrong_type", "evidence must be a list of {\"sha256\": \"<64 hex digits>\", \"description\": \"...\"}")
-		return
-	}
-	if len(r.Evidence) > MaxEvidence {
-		v.add("evidence", "too_many", fmt.Sprintf("at most %d evidence items", MaxEvidence))
+	if !decodeList(v, raw, "evidence", `{"sha256": "<64 hex digits>", "description": "..."}`, "evidence items", MaxEvidence, &r.Evidence) {
 		return
 	}
 	for i := range r.Evidence {

@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
 
 // bench1024JPEG encodes testdata's 1024x768 photo as a quality-90 4:2:0 JPEG,
@@ -118,13 +118,13 @@ func BenchmarkVsReference(b *testing.B) {
 				b.Fatal(err)
 			}
 			refMean, refCPU := runRefhash(b, ref, file, im.refIters)
-			cpu0 := processCPU(b)
+			cpu0 := testcorpus.ProcessCPU()
 			var n int
 			for b.Loop() {
 				decodeAndHash(b, data)
 				n++
 			}
-			cpu := (processCPU(b) - cpu0).Seconds() * 1000 / float64(n)
+			cpu := (testcorpus.ProcessCPU() - cpu0).Seconds() * 1000 / float64(n)
 			wall := b.Elapsed().Seconds() * 1000 / float64(n)
 			b.ReportMetric(cpu, "cpu-ms/op")
 			b.ReportMetric(refMean, "ref-ms/op")
@@ -167,14 +167,4 @@ func runRefhash(b *testing.B, ref, file string, iters int) (mean, cpu float64) {
 	}
 	b.Fatalf("%s: no decode+hash line in %q", ref, out)
 	return 0, 0
-}
-
-// processCPU is the user+system CPU time of this process so far, GC and
-// all threads included.
-func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -3,6 +3,7 @@ package pdq
 import (
 	"bufio"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,6 +79,14 @@ func hashFile(t *testing.T, path string) (Result, [8]Hash, string) {
 	if err != nil {
 		t.Fatalf("decode %s: %v", path, err)
 	}
+	r, d := hashBoth(t, img)
+	return r, d, format
+}
+
+// hashBoth hashes img with FromImage and Dihedral, which must agree on the
+// image as it is.
+func hashBoth(t *testing.T, img image.Image) (Result, [8]Hash) {
+	t.Helper()
 	r, err := FromImage(img)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +98,7 @@ func hashFile(t *testing.T, path string) (Result, [8]Hash, string) {
 	if q != r.Quality || d[0] != r.Hash {
 		t.Fatalf("Dihedral orig %v/%d differs from FromImage %v/%d", d[0], q, r.Hash, r.Quality)
 	}
-	return r, d, format
+	return r, d
 }
 
 // Bounds documented in ../shared/reference/pdq.md and the test-vector

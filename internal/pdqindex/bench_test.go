@@ -3,13 +3,12 @@ package pdqindex
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"runtime"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/sigap/sigap/internal/pdq"
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
 
 // BenchmarkMatch builds an index of PDQINDEX_BENCH_N random hashes (default
@@ -19,14 +18,7 @@ import (
 //
 //	go test ./internal/pdqindex -run '^$' -bench Match -benchtime 2000x
 func BenchmarkMatch(b *testing.B) {
-	n := 10_000_000
-	if s := os.Getenv("PDQINDEX_BENCH_N"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1000 {
-			b.Fatalf("PDQINDEX_BENCH_N=%q: want an integer >= 1000", s)
-		}
-		n = v
-	}
+	n := testcorpus.EnvInt(b, "PDQINDEX_BENCH_N", 10_000_000, 1000)
 	r := rand.New(rand.NewPCG(1, 2))
 	const numQueries = 1024
 	queries := make([]pdq.Hash, numQueries)
@@ -42,14 +34,7 @@ func BenchmarkMatch(b *testing.B) {
 		}
 	}
 
-	opt := Options{}
-	if s := os.Getenv("PDQINDEX_BENCH_CHUNKS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil {
-			b.Fatalf("PDQINDEX_BENCH_CHUNKS=%q: %v", s, err)
-		}
-		opt.Chunks = v
-	}
+	opt := Options{Chunks: testcorpus.EnvInt(b, "PDQINDEX_BENCH_CHUNKS", 0, 0)}
 	runtime.GC()
 	start := time.Now()
 	ix := BuildWith(entries, opt)

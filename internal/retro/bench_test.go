@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,12 +26,6 @@ import (
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // keywords are n keywords no post contains, so both scans measure matching
 // and not the storing of hits.
@@ -57,10 +49,7 @@ func keywords(seed uint64, n int) []filterset.Item {
 //
 //	go test ./internal/retro -run '^$' -bench Retro -benchtime 1x
 func BenchmarkRetro(b *testing.B) {
-	total := 100_000
-	if v, err := strconv.Atoi(os.Getenv("SIGAP_BENCH_RETRO_POSTS")); err == nil && v > 0 {
-		total = v
-	}
+	total := testcorpus.EnvInt(b, "SIGAP_BENCH_RETRO_POSTS", 100_000, 1)
 	ctx := context.Background()
 	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: b.TempDir()}, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
@@ -105,11 +94,11 @@ func BenchmarkRetro(b *testing.B) {
 				}
 			}
 			r := &retro.Runner{Service: s.Retro, Scanner: s.Scanner, JS: js, Holder: "bench", Rate: -1}
-			start, cpu := time.Now(), processCPU()
+			start, cpu := time.Now(), testcorpus.ProcessCPU()
 			if ran, err := r.RunOnce(ctx); !ran || err != nil {
 				b.Fatalf("ran %v: %v", ran, err)
 			}
-			wall, used := time.Since(start), processCPU()-cpu
+			wall, used := time.Since(start), testcorpus.ProcessCPU()-cpu
 			jobs, _ := s.DB.RetroJobs(ctx, "", "", 1)
 			if len(jobs) != 1 || jobs[0].State != store.RetroDone || jobs[0].Posts != int64(total) {
 				b.Fatalf("%d jobs, want the last done over %d posts", len(jobs), total)
@@ -121,7 +110,7 @@ func BenchmarkRetro(b *testing.B) {
 	b.Run("live", func(b *testing.B) {
 		n := min(total, 100_000)
 		for range b.N {
-			start, cpu := time.Now(), processCPU()
+			start, cpu := time.Now(), testcorpus.ProcessCPU()
 			for i := range n {
 				p := sample[i%len(sample)]
 				p.MessageID = scan.FlexString(strconv.Itoa(i + 1))
@@ -129,7 +118,7 @@ func BenchmarkRetro(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			wall, used := time.Since(start), processCPU()-cpu
+			wall, used := time.Since(start), testcorpus.ProcessCPU()-cpu
 			b.ReportMetric(float64(n)/wall.Seconds(), "posts/s")
 			b.ReportMetric(float64(n)/used.Seconds(), "posts/cpu-s")
 		}

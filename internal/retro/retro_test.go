@@ -1,11 +1,9 @@
 package retro_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sigap/sigap/internal/config"
+	"github.com/sigap/sigap/internal/proctest"
 	"github.com/sigap/sigap/internal/retro"
 	"github.com/sigap/sigap/internal/scanstream"
 	"github.com/sigap/sigap/internal/scanstream/natstest"
@@ -90,32 +89,13 @@ func newRig(t *testing.T, e storetest.Engine) *rig {
 // call sends a JSON request with key and decodes the answer into out (when not nil).
 func (r *rig) call(method, path, key string, body any, out any) int {
 	r.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			r.t.Fatal(err)
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, r.base+path, rd)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	code, raw := proctest.Call(r.t, method, r.base+path, key, body)
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
-			r.t.Fatalf("%s %s: %d %s: %v", method, path, resp.StatusCode, raw, err)
+			r.t.Fatalf("%s %s: %d %s: %v", method, path, code, raw, err)
 		}
 	}
-	return resp.StatusCode
+	return code
 }
 
 // publish puts posts on the stream and waits until the live worker has scanned them.

@@ -52,6 +52,25 @@ func TestReviewStateMachine(t *testing.T) {
 					rt.Fatalf("%s: %v, want %v", op, err, want)
 				}
 			}
+			// settle has a random reviewer approve or reject (op, by do) the
+			// last decision: refused when none waits or the reviewer made
+			// it, done (and the model moved by done) otherwise.
+			settle := func(rt *rapid.T, op string, do func(org.Caller) error, done func()) {
+				if m.last == "" {
+					rt.Skip("no decision yet")
+				}
+				r := who(rt)
+				err := do(r)
+				switch {
+				case m.pending == "":
+					check(op, err, review.ErrNotPending)
+				case m.pendingBy == review.Actor(r):
+					check(op, err, review.ErrSelfApproval)
+				default:
+					check(op, err, nil)
+					done()
+				}
+			}
 			rt.Repeat(map[string]func(*rapid.T){
 				"claim": func(rt *rapid.T) {
 					r := who(rt)
@@ -106,36 +125,16 @@ func TestReviewStateMachine(t *testing.T) {
 					}
 				},
 				"approve": func(rt *rapid.T) {
-					if m.last == "" {
-						rt.Skip("no decision yet")
-					}
-					r := who(rt)
-					_, err := w.svc.Approve(ctx, r, m.last)
-					switch {
-					case m.pending == "":
-						check("approve", err, review.ErrNotPending)
-					case m.pendingBy == review.Actor(r):
-						check("approve", err, review.ErrSelfApproval)
-					default:
-						check("approve", err, nil)
-						m.state, m.pending = "decided", ""
-					}
+					settle(rt, "approve", func(r org.Caller) error {
+						_, err := w.svc.Approve(ctx, r, m.last)
+						return err
+					}, func() { m.state, m.pending = "decided", "" })
 				},
 				"reject": func(rt *rapid.T) {
-					if m.last == "" {
-						rt.Skip("no decision yet")
-					}
-					r := who(rt)
-					_, err := w.svc.Reject(ctx, r, m.last, "no")
-					switch {
-					case m.pending == "":
-						check("reject", err, review.ErrNotPending)
-					case m.pendingBy == review.Actor(r):
-						check("reject", err, review.ErrSelfApproval)
-					default:
-						check("reject", err, nil)
-						m.state, m.pending, m.holder = "open", "", ""
-					}
+					settle(rt, "reject", func(r org.Caller) error {
+						_, err := w.svc.Reject(ctx, r, m.last, "no")
+						return err
+					}, func() { m.state, m.pending, m.holder = "open", "", "" })
 				},
 				"wait": func(rt *rapid.T) {
 					w.clk.Advance(time.Duration(rapid.IntRange(0, 20).Draw(rt, "minutes")) * time.Minute)

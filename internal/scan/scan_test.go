@@ -1,16 +1,20 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/sigap/sigap/internal/linkmatch"
 	"github.com/sigap/sigap/internal/neardup"
 	"github.com/sigap/sigap/internal/store"
+	"github.com/sigap/sigap/internal/textmatch"
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
 
 // corpus builds the benchmark's rule set: keywords, domains and removed texts.
@@ -181,7 +185,7 @@ func BenchmarkScan(b *testing.B) {
 	ctx := context.Background()
 	b.SetBytes(int64(bytes / len(posts)))
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := testcorpus.ProcessCPU()
 	for i := 0; b.Loop(); i++ {
 		res, err := s.Scan(ctx, posts[i%len(posts)])
 		if err != nil || len(res.Hits) != 0 {
@@ -191,12 +195,64 @@ func BenchmarkScan(b *testing.B) {
 	// posts/s is wall-clock; posts/cpu-s divides by the CPU time the process
 	// used (GC included), which stays meaningful on a shared, loaded machine.
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "posts/s")
-	b.ReportMetric(float64(b.N)/(cpuTime()-cpu0).Seconds(), "posts/cpu-s")
+	b.ReportMetric(float64(b.N)/(testcorpus.ProcessCPU()-cpu0).Seconds(), "posts/cpu-s")
 }
 
-// cpuTime is the user plus system CPU time of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+// TestCompileLeavesOutBrokenRules: a stored rule that no longer compiles is
+// left out of the snapshot and logged, the others still match, and the refs
+// stay with their rules.
+func TestCompileLeavesOutBrokenRules(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		compile func(log *slog.Logger) (rules int, refs []int32, err error)
+		logged  string
+	}{
+		{
+			name: "text",
+			compile: func(log *slog.Logger) (int, []int32, error) {
+				m, refs, err := compileText([]textmatch.Rule{
+					{ID: "bom", Kind: textmatch.KindKeyword, Pattern: "bom"},
+					{ID: "broken", Kind: textmatch.KindRegex, Pattern: "(bom"},
+					{ID: "jihad", Kind: textmatch.KindKeyword, Pattern: "jihad"},
+				}, []int32{10, 11, 12}, log)
+				if err != nil {
+					return 0, nil, err
+				}
+				return m.Len(), refs, nil
+			},
+			logged: "scan: text rule left out of the snapshot",
+		},
+		{
+			name: "link",
+			compile: func(log *slog.Logger) (int, []int32, error) {
+				m, refs, err := compileLinks([]linkmatch.Rule{
+					{ID: "judi", Kind: linkmatch.KindDomain, Values: []string{"judi-online.com"}},
+					{ID: "broken", Kind: linkmatch.KindDomain, Values: []string{"com"}},
+					{ID: "radikal", Kind: linkmatch.KindDomain, Values: []string{"situs-radikal.net"}},
+				}, []int32{10, 11, 12}, log)
+				if err != nil {
+					return 0, nil, err
+				}
+				return m.Len(), refs, nil
+			},
+			logged: "scan: link rule left out of the snapshot",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			n, refs, err := tt.compile(slog.New(slog.NewTextHandler(&buf, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 2 || !slices.Equal(refs, []int32{10, 12}) {
+				t.Errorf("kept %d rules with refs %v, want 2 with [10 12]", n, refs)
+			}
+			if out := buf.String(); !strings.Contains(out, tt.logged) || !strings.Contains(out, "entry=broken") {
+				t.Errorf("log %q, want %q for entry broken", out, tt.logged)
+			}
+		})
+	}
 }

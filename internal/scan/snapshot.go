@@ -243,42 +243,43 @@ func compile(gen int64, sets []store.FilterSet, each func(func(store.LiveEntry) 
 	return s, nil
 }
 
-// compileText compiles the text rules; if any stored rule no longer
-// compiles (a normaliser change), it is left out and logged rather than
-// stopping every other rule.
+// compileText compiles the text rules, leaving out any that no longer
+// compiles on its own.
 func compileText(rules []textmatch.Rule, refs []int32, log *slog.Logger) (*textmatch.Matcher, []int32, error) {
-	m, err := textmatch.Compile(rules)
-	if err == nil {
-		return m, refs, nil
-	}
-	var okRules []textmatch.Rule
-	var okRefs []int32
-	for i, r := range rules {
-		if _, err := textmatch.Compile([]textmatch.Rule{r}); err != nil {
-			log.Warn("scan: text rule left out of the snapshot", "entry", r.ID, "err", err)
-			continue
-		}
-		okRules, okRefs = append(okRules, r), append(okRefs, refs[i])
-	}
-	m, err = textmatch.Compile(okRules)
-	return m, okRefs, err
+	return compileLeavingOut("text", rules, refs, textmatch.Compile, func(r textmatch.Rule) (string, error) {
+		_, err := textmatch.Compile([]textmatch.Rule{r})
+		return r.ID, err
+	}, log)
 }
 
+// compileLinks compiles the link rules, leaving out any whose link no
+// longer classifies.
 func compileLinks(rules []linkmatch.Rule, refs []int32, log *slog.Logger) (*linkmatch.Matcher, []int32, error) {
-	m, err := linkmatch.Compile(rules)
+	return compileLeavingOut("link", rules, refs, linkmatch.Compile, func(r linkmatch.Rule) (string, error) {
+		_, _, err := rulelist.ClassifyLink(r.Values[0])
+		return r.ID, err
+	}, log)
+}
+
+// compileLeavingOut compiles rules; if any stored rule no longer compiles (a
+// normaliser change), each rule check refuses is left out and logged rather
+// than stopping every other rule. The refs returned are those of the rules
+// kept; check returns a rule's ID for the log.
+func compileLeavingOut[R, M any](kind string, rules []R, refs []int32, compile func([]R) (M, error), check func(R) (string, error), log *slog.Logger) (M, []int32, error) {
+	m, err := compile(rules)
 	if err == nil {
 		return m, refs, nil
 	}
-	var okRules []linkmatch.Rule
+	var okRules []R
 	var okRefs []int32
 	for i, r := range rules {
-		if _, _, err := rulelist.ClassifyLink(r.Values[0]); err != nil {
-			log.Warn("scan: link rule left out of the snapshot", "entry", r.ID, "err", err)
+		if id, err := check(r); err != nil {
+			log.Warn("scan: "+kind+" rule left out of the snapshot", "entry", id, "err", err)
 			continue
 		}
 		okRules, okRefs = append(okRules, r), append(okRefs, refs[i])
 	}
-	m, err = linkmatch.Compile(okRules)
+	m, err = compile(okRules)
 	return m, okRefs, err
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sigap/sigap/internal/scan"
 	"github.com/sigap/sigap/internal/scanstream"
+	"github.com/sigap/sigap/internal/scanstream/natstest"
 	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -258,15 +259,7 @@ func TestCrashMidBatchRedelivers(t *testing.T) {
 		s := sigapWithList(t, e)
 		ns := startNATSServer(t)
 		dial := func() jetstream.JetStream {
-			nc, err := nats.Connect(ns.ClientURL())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(nc.Close)
-			js, err := jetstream.New(nc)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, js := natstest.JetStream(t, ns)
 			return js
 		}
 		cfg := scanstream.Config{Workers: 2, Batch: 16, AckWait: 2 * time.Second}

@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -283,14 +282,8 @@ func waitDrained(ctx context.Context, b *testing.B, js jetstream.JetStream, w *s
 // cpuClock measures the process's CPU time (user and system) over a benchmark.
 type cpuClock struct{ start time.Duration }
 
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func startCPU() cpuClock { return cpuClock{processCPU()} }
+func startCPU() cpuClock { return cpuClock{testcorpus.ProcessCPU()} }
 
 func (c cpuClock) report(b *testing.B) {
-	b.ReportMetric(float64(processCPU()-c.start)/float64(b.N), "cpu-ns/post")
+	b.ReportMetric(float64(testcorpus.ProcessCPU()-c.start)/float64(b.N), "cpu-ns/post")
 }

@@ -48,6 +48,17 @@ func startNATSServer(t testing.TB) *natsserver.Server { return natstest.Server(t
 // sigapWithList starts sigap with a shadow keyword list holding "jihad".
 func sigapWithList(t *testing.T, e storetest.Engine) *server.Server {
 	t.Helper()
+	s, _ := sigapWithSet(t, e, func(s *server.Server) *filterset.Service { return s.API.Lists },
+		filterset.CreateInput{Name: "Seruan jihad", Kind: "keyword", Policy: "shadow", Labels: []string{"terrorism"}, Language: "id"},
+		filterset.Item{Value: "jihad", Source: "test"})
+	return s
+}
+
+// sigapWithSet starts sigap with one set of the family family picks (its
+// lists or its banks), made from in and holding item, and the scanner
+// loaded with it.
+func sigapWithSet(t *testing.T, e storetest.Engine, family func(*server.Server) *filterset.Service, in filterset.CreateInput, item filterset.Item) (*server.Server, filterset.Set) {
+	t.Helper()
 	ctx := context.Background()
 	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL}, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
@@ -58,17 +69,34 @@ func sigapWithList(t *testing.T, e storetest.Engine) *server.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "Seruan jihad", Kind: "keyword", Policy: "shadow", Labels: []string{"terrorism"}, Language: "id"})
+	set, err := family(s).Create(ctx, admin, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.API.Lists.AddEntry(ctx, admin, l.ID, filterset.Item{Value: "jihad", Source: "test"}); err != nil {
+	if _, err := family(s).AddEntry(ctx, admin, set.ID, item); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Scanner.Reload(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return s, set
+}
+
+// runUntil runs w until done says its stats are all the test waits for, or
+// timeout passes (the test's checks then tell what is missing), and stops it.
+func runUntil(t *testing.T, w *scanstream.Worker, timeout time.Duration, done func(*scanstream.Stats) bool) {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	ended := make(chan error, 1)
+	go func() { ended <- w.Run(ctx) }()
+	deadline := time.Now().Add(timeout)
+	for !done(&w.Stats) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	if err := <-ended; err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestWorkersScanAckAndDeadLetter(t *testing.T) {
@@ -96,20 +124,9 @@ func TestWorkersScanAckAndDeadLetter(t *testing.T) {
 			}
 		}
 		w := scanstream.New(js, s.Scanner, cfg, nil)
-		wctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- w.Run(wctx) }()
-		deadline := time.Now().Add(60 * time.Second)
-		for w.Stats.Scanned.Load() < posts && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
-		for w.Stats.DeadLettered.Load() < 2 && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
-		stop()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
+		runUntil(t, w, time.Minute, func(st *scanstream.Stats) bool {
+			return st.Scanned.Load() >= posts && st.DeadLettered.Load() >= 2
+		})
 		if got := w.Stats.Scanned.Load(); got != posts {
 			t.Errorf("scanned %d posts, want %d", got, posts)
 		}

@@ -3,16 +3,13 @@ package scanstream_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/filterset"
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/scanstream"
 	"github.com/sigap/sigap/internal/scanstream/natstest"
 	"github.com/sigap/sigap/internal/server"
@@ -46,25 +43,9 @@ func TestWorkerScansVideos(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL}, slog.New(slog.DiscardHandler), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		admin, err := s.DB.CallerByKeyHash(ctx, org.HashSecret(s.AdminKey))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := s.API.Banks.Create(ctx, admin, filterset.CreateInput{Name: "video", Policy: "shadow", Labels: []string{"terrorism"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.API.Banks.AddEntry(ctx, admin, b.ID, filterset.Item{Type: "vpdq", Value: string(read("vpdq/chair-19-sd-bar.txt"))}); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Scanner.Reload(ctx, true); err != nil {
-			t.Fatal(err)
-		}
+		s, b := sigapWithSet(t, e, func(s *server.Server) *filterset.Service { return s.API.Banks },
+			filterset.CreateInput{Name: "video", Policy: "shadow", Labels: []string{"terrorism"}},
+			filterset.Item{Type: "vpdq", Value: string(read("vpdq/chair-19-sd-bar.txt"))})
 
 		// Videos are megabytes: the server and the stream take 8 MiB messages.
 		_, js := natstest.JetStream(t, natstest.Server(t, 8<<20))
@@ -83,17 +64,9 @@ func TestWorkerScansVideos(t *testing.T) {
 			}
 		}
 		w := scanstream.New(js, s.Scanner, cfg, nil)
-		wctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- w.Run(wctx) }()
-		deadline := time.Now().Add(3 * time.Minute)
-		for w.Stats.Scanned.Load()+w.Stats.DeadLettered.Load() < int64(len(posts)) && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond)
-		}
-		stop()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
+		runUntil(t, w, 3*time.Minute, func(st *scanstream.Stats) bool {
+			return st.Scanned.Load()+st.DeadLettered.Load() >= int64(len(posts))
+		})
 		if got, dead := w.Stats.Scanned.Load(), w.Stats.DeadLettered.Load(); got != 2 || dead != 1 || w.Stats.WithHits.Load() != 1 {
 			t.Errorf("scanned %d (%d with hits), dead-lettered %d; want 2 (1), 1", got, w.Stats.WithHits.Load(), dead)
 		}

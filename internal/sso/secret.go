@@ -1,15 +1,13 @@
 package sso
 
 import (
-	"bytes"
-	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/sigap/sigap/internal/aesgcm"
+	"github.com/sigap/sigap/internal/keyfile"
 )
 
 // KeyFile is the file in the data dir holding the key that seals the
@@ -25,24 +23,11 @@ var secretAAD = []byte("sigap sso client secret v1")
 // LoadOrCreateKey reads the sealing key from dir, making one on first use;
 // created tells whether it was made now.
 func LoadOrCreateKey(dir string) (key []byte, created bool, err error) {
-	path := filepath.Join(dir, KeyFile)
-	b, err := os.ReadFile(path)
-	if err == nil {
-		key, err = base64.StdEncoding.DecodeString(string(bytes.TrimSpace(b)))
-		if err != nil || len(key) != 32 {
-			return nil, false, fmt.Errorf("sso: %s is not a base64 32-byte key", path)
-		}
-		return key, false, nil
+	key, created, err = keyfile.LoadOrCreate(filepath.Join(dir, KeyFile), 32)
+	if err != nil {
+		return nil, false, fmt.Errorf("sso: %w", err)
 	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return nil, false, fmt.Errorf("sso: read %s: %w", path, err)
-	}
-	key = make([]byte, 32)
-	_, _ = rand.Read(key)
-	if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
-		return nil, false, fmt.Errorf("sso: write %s: %w", path, err)
-	}
-	return key, true, nil
+	return key, created, nil
 }
 
 // seal encrypts a client secret with AES-256-GCM under key: base64 of nonce

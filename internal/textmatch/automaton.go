@@ -211,23 +211,8 @@ func buildAutomaton(patterns []acPattern) *automaton {
 		}
 	}
 
-	// Renumber: root 0, states without output in BFS order, then the match
-	// states.
-	newID := make([]uint32, nStates)
-	next := uint32(1)
-	for _, s := range order {
-		if len(outs[s]) == 0 {
-			newID[s] = next
-			next++
-		}
-	}
-	a.firstMatch = next
-	for _, s := range order {
-		if len(outs[s]) > 0 {
-			newID[s] = next
-			next++
-		}
-	}
+	newID, firstMatch := renumber(order, outs)
+	a.firstMatch = firstMatch
 	a.state = make([]stateInfo, nStates)
 	for s := uint32(1); s < nStates; s++ {
 		info := stateInfo{fail: newID[fail[s]]}
@@ -445,3 +430,28 @@ func (a *automaton) memoryBytes() int {
 
 // states is the number of automaton states (for diagnostics).
 func (a *automaton) states() int { return len(a.state) }
+
+// renumber numbers the states of an automaton built breadth first: the root
+// (which reports nothing) stays 0, then come the states without output in
+// BFS order, so that the shallow states every word start goes through share
+// cache lines, then the match states, so that s >= firstMatch is the whole
+// match test. order is the BFS order without the root; outs is indexed by
+// the old numbers.
+func renumber[S int32 | uint32](order []S, outs [][]output) (newID []uint32, firstMatch uint32) {
+	newID = make([]uint32, len(outs))
+	next := uint32(1)
+	for _, s := range order {
+		if len(outs[s]) == 0 {
+			newID[s] = next
+			next++
+		}
+	}
+	firstMatch = next
+	for _, s := range order {
+		if len(outs[s]) > 0 {
+			newID[s] = next
+			next++
+		}
+	}
+	return newID, firstMatch
+}

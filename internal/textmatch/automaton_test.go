@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/textnorm"
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 	"pgregory.net/rapid"
 )
 
@@ -34,7 +35,7 @@ func keywordMatcher(t *rapid.T, kws []string) *Matcher {
 			rules = append(rules, Rule{ID: fmt.Sprint(i), Kind: KindKeyword, Pattern: k})
 		}
 	}
-	return mustCompile(t, rules)
+	return testcorpus.MustCompile(t, Compile, rules)
 }
 
 // TestWordAutomatonAgreesWithByteDFA checks that the word automaton reports

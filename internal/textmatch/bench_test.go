@@ -27,7 +27,7 @@ func benchSetup(tb testing.TB, nPatterns, nPosts int) (*Matcher, []string) {
 		seen[n] = true
 		rules = append(rules, Rule{ID: fmt.Sprintf("kw%05d", i), Kind: KindKeyword, Pattern: k})
 	}
-	m := mustCompile(tb, rules)
+	m := testcorpus.MustCompile(tb, Compile, rules)
 	return m, testcorpus.New(8).Posts(nPosts)
 }
 

@@ -14,11 +14,6 @@ type byteDFA struct {
 	classes  [256]uint8
 	nClasses uint32
 	trans    []uint32
-	// trans16 replaces trans when there are fewer than 65,536 states: it
-	// holds unmultiplied state numbers, halving the table (and its cache
-	// misses) at the cost of one multiplication per byte.
-	trans16  []uint16
-	first16  uint16 // firstMatch as uint16
 	start    uint32 // state after the virtual leading space
 	space    uint32 // class of ' '
 	matchMin uint32 // first premultiplied state that reports a match
@@ -103,25 +98,8 @@ func buildByteDFA(patterns []acPattern) *byteDFA {
 		}
 	}
 
-	// Renumber in breadth-first order, so that the shallow states every word
-	// start goes through share cache lines: non-matching states first (root
-	// stays 0), matching states last.
-	bfs := append([]int32{0}, order...)
-	newID := make([]uint32, states)
-	next := uint32(0)
-	for _, s := range bfs {
-		if len(outs[s]) == 0 {
-			newID[s] = next
-			next++
-		}
-	}
-	a.firstMatch = next
-	for _, s := range bfs {
-		if len(outs[s]) > 0 {
-			newID[s] = next
-			next++
-		}
-	}
+	newID, firstMatch := renumber(order, outs)
+	a.firstMatch = firstMatch
 	a.matchMin = a.firstMatch * n
 	a.trans = make([]uint32, states*int(n))
 	for s := range states {
@@ -143,22 +121,11 @@ func buildByteDFA(patterns []acPattern) *byteDFA {
 	}
 	a.outStart[len(byNew)] = uint32(len(a.outs))
 	a.start = a.trans[a.space] // root after the virtual leading space
-	if states <= 1<<16 {
-		a.trans16 = make([]uint16, len(a.trans))
-		for i, t := range a.trans {
-			a.trans16[i] = uint16(t / n)
-		}
-		a.first16 = uint16(a.firstMatch)
-		a.trans = nil
-	}
 	return a
 }
 
 // scan runs the DFA over text and appends hits.
 func (a *byteDFA) scan(text []byte, out []Hit, rules []Rule) []Hit {
-	if a.trans16 != nil {
-		return a.scan16(text, out, rules)
-	}
 	trans, classes := a.trans, &a.classes
 	s, matchMin := a.start, a.matchMin
 	for i := 0; i < len(text); {
@@ -184,29 +151,6 @@ func (a *byteDFA) scan(text []byte, out []Hit, rules []Rule) []Hit {
 	return out
 }
 
-func (a *byteDFA) scan16(text []byte, out []Hit, rules []Rule) []Hit {
-	trans, classes, n := a.trans16, &a.classes, uint(a.nClasses)
-	s, first := uint16(a.start/a.nClasses), a.first16
-	for i := 0; i < len(text); {
-		s = trans[uint(s)*n+uint(classes[text[i]])]
-		if s >= first {
-			out = a.report(uint32(s)*a.nClasses, i, out, rules)
-		}
-		i++
-		if s == 0 {
-			j := bytes.IndexByte(text[i:], ' ')
-			if j < 0 {
-				break
-			}
-			i += j
-		}
-	}
-	if s = trans[uint(s)*n+uint(a.space)]; s >= first {
-		out = a.report(uint32(s)*a.nClasses, len(text), out, rules)
-	}
-	return out
-}
-
 // report appends the outputs of state s, whose trailing space is at end.
 func (a *byteDFA) report(s uint32, end int, out []Hit, rules []Rule) []Hit {
 	k := s/a.nClasses - a.firstMatch
@@ -215,11 +159,3 @@ func (a *byteDFA) report(s uint32, end int, out []Hit, rules []Rule) []Hit {
 	}
 	return out
 }
-
-// memoryBytes is the size of the byteDFA's tables.
-func (a *byteDFA) memoryBytesRef() int {
-	return len(a.trans)*4 + len(a.trans16)*2 + len(a.outStart)*4 + len(a.outs)*8
-}
-
-// statesRef is the number of DFA states (for diagnostics).
-func (a *byteDFA) statesRef() int { return (len(a.trans) + len(a.trans16)) / int(a.nClasses) }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/textnorm"
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 	"pgregory.net/rapid"
 )
 
@@ -34,25 +35,9 @@ func ids(hits []Hit) []string {
 	return slices.Compact(out)
 }
 
-// fataler is what mustCompile needs of a *testing.T, B or F, or a *rapid.T.
-type fataler interface {
-	Helper()
-	Fatal(args ...any)
-}
-
-// mustCompile compiles rules, which the test means to be valid.
-func mustCompile(tb fataler, rules []Rule) *Matcher {
-	tb.Helper()
-	m, err := Compile(rules)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return m
-}
-
 func TestMatch(t *testing.T) {
 	t.Parallel()
-	m := mustCompile(t, testRules)
+	m := testcorpus.MustCompile(t, Compile, testRules)
 	tests := []struct {
 		name, text string
 		want       []string
@@ -200,7 +185,7 @@ func TestAutomatonAgreesWithNaive(t *testing.T) {
 			norms = append(norms, n)
 			rules = append(rules, Rule{ID: string(rune('A' + i)), Kind: KindKeyword, Pattern: n})
 		}
-		m := mustCompile(t, rules)
+		m := testcorpus.MustCompile(t, Compile, rules)
 		text := strings.Join(rapid.SliceOfN(word, 0, 40).Draw(t, "text"), " ")
 		text = textnorm.Normalize(text)
 		got := m.MatchString(text, nil)
@@ -217,7 +202,7 @@ func TestAutomatonAgreesWithNaive(t *testing.T) {
 }
 
 func FuzzMatch(f *testing.F) {
-	m := mustCompile(f, testRules)
+	m := testcorpus.MustCompile(f, Compile, testRules)
 	for _, s := range []string{"bom bunuh diri", "j i h a d", "بَيْعَة", "", "krisis"} {
 		f.Add(s)
 	}

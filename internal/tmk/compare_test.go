@@ -22,18 +22,27 @@ func refMatch(a, b string) bool {
 	return strings.HasPrefix(a, "chair-") && strings.HasPrefix(b, "chair-") && !large(a) && !large(b)
 }
 
+// comparePair compares fa with fb at the default thresholds and checks the
+// decision is the reference's for videos a and b; pair names them in a
+// failure.
+func comparePair(t *testing.T, pair string, a, b string, fa, fb *Features) Score {
+	t.Helper()
+	s, err := Compare(fa, fb, DefaultThresholds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Match != refMatch(a, b) {
+		t.Errorf("%s: %+v, want match %v", pair, s, refMatch(a, b))
+	}
+	return s
+}
+
 func TestReferencePairs(t *testing.T) {
 	t.Parallel()
 	ref := referenceFeatures(t, videotest.SharedDir(t))
 	for a, fa := range ref {
 		for b, fb := range ref {
-			s, err := Compare(fa, fb, DefaultThresholds())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if s.Match != refMatch(a, b) {
-				t.Errorf("%s vs %s: %+v, want match %v", a, b, s, refMatch(a, b))
-			}
+			s := comparePair(t, a+" vs "+b, a, b, fa, fb)
 			if a == b && (math.Abs(s.Level1-1) > 1e-5 || math.Abs(s.Level2-1) > 1e-3) {
 				t.Errorf("%s against itself: %+v, want about 1 and 1", a, s)
 			}

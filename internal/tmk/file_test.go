@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -22,14 +21,7 @@ func TestReferenceFilesRoundTrip(t *testing.T) {
 		t.Fatalf("no .tmk files: %v", err)
 	}
 	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := Unmarshal(b)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+		f, b := readTMKBytes(t, name)
 		if string(f.Algorithm[:]) != Algorithm || f.FramesPerSecond != 15 || f.Dim() != FeatureDim ||
 			len(f.Periods) != 4 || len(f.Coefficients) != 32 || f.FrameCount < 200 {
 			t.Errorf("%s: header %s %d fps, dim %d, %d periods, %d coefficients, %d frames", name,

@@ -7,7 +7,15 @@ import (
 	"testing"
 )
 
+// readTMK reads and parses the .tmk file at path.
 func readTMK(t testing.TB, path string) *Features {
+	t.Helper()
+	f, _ := readTMKBytes(t, path)
+	return f
+}
+
+// readTMKBytes is readTMK that also returns the file's bytes.
+func readTMKBytes(t testing.TB, path string) (*Features, []byte) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -17,7 +25,7 @@ func readTMK(t testing.TB, path string) *Features {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	return f
+	return f, b
 }
 
 // referenceFeatures reads every reference .tmk file, by video name.

@@ -3,12 +3,11 @@ package vpdq
 import (
 	"context"
 	"math/rand/v2"
-	"os"
 	"runtime"
-	"strconv"
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 	"github.com/sigap/sigap/internal/video"
 	"github.com/sigap/sigap/internal/video/videotest"
 )
@@ -55,14 +54,7 @@ func BenchmarkHashFile(b *testing.B) {
 //
 //	go test ./internal/vpdq -run '^$' -bench IndexQuery -cpu 1 -benchtime 1000x
 func BenchmarkIndexQuery(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("VPDQ_BENCH_VIDEOS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			b.Fatalf("VPDQ_BENCH_VIDEOS=%q: want a positive integer", s)
-		}
-		n = v
-	}
+	n := testcorpus.EnvInt(b, "VPDQ_BENCH_VIDEOS", 100_000, 1)
 	const frames = 60
 	r := rand.New(rand.NewPCG(11, 12))
 	videos := make([]Video, n)

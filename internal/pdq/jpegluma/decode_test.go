@@ -37,20 +37,26 @@ func stdLuma(t testing.TB, data []byte) (pix []byte, w, h int) {
 	}
 	b := img.Bounds()
 	w, h = b.Dx(), b.Dy()
-	var plane []byte
-	var stride int
-	switch m := img.(type) {
-	case *image.YCbCr:
-		plane, stride = m.Y, m.YStride
-	case *image.Gray:
-		plane, stride = m.Pix, m.Stride
-	default:
+	plane, stride, ok := lumaPlane(img)
+	if !ok {
 		t.Fatalf("image/jpeg gave %T", img)
 	}
 	for y := range h {
 		pix = append(pix, plane[y*stride:y*stride+w]...)
 	}
 	return pix, w, h
+}
+
+// lumaPlane is the Y (or grey) plane of an image image/jpeg decoded, and
+// its stride; ok is false for any other kind of image.
+func lumaPlane(img image.Image) (plane []byte, stride int, ok bool) {
+	switch m := img.(type) {
+	case *image.YCbCr:
+		return m.Y, m.YStride, true
+	case *image.Gray:
+		return m.Pix, m.Stride, true
+	}
+	return nil, 0, false
 }
 
 func grayPix(g *image.Gray) []byte {

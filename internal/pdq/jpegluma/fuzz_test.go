@@ -50,14 +50,8 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			return
 		}
-		var plane []byte
-		var stride int
-		switch m := std.(type) {
-		case *image.YCbCr:
-			plane, stride = m.Y, m.YStride
-		case *image.Gray:
-			plane, stride = m.Pix, m.Stride
-		default:
+		plane, stride, ok := lumaPlane(std)
+		if !ok {
 			return
 		}
 		if std.Bounds() != b {

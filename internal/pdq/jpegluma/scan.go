@@ -251,13 +251,8 @@ func (d *decoder) processSOS(n int) error {
 									b[unzig[zig]] = ac << al
 								} else {
 									if val0 != 0x0f {
-										d.eobRun = uint16(1 << val0)
-										if val0 != 0 {
-											bits, err := d.decodeBits(int32(val0))
-											if err != nil {
-												return err
-											}
-											d.eobRun |= uint16(bits)
+										if err := d.readEOBRun(val0); err != nil {
+											return err
 										}
 										d.eobRun--
 										break
@@ -314,6 +309,20 @@ func (d *decoder) processSOS(n int) error {
 	return nil
 }
 
+// readEOBRun reads the length of an end-of-band run whose Huffman value's
+// high nibble is val0 (G.1.2.2): 1<<val0 plus val0 more bits.
+func (d *decoder) readEOBRun(val0 uint8) error {
+	d.eobRun = uint16(1 << val0)
+	if val0 != 0 {
+		bits, err := d.decodeBits(int32(val0))
+		if err != nil {
+			return err
+		}
+		d.eobRun |= uint16(bits)
+	}
+	return nil
+}
+
 // refine decodes a successive approximation refinement block, as specified in
 // section G.1.2.
 func (d *decoder) refine(b *block, h *huffman, zigStart, zigEnd, delta int32) error {
@@ -348,13 +357,8 @@ func (d *decoder) refine(b *block, h *huffman, zigStart, zigEnd, delta int32) er
 			switch val1 {
 			case 0:
 				if val0 != 0x0f {
-					d.eobRun = uint16(1 << val0)
-					if val0 != 0 {
-						bits, err := d.decodeBits(int32(val0))
-						if err != nil {
-							return err
-						}
-						d.eobRun |= uint16(bits)
+					if err := d.readEOBRun(val0); err != nil {
+						return err
 					}
 					break loop
 				}

@@ -23,9 +23,18 @@ func StartCPU() (stop func() time.Duration) {
 	}
 }
 
-func threadCPU() time.Duration {
+// ProcessCPU is the user plus system CPU time of the whole process so far,
+// every thread and the garbage collector included, for benchmarks whose
+// work runs on goroutines of their own (a server, a worker pool).
+func ProcessCPU() time.Duration { return rusage(syscall.RUSAGE_SELF) }
+
+func threadCPU() time.Duration { return rusage(rusageThread) }
+
+// rusage is the user plus system CPU time getrusage reports for who; zero if
+// it cannot be read.
+func rusage(who int) time.Duration {
 	var ru syscall.Rusage
-	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+	if err := syscall.Getrusage(who, &ru); err != nil {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())

@@ -1,4 +1,6 @@
 // Package testcorpus generates deterministic mixed Indonesian, English and
-// Arabic posts and keyword lists for the filtering benchmarks and tests. It is
-// imported only by tests.
+// Arabic posts and keyword lists for the filtering benchmarks and tests, and
+// reads the sizes their environment asks for and the CPU time they report
+// beside wall time. It is imported only
+// by tests.
 package testcorpus

@@ -1,0 +1,88 @@
+package proctest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Build builds cmd/sigap into a temporary directory of t and returns the
+// binary's path.
+func Build(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "sigap")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// FreeAddr is a loopback address nothing listens on, for a process under
+// test to take.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// Wait polls ok until it holds and returns how long that took; ok is false
+// when limit passed first. The caller says in its failure what it waited for.
+func Wait(limit time.Duration, ok func() bool) (time.Duration, bool) {
+	start := time.Now()
+	for !ok() {
+		if time.Since(start) > limit {
+			return time.Since(start), false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return time.Since(start), true
+}
+
+// Call sends a request to url with key as its bearer token (none when key is
+// ""): body is sent as is when it is a string, as JSON otherwise, and not at
+// all when nil. It returns the answer's status and body; a request that gets
+// no answer fails t.
+func Call(t testing.TB, method, url, key string, body any) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	// A body cut short shows in the caller's checks of what it holds.
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, raw
+}
