@@ -60,9 +60,10 @@ func Code(err error) string {
 	return ""
 }
 
-// maxPrepared bounds the keys a Keys holds: a service has a few signing keys
-// an authority, and a key lookup only returns registered ones.
-const maxPrepared = 1024
+// maxPrepared bounds the keys a Keys holds (each table is 480 KiB): a
+// service has a few signing keys an authority, and a key lookup only returns
+// registered ones.
+const maxPrepared = 64
 
 // Keys holds public keys prepared for verifying (edverify), so that a key
 // is decoded and tabled once, not on every request it signs. The zero value
