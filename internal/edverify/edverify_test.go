@@ -450,3 +450,25 @@ func bytesOf(n int, b byte) []byte {
 	}
 	return out
 }
+
+// FuzzVerify holds Verify to crypto/ed25519 on any key, message and
+// signature bytes.
+func FuzzVerify(f *testing.F) {
+	f.Add(unhex(f, "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"), []byte{0x72},
+		unhex(f, "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"))
+	f.Fuzz(func(t *testing.T, pub, msg, sig []byte) {
+		k, err := edverify.NewPublicKey(pub)
+		if len(pub) != ed25519.PublicKeySize {
+			if err == nil {
+				t.Fatalf("a %d-byte key was taken", len(pub))
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := k.Verify(msg, sig), ed25519.Verify(pub, msg, sig); got != want {
+			t.Fatalf("Verify(pub %x, msg %x, sig %x) = %v, crypto/ed25519 says %v", pub, msg, sig, got, want)
+		}
+	})
+}

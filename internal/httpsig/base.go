@@ -185,7 +185,7 @@ func ParseSignatureInput(field string) ([]SignatureInput, error) {
 		if m.List == nil {
 			return nil, fmt.Errorf("%w: Signature-Input %s is not an inner list of components", ErrInvalid, m.Key)
 		}
-		in := SignatureInput{Label: m.Key, Params: m.List.Params}
+		in := SignatureInput{Label: m.Key, Params: m.List.Params, Components: make([]Component, 0, len(m.List.Items))}
 		for _, it := range m.List.Items {
 			name, ok := it.Value.(string)
 			if !ok {

@@ -211,6 +211,7 @@ func (p *parser) innerList() (InnerList, error) {
 	}
 	p.pos++
 	var l InnerList
+	l.Items = make([]Item, 0, 4) // a signature covers three or four components
 	for !p.eof() {
 		p.skipSP()
 		if p.peek() == ')' {
@@ -363,7 +364,7 @@ func (p *parser) str() (any, error) {
 		if c := p.s[i]; c == '"' {
 			v := p.s[p.pos:i]
 			p.pos = i + 1
-			return v, nil
+			return internString(v), nil
 		} else if c == '\\' || c < 0x20 || c > 0x7e {
 			break
 		}
@@ -393,6 +394,22 @@ func (p *parser) str() (any, error) {
 		}
 	}
 	return nil, p.fail("string not closed with '\"'")
+}
+
+// internString returns the strings every sigap signature carries as
+// constants, which an interface holds without allocating.
+func internString(v string) any {
+	switch v {
+	case "@method":
+		return "@method"
+	case "@target-uri":
+		return "@target-uri"
+	case "content-digest":
+		return "content-digest"
+	case Algorithm:
+		return Algorithm
+	}
+	return v
 }
 
 func (p *parser) token() Token {
