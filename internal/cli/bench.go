@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -44,7 +43,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	clients := fs.Int("clients", 64, "concurrent clients (intake)")
 	duration := fs.Duration("duration", 10*time.Second, "how long to send (intake)")
 	subjects := fs.Int("subjects", 100_000, "subjects in the order (bigorder)")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed loop to this file (intake --signed: one a run, FILE-unsigned-1.ext, FILE-signed-1.ext, ...)")
 	signed := fs.Bool("signed", false, "intake: also run with every request signed (RFC 9421, Ed25519; signed before the timed loop), in rounds interleaved with unsigned ones, and report the two side by side")
 	check := fs.Bool("check", false, "intake --servers: afterwards, ask the servers for every notice they acknowledged (201) and verify its receipt: nothing lost, even when a replica was killed during the run")
 	rounds := fs.Int("rounds", 3, "intake --signed: rounds of an unsigned and a signed run")
@@ -66,17 +65,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
+	prof := benchProfiler{path: *cpuProfile}
 	if fs.NArg() != 1 || (fs.Arg(0) != "intake" && fs.Arg(0) != "bigorder") || (*signed && fs.Arg(0) != "intake") {
 		fs.Usage()
 		return errUsage
@@ -103,7 +92,11 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 			acks = &acknowledged{}
 			keep = acks.keep
 		}
-		res, err := benchIntakeKeeping(ctx, env, *servers, *key, *clients, *duration, reqs, keep)
+		var res benchResult
+		err = prof.run("", func() (err error) {
+			res, err = benchIntakeKeeping(ctx, env, *servers, *key, *clients, *duration, reqs, keep)
+			return err
+		})
 		if err == nil {
 			res.print(env.Stdout, *clients)
 		}
@@ -156,27 +149,32 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	}
 	switch {
 	case fs.Arg(0) == "intake" && sk != nil:
-		err = benchSigned(ctx, env, base, k.Secret, *clients, *duration, poolSize, *rounds, sk)
+		err = benchSigned(ctx, env, prof, base, k.Secret, *clients, *duration, poolSize, *rounds, sk)
 	case fs.Arg(0) == "intake":
 		var reqs []benchRequest
 		var res benchResult
 		if reqs, err = benchRequests(base, 0, poolSize, nil); err == nil {
-			if res, err = benchIntake(ctx, env, base, k.Secret, *clients, *duration, reqs); err == nil {
+			err = prof.run("", func() (err error) {
+				res, err = benchIntake(ctx, env, base, k.Secret, *clients, *duration, reqs)
+				return err
+			})
+			if err == nil {
 				res.print(env.Stdout, *clients)
 			}
 		}
 	default:
-		err = benchBigOrder(ctx, env, base, k.Secret, *subjects)
+		err = benchBigOrder(ctx, env, prof, base, k.Secret, *subjects)
 	}
 	stop()
 	return errors.Join(err, <-errc)
 }
 
 // benchRequest is one notice prepared before the timed loop: its body and,
-// when signed, its Content-Digest, Signature-Input and Signature.
+// when signed, its Content-Digest, Signature-Input and Signature fields,
+// already in canonical form so the loop only copies them in.
 type benchRequest struct {
 	body []byte
-	sig  [3]string
+	sig  http.Header
 }
 
 // benchRequests prepares n single-subject notices numbered from first,
@@ -195,7 +193,7 @@ func benchRequests(base string, first, n int, k *httpsig.Key) ([]benchRequest, e
 		if err := httpsig.Sign(m, body, *k, now); err != nil {
 			return nil, err
 		}
-		reqs[i].sig = [3]string{m.Header.Get("Content-Digest"), m.Header.Get("Signature-Input"), m.Header.Get("Signature")}
+		reqs[i].sig = m.Header
 	}
 	return reqs, nil
 }
@@ -245,7 +243,7 @@ func benchSigningKey(ctx context.Context, db *store.DB, orgID string) (*httpsig.
 // benchSigned runs rounds of an unsigned and a signed intake run, each on
 // requests prepared (and signed) before its timed loop, and reports what
 // signing adds: throughput, latency and the process's CPU per notice.
-func benchSigned(ctx context.Context, env *Env, base, key string, clients int, d time.Duration, poolSize, rounds int, k *httpsig.Key) error {
+func benchSigned(ctx context.Context, env *Env, prof benchProfiler, base, key string, clients int, d time.Duration, poolSize, rounds int, k *httpsig.Key) error {
 	var unsigned, signed []benchResult
 	next := 0
 	for round := range max(rounds, 1) {
@@ -261,7 +259,11 @@ func benchSigned(ctx context.Context, env *Env, base, key string, clients int, d
 			}
 			next += poolSize
 			fmt.Fprintf(env.Stdout, "round %d, %s (load %s):\n", round+1, name, loadAverage())
-			res, err := benchIntake(ctx, env, base, key, clients, d, reqs)
+			var res benchResult
+			err = prof.run(fmt.Sprintf("%s-%d", name, round+1), func() (err error) {
+				res, err = benchIntake(ctx, env, base, key, clients, d, reqs)
+				return err
+			})
 			if err != nil {
 				return err
 			}
@@ -374,10 +376,8 @@ func benchIntakeKeeping(ctx context.Context, env *Env, base, key string, clients
 				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/v1/notices", bytes.NewReader(br.body))
 				req.Header.Set("Authorization", "Bearer "+key)
 				req.Header.Set("Content-Type", "application/json")
-				if br.sig[0] != "" {
-					req.Header.Set("Content-Digest", br.sig[0])
-					req.Header.Set("Signature-Input", br.sig[1])
-					req.Header.Set("Signature", br.sig[2])
+				for name, v := range br.sig {
+					req.Header[name] = v
 				}
 				t0 := time.Now()
 				resp, err := hc.Do(req)
@@ -418,7 +418,7 @@ func benchIntakeKeeping(ctx context.Context, env *Env, base, key string, clients
 	return res, nil
 }
 
-func benchBigOrder(ctx context.Context, env *Env, base, key string, n int) error {
+func benchBigOrder(ctx context.Context, env *Env, prof benchProfiler, base, key string, n int) error {
 	subs := make([]map[string]string, n)
 	for i := range subs {
 		subs[i] = map[string]string{"url": fmt.Sprintf("https://t.me/s/Channel%d/%d?single", i%20000, i+1)}
@@ -430,14 +430,21 @@ func benchBigOrder(ctx context.Context, env *Env, base, key string, n int) error
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 	t0 := time.Now()
-	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/v1/notices", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+key)
-	resp, err := http.DefaultClient.Do(req)
+	var resp *http.Response
+	var answer []byte
+	err := prof.run("", func() error {
+		req, _ := http.NewRequestWithContext(ctx, "POST", base+"/v1/notices", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		var err error
+		if resp, err = http.DefaultClient.Do(req); err != nil {
+			return err
+		}
+		answer, _ = io.ReadAll(resp.Body)
+		return resp.Body.Close()
+	})
 	if err != nil {
 		return err
 	}
-	answer, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
 	elapsed := time.Since(t0)
 	if resp.StatusCode != http.StatusCreated {
 		return fmt.Errorf("status %d: %.300s", resp.StatusCode, answer)

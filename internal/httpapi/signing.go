@@ -56,10 +56,13 @@ func (s *signingState) lookup(keyid string) (ed25519.PublicKey, error) {
 	return s.pubs[keyid], nil
 }
 
-// signingCache holds each org's signingState for signingTTL.
+// signingCache holds each org's signingState for signingTTL, and the
+// signing keys prepared for verifying for as long as the process runs (a
+// key's bytes never change; whether it is active is the state's to say).
 type signingCache struct {
-	mu   sync.Mutex
-	orgs map[string]*signingState
+	mu       sync.Mutex
+	orgs     map[string]*signingState
+	prepared httpsig.Keys
 }
 
 // signingOf returns the org's require flag and keys, from memory when fresh.
@@ -134,7 +137,7 @@ func (a *API) signatures(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		res, err := httpsig.VerifyRequest(r, body, a.Config.PublicOrigin, st.lookup, httpsig.Options{Now: a.Clock.Now})
+		res, err := httpsig.VerifyRequest(r, body, a.Config.PublicOrigin, st.lookup, httpsig.Options{Now: a.Clock.Now, Keys: &a.signing.prepared})
 		if err != nil {
 			a.signatureProblem(w, r, err)
 			return

@@ -97,8 +97,11 @@ func (c Component) value(m Message, u *url.URL) (string, error) {
 		return "", fmt.Errorf("%w: component %q must be a lower-case field name", ErrInvalid, c.Name)
 	}
 	vals := m.Header.Values(c.Name)
-	if len(vals) == 0 {
+	switch len(vals) {
+	case 0:
 		return "", fmt.Errorf("%w: the signature covers the %s field, which the request lacks", ErrInvalid, c.Name)
+	case 1:
+		return strings.Trim(vals[0], " \t"), nil
 	}
 	trimmed := make([]string, len(vals))
 	for i, v := range vals {
@@ -138,13 +141,14 @@ func Base(m Message, components []Component, params string) ([]byte, error) {
 	if parsed, err := url.Parse(m.TargetURI); err == nil && parsed.IsAbs() && parsed.Host != "" {
 		u = parsed
 	}
-	var b strings.Builder
-	seen := make(map[string]bool, len(components))
-	for _, c := range components {
-		if seen[c.Name] {
-			return nil, fmt.Errorf("%w: component %q is covered twice", ErrInvalid, c.Name)
+	b := make([]byte, 0, 128+len(m.TargetURI)+len(params)+64*len(components))
+	for i, c := range components {
+		// A signature covers a handful of components: a scan beats a map.
+		for _, prev := range components[:i] {
+			if prev.Name == c.Name {
+				return nil, fmt.Errorf("%w: component %q is covered twice", ErrInvalid, c.Name)
+			}
 		}
-		seen[c.Name] = true
 		v, err := c.value(m, u)
 		if err != nil {
 			return nil, err
@@ -152,14 +156,13 @@ func Base(m Message, components []Component, params string) ([]byte, error) {
 		if strings.ContainsAny(v, "\r\n") {
 			return nil, fmt.Errorf("%w: component %q holds a line break", ErrInvalid, c.Name)
 		}
-		b.WriteString(Item{Value: c.Name, Params: c.Params}.String())
-		b.WriteString(": ")
-		b.WriteString(v)
-		b.WriteByte('\n')
+		b = c.Params.append(appendBare(b, c.Name))
+		b = append(b, ": "...)
+		b = append(b, v...)
+		b = append(b, '\n')
 	}
-	b.WriteString(`"@signature-params": `)
-	b.WriteString(params)
-	return []byte(b.String()), nil
+	b = append(b, `"@signature-params": `...)
+	return append(b, params...), nil
 }
 
 // SignatureInput is one member of a Signature-Input field: the label, the
@@ -182,7 +185,7 @@ func ParseSignatureInput(field string) ([]SignatureInput, error) {
 		if m.List == nil {
 			return nil, fmt.Errorf("%w: Signature-Input %s is not an inner list of components", ErrInvalid, m.Key)
 		}
-		in := SignatureInput{Label: m.Key, Params: m.List.Params}
+		in := SignatureInput{Label: m.Key, Params: m.List.Params, Components: make([]Component, 0, len(m.List.Items))}
 		for _, it := range m.List.Items {
 			name, ok := it.Value.(string)
 			if !ok {
@@ -197,19 +200,29 @@ func ParseSignatureInput(field string) ([]SignatureInput, error) {
 
 // ParseSignature parses a Signature field value: a Dictionary of byte sequences.
 func ParseSignature(field string) (map[string][]byte, error) {
+	d, err := parseSignature(field)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]byte, len(d))
+	for _, m := range d {
+		out[m.Key], _ = itemBytes(m)
+	}
+	return out, nil
+}
+
+// parseSignature is ParseSignature leaving the members in their Dictionary.
+func parseSignature(field string) (Dictionary, error) {
 	d, err := ParseDictionary(field)
 	if err != nil {
 		return nil, fmt.Errorf("%w: Signature: %v", ErrInvalid, err)
 	}
-	out := make(map[string][]byte, len(d))
 	for _, m := range d {
-		b, ok := itemBytes(m)
-		if !ok {
+		if _, ok := itemBytes(m); !ok {
 			return nil, fmt.Errorf("%w: Signature %s is not a byte sequence", ErrInvalid, m.Key)
 		}
-		out[m.Key] = b
 	}
-	return out, nil
+	return d, nil
 }
 
 // List returns the inner list the signature parameters serialise as.
@@ -221,10 +234,24 @@ func (in SignatureInput) List() InnerList {
 	return l
 }
 
+// params serialises the signature parameters (the inner list without the
+// label), as the @signature-params line and the Signature-Input member hold them.
+func (in SignatureInput) params() string {
+	b := make([]byte, 0, 160)
+	b = append(b, '(')
+	for i, c := range in.Components {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = c.Params.append(appendBare(b, c.Name))
+	}
+	b = append(b, ')')
+	return string(in.Params.append(b))
+}
+
 // String serialises the input as one Signature-Input member, label included.
 func (in SignatureInput) String() string {
-	l := in.List()
-	return Member{Key: in.Label, List: &l}.String()
+	return in.Label + "=" + in.params()
 }
 
 // Int returns an Integer parameter.

@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"sync"
+
+	"github.com/sigap/sigap/internal/edverify"
 )
 
 // maxKeyIDLen bounds a keyid: it is a name, and every signed request carries it.
@@ -55,4 +58,47 @@ func Code(err error) string {
 		return "signature_invalid"
 	}
 	return ""
+}
+
+// maxPrepared bounds the keys a Keys holds (each table is 480 KiB): a
+// service has a few signing keys an authority, and a key lookup only returns
+// registered ones.
+const maxPrepared = 64
+
+// Keys holds public keys prepared for verifying (edverify), so that a key
+// is decoded and tabled once, not on every request it signs. The zero value
+// is ready; it is safe for concurrent use.
+type Keys struct {
+	mu   sync.Mutex
+	keys map[[ed25519.PublicKeySize]byte]*edverify.PublicKey
+}
+
+// verify checks sig of msg by pub, with pub's prepared form when c is not nil.
+func (c *Keys) verify(pub ed25519.PublicKey, msg, sig []byte) bool {
+	if c == nil {
+		return ed25519.Verify(pub, msg, sig)
+	}
+	k, err := c.prepared(pub)
+	if err != nil {
+		return false
+	}
+	return k.Verify(msg, sig)
+}
+
+func (c *Keys) prepared(pub ed25519.PublicKey) (*edverify.PublicKey, error) {
+	id := [ed25519.PublicKeySize]byte(pub)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if k, ok := c.keys[id]; ok {
+		return k, nil
+	}
+	k, err := edverify.NewPublicKey(pub)
+	if err != nil {
+		return nil, err
+	}
+	if c.keys == nil || len(c.keys) >= maxPrepared {
+		c.keys = map[[ed25519.PublicKeySize]byte]*edverify.PublicKey{} // start again rather than grow without end
+	}
+	c.keys[id] = k
+	return k, nil
 }

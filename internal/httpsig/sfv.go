@@ -211,6 +211,7 @@ func (p *parser) innerList() (InnerList, error) {
 	}
 	p.pos++
 	var l InnerList
+	l.Items = make([]Item, 0, 4) // a signature covers three or four components
 	for !p.eof() {
 		p.skipSP()
 		if p.peek() == ')' {
@@ -358,6 +359,16 @@ func (p *parser) number() (any, error) {
 
 func (p *parser) str() (any, error) {
 	p.pos++ // the opening quote
+	// Most strings hold no escape: they are a slice of the field, not a copy.
+	for i := p.pos; i < len(p.s); i++ {
+		if c := p.s[i]; c == '"' {
+			v := p.s[p.pos:i]
+			p.pos = i + 1
+			return internString(v), nil
+		} else if c == '\\' || c < 0x20 || c > 0x7e {
+			break
+		}
+	}
 	var b strings.Builder
 	for !p.eof() {
 		c := p.s[p.pos]
@@ -383,6 +394,22 @@ func (p *parser) str() (any, error) {
 		}
 	}
 	return nil, p.fail("string not closed with '\"'")
+}
+
+// internString returns the strings every sigap signature carries as
+// constants, which an interface holds without allocating.
+func internString(v string) any {
+	switch v {
+	case "@method":
+		return "@method"
+	case "@target-uri":
+		return "@target-uri"
+	case "content-digest":
+		return "content-digest"
+	case Algorithm:
+		return Algorithm
+	}
+	return v
 }
 
 func (p *parser) token() Token {
@@ -436,98 +463,100 @@ func (p *parser) boolean() (any, error) {
 
 // String serialises the dictionary as RFC 8941 says.
 func (d Dictionary) String() string {
-	var b strings.Builder
+	var b []byte
 	for i, m := range d {
 		if i > 0 {
-			b.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		b.WriteString(m.String())
+		b = m.append(b)
 	}
-	return b.String()
+	return string(b)
 }
 
 // String serialises one member, key included.
-func (m Member) String() string {
-	var b strings.Builder
-	b.WriteString(m.Key)
+func (m Member) String() string { return string(m.append(make([]byte, 0, 128))) }
+
+func (m Member) append(b []byte) []byte {
+	b = append(b, m.Key...)
 	switch {
 	case m.List != nil:
-		b.WriteByte('=')
-		b.WriteString(m.List.String())
+		b = append(b, '=')
+		b = m.List.append(b)
 	case m.Item != nil && m.Item.Value == true:
-		m.Item.Params.write(&b)
+		b = m.Item.Params.append(b)
 	case m.Item != nil:
-		b.WriteByte('=')
-		b.WriteString(m.Item.String())
+		b = append(b, '=')
+		b = m.Item.append(b)
 	}
-	return b.String()
+	return b
 }
 
 // String serialises the inner list with its parameters.
-func (l InnerList) String() string {
-	var b strings.Builder
-	b.WriteByte('(')
+func (l InnerList) String() string { return string(l.append(make([]byte, 0, 128))) }
+
+func (l InnerList) append(b []byte) []byte {
+	b = append(b, '(')
 	for i, it := range l.Items {
 		if i > 0 {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		b.WriteString(it.String())
+		b = it.append(b)
 	}
-	b.WriteByte(')')
-	l.Params.write(&b)
-	return b.String()
+	b = append(b, ')')
+	return l.Params.append(b)
 }
 
 // String serialises the item with its parameters.
-func (it Item) String() string {
-	var b strings.Builder
-	writeBare(&b, it.Value)
-	it.Params.write(&b)
-	return b.String()
+func (it Item) String() string { return string(it.append(make([]byte, 0, 64))) }
+
+func (it Item) append(b []byte) []byte {
+	return it.Params.append(appendBare(b, it.Value))
 }
 
-func (ps Params) write(b *strings.Builder) {
+func (ps Params) append(b []byte) []byte {
 	for _, p := range ps {
-		b.WriteByte(';')
-		b.WriteString(p.Key)
+		b = append(b, ';')
+		b = append(b, p.Key...)
 		if p.Value != true {
-			b.WriteByte('=')
-			writeBare(b, p.Value)
+			b = append(b, '=')
+			b = appendBare(b, p.Value)
 		}
 	}
+	return b
 }
 
-func writeBare(b *strings.Builder, v any) {
+func appendBare(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case int64:
-		b.WriteString(strconv.FormatInt(x, 10))
+		b = strconv.AppendInt(b, x, 10)
 	case float64:
 		s := strconv.FormatFloat(x, 'f', 3, 64)
 		s = strings.TrimRight(s, "0")
 		if strings.HasSuffix(s, ".") {
 			s += "0"
 		}
-		b.WriteString(s)
+		b = append(b, s...)
 	case string:
-		b.WriteByte('"')
+		b = append(b, '"')
 		for i := 0; i < len(x); i++ {
 			if x[i] == '"' || x[i] == '\\' {
-				b.WriteByte('\\')
+				b = append(b, '\\')
 			}
-			b.WriteByte(x[i])
+			b = append(b, x[i])
 		}
-		b.WriteByte('"')
+		b = append(b, '"')
 	case Token:
-		b.WriteString(string(x))
+		b = append(b, x...)
 	case []byte:
-		b.WriteByte(':')
-		b.WriteString(base64.StdEncoding.EncodeToString(x))
-		b.WriteByte(':')
+		b = append(b, ':')
+		b = base64.StdEncoding.AppendEncode(b, x)
+		b = append(b, ':')
 	case bool:
 		if x {
-			b.WriteString("?1")
+			b = append(b, "?1"...)
 		} else {
-			b.WriteString("?0")
+			b = append(b, "?0"...)
 		}
 	}
+	return b
 }

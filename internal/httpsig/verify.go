@@ -23,6 +23,9 @@ type Options struct {
 	MaxAge  time.Duration    // 0 is DefaultMaxAge
 	Require []string         // components a signature must cover; nil is DefaultComponents
 	Label   string           // the signature to check; "" is DefaultLabel, or the only one there is
+	// Keys keeps the keys lookup returns prepared for verifying, across
+	// calls; nil verifies with crypto/ed25519 (the same answers, slower).
+	Keys *Keys
 }
 
 // Result is a verified signature as a receipt records it: the contract's
@@ -92,7 +95,7 @@ func verify(m Message, body []byte, lookup KeyLookup, opts Options, recorded boo
 	if err != nil {
 		return Result{}, err
 	}
-	sigs, err := ParseSignature(sigField)
+	sigs, err := parseSignature(sigField)
 	if err != nil {
 		return Result{}, err
 	}
@@ -100,10 +103,11 @@ func verify(m Message, body []byte, lookup KeyLookup, opts Options, recorded boo
 	if err != nil {
 		return Result{}, err
 	}
-	sig, ok := sigs[in.Label]
+	member, ok := sigs.Get(in.Label)
 	if !ok {
 		return Result{}, fmt.Errorf("%w: Signature has no member %s to match Signature-Input", ErrInvalid, in.Label)
 	}
+	sig, _ := itemBytes(member)
 	keyid, ok, err := in.Str("keyid")
 	if err != nil {
 		return Result{}, err
@@ -151,16 +155,16 @@ func verify(m Message, body []byte, lookup KeyLookup, opts Options, recorded boo
 	if len(pub) != ed25519.PublicKeySize {
 		return Result{}, fmt.Errorf("%w %q", ErrUnknownKey, keyid)
 	}
-	list := in.List()
-	base, err := Base(m, in.Components, list.String())
+	params := in.params()
+	base, err := Base(m, in.Components, params)
 	if err != nil {
 		return Result{}, err
 	}
-	if len(sig) != ed25519.SignatureSize || !ed25519.Verify(pub, base, sig) {
+	if len(sig) != ed25519.SignatureSize || !opts.Keys.verify(pub, base, sig) {
 		return Result{}, fmt.Errorf("%w: the signature does not verify with key %q", ErrInvalid, keyid)
 	}
-	res := Result{KeyID: keyid, SignatureInput: in.String(),
-		Signature:     Member{Key: in.Label, Item: &Item{Value: sig}}.String(),
+	res := Result{KeyID: keyid, SignatureInput: in.Label + "=" + params,
+		Signature:     string(appendBare(append([]byte(in.Label), '='), sig)),
 		ContentDigest: digest, Created: created, Method: m.Method, TargetURI: m.TargetURI}
 	for _, c := range in.Components {
 		if !strings.HasPrefix(c.Name, "@") && c.Name != "content-digest" {

@@ -260,11 +260,18 @@ func BenchmarkVerify(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := httpsig.Verify(m, data, lookup, httpsig.Options{}); err != nil {
-			b.Fatal(err)
-		}
+	for _, bb := range []struct {
+		name string
+		keys *httpsig.Keys
+	}{{"crypto-ed25519", nil}, {"prepared-keys", &httpsig.Keys{}}} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := httpsig.Verify(m, data, lookup, httpsig.Options{Keys: bb.keys}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
