@@ -18,9 +18,7 @@ import (
 func TestDocumentPurgedPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		form := url.Values{"kind": {"order"}, "category": {"terrorism"}, "regime": {"ID-PSE"}, "links": {"https://t.me/chan/9"},
 			"explanation": {"Propaganda"}, "legal_basis": {"UU ITE Pasal 40"}, "action": {"send"}, "idem": {"web-keepkeepkeepkeep"}}
 		r := c.sendWithDocument(form, "surat.pdf", "application/pdf", document.SamplePDF("Surat 9"))
@@ -37,8 +35,7 @@ func TestDocumentPurgedPage(t *testing.T) {
 			}
 		}
 		// Seven months is past any session: sign in again.
-		c = e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c.signInAgain()
 		page := c.get(path)
 		mustContain(t, page.body, "Berkas dihapus", "surat.pdf")
 		if strings.Contains(page.body, `/documents/0" download`) {

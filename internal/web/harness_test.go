@@ -143,6 +143,8 @@ type client struct {
 	e    *env
 	hc   *http.Client
 	lang string
+	// email and secret are whom signIn last signed in, for signInAgain.
+	email, secret string
 }
 
 type resp struct {
@@ -215,6 +217,7 @@ func (r resp) location() string { return r.h.Get("Location") }
 // signIn signs in with password and, when secret is given, a TOTP code.
 func (c *client) signIn(email, secret string) {
 	c.e.t.Helper()
+	c.email, c.secret = email, secret
 	r := c.post("/login", url.Values{"email": {email}, "password": {password}})
 	if r.status != http.StatusSeeOther {
 		c.e.t.Fatalf("sign-in: %d %s", r.status, r.body)
@@ -229,6 +232,22 @@ func (c *client) signIn(email, secret string) {
 	if r.status != http.StatusSeeOther || r.location() != "/dashboard" {
 		c.e.t.Fatalf("TOTP: %d %q %s", r.status, r.location(), r.body)
 	}
+}
+
+// signedIn makes a user with TOTP in an org and signs them in.
+func signedIn(tb testing.TB, e *env, orgID, email string, role org.Role) *client {
+	tb.Helper()
+	_, secret := e.user(orgID, email, role, true)
+	c := e.client()
+	c.signIn(email, secret)
+	return c
+}
+
+// signInAgain signs in whom signIn last signed in, once their session has
+// ended.
+func (c *client) signInAgain() {
+	c.e.t.Helper()
+	c.signIn(c.email, c.secret)
 }
 
 func mustContain(t *testing.T, body string, wants ...string) {

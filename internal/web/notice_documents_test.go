@@ -45,9 +45,7 @@ func (c *client) sendWithDocument(form url.Values, name, contentType string, dat
 func TestNewNoticeDocuments(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		form := url.Values{"kind": {"order"}, "category": {"terrorism"}, "regime": {"ID-PSE"}, "links": {"https://t.me/chan/1"},
 			"explanation": {"Propaganda"}, "legal_basis": {"UU ITE Pasal 40"}, "action": {"send"}, "idem": {"web-abcdefghijklmnop"}}
 		pdf := document.SamplePDF("Surat Perintah")
@@ -92,9 +90,7 @@ func TestNewNoticeDocuments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, s2 := e.user(other.ID, "budi@bnpt.go.id", org.RoleAuthority, true)
-		c2 := e.client()
-		c2.signIn("budi@bnpt.go.id", s2)
+		c2 := signedIn(t, e, other.ID, "budi@bnpt.go.id", org.RoleAuthority)
 		if got := c2.get("/notices/" + id + "/documents/0"); got.status != http.StatusNotFound {
 			t.Errorf("another authority's download: %d", got.status)
 		}

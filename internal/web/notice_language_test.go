@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestNewNoticeLanguageIsNotTheInterfaces holds that the new-notice form
@@ -14,10 +13,8 @@ import (
 // language, instead of filling in the language the portal speaks.
 func TestNewNoticeLanguageIsNotTheInterfaces(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
-	_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-	c := e.client()
-	c.signIn("ana@kominfo.go.id", secret)
+	e := sqliteEnv(t)
+	c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 	for _, lang := range []string{"id", "en"} {
 		c.lang = lang
 		r := c.get("/notices/new")

@@ -40,10 +40,8 @@ func postNotice(tb testing.TB, e *env, links int) string {
 // its authority, on SQLite: the figure in docs/benchmarks.md.
 func BenchmarkNoticePage100k(b *testing.B) {
 	e := sqliteEnv(b)
-	_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 	id := postNotice(b, e, 100_000)
-	c := e.client()
-	c.signIn("ana@kominfo.go.id", secret)
+	c := signedIn(b, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 	for _, bb := range []struct{ name, query string }{
 		{"first", ""},
 		{"last", "?page=1000&cases=1000"},
@@ -70,10 +68,8 @@ func BenchmarkNoticePage100k(b *testing.B) {
 func TestNoticePagePages(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 		id := postNotice(t, e, 250)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		tests := []struct {
 			name, lang, query string
 			links, cases      int

@@ -11,9 +11,7 @@ import (
 func TestNoticePageShowsTCOAnnexI(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		body := `{"kind": "order", "regime": "EU-TCO", "category": "terrorism", "explanation": "x", "legal_basis": "TCO Art. 3",
 			"reference": "BKA-TCO-9", "subjects": [{"url": "https://t.me/tco_web/1"}],
 			"tco": {"issuing_member_state": "DE", "issued_at": "2026-12-07T01:00:00Z", "reasons": ["instruction"],

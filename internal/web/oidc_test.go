@@ -362,9 +362,7 @@ func mustURL(t *testing.T, s string) *url.URL {
 func TestOIDCAdminPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-		c := e.client()
-		c.signIn("admin@platform.example", secret)
+		c := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		for _, lang := range i18n.Langs {
 			c.lang = lang
 			r := c.get("/admin/sso")

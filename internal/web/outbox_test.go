@@ -12,15 +12,6 @@ import (
 	"github.com/sigap/sigap/internal/webhook"
 )
 
-// signedIn makes a user with TOTP in an org and signs them in.
-func signedIn(t *testing.T, e *env, orgID, email string, role org.Role) *client {
-	t.Helper()
-	_, secret := e.user(orgID, email, role, true)
-	c := e.client()
-	c.signIn(email, secret)
-	return c
-}
-
 func TestOutboxPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {

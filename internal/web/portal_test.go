@@ -217,9 +217,7 @@ func TestCrossSiteFormsRefused(t *testing.T) {
 func TestFileNoticeAndReceipt(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		before := e.counts()
 		// A check with a duplicate, a private link and a non-link: nothing is sent, each is explained.
 		r := c.post("/notices/new", noticeForm("check", "https://t.me/s/KanalSatu/12", "https://t.me/kanalsatu/12/", "t.me/joinchat/AAAAAEkk2WdoDrB4-Q8-gg", "bukan_tautan"))
@@ -278,7 +276,7 @@ func TestFileNoticeAndReceipt(t *testing.T) {
 		mustContain(t, c.get("/dashboard").body, id, "sisa 4 jam 0 mnt")
 		e.clk.Advance(5 * time.Minute)
 		e.clk.Advance(4 * time.Hour)
-		c.signIn("ana@kominfo.go.id", secret) // the session idled out meanwhile
+		c.signInAgain() // the session idled out meanwhile
 		mustContain(t, c.get("/dashboard").body, `<tr class="overdue">`, "lewat 5 mnt", `id="m-overdue" class="overdue">1<`)
 	})
 }
