@@ -286,11 +286,7 @@ func TestFilterPagesRefuseOthers(t *testing.T) {
 			if r := auditor.post(p, form); r.status != http.StatusForbidden {
 				t.Errorf("auditor POST %s: %d", p, r.status)
 			}
-			for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
-				if r := adm.post(p, form, hdr...); r.status != http.StatusForbidden || !strings.Contains(r.body, "situs web lain") {
-					t.Errorf("forged POST %s with %s: %d", p, hdr[0], r.status)
-				}
-			}
+			refusesForged(t, adm, p, form)
 		}
 		if r := authority.upload("/lists/"+listID+"/import", nil, "x.txt", []byte("serangan teror\n")); r.status != http.StatusForbidden {
 			t.Errorf("authority import: %d", r.status)

@@ -25,21 +25,13 @@ func TestContactsPage(t *testing.T) {
 		r := adm.get("/contacts")
 		mustContain(t, r.body, `id="add"`, "Tidak ada yang siaga sekarang.", `href="/contacts"`)
 
-		for _, tc := range []struct {
-			form url.Values
-			want string
-		}{
-			{url.Values{"jurisdiction": {"Indonesia"}, "role": {"pic"}, "name": {"x"}}, "Yurisdiksi: tidak sah"},
-			{url.Values{"jurisdiction": {"ID"}, "role": {"boss"}, "name": {"x"}}, "Peran: tidak sah"},
-			{url.Values{"jurisdiction": {"ID"}, "role": {"on_call"}, "name": {"x"}}, "Alamat e-mail: wajib diisi"},
-			{url.Values{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"x"}, "time_zone": {"Mars/Olympus"}}, "Zona waktu: tidak sah"},
-			{url.Values{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"x"}, "position": {"first"}}, "Urutan dalam giliran: tidak sah"},
-		} {
-			r := adm.post("/contacts", tc.form)
-			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, tc.want) {
-				t.Errorf("%v: %d, want 422 with %q", tc.form, r.status, tc.want)
-			}
-		}
+		refuses(t, "/contacts",
+			refusal{adm, url.Values{"jurisdiction": {"Indonesia"}, "role": {"pic"}, "name": {"x"}}, http.StatusUnprocessableEntity, "Yurisdiksi: tidak sah"},
+			refusal{adm, url.Values{"jurisdiction": {"ID"}, "role": {"boss"}, "name": {"x"}}, http.StatusUnprocessableEntity, "Peran: tidak sah"},
+			refusal{adm, url.Values{"jurisdiction": {"ID"}, "role": {"on_call"}, "name": {"x"}}, http.StatusUnprocessableEntity, "Alamat e-mail: wajib diisi"},
+			refusal{adm, url.Values{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"x"}, "time_zone": {"Mars/Olympus"}}, http.StatusUnprocessableEntity, "Zona waktu: tidak sah"},
+			refusal{adm, url.Values{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"x"}, "position": {"first"}}, http.StatusUnprocessableEntity, "Urutan dalam giliran: tidak sah"},
+		)
 		if n := count(); n != 0 {
 			t.Fatalf("refused forms stored %d contacts", n)
 		}
@@ -93,11 +85,7 @@ func TestContactsPage(t *testing.T) {
 				t.Errorf("%s POST: %d", name, r.status)
 			}
 		}
-		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
-			if r := adm.post("/contacts", add, hdr...); r.status != http.StatusForbidden {
-				t.Errorf("forged POST with %s: %d", hdr[0], r.status)
-			}
-		}
+		refusesForged(t, adm, "/contacts", add)
 		if n := count(); n != 4 {
 			t.Errorf("refused posts left %d contacts, want 4", n)
 		}

@@ -250,6 +250,38 @@ func (c *client) signInAgain() {
 	c.signIn(c.email, c.secret)
 }
 
+// refusal is a form a page must refuse: who posts it, and the status and a
+// text the answer must bear.
+type refusal struct {
+	who    *client
+	form   url.Values
+	status int
+	text   string
+}
+
+// refuses posts each refusal's form to path as its poster and wants its
+// status and text, with no markup of the form echoed.
+func refuses(t *testing.T, path string, refusals ...refusal) {
+	t.Helper()
+	for _, rf := range refusals {
+		r := rf.who.post(path, rf.form)
+		if r.status != rf.status || !strings.Contains(r.body, rf.text) || strings.Contains(r.body, "<script>") {
+			t.Errorf("POST %s %.80v: %d, want %d with %q and no script", path, rf.form, r.status, rf.status, rf.text)
+		}
+	}
+}
+
+// refusesForged posts form to path as c with each mark a browser puts on a
+// request from another site, and wants the portal's cross-site refusal.
+func refusesForged(t *testing.T, c *client, path string, form url.Values) {
+	t.Helper()
+	for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
+		if r := c.post(path, form, hdr...); r.status != http.StatusForbidden || !strings.Contains(r.body, "situs web lain") {
+			t.Errorf("forged POST %s with %s: %d", path, hdr[0], r.status)
+		}
+	}
+}
+
 func mustContain(t *testing.T, body string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {

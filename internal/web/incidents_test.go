@@ -19,25 +19,15 @@ func TestIncidentPages(t *testing.T) {
 		mustContain(t, r.body, "Belum ada insiden yang dideklarasikan.", `action="/incidents"`, `href="/incidents"`)
 
 		before := e.counts()
-		for _, tc := range []struct {
-			who  *client
-			form url.Values
-			want int
-			text string
-		}{
-			{adm, url.Values{"name": {""}, "labels": {"terrorism"}}, http.StatusUnprocessableEntity, "wajib"},
-			{adm, url.Values{"name": {"x"}, "labels": {""}}, http.StatusUnprocessableEntity, ""},
-			{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"kemarin"}}, http.StatusUnprocessableEntity, "2026-12-07T09:30"},
-			{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"2099-01-01T00:00"}}, http.StatusUnprocessableEntity, ""},
-			{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"2000-01-01T00:00"}}, http.StatusUnprocessableEntity, ""},
-			{rev, url.Values{"name": {"x"}, "labels": {"terrorism"}}, http.StatusForbidden, ""},
-			{auth, url.Values{"name": {"x"}, "labels": {"terrorism"}}, http.StatusNotFound, ""},
-		} {
-			r := tc.who.post("/incidents", tc.form)
-			if r.status != tc.want || !strings.Contains(r.body, tc.text) {
-				t.Errorf("%v: %d, want %d with %q", tc.form, r.status, tc.want, tc.text)
-			}
-		}
+		refuses(t, "/incidents",
+			refusal{adm, url.Values{"name": {""}, "labels": {"terrorism"}}, http.StatusUnprocessableEntity, "wajib"},
+			refusal{adm, url.Values{"name": {"x"}, "labels": {""}}, http.StatusUnprocessableEntity, ""},
+			refusal{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"kemarin"}}, http.StatusUnprocessableEntity, "2026-12-07T09:30"},
+			refusal{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"2099-01-01T00:00"}}, http.StatusUnprocessableEntity, ""},
+			refusal{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"2000-01-01T00:00"}}, http.StatusUnprocessableEntity, ""},
+			refusal{rev, url.Values{"name": {"x"}, "labels": {"terrorism"}}, http.StatusForbidden, ""},
+			refusal{auth, url.Values{"name": {"x"}, "labels": {"terrorism"}}, http.StatusNotFound, ""},
+		)
 		sameCounts(t, before, e.counts())
 
 		r = adm.post("/incidents", url.Values{"name": {"Serangan <script>"}, "labels": {"terrorism, violent_extremism"}})
