@@ -16,14 +16,10 @@ func TestEscalationsPage(t *testing.T) {
 		ctx := context.Background()
 		auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		mine := fileNotice(t, auth)
-		other, err := e.s.Admin.CreateOrg(ctx, "Kementerian Lain", org.KindAuthority, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		oc := signedIn(t, e, other.ID, "budi@lain.go.id", org.RoleAuthority)
+		oc := anotherOfficer(t, e)
 		theirs := fileNotice(t, oc)
 		now := e.clk.Now()
-		err = e.db.Write(ctx, func(tx *store.Tx) error {
+		err := e.db.Write(ctx, func(tx *store.Tx) error {
 			for i, id := range []string{mine, theirs} {
 				if err := tx.InsertAlert(ctx, &store.Alert{ID: "alr_t" + string(rune('a'+i)), At: now, Kind: store.AlertBreach, NoticeID: id,
 					Fraction: 1, DueAt: &now, State: "pending"}); err != nil {

@@ -50,11 +50,7 @@ func TestEvidencePages(t *testing.T) {
 		}
 
 		// Another authority sees neither the record nor it in the list.
-		other, err := e.s.Admin.CreateOrg(ctx, "Kementerian Lain", org.KindAuthority, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		oc := signedIn(t, e, other.ID, "budi@lain.go.id", org.RoleAuthority)
+		oc := anotherOfficer(t, e)
 		if r := oc.get("/evidence"); strings.Contains(r.body, ev.ID) {
 			t.Error("another authority's list shows the record")
 		}

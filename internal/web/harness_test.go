@@ -122,6 +122,17 @@ func (e *env) user(orgID, email string, role org.Role, withTOTP bool) (org.User,
 	return u, secret
 }
 
+// anotherOfficer makes a second authority and signs in an officer of it,
+// who must not see the test authority's notices.
+func anotherOfficer(tb testing.TB, e *env) *client {
+	tb.Helper()
+	other, err := e.s.Admin.CreateOrg(context.Background(), "Kementerian Lain", org.KindAuthority, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return signedIn(tb, e, other.ID, "budi@lain.go.id", org.RoleAuthority)
+}
+
 func (e *env) code(secret string) string {
 	c, err := account.TOTPCode(secret, account.TOTPStep(e.clk.Now()))
 	if err != nil {

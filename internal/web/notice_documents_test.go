@@ -86,11 +86,7 @@ func TestNewNoticeDocuments(t *testing.T) {
 			t.Errorf("a document that is not there: %d", got.status)
 		}
 		// Another authority's user cannot read it.
-		other, err := e.s.Admin.CreateOrg(context.Background(), "BNPT", org.KindAuthority, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		c2 := signedIn(t, e, other.ID, "budi@bnpt.go.id", org.RoleAuthority)
+		c2 := anotherOfficer(t, e)
 		if got := c2.get("/notices/" + id + "/documents/0"); got.status != http.StatusNotFound {
 			t.Errorf("another authority's download: %d", got.status)
 		}
