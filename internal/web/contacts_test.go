@@ -67,11 +67,7 @@ func TestContactsPage(t *testing.T) {
 				t.Errorf("an authority's contacts page shows %q", no)
 			}
 		}
-		fo, err := e.s.Admin.CreateOrg(ctx, "Mafindo", org.KindFlagger, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		fl := signedIn(t, e, fo.ID, "fl@mafindo.example", org.RoleFlagger)
+		fl := aFlagger(t, e)
 		if r := fl.get("/contacts"); r.status != http.StatusNotFound {
 			t.Errorf("flagger GET /contacts: %d", r.status)
 		}

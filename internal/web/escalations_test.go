@@ -44,11 +44,7 @@ func TestEscalationsPage(t *testing.T) {
 		if strings.Contains(r.body, theirs) || strings.Contains(r.body, `id="clocks"`) {
 			t.Error("an authority sees another's breach or the platform's clocks")
 		}
-		fo, err := e.s.Admin.CreateOrg(ctx, "Mafindo", org.KindFlagger, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		fl := signedIn(t, e, fo.ID, "fl@mafindo.example", org.RoleFlagger)
+		fl := aFlagger(t, e)
 		if r := fl.get("/escalations"); r.status != http.StatusNotFound {
 			t.Errorf("flagger GET /escalations: %d", r.status)
 		}

@@ -122,15 +122,25 @@ func (e *env) user(orgID, email string, role org.Role, withTOTP bool) (org.User,
 	return u, secret
 }
 
-// anotherOfficer makes a second authority and signs in an officer of it,
-// who must not see the test authority's notices.
-func anotherOfficer(tb testing.TB, e *env) *client {
+// signedInNewOrg makes an organisation and signs in a person of it.
+func signedInNewOrg(tb testing.TB, e *env, name string, kind org.Kind, email string, role org.Role) *client {
 	tb.Helper()
-	other, err := e.s.Admin.CreateOrg(context.Background(), "Kementerian Lain", org.KindAuthority, "")
+	o, err := e.s.Admin.CreateOrg(context.Background(), name, kind, "")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return signedIn(tb, e, other.ID, "budi@lain.go.id", org.RoleAuthority)
+	return signedIn(tb, e, o.ID, email, role)
+}
+
+// anotherOfficer signs in an officer of a second authority, who must not
+// see the test authority's notices.
+func anotherOfficer(tb testing.TB, e *env) *client {
+	return signedInNewOrg(tb, e, "Kementerian Lain", org.KindAuthority, "budi@lain.go.id", org.RoleAuthority)
+}
+
+// aFlagger signs in a person of a flagger organisation.
+func aFlagger(tb testing.TB, e *env) *client {
+	return signedInNewOrg(tb, e, "Mafindo", org.KindFlagger, "fl@mafindo.example", org.RoleFlagger)
 }
 
 func (e *env) code(secret string) string {
