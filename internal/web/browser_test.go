@@ -106,10 +106,7 @@ func textAt(t *testing.T, ctx context.Context, sel string) string {
 func TestBrowserFileNoticeInIndonesianThenEnglish(t *testing.T) {
 	t.Parallel()
 	ctx, e := browser(t), liveEnv(t)
-	u, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.ID); err != nil {
-		t.Fatal(err)
-	}
+	secret := e.userIn(i18n.ID, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 	base := e.srv.URL
 	text := func(sel string) string { t.Helper(); return textAt(t, ctx, sel) }
 	attr := func(sel, name string) string {

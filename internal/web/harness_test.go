@@ -143,6 +143,17 @@ func aFlagger(tb testing.TB, e *env) *client {
 	return signedInNewOrg(tb, e, "Mafindo", org.KindFlagger, "fl@mafindo.example", org.RoleFlagger)
 }
 
+// userIn is user with TOTP on, set to read the portal in lang; it returns
+// their secret.
+func (e *env) userIn(lang, orgID, email string, role org.Role) string {
+	e.t.Helper()
+	u, secret := e.user(orgID, email, role, true)
+	if err := e.acc.SetLanguage(context.Background(), u.ID, lang); err != nil {
+		e.t.Fatal(err)
+	}
+	return secret
+}
+
 func (e *env) code(secret string) string {
 	c, err := account.TOTPCode(secret, account.TOTPStep(e.clk.Now()))
 	if err != nil {

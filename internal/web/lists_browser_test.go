@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -14,10 +13,7 @@ import (
 func TestBrowserShadowKeywordList(t *testing.T) {
 	t.Parallel()
 	ctx, e := browser(t), sqliteEnv(t)
-	u, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.ID); err != nil {
-		t.Fatal(err)
-	}
+	secret := e.userIn(i18n.ID, e.platform, "admin@platform.example", org.RoleAdmin)
 	err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`, codeStep(e.code(secret), `#main`,
 		// The menu's Filtering group opens to show its pages.
 		chromedp.Click(css(`details:has(a[href="/lists"]) > summary`)),

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"mime/multipart"
@@ -97,10 +96,7 @@ func TestBrowserNoticeWithPDF(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
 	e := liveEnv(t)
-	u, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.EN); err != nil {
-		t.Fatal(err)
-	}
+	secret := e.userIn(i18n.EN, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 	pdf := document.SamplePDF("Surat Perintah Nomor 7/2026")
 	path := filepath.Join(t.TempDir(), "surat-7.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
