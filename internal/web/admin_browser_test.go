@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,7 +17,7 @@ func TestBrowserRevokeKey(t *testing.T) {
 	t.Parallel()
 	ctx, e := browser(t), liveEnv(t)
 	_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-	k, err := e.s.Admin.CreateKey(context.Background(), e.authority, org.RoleAuthority)
+	k, err := e.s.Admin.CreateKey(t.Context(), e.authority, org.RoleAuthority)
 	if err != nil {
 		t.Fatal(err)
 	}

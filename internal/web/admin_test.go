@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -63,7 +62,7 @@ func TestUserDisabledMidSession(t *testing.T) {
 		}
 
 		// An admin cannot lock themselves out by a click.
-		me, _ := e.db.UserByEmail(context.Background(), "admin@platform.example")
+		me, _ := e.db.UserByEmail(t.Context(), "admin@platform.example")
 		if r := admin.post("/admin/users/"+me.ID+"/disable", nil); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("disabling oneself: %d", r.status)
 		}
@@ -72,7 +71,7 @@ func TestUserDisabledMidSession(t *testing.T) {
 		if r := oc.post("/admin/users/"+me.ID+"/disable", nil); r.status != http.StatusNotFound {
 			t.Errorf("disabling the platform's admin from an authority: %d", r.status)
 		}
-		if got, _ := e.db.User(context.Background(), me.ID); got.Disabled {
+		if got, _ := e.db.User(t.Context(), me.ID); got.Disabled {
 			t.Error("a refused disable disabled the user")
 		}
 	})
@@ -101,7 +100,7 @@ func TestResetPasswordStopsTheOldOne(t *testing.T) {
 		}
 		// The link sets a new one, which signs in.
 		const fresh = "a brand new passphrase"
-		if _, err := e.acc.SetPassword(context.Background(), link[1], fresh, fresh); err != nil {
+		if _, err := e.acc.SetPassword(t.Context(), link[1], fresh, fresh); err != nil {
 			t.Fatal(err)
 		}
 		r = e.client().post("/login", url.Values{"email": {"auditor@kominfo.go.id"}, "password": {fresh}})
@@ -114,7 +113,7 @@ func TestResetPasswordStopsTheOldOne(t *testing.T) {
 func TestAdminKeysAndAuditPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		until := e.clk.Now().Add(48 * time.Hour)
 		k, err := e.s.Admin.CreateKeyUntil(ctx, e.authority, org.RoleAuthority, until)
@@ -181,7 +180,7 @@ func TestAdminKeysAndAuditPage(t *testing.T) {
 func TestAuditPagePaging(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		var ids []string
 		for range 60 {

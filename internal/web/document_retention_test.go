@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -30,7 +29,7 @@ func TestDocumentPurgedPage(t *testing.T) {
 		mustContain(t, first.body, "Disimpan sampai", `/documents/0" download`)
 		e.clk.Advance(7 * 31 * 24 * time.Hour)
 		for range 20 {
-			if n, err := e.s.Jobs.RunDue(context.Background(), 16); err != nil || n == 0 {
+			if n, err := e.s.Jobs.RunDue(t.Context(), 16); err != nil || n == 0 {
 				break
 			}
 		}

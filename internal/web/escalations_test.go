@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,7 +12,7 @@ import (
 func TestEscalationsPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		mine := fileNotice(t, auth)
 		oc := anotherOfficer(t, e)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,7 +15,7 @@ import (
 func TestEvidencePages(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		nid := fileNotice(t, auth)
 		cases, err := e.db.NoticeCases(ctx, nid)

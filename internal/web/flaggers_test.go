@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,7 +12,7 @@ import (
 func TestFlaggerPages(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		adm := fltAdmin(t, e)
 		fo, err := e.s.Admin.CreateOrg(ctx, "Mafindo "+xss, org.KindFlagger, "")
 		if err != nil {

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
@@ -19,7 +18,7 @@ import (
 func TestMailSendersPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		count := func() int {
 			ss, err := e.db.MailSenders(ctx, e.authority)
 			if err != nil {

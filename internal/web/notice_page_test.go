@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,7 +15,7 @@ import (
 // authority and returns its ID.
 func postNotice(tb testing.TB, e *env, links int) string {
 	tb.Helper()
-	k, err := e.s.Admin.CreateKey(context.Background(), e.authority, org.RoleAuthority)
+	k, err := e.s.Admin.CreateKey(tb.Context(), e.authority, org.RoleAuthority)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/sigap/sigap/internal/i18n"
@@ -18,7 +17,7 @@ func TestNoticePageShowsTCOAnnexI(t *testing.T) {
 			        "withhold_from_provider": true, "issuing_authority": {"type": "judicial", "name": "Amtsgericht <Wiesbaden>", "file_number": "AZ 7/26"},
 			        "redress": {"body": "OLG Frankfurt", "law_url": "https://example.org/law"}}}`
 		caller := org.Caller{OrgID: e.authority, OrgKind: org.KindAuthority, Role: org.RoleAuthority}
-		res, err := e.s.Intake.Submit(context.Background(), caller, "", []byte(body), "")
+		res, err := e.s.Intake.Submit(t.Context(), caller, "", []byte(body), "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,7 +14,7 @@ import (
 func TestOutboxPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		evil, err := e.s.Admin.CreateOrg(ctx, "Penerima "+xss, org.KindFlagger, "")
 		if err != nil {
 			t.Fatal(err)

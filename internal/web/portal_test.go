@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,7 +51,7 @@ func fileNotice(t *testing.T, c *client) string {
 func TestSignInEnrolAndSignOut(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		_, link, err := e.acc.CreateUser(ctx, e.authority, "ana@kominfo.go.id", "Ana", org.RoleAuthority)
 		if err != nil {
 			t.Fatal(err)
@@ -423,7 +422,7 @@ func TestAdminPages(t *testing.T) {
 		if r.status != http.StatusCreated || !regexp.MustCompile(`id="new-key">sgp_`).MatchString(r.body) {
 			t.Fatalf("create key: %d", r.status)
 		}
-		u, _ := e.db.UserByEmail(context.Background(), "budi@kominfo.go.id")
+		u, _ := e.db.UserByEmail(t.Context(), "budi@kominfo.go.id")
 		r = c.post("/admin/users/"+u.ID+"/reset", url.Values{"totp": {"1"}})
 		if r.status != http.StatusOK || !strings.Contains(r.body, "/set-password/") {
 			t.Errorf("reset: %d", r.status)
