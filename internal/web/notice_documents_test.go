@@ -42,12 +42,28 @@ func (c *client) sendWithDocument(form url.Values, name, contentType string, dat
 	return c.do(req)
 }
 
+// documentForm is a plain order, sent, for the tests to attach documents to.
+func documentForm() url.Values {
+	return url.Values{"kind": {"order"}, "category": {"terrorism"}, "regime": {"ID-PSE"}, "links": {"https://t.me/chan/1"},
+		"explanation": {"Propaganda"}, "legal_basis": {"UU ITE Pasal 40"}, "action": {"send"}, "idem": {"web-abcdefghijklmnop"}}
+}
+
+// sendPDF sends documentForm with pdf as the document name, wants it
+// filed, and returns the new notice's page.
+func (c *client) sendPDF(name string, pdf []byte) string {
+	c.e.t.Helper()
+	r := c.sendWithDocument(documentForm(), name, "application/pdf", pdf)
+	if r.status != http.StatusSeeOther {
+		c.e.t.Fatalf("send with a PDF: %d %.300s", r.status, r.body)
+	}
+	return strings.TrimSuffix(r.location(), "?m=sent")
+}
+
 func TestNewNoticeDocuments(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
-		form := url.Values{"kind": {"order"}, "category": {"terrorism"}, "regime": {"ID-PSE"}, "links": {"https://t.me/chan/1"},
-			"explanation": {"Propaganda"}, "legal_basis": {"UU ITE Pasal 40"}, "action": {"send"}, "idem": {"web-abcdefghijklmnop"}}
+		form := documentForm()
 		pdf := document.SamplePDF("Surat Perintah")
 		zip := append([]byte("PK\x03\x04\x14\x00"), make([]byte, 40)...)
 		tests := []struct {
@@ -70,14 +86,11 @@ func TestNewNoticeDocuments(t *testing.T) {
 		}
 		sameCounts(t, before, e.counts())
 
-		r := c.sendWithDocument(form, "surat.pdf", "application/pdf", pdf)
-		if r.status != http.StatusSeeOther {
-			t.Fatalf("send with a PDF: %d %.300s", r.status, r.body)
-		}
-		page := c.get(strings.TrimSuffix(r.location(), "?m=sent"))
+		path := c.sendPDF("surat.pdf", pdf)
+		page := c.get(path)
 		sum := sha256.Sum256(pdf)
 		mustContain(t, page.body, "surat.pdf", hex.EncodeToString(sum[:]), "/documents/0")
-		id := strings.TrimPrefix(strings.TrimSuffix(r.location(), "?m=sent"), "/notices/")
+		id := strings.TrimPrefix(path, "/notices/")
 		got := c.get("/notices/" + id + "/documents/0")
 		if got.status != 200 || got.body != string(pdf) || got.h.Get("Content-Type") != "application/pdf" {
 			t.Errorf("download: %d %q", got.status, got.h.Get("Content-Type"))
@@ -142,13 +155,7 @@ func TestDocumentPurgedPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
-		form := url.Values{"kind": {"order"}, "category": {"terrorism"}, "regime": {"ID-PSE"}, "links": {"https://t.me/chan/9"},
-			"explanation": {"Propaganda"}, "legal_basis": {"UU ITE Pasal 40"}, "action": {"send"}, "idem": {"web-keepkeepkeepkeep"}}
-		r := c.sendWithDocument(form, "surat.pdf", "application/pdf", document.SamplePDF("Surat 9"))
-		if r.status != http.StatusSeeOther {
-			t.Fatalf("send: %d %.300s", r.status, r.body)
-		}
-		path := strings.TrimSuffix(r.location(), "?m=sent")
+		path := c.sendPDF("surat.pdf", document.SamplePDF("Surat 9"))
 		first := c.get(path)
 		mustContain(t, first.body, "Disimpan sampai", `/documents/0" download`)
 		e.clk.Advance(7 * 31 * 24 * time.Hour)
