@@ -9,12 +9,20 @@ import (
 	"github.com/sigap/sigap/internal/org"
 )
 
+// incidentReaders signs in the incidents page's three readers: the
+// platform's admin, who may change it; its reviewer, who may only read it;
+// and an authority's admin, who may not see it.
+func incidentReaders(t *testing.T, e *env) (adm, rev, auth *client) {
+	t.Helper()
+	return signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin),
+		signedIn(t, e, e.platform, "reviewer@platform.example", org.RoleReviewer),
+		signedIn(t, e, e.authority, "admin@authority.example", org.RoleAdmin)
+}
+
 func TestIncidentPages(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		adm := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
-		rev := signedIn(t, e, e.platform, "reviewer@platform.example", org.RoleReviewer)
-		auth := signedIn(t, e, e.authority, "admin@authority.example", org.RoleAdmin)
+		adm, rev, auth := incidentReaders(t, e)
 		r := adm.get("/incidents")
 		mustContain(t, r.body, "Belum ada insiden yang dideklarasikan.", `action="/incidents"`, `href="/incidents"`)
 

@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/sigap/sigap/internal/org"
 )
 
 // TestRetroScanForm: an admin starts a retroactive scan of a bank from the
@@ -15,9 +13,7 @@ import (
 func TestRetroScanForm(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		adm := fltAdmin(t, e)
-		rev := signedIn(t, e, e.platform, "reviewer@platform.example", org.RoleReviewer)
-		auth := signedIn(t, e, e.authority, "admin@authority.example", org.RoleAdmin)
+		adm, rev, auth := incidentReaders(t, e)
 		mustContain(t, adm.get("/incidents").body, "Belum ada bank atau daftar untuk dipindai.")
 		bank := fltCreate(t, adm, "/banks", url.Values{"name": {"Bank " + xss}, "policy": {"review"}, "labels": {"terrorism"}})
 		if r := adm.post("/incidents/retro-scans", url.Values{"set_id": {bank}}); r.status != http.StatusUnprocessableEntity ||
