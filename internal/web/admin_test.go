@@ -28,9 +28,7 @@ func TestUserDisabledMidSession(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
-		u, _ := e.user(e.authority, "auditor@kominfo.go.id", org.RoleAuditor, false)
-		c := e.client()
-		c.signIn("auditor@kominfo.go.id", "")
+		u, c := signedInByPassword(t, e, e.authority, "auditor@kominfo.go.id", org.RoleAuditor)
 		if r := c.get("/dashboard"); r.status != http.StatusOK {
 			t.Fatalf("signed in: %d %q", r.status, r.location())
 		}
@@ -55,8 +53,7 @@ func TestUserDisabledMidSession(t *testing.T) {
 		if r := admin.post("/admin/users/"+u.ID+"/enable", nil); r.status != http.StatusSeeOther {
 			t.Fatalf("enable: %d %s", r.status, r.body)
 		}
-		c = e.client()
-		c.signIn("auditor@kominfo.go.id", "")
+		c.signInAgain()
 		if r := c.get("/dashboard"); r.status != http.StatusOK {
 			t.Errorf("enabled again, signed in: %d %q", r.status, r.location())
 		}
@@ -81,9 +78,7 @@ func TestResetPasswordStopsTheOldOne(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
-		u, _ := e.user(e.authority, "auditor@kominfo.go.id", org.RoleAuditor, false)
-		c := e.client()
-		c.signIn("auditor@kominfo.go.id", "")
+		u, c := signedInByPassword(t, e, e.authority, "auditor@kominfo.go.id", org.RoleAuditor)
 
 		r := admin.post("/admin/users/"+u.ID+"/reset", url.Values{})
 		link := regexp.MustCompile(`/set-password/([A-Za-z0-9_-]+)<`).FindStringSubmatch(r.body)
@@ -142,9 +137,7 @@ func TestAdminKeysAndAuditPage(t *testing.T) {
 			t.Error("a revoked key still has a revoke button")
 		}
 		// A revoke from another site is refused by the cross-origin check.
-		if r := admin.post("/admin/orgs/"+e.authority+"/keys/"+k.ID+"/revoke", nil, "Sec-Fetch-Site", "cross-site"); r.status != http.StatusForbidden {
-			t.Errorf("a cross-site revoke: %d", r.status)
-		}
+		refusesForged(t, admin, "/admin/orgs/"+e.authority+"/keys/"+k.ID+"/revoke", nil)
 
 		// The audit page: both languages, WIB beside UTC, newest first.
 		a := admin.get("/audit")
@@ -162,9 +155,7 @@ func TestAdminKeysAndAuditPage(t *testing.T) {
 		}
 
 		// An authority's auditor reads its org's entries only; its analysts none.
-		e.user(e.authority, "auditor@kominfo.go.id", org.RoleAuditor, false)
-		c := e.client()
-		c.signIn("auditor@kominfo.go.id", "")
+		_, c := signedInByPassword(t, e, e.authority, "auditor@kominfo.go.id", org.RoleAuditor)
 		body := c.get("/audit").body
 		mustContain(t, body, k.ID)
 		if strings.Contains(body, e.platform) {

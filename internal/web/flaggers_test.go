@@ -47,9 +47,7 @@ func TestFlaggerPages(t *testing.T) {
 		}
 
 		// The flagger sees its standing, sends a flag and finds it in the yearly report.
-		e.user(fo.ID, "relawan@mafindo.or.id", org.RoleFlagger, false)
-		fl := e.client()
-		fl.signIn("relawan@mafindo.or.id", "")
+		_, fl := signedInByPassword(t, e, fo.ID, "relawan@mafindo.or.id", org.RoleFlagger)
 		form := noticeForm("send")
 		form.Set("kind", "flag")
 		form.Set("good_faith", "1")

@@ -275,6 +275,16 @@ func signedIn(tb testing.TB, e *env, orgID, email string, role org.Role) *client
 	return c
 }
 
+// signedInByPassword makes a user without an authenticator, whom the
+// default policy lets sign in by password alone, and signs them in.
+func signedInByPassword(tb testing.TB, e *env, orgID, email string, role org.Role) (org.User, *client) {
+	tb.Helper()
+	u, _ := e.user(orgID, email, role, false)
+	c := e.client()
+	c.signIn(email, "")
+	return u, c
+}
+
 // signInAgain signs in whom signIn last signed in, once their session has
 // ended.
 func (c *client) signInAgain() {
