@@ -21,8 +21,7 @@ func TestBrowserRevokeKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`,
-		codeStep(e.code(secret), `nav.menu`)...)...)
+	err = chromedp.Do(ctx, e.signInSteps("admin@platform.example", secret, `nav.menu`)...)
 	if err != nil {
 		t.Fatalf("sign-in: %v", err)
 	}

@@ -93,6 +93,12 @@ func codeStep(code, sel string, then ...step) []step {
 	}, then...)
 }
 
+// signInSteps signs email in at the login page, with the password and then
+// secret's current code, and waits for sel; then follows.
+func (e *env) signInSteps(email, secret, sel string, then ...step) []step {
+	return loginStep(e.srv.URL+"/login", email, password, `#code`, codeStep(e.code(secret), sel, then...)...)
+}
+
 // textAt reads the text of sel in the browser.
 func textAt(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()

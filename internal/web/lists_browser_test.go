@@ -14,7 +14,7 @@ func TestBrowserShadowKeywordList(t *testing.T) {
 	t.Parallel()
 	ctx, e := browser(t), sqliteEnv(t)
 	secret := e.userIn(i18n.ID, e.platform, "admin@platform.example", org.RoleAdmin)
-	err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`, codeStep(e.code(secret), `#main`,
+	err := chromedp.Do(ctx, e.signInSteps("admin@platform.example", secret, `#main`,
 		// The menu's Filtering group opens to show its pages.
 		chromedp.Click(css(`details:has(a[href="/lists"]) > summary`)),
 		chromedp.Click(css(`a[href="/lists"]`)),
@@ -29,7 +29,7 @@ func TestBrowserShadowKeywordList(t *testing.T) {
 		chromedp.SendKeys(css(`#source`), "uji peramban"),
 		chromedp.Click(css(`#add`)),
 		chromedp.WaitVisible(css(`#entries`)),
-	)...)...)
+	)...)
 	if err != nil {
 		t.Fatalf("create a list and add an entry: %v", err)
 	}
