@@ -50,13 +50,20 @@ func (p *Portal) enrolPage(w http.ResponseWriter, r *http.Request) {
 	if q == nil {
 		return
 	}
+	p.renderEnrol(w, r, q, http.StatusOK, "")
+}
+
+// renderEnrol shows the set-up page with msg, why a code was refused; no
+// cache may keep its secret.
+func (p *Portal) renderEnrol(w http.ResponseWriter, r *http.Request, q *req, status int, msg string) {
 	d, err := p.enrolData(r, q)
 	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
+	d.Error = msg
 	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, r, q, http.StatusOK, "enrol", "enrol.title", d)
+	p.render(w, r, q, status, "enrol", "enrol.title", d)
 }
 
 func (p *Portal) enrolPost(w http.ResponseWriter, r *http.Request) {
@@ -64,19 +71,8 @@ func (p *Portal) enrolPost(w http.ResponseWriter, r *http.Request) {
 	if q == nil {
 		return
 	}
-	if err := p.Accounts.ConfirmTOTP(r.Context(), q.User.ID, r.PostForm.Get("code"), clientIP(r)); err != nil {
-		status, msg, ok := p.authRefusal(w, r, q, err)
-		if !ok {
-			return
-		}
-		d, derr := p.enrolData(r, q)
-		if derr != nil {
-			p.serverError(w, r, derr)
-			return
-		}
-		d.Error = msg
-		w.Header().Set("Cache-Control", "no-store")
-		p.render(w, r, q, status, "enrol", "enrol.title", d)
+	err := p.Accounts.ConfirmTOTP(r.Context(), q.User.ID, r.PostForm.Get("code"), clientIP(r))
+	if p.authRefused(w, r, q, err, func(status int, msg string) { p.renderEnrol(w, r, q, status, msg) }) {
 		return
 	}
 	token, err := p.Accounts.NewSession(r.Context(), q.User.ID, account.StageFull, q.Token)

@@ -71,16 +71,31 @@ func (p *Portal) adminCreateOrg(w http.ResponseWriter, r *http.Request, q *req) 
 // shows the form once more with the messages, any other as a server error.
 // It reports whether there was an error.
 func (p *Portal) formFailed(w http.ResponseWriter, r *http.Request, q *req, err error, again func(msgs []string)) bool {
-	var ve *notice.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		again(fieldMessages(q.Lang, ve))
-	case err != nil:
-		p.serverError(w, r, err)
-	default:
-		return false
+	return p.formRefused(w, r, q, err, validationMessages, again)
+}
+
+// formRefused is formFailed for a form whose errors explain reads: what it
+// takes for the user's mistake goes to again, in the user's language.
+func (p *Portal) formRefused(w http.ResponseWriter, r *http.Request, q *req, err error,
+	explain func(lang string, err error) ([]string, bool), again func(msgs []string)) bool {
+	if msgs, ok := explain(q.Lang, err); ok {
+		again(msgs)
+		return true
 	}
-	return true
+	if err != nil {
+		p.serverError(w, r, err)
+		return true
+	}
+	return false
+}
+
+// validationMessages reads a validation error's fields in lang.
+func validationMessages(lang string, err error) ([]string, bool) {
+	var ve *notice.ValidationError
+	if !errors.As(err, &ve) {
+		return nil, false
+	}
+	return fieldMessages(lang, ve), true
 }
 
 func fieldMessages(lang string, ve *notice.ValidationError) []string {

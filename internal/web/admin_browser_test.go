@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,12 +17,11 @@ func TestBrowserRevokeKey(t *testing.T) {
 	t.Parallel()
 	ctx, e := browser(t), liveEnv(t)
 	_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-	k, err := e.s.Admin.CreateKey(context.Background(), e.authority, org.RoleAuthority)
+	k, err := e.s.Admin.CreateKey(t.Context(), e.authority, org.RoleAuthority)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`,
-		codeStep(e.code(secret), `nav.menu`)...)...)
+	err = chromedp.Do(ctx, e.signInSteps("admin@platform.example", secret, `nav.menu`)...)
 	if err != nil {
 		t.Fatalf("sign-in: %v", err)
 	}

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,7 +18,7 @@ func TestAdminOrgSameName(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		adm := signedIn(t, e, e.platform, "dewi@platform.example", org.RoleAdmin)
 		orgs := func() int {
-			os, err := e.db.Orgs(context.Background())
+			os, err := e.db.Orgs(t.Context())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -29,9 +28,7 @@ func TestUserDisabledMidSession(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
-		u, _ := e.user(e.authority, "auditor@kominfo.go.id", org.RoleAuditor, false)
-		c := e.client()
-		c.signIn("auditor@kominfo.go.id", "")
+		u, c := signedInByPassword(t, e, e.authority, "auditor@kominfo.go.id", org.RoleAuditor)
 		if r := c.get("/dashboard"); r.status != http.StatusOK {
 			t.Fatalf("signed in: %d %q", r.status, r.location())
 		}
@@ -56,14 +53,13 @@ func TestUserDisabledMidSession(t *testing.T) {
 		if r := admin.post("/admin/users/"+u.ID+"/enable", nil); r.status != http.StatusSeeOther {
 			t.Fatalf("enable: %d %s", r.status, r.body)
 		}
-		c = e.client()
-		c.signIn("auditor@kominfo.go.id", "")
+		c.signInAgain()
 		if r := c.get("/dashboard"); r.status != http.StatusOK {
 			t.Errorf("enabled again, signed in: %d %q", r.status, r.location())
 		}
 
 		// An admin cannot lock themselves out by a click.
-		me, _ := e.db.UserByEmail(context.Background(), "admin@platform.example")
+		me, _ := e.db.UserByEmail(t.Context(), "admin@platform.example")
 		if r := admin.post("/admin/users/"+me.ID+"/disable", nil); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("disabling oneself: %d", r.status)
 		}
@@ -72,7 +68,7 @@ func TestUserDisabledMidSession(t *testing.T) {
 		if r := oc.post("/admin/users/"+me.ID+"/disable", nil); r.status != http.StatusNotFound {
 			t.Errorf("disabling the platform's admin from an authority: %d", r.status)
 		}
-		if got, _ := e.db.User(context.Background(), me.ID); got.Disabled {
+		if got, _ := e.db.User(t.Context(), me.ID); got.Disabled {
 			t.Error("a refused disable disabled the user")
 		}
 	})
@@ -82,9 +78,7 @@ func TestResetPasswordStopsTheOldOne(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
-		u, _ := e.user(e.authority, "auditor@kominfo.go.id", org.RoleAuditor, false)
-		c := e.client()
-		c.signIn("auditor@kominfo.go.id", "")
+		u, c := signedInByPassword(t, e, e.authority, "auditor@kominfo.go.id", org.RoleAuditor)
 
 		r := admin.post("/admin/users/"+u.ID+"/reset", url.Values{})
 		link := regexp.MustCompile(`/set-password/([A-Za-z0-9_-]+)<`).FindStringSubmatch(r.body)
@@ -101,7 +95,7 @@ func TestResetPasswordStopsTheOldOne(t *testing.T) {
 		}
 		// The link sets a new one, which signs in.
 		const fresh = "a brand new passphrase"
-		if _, err := e.acc.SetPassword(context.Background(), link[1], fresh, fresh); err != nil {
+		if _, err := e.acc.SetPassword(t.Context(), link[1], fresh, fresh); err != nil {
 			t.Fatal(err)
 		}
 		r = e.client().post("/login", url.Values{"email": {"auditor@kominfo.go.id"}, "password": {fresh}})
@@ -114,7 +108,7 @@ func TestResetPasswordStopsTheOldOne(t *testing.T) {
 func TestAdminKeysAndAuditPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		until := e.clk.Now().Add(48 * time.Hour)
 		k, err := e.s.Admin.CreateKeyUntil(ctx, e.authority, org.RoleAuthority, until)
@@ -143,9 +137,7 @@ func TestAdminKeysAndAuditPage(t *testing.T) {
 			t.Error("a revoked key still has a revoke button")
 		}
 		// A revoke from another site is refused by the cross-origin check.
-		if r := admin.post("/admin/orgs/"+e.authority+"/keys/"+k.ID+"/revoke", nil, "Sec-Fetch-Site", "cross-site"); r.status != http.StatusForbidden {
-			t.Errorf("a cross-site revoke: %d", r.status)
-		}
+		refusesForged(t, admin, "/admin/orgs/"+e.authority+"/keys/"+k.ID+"/revoke", nil)
 
 		// The audit page: both languages, WIB beside UTC, newest first.
 		a := admin.get("/audit")
@@ -163,9 +155,7 @@ func TestAdminKeysAndAuditPage(t *testing.T) {
 		}
 
 		// An authority's auditor reads its org's entries only; its analysts none.
-		e.user(e.authority, "auditor@kominfo.go.id", org.RoleAuditor, false)
-		c := e.client()
-		c.signIn("auditor@kominfo.go.id", "")
+		_, c := signedInByPassword(t, e, e.authority, "auditor@kominfo.go.id", org.RoleAuditor)
 		body := c.get("/audit").body
 		mustContain(t, body, k.ID)
 		if strings.Contains(body, e.platform) {
@@ -181,7 +171,7 @@ func TestAdminKeysAndAuditPage(t *testing.T) {
 func TestAuditPagePaging(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		admin := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		var ids []string
 		for range 60 {

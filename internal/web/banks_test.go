@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -44,7 +43,7 @@ func fltCreate(t *testing.T, c *client, path string, form url.Values) string {
 // the scanner has taken in the latest changes.
 func fltScan(t *testing.T, e *env, channel, msgID, text string) string {
 	t.Helper()
-	if err := e.s.Scanner.Reload(context.Background(), false); err != nil {
+	if err := e.s.Scanner.Reload(t.Context(), false); err != nil {
 		t.Fatal(err)
 	}
 	body := `{"channel": "` + channel + `", "message_id": "` + msgID + `", "text": "` + text + `"}`
@@ -143,7 +142,7 @@ func TestBankPages(t *testing.T) {
 		mustContain(t, c.get("/banks/"+id).body, `id="rollout-now">25%<`, `id="enabled-now">tidak<`, `id="policy-now">bayangan`)
 
 		// Tombstone: gone from the live list, still on record.
-		entries, err := e.db.FilterEntries(context.Background(), id, "", 10, false)
+		entries, err := e.db.FilterEntries(t.Context(), id, "", 10, false)
 		if err != nil || len(entries) != 2 {
 			t.Fatalf("entries: %v %d", err, len(entries))
 		}
@@ -223,9 +222,9 @@ func TestListPagesShadowAndQuarantine(t *testing.T) {
 		mustContain(t, r.body, "pemberitahuan diajukan", `href="/notices/ntc_`)
 
 		// Quarantine (as the flood guard does) and release.
-		entries, _ := e.db.FilterEntries(context.Background(), id, "", 10, false)
-		err := e.db.Write(context.Background(), func(tx *store.Tx) error {
-			return tx.QuarantineEntry(context.Background(), entries[0].ID, "1000 hits in the last hour", e.clk.Now())
+		entries, _ := e.db.FilterEntries(t.Context(), id, "", 10, false)
+		err := e.db.Write(t.Context(), func(tx *store.Tx) error {
+			return tx.QuarantineEntry(t.Context(), entries[0].ID, "1000 hits in the last hour", e.clk.Now())
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -286,11 +285,7 @@ func TestFilterPagesRefuseOthers(t *testing.T) {
 			if r := auditor.post(p, form); r.status != http.StatusForbidden {
 				t.Errorf("auditor POST %s: %d", p, r.status)
 			}
-			for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
-				if r := adm.post(p, form, hdr...); r.status != http.StatusForbidden || !strings.Contains(r.body, "situs web lain") {
-					t.Errorf("forged POST %s with %s: %d", p, hdr[0], r.status)
-				}
-			}
+			refusesForged(t, adm, p, form)
 		}
 		if r := authority.upload("/lists/"+listID+"/import", nil, "x.txt", []byte("serangan teror\n")); r.status != http.StatusForbidden {
 			t.Errorf("authority import: %d", r.status)

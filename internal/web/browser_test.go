@@ -93,6 +93,12 @@ func codeStep(code, sel string, then ...step) []step {
 	}, then...)
 }
 
+// signInSteps signs email in at the login page, with the password and then
+// secret's current code, and waits for sel; then follows.
+func (e *env) signInSteps(email, secret, sel string, then ...step) []step {
+	return loginStep(e.srv.URL+"/login", email, password, `#code`, codeStep(e.code(secret), sel, then...)...)
+}
+
 // textAt reads the text of sel in the browser.
 func textAt(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
@@ -106,10 +112,7 @@ func textAt(t *testing.T, ctx context.Context, sel string) string {
 func TestBrowserFileNoticeInIndonesianThenEnglish(t *testing.T) {
 	t.Parallel()
 	ctx, e := browser(t), liveEnv(t)
-	u, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.ID); err != nil {
-		t.Fatal(err)
-	}
+	secret := e.userIn(i18n.ID, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 	base := e.srv.URL
 	text := func(sel string) string { t.Helper(); return textAt(t, ctx, sel) }
 	attr := func(sel, name string) string {

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,7 +12,7 @@ import (
 func TestContactsPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		count := func() int {
 			cs, err := e.db.Contacts(ctx, "")
 			if err != nil {
@@ -25,21 +24,13 @@ func TestContactsPage(t *testing.T) {
 		r := adm.get("/contacts")
 		mustContain(t, r.body, `id="add"`, "Tidak ada yang siaga sekarang.", `href="/contacts"`)
 
-		for _, tc := range []struct {
-			form url.Values
-			want string
-		}{
-			{url.Values{"jurisdiction": {"Indonesia"}, "role": {"pic"}, "name": {"x"}}, "Yurisdiksi: tidak sah"},
-			{url.Values{"jurisdiction": {"ID"}, "role": {"boss"}, "name": {"x"}}, "Peran: tidak sah"},
-			{url.Values{"jurisdiction": {"ID"}, "role": {"on_call"}, "name": {"x"}}, "Alamat e-mail: wajib diisi"},
-			{url.Values{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"x"}, "time_zone": {"Mars/Olympus"}}, "Zona waktu: tidak sah"},
-			{url.Values{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"x"}, "position": {"first"}}, "Urutan dalam giliran: tidak sah"},
-		} {
-			r := adm.post("/contacts", tc.form)
-			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, tc.want) {
-				t.Errorf("%v: %d, want 422 with %q", tc.form, r.status, tc.want)
-			}
-		}
+		refuses(t, "/contacts",
+			refusal{adm, url.Values{"jurisdiction": {"Indonesia"}, "role": {"pic"}, "name": {"x"}}, http.StatusUnprocessableEntity, "Yurisdiksi: tidak sah"},
+			refusal{adm, url.Values{"jurisdiction": {"ID"}, "role": {"boss"}, "name": {"x"}}, http.StatusUnprocessableEntity, "Peran: tidak sah"},
+			refusal{adm, url.Values{"jurisdiction": {"ID"}, "role": {"on_call"}, "name": {"x"}}, http.StatusUnprocessableEntity, "Alamat e-mail: wajib diisi"},
+			refusal{adm, url.Values{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"x"}, "time_zone": {"Mars/Olympus"}}, http.StatusUnprocessableEntity, "Zona waktu: tidak sah"},
+			refusal{adm, url.Values{"jurisdiction": {"ID"}, "role": {"pic"}, "name": {"x"}, "position": {"first"}}, http.StatusUnprocessableEntity, "Urutan dalam giliran: tidak sah"},
+		)
 		if n := count(); n != 0 {
 			t.Fatalf("refused forms stored %d contacts", n)
 		}
@@ -75,11 +66,7 @@ func TestContactsPage(t *testing.T) {
 				t.Errorf("an authority's contacts page shows %q", no)
 			}
 		}
-		fo, err := e.s.Admin.CreateOrg(ctx, "Mafindo", org.KindFlagger, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		fl := signedIn(t, e, fo.ID, "fl@mafindo.example", org.RoleFlagger)
+		fl := aFlagger(t, e)
 		if r := fl.get("/contacts"); r.status != http.StatusNotFound {
 			t.Errorf("flagger GET /contacts: %d", r.status)
 		}
@@ -93,11 +80,7 @@ func TestContactsPage(t *testing.T) {
 				t.Errorf("%s POST: %d", name, r.status)
 			}
 		}
-		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
-			if r := adm.post("/contacts", add, hdr...); r.status != http.StatusForbidden {
-				t.Errorf("forged POST with %s: %d", hdr[0], r.status)
-			}
-		}
+		refusesForged(t, adm, "/contacts", add)
 		if n := count(); n != 4 {
 			t.Errorf("refused posts left %d contacts, want 4", n)
 		}

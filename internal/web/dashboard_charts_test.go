@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 var queueRowRe = regexp.MustCompile(`<tr><th scope="row">perintah</th>((?:<td[^>]*>\d+</td>)+)</tr>`)
@@ -50,11 +49,9 @@ func TestDashboardCharts(t *testing.T) {
 // BenchmarkDashboardPlatform draws the platform's dashboard, charts and
 // all, over 10,000 open cases on SQLite: the figure in docs/benchmarks.md.
 func BenchmarkDashboardPlatform(b *testing.B) {
-	e := newEnv(b, storetest.Engine{Name: "sqlite", Dir: b.TempDir()})
+	e := sqliteEnv(b)
 	postNotice(b, e, 10_000)
-	_, secret := e.user(e.platform, "dewi@platform.example", org.RoleAdmin, true)
-	c := e.client()
-	c.signIn("dewi@platform.example", secret)
+	c := signedIn(b, e, e.platform, "dewi@platform.example", org.RoleAdmin)
 	var size int
 	for b.Loop() {
 		r := c.get("/dashboard")

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,17 +12,13 @@ import (
 func TestEscalationsPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		mine := fileNotice(t, auth)
-		other, err := e.s.Admin.CreateOrg(ctx, "Kementerian Lain", org.KindAuthority, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		oc := signedIn(t, e, other.ID, "budi@lain.go.id", org.RoleAuthority)
+		oc := anotherOfficer(t, e)
 		theirs := fileNotice(t, oc)
 		now := e.clk.Now()
-		err = e.db.Write(ctx, func(tx *store.Tx) error {
+		err := e.db.Write(ctx, func(tx *store.Tx) error {
 			for i, id := range []string{mine, theirs} {
 				if err := tx.InsertAlert(ctx, &store.Alert{ID: "alr_t" + string(rune('a'+i)), At: now, Kind: store.AlertBreach, NoticeID: id,
 					Fraction: 1, DueAt: &now, State: "pending"}); err != nil {
@@ -48,11 +43,7 @@ func TestEscalationsPage(t *testing.T) {
 		if strings.Contains(r.body, theirs) || strings.Contains(r.body, `id="clocks"`) {
 			t.Error("an authority sees another's breach or the platform's clocks")
 		}
-		fo, err := e.s.Admin.CreateOrg(ctx, "Mafindo", org.KindFlagger, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		fl := signedIn(t, e, fo.ID, "fl@mafindo.example", org.RoleFlagger)
+		fl := aFlagger(t, e)
 		if r := fl.get("/escalations"); r.status != http.StatusNotFound {
 			t.Errorf("flagger GET /escalations: %d", r.status)
 		}

@@ -102,12 +102,7 @@ func (p *Portal) evidencePage(w http.ResponseWriter, r *http.Request, q *req) {
 
 func (p *Portal) renderEvidence(w http.ResponseWriter, r *http.Request, q *req, status int, d evidencePageData) {
 	e, err := p.Enforce.Evidence(r.Context(), q.Caller(), r.PathValue("id"))
-	if errors.Is(err, enforce.ErrEvidenceNotYours) {
-		p.errorPage(w, r, http.StatusNotFound, "error.not_found")
-		return
-	}
-	if err != nil {
-		p.serverError(w, r, err)
+	if p.failed(w, r, err, keyedRefusal{enforce.ErrEvidenceNotYours, http.StatusNotFound, "error.not_found"}) {
 		return
 	}
 	d.E = e

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,7 +15,7 @@ import (
 func TestEvidencePages(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		auth := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		nid := fileNotice(t, auth)
 		cases, err := e.db.NoticeCases(ctx, nid)
@@ -50,11 +49,7 @@ func TestEvidencePages(t *testing.T) {
 		}
 
 		// Another authority sees neither the record nor it in the list.
-		other, err := e.s.Admin.CreateOrg(ctx, "Kementerian Lain", org.KindAuthority, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		oc := signedIn(t, e, other.ID, "budi@lain.go.id", org.RoleAuthority)
+		oc := anotherOfficer(t, e)
 		if r := oc.get("/evidence"); strings.Contains(r.body, ev.ID) {
 			t.Error("another authority's list shows the record")
 		}
@@ -72,16 +67,12 @@ func TestEvidencePages(t *testing.T) {
 		if r := rev.post("/evidence/"+ev.ID+"/hold", hold); r.status != http.StatusForbidden {
 			t.Errorf("reviewer hold: %d", r.status)
 		}
-		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
-			if r := auth.post("/evidence/"+ev.ID+"/hold", hold, hdr...); r.status != http.StatusForbidden {
-				t.Errorf("forged hold with %s: %d", hdr[0], r.status)
-			}
-		}
-		for _, bad := range []url.Values{{"until": {"tomorrow"}, "reason": {"x"}}, {"until": {"2027-01-01"}}, {"until": {"2020-01-01"}, "reason": {"x"}}} {
-			if r := auth.post("/evidence/"+ev.ID+"/hold", bad); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="errors"`) {
-				t.Errorf("%v: %d, want 422", bad, r.status)
-			}
-		}
+		refusesForged(t, auth, "/evidence/"+ev.ID+"/hold", hold)
+		refuses(t, "/evidence/"+ev.ID+"/hold",
+			refusal{auth, url.Values{"until": {"tomorrow"}, "reason": {"x"}}, http.StatusUnprocessableEntity, `id="errors"`},
+			refusal{auth, url.Values{"until": {"2027-01-01"}}, http.StatusUnprocessableEntity, `id="errors"`},
+			refusal{auth, url.Values{"until": {"2020-01-01"}, "reason": {"x"}}, http.StatusUnprocessableEntity, `id="errors"`},
+		)
 		if h := held(); h != nil {
 			t.Fatalf("a refused hold set one until %v", h)
 		}

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -19,7 +18,7 @@ import (
 func TestExchangePage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		caller := org.Caller{OrgID: e.platform, OrgKind: org.KindPlatform, Role: org.RoleAdmin}
 		bank, err := e.s.Banks.Create(ctx, caller, filterset.CreateInput{Name: "shared", Policy: "review"})
 		if err != nil {

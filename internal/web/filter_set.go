@@ -183,16 +183,13 @@ func (p *Portal) setReleaseEntry(fs *filterset.Service) func(http.ResponseWriter
 // afterChange redirects back to the set after a change, or shows the page
 // again with what was refused.
 func (p *Portal) afterChange(w http.ResponseWriter, r *http.Request, q *req, fs *filterset.Service, err error, done string, d setPageData) {
-	if msgs, ok := filterErrors(q.Lang, err); ok {
+	if p.formRefused(w, r, q, err, filterErrors, func(msgs []string) {
 		d.Errors = msgs
 		if d.Type == "" {
 			d.Type = entryForm(fs).Type
 		}
 		p.renderSet(w, r, q, fs, http.StatusUnprocessableEntity, d)
-		return
-	}
-	if err != nil {
-		p.serverError(w, r, err)
+	}) {
 		return
 	}
 	http.Redirect(w, r, "/"+fs.Kind.Names().Plural+"/"+r.PathValue("id")+"?done="+done, http.StatusSeeOther)

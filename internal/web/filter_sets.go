@@ -194,13 +194,10 @@ func (p *Portal) setCreate(fs *filterset.Service) func(http.ResponseWriter, *htt
 		d := setsData{Name: f.Get("name"), Kind: f.Get("kind"), Policy: f.Get("policy"), Labels: f.Get("labels"), Language: f.Get("language"), Description: f.Get("description")}
 		s, err := fs.Create(r.Context(), filterCaller(q), filterset.CreateInput{Name: d.Name, Kind: d.Kind, Policy: d.Policy,
 			Labels: splitLabels(d.Labels), Language: d.Language, Description: d.Description})
-		if msgs, ok := filterErrors(q.Lang, err); ok {
+		if p.formRefused(w, r, q, err, filterErrors, func(msgs []string) {
 			d.Errors = msgs
 			p.renderSets(w, r, q, fs, http.StatusUnprocessableEntity, d)
-			return
-		}
-		if err != nil {
-			p.serverError(w, r, err)
+		}) {
 			return
 		}
 		http.Redirect(w, r, "/"+fs.Kind.Names().Plural+"/"+s.ID+"?done=created", http.StatusSeeOther)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -42,7 +41,7 @@ func TestFirstSteps(t *testing.T) {
 				t.Errorf("%s: first steps on a portal in use: %q", name, got)
 			}
 		}
-		if _, err := e.s.Admin.CreateOrg(context.Background(), "Kementerian Lain", org.KindAuthority, ""); err != nil {
+		if _, err := e.s.Admin.CreateOrg(t.Context(), "Kementerian Lain", org.KindAuthority, ""); err != nil {
 			t.Fatal(err)
 		}
 		if got := steps(signedIn(t, e, e.platform, "agus@platform.example", org.RoleReviewer)); got != "" {

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,7 +12,7 @@ import (
 func TestFlaggerPages(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		adm := fltAdmin(t, e)
 		fo, err := e.s.Admin.CreateOrg(ctx, "Mafindo "+xss, org.KindFlagger, "")
 		if err != nil {
@@ -23,21 +22,13 @@ func TestFlaggerPages(t *testing.T) {
 		mustContain(t, r.body, "Mafindo &lt;script&gt;", "Kementerian Kominfo", "pemohon", `href="/flaggers/`+fo.ID+`"`)
 
 		before := e.counts()
-		for _, tc := range []struct {
-			form url.Values
-			want string
-		}{
-			{url.Values{"status": {"active"}}, "Alasan: wajib diisi"},
-			{url.Values{"status": {"applicant"}, "reason": {"x"}}, "Status: bukan nilai"},
-			{url.Values{"status": {"active"}, "reason": {"x"}, "categories": {"weather"}}, "Cakupan: bukan nilai"},
-			{url.Values{"status": {"active"}, "reason": {"x"}, "daily_quota": {"many"}}, "Kuota harian: tidak sah"},
-			{url.Values{"status": {"suspended"}, "reason": {"x"}}, "tidak diizinkan"},
-		} {
-			r := adm.post("/flaggers/"+fo.ID, tc.form)
-			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, tc.want) {
-				t.Errorf("%v: %d, want 422 with %q", tc.form, r.status, tc.want)
-			}
-		}
+		refuses(t, "/flaggers/"+fo.ID,
+			refusal{adm, url.Values{"status": {"active"}}, http.StatusUnprocessableEntity, "Alasan: wajib diisi"},
+			refusal{adm, url.Values{"status": {"applicant"}, "reason": {"x"}}, http.StatusUnprocessableEntity, "Status: bukan nilai"},
+			refusal{adm, url.Values{"status": {"active"}, "reason": {"x"}, "categories": {"weather"}}, http.StatusUnprocessableEntity, "Cakupan: bukan nilai"},
+			refusal{adm, url.Values{"status": {"active"}, "reason": {"x"}, "daily_quota": {"many"}}, http.StatusUnprocessableEntity, "Kuota harian: tidak sah"},
+			refusal{adm, url.Values{"status": {"suspended"}, "reason": {"x"}}, http.StatusUnprocessableEntity, "tidak diizinkan"},
+		)
 		sameCounts(t, before, e.counts())
 
 		r = adm.post("/flaggers/"+fo.ID, url.Values{"status": {"active"}, "categories": {"terrorism", "hoax"}, "jurisdictions": {"id, my"},
@@ -56,9 +47,7 @@ func TestFlaggerPages(t *testing.T) {
 		}
 
 		// The flagger sees its standing, sends a flag and finds it in the yearly report.
-		e.user(fo.ID, "relawan@mafindo.or.id", org.RoleFlagger, false)
-		fl := e.client()
-		fl.signIn("relawan@mafindo.or.id", "")
+		_, fl := signedInByPassword(t, e, fo.ID, "relawan@mafindo.or.id", org.RoleFlagger)
 		form := noticeForm("send")
 		form.Set("kind", "flag")
 		form.Set("good_faith", "1")
@@ -120,11 +109,7 @@ func TestFlaggerPages(t *testing.T) {
 		if r := orgAdmin.post("/flaggers/"+e.authority, change); r.status != http.StatusNotFound {
 			t.Errorf("an authority's admin POST: %d", r.status)
 		}
-		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
-			if r := adm.post("/flaggers/"+e.authority, url.Values{"status": {"active"}, "reason": {"forged"}}, hdr...); r.status != http.StatusForbidden {
-				t.Errorf("forged POST with %s: %d", hdr[0], r.status)
-			}
-		}
+		refusesForged(t, adm, "/flaggers/"+e.authority, url.Values{"status": {"active"}, "reason": {"forged"}})
 		sameCounts(t, before, e.counts())
 		if strings.Contains(rev.get("/flaggers/"+fo.ID).body, `id="apply"`) {
 			t.Error("a reviewer is offered the accreditation form")

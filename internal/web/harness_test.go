@@ -122,6 +122,38 @@ func (e *env) user(orgID, email string, role org.Role, withTOTP bool) (org.User,
 	return u, secret
 }
 
+// signedInNewOrg makes an organisation and signs in a person of it.
+func signedInNewOrg(tb testing.TB, e *env, name string, kind org.Kind, email string, role org.Role) *client {
+	tb.Helper()
+	o, err := e.s.Admin.CreateOrg(context.Background(), name, kind, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return signedIn(tb, e, o.ID, email, role)
+}
+
+// anotherOfficer signs in an officer of a second authority, who must not
+// see the test authority's notices.
+func anotherOfficer(tb testing.TB, e *env) *client {
+	return signedInNewOrg(tb, e, "Kementerian Lain", org.KindAuthority, "budi@lain.go.id", org.RoleAuthority)
+}
+
+// aFlagger signs in a person of a flagger organisation.
+func aFlagger(tb testing.TB, e *env) *client {
+	return signedInNewOrg(tb, e, "Mafindo", org.KindFlagger, "fl@mafindo.example", org.RoleFlagger)
+}
+
+// userIn is user with TOTP on, set to read the portal in lang; it returns
+// their secret.
+func (e *env) userIn(lang, orgID, email string, role org.Role) string {
+	e.t.Helper()
+	u, secret := e.user(orgID, email, role, true)
+	if err := e.acc.SetLanguage(context.Background(), u.ID, lang); err != nil {
+		e.t.Fatal(err)
+	}
+	return secret
+}
+
 func (e *env) code(secret string) string {
 	c, err := account.TOTPCode(secret, account.TOTPStep(e.clk.Now()))
 	if err != nil {
@@ -143,6 +175,8 @@ type client struct {
 	e    *env
 	hc   *http.Client
 	lang string
+	// email and secret are whom signIn last signed in, for signInAgain.
+	email, secret string
 }
 
 type resp struct {
@@ -215,6 +249,7 @@ func (r resp) location() string { return r.h.Get("Location") }
 // signIn signs in with password and, when secret is given, a TOTP code.
 func (c *client) signIn(email, secret string) {
 	c.e.t.Helper()
+	c.email, c.secret = email, secret
 	r := c.post("/login", url.Values{"email": {email}, "password": {password}})
 	if r.status != http.StatusSeeOther {
 		c.e.t.Fatalf("sign-in: %d %s", r.status, r.body)
@@ -228,6 +263,64 @@ func (c *client) signIn(email, secret string) {
 	r = c.post("/login/totp", url.Values{"code": {c.e.code(secret)}})
 	if r.status != http.StatusSeeOther || r.location() != "/dashboard" {
 		c.e.t.Fatalf("TOTP: %d %q %s", r.status, r.location(), r.body)
+	}
+}
+
+// signedIn makes a user with TOTP in an org and signs them in.
+func signedIn(tb testing.TB, e *env, orgID, email string, role org.Role) *client {
+	tb.Helper()
+	_, secret := e.user(orgID, email, role, true)
+	c := e.client()
+	c.signIn(email, secret)
+	return c
+}
+
+// signedInByPassword makes a user without an authenticator, whom the
+// default policy lets sign in by password alone, and signs them in.
+func signedInByPassword(tb testing.TB, e *env, orgID, email string, role org.Role) (org.User, *client) {
+	tb.Helper()
+	u, _ := e.user(orgID, email, role, false)
+	c := e.client()
+	c.signIn(email, "")
+	return u, c
+}
+
+// signInAgain signs in whom signIn last signed in, once their session has
+// ended.
+func (c *client) signInAgain() {
+	c.e.t.Helper()
+	c.signIn(c.email, c.secret)
+}
+
+// refusal is a form a page must refuse: who posts it, and the status and a
+// text the answer must bear.
+type refusal struct {
+	who    *client
+	form   url.Values
+	status int
+	text   string
+}
+
+// refuses posts each refusal's form to path as its poster and wants its
+// status and text, with no markup of the form echoed.
+func refuses(t *testing.T, path string, refusals ...refusal) {
+	t.Helper()
+	for _, rf := range refusals {
+		r := rf.who.post(path, rf.form)
+		if r.status != rf.status || !strings.Contains(r.body, rf.text) || strings.Contains(r.body, "<script>") {
+			t.Errorf("POST %s %.80v: %d, want %d with %q and no script", path, rf.form, r.status, rf.status, rf.text)
+		}
+	}
+}
+
+// refusesForged posts form to path as c with each mark a browser puts on a
+// request from another site, and wants the portal's cross-site refusal.
+func refusesForged(t *testing.T, c *client, path string, form url.Values) {
+	t.Helper()
+	for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
+		if r := c.post(path, form, hdr...); r.status != http.StatusForbidden || !strings.Contains(r.body, "situs web lain") {
+			t.Errorf("forged POST %s with %s: %d", path, hdr[0], r.status)
+		}
 	}
 }
 

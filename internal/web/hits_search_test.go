@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"net/http"
-	"net/url"
-	"strings"
 	"testing"
 )
 
@@ -18,30 +16,13 @@ func TestHitsSearch(t *testing.T) {
 		fltScan(t, e, "kanallain", "8", "bom bunuh diri lagi")
 		adm := s.as["admin"]
 		before := e.counts()
-		for _, tc := range []struct {
-			name, q string
-			rows    int
-		}{
-			{"everything", "", 2},
-			{"by channel", "KANALSATU", 1},
-			{"by matched text", "bom bunuh", 2},
-			{"wildcards are plain", "%", 0},
-			{"underscore is plain", "kanal_atu", 0},
-			{"markup", `<script>alert(1)</script>`, 0},
-			{"oversized", strings.Repeat("k", 100000), 0},
-			{"broken UTF-8", "\xff\xfe", 0},
-		} {
-			r := adm.get("/hits?q=" + url.QueryEscape(tc.q))
-			if r.status != http.StatusOK {
-				t.Fatalf("%s: %d", tc.name, r.status)
-			}
-			if got := strings.Count(r.body, `<td><time datetime=`); got != tc.rows {
-				t.Errorf("%s: %d hits shown, want %d", tc.name, got, tc.rows)
-			}
-			if strings.Contains(r.body, "<script>alert") {
-				t.Errorf("%s: the search is echoed unescaped", tc.name)
-			}
-		}
+		searchPage(t, adm, "/hits?q=", "hits", "",
+			search{"everything", "", 2},
+			search{"by channel", "KANALSATU", 1},
+			search{"by matched text", "bom bunuh", 2},
+			search{"underscore is plain", "kanal_atu", 0},
+		)
+		searchPage(t, adm, "/hits?q=", "hits", "", hostileSearches...)
 		sameCounts(t, before, e.counts())
 		if r := s.as["authority"].get("/hits?q=kanal"); r.status != http.StatusNotFound && r.status != http.StatusForbidden {
 			t.Errorf("an authority reads the hits: %d", r.status)

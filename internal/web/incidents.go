@@ -79,13 +79,10 @@ func (p *Portal) incidentDeclare(w http.ResponseWriter, r *http.Request, q *req)
 		in.StartedAt = &at
 	}
 	inc, err := p.Incidents.Declare(r.Context(), filterCaller(q), in)
-	if msgs, ok := filterErrors(q.Lang, err); ok {
+	if p.formRefused(w, r, q, err, filterErrors, func(msgs []string) {
 		d.Errors = msgs
 		p.renderIncidents(w, r, q, http.StatusUnprocessableEntity, d)
-		return
-	}
-	if err != nil {
-		p.serverError(w, r, err)
+	}) {
 		return
 	}
 	http.Redirect(w, r, "/incidents/"+inc.ID+"?done=declared", http.StatusSeeOther)

@@ -9,35 +9,33 @@ import (
 	"github.com/sigap/sigap/internal/org"
 )
 
+// incidentReaders signs in the incidents page's three readers: the
+// platform's admin, who may change it; its reviewer, who may only read it;
+// and an authority's admin, who may not see it.
+func incidentReaders(t *testing.T, e *env) (adm, rev, auth *client) {
+	t.Helper()
+	return signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin),
+		signedIn(t, e, e.platform, "reviewer@platform.example", org.RoleReviewer),
+		signedIn(t, e, e.authority, "admin@authority.example", org.RoleAdmin)
+}
+
 func TestIncidentPages(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		adm := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
-		rev := signedIn(t, e, e.platform, "reviewer@platform.example", org.RoleReviewer)
-		auth := signedIn(t, e, e.authority, "admin@authority.example", org.RoleAdmin)
+		adm, rev, auth := incidentReaders(t, e)
 		r := adm.get("/incidents")
 		mustContain(t, r.body, "Belum ada insiden yang dideklarasikan.", `action="/incidents"`, `href="/incidents"`)
 
 		before := e.counts()
-		for _, tc := range []struct {
-			who  *client
-			form url.Values
-			want int
-			text string
-		}{
-			{adm, url.Values{"name": {""}, "labels": {"terrorism"}}, http.StatusUnprocessableEntity, "wajib"},
-			{adm, url.Values{"name": {"x"}, "labels": {""}}, http.StatusUnprocessableEntity, ""},
-			{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"kemarin"}}, http.StatusUnprocessableEntity, "2026-12-07T09:30"},
-			{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"2099-01-01T00:00"}}, http.StatusUnprocessableEntity, ""},
-			{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"2000-01-01T00:00"}}, http.StatusUnprocessableEntity, ""},
-			{rev, url.Values{"name": {"x"}, "labels": {"terrorism"}}, http.StatusForbidden, ""},
-			{auth, url.Values{"name": {"x"}, "labels": {"terrorism"}}, http.StatusNotFound, ""},
-		} {
-			r := tc.who.post("/incidents", tc.form)
-			if r.status != tc.want || !strings.Contains(r.body, tc.text) {
-				t.Errorf("%v: %d, want %d with %q", tc.form, r.status, tc.want, tc.text)
-			}
-		}
+		refuses(t, "/incidents",
+			refusal{adm, url.Values{"name": {""}, "labels": {"terrorism"}}, http.StatusUnprocessableEntity, "wajib"},
+			refusal{adm, url.Values{"name": {"x"}, "labels": {""}}, http.StatusUnprocessableEntity, ""},
+			refusal{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"kemarin"}}, http.StatusUnprocessableEntity, "2026-12-07T09:30"},
+			refusal{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"2099-01-01T00:00"}}, http.StatusUnprocessableEntity, ""},
+			refusal{adm, url.Values{"name": {"x"}, "labels": {"terrorism"}, "started_at": {"2000-01-01T00:00"}}, http.StatusUnprocessableEntity, ""},
+			refusal{rev, url.Values{"name": {"x"}, "labels": {"terrorism"}}, http.StatusForbidden, ""},
+			refusal{auth, url.Values{"name": {"x"}, "labels": {"terrorism"}}, http.StatusNotFound, ""},
+		)
 		sameCounts(t, before, e.counts())
 
 		r = adm.post("/incidents", url.Values{"name": {"Serangan <script>"}, "labels": {"terrorism, violent_extremism"}})

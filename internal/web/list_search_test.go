@@ -25,16 +25,45 @@ func tableRows(page, id string) int {
 	return strings.Count(body, "<tr")
 }
 
-// searchCases are the hostile searches every list must take as plain text
-// that matches nothing.
-var searchCases = []struct{ name, q string }{
-	{"percent is plain", "%"},
-	{"underscore is plain", "zz_zz"},
-	{"backslash is plain", `\`},
-	{"markup", `<script>alert(1)</script>`},
-	{"quote", `' OR 1=1 --`},
-	{"oversized", strings.Repeat("k", 100000)},
-	{"broken UTF-8", "\xff\xfe"},
+// search is a search of a page and the rows it must show.
+type search struct {
+	name, q string
+	rows    int
+}
+
+// hostileSearches are the searches every list must take as plain text that
+// matches nothing.
+var hostileSearches = []search{
+	{"percent is plain", "%", 0},
+	{"underscore is plain", "zz_zz", 0},
+	{"backslash is plain", `\`, 0},
+	{"markup", `<script>alert(1)</script>`, 0},
+	{"quote", `' OR 1=1 --`, 0},
+	{"oversized", strings.Repeat("k", 100000), 0},
+	{"broken UTF-8", "\xff\xfe", 0},
+}
+
+// searchPage runs each search on page, a path ending in "q=", as c and
+// wants the table with id table to show its rows, the element with id none
+// (when the page has one) to say a search found nothing, and no search
+// echoed as markup.
+func searchPage(t *testing.T, c *client, page, table, none string, searches ...search) {
+	t.Helper()
+	for _, s := range searches {
+		r := c.get(page + url.QueryEscape(s.q))
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: %d", s.name, r.status)
+		}
+		if got := tableRows(r.body, table); got != s.rows {
+			t.Errorf("%s: %d rows of %s shown, want %d", s.name, got, table, s.rows)
+		}
+		if none != "" && s.rows == 0 && !strings.Contains(r.body, `id="`+none+`"`) {
+			t.Errorf("%s: no word that the search found nothing", s.name)
+		}
+		if strings.Contains(r.body, "<script>alert") {
+			t.Errorf("%s: the search is echoed unescaped", s.name)
+		}
+	}
 }
 
 // TestEntriesSearch: a list's entries narrow to a value or a source, and
@@ -53,39 +82,15 @@ func TestEntriesSearch(t *testing.T) {
 			}
 		}
 		before := e.counts()
-		for _, tc := range []struct {
-			name, q string
-			rows    int
-		}{
-			{"everything", "", 3},
-			{"by value, any case", "BOM", 2},
-			{"by source", "kominfo", 1},
-			{"nothing", "tidak ada", 0},
-			{"underscore is no wildcard", "bom_bunuh", 0},
-		} {
-			r := adm.get("/lists/" + s.list + "?q=" + url.QueryEscape(tc.q))
-			if r.status != http.StatusOK {
-				t.Fatalf("%s: %d", tc.name, r.status)
-			}
-			if got := tableRows(r.body, "entries"); got != tc.rows {
-				t.Errorf("%s: %d entries shown, want %d", tc.name, got, tc.rows)
-			}
-			if tc.rows == 0 && !strings.Contains(r.body, `id="entries-none"`) {
-				t.Errorf("%s: no word that the search found nothing", tc.name)
-			}
-		}
-		for _, tc := range searchCases {
-			r := adm.get("/lists/" + s.list + "?q=" + url.QueryEscape(tc.q))
-			if r.status != http.StatusOK {
-				t.Fatalf("%s: %d", tc.name, r.status)
-			}
-			if got := tableRows(r.body, "entries"); got != 0 {
-				t.Errorf("%s: %d entries shown, want none", tc.name, got)
-			}
-			if strings.Contains(r.body, "<script>alert") {
-				t.Errorf("%s: the search is echoed unescaped", tc.name)
-			}
-		}
+		page := "/lists/" + s.list + "?q="
+		searchPage(t, adm, page, "entries", "entries-none",
+			search{"everything", "", 3},
+			search{"by value, any case", "BOM", 2},
+			search{"by source", "kominfo", 1},
+			search{"nothing", "tidak ada", 0},
+			search{"underscore is no wildcard", "bom_bunuh", 0},
+		)
+		searchPage(t, adm, page, "entries", "entries-none", hostileSearches...)
 		sameCounts(t, before, e.counts())
 		if r := s.as["authority"].get("/lists/" + s.list + "?q=bom"); r.status != http.StatusNotFound && r.status != http.StatusForbidden {
 			t.Errorf("an authority reads a list's entries: %d", r.status)
@@ -114,21 +119,7 @@ func TestAuditSearch(t *testing.T) {
 		if byName == 0 || byName >= all {
 			t.Errorf("by the admin's address: %d of %d entries, want some but not all", byName, all)
 		}
-		for _, tc := range searchCases {
-			r := adm.get("/audit?q=" + url.QueryEscape(tc.q))
-			if r.status != http.StatusOK {
-				t.Fatalf("%s: %d", tc.name, r.status)
-			}
-			if got := tableRows(r.body, "audit"); got != 0 {
-				t.Errorf("%s: %d entries shown, want none", tc.name, got)
-			}
-			if !strings.Contains(r.body, `id="audit-none"`) {
-				t.Errorf("%s: no word that the search found nothing", tc.name)
-			}
-			if strings.Contains(r.body, "<script>alert") {
-				t.Errorf("%s: the search is echoed unescaped", tc.name)
-			}
-		}
+		searchPage(t, adm, "/audit?q=", "audit", "audit-none", hostileSearches...)
 		sameCounts(t, before, e.counts())
 		if got := tableRows(s.as["authority"].get("/audit?q="+url.QueryEscape(s.list)).body, "audit"); got != 0 {
 			t.Errorf("the authority finds %d of the platform's entries", got)

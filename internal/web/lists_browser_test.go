@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -14,11 +13,8 @@ import (
 func TestBrowserShadowKeywordList(t *testing.T) {
 	t.Parallel()
 	ctx, e := browser(t), sqliteEnv(t)
-	u, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.ID); err != nil {
-		t.Fatal(err)
-	}
-	err := chromedp.Do(ctx, loginStep(e.srv.URL+"/login", "admin@platform.example", password, `#code`, codeStep(e.code(secret), `#main`,
+	secret := e.userIn(i18n.ID, e.platform, "admin@platform.example", org.RoleAdmin)
+	err := chromedp.Do(ctx, e.signInSteps("admin@platform.example", secret, `#main`,
 		// The menu's Filtering group opens to show its pages.
 		chromedp.Click(css(`details:has(a[href="/lists"]) > summary`)),
 		chromedp.Click(css(`a[href="/lists"]`)),
@@ -33,7 +29,7 @@ func TestBrowserShadowKeywordList(t *testing.T) {
 		chromedp.SendKeys(css(`#source`), "uji peramban"),
 		chromedp.Click(css(`#add`)),
 		chromedp.WaitVisible(css(`#entries`)),
-	)...)...)
+	)...)
 	if err != nil {
 		t.Fatalf("create a list and add an entry: %v", err)
 	}

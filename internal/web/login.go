@@ -48,15 +48,12 @@ func (p *Portal) loginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	u, err := p.Accounts.Login(r.Context(), email, r.PostForm.Get("password"), clientIP(r))
-	if err != nil {
-		status, msg, ok := p.authRefusal(w, r, q, err)
-		if !ok {
-			return
-		}
+	if p.authRefused(w, r, q, err, func(status int, msg string) {
 		if len(email) > 254 {
 			email = ""
 		}
 		p.render(w, r, q, status, "login", "login.title", loginData{Email: email, Error: msg, SSO: p.ssoButton(r.Context())})
+	}) {
 		return
 	}
 	stage, err := p.secondFactorStage(r, u)
@@ -104,15 +101,19 @@ func authError(lang string, err error) (int, string) {
 	return 0, ""
 }
 
-// authRefusal is authError's status and message for err; false once err,
-// none of the refusals, is answered as a server error.
-func (p *Portal) authRefusal(w http.ResponseWriter, r *http.Request, q *req, err error) (int, string, bool) {
-	status, msg := authError(q.Lang, err)
-	if status == 0 {
-		p.serverError(w, r, err)
-		return 0, "", false
+// authRefused answers a failed sign-in step's err: a refusal authError
+// explains by again, which shows the page once more with its status and
+// message, any other as a server error. It reports whether there was an error.
+func (p *Portal) authRefused(w http.ResponseWriter, r *http.Request, q *req, err error, again func(status int, msg string)) bool {
+	if err == nil {
+		return false
 	}
-	return status, msg, true
+	if status, msg := authError(q.Lang, err); status != 0 {
+		again(status, msg)
+	} else {
+		p.serverError(w, r, err)
+	}
+	return true
 }
 
 // stageForm is stageSession for a post, with its form parsed.
@@ -165,12 +166,10 @@ func (p *Portal) totpPost(w http.ResponseWriter, r *http.Request) {
 	if q == nil {
 		return
 	}
-	if err := p.Accounts.CheckTOTP(r.Context(), q.User.ID, r.PostForm.Get("code"), clientIP(r)); err != nil {
-		status, msg, ok := p.authRefusal(w, r, q, err)
-		if !ok {
-			return
-		}
+	err := p.Accounts.CheckTOTP(r.Context(), q.User.ID, r.PostForm.Get("code"), clientIP(r))
+	if p.authRefused(w, r, q, err, func(status int, msg string) {
 		p.render(w, r, q, status, "totp", "totp.title", codeData{Error: msg})
+	}) {
 		return
 	}
 	stage, err := p.Accounts.StageAfterTOTP(r.Context(), *q.User)

@@ -67,12 +67,7 @@ func (p *Portal) noticeDocument(w http.ResponseWriter, r *http.Request, q *req) 
 		return
 	}
 	d, err := p.Intake.Document(r.Context(), q.Caller(), r.PathValue("id"), pos)
-	if errors.Is(err, document.ErrPurged) {
-		p.errorPage(w, r, http.StatusGone, "doc.purged")
-		return
-	}
-	if err != nil {
-		p.serverError(w, r, err)
+	if p.failed(w, r, err, keyedRefusal{document.ErrPurged, http.StatusGone, "doc.purged"}) {
 		return
 	}
 	document.Serve(w, d)

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"mime/multipart"
@@ -13,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -42,14 +42,28 @@ func (c *client) sendWithDocument(form url.Values, name, contentType string, dat
 	return c.do(req)
 }
 
+// documentForm is a plain order, sent, for the tests to attach documents to.
+func documentForm() url.Values {
+	return url.Values{"kind": {"order"}, "category": {"terrorism"}, "regime": {"ID-PSE"}, "links": {"https://t.me/chan/1"},
+		"explanation": {"Propaganda"}, "legal_basis": {"UU ITE Pasal 40"}, "action": {"send"}, "idem": {"web-abcdefghijklmnop"}}
+}
+
+// sendPDF sends documentForm with pdf as the document name, wants it
+// filed, and returns the new notice's page.
+func (c *client) sendPDF(name string, pdf []byte) string {
+	c.e.t.Helper()
+	r := c.sendWithDocument(documentForm(), name, "application/pdf", pdf)
+	if r.status != http.StatusSeeOther {
+		c.e.t.Fatalf("send with a PDF: %d %.300s", r.status, r.body)
+	}
+	return strings.TrimSuffix(r.location(), "?m=sent")
+}
+
 func TestNewNoticeDocuments(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
-		form := url.Values{"kind": {"order"}, "category": {"terrorism"}, "regime": {"ID-PSE"}, "links": {"https://t.me/chan/1"},
-			"explanation": {"Propaganda"}, "legal_basis": {"UU ITE Pasal 40"}, "action": {"send"}, "idem": {"web-abcdefghijklmnop"}}
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
+		form := documentForm()
 		pdf := document.SamplePDF("Surat Perintah")
 		zip := append([]byte("PK\x03\x04\x14\x00"), make([]byte, 40)...)
 		tests := []struct {
@@ -72,14 +86,11 @@ func TestNewNoticeDocuments(t *testing.T) {
 		}
 		sameCounts(t, before, e.counts())
 
-		r := c.sendWithDocument(form, "surat.pdf", "application/pdf", pdf)
-		if r.status != http.StatusSeeOther {
-			t.Fatalf("send with a PDF: %d %.300s", r.status, r.body)
-		}
-		page := c.get(strings.TrimSuffix(r.location(), "?m=sent"))
+		path := c.sendPDF("surat.pdf", pdf)
+		page := c.get(path)
 		sum := sha256.Sum256(pdf)
 		mustContain(t, page.body, "surat.pdf", hex.EncodeToString(sum[:]), "/documents/0")
-		id := strings.TrimPrefix(strings.TrimSuffix(r.location(), "?m=sent"), "/notices/")
+		id := strings.TrimPrefix(path, "/notices/")
 		got := c.get("/notices/" + id + "/documents/0")
 		if got.status != 200 || got.body != string(pdf) || got.h.Get("Content-Type") != "application/pdf" {
 			t.Errorf("download: %d %q", got.status, got.h.Get("Content-Type"))
@@ -88,13 +99,7 @@ func TestNewNoticeDocuments(t *testing.T) {
 			t.Errorf("a document that is not there: %d", got.status)
 		}
 		// Another authority's user cannot read it.
-		other, err := e.s.Admin.CreateOrg(context.Background(), "BNPT", org.KindAuthority, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, s2 := e.user(other.ID, "budi@bnpt.go.id", org.RoleAuthority, true)
-		c2 := e.client()
-		c2.signIn("budi@bnpt.go.id", s2)
+		c2 := anotherOfficer(t, e)
 		if got := c2.get("/notices/" + id + "/documents/0"); got.status != http.StatusNotFound {
 			t.Errorf("another authority's download: %d", got.status)
 		}
@@ -105,10 +110,7 @@ func TestBrowserNoticeWithPDF(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
 	e := liveEnv(t)
-	u, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-	if err := e.acc.SetLanguage(context.Background(), u.ID, i18n.EN); err != nil {
-		t.Fatal(err)
-	}
+	secret := e.userIn(i18n.EN, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 	pdf := document.SamplePDF("Surat Perintah Nomor 7/2026")
 	path := filepath.Join(t.TempDir(), "surat-7.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
@@ -144,4 +146,35 @@ func TestBrowserNoticeWithPDF(t *testing.T) {
 		!strings.Contains(table, i18n.T(i18n.EN, "notice.doc.bytes", len(pdf))) {
 		t.Errorf("documents table: %q", table)
 	}
+}
+
+// TestDocumentPurgedPage: the notice page says how long a document is kept;
+// after its retention the purge job drops the file, the page keeps its name
+// and SHA-256 without a link, and a download is 410 with the reason.
+func TestDocumentPurgedPage(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
+		path := c.sendPDF("surat.pdf", document.SamplePDF("Surat 9"))
+		first := c.get(path)
+		mustContain(t, first.body, "Disimpan sampai", `/documents/0" download`)
+		e.clk.Advance(7 * 31 * 24 * time.Hour)
+		for range 20 {
+			if n, err := e.s.Jobs.RunDue(t.Context(), 16); err != nil || n == 0 {
+				break
+			}
+		}
+		// Seven months is past any session: sign in again.
+		c.signInAgain()
+		page := c.get(path)
+		mustContain(t, page.body, "Berkas dihapus", "surat.pdf")
+		if strings.Contains(page.body, `/documents/0" download`) {
+			t.Errorf("a purged document is still offered for download")
+		}
+		got := c.get(path + "/documents/0")
+		if got.status != http.StatusGone {
+			t.Fatalf("a purged download: %d", got.status)
+		}
+		mustContain(t, got.body, "Masa simpan dokumen ini berakhir")
+	})
 }

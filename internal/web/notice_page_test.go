@@ -2,13 +2,13 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/sigap/sigap/internal/i18n"
 	"github.com/sigap/sigap/internal/org"
 )
 
@@ -16,7 +16,7 @@ import (
 // authority and returns its ID.
 func postNotice(tb testing.TB, e *env, links int) string {
 	tb.Helper()
-	k, err := e.s.Admin.CreateKey(context.Background(), e.authority, org.RoleAuthority)
+	k, err := e.s.Admin.CreateKey(tb.Context(), e.authority, org.RoleAuthority)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -40,10 +40,8 @@ func postNotice(tb testing.TB, e *env, links int) string {
 // its authority, on SQLite: the figure in docs/benchmarks.md.
 func BenchmarkNoticePage100k(b *testing.B) {
 	e := sqliteEnv(b)
-	_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 	id := postNotice(b, e, 100_000)
-	c := e.client()
-	c.signIn("ana@kominfo.go.id", secret)
+	c := signedIn(b, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 	for _, bb := range []struct{ name, query string }{
 		{"first", ""},
 		{"last", "?page=1000&cases=1000"},
@@ -70,10 +68,8 @@ func BenchmarkNoticePage100k(b *testing.B) {
 func TestNoticePagePages(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 		id := postNotice(t, e, 250)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		tests := []struct {
 			name, lang, query string
 			links, cases      int
@@ -119,5 +115,25 @@ func TestNoticePagePages(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+func TestNoticePageShowsTCOAnnexI(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
+		body := `{"kind": "order", "regime": "EU-TCO", "category": "terrorism", "explanation": "x", "legal_basis": "TCO Art. 3",
+			"reference": "BKA-TCO-9", "subjects": [{"url": "https://t.me/tco_web/1"}],
+			"tco": {"issuing_member_state": "DE", "issued_at": "2026-12-07T01:00:00Z", "reasons": ["instruction"],
+			        "withhold_from_provider": true, "issuing_authority": {"type": "judicial", "name": "Amtsgericht <Wiesbaden>", "file_number": "AZ 7/26"},
+			        "redress": {"body": "OLG Frankfurt", "law_url": "https://example.org/law"}}}`
+		caller := org.Caller{OrgID: e.authority, OrgKind: org.KindAuthority, Role: org.RoleAuthority}
+		res, err := e.s.Intake.Submit(t.Context(), caller, "", []byte(body), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := c.get("/notices/" + res.Notice.ID)
+		mustContain(t, page.body, `id="tco"`, i18n.T(i18n.ID, "tco.title"), i18n.T(i18n.ID, "tco.reason.instruction"),
+			"Amtsgericht &lt;Wiesbaden&gt;", i18n.T(i18n.ID, "tco.type.judicial"), "AZ 7/26", `href="https://example.org/law"`)
 	})
 }

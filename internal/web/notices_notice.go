@@ -2,9 +2,10 @@ package web
 
 import (
 	"encoding/json"
-	"github.com/sigap/sigap/internal/document"
 	"net/http"
 	"strings"
+
+	"github.com/sigap/sigap/internal/document"
 
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/policy"

@@ -89,15 +89,11 @@ func (p *Portal) adminSSOPost(w http.ResponseWriter, r *http.Request, q *req) {
 		d.Settings.RoleMap = m
 		_, err = p.SSO.Put(r.Context(), d.Settings)
 	}
-	var ve *notice.ValidationError
-	if errors.As(err, &ve) {
+	if p.formFailed(w, r, q, err, func(msgs []string) {
 		d.Settings.ClientSecret = ""
-		d.Errors = fieldMessages(q.Lang, ve)
+		d.Errors = msgs
 		p.render(w, r, q, http.StatusUnprocessableEntity, "admin_sso", "sso.admin.title", d)
-		return
-	}
-	if err != nil {
-		p.serverError(w, r, err)
+	}) {
 		return
 	}
 	http.Redirect(w, r, "/admin/sso?saved=1", http.StatusSeeOther)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +54,7 @@ func TestBrowserSignInThroughProvider(t *testing.T) {
 	if !strings.Contains(who, "dewi@platform.example") || !strings.Contains(who, i18n.T(lang.Value, "role.reviewer")) {
 		t.Errorf("signed in as %q, want dewi@platform.example as a reviewer", who)
 	}
-	u, err := e.db.UserByEmail(context.Background(), "dewi@platform.example")
+	u, err := e.db.UserByEmail(t.Context(), "dewi@platform.example")
 	if err != nil || u.OrgID != e.platform || u.Role != org.RoleReviewer {
 		t.Fatalf("the user made: %+v, %v", u, err)
 	}

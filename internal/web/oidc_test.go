@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"html"
@@ -104,7 +103,7 @@ func (e *env) fetch(b *http.Client, req *http.Request) *http.Response {
 func (e *env) ssoCounts() map[string]int {
 	e.t.Helper()
 	c := e.counts()
-	s, err := e.db.SSOCounts(context.Background())
+	s, err := e.db.SSOCounts(e.t.Context())
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -164,7 +163,7 @@ func TestOIDCSettingsAPI(t *testing.T) {
 		if st != http.StatusOK || strings.Contains(toJSON(out), op.secret) || out["client_secret_set"] != true {
 			t.Fatalf("GET /v1/sso: %d %v (must not show the secret)", st, out)
 		}
-		stored, err := e.db.SSOConfig(context.Background())
+		stored, err := e.db.SSOConfig(t.Context())
 		if err != nil || stored.SealedSecret == "" || strings.Contains(stored.SealedSecret, op.secret) {
 			t.Fatalf("the client secret is not sealed in the database: %q, %v", stored.SealedSecret, err)
 		}
@@ -175,7 +174,7 @@ func TestOIDCSettingsAPI(t *testing.T) {
 		if st, out := e.api("PUT", "/v1/sso", body); st != http.StatusOK || out["client_secret_set"] != true {
 			t.Fatalf("PUT without a secret: %d %v", st, out)
 		}
-		again, _ := e.db.SSOConfig(context.Background())
+		again, _ := e.db.SSOConfig(t.Context())
 		if again.SealedSecret != stored.SealedSecret {
 			t.Fatal("a PUT without client_secret changed the stored secret")
 		}
@@ -249,7 +248,7 @@ func TestOIDCSignIn(t *testing.T) {
 			{name: "another org's user", sub: "pejabat", status: http.StatusForbidden, msg: "sso.refused.not_platform"},
 			{name: "disabled user", sub: "rina", status: http.StatusForbidden, msg: "sso.refused.disabled",
 				before: func() {
-					if _, err := e.s.Accounts.SetDisabled(context.Background(), "", ids["rina"], true); err != nil {
+					if _, err := e.s.Accounts.SetDisabled(t.Context(), "", ids["rina"], true); err != nil {
 						t.Fatal(err)
 					}
 				}},
@@ -284,7 +283,7 @@ func TestOIDCSignIn(t *testing.T) {
 			if path != "/dashboard" {
 				t.Fatalf("%s: ended at %s, want /dashboard", tc.name, path)
 			}
-			u, err := e.db.UserByEmail(context.Background(), tc.sub+"@platform.example")
+			u, err := e.db.UserByEmail(t.Context(), tc.sub+"@platform.example")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -362,9 +361,7 @@ func mustURL(t *testing.T, s string) *url.URL {
 func TestOIDCAdminPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		_, secret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
-		c := e.client()
-		c.signIn("admin@platform.example", secret)
+		c := signedIn(t, e, e.platform, "admin@platform.example", org.RoleAdmin)
 		for _, lang := range i18n.Langs {
 			c.lang = lang
 			r := c.get("/admin/sso")
@@ -391,7 +388,7 @@ func TestOIDCAdminPage(t *testing.T) {
 		if r := c.post("/admin/sso", form); r.status != http.StatusSeeOther {
 			t.Fatalf("save: %d %s", r.status, r.body)
 		}
-		st, err := e.s.SSO.Settings(context.Background())
+		st, err := e.s.SSO.Settings(t.Context())
 		if err != nil || st.Issuer != "https://login.example.com" || st.RoleMap["sigap-auditors"] != org.RoleAuditor ||
 			len(st.Scopes) != 2 || !st.SecretSet {
 			t.Fatalf("stored: %+v, %v", st, err)
@@ -417,7 +414,7 @@ func TestOIDCAdminPage(t *testing.T) {
 		if r := c.post("/admin/sso/remove", url.Values{}); r.status != http.StatusSeeOther {
 			t.Fatalf("remove: %d", r.status)
 		}
-		if _, err := e.s.SSO.Settings(context.Background()); !errors.Is(err, sso.ErrNotConfigured) {
+		if _, err := e.s.SSO.Settings(t.Context()); !errors.Is(err, sso.ErrNotConfigured) {
 			t.Fatalf("after remove: %v", err)
 		}
 	})

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/sigap/sigap/internal/jobs"
@@ -17,7 +16,7 @@ import (
 func TestOutboxMail(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		to := "pejabat" + xss + "@komdigi.go.id"
 		err := e.db.Write(ctx, func(tx *store.Tx) error {
 			return jobs.EnqueueTx(ctx, tx, e.clk.Now(), jobs.Spec{Kind: mailgate.ReplyKind,

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,19 +11,10 @@ import (
 	"github.com/sigap/sigap/internal/webhook"
 )
 
-// signedIn makes a user with TOTP in an org and signs them in.
-func signedIn(t *testing.T, e *env, orgID, email string, role org.Role) *client {
-	t.Helper()
-	_, secret := e.user(orgID, email, role, true)
-	c := e.client()
-	c.signIn(email, secret)
-	return c
-}
-
 func TestOutboxPage(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		evil, err := e.s.Admin.CreateOrg(ctx, "Penerima "+xss, org.KindFlagger, "")
 		if err != nil {
 			t.Fatal(err)
@@ -84,11 +74,7 @@ func TestOutboxPage(t *testing.T) {
 				t.Errorf("%s retry: %d", name, r.status)
 			}
 		}
-		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
-			if r := adm.post("/outbox/"+dead+"/retry", url.Values{}, hdr...); r.status != http.StatusForbidden {
-				t.Errorf("forged retry with %s: %d", hdr[0], r.status)
-			}
-		}
+		refusesForged(t, adm, "/outbox/"+dead+"/retry", url.Values{})
 		if s := state(dead); s != store.DeliveryDead {
 			t.Fatalf("a refused retry changed the delivery to %s", s)
 		}

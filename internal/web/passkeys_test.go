@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -33,7 +32,7 @@ func (c *client) postJSON(path, host, body string) resp {
 func TestPasskeyPolicyInPortal(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		_, adminSecret := e.user(e.platform, "admin@platform.example", org.RoleAdmin, true)
 		_, authAdminSecret := e.user(e.authority, "admin@kominfo.example", org.RoleAdmin, true)
 		_, anaSecret := e.user(e.authority, "ana@kominfo.example", org.RoleAuthority, true)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -40,7 +39,7 @@ type seeded struct {
 // seedPortal fills e the way a week of work would.
 func seedPortal(t *testing.T, e *env) *seeded {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	s := &seeded{env: e, as: map[string]*client{}}
 	fl, err := e.s.Admin.CreateOrg(ctx, "Masyarakat Anti Fitnah Indonesia", org.KindFlagger, "")
 	if err != nil {

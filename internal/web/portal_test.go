@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,7 +51,7 @@ func fileNotice(t *testing.T, c *client) string {
 func TestSignInEnrolAndSignOut(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
+		ctx := t.Context()
 		_, link, err := e.acc.CreateUser(ctx, e.authority, "ana@kominfo.go.id", "Ana", org.RoleAuthority)
 		if err != nil {
 			t.Fatal(err)
@@ -199,13 +198,8 @@ func TestCrossSiteFormsRefused(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		before := e.counts()
-		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
-			for _, path := range []string{"/notices/new", "/logout", "/lang", "/login", "/admin/orgs"} {
-				r := c.post(path, noticeForm("send"), hdr...)
-				if r.status != http.StatusForbidden || !strings.Contains(r.body, "situs web lain") {
-					t.Errorf("forged POST %s with %s: %d", path, hdr[0], r.status)
-				}
-			}
+		for _, path := range []string{"/notices/new", "/logout", "/lang", "/login", "/admin/orgs"} {
+			refusesForged(t, c, path, noticeForm("send"))
 		}
 		sameCounts(t, before, e.counts())
 		if r := c.get("/dashboard"); r.status != http.StatusOK {
@@ -217,9 +211,7 @@ func TestCrossSiteFormsRefused(t *testing.T) {
 func TestFileNoticeAndReceipt(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		before := e.counts()
 		// A check with a duplicate, a private link and a non-link: nothing is sent, each is explained.
 		r := c.post("/notices/new", noticeForm("check", "https://t.me/s/KanalSatu/12", "https://t.me/kanalsatu/12/", "t.me/joinchat/AAAAAEkk2WdoDrB4-Q8-gg", "bukan_tautan"))
@@ -278,7 +270,7 @@ func TestFileNoticeAndReceipt(t *testing.T) {
 		mustContain(t, c.get("/dashboard").body, id, "sisa 4 jam 0 mnt")
 		e.clk.Advance(5 * time.Minute)
 		e.clk.Advance(4 * time.Hour)
-		c.signIn("ana@kominfo.go.id", secret) // the session idled out meanwhile
+		c.signInAgain() // the session idled out meanwhile
 		mustContain(t, c.get("/dashboard").body, `<tr class="overdue">`, "lewat 5 mnt", `id="m-overdue" class="overdue">1<`)
 	})
 }
@@ -405,6 +397,25 @@ func TestLanguageChoice(t *testing.T) {
 	})
 }
 
+// TestNewNoticeLanguageIsNotTheInterfaces holds that the new-notice form
+// leaves the content's language empty for the sender, in either interface
+// language, instead of filling in the language the portal speaks.
+func TestNewNoticeLanguageIsNotTheInterfaces(t *testing.T) {
+	t.Parallel()
+	e := sqliteEnv(t)
+	c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
+	for _, lang := range []string{"id", "en"} {
+		c.lang = lang
+		r := c.get("/notices/new")
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: %d", lang, r.status)
+		}
+		if !strings.Contains(r.body, `<html lang="`+lang+`"`) || !strings.Contains(r.body, `<input id="language" name="language" value=""`) {
+			t.Errorf("%s: the language field is filled in: %s", lang, r.body[strings.Index(r.body, `id="language"`):][:80])
+		}
+	}
+}
+
 func TestAdminPages(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
@@ -430,7 +441,7 @@ func TestAdminPages(t *testing.T) {
 		if r.status != http.StatusCreated || !regexp.MustCompile(`id="new-key">sgp_`).MatchString(r.body) {
 			t.Fatalf("create key: %d", r.status)
 		}
-		u, _ := e.db.UserByEmail(context.Background(), "budi@kominfo.go.id")
+		u, _ := e.db.UserByEmail(t.Context(), "budi@kominfo.go.id")
 		r = c.post("/admin/users/"+u.ID+"/reset", url.Values{"totp": {"1"}})
 		if r.status != http.StatusOK || !strings.Contains(r.body, "/set-password/") {
 			t.Errorf("reset: %d", r.status)

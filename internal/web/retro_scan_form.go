@@ -62,13 +62,10 @@ func (p *Portal) retroStart(w http.ResponseWriter, r *http.Request, q *req) {
 		p.renderIncidents(w, r, q, http.StatusUnprocessableEntity, d)
 		return
 	}
-	if msgs, ok := retroErrors(q.Lang, err); ok {
+	if p.formRefused(w, r, q, err, retroErrors, func(msgs []string) {
 		d.ScanErrors = msgs
 		p.renderIncidents(w, r, q, http.StatusUnprocessableEntity, d)
-		return
-	}
-	if err != nil {
-		p.serverError(w, r, err)
+	}) {
 		return
 	}
 	http.Redirect(w, r, "/incidents?done=retro_started&scan="+job.ID, http.StatusSeeOther)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/sigap/sigap/internal/decision"
-	"github.com/sigap/sigap/internal/review"
 )
 
 type appealItem struct {
@@ -13,12 +12,8 @@ type appealItem struct {
 }
 
 type appealsData struct {
-	Items    []appealItem
-	Me       string
-	CanWrite bool
-	Done     string
-	Refusal  *refusal
-	Failed   string
+	Items []appealItem
+	reviewList
 }
 
 func (p *Portal) appealsData(r *http.Request, q *req) (*appealsData, error) {
@@ -26,7 +21,7 @@ func (p *Portal) appealsData(r *http.Request, q *req) (*appealsData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &appealsData{Me: review.Actor(q.Caller()), CanWrite: q.canReview(), Done: doneKey(r)}
+	d := &appealsData{reviewList: newReviewList(r, q)}
 	for _, a := range as {
 		dec, err := p.DB.Decision(r.Context(), a.DecisionID)
 		if err != nil {
@@ -52,5 +47,5 @@ func (p *Portal) reviewDecideAppeal(w http.ResponseWriter, r *http.Request, q *r
 		return
 	}
 	showRefused(p, w, r, q, err, "review_appeals", "rv.appeals.title", func() (*appealsData, error) { return p.appealsData(r, q) },
-		func(d *appealsData, rf *refusal) { d.Refusal, d.Failed, d.Done = rf, r.PathValue("id"), "" })
+		func(d *appealsData, rf *refusal) { d.refused(r, rf) })
 }

@@ -10,14 +10,29 @@ import (
 // maxListed bounds the approvals and appeals a page lists.
 const maxListed = 100
 
-type approvalsData struct {
-	Items    []*decision.Decision
+// reviewList is what the approvals and appeals pages share: who reads
+// them, whether they may act, and how the last action went.
+type reviewList struct {
 	Me       string
 	CanWrite bool
 	Done     string
 	Refusal  *refusal
-	// Failed is the decision the refusal is about, so the page points at it.
+	// Failed is the decision or appeal the refusal is about, so the page points at it.
 	Failed string
+}
+
+func newReviewList(r *http.Request, q *req) reviewList {
+	return reviewList{Me: review.Actor(q.Caller()), CanWrite: q.canReview(), Done: doneKey(r)}
+}
+
+// refused shows rf about the item the request named, in place of a done note.
+func (l *reviewList) refused(r *http.Request, rf *refusal) {
+	l.Refusal, l.Failed, l.Done = rf, r.PathValue("id"), ""
+}
+
+type approvalsData struct {
+	Items []*decision.Decision
+	reviewList
 }
 
 func (p *Portal) approvalsData(r *http.Request, q *req) (*approvalsData, error) {
@@ -25,7 +40,7 @@ func (p *Portal) approvalsData(r *http.Request, q *req) (*approvalsData, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &approvalsData{Items: ds, Me: review.Actor(q.Caller()), CanWrite: q.canReview(), Done: doneKey(r)}, nil
+	return &approvalsData{Items: ds, reviewList: newReviewList(r, q)}, nil
 }
 
 // reviewApprovals lists the decisions waiting for a second reviewer.
@@ -53,5 +68,5 @@ func (p *Portal) approvalDone(w http.ResponseWriter, r *http.Request, q *req, er
 		return
 	}
 	showRefused(p, w, r, q, err, "review_approvals", "rv.approvals.title", func() (*approvalsData, error) { return p.approvalsData(r, q) },
-		func(d *approvalsData, rf *refusal) { d.Refusal, d.Failed, d.Done = rf, r.PathValue("id"), "" })
+		func(d *approvalsData, rf *refusal) { d.refused(r, rf) })
 }

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,7 +15,7 @@ import (
 func TestQueueIncidentLane(t *testing.T) {
 	t.Parallel()
 	eachReviewEnv(t, func(t *testing.T, e *reviewEnv) {
-		ctx := context.Background()
+		ctx := t.Context()
 		cs, err := e.db.NoticeCases(ctx, e.notice)
 		if err != nil || len(cs) != 1 {
 			t.Fatalf("cases of the order: %v, %v", cs, err)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -74,7 +73,7 @@ func newReviewEnv(t *testing.T, se storetest.Engine) *reviewEnv {
 
 func (e *env) decisions(caseID string) []*decision.Decision {
 	e.t.Helper()
-	ds, err := e.db.CaseDecisions(context.Background(), caseID)
+	ds, err := e.db.CaseDecisions(e.t.Context(), caseID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -184,18 +183,13 @@ func TestReviewCrossSitePostRefused(t *testing.T) {
 	t.Parallel()
 	eachReviewEnv(t, func(t *testing.T, e *reviewEnv) {
 		id := claim(t, e.rina)
-		for _, hdr := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
-			for _, path := range []string{"/review/cases/" + id + "/decision", "/review/claim", "/review/cases/" + id + "/release"} {
-				r := e.rina.post(path, decisionForm("remove"), hdr...)
-				if r.status != http.StatusForbidden || !strings.Contains(r.body, "situs web lain") {
-					t.Errorf("forged POST %s with %s: %d", path, hdr[0], r.status)
-				}
-			}
+		for _, path := range []string{"/review/cases/" + id + "/decision", "/review/claim", "/review/cases/" + id + "/release"} {
+			refusesForged(t, e.rina, path, decisionForm("remove"))
 		}
 		if n := len(e.decisions(id)); n != 0 {
 			t.Errorf("a forged post stored %d decisions", n)
 		}
-		lc, err := e.db.LeasedCase(context.Background(), id)
+		lc, err := e.db.LeasedCase(t.Context(), id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -286,7 +280,7 @@ func TestReviewAppealsAndStatement(t *testing.T) {
 		}
 		r = e.rina.get("/review/appeals")
 		mustContain(t, r.body, "Kanal ini berita, bukan propaganda.", "Propaganda terorisme yang menyerukan serangan.", "hapus")
-		as, err := e.db.CaseAppeals(context.Background(), id)
+		as, err := e.db.CaseAppeals(t.Context(), id)
 		if err != nil || len(as) != 1 {
 			t.Fatalf("appeals %v %v", as, err)
 		}
@@ -341,7 +335,7 @@ func TestNoticeThreadAndObjections(t *testing.T) {
 		if r := e.authority.post(page+"/objections", url.Values{"reasons": {"x"}}); r.status != http.StatusForbidden {
 			t.Errorf("authority raising an objection: %d", r.status)
 		}
-		objs, err := e.db.Objections(context.Background(), e.notice)
+		objs, err := e.db.Objections(t.Context(), e.notice)
 		if err != nil || len(objs) != 1 {
 			t.Fatalf("objections %v %v", objs, err)
 		}
@@ -370,7 +364,7 @@ func TestNoticeThreadAndObjections(t *testing.T) {
 
 func (e *env) thread(noticeID string) []*notice.Message {
 	e.t.Helper()
-	ms, err := e.db.Messages(context.Background(), noticeID, "", 1000)
+	ms, err := e.db.Messages(e.t.Context(), noticeID, "", 1000)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -19,10 +19,8 @@ func TestNoticeTimelinePages(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
 		e := newEnv(t, se)
-		_, secret := e.user(e.authority, "ana@kominfo.go.id", org.RoleAuthority, true)
 		id := postNotice(t, e, 600) // 601 events: received, and a case opened per link
-		c := e.client()
-		c.signIn("ana@kominfo.go.id", secret)
+		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
 		caseRe := regexp.MustCompile(`<code>(case_[0-9a-z]+)</code></li>`)
 		first := c.get("/notices/" + id)
 		m := caseRe.FindStringSubmatch(first.body)
