@@ -47,6 +47,13 @@ func newEnv(t *testing.T, e storetest.Engine, policyFile string) *env {
 	return en
 }
 
+// eachEnv runs fn once per database engine on a fresh env with no policy
+// file.
+func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) { fn(t, newEnv(t, eng, "")) })
+}
+
 // startEnv serves a new server on e with the tests' config as set changes it,
 // on clk (nil: the real clock); ready, if any, sees the server before its
 // first request.
@@ -197,8 +204,7 @@ func (e *env) get(t *testing.T, key, id string) noticeView {
 
 func TestSubmitOrderAnswerAndReceipt(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		orgID := e.org(t, "Kominfo", "authority")
 		key := e.key(t, orgID, "authority")
 
@@ -293,8 +299,7 @@ func TestSubmitOrderAnswerAndReceipt(t *testing.T) {
 
 func TestSameMessageOneCase(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
 		links := []string{"https://t.me/s/SomeChannel/123", "https://telegram.me/somechannel/123?single", "tg://resolve?domain=SomeChannel&post=123"}
 		n, _ := e.submit(t, key, mustJSON(t, notice("order", "terrorism", links)))
@@ -344,8 +349,7 @@ func TestSameMessageOneCase(t *testing.T) {
 
 func TestIdempotencyKey(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
 		body := mustJSON(t, notice("order", "gambling", []string{"https://t.me/judi/1"}))
 		first, r1 := e.submit(t, key, body, "Idempotency-Key", "kominfo-0001")
@@ -383,8 +387,7 @@ func TestIdempotencyKey(t *testing.T) {
 
 func TestListNotices(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		orgA := e.org(t, "Kominfo", "authority")
 		a := e.key(t, orgA, "authority")
 		b := e.key(t, e.org(t, "BNPT", "authority"), "authority")
@@ -475,8 +478,7 @@ func TestListNotices(t *testing.T) {
 
 func TestDeadlines(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		key := e.key(t, e.org(t, "Europol IRU", "authority"), "authority")
 		cases := []struct {
 			name          string
@@ -545,8 +547,7 @@ func TestPolicyFileChangesDeadlines(t *testing.T) {
 
 func TestFlaggersAndReports(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		flagger := e.key(t, e.org(t, "Mafindo", "flagger"), "flagger")
 		before, _ := e.srv.DB.Counts(context.Background())
 		r := e.json(t, "POST", "/v1/notices", flagger, notice("flag", "hoax", []string{"https://t.me/hoaks/7"}, "good_faith", nil))
@@ -601,8 +602,7 @@ func TestFlaggersAndReports(t *testing.T) {
 
 func TestOrgsKeysAndUsers(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.org(t, "Kominfo", "authority")
 		f := e.org(t, "Mafindo", "flagger")
 		r := e.do(t, "GET", "/v1/orgs", e.admin, nil)
@@ -677,8 +677,7 @@ func TestOrgsKeysAndUsers(t *testing.T) {
 
 func TestMetaEndpoints(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		r := e.do(t, "GET", "/healthz", "", nil)
 		if r.Status != 200 {
 			t.Errorf("healthz: %d %s", r.Status, r.Body)
@@ -708,8 +707,7 @@ func TestMetaEndpoints(t *testing.T) {
 // construction instead of failing on the first request that needs it.
 func TestNewRefusesAnIncompleteApp(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		env := newEnv(t, e, "")
+	eachEnv(t, func(t *testing.T, env *env) {
 		for _, tt := range []struct {
 			name string
 			drop func(*app.App)

@@ -17,7 +17,6 @@ import (
 
 	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/receipt"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // docPart is one part of a multipart notice.
@@ -88,8 +87,7 @@ type documentsAnswer struct {
 
 func TestNoticeDocuments(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		orgID := e.org(t, "Kominfo", "authority")
 		key := e.key(t, orgID, "authority")
 		other := e.key(t, e.org(t, "BNPT", "authority"), "authority")
@@ -181,8 +179,7 @@ func platformOrg(t *testing.T, e *env) string {
 
 func TestNoticeDocumentsRefused(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		orgID := e.org(t, "Kominfo", "authority")
 		key := e.key(t, orgID, "authority")
 		flagger := e.key(t, e.org(t, "Mafindo", "flagger"), "flagger")

@@ -37,8 +37,7 @@ func (v requestView) hasEvent(typ string) bool {
 
 func TestPreservationRequest(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		authOrg := e.org(t, "Kejaksaan", "authority")
 		key := e.key(t, authOrg, "authority")
 		flagger := e.key(t, e.org(t, "Mafindo", "flagger"), "flagger")

@@ -2,14 +2,11 @@ package httpapi_test
 
 import (
 	"testing"
-
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestTCOAnnexIFields(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		key := e.key(t, e.org(t, "Bundeskriminalamt", "authority"), "authority")
 		annex := func(change func(m map[string]any)) map[string]any {
 			m := map[string]any{"issuing_member_state": "DE", "issued_at": "2026-12-07T01:00:00Z", "reasons": []string{"incitement", "threat"},

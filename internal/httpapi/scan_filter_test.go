@@ -126,8 +126,7 @@ func (e *env) scan(t *testing.T, post map[string]any) scan.Result {
 
 func TestBanksHashAndMatch(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		img := texturedPNG(t, 1, 256, 192)
 		r := e.do(t, "POST", "/v1/hash", e.admin, img, "Content-Type", "image/png").want(t, 200, "hash")
 		var h struct {
@@ -277,8 +276,7 @@ func TestBanksHashAndMatch(t *testing.T) {
 
 func TestFilteringBelongsToThePlatform(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		auth := e.org(t, "Kominfo", "authority")
 		flg := e.org(t, "Flagger", "flagger")
 		keys := map[string]string{"authority": e.key(t, auth, "authority"), "authority admin": e.key(t, auth, "admin"),
@@ -299,8 +297,7 @@ func TestFilteringBelongsToThePlatform(t *testing.T) {
 
 func TestListsAndScan(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		kw := e.mkSet(t, "/v1/lists", map[string]any{"name": "id-terror-kw", "kind": "keyword", "policy": "review", "labels": []string{"terrorism"}, "language": "id"})
 		rx := e.mkSet(t, "/v1/lists", map[string]any{"name": "rx", "kind": "regex", "policy": "shadow", "labels": []string{"terrorism"}})
 		ln := e.mkSet(t, "/v1/lists", map[string]any{"name": "links", "kind": "link", "policy": "auto_action", "labels": []string{"terrorism"}})
@@ -590,8 +587,7 @@ func TestScanBatchLarge(t *testing.T) {
 
 func TestCircuitBreakerAndFloodGuard(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		// A scanner with a tiny cap and flood threshold, serving the same API.
 		sc := scan.New(e.srv.DB, e.srv.API.Intake, nil, nil, scan.Config{DailyCap: 2, FloodMin: 4})
 		e.srv.API.Scanner = sc
