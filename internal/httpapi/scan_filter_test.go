@@ -248,26 +248,25 @@ func TestBanksHashAndMatch(t *testing.T) {
 			t.Errorf("paged entries: %s", r.Body)
 		}
 
-		// Tombstone: the entry stops matching once the snapshot is rebuilt.
+		// noMatch wants query to match nothing once the snapshot is rebuilt.
+		noMatch := func(query map[string]any, what string) {
+			t.Helper()
+			e.sync(t)
+			r := e.json(t, "POST", "/v1/match", e.admin, query)
+			m.Hits = nil
+			r.decode(t, &m)
+			if len(m.Hits) != 0 {
+				t.Errorf("%s still matches: %s", what, r.Body)
+			}
+		}
+		// Tombstone: the entry stops matching.
 		if r := e.do(t, "DELETE", "/v1/banks/"+b.ID+"/entries/"+pdqEntry.ID, e.admin, nil); r.Status != 200 {
 			t.Fatalf("tombstone: %d %s", r.Status, r.Body)
 		}
-		e.sync(t)
-		r = e.json(t, "POST", "/v1/match", e.admin, map[string]any{"pdq": h.PDQ})
-		m.Hits = nil
-		r.decode(t, &m)
-		if len(m.Hits) != 0 {
-			t.Errorf("tombstoned entry still matches: %s", r.Body)
-		}
+		noMatch(map[string]any{"pdq": h.PDQ}, "tombstoned entry")
 		// Disabled bank: nothing matches.
-		r = e.json(t, "PATCH", "/v1/banks/"+b.ID, e.admin, map[string]any{"enabled": false}).want(t, 200, "disable")
-		e.sync(t)
-		r = e.json(t, "POST", "/v1/match", e.admin, map[string]any{"sha256": h.SHA256})
-		m.Hits = nil
-		r.decode(t, &m)
-		if len(m.Hits) != 0 {
-			t.Errorf("disabled bank still matches: %s", r.Body)
-		}
+		e.json(t, "PATCH", "/v1/banks/"+b.ID, e.admin, map[string]any{"enabled": false}).want(t, 200, "disable")
+		noMatch(map[string]any{"sha256": h.SHA256}, "disabled bank")
 		if r := e.json(t, "PATCH", "/v1/banks/"+b.ID, e.admin, map[string]any{"rollout_fraction": 1.5}); r.Status != 422 {
 			t.Errorf("rollout 1.5: %d", r.Status)
 		}
