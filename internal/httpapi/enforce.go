@@ -53,12 +53,9 @@ func (a *API) confirmAction(r *http.Request, c org.Caller, in confirmBody) (*act
 }
 
 func (a *API) listAlerts(r *http.Request, _ org.Caller, _ noBody) (list[*store.Alert], error) {
-	limit, cursor, err := page(r)
-	if err != nil {
-		return list[*store.Alert]{}, err
-	}
-	as, err := a.DB.Alerts(r.Context(), r.URL.Query().Get("notice_id"), cursor, limit+1)
-	return pageOf(as, limit, func(x *store.Alert) string { return x.ID }), err
+	return paged(r, func(cursor string, limit int) ([]*store.Alert, error) {
+		return a.DB.Alerts(r.Context(), r.URL.Query().Get("notice_id"), cursor, limit)
+	}, func(x *store.Alert) string { return x.ID })
 }
 
 // evidenceSummary is a list entry: the hash and snapshot reference are only
