@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/app"
+	"github.com/sigap/sigap/internal/app/apptest"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/httpapi"
@@ -115,6 +115,14 @@ func (e *env) key(t *testing.T, orgID, role string) string {
 	return k.Key
 }
 
+// member makes an org of kind called name, and a key of the role of the
+// same name (authority, flagger) for it, as the platform admin.
+func (e *env) member(t *testing.T, name, kind string) (orgID, key string) {
+	t.Helper()
+	orgID = e.org(t, name, kind)
+	return orgID, e.key(t, orgID, kind)
+}
+
 type subjectView struct {
 	URL     string `json:"url"`
 	Subject string `json:"subject"`
@@ -205,8 +213,7 @@ func (e *env) get(t *testing.T, key, id string) noticeView {
 func TestSubmitOrderAnswerAndReceipt(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		orgID := e.org(t, "Kominfo", "authority")
-		key := e.key(t, orgID, "authority")
+		orgID, key := e.member(t, "Kominfo", "authority")
 
 		r := e.do(t, "GET", "/v1/me", key, nil)
 		var me struct {
@@ -300,7 +307,7 @@ func TestSubmitOrderAnswerAndReceipt(t *testing.T) {
 func TestSameMessageOneCase(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
+		_, key := e.member(t, "Kominfo", "authority")
 		links := []string{"https://t.me/s/SomeChannel/123", "https://telegram.me/somechannel/123?single", "tg://resolve?domain=SomeChannel&post=123"}
 		n, _ := e.submit(t, key, mustJSON(t, notice("order", "terrorism", links)))
 		if len(n.Subjects) != 3 {
@@ -317,7 +324,7 @@ func TestSameMessageOneCase(t *testing.T) {
 
 		// A second notice on the same message, from another org and linked yet
 		// another way, joins the open case.
-		other := e.key(t, e.org(t, "BNPT", "authority"), "authority")
+		_, other := e.member(t, "BNPT", "authority")
 		n2, _ := e.submit(t, other, mustJSON(t, notice("referral", "terrorism", []string{"https://telegram.dog/SOMECHANNEL/123/", "https://example.org/a"})))
 		if s := n2.Subjects[0]; s.Subject != "telegram:message/somechannel/123" || s.CaseID != n.Subjects[0].CaseID || s.NewCase {
 			t.Errorf("second notice's subject = %+v, want it to join case %s", s, n.Subjects[0].CaseID)
@@ -350,7 +357,7 @@ func TestSameMessageOneCase(t *testing.T) {
 func TestIdempotencyKey(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
+		_, key := e.member(t, "Kominfo", "authority")
 		body := mustJSON(t, notice("order", "gambling", []string{"https://t.me/judi/1"}))
 		first, r1 := e.submit(t, key, body, "Idempotency-Key", "kominfo-0001")
 		if r1.Header.Get("Idempotent-Replayed") != "" {
@@ -374,7 +381,7 @@ func TestIdempotencyKey(t *testing.T) {
 			t.Errorf("a 409 changed the database: %v -> %v", before, after)
 		}
 		// Keys are per org: another org may use the same key for its own notice.
-		other := e.key(t, e.org(t, "BNPT", "authority"), "authority")
+		_, other := e.member(t, "BNPT", "authority")
 		if n, _ := e.submit(t, other, body, "Idempotency-Key", "kominfo-0001"); n.ID == first.ID {
 			t.Error("another org's notice replayed this org's")
 		}
@@ -388,9 +395,8 @@ func TestIdempotencyKey(t *testing.T) {
 func TestListNotices(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		orgA := e.org(t, "Kominfo", "authority")
-		a := e.key(t, orgA, "authority")
-		b := e.key(t, e.org(t, "BNPT", "authority"), "authority")
+		orgA, a := e.member(t, "Kominfo", "authority")
+		_, b := e.member(t, "BNPT", "authority")
 		var mine []string
 		for i := range 5 {
 			kind, cat := "order", "gambling"
@@ -479,7 +485,7 @@ func TestListNotices(t *testing.T) {
 func TestDeadlines(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		key := e.key(t, e.org(t, "Europol IRU", "authority"), "authority")
+		_, key := e.member(t, "Europol IRU", "authority")
 		cases := []struct {
 			name          string
 			body          map[string]any
@@ -521,7 +527,7 @@ func TestPolicyFileChangesDeadlines(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnv(t, eng, policy)
-		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
+		_, key := e.member(t, "Kominfo", "authority")
 		n, _ := e.submit(t, key, mustJSON(t, notice("order", "terrorism", []string{"https://t.me/policy_chan/1"})))
 		if !n.DueAt.Equal(n.ReceivedAt.Add(20*time.Second)) || n.SLA != (struct{ Regime, Class, Within string }{"ID-PSE", "urgent", "20s"}) {
 			t.Errorf("due_at %v received_at %v sla %+v; want 20s urgent", n.DueAt, n.ReceivedAt, n.SLA)
@@ -548,7 +554,7 @@ func TestPolicyFileChangesDeadlines(t *testing.T) {
 func TestFlaggersAndReports(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		flagger := e.key(t, e.org(t, "Mafindo", "flagger"), "flagger")
+		_, flagger := e.member(t, "Mafindo", "flagger")
 		before, _ := e.srv.DB.Counts(context.Background())
 		r := e.json(t, "POST", "/v1/notices", flagger, notice("flag", "hoax", []string{"https://t.me/hoaks/7"}, "good_faith", nil))
 		if p := r.problem(t); r.Status != 422 || !p.hasError("good_faith", "required") {
@@ -687,7 +693,7 @@ func TestMetaEndpoints(t *testing.T) {
 		if r.Status != 200 || !bytes.Equal(r.Body, want) {
 			t.Errorf("GET /openapi.json does not serve openapi.json (%d, %d bytes)", r.Status, len(r.Body))
 		}
-		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
+		_, key := e.member(t, "Kominfo", "authority")
 		e.submit(t, key, mustJSON(t, notice("order", "terrorism", []string{"https://t.me/metric_chan/1", "https://t.me/metric_chan/2"})))
 		r = e.do(t, "GET", "/metrics", e.admin, nil)
 		for _, want := range []string{
@@ -708,23 +714,9 @@ func TestMetaEndpoints(t *testing.T) {
 func TestNewRefusesAnIncompleteApp(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, env *env) {
-		for _, tt := range []struct {
-			name string
-			drop func(*app.App)
-		}{
-			{"Scanner", func(a *app.App) { a.Scanner = nil }},
-			{"Metrics", func(a *app.App) { a.Metrics = nil }},
-			{"Contacts", func(a *app.App) { a.Contacts = nil }},
-		} {
-			partial := *env.srv.App
-			tt.drop(&partial)
-			api, err := httpapi.New(&partial)
-			if api != nil || !errors.Is(err, app.ErrIncomplete) || !strings.Contains(err.Error(), tt.name) {
-				t.Errorf("httpapi.New without %s = %v, %v; want an error naming it", tt.name, api, err)
-			}
-		}
-		if api, err := httpapi.New(env.srv.App); api == nil || err != nil {
-			t.Errorf("httpapi.New on the whole App = %v, %v", api, err)
-		}
+		apptest.RefusesIncomplete(t, env.srv.App, httpapi.New,
+			apptest.Drop{Name: "Scanner", Drop: func(a *app.App) { a.Scanner = nil }},
+			apptest.Drop{Name: "Metrics", Drop: func(a *app.App) { a.Metrics = nil }},
+			apptest.Drop{Name: "Contacts", Drop: func(a *app.App) { a.Contacts = nil }})
 	})
 }

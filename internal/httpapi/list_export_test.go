@@ -73,7 +73,7 @@ func TestListExportRoundTrip(t *testing.T) {
 		}
 
 		// Bad input and the wrong callers.
-		authority := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
+		_, authority := e.member(t, "Kominfo", "authority")
 		for _, tc := range []struct {
 			name, path, key string
 			status          int

@@ -88,9 +88,8 @@ type documentsAnswer struct {
 func TestNoticeDocuments(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		orgID := e.org(t, "Kominfo", "authority")
-		key := e.key(t, orgID, "authority")
-		other := e.key(t, e.org(t, "BNPT", "authority"), "authority")
+		_, key := e.member(t, "Kominfo", "authority")
+		_, other := e.member(t, "BNPT", "authority")
 		pdf := document.SamplePDF("Surat Perintah Nomor 12/2026")
 		pngData := smallPNG(t)
 		var keys struct{ Keys []receipt.PublicKey }
@@ -180,9 +179,8 @@ func platformOrg(t *testing.T, e *env) string {
 func TestNoticeDocumentsRefused(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		orgID := e.org(t, "Kominfo", "authority")
-		key := e.key(t, orgID, "authority")
-		flagger := e.key(t, e.org(t, "Mafindo", "flagger"), "flagger")
+		_, key := e.member(t, "Kominfo", "authority")
+		_, flagger := e.member(t, "Mafindo", "flagger")
 		pdf := document.SamplePDF("x")
 		zip := append([]byte("PK\x03\x04\x14\x00\x00\x00"), make([]byte, 64)...)
 		exe := append([]byte("MZ\x90\x00"), make([]byte, 64)...)
