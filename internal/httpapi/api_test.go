@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/app/apptest"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
@@ -714,9 +713,6 @@ func TestMetaEndpoints(t *testing.T) {
 func TestNewRefusesAnIncompleteApp(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, env *env) {
-		apptest.RefusesIncomplete(t, env.srv.App, httpapi.New,
-			apptest.Drop{Name: "Scanner", Drop: func(a *app.App) { a.Scanner = nil }},
-			apptest.Drop{Name: "Metrics", Drop: func(a *app.App) { a.Metrics = nil }},
-			apptest.Drop{Name: "Contacts", Drop: func(a *app.App) { a.Contacts = nil }})
+		apptest.RefusesIncomplete(t, env.srv.App, httpapi.New, "Scanner", "Metrics", "Contacts")
 	})
 }

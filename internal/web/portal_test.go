@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/app"
 	"github.com/sigap/sigap/internal/app/apptest"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/receipt"
@@ -490,9 +489,6 @@ func TestAPIUsers(t *testing.T) {
 func TestNewRefusesAnIncompleteApp(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		apptest.RefusesIncomplete(t, e.s.App, web.New,
-			apptest.Drop{Name: "Review", Drop: func(a *app.App) { a.Review = nil }},
-			apptest.Drop{Name: "Webhooks", Drop: func(a *app.App) { a.Webhooks = nil }},
-			apptest.Drop{Name: "Flaggers", Drop: func(a *app.App) { a.Flaggers = nil }})
+		apptest.RefusesIncomplete(t, e.s.App, web.New, "Review", "Webhooks", "Flaggers")
 	})
 }
