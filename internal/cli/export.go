@@ -11,9 +11,9 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"time"
 
 	"github.com/sigap/sigap/internal/client"
+	"github.com/sigap/sigap/internal/ledger"
 )
 
 func runExport(ctx context.Context, env *Env, args []string) error {
@@ -131,16 +131,6 @@ func exportDSA(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// ledgerDoc is the compliance ledger as JSON: one page of it as the API
-// answers, or every page put together as the command writes it.
-type ledgerDoc struct {
-	From        time.Time         `json:"from"`
-	To          time.Time         `json:"to"`
-	Regime      string            `json:"regime"`
-	GeneratedAt time.Time         `json:"generated_at"`
-	Items       []json.RawMessage `json:"items"`
-}
-
 func exportLedger(ctx context.Context, env *Env, args []string) error {
 	fs, cn := connFlagSet("export saman-ledger", env)
 	from, to := periodFlags(fs)
@@ -169,18 +159,15 @@ func exportLedger(ctx context.Context, env *Env, args []string) error {
 		body = raw
 	} else {
 		// JSON comes in pages; put them together into one document.
-		var all ledgerDoc
+		var all ledger.Doc[json.RawMessage]
 		cursor := ""
 		for {
-			var page struct {
-				ledgerDoc
-				NextCursor string `json:"next_cursor"`
-			}
+			var page ledger.Doc[json.RawMessage]
 			if _, err := c.Do(ctx, "GET", path("limit", "1000", "cursor", cursor), nil, nil, &page); err != nil {
 				return err
 			}
 			if cursor == "" {
-				all = page.ledgerDoc
+				all = page
 				all.Items = []json.RawMessage{}
 			}
 			all.Items = append(all.Items, page.Items...)
@@ -189,6 +176,7 @@ func exportLedger(ctx context.Context, env *Env, args []string) error {
 			}
 			cursor = page.NextCursor
 		}
+		all.NextCursor = ""
 		if body, err = json.MarshalIndent(all, "", "  "); err != nil {
 			return err
 		}

@@ -107,16 +107,7 @@ func bothZones(t time.Time) string {
 }
 
 func keyList(ctx context.Context, env *Env, cl *client.Client, path string) error {
-	var l struct {
-		Items []struct {
-			ID         string     `json:"id"`
-			Role       string     `json:"role"`
-			CreatedAt  time.Time  `json:"created_at"`
-			ExpiresAt  *time.Time `json:"expires_at"`
-			LastUsedAt *time.Time `json:"last_used_at"`
-			RevokedAt  *time.Time `json:"revoked_at"`
-		} `json:"items"`
-	}
+	var l client.KeyList
 	if _, err := cl.Do(ctx, "GET", path, nil, nil, &l); err != nil {
 		return err
 	}

@@ -469,15 +469,14 @@ func (v *Validator) ValidateBatch(batch []map[string]any) error {
 
 // ValidateStatements checks built statements as one batch.
 func (v *Validator) ValidateStatements(sts []*Statement) error {
-	batch := make([]map[string]any, len(sts))
+	raws := make([]json.RawMessage, len(sts))
 	for i, st := range sts {
 		b, err := json.Marshal(st)
 		if err != nil {
 			return fmt.Errorf("dsasor: encode statement: %w", err)
 		}
-		if batch[i], err = decodeObject(b); err != nil {
-			return fmt.Errorf("dsasor: statement %d: %w", i, err)
-		}
+		raws[i] = b
 	}
-	return v.ValidateBatch(batch)
+	_, err := v.ValidateRawBatch(raws)
+	return err
 }

@@ -192,3 +192,40 @@ func TestBatches(t *testing.T) {
 		t.Error("empty input or default size")
 	}
 }
+
+// TestValidateRawBatch: statements as JSON are checked as one batch and
+// handed back decoded; one that is no JSON object gives no batch.
+func TestValidateRawBatch(t *testing.T) {
+	t.Parallel()
+	v := dsasor.Default()
+	good, err := json.Marshal(base())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := json.Marshal(with(base(), "decision_ground", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name       string
+		statements []json.RawMessage
+		batch      int // statements handed back
+		valid      bool
+	}{
+		{"one valid statement", []json.RawMessage{good}, 1, true},
+		{"the same puid twice", []json.RawMessage{good, good}, 2, false},
+		{"a statement missing a field", []json.RawMessage{good, bad}, 2, false},
+		{"not an object", []json.RawMessage{good, json.RawMessage(`[1, 2]`)}, 0, false},
+		{"null", []json.RawMessage{json.RawMessage(`null`)}, 0, false},
+		{"something after the object", []json.RawMessage{json.RawMessage(`{} {}`)}, 0, false},
+		{"an empty batch", nil, 0, false},
+	} {
+		batch, err := v.ValidateRawBatch(tc.statements)
+		if len(batch) != tc.batch || (err == nil) != tc.valid {
+			t.Errorf("%s: %d statements back, %v; want %d, valid %v", tc.name, len(batch), err, tc.batch, tc.valid)
+		}
+	}
+	if batch, _ := v.ValidateRawBatch([]json.RawMessage{good}); batch[0]["puid"] != base()["puid"] {
+		t.Errorf("decoded %v, want %v", batch, base())
+	}
+}

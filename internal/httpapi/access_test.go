@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // pathParam is a {name} or {name...} in a route pattern.
@@ -22,8 +21,7 @@ var pathParam = regexp.MustCompile(`\{[^}]+\}`)
 // and the keys it admits get past the auth middleware.
 func TestRouteTableAccess(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		var orgs struct {
 			Items []orgView `json:"items"`
 		}

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -17,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/app"
+	"github.com/sigap/sigap/internal/app/apptest"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/httpapi"
@@ -45,6 +44,13 @@ func newEnv(t *testing.T, e storetest.Engine, policyFile string) *env {
 		t.Fatalf("admin.key = %q, %v; want the bootstrap key", b, err)
 	}
 	return en
+}
+
+// eachEnv runs fn once per database engine on a fresh env with no policy
+// file.
+func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, eng storetest.Engine) { fn(t, newEnv(t, eng, "")) })
 }
 
 // startEnv serves a new server on e with the tests' config as set changes it,
@@ -106,6 +112,14 @@ func (e *env) key(t *testing.T, orgID, role string) string {
 		t.Fatalf("create key answered %s", r.Body)
 	}
 	return k.Key
+}
+
+// member makes an org of kind called name, and a key of the role of the
+// same name (authority, flagger) for it, as the platform admin.
+func (e *env) member(t *testing.T, name, kind string) (orgID, key string) {
+	t.Helper()
+	orgID = e.org(t, name, kind)
+	return orgID, e.key(t, orgID, kind)
 }
 
 type subjectView struct {
@@ -197,10 +211,8 @@ func (e *env) get(t *testing.T, key, id string) noticeView {
 
 func TestSubmitOrderAnswerAndReceipt(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		orgID := e.org(t, "Kominfo", "authority")
-		key := e.key(t, orgID, "authority")
+	eachEnv(t, func(t *testing.T, e *env) {
+		orgID, key := e.member(t, "Kominfo", "authority")
 
 		r := e.do(t, "GET", "/v1/me", key, nil)
 		var me struct {
@@ -293,9 +305,8 @@ func TestSubmitOrderAnswerAndReceipt(t *testing.T) {
 
 func TestSameMessageOneCase(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
+	eachEnv(t, func(t *testing.T, e *env) {
+		_, key := e.member(t, "Kominfo", "authority")
 		links := []string{"https://t.me/s/SomeChannel/123", "https://telegram.me/somechannel/123?single", "tg://resolve?domain=SomeChannel&post=123"}
 		n, _ := e.submit(t, key, mustJSON(t, notice("order", "terrorism", links)))
 		if len(n.Subjects) != 3 {
@@ -312,7 +323,7 @@ func TestSameMessageOneCase(t *testing.T) {
 
 		// A second notice on the same message, from another org and linked yet
 		// another way, joins the open case.
-		other := e.key(t, e.org(t, "BNPT", "authority"), "authority")
+		_, other := e.member(t, "BNPT", "authority")
 		n2, _ := e.submit(t, other, mustJSON(t, notice("referral", "terrorism", []string{"https://telegram.dog/SOMECHANNEL/123/", "https://example.org/a"})))
 		if s := n2.Subjects[0]; s.Subject != "telegram:message/somechannel/123" || s.CaseID != n.Subjects[0].CaseID || s.NewCase {
 			t.Errorf("second notice's subject = %+v, want it to join case %s", s, n.Subjects[0].CaseID)
@@ -344,9 +355,8 @@ func TestSameMessageOneCase(t *testing.T) {
 
 func TestIdempotencyKey(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
+	eachEnv(t, func(t *testing.T, e *env) {
+		_, key := e.member(t, "Kominfo", "authority")
 		body := mustJSON(t, notice("order", "gambling", []string{"https://t.me/judi/1"}))
 		first, r1 := e.submit(t, key, body, "Idempotency-Key", "kominfo-0001")
 		if r1.Header.Get("Idempotent-Replayed") != "" {
@@ -370,7 +380,7 @@ func TestIdempotencyKey(t *testing.T) {
 			t.Errorf("a 409 changed the database: %v -> %v", before, after)
 		}
 		// Keys are per org: another org may use the same key for its own notice.
-		other := e.key(t, e.org(t, "BNPT", "authority"), "authority")
+		_, other := e.member(t, "BNPT", "authority")
 		if n, _ := e.submit(t, other, body, "Idempotency-Key", "kominfo-0001"); n.ID == first.ID {
 			t.Error("another org's notice replayed this org's")
 		}
@@ -383,11 +393,9 @@ func TestIdempotencyKey(t *testing.T) {
 
 func TestListNotices(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		orgA := e.org(t, "Kominfo", "authority")
-		a := e.key(t, orgA, "authority")
-		b := e.key(t, e.org(t, "BNPT", "authority"), "authority")
+	eachEnv(t, func(t *testing.T, e *env) {
+		orgA, a := e.member(t, "Kominfo", "authority")
+		_, b := e.member(t, "BNPT", "authority")
 		var mine []string
 		for i := range 5 {
 			kind, cat := "order", "gambling"
@@ -475,9 +483,8 @@ func TestListNotices(t *testing.T) {
 
 func TestDeadlines(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		key := e.key(t, e.org(t, "Europol IRU", "authority"), "authority")
+	eachEnv(t, func(t *testing.T, e *env) {
+		_, key := e.member(t, "Europol IRU", "authority")
 		cases := []struct {
 			name          string
 			body          map[string]any
@@ -519,7 +526,7 @@ func TestPolicyFileChangesDeadlines(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e := newEnv(t, eng, policy)
-		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
+		_, key := e.member(t, "Kominfo", "authority")
 		n, _ := e.submit(t, key, mustJSON(t, notice("order", "terrorism", []string{"https://t.me/policy_chan/1"})))
 		if !n.DueAt.Equal(n.ReceivedAt.Add(20*time.Second)) || n.SLA != (struct{ Regime, Class, Within string }{"ID-PSE", "urgent", "20s"}) {
 			t.Errorf("due_at %v received_at %v sla %+v; want 20s urgent", n.DueAt, n.ReceivedAt, n.SLA)
@@ -545,9 +552,8 @@ func TestPolicyFileChangesDeadlines(t *testing.T) {
 
 func TestFlaggersAndReports(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		flagger := e.key(t, e.org(t, "Mafindo", "flagger"), "flagger")
+	eachEnv(t, func(t *testing.T, e *env) {
+		_, flagger := e.member(t, "Mafindo", "flagger")
 		before, _ := e.srv.DB.Counts(context.Background())
 		r := e.json(t, "POST", "/v1/notices", flagger, notice("flag", "hoax", []string{"https://t.me/hoaks/7"}, "good_faith", nil))
 		if p := r.problem(t); r.Status != 422 || !p.hasError("good_faith", "required") {
@@ -601,8 +607,7 @@ func TestFlaggersAndReports(t *testing.T) {
 
 func TestOrgsKeysAndUsers(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.org(t, "Kominfo", "authority")
 		f := e.org(t, "Mafindo", "flagger")
 		r := e.do(t, "GET", "/v1/orgs", e.admin, nil)
@@ -677,8 +682,7 @@ func TestOrgsKeysAndUsers(t *testing.T) {
 
 func TestMetaEndpoints(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		r := e.do(t, "GET", "/healthz", "", nil)
 		if r.Status != 200 {
 			t.Errorf("healthz: %d %s", r.Status, r.Body)
@@ -688,7 +692,7 @@ func TestMetaEndpoints(t *testing.T) {
 		if r.Status != 200 || !bytes.Equal(r.Body, want) {
 			t.Errorf("GET /openapi.json does not serve openapi.json (%d, %d bytes)", r.Status, len(r.Body))
 		}
-		key := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
+		_, key := e.member(t, "Kominfo", "authority")
 		e.submit(t, key, mustJSON(t, notice("order", "terrorism", []string{"https://t.me/metric_chan/1", "https://t.me/metric_chan/2"})))
 		r = e.do(t, "GET", "/metrics", e.admin, nil)
 		for _, want := range []string{
@@ -708,25 +712,7 @@ func TestMetaEndpoints(t *testing.T) {
 // construction instead of failing on the first request that needs it.
 func TestNewRefusesAnIncompleteApp(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		env := newEnv(t, e, "")
-		for _, tt := range []struct {
-			name string
-			drop func(*app.App)
-		}{
-			{"Scanner", func(a *app.App) { a.Scanner = nil }},
-			{"Metrics", func(a *app.App) { a.Metrics = nil }},
-			{"Contacts", func(a *app.App) { a.Contacts = nil }},
-		} {
-			partial := *env.srv.App
-			tt.drop(&partial)
-			api, err := httpapi.New(&partial)
-			if api != nil || !errors.Is(err, app.ErrIncomplete) || !strings.Contains(err.Error(), tt.name) {
-				t.Errorf("httpapi.New without %s = %v, %v; want an error naming it", tt.name, api, err)
-			}
-		}
-		if api, err := httpapi.New(env.srv.App); api == nil || err != nil {
-			t.Errorf("httpapi.New on the whole App = %v, %v", api, err)
-		}
+	eachEnv(t, func(t *testing.T, env *env) {
+		apptest.RefusesIncomplete(t, env.srv.App, httpapi.New, "Scanner", "Metrics", "Contacts")
 	})
 }

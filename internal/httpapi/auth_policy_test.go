@@ -6,13 +6,11 @@ import (
 
 	"github.com/sigap/sigap/internal/account"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestAuthPolicy(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		a := e.org(t, "Kominfo", "authority")
 		b := e.org(t, "Polri", "authority")
 		aAdmin := e.key(t, a, "admin")

@@ -100,6 +100,8 @@ func order(extra ...any) []byte {
 	return js(notice("order", "terrorism", []string{"https://t.me/good_chan/1"}, extra...))
 }
 
+// urls is a notice's subjects, one for each of links; a link may be any
+// JSON value, so a test can send a malformed one.
 func urls(links ...any) []map[string]any {
 	out := make([]map[string]any, len(links))
 	for i, l := range links {

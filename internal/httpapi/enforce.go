@@ -53,34 +53,22 @@ func (a *API) confirmAction(r *http.Request, c org.Caller, in confirmBody) (*act
 }
 
 func (a *API) listAlerts(r *http.Request, _ org.Caller, _ noBody) (list[*store.Alert], error) {
-	limit, cursor, err := page(r)
-	if err != nil {
-		return list[*store.Alert]{}, err
-	}
-	as, err := a.DB.Alerts(r.Context(), r.URL.Query().Get("notice_id"), cursor, limit+1)
-	return pageOf(as, limit, func(x *store.Alert) string { return x.ID }), err
+	return paged(r, func(cursor string, limit int) ([]*store.Alert, error) {
+		return a.DB.Alerts(r.Context(), r.URL.Query().Get("notice_id"), cursor, limit)
+	}, func(x *store.Alert) string { return x.ID })
 }
 
-// evidenceSummary is a list entry: the hash and snapshot reference are only
-// in the single read, whose every use goes on the case's timeline.
-type evidenceSummary struct {
-	ID          string     `json:"id"`
-	ActionID    string     `json:"action_id"`
-	CaseID      string     `json:"case_id,omitempty"`
-	PreservedAt time.Time  `json:"preserved_at"`
-	KeepUntil   time.Time  `json:"keep_until"`
-	HoldUntil   *time.Time `json:"hold_until,omitempty"`
-	PurgedAt    *time.Time `json:"purged_at,omitempty"`
-}
-
-func (a *API) listEvidence(r *http.Request, _ org.Caller, _ noBody) (list[evidenceSummary], error) {
+// listEvidence lists evidence without its hash and snapshot reference (nor
+// who held it, and why): those are only in the single read, whose every use
+// goes on the case's timeline.
+func (a *API) listEvidence(r *http.Request, _ org.Caller, _ noBody) (list[evidence.Evidence], error) {
 	caseID := r.URL.Query().Get("case_id")
 	return pagedList(r, func(cursor string, limit int) ([]*evidence.Evidence, error) {
 		return a.DB.EvidenceList(r.Context(), caseID, cursor, limit)
-	}, func(e *evidence.Evidence) evidenceSummary {
-		return evidenceSummary{ID: e.ID, ActionID: e.ActionID, CaseID: e.CaseID, PreservedAt: e.PreservedAt,
+	}, func(e *evidence.Evidence) evidence.Evidence {
+		return evidence.Evidence{ID: e.ID, ActionID: e.ActionID, CaseID: e.CaseID, PreservedAt: e.PreservedAt,
 			KeepUntil: e.KeepUntil, HoldUntil: e.HoldUntil, PurgedAt: e.PurgedAt}
-	}, func(e evidenceSummary) string { return e.ID })
+	}, func(e evidence.Evidence) string { return e.ID })
 }
 
 func (a *API) getEvidence(r *http.Request, c org.Caller, _ noBody) (*evidence.Evidence, error) {

@@ -193,9 +193,13 @@ func TestEnforcementEndToEnd(t *testing.T) {
 		var ev struct {
 			Items []struct{ ID string } `json:"items"`
 		}
-		e.do(t, "GET", "/v1/evidence?case_id="+cid, e.admin, nil).decode(t, &ev)
+		listed := e.do(t, "GET", "/v1/evidence?case_id="+cid, e.admin, nil)
+		listed.decode(t, &ev)
 		if len(ev.Items) != 1 {
 			t.Fatalf("evidence: %+v", ev)
+		}
+		if strings.Contains(string(listed.Body), sha) || strings.Contains(string(listed.Body), "snapshot_ref") {
+			t.Errorf("the evidence list shows the hash or the snapshot: %s", listed.Body)
 		}
 		if r := e.do(t, "GET", "/v1/evidence/"+ev.Items[0].ID, e.authA, nil); r.Status != 200 || !strings.Contains(string(r.Body), sha) {
 			t.Errorf("evidence read by the authority: %d %s", r.Status, r.Body)

@@ -122,18 +122,6 @@ func fieldNames(errs []dsasor.FieldError) []string {
 	return out
 }
 
-// ledgerRow is one order of the SAMAN compliance ledger, every time in UTC and in WIB.
-
-// ledgerAnswer is GET /v1/exports/saman-ledger as JSON.
-type ledgerAnswer struct {
-	From        time.Time    `json:"from"`
-	To          time.Time    `json:"to"`
-	Regime      string       `json:"regime"`
-	GeneratedAt time.Time    `json:"generated_at"`
-	Items       []ledger.Row `json:"items"`
-	NextCursor  string       `json:"next_cursor,omitempty"`
-}
-
 func (a *API) exportLedger(w http.ResponseWriter, r *http.Request) {
 	p, q, ok := a.exportPeriod(w, r)
 	if !ok {
@@ -187,7 +175,7 @@ func (a *API) exportLedger(w http.ResponseWriter, r *http.Request) {
 		a.errorResponse(w, r, err)
 		return
 	}
-	ans := ledgerAnswer{From: p.From, To: p.To, Regime: regime, GeneratedAt: now, Items: make([]ledger.Row, 0, len(rows))}
+	ans := ledger.Doc[ledger.Row]{From: p.From, To: p.To, Regime: regime, GeneratedAt: now, Items: make([]ledger.Row, 0, len(rows))}
 	if ans.Regime == "" {
 		ans.Regime = "all"
 	}

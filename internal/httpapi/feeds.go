@@ -159,12 +159,9 @@ func (a *API) subscribe(r *http.Request, c org.Caller, in feed.SubscribeInput) (
 }
 
 func (a *API) listSubscriptions(r *http.Request, _ org.Caller, _ noBody) (list[feed.Subscription], error) {
-	limit, cursor, err := page(r)
-	if err != nil {
-		return list[feed.Subscription]{}, err
-	}
-	items, err := a.Feeds.Subscriptions(r.Context(), cursor, limit+1)
-	return pageOf(items, limit, func(s feed.Subscription) string { return s.ID }), err
+	return paged(r, func(cursor string, limit int) ([]feed.Subscription, error) {
+		return a.Feeds.Subscriptions(r.Context(), cursor, limit)
+	}, func(s feed.Subscription) string { return s.ID })
 }
 
 func (a *API) getSubscription(r *http.Request, _ org.Caller, _ noBody) (feed.Subscription, error) {

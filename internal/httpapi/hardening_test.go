@@ -204,8 +204,7 @@ func TestMetricsAndCheckpointAccess(t *testing.T) {
 // the body, the same on both engines, and nothing stored.
 func TestListTextImportNUL(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		l := e.mkSet(t, "/v1/lists", map[string]any{"name": "kw", "kind": "keyword", "policy": "review", "labels": []string{"terrorism"}})
 		r := e.do(t, "POST", "/v1/lists/"+l.ID+"/import", e.admin, []byte("good phrase\nabc\x00def\n"), "Content-Type", "text/plain")
 		if r.Status != 422 {

@@ -21,12 +21,9 @@ func (a *API) declareIncident(r *http.Request, c org.Caller, in incident.Declare
 }
 
 func (a *API) listIncidents(r *http.Request, _ org.Caller, _ noBody) (list[incident.Incident], error) {
-	limit, cursor, err := page(r)
-	if err != nil {
-		return list[incident.Incident]{}, err
-	}
-	items, err := a.Incidents.List(r.Context(), cursor, limit+1)
-	return pageOf(items, limit, func(x incident.Incident) string { return x.ID }), err
+	return paged(r, func(cursor string, limit int) ([]incident.Incident, error) {
+		return a.Incidents.List(r.Context(), cursor, limit)
+	}, func(x incident.Incident) string { return x.ID })
 }
 
 func (a *API) getIncident(r *http.Request, _ org.Caller, _ noBody) (incidentDetail, error) {
@@ -56,12 +53,9 @@ func (a *API) startRetroScan(r *http.Request, _ org.Caller, in retro.Request) (r
 }
 
 func (a *API) listRetroScans(r *http.Request, _ org.Caller, _ noBody) (list[retro.Job], error) {
-	limit, cursor, err := page(r)
-	if err != nil {
-		return list[retro.Job]{}, err
-	}
-	items, err := a.Retro.List(r.Context(), r.URL.Query().Get("incident_id"), cursor, limit+1)
-	return pageOf(items, limit, func(x retro.Job) string { return x.ID }), err
+	return paged(r, func(cursor string, limit int) ([]retro.Job, error) {
+		return a.Retro.List(r.Context(), r.URL.Query().Get("incident_id"), cursor, limit)
+	}, func(x retro.Job) string { return x.ID })
 }
 
 func (a *API) getRetroScan(r *http.Request, _ org.Caller, _ noBody) (retro.Job, error) {

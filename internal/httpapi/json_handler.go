@@ -68,6 +68,12 @@ func pagedList[T, V any](r *http.Request, fetch func(cursor string, limit int) (
 	return pageOf(viewsOf(xs, view), limit, id), nil
 }
 
+// paged answers one page of what fetch gives when asked for ?limit= plus
+// one from ?cursor=, each item as fetch gives it.
+func paged[T any](r *http.Request, fetch func(cursor string, limit int) ([]T, error), id func(T) string) (list[T], error) {
+	return pagedList(r, fetch, func(x T) T { return x }, id)
+}
+
 // pageOf cuts items, fetched with limit+1, to a page whose next cursor is the
 // id of its last item when more follow.
 func pageOf[T any](items []T, limit int, id func(T) string) list[T] {

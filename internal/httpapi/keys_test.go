@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/sigap/sigap/internal/client"
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -31,18 +32,6 @@ func newClockEnv(t *testing.T, e storetest.Engine) (*env, *clock.Fixed) {
 func newEnvAt(t *testing.T, e storetest.Engine, clk *clock.Fixed) *env {
 	t.Helper()
 	return startEnv(t, e, clk, nil, nil)
-}
-
-// keyListView is GET /v1/orgs/{org_id}/keys.
-type keyListView struct {
-	Items []struct {
-		ID         string     `json:"id"`
-		Role       string     `json:"role"`
-		CreatedAt  time.Time  `json:"created_at"`
-		ExpiresAt  *time.Time `json:"expires_at"`
-		LastUsedAt *time.Time `json:"last_used_at"`
-		RevokedAt  *time.Time `json:"revoked_at"`
-	} `json:"items"`
 }
 
 // newKey makes a key with body as key holder, failing unless it is a 201.
@@ -64,7 +53,7 @@ func (e *env) listed(t *testing.T, orgID, holder, id string) (found bool, lastUs
 	if bytes.Contains(r.Body, []byte(`"key"`)) || bytes.Contains(r.Body, []byte("sgp_")) {
 		t.Errorf("the key list shows a secret: %s", r.Body)
 	}
-	var l keyListView
+	var l client.KeyList
 	r.decode(t, &l)
 	for _, k := range l.Items {
 		if k.ID == id {

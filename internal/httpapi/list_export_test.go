@@ -5,16 +5,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestListExportRoundTrip exports a list with its provenance, imports the
 // document into another list as it is, and gets the same rules and sources.
 func TestListExportRoundTrip(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		kw := e.mkSet(t, "/v1/lists", map[string]any{"name": "kw", "kind": "keyword", "policy": "shadow"})
 		want := map[string]string{"granat rakitan": "BNPT list 2026-11", "senjata api": "", "bom panci": "case review"}
 		for v, src := range want {
@@ -76,7 +73,7 @@ func TestListExportRoundTrip(t *testing.T) {
 		}
 
 		// Bad input and the wrong callers.
-		authority := e.key(t, e.org(t, "Kominfo", "authority"), "authority")
+		_, authority := e.member(t, "Kominfo", "authority")
 		for _, tc := range []struct {
 			name, path, key string
 			status          int

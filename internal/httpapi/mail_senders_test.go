@@ -9,16 +9,13 @@ import (
 	"math/big"
 	"strings"
 	"testing"
-
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestMailSenders registers, lists and removes e-mail senders as an org's
 // admin, and checks malformed, hostile and unauthorised requests change nothing.
 func TestMailSenders(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		en := newEnv(t, e, "")
+	eachEnv(t, func(t *testing.T, en *env) {
 		orgA, orgB := en.org(t, "Komdigi", "authority"), en.org(t, "Polri", "authority")
 		flagger := en.org(t, "Flagger", "flagger")
 		adminA, adminB, authA := en.key(t, orgA, "admin"), en.key(t, orgB, "admin"), en.key(t, orgA, "authority")

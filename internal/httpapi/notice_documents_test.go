@@ -17,7 +17,6 @@ import (
 
 	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/receipt"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // docPart is one part of a multipart notice.
@@ -88,11 +87,9 @@ type documentsAnswer struct {
 
 func TestNoticeDocuments(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		orgID := e.org(t, "Kominfo", "authority")
-		key := e.key(t, orgID, "authority")
-		other := e.key(t, e.org(t, "BNPT", "authority"), "authority")
+	eachEnv(t, func(t *testing.T, e *env) {
+		_, key := e.member(t, "Kominfo", "authority")
+		_, other := e.member(t, "BNPT", "authority")
 		pdf := document.SamplePDF("Surat Perintah Nomor 12/2026")
 		pngData := smallPNG(t)
 		var keys struct{ Keys []receipt.PublicKey }
@@ -181,11 +178,9 @@ func platformOrg(t *testing.T, e *env) string {
 
 func TestNoticeDocumentsRefused(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		orgID := e.org(t, "Kominfo", "authority")
-		key := e.key(t, orgID, "authority")
-		flagger := e.key(t, e.org(t, "Mafindo", "flagger"), "flagger")
+	eachEnv(t, func(t *testing.T, e *env) {
+		_, key := e.member(t, "Kominfo", "authority")
+		_, flagger := e.member(t, "Mafindo", "flagger")
 		pdf := document.SamplePDF("x")
 		zip := append([]byte("PK\x03\x04\x14\x00\x00\x00"), make([]byte, 64)...)
 		exe := append([]byte("MZ\x90\x00"), make([]byte, 64)...)

@@ -37,11 +37,9 @@ func (v requestView) hasEvent(typ string) bool {
 
 func TestPreservationRequest(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		authOrg := e.org(t, "Kejaksaan", "authority")
-		key := e.key(t, authOrg, "authority")
-		flagger := e.key(t, e.org(t, "Mafindo", "flagger"), "flagger")
+	eachEnv(t, func(t *testing.T, e *env) {
+		_, key := e.member(t, "Kejaksaan", "authority")
+		_, flagger := e.member(t, "Mafindo", "flagger")
 		reviewer := e.key(t, platformOrg(t, e), "reviewer")
 		links := []string{"https://t.me/prs_chan/1", "https://t.me/prs_chan2/2"}
 
@@ -133,7 +131,7 @@ func TestEmergencyRequest(t *testing.T) {
 			within string
 		}{{policy, "8h"}} {
 			e := newEnv(t, eng, tt.policy)
-			key := e.key(t, e.org(t, "Polri", "authority"), "authority")
+			_, key := e.member(t, "Polri", "authority")
 			platform := platformOrg(t, e)
 			reviewer := e.key(t, platform, "reviewer")
 			e.json(t, "POST", "/v1/contacts", e.admin, map[string]any{"name": "Piket", "role": "on_call", "jurisdiction": "ID", "email": "piket@platform.example"})

@@ -2,15 +2,12 @@ package httpapi_test
 
 import (
 	"testing"
-
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestTCOAnnexIFields(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
-		key := e.key(t, e.org(t, "Bundeskriminalamt", "authority"), "authority")
+	eachEnv(t, func(t *testing.T, e *env) {
+		_, key := e.member(t, "Bundeskriminalamt", "authority")
 		annex := func(change func(m map[string]any)) map[string]any {
 			m := map[string]any{"issuing_member_state": "DE", "issued_at": "2026-12-07T01:00:00Z", "reasons": []string{"incitement", "threat"},
 				"additional_reasons": "Aufruf zu Anschlägen", "withhold_from_provider": true, "host_authority_copied": false,

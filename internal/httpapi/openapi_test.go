@@ -215,13 +215,8 @@ func checkResponse(t *testing.T, method, pattern string, status int, contentType
 	if !isJSON(mt) || schema == nil {
 		return
 	}
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
-	if err != nil {
-		t.Errorf("%s: body is not JSON: %v: %.300s", key, err, body)
-		return
-	}
-	if err := schema.Validate(v); err != nil {
-		t.Errorf("%s: body does not match openapi.json: %v\nbody: %.2000s", key, err, body)
+	if err := validate(schema, body); err != nil {
+		t.Errorf("%s: body %v\nbody: %.2000s", key, err, body)
 	}
 }
 
@@ -252,13 +247,8 @@ func checkRequest(t *testing.T, method, pattern, contentType string, body []byte
 	if !isJSON(mt) {
 		return
 	}
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
-	if err != nil {
-		t.Errorf("%s %s: request is not JSON: %v", method, pattern, err)
-		return
-	}
-	if err := s.Validate(v); err != nil {
-		t.Errorf("%s %s: an accepted request does not match openapi.json: %v", method, pattern, err)
+	if err := validate(s, body); err != nil {
+		t.Errorf("%s %s: an accepted request %v", method, pattern, err)
 	}
 }
 
@@ -272,14 +262,22 @@ func checkProblem(t *testing.T, contentType string, body []byte) {
 	if mt, _, _ := mime.ParseMediaType(contentType); mt != "application/problem+json" {
 		t.Errorf("Content-Type %q, want application/problem+json", contentType)
 	}
+	if err := validate(mustDoc(t).problem, body); err != nil {
+		t.Errorf("problem %v\nbody: %s", err, body)
+	}
+}
+
+// validate checks body against s; its error says whether body is not JSON
+// or does not match.
+func validate(s *jsonschema.Schema, body []byte) error {
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
-		t.Errorf("problem is not JSON: %v: %.300s", err, body)
-		return
+		return fmt.Errorf("is not JSON: %w", err)
 	}
-	if err := mustDoc(t).problem.Validate(v); err != nil {
-		t.Errorf("problem does not match openapi.json: %v\nbody: %s", err, body)
+	if err := s.Validate(v); err != nil {
+		return fmt.Errorf("does not match openapi.json: %w", err)
 	}
+	return nil
 }
 
 func keys[V any](m map[string]V) []string {

@@ -75,6 +75,7 @@ func findEntry(es []removedEntry, typ, value string) (removedEntry, bool) {
 	return removedEntry{}, false
 }
 
+// hitOf returns the hit of res by matcher on list (a bank or list ID), if any.
 func hitOf(res scan.Result, matcher, list string) (scan.Hit, bool) {
 	for _, h := range res.Hits {
 		if h.Matcher == matcher && h.List == list {

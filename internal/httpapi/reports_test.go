@@ -1,38 +1,18 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	stdflag "flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sigap/sigap/internal/casetest"
+	"github.com/sigap/sigap/internal/golden"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 var updateGolden = stdflag.Bool("update", false, "rewrite testdata/*.golden from the current output")
-
-func goldenFile(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *updateGolden {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/httpapi -run Report -update to create it)", err)
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs from the golden file; if the change is intended run go test ./internal/httpapi -run Report -update", path)
-	}
-}
 
 type reportView struct {
 	Scope struct {
@@ -163,7 +143,7 @@ func TestTransparencyReportAPI(t *testing.T) {
 				t.Errorf("html %q %q: %d %v", tc.query, tc.accept, r.Status, r.Header)
 			}
 			if tc.want == "en" && tc.query != "" && eng.Name == "sqlite" {
-				goldenFile(t, "transparency_report_en.html", r.Body)
+				golden.Check(t, "transparency_report_en.html", r.Body, *updateGolden)
 			}
 		}
 	})

@@ -126,8 +126,7 @@ func (e *env) scan(t *testing.T, post map[string]any) scan.Result {
 
 func TestBanksHashAndMatch(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		img := texturedPNG(t, 1, 256, 192)
 		r := e.do(t, "POST", "/v1/hash", e.admin, img, "Content-Type", "image/png").want(t, 200, "hash")
 		var h struct {
@@ -249,26 +248,25 @@ func TestBanksHashAndMatch(t *testing.T) {
 			t.Errorf("paged entries: %s", r.Body)
 		}
 
-		// Tombstone: the entry stops matching once the snapshot is rebuilt.
+		// noMatch wants query to match nothing once the snapshot is rebuilt.
+		noMatch := func(query map[string]any, what string) {
+			t.Helper()
+			e.sync(t)
+			r := e.json(t, "POST", "/v1/match", e.admin, query)
+			m.Hits = nil
+			r.decode(t, &m)
+			if len(m.Hits) != 0 {
+				t.Errorf("%s still matches: %s", what, r.Body)
+			}
+		}
+		// Tombstone: the entry stops matching.
 		if r := e.do(t, "DELETE", "/v1/banks/"+b.ID+"/entries/"+pdqEntry.ID, e.admin, nil); r.Status != 200 {
 			t.Fatalf("tombstone: %d %s", r.Status, r.Body)
 		}
-		e.sync(t)
-		r = e.json(t, "POST", "/v1/match", e.admin, map[string]any{"pdq": h.PDQ})
-		m.Hits = nil
-		r.decode(t, &m)
-		if len(m.Hits) != 0 {
-			t.Errorf("tombstoned entry still matches: %s", r.Body)
-		}
+		noMatch(map[string]any{"pdq": h.PDQ}, "tombstoned entry")
 		// Disabled bank: nothing matches.
-		r = e.json(t, "PATCH", "/v1/banks/"+b.ID, e.admin, map[string]any{"enabled": false}).want(t, 200, "disable")
-		e.sync(t)
-		r = e.json(t, "POST", "/v1/match", e.admin, map[string]any{"sha256": h.SHA256})
-		m.Hits = nil
-		r.decode(t, &m)
-		if len(m.Hits) != 0 {
-			t.Errorf("disabled bank still matches: %s", r.Body)
-		}
+		e.json(t, "PATCH", "/v1/banks/"+b.ID, e.admin, map[string]any{"enabled": false}).want(t, 200, "disable")
+		noMatch(map[string]any{"sha256": h.SHA256}, "disabled bank")
 		if r := e.json(t, "PATCH", "/v1/banks/"+b.ID, e.admin, map[string]any{"rollout_fraction": 1.5}); r.Status != 422 {
 			t.Errorf("rollout 1.5: %d", r.Status)
 		}
@@ -277,8 +275,7 @@ func TestBanksHashAndMatch(t *testing.T) {
 
 func TestFilteringBelongsToThePlatform(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		auth := e.org(t, "Kominfo", "authority")
 		flg := e.org(t, "Flagger", "flagger")
 		keys := map[string]string{"authority": e.key(t, auth, "authority"), "authority admin": e.key(t, auth, "admin"),
@@ -299,8 +296,7 @@ func TestFilteringBelongsToThePlatform(t *testing.T) {
 
 func TestListsAndScan(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		kw := e.mkSet(t, "/v1/lists", map[string]any{"name": "id-terror-kw", "kind": "keyword", "policy": "review", "labels": []string{"terrorism"}, "language": "id"})
 		rx := e.mkSet(t, "/v1/lists", map[string]any{"name": "rx", "kind": "regex", "policy": "shadow", "labels": []string{"terrorism"}})
 		ln := e.mkSet(t, "/v1/lists", map[string]any{"name": "links", "kind": "link", "policy": "auto_action", "labels": []string{"terrorism"}})
@@ -590,8 +586,7 @@ func TestScanBatchLarge(t *testing.T) {
 
 func TestCircuitBreakerAndFloodGuard(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		e := newEnv(t, eng, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		// A scanner with a tiny cap and flood threshold, serving the same API.
 		sc := scan.New(e.srv.DB, e.srv.API.Intake, nil, nil, scan.Config{DailyCap: 2, FloodMin: 4})
 		e.srv.API.Scanner = sc

@@ -4,16 +4,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestSSOSettings sets, reads and removes the single sign-on setting; every
 // answer is checked against openapi.json, and the secret never comes back.
 func TestSSOSettings(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, se storetest.Engine) {
-		e := newEnv(t, se, "")
+	eachEnv(t, func(t *testing.T, e *env) {
 		good := func() map[string]any {
 			return map[string]any{"issuer": "https://login.example.com/realms/platform", "client_id": "sigap",
 				"client_secret": "top-secret-value", "role_claim": "groups",

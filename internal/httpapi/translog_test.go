@@ -13,7 +13,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
-	"github.com/sigap/sigap/internal/store/storetest"
 	"github.com/sigap/sigap/internal/translog"
 )
 
@@ -36,8 +35,7 @@ func (c *apiClient) raw(t *testing.T, path, pattern string) reply {
 
 func TestTransparencyLog(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		env := newEnv(t, e, "")
+	eachEnv(t, func(t *testing.T, env *env) {
 		auth := env.key(t, env.org(t, "Kominfo", "authority"), "authority")
 		var indexes []int64
 		for i := range 3 {

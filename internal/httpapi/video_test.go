@@ -41,15 +41,6 @@ var chairs = []struct {
 	{"chair-22-with-small-logo-bar", true}, {"chair-orig-22-sd-bar", true}, {"chair-22-with-large-logo-bar", false},
 }
 
-func videoHit(res scan.Result, matcher, bankID string) (scan.Hit, bool) {
-	for _, h := range res.Hits {
-		if h.Matcher == matcher && h.List == bankID {
-			return h, true
-		}
-	}
-	return scan.Hit{}, false
-}
-
 // TestVideoBanksCatchTheChairs: a bank holding one chair clip's vPDQ
 // catches the other chair clips posted as video bytes and as vPDQ lines,
 // and not the unrelated clip; a GIFCT-style dump with TMK+PDQF and SHA-512
@@ -77,7 +68,7 @@ func TestVideoBanksCatchTheChairs(t *testing.T) {
 					item = map[string]any{"data": readShared(t, dir, "videos/"+c.name+".mp4")}
 				}
 				res := e.scan(t, map[string]any{"channel": "video_chan", "message_id": 1, "media": []map[string]any{item}})
-				h, ok := videoHit(res, "vpdq", b.ID)
+				h, ok := hitOf(res, "vpdq", b.ID)
 				if ok != c.match {
 					t.Errorf("%s as %s: hit %v, want %v: %+v", c.name, form, ok, c.match, res.Hits)
 					continue
@@ -111,7 +102,7 @@ func TestVideoBanksCatchTheChairs(t *testing.T) {
 		e.addEntry(t, "/v1/banks/"+b.ID+"/entries", map[string]any{"type": "sha256", "value": res.Media[0].SHA256})
 		e.sync(t)
 		res = e.scan(t, map[string]any{"channel": "video_chan", "message_id": 3, "media": []map[string]any{{"data": padded}}})
-		if _, ok := videoHit(res, "sha256", b.ID); !ok || len(res.Hits) != 1 {
+		if _, ok := hitOf(res, "sha256", b.ID); !ok || len(res.Hits) != 1 {
 			t.Errorf("whole-file sha256 of a video: %+v", res.Hits)
 		}
 
@@ -146,11 +137,11 @@ func TestVideoBanksCatchTheChairs(t *testing.T) {
 		}
 		e.sync(t)
 		res = e.scan(t, map[string]any{"channel": "video_chan", "message_id": 4, "media": []map[string]any{{"data": readShared(t, dir, "videos/chair-20-sd-bar.mp4")}}})
-		th, ok := videoHit(res, "tmk", b.ID)
+		th, ok := hitOf(res, "tmk", b.ID)
 		if !ok || th.Score == nil || *th.Score < 0.7 || *th.Score > 1.01 {
 			t.Errorf("tmk hit on chair-20: %+v", res.Hits)
 		}
-		if _, ok := videoHit(res, "vpdq", b.ID); !ok {
+		if _, ok := hitOf(res, "vpdq", b.ID); !ok {
 			t.Errorf("vpdq hit lost once tmk entries exist: %+v", res.Hits)
 		}
 		if e.srv.Scanner.Stats().TMK != 1 || e.srv.Scanner.Stats().VPDQ != 1 {
@@ -188,7 +179,7 @@ func TestVideoBanksCatchTheChairs(t *testing.T) {
 		e.sync(t)
 		res = e.scan(t, map[string]any{"channel": "video_chan", "message_id": 6,
 			"media": []map[string]any{{"vpdq": string(readShared(t, dir, "vpdq/chair-22-sd-grey-bar.txt"))}}})
-		if _, ok := videoHit(res, "vpdq", removed.BankSimilarID); !ok {
+		if _, ok := hitOf(res, "vpdq", removed.BankSimilarID); !ok {
 			t.Errorf("the removed-content bank does not catch another chair: %+v", res.Hits)
 		}
 	})

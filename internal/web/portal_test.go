@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/app"
+	"github.com/sigap/sigap/internal/app/apptest"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/web"
@@ -501,23 +500,6 @@ func TestAPIUsers(t *testing.T) {
 func TestNewRefusesAnIncompleteApp(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		for _, tt := range []struct {
-			name string
-			drop func(*app.App)
-		}{
-			{"Review", func(a *app.App) { a.Review = nil }},
-			{"Webhooks", func(a *app.App) { a.Webhooks = nil }},
-			{"Flaggers", func(a *app.App) { a.Flaggers = nil }},
-		} {
-			partial := *e.s.App
-			tt.drop(&partial)
-			p, err := web.New(&partial)
-			if p != nil || !errors.Is(err, app.ErrIncomplete) || !strings.Contains(err.Error(), tt.name) {
-				t.Errorf("web.New without %s = %v, %v; want an error naming it", tt.name, p, err)
-			}
-		}
-		if p, err := web.New(e.s.App); p == nil || err != nil {
-			t.Errorf("web.New on the whole App = %v, %v", p, err)
-		}
+		apptest.RefusesIncomplete(t, e.s.App, web.New, "Review", "Webhooks", "Flaggers")
 	})
 }
