@@ -57,8 +57,9 @@ type AuditQuery struct {
 
 // AuditItems lists audit entries, newest first.
 func (db *DB) AuditItems(ctx context.Context, q AuditQuery) ([]audit.Item, error) {
-	sqlq := `SELECT at, org_id, data, log_index FROM events WHERE type = ? AND log_index IS NOT NULL`
-	args := []any{auditType}
+	// The type is in the text, not a parameter: events_audit holds audit entries only.
+	sqlq := `SELECT at, org_id, data, log_index FROM events WHERE type = '` + auditType + `' AND log_index IS NOT NULL`
+	var args []any
 	if !q.From.IsZero() {
 		sqlq += ` AND at >= ?`
 		args = append(args, ms(q.From))
@@ -105,7 +106,7 @@ func scanAuditItem(r rowScanner) (audit.Item, error) {
 // ErrNotFound when there is none. It scans audit entries only, newest first,
 // and is meant for rare questions such as the start's "is this policy new?".
 func (db *DB) LastAuditObject(ctx context.Context, action string) (string, error) {
-	rows, err := db.query(ctx, `SELECT data FROM events WHERE type = ? AND log_index IS NOT NULL ORDER BY log_index DESC`, auditType)
+	rows, err := db.query(ctx, `SELECT data FROM events WHERE type = '`+auditType+`' AND log_index IS NOT NULL ORDER BY log_index DESC`)
 	if err != nil {
 		return "", fmt.Errorf("store: last %s: %w", action, err)
 	}

@@ -3,11 +3,12 @@ package store
 import (
 	"reflect"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 func TestUnnestInsert(t *testing.T) {
 	t.Parallel()
-	s := func(v string) *string { return &v }
 	i := func(v int64) *int64 { return &v }
 	tests := []struct {
 		name     string
@@ -23,16 +24,15 @@ func TestUnnestInsert(t *testing.T) {
 			vals:     []any{"x", nil, int64(1), []byte{1}, "y", nil, nil, []byte(nil)},
 			wantOK:   true,
 			wantQ:    "INSERT INTO t (a, b, c, d) SELECT u.c0, NULL, u.c2, u.c3 FROM unnest(?::text[], ?::bigint[], ?::bytea[]) AS u(c0, c2, c3)",
-			wantArgs: []any{[]*string{s("x"), s("y")}, []*int64{i(1), nil}, [][]byte{{1}, nil}},
+			wantArgs: []any{pgtype.FlatArray[string]{"x", "y"}, pgtype.FlatArray[*int64]{i(1), nil}, pgtype.FlatArray[[]byte]{{1}, nil}},
 		},
 		{
-			name:   "int, bool and float columns",
-			cols:   []string{"n", "ok", "f"},
-			vals:   []any{3, true, 0.5},
-			wantOK: true,
-			wantQ:  "INSERT INTO t (n, ok, f) SELECT u.c0, u.c1, u.c2 FROM unnest(?::bigint[], ?::boolean[], ?::double precision[]) AS u(c0, c1, c2)",
-			wantArgs: []any{[]*int{func() *int { v := 3; return &v }()}, []*bool{func() *bool { v := true; return &v }()},
-				[]*float64{func() *float64 { v := 0.5; return &v }()}},
+			name:     "int, bool and float columns",
+			cols:     []string{"n", "ok", "f"},
+			vals:     []any{3, true, 0.5},
+			wantOK:   true,
+			wantQ:    "INSERT INTO t (n, ok, f) SELECT u.c0, u.c1, u.c2 FROM unnest(?::bigint[], ?::boolean[], ?::double precision[]) AS u(c0, c1, c2)",
+			wantArgs: []any{pgtype.FlatArray[int]{3}, pgtype.FlatArray[bool]{true}, pgtype.FlatArray[float64]{0.5}},
 		},
 		{name: "two types in one column", cols: []string{"a"}, vals: []any{"x", int64(2)}},
 		{name: "bytes then text", cols: []string{"a"}, vals: []any{[]byte{1}, "x"}},
