@@ -106,12 +106,9 @@ func (db *DB) FilterGeneration(ctx context.Context) (int64, error) {
 // CreateFilterSet stores a new bank or list. A name already used in the same
 // family is ErrConflict.
 func (t *Tx) CreateFilterSet(ctx context.Context, s FilterSet) error {
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM filter_sets WHERE family = ? AND name = ?`, s.Family, s.Name).Scan(&n); err != nil {
-		return fmt.Errorf("store: create filter set: %w", err)
-	}
-	if n > 0 {
-		return fmt.Errorf("store: a %s named %q exists: %w", s.Family, s.Name, ErrConflict)
+	if err := t.refuseTaken(ctx, "create filter set", fmt.Errorf("store: a %s named %q exists: %w", s.Family, s.Name, ErrConflict),
+		`SELECT COUNT(*) FROM filter_sets WHERE family = ? AND name = ?`, s.Family, s.Name); err != nil {
+		return err
 	}
 	labels, _ := json.Marshal(nonNil(s.Labels))
 	_, err := t.exec(ctx, `INSERT INTO filter_sets (`+setCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -49,14 +49,5 @@ func (t *Tx) SetAllFeedPriority(ctx context.Context, on bool) error {
 
 // FeedSubscribed reports whether a subscription reads feedURL.
 func (db *DB) FeedSubscribed(ctx context.Context, feedURL string) (bool, error) {
-	return db.exists(ctx, "feed subscribed", `SELECT COUNT(*) FROM feed_subscriptions WHERE feed_url = ?`, feedURL)
-}
-
-// exists runs q, a COUNT, and reports whether it counted any row.
-func (db *DB) exists(ctx context.Context, what, q string, args ...any) (bool, error) {
-	var n int
-	if err := db.queryRow(ctx, q, args...).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: %s: %w", what, err)
-	}
-	return n > 0, nil
+	return exists(ctx, db, "feed subscribed", `SELECT COUNT(*) FROM feed_subscriptions WHERE feed_url = ?`, feedURL)
 }

@@ -266,7 +266,7 @@ func (db *DB) FeedHeadAt(ctx context.Context, setID string, seq int64) (string, 
 
 // FedEntry reports whether a set's feed ever added the entry.
 func (db *DB) FedEntry(ctx context.Context, setID, entryID string) (bool, error) {
-	return db.exists(ctx, "fed entry", `SELECT COUNT(*) FROM feed_events WHERE set_id = ? AND entry_id = ? AND op = 'add'`, setID, entryID)
+	return exists(ctx, db, "fed entry", `SELECT COUNT(*) FROM feed_events WHERE set_id = ? AND entry_id = ? AND op = 'add'`, setID, entryID)
 }
 
 // AddFeedFeedback counts one verdict of a share's subscriber on an entry.
@@ -317,12 +317,9 @@ func scanSub(r rowScanner) (FeedSubscription, error) {
 // CreateFeedSubscription stores a new subscription. A second one to the same
 // feed is ErrConflict.
 func (t *Tx) CreateFeedSubscription(ctx context.Context, s FeedSubscription) error {
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM feed_subscriptions WHERE feed_url = ?`, s.FeedURL).Scan(&n); err != nil {
-		return fmt.Errorf("store: create feed subscription: %w", err)
-	}
-	if n > 0 {
-		return fmt.Errorf("store: a subscription to %s exists: %w", s.FeedURL, ErrConflict)
+	if err := t.refuseTaken(ctx, "create feed subscription", fmt.Errorf("store: a subscription to %s exists: %w", s.FeedURL, ErrConflict),
+		`SELECT COUNT(*) FROM feed_subscriptions WHERE feed_url = ?`, s.FeedURL); err != nil {
+		return err
 	}
 	if _, err := t.exec(ctx, `INSERT INTO feed_subscriptions (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.SetID, s.Family, s.Name, s.FeedURL, s.Token, s.Policy, s.PollSeconds, s.Origin, s.VerifierKey, s.Size, s.Head,
@@ -470,5 +467,5 @@ func (db *DB) FeedEntryOrigin(ctx context.Context, setID, entryID string) (subID
 
 // SubscribedSet reports whether a set is a subscription's local copy.
 func (db *DB) SubscribedSet(ctx context.Context, setID string) (bool, error) {
-	return db.exists(ctx, "subscribed set", `SELECT COUNT(*) FROM feed_subscriptions WHERE set_id = ?`, setID)
+	return exists(ctx, db, "subscribed set", `SELECT COUNT(*) FROM feed_subscriptions WHERE set_id = ?`, setID)
 }

@@ -52,12 +52,9 @@ func scanPasskey(row interface{ Scan(...any) error }) (Passkey, error) {
 // AddPasskey stores a new passkey; a credential ID already stored (for this
 // user or another) is ErrConflict.
 func (t *Tx) AddPasskey(ctx context.Context, k Passkey) error {
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM passkeys WHERE id = ?`, k.ID).Scan(&n); err != nil {
-		return fmt.Errorf("store: add passkey: %w", err)
-	}
-	if n > 0 {
-		return fmt.Errorf("store: add passkey: credential already registered: %w", ErrConflict)
+	if err := t.refuseTaken(ctx, "add passkey", fmt.Errorf("store: add passkey: credential already registered: %w", ErrConflict),
+		`SELECT COUNT(*) FROM passkeys WHERE id = ?`, k.ID); err != nil {
+		return err
 	}
 	_, err := t.exec(ctx, `INSERT INTO passkeys (`+passkeyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		k.ID, k.UserID, k.Name, string(k.Credential), int64(k.SignCount), ms(k.CreatedAt), nullMS(k.LastUsedAt))

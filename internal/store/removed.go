@@ -94,11 +94,11 @@ func (t *Tx) EnsureFilterSet(ctx context.Context, s FilterSet, alt string) (Filt
 	if !errors.Is(err, ErrNotFound) {
 		return got, err
 	}
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM filter_sets WHERE family = ? AND name = ?`, s.Family, s.Name).Scan(&n); err != nil {
-		return s, fmt.Errorf("store: ensure filter set: %w", err)
+	taken, err := exists(ctx, t, "ensure filter set", `SELECT COUNT(*) FROM filter_sets WHERE family = ? AND name = ?`, s.Family, s.Name)
+	if err != nil {
+		return s, err
 	}
-	if n > 0 {
+	if taken {
 		s.Name = alt
 	}
 	if err := t.CreateFilterSet(ctx, s); err != nil {

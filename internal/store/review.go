@@ -486,11 +486,7 @@ func (t *Tx) InsertAppeal(ctx context.Context, a *decision.Appeal) error {
 
 // AppealExists reports whether a decision was already appealed.
 func (t *Tx) AppealExists(ctx context.Context, decisionID string) (bool, error) {
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM appeals WHERE decision_id = ?`, decisionID).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: appeal exists: %w", err)
-	}
-	return n > 0, nil
+	return exists(ctx, t, "appeal exists", `SELECT COUNT(*) FROM appeals WHERE decision_id = ?`, decisionID)
 }
 
 // UpdateAppeal records an appeal's outcome.

@@ -159,12 +159,7 @@ func (t *Tx) SSOIdentityUser(ctx context.Context, issuer, subject string) (strin
 
 // SSOUserLinked reports whether a user is linked to any subject of issuer.
 func (t *Tx) SSOUserLinked(ctx context.Context, issuer, userID string) (bool, error) {
-	var n int
-	err := t.queryRow(ctx, `SELECT COUNT(*) FROM sso_identities WHERE issuer = ? AND user_id = ?`, issuer, userID).Scan(&n)
-	if err != nil {
-		return false, ssoErr("identity", err)
-	}
-	return n > 0, nil
+	return exists(ctx, t, "sso identity", `SELECT COUNT(*) FROM sso_identities WHERE issuer = ? AND user_id = ?`, issuer, userID)
 }
 
 // LinkSSOIdentity records that an issuer's subject is a user.

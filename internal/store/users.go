@@ -45,12 +45,9 @@ func userErr(what string, err error) error {
 
 // CreateUser stores a new user; e-mail addresses are unique, compared in lower case.
 func (t *Tx) CreateUser(ctx context.Context, u org.User) error {
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE email = ?`, strings.ToLower(u.Email)).Scan(&n); err != nil {
-		return fmt.Errorf("store: create user: %w", err)
-	}
-	if n > 0 {
-		return ErrEmailTaken
+	if err := t.refuseTaken(ctx, "create user", ErrEmailTaken,
+		`SELECT COUNT(*) FROM users WHERE email = ?`, strings.ToLower(u.Email)); err != nil {
+		return err
 	}
 	_, err := t.exec(ctx, `INSERT INTO users (id, org_id, email, name, role, password_hash, totp_secret, totp_enabled,
 		totp_last_step, failed_logins, locked_until, language, created_at) VALUES (?, ?, ?, ?, ?, '', '', ?, 0, 0, 0, ?, ?)`,
