@@ -64,11 +64,8 @@ func (t *Tx) SetActionState(ctx context.Context, id, state string, at time.Time)
 	if state == action.StateSent {
 		sent = ms(at)
 	}
-	if _, err := t.exec(ctx, `UPDATE enforcement_actions SET state = ?, sent_at = COALESCE(sent_at, ?) WHERE id = ? AND state <> 'executed'`,
-		state, sent, id); err != nil {
-		return fmt.Errorf("store: action %s: %w", id, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("action %s", id), `UPDATE enforcement_actions SET state = ?, sent_at = COALESCE(sent_at, ?) WHERE id = ? AND state <> 'executed'`,
+		state, sent, id)
 }
 
 // ConfirmAction records the platform's confirmation that it carried the action out.
@@ -81,10 +78,7 @@ func (t *Tx) ConfirmAction(ctx context.Context, id string, executedAt time.Time,
 	if _, err := t.exec(ctx, `UPDATE review_actions SET state = 'done' WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("store: confirm action %s: %w", id, err)
 	}
-	if _, err := t.exec(ctx, `UPDATE automated_actions SET state = 'done' WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("store: confirm action %s: %w", id, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("confirm action %s", id), `UPDATE automated_actions SET state = 'done' WHERE id = ?`, id)
 }
 
 // MarkCaseActioned moves a decided case to actioned; it reports whether it moved.
@@ -128,10 +122,7 @@ func (t *Tx) NoticesNowActioned(ctx context.Context, caseID string) ([]CaseNotic
 
 // SetNoticeStatus sets a notice's status.
 func (t *Tx) SetNoticeStatus(ctx context.Context, noticeID, status string) error {
-	if _, err := t.exec(ctx, `UPDATE notices SET status = ? WHERE id = ?`, status, noticeID); err != nil {
-		return fmt.Errorf("store: notice %s status: %w", noticeID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("notice %s status", noticeID), `UPDATE notices SET status = ? WHERE id = ?`, status, noticeID)
 }
 
 // EventBySeq reads one timeline event's notice, org, type and data.

@@ -87,10 +87,7 @@ func setErr(what string, err error) error {
 
 // bumpGeneration tells every scanner that banks or lists changed.
 func (t *Tx) bumpGeneration(ctx context.Context) error {
-	if _, err := t.exec(ctx, `UPDATE filter_state SET generation = generation + 1 WHERE id = 1`); err != nil {
-		return fmt.Errorf("store: bump filter generation: %w", err)
-	}
-	return nil
+	return t.run(ctx, "bump filter generation", `UPDATE filter_state SET generation = generation + 1 WHERE id = 1`)
 }
 
 // FilterGeneration is a counter that every change to banks, lists or their

@@ -35,12 +35,9 @@ func scanContact(s rowScanner) (*org.Contact, error) {
 func (t *Tx) InsertContact(ctx context.Context, c *org.Contact) error {
 	langs, _ := json.Marshal(c.Languages)
 	days, _ := json.Marshal(c.Days)
-	if _, err := t.exec(ctx, `INSERT INTO contacts (`+contactCols+`) VALUES (`+placeholders(14)+`)`,
+	return t.run(ctx, "contact", `INSERT INTO contacts (`+contactCols+`) VALUES (`+placeholders(14)+`)`,
 		c.ID, c.Jurisdiction, c.Role, c.Name, c.Email, c.Phone, c.Webhook, string(langs), c.TimeZone, c.Position, string(days),
-		c.ShiftStart, c.ShiftEnd, ms(c.CreatedAt)); err != nil {
-		return fmt.Errorf("store: contact: %w", err)
-	}
-	return nil
+		c.ShiftStart, c.ShiftEnd, ms(c.CreatedAt))
 }
 
 // RemoveContact retires a contact (kept for the record of past alerts).

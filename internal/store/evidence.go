@@ -54,18 +54,12 @@ func (db *DB) EvidenceList(ctx context.Context, caseID, before string, limit int
 
 // HoldEvidence sets a legal hold until a time.
 func (t *Tx) HoldEvidence(ctx context.Context, id string, until time.Time, by, reason string) error {
-	if _, err := t.exec(ctx, `UPDATE evidence SET hold_until = ?, hold_by = ?, hold_reason = ? WHERE id = ?`, ms(until), by, reason, id); err != nil {
-		return fmt.Errorf("store: hold evidence %s: %w", id, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("hold evidence %s", id), `UPDATE evidence SET hold_until = ?, hold_by = ?, hold_reason = ? WHERE id = ?`, ms(until), by, reason, id)
 }
 
 // PurgeEvidence drops the snapshot reference and hash, keeping the record that they were kept and purged.
 func (t *Tx) PurgeEvidence(ctx context.Context, id string, now time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE evidence SET snapshot_ref = '', sha256 = '', purged_at = ? WHERE id = ? AND purged_at IS NULL`, ms(now), id); err != nil {
-		return fmt.Errorf("store: purge evidence %s: %w", id, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("purge evidence %s", id), `UPDATE evidence SET snapshot_ref = '', sha256 = '', purged_at = ? WHERE id = ? AND purged_at IS NULL`, ms(now), id)
 }
 
 // NoticeOrgsOfCase lists the orgs that sent notices on a case (who may hold its evidence).

@@ -99,11 +99,8 @@ func scanShare(r rowScanner) (FeedShare, error) {
 
 // CreateFeedShare stores a new share.
 func (t *Tx) CreateFeedShare(ctx context.Context, s FeedShare) error {
-	if _, err := t.exec(ctx, `INSERT INTO feed_shares (id, set_id, name, token_hash, priority, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		s.ID, s.SetID, s.Name, s.TokenHash, s.Priority, ms(s.CreatedAt)); err != nil {
-		return fmt.Errorf("store: create feed share: %w", err)
-	}
-	return nil
+	return t.run(ctx, "create feed share", `INSERT INTO feed_shares (id, set_id, name, token_hash, priority, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		s.ID, s.SetID, s.Name, s.TokenHash, s.Priority, ms(s.CreatedAt))
 }
 
 // FeedShare returns one share, revoked or not.
@@ -134,10 +131,7 @@ func (t *Tx) SetFeedPriority(ctx context.Context, setID string, on bool) (int, e
 
 // TouchFeedShare records a subscriber's read: when, and the size it reached.
 func (t *Tx) TouchFeedShare(ctx context.Context, id string, now time.Time, size int64) error {
-	if _, err := t.exec(ctx, `UPDATE feed_shares SET last_read_at = ?, last_read_size = ? WHERE id = ?`, ms(now), size, id); err != nil {
-		return fmt.Errorf("store: touch feed share: %w", err)
-	}
-	return nil
+	return t.run(ctx, "touch feed share", `UPDATE feed_shares SET last_read_at = ?, last_read_size = ? WHERE id = ?`, ms(now), size, id)
 }
 
 func scanFeedLog(r rowScanner) (FeedLog, error) {
@@ -166,20 +160,14 @@ func (t *Tx) FeedLog(ctx context.Context, setID string) (FeedLog, error) {
 // StartFeedLog makes a set's feed state when it is first shared; a feed
 // already started is left as it is.
 func (t *Tx) StartFeedLog(ctx context.Context, l FeedLog) error {
-	if _, err := t.exec(ctx, `INSERT INTO feed_logs (`+feedLogCols+`) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (set_id) DO NOTHING`,
-		l.SetID, l.Size, l.Head, ms(l.StartedAt), l.Generation); err != nil {
-		return fmt.Errorf("store: start feed log: %w", err)
-	}
-	return nil
+	return t.run(ctx, "start feed log", `INSERT INTO feed_logs (`+feedLogCols+`) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (set_id) DO NOTHING`,
+		l.SetID, l.Size, l.Head, ms(l.StartedAt), l.Generation)
 }
 
 // SetFeedGeneration records the filter generation a feed caught up with and
 // when that catch-up began.
 func (t *Tx) SetFeedGeneration(ctx context.Context, setID string, gen int64, at time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE feed_logs SET generation = ?, caught_at = ? WHERE set_id = ?`, gen, ms(at), setID); err != nil {
-		return fmt.Errorf("store: feed generation: %w", err)
-	}
-	return nil
+	return t.run(ctx, "feed generation", `UPDATE feed_logs SET generation = ?, caught_at = ? WHERE set_id = ?`, gen, ms(at), setID)
 }
 
 // scanUnfed reads an event not yet fed: its entry's id, type, value, source
@@ -271,12 +259,9 @@ func (db *DB) FedEntry(ctx context.Context, setID, entryID string) (bool, error)
 
 // AddFeedFeedback counts one verdict of a share's subscriber on an entry.
 func (t *Tx) AddFeedFeedback(ctx context.Context, shareID, setID, entryID, verdict string, now time.Time) error {
-	if _, err := t.exec(ctx, `INSERT INTO feed_feedback (share_id, set_id, entry_id, verdict, count, first_at, last_at) VALUES (?, ?, ?, ?, 1, ?, ?)
+	return t.run(ctx, "feed feedback", `INSERT INTO feed_feedback (share_id, set_id, entry_id, verdict, count, first_at, last_at) VALUES (?, ?, ?, ?, 1, ?, ?)
 		ON CONFLICT (share_id, entry_id, verdict) DO UPDATE SET count = feed_feedback.count + 1, last_at = excluded.last_at`,
-		shareID, setID, entryID, verdict, ms(now), ms(now)); err != nil {
-		return fmt.Errorf("store: feed feedback: %w", err)
-	}
-	return nil
+		shareID, setID, entryID, verdict, ms(now), ms(now))
 }
 
 func scanFeedback(r rowScanner) (FeedFeedback, error) {
@@ -321,13 +306,10 @@ func (t *Tx) CreateFeedSubscription(ctx context.Context, s FeedSubscription) err
 		`SELECT COUNT(*) FROM feed_subscriptions WHERE feed_url = ?`, s.FeedURL); err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `INSERT INTO feed_subscriptions (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	return t.run(ctx, "create feed subscription", `INSERT INTO feed_subscriptions (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.SetID, s.Family, s.Name, s.FeedURL, s.Token, s.Policy, s.PollSeconds, s.Origin, s.VerifierKey, s.Size, s.Head,
 		s.SourceSize, s.PriorityPoll, s.Failures, ms(s.NextPollAt), nullMS(s.LastSuccess), s.LastError, nullMS(s.LastErrorAt),
-		s.Skipped, ms(s.CreatedAt), s.Format, s.Synced); err != nil {
-		return fmt.Errorf("store: create feed subscription: %w", err)
-	}
-	return nil
+		s.Skipped, ms(s.CreatedAt), s.Format, s.Synced)
 }
 
 // FeedSubscription returns one subscription.

@@ -58,8 +58,5 @@ func (db *DB) MatchKeysDone(ctx context.Context) (bool, error) {
 
 // SetMatchKeysDone records that the backfill of match keys is complete.
 func (t *Tx) SetMatchKeysDone(ctx context.Context) error {
-	if _, err := t.exec(ctx, `UPDATE filter_state SET match_keys_done = 1 WHERE id = 1`); err != nil {
-		return fmt.Errorf("store: set match keys done: %w", err)
-	}
-	return nil
+	return t.run(ctx, "set match keys done", `UPDATE filter_state SET match_keys_done = 1 WHERE id = 1`)
 }

@@ -128,11 +128,8 @@ func (t *Tx) TakeBreaker(ctx context.Context, setID, day string, limit int) (boo
 
 // SetHitsFiled records the notice and action a post's hits on one set led to.
 func (t *Tx) SetHitsFiled(ctx context.Context, post, setID, noticeID, actionID string) error {
-	if _, err := t.exec(ctx, `UPDATE scan_hits SET notice_id = ?, action_id = ? WHERE post = ? AND set_id = ? AND outcome IN (?, ?)`,
-		noticeID, actionID, post, setID, OutcomeNotice, OutcomeAction); err != nil {
-		return fmt.Errorf("store: record filing: %w", err)
-	}
-	return nil
+	return t.run(ctx, "record filing", `UPDATE scan_hits SET notice_id = ?, action_id = ? WHERE post = ? AND set_id = ? AND outcome IN (?, ?)`,
+		noticeID, actionID, post, setID, OutcomeNotice, OutcomeAction)
 }
 
 // AutomatedAction is an action the scan asked for without human review; the
@@ -223,10 +220,7 @@ func (t *Tx) SetHitsOutcome(ctx context.Context, hitIDs []string, outcome string
 	for _, id := range hitIDs {
 		args = append(args, id)
 	}
-	if _, err := t.exec(ctx, `UPDATE scan_hits SET outcome = ? WHERE id IN (`+placeholders(len(hitIDs))+`)`, args...); err != nil {
-		return fmt.Errorf("store: set hit outcome: %w", err)
-	}
-	return nil
+	return t.run(ctx, "set hit outcome", `UPDATE scan_hits SET outcome = ? WHERE id IN (`+placeholders(len(hitIDs))+`)`, args...)
 }
 
 // NoticeByIdempotencyKey returns the notice an org filed under an

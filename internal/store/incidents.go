@@ -63,12 +63,9 @@ func scanIncident(r rowScanner) (Incident, error) {
 // InsertIncident stores a declared incident.
 func (t *Tx) InsertIncident(ctx context.Context, in Incident) error {
 	labels, _ := json.Marshal(in.Labels)
-	if _, err := t.exec(ctx, `INSERT INTO incidents (`+incidentCols+`) VALUES (`+placeholders(12)+`)`, in.ID, in.Name, string(labels),
+	return t.run(ctx, "insert incident", `INSERT INTO incidents (`+incidentCols+`) VALUES (`+placeholders(12)+`)`, in.ID, in.Name, string(labels),
 		in.State, ms(in.StartedAt), ms(in.DeclaredAt), in.DeclaredBy, msPtr(in.ClosedAt), in.ClosedBy, in.BankID, in.ListID,
-		in.Report); err != nil {
-		return fmt.Errorf("store: insert incident: %w", err)
-	}
-	return nil
+		in.Report)
 }
 
 // Incident reads one incident.
@@ -122,11 +119,8 @@ func (t *Tx) FileIncidentCase(ctx context.Context, c IncidentCase, due time.Time
 			return fmt.Errorf("store: case %s to the incident lane: %w", c.CaseID, err)
 		}
 	}
-	if _, err := t.exec(ctx, `INSERT INTO incident_cases (incident_id, case_id, notice_id, post, retroactive, at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, c.IncidentID, c.CaseID, c.NoticeID, c.Post, boolInt(c.Retroactive), ms(c.At)); err != nil {
-		return fmt.Errorf("store: incident case: %w", err)
-	}
-	return nil
+	return t.run(ctx, "incident case", `INSERT INTO incident_cases (incident_id, case_id, notice_id, post, retroactive, at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, c.IncidentID, c.CaseID, c.NoticeID, c.Post, boolInt(c.Retroactive), ms(c.At))
 }
 
 // IncidentCases lists an incident's cases, oldest first (at most limit).

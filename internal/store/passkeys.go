@@ -148,11 +148,8 @@ func (t *Tx) SetSecondFactorPolicy(ctx context.Context, orgID, policy string, at
 	if _, err := t.exec(ctx, `DELETE FROM org_auth_policies WHERE org_id = ?`, orgID); err != nil {
 		return fmt.Errorf("store: set second-factor policy: %w", err)
 	}
-	if _, err := t.exec(ctx, `INSERT INTO org_auth_policies (org_id, second_factor, updated_at) VALUES (?, ?, ?)`,
-		orgID, policy, ms(at)); err != nil {
-		return fmt.Errorf("store: set second-factor policy: %w", err)
-	}
-	return nil
+	return t.run(ctx, "set second-factor policy", `INSERT INTO org_auth_policies (org_id, second_factor, updated_at) VALUES (?, ?, ?)`,
+		orgID, policy, ms(at))
 }
 
 // SecondFactorPolicy returns an org's stored second-factor policy, or
@@ -183,8 +180,5 @@ func (db *DB) CountCeremonies(ctx context.Context) (int, error) {
 // DeleteUserPasskeys removes every passkey of a user (an admin's reset of
 // their second factor: a lost or stolen device).
 func (t *Tx) DeleteUserPasskeys(ctx context.Context, userID string) error {
-	if _, err := t.exec(ctx, `DELETE FROM passkeys WHERE user_id = ?`, userID); err != nil {
-		return fmt.Errorf("store: delete passkeys: %w", err)
-	}
-	return nil
+	return t.run(ctx, "delete passkeys", `DELETE FROM passkeys WHERE user_id = ?`, userID)
 }

@@ -42,11 +42,8 @@ func (t *Tx) InsertScanPost(ctx context.Context, p ScanPost) error {
 	if err != nil {
 		return fmt.Errorf("store: scan post: %w", err)
 	}
-	if _, err := t.exec(ctx, `INSERT INTO scan_posts (notice_id, post, media, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		p.NoticeID, p.Post, string(m), p.Text, ms(p.CreatedAt)); err != nil {
-		return fmt.Errorf("store: scan post: %w", err)
-	}
-	return nil
+	return t.run(ctx, "scan post", `INSERT INTO scan_posts (notice_id, post, media, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		p.NoticeID, p.Post, string(m), p.Text, ms(p.CreatedAt))
 }
 
 // CaseScanPosts returns the scanned posts behind the automated notices on a case.

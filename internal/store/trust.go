@@ -70,11 +70,8 @@ func (t *Tx) PutTrust(ctx context.Context, r trust.Record, h trust.HistoryEntry)
 // AppendTrustHistory records a step (status, scope, warning) the flagger can see.
 func (t *Tx) AppendTrustHistory(ctx context.Context, orgID string, h trust.HistoryEntry) error {
 	cats, _ := json.Marshal(h.Categories)
-	if _, err := t.exec(ctx, `INSERT INTO trust_history (id, org_id, kind, status, categories, reason, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		h.ID, orgID, h.Kind, h.Status, string(cats), h.Reason, h.Actor, ms(h.At)); err != nil {
-		return fmt.Errorf("store: trust history: %w", err)
-	}
-	return nil
+	return t.run(ctx, "trust history", `INSERT INTO trust_history (id, org_id, kind, status, categories, reason, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		h.ID, orgID, h.Kind, h.Status, string(cats), h.Reason, h.Actor, ms(h.At))
 }
 
 // TrustHistory lists an org's programme history, oldest first.

@@ -125,18 +125,12 @@ func (t *Tx) SetPassword(ctx context.Context, userID, hash string) error {
 
 // SetDisabled disables a user from at, or enables them again (zero at).
 func (t *Tx) SetDisabled(ctx context.Context, userID string, at time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE users SET disabled_at = ? WHERE id = ?`, nullMS(at), userID); err != nil {
-		return fmt.Errorf("store: disable user: %w", err)
-	}
-	return nil
+	return t.run(ctx, "disable user", `UPDATE users SET disabled_at = ? WHERE id = ?`, nullMS(at), userID)
 }
 
 // SetUserRole changes a user's role.
 func (t *Tx) SetUserRole(ctx context.Context, userID string, role org.Role) error {
-	if _, err := t.exec(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), userID); err != nil {
-		return fmt.Errorf("store: user role: %w", err)
-	}
-	return nil
+	return t.run(ctx, "user role", `UPDATE users SET role = ? WHERE id = ?`, string(role), userID)
 }
 
 // SetTOTP stores the TOTP secret, whether it is confirmed, and the last accepted time step.
@@ -151,10 +145,7 @@ func (t *Tx) SetTOTP(ctx context.Context, userID, secret string, enabled bool, l
 
 // SetUserLanguage stores the user's language setting ("" follows the browser).
 func (t *Tx) SetUserLanguage(ctx context.Context, userID, lang string) error {
-	if _, err := t.exec(ctx, `UPDATE users SET language = ? WHERE id = ?`, lang, userID); err != nil {
-		return fmt.Errorf("store: set language: %w", err)
-	}
-	return nil
+	return t.run(ctx, "set language", `UPDATE users SET language = ? WHERE id = ?`, lang, userID)
 }
 
 // CreatePasswordToken stores the hash of a one-time set-password link.
