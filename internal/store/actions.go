@@ -83,12 +83,9 @@ func (t *Tx) ConfirmAction(ctx context.Context, id string, executedAt time.Time,
 
 // MarkCaseActioned moves a decided case to actioned; it reports whether it moved.
 func (t *Tx) MarkCaseActioned(ctx context.Context, caseID string, now time.Time) (bool, error) {
-	res, err := t.exec(ctx, `UPDATE cases SET state = 'actioned', updated_at = ? WHERE id = ? AND state = 'decided'`, ms(now), caseID)
-	if err != nil {
-		return false, fmt.Errorf("store: case %s actioned: %w", caseID, err)
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	n, err := t.changed(ctx, fmt.Sprintf("case %s actioned", caseID),
+		`UPDATE cases SET state = 'actioned', updated_at = ? WHERE id = ? AND state = 'decided'`, ms(now), caseID)
+	return n == 1, err
 }
 
 // NoticesNowActioned lists the notices on a case that are complete: none of

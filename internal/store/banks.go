@@ -85,6 +85,15 @@ func setErr(what string, err error) error {
 	return fmt.Errorf("store: filter set %s: %w", what, err)
 }
 
+// entriesChanged returns n, the entries a write changed, after telling the
+// scanners when there were any.
+func (t *Tx) entriesChanged(ctx context.Context, n int) (int, error) {
+	if n == 0 {
+		return 0, nil
+	}
+	return n, t.bumpGeneration(ctx)
+}
+
 // bumpGeneration tells every scanner that banks or lists changed.
 func (t *Tx) bumpGeneration(ctx context.Context) error {
 	return t.run(ctx, "bump filter generation", `UPDATE filter_state SET generation = generation + 1 WHERE id = 1`)
@@ -207,17 +216,13 @@ func (t *Tx) AddFilterEntries(ctx context.Context, entries []FilterEntry) (int, 
 			args = append(args, e.ID, e.SetID, e.Type, e.Value, e.Source, e.CaseID, e.AddedByOrg, e.AddedByKey, ms(e.AddedAt), 0, e.MatchKey)
 		}
 		b.WriteString(` ON CONFLICT DO NOTHING`)
-		res, err := t.exec(ctx, b.String(), args...)
+		n, err := t.changed(ctx, "add filter entries", b.String(), args...)
 		if err != nil {
-			return added, fmt.Errorf("store: add filter entries: %w", err)
+			return added, err
 		}
-		n, _ := res.RowsAffected()
-		added += int(n)
+		added += n
 	}
-	if added > 0 {
-		return added, t.bumpGeneration(ctx)
-	}
-	return 0, nil
+	return t.entriesChanged(ctx, added)
 }
 
 // AddFilterEntry stores one entry; a live duplicate is ErrConflict.

@@ -42,11 +42,11 @@ func (t *Tx) InsertContact(ctx context.Context, c *org.Contact) error {
 
 // RemoveContact retires a contact (kept for the record of past alerts).
 func (t *Tx) RemoveContact(ctx context.Context, id string, now time.Time) error {
-	res, err := t.exec(ctx, `UPDATE contacts SET removed_at = ? WHERE id = ? AND removed_at IS NULL`, ms(now), id)
+	n, err := t.changed(ctx, "remove contact "+id, `UPDATE contacts SET removed_at = ? WHERE id = ? AND removed_at IS NULL`, ms(now), id)
 	if err != nil {
-		return fmt.Errorf("store: remove contact %s: %w", id, err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return fmt.Errorf("store: contact %s: %w", id, ErrNotFound)
 	}
 	return nil

@@ -24,13 +24,9 @@ func scanEvidence(s rowScanner) (*evidence.Evidence, error) {
 
 // InsertEvidence records preserved evidence once per action (false when it already was).
 func (t *Tx) InsertEvidence(ctx context.Context, e *evidence.Evidence) (bool, error) {
-	res, err := t.exec(ctx, `INSERT INTO evidence (`+evidenceCols+`) VALUES (`+placeholders(11)+`) ON CONFLICT DO NOTHING`,
+	n, err := t.changed(ctx, "evidence", `INSERT INTO evidence (`+evidenceCols+`) VALUES (`+placeholders(11)+`) ON CONFLICT DO NOTHING`,
 		e.ID, e.ActionID, e.CaseID, e.SnapshotRef, e.SHA256, ms(e.PreservedAt), ms(e.KeepUntil), msPtr(e.HoldUntil), e.HoldBy, e.HoldReason, msPtr(e.PurgedAt))
-	if err != nil {
-		return false, fmt.Errorf("store: evidence: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	return n == 1, err
 }
 
 // Evidence reads one evidence record.

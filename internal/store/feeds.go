@@ -121,12 +121,7 @@ func (t *Tx) RevokeFeedShare(ctx context.Context, setID, id string, now time.Tim
 // SetFeedPriority marks every live share of a set as read at a priority poll
 // (or no longer) and returns how many shares it marked.
 func (t *Tx) SetFeedPriority(ctx context.Context, setID string, on bool) (int, error) {
-	res, err := t.exec(ctx, `UPDATE feed_shares SET priority = ? WHERE set_id = ? AND revoked_at IS NULL`, on, setID)
-	if err != nil {
-		return 0, fmt.Errorf("store: feed priority: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	return t.changed(ctx, "feed priority", `UPDATE feed_shares SET priority = ? WHERE set_id = ? AND revoked_at IS NULL`, on, setID)
 }
 
 // TouchFeedShare records a subscriber's read: when, and the size it reached.
@@ -418,19 +413,15 @@ func (t *Tx) LiveFeedEntries(ctx context.Context, subID string, source []string)
 func (t *Tx) RemoveFeedEntries(ctx context.Context, subID, setID string, source []string, by string, now time.Time) (int, error) {
 	n := 0
 	for args := range anyChunks(source, 500) {
-		res, err := t.exec(ctx, `UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE set_id = ? AND removed_at IS NULL AND id IN
+		k, err := t.changed(ctx, "remove feed entries", `UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE set_id = ? AND removed_at IS NULL AND id IN
 			(SELECT entry_id FROM feed_sub_entries WHERE subscription_id = ? AND source_entry_id IN (`+placeholders(len(args))+`))`,
 			append([]any{ms(now), by, setID, subID}, args...)...)
 		if err != nil {
-			return n, fmt.Errorf("store: remove feed entries: %w", err)
+			return n, err
 		}
-		k, _ := res.RowsAffected()
-		n += int(k)
+		n += k
 	}
-	if n > 0 {
-		return n, t.bumpGeneration(ctx)
-	}
-	return 0, nil
+	return t.entriesChanged(ctx, n)
 }
 
 // FeedEntryOrigin names the subscription and source entry a local entry of

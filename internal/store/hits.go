@@ -53,13 +53,13 @@ func scanHit(row rowScanner) (ScanHit, error) {
 // was recorded before: a post scanned twice (a redelivered stream message)
 // is counted once and files at most once.
 func (t *Tx) InsertHit(ctx context.Context, h *ScanHit) (bool, error) {
-	res, err := t.exec(ctx, `INSERT INTO scan_hits (`+hitCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+	n, err := t.changed(ctx, "insert hit", `INSERT INTO scan_hits (`+hitCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		h.ID, ms(h.At), h.Post, h.Channel, h.MessageID, h.Matcher, h.SetID, h.EntryID, h.Distance, h.Detail, h.Policy, h.Outcome,
 		h.NoticeID, h.ActionID)
 	if err != nil {
-		return false, fmt.Errorf("store: insert hit: %w", err)
+		return false, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		prev, err := scanHit(t.queryRow(ctx, `SELECT `+hitCols+` FROM scan_hits WHERE post = ? AND set_id = ? AND entry_id = ? AND matcher = ?`,
 			h.Post, h.SetID, h.EntryID, h.Matcher))
 		if err != nil {
@@ -150,15 +150,13 @@ type AutomatedAction struct {
 // enforcement action and the job that sends it, and returns the stored one
 // (the earlier one on a repeat).
 func (t *Tx) InsertAutomatedAction(ctx context.Context, a AutomatedAction) (AutomatedAction, error) {
-	res, err := t.exec(ctx, `INSERT INTO automated_actions (id, created_at, set_id, post, url, action, state, notice_id, case_id)
+	stored, err := t.changed(ctx, "automated action", `INSERT INTO automated_actions (id, created_at, set_id, post, url, action, state, notice_id, case_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		a.ID, ms(a.CreatedAt), a.SetID, a.Post, a.URL, a.Action, a.State, a.NoticeID, a.CaseID)
 	if err != nil {
-		return a, fmt.Errorf("store: automated action: %w", err)
+		return a, err
 	}
-	if stored, err := res.RowsAffected(); err != nil {
-		return a, fmt.Errorf("store: automated action: %w", err)
-	} else if stored > 0 {
+	if stored > 0 {
 		// Only a new action is enforced: a repeat keeps the earlier one's.
 		if err := t.enqueueEnforcement(ctx, enforcement{id: a.ID, source: "scan", caseID: a.CaseID, noticeID: a.NoticeID,
 			subject: a.Post, action: a.Action, scope: "[]", requested: a.CreatedAt}); err != nil {

@@ -82,12 +82,12 @@ func (db *DB) Incidents(ctx context.Context, before string, limit int) ([]Incide
 // CloseIncident closes an open incident with its report; one already
 // closed (by another caller first) is ErrConflict, and nothing changes.
 func (t *Tx) CloseIncident(ctx context.Context, id, by, report string, at time.Time) error {
-	res, err := t.exec(ctx, `UPDATE incidents SET state = ?, closed_at = ?, closed_by = ?, report = ? WHERE id = ? AND state = ?`,
+	n, err := t.changed(ctx, "close incident "+id, `UPDATE incidents SET state = ?, closed_at = ?, closed_by = ?, report = ? WHERE id = ? AND state = ?`,
 		IncidentClosed, ms(at), by, report, id, IncidentOpen)
 	if err != nil {
-		return fmt.Errorf("store: close incident %s: %w", id, err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return fmt.Errorf("store: incident %s is not open: %w", id, ErrConflict)
 	}
 	return nil

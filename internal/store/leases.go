@@ -66,13 +66,11 @@ func (t *Tx) CheckLease(ctx context.Context, name, holder string, epoch int64) e
 			return fmt.Errorf("store: check lease %s: %w", name, err)
 		}
 	}
-	res, err := t.exec(ctx, `UPDATE leases SET epoch = epoch WHERE name = ? AND holder = ? AND epoch = ?`, name, holder, epoch)
+	n, err := t.changed(ctx, "check lease "+name, `UPDATE leases SET epoch = epoch WHERE name = ? AND holder = ? AND epoch = ?`, name, holder, epoch)
 	if err != nil {
-		return fmt.Errorf("store: check lease %s: %w", name, err)
+		return err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("store: check lease %s: %w", name, err)
-	} else if n != 1 {
+	if n != 1 {
 		return fmt.Errorf("store: lease %s epoch %d: %w", name, epoch, ErrNotLeader)
 	}
 	return nil

@@ -81,12 +81,12 @@ func passkeys(ctx context.Context, qr querier, userID string) ([]Passkey, error)
 // UsePasskey records a sign-in with a passkey: its new counter, its updated
 // record and when. An unknown passkey is ErrNotFound.
 func (t *Tx) UsePasskey(ctx context.Context, id string, signCount uint32, credential []byte, at time.Time) error {
-	res, err := t.exec(ctx, `UPDATE passkeys SET sign_count = ?, credential = ?, last_used_at = ? WHERE id = ?`,
+	n, err := t.changed(ctx, "use passkey", `UPDATE passkeys SET sign_count = ?, credential = ?, last_used_at = ? WHERE id = ?`,
 		int64(signCount), string(credential), ms(at), id)
 	if err != nil {
-		return fmt.Errorf("store: use passkey: %w", err)
+		return err
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
+	if n == 0 {
 		return fmt.Errorf("store: use passkey %s: %w", id, ErrNotFound)
 	}
 	return nil
@@ -94,11 +94,11 @@ func (t *Tx) UsePasskey(ctx context.Context, id string, signCount uint32, creden
 
 // DeletePasskey removes a passkey of a user; one that is not theirs is ErrNotFound.
 func (t *Tx) DeletePasskey(ctx context.Context, userID, id string) error {
-	res, err := t.exec(ctx, `DELETE FROM passkeys WHERE id = ? AND user_id = ?`, id, userID)
+	n, err := t.changed(ctx, "delete passkey", `DELETE FROM passkeys WHERE id = ? AND user_id = ?`, id, userID)
 	if err != nil {
-		return fmt.Errorf("store: delete passkey: %w", err)
+		return err
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
+	if n == 0 {
 		return fmt.Errorf("store: delete passkey %s: %w", id, ErrNotFound)
 	}
 	return nil

@@ -109,14 +109,11 @@ func (t *Tx) EnsureFilterSet(ctx context.Context, s FilterSet, alt string) (Filt
 // extra condition on an empty case_id lets both engines use the partial
 // index filter_entries_case.
 func (t *Tx) TombstoneCaseEntries(ctx context.Context, caseID, source, by string, now time.Time) (int, error) {
-	res, err := t.exec(ctx, `UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE case_id = ? AND case_id <> '' AND source = ? AND removed_at IS NULL`,
+	n, err := t.changed(ctx, "tombstone case entries",
+		`UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE case_id = ? AND case_id <> '' AND source = ? AND removed_at IS NULL`,
 		ms(now), by, caseID, source)
 	if err != nil {
-		return 0, fmt.Errorf("store: tombstone case entries: %w", err)
+		return 0, err
 	}
-	n, _ := res.RowsAffected()
-	if n > 0 {
-		return int(n), t.bumpGeneration(ctx)
-	}
-	return 0, nil
+	return t.entriesChanged(ctx, n)
 }

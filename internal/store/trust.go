@@ -53,12 +53,12 @@ func scanTrust(row *sql.Row, orgID string) (trust.Record, error) {
 func (t *Tx) PutTrust(ctx context.Context, r trust.Record, h trust.HistoryEntry) error {
 	cats, _ := json.Marshal(r.Categories)
 	jur, _ := json.Marshal(r.Jurisdictions)
-	res, err := t.exec(ctx, `UPDATE trust SET status = ?, categories = ?, jurisdictions = ?, expertise = ?, daily_quota = ?, updated_at = ?
+	n, err := t.changed(ctx, "put trust", `UPDATE trust SET status = ?, categories = ?, jurisdictions = ?, expertise = ?, daily_quota = ?, updated_at = ?
 		WHERE org_id = ?`, r.Status, string(cats), string(jur), r.Expertise, r.DailyQuota, ms(r.UpdatedAt), r.OrgID)
 	if err != nil {
-		return fmt.Errorf("store: put trust: %w", err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		if _, err := t.exec(ctx, `INSERT INTO trust (org_id, status, categories, jurisdictions, expertise, daily_quota, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, r.OrgID, r.Status, string(cats), string(jur), r.Expertise, r.DailyQuota, ms(r.UpdatedAt)); err != nil {
 			return fmt.Errorf("store: put trust: %w", err)
