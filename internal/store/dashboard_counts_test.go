@@ -17,12 +17,6 @@ func TestHitsPerHourAndSearch(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedKeywordList(ctx, t, db)
-		write := func(fn func(tx *store.Tx) error) {
-			t.Helper()
-			if err := db.Write(ctx, fn); err != nil {
-				t.Fatal(err)
-			}
-		}
 		hour := p0.Truncate(time.Hour)
 		for i, h := range []struct {
 			at            time.Time
@@ -35,7 +29,7 @@ func TestHitsPerHourAndSearch(t *testing.T) {
 		} {
 			hit := store.ScanHit{ID: "hit_" + string(rune('a'+i)), At: h.at, Post: h.post, Channel: h.channel, MessageID: "1", Matcher: "keyword",
 				SetID: "lst_1", EntryID: "ent_1", Detail: "granat", Policy: "review", Outcome: store.OutcomeNotice}
-			write(func(tx *store.Tx) error { _, err := tx.InsertHit(ctx, &hit); return err })
+			mustWrite(ctx, t, db, func(tx *store.Tx) error { _, err := tx.InsertHit(ctx, &hit); return err })
 		}
 		got, err := db.HitsPerHour(ctx, hour)
 		if err != nil {

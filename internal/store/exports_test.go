@@ -19,7 +19,13 @@ import (
 func write(t *testing.T, db *store.DB, f func(ctx context.Context, tx *store.Tx) error) {
 	t.Helper()
 	ctx := context.Background()
-	if err := db.Write(ctx, func(tx *store.Tx) error { return f(ctx, tx) }); err != nil {
+	mustWrite(ctx, t, db, func(tx *store.Tx) error { return f(ctx, tx) })
+}
+
+// mustWrite runs fn in a write transaction and fails the test on its error.
+func mustWrite(ctx context.Context, t *testing.T, db *store.DB, fn func(tx *store.Tx) error) {
+	t.Helper()
+	if err := db.Write(ctx, fn); err != nil {
 		t.Fatal(err)
 	}
 }
