@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -127,10 +126,8 @@ func (t *Tx) EventBySeq(ctx context.Context, seq int64) (typ, noticeID, caseID, 
 	var n, c, o sql.NullString
 	var atMS int64
 	err = t.queryRow(ctx, `SELECT type, notice_id, case_id, org_id, data, at FROM events WHERE seq = ?`, seq).Scan(&typ, &n, &c, &o, &data, &atMS)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = fmt.Errorf("store: event %d: %w", seq, ErrNotFound)
-	} else if err != nil {
-		err = fmt.Errorf("store: event %d: %w", seq, err)
+	if err != nil {
+		err = rowErr(fmt.Sprintf("event %d", seq), err)
 	}
 	return typ, n.String, c.String, o.String, data, fromMS(atMS), err
 }
@@ -148,11 +145,8 @@ func (t *Tx) NoticeHead(ctx context.Context, id string) (*NoticeHead, error) {
 	var rec, due, within int64
 	err := t.queryRow(ctx, `SELECT id, org_id, kind, regime, class, status, received_at, due_at, within_ms FROM notices WHERE id = ?`, id).
 		Scan(&h.ID, &h.OrgID, &h.Kind, &h.Regime, &h.Class, &h.Status, &rec, &due, &within)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: notice %s: %w", id, ErrNotFound)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("store: notice %s: %w", id, err)
+		return nil, rowErr("notice "+id, err)
 	}
 	h.ReceivedAt, h.DueAt, h.Within = fromMS(rec), fromMS(due), time.Duration(within)*time.Millisecond
 	return &h, nil
@@ -162,11 +156,8 @@ func (t *Tx) NoticeHead(ctx context.Context, id string) (*NoticeHead, error) {
 func (t *Tx) PlatformOrgID(ctx context.Context) (string, error) {
 	var id string
 	err := t.queryRow(ctx, `SELECT id FROM orgs WHERE kind = 'platform' ORDER BY created_at, id LIMIT 1`).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("store: platform org: %w", ErrNotFound)
-	}
 	if err != nil {
-		return "", fmt.Errorf("store: platform org: %w", err)
+		return "", rowErr("platform org", err)
 	}
 	return id, nil
 }

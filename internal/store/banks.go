@@ -78,12 +78,7 @@ func scanSet(row rowScanner) (FilterSet, error) {
 	return s, nil
 }
 
-func setErr(what string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: filter set %s: %w", what, ErrNotFound)
-	}
-	return fmt.Errorf("store: filter set %s: %w", what, err)
-}
+func setErr(what string, err error) error { return rowErr("filter set "+what, err) }
 
 // entriesChanged returns n, the entries a write changed, after telling the
 // scanners when there were any.
@@ -188,12 +183,7 @@ func scanEntry(row rowScanner) (FilterEntry, error) {
 	return e, err
 }
 
-func entryErr(what string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: filter entry %s: %w", what, ErrNotFound)
-	}
-	return fmt.Errorf("store: filter entry %s: %w", what, err)
-}
+func entryErr(what string, err error) error { return rowErr("filter entry "+what, err) }
 
 // AddFilterEntries stores entries, skipping any whose (set, type, value) or
 // (set, match key) is already live, and returns how many were new. Rows go in multi-row INSERTs

@@ -198,11 +198,8 @@ func (db *DB) RecentHits(ctx context.Context, setID, cursor string, limit int) (
 func (db *DB) PlatformOrgID(ctx context.Context) (string, error) {
 	var id string
 	err := db.queryRow(ctx, `SELECT id FROM orgs WHERE kind = 'platform' ORDER BY id LIMIT 1`).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("store: platform org: %w", ErrNotFound)
-	}
 	if err != nil {
-		return "", fmt.Errorf("store: platform org: %w", err)
+		return "", rowErr("platform org", err)
 	}
 	return id, nil
 }
@@ -226,11 +223,8 @@ func (t *Tx) SetHitsOutcome(ctx context.Context, hitIDs []string, outcome string
 func (db *DB) NoticeByIdempotencyKey(ctx context.Context, orgID, key string) (*notice.Notice, error) {
 	var id string
 	err := db.queryRow(ctx, `SELECT id FROM notices WHERE org_id = ? AND idempotency_key = ?`, orgID, key).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: notice by idempotency key: %w", ErrNotFound)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("store: notice by idempotency key: %w", err)
+		return nil, rowErr("notice by idempotency key", err)
 	}
 	return db.Notice(ctx, id, orgID)
 }

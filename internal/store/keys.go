@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -88,11 +87,8 @@ func (db *DB) KeyByHash(ctx context.Context, hash string) (KeyState, error) {
 	err := db.queryRow(ctx, `SELECT k.id, k.org_id, k.role, k.created_at, k.expires_at, k.last_used_at, k.revoked_at, o.kind, o.default_regime
 		FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.hash = ?`, hash).
 		Scan(&ks.Key.ID, &ks.Key.OrgID, &role, &created, &expires, &used, &revoked, &kind, &ks.Caller.DefaultRegime)
-	if errors.Is(err, sql.ErrNoRows) {
-		return KeyState{}, fmt.Errorf("store: key: %w", ErrNotFound)
-	}
 	if err != nil {
-		return KeyState{}, fmt.Errorf("store: key: %w", err)
+		return KeyState{}, rowErr("key", err)
 	}
 	k := &ks.Key
 	k.Role, k.CreatedAt = org.Role(role), fromMS(created)

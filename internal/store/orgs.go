@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -86,11 +85,8 @@ func (db *DB) CallerByKeyHash(ctx context.Context, hash string) (org.Caller, err
 	var role, kind string
 	err := db.queryRow(ctx, `SELECT k.id, k.org_id, k.role, o.kind, o.default_regime FROM api_keys k JOIN orgs o ON o.id = k.org_id
 		WHERE k.hash = ? AND k.revoked_at IS NULL`, hash).Scan(&c.KeyID, &c.OrgID, &role, &kind, &c.DefaultRegime)
-	if errors.Is(err, sql.ErrNoRows) {
-		return org.Caller{}, fmt.Errorf("store: key: %w", ErrNotFound)
-	}
 	if err != nil {
-		return org.Caller{}, fmt.Errorf("store: key: %w", err)
+		return org.Caller{}, rowErr("key", err)
 	}
 	c.Role, c.OrgKind = org.Role(role), org.Kind(kind)
 	return c, nil

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -127,11 +126,8 @@ func (t *Tx) TakeCeremony(ctx context.Context, sessionHash, kind string, now tim
 	var exp int64
 	err := t.queryRow(ctx, `SELECT user_id, data, expires_at FROM webauthn_ceremonies WHERE session_hash = ? AND kind = ?`,
 		sessionHash, kind).Scan(&c.UserID, &data, &exp)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Ceremony{}, fmt.Errorf("store: ceremony: %w", ErrNotFound)
-	}
 	if err != nil {
-		return Ceremony{}, fmt.Errorf("store: ceremony: %w", err)
+		return Ceremony{}, rowErr("ceremony", err)
 	}
 	if _, err := t.exec(ctx, `DELETE FROM webauthn_ceremonies WHERE session_hash = ? AND kind = ?`, sessionHash, kind); err != nil {
 		return Ceremony{}, fmt.Errorf("store: ceremony: %w", err)

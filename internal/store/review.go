@@ -120,11 +120,8 @@ func (t *Tx) ClaimCase(ctx context.Context, holder string, now, expires time.Tim
 	q, fargs := ClaimSQL(t.dialect, f)
 	args := append([]any{holder, ms(expires), ms(now)}, fargs...)
 	c, err := scanCase(t.queryRow(ctx, q, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: claim: %w", ErrNotFound)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("store: claim: %w", err)
+		return nil, rowErr("claim", err)
 	}
 	lc := &LeasedCase{Case: c, LeaseHolder: holder, LeaseExpiresAt: expires}
 	evs = append(evs, notice.Event{At: now, Type: "case.claimed", CaseID: c.ID,

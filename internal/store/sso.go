@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -27,12 +25,7 @@ type SSOConfig struct {
 	UpdatedAt time.Time
 }
 
-func ssoErr(what string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: sso %s: %w", what, ErrNotFound)
-	}
-	return fmt.Errorf("store: sso %s: %w", what, err)
-}
+func ssoErr(what string, err error) error { return rowErr("sso "+what, err) }
 
 // PutSSOConfig stores the single sign-on setting, replacing the one before.
 func (t *Tx) PutSSOConfig(ctx context.Context, c SSOConfig) error {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -36,12 +35,7 @@ func scanUser(row rowScanner) (org.User, error) {
 	return u, err
 }
 
-func userErr(what string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: user %s: %w", what, ErrNotFound)
-	}
-	return fmt.Errorf("store: user %s: %w", what, err)
-}
+func userErr(what string, err error) error { return rowErr("user "+what, err) }
 
 // CreateUser stores a new user; e-mail addresses are unique, compared in lower case.
 func (t *Tx) CreateUser(ctx context.Context, u org.User) error {
