@@ -17,7 +17,7 @@ func TestHitsPerHourAndSearch(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedKeywordList(ctx, t, db)
-		hour := p0.Truncate(time.Hour)
+		hour := t0.Truncate(time.Hour)
 		for i, h := range []struct {
 			at            time.Time
 			post, channel string
@@ -63,10 +63,10 @@ func seedKeywordList(ctx context.Context, t *testing.T, db *store.DB) {
 	seedOrg(t, db, "org_p", org.KindPlatform)
 	if err := db.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateFilterSet(ctx, store.FilterSet{ID: "lst_1", Family: store.FamilyList, Name: "l", Kind: "keyword", Policy: "review",
-			Enabled: true, RolloutFraction: 1, CreatedByOrg: "org_p", CreatedAt: p0, UpdatedAt: p0}); err != nil {
+			Enabled: true, RolloutFraction: 1, CreatedByOrg: "org_p", CreatedAt: t0, UpdatedAt: t0}); err != nil {
 			return err
 		}
-		return tx.AddFilterEntry(ctx, store.FilterEntry{ID: "ent_1", SetID: "lst_1", Type: "keyword", Value: "granat", AddedByOrg: "org_p", AddedAt: p0})
+		return tx.AddFilterEntry(ctx, store.FilterEntry{ID: "ent_1", SetID: "lst_1", Type: "keyword", Value: "granat", AddedByOrg: "org_p", AddedAt: t0})
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -20,17 +20,17 @@ func TestHitsBreakerAndQuarantine(t *testing.T) {
 			mustWrite(ctx, t, db, func(tx *store.Tx) error { var err error; isNew, err = tx.InsertHit(ctx, &h); return err })
 			return isNew, h
 		}
-		if isNew, _ := hit("hit_1", "p1", p0.Add(-2*time.Hour)); !isNew {
+		if isNew, _ := hit("hit_1", "p1", t0.Add(-2*time.Hour)); !isNew {
 			t.Fatal("first hit not new")
 		}
-		if isNew, h := hit("hit_2", "p1", p0); isNew || h.ID != "hit_1" {
+		if isNew, h := hit("hit_2", "p1", t0); isNew || h.ID != "hit_1" {
 			t.Fatalf("repeat of a post's hit: new=%v %+v", isNew, h)
 		}
-		hit("hit_3", "p2", p0)
+		hit("hit_3", "p2", t0)
 		var recent, base int64
 		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			var err error
-			recent, base, err = tx.EntryHitWindow(ctx, "ent_1", p0.Add(-time.Hour), p0.Add(-7*24*time.Hour))
+			recent, base, err = tx.EntryHitWindow(ctx, "ent_1", t0.Add(-time.Hour), t0.Add(-7*24*time.Hour))
 			return err
 		})
 		if recent != 1 || base != 1 {
@@ -51,7 +51,7 @@ func TestHitsBreakerAndQuarantine(t *testing.T) {
 		if err != nil || st.Hits != 2 || st.FiledToday != 2 || st.RefusedToday != 1 || st.Entries != 1 {
 			t.Fatalf("stats %+v %v", st, err)
 		}
-		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.QuarantineEntry(ctx, "ent_1", "flood", p0) })
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.QuarantineEntry(ctx, "ent_1", "flood", t0) })
 		var q bool
 		mustWrite(ctx, t, db, func(tx *store.Tx) error { q, err = tx.EntryQuarantined(ctx, "ent_1"); return err })
 		top, _ := db.TopFilterEntries(ctx, "lst_1", 10)
@@ -65,7 +65,7 @@ func TestHitsBreakerAndQuarantine(t *testing.T) {
 		var a store.AutomatedAction
 		for i := 0; i < 2; i++ {
 			mustWrite(ctx, t, db, func(tx *store.Tx) error {
-				a, err = tx.InsertAutomatedAction(ctx, store.AutomatedAction{ID: "act_" + string(rune('a'+i)), CreatedAt: p0, SetID: "lst_1", Post: "p1",
+				a, err = tx.InsertAutomatedAction(ctx, store.AutomatedAction{ID: "act_" + string(rune('a'+i)), CreatedAt: t0, SetID: "lst_1", Post: "p1",
 					URL: "https://t.me/c/1", Action: "remove", State: "pending", NoticeID: "ntc_1"})
 				return err
 			})

@@ -15,7 +15,7 @@ import (
 func TestJobsLeaseFinishRetry(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+		now := t0
 		var added []bool
 		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			for _, k := range []string{"k1", "k1", "k2"} {
@@ -87,7 +87,7 @@ func TestJobsLeaseFinishRetry(t *testing.T) {
 func TestJobsConcurrentLeasersTakeEachJobOnce(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+		now := t0
 		const n = 200
 		if err := db.Write(ctx, func(tx *store.Tx) error {
 			for i := range n {

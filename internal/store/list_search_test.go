@@ -19,12 +19,12 @@ func TestSearchFilterEntries(t *testing.T) {
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		set := store.FilterSet{ID: "lst_1", Family: store.FamilyList, Name: "l", Kind: "keyword", Policy: "review",
-			Enabled: true, RolloutFraction: 1, CreatedByOrg: "org_p", CreatedAt: p0, UpdatedAt: p0}
+			Enabled: true, RolloutFraction: 1, CreatedByOrg: "org_p", CreatedAt: t0, UpdatedAt: t0}
 		entries := []store.FilterEntry{
-			{ID: "ent_1", SetID: "lst_1", Type: "keyword", Value: "bom bunuh diri", Source: "GIFCT", AddedByOrg: "org_p", AddedAt: p0},
-			{ID: "ent_2", SetID: "lst_1", Type: "keyword", Value: "serangan BOM", Source: "Kominfo", AddedByOrg: "org_p", AddedAt: p0},
-			{ID: "ent_3", SetID: "lst_1", Type: "keyword", Value: "baiat 100%", Source: "Kominfo", AddedByOrg: "org_p", AddedAt: p0},
-			{ID: "ent_4", SetID: "lst_1", Type: "keyword", Value: "bom lama", AddedByOrg: "org_p", AddedAt: p0},
+			{ID: "ent_1", SetID: "lst_1", Type: "keyword", Value: "bom bunuh diri", Source: "GIFCT", AddedByOrg: "org_p", AddedAt: t0},
+			{ID: "ent_2", SetID: "lst_1", Type: "keyword", Value: "serangan BOM", Source: "Kominfo", AddedByOrg: "org_p", AddedAt: t0},
+			{ID: "ent_3", SetID: "lst_1", Type: "keyword", Value: "baiat 100%", Source: "Kominfo", AddedByOrg: "org_p", AddedAt: t0},
+			{ID: "ent_4", SetID: "lst_1", Type: "keyword", Value: "bom lama", AddedByOrg: "org_p", AddedAt: t0},
 		}
 		if err := db.Write(ctx, func(tx *store.Tx) error {
 			if err := tx.CreateFilterSet(ctx, set); err != nil {
@@ -33,7 +33,7 @@ func TestSearchFilterEntries(t *testing.T) {
 			if _, err := tx.AddFilterEntries(ctx, entries); err != nil {
 				return err
 			}
-			return tx.RemoveFilterEntry(ctx, "lst_1", "ent_4", "org_p/key", p0.Add(time.Hour))
+			return tx.RemoveFilterEntry(ctx, "lst_1", "ent_4", "org_p/key", t0.Add(time.Hour))
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,7 @@ func TestSSOConfig(t *testing.T) {
 			t.Fatalf("SSOConfig before any: %v, want ErrNotFound", err)
 		}
 		c := store.SSOConfig{Issuer: "https://login.example.com", ClientID: "sigap", SealedSecret: "sealed", RoleClaim: "groups",
-			RoleMap: map[string]string{"a": "admin", "r": "reviewer"}, Name: "Login", Scopes: []string{"email", "groups"}, UpdatedAt: p0}
+			RoleMap: map[string]string{"a": "admin", "r": "reviewer"}, Name: "Login", Scopes: []string{"email", "groups"}, UpdatedAt: t0}
 		for _, issuer := range []string{"https://login.example.com", "https://other.example.com"} {
 			c.Issuer = issuer
 			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.PutSSOConfig(ctx, c) }); err != nil {
@@ -28,7 +28,7 @@ func TestSSOConfig(t *testing.T) {
 			}
 			got, err := db.SSOConfig(ctx)
 			if err != nil || got.Issuer != issuer || !maps.Equal(got.RoleMap, c.RoleMap) || !slices.Equal(got.Scopes, c.Scopes) ||
-				got.Name != "Login" || got.SealedSecret != "sealed" || !got.UpdatedAt.Equal(p0) {
+				got.Name != "Login" || got.SealedSecret != "sealed" || !got.UpdatedAt.Equal(t0) {
 				t.Fatalf("SSOConfig = %+v, %v", got, err)
 			}
 		}
@@ -45,8 +45,8 @@ func TestSSOLoginsAreSpentOnce(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		for _, l := range []store.SSOLogin{
-			{StateHash: "live", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: p0, ExpiresAt: p0.Add(10 * time.Minute)},
-			{StateHash: "old", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: p0, ExpiresAt: p0.Add(time.Minute)},
+			{StateHash: "live", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: t0, ExpiresAt: t0.Add(10 * time.Minute)},
+			{StateHash: "old", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: t0, ExpiresAt: t0.Add(time.Minute)},
 		} {
 			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateSSOLogin(ctx, l) }); err != nil {
 				t.Fatal(err)
@@ -61,7 +61,7 @@ func TestSSOLoginsAreSpentOnce(t *testing.T) {
 			})
 			return l, err
 		}
-		now := p0.Add(2 * time.Minute)
+		now := t0.Add(2 * time.Minute)
 		for _, tc := range []struct {
 			name, hash string
 			ok         bool
@@ -95,10 +95,10 @@ func TestSSOIdentities(t *testing.T) {
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		err := db.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateUser(ctx, org.User{ID: "usr_1", OrgID: "org_p", Email: "A@example.org", Role: org.RoleAdmin, CreatedAt: p0}); err != nil {
+			if err := tx.CreateUser(ctx, org.User{ID: "usr_1", OrgID: "org_p", Email: "A@example.org", Role: org.RoleAdmin, CreatedAt: t0}); err != nil {
 				return err
 			}
-			return tx.LinkSSOIdentity(ctx, "https://idp", "sub-1", "usr_1", p0)
+			return tx.LinkSSOIdentity(ctx, "https://idp", "sub-1", "usr_1", t0)
 		})
 		if err != nil {
 			t.Fatal(err)

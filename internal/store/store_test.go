@@ -16,6 +16,7 @@ import (
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
+// t0 is the instant the store tests' records are made at.
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 func mkOrg(t *testing.T, db *store.DB, kind org.Kind) org.Org {
