@@ -61,13 +61,11 @@ func TestHitsPerHourAndSearch(t *testing.T) {
 func seedKeywordList(ctx context.Context, t *testing.T, db *store.DB) {
 	t.Helper()
 	seedOrg(t, db, "org_p", org.KindPlatform)
-	if err := db.Write(ctx, func(tx *store.Tx) error {
+	mustWrite(ctx, t, db, func(tx *store.Tx) error {
 		if err := tx.CreateFilterSet(ctx, store.FilterSet{ID: "lst_1", Family: store.FamilyList, Name: "l", Kind: "keyword", Policy: "review",
 			Enabled: true, RolloutFraction: 1, CreatedByOrg: "org_p", CreatedAt: t0, UpdatedAt: t0}); err != nil {
 			return err
 		}
 		return tx.AddFilterEntry(ctx, store.FilterEntry{ID: "ent_1", SetID: "lst_1", Type: "keyword", Value: "granat", AddedByOrg: "org_p", AddedAt: t0})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 }

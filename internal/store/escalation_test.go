@@ -20,15 +20,13 @@ func timers(t *testing.T, db *store.DB) map[string]store.Timer {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]store.Timer{}
-	if err := db.Write(ctx, func(tx *store.Tx) error {
+	mustWrite(ctx, t, db, func(tx *store.Tx) error {
 		due, err := tx.DueTimers(ctx, t0.Add(1000*24*time.Hour), 1000)
 		for _, tm := range due {
 			out[tm.NoticeID+"/"+tm.Kind] = tm
 		}
 		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	return out
 }
 
@@ -111,7 +109,7 @@ func TestPauseMovesTheDeadlineTimer(t *testing.T) {
 		waiting := mkNotice(auth, notice.KindReferral, t0, 4*time.Hour, "pause_waiting")
 		parked := mkNotice(auth, notice.KindReferral, t0, 4*time.Hour, "pause_parked")
 		for _, n := range []*notice.Notice{waiting, parked} {
-			if err := db.Write(ctx, func(tx *store.Tx) error {
+			mustWrite(ctx, t, db, func(tx *store.Tx) error {
 				if err := tx.InsertNotice(ctx, n); err != nil {
 					return err
 				}
@@ -119,27 +117,21 @@ func TestPauseMovesTheDeadlineTimer(t *testing.T) {
 					return err
 				}
 				return tx.StartPause(ctx, &notice.Pause{NoticeID: n.ID, MessageID: "msg_q_" + n.ID, StartedAt: t0.Add(time.Hour)})
-			}); err != nil {
-				t.Fatal(err)
-			}
+			})
 		}
 		// The loop found the parked one's 50% due during the pause: it moved it to 80% and parked it.
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			return tx.SetTimer(ctx, parked.ID, store.TimerDeadline, 1, 0.8, nil)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})
 		for _, n := range []*notice.Notice{waiting, parked} {
-			if err := db.Write(ctx, func(tx *store.Tx) error {
+			mustWrite(ctx, t, db, func(tx *store.Tx) error {
 				open, err := tx.OpenPause(ctx, n.ID)
 				if err != nil || open == nil {
 					return fmt.Errorf("open pause = %v, %v", open, err)
 				}
 				_, _, err = tx.EndPause(ctx, open, "msg_a_"+n.ID, t0.Add(3*time.Hour))
 				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
+			})
 		}
 		got := timers(t, db)
 		// Paused two hours: due at 6h instead of 4h.

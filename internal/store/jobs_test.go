@@ -89,7 +89,7 @@ func TestJobsConcurrentLeasersTakeEachJobOnce(t *testing.T) {
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		now := t0
 		const n = 200
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			for i := range n {
 				k := fmt.Sprintf("c%03d", i)
 				if _, err := tx.EnqueueJob(ctx, store.JobRow{ID: "job_" + k, Kind: "test", Key: k, Payload: "{}", RunAt: now, CreatedAt: now}); err != nil {
@@ -97,9 +97,7 @@ func TestJobsConcurrentLeasersTakeEachJobOnce(t *testing.T) {
 				}
 			}
 			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})
 		var mu sync.Mutex
 		seen := map[string]int{}
 		var wg sync.WaitGroup

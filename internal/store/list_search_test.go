@@ -26,7 +26,7 @@ func TestSearchFilterEntries(t *testing.T) {
 			{ID: "ent_3", SetID: "lst_1", Type: "keyword", Value: "baiat 100%", Source: "Kominfo", AddedByOrg: "org_p", AddedAt: t0},
 			{ID: "ent_4", SetID: "lst_1", Type: "keyword", Value: "bom lama", AddedByOrg: "org_p", AddedAt: t0},
 		}
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			if err := tx.CreateFilterSet(ctx, set); err != nil {
 				return err
 			}
@@ -34,9 +34,7 @@ func TestSearchFilterEntries(t *testing.T) {
 				return err
 			}
 			return tx.RemoveFilterEntry(ctx, "lst_1", "ent_4", "org_p/key", t0.Add(time.Hour))
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})
 		for _, tt := range []struct {
 			name, text, cursor string
 			limit              int

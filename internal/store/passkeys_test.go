@@ -128,9 +128,7 @@ func TestSecondFactorPolicy(t *testing.T) {
 			t.Fatalf("unset policy: %v, want ErrNotFound", err)
 		}
 		for _, p := range []string{"passkey_for_admins", "passkey_for_everyone"} {
-			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.SetSecondFactorPolicy(ctx, "org_p", p, t0) }); err != nil {
-				t.Fatal(err)
-			}
+			mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.SetSecondFactorPolicy(ctx, "org_p", p, t0) })
 			if got, err := db.SecondFactorPolicy(ctx, "org_p"); err != nil || got != p {
 				t.Fatalf("policy = %q, %v; want %q", got, err, p)
 			}

@@ -36,22 +36,16 @@ func TestSessions(t *testing.T) {
 		if err != nil || got.UserID != "usr_1" || got.Stage != "full" || !got.ExpiresAt.Equal(s.ExpiresAt) {
 			t.Fatalf("Session = %+v, %v", got, err)
 		}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, "s1", t0.Add(time.Minute)) }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.TouchSession(ctx, "s1", t0.Add(time.Minute)) })
 		if got, _ := db.Session(ctx, "s1"); !got.LastSeen.Equal(t0.Add(time.Minute)) {
 			t.Fatalf("touch: last seen %v", got.LastSeen)
 		}
 		// s2 has been idle since an hour before t0: housekeeping with a 30-minute idle limit removes it.
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteExpiredSessions(ctx, t0, t0.Add(-30*time.Minute)) }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.DeleteExpiredSessions(ctx, t0, t0.Add(-30*time.Minute)) })
 		if _, err := db.Session(ctx, "s2"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("idle session kept: %v", err)
 		}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteUserSessions(ctx, "usr_1") }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.DeleteUserSessions(ctx, "usr_1") })
 		if _, err := db.Session(ctx, "s1"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("session after DeleteUserSessions: %v", err)
 		}
@@ -75,9 +69,7 @@ func TestSearchAndStats(t *testing.T) {
 			mk("ntc_3", "org_b", "B-1", "propaganda", t0, 4*time.Hour),
 		}
 		for _, n := range ns {
-			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.InsertNotice(ctx, n) }); err != nil {
-				t.Fatal(err)
-			}
+			mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.InsertNotice(ctx, n) })
 		}
 		search := func(f store.NoticeSearch) []string {
 			t.Helper()

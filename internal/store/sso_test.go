@@ -23,18 +23,14 @@ func TestSSOConfig(t *testing.T) {
 			RoleMap: map[string]string{"a": "admin", "r": "reviewer"}, Name: "Login", Scopes: []string{"email", "groups"}, UpdatedAt: t0}
 		for _, issuer := range []string{"https://login.example.com", "https://other.example.com"} {
 			c.Issuer = issuer
-			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.PutSSOConfig(ctx, c) }); err != nil {
-				t.Fatal(err)
-			}
+			mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.PutSSOConfig(ctx, c) })
 			got, err := db.SSOConfig(ctx)
 			if err != nil || got.Issuer != issuer || !maps.Equal(got.RoleMap, c.RoleMap) || !slices.Equal(got.Scopes, c.Scopes) ||
 				got.Name != "Login" || got.SealedSecret != "sealed" || !got.UpdatedAt.Equal(t0) {
 				t.Fatalf("SSOConfig = %+v, %v", got, err)
 			}
 		}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSSOConfig(ctx) }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.DeleteSSOConfig(ctx) })
 		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSSOConfig(ctx) }); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("deleting it twice: %v, want ErrNotFound", err)
 		}
@@ -48,9 +44,7 @@ func TestSSOLoginsAreSpentOnce(t *testing.T) {
 			{StateHash: "live", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: t0, ExpiresAt: t0.Add(10 * time.Minute)},
 			{StateHash: "old", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: t0, ExpiresAt: t0.Add(time.Minute)},
 		} {
-			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateSSOLogin(ctx, l) }); err != nil {
-				t.Fatal(err)
-			}
+			mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.CreateSSOLogin(ctx, l) })
 		}
 		take := func(hash string, at time.Time) (store.SSOLogin, error) {
 			var l store.SSOLogin
@@ -81,9 +75,7 @@ func TestSSOLoginsAreSpentOnce(t *testing.T) {
 		}
 		// The next sign-in that starts clears the expired one away.
 		next := store.SSOLogin{StateHash: "next", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: now, ExpiresAt: now.Add(time.Minute)}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateSSOLogin(ctx, next) }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.CreateSSOLogin(ctx, next) })
 		if c, err := db.SSOCounts(ctx); err != nil || c["sso_logins"] != 1 {
 			t.Fatalf("logins left: %v, %v; want only the new one", c, err)
 		}

@@ -40,9 +40,7 @@ func TestKeysAndCallers(t *testing.T) {
 		o := mkOrg(t, db, org.KindAuthority)
 		secret, hash := org.NewSecret()
 		k := org.Key{ID: id.New("key", t0), OrgID: o.ID, Role: org.RoleAuthority, Hash: hash, CreatedAt: t0}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateKey(ctx, k) }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.CreateKey(ctx, k) })
 		c, err := db.CallerByKeyHash(ctx, org.HashSecret(secret))
 		if err != nil {
 			t.Fatal(err)

@@ -14,11 +14,9 @@ import (
 func seedOrg(t *testing.T, db *store.DB, id string, kind org.Kind) {
 	t.Helper()
 	ctx := context.Background()
-	if err := db.Write(ctx, func(tx *store.Tx) error {
+	mustWrite(ctx, t, db, func(tx *store.Tx) error {
 		return tx.CreateOrg(ctx, org.Org{ID: id, Name: "Org " + id, Kind: kind, CreatedAt: t0})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 }
 
 func TestUsers(t *testing.T) {
@@ -26,9 +24,7 @@ func TestUsers(t *testing.T) {
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_a", org.KindAuthority)
 		u := org.User{ID: "usr_1", OrgID: "org_a", Email: "Ana@Example.go.id", Name: "Ana", Role: org.RoleAuthority, CreatedAt: t0}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.CreateUser(ctx, u) })
 		dup := u
 		dup.ID, dup.Email = "usr_2", "ana@example.GO.id"
 		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, dup) }); !errors.Is(err, store.ErrEmailTaken) {
@@ -63,9 +59,7 @@ func TestUsers(t *testing.T) {
 			!got.LockedUntil.Equal(lock) || got.Language != "en" {
 			t.Fatalf("after updates: %+v", got)
 		}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.SetPassword(ctx, "usr_1", "$argon2id$x") }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.SetPassword(ctx, "usr_1", "$argon2id$x") })
 		got, _ = db.User(ctx, "usr_1")
 		if got.PasswordHash != "$argon2id$x" || got.FailedLogins != 0 || !got.LockedUntil.IsZero() {
 			t.Fatalf("set password should clear the lockout: %+v", got)
@@ -121,11 +115,9 @@ func TestKeysListing(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_a", org.KindAuthority)
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			return tx.CreateKey(ctx, org.Key{ID: "key_1", OrgID: "org_a", Role: org.RoleAuthority, Hash: "abc", CreatedAt: t0})
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})
 		keys, err := db.Keys(ctx, "org_a")
 		if err != nil || len(keys) != 1 || keys[0].ID != "key_1" || keys[0].Role != org.RoleAuthority || keys[0].Revoked {
 			t.Fatalf("Keys = %+v, %v", keys, err)
