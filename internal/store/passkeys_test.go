@@ -16,16 +16,8 @@ func TestPasskeys(t *testing.T) {
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		write := func(fn func(tx *store.Tx) error) error { return db.Write(ctx, fn) }
-		err := write(func(tx *store.Tx) error {
-			for _, u := range []string{"usr_a", "usr_b"} {
-				if err := tx.CreateUser(ctx, org.User{ID: u, OrgID: "org_p", Email: u + "@example.org", Role: org.RoleAdmin, CreatedAt: t0}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
+		for _, u := range []string{"usr_a", "usr_b"} {
+			seedAdmin(t, db, u, u+"@example.org")
 		}
 		k1 := store.Passkey{ID: "cred1", UserID: "usr_a", Name: "Laptop", Credential: []byte(`{"x":1}`), SignCount: 3, CreatedAt: t0}
 		k2 := store.Passkey{ID: "cred2", UserID: "usr_a", Name: "Kunci", Credential: []byte(`{"x":2}`), CreatedAt: t0.Add(time.Minute)}
@@ -80,11 +72,7 @@ func TestCeremonies(t *testing.T) {
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		write := func(fn func(tx *store.Tx) error) error { return db.Write(ctx, fn) }
-		if err := write(func(tx *store.Tx) error {
-			return tx.CreateUser(ctx, org.User{ID: "usr_a", OrgID: "org_p", Email: "a@example.org", Role: org.RoleAdmin, CreatedAt: t0})
-		}); err != nil {
-			t.Fatal(err)
-		}
+		seedAdmin(t, db, "usr_a", "a@example.org")
 		put := func(c store.Ceremony, now time.Time) {
 			t.Helper()
 			if err := write(func(tx *store.Tx) error { return tx.PutCeremony(ctx, c, now) }); err != nil {

@@ -18,10 +18,8 @@ func TestSessions(t *testing.T) {
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
 		s := store.Session{Hash: "s1", UserID: "usr_1", Stage: "full", CreatedAt: t0, LastSeen: t0, ExpiresAt: t0.Add(12 * time.Hour)}
+		seedAdmin(t, db, "usr_1", "a@example.org")
 		err := db.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateUser(ctx, org.User{ID: "usr_1", OrgID: "org_p", Email: "a@example.org", Role: org.RoleAdmin, CreatedAt: t0}); err != nil {
-				return err
-			}
 			if err := tx.CreateSession(ctx, s); err != nil {
 				return err
 			}

@@ -86,16 +86,9 @@ func TestSSOIdentities(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
+		seedAdmin(t, db, "usr_1", "A@example.org")
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.LinkSSOIdentity(ctx, "https://idp", "sub-1", "usr_1", t0) })
 		err := db.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateUser(ctx, org.User{ID: "usr_1", OrgID: "org_p", Email: "A@example.org", Role: org.RoleAdmin, CreatedAt: t0}); err != nil {
-				return err
-			}
-			return tx.LinkSSOIdentity(ctx, "https://idp", "sub-1", "usr_1", t0)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = db.Write(ctx, func(tx *store.Tx) error {
 			if uid, err := tx.SSOIdentityUser(ctx, "https://idp", "sub-1"); err != nil || uid != "usr_1" {
 				t.Errorf("SSOIdentityUser = %q, %v", uid, err)
 			}

@@ -19,6 +19,16 @@ func seedOrg(t *testing.T, db *store.DB, id string, kind org.Kind) {
 	})
 }
 
+// seedAdmin stores an admin of the platform organisation org_p (which
+// seedOrg stores) with its ID and e-mail address.
+func seedAdmin(t *testing.T, db *store.DB, id, email string) {
+	t.Helper()
+	ctx := context.Background()
+	mustWrite(ctx, t, db, func(tx *store.Tx) error {
+		return tx.CreateUser(ctx, org.User{ID: id, OrgID: "org_p", Email: email, Role: org.RoleAdmin, CreatedAt: t0})
+	})
+}
+
 func TestUsers(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
@@ -78,11 +88,8 @@ func TestPasswordTokens(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedOrg(t, db, "org_p", org.KindPlatform)
-		u := org.User{ID: "usr_1", OrgID: "org_p", Email: "a@example.org", Role: org.RoleAdmin, CreatedAt: t0}
+		seedAdmin(t, db, "usr_1", "a@example.org")
 		err := db.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateUser(ctx, u); err != nil {
-				return err
-			}
 			if err := tx.CreatePasswordToken(ctx, "h1", "usr_1", t0, t0.Add(time.Hour)); err != nil {
 				return err
 			}
