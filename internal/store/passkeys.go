@@ -55,12 +55,8 @@ func (t *Tx) AddPasskey(ctx context.Context, k Passkey) error {
 		`SELECT COUNT(*) FROM passkeys WHERE id = ?`, k.ID); err != nil {
 		return err
 	}
-	_, err := t.exec(ctx, `INSERT INTO passkeys (`+passkeyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	return t.run(ctx, "add passkey", `INSERT INTO passkeys (`+passkeyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		k.ID, k.UserID, k.Name, string(k.Credential), int64(k.SignCount), ms(k.CreatedAt), nullMS(k.LastUsedAt))
-	if err != nil {
-		return fmt.Errorf("store: add passkey: %w", err)
-	}
-	return nil
 }
 
 // Passkeys lists a user's passkeys, oldest first, read inside the write transaction.
@@ -110,12 +106,8 @@ func (t *Tx) PutCeremony(ctx context.Context, c Ceremony, now time.Time) error {
 		ms(now), c.SessionHash, c.Kind); err != nil {
 		return fmt.Errorf("store: put ceremony: %w", err)
 	}
-	_, err := t.exec(ctx, `INSERT INTO webauthn_ceremonies (session_hash, kind, user_id, data, expires_at) VALUES (?, ?, ?, ?, ?)`,
+	return t.run(ctx, "put ceremony", `INSERT INTO webauthn_ceremonies (session_hash, kind, user_id, data, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		c.SessionHash, c.Kind, c.UserID, string(c.Data), ms(c.ExpiresAt))
-	if err != nil {
-		return fmt.Errorf("store: put ceremony: %w", err)
-	}
-	return nil
 }
 
 // TakeCeremony returns a session's ceremony of kind and deletes it, so a

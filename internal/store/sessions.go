@@ -21,12 +21,8 @@ type Session struct {
 
 // CreateSession stores a session.
 func (t *Tx) CreateSession(ctx context.Context, s Session) error {
-	_, err := t.exec(ctx, `INSERT INTO sessions (hash, user_id, stage, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	return t.run(ctx, "create session", `INSERT INTO sessions (hash, user_id, stage, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		s.Hash, s.UserID, s.Stage, ms(s.CreatedAt), ms(s.LastSeen), ms(s.ExpiresAt))
-	if err != nil {
-		return fmt.Errorf("store: create session: %w", err)
-	}
-	return nil
 }
 
 // Session returns a stored session by its hash (expired ones too: the caller decides).

@@ -37,17 +37,13 @@ func (t *Tx) PutSSOConfig(ctx context.Context, c SSOConfig) error {
 	if err != nil {
 		return ssoErr("config", err)
 	}
-	_, err = t.exec(ctx, `INSERT INTO sso_config (id, issuer, client_id, client_secret_sealed, role_claim, role_map,
+	return t.run(ctx, "sso config", `INSERT INTO sso_config (id, issuer, client_id, client_secret_sealed, role_claim, role_map,
 		email_domain, name, scopes, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET issuer = excluded.issuer, client_id = excluded.client_id,
 		client_secret_sealed = excluded.client_secret_sealed, role_claim = excluded.role_claim,
 		role_map = excluded.role_map, email_domain = excluded.email_domain, name = excluded.name,
 		scopes = excluded.scopes, updated_at = excluded.updated_at`,
 		c.Issuer, c.ClientID, c.SealedSecret, c.RoleClaim, string(m), c.EmailDomain, c.Name, string(scopes), ms(c.UpdatedAt))
-	if err != nil {
-		return ssoErr("config", err)
-	}
-	return nil
 }
 
 // DeleteSSOConfig turns single sign-on off; ErrNotFound when it was off.
@@ -62,10 +58,7 @@ func (t *Tx) DeleteSSOConfig(ctx context.Context) error {
 	} else if n == 0 {
 		return ssoErr("config", sql.ErrNoRows)
 	}
-	if _, err := t.exec(ctx, `DELETE FROM sso_logins`); err != nil {
-		return ssoErr("config", err)
-	}
-	return nil
+	return t.run(ctx, "sso config", `DELETE FROM sso_logins`)
 }
 
 const ssoConfigQuery = `SELECT issuer, client_id, client_secret_sealed, role_claim, role_map, email_domain, name, scopes,
@@ -115,12 +108,8 @@ func (t *Tx) CreateSSOLogin(ctx context.Context, l SSOLogin) error {
 	if _, err := t.exec(ctx, `DELETE FROM sso_logins WHERE expires_at <= ?`, ms(l.CreatedAt)); err != nil {
 		return ssoErr("login", err)
 	}
-	_, err := t.exec(ctx, `INSERT INTO sso_logins (state_hash, nonce, verifier, redirect_uri, created_at, expires_at)
+	return t.run(ctx, "sso login", `INSERT INTO sso_logins (state_hash, nonce, verifier, redirect_uri, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, l.StateHash, l.Nonce, l.Verifier, l.RedirectURI, ms(l.CreatedAt), ms(l.ExpiresAt))
-	if err != nil {
-		return ssoErr("login", err)
-	}
-	return nil
 }
 
 // TakeSSOLogin removes a sign-in and returns it: each state is good once.
@@ -157,12 +146,8 @@ func (t *Tx) SSOUserLinked(ctx context.Context, issuer, userID string) (bool, er
 
 // LinkSSOIdentity records that an issuer's subject is a user.
 func (t *Tx) LinkSSOIdentity(ctx context.Context, issuer, subject, userID string, at time.Time) error {
-	_, err := t.exec(ctx, `INSERT INTO sso_identities (issuer, subject, user_id, created_at) VALUES (?, ?, ?, ?)`,
+	return t.run(ctx, "sso identity", `INSERT INTO sso_identities (issuer, subject, user_id, created_at) VALUES (?, ?, ?, ?)`,
 		issuer, subject, userID, ms(at))
-	if err != nil {
-		return ssoErr("identity", err)
-	}
-	return nil
 }
 
 // UserIDByEmail returns the ID of the user with this e-mail address (any
