@@ -172,9 +172,7 @@ func TestConcurrentClaims(t *testing.T) {
 func TestPauseMovesDeadlines(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
-		n := mkNotice(auth, notice.KindOrder, t0, time.Hour, "paused")
-		casetest.File(t, db, n)
+		n := fileOrder(t, db, time.Hour, "paused")
 		p := &notice.Pause{NoticeID: n.ID, MessageID: "msg_1", StartedAt: t0.Add(10 * time.Minute)}
 		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.StartPause(ctx, p) })
 		// A second open pause on one notice is refused by the schema.

@@ -34,6 +34,15 @@ func mkNotice(o org.Org, kind string, at time.Time, within time.Duration, subjec
 	return n
 }
 
+// fileOrder files, as intake would, an order of a new authority due within
+// on channel, and returns it with its subject's case.
+func fileOrder(t *testing.T, db *store.DB, within time.Duration, channel string) *notice.Notice {
+	t.Helper()
+	n := mkNotice(mkOrg(t, db, org.KindAuthority), notice.KindOrder, t0, within, channel)
+	casetest.File(t, db, n)
+	return n
+}
+
 func TestKeysAndCallers(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
