@@ -6,15 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestFilterSetsAndEntries(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		g0, err := db.FilterGeneration(ctx)
 		if err != nil {
 			t.Fatal(err)

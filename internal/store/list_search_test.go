@@ -6,9 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestSearchFilterEntries: a set's entries narrow to a value or a source in
@@ -16,8 +14,7 @@ import (
 // LIKE's wildcards as plain characters.
 func TestSearchFilterEntries(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		set := store.FilterSet{ID: "lst_1", Family: store.FamilyList, Name: "l", Kind: "keyword", Policy: "review",
 			Enabled: true, RolloutFraction: 1, CreatedByOrg: "org_p", CreatedAt: t0, UpdatedAt: t0}
 		entries := []store.FilterEntry{

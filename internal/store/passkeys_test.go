@@ -6,15 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestPasskeys(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		write := func(fn func(tx *store.Tx) error) error { return db.Write(ctx, fn) }
 		for _, u := range []string{"usr_a", "usr_b"} {
 			seedAdmin(t, db, u, u+"@example.org")
@@ -69,8 +66,7 @@ func TestPasskeys(t *testing.T) {
 
 func TestCeremonies(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		write := func(fn func(tx *store.Tx) error) error { return db.Write(ctx, fn) }
 		seedAdmin(t, db, "usr_a", "a@example.org")
 		put := func(c store.Ceremony, now time.Time) {
@@ -110,8 +106,7 @@ func TestCeremonies(t *testing.T) {
 
 func TestSecondFactorPolicy(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		if _, err := db.SecondFactorPolicy(ctx, "org_p"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unset policy: %v, want ErrNotFound", err)
 		}

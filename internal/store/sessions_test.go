@@ -15,8 +15,7 @@ import (
 
 func TestSessions(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		s := store.Session{Hash: "s1", UserID: "usr_1", Stage: "full", CreatedAt: t0, LastSeen: t0, ExpiresAt: t0.Add(12 * time.Hour)}
 		seedAdmin(t, db, "usr_1", "a@example.org")
 		err := db.Write(ctx, func(tx *store.Tx) error {

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -84,8 +83,7 @@ func TestSSOLoginsAreSpentOnce(t *testing.T) {
 
 func TestSSOIdentities(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedAdmin(t, db, "usr_1", "A@example.org")
 		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.LinkSSOIdentity(ctx, "https://idp", "sub-1", "usr_1", t0) })
 		err := db.Write(ctx, func(tx *store.Tx) error {

@@ -29,6 +29,16 @@ func seedAdmin(t *testing.T, db *store.DB, id, email string) {
 	})
 }
 
+// eachWithPlatform runs fn once per engine on a fresh database that holds
+// the platform organisation org_p, the world of the portal's account tests.
+func eachWithPlatform(t *testing.T, fn func(ctx context.Context, t *testing.T, db *store.DB)) {
+	t.Helper()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+		seedOrg(t, db, "org_p", org.KindPlatform)
+		fn(ctx, t, db)
+	})
+}
+
 func TestUsers(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
@@ -86,8 +96,7 @@ func TestUsers(t *testing.T) {
 
 func TestPasswordTokens(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedAdmin(t, db, "usr_1", "a@example.org")
 		err := db.Write(ctx, func(tx *store.Tx) error {
 			if err := tx.CreatePasswordToken(ctx, "h1", "usr_1", t0, t0.Add(time.Hour)); err != nil {
