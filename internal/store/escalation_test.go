@@ -12,7 +12,6 @@ import (
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // timers lists every timer, set or parked, keyed by notice and kind.
@@ -38,8 +37,7 @@ var errRolledBack = errors.New("test: roll back")
 // were stored: the failed writes leave neither notice nor timer.
 func TestTimersWithTheNotice(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		rule := escalate.NewRule(nil, 0)
 		const n = 24
 		notices := make([]*notice.Notice, n)
@@ -103,8 +101,7 @@ func TestTimersWithTheNotice(t *testing.T) {
 // the clock stood; both land at their fraction of the moved deadline.
 func TestPauseMovesTheDeadlineTimer(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		rule := escalate.NewRule([]float64{0.5, 0.8, 1}, 0)
 		waiting := mkNotice(auth, notice.KindReferral, t0, 4*time.Hour, "pause_waiting")
 		parked := mkNotice(auth, notice.KindReferral, t0, 4*time.Hour, "pause_parked")

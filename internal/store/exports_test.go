@@ -281,8 +281,7 @@ func TestLedgerAssess(t *testing.T) {
 // one per link, while its items are still counted per link as SAMAN does.
 func TestLedgerCountsEachActionOnce(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		n := mkNotice(auth, notice.KindOrder, t0, 4*time.Hour)
 		for _, u := range []string{"https://t.me/s/SomeChannel/123", "telegram.me/somechannel/123?single", "tg://resolve?domain=SomeChannel&post=123"} {
 			n.Subjects = append(n.Subjects, notice.Subject{URL: u, Canonical: "telegram:message/somechannel/123", Kind: "telegram_message"})

@@ -16,8 +16,7 @@ import (
 
 func TestKeyStateAndTouch(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		o := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, o org.Org) {
 		secret, hash := org.NewSecret()
 		k := org.Key{ID: id.New("key", t0), OrgID: o.ID, Role: org.RoleAuditor, Hash: hash, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
 		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.CreateKey(ctx, k) })

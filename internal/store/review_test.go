@@ -38,8 +38,7 @@ func claim(t *testing.T, db *store.DB, who string, now time.Time, f store.ClaimF
 
 func TestClaimOrderAndLeases(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		flagger := mkOrg(t, db, org.KindFlagger)
 		// A report due first, a flag due second, an order due last: the order still comes first.
 		casetest.File(t, db, mkNotice(flagger, notice.KindReport, t0, time.Hour, "rep"))
@@ -75,8 +74,7 @@ func TestClaimOrderAndLeases(t *testing.T) {
 
 func TestClaimFilters(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		ar := mkNotice(auth, notice.KindOrder, t0, time.Hour, "arabic")
 		ar.Language = "ar"
 		casetest.File(t, db, ar)
@@ -115,8 +113,7 @@ func TestClaimFilters(t *testing.T) {
 // TestConcurrentClaims: 50 reviewers claiming at once never share a case.
 func TestConcurrentClaims(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		subjects := make([]string, 40)
 		for i := range subjects {
 			subjects[i] = fmt.Sprintf("c%03d", i)
