@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -64,11 +63,8 @@ func (t *Tx) SetActionState(ctx context.Context, id, state string, at time.Time)
 	if state == action.StateSent {
 		sent = ms(at)
 	}
-	if _, err := t.exec(ctx, `UPDATE enforcement_actions SET state = ?, sent_at = COALESCE(sent_at, ?) WHERE id = ? AND state <> 'executed'`,
-		state, sent, id); err != nil {
-		return fmt.Errorf("store: action %s: %w", id, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("action %s", id), `UPDATE enforcement_actions SET state = ?, sent_at = COALESCE(sent_at, ?) WHERE id = ? AND state <> 'executed'`,
+		state, sent, id)
 }
 
 // ConfirmAction records the platform's confirmation that it carried the action out.
@@ -81,20 +77,14 @@ func (t *Tx) ConfirmAction(ctx context.Context, id string, executedAt time.Time,
 	if _, err := t.exec(ctx, `UPDATE review_actions SET state = 'done' WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("store: confirm action %s: %w", id, err)
 	}
-	if _, err := t.exec(ctx, `UPDATE automated_actions SET state = 'done' WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("store: confirm action %s: %w", id, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("confirm action %s", id), `UPDATE automated_actions SET state = 'done' WHERE id = ?`, id)
 }
 
 // MarkCaseActioned moves a decided case to actioned; it reports whether it moved.
 func (t *Tx) MarkCaseActioned(ctx context.Context, caseID string, now time.Time) (bool, error) {
-	res, err := t.exec(ctx, `UPDATE cases SET state = 'actioned', updated_at = ? WHERE id = ? AND state = 'decided'`, ms(now), caseID)
-	if err != nil {
-		return false, fmt.Errorf("store: case %s actioned: %w", caseID, err)
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	n, err := t.changed(ctx, fmt.Sprintf("case %s actioned", caseID),
+		`UPDATE cases SET state = 'actioned', updated_at = ? WHERE id = ? AND state = 'decided'`, ms(now), caseID)
+	return n == 1, err
 }
 
 // NoticesNowActioned lists the notices on a case that are complete: none of
@@ -128,10 +118,7 @@ func (t *Tx) NoticesNowActioned(ctx context.Context, caseID string) ([]CaseNotic
 
 // SetNoticeStatus sets a notice's status.
 func (t *Tx) SetNoticeStatus(ctx context.Context, noticeID, status string) error {
-	if _, err := t.exec(ctx, `UPDATE notices SET status = ? WHERE id = ?`, status, noticeID); err != nil {
-		return fmt.Errorf("store: notice %s status: %w", noticeID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("notice %s status", noticeID), `UPDATE notices SET status = ? WHERE id = ?`, status, noticeID)
 }
 
 // EventBySeq reads one timeline event's notice, org, type and data.
@@ -139,10 +126,8 @@ func (t *Tx) EventBySeq(ctx context.Context, seq int64) (typ, noticeID, caseID, 
 	var n, c, o sql.NullString
 	var atMS int64
 	err = t.queryRow(ctx, `SELECT type, notice_id, case_id, org_id, data, at FROM events WHERE seq = ?`, seq).Scan(&typ, &n, &c, &o, &data, &atMS)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = fmt.Errorf("store: event %d: %w", seq, ErrNotFound)
-	} else if err != nil {
-		err = fmt.Errorf("store: event %d: %w", seq, err)
+	if err != nil {
+		err = rowErr(fmt.Sprintf("event %d", seq), err)
 	}
 	return typ, n.String, c.String, o.String, data, fromMS(atMS), err
 }
@@ -160,11 +145,8 @@ func (t *Tx) NoticeHead(ctx context.Context, id string) (*NoticeHead, error) {
 	var rec, due, within int64
 	err := t.queryRow(ctx, `SELECT id, org_id, kind, regime, class, status, received_at, due_at, within_ms FROM notices WHERE id = ?`, id).
 		Scan(&h.ID, &h.OrgID, &h.Kind, &h.Regime, &h.Class, &h.Status, &rec, &due, &within)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: notice %s: %w", id, ErrNotFound)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("store: notice %s: %w", id, err)
+		return nil, rowErr("notice "+id, err)
 	}
 	h.ReceivedAt, h.DueAt, h.Within = fromMS(rec), fromMS(due), time.Duration(within)*time.Millisecond
 	return &h, nil
@@ -174,11 +156,8 @@ func (t *Tx) NoticeHead(ctx context.Context, id string) (*NoticeHead, error) {
 func (t *Tx) PlatformOrgID(ctx context.Context) (string, error) {
 	var id string
 	err := t.queryRow(ctx, `SELECT id FROM orgs WHERE kind = 'platform' ORDER BY created_at, id LIMIT 1`).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("store: platform org: %w", ErrNotFound)
-	}
 	if err != nil {
-		return "", fmt.Errorf("store: platform org: %w", err)
+		return "", rowErr("platform org", err)
 	}
 	return id, nil
 }

@@ -78,19 +78,20 @@ func scanSet(row rowScanner) (FilterSet, error) {
 	return s, nil
 }
 
-func setErr(what string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: filter set %s: %w", what, ErrNotFound)
+func setErr(what string, err error) error { return rowErr("filter set "+what, err) }
+
+// entriesChanged returns n, the entries a write changed, after telling the
+// scanners when there were any.
+func (t *Tx) entriesChanged(ctx context.Context, n int) (int, error) {
+	if n == 0 {
+		return 0, nil
 	}
-	return fmt.Errorf("store: filter set %s: %w", what, err)
+	return n, t.bumpGeneration(ctx)
 }
 
 // bumpGeneration tells every scanner that banks or lists changed.
 func (t *Tx) bumpGeneration(ctx context.Context) error {
-	if _, err := t.exec(ctx, `UPDATE filter_state SET generation = generation + 1 WHERE id = 1`); err != nil {
-		return fmt.Errorf("store: bump filter generation: %w", err)
-	}
-	return nil
+	return t.run(ctx, "bump filter generation", `UPDATE filter_state SET generation = generation + 1 WHERE id = 1`)
 }
 
 // FilterGeneration is a counter that every change to banks, lists or their
@@ -106,12 +107,9 @@ func (db *DB) FilterGeneration(ctx context.Context) (int64, error) {
 // CreateFilterSet stores a new bank or list. A name already used in the same
 // family is ErrConflict.
 func (t *Tx) CreateFilterSet(ctx context.Context, s FilterSet) error {
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM filter_sets WHERE family = ? AND name = ?`, s.Family, s.Name).Scan(&n); err != nil {
-		return fmt.Errorf("store: create filter set: %w", err)
-	}
-	if n > 0 {
-		return fmt.Errorf("store: a %s named %q exists: %w", s.Family, s.Name, ErrConflict)
+	if err := t.refuseTaken(ctx, "create filter set", fmt.Errorf("store: a %s named %q exists: %w", s.Family, s.Name, ErrConflict),
+		`SELECT COUNT(*) FROM filter_sets WHERE family = ? AND name = ?`, s.Family, s.Name); err != nil {
+		return err
 	}
 	labels, _ := json.Marshal(nonNil(s.Labels))
 	_, err := t.exec(ctx, `INSERT INTO filter_sets (`+setCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -185,12 +183,7 @@ func scanEntry(row rowScanner) (FilterEntry, error) {
 	return e, err
 }
 
-func entryErr(what string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: filter entry %s: %w", what, ErrNotFound)
-	}
-	return fmt.Errorf("store: filter entry %s: %w", what, err)
-}
+func entryErr(what string, err error) error { return rowErr("filter entry "+what, err) }
 
 // AddFilterEntries stores entries, skipping any whose (set, type, value) or
 // (set, match key) is already live, and returns how many were new. Rows go in multi-row INSERTs
@@ -213,17 +206,13 @@ func (t *Tx) AddFilterEntries(ctx context.Context, entries []FilterEntry) (int, 
 			args = append(args, e.ID, e.SetID, e.Type, e.Value, e.Source, e.CaseID, e.AddedByOrg, e.AddedByKey, ms(e.AddedAt), 0, e.MatchKey)
 		}
 		b.WriteString(` ON CONFLICT DO NOTHING`)
-		res, err := t.exec(ctx, b.String(), args...)
+		n, err := t.changed(ctx, "add filter entries", b.String(), args...)
 		if err != nil {
-			return added, fmt.Errorf("store: add filter entries: %w", err)
+			return added, err
 		}
-		n, _ := res.RowsAffected()
-		added += int(n)
+		added += n
 	}
-	if added > 0 {
-		return added, t.bumpGeneration(ctx)
-	}
-	return 0, nil
+	return t.entriesChanged(ctx, added)
 }
 
 // AddFilterEntry stores one entry; a live duplicate is ErrConflict.

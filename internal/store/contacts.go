@@ -35,21 +35,18 @@ func scanContact(s rowScanner) (*org.Contact, error) {
 func (t *Tx) InsertContact(ctx context.Context, c *org.Contact) error {
 	langs, _ := json.Marshal(c.Languages)
 	days, _ := json.Marshal(c.Days)
-	if _, err := t.exec(ctx, `INSERT INTO contacts (`+contactCols+`) VALUES (`+placeholders(14)+`)`,
+	return t.run(ctx, "contact", `INSERT INTO contacts (`+contactCols+`) VALUES (`+placeholders(14)+`)`,
 		c.ID, c.Jurisdiction, c.Role, c.Name, c.Email, c.Phone, c.Webhook, string(langs), c.TimeZone, c.Position, string(days),
-		c.ShiftStart, c.ShiftEnd, ms(c.CreatedAt)); err != nil {
-		return fmt.Errorf("store: contact: %w", err)
-	}
-	return nil
+		c.ShiftStart, c.ShiftEnd, ms(c.CreatedAt))
 }
 
 // RemoveContact retires a contact (kept for the record of past alerts).
 func (t *Tx) RemoveContact(ctx context.Context, id string, now time.Time) error {
-	res, err := t.exec(ctx, `UPDATE contacts SET removed_at = ? WHERE id = ? AND removed_at IS NULL`, ms(now), id)
+	n, err := t.changed(ctx, "remove contact "+id, `UPDATE contacts SET removed_at = ? WHERE id = ? AND removed_at IS NULL`, ms(now), id)
 	if err != nil {
-		return fmt.Errorf("store: remove contact %s: %w", id, err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return fmt.Errorf("store: contact %s: %w", id, ErrNotFound)
 	}
 	return nil

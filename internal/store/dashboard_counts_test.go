@@ -17,13 +17,7 @@ func TestHitsPerHourAndSearch(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		seedKeywordList(ctx, t, db)
-		write := func(fn func(tx *store.Tx) error) {
-			t.Helper()
-			if err := db.Write(ctx, fn); err != nil {
-				t.Fatal(err)
-			}
-		}
-		hour := p0.Truncate(time.Hour)
+		hour := t0.Truncate(time.Hour)
 		for i, h := range []struct {
 			at            time.Time
 			post, channel string
@@ -35,7 +29,7 @@ func TestHitsPerHourAndSearch(t *testing.T) {
 		} {
 			hit := store.ScanHit{ID: "hit_" + string(rune('a'+i)), At: h.at, Post: h.post, Channel: h.channel, MessageID: "1", Matcher: "keyword",
 				SetID: "lst_1", EntryID: "ent_1", Detail: "granat", Policy: "review", Outcome: store.OutcomeNotice}
-			write(func(tx *store.Tx) error { _, err := tx.InsertHit(ctx, &hit); return err })
+			mustWrite(ctx, t, db, func(tx *store.Tx) error { _, err := tx.InsertHit(ctx, &hit); return err })
 		}
 		got, err := db.HitsPerHour(ctx, hour)
 		if err != nil {
@@ -67,13 +61,11 @@ func TestHitsPerHourAndSearch(t *testing.T) {
 func seedKeywordList(ctx context.Context, t *testing.T, db *store.DB) {
 	t.Helper()
 	seedOrg(t, db, "org_p", org.KindPlatform)
-	if err := db.Write(ctx, func(tx *store.Tx) error {
+	mustWrite(ctx, t, db, func(tx *store.Tx) error {
 		if err := tx.CreateFilterSet(ctx, store.FilterSet{ID: "lst_1", Family: store.FamilyList, Name: "l", Kind: "keyword", Policy: "review",
-			Enabled: true, RolloutFraction: 1, CreatedByOrg: "org_p", CreatedAt: p0, UpdatedAt: p0}); err != nil {
+			Enabled: true, RolloutFraction: 1, CreatedByOrg: "org_p", CreatedAt: t0, UpdatedAt: t0}); err != nil {
 			return err
 		}
-		return tx.AddFilterEntry(ctx, store.FilterEntry{ID: "ent_1", SetID: "lst_1", Type: "keyword", Value: "granat", AddedByOrg: "org_p", AddedAt: p0})
-	}); err != nil {
-		t.Fatal(err)
-	}
+		return tx.AddFilterEntry(ctx, store.FilterEntry{ID: "ent_1", SetID: "lst_1", Type: "keyword", Value: "granat", AddedByOrg: "org_p", AddedAt: t0})
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
@@ -16,18 +15,17 @@ import (
 func TestDeliveryWithEndpoint(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		at := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
 		err := db.Write(ctx, func(tx *store.Tx) error {
 			for _, o := range []string{"org_gov", "org_quiet"} {
-				if err := tx.CreateOrg(ctx, org.Org{ID: o, Name: o, Kind: org.KindAuthority, CreatedAt: at}); err != nil {
+				if err := tx.CreateOrg(ctx, org.Org{ID: o, Name: o, Kind: org.KindAuthority, CreatedAt: t0}); err != nil {
 					return err
 				}
 			}
-			if err := tx.PutWebhookEndpoint(ctx, store.WebhookEndpoint{OrgID: "org_gov", URL: "https://gov.example/hook", Secret: "whsec_x", CreatedAt: at, UpdatedAt: at}); err != nil {
+			if err := tx.PutWebhookEndpoint(ctx, store.WebhookEndpoint{OrgID: "org_gov", URL: "https://gov.example/hook", Secret: "whsec_x", CreatedAt: t0, UpdatedAt: t0}); err != nil {
 				return err
 			}
-			for _, d := range []store.Delivery{{ID: "msg_1", OrgID: "org_gov", Type: "notice.deadline", Body: `{"a":1}`, CreatedAt: at, Ref: "ntc_1"},
-				{ID: "msg_2", OrgID: "org_quiet", Type: "notice.updated", Body: `{}`, CreatedAt: at}} {
+			for _, d := range []store.Delivery{{ID: "msg_1", OrgID: "org_gov", Type: "notice.deadline", Body: `{"a":1}`, CreatedAt: t0, Ref: "ntc_1"},
+				{ID: "msg_2", OrgID: "org_quiet", Type: "notice.updated", Body: `{}`, CreatedAt: t0}} {
 				if _, err := tx.InsertDelivery(ctx, &d); err != nil {
 					return err
 				}
@@ -38,10 +36,10 @@ func TestDeliveryWithEndpoint(t *testing.T) {
 			t.Fatal(err)
 		}
 		d, ep, err := db.DeliveryWithEndpoint(ctx, "msg_1")
-		if err != nil || d.OrgID != "org_gov" || d.Body != `{"a":1}` || d.Ref != "ntc_1" || d.State != store.DeliveryPending || !d.CreatedAt.Equal(at) {
+		if err != nil || d.OrgID != "org_gov" || d.Body != `{"a":1}` || d.Ref != "ntc_1" || d.State != store.DeliveryPending || !d.CreatedAt.Equal(t0) {
 			t.Fatalf("msg_1: %+v %v", d, err)
 		}
-		if ep == nil || ep.URL != "https://gov.example/hook" || ep.Secret != "whsec_x" || !ep.UpdatedAt.Equal(at) {
+		if ep == nil || ep.URL != "https://gov.example/hook" || ep.Secret != "whsec_x" || !ep.UpdatedAt.Equal(t0) {
 			t.Errorf("msg_1's endpoint: %+v", ep)
 		}
 		if d, ep, err := db.DeliveryWithEndpoint(ctx, "msg_2"); err != nil || d.ID != "msg_2" || ep != nil {

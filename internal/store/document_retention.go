@@ -37,19 +37,13 @@ func (t *Tx) LockNoticeDocuments(ctx context.Context, noticeID string) ([]docume
 
 // HoldNoticeDocument puts a notice's document under a legal hold until a time.
 func (t *Tx) HoldNoticeDocument(ctx context.Context, noticeID string, position int, until time.Time, by, reason string) error {
-	if _, err := t.exec(ctx, `UPDATE notice_documents SET hold_until = ?, hold_by = ?, hold_reason = ? WHERE notice_id = ? AND position = ?`,
-		ms(until), by, reason, noticeID, position); err != nil {
-		return fmt.Errorf("store: hold document %d of %s: %w", position, noticeID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("hold document %d of %s", position, noticeID), `UPDATE notice_documents SET hold_until = ?, hold_by = ?, hold_reason = ? WHERE notice_id = ? AND position = ?`,
+		ms(until), by, reason, noticeID, position)
 }
 
 // PurgeNoticeDocument drops a document's bytes, keeping its name, type, size
 // and SHA-256 and the time it was purged.
 func (t *Tx) PurgeNoticeDocument(ctx context.Context, noticeID string, position int, now time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE notice_documents SET data = ?, purged_at = ? WHERE notice_id = ? AND position = ? AND purged_at IS NULL`,
-		[]byte{}, ms(now), noticeID, position); err != nil {
-		return fmt.Errorf("store: purge document %d of %s: %w", position, noticeID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("purge document %d of %s", position, noticeID), `UPDATE notice_documents SET data = ?, purged_at = ? WHERE notice_id = ? AND position = ? AND purged_at IS NULL`,
+		[]byte{}, ms(now), noticeID, position)
 }

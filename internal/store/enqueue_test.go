@@ -22,9 +22,7 @@ import (
 func TestEnforcementQueuedWithTheAction(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
-		n := mkNotice(auth, notice.KindOrder, t0, time.Hour, "enforced")
-		casetest.File(t, db, n)
+		n := fileOrder(t, db, time.Hour, "enforced")
 		caseID := n.Subjects[0].CaseID
 		until := t0.Add(48 * time.Hour)
 		review := func(id string) *action.Request {

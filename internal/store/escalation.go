@@ -56,11 +56,8 @@ func (t *Tx) moveDeadlineTimer(ctx context.Context, noticeID string, due time.Ti
 		return fmt.Errorf("store: deadline timer %s: %w", noticeID, err)
 	}
 	next := FractionAt(due, time.Duration(within)*time.Millisecond, f)
-	if _, err := t.exec(ctx, `UPDATE escalation_timers SET next_at = ? WHERE notice_id = ? AND kind = ?`,
-		ms(next), noticeID, TimerDeadline); err != nil {
-		return fmt.Errorf("store: deadline timer %s: %w", noticeID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("deadline timer %s", noticeID), `UPDATE escalation_timers SET next_at = ? WHERE notice_id = ? AND kind = ?`,
+		ms(next), noticeID, TimerDeadline)
 }
 
 // NextTimerAt is the earliest timer (zero when none is set); it reads one
@@ -93,19 +90,13 @@ func scanTimer(r rowScanner) (Timer, error) {
 // SetTimer moves a timer on; a nil next parks it (a paused clock's due_at
 // change wakes a deadline timer again).
 func (t *Tx) SetTimer(ctx context.Context, noticeID, kind string, step int, fraction float64, next *time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE escalation_timers SET step = ?, fraction = ?, next_at = ? WHERE notice_id = ? AND kind = ?`,
-		step, fraction, msPtr(next), noticeID, kind); err != nil {
-		return fmt.Errorf("store: timer %s/%s: %w", noticeID, kind, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("timer %s/%s", noticeID, kind), `UPDATE escalation_timers SET step = ?, fraction = ?, next_at = ? WHERE notice_id = ? AND kind = ?`,
+		step, fraction, msPtr(next), noticeID, kind)
 }
 
 // DeleteTimer drops a timer whose clock is closed.
 func (t *Tx) DeleteTimer(ctx context.Context, noticeID, kind string) error {
-	if _, err := t.exec(ctx, `DELETE FROM escalation_timers WHERE notice_id = ? AND kind = ?`, noticeID, kind); err != nil {
-		return fmt.Errorf("store: timer %s/%s: %w", noticeID, kind, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("timer %s/%s", noticeID, kind), `DELETE FROM escalation_timers WHERE notice_id = ? AND kind = ?`, noticeID, kind)
 }
 
 // ClockPaused reports whether a notice's clock is paused for a clarification.
@@ -138,10 +129,7 @@ func (t *Tx) OpenCasesOfNotice(ctx context.Context, noticeID string) ([]string, 
 // RaiseCaseRank lowers an open case's lane_rank to at most rank (the queue
 // takes the lowest rank first), so an escalated case moves up its queue.
 func (t *Tx) RaiseCaseRank(ctx context.Context, caseID string, rank int) error {
-	if _, err := t.exec(ctx, `UPDATE cases SET lane_rank = ? WHERE id = ? AND state = 'open' AND lane_rank > ?`, rank, caseID, rank); err != nil {
-		return fmt.Errorf("store: case rank %s: %w", caseID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("case rank %s", caseID), `UPDATE cases SET lane_rank = ? WHERE id = ? AND state = 'open' AND lane_rank > ?`, rank, caseID, rank)
 }
 
 // Alert kinds.
@@ -182,19 +170,13 @@ func scanAlert(s rowScanner) (*Alert, error) {
 
 // InsertAlert records an alert.
 func (t *Tx) InsertAlert(ctx context.Context, a *Alert) error {
-	if _, err := t.exec(ctx, `INSERT INTO alerts (`+alertCols+`) VALUES (`+placeholders(11)+`) ON CONFLICT DO NOTHING`,
-		a.ID, ms(a.At), a.Kind, a.NoticeID, a.CaseID, a.Fraction, msPtr(a.DueAt), a.ContactID, a.Detail, a.State, msPtr(a.SentAt)); err != nil {
-		return fmt.Errorf("store: alert: %w", err)
-	}
-	return nil
+	return t.run(ctx, "alert", `INSERT INTO alerts (`+alertCols+`) VALUES (`+placeholders(11)+`) ON CONFLICT DO NOTHING`,
+		a.ID, ms(a.At), a.Kind, a.NoticeID, a.CaseID, a.Fraction, msPtr(a.DueAt), a.ContactID, a.Detail, a.State, msPtr(a.SentAt))
 }
 
 // SetAlertState records an alert's delivery outcome.
 func (t *Tx) SetAlertState(ctx context.Context, id, state string, at time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE alerts SET state = ?, sent_at = ? WHERE id = ?`, state, ms(at), id); err != nil {
-		return fmt.Errorf("store: alert %s: %w", id, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("alert %s", id), `UPDATE alerts SET state = ?, sent_at = ? WHERE id = ?`, state, ms(at), id)
 }
 
 // Alert reads one alert.

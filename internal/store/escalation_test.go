@@ -12,7 +12,6 @@ import (
 	"github.com/sigap/sigap/internal/notice"
 	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // timers lists every timer, set or parked, keyed by notice and kind.
@@ -20,15 +19,13 @@ func timers(t *testing.T, db *store.DB) map[string]store.Timer {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]store.Timer{}
-	if err := db.Write(ctx, func(tx *store.Tx) error {
+	mustWrite(ctx, t, db, func(tx *store.Tx) error {
 		due, err := tx.DueTimers(ctx, t0.Add(1000*24*time.Hour), 1000)
 		for _, tm := range due {
 			out[tm.NoticeID+"/"+tm.Kind] = tm
 		}
 		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	return out
 }
 
@@ -40,8 +37,7 @@ var errRolledBack = errors.New("test: roll back")
 // were stored: the failed writes leave neither notice nor timer.
 func TestTimersWithTheNotice(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		rule := escalate.NewRule(nil, 0)
 		const n = 24
 		notices := make([]*notice.Notice, n)
@@ -105,13 +101,12 @@ func TestTimersWithTheNotice(t *testing.T) {
 // the clock stood; both land at their fraction of the moved deadline.
 func TestPauseMovesTheDeadlineTimer(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		rule := escalate.NewRule([]float64{0.5, 0.8, 1}, 0)
 		waiting := mkNotice(auth, notice.KindReferral, t0, 4*time.Hour, "pause_waiting")
 		parked := mkNotice(auth, notice.KindReferral, t0, 4*time.Hour, "pause_parked")
 		for _, n := range []*notice.Notice{waiting, parked} {
-			if err := db.Write(ctx, func(tx *store.Tx) error {
+			mustWrite(ctx, t, db, func(tx *store.Tx) error {
 				if err := tx.InsertNotice(ctx, n); err != nil {
 					return err
 				}
@@ -119,27 +114,21 @@ func TestPauseMovesTheDeadlineTimer(t *testing.T) {
 					return err
 				}
 				return tx.StartPause(ctx, &notice.Pause{NoticeID: n.ID, MessageID: "msg_q_" + n.ID, StartedAt: t0.Add(time.Hour)})
-			}); err != nil {
-				t.Fatal(err)
-			}
+			})
 		}
 		// The loop found the parked one's 50% due during the pause: it moved it to 80% and parked it.
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			return tx.SetTimer(ctx, parked.ID, store.TimerDeadline, 1, 0.8, nil)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})
 		for _, n := range []*notice.Notice{waiting, parked} {
-			if err := db.Write(ctx, func(tx *store.Tx) error {
+			mustWrite(ctx, t, db, func(tx *store.Tx) error {
 				open, err := tx.OpenPause(ctx, n.ID)
 				if err != nil || open == nil {
 					return fmt.Errorf("open pause = %v, %v", open, err)
 				}
 				_, _, err = tx.EndPause(ctx, open, "msg_a_"+n.ID, t0.Add(3*time.Hour))
 				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
+			})
 		}
 		got := timers(t, db)
 		// Paused two hours: due at 6h instead of 4h.

@@ -24,13 +24,9 @@ func scanEvidence(s rowScanner) (*evidence.Evidence, error) {
 
 // InsertEvidence records preserved evidence once per action (false when it already was).
 func (t *Tx) InsertEvidence(ctx context.Context, e *evidence.Evidence) (bool, error) {
-	res, err := t.exec(ctx, `INSERT INTO evidence (`+evidenceCols+`) VALUES (`+placeholders(11)+`) ON CONFLICT DO NOTHING`,
+	n, err := t.changed(ctx, "evidence", `INSERT INTO evidence (`+evidenceCols+`) VALUES (`+placeholders(11)+`) ON CONFLICT DO NOTHING`,
 		e.ID, e.ActionID, e.CaseID, e.SnapshotRef, e.SHA256, ms(e.PreservedAt), ms(e.KeepUntil), msPtr(e.HoldUntil), e.HoldBy, e.HoldReason, msPtr(e.PurgedAt))
-	if err != nil {
-		return false, fmt.Errorf("store: evidence: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	return n == 1, err
 }
 
 // Evidence reads one evidence record.
@@ -54,18 +50,12 @@ func (db *DB) EvidenceList(ctx context.Context, caseID, before string, limit int
 
 // HoldEvidence sets a legal hold until a time.
 func (t *Tx) HoldEvidence(ctx context.Context, id string, until time.Time, by, reason string) error {
-	if _, err := t.exec(ctx, `UPDATE evidence SET hold_until = ?, hold_by = ?, hold_reason = ? WHERE id = ?`, ms(until), by, reason, id); err != nil {
-		return fmt.Errorf("store: hold evidence %s: %w", id, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("hold evidence %s", id), `UPDATE evidence SET hold_until = ?, hold_by = ?, hold_reason = ? WHERE id = ?`, ms(until), by, reason, id)
 }
 
 // PurgeEvidence drops the snapshot reference and hash, keeping the record that they were kept and purged.
 func (t *Tx) PurgeEvidence(ctx context.Context, id string, now time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE evidence SET snapshot_ref = '', sha256 = '', purged_at = ? WHERE id = ? AND purged_at IS NULL`, ms(now), id); err != nil {
-		return fmt.Errorf("store: purge evidence %s: %w", id, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("purge evidence %s", id), `UPDATE evidence SET snapshot_ref = '', sha256 = '', purged_at = ? WHERE id = ? AND purged_at IS NULL`, ms(now), id)
 }
 
 // NoticeOrgsOfCase lists the orgs that sent notices on a case (who may hold its evidence).

@@ -19,7 +19,13 @@ import (
 func write(t *testing.T, db *store.DB, f func(ctx context.Context, tx *store.Tx) error) {
 	t.Helper()
 	ctx := context.Background()
-	if err := db.Write(ctx, func(tx *store.Tx) error { return f(ctx, tx) }); err != nil {
+	mustWrite(ctx, t, db, func(tx *store.Tx) error { return f(ctx, tx) })
+}
+
+// mustWrite runs fn in a write transaction and fails the test on its error.
+func mustWrite(ctx context.Context, t *testing.T, db *store.DB, fn func(tx *store.Tx) error) {
+	t.Helper()
+	if err := db.Write(ctx, fn); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -275,8 +281,7 @@ func TestLedgerAssess(t *testing.T) {
 // one per link, while its items are still counted per link as SAMAN does.
 func TestLedgerCountsEachActionOnce(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		n := mkNotice(auth, notice.KindOrder, t0, 4*time.Hour)
 		for _, u := range []string{"https://t.me/s/SomeChannel/123", "telegram.me/somechannel/123?single", "tg://resolve?domain=SomeChannel&post=123"} {
 			n.Subjects = append(n.Subjects, notice.Subject{URL: u, Canonical: "telegram:message/somechannel/123", Kind: "telegram_message"})

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -15,11 +14,8 @@ type FeedOffer struct {
 
 // AddFeedOffer offers share offerID, with its token, to share shareID's subscriber.
 func (t *Tx) AddFeedOffer(ctx context.Context, o FeedOffer) error {
-	if _, err := t.exec(ctx, `INSERT INTO feed_offers (share_id, offer_id, name, token, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (share_id, offer_id) DO NOTHING`, o.ShareID, o.OfferID, o.Name, o.Token, ms(o.CreatedAt)); err != nil {
-		return fmt.Errorf("store: feed offer: %w", err)
-	}
-	return nil
+	return t.run(ctx, "feed offer", `INSERT INTO feed_offers (share_id, offer_id, name, token, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (share_id, offer_id) DO NOTHING`, o.ShareID, o.OfferID, o.Name, o.Token, ms(o.CreatedAt))
 }
 
 // FeedOffers lists the live shares offered to share shareID's subscriber.
@@ -41,22 +37,10 @@ func (db *DB) LiveFeedShares(ctx context.Context) ([]FeedShare, error) {
 
 // SetAllFeedPriority puts every live share at a priority poll, or takes it off.
 func (t *Tx) SetAllFeedPriority(ctx context.Context, on bool) error {
-	if _, err := t.exec(ctx, `UPDATE feed_shares SET priority = ? WHERE revoked_at IS NULL`, on); err != nil {
-		return fmt.Errorf("store: feed priority: %w", err)
-	}
-	return nil
+	return t.run(ctx, "feed priority", `UPDATE feed_shares SET priority = ? WHERE revoked_at IS NULL`, on)
 }
 
 // FeedSubscribed reports whether a subscription reads feedURL.
 func (db *DB) FeedSubscribed(ctx context.Context, feedURL string) (bool, error) {
-	return db.exists(ctx, "feed subscribed", `SELECT COUNT(*) FROM feed_subscriptions WHERE feed_url = ?`, feedURL)
-}
-
-// exists runs q, a COUNT, and reports whether it counted any row.
-func (db *DB) exists(ctx context.Context, what, q string, args ...any) (bool, error) {
-	var n int
-	if err := db.queryRow(ctx, q, args...).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: %s: %w", what, err)
-	}
-	return n > 0, nil
+	return exists(ctx, db, "feed subscribed", `SELECT COUNT(*) FROM feed_subscriptions WHERE feed_url = ?`, feedURL)
 }

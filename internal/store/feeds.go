@@ -99,11 +99,8 @@ func scanShare(r rowScanner) (FeedShare, error) {
 
 // CreateFeedShare stores a new share.
 func (t *Tx) CreateFeedShare(ctx context.Context, s FeedShare) error {
-	if _, err := t.exec(ctx, `INSERT INTO feed_shares (id, set_id, name, token_hash, priority, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		s.ID, s.SetID, s.Name, s.TokenHash, s.Priority, ms(s.CreatedAt)); err != nil {
-		return fmt.Errorf("store: create feed share: %w", err)
-	}
-	return nil
+	return t.run(ctx, "create feed share", `INSERT INTO feed_shares (id, set_id, name, token_hash, priority, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		s.ID, s.SetID, s.Name, s.TokenHash, s.Priority, ms(s.CreatedAt))
 }
 
 // FeedShare returns one share, revoked or not.
@@ -124,20 +121,12 @@ func (t *Tx) RevokeFeedShare(ctx context.Context, setID, id string, now time.Tim
 // SetFeedPriority marks every live share of a set as read at a priority poll
 // (or no longer) and returns how many shares it marked.
 func (t *Tx) SetFeedPriority(ctx context.Context, setID string, on bool) (int, error) {
-	res, err := t.exec(ctx, `UPDATE feed_shares SET priority = ? WHERE set_id = ? AND revoked_at IS NULL`, on, setID)
-	if err != nil {
-		return 0, fmt.Errorf("store: feed priority: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	return t.changed(ctx, "feed priority", `UPDATE feed_shares SET priority = ? WHERE set_id = ? AND revoked_at IS NULL`, on, setID)
 }
 
 // TouchFeedShare records a subscriber's read: when, and the size it reached.
 func (t *Tx) TouchFeedShare(ctx context.Context, id string, now time.Time, size int64) error {
-	if _, err := t.exec(ctx, `UPDATE feed_shares SET last_read_at = ?, last_read_size = ? WHERE id = ?`, ms(now), size, id); err != nil {
-		return fmt.Errorf("store: touch feed share: %w", err)
-	}
-	return nil
+	return t.run(ctx, "touch feed share", `UPDATE feed_shares SET last_read_at = ?, last_read_size = ? WHERE id = ?`, ms(now), size, id)
 }
 
 func scanFeedLog(r rowScanner) (FeedLog, error) {
@@ -166,20 +155,14 @@ func (t *Tx) FeedLog(ctx context.Context, setID string) (FeedLog, error) {
 // StartFeedLog makes a set's feed state when it is first shared; a feed
 // already started is left as it is.
 func (t *Tx) StartFeedLog(ctx context.Context, l FeedLog) error {
-	if _, err := t.exec(ctx, `INSERT INTO feed_logs (`+feedLogCols+`) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (set_id) DO NOTHING`,
-		l.SetID, l.Size, l.Head, ms(l.StartedAt), l.Generation); err != nil {
-		return fmt.Errorf("store: start feed log: %w", err)
-	}
-	return nil
+	return t.run(ctx, "start feed log", `INSERT INTO feed_logs (`+feedLogCols+`) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (set_id) DO NOTHING`,
+		l.SetID, l.Size, l.Head, ms(l.StartedAt), l.Generation)
 }
 
 // SetFeedGeneration records the filter generation a feed caught up with and
 // when that catch-up began.
 func (t *Tx) SetFeedGeneration(ctx context.Context, setID string, gen int64, at time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE feed_logs SET generation = ?, caught_at = ? WHERE set_id = ?`, gen, ms(at), setID); err != nil {
-		return fmt.Errorf("store: feed generation: %w", err)
-	}
-	return nil
+	return t.run(ctx, "feed generation", `UPDATE feed_logs SET generation = ?, caught_at = ? WHERE set_id = ?`, gen, ms(at), setID)
 }
 
 // scanUnfed reads an event not yet fed: its entry's id, type, value, source
@@ -266,17 +249,14 @@ func (db *DB) FeedHeadAt(ctx context.Context, setID string, seq int64) (string, 
 
 // FedEntry reports whether a set's feed ever added the entry.
 func (db *DB) FedEntry(ctx context.Context, setID, entryID string) (bool, error) {
-	return db.exists(ctx, "fed entry", `SELECT COUNT(*) FROM feed_events WHERE set_id = ? AND entry_id = ? AND op = 'add'`, setID, entryID)
+	return exists(ctx, db, "fed entry", `SELECT COUNT(*) FROM feed_events WHERE set_id = ? AND entry_id = ? AND op = 'add'`, setID, entryID)
 }
 
 // AddFeedFeedback counts one verdict of a share's subscriber on an entry.
 func (t *Tx) AddFeedFeedback(ctx context.Context, shareID, setID, entryID, verdict string, now time.Time) error {
-	if _, err := t.exec(ctx, `INSERT INTO feed_feedback (share_id, set_id, entry_id, verdict, count, first_at, last_at) VALUES (?, ?, ?, ?, 1, ?, ?)
+	return t.run(ctx, "feed feedback", `INSERT INTO feed_feedback (share_id, set_id, entry_id, verdict, count, first_at, last_at) VALUES (?, ?, ?, ?, 1, ?, ?)
 		ON CONFLICT (share_id, entry_id, verdict) DO UPDATE SET count = feed_feedback.count + 1, last_at = excluded.last_at`,
-		shareID, setID, entryID, verdict, ms(now), ms(now)); err != nil {
-		return fmt.Errorf("store: feed feedback: %w", err)
-	}
-	return nil
+		shareID, setID, entryID, verdict, ms(now), ms(now))
 }
 
 func scanFeedback(r rowScanner) (FeedFeedback, error) {
@@ -317,20 +297,14 @@ func scanSub(r rowScanner) (FeedSubscription, error) {
 // CreateFeedSubscription stores a new subscription. A second one to the same
 // feed is ErrConflict.
 func (t *Tx) CreateFeedSubscription(ctx context.Context, s FeedSubscription) error {
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM feed_subscriptions WHERE feed_url = ?`, s.FeedURL).Scan(&n); err != nil {
-		return fmt.Errorf("store: create feed subscription: %w", err)
+	if err := t.refuseTaken(ctx, "create feed subscription", fmt.Errorf("store: a subscription to %s exists: %w", s.FeedURL, ErrConflict),
+		`SELECT COUNT(*) FROM feed_subscriptions WHERE feed_url = ?`, s.FeedURL); err != nil {
+		return err
 	}
-	if n > 0 {
-		return fmt.Errorf("store: a subscription to %s exists: %w", s.FeedURL, ErrConflict)
-	}
-	if _, err := t.exec(ctx, `INSERT INTO feed_subscriptions (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	return t.run(ctx, "create feed subscription", `INSERT INTO feed_subscriptions (`+subCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.SetID, s.Family, s.Name, s.FeedURL, s.Token, s.Policy, s.PollSeconds, s.Origin, s.VerifierKey, s.Size, s.Head,
 		s.SourceSize, s.PriorityPoll, s.Failures, ms(s.NextPollAt), nullMS(s.LastSuccess), s.LastError, nullMS(s.LastErrorAt),
-		s.Skipped, ms(s.CreatedAt), s.Format, s.Synced); err != nil {
-		return fmt.Errorf("store: create feed subscription: %w", err)
-	}
-	return nil
+		s.Skipped, ms(s.CreatedAt), s.Format, s.Synced)
 }
 
 // FeedSubscription returns one subscription.
@@ -439,19 +413,15 @@ func (t *Tx) LiveFeedEntries(ctx context.Context, subID string, source []string)
 func (t *Tx) RemoveFeedEntries(ctx context.Context, subID, setID string, source []string, by string, now time.Time) (int, error) {
 	n := 0
 	for args := range anyChunks(source, 500) {
-		res, err := t.exec(ctx, `UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE set_id = ? AND removed_at IS NULL AND id IN
+		k, err := t.changed(ctx, "remove feed entries", `UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE set_id = ? AND removed_at IS NULL AND id IN
 			(SELECT entry_id FROM feed_sub_entries WHERE subscription_id = ? AND source_entry_id IN (`+placeholders(len(args))+`))`,
 			append([]any{ms(now), by, setID, subID}, args...)...)
 		if err != nil {
-			return n, fmt.Errorf("store: remove feed entries: %w", err)
+			return n, err
 		}
-		k, _ := res.RowsAffected()
-		n += int(k)
+		n += k
 	}
-	if n > 0 {
-		return n, t.bumpGeneration(ctx)
-	}
-	return 0, nil
+	return t.entriesChanged(ctx, n)
 }
 
 // FeedEntryOrigin names the subscription and source entry a local entry of
@@ -470,5 +440,5 @@ func (db *DB) FeedEntryOrigin(ctx context.Context, setID, entryID string) (subID
 
 // SubscribedSet reports whether a set is a subscription's local copy.
 func (db *DB) SubscribedSet(ctx context.Context, setID string) (bool, error) {
-	return db.exists(ctx, "subscribed set", `SELECT COUNT(*) FROM feed_subscriptions WHERE set_id = ?`, setID)
+	return exists(ctx, db, "subscribed set", `SELECT COUNT(*) FROM feed_subscriptions WHERE set_id = ?`, setID)
 }

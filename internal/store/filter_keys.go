@@ -28,14 +28,10 @@ func (db *DB) KeylessListEntries(ctx context.Context, after string, limit int) (
 // existed) gets a key of its own, "dup:" and its ID, so that it is not
 // looked at again and still conflicts with nothing.
 func (t *Tx) SetMatchKey(ctx context.Context, id, setID, key string) (bool, error) {
-	res, err := t.exec(ctx, `UPDATE filter_entries SET match_key = ? WHERE id = ? AND match_key = '' AND removed_at IS NULL
+	n, err := t.changed(ctx, "set match key", `UPDATE filter_entries SET match_key = ? WHERE id = ? AND match_key = '' AND removed_at IS NULL
 		AND NOT EXISTS (SELECT 1 FROM filter_entries o WHERE o.set_id = ? AND o.match_key = ? AND o.removed_at IS NULL)`, key, id, setID, key)
 	if err != nil {
-		return false, fmt.Errorf("store: set match key: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("store: set match key: %w", err)
+		return false, err
 	}
 	if n == 1 {
 		return true, nil
@@ -58,8 +54,5 @@ func (db *DB) MatchKeysDone(ctx context.Context) (bool, error) {
 
 // SetMatchKeysDone records that the backfill of match keys is complete.
 func (t *Tx) SetMatchKeysDone(ctx context.Context) error {
-	if _, err := t.exec(ctx, `UPDATE filter_state SET match_keys_done = 1 WHERE id = 1`); err != nil {
-		return fmt.Errorf("store: set match keys done: %w", err)
-	}
-	return nil
+	return t.run(ctx, "set match keys done", `UPDATE filter_state SET match_keys_done = 1 WHERE id = 1`)
 }

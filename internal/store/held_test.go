@@ -5,9 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/casetest"
 	"github.com/sigap/sigap/internal/notice"
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -98,8 +96,7 @@ func TestHeldMigration(t *testing.T) {
 // then held it for a second reviewer's approval.
 func heldCase(ctx context.Context, t *testing.T, db *store.DB, now time.Time) *store.LeasedCase {
 	t.Helper()
-	auth := mkOrg(t, db, org.KindAuthority)
-	casetest.File(t, db, mkNotice(auth, notice.KindOrder, t0, 4*time.Hour, "held"))
+	fileOrder(t, db, 4*time.Hour, "held")
 	lc := claim(t, db, "r1", now, store.ClaimFilter{})
 	if lc == nil {
 		t.Fatal("nothing to claim")

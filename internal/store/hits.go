@@ -53,13 +53,13 @@ func scanHit(row rowScanner) (ScanHit, error) {
 // was recorded before: a post scanned twice (a redelivered stream message)
 // is counted once and files at most once.
 func (t *Tx) InsertHit(ctx context.Context, h *ScanHit) (bool, error) {
-	res, err := t.exec(ctx, `INSERT INTO scan_hits (`+hitCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+	n, err := t.changed(ctx, "insert hit", `INSERT INTO scan_hits (`+hitCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		h.ID, ms(h.At), h.Post, h.Channel, h.MessageID, h.Matcher, h.SetID, h.EntryID, h.Distance, h.Detail, h.Policy, h.Outcome,
 		h.NoticeID, h.ActionID)
 	if err != nil {
-		return false, fmt.Errorf("store: insert hit: %w", err)
+		return false, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		prev, err := scanHit(t.queryRow(ctx, `SELECT `+hitCols+` FROM scan_hits WHERE post = ? AND set_id = ? AND entry_id = ? AND matcher = ?`,
 			h.Post, h.SetID, h.EntryID, h.Matcher))
 		if err != nil {
@@ -128,11 +128,8 @@ func (t *Tx) TakeBreaker(ctx context.Context, setID, day string, limit int) (boo
 
 // SetHitsFiled records the notice and action a post's hits on one set led to.
 func (t *Tx) SetHitsFiled(ctx context.Context, post, setID, noticeID, actionID string) error {
-	if _, err := t.exec(ctx, `UPDATE scan_hits SET notice_id = ?, action_id = ? WHERE post = ? AND set_id = ? AND outcome IN (?, ?)`,
-		noticeID, actionID, post, setID, OutcomeNotice, OutcomeAction); err != nil {
-		return fmt.Errorf("store: record filing: %w", err)
-	}
-	return nil
+	return t.run(ctx, "record filing", `UPDATE scan_hits SET notice_id = ?, action_id = ? WHERE post = ? AND set_id = ? AND outcome IN (?, ?)`,
+		noticeID, actionID, post, setID, OutcomeNotice, OutcomeAction)
 }
 
 // AutomatedAction is an action the scan asked for without human review; the
@@ -153,15 +150,13 @@ type AutomatedAction struct {
 // enforcement action and the job that sends it, and returns the stored one
 // (the earlier one on a repeat).
 func (t *Tx) InsertAutomatedAction(ctx context.Context, a AutomatedAction) (AutomatedAction, error) {
-	res, err := t.exec(ctx, `INSERT INTO automated_actions (id, created_at, set_id, post, url, action, state, notice_id, case_id)
+	stored, err := t.changed(ctx, "automated action", `INSERT INTO automated_actions (id, created_at, set_id, post, url, action, state, notice_id, case_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		a.ID, ms(a.CreatedAt), a.SetID, a.Post, a.URL, a.Action, a.State, a.NoticeID, a.CaseID)
 	if err != nil {
-		return a, fmt.Errorf("store: automated action: %w", err)
+		return a, err
 	}
-	if stored, err := res.RowsAffected(); err != nil {
-		return a, fmt.Errorf("store: automated action: %w", err)
-	} else if stored > 0 {
+	if stored > 0 {
 		// Only a new action is enforced: a repeat keeps the earlier one's.
 		if err := t.enqueueEnforcement(ctx, enforcement{id: a.ID, source: "scan", caseID: a.CaseID, noticeID: a.NoticeID,
 			subject: a.Post, action: a.Action, scope: "[]", requested: a.CreatedAt}); err != nil {
@@ -203,11 +198,8 @@ func (db *DB) RecentHits(ctx context.Context, setID, cursor string, limit int) (
 func (db *DB) PlatformOrgID(ctx context.Context) (string, error) {
 	var id string
 	err := db.queryRow(ctx, `SELECT id FROM orgs WHERE kind = 'platform' ORDER BY id LIMIT 1`).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("store: platform org: %w", ErrNotFound)
-	}
 	if err != nil {
-		return "", fmt.Errorf("store: platform org: %w", err)
+		return "", rowErr("platform org", err)
 	}
 	return id, nil
 }
@@ -223,10 +215,7 @@ func (t *Tx) SetHitsOutcome(ctx context.Context, hitIDs []string, outcome string
 	for _, id := range hitIDs {
 		args = append(args, id)
 	}
-	if _, err := t.exec(ctx, `UPDATE scan_hits SET outcome = ? WHERE id IN (`+placeholders(len(hitIDs))+`)`, args...); err != nil {
-		return fmt.Errorf("store: set hit outcome: %w", err)
-	}
-	return nil
+	return t.run(ctx, "set hit outcome", `UPDATE scan_hits SET outcome = ? WHERE id IN (`+placeholders(len(hitIDs))+`)`, args...)
 }
 
 // NoticeByIdempotencyKey returns the notice an org filed under an
@@ -234,11 +223,8 @@ func (t *Tx) SetHitsOutcome(ctx context.Context, hitIDs []string, outcome string
 func (db *DB) NoticeByIdempotencyKey(ctx context.Context, orgID, key string) (*notice.Notice, error) {
 	var id string
 	err := db.queryRow(ctx, `SELECT id FROM notices WHERE org_id = ? AND idempotency_key = ?`, orgID, key).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: notice by idempotency key: %w", ErrNotFound)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("store: notice by idempotency key: %w", err)
+		return nil, rowErr("notice by idempotency key", err)
 	}
 	return db.Notice(ctx, id, orgID)
 }

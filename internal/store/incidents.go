@@ -63,12 +63,9 @@ func scanIncident(r rowScanner) (Incident, error) {
 // InsertIncident stores a declared incident.
 func (t *Tx) InsertIncident(ctx context.Context, in Incident) error {
 	labels, _ := json.Marshal(in.Labels)
-	if _, err := t.exec(ctx, `INSERT INTO incidents (`+incidentCols+`) VALUES (`+placeholders(12)+`)`, in.ID, in.Name, string(labels),
+	return t.run(ctx, "insert incident", `INSERT INTO incidents (`+incidentCols+`) VALUES (`+placeholders(12)+`)`, in.ID, in.Name, string(labels),
 		in.State, ms(in.StartedAt), ms(in.DeclaredAt), in.DeclaredBy, msPtr(in.ClosedAt), in.ClosedBy, in.BankID, in.ListID,
-		in.Report); err != nil {
-		return fmt.Errorf("store: insert incident: %w", err)
-	}
-	return nil
+		in.Report)
 }
 
 // Incident reads one incident.
@@ -85,12 +82,12 @@ func (db *DB) Incidents(ctx context.Context, before string, limit int) ([]Incide
 // CloseIncident closes an open incident with its report; one already
 // closed (by another caller first) is ErrConflict, and nothing changes.
 func (t *Tx) CloseIncident(ctx context.Context, id, by, report string, at time.Time) error {
-	res, err := t.exec(ctx, `UPDATE incidents SET state = ?, closed_at = ?, closed_by = ?, report = ? WHERE id = ? AND state = ?`,
+	n, err := t.changed(ctx, "close incident "+id, `UPDATE incidents SET state = ?, closed_at = ?, closed_by = ?, report = ? WHERE id = ? AND state = ?`,
 		IncidentClosed, ms(at), by, report, id, IncidentOpen)
 	if err != nil {
-		return fmt.Errorf("store: close incident %s: %w", id, err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return fmt.Errorf("store: incident %s is not open: %w", id, ErrConflict)
 	}
 	return nil
@@ -122,11 +119,8 @@ func (t *Tx) FileIncidentCase(ctx context.Context, c IncidentCase, due time.Time
 			return fmt.Errorf("store: case %s to the incident lane: %w", c.CaseID, err)
 		}
 	}
-	if _, err := t.exec(ctx, `INSERT INTO incident_cases (incident_id, case_id, notice_id, post, retroactive, at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, c.IncidentID, c.CaseID, c.NoticeID, c.Post, boolInt(c.Retroactive), ms(c.At)); err != nil {
-		return fmt.Errorf("store: incident case: %w", err)
-	}
-	return nil
+	return t.run(ctx, "incident case", `INSERT INTO incident_cases (incident_id, case_id, notice_id, post, retroactive, at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, c.IncidentID, c.CaseID, c.NoticeID, c.Post, boolInt(c.Retroactive), ms(c.At))
 }
 
 // IncidentCases lists an incident's cases, oldest first (at most limit).

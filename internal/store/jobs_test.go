@@ -15,15 +15,9 @@ import (
 func TestJobsLeaseFinishRetry(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-		write := func(fn func(tx *store.Tx) error) {
-			t.Helper()
-			if err := db.Write(ctx, fn); err != nil {
-				t.Fatal(err)
-			}
-		}
+		now := t0
 		var added []bool
-		write(func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			for _, k := range []string{"k1", "k1", "k2"} {
 				ok, err := tx.EnqueueJob(ctx, store.JobRow{ID: "job_" + k + fmt.Sprint(len(added)), Kind: "test", Key: k, Payload: "{}", RunAt: now, CreatedAt: now})
 				if err != nil {
@@ -40,12 +34,12 @@ func TestJobsLeaseFinishRetry(t *testing.T) {
 			t.Fatalf("next job at %v, %v", next, err)
 		}
 		var leased []*store.JobRow
-		write(func(tx *store.Tx) (err error) { leased, err = tx.LeaseJobs(ctx, now, now.Add(time.Minute), 10); return })
+		mustWrite(ctx, t, db, func(tx *store.Tx) (err error) { leased, err = tx.LeaseJobs(ctx, now, now.Add(time.Minute), 10); return })
 		if len(leased) != 2 || leased[0].Attempts != 1 {
 			t.Fatalf("leased %+v", leased)
 		}
 		var again []*store.JobRow
-		write(func(tx *store.Tx) (err error) {
+		mustWrite(ctx, t, db, func(tx *store.Tx) (err error) {
 			again, err = tx.LeaseJobs(ctx, now.Add(30*time.Second), now.Add(2*time.Minute), 10)
 			return
 		})
@@ -53,10 +47,10 @@ func TestJobsLeaseFinishRetry(t *testing.T) {
 			t.Fatalf("leased jobs still under lease: %+v", again)
 		}
 		// The lease of k2 expires; another worker takes it; the first cannot settle it.
-		write(func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			return tx.FinishJob(ctx, leased[0].ID, 1, store.JobAvailable, now.Add(5*time.Second), now, "boom")
 		})
-		write(func(tx *store.Tx) (err error) {
+		mustWrite(ctx, t, db, func(tx *store.Tx) (err error) {
 			again, err = tx.LeaseJobs(ctx, now.Add(2*time.Minute), now.Add(3*time.Minute), 10)
 			return
 		})
@@ -69,7 +63,7 @@ func TestJobsLeaseFinishRetry(t *testing.T) {
 		if !errors.Is(err, store.ErrLeaseLost) {
 			t.Fatalf("stale settle: %v", err)
 		}
-		write(func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			for _, j := range again {
 				if err := tx.FinishJob(ctx, j.ID, j.Attempts, store.JobDead, now, now, "gave up"); err != nil {
 					return err
@@ -80,7 +74,7 @@ func TestJobsLeaseFinishRetry(t *testing.T) {
 		if next, _ := db.NextJobAt(ctx); !next.IsZero() {
 			t.Fatalf("dead jobs still due at %v", next)
 		}
-		write(func(tx *store.Tx) error { return tx.RetryJob(ctx, "k1", now.Add(time.Hour)) })
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.RetryJob(ctx, "k1", now.Add(time.Hour)) })
 		j, err := db.JobByKey(ctx, "k1")
 		if err != nil || j.State != store.JobAvailable || j.RetryFrom == nil {
 			t.Fatalf("retried job: %+v %v", j, err)
@@ -93,9 +87,9 @@ func TestJobsLeaseFinishRetry(t *testing.T) {
 func TestJobsConcurrentLeasersTakeEachJobOnce(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+		now := t0
 		const n = 200
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			for i := range n {
 				k := fmt.Sprintf("c%03d", i)
 				if _, err := tx.EnqueueJob(ctx, store.JobRow{ID: "job_" + k, Kind: "test", Key: k, Payload: "{}", RunAt: now, CreatedAt: now}); err != nil {
@@ -103,9 +97,7 @@ func TestJobsConcurrentLeasersTakeEachJobOnce(t *testing.T) {
 				}
 			}
 			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})
 		var mu sync.Mutex
 		seen := map[string]int{}
 		var wg sync.WaitGroup

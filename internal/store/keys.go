@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -54,28 +53,19 @@ func (t *Tx) Key(ctx context.Context, orgID, keyID string) (KeyInfo, error) {
 
 // RevokeKey marks a key revoked at at; a key revoked before keeps its time.
 func (t *Tx) RevokeKey(ctx context.Context, keyID string, at time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, ms(at), keyID); err != nil {
-		return fmt.Errorf("store: revoke key %s: %w", keyID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("revoke key %s", keyID), `UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, ms(at), keyID)
 }
 
 // SetKeyExpiry sets when a key stops working.
 func (t *Tx) SetKeyExpiry(ctx context.Context, keyID string, at time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE api_keys SET expires_at = ? WHERE id = ?`, nullMS(at), keyID); err != nil {
-		return fmt.Errorf("store: key expiry %s: %w", keyID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("key expiry %s", keyID), `UPDATE api_keys SET expires_at = ? WHERE id = ?`, nullMS(at), keyID)
 }
 
 // TouchKey records that a key was used at at, unless it was recorded since
 // notBefore: concurrent requests of one key then write once.
 func (t *Tx) TouchKey(ctx context.Context, keyID string, at, notBefore time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
-		ms(at), keyID, ms(notBefore)); err != nil {
-		return fmt.Errorf("store: touch key %s: %w", keyID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("touch key %s", keyID), `UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
+		ms(at), keyID, ms(notBefore))
 }
 
 // KeyState is an API key as the check of a request needs it: who holds it,
@@ -97,11 +87,8 @@ func (db *DB) KeyByHash(ctx context.Context, hash string) (KeyState, error) {
 	err := db.queryRow(ctx, `SELECT k.id, k.org_id, k.role, k.created_at, k.expires_at, k.last_used_at, k.revoked_at, o.kind, o.default_regime
 		FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.hash = ?`, hash).
 		Scan(&ks.Key.ID, &ks.Key.OrgID, &role, &created, &expires, &used, &revoked, &kind, &ks.Caller.DefaultRegime)
-	if errors.Is(err, sql.ErrNoRows) {
-		return KeyState{}, fmt.Errorf("store: key: %w", ErrNotFound)
-	}
 	if err != nil {
-		return KeyState{}, fmt.Errorf("store: key: %w", err)
+		return KeyState{}, rowErr("key", err)
 	}
 	k := &ks.Key
 	k.Role, k.CreatedAt = org.Role(role), fromMS(created)

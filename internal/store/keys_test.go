@@ -16,17 +16,10 @@ import (
 
 func TestKeyStateAndTouch(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		o := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, o org.Org) {
 		secret, hash := org.NewSecret()
 		k := org.Key{ID: id.New("key", t0), OrgID: o.ID, Role: org.RoleAuditor, Hash: hash, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
-		write := func(fn func(tx *store.Tx) error) {
-			t.Helper()
-			if err := db.Write(ctx, fn); err != nil {
-				t.Fatal(err)
-			}
-		}
-		write(func(tx *store.Tx) error { return tx.CreateKey(ctx, k) })
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.CreateKey(ctx, k) })
 		ks, err := db.KeyByHash(ctx, org.HashSecret(secret))
 		if err != nil || ks.Caller.KeyID != k.ID || ks.Caller.OrgKind != org.KindAuthority || !ks.Key.ExpiresAt.Equal(k.ExpiresAt) ||
 			!ks.Key.LastUsedAt.IsZero() || ks.Key.Revoked {
@@ -36,22 +29,22 @@ func TestKeyStateAndTouch(t *testing.T) {
 			t.Error("Expired is wrong on one side of expires_at")
 		}
 		// A touch writes only when the last one is older than notBefore.
-		write(func(tx *store.Tx) error { return tx.TouchKey(ctx, k.ID, t0, t0.Add(-time.Minute)) })
-		write(func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.TouchKey(ctx, k.ID, t0, t0.Add(-time.Minute)) })
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			return tx.TouchKey(ctx, k.ID, t0.Add(30*time.Second), t0.Add(-30*time.Second))
 		})
 		ks, _ = db.KeyByHash(ctx, org.HashSecret(secret))
 		if !ks.Key.LastUsedAt.Equal(t0) {
 			t.Errorf("last used %v, want the first touch %v", ks.Key.LastUsedAt, t0)
 		}
-		write(func(tx *store.Tx) error { return tx.TouchKey(ctx, k.ID, t0.Add(2*time.Minute), t0.Add(time.Minute)) })
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.TouchKey(ctx, k.ID, t0.Add(2*time.Minute), t0.Add(time.Minute)) })
 		ks, _ = db.KeyByHash(ctx, org.HashSecret(secret))
 		if !ks.Key.LastUsedAt.Equal(t0.Add(2 * time.Minute)) {
 			t.Errorf("last used %v, want %v", ks.Key.LastUsedAt, t0.Add(2*time.Minute))
 		}
 		// Revoked keys are still found, marked; their first revocation time stays.
-		write(func(tx *store.Tx) error { return tx.RevokeKey(ctx, k.ID, t0.Add(3*time.Minute)) })
-		write(func(tx *store.Tx) error { return tx.RevokeKey(ctx, k.ID, t0.Add(4*time.Minute)) })
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.RevokeKey(ctx, k.ID, t0.Add(3*time.Minute)) })
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.RevokeKey(ctx, k.ID, t0.Add(4*time.Minute)) })
 		ks, err = db.KeyByHash(ctx, org.HashSecret(secret))
 		if err != nil || !ks.Key.Revoked || !ks.Key.RevokedAt.Equal(t0.Add(3*time.Minute)) {
 			t.Errorf("after revocation: %+v, %v", ks.Key, err)

@@ -66,13 +66,11 @@ func (t *Tx) CheckLease(ctx context.Context, name, holder string, epoch int64) e
 			return fmt.Errorf("store: check lease %s: %w", name, err)
 		}
 	}
-	res, err := t.exec(ctx, `UPDATE leases SET epoch = epoch WHERE name = ? AND holder = ? AND epoch = ?`, name, holder, epoch)
+	n, err := t.changed(ctx, "check lease "+name, `UPDATE leases SET epoch = epoch WHERE name = ? AND holder = ? AND epoch = ?`, name, holder, epoch)
 	if err != nil {
-		return fmt.Errorf("store: check lease %s: %w", name, err)
+		return err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("store: check lease %s: %w", name, err)
-	} else if n != 1 {
+	if n != 1 {
 		return fmt.Errorf("store: lease %s epoch %d: %w", name, epoch, ErrNotLeader)
 	}
 	return nil
@@ -81,10 +79,7 @@ func (t *Tx) CheckLease(ctx context.Context, name, holder string, epoch int64) e
 // ReleaseLease ends holder's lease at epoch at once, so another replica may
 // take the work without waiting for it to expire (a clean shutdown).
 func (t *Tx) ReleaseLease(ctx context.Context, name, holder string, epoch int64) error {
-	if _, err := t.exec(ctx, `UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ? AND epoch = ?`, name, holder, epoch); err != nil {
-		return fmt.Errorf("store: release lease %s: %w", name, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("release lease %s", name), `UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ? AND epoch = ?`, name, holder, epoch)
 }
 
 // Lease reads the named lease, or ErrNotFound when no process ever took it.

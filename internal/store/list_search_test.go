@@ -6,9 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 // TestSearchFilterEntries: a set's entries narrow to a value or a source in
@@ -16,27 +14,24 @@ import (
 // LIKE's wildcards as plain characters.
 func TestSearchFilterEntries(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		set := store.FilterSet{ID: "lst_1", Family: store.FamilyList, Name: "l", Kind: "keyword", Policy: "review",
-			Enabled: true, RolloutFraction: 1, CreatedByOrg: "org_p", CreatedAt: p0, UpdatedAt: p0}
+			Enabled: true, RolloutFraction: 1, CreatedByOrg: "org_p", CreatedAt: t0, UpdatedAt: t0}
 		entries := []store.FilterEntry{
-			{ID: "ent_1", SetID: "lst_1", Type: "keyword", Value: "bom bunuh diri", Source: "GIFCT", AddedByOrg: "org_p", AddedAt: p0},
-			{ID: "ent_2", SetID: "lst_1", Type: "keyword", Value: "serangan BOM", Source: "Kominfo", AddedByOrg: "org_p", AddedAt: p0},
-			{ID: "ent_3", SetID: "lst_1", Type: "keyword", Value: "baiat 100%", Source: "Kominfo", AddedByOrg: "org_p", AddedAt: p0},
-			{ID: "ent_4", SetID: "lst_1", Type: "keyword", Value: "bom lama", AddedByOrg: "org_p", AddedAt: p0},
+			{ID: "ent_1", SetID: "lst_1", Type: "keyword", Value: "bom bunuh diri", Source: "GIFCT", AddedByOrg: "org_p", AddedAt: t0},
+			{ID: "ent_2", SetID: "lst_1", Type: "keyword", Value: "serangan BOM", Source: "Kominfo", AddedByOrg: "org_p", AddedAt: t0},
+			{ID: "ent_3", SetID: "lst_1", Type: "keyword", Value: "baiat 100%", Source: "Kominfo", AddedByOrg: "org_p", AddedAt: t0},
+			{ID: "ent_4", SetID: "lst_1", Type: "keyword", Value: "bom lama", AddedByOrg: "org_p", AddedAt: t0},
 		}
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			if err := tx.CreateFilterSet(ctx, set); err != nil {
 				return err
 			}
 			if _, err := tx.AddFilterEntries(ctx, entries); err != nil {
 				return err
 			}
-			return tx.RemoveFilterEntry(ctx, "lst_1", "ent_4", "org_p/key", p0.Add(time.Hour))
-		}); err != nil {
-			t.Fatal(err)
-		}
+			return tx.RemoveFilterEntry(ctx, "lst_1", "ent_4", "org_p/key", t0.Add(time.Hour))
+		})
 		for _, tt := range []struct {
 			name, text, cursor string
 			limit              int

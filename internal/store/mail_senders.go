@@ -38,15 +38,9 @@ func scanMailSender(row rowScanner) (MailSender, error) {
 
 // AddMailSender stores a new mail sender.
 func (t *Tx) AddMailSender(ctx context.Context, s MailSender) error {
-	_, err := t.exec(ctx, `INSERT INTO mail_senders (`+mailSenderCols+`) VALUES (`+placeholders(8)+`)`,
+	return t.insertUnique(ctx, "add mail sender", fmt.Errorf("store: mail sender %s: %w", s.Address, ErrMailSenderTaken),
+		`INSERT INTO mail_senders (`+mailSenderCols+`) VALUES (`+placeholders(8)+`)`,
 		s.ID, s.OrgID, s.Address, s.DKIMDomain, s.DKIMSelector, s.DKIMPublicKey, ms(s.CreatedAt), msPtr(s.RemovedAt))
-	if isUnique(err) {
-		return fmt.Errorf("store: mail sender %s: %w", s.Address, ErrMailSenderTaken)
-	}
-	if err != nil {
-		return fmt.Errorf("store: add mail sender: %w", err)
-	}
-	return nil
 }
 
 // MailSenders lists an organisation's live mail senders, oldest first.

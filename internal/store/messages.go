@@ -15,11 +15,8 @@ const messageCols = `id, notice_id, org_id, author, side, body, clarification, c
 
 // InsertMessage adds a message to a notice's thread.
 func (t *Tx) InsertMessage(ctx context.Context, m *notice.Message) error {
-	if _, err := t.exec(ctx, `INSERT INTO messages (`+messageCols+`) VALUES (`+placeholders(8)+`)`,
-		m.ID, m.NoticeID, m.OrgID, m.Author, m.Side, m.Body, m.Clarification, ms(m.CreatedAt)); err != nil {
-		return fmt.Errorf("store: insert message: %w", err)
-	}
-	return nil
+	return t.run(ctx, "insert message", `INSERT INTO messages (`+messageCols+`) VALUES (`+placeholders(8)+`)`,
+		m.ID, m.NoticeID, m.OrgID, m.Author, m.Side, m.Body, m.Clarification, ms(m.CreatedAt))
 }
 
 // Messages returns a notice's thread, oldest first.
@@ -54,11 +51,8 @@ func (t *Tx) OpenPause(ctx context.Context, noticeID string) (*notice.Pause, err
 
 // StartPause stops a notice's clock.
 func (t *Tx) StartPause(ctx context.Context, p *notice.Pause) error {
-	if _, err := t.exec(ctx, `INSERT INTO clock_pauses (notice_id, message_id, started_at) VALUES (?, ?, ?)`,
-		p.NoticeID, p.MessageID, ms(p.StartedAt)); err != nil {
-		return fmt.Errorf("store: start pause: %w", err)
-	}
-	return nil
+	return t.run(ctx, "start pause", `INSERT INTO clock_pauses (notice_id, message_id, started_at) VALUES (?, ?, ?)`,
+		p.NoticeID, p.MessageID, ms(p.StartedAt))
 }
 
 // EndPause restarts a notice's clock: it closes the pause, moves the notice's
@@ -124,11 +118,8 @@ func (t *Tx) InsertObjection(ctx context.Context, o *decision.Objection) error {
 
 // UpdateObjection records the authority's answer.
 func (t *Tx) UpdateObjection(ctx context.Context, o *decision.Objection) error {
-	if _, err := t.exec(ctx, `UPDATE objections SET status = ?, answer = ?, answered_by = ?, answered_at = ? WHERE id = ?`,
-		o.Status, o.Answer, o.AnsweredBy, msPtr(o.AnsweredAt), o.ID); err != nil {
-		return fmt.Errorf("store: update objection: %w", err)
-	}
-	return nil
+	return t.run(ctx, "update objection", `UPDATE objections SET status = ?, answer = ?, answered_by = ?, answered_at = ? WHERE id = ?`,
+		o.Status, o.Answer, o.AnsweredBy, msPtr(o.AnsweredAt), o.ID)
 }
 
 func scanObjection(row rowScanner) (*decision.Objection, error) {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -32,22 +31,14 @@ func timeOrZero(v sql.NullInt64) time.Time {
 
 // CreateOrg stores a new organisation.
 func (t *Tx) CreateOrg(ctx context.Context, o org.Org) error {
-	_, err := t.exec(ctx, `INSERT INTO orgs (id, name, kind, default_regime, created_at) VALUES (?, ?, ?, ?, ?)`,
+	return t.run(ctx, "create org", `INSERT INTO orgs (id, name, kind, default_regime, created_at) VALUES (?, ?, ?, ?, ?)`,
 		o.ID, o.Name, string(o.Kind), o.DefaultRegime, ms(o.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("store: create org: %w", err)
-	}
-	return nil
 }
 
 // CreateKey stores a key's hash (never the key).
 func (t *Tx) CreateKey(ctx context.Context, k org.Key) error {
-	_, err := t.exec(ctx, `INSERT INTO api_keys (id, org_id, role, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	return t.run(ctx, "create key", `INSERT INTO api_keys (id, org_id, role, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		k.ID, k.OrgID, string(k.Role), k.Hash, ms(k.CreatedAt), nullMS(k.ExpiresAt))
-	if err != nil {
-		return fmt.Errorf("store: create key: %w", err)
-	}
-	return nil
 }
 
 // CountOrgs tells how many organisations exist (zero means a fresh database).
@@ -86,11 +77,8 @@ func (db *DB) CallerByKeyHash(ctx context.Context, hash string) (org.Caller, err
 	var role, kind string
 	err := db.queryRow(ctx, `SELECT k.id, k.org_id, k.role, o.kind, o.default_regime FROM api_keys k JOIN orgs o ON o.id = k.org_id
 		WHERE k.hash = ? AND k.revoked_at IS NULL`, hash).Scan(&c.KeyID, &c.OrgID, &role, &kind, &c.DefaultRegime)
-	if errors.Is(err, sql.ErrNoRows) {
-		return org.Caller{}, fmt.Errorf("store: key: %w", ErrNotFound)
-	}
 	if err != nil {
-		return org.Caller{}, fmt.Errorf("store: key: %w", err)
+		return org.Caller{}, rowErr("key", err)
 	}
 	c.Role, c.OrgKind = org.Role(role), org.Kind(kind)
 	return c, nil

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -52,19 +51,12 @@ func scanPasskey(row interface{ Scan(...any) error }) (Passkey, error) {
 // AddPasskey stores a new passkey; a credential ID already stored (for this
 // user or another) is ErrConflict.
 func (t *Tx) AddPasskey(ctx context.Context, k Passkey) error {
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM passkeys WHERE id = ?`, k.ID).Scan(&n); err != nil {
-		return fmt.Errorf("store: add passkey: %w", err)
+	if err := t.refuseTaken(ctx, "add passkey", fmt.Errorf("store: add passkey: credential already registered: %w", ErrConflict),
+		`SELECT COUNT(*) FROM passkeys WHERE id = ?`, k.ID); err != nil {
+		return err
 	}
-	if n > 0 {
-		return fmt.Errorf("store: add passkey: credential already registered: %w", ErrConflict)
-	}
-	_, err := t.exec(ctx, `INSERT INTO passkeys (`+passkeyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	return t.run(ctx, "add passkey", `INSERT INTO passkeys (`+passkeyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		k.ID, k.UserID, k.Name, string(k.Credential), int64(k.SignCount), ms(k.CreatedAt), nullMS(k.LastUsedAt))
-	if err != nil {
-		return fmt.Errorf("store: add passkey: %w", err)
-	}
-	return nil
 }
 
 // Passkeys lists a user's passkeys, oldest first, read inside the write transaction.
@@ -84,12 +76,12 @@ func passkeys(ctx context.Context, qr querier, userID string) ([]Passkey, error)
 // UsePasskey records a sign-in with a passkey: its new counter, its updated
 // record and when. An unknown passkey is ErrNotFound.
 func (t *Tx) UsePasskey(ctx context.Context, id string, signCount uint32, credential []byte, at time.Time) error {
-	res, err := t.exec(ctx, `UPDATE passkeys SET sign_count = ?, credential = ?, last_used_at = ? WHERE id = ?`,
+	n, err := t.changed(ctx, "use passkey", `UPDATE passkeys SET sign_count = ?, credential = ?, last_used_at = ? WHERE id = ?`,
 		int64(signCount), string(credential), ms(at), id)
 	if err != nil {
-		return fmt.Errorf("store: use passkey: %w", err)
+		return err
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
+	if n == 0 {
 		return fmt.Errorf("store: use passkey %s: %w", id, ErrNotFound)
 	}
 	return nil
@@ -97,11 +89,11 @@ func (t *Tx) UsePasskey(ctx context.Context, id string, signCount uint32, creden
 
 // DeletePasskey removes a passkey of a user; one that is not theirs is ErrNotFound.
 func (t *Tx) DeletePasskey(ctx context.Context, userID, id string) error {
-	res, err := t.exec(ctx, `DELETE FROM passkeys WHERE id = ? AND user_id = ?`, id, userID)
+	n, err := t.changed(ctx, "delete passkey", `DELETE FROM passkeys WHERE id = ? AND user_id = ?`, id, userID)
 	if err != nil {
-		return fmt.Errorf("store: delete passkey: %w", err)
+		return err
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
+	if n == 0 {
 		return fmt.Errorf("store: delete passkey %s: %w", id, ErrNotFound)
 	}
 	return nil
@@ -114,12 +106,8 @@ func (t *Tx) PutCeremony(ctx context.Context, c Ceremony, now time.Time) error {
 		ms(now), c.SessionHash, c.Kind); err != nil {
 		return fmt.Errorf("store: put ceremony: %w", err)
 	}
-	_, err := t.exec(ctx, `INSERT INTO webauthn_ceremonies (session_hash, kind, user_id, data, expires_at) VALUES (?, ?, ?, ?, ?)`,
+	return t.run(ctx, "put ceremony", `INSERT INTO webauthn_ceremonies (session_hash, kind, user_id, data, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		c.SessionHash, c.Kind, c.UserID, string(c.Data), ms(c.ExpiresAt))
-	if err != nil {
-		return fmt.Errorf("store: put ceremony: %w", err)
-	}
-	return nil
 }
 
 // TakeCeremony returns a session's ceremony of kind and deletes it, so a
@@ -130,11 +118,8 @@ func (t *Tx) TakeCeremony(ctx context.Context, sessionHash, kind string, now tim
 	var exp int64
 	err := t.queryRow(ctx, `SELECT user_id, data, expires_at FROM webauthn_ceremonies WHERE session_hash = ? AND kind = ?`,
 		sessionHash, kind).Scan(&c.UserID, &data, &exp)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Ceremony{}, fmt.Errorf("store: ceremony: %w", ErrNotFound)
-	}
 	if err != nil {
-		return Ceremony{}, fmt.Errorf("store: ceremony: %w", err)
+		return Ceremony{}, rowErr("ceremony", err)
 	}
 	if _, err := t.exec(ctx, `DELETE FROM webauthn_ceremonies WHERE session_hash = ? AND kind = ?`, sessionHash, kind); err != nil {
 		return Ceremony{}, fmt.Errorf("store: ceremony: %w", err)
@@ -151,11 +136,8 @@ func (t *Tx) SetSecondFactorPolicy(ctx context.Context, orgID, policy string, at
 	if _, err := t.exec(ctx, `DELETE FROM org_auth_policies WHERE org_id = ?`, orgID); err != nil {
 		return fmt.Errorf("store: set second-factor policy: %w", err)
 	}
-	if _, err := t.exec(ctx, `INSERT INTO org_auth_policies (org_id, second_factor, updated_at) VALUES (?, ?, ?)`,
-		orgID, policy, ms(at)); err != nil {
-		return fmt.Errorf("store: set second-factor policy: %w", err)
-	}
-	return nil
+	return t.run(ctx, "set second-factor policy", `INSERT INTO org_auth_policies (org_id, second_factor, updated_at) VALUES (?, ?, ?)`,
+		orgID, policy, ms(at))
 }
 
 // SecondFactorPolicy returns an org's stored second-factor policy, or
@@ -186,8 +168,5 @@ func (db *DB) CountCeremonies(ctx context.Context) (int, error) {
 // DeleteUserPasskeys removes every passkey of a user (an admin's reset of
 // their second factor: a lost or stolen device).
 func (t *Tx) DeleteUserPasskeys(ctx context.Context, userID string) error {
-	if _, err := t.exec(ctx, `DELETE FROM passkeys WHERE user_id = ?`, userID); err != nil {
-		return fmt.Errorf("store: delete passkeys: %w", err)
-	}
-	return nil
+	return t.run(ctx, "delete passkeys", `DELETE FROM passkeys WHERE user_id = ?`, userID)
 }

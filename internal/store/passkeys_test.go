@@ -6,29 +6,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
-	"github.com/sigap/sigap/internal/store/storetest"
 )
 
 func TestPasskeys(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		write := func(fn func(tx *store.Tx) error) error { return db.Write(ctx, fn) }
-		err := write(func(tx *store.Tx) error {
-			for _, u := range []string{"usr_a", "usr_b"} {
-				if err := tx.CreateUser(ctx, org.User{ID: u, OrgID: "org_p", Email: u + "@example.org", Role: org.RoleAdmin, CreatedAt: p0}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
+		for _, u := range []string{"usr_a", "usr_b"} {
+			seedAdmin(t, db, u, u+"@example.org")
 		}
-		k1 := store.Passkey{ID: "cred1", UserID: "usr_a", Name: "Laptop", Credential: []byte(`{"x":1}`), SignCount: 3, CreatedAt: p0}
-		k2 := store.Passkey{ID: "cred2", UserID: "usr_a", Name: "Kunci", Credential: []byte(`{"x":2}`), CreatedAt: p0.Add(time.Minute)}
+		k1 := store.Passkey{ID: "cred1", UserID: "usr_a", Name: "Laptop", Credential: []byte(`{"x":1}`), SignCount: 3, CreatedAt: t0}
+		k2 := store.Passkey{ID: "cred2", UserID: "usr_a", Name: "Kunci", Credential: []byte(`{"x":2}`), CreatedAt: t0.Add(time.Minute)}
 		if err := write(func(tx *store.Tx) error {
 			if err := tx.AddPasskey(ctx, k1); err != nil {
 				return err
@@ -51,7 +40,7 @@ func TestPasskeys(t *testing.T) {
 		if b, err := db.Passkeys(ctx, "usr_b"); err != nil || len(b) != 0 {
 			t.Fatalf("usr_b passkeys = %+v, %v", b, err)
 		}
-		used := p0.Add(time.Hour)
+		used := t0.Add(time.Hour)
 		if err := write(func(tx *store.Tx) error { return tx.UsePasskey(ctx, "cred1", 7, []byte(`{"x":7}`), used) }); err != nil {
 			t.Fatal(err)
 		}
@@ -77,14 +66,9 @@ func TestPasskeys(t *testing.T) {
 
 func TestCeremonies(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		write := func(fn func(tx *store.Tx) error) error { return db.Write(ctx, fn) }
-		if err := write(func(tx *store.Tx) error {
-			return tx.CreateUser(ctx, org.User{ID: "usr_a", OrgID: "org_p", Email: "a@example.org", Role: org.RoleAdmin, CreatedAt: p0})
-		}); err != nil {
-			t.Fatal(err)
-		}
+		seedAdmin(t, db, "usr_a", "a@example.org")
 		put := func(c store.Ceremony, now time.Time) {
 			t.Helper()
 			if err := write(func(tx *store.Tx) error { return tx.PutCeremony(ctx, c, now) }); err != nil {
@@ -100,21 +84,21 @@ func TestCeremonies(t *testing.T) {
 			})
 			return c, err
 		}
-		put(store.Ceremony{SessionHash: "s1", Kind: "login", UserID: "usr_a", Data: []byte("old"), ExpiresAt: p0.Add(5 * time.Minute)}, p0)
+		put(store.Ceremony{SessionHash: "s1", Kind: "login", UserID: "usr_a", Data: []byte("old"), ExpiresAt: t0.Add(5 * time.Minute)}, t0)
 		// A second begin replaces the first: only the newest challenge answers.
-		put(store.Ceremony{SessionHash: "s1", Kind: "login", UserID: "usr_a", Data: []byte("new"), ExpiresAt: p0.Add(5 * time.Minute)}, p0)
-		put(store.Ceremony{SessionHash: "s2", Kind: "login", UserID: "usr_a", Data: []byte("late"), ExpiresAt: p0.Add(time.Minute)}, p0)
-		if _, err := take("s1", "register", p0); !errors.Is(err, store.ErrNotFound) {
+		put(store.Ceremony{SessionHash: "s1", Kind: "login", UserID: "usr_a", Data: []byte("new"), ExpiresAt: t0.Add(5 * time.Minute)}, t0)
+		put(store.Ceremony{SessionHash: "s2", Kind: "login", UserID: "usr_a", Data: []byte("late"), ExpiresAt: t0.Add(time.Minute)}, t0)
+		if _, err := take("s1", "register", t0); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("other kind: %v", err)
 		}
-		c, err := take("s1", "login", p0.Add(time.Minute))
+		c, err := take("s1", "login", t0.Add(time.Minute))
 		if err != nil || string(c.Data) != "new" || c.UserID != "usr_a" {
 			t.Fatalf("take = %+v, %v", c, err)
 		}
-		if _, err := take("s1", "login", p0.Add(time.Minute)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := take("s1", "login", t0.Add(time.Minute)); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("second take: %v, want ErrNotFound (a challenge answers once)", err)
 		}
-		if _, err := take("s2", "login", p0.Add(2*time.Minute)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := take("s2", "login", t0.Add(2*time.Minute)); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("expired ceremony: %v, want ErrNotFound", err)
 		}
 	})
@@ -122,15 +106,12 @@ func TestCeremonies(t *testing.T) {
 
 func TestSecondFactorPolicy(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		if _, err := db.SecondFactorPolicy(ctx, "org_p"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unset policy: %v, want ErrNotFound", err)
 		}
 		for _, p := range []string{"passkey_for_admins", "passkey_for_everyone"} {
-			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.SetSecondFactorPolicy(ctx, "org_p", p, p0) }); err != nil {
-				t.Fatal(err)
-			}
+			mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.SetSecondFactorPolicy(ctx, "org_p", p, t0) })
 			if got, err := db.SecondFactorPolicy(ctx, "org_p"); err != nil || got != p {
 				t.Fatalf("policy = %q, %v; want %q", got, err, p)
 			}

@@ -42,11 +42,8 @@ func (t *Tx) InsertScanPost(ctx context.Context, p ScanPost) error {
 	if err != nil {
 		return fmt.Errorf("store: scan post: %w", err)
 	}
-	if _, err := t.exec(ctx, `INSERT INTO scan_posts (notice_id, post, media, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		p.NoticeID, p.Post, string(m), p.Text, ms(p.CreatedAt)); err != nil {
-		return fmt.Errorf("store: scan post: %w", err)
-	}
-	return nil
+	return t.run(ctx, "scan post", `INSERT INTO scan_posts (notice_id, post, media, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		p.NoticeID, p.Post, string(m), p.Text, ms(p.CreatedAt))
 }
 
 // CaseScanPosts returns the scanned posts behind the automated notices on a case.
@@ -94,11 +91,11 @@ func (t *Tx) EnsureFilterSet(ctx context.Context, s FilterSet, alt string) (Filt
 	if !errors.Is(err, ErrNotFound) {
 		return got, err
 	}
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM filter_sets WHERE family = ? AND name = ?`, s.Family, s.Name).Scan(&n); err != nil {
-		return s, fmt.Errorf("store: ensure filter set: %w", err)
+	taken, err := exists(ctx, t, "ensure filter set", `SELECT COUNT(*) FROM filter_sets WHERE family = ? AND name = ?`, s.Family, s.Name)
+	if err != nil {
+		return s, err
 	}
-	if n > 0 {
+	if taken {
 		s.Name = alt
 	}
 	if err := t.CreateFilterSet(ctx, s); err != nil {
@@ -112,14 +109,11 @@ func (t *Tx) EnsureFilterSet(ctx context.Context, s FilterSet, alt string) (Filt
 // extra condition on an empty case_id lets both engines use the partial
 // index filter_entries_case.
 func (t *Tx) TombstoneCaseEntries(ctx context.Context, caseID, source, by string, now time.Time) (int, error) {
-	res, err := t.exec(ctx, `UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE case_id = ? AND case_id <> '' AND source = ? AND removed_at IS NULL`,
+	n, err := t.changed(ctx, "tombstone case entries",
+		`UPDATE filter_entries SET removed_at = ?, removed_by = ? WHERE case_id = ? AND case_id <> '' AND source = ? AND removed_at IS NULL`,
 		ms(now), by, caseID, source)
 	if err != nil {
-		return 0, fmt.Errorf("store: tombstone case entries: %w", err)
+		return 0, err
 	}
-	n, _ := res.RowsAffected()
-	if n > 0 {
-		return int(n), t.bumpGeneration(ctx)
-	}
-	return 0, nil
+	return t.entriesChanged(ctx, n)
 }

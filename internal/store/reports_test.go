@@ -71,17 +71,13 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 
 	// A terrorism hash bank: the platform's specific measure.
 	w.terrorBank = id.New("bnk", t0)
-	if err := db.Write(ctx, func(tx *store.Tx) error {
+	mustWrite(ctx, t, db, func(tx *store.Tx) error {
 		return tx.CreateFilterSet(ctx, store.FilterSet{ID: w.terrorBank, Family: "bank", Name: "terror", Kind: "hash", Policy: "auto_action",
 			Labels: []string{"terrorism"}, Enabled: true, RolloutFraction: 1, CreatedByOrg: w.platf.ID, CreatedAt: t0, UpdatedAt: t0})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Write(ctx, func(tx *store.Tx) error {
+	})
+	mustWrite(ctx, t, db, func(tx *store.Tx) error {
 		return tx.AddFilterEntry(ctx, store.FilterEntry{ID: id.New("ent", t0), SetID: w.terrorBank, Type: "sha256", Value: "ab", AddedByOrg: w.platf.ID, AddedAt: t0})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 
 	ins := func(n *notice.Notice) string { casetest.File(t, db, n); return n.ID }
 	// n1..n8; n7 falls before the period.
@@ -97,7 +93,7 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 
 	// n6 is the scan's: the post it matched, two hits (one shadow) and an automated removal.
 	var auto store.AutomatedAction
-	if err := db.Write(ctx, func(tx *store.Tx) error {
+	mustWrite(ctx, t, db, func(tx *store.Tx) error {
 		if err := tx.InsertScanPost(ctx, store.ScanPost{NoticeID: w.n6, Post: "telegram:channel/s7", CreatedAt: t0.Add(4 * time.Minute)}); err != nil {
 			return err
 		}
@@ -112,9 +108,7 @@ func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 		auto, err = tx.InsertAutomatedAction(ctx, store.AutomatedAction{ID: id.New("act", t0), CreatedAt: t0.Add(4 * time.Minute), SetID: w.terrorBank,
 			Post: "telegram:channel/s7", URL: "https://t.me/s7", Action: "remove", State: "pending", NoticeID: w.n6, CaseID: n6.Subjects[0].CaseID})
 		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

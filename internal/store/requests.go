@@ -17,10 +17,7 @@ const PreservationActionPrefix = "prs:"
 
 // InsertPreservation records a new preservation request's days.
 func (t *Tx) InsertPreservation(ctx context.Context, noticeID string, days int) error {
-	if _, err := t.exec(ctx, `INSERT INTO notice_preservations (notice_id, days) VALUES (?, ?)`, noticeID, days); err != nil {
-		return fmt.Errorf("store: insert preservation %s: %w", noticeID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("insert preservation %s", noticeID), `INSERT INTO notice_preservations (notice_id, days) VALUES (?, ?)`, noticeID, days)
 }
 
 func scanPreservation(r rowScanner) (notice.Preservation, error) {
@@ -73,11 +70,8 @@ func scanArt18(r rowScanner) (notice.Art18Notification, error) {
 
 // InsertArt18 records a DSA Art. 18 notification about a notice.
 func (t *Tx) InsertArt18(ctx context.Context, a notice.Art18Notification) error {
-	if _, err := t.exec(ctx, `INSERT INTO art18_notifications (`+art18Cols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.NoticeID, a.Authority, a.MemberState, a.Reference, ms(a.NotifiedAt), a.RecordedBy, ms(a.RecordedAt)); err != nil {
-		return fmt.Errorf("store: insert art. 18 notification: %w", err)
-	}
-	return nil
+	return t.run(ctx, "insert art. 18 notification", `INSERT INTO art18_notifications (`+art18Cols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.NoticeID, a.Authority, a.MemberState, a.Reference, ms(a.NotifiedAt), a.RecordedBy, ms(a.RecordedAt))
 }
 
 // Art18Notifications lists the Art. 18 notifications recorded about a notice, oldest first.
@@ -92,10 +86,7 @@ func (t *Tx) InsertNoticeTCO(ctx context.Context, noticeID string, f *notice.TCO
 	if err != nil {
 		return fmt.Errorf("store: encode tco fields of %s: %w", noticeID, err)
 	}
-	if _, err := t.exec(ctx, `INSERT INTO notice_tco (notice_id, fields) VALUES (?, ?)`, noticeID, string(b)); err != nil {
-		return fmt.Errorf("store: insert tco fields of %s: %w", noticeID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("insert tco fields of %s", noticeID), `INSERT INTO notice_tco (notice_id, fields) VALUES (?, ?)`, noticeID, string(b))
 }
 
 // NoticeTCO reads an order's Annex I fields, or ErrNotFound when it has none.

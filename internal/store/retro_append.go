@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 )
 
 // AppendRetroJob is QueueRetroJob for entries just made (a page of a feed,
@@ -17,7 +16,7 @@ func (t *Tx) AppendRetroJob(ctx context.Context, j RetroJob) error {
 	}
 	raw, _ := json.Marshal(j.EntryIDs)
 	items := string(raw[1 : len(raw)-1])
-	res, err := t.exec(ctx, `UPDATE retro_jobs SET
+	n, err := t.changed(ctx, "append to retro job of "+j.SetID, `UPDATE retro_jobs SET
 		entry_ids = CASE WHEN entry_ids IN ('[]', 'null', '') THEN ? ELSE substr(entry_ids, 1, length(entry_ids) - 1) || ',' || ? || ']' END,
 		since_at = CASE WHEN since_at > ? THEN ? ELSE since_at END,
 		until_at = CASE WHEN until_at < ? THEN ? ELSE until_at END,
@@ -25,9 +24,9 @@ func (t *Tx) AppendRetroJob(ctx context.Context, j RetroJob) error {
 		WHERE id = (SELECT id FROM retro_jobs WHERE set_id = ? AND incident_id = ? AND state = ? ORDER BY created_at LIMIT 1)`,
 		string(raw), items, ms(j.Since), ms(j.Since), ms(j.Until), ms(j.Until), j.Priority, j.Priority, j.SetID, j.IncidentID, RetroQueued)
 	if err != nil {
-		return fmt.Errorf("store: append to retro job of %s: %w", j.SetID, err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n > 0 {
+	if n > 0 {
 		return nil
 	}
 	_, err = t.QueueRetroJob(ctx, j)

@@ -17,13 +17,6 @@ import (
 func TestAppendRetroJob(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		at := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
-		write := func(f func(tx *store.Tx) error) {
-			t.Helper()
-			if err := db.Write(ctx, f); err != nil {
-				t.Fatal(err)
-			}
-		}
 		jobs := func() []store.RetroJob {
 			t.Helper()
 			js, err := db.RetroJobs(ctx, "", "", 10)
@@ -33,34 +26,34 @@ func TestAppendRetroJob(t *testing.T) {
 			return js
 		}
 		job := func(id string, since, until time.Time, prio int, entries ...string) store.RetroJob {
-			return store.RetroJob{ID: id, SetID: "bnk_1", EntryIDs: entries, Since: since, Until: until, Priority: prio, CreatedAt: at}
+			return store.RetroJob{ID: id, SetID: "bnk_1", EntryIDs: entries, Since: since, Until: until, Priority: prio, CreatedAt: t0}
 		}
-		write(func(tx *store.Tx) error { return tx.AppendRetroJob(ctx, job("rtr_1", at, at.Add(time.Hour), 0)) })
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.AppendRetroJob(ctx, job("rtr_1", t0, t0.Add(time.Hour), 0)) })
 		if n := len(jobs()); n != 0 {
 			t.Fatalf("appending no entries stored %d jobs", n)
 		}
-		write(func(tx *store.Tx) error {
-			return tx.AppendRetroJob(ctx, job("rtr_1", at, at.Add(time.Hour), 0, "ent_a", `ent_"b`))
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
+			return tx.AppendRetroJob(ctx, job("rtr_1", t0, t0.Add(time.Hour), 0, "ent_a", `ent_"b`))
 		})
-		write(func(tx *store.Tx) error {
-			return tx.AppendRetroJob(ctx, job("rtr_2", at.Add(-time.Hour), at.Add(2*time.Hour), 5, "ent_c"))
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
+			return tx.AppendRetroJob(ctx, job("rtr_2", t0.Add(-time.Hour), t0.Add(2*time.Hour), 5, "ent_c"))
 		})
 		js := jobs()
 		if len(js) != 1 || js[0].ID != "rtr_1" || !slices.Equal(js[0].EntryIDs, []string{"ent_a", `ent_"b`, "ent_c"}) ||
-			!js[0].Since.Equal(at.Add(-time.Hour)) || !js[0].Until.Equal(at.Add(2*time.Hour)) || js[0].Priority != 5 {
+			!js[0].Since.Equal(t0.Add(-time.Hour)) || !js[0].Until.Equal(t0.Add(2*time.Hour)) || js[0].Priority != 5 {
 			t.Fatalf("after two appends: %+v", js)
 		}
 		// Merged by hand, an entry already queued is not queued twice.
-		write(func(tx *store.Tx) error {
-			_, err := tx.QueueRetroJob(ctx, job("rtr_3", at, at, 0, "ent_c", "ent_d"))
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
+			_, err := tx.QueueRetroJob(ctx, job("rtr_3", t0, t0, 0, "ent_c", "ent_d"))
 			return err
 		})
 		if js := jobs(); len(js) != 1 || !slices.Equal(js[0].EntryIDs, []string{"ent_a", `ent_"b`, "ent_c", "ent_d"}) {
 			t.Fatalf("after a merge by hand: %+v", js)
 		}
 		// Another set's entries make a job of their own.
-		write(func(tx *store.Tx) error {
-			j := job("rtr_4", at, at, 0, "ent_e")
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
+			j := job("rtr_4", t0, t0, 0, "ent_e")
 			j.SetID = "bnk_2"
 			return tx.AppendRetroJob(ctx, j)
 		})

@@ -208,11 +208,8 @@ type RetroFiling struct {
 
 // InsertRetroFiling marks a notice as filed by a retroactive scan (once).
 func (t *Tx) InsertRetroFiling(ctx context.Context, f RetroFiling) error {
-	if _, err := t.exec(ctx, `INSERT INTO retro_filings (job_id, notice_id, case_id, post, set_id, at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, f.JobID, f.NoticeID, f.CaseID, f.Post, f.SetID, ms(f.At)); err != nil {
-		return fmt.Errorf("store: retro filing: %w", err)
-	}
-	return nil
+	return t.run(ctx, "retro filing", `INSERT INTO retro_filings (job_id, notice_id, case_id, post, set_id, at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, f.JobID, f.NoticeID, f.CaseID, f.Post, f.SetID, ms(f.At))
 }
 
 // RetroFilings lists the notices a retro job filed, oldest first (at most limit).

@@ -120,11 +120,8 @@ func (t *Tx) ClaimCase(ctx context.Context, holder string, now, expires time.Tim
 	q, fargs := ClaimSQL(t.dialect, f)
 	args := append([]any{holder, ms(expires), ms(now)}, fargs...)
 	c, err := scanCase(t.queryRow(ctx, q, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: claim: %w", ErrNotFound)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("store: claim: %w", err)
+		return nil, rowErr("claim", err)
 	}
 	lc := &LeasedCase{Case: c, LeaseHolder: holder, LeaseExpiresAt: expires}
 	evs = append(evs, notice.Event{At: now, Type: "case.claimed", CaseID: c.ID,
@@ -190,31 +187,22 @@ func (t *Tx) SetLease(ctx context.Context, caseID, holder string, expires, now t
 	if !expires.IsZero() {
 		exp = ms(expires)
 	}
-	if _, err := t.exec(ctx, `UPDATE cases SET lease_holder = ?, lease_expires_at = ?, held = ?, updated_at = ? WHERE id = ?`,
-		holder, exp, false, ms(now), caseID); err != nil {
-		return fmt.Errorf("store: lease %s: %w", caseID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("lease %s", caseID), `UPDATE cases SET lease_holder = ?, lease_expires_at = ?, held = ?, updated_at = ? WHERE id = ?`,
+		holder, exp, false, ms(now), caseID)
 }
 
 // HoldCase holds an open case for holder while their decision waits for a
 // second reviewer: no lease expiry, so neither a claim nor the sweep takes it
 // back; SetLease or SetCaseState settles it.
 func (t *Tx) HoldCase(ctx context.Context, caseID, holder string, now time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE cases SET lease_holder = ?, lease_expires_at = 0, held = ?, updated_at = ? WHERE id = ?`,
-		holder, true, ms(now), caseID); err != nil {
-		return fmt.Errorf("store: hold %s: %w", caseID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("hold %s", caseID), `UPDATE cases SET lease_holder = ?, lease_expires_at = 0, held = ?, updated_at = ? WHERE id = ?`,
+		holder, true, ms(now), caseID)
 }
 
 // SetCaseState moves a case to state and drops its lease.
 func (t *Tx) SetCaseState(ctx context.Context, caseID, state string, now time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE cases SET state = ?, lease_holder = '', lease_expires_at = 0, held = ?, updated_at = ? WHERE id = ?`,
-		state, false, ms(now), caseID); err != nil {
-		return fmt.Errorf("store: case state %s: %w", caseID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("case state %s", caseID), `UPDATE cases SET state = ?, lease_holder = '', lease_expires_at = 0, held = ?, updated_at = ? WHERE id = ?`,
+		state, false, ms(now), caseID)
 }
 
 const decisionCols = `id, case_id, reviewer, org_id, action, ground_type, ground_reference, reasons, territorial_scope,
@@ -272,11 +260,8 @@ func isUnique(err error) bool {
 
 // UpdateDecision records a decision's new status and approval.
 func (t *Tx) UpdateDecision(ctx context.Context, d *decision.Decision) error {
-	if _, err := t.exec(ctx, `UPDATE decisions SET status = ?, approver = ?, approved_at = ?, effective_at = ? WHERE id = ?`,
-		d.Status, d.Approver, msPtr(d.ApprovedAt), msPtr(d.EffectiveAt), d.ID); err != nil {
-		return fmt.Errorf("store: update decision %s: %w", d.ID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("update decision %s", d.ID), `UPDATE decisions SET status = ?, approver = ?, approved_at = ?, effective_at = ? WHERE id = ?`,
+		d.Status, d.Approver, msPtr(d.ApprovedAt), msPtr(d.EffectiveAt), d.ID)
 }
 
 func scanDecision(row rowScanner) (*decision.Decision, error) {
@@ -486,20 +471,13 @@ func (t *Tx) InsertAppeal(ctx context.Context, a *decision.Appeal) error {
 
 // AppealExists reports whether a decision was already appealed.
 func (t *Tx) AppealExists(ctx context.Context, decisionID string) (bool, error) {
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM appeals WHERE decision_id = ?`, decisionID).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: appeal exists: %w", err)
-	}
-	return n > 0, nil
+	return exists(ctx, t, "appeal exists", `SELECT COUNT(*) FROM appeals WHERE decision_id = ?`, decisionID)
 }
 
 // UpdateAppeal records an appeal's outcome.
 func (t *Tx) UpdateAppeal(ctx context.Context, a *decision.Appeal) error {
-	if _, err := t.exec(ctx, `UPDATE appeals SET status = ?, reviewer = ?, outcome_reasons = ?, decided_at = ? WHERE id = ?`,
-		a.Status, a.Reviewer, a.OutcomeReasons, msPtr(a.DecidedAt), a.ID); err != nil {
-		return fmt.Errorf("store: update appeal %s: %w", a.ID, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("update appeal %s", a.ID), `UPDATE appeals SET status = ?, reviewer = ?, outcome_reasons = ?, decided_at = ? WHERE id = ?`,
+		a.Status, a.Reviewer, a.OutcomeReasons, msPtr(a.DecidedAt), a.ID)
 }
 
 func scanAppeal(row rowScanner) (*decision.Appeal, error) {
@@ -521,10 +499,7 @@ func (t *Tx) LockAppeal(ctx context.Context, id string) (*decision.Appeal, error
 
 // SetDecisionStatus changes only a decision's status (a reversal).
 func (t *Tx) SetDecisionStatus(ctx context.Context, id, status string) error {
-	if _, err := t.exec(ctx, `UPDATE decisions SET status = ? WHERE id = ?`, status, id); err != nil {
-		return fmt.Errorf("store: decision status %s: %w", id, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("decision status %s", id), `UPDATE decisions SET status = ? WHERE id = ?`, status, id)
 }
 
 func (db *DB) appeals(ctx context.Context, q string, args ...any) ([]*decision.Appeal, error) {
@@ -548,10 +523,7 @@ func (db *DB) CaseAppeals(ctx context.Context, caseID string) ([]*decision.Appea
 
 // InsertNoticeHold records an authority's "do not inform the uploader until" date for a notice.
 func (t *Tx) InsertNoticeHold(ctx context.Context, noticeID string, until time.Time) error {
-	if _, err := t.exec(ctx, `INSERT INTO notice_holds (notice_id, inform_uploader_after) VALUES (?, ?)`, noticeID, ms(until)); err != nil {
-		return fmt.Errorf("store: notice hold: %w", err)
-	}
-	return nil
+	return t.run(ctx, "notice hold", `INSERT INTO notice_holds (notice_id, inform_uploader_after) VALUES (?, ?)`, noticeID, ms(until))
 }
 
 // CaseHold returns the latest "do not inform the uploader until" date of the notices on a case (zero when none).
@@ -638,8 +610,5 @@ func (db *DB) ExplainClaim(ctx context.Context, f ClaimFilter, now time.Time) (s
 
 // Analyze refreshes the planner's statistics of a table (PostgreSQL; SQLite runs ANALYZE too).
 func (t *Tx) Analyze(ctx context.Context, table string) error {
-	if _, err := t.exec(ctx, `ANALYZE `+table); err != nil {
-		return fmt.Errorf("store: analyze %s: %w", table, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("analyze %s", table), `ANALYZE `+table)
 }

@@ -38,8 +38,7 @@ func claim(t *testing.T, db *store.DB, who string, now time.Time, f store.ClaimF
 
 func TestClaimOrderAndLeases(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		flagger := mkOrg(t, db, org.KindFlagger)
 		// A report due first, a flag due second, an order due last: the order still comes first.
 		casetest.File(t, db, mkNotice(flagger, notice.KindReport, t0, time.Hour, "rep"))
@@ -75,8 +74,7 @@ func TestClaimOrderAndLeases(t *testing.T) {
 
 func TestClaimFilters(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		ar := mkNotice(auth, notice.KindOrder, t0, time.Hour, "arabic")
 		ar.Language = "ar"
 		casetest.File(t, db, ar)
@@ -115,8 +113,7 @@ func TestClaimFilters(t *testing.T) {
 // TestConcurrentClaims: 50 reviewers claiming at once never share a case.
 func TestConcurrentClaims(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		subjects := make([]string, 40)
 		for i := range subjects {
 			subjects[i] = fmt.Sprintf("c%03d", i)
@@ -172,13 +169,9 @@ func TestConcurrentClaims(t *testing.T) {
 func TestPauseMovesDeadlines(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
-		n := mkNotice(auth, notice.KindOrder, t0, time.Hour, "paused")
-		casetest.File(t, db, n)
+		n := fileOrder(t, db, time.Hour, "paused")
 		p := &notice.Pause{NoticeID: n.ID, MessageID: "msg_1", StartedAt: t0.Add(10 * time.Minute)}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.StartPause(ctx, p) }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.StartPause(ctx, p) })
 		// A second open pause on one notice is refused by the schema.
 		if err := db.Write(ctx, func(tx *store.Tx) error {
 			return tx.StartPause(ctx, &notice.Pause{NoticeID: n.ID, MessageID: "msg_2", StartedAt: t0.Add(11 * time.Minute)})
@@ -187,16 +180,14 @@ func TestPauseMovesDeadlines(t *testing.T) {
 		}
 		var paused time.Duration
 		var due time.Time
-		if err := db.Write(ctx, func(tx *store.Tx) error {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error {
 			open, err := tx.OpenPause(ctx, n.ID)
 			if err != nil || open == nil {
 				return fmt.Errorf("open pause = %v, %v", open, err)
 			}
 			paused, due, err = tx.EndPause(ctx, open, "msg_3", t0.Add(40*time.Minute))
 			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})
 		if paused != 30*time.Minute || !due.Equal(t0.Add(90*time.Minute)) {
 			t.Errorf("paused %v, due %v", paused, due)
 		}
@@ -225,18 +216,14 @@ func TestClaimAtScale(t *testing.T) {
 		const perTx = 50_000
 		for done := 0; done < n; done += perTx {
 			k := min(perTx, n-done)
-			if err := db.Write(ctx, func(tx *store.Tx) error {
+			mustWrite(ctx, t, db, func(tx *store.Tx) error {
 				return tx.InsertSyntheticCases(ctx, fmt.Sprintf("case_b%07d_", done/perTx), k, t0, uint64(done+1))
-			}); err != nil {
-				t.Fatal(err)
-			}
+			})
 		}
 		t.Logf("%s: inserted %d open cases in %v", db.Dialect(), n, time.Since(start).Round(time.Millisecond))
 		if db.Dialect() == store.Postgres {
 			// Fresh statistics, as autovacuum would have them on a live system.
-			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.Analyze(ctx, "cases") }); err != nil {
-				t.Fatal(err)
-			}
+			mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.Analyze(ctx, "cases") })
 		}
 		plan, err := db.ExplainClaim(ctx, store.ClaimFilter{}, t0)
 		if err != nil {

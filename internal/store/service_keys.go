@@ -20,20 +20,14 @@ type ServiceKey struct {
 // first replica to create the database wins, and every one reads back the
 // winner with ServiceKey.
 func (t *Tx) AddServiceKey(ctx context.Context, k ServiceKey) error {
-	if _, err := t.exec(ctx, `INSERT INTO service_keys (name, sealed, value, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
-		k.Name, k.Sealed, k.Value, ms(k.CreatedAt)); err != nil {
-		return fmt.Errorf("store: add service key %s: %w", k.Name, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("add service key %s", k.Name), `INSERT INTO service_keys (name, sealed, value, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
+		k.Name, k.Sealed, k.Value, ms(k.CreatedAt))
 }
 
 // SealServiceKey replaces a plain stored key with its sealed form, once an
 // operator supplies a wrap key.
 func (t *Tx) SealServiceKey(ctx context.Context, name string, sealed []byte) error {
-	if _, err := t.exec(ctx, `UPDATE service_keys SET sealed = ?, value = ? WHERE name = ? AND sealed = ?`, true, sealed, name, false); err != nil {
-		return fmt.Errorf("store: seal service key %s: %w", name, err)
-	}
-	return nil
+	return t.run(ctx, fmt.Sprintf("seal service key %s", name), `UPDATE service_keys SET sealed = ?, value = ? WHERE name = ? AND sealed = ?`, true, sealed, name, false)
 }
 
 // ServiceKey reads the named key, or ErrNotFound.
@@ -50,10 +44,7 @@ func (db *DB) ServiceKey(ctx context.Context, name string) (ServiceKey, error) {
 // PutServiceKey stores k, replacing a stored key of its name: a rotated key
 // ring replaces the ring before it for every replica.
 func (t *Tx) PutServiceKey(ctx context.Context, k ServiceKey) error {
-	if _, err := t.exec(ctx, `INSERT INTO service_keys (name, sealed, value, created_at) VALUES (?, ?, ?, ?)
+	return t.run(ctx, fmt.Sprintf("put service key %s", k.Name), `INSERT INTO service_keys (name, sealed, value, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed, value = excluded.value, created_at = excluded.created_at`,
-		k.Name, k.Sealed, k.Value, ms(k.CreatedAt)); err != nil {
-		return fmt.Errorf("store: put service key %s: %w", k.Name, err)
-	}
-	return nil
+		k.Name, k.Sealed, k.Value, ms(k.CreatedAt))
 }

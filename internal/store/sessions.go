@@ -21,12 +21,8 @@ type Session struct {
 
 // CreateSession stores a session.
 func (t *Tx) CreateSession(ctx context.Context, s Session) error {
-	_, err := t.exec(ctx, `INSERT INTO sessions (hash, user_id, stage, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	return t.run(ctx, "create session", `INSERT INTO sessions (hash, user_id, stage, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		s.Hash, s.UserID, s.Stage, ms(s.CreatedAt), ms(s.LastSeen), ms(s.ExpiresAt))
-	if err != nil {
-		return fmt.Errorf("store: create session: %w", err)
-	}
-	return nil
 }
 
 // Session returns a stored session by its hash (expired ones too: the caller decides).
@@ -44,34 +40,22 @@ func (db *DB) Session(ctx context.Context, hash string) (Session, error) {
 
 // TouchSession records activity on a session, which restarts its idle timer.
 func (t *Tx) TouchSession(ctx context.Context, hash string, at time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE sessions SET last_seen = ? WHERE hash = ?`, ms(at), hash); err != nil {
-		return fmt.Errorf("store: touch session: %w", err)
-	}
-	return nil
+	return t.run(ctx, "touch session", `UPDATE sessions SET last_seen = ? WHERE hash = ?`, ms(at), hash)
 }
 
 // DeleteSession ends a session.
 func (t *Tx) DeleteSession(ctx context.Context, hash string) error {
-	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE hash = ?`, hash); err != nil {
-		return fmt.Errorf("store: delete session: %w", err)
-	}
-	return nil
+	return t.run(ctx, "delete session", `DELETE FROM sessions WHERE hash = ?`, hash)
 }
 
 // DeleteUserSessions ends every session of a user (password reset, lockout by an admin).
 func (t *Tx) DeleteUserSessions(ctx context.Context, userID string) error {
-	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
-		return fmt.Errorf("store: delete sessions: %w", err)
-	}
-	return nil
+	return t.run(ctx, "delete sessions", `DELETE FROM sessions WHERE user_id = ?`, userID)
 }
 
 // DeleteExpiredSessions removes sessions past their end or idle since before idleSince.
 func (t *Tx) DeleteExpiredSessions(ctx context.Context, now, idleSince time.Time) error {
-	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE expires_at <= ? OR last_seen < ?`, ms(now), ms(idleSince)); err != nil {
-		return fmt.Errorf("store: delete expired sessions: %w", err)
-	}
-	return nil
+	return t.run(ctx, "delete expired sessions", `DELETE FROM sessions WHERE expires_at <= ? OR last_seen < ?`, ms(now), ms(idleSince))
 }
 
 // The portal's read models follow: they answer the pages' questions in one query each.

@@ -15,18 +15,15 @@ import (
 
 func TestSessions(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
-		s := store.Session{Hash: "s1", UserID: "usr_1", Stage: "full", CreatedAt: p0, LastSeen: p0, ExpiresAt: p0.Add(12 * time.Hour)}
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+		s := store.Session{Hash: "s1", UserID: "usr_1", Stage: "full", CreatedAt: t0, LastSeen: t0, ExpiresAt: t0.Add(12 * time.Hour)}
+		seedAdmin(t, db, "usr_1", "a@example.org")
 		err := db.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateUser(ctx, org.User{ID: "usr_1", OrgID: "org_p", Email: "a@example.org", Role: org.RoleAdmin, CreatedAt: p0}); err != nil {
-				return err
-			}
 			if err := tx.CreateSession(ctx, s); err != nil {
 				return err
 			}
 			s2 := s
-			s2.Hash, s2.LastSeen = "s2", p0.Add(-time.Hour)
+			s2.Hash, s2.LastSeen = "s2", t0.Add(-time.Hour)
 			return tx.CreateSession(ctx, s2)
 		})
 		if err != nil {
@@ -36,22 +33,16 @@ func TestSessions(t *testing.T) {
 		if err != nil || got.UserID != "usr_1" || got.Stage != "full" || !got.ExpiresAt.Equal(s.ExpiresAt) {
 			t.Fatalf("Session = %+v, %v", got, err)
 		}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, "s1", p0.Add(time.Minute)) }); err != nil {
-			t.Fatal(err)
-		}
-		if got, _ := db.Session(ctx, "s1"); !got.LastSeen.Equal(p0.Add(time.Minute)) {
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.TouchSession(ctx, "s1", t0.Add(time.Minute)) })
+		if got, _ := db.Session(ctx, "s1"); !got.LastSeen.Equal(t0.Add(time.Minute)) {
 			t.Fatalf("touch: last seen %v", got.LastSeen)
 		}
-		// s2 has been idle since an hour before p0: housekeeping with a 30-minute idle limit removes it.
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteExpiredSessions(ctx, p0, p0.Add(-30*time.Minute)) }); err != nil {
-			t.Fatal(err)
-		}
+		// s2 has been idle since an hour before t0: housekeeping with a 30-minute idle limit removes it.
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.DeleteExpiredSessions(ctx, t0, t0.Add(-30*time.Minute)) })
 		if _, err := db.Session(ctx, "s2"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("idle session kept: %v", err)
 		}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteUserSessions(ctx, "usr_1") }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.DeleteUserSessions(ctx, "usr_1") })
 		if _, err := db.Session(ctx, "s1"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("session after DeleteUserSessions: %v", err)
 		}
@@ -70,14 +61,12 @@ func TestSearchAndStats(t *testing.T) {
 				Subjects: []notice.Subject{{URL: "https://t.me/" + id, Canonical: "telegram:channel/" + id, Kind: "telegram_channel"}}}
 		}
 		ns := []*notice.Notice{
-			mk("ntc_1", "org_a", "KOMINFO/100%_x", "propaganda", p0, 4*time.Hour),
-			mk("ntc_2", "org_a", "REF-2", "recruitment video", p0.Add(time.Hour), time.Hour),
-			mk("ntc_3", "org_b", "B-1", "propaganda", p0, 4*time.Hour),
+			mk("ntc_1", "org_a", "KOMINFO/100%_x", "propaganda", t0, 4*time.Hour),
+			mk("ntc_2", "org_a", "REF-2", "recruitment video", t0.Add(time.Hour), time.Hour),
+			mk("ntc_3", "org_b", "B-1", "propaganda", t0, 4*time.Hour),
 		}
 		for _, n := range ns {
-			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.InsertNotice(ctx, n) }); err != nil {
-				t.Fatal(err)
-			}
+			mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.InsertNotice(ctx, n) })
 		}
 		search := func(f store.NoticeSearch) []string {
 			t.Helper()
@@ -110,7 +99,7 @@ func TestSearchAndStats(t *testing.T) {
 				t.Errorf("%s: got %s, want %s", tc.name, got, tc.want)
 			}
 		}
-		st, err := db.Stats(ctx, "org_a", p0.Add(-time.Hour), p0.Add(24*time.Hour), p0.Add(3*time.Hour))
+		st, err := db.Stats(ctx, "org_a", t0.Add(-time.Hour), t0.Add(24*time.Hour), t0.Add(3*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -76,11 +75,8 @@ func (t *Tx) SetRequireSignatures(ctx context.Context, orgID string, require boo
 func (db *DB) RequireSignatures(ctx context.Context, orgID string) (bool, error) {
 	var require bool
 	err := db.queryRow(ctx, `SELECT require_signatures FROM orgs WHERE id = ?`, orgID).Scan(&require)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("store: require signatures of %s: %w", orgID, ErrNotFound)
-	}
 	if err != nil {
-		return false, fmt.Errorf("store: require signatures of %s: %w", orgID, err)
+		return false, rowErr("require signatures of "+orgID, err)
 	}
 	return require, nil
 }

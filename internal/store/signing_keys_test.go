@@ -19,10 +19,10 @@ func TestSigningKeys(t *testing.T) {
 		add := func(k store.SigningKey) error {
 			return db.Write(ctx, func(tx *store.Tx) error { return tx.AddSigningKey(ctx, k) })
 		}
-		k1 := store.SigningKey{OrgID: "org_a", KeyID: "komdigi-2026", Algorithm: "ed25519", PublicKey: "JrQLj5P/89iXES9+vFgrIy29clF9CC/oPPsw3c5D0bs=", CreatedAt: p0}
-		k2 := store.SigningKey{OrgID: "org_a", KeyID: "komdigi-2027", Algorithm: "ed25519", PublicKey: "AAAA", CreatedAt: p0.Add(time.Hour)}
+		k1 := store.SigningKey{OrgID: "org_a", KeyID: "komdigi-2026", Algorithm: "ed25519", PublicKey: "JrQLj5P/89iXES9+vFgrIy29clF9CC/oPPsw3c5D0bs=", CreatedAt: t0}
+		k2 := store.SigningKey{OrgID: "org_a", KeyID: "komdigi-2027", Algorithm: "ed25519", PublicKey: "AAAA", CreatedAt: t0.Add(time.Hour)}
 		// Another organisation may choose the same keyid: keyids are the organisation's own names.
-		kb := store.SigningKey{OrgID: "org_b", KeyID: "komdigi-2026", Algorithm: "ed25519", PublicKey: "BBBB", CreatedAt: p0}
+		kb := store.SigningKey{OrgID: "org_b", KeyID: "komdigi-2026", Algorithm: "ed25519", PublicKey: "BBBB", CreatedAt: t0}
 		for _, k := range []store.SigningKey{k2, k1, kb} {
 			if err := add(k); err != nil {
 				t.Fatalf("add %s/%s: %v", k.OrgID, k.KeyID, err)
@@ -33,7 +33,7 @@ func TestSigningKeys(t *testing.T) {
 		if err := add(dup); !errors.Is(err, store.ErrSigningKeyTaken) || !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("second key with one keyid: %v, want ErrSigningKeyTaken", err)
 		}
-		if err := add(store.SigningKey{OrgID: "org_none", KeyID: "x", Algorithm: "ed25519", PublicKey: "AAAA", CreatedAt: p0}); err == nil {
+		if err := add(store.SigningKey{OrgID: "org_none", KeyID: "x", Algorithm: "ed25519", PublicKey: "AAAA", CreatedAt: t0}); err == nil {
 			t.Error("a key of an organisation that does not exist was stored")
 		}
 
@@ -46,7 +46,7 @@ func TestSigningKeys(t *testing.T) {
 		}
 
 		got, err := db.SigningKey(ctx, "org_a", "komdigi-2026")
-		if err != nil || got.PublicKey != k1.PublicKey || got.Algorithm != "ed25519" || !got.CreatedAt.Equal(p0) || !got.Active() {
+		if err != nil || got.PublicKey != k1.PublicKey || got.Algorithm != "ed25519" || !got.CreatedAt.Equal(t0) || !got.Active() {
 			t.Fatalf("SigningKey = %+v, %v", got, err)
 		}
 		if got, err := db.SigningKey(ctx, "org_b", "komdigi-2026"); err != nil || got.PublicKey != "BBBB" {
@@ -57,13 +57,13 @@ func TestSigningKeys(t *testing.T) {
 		}
 
 		revoke := func(orgID, keyID string) error {
-			return db.Write(ctx, func(tx *store.Tx) error { return tx.RevokeSigningKey(ctx, orgID, keyID, p0.Add(2*time.Hour)) })
+			return db.Write(ctx, func(tx *store.Tx) error { return tx.RevokeSigningKey(ctx, orgID, keyID, t0.Add(2*time.Hour)) })
 		}
 		if err := revoke("org_a", "komdigi-2026"); err != nil {
 			t.Fatal(err)
 		}
 		got, err = db.SigningKey(ctx, "org_a", "komdigi-2026")
-		if err != nil || got.Active() || !got.RevokedAt.Equal(p0.Add(2*time.Hour)) {
+		if err != nil || got.Active() || !got.RevokedAt.Equal(t0.Add(2*time.Hour)) {
 			t.Fatalf("revoked key = %+v, %v", got, err)
 		}
 		if err := revoke("org_a", "komdigi-2026"); !errors.Is(err, store.ErrNotFound) {

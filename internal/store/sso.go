@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -27,12 +25,7 @@ type SSOConfig struct {
 	UpdatedAt time.Time
 }
 
-func ssoErr(what string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: sso %s: %w", what, ErrNotFound)
-	}
-	return fmt.Errorf("store: sso %s: %w", what, err)
-}
+func ssoErr(what string, err error) error { return rowErr("sso "+what, err) }
 
 // PutSSOConfig stores the single sign-on setting, replacing the one before.
 func (t *Tx) PutSSOConfig(ctx context.Context, c SSOConfig) error {
@@ -44,17 +37,13 @@ func (t *Tx) PutSSOConfig(ctx context.Context, c SSOConfig) error {
 	if err != nil {
 		return ssoErr("config", err)
 	}
-	_, err = t.exec(ctx, `INSERT INTO sso_config (id, issuer, client_id, client_secret_sealed, role_claim, role_map,
+	return t.run(ctx, "sso config", `INSERT INTO sso_config (id, issuer, client_id, client_secret_sealed, role_claim, role_map,
 		email_domain, name, scopes, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET issuer = excluded.issuer, client_id = excluded.client_id,
 		client_secret_sealed = excluded.client_secret_sealed, role_claim = excluded.role_claim,
 		role_map = excluded.role_map, email_domain = excluded.email_domain, name = excluded.name,
 		scopes = excluded.scopes, updated_at = excluded.updated_at`,
 		c.Issuer, c.ClientID, c.SealedSecret, c.RoleClaim, string(m), c.EmailDomain, c.Name, string(scopes), ms(c.UpdatedAt))
-	if err != nil {
-		return ssoErr("config", err)
-	}
-	return nil
 }
 
 // DeleteSSOConfig turns single sign-on off; ErrNotFound when it was off.
@@ -69,10 +58,7 @@ func (t *Tx) DeleteSSOConfig(ctx context.Context) error {
 	} else if n == 0 {
 		return ssoErr("config", sql.ErrNoRows)
 	}
-	if _, err := t.exec(ctx, `DELETE FROM sso_logins`); err != nil {
-		return ssoErr("config", err)
-	}
-	return nil
+	return t.run(ctx, "sso config", `DELETE FROM sso_logins`)
 }
 
 const ssoConfigQuery = `SELECT issuer, client_id, client_secret_sealed, role_claim, role_map, email_domain, name, scopes,
@@ -122,12 +108,8 @@ func (t *Tx) CreateSSOLogin(ctx context.Context, l SSOLogin) error {
 	if _, err := t.exec(ctx, `DELETE FROM sso_logins WHERE expires_at <= ?`, ms(l.CreatedAt)); err != nil {
 		return ssoErr("login", err)
 	}
-	_, err := t.exec(ctx, `INSERT INTO sso_logins (state_hash, nonce, verifier, redirect_uri, created_at, expires_at)
+	return t.run(ctx, "sso login", `INSERT INTO sso_logins (state_hash, nonce, verifier, redirect_uri, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, l.StateHash, l.Nonce, l.Verifier, l.RedirectURI, ms(l.CreatedAt), ms(l.ExpiresAt))
-	if err != nil {
-		return ssoErr("login", err)
-	}
-	return nil
 }
 
 // TakeSSOLogin removes a sign-in and returns it: each state is good once.
@@ -159,22 +141,13 @@ func (t *Tx) SSOIdentityUser(ctx context.Context, issuer, subject string) (strin
 
 // SSOUserLinked reports whether a user is linked to any subject of issuer.
 func (t *Tx) SSOUserLinked(ctx context.Context, issuer, userID string) (bool, error) {
-	var n int
-	err := t.queryRow(ctx, `SELECT COUNT(*) FROM sso_identities WHERE issuer = ? AND user_id = ?`, issuer, userID).Scan(&n)
-	if err != nil {
-		return false, ssoErr("identity", err)
-	}
-	return n > 0, nil
+	return exists(ctx, t, "sso identity", `SELECT COUNT(*) FROM sso_identities WHERE issuer = ? AND user_id = ?`, issuer, userID)
 }
 
 // LinkSSOIdentity records that an issuer's subject is a user.
 func (t *Tx) LinkSSOIdentity(ctx context.Context, issuer, subject, userID string, at time.Time) error {
-	_, err := t.exec(ctx, `INSERT INTO sso_identities (issuer, subject, user_id, created_at) VALUES (?, ?, ?, ?)`,
+	return t.run(ctx, "sso identity", `INSERT INTO sso_identities (issuer, subject, user_id, created_at) VALUES (?, ?, ?, ?)`,
 		issuer, subject, userID, ms(at))
-	if err != nil {
-		return ssoErr("identity", err)
-	}
-	return nil
 }
 
 // UserIDByEmail returns the ID of the user with this e-mail address (any

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -20,21 +19,17 @@ func TestSSOConfig(t *testing.T) {
 			t.Fatalf("SSOConfig before any: %v, want ErrNotFound", err)
 		}
 		c := store.SSOConfig{Issuer: "https://login.example.com", ClientID: "sigap", SealedSecret: "sealed", RoleClaim: "groups",
-			RoleMap: map[string]string{"a": "admin", "r": "reviewer"}, Name: "Login", Scopes: []string{"email", "groups"}, UpdatedAt: p0}
+			RoleMap: map[string]string{"a": "admin", "r": "reviewer"}, Name: "Login", Scopes: []string{"email", "groups"}, UpdatedAt: t0}
 		for _, issuer := range []string{"https://login.example.com", "https://other.example.com"} {
 			c.Issuer = issuer
-			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.PutSSOConfig(ctx, c) }); err != nil {
-				t.Fatal(err)
-			}
+			mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.PutSSOConfig(ctx, c) })
 			got, err := db.SSOConfig(ctx)
 			if err != nil || got.Issuer != issuer || !maps.Equal(got.RoleMap, c.RoleMap) || !slices.Equal(got.Scopes, c.Scopes) ||
-				got.Name != "Login" || got.SealedSecret != "sealed" || !got.UpdatedAt.Equal(p0) {
+				got.Name != "Login" || got.SealedSecret != "sealed" || !got.UpdatedAt.Equal(t0) {
 				t.Fatalf("SSOConfig = %+v, %v", got, err)
 			}
 		}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSSOConfig(ctx) }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.DeleteSSOConfig(ctx) })
 		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSSOConfig(ctx) }); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("deleting it twice: %v, want ErrNotFound", err)
 		}
@@ -45,12 +40,10 @@ func TestSSOLoginsAreSpentOnce(t *testing.T) {
 	t.Parallel()
 	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
 		for _, l := range []store.SSOLogin{
-			{StateHash: "live", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: p0, ExpiresAt: p0.Add(10 * time.Minute)},
-			{StateHash: "old", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: p0, ExpiresAt: p0.Add(time.Minute)},
+			{StateHash: "live", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: t0, ExpiresAt: t0.Add(10 * time.Minute)},
+			{StateHash: "old", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: t0, ExpiresAt: t0.Add(time.Minute)},
 		} {
-			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateSSOLogin(ctx, l) }); err != nil {
-				t.Fatal(err)
-			}
+			mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.CreateSSOLogin(ctx, l) })
 		}
 		take := func(hash string, at time.Time) (store.SSOLogin, error) {
 			var l store.SSOLogin
@@ -61,7 +54,7 @@ func TestSSOLoginsAreSpentOnce(t *testing.T) {
 			})
 			return l, err
 		}
-		now := p0.Add(2 * time.Minute)
+		now := t0.Add(2 * time.Minute)
 		for _, tc := range []struct {
 			name, hash string
 			ok         bool
@@ -81,9 +74,7 @@ func TestSSOLoginsAreSpentOnce(t *testing.T) {
 		}
 		// The next sign-in that starts clears the expired one away.
 		next := store.SSOLogin{StateHash: "next", Nonce: "n", Verifier: "v", RedirectURI: "http://x/cb", CreatedAt: now, ExpiresAt: now.Add(time.Minute)}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateSSOLogin(ctx, next) }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.CreateSSOLogin(ctx, next) })
 		if c, err := db.SSOCounts(ctx); err != nil || c["sso_logins"] != 1 {
 			t.Fatalf("logins left: %v, %v; want only the new one", c, err)
 		}
@@ -92,18 +83,10 @@ func TestSSOLoginsAreSpentOnce(t *testing.T) {
 
 func TestSSOIdentities(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		seedOrg(t, db, "org_p", org.KindPlatform)
+	eachWithPlatform(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+		seedAdmin(t, db, "usr_1", "A@example.org")
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.LinkSSOIdentity(ctx, "https://idp", "sub-1", "usr_1", t0) })
 		err := db.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateUser(ctx, org.User{ID: "usr_1", OrgID: "org_p", Email: "A@example.org", Role: org.RoleAdmin, CreatedAt: p0}); err != nil {
-				return err
-			}
-			return tx.LinkSSOIdentity(ctx, "https://idp", "sub-1", "usr_1", p0)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = db.Write(ctx, func(tx *store.Tx) error {
 			if uid, err := tx.SSOIdentityUser(ctx, "https://idp", "sub-1"); err != nil || uid != "usr_1" {
 				t.Errorf("SSOIdentityUser = %q, %v", uid, err)
 			}

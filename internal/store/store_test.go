@@ -16,6 +16,7 @@ import (
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
+// t0 is the instant the store tests' records are made at.
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 func mkOrg(t *testing.T, db *store.DB, kind org.Kind) org.Org {
@@ -33,15 +34,30 @@ func mkNotice(o org.Org, kind string, at time.Time, within time.Duration, subjec
 	return n
 }
 
+// eachWithAuthority runs fn once per engine on a fresh database that holds
+// one authority, auth.
+func eachWithAuthority(t *testing.T, fn func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org)) {
+	t.Helper()
+	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
+		fn(ctx, t, db, mkOrg(t, db, org.KindAuthority))
+	})
+}
+
+// fileOrder files, as intake would, an order of a new authority due within
+// on channel, and returns it with its subject's case.
+func fileOrder(t *testing.T, db *store.DB, within time.Duration, channel string) *notice.Notice {
+	t.Helper()
+	n := mkNotice(mkOrg(t, db, org.KindAuthority), notice.KindOrder, t0, within, channel)
+	casetest.File(t, db, n)
+	return n
+}
+
 func TestKeysAndCallers(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		o := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, o org.Org) {
 		secret, hash := org.NewSecret()
 		k := org.Key{ID: id.New("key", t0), OrgID: o.ID, Role: org.RoleAuthority, Hash: hash, CreatedAt: t0}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateKey(ctx, k) }); err != nil {
-			t.Fatal(err)
-		}
+		mustWrite(ctx, t, db, func(tx *store.Tx) error { return tx.CreateKey(ctx, k) })
 		c, err := db.CallerByKeyHash(ctx, org.HashSecret(secret))
 		if err != nil {
 			t.Fatal(err)
@@ -60,8 +76,7 @@ func TestKeysAndCallers(t *testing.T) {
 
 func TestCasesJoinAndDeadlines(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		auth := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, auth org.Org) {
 		plat := mkOrg(t, db, org.KindPlatform)
 
 		report := mkNotice(plat, notice.KindReport, t0, 24*time.Hour, "alpha", "beta", "alpha")
@@ -111,8 +126,7 @@ func TestCasesJoinAndDeadlines(t *testing.T) {
 
 func TestTenantScopeAndPaging(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		a := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, a org.Org) {
 		b := mkOrg(t, db, org.KindAuthority)
 		var ids []string
 		for i := range 5 {
@@ -141,8 +155,7 @@ func TestTenantScopeAndPaging(t *testing.T) {
 
 func TestGroupCommitIsolatesFailures(t *testing.T) {
 	t.Parallel()
-	storetest.EachDB(t, func(ctx context.Context, t *testing.T, db *store.DB) {
-		a := mkOrg(t, db, org.KindAuthority)
+	eachWithAuthority(t, func(ctx context.Context, t *testing.T, db *store.DB, a org.Org) {
 		var wg sync.WaitGroup
 		errs := make([]error, 40)
 		for i := range 40 {

@@ -53,12 +53,12 @@ func scanTrust(row *sql.Row, orgID string) (trust.Record, error) {
 func (t *Tx) PutTrust(ctx context.Context, r trust.Record, h trust.HistoryEntry) error {
 	cats, _ := json.Marshal(r.Categories)
 	jur, _ := json.Marshal(r.Jurisdictions)
-	res, err := t.exec(ctx, `UPDATE trust SET status = ?, categories = ?, jurisdictions = ?, expertise = ?, daily_quota = ?, updated_at = ?
+	n, err := t.changed(ctx, "put trust", `UPDATE trust SET status = ?, categories = ?, jurisdictions = ?, expertise = ?, daily_quota = ?, updated_at = ?
 		WHERE org_id = ?`, r.Status, string(cats), string(jur), r.Expertise, r.DailyQuota, ms(r.UpdatedAt), r.OrgID)
 	if err != nil {
-		return fmt.Errorf("store: put trust: %w", err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		if _, err := t.exec(ctx, `INSERT INTO trust (org_id, status, categories, jurisdictions, expertise, daily_quota, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, r.OrgID, r.Status, string(cats), string(jur), r.Expertise, r.DailyQuota, ms(r.UpdatedAt)); err != nil {
 			return fmt.Errorf("store: put trust: %w", err)
@@ -70,11 +70,8 @@ func (t *Tx) PutTrust(ctx context.Context, r trust.Record, h trust.HistoryEntry)
 // AppendTrustHistory records a step (status, scope, warning) the flagger can see.
 func (t *Tx) AppendTrustHistory(ctx context.Context, orgID string, h trust.HistoryEntry) error {
 	cats, _ := json.Marshal(h.Categories)
-	if _, err := t.exec(ctx, `INSERT INTO trust_history (id, org_id, kind, status, categories, reason, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		h.ID, orgID, h.Kind, h.Status, string(cats), h.Reason, h.Actor, ms(h.At)); err != nil {
-		return fmt.Errorf("store: trust history: %w", err)
-	}
-	return nil
+	return t.run(ctx, "trust history", `INSERT INTO trust_history (id, org_id, kind, status, categories, reason, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		h.ID, orgID, h.Kind, h.Status, string(cats), h.Reason, h.Actor, ms(h.At))
 }
 
 // TrustHistory lists an org's programme history, oldest first.

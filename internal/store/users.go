@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -36,29 +35,17 @@ func scanUser(row rowScanner) (org.User, error) {
 	return u, err
 }
 
-func userErr(what string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: user %s: %w", what, ErrNotFound)
-	}
-	return fmt.Errorf("store: user %s: %w", what, err)
-}
+func userErr(what string, err error) error { return rowErr("user "+what, err) }
 
 // CreateUser stores a new user; e-mail addresses are unique, compared in lower case.
 func (t *Tx) CreateUser(ctx context.Context, u org.User) error {
-	var n int
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE email = ?`, strings.ToLower(u.Email)).Scan(&n); err != nil {
-		return fmt.Errorf("store: create user: %w", err)
+	if err := t.refuseTaken(ctx, "create user", ErrEmailTaken,
+		`SELECT COUNT(*) FROM users WHERE email = ?`, strings.ToLower(u.Email)); err != nil {
+		return err
 	}
-	if n > 0 {
-		return ErrEmailTaken
-	}
-	_, err := t.exec(ctx, `INSERT INTO users (id, org_id, email, name, role, password_hash, totp_secret, totp_enabled,
+	return t.run(ctx, "create user", `INSERT INTO users (id, org_id, email, name, role, password_hash, totp_secret, totp_enabled,
 		totp_last_step, failed_logins, locked_until, language, created_at) VALUES (?, ?, ?, ?, ?, '', '', ?, 0, 0, 0, ?, ?)`,
 		u.ID, u.OrgID, strings.ToLower(u.Email), u.Name, string(u.Role), false, u.Language, ms(u.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("store: create user: %w", err)
-	}
-	return nil
 }
 
 // User returns one user by ID, read inside the write transaction.
@@ -110,64 +97,39 @@ func (t *Tx) SetLoginState(ctx context.Context, userID string, failed int, locke
 	if !lockedUntil.IsZero() {
 		lock = ms(lockedUntil)
 	}
-	_, err := t.exec(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failed, lock, userID)
-	if err != nil {
-		return fmt.Errorf("store: login state: %w", err)
-	}
-	return nil
+	return t.run(ctx, "login state", `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failed, lock, userID)
 }
 
 // SetPassword stores a new password hash and clears failures and lockout.
 func (t *Tx) SetPassword(ctx context.Context, userID, hash string) error {
-	_, err := t.exec(ctx, `UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?`, hash, userID)
-	if err != nil {
-		return fmt.Errorf("store: set password: %w", err)
-	}
-	return nil
+	return t.run(ctx, "set password", `UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?`, hash, userID)
 }
 
 // SetDisabled disables a user from at, or enables them again (zero at).
 func (t *Tx) SetDisabled(ctx context.Context, userID string, at time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE users SET disabled_at = ? WHERE id = ?`, nullMS(at), userID); err != nil {
-		return fmt.Errorf("store: disable user: %w", err)
-	}
-	return nil
+	return t.run(ctx, "disable user", `UPDATE users SET disabled_at = ? WHERE id = ?`, nullMS(at), userID)
 }
 
 // SetUserRole changes a user's role.
 func (t *Tx) SetUserRole(ctx context.Context, userID string, role org.Role) error {
-	if _, err := t.exec(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), userID); err != nil {
-		return fmt.Errorf("store: user role: %w", err)
-	}
-	return nil
+	return t.run(ctx, "user role", `UPDATE users SET role = ? WHERE id = ?`, string(role), userID)
 }
 
 // SetTOTP stores the TOTP secret, whether it is confirmed, and the last accepted time step.
 func (t *Tx) SetTOTP(ctx context.Context, userID, secret string, enabled bool, lastStep int64) error {
-	_, err := t.exec(ctx, `UPDATE users SET totp_secret = ?, totp_enabled = ?, totp_last_step = ? WHERE id = ?`,
+	return t.run(ctx, "set totp", `UPDATE users SET totp_secret = ?, totp_enabled = ?, totp_last_step = ? WHERE id = ?`,
 		secret, enabled, lastStep, userID)
-	if err != nil {
-		return fmt.Errorf("store: set totp: %w", err)
-	}
-	return nil
 }
 
 // SetUserLanguage stores the user's language setting ("" follows the browser).
 func (t *Tx) SetUserLanguage(ctx context.Context, userID, lang string) error {
-	if _, err := t.exec(ctx, `UPDATE users SET language = ? WHERE id = ?`, lang, userID); err != nil {
-		return fmt.Errorf("store: set language: %w", err)
-	}
-	return nil
+	return t.run(ctx, "set language", `UPDATE users SET language = ? WHERE id = ?`, lang, userID)
 }
 
 // CreatePasswordToken stores the hash of a one-time set-password link.
 func (t *Tx) CreatePasswordToken(ctx context.Context, hash, userID string, created, expires time.Time) error {
-	_, err := t.exec(ctx, `INSERT INTO password_tokens (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+	return t.run(ctx, "password token", `INSERT INTO password_tokens (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		hash, userID, ms(created), ms(expires))
-	if err != nil {
-		return fmt.Errorf("store: password token: %w", err)
-	}
-	return nil
 }
 
 // PasswordTokenUser returns the user a live (unused, unexpired) set-password token belongs to.

@@ -72,6 +72,7 @@ CREATE INDEX enforcement_actions_state ON enforcement_actions(state, id);
 -- notifier's endpoint, if it has one.
 
 -- end
+-- section enforce_triggers
 -- +goose StatementBegin
 -- if sqlite
 CREATE TRIGGER review_actions_enforce AFTER INSERT ON review_actions
@@ -115,6 +116,7 @@ END;
 END $$;
 -- end
 -- +goose StatementEnd
+-- end section
 -- if sqlite
 -- Notifier updates: timeline events on a notice become a job that tells the
 -- notifier's endpoint, if it has one.
@@ -129,6 +131,7 @@ WHEN NEW.notice_id IS NOT NULL AND NEW.type IN ('notice.received', 'notice.statu
 -- if postgres
 CREATE FUNCTION sigap_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 -- end
+-- section events_notify_body
 BEGIN
     INSERT INTO jobs (id, kind, key, payload, state, run_at, created_at)
     VALUES ('job_ev' || NEW.seq, 'notify.event', 'notify.event:' || NEW.seq, '{"seq":' || NEW.seq || '}', 'available', NEW.at, NEW.at)
@@ -139,22 +142,27 @@ END;
     RETURN NULL;
 END $$;
 -- end
+-- end section
 -- +goose StatementEnd
+-- section events_notify_trigger
 -- if postgres
 CREATE TRIGGER events_notify AFTER INSERT ON events FOR EACH ROW
 WHEN (NEW.notice_id IS NOT NULL AND NEW.type IN ('notice.received', 'notice.status', 'notice.decision', 'clarification.requested',
     'notice.appeal', 'notice.actioned', 'notice.deadline_breached'))
 EXECUTE FUNCTION sigap_events_notify();
 -- end
+-- end section
 
 -- Escalation: one row per open clock and kind, holding the next instant it
 -- must act at; the escalation loop sleeps until MIN(next_at).
+-- section escalation_config
 CREATE TABLE escalation_config (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     first_fraction {{double}} NOT NULL,
     unopened_ms {{bigint}} NOT NULL
 );
 INSERT INTO escalation_config (id, first_fraction, unopened_ms) VALUES (1, 0.5, 900000);
+-- end section
 CREATE TABLE escalation_timers (
     notice_id TEXT NOT NULL REFERENCES notices(id),
     kind TEXT NOT NULL,
@@ -164,6 +172,7 @@ CREATE TABLE escalation_timers (
     PRIMARY KEY (notice_id, kind)
 );
 CREATE INDEX escalation_timers_next ON escalation_timers(next_at) WHERE next_at IS NOT NULL;
+-- section notices_escalation
 -- +goose StatementBegin
 -- if sqlite
 CREATE TRIGGER notices_escalation AFTER INSERT ON notices
@@ -187,8 +196,10 @@ END $$;
 -- if postgres
 CREATE TRIGGER notices_escalation AFTER INSERT ON notices FOR EACH ROW EXECUTE FUNCTION sigap_notices_escalation();
 -- end
+-- end section
 -- A clock moved by a clarification pause moves its deadline timer with it
 -- (and wakes one parked while the clock was paused).
+-- section notices_escalation_due
 -- +goose StatementBegin
 -- if sqlite
 CREATE TRIGGER notices_escalation_due AFTER UPDATE OF due_at ON notices
@@ -208,6 +219,7 @@ END $$;
 -- if postgres
 CREATE TRIGGER notices_escalation_due AFTER UPDATE OF due_at ON notices FOR EACH ROW EXECUTE FUNCTION sigap_notices_escalation_due();
 -- end
+-- end section
 CREATE TABLE alerts (
     id TEXT PRIMARY KEY,
     at {{bigint}} NOT NULL,
@@ -277,6 +289,7 @@ DROP FUNCTION sigap_notices_escalation_due();
 DROP FUNCTION sigap_notices_escalation();
 -- end
 DROP TABLE escalation_timers;
+-- section drop_config_and_triggers
 DROP TABLE escalation_config;
 -- if sqlite
 DROP TRIGGER events_notify;
@@ -290,6 +303,7 @@ DROP FUNCTION sigap_events_notify();
 DROP FUNCTION sigap_automated_actions_enforce();
 DROP FUNCTION sigap_review_actions_enforce();
 -- end
+-- end section
 DROP TABLE enforcement_actions;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhook_endpoints;

@@ -13,6 +13,7 @@ WHEN NEW.notice_id IS NOT NULL AND NEW.type IN ('notice.received', 'notice.statu
 -- if postgres
 CREATE OR REPLACE FUNCTION sigap_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 -- end
+-- section notify_body
 BEGIN
 -- if sqlite
     INSERT INTO jobs (id, kind, key, payload, state, run_at, created_at)
@@ -28,6 +29,7 @@ END;
     RETURN NULL;
 END $$;
 -- end
+-- end section
 -- +goose StatementEnd
 
 -- +goose Down
@@ -42,14 +44,5 @@ WHEN NEW.notice_id IS NOT NULL AND NEW.type IN ('notice.received', 'notice.statu
 -- if postgres
 CREATE OR REPLACE FUNCTION sigap_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 -- end
-BEGIN
-    INSERT INTO jobs (id, kind, key, payload, state, run_at, created_at)
-    VALUES ('job_ev' || NEW.seq, 'notify.event', 'notify.event:' || NEW.seq, '{"seq":' || NEW.seq || '}', 'available', NEW.at, NEW.at)
-    ON CONFLICT DO NOTHING;
--- if sqlite
-END;
--- if postgres
-    RETURN NULL;
-END $$;
--- end
+-- include 00050_enforcement.sql events_notify_body
 -- +goose StatementEnd

@@ -21,6 +21,21 @@
 //	CREATE FUNCTION ...;
 //	-- end
 //
+// A Down that restores what an earlier migration's Up made names those lines
+// rather than copying them: the earlier file marks them
+//
+//	-- section enforce_triggers
+//	...
+//	-- end section
+//
+// and the later one takes them, as they are, with
+//
+//	-- include 00050_enforcement.sql enforce_triggers
+//
+// Both files render as if the lines were written out (the section markers
+// are dropped), so a shipped migration keeps its bytes; a section includes
+// no other.
+//
 // Goose records only version numbers, so a database migrated from the
 // older two-directory files is unaffected.
 package migrations

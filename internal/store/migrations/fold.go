@@ -24,7 +24,7 @@ func Fold(sqlite, postgres string) (string, error) {
 	s, p := strings.Split(sqlite, "\n"), strings.Split(postgres, "\n")
 	for _, lines := range [][]string{s, p} {
 		for _, l := range lines {
-			if l == markSQLite || l == markPostgres || l == markEnd {
+			if isMarker(l) {
 				return "", fmt.Errorf("%w: the file holds a marker line %q", ErrUnfoldable, l)
 			}
 		}

@@ -46,6 +46,21 @@ const (
 	openMark     = "{{"
 )
 
+// The section markers, each a whole line: "-- section NAME" up to "-- end
+// section" names lines that another migration takes as they are with
+// "-- include FILE NAME" (a Down that restores what an earlier Up made).
+const (
+	markSection    = "-- section "
+	markSectionEnd = "-- end section"
+	markInclude    = "-- include "
+)
+
+// isMarker reports whether line is one Render reads as notation rather than SQL.
+func isMarker(line string) bool {
+	return line == markSQLite || line == markPostgres || line == markEnd || line == markSectionEnd ||
+		strings.HasPrefix(line, markSection) || strings.HasPrefix(line, markInclude)
+}
+
 // ErrSyntax is returned for a migration whose placeholders or blocks do not parse.
 var ErrSyntax = errors.New("migrations: syntax")
 
@@ -66,7 +81,11 @@ func renderAll(src fs.FS, d Dialect) (fs.FS, error) {
 		if err != nil {
 			return nil, fmt.Errorf("migrations: %w", err)
 		}
-		sql, err := Render(string(b), d)
+		text, err := includeSections(src, string(b))
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %s: %w", path.Base(name), err)
+		}
+		sql, err := Render(text, d)
 		if err != nil {
 			return nil, fmt.Errorf("migrations: %s: %w", path.Base(name), err)
 		}
@@ -75,17 +94,84 @@ func renderAll(src fs.FS, d Dialect) (fs.FS, error) {
 	return out, nil
 }
 
+// includeSections replaces each "-- include FILE NAME" line of text with
+// the lines of FILE's section NAME, read from src.
+func includeSections(src fs.FS, text string) (string, error) {
+	if !strings.Contains(text, markInclude) {
+		return text, nil
+	}
+	lines := strings.Split(text, "\n")
+	var out []string
+	for i, line := range lines {
+		rest, ok := strings.CutPrefix(line, markInclude)
+		if !ok {
+			out = append(out, line)
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) != 2 || path.Base(f[0]) != f[0] || !strings.HasSuffix(f[0], ".sql") {
+			return "", fmt.Errorf("%w: line %d: want %q", ErrSyntax, i+1, markInclude+"NNNNN_name.sql section")
+		}
+		b, err := fs.ReadFile(src, f[0])
+		if err != nil {
+			return "", fmt.Errorf("%w: line %d: %w", ErrSyntax, i+1, err)
+		}
+		sec, err := section(string(b), f[1])
+		if err != nil {
+			return "", fmt.Errorf("%w: line %d: %s: %w", ErrSyntax, i+1, f[0], err)
+		}
+		out = append(out, sec...)
+	}
+	return strings.Join(out, "\n"), nil
+}
+
+// section returns the lines of text's section name, which must not include
+// another: one level keeps what a migration runs readable from two files.
+func section(text, name string) ([]string, error) {
+	var in bool
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		switch {
+		case line == markSection+name:
+			in = true
+		case in && line == markSectionEnd:
+			return out, nil
+		case in && strings.HasPrefix(line, markInclude):
+			return nil, fmt.Errorf("section %s includes another", name)
+		case in:
+			out = append(out, line)
+		}
+	}
+	return nil, fmt.Errorf("no section %s up to %q", name, markSectionEnd)
+}
+
 // Render returns the SQL of one migration source for d: the lines of blocks
 // for the other engine dropped, the markers dropped, and every placeholder
-// spelled out.
+// spelled out. A source that includes another's section is rendered by FS,
+// which can read the other.
 func Render(src string, d Dialect) (string, error) {
 	if d != SQLite && d != Postgres {
 		return "", fmt.Errorf("%w: unknown dialect %q", ErrSyntax, d)
 	}
 	var out []string
 	var block Dialect // the engine of the block the line stands in; "" outside one
+	var inSection bool
 	for i, line := range strings.Split(src, "\n") {
 		switch {
+		case strings.HasPrefix(line, markSection):
+			if inSection {
+				return "", fmt.Errorf("%w: line %d: a section inside a section", ErrSyntax, i+1)
+			}
+			inSection = true
+			continue
+		case line == markSectionEnd:
+			if !inSection {
+				return "", fmt.Errorf("%w: line %d: %q outside a section", ErrSyntax, i+1, line)
+			}
+			inSection = false
+			continue
+		case strings.HasPrefix(line, markInclude):
+			return "", fmt.Errorf("%w: line %d: %q is read only by FS", ErrSyntax, i+1, line)
 		case line == markSQLite:
 			block = SQLite
 			continue
@@ -111,6 +197,9 @@ func Render(src string, d Dialect) (string, error) {
 	}
 	if block != "" {
 		return "", fmt.Errorf("%w: a block for %s has no %q", ErrSyntax, block, markEnd)
+	}
+	if inSection {
+		return "", fmt.Errorf("%w: a section has no %q", ErrSyntax, markSectionEnd)
 	}
 	return strings.Join(out, "\n"), nil
 }

@@ -93,6 +93,10 @@ func TestRenderRefusesMalformed(t *testing.T) {
 		"-- end\nSELECT 1;",              // an end outside a block
 		"-- if postgres\nSELECT 1;",      // no end
 		"-- if sqlite\nx {{bool\n-- end", // inside a block the engine keeps
+		"-- section a\nSELECT 1;",        // a section with no end
+		"-- end section\nSELECT 1;",      // an end outside a section
+		"-- section a\n-- section b\n-- end section\n-- end section", // nested
+		"-- include 00010_a.sql a",                                   // an include only FS can read
 	} {
 		for _, d := range []migrations.Dialect{migrations.SQLite, migrations.Postgres} {
 			if got, err := migrations.Render(src, d); !errors.Is(err, migrations.ErrSyntax) {
