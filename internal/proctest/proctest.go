@@ -17,9 +17,18 @@ import (
 // binary's path.
 func Build(t testing.TB) string {
 	t.Helper()
+	return BuildIn(t, "")
+}
+
+// BuildIn is Build of the source tree whose module root is dir (an older
+// checkout, say), or of this tree when dir is "".
+func BuildIn(t testing.TB, dir string) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "sigap")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", dir, err, out)
 	}
 	return bin
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/logtest"
+	"github.com/sigap/sigap/internal/proctest"
 )
 
 // readmeAddr is where the README says sigap serve listens; the test swaps in
@@ -52,11 +52,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "sigap")
-	build := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := proctest.Build(t)
 	base := startServe(t, bin, dir)
 
 	script = "set -euo pipefail\n" + shim + strings.Replace(script, readmeAddr, base, 1)
@@ -129,12 +125,7 @@ func shBlocks(md, heading string) []string {
 // loopback port, waits until /readyz answers, and stops it when the test ends.
 func startServe(t *testing.T, bin, dir string) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
+	addr := proctest.FreeAddr(t)
 	var log logtest.Buffer
 	srv := exec.Command(bin, "serve", "--addr", addr, "--data", "./sigap-data")
 	srv.Dir = dir

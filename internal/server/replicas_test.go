@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/lease"
+	"github.com/sigap/sigap/internal/proctest"
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -124,12 +124,7 @@ type cluster struct {
 
 func (c *cluster) start(i int) *replica {
 	c.t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := proctest.FreeAddr(c.t)
 	data := filepath.Join(c.t.TempDir(), fmt.Sprintf("replica%d", i))
 	cmd := exec.Command(c.bin, "serve", "--addr", addr, "--data", data, "--db", c.db, "--policy", c.pol, "--log-level", "warn")
 	cmd.Env = append(os.Environ(), c.env...)
@@ -177,15 +172,11 @@ func (c *cluster) waitReady(r *replica, what string) {
 
 func (c *cluster) waitFor(limit time.Duration, what string, ok func() bool) {
 	c.t.Helper()
-	deadline := time.Now().Add(limit)
-	for !ok() {
-		if time.Now().After(deadline) {
-			for i, r := range c.reps {
-				c.t.Logf("replica %d output:\n%s", i, r.out.String())
-			}
-			c.t.Fatalf("gave up waiting for %s after %s", what, limit)
+	if _, done := proctest.Wait(limit, ok); !done {
+		for i, r := range c.reps {
+			c.t.Logf("replica %d output:\n%s", i, r.out.String())
 		}
-		time.Sleep(100 * time.Millisecond)
+		c.t.Fatalf("gave up waiting for %s after %s", what, limit)
 	}
 }
 
