@@ -2,9 +2,6 @@ package readme
 
 import (
 	"bytes"
-	"context"
-	"errors"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -149,25 +146,17 @@ func startServe(t *testing.T, bin, dir string) string {
 		}
 	})
 	base := "http://" + addr
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/readyz", nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
+	ready := func() bool {
 		select {
 		case err := <-done:
+			done <- err // for the clean-up, which waits for it too
 			t.Fatalf("sigap serve exited: %v\n%s", err, log.String())
-		case <-ctx.Done():
-			t.Fatalf("sigap serve not ready: %v\n%s", errors.Join(err, ctx.Err()), log.String())
-		case <-time.After(100 * time.Millisecond):
+		default:
 		}
+		return proctest.OK(base + "/readyz")
 	}
-	http.DefaultClient.CloseIdleConnections()
+	if _, ok := proctest.Wait(time.Minute, ready); !ok {
+		t.Fatalf("sigap serve not ready after a minute\n%s", log.String())
+	}
 	return base
 }
