@@ -5,8 +5,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,7 +14,6 @@ import (
 
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store"
 )
 
@@ -27,14 +24,11 @@ import (
 func TestSignedNoticeAgainstTheServer(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, ts := startServer(t, config.Config{})
 	o, _ := s.API.Admin.CreateOrg(ctx, "Komdigi", org.KindAuthority, "")
 	k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.AddSigningKey(ctx, store.SigningKey{OrgID: o.ID, KeyID: "komdigi-2026", Algorithm: "ed25519",
 			PublicKey: base64.StdEncoding.EncodeToString(pub), CreatedAt: time.Now()}); err != nil {
 			return err
@@ -44,8 +38,6 @@ func TestSignedNoticeAgainstTheServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { ts.Close(); s.Close() })
 
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "komdigi.key")

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sigap/sigap/internal/tmk"
 	"github.com/sigap/sigap/internal/video"
@@ -52,8 +51,7 @@ func TestRunHash(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var out, errOut bytes.Buffer
-			env := &Env{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader(tc.stdin),
-				Getenv: func(string) string { return "" }, Now: time.Now}
+			env := testEnv(&out, &errOut, strings.NewReader(tc.stdin))
 			err := runHash(context.Background(), env, tc.args)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, wantErr %v (stderr %q)", err, tc.wantErr, errOut.String())
@@ -92,8 +90,7 @@ func TestRunHashVideoUsage(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var out, errOut bytes.Buffer
-			env := &Env{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader(""),
-				Getenv: func(string) string { return "" }, Now: time.Now}
+			env := testEnv(&out, &errOut, nil)
 			if err := runHash(context.Background(), env, tc.args); !errors.Is(err, errUsage) {
 				t.Fatalf("err = %v, want errUsage", err)
 			}
@@ -107,8 +104,7 @@ func TestRunHashVideoUsage(t *testing.T) {
 func TestRunHashVideoNoFFmpeg(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
-	env := &Env{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader(""),
-		Getenv: func(string) string { return "" }, Now: time.Now}
+	env := testEnv(&out, &errOut, nil)
 	missing := filepath.Join(t.TempDir(), "ffmpeg")
 	err := runHash(context.Background(), env, []string{"--vpdq", "--ffmpeg", missing, "--ffprobe", missing, "v.mp4"})
 	if !errors.Is(err, video.ErrNoFFmpeg) {
@@ -135,8 +131,7 @@ func TestRunHashVideo(t *testing.T) {
 	run := func(t *testing.T, stdin []byte, args ...string) string {
 		t.Helper()
 		var out, errOut bytes.Buffer
-		env := &Env{Stdout: &out, Stderr: &errOut, Stdin: bytes.NewReader(stdin),
-			Getenv: func(string) string { return "" }, Now: time.Now}
+		env := testEnv(&out, &errOut, bytes.NewReader(stdin))
 		if err := runHash(context.Background(), env, args); err != nil {
 			t.Fatalf("%v: %v (stderr %q)", args, err, errOut.String())
 		}

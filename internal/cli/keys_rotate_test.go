@@ -29,7 +29,8 @@ import (
 func runAt(t *testing.T, clk clock.Clock, args ...string) (string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	env := &Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: clk.Now}
+	env := testEnv(&out, &errb, nil)
+	env.Now = clk.Now
 	code := Main(context.Background(), env, args)
 	return out.String() + errb.String(), code
 }

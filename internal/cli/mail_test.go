@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/sigap/sigap/internal/document"
 	"github.com/sigap/sigap/internal/logtest"
+	"github.com/sigap/sigap/internal/proctest"
 )
 
 // TestMailSendSink: sigap mail send signs a message that DKIM verifies with
@@ -24,15 +24,10 @@ import (
 func TestMailSendSink(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := proctest.FreeAddr(t)
 	ctx, stop := context.WithCancel(context.Background())
 	sinkOut, sinkErr := &logtest.Buffer{}, &logtest.Buffer{}
-	sinkEnv := &Env{Stdout: sinkOut, Stderr: sinkErr, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: time.Now}
+	sinkEnv := testEnv(sinkOut, sinkErr, nil)
 	done := make(chan error, 1)
 	go func() {
 		done <- runMail(ctx, sinkEnv, []string{"sink", "--addr", addr, "--dir", filepath.Join(dir, "in")})
@@ -54,7 +49,7 @@ func TestMailSendSink(t *testing.T) {
 
 	run := func(args ...string) (string, error) {
 		var out, errb bytes.Buffer
-		env := &Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: time.Now}
+		env := testEnv(&out, &errb, nil)
 		err := runMail(context.Background(), env, args)
 		return out.String(), err
 	}

@@ -16,7 +16,7 @@ import (
 func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	env := &Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: time.Now}
+	env := testEnv(&out, &errb, nil)
 	code := Main(context.Background(), env, args)
 	return out.String(), errb.String(), code
 }

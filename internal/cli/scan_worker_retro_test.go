@@ -33,7 +33,7 @@ func TestScanWorkerRunsRetroactiveScans(t *testing.T) {
 		wctx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() {
-			done <- runScanWorker(wctx, &Env{Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }, Now: time.Now},
+			done <- runScanWorker(wctx, testEnv(io.Discard, logs, nil),
 				[]string{"--data", e.Dir, "--db", e.URL, "--nats", ns.ClientURL(), "--workers", "1", "--retain", "1h"})
 		}()
 		t.Cleanup(func() {

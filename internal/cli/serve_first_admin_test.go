@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -32,7 +31,7 @@ func TestServeSaysHowToPrintTheFirstLinkAgain(t *testing.T) {
 		// `sigap user reset` answers the hint's command with a link.
 		resetArgs := onEngine(e, "user", "reset", "--email", "admin@sigap.local")
 		var out strings.Builder
-		env := &Env{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: time.Now}
+		env := testEnv(&out, io.Discard, nil)
 		if code := Main(context.Background(), env, resetArgs); code != 0 || !strings.Contains(out.String(), "/set-password/") {
 			t.Errorf("user reset: exit %d, %q", code, out.String())
 		}

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -58,7 +57,7 @@ func serveUntilReady(t *testing.T, args []string) []string {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
-	env := &Env{Stdout: io.Discard, Stderr: pw, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: time.Now}
+	env := testEnv(io.Discard, pw, nil)
 	done := make(chan int, 1)
 	go func() {
 		code := Main(ctx, env, args)

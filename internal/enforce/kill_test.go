@@ -1,7 +1,6 @@
 package enforce_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/logtest"
 	"github.com/sigap/sigap/internal/proctest"
 	"github.com/sigap/sigap/internal/webhook/webhooktest"
 )
@@ -56,27 +56,15 @@ func (rc *countingReceiver) distinct(typ string) int {
 type proc struct {
 	cmd  *exec.Cmd
 	base string
-	log  *bytes.Buffer
+	log  *logtest.Buffer
 }
 
 func startSigap(t *testing.T, bin, data, policy, addr string) *proc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", data, "--policy", policy, "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_JOB_LEASE=2s", "SIGAP_DB=")
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &proc{cmd: cmd, base: "http://" + addr, log: &log}
-	waitFor(t, 30*time.Second, "sigap to answer /healthz", func() bool {
-		resp, err := http.Get(p.base + "/healthz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	})
+	cmd, log := proctest.Serve(t, bin, addr, []string{"SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_JOB_LEASE=2s", "SIGAP_DB="},
+		"--data", data, "--policy", policy, "--log-level", "warn")
+	p := &proc{cmd: cmd, base: "http://" + addr, log: log}
+	waitFor(t, 30*time.Second, "sigap to answer /healthz", func() bool { return proctest.OK(p.base + "/healthz") })
 	return p
 }
 

@@ -1,12 +1,10 @@
 package feed_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/feed"
+	"github.com/sigap/sigap/internal/logtest"
 	"github.com/sigap/sigap/internal/proctest"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -27,7 +26,7 @@ type proc struct {
 	data  string
 	db    string
 	admin string
-	out   *bytes.Buffer
+	out   *logtest.Buffer
 }
 
 // startProc starts the binary on db ("" for SQLite in its data dir) and
@@ -36,23 +35,10 @@ func startProc(t *testing.T, bin, db string) *proc {
 	t.Helper()
 	addr := proctest.FreeAddr(t)
 	data := t.TempDir()
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", data, "--db", db, "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_DRAIN_GRACE=0s", "SIGAP_DB=", "SIGAP_KEY_WRAP=", "SIGAP_KEY_WRAP_FILE=")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &proc{t: t, cmd: cmd, base: "http://" + addr, data: data, db: db, out: &out}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	p.waitFor(3*time.Minute, "ready", func() bool {
-		resp, err := http.Get(p.base + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	})
+	cmd, out := proctest.Serve(t, bin, addr, []string{"SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_DRAIN_GRACE=0s", "SIGAP_DB=", "SIGAP_KEY_WRAP=", "SIGAP_KEY_WRAP_FILE="},
+		"--data", data, "--db", db, "--log-level", "warn")
+	p := &proc{t: t, cmd: cmd, base: "http://" + addr, data: data, db: db, out: out}
+	p.waitFor(3*time.Minute, "ready", func() bool { return proctest.OK(p.base + "/readyz") })
 	b, err := os.ReadFile(filepath.Join(data, "admin.key"))
 	if err != nil {
 		t.Fatal(err)

@@ -2,10 +2,6 @@ package readme
 
 import (
 	"bytes"
-	"context"
-	"errors"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/logtest"
+	"github.com/sigap/sigap/internal/proctest"
 )
 
 // readmeAddr is where the README says sigap serve listens; the test swaps in
@@ -52,11 +49,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "sigap")
-	build := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := proctest.Build(t)
 	base := startServe(t, bin, dir)
 
 	script = "set -euo pipefail\n" + shim + strings.Replace(script, readmeAddr, base, 1)
@@ -129,12 +122,7 @@ func shBlocks(md, heading string) []string {
 // loopback port, waits until /readyz answers, and stops it when the test ends.
 func startServe(t *testing.T, bin, dir string) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
+	addr := proctest.FreeAddr(t)
 	var log logtest.Buffer
 	srv := exec.Command(bin, "serve", "--addr", addr, "--data", "./sigap-data")
 	srv.Dir = dir
@@ -158,25 +146,17 @@ func startServe(t *testing.T, bin, dir string) string {
 		}
 	})
 	base := "http://" + addr
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/readyz", nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
+	ready := func() bool {
 		select {
 		case err := <-done:
+			done <- err // for the clean-up, which waits for it too
 			t.Fatalf("sigap serve exited: %v\n%s", err, log.String())
-		case <-ctx.Done():
-			t.Fatalf("sigap serve not ready: %v\n%s", errors.Join(err, ctx.Err()), log.String())
-		case <-time.After(100 * time.Millisecond):
+		default:
 		}
+		return proctest.OK(base + "/readyz")
 	}
-	http.DefaultClient.CloseIdleConnections()
+	if _, ok := proctest.Wait(time.Minute, ready); !ok {
+		t.Fatalf("sigap serve not ready after a minute\n%s", log.String())
+	}
 	return base
 }

@@ -3,7 +3,9 @@ package report
 import (
 	"encoding/csv"
 	"io"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,6 +36,23 @@ func (c csvOut) row(section, key, metric string, v any) {
 	_ = c.w.Write([]string{section, key, metric, s})
 }
 
+// figures writes the int64 and float64 fields of the struct v, in their
+// order, each as the metric its JSON name names, so that the CSV and the
+// JSON forms of a report call a figure alike. Keys, names and breakdowns are
+// the caller's to write.
+func (c csvOut) figures(section, key string, v any) {
+	rv := reflect.ValueOf(v)
+	for i := range rv.NumField() {
+		metric, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ",")
+		switch f := rv.Field(i); f.Kind() {
+		case reflect.Int64:
+			c.row(section, key, metric, f.Int())
+		case reflect.Float64:
+			c.row(section, key, metric, f.Float())
+		}
+	}
+}
+
 func (c csvOut) counts(section string, cs []Count) {
 	for _, x := range cs {
 		c.row(section, x.Key, "count", x.Count)
@@ -41,11 +60,7 @@ func (c csvOut) counts(section string, cs []Count) {
 }
 
 func (c csvOut) dist(section, key string, d Distribution) {
-	c.row(section, key, "count", d.Count)
-	c.row(section, key, "median_seconds", d.MedianSeconds)
-	c.row(section, key, "p90_seconds", d.P90Seconds)
-	c.row(section, key, "min_seconds", d.MinSeconds)
-	c.row(section, key, "max_seconds", d.MaxSeconds)
+	c.figures(section, key, d)
 }
 
 func (c csvOut) timing(section string, t Timing) {
@@ -67,25 +82,13 @@ func (c csvOut) head(p Period, generated time.Time, s Scope) {
 }
 
 func (c csvOut) deadline(section string, d Deadline) {
-	k := d.Regime + "/" + d.Class
-	c.row(section, k, "notices", d.Notices)
-	c.row(section, k, "on_time", d.OnTime)
-	c.row(section, k, "late", d.Late)
-	c.row(section, k, "overdue", d.Overdue)
-	c.row(section, k, "open", d.Open)
-	c.row(section, k, "on_time_share", d.OnTimeShare)
+	c.figures(section, d.Regime+"/"+d.Class, d)
 }
 
 func (c csvOut) accuracy(section string, as []NotifierAccuracy) {
 	for _, a := range as {
 		c.row(section, a.OrgID, "name", a.Name)
-		c.row(section, a.OrgID, "notices", a.Notices)
-		c.row(section, a.OrgID, "decided", a.Decided)
-		c.row(section, a.OrgID, "actioned", a.Actioned)
-		c.row(section, a.OrgID, "rejected", a.Rejected)
-		c.row(section, a.OrgID, "reversed", a.Reversed)
-		c.row(section, a.OrgID, "precision", a.Precision)
-		c.row(section, a.OrgID, "rejected_share", a.RejectedShare)
+		c.figures(section, a.OrgID, a)
 	}
 }
 
@@ -95,8 +98,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	_ = c.w.Write(CSVHeader)
 	c.head(r.Period, r.GeneratedAt, r.Scope)
 	n := r.Notices
-	c.row("notices", "", "total", n.Total)
-	c.row("notices", "", "subjects", n.Subjects)
+	c.figures("notices", "", n)
 	c.counts("notices_by_source", n.BySource)
 	c.counts("notices_by_category", n.ByCategory)
 	c.counts("notices_by_regime", n.ByRegime)
@@ -124,33 +126,17 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		c.deadline("deadlines", d)
 	}
 	d := r.Dialogue
-	c.row("dialogue", "", "clarification_requests", d.ClarificationRequests)
-	c.row("dialogue", "", "notices_with_clarification", d.NoticesWithClarification)
-	c.row("dialogue", "", "messages_from_platform", d.MessagesFromPlatform)
-	c.row("dialogue", "", "messages_from_notifiers", d.MessagesFromNotifiers)
-	c.row("dialogue", "", "clock_pauses", d.ClockPauses)
-	c.row("dialogue", "", "clock_pauses_ended", d.ClockPausesEnded)
-	c.row("dialogue", "", "paused_seconds", d.PausedSeconds)
-	c.row("dialogue", "", "objections", d.Objections)
+	c.figures("dialogue", "", d)
 	c.counts("objections_by_status", d.ObjectionsByStatus)
 	ap := r.Appeals
-	c.row("appeals", "", "filed", ap.Filed)
-	c.row("appeals", "", "decided", ap.Decided)
-	c.row("appeals", "", "upheld", ap.Upheld)
-	c.row("appeals", "", "reversed", ap.Reversed)
-	c.row("appeals", "", "reinstatements", ap.Reinstatements)
+	c.figures("appeals", "", ap)
 	c.counts("appeals_filed_by_status", ap.FiledByStatus)
 	c.dist("appeal_decision_time", "all", ap.DecisionTime)
 	for _, x := range ap.ByOutcome {
 		c.dist("appeal_decision_time", x.Key, x)
 	}
 	au := r.Automation
-	c.row("automation", "", "automated_notices", au.AutomatedNotices)
-	c.row("automation", "", "share", au.Share)
-	c.row("automation", "", "automated_decisions", au.AutomatedDecisions)
-	c.row("automation", "", "scan_hits", au.ScanHits)
-	c.row("automation", "", "actions_requested", au.ActionsRequested)
-	c.row("automation", "", "actions_executed", au.ActionsExecuted)
+	c.figures("automation", "", au)
 	c.counts("scan_hits_by_outcome", au.ScanHitsByOutcome)
 	c.accuracy("accuracy_trusted_flaggers", r.Accuracy.TrustedFlaggers)
 	c.accuracy("accuracy_authorities", r.Accuracy.Authorities)
@@ -179,15 +165,7 @@ func (t *TCO) WriteCSV(w io.Writer) error {
 	c.counts("complaints_by_status", t.ComplaintsByStatus)
 	c.row("reinstatements", "", "total", t.Reinstatements)
 	if m := t.SpecificMeasures; m != nil {
-		c.row("specific_measures", "", "banks", m.Banks)
-		c.row("specific_measures", "", "lists", m.Lists)
-		c.row("specific_measures", "", "entries", m.Entries)
-		c.row("specific_measures", "", "hits", m.Hits)
-		c.row("specific_measures", "", "automated_notices", m.AutomatedNotices)
-		c.row("specific_measures", "", "actions_requested", m.ActionsRequested)
-		c.row("specific_measures", "", "items_removed", m.ItemsRemoved)
-		c.row("specific_measures", "", "complaints", m.Complaints)
-		c.row("specific_measures", "", "reinstatements", m.Reinstatements)
+		c.figures("specific_measures", "", *m)
 		c.counts("specific_measures_complaints_by_status", m.ComplaintsByStatus)
 	}
 	c.w.Flush()

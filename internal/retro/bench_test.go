@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"log/slog"
 	"runtime"
 	"strconv"
 	"testing"
@@ -16,29 +14,14 @@ import (
 
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/filterset"
-	"github.com/sigap/sigap/internal/org"
 	"github.com/sigap/sigap/internal/retro"
-	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
+	"github.com/sigap/sigap/internal/scan/scantest"
 	"github.com/sigap/sigap/internal/scanstream"
 	"github.com/sigap/sigap/internal/scanstream/natstest"
-	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
-
-// keywords are n keywords no post contains, so both scans measure matching
-// and not the storing of hits.
-func keywords(seed uint64, n int) []filterset.Item {
-	var out []filterset.Item
-	for _, k := range testcorpus.New(seed).Keywords(n + n/5) {
-		k = "zq" + k
-		if _, _, err := rulelist.Check("keyword", k); err == nil && len(out) < n {
-			out = append(out, filterset.Item{Value: k})
-		}
-	}
-	return out
-}
 
 // BenchmarkRetro is a retroactive scan of SIGAP_BENCH_RETRO_POSTS (default
 // 100,000; the figure in docs/benchmarks.md is 1,000,000) retained posts of
@@ -51,16 +34,8 @@ func keywords(seed uint64, n int) []filterset.Item {
 func BenchmarkRetro(b *testing.B) {
 	total := testcorpus.EnvInt(b, "SIGAP_BENCH_RETRO_POSTS", 100_000, 1)
 	ctx := context.Background()
-	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: b.TempDir()}, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	admin, _ := s.DB.CallerByKeyHash(ctx, org.HashSecret(s.AdminKey))
-	old, _ := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "old", Kind: "keyword", Policy: "review"})
-	if _, err := s.API.Lists.Import(ctx, admin, old.ID, keywords(7, 10_000)); err != nil {
-		b.Fatal(err)
-	}
+	s, admin := scantest.Server(b, config.Config{})
+	scantest.List(b, s, admin, filterset.CreateInput{Name: "old", Kind: "keyword", Policy: "review"}, scantest.Keywords(7, 10_000))
 	_, js := natstest.JetStream(b, natstest.Server(b, 0))
 	if _, err := scanstream.Ensure(ctx, js, scanstream.Config{Retain: 24 * time.Hour}); err != nil {
 		b.Fatal(err)
@@ -69,18 +44,10 @@ func BenchmarkRetro(b *testing.B) {
 	if ran, err := (&retro.Runner{Service: s.Retro, Scanner: s.Scanner, JS: js, Holder: "bench"}).RunOnce(ctx); !ran || err != nil {
 		b.Fatalf("old rules' scan: %v %v", ran, err)
 	}
-	g := testcorpus.New(11)
-	sample := make([]scan.Post, 2000)
-	for i := range sample {
-		sample[i] = scan.Post{Channel: fmt.Sprintf("chan%d", i%100), Text: g.Post(1000),
-			Links: []string{fmt.Sprintf("https://news-%d.example/a/%d", i%50, i), "https://t.me/somechannel/5"}}
-	}
+	sample := scantest.Posts(2000) // publish and the live scan number the posts themselves
 	publish(b, js, sample, total)
 	// The new entries arrive: their import queues the retroactive scan.
-	fresh, _ := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "new", Kind: "keyword", Policy: "review"})
-	if _, err := s.API.Lists.Import(ctx, admin, fresh.ID, keywords(99, 1000)); err != nil {
-		b.Fatal(err)
-	}
+	fresh := scantest.List(b, s, admin, filterset.CreateInput{Name: "new", Kind: "keyword", Policy: "review"}, scantest.Keywords(99, 1000))
 	if err := s.Scanner.Reload(ctx, true); err != nil {
 		b.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"runtime"
 	"strconv"
@@ -18,60 +17,30 @@ import (
 
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/filterset"
-	"github.com/sigap/sigap/internal/org"
-	"github.com/sigap/sigap/internal/rulelist"
 	"github.com/sigap/sigap/internal/scan"
+	"github.com/sigap/sigap/internal/scan/scantest"
 	"github.com/sigap/sigap/internal/scanstream"
 	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/textnorm/testcorpus"
 )
 
-// benchSigap starts sigap (SQLite) with 10,000 shadow keywords and 10,000 link rules.
+// benchSigap starts sigap (SQLite) with 10,000 shadow keywords the posts
+// never contain (so the benchmark measures the scan path itself and not the
+// storing of hits) and 10,000 link rules.
 func benchSigap(b *testing.B) *server.Server {
 	b.Helper()
-	ctx := context.Background()
-	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: b.TempDir()}, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		b.Fatal(err)
+	s, admin := scantest.Server(b, config.Config{})
+	scantest.List(b, s, admin, filterset.CreateInput{Name: "kw", Kind: "keyword", Policy: "shadow"}, scantest.Keywords(7, 10_000))
+	links := make([]filterset.Item, 10_000)
+	for i := range links {
+		links[i] = filterset.Item{Value: fmt.Sprintf("blocked-%d.example", i)}
 	}
-	b.Cleanup(func() { s.Close() })
-	admin, _ := s.DB.CallerByKeyHash(ctx, org.HashSecret(s.AdminKey))
-	kw, _ := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "kw", Kind: "keyword", Policy: "shadow"})
-	var entries []filterset.Item
-	// Keywords the posts never contain, so the benchmark measures the scan
-	// path itself and not the storing of hits.
-	for _, k := range testcorpus.New(7).Keywords(12_000) {
-		k = "zq" + k
-		if _, _, err := rulelist.Check("keyword", k); err == nil && len(entries) < 10_000 {
-			entries = append(entries, filterset.Item{Value: k})
-		}
-	}
-	if _, err := s.API.Lists.Import(ctx, admin, kw.ID, entries); err != nil {
-		b.Fatal(err)
-	}
-	ln, _ := s.API.Lists.Create(ctx, admin, filterset.CreateInput{Name: "links", Kind: "link", Policy: "shadow"})
-	entries = entries[:0]
-	for i := range 10_000 {
-		entries = append(entries, filterset.Item{Value: fmt.Sprintf("blocked-%d.example", i)})
-	}
-	if _, err := s.API.Lists.Import(ctx, admin, ln.ID, entries); err != nil {
-		b.Fatal(err)
-	}
-	if err := s.Scanner.Reload(ctx, true); err != nil {
+	scantest.List(b, s, admin, filterset.CreateInput{Name: "links", Kind: "link", Policy: "shadow"}, links)
+	if err := s.Scanner.Reload(context.Background(), true); err != nil {
 		b.Fatal(err)
 	}
 	runtime.GC() // the set-up's garbage is not the benchmark's
 	return s
-}
-
-func benchPosts(n int) []scan.Post {
-	g := testcorpus.New(11)
-	posts := make([]scan.Post, n)
-	for i := range posts {
-		posts[i] = scan.Post{Channel: fmt.Sprintf("chan%d", i%100), MessageID: scan.FlexString(fmt.Sprint(i + 1)),
-			Text: g.Post(1000), Links: []string{fmt.Sprintf("https://news-%d.example/a/%d", i%50, i), "https://t.me/somechannel/5"}}
-	}
-	return posts
 }
 
 // BenchmarkScanPath compares scanning posts directly in this process with the
@@ -98,7 +67,7 @@ func benchPosts(n int) []scan.Post {
 // (NATS server, publisher and worker together for the NATS lines).
 func BenchmarkScanPath(b *testing.B) {
 	s := benchSigap(b)
-	posts := benchPosts(2000)
+	posts := scantest.Posts(2000)
 	ctx := context.Background()
 	bodies := make([][]byte, len(posts))
 	for i, p := range posts {

@@ -17,6 +17,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/sigap/sigap/internal/scan/scantest"
 	"github.com/sigap/sigap/internal/scanstream"
 	"github.com/sigap/sigap/internal/server"
 )
@@ -45,7 +46,7 @@ const (
 // (this host's speed drifts by up to 30% over an hour).
 func BenchmarkScanPathSplit(b *testing.B) {
 	s := benchSigap(b)
-	posts := benchPosts(2000)
+	posts := scantest.Posts(2000)
 	b.Run("direct", func(b *testing.B) { benchDirect(b, s, posts) })
 	for _, prefilled := range []bool{false, true} {
 		for _, perMsg := range []int{1, 25, 100} {
@@ -207,7 +208,7 @@ func runNATSChild(dir string) int {
 	if _, err := scanstream.Ensure(ctx, js, scanstream.Config{}); err != nil {
 		return fail(err)
 	}
-	posts := benchPosts(2000)
+	posts := scantest.Posts(2000)
 	bodies := make([][]byte, len(posts))
 	for i, p := range posts {
 		bodies[i], _ = json.Marshal(p)

@@ -3,7 +3,6 @@ package scanstream_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ import (
 
 	"github.com/sigap/sigap/internal/config"
 	"github.com/sigap/sigap/internal/filterset"
-	"github.com/sigap/sigap/internal/org"
+	"github.com/sigap/sigap/internal/scan/scantest"
 	"github.com/sigap/sigap/internal/scanstream"
 	"github.com/sigap/sigap/internal/scanstream/natstest"
 	"github.com/sigap/sigap/internal/server"
@@ -60,15 +59,7 @@ func sigapWithList(t *testing.T, e storetest.Engine) *server.Server {
 func sigapWithSet(t *testing.T, e storetest.Engine, family func(*server.Server) *filterset.Service, in filterset.CreateInput, item filterset.Item) (*server.Server, filterset.Set) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL}, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	admin, err := s.DB.CallerByKeyHash(ctx, org.HashSecret(s.AdminKey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, admin := scantest.Server(t, config.Config{DataDir: e.Dir, DB: e.URL})
 	set, err := family(s).Create(ctx, admin, in)
 	if err != nil {
 		t.Fatal(err)

@@ -18,23 +18,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/proctest"
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
-
-// buildSigap builds the binary of the source tree in dir (the module's root),
-// or of this tree when dir is "".
-func buildSigap(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "sigap")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/sigap/sigap/cmd/sigap")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", dir, err, out)
-	}
-	return bin
-}
 
 // newCluster builds the binary and returns a cluster of replicas (none
 // started yet) on dbURL under the given policy file contents.
@@ -48,7 +36,7 @@ func newCluster(t *testing.T, dbURL, policy string, env ...string) *cluster {
 	_, _ = rand.Read(wrap)
 	env = append([]string{"SIGAP_ALLOW_PRIVATE_WEBHOOKS=1", "SIGAP_DRAIN_GRACE=0s", "SIGAP_DB=", "SIGAP_KEY_WRAP_FILE=",
 		"SIGAP_KEY_WRAP=" + base64.StdEncoding.EncodeToString(wrap)}, env...)
-	return &cluster{t: t, bin: buildSigap(t, ""), db: dbURL, pol: pol, client: &http.Client{Timeout: 10 * time.Second}, env: env}
+	return &cluster{t: t, bin: proctest.Build(t), db: dbURL, pol: pol, client: &http.Client{Timeout: 10 * time.Second}, env: env}
 }
 
 // onSharedPostgres runs body on storetest.Each's PostgreSQL engine only, as

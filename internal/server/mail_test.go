@@ -7,6 +7,7 @@ import (
 	"net/smtp"
 	"testing"
 
+	"github.com/sigap/sigap/internal/proctest"
 	"github.com/sigap/sigap/internal/server"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
@@ -17,12 +18,7 @@ func TestServeMail(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := l.Addr().String()
-		l.Close()
+		addr := proctest.FreeAddr(t)
 		cfg := cfgFor(e)
 		cfg.SMTPListen = addr
 		s, err := server.New(ctx, cfg, slog.New(slog.DiscardHandler), nil)

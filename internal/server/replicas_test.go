@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,6 +19,8 @@ import (
 	"time"
 
 	"github.com/sigap/sigap/internal/lease"
+	"github.com/sigap/sigap/internal/logtest"
+	"github.com/sigap/sigap/internal/proctest"
 	"github.com/sigap/sigap/internal/receipt"
 	"github.com/sigap/sigap/internal/store"
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -101,7 +102,7 @@ type replica struct {
 	cmd  *exec.Cmd
 	base string
 	data string
-	out  *bytes.Buffer
+	out  *logtest.Buffer
 	dead bool
 }
 
@@ -124,23 +125,10 @@ type cluster struct {
 
 func (c *cluster) start(i int) *replica {
 	c.t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := proctest.FreeAddr(c.t)
 	data := filepath.Join(c.t.TempDir(), fmt.Sprintf("replica%d", i))
-	cmd := exec.Command(c.bin, "serve", "--addr", addr, "--data", data, "--db", c.db, "--policy", c.pol, "--log-level", "warn")
-	cmd.Env = append(os.Environ(), c.env...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		c.t.Fatal(err)
-	}
-	r := &replica{cmd: cmd, base: "http://" + addr, data: data, out: &out}
-	c.t.Cleanup(r.stop)
-	return r
+	cmd, out := proctest.Serve(c.t, c.bin, addr, c.env, "--data", data, "--db", c.db, "--policy", c.pol, "--log-level", "warn")
+	return &replica{cmd: cmd, base: "http://" + addr, data: data, out: out}
 }
 
 // ready waits for every replica's /readyz and checks that exactly one, the
@@ -165,27 +153,16 @@ func (c *cluster) ready() {
 // waitReady waits up to a minute for r's /readyz to answer 200.
 func (c *cluster) waitReady(r *replica, what string) {
 	c.t.Helper()
-	c.waitFor(60*time.Second, what+" ready", func() bool {
-		resp, err := c.client.Get(r.base + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
+	c.waitFor(60*time.Second, what+" ready", func() bool { return proctest.OK(r.base + "/readyz") })
 }
 
 func (c *cluster) waitFor(limit time.Duration, what string, ok func() bool) {
 	c.t.Helper()
-	deadline := time.Now().Add(limit)
-	for !ok() {
-		if time.Now().After(deadline) {
-			for i, r := range c.reps {
-				c.t.Logf("replica %d output:\n%s", i, r.out.String())
-			}
-			c.t.Fatalf("gave up waiting for %s after %s", what, limit)
+	if _, done := proctest.Wait(limit, ok); !done {
+		for i, r := range c.reps {
+			c.t.Logf("replica %d output:\n%s", i, r.out.String())
 		}
-		time.Sleep(100 * time.Millisecond)
+		c.t.Fatalf("gave up waiting for %s after %s", what, limit)
 	}
 }
 

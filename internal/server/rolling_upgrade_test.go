@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigap/sigap/internal/proctest"
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
@@ -28,7 +29,7 @@ func TestRollingUpgrade(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		old := buildSigap(t, checkout(t, strings.TrimSpace(string(rev))))
+		old := proctest.BuildIn(t, checkout(t, strings.TrimSpace(string(rev))))
 		c := newCluster(t, e.URL, "regimes:\n  ID-PSE:\n    deadlines: {urgent: 1h, standard: 1h}\n")
 		newBin := c.bin
 		c.bin = old
