@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -331,9 +332,18 @@ func unmatched(mux *http.ServeMux) http.Handler {
 	})
 }
 
+// writeJSON answers v with its length declared: net/http chunks an answer
+// of more than 2 KB written without one, which costs both ends more than
+// knowing the length (a signed notice's answer is ~2.4 KB).
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if err == nil {
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	}
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	if err == nil {
+		_, _ = w.Write(append(b, '\n'))
+	}
 }
