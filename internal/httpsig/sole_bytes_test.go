@@ -2,6 +2,7 @@ package httpsig
 
 import (
 	"bytes"
+	"net/http"
 	"testing"
 )
 
@@ -75,4 +76,13 @@ func FuzzSoleBytes(f *testing.F) {
 	f.Fuzz(func(t *testing.T, field string) {
 		soleBytesAgrees(t, field)
 	})
+}
+
+func TestHeaderKey(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"content-digest", "content-type", "idempotency-key", "x-custom-field", "www-authenticate", "a"} {
+		if got, want := headerKey(name), http.CanonicalHeaderKey(name); got != want {
+			t.Errorf("headerKey(%q) = %q, want %q", name, got, want)
+		}
+	}
 }
