@@ -204,6 +204,7 @@ type benchResult struct {
 	elapsed        time.Duration
 	lat            []time.Duration // sorted
 	cpu            time.Duration   // of this whole process (server and clients)
+	heap           heapAllocs      // of this whole process, as cpu
 	exhausted      bool            // every prepared request was sent before the deadline
 }
 
@@ -211,6 +212,14 @@ func (r benchResult) rate() float64 { return float64(r.stored) / r.elapsed.Secon
 
 // cpuPerNotice is the process's CPU time per stored notice.
 func (r benchResult) cpuPerNotice() time.Duration { return r.cpu / time.Duration(max(r.stored, 1)) }
+
+// allocPerNotice is the bytes the process allocated per stored notice: unlike
+// its CPU time it hardly moves with the machine's load, so it shows a saving
+// of a few hundred bytes that a noisy CPU figure hides, and what the GC is fed.
+func (r benchResult) allocPerNotice() (bytes, objects float64) {
+	n := float64(max(r.stored, 1))
+	return float64(r.heap.bytes) / n, float64(r.heap.objects) / n
+}
 
 func (r benchResult) pct(p float64) time.Duration {
 	return r.lat[min(len(r.lat)-1, int(p*float64(len(r.lat))))].Round(10 * time.Microsecond)
@@ -224,6 +233,8 @@ func (r benchResult) print(w io.Writer, clients int) {
 	fmt.Fprintf(w, "clients %d, %s: %d notices stored (201), %d failed%s\n", clients, r.elapsed.Round(time.Millisecond), r.stored, r.failed, note)
 	fmt.Fprintf(w, "throughput %.0f notices/s   latency p50 %s  p90 %s  p99 %s  max %s   CPU %s/notice\n",
 		r.rate(), r.pct(0.50), r.pct(0.90), r.pct(0.99), r.lat[len(r.lat)-1].Round(10*time.Microsecond), r.cpuPerNotice().Round(time.Microsecond))
+	b, o := r.allocPerNotice()
+	fmt.Fprintf(w, "allocated %.0f bytes in %.0f objects per notice\n", b, o)
 }
 
 // benchSigningKey registers a fresh Ed25519 key for the bench authority.
@@ -290,6 +301,10 @@ func benchSigned(ctx context.Context, env *Env, prof benchProfiler, base, key st
 	fmt.Fprintf(env.Stdout, "medians of %d rounds   unsigned / signed\n", len(signed))
 	fmt.Fprintf(env.Stdout, "  throughput        %6.0f / %6.0f notices/s   (signed %+.1f%%)\n", med(unsigned, rate), med(signed, rate), 100*(med(signed, rate)/med(unsigned, rate)-1))
 	fmt.Fprintf(env.Stdout, "  CPU per notice    %6.0f / %6.0f µs          (signed %+.1f%%)\n", med(unsigned, cpu), med(signed, cpu), 100*(med(signed, cpu)/med(unsigned, cpu)-1))
+	allocB := func(r benchResult) float64 { b, _ := r.allocPerNotice(); return b }
+	allocO := func(r benchResult) float64 { _, o := r.allocPerNotice(); return o }
+	fmt.Fprintf(env.Stdout, "  allocated           %6.0f / %6.0f bytes/notice (signed %+.0f)\n", med(unsigned, allocB), med(signed, allocB), med(signed, allocB)-med(unsigned, allocB))
+	fmt.Fprintf(env.Stdout, "  objects             %6.0f / %6.0f per notice   (signed %+.0f)\n", med(unsigned, allocO), med(signed, allocO), med(signed, allocO)-med(unsigned, allocO))
 	fmt.Fprintf(env.Stdout, "  latency p50       %6.2f / %6.2f ms\n", med(unsigned, p50), med(signed, p50))
 	fmt.Fprintf(env.Stdout, "  latency p99       %6.2f / %6.2f ms\n", med(unsigned, p99), med(signed, p99))
 	fmt.Fprintf(env.Stdout, "per round, signed/unsigned CPU per notice:")
@@ -339,7 +354,7 @@ func benchIntakeKeeping(ctx context.Context, env *Env, base, key string, clients
 	lat := make([][]time.Duration, clients)
 	deadline := time.Now().Add(d)
 	start := time.Now()
-	cpu0 := processCPU()
+	cpu0, heap0 := processCPU(), readHeapAllocs()
 	var stored atomic.Int64
 	bar := newProgress(env.Stderr, "s", int(d.Seconds()), true)
 	bar.status = func() string {
@@ -408,7 +423,7 @@ func benchIntakeKeeping(ctx context.Context, env *Env, base, key string, clients
 	wg.Wait()
 	close(done)
 	bar.done()
-	res := benchResult{elapsed: time.Since(start), cpu: processCPU() - cpu0, failed: failures.Load(), exhausted: seq.Load() >= int64(len(reqs))}
+	res := benchResult{elapsed: time.Since(start), cpu: processCPU() - cpu0, heap: readHeapAllocs().since(heap0), failed: failures.Load(), exhausted: seq.Load() >= int64(len(reqs))}
 	res.lat = slices.Concat(lat...)
 	slices.Sort(res.lat)
 	res.stored = int64(len(res.lat))

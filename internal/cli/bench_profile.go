@@ -45,5 +45,25 @@ func (p benchProfiler) run(name string, f func() error) (err error) {
 		return fmt.Errorf("bench: cpu profile: %w", err)
 	}
 	defer pprof.StopCPUProfile()
-	return f()
+	if err := f(); err != nil {
+		return err
+	}
+	return p.writeAllocs(name)
+}
+
+// writeAllocs writes the process's allocations so far beside the CPU profile
+// (FILE-signed-2.allocs): `go tool pprof -sample_index=alloc_space
+// -diff_base FILE-unsigned-2.allocs FILE-signed-2.allocs` is what the signed
+// run allocated (the counts are cumulative).
+func (p benchProfiler) writeAllocs(name string) (err error) {
+	file, err := os.Create(strings.TrimSuffix(p.fileFor(name), filepath.Ext(p.path)) + ".allocs")
+	if err != nil {
+		return fmt.Errorf("bench: allocation profile: %w", err)
+	}
+	defer func() {
+		if cerr := file.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("bench: allocation profile: %w", cerr)
+		}
+	}()
+	return pprof.Lookup("allocs").WriteTo(file, 0)
 }

@@ -96,7 +96,7 @@ func (c Component) value(m Message, u *url.URL) (string, error) {
 	if c.Name != strings.ToLower(c.Name) || c.Name == "" {
 		return "", fmt.Errorf("%w: component %q must be a lower-case field name", ErrInvalid, c.Name)
 	}
-	vals := m.Header.Values(c.Name)
+	vals := m.Header[headerKey(c.Name)]
 	switch len(vals) {
 	case 0:
 		return "", fmt.Errorf("%w: the signature covers the %s field, which the request lacks", ErrInvalid, c.Name)
@@ -108,6 +108,20 @@ func (c Component) value(m Message, u *url.URL) (string, error) {
 		trimmed[i] = strings.Trim(v, " \t")
 	}
 	return strings.Join(trimmed, ", "), nil
+}
+
+// headerKey is http.CanonicalHeaderKey of a lower-case field name, without
+// its allocation for the fields a signature of sigap's clients covers.
+func headerKey(name string) string {
+	switch name {
+	case "content-digest":
+		return "Content-Digest"
+	case "content-type":
+		return "Content-Type"
+	case "idempotency-key":
+		return "Idempotency-Key"
+	}
+	return http.CanonicalHeaderKey(name)
 }
 
 // authority is the host in lower case, with the port only if it is not the scheme's default.

@@ -22,6 +22,13 @@ func CheckContentDigest(field string, body []byte) error {
 	if field == "" {
 		return fmt.Errorf("%w: no Content-Digest field", ErrInvalid)
 	}
+	var buf [sha256.Size]byte
+	if key, want, ok := soleBytes(field, buf[:]); ok && key == "sha-256" {
+		if sum := sha256.Sum256(body); subtle.ConstantTimeCompare(sum[:], want) != 1 {
+			return fmt.Errorf("%w: Content-Digest %s does not match the body", ErrInvalid, key)
+		}
+		return nil
+	}
 	d, err := ParseDictionary(field)
 	if err != nil {
 		return fmt.Errorf("%w: Content-Digest: %v", ErrInvalid, err)

@@ -95,19 +95,28 @@ func verify(m Message, body []byte, lookup KeyLookup, opts Options, recorded boo
 	if err != nil {
 		return Result{}, err
 	}
-	sigs, err := parseSignature(sigField)
-	if err != nil {
-		return Result{}, err
+	// A signature of the one form clients send is read without the parser.
+	var sigBuf [ed25519.SignatureSize]byte
+	sigLabel, sig, sole := soleBytes(sigField, sigBuf[:])
+	var sigs Dictionary
+	if !sole {
+		if sigs, err = parseSignature(sigField); err != nil {
+			return Result{}, err
+		}
 	}
 	in, err := pick(inputs, opts.Label)
 	if err != nil {
 		return Result{}, err
 	}
-	member, ok := sigs.Get(in.Label)
-	if !ok {
+	if !sole {
+		member, ok := sigs.Get(in.Label)
+		if !ok {
+			return Result{}, fmt.Errorf("%w: Signature has no member %s to match Signature-Input", ErrInvalid, in.Label)
+		}
+		sig, _ = itemBytes(member)
+	} else if sigLabel != in.Label {
 		return Result{}, fmt.Errorf("%w: Signature has no member %s to match Signature-Input", ErrInvalid, in.Label)
 	}
-	sig, _ := itemBytes(member)
 	keyid, ok, err := in.Str("keyid")
 	if err != nil {
 		return Result{}, err

@@ -23,6 +23,16 @@ func (p *Payload) canonical() []byte {
 	for _, s := range p.Subjects {
 		n += len(s) + 3
 	}
+	if s := p.RequestSignature; s != nil {
+		// Members' names and punctuation, then the values (escapes aside).
+		n += 160 + len(s.KeyID) + len(s.SignatureInput) + len(s.Signature) + len(s.ContentDigest) + len(s.Method) + len(s.TargetURI)
+		for k, v := range s.Fields {
+			n += len(k) + len(v) + 6
+		}
+	}
+	for _, d := range p.Documents {
+		n += 70 + len(d.ContentType) + len(d.Name) + len(d.SHA256)
+	}
 	b := make([]byte, 0, n)
 	b = append(b, `{"body_sha256":`...)
 	b = appendString(b, p.BodySHA256)
@@ -146,7 +156,14 @@ func appendNumber(b []byte, v int64) []byte {
 // U+FFFD (as encoding/json writes it).
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
-	for _, r := range s {
+	// Most strings (IDs, digests, URLs, a signature's fields) need no
+	// escape: their plain ASCII prefix is copied at once.
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < utf8.RuneSelf && s[i] != '"' && s[i] != '\\' {
+		i++
+	}
+	b = append(b, s[:i]...)
+	for _, r := range s[i:] {
 		switch r {
 		case '"':
 			b = append(b, `\"`...)
