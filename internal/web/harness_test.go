@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -322,6 +323,17 @@ func refusesForged(t *testing.T, c *client, path string, form url.Values) {
 			t.Errorf("forged POST %s with %s: %d", path, hdr[0], r.status)
 		}
 	}
+}
+
+// found is the first group of pattern in body; a body without it fails t,
+// saying what it lacks.
+func found(t *testing.T, body, pattern, what string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("%s:\n%s", what, body)
+	}
+	return m[1]
 }
 
 func mustContain(t *testing.T, body string, wants ...string) {
