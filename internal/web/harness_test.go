@@ -325,6 +325,19 @@ func refusesForged(t *testing.T, c *client, path string, form url.Values) {
 	}
 }
 
+// redirected posts form to path and gives the last group of re in the
+// location the answer sends to; anything but a 303 there fails t, saying
+// what was posted.
+func (c *client) redirected(t *testing.T, what, path string, form url.Values, re *regexp.Regexp) string {
+	t.Helper()
+	r := c.post(path, form)
+	m := re.FindStringSubmatch(r.location())
+	if r.status != http.StatusSeeOther || m == nil {
+		t.Fatalf("%s: %d %q\n%s", what, r.status, r.location(), r.body)
+	}
+	return m[len(m)-1]
+}
+
 // found is the first group of pattern in body; a body without it fails t,
 // saying what it lacks.
 func found(t *testing.T, body, pattern, what string) string {

@@ -39,12 +39,7 @@ func fileNotice(t *testing.T, c *client) string {
 	if r.status != http.StatusOK || !strings.Contains(r.body, `id="send"`) {
 		t.Fatalf("check: %d, no send button:\n%s", r.status, r.body)
 	}
-	r = c.post("/notices/new", noticeForm("send"))
-	m := noticeIDRe.FindStringSubmatch(r.location())
-	if r.status != http.StatusSeeOther || m == nil {
-		t.Fatalf("send: %d %q\n%s", r.status, r.location(), r.body)
-	}
-	return m[1]
+	return c.redirected(t, "send", "/notices/new", noticeForm("send"), noticeIDRe)
 }
 
 func TestSignInEnrolAndSignOut(t *testing.T) {
