@@ -370,12 +370,12 @@ func TestIdempotencyKey(t *testing.T) {
 		if r2.Header.Get("Idempotent-Replayed") != "true" {
 			t.Error("the replay lacks Idempotent-Replayed: true")
 		}
-		before, _ := e.srv.DB.Counts(context.Background())
+		before, _ := e.srv.DB.Counts(t.Context())
 		r := e.json(t, "POST", "/v1/notices", key, notice("order", "gambling", []string{"https://t.me/judi/2"}), "Idempotency-Key", "kominfo-0001")
 		if r.Status != 409 || r.problem(t).Code != "idempotency_mismatch" {
 			t.Errorf("same key, other body: %d %s", r.Status, r.Body)
 		}
-		after, _ := e.srv.DB.Counts(context.Background())
+		after, _ := e.srv.DB.Counts(t.Context())
 		if fmt.Sprint(before) != fmt.Sprint(after) {
 			t.Errorf("a 409 changed the database: %v -> %v", before, after)
 		}
@@ -554,7 +554,7 @@ func TestFlaggersAndReports(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		_, flagger := e.member(t, "Mafindo", "flagger")
-		before, _ := e.srv.DB.Counts(context.Background())
+		before, _ := e.srv.DB.Counts(t.Context())
 		r := e.json(t, "POST", "/v1/notices", flagger, notice("flag", "hoax", []string{"https://t.me/hoaks/7"}, "good_faith", nil))
 		if p := r.problem(t); r.Status != 422 || !p.hasError("good_faith", "required") {
 			t.Errorf("flag without good_faith: %d %s", r.Status, r.Body)
@@ -563,7 +563,7 @@ func TestFlaggersAndReports(t *testing.T) {
 		if p := r.problem(t); r.Status != 422 || !p.hasError("good_faith", "required") {
 			t.Errorf("flag with good_faith false: %d %s", r.Status, r.Body)
 		}
-		after, _ := e.srv.DB.Counts(context.Background())
+		after, _ := e.srv.DB.Counts(t.Context())
 		if fmt.Sprint(before) != fmt.Sprint(after) {
 			t.Errorf("a refused flag changed the database: %v -> %v", before, after)
 		}

@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/sigap/sigap/internal/account"
@@ -24,7 +23,7 @@ func TestAuthPolicy(t *testing.T) {
 			t.Fatalf("default policy: %d %s", r.Status, r.Body)
 		}
 		entries := func() int {
-			items, err := e.srv.DB.AuditItems(context.Background(), store.AuditQuery{OrgID: a, Limit: 100})
+			items, err := e.srv.DB.AuditItems(t.Context(), store.AuditQuery{OrgID: a, Limit: 100})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +64,7 @@ func TestAuthPolicy(t *testing.T) {
 		if r := e.do(t, "GET", path, e.key(t, b, "admin"), nil); r.Status != 404 {
 			t.Errorf("another org's admin read the policy: %d", r.Status)
 		}
-		if p, _ := e.srv.Accounts.SecondFactorPolicy(context.Background(), b); p != account.PolicyTOTPOrPasskey {
+		if p, _ := e.srv.Accounts.SecondFactorPolicy(t.Context(), b); p != account.PolicyTOTPOrPasskey {
 			t.Errorf("other org's policy %q", p)
 		}
 	})

@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -76,7 +75,7 @@ func revokeKey(t *testing.T, eng storetest.Engine, keyID string) {
 // snapshot counts every table a request could write to.
 func (f *badFixture) snapshot(t *testing.T) map[string]int {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	c, err := f.srv.DB.Counts(ctx)
 	if err != nil {
 		t.Fatal(err)

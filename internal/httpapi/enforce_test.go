@@ -89,7 +89,7 @@ func newEnforceEnv(t *testing.T, e storetest.Engine) *reviewEnv {
 func (e *reviewEnv) drain(t *testing.T) {
 	t.Helper()
 	for range 100 {
-		n, err := e.srv.Jobs.RunDue(context.Background(), 16)
+		n, err := e.srv.Jobs.RunDue(t.Context(), 16)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,7 +329,7 @@ func TestContactsDirectory(t *testing.T) {
 func (e *reviewEnv) fire(t *testing.T) {
 	t.Helper()
 	for {
-		n, err := e.srv.Escalate.FireDue(context.Background())
+		n, err := e.srv.Escalate.FireDue(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -245,7 +244,7 @@ func TestKeyBadInput(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				before, err := e.srv.DB.Keys(context.Background(), a)
+				before, err := e.srv.DB.Keys(t.Context(), a)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -253,7 +252,7 @@ func TestKeyBadInput(t *testing.T) {
 				if r.Status != tc.status || !r.problem(t).hasError(tc.field, tc.code) {
 					t.Errorf("%d %s, want %d with %s %s", r.Status, r.Body, tc.status, tc.field, tc.code)
 				}
-				after, _ := e.srv.DB.Keys(context.Background(), a)
+				after, _ := e.srv.DB.Keys(t.Context(), a)
 				if fmt.Sprint(before) != fmt.Sprint(after) {
 					t.Errorf("a refused request changed the keys: %v -> %v", before, after)
 				}
@@ -299,7 +298,7 @@ func TestAuditRecord(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
 		e, clk := newClockEnv(t, eng)
 		start := clk.Now()
-		ctx := context.Background()
+		ctx := t.Context()
 		adminID := ""
 		var me struct {
 			KeyID string `json:"key_id"`

@@ -18,7 +18,7 @@ import (
 func TestMailOutbox(t *testing.T) {
 	t.Parallel()
 	casetest.Each(t, newEnforceEnv, func(ctx context.Context, t *testing.T, e *reviewEnv) {
-		err := e.srv.DB.Write(context.Background(), func(tx *store.Tx) error {
+		err := e.srv.DB.Write(ctx, func(tx *store.Tx) error {
 			return jobs.EnqueueTx(ctx, tx, e.clk.Now(), jobs.Spec{Kind: mailgate.ReplyKind,
 				Payload: map[string]any{"to": "pejabat@komdigi.go.id", "subject": "SP-2026-0100 Perintah", "notice_id": "ntc_x"}})
 		})

@@ -19,14 +19,11 @@ import (
 // documentView is an attached document as a notice's answer lists it, with
 // how long its bytes are kept (docs/documents.md, "Keeping them").
 type documentView struct {
-	Name        string     `json:"name"`
-	ContentType string     `json:"content_type"`
-	Size        int64      `json:"size"`
-	SHA256      string     `json:"sha256"`
-	URL         string     `json:"url"`
-	KeepUntil   time.Time  `json:"keep_until"`
-	HoldUntil   *time.Time `json:"hold_until,omitempty"`
-	PurgedAt    *time.Time `json:"purged_at,omitempty"`
+	document.Upload
+	URL       string     `json:"url"`
+	KeepUntil time.Time  `json:"keep_until"`
+	HoldUntil *time.Time `json:"hold_until,omitempty"`
+	PurgedAt  *time.Time `json:"purged_at,omitempty"`
 }
 
 func documentViews(noticeID string, docs []document.Kept) []documentView {
@@ -35,8 +32,9 @@ func documentViews(noticeID string, docs []document.Kept) []documentView {
 	}
 	out := make([]documentView, len(docs))
 	for i, d := range docs {
-		out[i] = documentView{Name: d.Name, ContentType: d.ContentType, Size: d.Size, SHA256: d.SHA256,
-			URL: fmt.Sprintf("/v1/notices/%s/documents/%d", noticeID, d.Position), KeepUntil: d.KeepUntil, HoldUntil: d.HoldUntil, PurgedAt: d.PurgedAt}
+		// Upload's bytes are json:"-": they are the document URL's answer.
+		out[i] = documentView{Upload: d.Upload, URL: fmt.Sprintf("/v1/notices/%s/documents/%d", noticeID, d.Position),
+			KeepUntil: d.KeepUntil, HoldUntil: d.HoldUntil, PurgedAt: d.PurgedAt}
 	}
 	return out
 }

@@ -10,15 +10,12 @@ import (
 	"github.com/sigap/sigap/internal/store/storetest"
 )
 
+// requestView is a notice's answer with its preservation and Art. 18
+// sections.
 type requestView struct {
-	ID           string    `json:"id"`
-	Kind         string    `json:"kind"`
-	Status       string    `json:"status"`
-	Lane         string    `json:"lane"`
-	ReceivedAt   time.Time `json:"received_at"`
-	DueAt        time.Time `json:"due_at"`
-	SLA          struct{ Class, Within string }
-	PreserveDays int `json:"preserve_days"`
+	noticeView
+	Lane         string `json:"lane"`
+	PreserveDays int    `json:"preserve_days"`
 	Preservation *struct {
 		Days        int        `json:"days"`
 		ConfirmedAt *time.Time `json:"confirmed_at"`
@@ -28,11 +25,15 @@ type requestView struct {
 	Art18 []struct {
 		Authority, MemberState string
 	} `json:"art18_notifications"`
-	Timeline []struct{ Type string } `json:"timeline"`
 }
 
 func (v requestView) hasEvent(typ string) bool {
-	return slices.ContainsFunc(v.Timeline, func(e struct{ Type string }) bool { return e.Type == typ })
+	for _, ev := range v.Timeline {
+		if ev.Type == typ {
+			return true
+		}
+	}
+	return false
 }
 
 func TestPreservationRequest(t *testing.T) {

@@ -97,7 +97,7 @@ func (e *reviewEnv) claim(t *testing.T, key string) (string, int) {
 
 func (e *reviewEnv) counts(t *testing.T) map[string]int {
 	t.Helper()
-	c, err := e.srv.DB.Counts(context.Background())
+	c, err := e.srv.DB.Counts(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

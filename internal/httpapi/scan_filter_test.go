@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -108,7 +107,7 @@ func (e *env) addEntry(t *testing.T, path string, body map[string]any) entryView
 // sync rebuilds the scanner's snapshot now instead of waiting for its loop.
 func (e *env) sync(t *testing.T) {
 	t.Helper()
-	if err := e.srv.Scanner.Reload(context.Background(), false); err != nil {
+	if err := e.srv.Scanner.Reload(t.Context(), false); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -557,7 +556,7 @@ func TestScanBatchLarge(t *testing.T) {
 
 		// Over the 8 MiB limit: one 413, and not one post scanned.
 		hits := func() int {
-			h, err := e.srv.DB.RecentHits(context.Background(), kw.ID, "", 100_000)
+			h, err := e.srv.DB.RecentHits(t.Context(), kw.ID, "", 100_000)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -592,7 +591,7 @@ func TestCircuitBreakerAndFloodGuard(t *testing.T) {
 		e.srv.API.Scanner = sc
 		kw := e.mkSet(t, "/v1/lists", map[string]any{"name": "kw", "kind": "keyword", "policy": "review", "labels": []string{"terrorism"}})
 		hot := e.addEntry(t, "/v1/lists/"+kw.ID+"/entries", map[string]any{"value": "granat"})
-		if err := sc.Reload(context.Background(), true); err != nil {
+		if err := sc.Reload(t.Context(), true); err != nil {
 			t.Fatal(err)
 		}
 		outcomes := []string{}

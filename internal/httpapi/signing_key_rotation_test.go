@@ -20,7 +20,7 @@ import (
 func TestKeysDuringRotation(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		env := newEnv(t, e, "")
 		var one struct{ Keys []receipt.PublicKey }
 		env.do(t, "GET", "/v1/keys", "", nil).decode(t, &one)

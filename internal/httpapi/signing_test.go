@@ -364,7 +364,7 @@ func TestSignedRequests(t *testing.T) {
 		verify := func(signingKeys string) (string, int) {
 			var out, errb bytes.Buffer
 			cenv := &cli.Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(string) string { return "" }, Now: time.Now}
-			code := cli.Main(context.Background(), cenv, []string{"receipt", "verify", "--keys", keysFile, "--signing-keys", signingKeys, receiptFile})
+			code := cli.Main(t.Context(), cenv, []string{"receipt", "verify", "--keys", keysFile, "--signing-keys", signingKeys, receiptFile})
 			return out.String() + errb.String(), code
 		}
 		if out, code := verify(goodKeys); code != 0 || !strings.Contains(out, "signed by key komdigi-2026 of org "+e.orgA) {

@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"errors"
 	"net/url"
 	"strings"
@@ -15,7 +14,7 @@ import (
 func TestUserLifecycle(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		e, clk := newClockEnv(t, eng)
 		a := e.org(t, "Kominfo", "authority")
 		b := e.org(t, "Polri", "authority")

@@ -3,7 +3,6 @@ package web_test
 import (
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -81,10 +80,10 @@ func TestResetPasswordStopsTheOldOne(t *testing.T) {
 		u, c := signedInByPassword(t, e, e.authority, "auditor@kominfo.go.id", org.RoleAuditor)
 
 		r := admin.post("/admin/users/"+u.ID+"/reset", url.Values{})
-		link := regexp.MustCompile(`/set-password/([A-Za-z0-9_-]+)<`).FindStringSubmatch(r.body)
-		if r.status != http.StatusOK || link == nil {
+		if r.status != http.StatusOK {
 			t.Fatalf("reset: %d", r.status)
 		}
+		link := found(t, r.body, `/set-password/([A-Za-z0-9_-]+)<`, "reset: no link shown")
 		if r := c.get("/dashboard"); r.status != http.StatusSeeOther {
 			t.Errorf("the session outlived the reset: %d", r.status)
 		}
@@ -95,7 +94,7 @@ func TestResetPasswordStopsTheOldOne(t *testing.T) {
 		}
 		// The link sets a new one, which signs in.
 		const fresh = "a brand new passphrase"
-		if _, err := e.acc.SetPassword(t.Context(), link[1], fresh, fresh); err != nil {
+		if _, err := e.acc.SetPassword(t.Context(), link, fresh, fresh); err != nil {
 			t.Fatal(err)
 		}
 		r = e.client().post("/login", url.Values{"email": {"auditor@kominfo.go.id"}, "password": {fresh}})
@@ -182,15 +181,12 @@ func TestAuditPagePaging(t *testing.T) {
 			ids = append(ids, k.ID)
 		}
 		first := admin.get("/audit")
-		next := regexp.MustCompile(`href="(/audit\?before=\d+)"`).FindStringSubmatch(first.body)
-		if next == nil {
-			t.Fatal("no link to older changes on a full page")
-		}
+		next := found(t, first.body, `href="(/audit\?before=\d+)"`, "no link to older changes on a full page")
 		mustContain(t, first.body, ids[59], ids[10])
 		if strings.Contains(first.body, ids[9]) {
 			t.Error("the first page holds more than 50 entries")
 		}
-		second := admin.get(next[1])
+		second := admin.get(next)
 		mustContain(t, second.body, ids[9], ids[0])
 		if strings.Contains(second.body, ids[10]) {
 			t.Error("the second page repeats the first")

@@ -31,12 +31,7 @@ func fltAdmin(t *testing.T, e *env) *client {
 // fltCreate posts a create form and returns the new set's ID.
 func fltCreate(t *testing.T, c *client, path string, form url.Values) string {
 	t.Helper()
-	r := c.post(path, form)
-	m := setIDRe.FindStringSubmatch(r.location())
-	if r.status != http.StatusSeeOther || m == nil {
-		t.Fatalf("create %s: %d %q\n%s", path, r.status, r.location(), r.body)
-	}
-	return m[2]
+	return c.redirected(t, "create "+path, path, form, setIDRe)
 }
 
 // fltScan sends a post to POST /v1/scan with the platform's admin key, after

@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -322,6 +323,30 @@ func refusesForged(t *testing.T, c *client, path string, form url.Values) {
 			t.Errorf("forged POST %s with %s: %d", path, hdr[0], r.status)
 		}
 	}
+}
+
+// redirected posts form to path and gives the last group of re in the
+// location the answer sends to; anything but a 303 there fails t, saying
+// what was posted.
+func (c *client) redirected(t *testing.T, what, path string, form url.Values, re *regexp.Regexp) string {
+	t.Helper()
+	r := c.post(path, form)
+	m := re.FindStringSubmatch(r.location())
+	if r.status != http.StatusSeeOther || m == nil {
+		t.Fatalf("%s: %d %q\n%s", what, r.status, r.location(), r.body)
+	}
+	return m[len(m)-1]
+}
+
+// found is the first group of pattern in body; a body without it fails t,
+// saying what it lacks.
+func found(t *testing.T, body, pattern, what string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("%s:\n%s", what, body)
+	}
+	return m[1]
 }
 
 func mustContain(t *testing.T, body string, wants ...string) {

@@ -20,13 +20,13 @@ import (
 // script-driven forms; the script is a static file, so the CSP stays
 // script-src 'self'.
 func (p *Portal) passkeyRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /account/passkeys", p.passkeysPage)
-	mux.HandleFunc("POST /account/passkeys/begin", p.passkeyBegin(registerStages, p.Accounts.BeginPasskeyRegistration))
-	mux.HandleFunc("POST /account/passkeys/finish", p.passkeyRegisterFinish)
+	mux.HandleFunc("GET /account/passkeys", p.atStage(registerStages, p.passkeysPage))
+	mux.HandleFunc("POST /account/passkeys/begin", p.jsonAtStage(registerStages, p.passkeyBegin(p.Accounts.BeginPasskeyRegistration)))
+	mux.HandleFunc("POST /account/passkeys/finish", p.jsonAtStage(registerStages, p.passkeyRegisterFinish))
 	mux.Handle("POST /account/passkeys/{id}/remove", p.signedIn(p.passkeyRemove))
-	mux.HandleFunc("GET /login/passkey", p.passkeyLoginPage)
-	mux.HandleFunc("POST /login/passkey/begin", p.passkeyBegin(loginStages, p.Accounts.BeginPasskeyLogin))
-	mux.HandleFunc("POST /login/passkey/finish", p.passkeyLoginFinish)
+	mux.HandleFunc("GET /login/passkey", p.atStage(loginStages, p.passkeyLoginPage))
+	mux.HandleFunc("POST /login/passkey/begin", p.jsonAtStage(loginStages, p.passkeyBegin(p.Accounts.BeginPasskeyLogin)))
+	mux.HandleFunc("POST /login/passkey/finish", p.jsonAtStage(loginStages, p.passkeyLoginFinish))
 	mux.Handle("POST /admin/orgs/{id}/auth-policy", p.signedIn(p.adminAuthPolicy, org.RoleAdmin))
 }
 
@@ -47,11 +47,7 @@ type passkeysData struct {
 	Error       string
 }
 
-func (p *Portal) passkeysPage(w http.ResponseWriter, r *http.Request) {
-	q := p.stageSession(w, r, registerStages...)
-	if q == nil {
-		return
-	}
+func (p *Portal) passkeysPage(w http.ResponseWriter, r *http.Request, q *req) {
 	p.renderPasskeys(w, r, q, http.StatusOK, "")
 }
 
@@ -113,6 +109,26 @@ func (p *Portal) jsonSession(w http.ResponseWriter, r *http.Request, stages ...s
 	return nil
 }
 
+// atStage serves h to a session in one of stages; any other is redirected
+// as stageSession does.
+func (p *Portal) atStage(stages []string, h func(http.ResponseWriter, *http.Request, *req)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if q := p.stageSession(w, r, stages...); q != nil {
+			h(w, r, q)
+		}
+	}
+}
+
+// jsonAtStage is atStage for the script's calls, answered as jsonSession
+// does.
+func (p *Portal) jsonAtStage(stages []string, h func(http.ResponseWriter, *http.Request, *req)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if q := p.jsonSession(w, r, stages...); q != nil {
+			h(w, r, q)
+		}
+	}
+}
+
 // passkeyFailure answers a failed ceremony step with a message in the person's language.
 func (p *Portal) passkeyFailure(w http.ResponseWriter, r *http.Request, q *req, err error) {
 	var le *account.LockedError
@@ -135,16 +151,11 @@ func (p *Portal) passkeyFailure(w http.ResponseWriter, r *http.Request, q *req, 
 	}
 }
 
-// passkeyBegin starts a ceremony (registration or sign-in) for a session in
-// one of stages and answers the options the browser's script hands to
-// navigator.credentials.
-func (p *Portal) passkeyBegin(stages []string,
-	begin func(ctx context.Context, rp account.RelyingParty, userID, token string) (json.RawMessage, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		q := p.jsonSession(w, r, stages...)
-		if q == nil {
-			return
-		}
+// passkeyBegin starts a ceremony (registration or sign-in) and answers the
+// options the browser's script hands to navigator.credentials.
+func (p *Portal) passkeyBegin(
+	begin func(ctx context.Context, rp account.RelyingParty, userID, token string) (json.RawMessage, error)) func(http.ResponseWriter, *http.Request, *req) {
+	return func(w http.ResponseWriter, r *http.Request, q *req) {
 		rp, err := p.relyingParty(r)
 		if err != nil {
 			p.passkeyFailure(w, r, q, err)
@@ -159,29 +170,35 @@ func (p *Portal) passkeyBegin(stages []string,
 	}
 }
 
+// finishInput reads what the script sends to finish a ceremony, decoded
+// into into unless it is nil, and the site the passkey is bound to; a step
+// without them is answered, and ok is false.
+func (p *Portal) finishInput(w http.ResponseWriter, r *http.Request, q *req, into any) (raw []byte, rp account.RelyingParty, ok bool) {
+	raw, err := io.ReadAll(r.Body)
+	if err == nil && into != nil {
+		err = json.Unmarshal(raw, into)
+	}
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, i18n.T(q.Lang, "error.bad_request"))
+		return nil, rp, false
+	}
+	if rp, err = p.relyingParty(r); err != nil {
+		p.passkeyFailure(w, r, q, err)
+		return nil, rp, false
+	}
+	return raw, rp, true
+}
+
 // passkeyRegistration is what the script sends to finish a registration.
 type passkeyRegistration struct {
 	Name       string          `json:"name"`
 	Credential json.RawMessage `json:"credential"`
 }
 
-func (p *Portal) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) {
-	q := p.jsonSession(w, r, registerStages...)
-	if q == nil {
-		return
-	}
+func (p *Portal) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request, q *req) {
 	var body passkeyRegistration
-	raw, err := io.ReadAll(r.Body)
-	if err == nil {
-		err = json.Unmarshal(raw, &body)
-	}
-	if err != nil {
-		jsonError(w, http.StatusBadRequest, i18n.T(q.Lang, "error.bad_request"))
-		return
-	}
-	rp, err := p.relyingParty(r)
-	if err != nil {
-		p.passkeyFailure(w, r, q, err)
+	_, rp, ok := p.finishInput(w, r, q, &body)
+	if !ok {
 		return
 	}
 	ctx := audit.WithActor(r.Context(), q.User.ID)
@@ -233,28 +250,14 @@ type passkeyLoginData struct {
 	CodeAllowed bool
 }
 
-func (p *Portal) passkeyLoginPage(w http.ResponseWriter, r *http.Request) {
-	q := p.stageSession(w, r, loginStages...)
-	if q == nil {
-		return
-	}
+func (p *Portal) passkeyLoginPage(w http.ResponseWriter, r *http.Request, q *req) {
 	d := passkeyLoginData{CodeAllowed: q.Sess.Stage == account.StageTOTP && q.User.TOTPEnabled, Unsupported: p.passkeysUnsupported(r)}
 	p.renderPasskeyPage(w, r, q, http.StatusOK, "login_passkey", "passkey.login_title", d)
 }
 
-func (p *Portal) passkeyLoginFinish(w http.ResponseWriter, r *http.Request) {
-	q := p.jsonSession(w, r, loginStages...)
-	if q == nil {
-		return
-	}
-	raw, err := io.ReadAll(r.Body)
-	if err != nil {
-		jsonError(w, http.StatusBadRequest, i18n.T(q.Lang, "error.bad_request"))
-		return
-	}
-	rp, err := p.relyingParty(r)
-	if err != nil {
-		p.passkeyFailure(w, r, q, err)
+func (p *Portal) passkeyLoginFinish(w http.ResponseWriter, r *http.Request, q *req) {
+	raw, rp, ok := p.finishInput(w, r, q, nil)
+	if !ok {
 		return
 	}
 	if err := p.Accounts.FinishPasskeyLogin(r.Context(), rp, q.User.ID, q.Token, raw, clientIP(r)); err != nil {

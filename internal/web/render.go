@@ -88,6 +88,11 @@ func funcs(lang string) template.FuncMap {
 		"eventField": eventField,
 		// brief shortens a value too long to read on a page (a video's vPDQ
 		// lines or TMK file run to kilobytes): its start and its length.
+		// hinted is a text field with a hint for the "hinted" template: its
+		// name, its hint's ID and key, its value and its errors.
+		"hinted": func(name, hintID, hintKey, value string, errs []string) hintedField {
+			return hintedField{name, hintID, hintKey, value, errs}
+		},
 		"brief": func(v string) string {
 			if utf8.RuneCountInString(v) <= briefRunes {
 				return v
@@ -96,6 +101,13 @@ func funcs(lang string) template.FuncMap {
 			return i18n.T(lang, "flt.brief", string(r[:briefHead]), len(r))
 		},
 	}
+}
+
+// hintedField is a text input with a hint below its label and its errors
+// after it, as the "hinted" template draws it.
+type hintedField struct {
+	Name, HintID, HintKey, Value string
+	Errs                         []string
 }
 
 // Values longer than briefRunes are shown as their first briefHead characters.

@@ -18,12 +18,7 @@ func fileOrder(t *testing.T, c *client, links ...string) string {
 	t.Helper()
 	f := noticeForm("send", links...)
 	f.Set("idem", "web-"+strings.NewReplacer("/", "", ".", "", ":", "").Replace(strings.Join(links, ""))+"xxxxxxxxxxxxxxxx")
-	r := c.post("/notices/new", f)
-	m := noticeIDRe.FindStringSubmatch(r.location())
-	if r.status != http.StatusSeeOther || m == nil {
-		t.Fatalf("send: %d %q\n%s", r.status, r.location(), r.body)
-	}
-	return m[1]
+	return c.redirected(t, "send", "/notices/new", f, noticeIDRe)
 }
 
 var caseLocRe = regexp.MustCompile(`^/review/cases/(case_[0-9a-z]+)$`)
@@ -31,12 +26,7 @@ var caseLocRe = regexp.MustCompile(`^/review/cases/(case_[0-9a-z]+)$`)
 // claim presses "claim next" and returns the case it opened.
 func claim(t *testing.T, c *client) string {
 	t.Helper()
-	r := c.post("/review/claim", url.Values{})
-	m := caseLocRe.FindStringSubmatch(r.location())
-	if r.status != http.StatusSeeOther || m == nil {
-		t.Fatalf("claim: %d %q\n%s", r.status, r.location(), r.body)
-	}
-	return m[1]
+	return c.redirected(t, "claim", "/review/claim", url.Values{}, caseLocRe)
 }
 
 func decisionForm(action string) url.Values {

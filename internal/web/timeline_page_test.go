@@ -21,12 +21,8 @@ func TestNoticeTimelinePages(t *testing.T) {
 		e := newEnv(t, se)
 		id := postNotice(t, e, 600) // 601 events: received, and a case opened per link
 		c := signedIn(t, e, e.authority, "ana@kominfo.go.id", org.RoleAuthority)
-		caseRe := regexp.MustCompile(`<code>(case_[0-9a-z]+)</code></li>`)
 		first := c.get("/notices/" + id)
-		m := caseRe.FindStringSubmatch(first.body)
-		if m == nil {
-			t.Fatal("no case in the timeline")
-		}
+		caseID := found(t, first.body, `<code>(case_[0-9a-z]+)</code></li>`, "no case in the timeline")
 		for _, tt := range []struct {
 			name, query string
 			events      int
@@ -35,7 +31,7 @@ func TestNoticeTimelinePages(t *testing.T) {
 			{"first page", "", 500, []string{`?events=2#timeline-h" rel="next"`}},
 			{"second page", "?events=2", 101, []string{`rel="prev"`}},
 			{"past the end", "?events=999999999999", 101, nil},
-			{"by case", "?tq=" + m[1], 1, []string{`id="timeline-matched"`, "1 peristiwa cocok"}},
+			{"by case", "?tq=" + caseID, 1, []string{`id="timeline-matched"`, "1 peristiwa cocok"}},
 			{"wildcards are plain", "?tq=%25", 0, []string{"0 peristiwa cocok"}},
 			{"oversized search", "?tq=" + strings.Repeat("x", 5000), 0, []string{"0 peristiwa cocok"}},
 			{"both searches", "?q=kanal000001&tq=case.opened", 500, []string{`name="q" value="kanal000001"`}},

@@ -78,8 +78,8 @@ func TestTransparencyPageShowsAVerifiableCheckpoint(t *testing.T) {
 				t.Errorf("%s: audit command %q, want it to start %q", role, audit, want)
 			}
 		}
-		key := html.UnescapeString(regexp.MustCompile(`<code id="log-key">([^<]+)</code>`).FindStringSubmatch(r.body)[1])
-		noteText := html.UnescapeString(regexp.MustCompile(`(?s)<pre id="log-note">(.*?)</pre>`).FindStringSubmatch(r.body)[1])
+		key := html.UnescapeString(found(t, r.body, `<code id="log-key">([^<]+)</code>`, "no log key"))
+		noteText := html.UnescapeString(found(t, r.body, `(?s)<pre id="log-note">(.*?)</pre>`, "no checkpoint"))
 		v, err := note.NewVerifier(key)
 		if err != nil {
 			t.Fatalf("verifier key %q: %v", key, err)
@@ -88,7 +88,7 @@ func TestTransparencyPageShowsAVerifiableCheckpoint(t *testing.T) {
 		if err != nil {
 			t.Fatalf("the page's checkpoint does not verify with the page's key: %v", err)
 		}
-		size, _ := strconv.ParseInt(regexp.MustCompile(`<dd id="log-size">(\d+)</dd>`).FindStringSubmatch(r.body)[1], 10, 64)
+		size, _ := strconv.ParseInt(found(t, r.body, `<dd id="log-size">(\d+)</dd>`, "no log size"), 10, 64)
 		if cp.Size != size || size < 2 {
 			t.Errorf("checkpoint size %d, page says %d; want the notice's events (>= 2)", cp.Size, size)
 		}
