@@ -58,7 +58,7 @@ func TestNewBuildsEveryServiceOnce(t *testing.T) {
 func TestIntakeCountsOnTheSharedMetrics(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		a := newApp(t, e)
 		defer a.Close()
 		o, err := a.Admin.CreateOrg(ctx, "Kementerian Kominfo", org.KindAuthority, "")

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -20,7 +19,7 @@ import (
 func TestPolicyFileAudited(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		file := filepath.Join(t.TempDir(), "policy.yaml")
 		start := func(content string) (*app.App, []string) {
 			t.Helper()

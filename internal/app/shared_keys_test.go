@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"encoding/base64"
 	"log/slog"
 	"os"
@@ -24,7 +23,7 @@ func TestReplicasShareTheKeys(t *testing.T) {
 	wrapA := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("a", 32)))
 	wrapB := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("b", 32)))
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		start := func(dir, wrap string) (*app.App, error) {
 			return app.New(ctx, config.Config{DataDir: dir, DB: e.URL, KeyWrap: wrap}, slog.New(slog.DiscardHandler), nil)
 		}

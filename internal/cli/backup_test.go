@@ -39,7 +39,7 @@ type ackedNotice struct {
 func TestRestoreDrill(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		cfg := config.Config{Addr: "127.0.0.1:0", DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 10 * time.Second}
 		s, err := server.New(ctx, cfg, slog.New(slog.DiscardHandler), nil)
 		if err != nil {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
@@ -23,7 +22,7 @@ import (
 // signature base must agree.
 func TestSignedNoticeAgainstTheServer(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	s, ts := startServer(t, config.Config{})
 	o, _ := s.API.Admin.CreateOrg(ctx, "Komdigi", org.KindAuthority, "")
 	k, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAuthority)

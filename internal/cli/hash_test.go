@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -52,7 +51,7 @@ func TestRunHash(t *testing.T) {
 			t.Parallel()
 			var out, errOut bytes.Buffer
 			env := testEnv(&out, &errOut, strings.NewReader(tc.stdin))
-			err := runHash(context.Background(), env, tc.args)
+			err := runHash(t.Context(), env, tc.args)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, wantErr %v (stderr %q)", err, tc.wantErr, errOut.String())
 			}
@@ -91,7 +90,7 @@ func TestRunHashVideoUsage(t *testing.T) {
 			t.Parallel()
 			var out, errOut bytes.Buffer
 			env := testEnv(&out, &errOut, nil)
-			if err := runHash(context.Background(), env, tc.args); !errors.Is(err, errUsage) {
+			if err := runHash(t.Context(), env, tc.args); !errors.Is(err, errUsage) {
 				t.Fatalf("err = %v, want errUsage", err)
 			}
 			if !strings.Contains(errOut.String(), tc.wantStderr) {
@@ -106,7 +105,7 @@ func TestRunHashVideoNoFFmpeg(t *testing.T) {
 	var out, errOut bytes.Buffer
 	env := testEnv(&out, &errOut, nil)
 	missing := filepath.Join(t.TempDir(), "ffmpeg")
-	err := runHash(context.Background(), env, []string{"--vpdq", "--ffmpeg", missing, "--ffprobe", missing, "v.mp4"})
+	err := runHash(t.Context(), env, []string{"--vpdq", "--ffmpeg", missing, "--ffprobe", missing, "v.mp4"})
 	if !errors.Is(err, video.ErrNoFFmpeg) {
 		t.Fatalf("err = %v, want video.ErrNoFFmpeg", err)
 	}
@@ -132,7 +131,7 @@ func TestRunHashVideo(t *testing.T) {
 		t.Helper()
 		var out, errOut bytes.Buffer
 		env := testEnv(&out, &errOut, bytes.NewReader(stdin))
-		if err := runHash(context.Background(), env, args); err != nil {
+		if err := runHash(t.Context(), env, args); err != nil {
 			t.Fatalf("%v: %v (stderr %q)", args, err, errOut.String())
 		}
 		return out.String()

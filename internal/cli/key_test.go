@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -28,7 +27,7 @@ func status(t *testing.T, base, key string) int {
 func TestKeyCommands(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		s, ts := startServer(t, config.Config{DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 5 * time.Second})
 		o, _ := s.API.Admin.CreateOrg(ctx, "Komdigi", org.KindAuthority, "")
 		orgAdmin, _ := s.API.Admin.CreateKey(ctx, o.ID, org.RoleAdmin)

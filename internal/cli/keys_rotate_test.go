@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -31,7 +30,7 @@ func runAt(t *testing.T, clk clock.Clock, args ...string) (string, int) {
 	var out, errb bytes.Buffer
 	env := testEnv(&out, &errb, nil)
 	env.Now = clk.Now
-	code := Main(context.Background(), env, args)
+	code := Main(t.Context(), env, args)
 	return out.String() + errb.String(), code
 }
 
@@ -40,7 +39,7 @@ func runAt(t *testing.T, clk clock.Clock, args ...string) (string, int) {
 func TestKeysRotate(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		clk := clock.NewFixed(time.Now())
 		s, ts := startServerAt(t, config.Config{DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 5 * time.Second}, clk)
 		s.Signer.UseClock(clk.Now)
@@ -231,7 +230,7 @@ func run2(t *testing.T, args ...string) (string, int) {
 // rotation during another, a data dir without its database.
 func TestKeysRotateRefuses(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	data := t.TempDir()
 	s, err := server.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: data, ShutdownTimeout: 5 * time.Second}, slog.New(slog.DiscardHandler), nil)
 	if err != nil {

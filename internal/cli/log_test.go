@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"fmt"
 	"os"
@@ -33,7 +32,7 @@ func rawDB(t *testing.T, e storetest.Engine) *sql.DB {
 func TestLogVerify(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		s, ts := startServer(t, config.Config{DataDir: e.Dir, DB: e.URL, ShutdownTimeout: 5 * time.Second})
 		key := authorityKey(t, s)
 		submit := func(i int) { fileOrder(t, ts.URL, key, fmt.Sprintf("chan%d", i)) }

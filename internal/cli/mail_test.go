@@ -50,7 +50,7 @@ func TestMailSendSink(t *testing.T) {
 	run := func(args ...string) (string, error) {
 		var out, errb bytes.Buffer
 		env := testEnv(&out, &errb, nil)
-		err := runMail(context.Background(), env, args)
+		err := runMail(t.Context(), env, args)
 		return out.String(), err
 	}
 	write := func(name string, b []byte) string {
@@ -62,7 +62,7 @@ func TestMailSendSink(t *testing.T) {
 	}
 	keyFile := filepath.Join(dir, "dkim.key")
 	var keyOut, keyErr bytes.Buffer
-	if err := signingKeyGen(context.Background(), &Env{Stdout: &keyOut, Stderr: &keyErr}, []string{"--out", keyFile}); err != nil {
+	if err := signingKeyGen(t.Context(), &Env{Stdout: &keyOut, Stderr: &keyErr}, []string{"--out", keyFile}); err != nil {
 		t.Fatal(err)
 	}
 	key, err := loadSigningKey(keyFile)

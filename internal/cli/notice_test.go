@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,7 +16,7 @@ func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	env := testEnv(&out, &errb, nil)
-	code := Main(context.Background(), env, args)
+	code := Main(t.Context(), env, args)
 	return out.String(), errb.String(), code
 }
 
@@ -141,7 +140,7 @@ func TestSubmitPrintsAWorkingVerifyCommand(t *testing.T) {
 				"--out", out, "https://t.me/Channel/1", "https://t.me/Channel/2")
 			var errb bytes.Buffer
 			env := &Env{Stdout: io.Discard, Stderr: &errb, Stdin: strings.NewReader(""), Getenv: func(k string) string { return tt.getenv[k] }, Now: time.Now}
-			if code := Main(context.Background(), env, args); code != 0 {
+			if code := Main(t.Context(), env, args); code != 0 {
 				t.Fatalf("submit: exit %d: %s", code, errb.String())
 			}
 			_, after, ok := strings.Cut(errb.String(), "check it with: sigap ")

@@ -25,12 +25,12 @@ import (
 func TestScanWorkerRunsRetroactiveScans(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		s, ts := startServer(t, config.Config{DataDir: e.Dir, DB: e.URL})
 		ns := natstest.Server(t, 0)
 		_, js := natstest.JetStream(t, ns)
 		logs := &logtest.Buffer{}
-		wctx, stop := context.WithCancel(ctx)
+		wctx, stop := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
 			done <- runScanWorker(wctx, testEnv(io.Discard, logs, nil),

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"io"
 	"strings"
 	"testing"
@@ -32,7 +31,7 @@ func TestServeSaysHowToPrintTheFirstLinkAgain(t *testing.T) {
 		resetArgs := onEngine(e, "user", "reset", "--email", "admin@sigap.local")
 		var out strings.Builder
 		env := testEnv(&out, io.Discard, nil)
-		if code := Main(context.Background(), env, resetArgs); code != 0 || !strings.Contains(out.String(), "/set-password/") {
+		if code := Main(t.Context(), env, resetArgs); code != 0 || !strings.Contains(out.String(), "/set-password/") {
 			t.Errorf("user reset: exit %d, %q", code, out.String())
 		}
 	})

@@ -42,7 +42,7 @@ func startServerAt(t *testing.T, cfg config.Config, clk clock.Clock) (*server.Se
 // authorityKey enrols the authority Komdigi on s and returns the secret of a key of its.
 func authorityKey(t *testing.T, s *server.Server) string {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	o, err := s.API.Admin.CreateOrg(ctx, "Komdigi", org.KindAuthority, "")
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +67,7 @@ func testServer(t *testing.T) (string, string) {
 func fileOrder(t *testing.T, base, key, channel string) []byte {
 	t.Helper()
 	var answer json.RawMessage
-	resp, err := client.New(base, key).Do(context.Background(), "POST", "/v1/notices", map[string]any{
+	resp, err := client.New(base, key).Do(t.Context(), "POST", "/v1/notices", map[string]any{
 		"kind": "order", "category": "terrorism", "explanation": "x", "legal_basis": "UU ITE Pasal 40",
 		"subjects": []map[string]string{{"url": "https://t.me/s/" + channel + "/1"}},
 	}, nil, &answer)

@@ -42,7 +42,7 @@ func (r *rig) queue(cfg jobs.Config) *jobs.Queue {
 
 func (r *rig) enqueue(t *testing.T, s jobs.Spec) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	if err := r.db.Write(ctx, func(tx *store.Tx) error { return r.q.Enqueue(ctx, tx, s) }); err != nil {
 		t.Fatalf("enqueue %s: %v", s.Key, err)
 	}
@@ -50,7 +50,7 @@ func (r *rig) enqueue(t *testing.T, s jobs.Spec) {
 
 func (r *rig) job(t *testing.T, key string) *store.JobRow {
 	t.Helper()
-	j, err := r.db.JobByKey(context.Background(), key)
+	j, err := r.db.JobByKey(t.Context(), key)
 	if err != nil {
 		t.Fatalf("job %s: %v", key, err)
 	}
@@ -59,7 +59,7 @@ func (r *rig) job(t *testing.T, key string) *store.JobRow {
 
 func runDue(t *testing.T, q *jobs.Queue, n int) int {
 	t.Helper()
-	ran, err := q.RunDue(context.Background(), n)
+	ran, err := q.RunDue(t.Context(), n)
 	if err != nil {
 		t.Fatalf("run due: %v", err)
 	}
@@ -146,7 +146,7 @@ func TestEnqueueWithoutKeyNamesTheKind(t *testing.T) {
 		if n := runDue(t, r.q, 1); n != 1 || len(keys) != 1 || !strings.HasPrefix(keys[0], "ping:job_") {
 			t.Errorf("ran %d, keys %v", n, keys)
 		}
-		ctx := context.Background()
+		ctx := t.Context()
 		err := r.db.Write(ctx, func(tx *store.Tx) error {
 			return r.q.Enqueue(ctx, tx, jobs.Spec{Kind: "ping", Payload: func() {}})
 		})
@@ -218,7 +218,7 @@ func TestDeadLetter(t *testing.T) {
 			t.Parallel()
 			storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 				r := newRig(t, e, tc.cfg)
-				ctx := context.Background()
+				ctx := t.Context()
 				runs := 0
 				var causes []error
 				var deadJob *jobs.Job
@@ -304,7 +304,7 @@ func TestOperatorRetryRestartsTheDeadLetterClock(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		r := newRig(t, e, jobs.Config{DeadAfter: time.Hour})
-		ctx := context.Background()
+		ctx := t.Context()
 		var seen []*jobs.Job
 		r.q.Handle("work", func(_ context.Context, j *jobs.Job) error {
 			seen = append(seen, j)
@@ -378,7 +378,7 @@ func TestLeaseAndCrashedWorker(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		cfg := jobs.Config{Lease: time.Minute}
 		r := newRig(t, e, cfg)
-		ctx := context.Background()
+		ctx := t.Context()
 		// A process leased "crashed" and died: nothing will ever settle it.
 		r.enqueue(t, jobs.Spec{Kind: "work", Key: "crashed"})
 		if err := r.db.Write(ctx, func(tx *store.Tx) error {
@@ -441,7 +441,7 @@ func TestRunWorksTheQueueAndStops(t *testing.T) {
 		for _, k := range []string{"a", "b", "c"} {
 			r.enqueue(t, jobs.Spec{Kind: "work", Key: k})
 		}
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(t.Context())
 		stopped := make(chan struct{})
 		go func() { r.q.Run(ctx); close(stopped) }()
 		r.q.Wake()
@@ -454,7 +454,7 @@ func TestRunWorksTheQueueAndStops(t *testing.T) {
 		if len(got) != 3 {
 			t.Errorf("ran %v", got)
 		}
-		counts, err := r.db.JobCounts(context.Background())
+		counts, err := r.db.JobCounts(t.Context())
 		if err != nil || counts[store.JobDone] != 3 {
 			t.Errorf("job counts %v (%v), want 3 done", counts, err)
 		}
@@ -467,7 +467,7 @@ func TestSettledAfterCancel(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		r := newRig(t, e, jobs.Config{})
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 		r.q.Handle("work", func(ctx context.Context, _ *jobs.Job) error {
 			cancel() // the service shuts down while the job runs

@@ -123,7 +123,7 @@ func TestOnDoneCommitsWithTheSettle(t *testing.T) {
 		if j := r.job(t, "send:bad"); j.State != store.JobRunning {
 			t.Errorf("the job whose OnDone failed is %s, want still running under its lease", j.State)
 		}
-		if _, err := r.db.JobByKey(context.Background(), "record:send:bad"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := r.db.JobByKey(t.Context(), "record:send:bad"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("a failed OnDone left a record: %v", err)
 		}
 	})

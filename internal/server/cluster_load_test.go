@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -159,8 +158,8 @@ func (l *intakeLoad) verify(t *testing.T, db *store.DB, bases ...string) {
 		t.Errorf("%d notices acknowledged: %d missing, %d receipts that do not verify", n, missing, bad)
 	}
 	l.c.waitFor(30*time.Second, "a checkpoint covering every notice", func() bool {
-		size, _, err := db.LogState(context.Background())
-		cp, cerr := db.LatestCheckpoint(context.Background())
+		size, _, err := db.LogState(t.Context())
+		cp, cerr := db.LatestCheckpoint(t.Context())
 		return err == nil && cerr == nil && cp.Size == size
 	})
 	if out, err := exec.Command(l.c.bin, "log", "verify", "--server", bases[0]).CombinedOutput(); err != nil {

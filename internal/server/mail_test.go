@@ -17,7 +17,7 @@ import (
 func TestServeMail(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		addr := proctest.FreeAddr(t)
 		cfg := cfgFor(e)
 		cfg.SMTPListen = addr

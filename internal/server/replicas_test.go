@@ -242,7 +242,7 @@ func TestThreeReplicasOneService(t *testing.T) {
 				t.Fatalf("replica %d publishes other keys: %s %s, want %s %s", i, k, lk, keys0, logKey0)
 			}
 		}
-		if sk, err := db.ServiceKey(context.Background(), "receipt-signing.key"); err != nil || !sk.Sealed {
+		if sk, err := db.ServiceKey(t.Context(), "receipt-signing.key"); err != nil || !sk.Sealed {
 			t.Errorf("the database's receipt key: sealed %v, %v; want sealed", sk.Sealed, err)
 		}
 
@@ -397,8 +397,8 @@ func TestThreeReplicasOneService(t *testing.T) {
 
 		// One log, which verifies, covering every acknowledged notice.
 		c.waitFor(20*time.Second, "a checkpoint covering the burst", func() bool {
-			size, _, err := db.LogState(context.Background())
-			cp, cerr := db.LatestCheckpoint(context.Background())
+			size, _, err := db.LogState(t.Context())
+			cp, cerr := db.LatestCheckpoint(t.Context())
 			return err == nil && cerr == nil && cp.Size == size
 		})
 		out, err := exec.Command(bin, "log", "verify", "--server", live[0].base).CombinedOutput()

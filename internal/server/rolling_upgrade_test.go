@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"database/sql"
 	"os"
 	"os/exec"
@@ -131,7 +130,7 @@ func schemaVersion(t *testing.T, url string) int64 {
 	}
 	defer db.Close()
 	var v int64
-	if err := db.QueryRowContext(context.Background(), `SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&v); err != nil {
+	if err := db.QueryRowContext(t.Context(), `SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&v); err != nil {
 		t.Fatal(err)
 	}
 	return v

@@ -58,7 +58,7 @@ func serveAsync(ctx context.Context, s *server.Server) (base string, stop contex
 func TestFirstStart(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		s := newServer(t, ctx, cfgFor(e))
 		key := filepath.Join(e.Dir, "admin.key")
 		b, err := os.ReadFile(key)
@@ -105,7 +105,7 @@ func readyz(t *testing.T, s *server.Server) (int, string) {
 func TestShutdownLosesNothingAcknowledged(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		s := newServer(t, ctx, cfgFor(e))
 		if code, what := readyz(t, s); code != http.StatusServiceUnavailable || what != "starting" {
 			t.Errorf("/readyz before Serve: %d %s, want 503 starting", code, what)
@@ -193,7 +193,7 @@ func TestShutdownLosesNothingAcknowledged(t *testing.T) {
 func TestDrainServesDuringGrace(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		cfg := cfgFor(e)
 		cfg.DrainGrace = 3 * time.Second // ample for the few requests below; the test does not measure it
 		s := newServer(t, ctx, cfg)
@@ -237,7 +237,7 @@ func TestDrainServesDuringGrace(t *testing.T) {
 func TestShutdownHandsJobsBack(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		s := newServer(t, ctx, cfgFor(e))
 		defer s.Close()
 		started := make(chan struct{})

@@ -41,7 +41,7 @@ END;`
 //
 //	go test ./internal/store -run '^$' -bench NoticeTimers -benchtime 20000x
 func BenchmarkNoticeTimers(b *testing.B) {
-	ctx := context.Background()
+	ctx := b.Context()
 	rule := escalate.NewRule(nil, 0)
 	trig := openBenchSide(ctx, b, func(dir string, _ *store.DB) {
 		raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "bench.db")+"?_pragma=busy_timeout(10000)")

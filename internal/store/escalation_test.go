@@ -17,7 +17,7 @@ import (
 // timers lists every timer, set or parked, keyed by notice and kind.
 func timers(t *testing.T, db *store.DB) map[string]store.Timer {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	out := map[string]store.Timer{}
 	mustWrite(ctx, t, db, func(tx *store.Tx) error {
 		due, err := tx.DueTimers(ctx, t0.Add(1000*24*time.Hour), 1000)

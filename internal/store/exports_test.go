@@ -18,7 +18,7 @@ import (
 
 func write(t *testing.T, db *store.DB, f func(ctx context.Context, tx *store.Tx) error) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	mustWrite(ctx, t, db, func(tx *store.Tx) error { return f(ctx, tx) })
 }
 
@@ -32,7 +32,7 @@ func mustWrite(ctx context.Context, t *testing.T, db *store.DB, fn func(tx *stor
 
 func caseOf(t *testing.T, db *store.DB, n *notice.Notice) string {
 	t.Helper()
-	cs, err := db.NoticeCases(context.Background(), n.ID)
+	cs, err := db.NoticeCases(t.Context(), n.ID)
 	if err != nil || len(cs) == 0 {
 		t.Fatalf("cases of %s: %v %v", n.ID, cs, err)
 	}

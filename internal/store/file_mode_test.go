@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -33,7 +32,7 @@ func TestSQLiteFilesOwnerOnly(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			ctx := context.Background()
+			ctx := t.Context()
 			db, err := store.Open(ctx, tt.opts(dir))
 			if err != nil {
 				t.Fatal(err)

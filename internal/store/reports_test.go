@@ -57,7 +57,7 @@ func reportNotice(o org.Org, kind, regime, class, category string, scope []strin
 
 func seedReportWorld(t *testing.T, db *store.DB) *reportWorld {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	w := &reportWorld{db: db, clk: clock.NewFixed(t0)}
 	w.authA, w.authB = mkOrg(t, db, org.KindAuthority), mkOrg(t, db, org.KindAuthority)
 	w.flagger, w.platf = mkOrg(t, db, org.KindFlagger), mkOrg(t, db, org.KindPlatform)

@@ -20,7 +20,7 @@ import (
 
 func claim(t *testing.T, db *store.DB, who string, now time.Time, f store.ClaimFilter) *store.LeasedCase {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	var lc *store.LeasedCase
 	err := db.Write(ctx, func(tx *store.Tx) error {
 		var err error
@@ -65,7 +65,7 @@ func TestClaimOrderAndLeases(t *testing.T) {
 			t.Fatalf("after expiry got %+v, want %s", lc, want[0])
 		}
 		// Claiming moved the notices on it to in_review.
-		ns, err := db.CaseNotices(context.Background(), lc.ID)
+		ns, err := db.CaseNotices(t.Context(), lc.ID)
 		if err != nil || len(ns) != 1 || ns[0].Status != notice.StatusInReview {
 			t.Fatalf("notices on claimed case: %v %+v", err, ns)
 		}
@@ -128,7 +128,7 @@ func TestConcurrentClaims(t *testing.T) {
 		for i := range 50 {
 			wg.Go(func() {
 				<-start
-				ctx := context.Background()
+				ctx := t.Context()
 				who := fmt.Sprintf("reviewer-%d", i)
 				var lc *store.LeasedCase
 				err := db.Write(ctx, func(tx *store.Tx) error {
@@ -158,7 +158,7 @@ func TestConcurrentClaims(t *testing.T) {
 		}
 		// What the database says agrees: each case has one holder, the one who was told.
 		for cid, who := range held {
-			lc, err := db.LeasedCase(context.Background(), cid)
+			lc, err := db.LeasedCase(t.Context(), cid)
 			if err != nil || lc.LeaseHolder != who {
 				t.Errorf("case %s: holder %q (%v), want %s", cid, lc.LeaseHolder, err, who)
 			}

@@ -193,12 +193,12 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 
 func TestWriteAfterClose(t *testing.T) {
 	t.Parallel()
-	db, err := store.Open(context.Background(), store.Options{DataDir: t.TempDir()})
+	db, err := store.Open(t.Context(), store.Options{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	err = db.Write(context.Background(), func(*store.Tx) error { return nil })
+	err = db.Write(t.Context(), func(*store.Tx) error { return nil })
 	if !errors.Is(err, store.ErrClosed) {
 		t.Errorf("err = %v, want ErrClosed", err)
 	}
@@ -206,7 +206,7 @@ func TestWriteAfterClose(t *testing.T) {
 
 func TestOpenRejectsUnknownURL(t *testing.T) {
 	t.Parallel()
-	_, err := store.Open(context.Background(), store.Options{URL: "mysql://x"})
+	_, err := store.Open(t.Context(), store.Options{URL: "mysql://x"})
 	if err == nil {
 		t.Fatal("mysql URL accepted")
 	}

@@ -77,7 +77,7 @@ func TestEveryEventGetsALogEntry(t *testing.T) {
 func TestBackfillLogsOldEvents(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		db := storetest.Open(t, e)
 		driver, dsn := "sqlite", "file:"+filepath.Join(e.Dir, "sigap.db")+"?_pragma=busy_timeout(10000)"
 		if e.URL != "" {

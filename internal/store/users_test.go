@@ -13,7 +13,7 @@ import (
 
 func seedOrg(t *testing.T, db *store.DB, id string, kind org.Kind) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	mustWrite(ctx, t, db, func(tx *store.Tx) error {
 		return tx.CreateOrg(ctx, org.Org{ID: id, Name: "Org " + id, Kind: kind, CreatedAt: t0})
 	})
@@ -23,7 +23,7 @@ func seedOrg(t *testing.T, db *store.DB, id string, kind org.Kind) {
 // seedOrg stores) with its ID and e-mail address.
 func seedAdmin(t *testing.T, db *store.DB, id, email string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	mustWrite(ctx, t, db, func(tx *store.Tx) error {
 		return tx.CreateUser(ctx, org.User{ID: id, OrgID: "org_p", Email: email, Role: org.RoleAdmin, CreatedAt: t0})
 	})

@@ -61,11 +61,11 @@ func TestCheckDestination(t *testing.T) {
 		{"https://v6only.example.org/hook", true},
 		{"https://mapped.example.org/hook", true},
 	} {
-		err := checkDestination(context.Background(), Config{Resolver: dns}, tc.url)
+		err := checkDestination(t.Context(), Config{Resolver: dns}, tc.url)
 		if got := errors.Is(err, ErrPrivateDestination); got != tc.refused || (!tc.refused && err != nil) {
 			t.Errorf("checkDestination(%s) = %v, want refused %v", tc.url, err, tc.refused)
 		}
-		if err := checkDestination(context.Background(), Config{Resolver: dns, AllowPrivate: true}, tc.url); err != nil {
+		if err := checkDestination(t.Context(), Config{Resolver: dns, AllowPrivate: true}, tc.url); err != nil {
 			t.Errorf("with AllowPrivate, checkDestination(%s) = %v, want nil", tc.url, err)
 		}
 	}

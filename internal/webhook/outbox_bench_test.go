@@ -92,7 +92,7 @@ func benchQueue(b *testing.B, db *store.DB) {
 		ms[i] = o.message(i, i%50 == 0)
 	}
 	o.enqueue(b, ms)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(b.Context())
 	done := make(chan struct{})
 	b.ResetTimer()
 	go func() { defer close(done); o.q.Run(ctx) }()

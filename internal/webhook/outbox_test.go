@@ -94,7 +94,7 @@ type outbox struct {
 
 func newOutbox(tb testing.TB, db *store.DB, clk clock.Clock, rcv *receiver, workers int) *outbox {
 	tb.Helper()
-	ctx := context.Background()
+	ctx := tb.Context()
 	now := clk.Now()
 	o := &outbox{db: db, clk: clk, orgID: id.New("org", now)}
 	o.q = jobs.New(db, clk, nil, jobs.Config{Workers: workers})
@@ -128,7 +128,7 @@ func (o *outbox) message(i int, urgent bool) webhook.Message {
 // enqueue puts messages in the outbox, a hundred to a transaction.
 func (o *outbox) enqueue(tb testing.TB, ms []webhook.Message) {
 	tb.Helper()
-	ctx := context.Background()
+	ctx := tb.Context()
 	for len(ms) > 0 {
 		chunk := ms[:min(100, len(ms))]
 		ms = ms[len(chunk):]
@@ -160,7 +160,7 @@ func TestAlertGoesBeforeRoutineBacklog(t *testing.T) {
 		o.enqueue(t, ms)
 		clk.Advance(time.Second)
 		o.enqueue(t, []webhook.Message{o.message(1000, true)})
-		ctx := context.Background()
+		ctx := t.Context()
 		if n, err := o.q.RunDue(ctx, 1); err != nil || n != 1 {
 			t.Fatalf("RunDue: %d, %v", n, err)
 		}
@@ -192,7 +192,7 @@ func TestConcurrentDeliveriesOncePerIDWithStandardHeaders(t *testing.T) {
 			ms = append(ms, o.message(i, i%10 == 0))
 		}
 		o.enqueue(t, ms)
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan struct{})
 		go func() { defer close(done); o.q.Run(ctx) }()
 		rcv.waitFor(n, time.Minute)
@@ -226,7 +226,7 @@ func TestConcurrentDeliveriesOncePerIDWithStandardHeaders(t *testing.T) {
 			}
 		}
 		for _, m := range ms[:5] {
-			d, err := o.db.Delivery(context.Background(), m.ID)
+			d, err := o.db.Delivery(t.Context(), m.ID)
 			if err != nil || d.State != store.DeliveryDelivered || d.Attempts != 1 {
 				t.Errorf("delivery %s: %+v, %v", m.ID, d, err)
 			}
