@@ -110,7 +110,7 @@ func eachFixture(t *testing.T, fn func(ctx context.Context, t *testing.T, f *fix
 // user makes a user with a password and, when secret is wanted, TOTP on.
 func (f *fixture) user(t *testing.T, email string, role org.Role, withTOTP bool) (org.User, string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	u, link, err := f.acc.CreateUser(ctx, f.org.ID, email, "Ana", role)
 	if err != nil {
 		t.Fatal(err)

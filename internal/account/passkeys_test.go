@@ -109,7 +109,7 @@ func (k *softKey) get(opts json.RawMessage) []byte {
 // register adds k as a passkey of u through the service, as the portal does.
 func register(t *testing.T, f *fixture, u org.User, token string, k *softKey) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	opts, err := f.acc.BeginPasskeyRegistration(ctx, testRP, u.ID, token)
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ func register(t *testing.T, f *fixture, u org.User, token string, k *softKey) {
 
 func auditActions(t *testing.T, f *fixture) map[string]int {
 	t.Helper()
-	items, err := f.db.AuditItems(context.Background(), store.AuditQuery{Limit: 1000})
+	items, err := f.db.AuditItems(t.Context(), store.AuditQuery{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

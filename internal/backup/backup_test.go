@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -68,7 +67,7 @@ func sqliteDataDir(t *testing.T) string {
 	}
 	os.WriteFile(filepath.Join(dir, "wrap.key"), []byte("another key\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a key\n"), 0o600)
-	db, err := store.Open(context.Background(), store.Options{DataDir: dir})
+	db, err := store.Open(t.Context(), store.Options{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +79,7 @@ func sqliteDataDir(t *testing.T) string {
 // changed file is caught, and restores it into a new data dir.
 func TestCreateOpenRestore(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	data := sqliteDataDir(t)
 	out := filepath.Join(t.TempDir(), "b")
 	m, err := Create(ctx, Options{DataDir: data, Out: out})
@@ -137,7 +136,7 @@ func TestCreateOpenRestore(t *testing.T) {
 // checkpoints signed by keys since the first rotation would not verify.
 func TestKeyRingsBackedUp(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	data := sqliteDataDir(t)
 	rings := []string{"receipt-signing.keyring", "log-signing.keyring"}
 	for _, r := range rings {

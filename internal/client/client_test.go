@@ -2,7 +2,6 @@ package client_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
@@ -71,7 +70,7 @@ func TestSigning(t *testing.T) {
 				Idem  string          `json:"idempotency_key"`
 				Body  json.RawMessage `json:"body"`
 			}
-			_, err := tt.cl.Do(context.Background(), tt.method, "/v1/things?x=1", tt.body, tt.header, &out)
+			_, err := tt.cl.Do(t.Context(), tt.method, "/v1/things?x=1", tt.body, tt.header, &out)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("Do: %v, want an error saying %q", err, tt.wantErr)

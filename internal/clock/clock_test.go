@@ -63,7 +63,7 @@ func TestEveryStopsWithItsContext(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(t.Context())
 			d := time.Millisecond
 			if tt.calls == 0 {
 				d = time.Hour

@@ -114,7 +114,7 @@ func BenchmarkEscalation1M(b *testing.B) {
 		go func() { defer close(soonDone); seed(b, dir, n, soon, seeded, start) }()
 		<-seeded
 		b.Logf("seeded %d open notices and cases in %s", n, time.Since(t0).Round(time.Second))
-		db, err := store.Open(context.Background(), store.Options{DataDir: dir})
+		db, err := store.Open(b.Context(), store.Options{DataDir: dir})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func BenchmarkEscalation1M(b *testing.B) {
 			late = append(late, time.Now().Sub(tm.NextAt))
 			mu.Unlock()
 		}
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(b.Context())
 		var wg sync.WaitGroup
 		wg.Add(2)
 		go func() { defer wg.Done(); q.Run(ctx) }()

@@ -1,7 +1,6 @@
 package feed_test
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
@@ -20,7 +19,7 @@ import (
 // copied. Run: go test -run XXX -bench FeedSync -benchtime 1x ./internal/feed
 func BenchmarkFeedSync(b *testing.B) {
 	n := testcorpus.EnvInt(b, "SIGAP_FEED_BENCH_N", 1_000_000, 1)
-	ctx := context.Background()
+	ctx := b.Context()
 	for range b.N {
 		b.StopTimer()
 		src, dst := sqliteNode(b), sqliteNode(b)

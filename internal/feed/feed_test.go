@@ -1,7 +1,6 @@
 package feed_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -81,7 +80,7 @@ func shareAndSubscribe(t *testing.T, src, dst *node) {
 	if len(got) != 2 || got[h2] == nil || got[h3] == nil {
 		t.Fatalf("after a removal and an addition the copy holds %v, want h2 and h3", keys(got))
 	}
-	if err := dst.srv.Scanner.Reload(context.Background(), true); err != nil {
+	if err := dst.srv.Scanner.Reload(t.Context(), true); err != nil {
 		t.Fatal(err)
 	}
 	m := dst.call(t, "POST", "/v1/match", dst.admin, map[string]any{"sha256": h3}).want(t, 200, "match").json(t)
@@ -95,7 +94,7 @@ func shareAndSubscribe(t *testing.T, src, dst *node) {
 	if a := dst.call(t, "POST", "/v1/banks/"+bankB+"/entries/"+entryB+"/feedback", dst.admin, map[string]any{"verdict": "maybe"}); a.status != 422 {
 		t.Fatalf("a verdict that is none: want 422, got %d %s", a.status, a.body)
 	}
-	if _, err := dst.srv.Jobs.RunDue(context.Background(), 10); err != nil {
+	if _, err := dst.srv.Jobs.RunDue(t.Context(), 10); err != nil {
 		t.Fatal(err)
 	}
 	fb := src.call(t, "GET", "/v1/banks/"+bankA+"/entries/"+idsA[h2]+"/feedback", src.admin, nil).want(t, 200, "feedback at the source").json(t)

@@ -127,10 +127,10 @@ func (n *node) subscribe(t testing.TB, feedURL, token, name string) (subID, bank
 // poller's lease first.
 func (n *node) poll(t testing.TB) {
 	t.Helper()
-	if held, err := n.srv.Feeds.Lease.Tick(context.Background()); err != nil || !held {
+	if held, err := n.srv.Feeds.Lease.Tick(t.Context()); err != nil || !held {
 		t.Fatalf("the feeds lease: held %v, %v", held, err)
 	}
-	if _, err := n.srv.Feeds.PollDue(context.Background()); err != nil {
+	if _, err := n.srv.Feeds.PollDue(t.Context()); err != nil {
 		t.Fatalf("poll: %v", err)
 	}
 }
@@ -138,7 +138,7 @@ func (n *node) poll(t testing.TB) {
 // pollNow makes every subscription of n due and polls them.
 func (n *node) pollNow(t testing.TB, subID string) {
 	t.Helper()
-	if err := n.srv.Feeds.PollNow(context.Background(), subID); err != nil {
+	if err := n.srv.Feeds.PollNow(t.Context(), subID); err != nil {
 		t.Fatal(err)
 	}
 	n.poll(t)

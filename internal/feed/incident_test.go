@@ -1,7 +1,6 @@
 package feed_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/sigap/sigap/internal/store/storetest"
@@ -14,7 +13,7 @@ import (
 func TestIncidentShared(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		src, dst := newNode(t, e, true), sqliteNode(t)
 		bankA, _ := src.bank(t, "terrorism", hash('a'))
 		feedURL, token, _ := src.share(t, bankA, "platform B")

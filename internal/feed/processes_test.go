@@ -1,7 +1,6 @@
 package feed_test
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -153,7 +152,7 @@ func rewriteHistory(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ctx := context.Background()
+	ctx := t.Context()
 	rows, err := db.QueryContext(ctx, `SELECT set_id, seq, op, entry_id, type, value, source, at FROM feed_events ORDER BY set_id, seq`)
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package filterset_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -21,7 +20,7 @@ import (
 func TestRefusals(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		db := storetest.Open(t, eng)
 		banks := &filterset.Service{Kind: bank.Kind{}, DB: db, Clock: clock.NewFixed(t0)}
 		lists := &filterset.Service{Kind: rulelist.Kind{}, DB: db, Clock: clock.NewFixed(t0)}
@@ -105,7 +104,7 @@ func TestRefusals(t *testing.T) {
 func TestExportImportRoundTrip(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		db := storetest.Open(t, eng)
 		for _, tc := range []struct {
 			kind    filterset.Kind

@@ -1,7 +1,6 @@
 package filterset_test
 
 import (
-	"context"
 	"errors"
 	"reflect"
 	"strings"
@@ -93,7 +92,7 @@ func TestSetLifecycle(t *testing.T) {
 		t.Run(fam.name, func(t *testing.T) {
 			t.Parallel()
 			storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-				ctx := context.Background()
+				ctx := t.Context()
 				svc := newService(t, eng, fam.kind, clock.NewFixed(t0))
 				changes := 0
 				svc.OnChange = func() { changes++ }

@@ -1,7 +1,6 @@
 package keyring
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -103,7 +102,7 @@ func TestValidateRefuses(t *testing.T) {
 
 func TestFileStore(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	dir := t.TempDir()
 	f := File{Path: filepath.Join(dir, "ring")}
 	if _, err := f.Load(ctx); !errors.Is(err, ErrNoRing) {

@@ -1,7 +1,6 @@
 package lease_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -19,7 +18,7 @@ import (
 func TestTakeoverFencesThePausedHolder(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		db := storetest.Open(t, e)
 		start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
 		clkA, clkB := clock.NewFixed(start), clock.NewFixed(start)

@@ -29,7 +29,7 @@ import (
 //
 //	go test -run '^$' -bench Intake -benchtime 2000x ./internal/mailgate/
 func BenchmarkIntake(b *testing.B) {
-	ctx := context.Background()
+	ctx := b.Context()
 	r := newRelay(b)
 	cfg := config.Config{DataDir: b.TempDir(), DB: os.Getenv("SIGAP_BENCH_DB"), Addr: "127.0.0.1:0", SMTPRelay: r.addr,
 		SMTPFrom: "sigap@platform.test", ShutdownTimeout: 5 * time.Second}

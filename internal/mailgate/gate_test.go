@@ -213,7 +213,7 @@ type harness struct {
 
 func (h *harness) notices(t *testing.T) int {
 	t.Helper()
-	ns, err := h.a.DB.Notices(context.Background(), store.NoticeFilter{OrgID: h.orgID, Limit: 1000})
+	ns, err := h.a.DB.Notices(t.Context(), store.NoticeFilter{OrgID: h.orgID, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func TestMailToReceipt(t *testing.T) {
 		if c := h.notices(t); c != 1 {
 			t.Fatalf("%d notices after one e-mail", c)
 		}
-		out, err := h.a.Mail.Receive(context.Background(), h.from, msg)
+		out, err := h.a.Mail.Receive(t.Context(), h.from, msg)
 		if err != nil || out != mailgate.Replayed || h.notices(t) != 1 {
 			t.Errorf("the same e-mail again: %v, %v, %d notices; want replayed, one notice", out, err, h.notices(t))
 		}
@@ -316,7 +316,7 @@ func TestMailRefused(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		h := newHarness(t, e, 256<<10)
-		ctx := context.Background()
+		ctx := t.Context()
 		other, _ := rsa.GenerateKey(rand.Reader, 2048)
 		_, edKey, _ := ed25519.GenerateKey(rand.Reader)
 		// Another authority, with its own sender and key.
@@ -445,7 +445,7 @@ func TestMailStrangerToldOnce(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		h := newHarness(t, e, 0)
-		ctx := context.Background()
+		ctx := t.Context()
 		jobsNow := func() int {
 			c, err := h.a.DB.JobCounts(ctx)
 			if err != nil {

@@ -1,7 +1,6 @@
 package mailgate_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/smtp"
 	"strings"
@@ -22,7 +21,7 @@ func TestMailRequests(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		h := newHarness(t, e, 0)
-		ctx := context.Background()
+		ctx := t.Context()
 		for _, c := range []struct {
 			ref, kind, body string
 		}{

@@ -1,7 +1,6 @@
 package mailgate_test
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -48,7 +47,7 @@ func TestListenerTLSAndLimits(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer ln.Shutdown(context.Background())
+			defer ln.Shutdown(t.Context())
 			c, err := smtp.Dial(ln.Addr())
 			if err != nil {
 				t.Fatal(err)
@@ -86,7 +85,7 @@ func TestListenerInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Shutdown(context.Background())
+	defer ln.Shutdown(t.Context())
 	dial := func() *smtp.Client {
 		c, err := smtp.Dial(ln.Addr())
 		if err != nil {

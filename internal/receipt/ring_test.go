@@ -1,7 +1,6 @@
 package receipt
 
 import (
-	"context"
 	"crypto/ed25519"
 	"errors"
 	"os"
@@ -26,7 +25,7 @@ func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 // every receipt verifies with the keys the signer lists.
 func TestRotation(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	dir := t.TempDir()
 	s, _, err := LoadOrCreate(dir)
 	if err != nil {
@@ -109,7 +108,7 @@ func TestRotation(t *testing.T) {
 // another, changes nothing.
 func TestRotationRefuses(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	now := time.Now()
 
 	dir := t.TempDir()

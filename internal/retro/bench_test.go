@@ -2,7 +2,6 @@ package retro_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"runtime"
 	"strconv"
@@ -33,7 +32,7 @@ import (
 //	go test ./internal/retro -run '^$' -bench Retro -benchtime 1x
 func BenchmarkRetro(b *testing.B) {
 	total := testcorpus.EnvInt(b, "SIGAP_BENCH_RETRO_POSTS", 100_000, 1)
-	ctx := context.Background()
+	ctx := b.Context()
 	s, admin := scantest.Server(b, config.Config{})
 	scantest.List(b, s, admin, filterset.CreateInput{Name: "old", Kind: "keyword", Policy: "review"}, scantest.Keywords(7, 10_000))
 	_, js := natstest.JetStream(b, natstest.Server(b, 0))

@@ -177,7 +177,7 @@ func TestKeywordAddedDuringIncidentFindsTheHourBefore(t *testing.T) {
 		r.publish(post("kanal_satu", 1, "serbu markas sekarang, serangan fajar!"), post("kanal_satu", 2, "cuaca cerah"),
 			post("kanal_dua", 7, "SERANGAN FAJAR dimulai"), post("kanal_dua", 8, "harga cabai naik"),
 			post("kanal_tiga", 3, "ikuti serangan   fajar"))
-		if hits, _ := r.s.DB.RecentHits(context.Background(), "", "", 10); len(hits) != 0 {
+		if hits, _ := r.s.DB.RecentHits(t.Context(), "", "", 10); len(hits) != 0 {
 			t.Fatalf("live scan before the keyword: %d hits", len(hits))
 		}
 
@@ -209,12 +209,12 @@ func TestKeywordAddedDuringIncidentFindsTheHourBefore(t *testing.T) {
 			t.Fatalf("retro scans of the incident = %+v, want one queued", jobs.Items)
 		}
 		// A post after the keyword is caught live (once the live matcher has it: it reloads within a second).
-		if err := r.s.Scanner.Reload(context.Background(), true); err != nil {
+		if err := r.s.Scanner.Reload(t.Context(), true); err != nil {
 			t.Fatal(err)
 		}
 		r.publish(post("kanal_empat", 9, "serangan fajar lagi"))
 
-		if ran, err := r.runner("worker-a").RunOnce(context.Background()); !ran || err != nil {
+		if ran, err := r.runner("worker-a").RunOnce(t.Context()); !ran || err != nil {
 			t.Fatalf("run retro job: ran %v, %v", ran, err)
 		}
 		var job jobView
@@ -277,7 +277,7 @@ func TestRetroJobSurvivesRestartAndTakeover(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		r := newRig(t, e)
-		ctx := context.Background()
+		ctx := t.Context()
 		var posts []string
 		for i := range 40 {
 			text := "berita biasa"

@@ -233,7 +233,7 @@ func TestOnReverseErrorUndoesTheReversal(t *testing.T) {
 // findEvent returns the data of the last event of a type on a notice's timeline.
 func findEvent(t *testing.T, w *world, noticeID, typ string) map[string]any {
 	t.Helper()
-	evs, err := w.db.Timeline(context.Background(), noticeID, 1000)
+	evs, err := w.db.Timeline(t.Context(), noticeID, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}

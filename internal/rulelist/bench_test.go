@@ -1,7 +1,6 @@
 package rulelist
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -61,7 +60,7 @@ func BenchmarkImportKeywords10k(b *testing.B) {
 			valid = append(valid, e)
 		}
 	}
-	ctx := context.Background()
+	ctx := b.Context()
 	db, err := store.Open(ctx, store.Options{DataDir: b.TempDir()})
 	if err != nil {
 		b.Fatal(err)

@@ -1,7 +1,6 @@
 package rulelist
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -20,7 +19,7 @@ import (
 func TestDuplicatesOnMatchKey(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		svc := &filterset.Service{Kind: Kind{}, DB: storetest.Open(t, eng), Clock: clock.NewFixed(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC))}
 		c := org.Caller{OrgID: "org_platform", KeyID: "key_admin"}
 		tests := []struct {
@@ -79,7 +78,7 @@ func TestDuplicatesOnMatchKey(t *testing.T) {
 func TestBackfillMatchKeys(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, eng storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		db := storetest.Open(t, eng)
 		now := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 		svc := &filterset.Service{Kind: Kind{}, DB: db, Clock: clock.NewFixed(now)}

@@ -2,7 +2,6 @@ package scan
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -131,7 +130,7 @@ func TestMatchFindsEachKind(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			if tc.want == "" {
-				res, err := s.Scan(context.Background(), Post{Channel: "chan_one", MessageID: "1", Text: tc.text, Links: tc.links})
+				res, err := s.Scan(t.Context(), Post{Channel: "chan_one", MessageID: "1", Text: tc.text, Links: tc.links})
 				if err != nil || len(res.Hits) != 0 {
 					t.Fatalf("clean post: %v %+v", err, res.Hits)
 				}
@@ -182,7 +181,7 @@ func BenchmarkScan(b *testing.B) {
 		posts[i] = Post{Channel: "chan_one", MessageID: FlexString(fmt.Sprint(i + 1)), Text: c.post(), Links: []string{"https://example.net/x"}}
 		bytes += len(posts[i].Text)
 	}
-	ctx := context.Background()
+	ctx := b.Context()
 	b.SetBytes(int64(bytes / len(posts)))
 	b.ReportAllocs()
 	cpu0 := testcorpus.ProcessCPU()

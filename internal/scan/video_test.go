@@ -42,7 +42,7 @@ func TestIsVideo(t *testing.T) {
 func TestDecodeSlots(t *testing.T) {
 	t.Parallel()
 	s := New(nil, nil, nil, nil, Config{MaxDecodes: 2})
-	ctx := context.Background()
+	ctx := t.Context()
 	r1, err1 := s.acquire(ctx)
 	r2, err2 := s.acquire(ctx)
 	if err1 != nil || err2 != nil {

@@ -65,11 +65,11 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // streamMsgs is how many messages a stream holds.
 func streamMsgs(t *testing.T, js jetstream.JetStream, name string) uint64 {
 	t.Helper()
-	st, err := js.Stream(context.Background(), name)
+	st, err := js.Stream(t.Context(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := st.Info(context.Background())
+	info, err := st.Info(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func streamMsgs(t *testing.T, js jetstream.JetStream, name string) uint64 {
 // checkHitsOnce fails unless each of the n posts has exactly one stored hit.
 func checkHitsOnce(t *testing.T, s *server.Server, n int) {
 	t.Helper()
-	hits, err := s.DB.RecentHits(context.Background(), "", "", 10*n)
+	hits, err := s.DB.RecentHits(t.Context(), "", "", 10*n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func checkHitsOnce(t *testing.T, s *server.Server, n int) {
 func TestBatchMessages(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		s := sigapWithList(t, e)
 		cfg := scanstream.Config{Workers: 2, Batch: 4}
 		js := ensuredJetStream(t, cfg)
@@ -202,7 +202,7 @@ func (f *flakyScanner) Scan(ctx context.Context, p scan.Post) (scan.Result, erro
 // bad line one dead letter.
 func TestBatchRetriedWhole(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	s := sigapWithList(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
 	cfg := scanstream.Config{Workers: 1}
 	js := ensuredJetStream(t, cfg)
@@ -255,7 +255,7 @@ func (g *gatedScanner) Scan(ctx context.Context, p scan.Post) (scan.Result, erro
 func TestCrashMidBatchRedelivers(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		s := sigapWithList(t, e)
 		ns := startNATSServer(t)
 		dial := func() jetstream.JetStream {
@@ -328,7 +328,7 @@ func (s *slowScanner) Scan(ctx context.Context, p scan.Post) (scan.Result, error
 // worker meanwhile: every post is scanned once.
 func TestSlowBatchKeepsItsClaim(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	s := sigapWithList(t, storetest.Engine{Name: "sqlite", Dir: t.TempDir()})
 	// Pings come every AckWait/3 at the end of a post: at most about 1 s apart
 	// here, so a busy machine still has a second to spare.

@@ -68,7 +68,7 @@ func benchSigap(b *testing.B) *server.Server {
 func BenchmarkScanPath(b *testing.B) {
 	s := benchSigap(b)
 	posts := scantest.Posts(2000)
-	ctx := context.Background()
+	ctx := b.Context()
 	bodies := make([][]byte, len(posts))
 	for i, p := range posts {
 		bodies[i], _ = json.Marshal(p)
@@ -214,7 +214,7 @@ func timeWorker(ctx context.Context, b *testing.B, js jetstream.JetStream, w *sc
 // them is acknowledged (the work-queue stream holds no message).
 // benchDirect scans the posts in turn on one goroutine.
 func benchDirect(b *testing.B, s *server.Server, posts []scan.Post) {
-	ctx := context.Background()
+	ctx := b.Context()
 	b.SetBytes(1000)
 	cpu := startCPU()
 	for i := 0; b.Loop(); i++ {

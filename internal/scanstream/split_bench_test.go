@@ -63,7 +63,7 @@ func BenchmarkScanPathSplit(b *testing.B) {
 }
 
 func benchSplit(b *testing.B, s *server.Server, perMsg int, prefilled bool) {
-	ctx := context.Background()
+	ctx := b.Context()
 	child := startNATSChild(b, b.N, perMsg)
 	nc, err := nats.Connect(child.url)
 	if err != nil {

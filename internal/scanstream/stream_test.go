@@ -93,7 +93,7 @@ func runUntil(t *testing.T, w *scanstream.Worker, timeout time.Duration, done fu
 func TestWorkersScanAckAndDeadLetter(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		s := sigapWithList(t, e)
 		cfg := scanstream.Config{Workers: 2, Batch: 8, MaxPostBytes: 64 << 10}
 		js := ensuredJetStream(t, cfg)

@@ -1,7 +1,6 @@
 package scanstream_test
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -42,7 +41,7 @@ func TestWorkerScansVideos(t *testing.T) {
 		return b
 	}
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		s, b := sigapWithSet(t, e, func(s *server.Server) *filterset.Service { return s.API.Banks },
 			filterset.CreateInput{Name: "video", Policy: "shadow", Labels: []string{"terrorism"}},
 			filterset.Item{Type: "vpdq", Value: string(read("vpdq/chair-19-sd-bar.txt"))})

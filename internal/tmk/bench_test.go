@@ -1,7 +1,6 @@
 package tmk
 
 import (
-	"context"
 	"testing"
 
 	"github.com/sigap/sigap/internal/video"
@@ -16,7 +15,7 @@ func BenchmarkHashFile(b *testing.B) {
 	path := videotest.Video(b, video.Config{}.Available(), "chair-19-sd-bar.mp4")
 	cpu0 := videotest.CPUTime(true)
 	for b.Loop() {
-		if _, err := HashFile(context.Background(), video.Config{}, path); err != nil {
+		if _, err := HashFile(b.Context(), video.Config{}, path); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,7 +2,6 @@ package tmk
 
 import (
 	"bytes"
-	"context"
 	"math"
 	"path/filepath"
 	"strings"
@@ -48,7 +47,7 @@ func TestConformance(t *testing.T) {
 			name := strings.TrimSuffix(filepath.Base(v), ".mp4")
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				got, err := HashFile(context.Background(), video.Config{}, v)
+				got, err := HashFile(t.Context(), video.Config{}, v)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,7 +1,6 @@
 package translog_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -21,7 +20,7 @@ import (
 func TestTwoLogsOneSigner(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		db := storetest.Open(t, e)
 		k := testKey(t)
 		start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)

@@ -1,7 +1,6 @@
 package translog_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,7 +23,7 @@ import (
 func TestKeyRotation(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		dir := t.TempDir()
 		key, created, err := translog.LoadOrCreateKey(dir)
 		if err != nil || !created {
@@ -128,7 +127,7 @@ func TestKeyRotation(t *testing.T) {
 // rotation before anything is written.
 func TestKeyRotationRefusesCorrupt(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, translog.KeyFile), []byte("PRIVATE+KEY+broken\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -149,7 +148,7 @@ func TestKeyRotationRefusesCorrupt(t *testing.T) {
 
 func appendEvents(t *testing.T, db *store.DB, n int) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	evs := make([]notice.Event, n)
 	for i := range evs {
 		evs[i] = notice.Event{At: time.Now(), Type: "test.event", NoticeID: "ntc_rot", Data: []byte(`{}`)}

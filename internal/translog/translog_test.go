@@ -2,7 +2,6 @@ package translog_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -217,7 +216,7 @@ func TestParseProofsRefuse(t *testing.T) {
 func TestLogOnBothEngines(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
+		ctx := t.Context()
 		db := storetest.Open(t, e)
 		k := testKey(t)
 		l, err := translog.Open(ctx, db, k, nil, nil)

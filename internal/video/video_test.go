@@ -25,7 +25,7 @@ func TestProbe(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
 			t.Parallel()
-			got, err := Config{}.Probe(context.Background(), filepath.Join(dir, "videos", tc.file))
+			got, err := Config{}.Probe(t.Context(), filepath.Join(dir, "videos", tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,7 +57,7 @@ func TestFrames(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			next := 0
-			n, err := Config{}.Frames(context.Background(), path, tc.spec, func(f Frame) error {
+			n, err := Config{}.Frames(t.Context(), path, tc.spec, func(f Frame) error {
 				if f.Number != next {
 					t.Fatalf("frame number %d, want %d", f.Number, next)
 				}
@@ -123,13 +123,13 @@ func TestErrors(t *testing.T) {
 			t.Parallel()
 			var err error
 			if tc.probe {
-				_, err = tc.cfg.Probe(context.Background(), tc.path)
+				_, err = tc.cfg.Probe(t.Context(), tc.path)
 			} else {
 				fn := tc.fn
 				if fn == nil {
 					fn = func(Frame) error { return nil }
 				}
-				_, err = tc.cfg.Frames(context.Background(), tc.path, tc.spec, fn)
+				_, err = tc.cfg.Frames(t.Context(), tc.path, tc.spec, fn)
 			}
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
@@ -143,7 +143,7 @@ func TestCancelledContext(t *testing.T) {
 	t.Parallel()
 	videotest.RequireFFmpeg(t, Config{}.Available())
 	sample := filepath.Join(videotest.SharedDir(t), "videos", "test-padded-dimensions.mp4")
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	n := 0
 	_, err := Config{}.Frames(ctx, sample, Spec{Width: 16, Height: 16}, func(Frame) error {
 		if n++; n == 3 {

@@ -1,7 +1,6 @@
 package vpdq
 
 import (
-	"context"
 	"math/rand/v2"
 	"runtime"
 	"testing"
@@ -30,7 +29,7 @@ func BenchmarkHashFile(b *testing.B) {
 			frames := 0
 			cpu0 := videotest.CPUTime(true)
 			for b.Loop() {
-				h, err := HashFile(context.Background(), video.Config{}, path, opt)
+				h, err := HashFile(b.Context(), video.Config{}, path, opt)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,7 +1,6 @@
 package vpdq
 
 import (
-	"context"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -46,7 +45,7 @@ func TestConformance(t *testing.T) {
 			t.Run(r.ref, func(t *testing.T) {
 				t.Parallel()
 				ref := readHashFile(t, filepath.Join(dir, "vpdq", r.ref))
-				got, err := HashFile(context.Background(), video.Config{}, r.video, r.opt)
+				got, err := HashFile(t.Context(), video.Config{}, r.video, r.opt)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -107,7 +106,7 @@ func TestSecondsPerHash(t *testing.T) {
 	videotest.RequireFFmpeg(t, video.Config{}.Available())
 	dir := videotest.SharedDir(t)
 	ref := readHashFile(t, filepath.Join(dir, "vpdq", "test-padded-dimensions.txt"))
-	got, err := HashFile(context.Background(), video.Config{}, filepath.Join(dir, "videos", "test-padded-dimensions.mp4"),
+	got, err := HashFile(t.Context(), video.Config{}, filepath.Join(dir, "videos", "test-padded-dimensions.mp4"),
 		HashOptions{SecondsPerHash: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +132,7 @@ func TestSecondsPerHash(t *testing.T) {
 func TestHashOptionsRefused(t *testing.T) {
 	t.Parallel()
 	for _, opt := range []HashOptions{{SecondsPerHash: -1}, {Downsample: -1}} {
-		if _, err := HashFile(context.Background(), video.Config{}, "unused.mp4", opt); err == nil {
+		if _, err := HashFile(t.Context(), video.Config{}, "unused.mp4", opt); err == nil {
 			t.Errorf("HashFile(%+v) accepted", opt)
 		}
 	}
@@ -161,7 +160,7 @@ func TestWorkersAgree(t *testing.T) {
 	path := videotest.Video(t, video.Config{}.Available(), "test-padded-dimensions.mp4")
 	var got [2]Hash
 	for i, workers := range []int{1, 3} {
-		h, err := HashFile(context.Background(), video.Config{}, path, HashOptions{Downsample: 64, Workers: workers})
+		h, err := HashFile(t.Context(), video.Config{}, path, HashOptions{Downsample: 64, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
