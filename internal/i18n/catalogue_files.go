@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -25,14 +26,45 @@ var messageFiles embed.FS
 // keyPattern is what a message key looks like: dotted lower-case words.
 var keyPattern = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)*$`)
 
-// MustLoad is Load for catalogue files compiled into the binary and read
-// once, at start: a fault in them is a build mistake every test reports.
-func MustLoad(fsys fs.FS) map[string]map[string]string {
-	cats, err := Load(fsys)
-	if err != nil {
-		panic(err)
+// Catalogue is a catalogue compiled into the binary, read on its first use
+// rather than at start, so that a command that shows no text (sigap hash,
+// sigap receipt verify) does not parse it. A fault in its files is a build
+// mistake every test reports, so the first use panics on one.
+type Catalogue struct {
+	load func() map[string]map[string]string
+}
+
+// Embedded returns the Catalogue of the files in fsys (see Load).
+func Embedded(fsys fs.FS) *Catalogue {
+	return &Catalogue{load: sync.OnceValue(func() map[string]map[string]string {
+		cats, err := Load(fsys)
+		if err != nil {
+			panic(err)
+		}
+		return cats
+	})}
+}
+
+// Has reports whether lang's part of the catalogue holds key.
+func (c *Catalogue) Has(lang, key string) bool {
+	_, ok := c.load()[lang][key]
+	return ok
+}
+
+// Text returns key's text in lang (Indonesian for an unknown language),
+// formatted with args when there are any; ok is false when the catalogue
+// lacks the key.
+func (c *Catalogue) Text(lang, key string, args ...any) (text string, ok bool) {
+	cats := c.load()
+	cat, found := cats[lang]
+	if !found {
+		cat = cats[ID]
 	}
-	return cats
+	msg, ok := cat[key]
+	if !ok || len(args) == 0 {
+		return msg, ok
+	}
+	return fmt.Sprintf(msg, args...), true
 }
 
 // Load reads a catalogue from fsys, messages/<lang>/<part>.yaml for every

@@ -127,7 +127,7 @@ func FuzzParsePart(f *testing.F) {
 	})
 }
 
-// BenchmarkLoad measures what reading the catalogue files adds to a start.
+// BenchmarkLoad measures what reading the catalogue files costs, once, on the first text asked for.
 func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		if _, err := Load(messageFiles); err != nil {

@@ -1,7 +1,6 @@
 package i18n
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 
@@ -18,8 +17,8 @@ const (
 // Langs lists the supported languages, default first.
 var Langs = []string{ID, EN}
 
-// catalogues maps a language to its messages, read once from messageFiles.
-var catalogues = MustLoad(messageFiles)
+// catalogue is messageFiles, read on first use.
+var catalogue = Embedded(messageFiles)
 
 var matcher = language.NewMatcher([]language.Tag{language.Indonesian, language.English})
 
@@ -42,30 +41,22 @@ func Match(acceptLanguage string) string {
 // T returns the message key in lang, formatted with args when there are any.
 // A missing key shows as the key itself, so it is seen and fixed, not hidden.
 func T(lang, key string, args ...any) string {
-	cat, ok := catalogues[lang]
-	if !ok {
-		cat = catalogues[ID]
+	if msg, ok := catalogue.Text(lang, key, args...); ok {
+		return msg
 	}
-	msg, ok := cat[key]
-	if !ok {
-		return key
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(msg, args...)
-	}
-	return msg
+	return key
 }
 
 // Has reports whether lang's catalogue holds key.
 func Has(lang, key string) bool {
-	_, ok := catalogues[lang][key]
-	return ok
+	return catalogue.Has(lang, key)
 }
 
 // Keys lists a catalogue's keys in order.
 func Keys(lang string) []string {
-	keys := make([]string, 0, len(catalogues[lang]))
-	for k := range catalogues[lang] {
+	cat := catalogue.load()[lang]
+	keys := make([]string, 0, len(cat))
+	for k := range cat {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

@@ -50,7 +50,7 @@ func TestCataloguesLoaded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, lang := range Langs {
-		if !maps.Equal(got[lang], catalogues[lang]) {
+		if !maps.Equal(got[lang], catalogue.load()[lang]) {
 			t.Errorf("%s: a second load differs from the first", lang)
 		}
 	}
@@ -58,7 +58,7 @@ func TestCataloguesLoaded(t *testing.T) {
 		{EN, "nav.dashboard", "Dashboard"}, {ID, "yes", "ya"}, {EN, "no", "no"},
 		{EN, "time.left", "%s left"}, {EN, "nav.exchange", "Exchange"}, {ID, "nav.incidents", "Insiden"},
 	} {
-		if got := catalogues[tc.lang][tc.key]; got != tc.want {
+		if got := catalogue.load()[tc.lang][tc.key]; got != tc.want {
 			t.Errorf("%s %q = %q, want %q", tc.lang, tc.key, got, tc.want)
 		}
 	}

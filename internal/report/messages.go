@@ -2,7 +2,6 @@ package report
 
 import (
 	"embed"
-	"fmt"
 
 	"github.com/sigap/sigap/internal/i18n"
 )
@@ -15,36 +14,25 @@ import (
 //go:embed messages
 var messageFiles embed.FS
 
-// messages is messageFiles read once, at start.
-var messages = i18n.MustLoad(messageFiles)
+// messages is messageFiles, read on first use.
+var messages = i18n.Embedded(messageFiles)
 
 // T returns the report catalogue's text for key in lang (Indonesian for an
 // unknown language), formatted with args; a key missing from it comes from
 // the shared catalogue, and a key missing from both shows as itself.
 func T(lang, key string, args ...any) string {
-	cat, ok := messages[lang]
-	if !ok {
-		cat = messages[i18n.ID]
+	if msg, ok := messages.Text(lang, key, args...); ok {
+		return msg
 	}
-	msg, ok := cat[key]
-	if !ok {
-		if i18n.Has(lang, key) {
-			return i18n.T(lang, key, args...)
-		}
-		return key
+	if i18n.Has(lang, key) {
+		return i18n.T(lang, key, args...)
 	}
-	if len(args) > 0 {
-		return fmt.Sprintf(msg, args...)
-	}
-	return msg
+	return key
 }
 
 // has reports whether key has a text in lang, here or in the shared catalogue.
 func has(lang, key string) bool {
-	if _, ok := messages[lang][key]; ok {
-		return true
-	}
-	return i18n.Has(lang, key)
+	return messages.Has(lang, key) || i18n.Has(lang, key)
 }
 
 // label translates an enumerated value under prefix, showing it raw when no catalogue knows it.
