@@ -72,6 +72,9 @@ func (c Config) stream(parent context.Context, tool string, args []string, consu
 		if errors.Is(err, exec.ErrNotFound) {
 			return fmt.Errorf("%w: %v", ErrNoFFmpeg, err)
 		}
+		if why := c.stopped(parent, ctx); why != nil {
+			return why // the bound ran out before ffmpeg started (exec returns the bare context error)
+		}
 		return err
 	}
 	cerr := consume(stdout)
@@ -84,11 +87,8 @@ func (c Config) stream(parent context.Context, tool string, args []string, consu
 	werr := cmd.Wait()
 	// A killed ffmpeg shows up as a truncated frame or a failed exit;
 	// report why it was killed instead.
-	if err := parent.Err(); err != nil {
-		return fmt.Errorf("video: %w", err)
-	}
-	if errors.Is(context.Cause(ctx), ErrTimeout) {
-		return fmt.Errorf("%w (%s)", ErrTimeout, c.Timeout)
+	if why := c.stopped(parent, ctx); why != nil {
+		return why
 	}
 	if cerr != nil {
 		return cerr
@@ -99,6 +99,18 @@ func (c Config) stream(parent context.Context, tool string, args []string, consu
 			msg = werr.Error()
 		}
 		return fmt.Errorf("%w: %s", ErrDecode, lastLine(msg))
+	}
+	return nil
+}
+
+// stopped says why a run's context ended, or nil while it has not: the
+// caller cancelled (parent), or the configured bound ran out (ErrTimeout).
+func (c Config) stopped(parent, ctx context.Context) error {
+	if err := parent.Err(); err != nil {
+		return fmt.Errorf("video: %w", err)
+	}
+	if errors.Is(context.Cause(ctx), ErrTimeout) {
+		return fmt.Errorf("%w (%s)", ErrTimeout, c.Timeout)
 	}
 	return nil
 }
