@@ -24,6 +24,9 @@ func (t *Tx) insertRowsThen(ctx context.Context, table string, cols []string, n 
 	if t.dialect == Postgres && n > 0 {
 		vals := rowValues(n, len(cols), row)
 		if q, args, ok := unnestInsert(table, cols, n, vals); ok {
+			if scan == nil && t.sendLater(q+tail, args) {
+				return nil
+			}
 			if err := t.execOrScan(ctx, q+tail, args, scan); err != nil {
 				return fmt.Errorf("store: insert into %s: %w", table, err)
 			}

@@ -146,7 +146,14 @@ func (t *Tx) flushFor(ctx context.Context, q string) error {
 // their log indexes lock the log's sequence row until the commit, and the
 // other writers wait on that lock, so nothing else may run while it is held.
 func (t *Tx) flushPending(ctx context.Context) error {
-	if err := t.flushNotices(ctx); err != nil { // and their cases first
+	if err := t.flushCases(ctx); err != nil { // their upsert answers, so it goes alone
+		return err
+	}
+	// The rest needs no answer but the log's next index: on PostgreSQL it
+	// goes out in two pipelines, the second with the COMMIT (pipeline.go).
+	t.deferring = true
+	defer func() { t.deferring = false }()
+	if err := t.flushNotices(ctx); err != nil {
 		return err
 	}
 	if err := t.flushTimers(ctx); err != nil {

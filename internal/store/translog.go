@@ -26,7 +26,9 @@ func (t *Tx) reserveLog(ctx context.Context, n int64) (int64, error) {
 	var first int64
 	var err error
 	if t.dialect == Postgres {
-		err = t.queryRow(ctx, `UPDATE log_state SET size = size + ? WHERE id = 1 RETURNING size - ?`, n, n).Scan(&first)
+		// With the group's rows that wait for it, in one round trip (pipeline.go).
+		err = t.queryRowQueued(ctx, `UPDATE log_state SET size = size + ? WHERE id = 1 RETURNING size - ?`, []any{n, n},
+			func(r rowScanner) error { return r.Scan(&first) })
 	} else {
 		err = t.queryRow(ctx, `SELECT COALESCE(MAX(log_index), -1) + 1 FROM events`).Scan(&first)
 	}
@@ -76,7 +78,11 @@ func (t *Tx) appendLogged(ctx context.Context, evs []notice.Event) (int64, error
 		// The notify jobs ride on the events' INSERT: one round trip less
 		// while the log's row is locked.
 		if q, args, ok := unnestInsert("events", cols, len(evs), rowValues(len(evs), len(cols), row)); ok {
-			if _, err := t.exec(ctx, "WITH appended AS ("+q+" RETURNING seq, at, type, notice_id) "+notifyAppended, args...); err != nil {
+			q = "WITH appended AS (" + q + " RETURNING seq, at, type, notice_id) " + notifyAppended
+			if t.sendLater(q, args) {
+				return first, nil
+			}
+			if _, err := t.exec(ctx, q, args...); err != nil {
 				return 0, fmt.Errorf("store: insert into events: %w", err)
 			}
 			return first, nil

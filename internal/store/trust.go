@@ -17,7 +17,19 @@ func (t *Tx) TrustRecord(ctx context.Context, orgID string) (trust.Record, error
 	if s, ok := t.seenTrust(orgID); ok {
 		return s.rec, s.err
 	}
-	r, err := scanTrust(t.queryRow(ctx, trustQuery, orgID), orgID)
+	var r trust.Record
+	var err error
+	if t.conn != nil {
+		// Usually the transaction's first statement: with its BEGIN (pipeline.go).
+		if qerr := t.queryRowQueued(ctx, trustQuery, []any{orgID}, func(row rowScanner) error {
+			r, err = scanTrust(row, orgID)
+			return nil
+		}); qerr != nil {
+			return trust.Record{}, fmt.Errorf("store: trust %s: %w", orgID, qerr)
+		}
+	} else {
+		r, err = scanTrust(t.queryRow(ctx, trustQuery, orgID), orgID)
+	}
 	if err == nil || errors.Is(err, ErrNotFound) {
 		t.rememberTrust(orgID, r, err)
 	}
@@ -31,7 +43,7 @@ func (db *DB) TrustRecord(ctx context.Context, orgID string) (trust.Record, erro
 
 const trustQuery = `SELECT org_id, status, categories, jurisdictions, expertise, daily_quota, updated_at FROM trust WHERE org_id = ?`
 
-func scanTrust(row *sql.Row, orgID string) (trust.Record, error) {
+func scanTrust(row rowScanner, orgID string) (trust.Record, error) {
 	var r trust.Record
 	var cats, jur string
 	var updated int64

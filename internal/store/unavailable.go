@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"io"
@@ -15,7 +16,9 @@ import (
 // or went away mid-request (PostgreSQL restarting, a connection cut), as
 // opposed to a request it refused: the caller should answer "try again"
 // (a 503), and a client retrying with the same Idempotency-Key is safe,
-// whether or not the interrupted write committed.
+// whether or not the interrupted write committed. sql.ErrConnDone is a
+// write transaction's connection that an earlier statement found broken and
+// discarded (pipeline.go).
 func Unavailable(err error) bool {
 	if err == nil {
 		return false
@@ -29,7 +32,7 @@ func Unavailable(err error) bool {
 	var ce *pgconn.ConnectError
 	var ne net.Error
 	return errors.As(err, &ce) || errors.As(err, &ne) ||
-		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, net.ErrClosed) ||
 		strings.Contains(err.Error(), "conn closed")
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -28,6 +29,7 @@ func TestUnavailable(t *testing.T) {
 		{"admin shutdown", &pgconn.PgError{Code: "57P01"}, true},
 		{"connection failure", &pgconn.PgError{Code: "08006"}, true},
 		{"bad connection", fmt.Errorf("store: release savepoint: %w", driver.ErrBadConn), true},
+		{"connection discarded mid-transaction", fmt.Errorf("store: commit: store: pipeline: %w", sql.ErrConnDone), true},
 		{"cut mid-answer", fmt.Errorf("store: key: %w", io.ErrUnexpectedEOF), true},
 		{"refused", fmt.Errorf("dial: %w", syscall.ECONNREFUSED), true},
 		{"plain error", errors.New("store: something else"), false},

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -15,7 +14,8 @@ import (
 
 // Tx is a write transaction; store methods that write take one.
 type Tx struct {
-	tx      *sql.Tx
+	tx      runner
+	sqlTx   *sql.Tx // SQLite: the transaction its prepared statements bind to
 	dialect Dialect
 	stmts   *stmtCache
 	logOff  bool
@@ -27,12 +27,20 @@ type Tx struct {
 	timers  pending[Timer]
 	// trust remembers the trust records read (trust_memo.go).
 	trust map[string]trustSeen
+	// conn, deferring and later pipeline the end of a group on PostgreSQL
+	// (pipeline.go): conn is the connection the transaction runs on.
+	conn      *sql.Conn
+	deferring bool
+	later     []queued
 }
 
 // stmt returns the cached prepared statement for q bound to this transaction, or nil.
 func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.sqlTx == nil {
+		return nil
+	}
 	if s := t.stmts.get(ctx, q); s != nil {
-		return t.tx.StmtContext(ctx, s)
+		return t.sqlTx.StmtContext(ctx, s)
 	}
 	return nil
 }
@@ -40,6 +48,9 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	t.forgetTrust(q)
 	if err := t.flushFor(ctx, q); err != nil {
+		return nil, err
+	}
+	if err := t.flushQueued(ctx); err != nil {
 		return nil, err
 	}
 	if s := t.stmt(ctx, q); s != nil {
@@ -79,6 +90,9 @@ func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 type besidePending struct{ t *Tx }
 
 func (b besidePending) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := b.t.flushQueued(ctx); err != nil {
+		return nil, err
+	}
 	if s := b.t.stmt(ctx, q); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -86,6 +100,8 @@ func (b besidePending) query(ctx context.Context, q string, args ...any) (*sql.R
 }
 
 func (b besidePending) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	// A failed pipeline aborts the transaction, so this statement fails too.
+	_ = b.t.flushQueued(ctx)
 	if s := b.t.stmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
@@ -214,14 +230,14 @@ func (w *writer) commit(batch []writeReq) {
 		return
 	}
 	ctx := context.Background()
-	sqlTx, err := w.db.write.BeginTx(ctx, nil)
+	tx, err := w.begin(ctx)
 	if err != nil {
 		for _, r := range batch {
 			r.done <- fmt.Errorf("store: begin: %w", err)
 		}
 		return
 	}
-	tx := w.newTx(sqlTx)
+	defer tx.release()
 	results := make([]error, len(batch))
 	single := len(batch) == 1
 	for i, r := range batch {
@@ -242,35 +258,41 @@ func (w *writer) commit(batch []writeReq) {
 		mark := tx.mark()
 		if err := r.fn(tx); err != nil {
 			results[i] = err
-			if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); rerr != nil {
-				w.fail(sqlTx, batch, fmt.Errorf("store: rollback to savepoint: %w", rerr))
+			if _, rerr := tx.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); rerr != nil {
+				w.fail(tx, batch, fmt.Errorf("store: rollback to savepoint: %w", rerr))
 				return
 			}
 			tx.rollbackPending(mark)
 		}
 		if _, err := tx.exec(ctx, "RELEASE SAVEPOINT w"); err != nil {
-			w.fail(sqlTx, batch, fmt.Errorf("store: release savepoint: %w", err))
+			w.fail(tx, batch, fmt.Errorf("store: release savepoint: %w", err))
 			return
 		}
 	}
 	if single && results[0] != nil {
-		_ = sqlTx.Rollback()
+		tx.rollback()
 		w.retryOr(batch[0], results[0])
 		return
 	}
 	if !single {
 		if err := tx.flushPending(ctx); err != nil {
-			// The group's rows are stored together, so a notice that raced a
-			// concurrent writer's (the same idempotency key) fails them all:
-			// run each again, now that the other one has committed.
-			_ = sqlTx.Rollback()
+			// The group's rows are stored together, so one refused row (or a
+			// notice that raced a concurrent writer's with the same
+			// idempotency key) fails them all: store each caller's work
+			// alone, so that only its own refusal reaches it.
+			tx.rollback()
+			tx.release()
 			for i, r := range batch {
-				w.retryOr(r, cmp.Or(results[i], err))
+				if results[i] != nil {
+					w.retryOr(r, results[i])
+					continue
+				}
+				w.commit([]writeReq{r})
 			}
 			return
 		}
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := tx.commit(ctx); err != nil {
 		for _, r := range batch {
 			r.done <- fmt.Errorf("store: commit: %w", err)
 		}
@@ -293,8 +315,26 @@ func (w *writer) retryOr(r writeReq, err error) {
 	r.done <- err
 }
 
-func (w *writer) newTx(sqlTx *sql.Tx) *Tx {
-	return &Tx{tx: sqlTx, dialect: w.db.dialect, stmts: w.db.writeStmts, logOff: w.db.logOff}
+// begin starts a write transaction: database/sql's on SQLite, and on
+// PostgreSQL BEGIN on a connection of the writer's own, so that the end of a
+// group can go out in one pipeline with its COMMIT (pipeline.go).
+func (w *writer) begin(ctx context.Context) (*Tx, error) {
+	t := &Tx{dialect: w.db.dialect, stmts: w.db.writeStmts, logOff: w.db.logOff}
+	if w.db.dialect != Postgres {
+		sqlTx, err := w.db.write.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		t.tx, t.sqlTx = sqlTx, sqlTx
+		return t, nil
+	}
+	conn, err := w.db.beginConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.tx, t.conn = conn, conn
+	t.later = append(t.later, queued{q: "BEGIN"})
+	return t, nil
 }
 
 // commitTogether runs a group without savepoints, betting that every caller
@@ -305,26 +345,26 @@ func (w *writer) newTx(sqlTx *sql.Tx) *Tx {
 // work. (Callers' functions may already run more than once: see Write.)
 func (w *writer) commitTogether(batch []writeReq) bool {
 	ctx := context.Background()
-	sqlTx, err := w.db.write.BeginTx(ctx, nil)
+	tx, err := w.begin(ctx)
 	if err != nil {
 		return false
 	}
-	tx := w.newTx(sqlTx)
+	defer tx.release()
 	results := make([]error, len(batch))
 	for i, r := range batch {
 		if results[i] = r.ctx.Err(); results[i] != nil {
 			continue // never run, so nothing of it to undo
 		}
 		if err := r.fn(tx); err != nil {
-			_ = sqlTx.Rollback()
+			tx.rollback()
 			return false
 		}
 	}
 	if err := tx.flushPending(ctx); err != nil {
-		_ = sqlTx.Rollback()
+		tx.rollback()
 		return false
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := tx.commit(ctx); err != nil {
 		for _, r := range batch {
 			r.done <- fmt.Errorf("store: commit: %w", err)
 		}
@@ -343,8 +383,8 @@ func retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "40P01")
 }
 
-func (w *writer) fail(sqlTx *sql.Tx, batch []writeReq, err error) {
-	_ = sqlTx.Rollback()
+func (w *writer) fail(tx *Tx, batch []writeReq, err error) {
+	tx.rollback()
 	for _, r := range batch {
 		r.done <- err
 	}
