@@ -1,9 +1,12 @@
 package translog_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/sigap/sigap/internal/clock"
 	"github.com/sigap/sigap/internal/lease"
@@ -15,7 +18,8 @@ import (
 
 // TestTwoLogsOneSigner opens the log twice on one database, as two replicas
 // do: only the holder of the lease signs; the other serves the holder's
-// checkpoints; a holder whose lease was taken over while it was paused signs
+// checkpoints, and a tile or proof of a newer one as soon as it is stored;
+// a holder whose lease was taken over while it was paused signs
 // nothing more, and the new holder goes on from its predecessor's tree.
 func TestTwoLogsOneSigner(t *testing.T) {
 	t.Parallel()
@@ -67,6 +71,17 @@ func TestTwoLogsOneSigner(t *testing.T) {
 		}
 		if s, err := a.Sync(ctx); err != nil || s.Size != 10 {
 			t.Fatalf("A, the holder: Sync = %d, %v", s.Size, err)
+		}
+		// A client that read A's checkpoint of 10 asks B, which has not
+		// synced since, for that tree's tiles and proofs: B serves them.
+		if _, err := b.Tile(ctx, tlog.Tile{H: translog.TileHeight, L: 0, N: 0, W: 10}); err != nil {
+			t.Errorf("B's tile of A's newer tree: %v", err)
+		}
+		if _, err := b.Inclusion(ctx, 9, 10); err != nil {
+			t.Errorf("B's inclusion proof in A's newer tree: %v", err)
+		}
+		if _, err := b.Tile(ctx, tlog.Tile{H: translog.TileHeight, L: 0, N: 0, W: 11}); !errors.Is(err, translog.ErrRange) {
+			t.Errorf("B's tile beyond every signed tree: %v, want ErrRange", err)
 		}
 		if s, err := b.Sync(ctx); err != nil || s.Size != 10 {
 			t.Fatalf("B follows A: Sync = %d, %v", s.Size, err)

@@ -324,8 +324,8 @@ func (l *Log) reader(ctx context.Context) tlog.HashReader {
 // Tile returns the data of a hash tile or an entry bundle (t.L == -1) of the
 // tree of the latest checkpoint.
 func (l *Log) Tile(ctx context.Context, t tlog.Tile) ([]byte, error) {
-	size := l.Latest().Size
 	need, ok := TileNeeds(t)
+	size := l.latestCovering(ctx, need).Size
 	if !ok || need > size {
 		return nil, fmt.Errorf("%w: %s is beyond the signed tree of %d entries", ErrRange, TilePath(t), size)
 	}
@@ -344,9 +344,27 @@ func (l *Log) Tile(ctx context.Context, t tlog.Tile) ([]byte, error) {
 	return b, nil
 }
 
+// latestCovering returns the newest checkpoint this process knows; when need
+// entries are beyond it, it first reads the newest one stored. Several
+// replicas are one log, and a client that read a checkpoint from the replica
+// that signed it may ask another for its tiles or proofs before that one's
+// own sync has caught up (sigapcheck cluster did, and got a 404).
+func (l *Log) latestCovering(ctx context.Context, need int64) Signed {
+	if s := l.Latest(); need <= s.Size {
+		return s
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s, err := l.follow(ctx)
+	if err != nil {
+		l.log.Warn("transparency log: reading the newest checkpoint failed; answering from this replica's", "err", err)
+	}
+	return s
+}
+
 // resolveSize turns 0 into the latest checkpoint's size and refuses sizes beyond it.
-func (l *Log) resolveSize(size int64) (int64, error) {
-	latest := l.Latest().Size
+func (l *Log) resolveSize(ctx context.Context, size int64) (int64, error) {
+	latest := l.latestCovering(ctx, size).Size
 	if size == 0 {
 		size = latest
 	}
@@ -359,7 +377,7 @@ func (l *Log) resolveSize(size int64) (int64, error) {
 // Inclusion proves the entry at index is in the tree of size entries (0: the
 // latest checkpoint's).
 func (l *Log) Inclusion(ctx context.Context, index, size int64) (InclusionProof, error) {
-	size, err := l.resolveSize(size)
+	size, err := l.resolveSize(ctx, size)
 	if err != nil {
 		return InclusionProof{}, err
 	}
@@ -386,7 +404,7 @@ func (l *Log) Inclusion(ctx context.Context, index, size int64) (InclusionProof,
 // Consistency proves the tree of old entries is a prefix of the tree of new
 // entries (0: the latest checkpoint's).
 func (l *Log) Consistency(ctx context.Context, old, new int64) (ConsistencyProof, error) {
-	new, err := l.resolveSize(new)
+	new, err := l.resolveSize(ctx, new)
 	if err != nil {
 		return ConsistencyProof{}, err
 	}
