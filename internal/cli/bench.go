@@ -35,7 +35,8 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	}
 	fs := usageFlags("bench", env, "usage: sigap bench [flags] intake|bigorder|report\n\n"+
 		"  intake    many single-subject notices from concurrent clients: notices/s, latency percentiles and CPU per notice\n"+
-		"            (--signed: rounds of unsigned and RFC 9421-signed runs, side by side)\n"+
+		"            (--signed: rounds of unsigned and RFC 9421-signed runs, side by side;\n"+
+		"             --compare postgres://...: rounds on SQLite and on PostgreSQL, side by side)\n"+
 		"  bigorder  one order with --subjects subjects: time to the signed receipt, and memory\n"+
 		"  report    a year's transparency report over 10,000,000 seeded events on PostgreSQL (sigap bench report --help)\n\n"+
 		"By default it starts its own server in a temporary data dir (SQLite, or --db postgres://...).")
@@ -46,10 +47,11 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed loop to this file (intake --signed: one a run, FILE-unsigned-1.ext, FILE-signed-1.ext, ...)")
 	signed := fs.Bool("signed", false, "intake: also run with every request signed (RFC 9421, Ed25519; signed before the timed loop), in rounds interleaved with unsigned ones, and report the two side by side")
 	check := fs.Bool("check", false, "intake --servers: afterwards, ask the servers for every notice they acknowledged (201) and verify its receipt: nothing lost, even when a replica was killed during the run")
-	rounds := fs.Int("rounds", 3, "intake --signed: rounds of an unsigned and a signed run")
+	rounds := fs.Int("rounds", 3, "intake --signed or --compare: rounds of the two runs")
 	pool := fs.Int("pool", 0, "intake: requests prepared before each timed loop (0: 8,000 a second of --duration); a run that uses them all stops early")
 	servers := fs.String("servers", "", "intake against running servers instead (comma-separated URLs, replicas of one service: clients spread over them)")
 	key := fs.String("key", env.Getenv("SIGAP_KEY"), "authority API key for --servers (env SIGAP_KEY)")
+	compare := fs.String("compare", "", "intake: rounds on SQLite and on PostgreSQL one after the other (--rounds), each round on a fresh database created through this postgres:// URL (it needs CREATEDB) and dropped after it, and the two side by side")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,12 +107,62 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		}
 		return err
 	}
+	poolSize := *pool
+	if poolSize <= 0 {
+		poolSize = max(1000, int(8000*duration.Seconds()))
+	}
+	if *compare != "" {
+		if fs.Arg(0) != "intake" || *signed || *dbURL != "" {
+			return errors.New("bench: --compare runs unsigned intake on SQLite and on the PostgreSQL server it names; leave out --db and --signed")
+		}
+		fmt.Fprintf(env.Stdout, "sigap bench intake: %s, %s, GOMAXPROCS=%d, SQLite and PostgreSQL in interleaved rounds\n", runtime.Version(), cpuModel(), runtime.GOMAXPROCS(0))
+		return benchCompare(ctx, env, prof, *compare, *clients, *duration, poolSize, *rounds)
+	}
+	return benchServer(ctx, *dbURL, func(b benchTarget) error {
+		fmt.Fprintf(env.Stdout, "sigap bench %s: %s, %s, GOMAXPROCS=%d, database %s\n", fs.Arg(0), runtime.Version(), cpuModel(), runtime.GOMAXPROCS(0), b.db.Dialect())
+		switch {
+		case fs.Arg(0) == "intake" && *signed:
+			sk, err := benchSigningKey(ctx, b.db, b.orgID)
+			if err != nil {
+				return err
+			}
+			return benchSigned(ctx, env, prof, b.base, b.key, *clients, *duration, poolSize, *rounds, sk)
+		case fs.Arg(0) == "intake":
+			reqs, err := benchRequests(b.base, 0, poolSize, nil)
+			if err != nil {
+				return err
+			}
+			var res benchResult
+			err = prof.run("", func() (err error) {
+				res, err = benchIntake(ctx, env, b.base, b.key, *clients, *duration, reqs)
+				return err
+			})
+			if err == nil {
+				res.print(env.Stdout, *clients)
+			}
+			return err
+		default:
+			return benchBigOrder(ctx, env, prof, b.base, b.key, *subjects)
+		}
+	})
+}
+
+// benchTarget is the in-process server a bench runs against: its address,
+// database, and the bench authority's org and API key.
+type benchTarget struct {
+	base, key, orgID string
+	db               *store.DB
+}
+
+// benchServer starts an in-process server on a fresh data folder (and dbURL;
+// empty: SQLite) with a bench authority, runs fn against it, and stops it.
+func benchServer(ctx context.Context, dbURL string, fn func(benchTarget) error) error {
 	dir, err := os.MkdirTemp("", "sigap-bench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: dir, DB: *dbURL, ShutdownTimeout: 10 * time.Second}
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: dir, DB: dbURL, ShutdownTimeout: 10 * time.Second}
 	s, err := server.New(ctx, cfg, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		return err
@@ -124,12 +176,6 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var sk *httpsig.Key
-	if *signed {
-		if sk, err = benchSigningKey(ctx, s.DB, o.ID); err != nil {
-			return err
-		}
-	}
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	addrc := make(chan string, 1)
@@ -142,29 +188,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	case err := <-errc:
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "sigap bench %s: %s, %s, GOMAXPROCS=%d, database %s\n", fs.Arg(0), runtime.Version(), cpuModel(), runtime.GOMAXPROCS(0), s.DB.Dialect())
-	poolSize := *pool
-	if poolSize <= 0 {
-		poolSize = max(1000, int(8000*duration.Seconds()))
-	}
-	switch {
-	case fs.Arg(0) == "intake" && sk != nil:
-		err = benchSigned(ctx, env, prof, base, k.Secret, *clients, *duration, poolSize, *rounds, sk)
-	case fs.Arg(0) == "intake":
-		var reqs []benchRequest
-		var res benchResult
-		if reqs, err = benchRequests(base, 0, poolSize, nil); err == nil {
-			err = prof.run("", func() (err error) {
-				res, err = benchIntake(ctx, env, base, k.Secret, *clients, *duration, reqs)
-				return err
-			})
-			if err == nil {
-				res.print(env.Stdout, *clients)
-			}
-		}
-	default:
-		err = benchBigOrder(ctx, env, prof, base, k.Secret, *subjects)
-	}
+	err = fn(benchTarget{base: base, key: k.Secret, orgID: o.ID, db: s.DB})
 	stop()
 	return errors.Join(err, <-errc)
 }
@@ -286,14 +310,7 @@ func benchSigned(ctx context.Context, env *Env, prof benchProfiler, base, key st
 			}
 		}
 	}
-	med := func(rs []benchResult, f func(benchResult) float64) float64 {
-		v := make([]float64, len(rs))
-		for i, r := range rs {
-			v[i] = f(r)
-		}
-		slices.Sort(v)
-		return v[len(v)/2]
-	}
+	med := median
 	rate := func(r benchResult) float64 { return r.rate() }
 	cpu := func(r benchResult) float64 { return float64(r.cpuPerNotice().Microseconds()) }
 	p50 := func(r benchResult) float64 { return float64(r.pct(0.5).Microseconds()) / 1000 }
@@ -313,6 +330,23 @@ func benchSigned(ctx context.Context, env *Env, prof benchProfiler, base, key st
 	}
 	fmt.Fprintln(env.Stdout)
 	return nil
+}
+
+// median is the median of f over rs.
+func median(rs []benchResult, f func(benchResult) float64) float64 {
+	v := make([]float64, len(rs))
+	for i, r := range rs {
+		v[i] = f(r)
+	}
+	slices.Sort(v)
+	return v[len(v)/2]
+}
+
+// medianDuration is the median of ds.
+func medianDuration(ds []time.Duration) float64 {
+	v := slices.Clone(ds)
+	slices.Sort(v)
+	return float64(v[len(v)/2].Microseconds())
 }
 
 // processCPU is the user and system CPU time this process has used.

@@ -75,15 +75,23 @@ func Each(t *testing.T, fn func(t *testing.T, e Engine)) {
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
-		base, why := postgresURL()
-		if base == "" {
-			if os.Getenv(EnvRequire) != "" {
-				t.Fatalf("PostgreSQL is required (%s is set) but unavailable: %s", EnvRequire, why)
-			}
-			t.Skipf("PostgreSQL unavailable (%s); set %s=postgres://... or install Debian's postgresql to run this half", why, EnvURL)
-		}
-		fn(t, Engine{Name: "postgres", URL: freshSchema(t, base), Dir: t.TempDir()})
+		fn(t, Engine{Name: "postgres", URL: PostgresURL(t), Dir: t.TempDir()})
 	})
+}
+
+// PostgresURL returns the URL of a fresh, empty schema on the test
+// PostgreSQL server, dropped when t ends. Without a server it skips t, or
+// fails it when SIGAP_REQUIRE_POSTGRES is set (as CI does).
+func PostgresURL(t *testing.T) string {
+	t.Helper()
+	base, why := postgresURL()
+	if base == "" {
+		if os.Getenv(EnvRequire) != "" {
+			t.Fatalf("PostgreSQL is required (%s is set) but unavailable: %s", EnvRequire, why)
+		}
+		t.Skipf("PostgreSQL unavailable (%s); set %s=postgres://... or install Debian's postgresql to run this half", why, EnvURL)
+	}
+	return freshSchema(t, base)
 }
 
 // EachDB runs fn once per engine with a fresh database opened for t and a
