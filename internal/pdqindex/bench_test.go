@@ -26,11 +26,19 @@ func BenchmarkMatch(b *testing.B) {
 	for i := range entries {
 		entries[i] = Entry{Hash: randHash(r), ID: uint64(i)}
 	}
+	planted := map[int]bool{}
 	for i := range queries {
 		queries[i] = randHash(r)
 		if i%2 == 0 {
-			// Plant a neighbour of every other query over a random entry.
-			entries[r.IntN(n)].Hash = flipBits(r, queries[i], r.IntN(32))
+			// Plant a neighbour of every other query over a random entry, a
+			// different one each time: a second plant over the same entry
+			// erased the first, and the check below failed on small indexes.
+			at := r.IntN(n)
+			for planted[at] {
+				at = r.IntN(n)
+			}
+			planted[at] = true
+			entries[at].Hash = flipBits(r, queries[i], r.IntN(32))
 		}
 	}
 
