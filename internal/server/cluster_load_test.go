@@ -71,9 +71,20 @@ func newIntakeLoad(c *cluster, authorityKey string) *intakeLoad {
 
 // file sends one notice to base and returns the status.
 func (l *intakeLoad) file(base string) int {
-	n := l.seq.Add(1)
-	st, out := l.c.call(base, "POST", "/v1/notices", l.key, map[string]any{"kind": "referral", "regime": "ID-PSE", "category": "terrorism",
-		"explanation": "incites violence", "subjects": []map[string]string{{"url": "https://t.me/cluster_load/" + strconv.FormatInt(n, 10)}}})
+	st, out := l.send(base, l.seq.Add(1))
+	return l.record(st, out)
+}
+
+// send sends notice n to base with its own Idempotency-Key, as the contract
+// advises, so that sending it again can never store it twice.
+func (l *intakeLoad) send(base string, n int64) (int, map[string]any) {
+	return l.c.callIdem(base, "POST", "/v1/notices", l.key, "cluster-load-"+strconv.FormatInt(n, 10), map[string]any{
+		"kind": "referral", "regime": "ID-PSE", "category": "terrorism", "explanation": "incites violence",
+		"subjects": []map[string]string{{"url": "https://t.me/cluster_load/" + strconv.FormatInt(n, 10)}}})
+}
+
+// record counts a request's final status and keeps the receipt of a 201.
+func (l *intakeLoad) record(st int, out map[string]any) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.statuses[st]++
@@ -88,14 +99,25 @@ func (l *intakeLoad) file(base string) int {
 
 // run starts clients that file notices until stop, each sending to the base
 // pick names; a client backs off a little after an answer other than 201.
+// A request that got no answer at all (its connection closed under it by a
+// replica leaving the balancer) is sent again, with the same
+// Idempotency-Key, to the replica the balancer picks next, up to three
+// times, as a client following the contract does; only its last outcome
+// counts.
 func (l *intakeLoad) run(clients int, stop time.Time, pick func(client, n int) string) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	for g := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for n := 0; time.Now().Before(stop); n++ {
-				if l.file(pick(g, n)) != 201 {
+			for i := 0; time.Now().Before(stop); i++ {
+				n := l.seq.Add(1)
+				st, out := l.send(pick(g, i), n)
+				for try := 1; st == 0 && try <= 3; try++ {
+					time.Sleep(50 * time.Millisecond)
+					st, out = l.send(pick(g, i+try), n)
+				}
+				if l.record(st, out) != 201 {
 					time.Sleep(50 * time.Millisecond)
 				}
 			}

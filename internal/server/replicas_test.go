@@ -167,6 +167,14 @@ func (c *cluster) waitFor(limit time.Duration, what string, ok func() bool) {
 }
 
 func (c *cluster) call(base, method, path, key string, body any) (int, map[string]any) {
+	return c.callIdem(base, method, path, key, "", body)
+}
+
+// callIdem is call with an Idempotency-Key (none when idem is empty). With
+// one, net/http sends a POST again on a fresh connection when the server
+// closed the reused one before answering, as a draining replica does to its
+// idle connections: what a client that follows the contract sees.
+func (c *cluster) callIdem(base, method, path, key, idem string, body any) (int, map[string]any) {
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -175,8 +183,12 @@ func (c *cluster) call(base, method, path, key string, body any) (int, map[strin
 	req, _ := http.NewRequest(method, base+path, rd)
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("Content-Type", "application/json")
+	if idem != "" {
+		req.Header.Set("Idempotency-Key", idem)
+	}
 	resp, err := c.client.Do(req)
 	if err != nil {
+		c.t.Logf("%s %s%s: no answer: %v", method, base, path, err) // the status 0 an answers check reports
 		return 0, nil
 	}
 	defer resp.Body.Close()
