@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -114,7 +117,7 @@ func noticeSubmit(ctx context.Context, env *Env, args []string) error {
 	language := fs.String("language", "", "BCP 47 language of the content (e.g. id)")
 	goodFaith := fs.Bool("good-faith", false, "state that the notice is accurate and complete (flags and reports)")
 	file := fs.String("file", "", "read links from this file, one per line (- for standard input)")
-	idem := fs.String("idempotency-key", "", "retry-safe key; bulk files add -1, -2, ... per notice")
+	idem := fs.String("idempotency-key", "", "retry-safe key (default: one made for this run, named in the error when no answer came); bulk files add -1, -2, ... per notice")
 	var docs fileList
 	fs.Var(&docs, "document", "attach this PDF, PNG or JPEG (the signed letter); repeat for more (at most 10, 4 MiB each, 5 MiB in all)")
 	preserveDays := fs.Int("preserve-days", 0, "a preservation request: how many days to keep the data (default: the policy's)")
@@ -162,6 +165,16 @@ func noticeSubmit(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	}
+	// Without a key of the user's, one of our own: a connection closed
+	// under a request (a replica draining for an upgrade) is then sent
+	// again by net/http, and the user can file the same notices again
+	// knowing they are stored once.
+	key := *idem
+	if key == "" {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		key = "cli-" + hex.EncodeToString(b[:])
+	}
 	chunks := (len(links) + maxSubjectsPerNotice - 1) / maxSubjectsPerNotice
 	bar := newProgress(env.Stderr, "links", len(links), chunks > 1 || len(links) >= 1000)
 	var failed error
@@ -174,17 +187,19 @@ func noticeSubmit(ctx context.Context, env *Env, args []string) error {
 		base["subjects"] = subjects
 		body, _ := json.Marshal(base)
 		h := http.Header{}
-		if *idem != "" {
-			k := *idem
-			if chunks > 1 {
-				k = fmt.Sprintf("%s-%d", k, i+1)
-			}
-			h.Set("Idempotency-Key", k)
+		k := key
+		if chunks > 1 {
+			k = fmt.Sprintf("%s-%d", k, i+1)
 		}
+		h.Set("Idempotency-Key", k)
 		var answer json.RawMessage
 		_, err := cl.Do(ctx, "POST", "/v1/notices", bytes.NewReader(body), h, &answer)
 		bar.add(len(part))
 		if err != nil {
+			if ue := (*url.Error)(nil); errors.As(err, &ue) {
+				// No answer: the notice may or may not be stored.
+				err = fmt.Errorf("%w; it may or may not be stored: run the same command again with --idempotency-key %s to file it exactly once", err, key)
+			}
 			failed = errors.Join(failed, fmt.Errorf("notice %d of %d (%d links): %w", i+1, chunks, len(part), err))
 			continue
 		}
