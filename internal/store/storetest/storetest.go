@@ -140,6 +140,9 @@ func freshSchema(t *testing.T, base string) string {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	// Tests share one database; the schema's name on each connection tells
+	// a test's own sessions apart in pg_stat_activity.
+	q.Set("application_name", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
 }
