@@ -152,17 +152,13 @@ func (t *Tx) rollback() {
 	})
 }
 
-// release gives the transaction's PostgreSQL connection back to the pool.
+// release gives the transaction's PostgreSQL connection back to the pool;
+// a second call does nothing.
 func (t *Tx) release() {
 	if t.conn != nil {
 		_ = t.conn.Close()
+		t.conn = nil
 	}
-}
-
-// beginConn takes a connection from the pool for a transaction. Its BEGIN
-// waits in the pipeline and goes out with the transaction's first statement.
-func (db *DB) beginConn(ctx context.Context) (*sql.Conn, error) {
-	return db.write.Conn(ctx)
 }
 
 // withPgx runs f on the pgx connection under conn. A connection that f

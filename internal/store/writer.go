@@ -281,7 +281,7 @@ func (w *writer) commit(batch []writeReq) {
 			// idempotency key) fails them all: store each caller's work
 			// alone, so that only its own refusal reaches it.
 			tx.rollback()
-			tx.release()
+			tx.release() // before each caller's own transaction takes one
 			for i, r := range batch {
 				if results[i] != nil {
 					w.retryOr(r, results[i])
@@ -315,9 +315,10 @@ func (w *writer) retryOr(r writeReq, err error) {
 	r.done <- err
 }
 
-// begin starts a write transaction: database/sql's on SQLite, and on
-// PostgreSQL BEGIN on a connection of the writer's own, so that the end of a
-// group can go out in one pipeline with its COMMIT (pipeline.go).
+// begin starts a write transaction: database/sql's on SQLite; on
+// PostgreSQL a connection of the transaction's own, whose BEGIN waits in the
+// pipeline and goes out with the first statement, so that the end of a group
+// can go out in one pipeline with its COMMIT (pipeline.go).
 func (w *writer) begin(ctx context.Context) (*Tx, error) {
 	t := &Tx{dialect: w.db.dialect, stmts: w.db.writeStmts, logOff: w.db.logOff}
 	if w.db.dialect != Postgres {
@@ -328,7 +329,7 @@ func (w *writer) begin(ctx context.Context) (*Tx, error) {
 		t.tx, t.sqlTx = sqlTx, sqlTx
 		return t, nil
 	}
-	conn, err := w.db.beginConn(ctx)
+	conn, err := w.db.write.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
