@@ -342,8 +342,8 @@ func median(rs []benchResult, f func(benchResult) float64) float64 {
 	return v[len(v)/2]
 }
 
-// medianDuration is the median of ds.
-func medianDuration(ds []time.Duration) float64 {
+// medianMicros is the median of ds in microseconds.
+func medianMicros(ds []time.Duration) float64 {
 	v := slices.Clone(ds)
 	slices.Sort(v)
 	return float64(v[len(v)/2].Microseconds())

@@ -20,7 +20,8 @@ import (
 // interleaved" means, in one command anyone can rerun. admin must be allowed
 // to create and drop databases; each round's database is dropped after it.
 func benchCompare(ctx context.Context, env *Env, prof benchProfiler, admin string, clients int, d time.Duration, poolSize, rounds int) error {
-	if _, err := withDatabase(admin, "x"); err != nil {
+	database, err := databaseURLs(admin)
+	if err != nil {
 		return err
 	}
 	pg, err := pgx.Connect(ctx, admin)
@@ -40,10 +41,7 @@ func benchCompare(ctx context.Context, env *Env, prof benchProfiler, admin strin
 		lite = append(lite, res)
 
 		name := fmt.Sprintf("sigap_bench_%d_%d", os.Getpid(), round+1)
-		dbURL, err := withDatabase(admin, name)
-		if err != nil {
-			return err
-		}
+		dbURL := database(name)
 		if _, err := pg.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
 			return fmt.Errorf("bench: create database %s: %w", name, err)
 		}
@@ -75,7 +73,7 @@ func benchCompare(ctx context.Context, env *Env, prof benchProfiler, admin strin
 	fmt.Fprintf(env.Stdout, "  throughput        %6.0f / %6.0f notices/s   (PostgreSQL at %.2f of SQLite)\n", median(lite, rate), median(post, rate), median(post, rate)/median(lite, rate))
 	fmt.Fprintf(env.Stdout, "  latency p99       %6.2f / %6.2f ms\n", median(lite, p99), median(post, p99))
 	if len(pgCPU) == len(post) {
-		fmt.Fprintf(env.Stdout, "  CPU per notice    %6.0f / %6.0f + %.0f µs (this process / + PostgreSQL's)\n", median(lite, us), median(post, us), medianDuration(pgCPU))
+		fmt.Fprintf(env.Stdout, "  CPU per notice    %6.0f / %6.0f + %.0f µs (this process / + PostgreSQL's)\n", median(lite, us), median(post, us), medianMicros(pgCPU))
 	} else {
 		fmt.Fprintf(env.Stdout, "  CPU per notice    %6.0f / %6.0f µs (this process; PostgreSQL's own is not readable from here)\n", median(lite, us), median(post, us))
 	}
@@ -116,19 +114,22 @@ func benchOnce(ctx context.Context, env *Env, prof benchProfiler, profName, dbUR
 	return res, err
 }
 
-// withDatabase is the URL u with its database replaced by name. A
-// search_path, which names a schema of u's database, is dropped: the fresh
-// database has only public.
-func withDatabase(u, name string) (string, error) {
+// databaseURLs checks that u is a PostgreSQL URL and returns a maker of
+// the same URL naming another database. A search_path, which names a
+// schema of u's database, is dropped: a fresh database has only public.
+func databaseURLs(u string) (func(name string) string, error) {
 	p, err := url.Parse(u)
 	if err != nil || (p.Scheme != "postgres" && p.Scheme != "postgresql") {
-		return "", fmt.Errorf("bench: --compare wants a postgres:// URL, got %q", redactURL(u))
+		return nil, fmt.Errorf("bench: --compare wants a postgres:// URL, got %q", redactURL(u))
 	}
-	p.Path = "/" + name
 	q := p.Query()
 	q.Del("search_path")
 	p.RawQuery = q.Encode()
-	return p.String(), nil
+	return func(name string) string {
+		c := *p
+		c.Path = "/" + name
+		return c.String()
+	}, nil
 }
 
 // postgresCPU returns a reader of the CPU time that the PostgreSQL server

@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -17,24 +16,7 @@ import (
 func TestBenchCompare(t *testing.T) {
 	t.Parallel()
 	u := storetest.PostgresURL(t)
-	stdout, stderr, code := run(t, "bench", "--compare", u, "--rounds", "1", "--duration", "1s", "--clients", "4", "--pool", "200", "intake")
-	if code != 0 {
-		t.Fatalf("bench --compare: exit %d\n%s%s", code, stdout, stderr)
-	}
-	runs := regexp.MustCompile(`notices stored \(201\), (\d+) failed`).FindAllStringSubmatch(stdout, -1)
-	if len(runs) != 2 {
-		t.Fatalf("want a SQLite and a PostgreSQL run:\n%s", stdout)
-	}
-	for _, r := range runs {
-		if r[1] != "0" {
-			t.Errorf("a run had %s failures:\n%s", r[1], stdout)
-		}
-	}
-	for _, want := range []string{"round 1, SQLite", "round 1, PostgreSQL", "of SQLite)", "PostgreSQL/SQLite throughput:"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("the report lacks %q:\n%s", want, stdout)
-		}
-	}
+	benchReports(t, []string{"--compare", u}, "round 1, SQLite", "round 1, PostgreSQL", "of SQLite)", "PostgreSQL/SQLite throughput:")
 	db, err := sql.Open("pgx", u)
 	if err != nil {
 		t.Fatal(err)
