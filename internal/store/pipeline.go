@@ -88,8 +88,11 @@ func (t *Tx) sendQueued(ctx context.Context, last string, lastArgs []any, read f
 
 // queryRowQueued reads q's one row after what waits in the pipeline, in the
 // same round trip, as queryRow would (no row is sql.ErrNoRows, given to
-// scan). PostgreSQL only.
+// scan). Without a pipeline (SQLite) it is queryRow.
 func (t *Tx) queryRowQueued(ctx context.Context, q string, args []any, scan func(rowScanner) error) error {
+	if t.conn == nil {
+		return scan(t.queryRow(ctx, q, args...))
+	}
 	if err := t.flushFor(ctx, q); err != nil {
 		return err
 	}

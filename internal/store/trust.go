@@ -19,16 +19,13 @@ func (t *Tx) TrustRecord(ctx context.Context, orgID string) (trust.Record, error
 	}
 	var r trust.Record
 	var err error
-	if t.conn != nil {
-		// Usually the transaction's first statement: with its BEGIN (pipeline.go).
-		if qerr := t.queryRowQueued(ctx, trustQuery, []any{orgID}, func(row rowScanner) error {
-			r, err = scanTrust(row, orgID)
-			return nil
-		}); qerr != nil {
-			return trust.Record{}, fmt.Errorf("store: trust %s: %w", orgID, qerr)
-		}
-	} else {
-		r, err = scanTrust(t.queryRow(ctx, trustQuery, orgID), orgID)
+	// Usually the transaction's first statement: on PostgreSQL it goes with
+	// the BEGIN (pipeline.go).
+	if qerr := t.queryRowQueued(ctx, trustQuery, []any{orgID}, func(row rowScanner) error {
+		r, err = scanTrust(row, orgID)
+		return nil
+	}); qerr != nil {
+		return trust.Record{}, fmt.Errorf("store: trust %s: %w", orgID, qerr)
 	}
 	if err == nil || errors.Is(err, ErrNotFound) {
 		t.rememberTrust(orgID, r, err)
